@@ -1,0 +1,3 @@
+from kbaudit.cli import main
+
+main()

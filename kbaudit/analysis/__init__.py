@@ -1,0 +1,1 @@
+"""Corpus-wide maths shared by checks and commands: similarity, topics, coverage."""

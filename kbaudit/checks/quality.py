@@ -1,0 +1,211 @@
+"""Check kinds about content: min-words, pattern, title, headings, broken-link, image-alt."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+from kbaudit.corpus import Corpus
+from kbaudit.model import Article, Finding, Related
+from kbaudit.rules import CheckKind, Context, Param, Registry
+
+
+def min_words(article: Article, ctx: Context) -> Iterator[Finding]:
+    low, floor = int(ctx.params["min"]), int(ctx.params["skip_below"])
+    n = article.word_count
+    if floor <= n < low:
+        what = "empty" if n == 0 else f"only {n} word{'s' * (n != 1)}"
+        yield ctx.finding(
+            article,
+            f"{what}; at least {low} expected for a bot to answer from",
+            data={"words": n, "min": low},
+        )
+
+
+@lru_cache(maxsize=256)
+def _compile(pattern: str, ignore_case: bool) -> re.Pattern[str]:
+    return re.compile(pattern, re.I | re.M if ignore_case else re.M)
+
+
+def _luhn(digits: str) -> bool:
+    nums = [int(d) for d in digits if d.isdigit()]
+    if not 13 <= len(nums) <= 19 or len(set(nums)) < 5:
+        return False
+    total = 0
+    for i, d in enumerate(reversed(nums)):
+        if i % 2:
+            d *= 2
+            d -= 9 if d > 9 else 0
+        total += d
+    return total % 10 == 0
+
+
+def _mask(value: str, keep: int) -> str:
+    if keep <= 0 or len(value) <= keep * 2:
+        return value if keep < 0 else "…"
+    return value[:keep] + "…" + value[-2:]
+
+
+def pattern(article: Article, ctx: Context) -> Iterator[Finding]:
+    """Regular expressions over the raw text (or title); one finding per pattern per article."""
+    params = ctx.params
+    targets = {"raw": article.raw or article.text, "text": article.text, "title": article.title}
+    source = targets[params["field"]]
+    allow = [_compile(a, True) for a in params["allow"]]
+    for item in params["patterns"]:
+        spec = item if isinstance(item, dict) else {"pattern": item}
+        regex = _compile(spec["pattern"], bool(params["ignore_case"]))
+        hits = []
+        for m in regex.finditer(source):
+            value = m.group(0)
+            if any(a.search(value) for a in allow):
+                continue
+            if spec.get("validate") == "luhn" and not _luhn(value):
+                continue
+            hits.append(m)
+        if not hits:
+            continue
+        m = hits[0]
+        shown = _mask(m.group(0).strip(), int(params["mask"]))
+        label = spec.get("label", "text")
+        line = source.count("\n", 0, m.start()) + 1 if params["field"] == "raw" else None
+        more = f" (+{len(hits) - 1} more)" if len(hits) > 1 else ""
+        yield ctx.finding(
+            article,
+            f"{label}: {shown!r}{more}",
+            line=line,
+            data={"label": label, "match": shown, "count": len(hits)},
+        )
+
+
+def title(article: Article, ctx: Context) -> Iterator[Finding]:
+    t = article.title.strip()
+    generic = {g.casefold() for g in ctx.params["generic"]}
+    if not t:
+        yield ctx.finding(article, "no title: neither a title field nor a level-1 heading")
+    elif t.casefold() in generic or (
+        article.category and t.casefold() == article.category.casefold()
+    ):
+        yield ctx.finding(article, f"generic title {t!r} says nothing about the answer inside")
+    elif len(t) < int(ctx.params["min_length"]):
+        yield ctx.finding(article, f"title {t!r} is too short to tell what the article answers")
+
+
+def headings(article: Article, ctx: Context) -> Iterator[Finding]:
+    if article.word_count < int(ctx.params["min_words"]):
+        return
+    sub = [h for h in article.headings if h and h != article.title]
+    if len(sub) < int(ctx.params["min_headings"]):
+        yield ctx.finding(
+            article,
+            f"{article.word_count} words with no section headings; a bot (and a reader) "
+            "cannot find the part that answers a question",
+            data={"words": article.word_count},
+        )
+
+
+def broken_link(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
+    for broken in corpus.broken_links:
+        yield ctx.finding(
+            broken.article,
+            f"links to {broken.link.target!r} ({broken.resolved}), which is not in the KB",
+            line=broken.link.line,
+            related=[Related(broken.resolved, broken.resolved)],
+            data={
+                "target": broken.link.target,
+                "resolved": broken.resolved,
+                "text": broken.link.text,
+            },
+        )
+
+
+def image_alt(article: Article, ctx: Context) -> Iterator[Finding]:
+    missing = [i for i in article.images if not i.alt.strip()]
+    if missing:
+        first = missing[0]
+        more = f" and {len(missing) - 1} more" if len(missing) > 1 else ""
+        yield ctx.finding(
+            article,
+            f"image {first.src!r}{more} has no alt text; a bot cannot read the "
+            "picture, so the alt text is the only thing it learns from it",
+            line=first.line,
+            data={"images": [i.src for i in missing]},
+        )
+
+
+def register(registry: Registry) -> None:
+    registry.add(
+        CheckKind(
+            "min-words",
+            "Article body shorter than a minimum number of words.",
+            {
+                "min": Param(50, "fewest words expected"),
+                "skip_below": Param(0, "bodies with fewer words are left to another rule"),
+            },
+            check=min_words,
+        )
+    )
+    registry.add(
+        CheckKind(
+            "pattern",
+            "Regular expressions that must not occur.",
+            {
+                "patterns": Param([], "regexes, or mappings {pattern, label, validate: luhn}"),
+                "field": Param("raw", "raw (file text), text (plain body) or title"),
+                "ignore_case": Param(True, "match without regard to case"),
+                "allow": Param([], "regexes for matches that are fine (e.g. example domains)"),
+                "mask": Param(
+                    -1, "characters to keep at the start when quoting (secrets); -1 = all"
+                ),
+            },
+            check=pattern,
+        )
+    )
+    registry.add(
+        CheckKind(
+            "title",
+            "Missing, generic or too-short titles.",
+            {
+                "generic": Param(
+                    [
+                        "untitled",
+                        "new article",
+                        "faq",
+                        "faqs",
+                        "article",
+                        "help",
+                        "overview",
+                        "misc",
+                        "page",
+                        "test",
+                        "draft",
+                        "copy",
+                    ],
+                    "titles that say nothing",
+                ),
+                "min_length": Param(8, "fewest characters in a title"),
+            },
+            check=title,
+        )
+    )
+    registry.add(
+        CheckKind(
+            "headings",
+            "Long articles without section headings.",
+            {
+                "min_words": Param(600, "articles at least this long need headings"),
+                "min_headings": Param(1, "fewest section headings expected"),
+            },
+            check=headings,
+        )
+    )
+    registry.add(
+        CheckKind(
+            "broken-link",
+            "Internal links to articles that are not in the KB.",
+            {},
+            check_corpus=broken_link,
+        )
+    )
+    registry.add(CheckKind("image-alt", "Images without alt text.", {}, check=image_alt))

@@ -1,0 +1,159 @@
+"""Check kinds about age: max-age, missing-date, date-passed, flagged, expired-mention."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from kbaudit.model import Article, Finding
+from kbaudit.rules import CheckKind, Context, Param, Registry
+
+
+def _skipped(article: Article, ctx: Context) -> bool:
+    return (article.status or "") in ctx.params.get("skip_status", [])
+
+
+def max_age(article: Article, ctx: Context) -> Iterator[Finding]:
+    if _skipped(article, ctx) or article.updated_at is None:
+        return
+    by_category = {str(k).lower(): int(v) for k, v in (ctx.params["by_category"] or {}).items()}
+    category = (article.category or "").lower()
+    days = by_category.get(category, int(ctx.params["days"]))
+    age = (ctx.today - article.updated_at).days
+    if age > days:
+        source = " (from git)" if article.date_source == "git" else ""
+        yield ctx.finding(
+            article,
+            f"last updated {article.updated_at.isoformat()}{source}, {age} days ago; the limit "
+            f"{'for ' + repr(article.category) + ' ' if category in by_category else ''}is "
+            f"{days} days",
+            data={"updated_at": article.updated_at.isoformat(), "age_days": age, "limit": days},
+        )
+
+
+def missing_date(article: Article, ctx: Context) -> Iterator[Finding]:
+    if _skipped(article, ctx) or article.updated_at is not None:
+        return
+    yield ctx.finding(article, "no last-updated date, so nobody can tell whether it is current")
+
+
+def date_passed(article: Article, ctx: Context) -> Iterator[Finding]:
+    when = article.review_at
+    if when is None or _skipped(article, ctx):
+        return
+    overdue = (ctx.today - when).days
+    if overdue > int(ctx.params["grace_days"]):
+        yield ctx.finding(
+            article,
+            f"review/valid-until date {when.isoformat()} passed {overdue} days ago",
+            data={"review_at": when.isoformat(), "overdue_days": overdue},
+        )
+
+
+def flagged(article: Article, ctx: Context) -> Iterator[Finding]:
+    statuses = {s.lower() for s in ctx.params["statuses"]}
+    if article.outdated or (article.status or "") in statuses:
+        what = f"status `{article.status}`" if article.status in statuses else "an outdated flag"
+        yield ctx.finding(
+            article, f"the export marks it with {what}, but it is still in the KB a bot would read"
+        )
+
+
+def _line(article: Article, offset: int) -> int:
+    return article.raw.count("\n", 0, offset) + 1
+
+
+def expired_mention(article: Article, ctx: Context) -> Iterator[Finding]:
+    if _skipped(article, ctx):
+        return
+    body = article.raw or article.text
+    max_year = ctx.today.year - int(ctx.params["years"])
+    for pattern in ctx.params["year_patterns"]:
+        for m in re.finditer(pattern, body, re.I):
+            year = int(m.group("year"))
+            if 1990 <= year <= max_year:
+                yield ctx.finding(
+                    article,
+                    f"says {m.group(0).strip()!r}: a statement pinned to {year} that is "
+                    "probably out of date",
+                    line=_line(article, m.start()),
+                    data={"match": m.group(0).strip(), "year": year},
+                )
+                break
+    for name in ctx.params["retired"]:
+        m = re.search(rf"(?<![\w-]){re.escape(str(name))}(?![\w-])", body, re.I)
+        if m:
+            yield ctx.finding(
+                article,
+                f"mentions {name!r}, which is retired",
+                line=_line(article, m.start()),
+                data={"match": str(name)},
+            )
+
+
+_SKIP = Param(["draft"], "statuses to leave out (e.g. drafts that no bot reads)")
+
+
+def register(registry: Registry) -> None:
+    registry.add(
+        CheckKind(
+            "max-age",
+            "Article older than an allowed number of days.",
+            {
+                "days": Param(365, "maximum age in days since the last update"),
+                "by_category": Param({}, "per-category limits, e.g. {billing: 180}"),
+                "skip_status": _SKIP,
+            },
+            check=max_age,
+        )
+    )
+    registry.add(
+        CheckKind(
+            "missing-date",
+            "Article without any last-updated date.",
+            {"skip_status": _SKIP},
+            check=missing_date,
+        )
+    )
+    registry.add(
+        CheckKind(
+            "date-passed",
+            "Review-by or valid-until date in the past.",
+            {"grace_days": Param(0, "days of grace after the date"), "skip_status": _SKIP},
+            check=date_passed,
+        )
+    )
+    registry.add(
+        CheckKind(
+            "flagged",
+            "Export flags the article as outdated, archived or similar.",
+            {
+                "statuses": Param(
+                    ["archived", "outdated", "deprecated", "retired", "obsolete", "expired"],
+                    "status values that mean 'no longer valid'",
+                )
+            },
+            check=flagged,
+        )
+    )
+    registry.add(
+        CheckKind(
+            "expired-mention",
+            "Text pinned to a past year, or naming retired products.",
+            {
+                "years": Param(1, "a year this many years before today or older counts as past"),
+                "year_patterns": Param(
+                    [
+                        r"\b(?:as of|as at|until|till|through|by the end of|starting in|beginning in|"
+                        r"effective)\s+(?:early |late |mid-?)?"
+                        r"(?:(?:january|february|march|april|may|june|july|august|september|october|"
+                        r"november|december|q[1-4])\s+)?(?P<year>(?:19|20)\d\d)\b(?!\s*(?:-|–|to)\s*\d)"
+                    ],
+                    "regular expressions with a named group `year`",
+                ),
+                "retired": Param([], "retired product names or versions to flag"),
+                "skip_status": _SKIP,
+            },
+            check=expired_mention,
+        )
+    )

@@ -1,0 +1,210 @@
+"""Check kinds about metadata: required-field, vocabulary, variant-spelling, misspelled-key,
+category-size."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+
+from rapidfuzz import fuzz, process
+
+from kbaudit.analysis.groups import UnionFind
+from kbaudit.corpus import Corpus
+from kbaudit.model import Article, Finding, Related
+from kbaudit.rules import CheckKind, Context, Param, Registry
+from kbaudit.sources.normalize import SourceOptions, known_keys
+
+FIELDS = ("title", "category", "tags", "owner", "updated_at", "locale", "url", "status")
+
+
+def _value(article: Article, name: str) -> object:
+    if name in FIELDS:
+        return getattr(article, name)
+    return article.meta.get(name)
+
+
+def required_field(article: Article, ctx: Context) -> Iterator[Finding]:
+    name = ctx.params["field"]
+    if _value(article, name) in (None, "", (), []):
+        yield ctx.finding(article, ctx.params["message"] or f"no `{name}`", data={"field": name})
+
+
+def vocabulary(article: Article, ctx: Context) -> Iterator[Finding]:
+    taxonomy = ctx.config.taxonomy
+    name = ctx.params["field"]
+    allowed = taxonomy.categories if name == "category" else taxonomy.tags
+    if not allowed:
+        return
+    folded = {a.casefold(): a for a in allowed}
+    values = [article.category] if name == "category" else list(article.tags)
+    for value in values:
+        if value is None or value.casefold() in folded:
+            continue
+        best = process.extractOne(
+            value.casefold(), list(folded), scorer=fuzz.ratio, score_cutoff=70
+        )
+        hint = f"; did you mean {folded[best[0]]!r}?" if best else ""
+        yield ctx.finding(
+            article,
+            f"{name} {value!r} is not in the controlled vocabulary{hint}",
+            data={"field": name, "value": value, "suggestion": folded[best[0]] if best else None},
+        )
+
+
+def _fold(value: str) -> str:
+    return "".join(ch for ch in value.casefold() if ch.isalnum())
+
+
+def variant_spelling(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
+    """Values that are the same thing spelled differently: `log-in`, `Login`, `login`."""
+    threshold = float(ctx.params["threshold"])
+    for name in ctx.params["fields"]:
+        counts: Counter[str] = Counter()
+        users: dict[str, list[Article]] = defaultdict(list)
+        for article in corpus.articles:
+            values = [article.category] if name == "category" else list(article.tags)
+            for value in values:
+                if value:
+                    counts[value] += 1
+                    users[value].append(article)
+        values = sorted(counts)
+        if len(values) < 2:
+            continue
+        folded = [_fold(v) for v in values]
+        # group by exact folded form first, then fuzzy on the folded forms
+        sets = UnionFind(values)
+        by_fold: dict[str, str] = {}
+        for value, f in zip(values, folded, strict=True):
+            sets.union(value, by_fold.setdefault(f, value))
+        keys = list(by_fold)
+        if len(keys) > 1:
+            scores = process.cdist(
+                keys, keys, scorer=fuzz.ratio, score_cutoff=threshold, workers=-1
+            )
+            for a, b in zip(*scores.nonzero(), strict=True):
+                if a < b and min(len(keys[a]), len(keys[b])) >= int(ctx.params["min_length"]):
+                    sets.union(by_fold[keys[a]], by_fold[keys[b]])
+        for group in sets.groups():
+            if len(group) < 2:
+                continue
+            preferred = max(group, key=lambda v: (counts[v], v == v.lower(), v))
+            for value in sorted(group):
+                if value == preferred:
+                    continue
+                for article in users[value]:
+                    yield ctx.finding(
+                        article,
+                        f"{name} {value!r} looks like a variant of {preferred!r} "
+                        f"({counts[preferred]} articles) — spellings in use: "
+                        f"{', '.join(repr(v) for v in sorted(group))}",
+                        data={
+                            "field": name,
+                            "value": value,
+                            "preferred": preferred,
+                            "variants": sorted(group),
+                        },
+                    )
+
+
+def misspelled_key(article: Article, ctx: Context) -> Iterator[Finding]:
+    known = known_keys(ctx.config.source_options() if ctx.config else SourceOptions())
+    known |= set(ctx.params["known"])
+    min_uses = int(ctx.params["min_uses"])
+    known |= {k for k, n in ctx.corpus.meta_key_counts.items() if n >= min_uses}
+    cutoff = float(ctx.params["threshold"])
+    for key in article.meta:
+        if key in known or len(key) < 4:
+            continue
+        best = process.extractOne(key, sorted(known), scorer=fuzz.ratio, score_cutoff=cutoff)
+        if best:
+            yield ctx.finding(
+                article,
+                f"front-matter key `{key}` looks like a misspelling of `{best[0]}`; "
+                "its value is ignored as it is",
+                line=2,
+                data={"key": key, "suggestion": best[0]},
+            )
+
+
+def category_size(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
+    low, high = int(ctx.params["min"]), int(ctx.params["max"])
+    members: dict[str, list[Article]] = defaultdict(list)
+    for article in corpus.articles:
+        if article.category:
+            members[article.category].append(article)
+    for category, articles in sorted(members.items()):
+        n = len(articles)
+        if n < low or (high and n > high):
+            what = "few" if n < low else "many"
+            yield ctx.finding(
+                None,
+                f"category {category!r} has {n} article{'s' * (n != 1)}, too {what} "
+                f"(expected {low}–{high or '∞'}); merge or split it",
+                path=articles[0].path,
+                related=[Related(a.id, a.path, a.title) for a in articles[:10]],
+                data={"category": category, "articles": n},
+            )
+
+
+def register(registry: Registry) -> None:
+    registry.add(
+        CheckKind(
+            "required-field",
+            "A metadata field every article must have.",
+            {
+                "field": Param(
+                    "category",
+                    "field name (title, category, tags, owner, ... or any front-matter key)",
+                ),
+                "message": Param("", "message to show instead of the default"),
+            },
+            check=required_field,
+        )
+    )
+    registry.add(
+        CheckKind(
+            "vocabulary",
+            "Values outside the controlled vocabulary in `taxonomy`.",
+            {"field": Param("category", "category or tags")},
+            check=vocabulary,
+        )
+    )
+    registry.add(
+        CheckKind(
+            "variant-spelling",
+            "Categories or tags that are one value spelled several ways.",
+            {
+                "fields": Param(["tags", "category"], "fields to compare"),
+                "threshold": Param(
+                    90, "rapidfuzz ratio (0-100) above which two values are variants"
+                ),
+                "min_length": Param(
+                    5, "shorter values are only grouped when they fold identically"
+                ),
+            },
+            check_corpus=variant_spelling,
+        )
+    )
+    registry.add(
+        CheckKind(
+            "misspelled-key",
+            "Front-matter keys that are misspellings of known keys.",
+            {
+                "known": Param([], "extra keys the KB uses on purpose"),
+                "min_uses": Param(5, "a key used by this many articles counts as known"),
+                "threshold": Param(85, "rapidfuzz ratio (0-100) for a near miss"),
+            },
+            check=misspelled_key,
+        )
+    )
+    registry.add(
+        CheckKind(
+            "category-size",
+            "Categories with too few or too many articles.",
+            {
+                "min": Param(2, "fewest articles a category should have"),
+                "max": Param(0, "most articles a category should have (0 = no limit)"),
+            },
+            check_corpus=category_size,
+        )
+    )

@@ -1,0 +1,258 @@
+"""Configuration: one dataclass, found like ruff finds its own; CLI flags override the file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kbaudit.errors import ConfigError
+from kbaudit.model import Severity
+from kbaudit.sources.normalize import SourceOptions
+
+CONFIG_NAMES = ("kbaudit.yaml", ".kbaudit.yaml", "kbaudit.yml", ".kbaudit.yml")
+DIMENSIONS = ("freshness", "uniqueness", "coverage", "taxonomy", "quality")
+DEFAULT_WEIGHTS = {
+    "freshness": 0.25,
+    "uniqueness": 0.2,
+    "coverage": 0.2,
+    "taxonomy": 0.15,
+    "quality": 0.2,
+}
+
+
+@dataclass
+class Taxonomy:
+    """The controlled vocabulary: allowed categories and tags (empty = not controlled)."""
+
+    categories: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    path: str | None = None
+
+
+@dataclass
+class Config:
+    # reading the export
+    include: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    fields: dict[str, Any] = field(default_factory=dict)
+    category_from: str = "field"
+    date_order: str = "mdy"
+    dates: str = "field"
+    base_url: str | None = None
+    mapping: dict[str, str] = field(default_factory=dict)
+    preset: str | None = None
+    limits: dict[str, int] = field(default_factory=dict)
+    # rules
+    taxonomy: Taxonomy = field(default_factory=Taxonomy)
+    rule_packs: list[str] = field(default_factory=list)
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    per_path_ignores: dict[str, list[str]] = field(default_factory=dict)
+    rules: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # scoring and CI
+    weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    ready_score: float = 75.0
+    fail_on: Severity | None = None
+    fail_under: float | None = None
+    as_of: dt.date | None = None
+    jobs: int = 0
+    topics: int | None = None
+    path: str | None = None  # the file this config came from
+
+    def source_options(self) -> SourceOptions:
+        return SourceOptions(
+            fields=self.fields,
+            category_from=self.category_from,
+            date_order=self.date_order,
+            dates=self.dates,
+            include=self.include,
+            exclude=self.exclude,
+            base_url=self.base_url,
+            mapping=self.mapping,
+            preset=self.preset,
+            limits=self.limits,
+        )
+
+    @property
+    def today(self) -> dt.date:
+        return self.as_of or dt.date.today()
+
+
+def find_config(start: Path) -> Path | None:
+    """The closest config walking up from `start` to the repository (or filesystem) root."""
+    folder = start.resolve()
+    if folder.is_file():
+        folder = folder.parent
+    for current in (folder, *folder.parents):
+        for name in CONFIG_NAMES:
+            if (current / name).is_file():
+                return current / name
+        pyproject = current / "pyproject.toml"
+        if pyproject.is_file() and _pyproject_section(pyproject) is not None:
+            return pyproject
+        if (current / ".git").exists():
+            return None
+    return None
+
+
+def _pyproject_section(path: Path) -> dict[str, Any] | None:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return None
+    return data.get("tool", {}).get("kbaudit")
+
+
+def read_config_file(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise ConfigError(f"config file {path} does not exist")
+    if path.name == "pyproject.toml":
+        section = _pyproject_section(path)
+        if section is None:
+            raise ConfigError(f"{path} has no [tool.kbaudit] section")
+        return section
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path} is not valid YAML: {exc}; fix the file") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read {path}: {exc}") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path} must be a mapping of settings, not a {type(data).__name__}")
+    return data
+
+
+def load_taxonomy(path: Path) -> Taxonomy:
+    """`categories:` and `tags:` as lists, or categories as a nested mapping of sub-categories."""
+    data = read_config_file(path)
+
+    def flatten(value: Any, prefix: str = "") -> list[str]:
+        if isinstance(value, dict):
+            out: list[str] = []
+            for key, sub in value.items():
+                name = f"{prefix}{key}"
+                out.append(name)
+                out.extend(flatten(sub, f"{name} > "))
+            return out
+        if isinstance(value, list):
+            out = []
+            for item in value:
+                out.extend(flatten(item, prefix) if isinstance(item, dict) else [f"{prefix}{item}"])
+            return out
+        return []
+
+    return Taxonomy(flatten(data.get("categories")), flatten(data.get("tags")), str(path))
+
+
+def _severity(value: Any, key: str) -> Severity | None:
+    if value in (None, ""):
+        return None
+    try:
+        return Severity[str(value).upper()]
+    except KeyError:
+        names = ", ".join(str(s) for s in Severity)
+        raise ConfigError(f"`{key}: {value}` is not a severity; use one of {names}") from None
+
+
+def _as_list(value: Any, key: str) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    raise ConfigError(f"`{key}` must be a list")
+
+
+_LIST_KEYS = {"include", "exclude", "rule_packs", "select", "ignore"}
+_KNOWN = {f.name for f in fields(Config)} - {"path"} | {"scorecard", "ready"}
+
+
+def build_config(
+    data: dict[str, Any], base: Path | None = None, origin: str | None = None
+) -> Config:
+    """Validate a settings mapping into a Config; relative paths resolve against `base`."""
+    unknown = sorted(set(data) - _KNOWN)
+    if unknown:
+        raise ConfigError(
+            f"unknown setting(s) {', '.join(unknown)} in {origin or 'the config'}; "
+            "`kbaudit init` writes a commented example of every setting"
+        )
+    config = Config(path=origin)
+    base = base or Path.cwd()
+    for key in _LIST_KEYS & data.keys():
+        setattr(config, key, _as_list(data[key], key))
+    config.rule_packs = [str(base / p) for p in config.rule_packs]
+    for key in ("fields", "mapping", "limits", "rules", "per_path_ignores"):
+        if key in data:
+            if not isinstance(data[key], dict):
+                raise ConfigError(f"`{key}` must be a mapping")
+            setattr(config, key, dict(data[key]))
+    config.per_path_ignores = {
+        k: _as_list(v, f"per_path_ignores.{k}") for k, v in config.per_path_ignores.items()
+    }
+    for key in ("category_from", "date_order", "dates", "base_url", "preset"):
+        if data.get(key) is not None:
+            setattr(config, key, str(data[key]))
+    if config.category_from not in ("field", "path", "none"):
+        raise ConfigError("`category_from` must be field, path or none")
+    if config.date_order not in ("mdy", "dmy"):
+        raise ConfigError("`date_order` must be mdy or dmy")
+    if config.dates not in ("field", "git", "auto"):
+        raise ConfigError("`dates` must be field, git or auto")
+    taxonomy = data.get("taxonomy")
+    if isinstance(taxonomy, str):
+        config.taxonomy = load_taxonomy(base / taxonomy)
+    elif isinstance(taxonomy, dict):
+        config.taxonomy = Taxonomy(
+            _as_list(taxonomy.get("categories"), "taxonomy.categories"),
+            _as_list(taxonomy.get("tags"), "taxonomy.tags"),
+        )
+    elif taxonomy is not None:
+        raise ConfigError("`taxonomy` must be a file name or a mapping with categories and tags")
+    scorecard = data.get("scorecard") or {}
+    if not isinstance(scorecard, dict):
+        raise ConfigError("`scorecard` must be a mapping (weights, ready)")
+    weights = scorecard.get("weights", data.get("weights"))
+    if weights is not None:
+        if not isinstance(weights, dict) or set(weights) - set(DIMENSIONS):
+            raise ConfigError(f"`scorecard.weights` keys must be among {', '.join(DIMENSIONS)}")
+        config.weights = {**DEFAULT_WEIGHTS, **{k: float(v) for k, v in weights.items()}}
+    ready = scorecard.get("ready", data.get("ready", data.get("ready_score")))
+    if ready is not None:
+        config.ready_score = float(ready)
+    config.fail_on = _severity(data.get("fail_on"), "fail_on")
+    if data.get("fail_under") is not None:
+        config.fail_under = float(data["fail_under"])
+    if data.get("as_of") is not None:
+        config.as_of = parse_as_of(data["as_of"])
+    if data.get("jobs") is not None:
+        config.jobs = int(data["jobs"])
+    if data.get("topics") is not None:
+        config.topics = int(data["topics"])
+    return config
+
+
+def parse_as_of(value: Any) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ConfigError(f"--as-of {value!r} is not a date; write YYYY-MM-DD") from None
+
+
+def load_config(kb_path: Path, config_path: Path | None = None) -> Config:
+    """--config wins; else the closest config file above the audited folder; else defaults."""
+    path = config_path or find_config(kb_path)
+    if path is None:
+        return Config()
+    data = read_config_file(path)
+    return build_config(data, path.parent, str(path))

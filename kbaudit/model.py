@@ -1,0 +1,123 @@
+"""The data every stage shares: articles, findings, severities. Frozen dataclasses, no logic."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import Any
+
+
+class Severity(IntEnum):
+    """How serious a finding is; ordered so that comparisons work (`>=` for --fail-on)."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link found in an article body. `internal` links point into the KB."""
+
+    target: str
+    text: str = ""
+    internal: bool = False
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Image:
+    src: str
+    alt: str = ""
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Article:
+    """One KB article, normalised whatever the export format."""
+
+    id: str
+    path: str | None
+    title: str
+    text: str
+    raw: str = ""
+    body_format: str = "markdown"
+    headings: tuple[str, ...] = ()
+    links: tuple[Link, ...] = ()
+    images: tuple[Image, ...] = ()
+    word_count: int = 0
+    category: str | None = None
+    tags: tuple[str, ...] = ()
+    owner: str | None = None
+    updated_at: dt.date | None = None
+    created_at: dt.date | None = None
+    review_at: dt.date | None = None
+    status: str | None = None
+    outdated: bool = False
+    locale: str | None = None
+    url: str | None = None
+    date_source: str | None = None
+    body_line: int = 1
+    meta: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    ignores: frozenset[str] = frozenset()
+
+    @property
+    def ref(self) -> str:
+        """How findings and reports name this article: its path, else its id."""
+        return self.path or self.id
+
+
+@dataclass(frozen=True)
+class Related:
+    """Another article a finding points at (a duplicate, a link target, a match)."""
+
+    id: str
+    path: str | None = None
+    title: str | None = None
+    score: float | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found by one rule; `article` is None for corpus-level findings."""
+
+    rule: str
+    name: str
+    category: str
+    severity: Severity
+    message: str
+    article: Article | None = None
+    path: str | None = None
+    line: int | None = None
+    related: tuple[Related, ...] = ()
+    data: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def where(self) -> str:
+        """The article path (or id) the finding is about, or the file for input findings."""
+        if self.article is not None:
+            return self.article.ref
+        return self.path or ""
+
+
+@dataclass(frozen=True)
+class LoadProblem:
+    """A file or record that could not be read (fully); becomes an `input` finding."""
+
+    code: str
+    path: str
+    message: str
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Question:
+    """A distinct customer question with its volume (how many times it was asked)."""
+
+    text: str
+    volume: int = 1
+    signal: str | None = None

@@ -1,0 +1,279 @@
+"""Rules: check kinds in code (the registry), rule instances as YAML data (rule packs)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from kbaudit.errors import RuleError
+from kbaudit.model import Article, Finding, Related, Severity
+
+if TYPE_CHECKING:
+    from kbaudit.config import Config
+    from kbaudit.corpus import Corpus
+
+CATEGORIES = ("staleness", "duplicates", "coverage", "taxonomy", "quality", "security", "input")
+ENTRY_POINT_GROUP = "kbaudit.checks"
+
+
+@dataclass(frozen=True)
+class Param:
+    default: Any
+    help: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One configured rule: what to look for (kind + params), how severe, what to say."""
+
+    code: str
+    name: str
+    kind: str
+    category: str
+    severity: Severity
+    summary: str
+    params: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    docs: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    enabled: bool = True
+    pack: str = "default"
+
+
+@dataclass
+class Context:
+    """What a check sees while it runs one rule."""
+
+    rule: Rule
+    corpus: Corpus
+    config: Config
+    today: dt.date
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return self.rule.params
+
+    def finding(
+        self,
+        article: Article | None,
+        message: str,
+        *,
+        line: int | None = None,
+        path: str | None = None,
+        related: Iterable[Related] = (),
+        data: dict[str, Any] | None = None,
+    ) -> Finding:
+        return Finding(
+            rule=self.rule.code,
+            name=self.rule.name,
+            category=self.rule.category,
+            severity=self.rule.severity,
+            message=message,
+            article=article,
+            path=path if path is not None else (article.path if article else None),
+            line=line,
+            related=tuple(related),
+            data=data or {},
+        )
+
+
+ArticleCheck = Callable[[Article, Context], Iterable[Finding]]
+CorpusCheck = Callable[["Corpus", Context], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class CheckKind:
+    """How to look: per-article (`check`) or corpus-wide (`check_corpus`), with parameters."""
+
+    name: str
+    summary: str
+    params: dict[str, Param] = field(default_factory=dict)
+    check: ArticleCheck | None = None
+    check_corpus: CorpusCheck | None = None
+
+
+class Registry:
+    """Check kinds by name; built-in and plugin kinds arrive through `add`."""
+
+    def __init__(self) -> None:
+        self.kinds: dict[str, CheckKind] = {}
+
+    def add(self, kind: CheckKind) -> None:
+        if kind.name in self.kinds:
+            raise RuleError(f"check kind {kind.name!r} is registered twice")
+        if (kind.check is None) == (kind.check_corpus is None):
+            raise RuleError(f"check kind {kind.name!r} needs exactly one of check/check_corpus")
+        self.kinds[kind.name] = kind
+
+    def get(self, name: str) -> CheckKind:
+        try:
+            return self.kinds[name]
+        except KeyError:
+            raise RuleError(
+                f"unknown check kind {name!r}; known kinds: {', '.join(sorted(self.kinds))}"
+            ) from None
+
+
+def build_registry(plugins: bool = True) -> Registry:
+    """Register the built-in kinds, then every `kbaudit.checks` entry point, the same way."""
+    from kbaudit.checks import BUILTIN_MODULES
+
+    registry = Registry()
+    for module in BUILTIN_MODULES:
+        module.register(registry)
+    if plugins:
+        for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+            try:
+                hook = ep.load()
+                hook(registry)
+            except RuleError:
+                raise
+            except Exception as exc:
+                raise RuleError(f"check plugin {ep.name!r} ({ep.value}) failed: {exc}") from exc
+    return registry
+
+
+def default_pack_dir() -> Path:
+    """The shipped rule packs: inside the installed wheel, or `rules/` in a source checkout."""
+    packaged = resources.files("kbaudit") / "_rules"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parent.parent / "rules"
+
+
+def _parse_rule(item: Any, pack: str, registry: Registry) -> Rule:
+    if not isinstance(item, dict):
+        raise RuleError(f"{pack}: every rule must be a mapping, got {item!r}")
+    missing = [
+        k for k in ("code", "name", "kind", "category", "severity", "summary") if k not in item
+    ]
+    if missing:
+        raise RuleError(f"{pack}: rule {item.get('code', '?')} lacks {', '.join(missing)}")
+    code = str(item["code"]).upper()
+    kind = registry.get(str(item["kind"]))
+    if item["category"] not in CATEGORIES:
+        raise RuleError(
+            f"{pack}: rule {code} has category {item['category']!r}; "
+            f"use one of {', '.join(CATEGORIES)}"
+        )
+    try:
+        severity = Severity[str(item["severity"]).upper()]
+    except KeyError:
+        raise RuleError(f"{pack}: rule {code} has unknown severity {item['severity']!r}") from None
+    params = {name: p.default for name, p in kind.params.items()}
+    given = item.get("params") or {}
+    unknown = set(given) - set(kind.params)
+    if unknown:
+        raise RuleError(
+            f"{pack}: rule {code} sets unknown parameter(s) {', '.join(sorted(unknown))} "
+            f"for kind {kind.name}; it takes {', '.join(kind.params) or 'none'}"
+        )
+    params.update(given)
+    docs = {k: str(v).strip() for k, v in (item.get("docs") or {}).items()}
+    return Rule(
+        code,
+        str(item["name"]),
+        kind.name,
+        str(item["category"]),
+        severity,
+        str(item["summary"]).strip(),
+        params,
+        docs,
+        bool(item.get("enabled", True)),
+        pack,
+    )
+
+
+def load_pack(path: Path, registry: Registry) -> list[Rule]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleError(f"cannot read rule pack {path}: {exc}") from exc
+    except yaml.YAMLError as exc:
+        raise RuleError(f"rule pack {path} is not valid YAML: {exc}") from exc
+    if isinstance(data, dict):
+        data = data.get("rules")
+    if not isinstance(data, list):
+        raise RuleError(f"rule pack {path} must be a list of rules (or `rules:` with a list)")
+    return [_parse_rule(item, path.name, registry) for item in data]
+
+
+def load_rules(config: Config, registry: Registry, kb_root: Path | None = None) -> list[Rule]:
+    """Default packs, then config `rule_packs`, then `.kbaudit/rules/*.yaml` in the KB;
+    a later rule with the same code replaces the earlier one. Config overrides last."""
+    paths = sorted(default_pack_dir().glob("*.yaml"))
+    paths += [Path(p) for p in config.rule_packs]
+    if kb_root is not None and (kb_root / ".kbaudit" / "rules").is_dir():
+        paths += sorted((kb_root / ".kbaudit" / "rules").glob("*.y*ml"))
+    rules: dict[str, Rule] = {}
+    for path in paths:
+        if not path.is_file():
+            raise RuleError(f"rule pack {path} does not exist; fix `rule_packs` in the config")
+        for rule in load_pack(path, registry):
+            rules[rule.code] = rule
+    for code, override in config.rules.items():
+        rule = rules.get(str(code).upper())
+        if rule is None:
+            raise RuleError(f"config `rules:` names {code}, which no rule pack defines")
+        rules[rule.code] = _override(rule, override or {}, registry)
+    return sorted(rules.values(), key=lambda r: r.code)
+
+
+def _override(rule: Rule, override: dict[str, Any], registry: Registry) -> Rule:
+    changes: dict[str, Any] = {}
+    if "severity" in override:
+        try:
+            changes["severity"] = Severity[str(override["severity"]).upper()]
+        except KeyError:
+            raise RuleError(
+                f"rules.{rule.code}.severity: unknown {override['severity']!r}"
+            ) from None
+    if "enabled" in override:
+        changes["enabled"] = bool(override["enabled"])
+    params = override.get(
+        "params", {k: v for k, v in override.items() if k not in ("severity", "enabled")}
+    )
+    unknown = set(params) - set(registry.get(rule.kind).params)
+    if unknown:
+        raise RuleError(f"rules.{rule.code}: unknown parameter(s) {', '.join(sorted(unknown))}")
+    if params:
+        changes["params"] = {**rule.params, **params}
+    return replace(rule, **changes)
+
+
+def _matches(rule: Rule, patterns: Iterable[str]) -> bool:
+    for pattern in patterns:
+        p = pattern.strip()
+        if p.upper() == "ALL" or rule.code.startswith(p.upper()) or p in (rule.name, rule.category):
+            return True
+        if rule.name.startswith(p.rstrip("*")) and p.endswith("*"):
+            return True
+    return False
+
+
+def select_rules(rules: list[Rule], select: list[str], ignore: list[str]) -> list[Rule]:
+    """ruff-style selection: codes, code prefixes, names, categories or ALL."""
+    chosen = []
+    for rule in rules:
+        picked = _matches(rule, select) if select else rule.enabled
+        if picked and not _matches(rule, ignore):
+            chosen.append(rule)
+    return chosen
+
+
+def ignored_by_path(path: str | None, code: str, per_path: dict[str, list[str]]) -> bool:
+    if not path:
+        return False
+    for pattern, codes in per_path.items():
+        if fnmatch.fnmatchcase(path, pattern) or fnmatch.fnmatchcase(
+            path, pattern.rstrip("/") + "/*"
+        ):
+            if any(code.startswith(c.upper()) or c.upper() == "ALL" for c in codes):
+                return True
+    return False

@@ -1,0 +1,112 @@
+"""Loaders, one per export format: `load(path)` turns an export into articles + problems."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from kbaudit.errors import SourceError
+from kbaudit.model import Article, LoadProblem
+from kbaudit.sources import html, markdown
+from kbaudit.sources.base import Source, SourceResult
+from kbaudit.sources.detect import detect
+from kbaudit.sources.normalize import SourceOptions
+from kbaudit.sources.tree import open_tree
+
+SOURCES: list[Source] = [markdown.SOURCE, html.SOURCE]
+
+
+def source_by_name(name: str) -> Source:
+    for source in SOURCES:
+        if source.name == name:
+            return source
+    names = ", ".join(s.name for s in SOURCES)
+    raise SourceError(f"unknown input format {name!r}; choose one of: {names}")
+
+
+def load(
+    path: Path,
+    input_format: str | None = None,
+    options: SourceOptions | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> SourceResult:
+    """Read an export (folder or file) into normalised articles and input problems."""
+    options = options or SourceOptions()
+    if not path.exists():
+        raise SourceError(f"{path} does not exist; give the folder or file of the KB export")
+    tree = open_tree(path, options.include, options.exclude)
+    source = source_by_name(input_format) if input_format else detect(tree, SOURCES)
+    result = SourceResult(format=source.name, root=str(path), files=tree.all_paths)
+    for record in source.load(tree, options):
+        if isinstance(record, Article):
+            result.articles.append(record)
+            if progress:
+                progress(1)
+        else:
+            result.problems.append(record)
+    if options.dates in ("git", "auto") and tree.git_root is not None:
+        result.articles = _with_git_dates(
+            result.articles, tree.git_root, options.dates, result.problems
+        )
+    return result
+
+
+def git_dates(root: Path) -> dict[str, dt.date]:
+    """Last commit date of every file under `root`, from ONE `git log` for the whole repo."""
+    try:
+        out = subprocess.run(
+            [
+                "git",
+                "-C",
+                str(root),
+                "log",
+                "--format=%x00%ct",
+                "--name-only",
+                "--no-renames",
+                "--relative",
+                "HEAD",
+                "--",
+                ".",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=600,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    dates: dict[str, dt.date] = {}
+    current: dt.date | None = None
+    for line in out.splitlines():
+        if line.startswith("\x00"):
+            current = dt.datetime.fromtimestamp(int(line[1:]), tz=dt.UTC).date()
+        elif line and current is not None:
+            dates.setdefault(line, current)
+    return dates
+
+
+def _with_git_dates(
+    articles: list[Article], root: Path, mode: str, problems: list[LoadProblem]
+) -> list[Article]:
+    dates = git_dates(root)
+    if not dates:
+        if mode == "git":
+            problems.append(
+                LoadProblem(
+                    "INPUT001",
+                    ".",
+                    "--dates git: the folder is not a git repository with commits; "
+                    "use --dates field or audit the repository's working tree",
+                )
+            )
+        return articles
+    out = []
+    for article in articles:
+        when = dates.get(article.path or "")
+        if when and (mode == "git" or article.updated_at is None):
+            article = replace(article, updated_at=when, date_source="git")
+        out.append(article)
+    return out

@@ -1,0 +1,144 @@
+"""A folder of HTML pages (a crawled or exported help center)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from bs4 import BeautifulSoup
+
+from kbaudit import text
+from kbaudit.model import LoadProblem
+from kbaudit.sources.base import Record, Source, decode
+from kbaudit.sources.normalize import SourceOptions, build_article
+from kbaudit.sources.tree import Tree
+
+SUFFIXES = (".html", ".htm")
+_TITLE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]+$")
+_META_KEYS = {
+    "description": "description",
+    "author": "author",
+    "keywords": "keywords",
+    "article:modified_time": "updated_at",
+    "last-modified": "updated_at",
+    "dcterms.modified": "updated_at",
+    "article:published_time": "created_at",
+    "article:section": "category",
+    "article:tag": "tags",
+    "og:url": "url",
+    "kb:owner": "owner",
+    "kb:review-by": "review_by",
+    "robots": "robots",
+}
+_CONTENT_SELECTORS = (
+    "article",
+    "main",
+    "[role=main]",
+    ".article-body",
+    ".article",
+    "#content",
+    ".content",
+    "body",
+)
+
+
+def _meta(soup: BeautifulSoup) -> dict[str, Any]:
+    meta: dict[str, Any] = {}
+    for tag in soup.find_all("meta"):
+        key = str(tag.get("name") or tag.get("property") or tag.get("http-equiv") or "").lower()
+        value = tag.get("content")
+        if key in _META_KEYS and value is not None:
+            field = _META_KEYS[key]
+            if field == "tags" and field in meta:
+                meta[field] = f"{meta[field]}, {value}"
+            else:
+                meta.setdefault(field, str(value).strip())
+    if "tags" not in meta and "keywords" in meta:
+        meta["tags"] = meta.pop("keywords")
+    return meta
+
+
+def _breadcrumbs(soup: BeautifulSoup) -> list[str]:
+    crumb = soup.select_one(
+        "[aria-label=breadcrumb], [aria-label=Breadcrumb], .breadcrumbs, .breadcrumb, "
+        "[itemtype$=BreadcrumbList]"
+    )
+    if crumb is None:
+        return []
+    items = [li.get_text(" ", strip=True) for li in crumb.find_all("li")]
+    if not items:
+        items = [a.get_text(" ", strip=True) for a in crumb.find_all("a")]
+    return [i for i in items if i]
+
+
+def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
+    raw, problem = decode(data, rel)
+    if problem:
+        yield problem
+    soup = BeautifulSoup(raw, "lxml")
+    meta = _meta(soup)
+    if "noindex" in str(meta.get("robots", "")).lower() and soup.find("article") is None:
+        return  # a listing or search page, not an article
+    html_tag = soup.find("html")
+    if html_tag is not None and html_tag.get("lang"):
+        meta.setdefault("locale", str(html_tag.get("lang")))
+    crumbs = _breadcrumbs(soup)
+    root = next((r for sel in _CONTENT_SELECTORS if (r := soup.select_one(sel)) is not None), soup)
+    if "updated_at" not in meta:
+        time_tag = root.find("time", datetime=True) or soup.find("time", datetime=True)
+        if time_tag is not None:
+            meta["updated_at"] = str(time_tag["datetime"])
+    page_title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    extracted = text.html_body(root)
+    title = extracted.h1 or _TITLE_SUFFIX.sub("", page_title).strip()
+    if title:
+        meta.setdefault("title", title)
+    if crumbs:
+        path = crumbs[1:] if len(crumbs) > 1 else crumbs
+        if path and title and path[-1].strip().lower() == title.lower():
+            path = path[:-1]
+        if path:
+            meta.setdefault("category", " > ".join(path))
+    if not extracted.text.strip() and not title:
+        yield LoadProblem(
+            "INPUT001",
+            rel,
+            "the page has no article text or title; is it an "
+            "HTML page of the help center? Exclude it with `exclude:` if not",
+        )
+        return
+    article, problems = build_article(
+        rel=rel,
+        meta=meta,
+        body=extracted,
+        raw=raw,
+        body_format="html",
+        options=options,
+    )
+    yield from problems
+    yield article
+
+
+def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
+    for rel in tree.with_suffix(*SUFFIXES):
+        try:
+            data = tree.read_bytes(rel)
+        except OSError as exc:
+            yield LoadProblem("INPUT001", rel, f"cannot read the file: {exc.strerror or exc}")
+            continue
+        yield from parse(rel, data, options)
+
+
+def sniff(tree: Tree) -> float:
+    return tree.share(SUFFIXES)
+
+
+SOURCE = Source(
+    name="html",
+    description="Folder of HTML pages: title, <meta> tags, <time>, breadcrumbs, article body "
+    "without site chrome",
+    example='help/billing/refunds.html  (<meta name="author">, <article><h1>Refunds</h1>...)',
+    sniff=sniff,
+    load=load,
+)

@@ -1,0 +1,195 @@
+"""Turn an export's own field names and values into Article fields: the one mapping place."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from kbaudit.model import Article, LoadProblem
+from kbaudit.sources.dates import parse_date
+from kbaudit.text import Extracted
+
+# Article field -> keys that exports use for it, in order of preference.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "id": ("id", "article_id", "uid", "slug"),
+    "title": ("title", "name", "heading", "subject"),
+    "updated_at": (
+        "updated_at",
+        "updated",
+        "last_modified",
+        "lastmod",
+        "last_updated",
+        "modified",
+        "date_modified",
+        "ms.date",
+        "date",
+    ),
+    "created_at": ("created_at", "created", "date_created", "published", "published_at"),
+    "review_at": (
+        "review_by",
+        "review_date",
+        "next_review",
+        "valid_until",
+        "valid_to",
+        "expires",
+        "expiry_date",
+    ),
+    "category": ("category", "categories", "section", "ms.service", "collection", "folder"),
+    "tags": ("tags", "labels", "keywords", "topics", "label_names"),
+    "owner": ("owner", "author", "ms.author", "reviewer", "maintainer", "ms.reviewer"),
+    "status": ("status", "state", "workflow_state"),
+    "outdated": ("outdated", "deprecated", "obsolete"),
+    "locale": ("locale", "lang", "language"),
+    "url": ("url", "html_url", "permalink", "canonical_url"),
+}
+DATE_FIELDS = ("updated_at", "created_at", "review_at")
+_IGNORE_COMMENT = re.compile(r"<!--\s*kbaudit:\s*ignore\s+([A-Za-z0-9_,\s-]+?)\s*-->")
+_OUTDATED_STATUS = {"archived", "outdated", "deprecated", "retired", "obsolete", "expired"}
+
+
+@dataclass
+class SourceOptions:
+    """How to read an export; filled from the config."""
+
+    fields: dict[str, str | list[str]] = field(default_factory=dict)
+    category_from: str = "field"  # field | path | none
+    date_order: str = "mdy"
+    dates: str = "field"  # field | git | auto
+    include: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    base_url: str | None = None
+    mapping: dict[str, str] = field(default_factory=dict)
+    preset: str | None = None
+    limits: dict[str, int] = field(default_factory=dict)
+
+    def keys_for(self, name: str) -> tuple[str, ...]:
+        """Configured keys for a field come first, then the built-in aliases."""
+        configured = self.fields.get(name) or ()
+        if isinstance(configured, str):
+            configured = (configured,)
+        return (*configured, *ALIASES.get(name, ()))
+
+
+def known_keys(options: SourceOptions) -> set[str]:
+    keys = {k for name in ALIASES for k in options.keys_for(name)}
+    return keys | {"description", "kbaudit", "draft", "weight", "summary", "aliases"}
+
+
+def _first(meta: dict[str, Any], keys: tuple[str, ...]) -> tuple[str | None, Any]:
+    for key in keys:
+        if key in meta and meta[key] not in (None, "", [], {}):
+            return key, meta[key]
+    return None, None
+
+
+def as_list(value: Any) -> tuple[str, ...]:
+    """Tags and labels come as a list, a comma-separated string, or one value."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        items = value.split(",") if "," in value else value.split(";")
+    elif isinstance(value, list | tuple | set):
+        items = [str(v) for v in value if v is not None]
+    else:
+        items = [str(value)]
+    return tuple(dict.fromkeys(s.strip() for s in items if s and s.strip()))
+
+
+def _truthy(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "yes", "1", "y")
+    return bool(value)
+
+
+def inline_ignores(raw: str) -> set[str]:
+    codes: set[str] = set()
+    for m in _IGNORE_COMMENT.finditer(raw):
+        codes.update(c.strip().upper() for c in re.split(r"[,\s]+", m.group(1)) if c.strip())
+    return codes
+
+
+def build_article(
+    *,
+    rel: str | None,
+    meta: dict[str, Any],
+    body: Extracted,
+    raw: str,
+    body_format: str,
+    options: SourceOptions,
+    body_line: int = 1,
+    defaults: dict[str, Any] | None = None,
+) -> tuple[Article, list[LoadProblem]]:
+    """Build one normalised Article from an export record; unreadable values become problems."""
+    problems: list[LoadProblem] = []
+    values: dict[str, Any] = dict(defaults or {})
+    for name in ALIASES:
+        key, value = _first(meta, options.keys_for(name))
+        if key is not None:
+            values[name] = value
+            values[f"{name}__key"] = key
+    dates: dict[str, dt.date | None] = {}
+    for name in DATE_FIELDS:
+        value = values.get(name)
+        if value in (None, ""):
+            dates[name] = None
+            continue
+        try:
+            dates[name] = parse_date(value, options.date_order)
+        except (ValueError, OverflowError, OSError) as exc:
+            dates[name] = None
+            key = values.get(f"{name}__key", name)
+            problems.append(
+                LoadProblem(
+                    "INPUT004",
+                    rel or str(values.get("id", "")),
+                    f"field `{key}`: {exc}; write it as YYYY-MM-DD",
+                )
+            )
+    category = values.get("category")
+    if isinstance(category, list | tuple):
+        category = " > ".join(str(c) for c in category if c) or None
+    if category is None and options.category_from == "path" and rel and "/" in rel:
+        category = rel.split("/")[0]
+    status = str(values["status"]).strip().lower() if values.get("status") is not None else None
+    if "draft" in meta and _truthy(meta.get("draft")) and status is None:
+        status = "draft"
+    outdated = _truthy(values.get("outdated")) or (status in _OUTDATED_STATUS)
+    kb_meta = meta.get("kbaudit") if isinstance(meta.get("kbaudit"), dict) else {}
+    ignores = {str(c).upper() for c in as_list(kb_meta.get("ignore"))} | inline_ignores(raw)
+    owner = values.get("owner")
+    if isinstance(owner, list | tuple):
+        owner = ", ".join(str(o) for o in owner) or None
+    title = values.get("title")
+    title = str(title).strip() if title is not None else (body.h1 or "")
+    article_id = str(values.get("id") or rel or title)
+    article = Article(
+        id=article_id,
+        path=rel,
+        title=title,
+        text=body.text,
+        raw=raw,
+        body_format=body_format,
+        headings=body.headings,
+        links=body.links,
+        images=body.images,
+        word_count=body.word_count,
+        category=str(category).strip() if category not in (None, "") else None,
+        tags=as_list(values.get("tags")),
+        owner=str(owner).strip() if owner not in (None, "") else None,
+        updated_at=dates["updated_at"],
+        created_at=dates["created_at"],
+        review_at=dates["review_at"],
+        status=status,
+        outdated=outdated,
+        locale=str(values["locale"]).strip().lower().replace("_", "-")
+        if values.get("locale")
+        else None,
+        url=str(values["url"]) if values.get("url") else None,
+        date_source="field" if dates["updated_at"] else None,
+        body_line=body_line,
+        meta=meta,
+        ignores=frozenset(ignores),
+    )
+    return article, problems

@@ -1,0 +1,53 @@
+"""The commented starter config written by `kbaudit init`."""
+
+STARTER_CONFIG = """\
+# kbaudit configuration. Every setting is optional; the values shown are the defaults
+# unless marked "example". CLI flags override this file.
+
+# --- Reading the export ---------------------------------------------------------------
+# Files to read and to skip (gitignore-style globs, relative to the audited folder).
+include: []
+exclude: ["README.md", "CHANGELOG.md", "includes/**", "_includes/**"]
+
+# Extra names for fields, when your export uses its own keys (example):
+# fields:
+#   updated_at: [reviewed_on]
+#   owner: [team]
+fields: {}
+
+# Where the category comes from: field (front matter), path (first folder) or none.
+category_from: field
+# Day/month order of dates such as 05/01/2024: mdy or dmy.
+date_order: mdy
+# Dates: field, git (last commit per file, one git call) or auto (git only where no field).
+dates: field
+# Your help center's public URL: absolute links to it count as internal links (example).
+# base_url: https://help.example.com
+
+# Controlled vocabulary: a YAML file with `categories:` and `tags:` lists (example).
+# taxonomy: taxonomy.yaml
+
+# --- Rules ------------------------------------------------------------------------------
+# Extra rule packs (YAML files); a .kbaudit/rules/ folder in the KB is read too.
+rule_packs: []
+# ruff-style selection by code, code prefix, rule name or category; empty = all enabled.
+select: []
+ignore: []
+# Rules to skip for some paths (example):
+# per_path_ignores:
+#   "archive/**": [STALE]
+per_path_ignores: {}
+# Per-rule settings: severity, enabled, params (example):
+# rules:
+#   STALE001: {params: {days: 365, by_category: {billing: 180}}}
+#   TAX003: {severity: warning}
+rules: {}
+
+# --- Scorecard and CI -------------------------------------------------------------------
+scorecard:
+  weights: {freshness: 0.25, uniqueness: 0.2, coverage: 0.2, taxonomy: 0.15, quality: 0.2}
+  ready: 75          # readiness score needed for the "ready" verdict
+# fail_on: error     # exit 1 on findings at or above this severity (example)
+# fail_under: 70     # exit 1 when the readiness score is lower (example)
+# as_of: 2026-01-31  # audit as if today were this date (example)
+"""

@@ -1,0 +1,183 @@
+"""Markdown and HTML to plain text, headings, links, images and word count: the one place."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+from bs4 import BeautifulSoup, Comment
+from markdown_it import MarkdownIt
+
+from kbaudit.model import Image, Link
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+# Docs-platform syntax that is not prose: [!INCLUDE ...], > [!NOTE], :::image ...:::
+_DOCS_DIRECTIVE = re.compile(r"\[!(?:INCLUDE|NOTE|TIP|IMPORTANT|WARNING|CAUTION)[^\]]*\]", re.I)
+_COLON_BLOCK = re.compile(r"^:::.*$", re.M)
+_HTML_TAG = re.compile(r"<[^>]+>")
+
+# Emphasis is not parsed: it changes no word, link or heading and costs a tenth of the time.
+_md = MarkdownIt("commonmark", {"html": True}).disable("emphasis")
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """What every rule needs to know about a body, whatever its markup."""
+
+    text: str
+    headings: tuple[str, ...]
+    links: tuple[Link, ...]
+    images: tuple[Image, ...]
+    word_count: int
+    h1: str | None = None
+
+
+def word_count(text: str) -> int:
+    return sum(1 for _ in _WORD.finditer(text))
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased words, as used by every comparison."""
+    return [m.group(0).lower() for m in _WORD.finditer(text)]
+
+
+def is_internal(target: str) -> bool:
+    """A link into the KB itself: relative, no scheme, not an in-page anchor or mail link."""
+    if not target or target.startswith(("#", "//")):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
+
+
+def link_path(target: str) -> str:
+    """The file part of a link target: no anchor, no query, URL-decoded."""
+    return unquote(urlsplit(target).path)
+
+
+def markdown(body: str, line_offset: int = 0) -> Extracted:
+    """Parse a Markdown body with markdown-it-py; line numbers are shifted by `line_offset`."""
+    tokens = _md.parse(body)
+    chunks: list[str] = []
+    headings: list[str] = []
+    links: list[Link] = []
+    images: list[Image] = []
+    h1: str | None = None
+    in_heading: str | None = None
+    for token in tokens:
+        line = token.map[0] + 1 + line_offset if token.map else None
+        if token.type == "heading_open":
+            in_heading = token.tag
+            continue
+        if token.type in ("fence", "code_block"):
+            chunks.append(token.content)
+            continue
+        if token.type == "html_block":
+            _html_fragment(token.content, chunks, links, images, line)
+            continue
+        if token.type != "inline":
+            continue
+        parts: list[str] = []
+        link_stack: list[tuple[str, list[str]]] = []
+        for child in token.children or []:
+            if child.type in ("text", "code_inline"):
+                parts.append(child.content)
+                for _, texts in link_stack:
+                    texts.append(child.content)
+            elif child.type in ("softbreak", "hardbreak"):
+                parts.append("\n")
+            elif child.type == "link_open":
+                link_stack.append((str(child.attrGet("href") or ""), []))
+            elif child.type == "link_close" and link_stack:
+                href, texts = link_stack.pop()
+                links.append(Link(href, "".join(texts).strip(), is_internal(href), line))
+            elif child.type == "image":
+                src = str(child.attrGet("src") or "")
+                alt = "".join(c.content for c in child.children or [])
+                images.append(Image(src, alt.strip(), line))
+            elif child.type == "html_inline":
+                _html_fragment(child.content, parts, links, images, line)
+        text = "".join(parts)
+        if in_heading:
+            headings.append(text.strip())
+            if in_heading == "h1" and h1 is None:
+                h1 = text.strip()
+            in_heading = None
+        chunks.append(text)
+    plain = _DOCS_DIRECTIVE.sub(" ", "\n".join(chunks))
+    plain = _COLON_BLOCK.sub(" ", plain)
+    plain = re.sub(r"[ \t]+", " ", plain).strip()
+    return Extracted(plain, tuple(headings), tuple(links), tuple(images), word_count(plain), h1)
+
+
+def _html_fragment(
+    fragment: str, chunks: list[str], links: list[Link], images: list[Image], line: int | None
+) -> None:
+    """Raw HTML inside Markdown: keep links and images, drop tags and comments."""
+    if "<a" in fragment or "<img" in fragment:
+        soup = BeautifulSoup(fragment, "lxml")
+        for a in soup.find_all("a", href=True):
+            href = str(a["href"])
+            links.append(Link(href, a.get_text(" ", strip=True), is_internal(href), line))
+        for img in soup.find_all("img"):
+            images.append(Image(str(img.get("src", "")), str(img.get("alt", "") or ""), line))
+        chunks.append(soup.get_text(" "))
+        return
+    text = _HTML_TAG.sub(" ", re.sub(r"<!--.*?-->", " ", fragment, flags=re.S))
+    if text.strip():
+        chunks.append(text)
+
+
+# Site chrome that is never article content.
+_CHROME = ["script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form"]
+_CHROME_CLASSES = re.compile(
+    r"(^|[-_ ])(breadcrumbs?|sidebar|navbar|nav|menu|footer|header|toc|related|feedback|cookie)"
+    r"($|[-_ ])",
+    re.I,
+)
+_BLOCKS = {"p", "li", "pre", "tr", "br", "div", "section", "blockquote", "dd", "dt", "table"}
+
+
+def html_body(soup: BeautifulSoup | object) -> Extracted:
+    """Extract a parsed HTML element (an article or page body) without site chrome."""
+    root = soup
+    for tag in list(root.find_all(_CHROME)):  # type: ignore[attr-defined]
+        if tag.name in ("header", "footer") and tag.find_parent("article") is not None:
+            continue
+        tag.decompose()
+    for tag in list(root.find_all(class_=_CHROME_CLASSES)):  # type: ignore[attr-defined]
+        if getattr(tag, "decomposed", False) or tag.name in ("code", "pre", "span"):
+            continue
+        tag.decompose()
+    for comment in root.find_all(string=lambda s: isinstance(s, Comment)):  # type: ignore[attr-defined]
+        comment.extract()
+    headings = tuple(
+        h.get_text(" ", strip=True)
+        for h in root.find_all(["h1", "h2", "h3", "h4", "h5", "h6"])  # type: ignore[attr-defined]
+    )
+    h1_tag = root.find("h1")  # type: ignore[attr-defined]
+    links = tuple(
+        Link(
+            str(a["href"]),
+            a.get_text(" ", strip=True),
+            is_internal(str(a["href"])),
+            getattr(a, "sourceline", None),
+        )
+        for a in root.find_all("a", href=True)  # type: ignore[attr-defined]
+    )
+    images = tuple(
+        Image(str(i.get("src", "")), str(i.get("alt", "") or ""), getattr(i, "sourceline", None))
+        for i in root.find_all("img")  # type: ignore[attr-defined]
+    )
+    for tag in root.find_all(_BLOCKS):  # type: ignore[attr-defined]
+        tag.insert_before("\n")
+    plain = root.get_text(" ")  # type: ignore[attr-defined]
+    plain = re.sub(r"[ \t\r\f\v]+", " ", plain)
+    plain = re.sub(r"\s*\n\s*", "\n", plain).strip()
+    h1 = h1_tag.get_text(" ", strip=True) if h1_tag else None
+    return Extracted(plain, headings, links, images, word_count(plain), h1)
+
+
+def html(markup: str) -> Extracted:
+    """Extract an HTML fragment or page."""
+    return html_body(BeautifulSoup(markup, "lxml"))
