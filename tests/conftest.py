@@ -1,0 +1,39 @@
+"""Shared test helpers: fixture paths, the real corpora (skipped when absent), a CLI runner."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+SAMPLE_KB = FIXTURES / "sample-kb"
+CORPORA = ROOT.parent / "shared" / "corpora"
+OFFICEDOCS = CORPORA / "officedocs-support"
+BANKING77 = CORPORA / "banking77" / "banking_data"
+AS_OF = dt.date(2026, 11, 23)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-expected", action="store_true",
+        help="rewrite fixtures/rules/*/expected.yaml from the current findings (review the diff)",
+    )
+
+
+@pytest.fixture
+def update_expected(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-expected"))
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def needs(path: Path) -> pytest.MarkDecorator:
+    """Skip cleanly when a real corpus is not beside the project."""
+    return pytest.mark.skipif(not path.exists(), reason=f"{path} not present")
