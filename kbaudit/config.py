@@ -75,7 +75,7 @@ class Config:
             base_url=self.base_url,
             mapping=self.mapping,
             preset=self.preset,
-            limits=self.limits,
+            limits=self.limits, jobs=self.jobs,
         )
 
     @property

@@ -16,6 +16,8 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 _DOCS_DIRECTIVE = re.compile(r"\[!(?:INCLUDE|NOTE|TIP|IMPORTANT|WARNING|CAUTION)[^\]]*\]", re.I)
 _COLON_BLOCK = re.compile(r"^:::.*$", re.M)
 _HTML_TAG = re.compile(r"<[^>]+>")
+# Emphasis markers are dropped from inline text (the parser's emphasis rule is off for speed).
+_EMPHASIS = re.compile(r"(?<![\w*])(\*{1,3}|_{1,3})(?=\S)(.+?)(?<=\S)\1(?![\w*])")
 
 # Emphasis is not parsed: it changes no word, link or heading and costs a tenth of the time.
 _md = MarkdownIt("commonmark", {"html": True}).disable("emphasis")
@@ -81,9 +83,12 @@ def markdown(body: str, line_offset: int = 0) -> Extracted:
         link_stack: list[tuple[str, list[str]]] = []
         for child in token.children or []:
             if child.type in ("text", "code_inline"):
-                parts.append(child.content)
+                content = child.content
+                if child.type == "text" and ("*" in content or "_" in content):
+                    content = _EMPHASIS.sub(r"\2", content)
+                parts.append(content)
                 for _, texts in link_stack:
-                    texts.append(child.content)
+                    texts.append(content)
             elif child.type in ("softbreak", "hardbreak"):
                 parts.append("\n")
             elif child.type == "link_open":

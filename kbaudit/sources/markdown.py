@@ -12,6 +12,7 @@ from kbaudit import text
 from kbaudit.model import LoadProblem
 from kbaudit.sources.base import Record, Source, decode
 from kbaudit.sources.normalize import SourceOptions, build_article
+from kbaudit.sources.parallel import parse_files
 from kbaudit.sources.tree import Tree
 
 SUFFIXES = (".md", ".markdown", ".mdx")
@@ -103,13 +104,7 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
 
 
 def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
-    for rel in tree.with_suffix(*SUFFIXES):
-        try:
-            data = tree.read_bytes(rel)
-        except OSError as exc:
-            yield LoadProblem("INPUT001", rel, f"cannot read the file: {exc.strerror or exc}")
-            continue
-        yield from parse(rel, data, options)
+    yield from parse_files(parse, tree, tree.with_suffix(*SUFFIXES), options)
 
 
 def sniff(tree: Tree) -> float:

@@ -63,6 +63,7 @@ class SourceOptions:
     mapping: dict[str, str] = field(default_factory=dict)
     preset: str | None = None
     limits: dict[str, int] = field(default_factory=dict)
+    jobs: int = 0  # worker processes for parsing; 0 = all cores
 
     def keys_for(self, name: str) -> tuple[str, ...]:
         """Configured keys for a field come first, then the built-in aliases."""

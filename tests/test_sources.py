@@ -1,0 +1,225 @@
+"""Markdown and HTML sources, field normalisation, dates, detection, git dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from kbaudit.errors import SourceError
+from kbaudit.sources import SourceOptions, git_dates, load
+from kbaudit.sources.dates import parse_date
+from kbaudit.sources.markdown import split_front_matter
+from kbaudit.sources.tree import glob_match
+
+
+def write(root: Path, rel: str, text: str | bytes) -> Path:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("value", "order", "expected"),
+    [
+        ("2024-05-01", "mdy", dt.date(2024, 5, 1)),
+        ("05/01/2024", "mdy", dt.date(2024, 5, 1)),
+        ("05/01/2024", "dmy", dt.date(2024, 1, 5)),
+        ("13/01/2024", "mdy", dt.date(2024, 1, 13)),
+        ("2026-02-11T09:30:00Z", "mdy", dt.date(2026, 2, 11)),
+        ("March 4, 2026", "mdy", dt.date(2026, 3, 4)),
+        ("4 March 2026", "mdy", dt.date(2026, 3, 4)),
+        (1700000000, "mdy", dt.date(2023, 11, 14)),
+        (1700000000000, "mdy", dt.date(2023, 11, 14)),
+        (dt.date(2020, 1, 2), "mdy", dt.date(2020, 1, 2)),
+    ],
+)
+def test_parse_date(value: object, order: str, expected: dt.date) -> None:
+    assert parse_date(value, order) == expected
+
+
+@pytest.mark.parametrize("value", ["sometime last spring", "", True, "2024-13-45"])
+def test_parse_date_rejects(value: object) -> None:
+    with pytest.raises(ValueError):
+        parse_date(value)
+
+
+def test_front_matter_aliases_and_body(tmp_path: Path) -> None:
+    write(tmp_path, "billing/refunds.md", (
+        "---\ntitle: Refund a payment\nms.date: 05/01/2024\nlabels: [refunds, payments]\n"
+        "ms.author: dana\nsection: Billing\nreview_by: 2025-01-01\nlocale: en_US\n---\n"
+        "# Refund a payment\n\nOpen **Payments** and see [fees](../fees.md).\n\n"
+        "## Steps\n\n![refund button](img/r.png)\n"
+    ))
+    result = load(tmp_path)
+    assert result.format == "markdown"
+    [a] = result.articles
+    assert (a.title, a.category, a.tags, a.owner) == (
+        "Refund a payment", "Billing", ("refunds", "payments"), "dana")
+    assert a.updated_at == dt.date(2024, 5, 1)
+    assert a.review_at == dt.date(2025, 1, 1)
+    assert a.locale == "en-us"
+    assert a.headings == ("Refund a payment", "Steps")
+    assert [(link.target, link.internal) for link in a.links] == [("../fees.md", True)]
+    assert a.images[0].alt == "refund button"
+    assert "Open Payments and see fees" in a.text
+    assert a.links[0].line == 12  # line in the file, front matter included
+
+
+def test_configured_field_names_and_category_from_path(tmp_path: Path) -> None:
+    write(tmp_path, "payroll/run.md", "---\nreviewed_on: 2026-01-02\nteam: ops\n---\nBody text\n")
+    options = SourceOptions(fields={"updated_at": ["reviewed_on"], "owner": "team"},
+                            category_from="path")
+    [a] = load(tmp_path, options=options).articles
+    assert (a.updated_at, a.owner, a.category) == (dt.date(2026, 1, 2), "ops", "payroll")
+
+
+def test_title_falls_back_to_h1_then_empty(tmp_path: Path) -> None:
+    write(tmp_path, "a.md", "# Heading title\n\ntext")
+    write(tmp_path, "b.md", "no heading here")
+    a, b = load(tmp_path).articles
+    assert a.title == "Heading title"
+    assert b.title == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("---\ntitle: \"unclosed\n---\nbody", "INPUT002"),
+        ("---\n- a\n- b\n---\nbody", "INPUT002"),
+        ("---\ntitle: never closed\nbody", "INPUT002"),
+        ("---\nupdated_at: sometime last spring\n---\nbody", "INPUT004"),
+    ],
+)
+def test_bad_front_matter_is_a_problem_not_a_crash(tmp_path: Path, text: str, code: str) -> None:
+    write(tmp_path, "bad.md", text)
+    write(tmp_path, "good.md", "---\ntitle: Good one\n---\nbody")
+    result = load(tmp_path)
+    assert [p.code for p in result.problems] == [code]
+    assert result.problems[0].path == "bad.md"
+    assert len(result.articles) == 2  # the bad file is still audited, without lost text
+
+
+def test_yaml_error_names_the_line() -> None:
+    _, _, _, problem = split_front_matter("---\ntitle: ok\nowner: [a\n---\nbody", "x.md")
+    assert problem is not None and problem.line is not None and "line" in problem.message
+
+
+def test_latin1_file_is_read_and_reported(tmp_path: Path) -> None:
+    write(tmp_path, "cafe.md", "---\ntitle: Caf\xe9\n---\nCaf\xe9 menu".encode("latin-1"))
+    result = load(tmp_path)
+    assert [p.code for p in result.problems] == ["INPUT003"]
+    assert result.articles[0].title == "Café"
+    assert "UTF-8" in result.problems[0].message
+
+
+def test_inline_and_front_matter_ignores(tmp_path: Path) -> None:
+    write(tmp_path, "a.md", "---\nkbaudit: {ignore: [stale001]}\n---\n<!-- kbaudit: ignore QUAL003, QUAL002 -->\n")
+    [a] = load(tmp_path).articles
+    assert a.ignores == {"STALE001", "QUAL003", "QUAL002"}
+
+
+def test_include_exclude_globs(tmp_path: Path) -> None:
+    for rel in ("README.md", "docs/a.md", "docs/includes/snippet.md", "docs/b.md"):
+        write(tmp_path, rel, "---\ntitle: x\n---\ntext")
+    options = SourceOptions(exclude=["README.md", "includes/**", "docs/includes/**"])
+    assert [a.path for a in load(tmp_path, options=options).articles] == ["docs/a.md", "docs/b.md"]
+    assert glob_match("x/README.md", ["README.md"])
+    assert not glob_match("docs/a.md", ["includes/**"])
+
+
+HTML_PAGE = """<!doctype html><html lang="en"><head>
+<title>Pay an invoice | Ledgerly Help Center</title>
+<meta name="description" content="How to pay">
+<meta name="author" content="sam">
+<meta name="keywords" content="payments, invoices">
+<meta property="article:modified_time" content="2026-08-14T10:00:00Z">
+</head><body>
+<header><nav><a href="/">Home</a><a href="/pricing">Pricing</a></nav></header>
+<nav class="breadcrumbs" aria-label="Breadcrumb"><ol><li><a href="/">Help Center</a></li>
+<li><a href="/payments/">Payments</a></li><li>Pay an invoice</li></ol></nav>
+<main><article><h1>Pay an invoice</h1><p>Open the invoice and choose <b>Pay</b>.</p>
+<h2>Cards</h2><p>See <a href="fees.html">fees</a>.</p><img src="x.png"></article></main>
+<aside>Related: <a href="/other.html">Other</a></aside>
+<footer>© Ledgerly</footer></body></html>"""
+
+
+def test_html_page(tmp_path: Path) -> None:
+    write(tmp_path, "payments/pay.html", HTML_PAGE)
+    write(tmp_path, "index.html", '<html><head><meta name="robots" content="noindex"></head>'
+                                   "<body><ul><li>list</li></ul></body></html>")
+    result = load(tmp_path)
+    assert result.format == "html"
+    [a] = result.articles
+    assert a.title == "Pay an invoice"
+    assert a.category == "Payments"
+    assert a.owner == "sam" and a.tags == ("payments", "invoices")
+    assert a.updated_at == dt.date(2026, 8, 14) and a.locale == "en"
+    assert "Pricing" not in a.text and "Ledgerly" not in a.text and "Related" not in a.text
+    assert "Open the invoice and choose Pay" in a.text
+    assert [link.target for link in a.links] == ["fees.html"]
+    assert a.images[0].alt == ""
+
+
+def test_malformed_html_still_parses(tmp_path: Path) -> None:
+    write(tmp_path, "broken.html", "<html><body><article><h1>Broken<p>Unclosed <b>tags <div>here")
+    [a] = load(tmp_path).articles
+    assert a.title.startswith("Broken") and "tags" in a.text and "here" in a.text
+
+
+def test_input_format_forced_and_unknown(tmp_path: Path) -> None:
+    write(tmp_path, "a.txt", "hello")
+    with pytest.raises(SourceError, match="--input-format"):
+        load(tmp_path)
+    with pytest.raises(SourceError, match="unknown input format"):
+        load(tmp_path, "nope")
+    with pytest.raises(SourceError, match="does not exist"):
+        load(tmp_path / "missing")
+
+
+def test_parallel_parse_gives_the_same_records(tmp_path: Path) -> None:
+    for i in range(400):
+        write(tmp_path, f"c{i % 7}/a{i:03}.md", f"---\ntitle: Article {i}\nupdated_at: 2026-01-01\n---\n"
+              f"Body {i} with [a link](a{(i + 1) % 400:03}.md)\n")
+    write(tmp_path, "bad.md", "---\ntitle: [\n---\nx")
+    serial = load(tmp_path, options=SourceOptions(jobs=1))
+    parallel = load(tmp_path, options=SourceOptions(jobs=2))
+    assert [a.path for a in serial.articles] == [a.path for a in parallel.articles]
+    assert serial.articles == parallel.articles
+    assert serial.problems == parallel.problems
+
+
+def _git(root: Path, *args: str, date: str | None = None) -> None:
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.com", "HOME": str(root), "PATH": "/usr/bin:/bin"}
+    if date:
+        env |= {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, env=env)
+
+
+def test_git_dates_one_call_per_repo(tmp_path: Path) -> None:
+    write(tmp_path, "a.md", "---\ntitle: A\n---\nA")
+    write(tmp_path, "b.md", "---\ntitle: B\nupdated_at: 2020-01-01\n---\nB")
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", ".")
+    _git(tmp_path, "commit", "-qm", "one", date="2024-03-01T12:00:00Z")
+    write(tmp_path, "a.md", "---\ntitle: A\n---\nA changed")
+    _git(tmp_path, "commit", "-qam", "two", date="2025-06-01T12:00:00Z")
+    assert git_dates(tmp_path) == {"a.md": dt.date(2025, 6, 1), "b.md": dt.date(2024, 3, 1)}
+    auto = {a.path: (a.updated_at, a.date_source)
+            for a in load(tmp_path, options=SourceOptions(dates="auto")).articles}
+    assert auto == {"a.md": (dt.date(2025, 6, 1), "git"), "b.md": (dt.date(2020, 1, 1), "field")}
+    forced = {a.path: a.updated_at for a in load(tmp_path, options=SourceOptions(dates="git")).articles}
+    assert forced["b.md"] == dt.date(2024, 3, 1)
+
+
+def test_git_dates_outside_a_repo_is_a_problem(tmp_path: Path) -> None:
+    write(tmp_path, "a.md", "text")
+    result = load(tmp_path, options=SourceOptions(dates="git"))
+    assert [p.code for p in result.problems] == ["INPUT001"]
