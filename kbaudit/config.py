@@ -25,6 +25,20 @@ DEFAULT_WEIGHTS = {
 }
 
 
+# Repository files that are not articles. `exclude` replaces this list; `extend_exclude` adds.
+DEFAULT_EXCLUDE = [
+    "/README.md",
+    "CONTRIBUTING.md",
+    "CODE_OF_CONDUCT.md",
+    "SECURITY.md",
+    "CHANGELOG.md",
+    "LICENSE.md",
+    "includes/**",
+    "_includes/**",
+    "node_modules/**",
+]
+
+
 @dataclass
 class Taxonomy:
     """The controlled vocabulary: allowed categories and tags (empty = not controlled)."""
@@ -38,7 +52,7 @@ class Taxonomy:
 class Config:
     # reading the export
     include: list[str] = field(default_factory=list)
-    exclude: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=lambda: list(DEFAULT_EXCLUDE))
     fields: dict[str, Any] = field(default_factory=dict)
     category_from: str = "field"
     date_order: str = "mdy"
@@ -75,7 +89,8 @@ class Config:
             base_url=self.base_url,
             mapping=self.mapping,
             preset=self.preset,
-            limits=self.limits, jobs=self.jobs,
+            limits=self.limits,
+            jobs=self.jobs,
         )
 
     @property
@@ -172,7 +187,7 @@ def _as_list(value: Any, key: str) -> list[str]:
 
 
 _LIST_KEYS = {"include", "exclude", "rule_packs", "select", "ignore"}
-_KNOWN = {f.name for f in fields(Config)} - {"path"} | {"scorecard", "ready"}
+_KNOWN = {f.name for f in fields(Config)} - {"path"} | {"scorecard", "ready", "extend_exclude"}
 
 
 def build_config(
@@ -189,6 +204,7 @@ def build_config(
     base = base or Path.cwd()
     for key in _LIST_KEYS & data.keys():
         setattr(config, key, _as_list(data[key], key))
+    config.exclude += _as_list(data.get("extend_exclude"), "extend_exclude")
     config.rule_packs = [str(base / p) for p in config.rule_packs]
     for key in ("fields", "mapping", "limits", "rules", "per_path_ignores"):
         if key in data:

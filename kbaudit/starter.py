@@ -5,9 +5,12 @@ STARTER_CONFIG = """\
 # unless marked "example". CLI flags override this file.
 
 # --- Reading the export ---------------------------------------------------------------
-# Files to read and to skip (gitignore-style globs, relative to the audited folder).
+# Files to read and to skip (gitignore-style globs, relative to the audited folder; a
+# leading / anchors to the root). `exclude` replaces the default list; `extend_exclude` adds.
 include: []
-exclude: ["README.md", "CHANGELOG.md", "includes/**", "_includes/**"]
+exclude: ["/README.md", "CONTRIBUTING.md", "CODE_OF_CONDUCT.md", "SECURITY.md", "CHANGELOG.md",
+          "LICENSE.md", "includes/**", "_includes/**", "node_modules/**"]
+extend_exclude: []
 
 # Extra names for fields, when your export uses its own keys (example):
 # fields:

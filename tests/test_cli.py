@@ -13,14 +13,18 @@ from kbaudit.cli import app
 KB = {
     "billing/refunds.md": "---\ntitle: Refund a card payment\ncategory: billing\ntags: [refunds]\n"
     "owner: sam\nupdated_at: 2026-10-01\n---\n# Refund a card payment\n\n"
-    + "Open the payment, choose Refund and confirm the amount. " * 12,
+    + "Open the payment, choose Refund and confirm the amount. "
+    * 12,
     "billing/old-plans.md": "---\ntitle: Legacy plans explained\ncategory: billing\ntags: [plans]\n"
     "owner: sam\nupdated_at: 2021-01-05\n---\n" + "Our legacy plans were priced per seat. " * 12,
     "account/password.md": "---\ntitle: Change your password\ncategory: account\ntags: [login]\n"
-    "updated_at: 2026-09-01\n---\n" + "Go to Settings, then Security, and pick a new password. " * 10,
+    "updated_at: 2026-09-01\n---\n"
+    + "Go to Settings, then Security, and pick a new password. "
+    * 10,
     "account/key.md": "---\ntitle: Use the API from scripts\ncategory: account\ntags: [api]\n"
     "owner: lee\nupdated_at: 2026-09-01\n---\nTODO\n\nexport KEY=AKIAABCDEFGHIJKLMNOP\n"
-    + "Scripts call the API with a key you create in Settings. " * 10,
+    + "Scripts call the API with a key you create in Settings. "
+    * 10,
 }
 
 
@@ -42,13 +46,19 @@ def test_audit_prints_a_scorecard(runner: CliRunner, kb: Path) -> None:
 
 def test_audit_json_file_in_the_schema(runner: CliRunner, kb: Path, tmp_path: Path) -> None:
     out = tmp_path / "report.json"
-    result = runner.invoke(app, ["audit", str(kb), "--format", "json", "-o", str(out),
-                                 "--as-of", "2026-11-23"])
+    result = runner.invoke(
+        app, ["audit", str(kb), "--format", "json", "-o", str(out), "--as-of", "2026-11-23"]
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(out.read_text())
     assert data["schema"] == 1 and data["source"]["articles"] == 4
-    assert set(data["scorecard"]["dimensions"]) == {"freshness", "uniqueness", "coverage",
-                                                    "taxonomy", "quality"}
+    assert set(data["scorecard"]["dimensions"]) == {
+        "freshness",
+        "uniqueness",
+        "coverage",
+        "taxonomy",
+        "quality",
+    }
     assert data["scorecard"]["dimensions"]["coverage"]["score"] is None
     assert data["scorecard"]["ready"] is False  # a leaked key blocks the verdict
     rules = {(f["rule"], f["path"]) for f in data["findings"]}
@@ -129,7 +139,7 @@ def test_init_writes_a_loadable_config(runner: CliRunner, tmp_path: Path) -> Non
 
     config = load_config(tmp_path)
     assert config.path == str(tmp_path / "kbaudit.yaml")
-    assert "README.md" in config.exclude
+    assert "/README.md" in config.exclude and "includes/**" in config.exclude
 
 
 def test_sources_lists_formats(runner: CliRunner) -> None:

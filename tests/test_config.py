@@ -37,15 +37,28 @@ def test_pyproject_without_section_is_skipped(tmp_path: Path) -> None:
 
 def test_full_config(tmp_path: Path) -> None:
     (tmp_path / "tax.yaml").write_text(
-        "categories:\n  billing: [invoices, refunds]\n  account:\ntags: [a, b]\n")
-    config = build_config({
-        "exclude": ["README.md"], "category_from": "path", "date_order": "dmy",
-        "taxonomy": "tax.yaml", "scorecard": {"weights": {"coverage": 0}, "ready": 80},
-        "fail_on": "warning", "fail_under": 60, "as_of": "2026-01-31",
-        "per_path_ignores": {"archive/**": "STALE"},
-    }, tmp_path)
-    assert config.taxonomy.categories == ["billing", "billing > invoices", "billing > refunds",
-                                          "account"]
+        "categories:\n  billing: [invoices, refunds]\n  account:\ntags: [a, b]\n"
+    )
+    config = build_config(
+        {
+            "exclude": ["README.md"],
+            "category_from": "path",
+            "date_order": "dmy",
+            "taxonomy": "tax.yaml",
+            "scorecard": {"weights": {"coverage": 0}, "ready": 80},
+            "fail_on": "warning",
+            "fail_under": 60,
+            "as_of": "2026-01-31",
+            "per_path_ignores": {"archive/**": "STALE"},
+        },
+        tmp_path,
+    )
+    assert config.taxonomy.categories == [
+        "billing",
+        "billing > invoices",
+        "billing > refunds",
+        "account",
+    ]
     assert config.weights["coverage"] == 0 and config.weights["freshness"] == 0.25
     assert config.ready_score == 80 and config.fail_on is Severity.WARNING
     assert config.as_of == dt.date(2026, 1, 31)
@@ -77,15 +90,20 @@ def test_invalid_yaml_file(tmp_path: Path) -> None:
 
 def test_rule_overrides_and_selection() -> None:
     registry = build_registry()
-    config = Config(rules={"STALE001": {"severity": "error", "params": {"days": 30}},
-                           "QUAL002": {"min": 10}})
+    config = Config(
+        rules={"STALE001": {"severity": "error", "params": {"days": 30}}, "QUAL002": {"min": 10}}
+    )
     rules = {r.code: r for r in load_rules(config, registry)}
     assert rules["STALE001"].severity is Severity.ERROR
     assert rules["STALE001"].params["days"] == 30
     assert rules["QUAL002"].params["min"] == 10
-    chosen = {r.code for r in select_rules(list(rules.values()), ["STALE", "security"], ["STALE005"])}
+    chosen = {
+        r.code for r in select_rules(list(rules.values()), ["STALE", "security"], ["STALE005"])
+    }
     assert chosen == {"STALE001", "STALE002", "STALE003", "STALE004", "SEC001", "SEC002"}
-    assert {r.code for r in select_rules(list(rules.values()), ["stale.max-age"], [])} == {"STALE001"}
+    assert {r.code for r in select_rules(list(rules.values()), ["stale.max-age"], [])} == {
+        "STALE001"
+    }
 
 
 @pytest.mark.parametrize(
@@ -102,16 +120,20 @@ def test_extra_rule_pack_and_kb_rules_folder(tmp_path: Path) -> None:
     pack.write_text(
         "- code: ACME001\n  name: acme.no-competitor\n  kind: pattern\n  category: quality\n"
         "  severity: info\n  summary: Mentions a competitor.\n"
-        "  params: {patterns: ['\\bBooksy\\b']}\n")
+        "  params: {patterns: ['\\bBooksy\\b']}\n"
+    )
     kb = tmp_path / "kb"
     (kb / ".kbaudit" / "rules").mkdir(parents=True)
     (kb / ".kbaudit" / "rules" / "local.yaml").write_text(
         "rules:\n- code: ACME002\n  name: acme.local\n  kind: min-words\n  category: quality\n"
-        "  severity: info\n  summary: Local rule.\n")
+        "  severity: info\n  summary: Local rule.\n"
+    )
     codes = {r.code for r in load_rules(Config(rule_packs=[str(pack)]), build_registry(), kb)}
     assert {"ACME001", "ACME002", "STALE001"} <= codes
-    pack.write_text("- code: BAD1\n  name: x\n  kind: no-such-kind\n  category: quality\n"
-                    "  severity: info\n  summary: x\n")
+    pack.write_text(
+        "- code: BAD1\n  name: x\n  kind: no-such-kind\n  category: quality\n"
+        "  severity: info\n  summary: x\n"
+    )
     with pytest.raises(RuleError, match="unknown check kind"):
         load_rules(Config(rule_packs=[str(pack)]), build_registry())
 

@@ -20,8 +20,14 @@ def shouting_title(article, ctx):
 
 
 def register(registry):
-    registry.add(CheckKind("shouting-title", "Titles in capitals.",
-                           {"unused": Param(0, "example parameter")}, check=shouting_title))
+    registry.add(
+        CheckKind(
+            "shouting-title",
+            "Titles in capitals.",
+            {"unused": Param(0, "example parameter")},
+            check=shouting_title,
+        )
+    )
 
 
 @dataclass
@@ -34,14 +40,21 @@ class FakeEntryPoint:
         return self.hook
 
 
-def test_entry_point_kind_runs_like_a_builtin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(rules_module, "entry_points",
-                        lambda group: [FakeEntryPoint("acme", "acme:register", register)])
+def test_entry_point_kind_runs_like_a_builtin(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        rules_module,
+        "entry_points",
+        lambda group: [FakeEntryPoint("acme", "acme:register", register)],
+    )
     registry = build_registry()
     assert "shouting-title" in registry.kinds
     pack = tmp_path / "acme.yaml"
-    pack.write_text("- {code: ACME010, name: acme.shouting, kind: shouting-title, category: quality,"
-                    " severity: info, summary: Title in capitals.}\n")
+    pack.write_text(
+        "- {code: ACME010, name: acme.shouting, kind: shouting-title, category: quality,"
+        " severity: info, summary: Title in capitals.}\n"
+    )
     kb = tmp_path / "kb"
     kb.mkdir()
     (kb / "a.md").write_text("---\ntitle: HOW TO PAY\n---\nbody")
@@ -55,8 +68,9 @@ def test_broken_plugin_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None
     def boom(registry):
         raise ImportError("no module named acme_internal")
 
-    monkeypatch.setattr(rules_module, "entry_points",
-                        lambda group: [FakeEntryPoint("acme", "acme:register", boom)])
+    monkeypatch.setattr(
+        rules_module, "entry_points", lambda group: [FakeEntryPoint("acme", "acme:register", boom)]
+    )
     with pytest.raises(RuleError, match="acme"):
         build_registry()
 

@@ -49,11 +49,14 @@ def test_case_produces_expected_findings(case: Path, update_expected: bool) -> N
     actual = sorted(run_case(case), key=_key)
     expected_file = case / "expected.yaml"
     if update_expected:
-        header = ("# Findings this KB must produce. Rewrite with\n"
-                  "#   python -m pytest tests/test_rule_cases.py --update-expected\n"
-                  "# and review the diff.\n")
-        expected_file.write_text(header + yaml.safe_dump({"findings": actual}, sort_keys=False),
-                                 encoding="utf-8")
+        header = (
+            "# Findings this KB must produce. Rewrite with\n"
+            "#   python -m pytest tests/test_rule_cases.py --update-expected\n"
+            "# and review the diff.\n"
+        )
+        expected_file.write_text(
+            header + yaml.safe_dump({"findings": actual}, sort_keys=False), encoding="utf-8"
+        )
     expected = yaml.safe_load(expected_file.read_text(encoding="utf-8")) or {}
     assert actual == sorted(expected.get("findings") or [], key=_key)
 
@@ -84,8 +87,9 @@ def test_clean_case_is_silent() -> None:
 
 def test_rule_codes_and_names_unique_and_documented() -> None:
     registry = build_registry()
-    packed = [r for pack in sorted(default_pack_dir().glob("*.yaml"))
-              for r in load_pack(pack, registry)]
+    packed = [
+        r for pack in sorted(default_pack_dir().glob("*.yaml")) for r in load_pack(pack, registry)
+    ]
     codes = [r.code for r in packed]
     names = [r.name for r in packed]
     assert len(codes) == len(set(codes)), "a rule code is defined twice in the default packs"

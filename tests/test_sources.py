@@ -51,17 +51,25 @@ def test_parse_date_rejects(value: object) -> None:
 
 
 def test_front_matter_aliases_and_body(tmp_path: Path) -> None:
-    write(tmp_path, "billing/refunds.md", (
-        "---\ntitle: Refund a payment\nms.date: 05/01/2024\nlabels: [refunds, payments]\n"
-        "ms.author: dana\nsection: Billing\nreview_by: 2025-01-01\nlocale: en_US\n---\n"
-        "# Refund a payment\n\nOpen **Payments** and see [fees](../fees.md).\n\n"
-        "## Steps\n\n![refund button](img/r.png)\n"
-    ))
+    write(
+        tmp_path,
+        "billing/refunds.md",
+        (
+            "---\ntitle: Refund a payment\nms.date: 05/01/2024\nlabels: [refunds, payments]\n"
+            "ms.author: dana\nsection: Billing\nreview_by: 2025-01-01\nlocale: en_US\n---\n"
+            "# Refund a payment\n\nOpen **Payments** and see [fees](../fees.md).\n\n"
+            "## Steps\n\n![refund button](img/r.png)\n"
+        ),
+    )
     result = load(tmp_path)
     assert result.format == "markdown"
     [a] = result.articles
     assert (a.title, a.category, a.tags, a.owner) == (
-        "Refund a payment", "Billing", ("refunds", "payments"), "dana")
+        "Refund a payment",
+        "Billing",
+        ("refunds", "payments"),
+        "dana",
+    )
     assert a.updated_at == dt.date(2024, 5, 1)
     assert a.review_at == dt.date(2025, 1, 1)
     assert a.locale == "en-us"
@@ -74,8 +82,9 @@ def test_front_matter_aliases_and_body(tmp_path: Path) -> None:
 
 def test_configured_field_names_and_category_from_path(tmp_path: Path) -> None:
     write(tmp_path, "payroll/run.md", "---\nreviewed_on: 2026-01-02\nteam: ops\n---\nBody text\n")
-    options = SourceOptions(fields={"updated_at": ["reviewed_on"], "owner": "team"},
-                            category_from="path")
+    options = SourceOptions(
+        fields={"updated_at": ["reviewed_on"], "owner": "team"}, category_from="path"
+    )
     [a] = load(tmp_path, options=options).articles
     assert (a.updated_at, a.owner, a.category) == (dt.date(2026, 1, 2), "ops", "payroll")
 
@@ -91,7 +100,7 @@ def test_title_falls_back_to_h1_then_empty(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "code"),
     [
-        ("---\ntitle: \"unclosed\n---\nbody", "INPUT002"),
+        ('---\ntitle: "unclosed\n---\nbody', "INPUT002"),
         ("---\n- a\n- b\n---\nbody", "INPUT002"),
         ("---\ntitle: never closed\nbody", "INPUT002"),
         ("---\nupdated_at: sometime last spring\n---\nbody", "INPUT004"),
@@ -120,7 +129,11 @@ def test_latin1_file_is_read_and_reported(tmp_path: Path) -> None:
 
 
 def test_inline_and_front_matter_ignores(tmp_path: Path) -> None:
-    write(tmp_path, "a.md", "---\nkbaudit: {ignore: [stale001]}\n---\n<!-- kbaudit: ignore QUAL003, QUAL002 -->\n")
+    write(
+        tmp_path,
+        "a.md",
+        "---\nkbaudit: {ignore: [stale001]}\n---\n<!-- kbaudit: ignore QUAL003, QUAL002 -->\n",
+    )
     [a] = load(tmp_path).articles
     assert a.ignores == {"STALE001", "QUAL003", "QUAL002"}
 
@@ -131,6 +144,7 @@ def test_include_exclude_globs(tmp_path: Path) -> None:
     options = SourceOptions(exclude=["README.md", "includes/**", "docs/includes/**"])
     assert [a.path for a in load(tmp_path, options=options).articles] == ["docs/a.md", "docs/b.md"]
     assert glob_match("x/README.md", ["README.md"])
+    assert glob_match("README.md", ["/README.md"]) and not glob_match("x/README.md", ["/README.md"])
     assert not glob_match("docs/a.md", ["includes/**"])
 
 
@@ -152,8 +166,12 @@ HTML_PAGE = """<!doctype html><html lang="en"><head>
 
 def test_html_page(tmp_path: Path) -> None:
     write(tmp_path, "payments/pay.html", HTML_PAGE)
-    write(tmp_path, "index.html", '<html><head><meta name="robots" content="noindex"></head>'
-                                   "<body><ul><li>list</li></ul></body></html>")
+    write(
+        tmp_path,
+        "index.html",
+        '<html><head><meta name="robots" content="noindex"></head>'
+        "<body><ul><li>list</li></ul></body></html>",
+    )
     result = load(tmp_path)
     assert result.format == "html"
     [a] = result.articles
@@ -185,8 +203,12 @@ def test_input_format_forced_and_unknown(tmp_path: Path) -> None:
 
 def test_parallel_parse_gives_the_same_records(tmp_path: Path) -> None:
     for i in range(400):
-        write(tmp_path, f"c{i % 7}/a{i:03}.md", f"---\ntitle: Article {i}\nupdated_at: 2026-01-01\n---\n"
-              f"Body {i} with [a link](a{(i + 1) % 400:03}.md)\n")
+        write(
+            tmp_path,
+            f"c{i % 7}/a{i:03}.md",
+            f"---\ntitle: Article {i}\nupdated_at: 2026-01-01\n---\n"
+            f"Body {i} with [a link](a{(i + 1) % 400:03}.md)\n",
+        )
     write(tmp_path, "bad.md", "---\ntitle: [\n---\nx")
     serial = load(tmp_path, options=SourceOptions(jobs=1))
     parallel = load(tmp_path, options=SourceOptions(jobs=2))
@@ -196,8 +218,14 @@ def test_parallel_parse_gives_the_same_records(tmp_path: Path) -> None:
 
 
 def _git(root: Path, *args: str, date: str | None = None) -> None:
-    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@example.com", "HOME": str(root), "PATH": "/usr/bin:/bin"}
+    env = {
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
+        "HOME": str(root),
+        "PATH": "/usr/bin:/bin",
+    }
     if date:
         env |= {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
     subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, env=env)
@@ -212,10 +240,14 @@ def test_git_dates_one_call_per_repo(tmp_path: Path) -> None:
     write(tmp_path, "a.md", "---\ntitle: A\n---\nA changed")
     _git(tmp_path, "commit", "-qam", "two", date="2025-06-01T12:00:00Z")
     assert git_dates(tmp_path) == {"a.md": dt.date(2025, 6, 1), "b.md": dt.date(2024, 3, 1)}
-    auto = {a.path: (a.updated_at, a.date_source)
-            for a in load(tmp_path, options=SourceOptions(dates="auto")).articles}
+    auto = {
+        a.path: (a.updated_at, a.date_source)
+        for a in load(tmp_path, options=SourceOptions(dates="auto")).articles
+    }
     assert auto == {"a.md": (dt.date(2025, 6, 1), "git"), "b.md": (dt.date(2020, 1, 1), "field")}
-    forced = {a.path: a.updated_at for a in load(tmp_path, options=SourceOptions(dates="git")).articles}
+    forced = {
+        a.path: a.updated_at for a in load(tmp_path, options=SourceOptions(dates="git")).articles
+    }
     assert forced["b.md"] == dt.date(2024, 3, 1)
 
 

@@ -17,7 +17,9 @@ CHUNK = 48
 MIN_FILES_PER_WORKER = 150
 
 
-def _parse_chunk(parse: Parse, chunk: list[tuple[str, bytes]], options: SourceOptions) -> list[Record]:
+def _parse_chunk(
+    parse: Parse, chunk: list[tuple[str, bytes]], options: SourceOptions
+) -> list[Record]:
     records: list[Record] = []
     for rel, data in chunk:
         records.extend(parse(rel, data, options))
@@ -60,6 +62,7 @@ def parse_files(
             chunks.append([])
         chunks[-1].append(item)
     with ProcessPoolExecutor(max_workers=n, mp_context=get_context("fork")) as pool:
-        for records in pool.map(_parse_chunk, [parse] * len(chunks), chunks,
-                                [options] * len(chunks)):
+        for records in pool.map(
+            _parse_chunk, [parse] * len(chunks), chunks, [options] * len(chunks)
+        ):
             yield from records

@@ -16,8 +16,13 @@ def glob_match(rel: str, patterns: list[str]) -> bool:
     """gitignore-like matching: `README.md` matches at any depth, `dir/**` a whole folder."""
     name = rel.rsplit("/", 1)[-1]
     for pattern in patterns:
-        pat = pattern.strip().lstrip("/")
+        raw = pattern.strip()
+        pat = raw.lstrip("/")
         if not pat:
+            continue
+        if raw.startswith("/") and "*" not in pat:  # anchored to the root, like .gitignore
+            if rel == pat or rel.startswith(pat.rstrip("/") + "/"):
+                return True
             continue
         if pat.endswith("/"):
             pat += "**"
