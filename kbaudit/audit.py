@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,7 @@ from kbaudit.rules import (
 )
 from kbaudit.scorecard import Scorecard, score
 from kbaudit.sources import load
+from kbaudit.sources.parallel import workers
 
 Progress = Callable[[str, int | None, int], None]
 """progress(stage, total, advance): the CLI draws it; stages never print."""
@@ -95,10 +98,9 @@ def run_rules(
         (registry.get(r.kind).check, Context(r, corpus, config, config.today))
         for r in article_rules
     ]
-    for article in corpus.articles:
-        for check, ctx in contexts:
-            findings.extend(check(article, ctx))  # type: ignore[misc]
-        progress(stage, total, 1)
+    findings.extend(
+        _check_articles(corpus, contexts, config.jobs, lambda n: progress(stage, total, n))
+    )
     for rule in corpus_rules:
         check_corpus = registry.get(rule.kind).check_corpus
         findings.extend(check_corpus(corpus, Context(rule, corpus, config, config.today)))  # type: ignore[misc]
@@ -106,6 +108,59 @@ def run_rules(
     kept = [f for f in findings if not _ignored(f, config)]
     kept.sort(key=lambda f: (f.where, f.line or 0, f.rule, f.message))
     return kept
+
+
+ArticleContexts = list[tuple[Any, Context]]
+_CHUNK = 256
+# Set in each worker process by the pool initializer (inherited through fork, never pickled).
+_worker_state: tuple[Corpus, ArticleContexts] | None = None
+
+
+def _init_worker(corpus: Corpus, contexts: ArticleContexts) -> None:
+    global _worker_state
+    _worker_state = (corpus, contexts)
+
+
+def _check_range(start: int, stop: int) -> list[tuple[int | None, Finding]]:
+    """Findings of articles[start:stop], detached from their article to keep pickling cheap;
+    the article travels back as its index in the corpus."""
+    assert _worker_state is not None
+    corpus, contexts = _worker_state
+    index = {id(a): i for i, a in enumerate(corpus.articles[start:stop], start)}
+    out: list[tuple[int | None, Finding]] = []
+    for article in corpus.articles[start:stop]:
+        for check, ctx in contexts:
+            for f in check(article, ctx):
+                i = index.get(id(f.article)) if f.article is not None else None
+                if f.article is not None and i is None:
+                    i = corpus.articles.index(f.article)
+                out.append((i, replace(f, article=None)))
+    return out
+
+
+def _check_articles(
+    corpus: Corpus, contexts: ArticleContexts, jobs: int, advance: Callable[[int], None]
+) -> list[Finding]:
+    """Per-article checks, on all cores for large KBs (same findings, same order)."""
+    articles = corpus.articles
+    n = workers(jobs, len(articles) // 4)
+    if n == 1 or not contexts:
+        found: list[Finding] = []
+        for article in articles:
+            for check, ctx in contexts:
+                found.extend(check(article, ctx))
+            advance(1)
+        return found
+    corpus.meta_key_counts  # noqa: B018 - build shared indexes once, before forking
+    bounds = [(i, min(i + _CHUNK, len(articles))) for i in range(0, len(articles), _CHUNK)]
+    found = []
+    with ProcessPoolExecutor(n, get_context("fork"), _init_worker, (corpus, contexts)) as pool:
+        for (start, stop), chunk in zip(
+            bounds, pool.map(_check_range, *zip(*bounds, strict=True)), strict=True
+        ):
+            found.extend(replace(f, article=None if i is None else articles[i]) for i, f in chunk)
+            advance(stop - start)
+    return found
 
 
 def _ignored(finding: Finding, config: Config) -> bool:

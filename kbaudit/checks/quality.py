@@ -53,8 +53,13 @@ def pattern(article: Article, ctx: Context) -> Iterator[Finding]:
     targets = {"raw": article.raw or article.text, "text": article.text, "title": article.title}
     source = targets[params["field"]]
     allow = [_compile(a, True) for a in params["allow"]]
+    lowered: str | None = None
     for item in params["patterns"]:
         spec = item if isinstance(item, dict) else {"pattern": item}
+        if spec.get("contains"):  # cheap literal pre-filter: skip the regex when none occurs
+            lowered = source.lower() if lowered is None else lowered
+            if not any(str(c).lower() in lowered for c in spec["contains"]):
+                continue
         regex = _compile(spec["pattern"], bool(params["ignore_case"]))
         hits = []
         for m in regex.finditer(source):

@@ -1,0 +1,97 @@
+"""The pipeline: parallel and serial checks agree; scorecard maths; ignores."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from kbaudit.audit import audit
+from kbaudit.config import Config
+from kbaudit.model import Article, Finding, Severity
+from kbaudit.scorecard import grade_of, score
+
+
+def _kb(root: Path, n: int) -> Path:
+    for i in range(n):
+        path = root / f"c{i % 5}" / f"a{i:04}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        year = 2020 + i % 7
+        extra = "TODO finish\n" if i % 11 == 0 else ""
+        owner = "" if i % 13 == 0 else "owner: kim\n"
+        path.write_text(
+            f"---\ntitle: Topic number {i}\ncategory: c{i % 5}\n{owner}"
+            f"updated_at: {year}-03-01\n---\n{extra}" + f"word{i} " * (i % 90),
+            encoding="utf-8",
+        )
+    return root
+
+
+def test_parallel_checks_match_serial(tmp_path: Path) -> None:
+    kb = _kb(tmp_path, 700)
+    serial = audit(kb, Config(as_of=dt.date(2026, 11, 23), jobs=1))
+    parallel = audit(kb, Config(as_of=dt.date(2026, 11, 23), jobs=2))
+    assert len(serial.findings) > 500
+    assert serial.findings == parallel.findings
+    assert [f.article.path if f.article else None for f in serial.findings] == [
+        f.article.path if f.article else None for f in parallel.findings
+    ]
+
+
+def _finding(article: Article | None, category: str, severity: Severity) -> Finding:
+    return Finding("X001", "x", category, severity, "m", article)
+
+
+def test_scorecard_maths() -> None:
+    articles = [Article(id=str(i), path=f"{i}.md", title="t", text="") for i in range(10)]
+    findings = [
+        _finding(articles[0], "staleness", Severity.ERROR),
+        _finding(articles[0], "staleness", Severity.WARNING),  # same article: worst one counts
+        _finding(articles[1], "staleness", Severity.WARNING),
+        _finding(articles[2], "quality", Severity.INFO),
+        _finding(articles[3], "input", Severity.ERROR),  # input lowers quality
+    ]
+    card = score(findings, 10, Config())
+    assert card.dimensions["freshness"].score == 85.0  # 1 - (1 + 0.5) / 10
+    assert card.dimensions["quality"].score == 89.0  # 1 - (0.1 + 1) / 10
+    assert card.dimensions["uniqueness"].score == 100.0
+    assert card.dimensions["coverage"].score is None  # not measured without questions
+    weights = {"freshness": 0.25, "uniqueness": 0.2, "taxonomy": 0.15, "quality": 0.2}
+    expected = (85 * 0.25 + 100 * 0.2 + 100 * 0.15 + 89 * 0.2) / sum(weights.values())
+    assert card.score == round(expected, 1)
+    assert card.ready and card.grade == "A"
+
+
+def test_security_blocks_the_verdict_and_coverage_counts_partial_half() -> None:
+    article = Article(id="a", path="a.md", title="t", text="")
+    card = score(
+        [_finding(article, "security", Severity.ERROR)],
+        1,
+        Config(),
+        {"total_volume": 10, "covered_volume": 6, "partial_volume": 2},
+    )
+    assert card.dimensions["coverage"].score == 70.0
+    assert not card.ready and card.blockers
+
+
+@pytest.mark.parametrize(
+    ("value", "grade"), [(95, "A"), (90, "A"), (85, "B"), (72, "C"), (60, "D"), (59.9, "F")]
+)
+def test_grades(value: float, grade: str) -> None:
+    assert grade_of(value) == grade
+
+
+def test_per_path_and_inline_ignores(tmp_path: Path) -> None:
+    (tmp_path / "archive").mkdir()
+    (tmp_path / "archive" / "old.md").write_text(
+        "---\ntitle: Old pricing\nupdated_at: 2019-01-01\n---\nx"
+    )
+    (tmp_path / "new.md").write_text(
+        "---\ntitle: New pricing\nupdated_at: 2019-01-01\nkbaudit: {ignore: [STALE001]}\n---\nx"
+    )
+    (tmp_path / "other.md").write_text("---\ntitle: Other pricing\nupdated_at: 2019-01-01\n---\nx")
+    config = Config(
+        as_of=dt.date(2026, 1, 1), select=["STALE001"], per_path_ignores={"archive/**": ["STALE"]}
+    )
+    assert [f.where for f in audit(tmp_path, config).findings] == ["other.md"]
