@@ -59,34 +59,35 @@ def header(result: AuditResult) -> Panel:
     return Panel(Group(*body), title="kbaudit scorecard", border_style=_colour(card.score))
 
 
-def dimensions(result: AuditResult) -> Table:
+def dimensions(result: AuditResult, wide: bool = True) -> Table:
     table = Table(title="Dimensions", title_justify="left", expand=False)
     table.add_column("dimension")
     table.add_column("score", justify="right")
     table.add_column("")
     table.add_column("weight", justify="right")
     table.add_column("findings", justify="right")
-    table.add_column("detail", style="dim")
+    if wide:
+        table.add_column("detail", style="dim")
     for dim in result.scorecard.dimensions.values():
         shown = f"{dim.score:.1f}" if dim.score is not None else "—"
-        table.add_row(
+        cells = [
             dim.name,
             Text(shown, style=_colour(dim.score)),
             bar(dim.score),
             f"{dim.weight:.2f}",
             str(dim.findings),
-            dim.detail,
-        )
+        ]
+        table.add_row(*cells, *([dim.detail] if wide else []))
     return table
 
 
-def rules_table(result: AuditResult) -> Table | None:
+def rules_table(result: AuditResult, wide: bool = True) -> Table | None:
     counts = Counter(f.rule for f in result.findings)
     if not counts:
         return None
     by_code = {r.code: r for r in result.rules}
     table = Table(title="Findings by rule", title_justify="left")
-    for col in ("rule", "name", "severity", "count", "summary"):
+    for col in ("rule", "name", "severity", "count", "summary")[: 5 if wide else 4]:
         table.add_column(col, justify="right" if col == "count" else "left")
     first = {}
     for f in result.findings:
@@ -94,13 +95,8 @@ def rules_table(result: AuditResult) -> Table | None:
     for code, n in sorted(counts.items(), key=lambda kv: (-first[kv[0]].severity, -kv[1], kv[0])):
         f = first[code]
         rule = by_code.get(code)
-        table.add_row(
-            code,
-            f.name,
-            Text(str(f.severity), style=SEVERITY_STYLE[f.severity]),
-            str(n),
-            rule.summary if rule else "",
-        )
+        cells = [code, f.name, Text(str(f.severity), style=SEVERITY_STYLE[f.severity]), str(n)]
+        table.add_row(*cells, *([rule.summary if rule else ""] if wide else []))
     return table
 
 
@@ -167,9 +163,10 @@ def sections(result: AuditResult) -> list[Text]:
 
 
 def print_report(console: Console, result: AuditResult) -> None:
+    wide = console.width >= 110
     console.print(header(result))
-    console.print(dimensions(result))
-    for table in (rules_table(result), categories_table(result), worst_articles(result)):
+    console.print(dimensions(result, wide))
+    for table in (rules_table(result, wide), categories_table(result), worst_articles(result)):
         if table is not None:
             console.print(table)
     for line in sections(result):
