@@ -80,10 +80,14 @@ class Corpus:
         if not path or _ASSET.search(path):
             return None
         if path.startswith("/"):
-            # site-absolute: judged only when it points into a top folder of this export
-            if path.strip("/").split("/")[0] not in self.top_folders:
-                return None
+            # Site-absolute: often a published URL of another docs set. Judged only when it
+            # resolves, or names a document file inside a top folder of this export.
             resolved = posixpath.normpath(path.lstrip("/"))
+            if self.link_exists(resolved):
+                return resolved
+            in_export = resolved.split("/")[0] in self.top_folders
+            if not (in_export and resolved.lower().endswith(_DOC_SUFFIXES)):
+                return None
         else:
             base = posixpath.dirname(article.path or "")
             resolved = posixpath.normpath(posixpath.join(base, path))

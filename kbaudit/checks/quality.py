@@ -111,7 +111,12 @@ def headings(article: Article, ctx: Context) -> Iterator[Finding]:
 
 
 def broken_link(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
+    seen: set[tuple[str, str]] = set()
     for broken in corpus.broken_links:
+        key = (broken.article.ref, broken.resolved)
+        if key in seen:  # one finding per article and missing target
+            continue
+        seen.add(key)
         yield ctx.finding(
             broken.article,
             f"links to {broken.link.target!r} ({broken.resolved}), which is not in the KB",
