@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -41,6 +42,7 @@ class AuditResult:
     source_path: str
     version: str = __version__
     sections: dict[str, list[Any]] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, not reported
 
     @property
     def articles(self) -> int:
@@ -87,8 +89,11 @@ def run_rules(
     registry: Registry,
     config: Config,
     progress: Progress = _noop,
+    timings: dict[str, float] | None = None,
 ) -> list[Finding]:
-    """Run every selected rule; apply inline, front-matter and per-path ignores."""
+    """Run every selected rule; apply inline, front-matter and per-path ignores.
+    Seconds spent per stage are added to `timings` when given."""
+    timings = {} if timings is None else timings
     findings: list[Finding] = []
     article_rules = [r for r in rules if registry.get(r.kind).check is not None]
     corpus_rules = [r for r in rules if registry.get(r.kind).check_corpus is not None]
@@ -98,12 +103,16 @@ def run_rules(
         (registry.get(r.kind).check, Context(r, corpus, config, config.today))
         for r in article_rules
     ]
+    started = time.perf_counter()
     findings.extend(
         _check_articles(corpus, contexts, config.jobs, lambda n: progress(stage, total, n))
     )
+    timings["per-article rules"] = time.perf_counter() - started
     for rule in corpus_rules:
+        started = time.perf_counter()
         check_corpus = registry.get(rule.kind).check_corpus
         findings.extend(check_corpus(corpus, Context(rule, corpus, config, config.today)))  # type: ignore[misc]
+        timings[f"{rule.code} {rule.name}"] = time.perf_counter() - started
         progress(stage, total, 1)
     kept = [f for f in findings if not _ignored(f, config)]
     kept.sort(key=lambda f: (f.where, f.line or 0, f.rule, f.message))
@@ -186,8 +195,10 @@ def audit(
     rules = select_rules(
         load_rules(config, registry, path if path.is_dir() else None), config.select, config.ignore
     )
+    started = time.perf_counter()
     corpus = load_corpus(path, config, input_format, questions, progress)
-    findings = run_rules(corpus, rules, registry, config, progress)
+    timings = {"load": time.perf_counter() - started}
+    findings = run_rules(corpus, rules, registry, config, progress, timings)
     coverage = corpus.extra.get("coverage")
     card = score(findings, len(corpus.articles), config, coverage)
     sections = {
@@ -195,4 +206,6 @@ def audit(
         for k in ("duplicates", "topics", "questions", "gaps")
         if k in corpus.extra
     }
-    return AuditResult(corpus, rules, findings, card, config, str(path), sections=sections)
+    return AuditResult(
+        corpus, rules, findings, card, config, str(path), sections=sections, timings=timings
+    )

@@ -145,6 +145,15 @@ def emit(result: AuditResult, fmt: str, output: Path | None, kb_path: Path) -> N
     err.print(f"wrote {fmt} report to {output}")
 
 
+def print_timings(result: AuditResult) -> None:
+    """--verbose: where the time went, slowest stages first (to stderr)."""
+    total = sum(result.timings.values())
+    rate = result.articles / total if total else 0.0
+    err.print(f"[dim]{result.articles} articles in {total:.2f} s ({rate:,.0f} articles/s)[/]")
+    for stage, seconds in sorted(result.timings.items(), key=lambda kv: -kv[1])[:12]:
+        err.print(f"[dim]  {seconds:8.2f} s  {stage}[/]")
+
+
 def guard_output(output: Path, kb_path: Path) -> None:
     kb = kb_path.resolve()
     target = output.resolve()
@@ -225,6 +234,8 @@ def audit_cmd(
         with progress_bar(_interactive() and not quiet) as progress:
             result = audit(path, config, input_format=input_format, progress=progress)
         emit(result, fmt, output, path)
+        if verbose:
+            print_timings(result)
     except KbauditError as exc:
         raise _fail(exc, verbose) from None
     raise typer.Exit(exit_code(result, config))
