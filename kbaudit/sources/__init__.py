@@ -10,13 +10,22 @@ from pathlib import Path
 
 from kbaudit.errors import SourceError
 from kbaudit.model import Article, LoadProblem
-from kbaudit.sources import html, markdown
+from kbaudit.sources import confluence, freshdesk, html, intercom, markdown, tabular, zendesk
 from kbaudit.sources.base import Source, SourceResult
 from kbaudit.sources.detect import detect
 from kbaudit.sources.normalize import SourceOptions
 from kbaudit.sources.tree import open_tree
 
-SOURCES: list[Source] = [markdown.SOURCE, html.SOURCE]
+# Order breaks ties in detection: specific formats before the generic folders they look like.
+SOURCES: list[Source] = [
+    zendesk.SOURCE,
+    intercom.SOURCE,
+    freshdesk.SOURCE,
+    confluence.SOURCE,
+    tabular.SOURCE,
+    markdown.SOURCE,
+    html.SOURCE,
+]
 
 
 def source_by_name(name: str) -> Source:
@@ -37,9 +46,10 @@ def load(
     options = options or SourceOptions()
     if not path.exists():
         raise SourceError(f"{path} does not exist; give the folder or file of the KB export")
-    tree = open_tree(path, options.include, options.exclude)
+    tree = open_tree(path, options.include, options.exclude, options.limits)
     source = source_by_name(input_format) if input_format else detect(tree, SOURCES)
     result = SourceResult(format=source.name, root=str(path), files=tree.all_paths)
+    result.problems.extend(tree.problems)
     for record in source.load(tree, options):
         if isinstance(record, Article):
             result.articles.append(record)

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from kbaudit.model import LoadProblem
 
 
 def glob_match(rel: str, patterns: list[str]) -> bool:
@@ -43,6 +47,8 @@ class Tree:
     display: str
     paths: list[str] = field(default_factory=list)
     all_paths: list[str] = field(default_factory=list)  # before include/exclude: link targets
+    problems: list[LoadProblem] = field(default_factory=list)  # entries refused while listing
+    parsed: dict[str, Any] = field(default_factory=dict, repr=False)  # parsed once, shared
 
     def read_bytes(self, rel: str) -> bytes:
         return (self.root / rel).read_bytes()
@@ -84,9 +90,25 @@ DOCUMENT_SUFFIXES = (
 _SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", ".kbaudit"}
 
 
-def open_tree(path: Path, include: list[str], exclude: list[str]) -> Tree:
-    """List the files of a folder (or one file) after include/exclude globs, sorted."""
+def selected(rel: str, include: list[str], exclude: list[str]) -> bool:
+    """Whether include/exclude globs keep a file."""
+    if include and not glob_match(rel, include):
+        return False
+    return not (exclude and glob_match(rel, exclude))
+
+
+def open_tree(
+    path: Path,
+    include: list[str],
+    exclude: list[str],
+    limits: dict[str, int] | None = None,
+) -> Tree:
+    """List the files of a folder, one file or a zip archive after include/exclude globs."""
     if path.is_file():
+        if zipfile.is_zipfile(path):
+            from kbaudit.sources.ziptree import open_zip
+
+            return open_zip(path, include, exclude, limits or {})
         return Tree(path.parent, path.name, [path.name], [path.name])
     paths: list[str] = []
     all_paths: list[str] = []
@@ -96,10 +118,7 @@ def open_tree(path: Path, include: list[str], exclude: list[str]) -> Tree:
         for name in filenames:
             rel = name if rel_dir == "." else f"{rel_dir}/{name}"
             all_paths.append(rel)
-            if include and not glob_match(rel, include):
-                continue
-            if exclude and glob_match(rel, exclude):
-                continue
-            paths.append(rel)
+            if selected(rel, include, exclude):
+                paths.append(rel)
     paths.sort()
     return Tree(path, str(path), paths, sorted(all_paths))

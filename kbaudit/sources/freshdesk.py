@@ -1,0 +1,164 @@
+"""Freshdesk solution articles JSON (API v2): articles with `folder_id`, `status` 1 draft /
+2 published, tags and `hierarchy`; categories and folders files (or a nested backup of
+categories > folders > articles) name the category path; an agents file names the author."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from kbaudit.sources.base import Record, Source
+from kbaudit.sources.normalize import SourceOptions
+from kbaudit.sources.records import (
+    body_article,
+    items,
+    json_paths,
+    key_score,
+    read_json,
+    scalars,
+    unique,
+)
+from kbaudit.sources.tree import Tree
+
+SIGNATURE = {
+    "folder_id",
+    "category_id",
+    "agent_id",
+    "description_text",
+    "hierarchy",
+    "thumbs_up",
+    "thumbs_down",
+    "seo_data",
+    "hits",
+    "status",
+}
+STATUS = {1: "draft", 2: "published"}
+
+
+def _kind(record: dict[str, Any]) -> str:
+    if "folder_id" in record and ("description" in record or "status" in record):
+        return "article"
+    if "contact" in record:
+        return "agent"
+    if "folders" in record or "visible_in_portals" in record:
+        return "category"
+    if "visibility" in record or "parent_folder_id" in record or "articles" in record:
+        return "folder"
+    return "other"
+
+
+def _walk(record: dict[str, Any], found: dict[str, list[dict[str, Any]]]) -> None:
+    """Sort records by kind, descending into nested categories > folders > articles."""
+    kind = _kind(record)
+    found.setdefault(kind, []).append(record)
+    for key, child_kind in (("folders", "folder"), ("sub_folders", "folder"), ("articles", "")):
+        for child in record.get(key) or []:
+            if not isinstance(child, dict):
+                continue
+            if kind == "category" and child_kind == "folder":
+                child.setdefault("category_id", record.get("id"))
+            if kind == "folder" and key == "sub_folders":
+                child.setdefault("parent_folder_id", record.get("id"))
+            if key == "articles":
+                child.setdefault("folder_id", record.get("id"))
+            _walk(child, found)
+
+
+def _folder_paths(folders: list[dict[str, Any]], categories: dict[str, str]) -> dict[str, str]:
+    by_id = {str(f["id"]): f for f in folders if f.get("id") is not None}
+
+    def path(fid: str, depth: int = 0) -> list[str]:
+        folder = by_id.get(fid)
+        if folder is None or depth > 20:
+            return []
+        parent = folder.get("parent_folder_id")
+        if parent is not None and str(parent) in by_id:
+            head = path(str(parent), depth + 1)
+        else:
+            category = categories.get(str(folder.get("category_id")))
+            head = [category] if category else []
+        return [*head, str(folder.get("name") or "")]
+
+    return {fid: " > ".join(p for p in path(fid) if p) for fid in by_id}
+
+
+def _hierarchy(record: dict[str, Any]) -> str | None:
+    levels = record.get("hierarchy")
+    if not isinstance(levels, list):
+        return None
+    names = [
+        str(level["data"].get("name"))
+        for level in sorted(
+            (lv for lv in levels if isinstance(lv, dict) and isinstance(lv.get("data"), dict)),
+            key=lambda lv: lv.get("level", 0),
+        )
+        if level["data"].get("name")
+    ]
+    return " > ".join(names) or None
+
+
+def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
+    found: dict[str, list[dict[str, Any]]] = {}
+    origin: dict[int, str] = {}
+    for rel in json_paths(tree):
+        doc, problems = read_json(tree, rel)
+        yield from problems
+        before = len(found.get("article", []))
+        for record in items(doc, ("articles", "categories", "folders", "agents")):
+            _walk(record, found)
+        for record in found.get("article", [])[before:]:
+            origin[id(record)] = rel
+    categories = {str(c["id"]): str(c.get("name") or "") for c in found.get("category", [])}
+    folder_path = _folder_paths(found.get("folder", []), categories)
+    agents = {
+        str(a["id"]): str((a.get("contact") or {}).get("name") or "")
+        for a in found.get("agent", [])
+        if a.get("id") is not None
+    }
+    seen: set[str] = set()
+    for record in found.get("article", []):
+        meta = scalars(record, drop=("description", "description_text"))
+        folder = record.get("folder_id")
+        meta["category"] = (
+            _hierarchy(record)
+            or folder_path.get(str(folder))
+            or (f"folder {folder}" if folder is not None else None)
+        )
+        agent = record.get("agent_id")
+        if agent is not None:
+            meta["owner"] = agents.get(str(agent)) or str(agent)
+        status = record.get("status")
+        meta["status"] = STATUS.get(status, status) if isinstance(status, int) else status
+        seo = record.get("seo_data")
+        if isinstance(seo, dict) and seo.get("meta_keywords") and not record.get("tags"):
+            meta["tags"] = seo["meta_keywords"]
+        if options.base_url and record.get("id") is not None:
+            meta["url"] = (
+                f"{options.base_url.rstrip('/')}/support/solutions/articles/{record['id']}"
+            )
+        path = unique(f"{origin[id(record)]}#{record.get('id', '')}", seen, "/copy")
+        yield from body_article(path, meta, record.get("description"), options)
+
+
+def sniff(tree: Tree) -> float:
+    score = key_score(tree, SIGNATURE, 4, ("articles", "categories", "folders"))
+    if score:
+        return score
+    for rel in json_paths(tree)[:8]:  # a nested backup: categories > folders > articles
+        found: dict[str, list[dict[str, Any]]] = {}
+        for record in items(read_json(tree, rel)[0], ("categories",))[:5]:
+            _walk(record, found)
+        if any(len(SIGNATURE & set(a)) >= 4 for a in found.get("article", [])[:20]):
+            return 0.9
+    return 0.0
+
+
+SOURCE = Source(
+    name="freshdesk",
+    description="Freshdesk solution articles JSON (API v2: status 1 draft / 2 published, tags, "
+    "folder_id/hierarchy) + optional categories, folders and agents files, or a nested backup",
+    example='articles.json  ([{"id": 5001, "title": ..., "description": "<p>...", '
+    '"status": 2, "folder_id": 70, "tags": [...], "updated_at": "2026-03-04T12:00:00Z"}])',
+    sniff=sniff,
+    load=load,
+)

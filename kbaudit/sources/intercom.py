@@ -1,0 +1,133 @@
+"""Intercom Help Center JSON: articles as the Articles API lists them (`{"type": "list",
+"data": [...]}`), epoch-second dates, per-locale `translated_content`; optional collections and
+admins files name the collection path and the author."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from kbaudit.sources.base import Record, Source
+from kbaudit.sources.normalize import SourceOptions
+from kbaudit.sources.records import (
+    body_article,
+    items,
+    json_paths,
+    key_score,
+    names_by_id,
+    read_json,
+    scalars,
+    unique,
+)
+from kbaudit.sources.tree import Tree
+
+SIGNATURE = {
+    "workspace_id",
+    "parent_id",
+    "parent_type",
+    "parent_ids",
+    "author_id",
+    "state",
+    "default_locale",
+    "translated_content",
+    "statistics",
+}
+_CONTENT_KEYS = (
+    "title",
+    "description",
+    "body",
+    "author_id",
+    "state",
+    "created_at",
+    "updated_at",
+    "url",
+)
+
+
+def _kind(record: dict[str, Any]) -> str:
+    kind = str(record.get("type") or "")
+    if kind in ("article", "collection", "section", "admin"):
+        return kind
+    if "email" in record:
+        return "admin"
+    return "article" if "body" in record else "collection" if "name" in record else "other"
+
+
+def _collection_paths(collections: list[dict[str, Any]]) -> dict[str, str]:
+    """Collection (or section) id -> "Parent collection > Collection"."""
+    by_id = {str(c["id"]): c for c in collections if c.get("id") is not None}
+
+    def path(cid: str, depth: int = 0) -> list[str]:
+        item = by_id.get(cid)
+        if item is None or depth > 20:
+            return []
+        parent = item.get("parent_id")
+        head = path(str(parent), depth + 1) if parent is not None else []
+        return [*head, str(item.get("name") or "")]
+
+    return {cid: " > ".join(p for p in path(cid) if p) for cid in by_id}
+
+
+def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
+    grouped: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    for rel in json_paths(tree):
+        doc, problems = read_json(tree, rel)
+        yield from problems
+        for record in items(doc, ("data", "admins", "articles", "collections")):
+            grouped.setdefault(_kind(record), []).append((rel, record))
+    collections = [c for k in ("collection", "section") for _, c in grouped.get(k, [])]
+    paths = _collection_paths(collections)
+    admins = names_by_id(a for _, a in grouped.get("admin", []))
+    seen: set[str] = set()
+    for rel, record in grouped.get("article", []):
+        yield from _articles(rel, record, paths, admins, seen, options)
+
+
+def _articles(
+    rel: str,
+    record: dict[str, Any],
+    paths: dict[str, str],
+    admins: dict[str, str],
+    seen: set[str],
+    options: SourceOptions,
+) -> Iterator[Record]:
+    """The article in its default locale, then each translation as an article of its own."""
+    base = scalars(record, drop=("body",))
+    parent = record.get("parent_id")
+    if parent is not None:
+        base["category"] = paths.get(str(parent)) or f"collection {parent}"
+    default_locale = str(record.get("default_locale") or "")
+    versions: list[tuple[str, dict[str, Any]]] = [(default_locale, record)]
+    translated = record.get("translated_content")
+    if isinstance(translated, dict):
+        for locale, content in sorted(translated.items()):
+            if isinstance(content, dict) and locale != default_locale and content.get("body"):
+                versions.append((locale, content))
+    for i, (locale, content) in enumerate(versions):
+        meta = dict(base)
+        meta.update({k: content[k] for k in _CONTENT_KEYS if k in content and k != "body"})
+        if locale:
+            meta["locale"] = locale
+        author = meta.get("author_id")
+        if author is not None:
+            meta["owner"] = admins.get(str(author)) or str(author)
+        meta["status"] = meta.get("state")
+        article_id = str(record.get("id", ""))
+        meta["id"] = article_id if i == 0 else f"{article_id}/{locale}"
+        path = unique(f"{rel}#{meta['id']}", seen, "/copy")
+        yield from body_article(path, meta, content.get("body"), options)
+
+
+def sniff(tree: Tree) -> float:
+    return key_score(tree, SIGNATURE, 4, ("data", "articles"))
+
+
+SOURCE = Source(
+    name="intercom",
+    description="Intercom Help Center JSON: Articles API list (state, author_id, epoch-second "
+    "dates, translated_content per locale) + optional collections and admins files",
+    example='articles.json  ({"type": "list", "data": [{"type": "article", "id": "81", '
+    '"title": ..., "body": "<p>...", "state": "published", "updated_at": 1772625600}]})',
+    sniff=sniff,
+    load=load,
+)

@@ -1,0 +1,172 @@
+"""What the record-based sources share (JSON exports, tables): reading JSON files once,
+recognising a format by its keys, and turning one record into an article."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from kbaudit import text
+from kbaudit.model import LoadProblem
+from kbaudit.sources.base import Record, decode
+from kbaudit.sources.normalize import SourceOptions, build_article
+from kbaudit.sources.tree import DOCUMENT_SUFFIXES, Tree
+
+JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")
+PEEK_BYTES = 65536
+_HTML = re.compile(r"<(p|div|br|h[1-6]|ul|ol|li|a|span|strong|em|b|i|table|img|pre|code)\b", re.I)
+
+
+def json_paths(tree: Tree) -> list[str]:
+    """JSON files of the tree; a lone file of another name counts when its content is JSON."""
+    paths = tree.with_suffix(*JSON_SUFFIXES)
+    if not paths and len(tree.paths) == 1 and not tree.paths[0].lower().endswith(DOCUMENT_SUFFIXES):
+        head = peek(tree, tree.paths[0]).lstrip()
+        if head.startswith(("{", "[")):
+            paths = list(tree.paths)
+    return paths
+
+
+def peek(tree: Tree, rel: str) -> str:
+    """The start of a file as text, for sniffing (also works on truncated JSON)."""
+    key = f"peek:{rel}"
+    if key not in tree.parsed:
+        try:
+            tree.parsed[key] = decode(tree.read_bytes(rel)[:PEEK_BYTES], rel)[0]
+        except (OSError, KeyError):
+            tree.parsed[key] = ""
+    return tree.parsed[key]
+
+
+def read_json(tree: Tree, rel: str) -> tuple[Any, list[LoadProblem]]:
+    """A JSON (or JSON Lines) file parsed once per tree; problems instead of exceptions."""
+    key = f"json:{rel}"
+    if key not in tree.parsed:
+        tree.parsed[key] = _parse_json(tree, rel)
+    return tree.parsed[key]
+
+
+def _parse_json(tree: Tree, rel: str) -> tuple[Any, list[LoadProblem]]:
+    try:
+        raw, problem = decode(tree.read_bytes(rel), rel)
+    except (OSError, KeyError) as exc:
+        return None, [LoadProblem("INPUT001", rel, f"cannot read the file: {exc}")]
+    problems = [problem] if problem else []
+    if rel.lower().endswith((".jsonl", ".ndjson")):
+        items = []
+        for number, line in enumerate(raw.splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                items.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                problems.append(
+                    LoadProblem(
+                        "INPUT001",
+                        rel,
+                        f"line {number} is not valid JSON ({exc.msg} at column {exc.colno}); "
+                        "the line is skipped — fix or re-export it",
+                        number,
+                    )
+                )
+        return items, problems
+    try:
+        return json.loads(raw), problems
+    except json.JSONDecodeError as exc:
+        hint = "the file looks cut off" if exc.pos >= len(raw.rstrip()) else "fix the file"
+        problems.append(
+            LoadProblem(
+                "INPUT001",
+                rel,
+                f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}; "
+                f"{hint} and re-export it",
+                exc.lineno,
+            )
+        )
+        return None, problems
+
+
+def items(doc: Any, lists: tuple[str, ...] = (), single: tuple[str, ...] = ()) -> list[dict]:
+    """The records of a JSON document: a paged object's list (`articles`, `data` ...), a plain
+    list, a single wrapped record (`{"article": {...}}`) or a bare record."""
+    if isinstance(doc, list):
+        return [d for d in doc if isinstance(d, dict)]
+    if not isinstance(doc, dict):
+        return []
+    for key in lists:
+        if isinstance(doc.get(key), list):
+            return [d for d in doc[key] if isinstance(d, dict)]
+    for key in single:
+        if isinstance(doc.get(key), dict):
+            return [doc[key]]
+    return [doc]
+
+
+def key_score(
+    tree: Tree,
+    signature: set[str],
+    needed: int,
+    lists: tuple[str, ...] = (),
+    single: tuple[str, ...] = (),
+) -> float:
+    """How sure we are that the tree's JSON files hold records with these keys: parsed records
+    when the file parses, else the keys quoted in its first bytes (a cut-off export)."""
+    best = 0.0
+    for rel in json_paths(tree)[:8]:
+        doc, _ = read_json(tree, rel)
+        if doc is not None:
+            records = items(doc, lists, single)[:20]
+            hits = max((len(signature & set(r)) for r in records), default=0)
+        else:
+            head = peek(tree, rel)
+            hits = sum(1 for k in signature if f'"{k}"' in head)
+        if hits >= needed:
+            best = max(best, min(1.0, 0.7 + 0.05 * hits))
+    return best
+
+
+def scalars(record: dict[str, Any], drop: Iterable[str] = ()) -> dict[str, Any]:
+    """The record's own fields that are plain values (or lists of them), for Article.meta."""
+    skip = set(drop)
+    out: dict[str, Any] = {}
+    for key, value in record.items():
+        if key in skip or isinstance(value, dict):
+            continue
+        if isinstance(value, list) and any(isinstance(v, dict | list) for v in value):
+            continue
+        out[str(key)] = value
+    return out
+
+
+def body_article(
+    path: str, meta: dict[str, Any], body: Any, options: SourceOptions
+) -> list[Record]:
+    """An article from a record whose body is HTML (or plain text / Markdown)."""
+    raw = "" if body is None else str(body)
+    is_html = bool(_HTML.search(raw))
+    extracted = text.html(raw) if is_html else text.markdown(raw)
+    article, problems = build_article(
+        rel=path,
+        meta=meta,
+        body=extracted,
+        raw=raw,
+        body_format="html" if is_html else "markdown",
+        options=options,
+    )
+    return [*problems, article]
+
+
+def unique(path: str, seen: set[str], suffix: str) -> str:
+    """`path`, or `path` + suffix (+ a number) when another record already has it."""
+    candidate, n = path, 1
+    while candidate in seen:
+        candidate = f"{path}{suffix}" if n == 1 else f"{path}{suffix}{n}"
+        n += 1
+    seen.add(candidate)
+    return candidate
+
+
+def names_by_id(docs: Iterable[dict[str, Any]], name_key: str = "name") -> dict[str, str]:
+    return {str(d["id"]): str(d.get(name_key) or "") for d in docs if d.get("id") is not None}

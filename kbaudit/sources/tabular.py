@@ -1,0 +1,312 @@
+"""Tables of articles (CSV, TSV, JSON Lines): one row per article. Columns are found through
+the config's `mapping:` {article field: column}, a preset (Salesforce Knowledge, ServiceNow
+kb_knowledge; recognised from the header row) or the usual field names. Bodies may be HTML."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from kbaudit.errors import ConfigError, SourceError
+from kbaudit.model import LoadProblem
+from kbaudit.sources.base import Record, Source, decode
+from kbaudit.sources.normalize import SourceOptions
+from kbaudit.sources.records import body_article, read_json, unique
+from kbaudit.sources.tree import Tree
+
+SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson")
+FIELDS = (
+    "id",
+    "title",
+    "body",
+    "updated_at",
+    "created_at",
+    "review_at",
+    "category",
+    "tags",
+    "owner",
+    "status",
+    "outdated",
+    "locale",
+    "url",
+)
+BODY_COLUMNS = ("body", "content", "text", "html", "article_body", "answer", "description")
+DELIMITERS = (",", ";", "\t", "|")
+MAX_FIELD = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A known table layout: candidate columns per article field (first present wins)."""
+
+    name: str
+    label: str
+    columns: dict[str, tuple[str, ...]]
+    signature: tuple[frozenset[str], ...]  # the preset applies when any of these ⊆ header
+    status: dict[str, str] = field(default_factory=dict)
+    category_prefixes: tuple[str, ...] = ()
+    url: str | None = None  # pattern joined to base_url, with {id} and {url_name}
+
+
+PRESETS: dict[str, Preset] = {
+    p.name: p
+    for p in (
+        Preset(
+            "salesforce",
+            "Salesforce Knowledge",
+            {
+                "id": ("articlenumber", "knowledgearticleid", "id"),
+                "title": ("title",),
+                "body": (
+                    "answer__c",
+                    "body__c",
+                    "article_body__c",
+                    "details__c",
+                    "content__c",
+                    "solution__c",
+                    "description__c",
+                    "summary",
+                ),
+                "updated_at": ("lastpublisheddate", "lastmodifieddate"),
+                "created_at": ("firstpublisheddate", "createddate"),
+                "owner": ("owner.name", "ownername", "createdby.name", "ownerid", "createdbyid"),
+                "status": ("publishstatus",),
+                "locale": ("language",),
+                "category": ("datacategoryname",),
+            },
+            (
+                frozenset({"articlenumber", "urlname"}),
+                frozenset({"knowledgearticleid", "publishstatus"}),
+            ),
+            {"online": "published", "draft": "draft", "archived": "archived"},
+            ("datacategorygroup.", "datacategory."),
+            "/s/article/{url_name}",
+        ),
+        Preset(
+            "servicenow",
+            "ServiceNow kb_knowledge",
+            {
+                "id": ("number", "sys_id"),
+                "title": ("short_description",),
+                "body": ("text", "article_body", "wiki"),
+                "updated_at": ("sys_updated_on", "updated"),
+                "created_at": ("sys_created_on", "created", "published"),
+                "review_at": ("valid_to",),
+                "category": ("kb_category", "category"),
+                "owner": ("author", "ownership_group", "sys_created_by"),
+                "status": ("workflow_state", "workflow"),
+                "tags": ("meta", "keywords"),
+                "locale": ("language",),
+            },
+            (
+                frozenset({"number", "short_description", "text"}),
+                frozenset({"number", "short_description", "kb_category"}),
+                frozenset({"number", "short_description", "workflow_state"}),
+            ),
+            {
+                "published": "published",
+                "draft": "draft",
+                "review": "draft",
+                "scheduled_for_publish": "draft",
+                "pending_retirement": "archived",
+                "retired": "archived",
+                "outdated": "outdated",
+            },
+            (),
+            "/kb_view.do?sysparm_article={id}",
+        ),
+    )
+}
+
+
+def _key(column: str) -> str:
+    return re.sub(r"\s+", "_", column.strip().casefold())
+
+
+def detect_preset(header: list[str]) -> Preset | None:
+    """The preset whose signature columns are all in the header row."""
+    keys = {_key(c) for c in header}
+    for preset in PRESETS.values():
+        if any(sig <= keys for sig in preset.signature):
+            return preset
+    return None
+
+
+def check_mapping(mapping: dict[str, str]) -> None:
+    unknown = sorted(set(mapping) - set(FIELDS))
+    if unknown:
+        raise ConfigError(
+            f"`mapping:` names unknown article field(s) {', '.join(unknown)}; "
+            f"map any of {', '.join(FIELDS)} to a column"
+        )
+
+
+@dataclass
+class Columns:
+    """Which column holds each article field in one table."""
+
+    fields: dict[str, str]
+    categories: list[str]
+    preset: Preset | None
+
+
+def resolve_columns(header: list[str], rel: str, options: SourceOptions) -> Columns:
+    """Columns for each field: the config's mapping, then the preset, then the usual names.
+    A mapped column missing from the header, or no body column at all, is one clear error."""
+    check_mapping(options.mapping)
+    by_key = {_key(c): c for c in header}
+    listed = ", ".join(header) or "(none)"
+    if options.preset:
+        preset = PRESETS.get(options.preset.casefold())
+        if preset is None:
+            raise ConfigError(f"unknown preset {options.preset!r}; use one of {', '.join(PRESETS)}")
+    else:
+        preset = detect_preset(header)
+    fields: dict[str, str] = {}
+    categories: list[str] = []
+    if preset is not None:
+        for name, candidates in preset.columns.items():
+            found = next((by_key[c] for c in candidates if c in by_key), None)
+            if found:
+                fields[name] = found
+        categories = [c for c in header if _key(c).startswith(preset.category_prefixes or ("\0",))]
+    else:
+        for name in BODY_COLUMNS:
+            if name in by_key:
+                fields["body"] = by_key[name]
+                break
+    for name, column in options.mapping.items():
+        found = column if column in header else by_key.get(_key(str(column)))
+        if found is None:
+            raise SourceError(
+                f"{rel}: `mapping: {{{name}: {column}}}` names a column that is not in the "
+                f"header; the columns are: {listed}"
+            )
+        fields[name] = found
+    if "body" not in fields:
+        raise SourceError(
+            f"{rel}: no body column among {listed}; map one in the config with "
+            "`mapping: {body: COLUMN}` (or set `preset:`)"
+        )
+    return Columns(fields, categories, preset)
+
+
+def _delimiter(first_line: str, rel: str) -> str:
+    """The delimiter that splits the header row into the most columns."""
+    default = "\t" if rel.lower().endswith(".tsv") else ","
+    counts = {d: len(next(csv.reader([first_line], delimiter=d), [])) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: (counts[d], d == default))
+    return best if counts[best] > counts[default] else default
+
+
+def _rows(tree: Tree, rel: str) -> Iterator[tuple[int, dict[str, Any]] | LoadProblem | list[str]]:
+    """The header (a list) then (line, row) pairs of one table; problems for unreadable parts."""
+    if rel.lower().endswith((".jsonl", ".ndjson")):
+        doc, problems = read_json(tree, rel)
+        yield from problems
+        records = [r for r in doc or [] if isinstance(r, dict)]
+        yield list(dict.fromkeys(k for r in records for k in r))
+        yield from enumerate(records, 1)
+        return
+    raw, problem = decode(tree.read_bytes(rel), rel)
+    if problem:
+        yield problem
+    first = raw.lstrip("\ufeff").split("\n", 1)[0]
+    delimiter = _delimiter(first, rel)
+    reader = csv.reader(io.StringIO(raw, newline=""), delimiter=delimiter)
+    try:
+        header = [h.strip() for h in next(reader, [])]
+        if len(header) < 2:
+            raise SourceError(
+                f"{rel}: the header row has one column ({first[:80]!r}); kbaudit tried the "
+                "delimiters , ; tab and |. Save the table as CSV or TSV with a header row"
+            )
+        yield header
+        for row in reader:
+            if not any(cell.strip() for cell in row):
+                continue
+            yield reader.line_num, dict(zip(header, row, strict=False))
+    except csv.Error as exc:
+        yield LoadProblem(
+            "INPUT001",
+            rel,
+            f"table cannot be read past line {reader.line_num}: {exc}; fix the quoting there",
+            reader.line_num,
+        )
+
+
+def _truthy(value: Any) -> bool:
+    return str(value).strip().lower() in ("true", "1", "yes", "y")
+
+
+def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
+    check_mapping(options.mapping)
+    csv.field_size_limit(MAX_FIELD)  # article bodies are far longer than csv's default cap
+    seen: set[str] = set()
+    for rel in tree.with_suffix(*SUFFIXES):
+        columns: Columns | None = None
+        for item in _rows(tree, rel):
+            if isinstance(item, LoadProblem):
+                yield item
+            elif isinstance(item, list):
+                columns = resolve_columns(item, rel, options)
+            elif columns is not None:
+                yield from _row_article(rel, *item, columns, seen, options)
+
+
+def _row_article(
+    rel: str,
+    line: int,
+    row: dict[str, Any],
+    columns: Columns,
+    seen: set[str],
+    options: SourceOptions,
+) -> list[Record]:
+    if "IsLatestVersion" in row and not _truthy(row["IsLatestVersion"]):
+        return []
+    body_column = columns.fields["body"]
+    meta = {k: v for k, v in row.items() if k and k != body_column and v not in (None, "")}
+    for name, column in columns.fields.items():
+        if name != "body" and row.get(column) not in (None, ""):
+            meta[name] = row[column]
+    body = row.get(body_column)
+    preset = columns.preset
+    if columns.categories:
+        values = [str(row[c]).split("+")[0].strip() for c in columns.categories if row.get(c)]
+        if values:
+            meta["category"] = values[0]
+    if preset is not None and meta.get("status") is not None:
+        meta["status"] = preset.status.get(_key(str(meta["status"])), meta["status"])
+    if preset is not None and preset.url and options.base_url and "url" not in meta:
+        url_name = next((v for k, v in row.items() if _key(k) == "urlname"), "")
+        meta["url"] = options.base_url.rstrip("/") + preset.url.format(
+            id=meta.get("id", ""), url_name=url_name
+        )
+    if not body and not meta.get("title"):
+        return [LoadProblem("INPUT001", rel, f"row at line {line} has no title and no body", line)]
+    path = unique(f"{rel}#{meta.get('id') or f'row{line}'}", seen, f"@row{line}")
+    return body_article(path, meta, body, options)
+
+
+def sniff(tree: Tree) -> float:
+    docs = tree.share(SUFFIXES)
+    if not docs:
+        return 0.0
+    jsonl = tree.share((".jsonl", ".ndjson"))
+    return 0.9 * (docs - jsonl) + 0.6 * jsonl
+
+
+SOURCE = Source(
+    name="tabular",
+    description="CSV, TSV or JSON Lines, one row per article; columns from `mapping:` "
+    "{field: column}, a preset (salesforce, servicenow — recognised from the header) or usual "
+    "names (title, body, updated_at ...); HTML bodies are fine",
+    example="knowledge.csv  (ArticleNumber,Title,UrlName,Answer__c,PublishStatus,"
+    "LastPublishedDate,...)",
+    sniff=sniff,
+    load=load,
+)

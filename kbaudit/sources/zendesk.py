@@ -1,0 +1,141 @@
+"""Zendesk Guide (Help Center API) JSON: article lists as the API pages them, a plain list, or
+one file per article; optional sections, categories and users files resolve ids to names."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from kbaudit.sources.base import Record, Source
+from kbaudit.sources.normalize import SourceOptions
+from kbaudit.sources.records import (
+    body_article,
+    items,
+    json_paths,
+    key_score,
+    names_by_id,
+    read_json,
+    scalars,
+    unique,
+)
+from kbaudit.sources.tree import Tree
+
+SIGNATURE = {
+    "html_url",
+    "section_id",
+    "label_names",
+    "source_locale",
+    "author_id",
+    "user_segment_id",
+    "permission_group_id",
+    "edited_at",
+    "outdated",
+    "draft",
+    "promoted",
+    "vote_sum",
+}
+_LISTS = ("articles", "sections", "categories", "users")
+
+
+def _kind(doc: Any) -> str:
+    """What a JSON file of the export holds: articles, sections, categories or users."""
+    if isinstance(doc, dict):
+        for key in _LISTS:
+            if isinstance(doc.get(key), list):
+                return key
+        if isinstance(doc.get("article"), dict) or "body" in doc:
+            return "articles"
+        return "other"
+    records = items(doc)
+    if not records:
+        return "other"
+    first = records[0]
+    if "body" in first or "section_id" in first:
+        return "articles"
+    if "email" in first:
+        return "users"
+    if "category_id" in first:
+        return "sections"
+    return "categories" if "name" in first else "other"
+
+
+def _section_paths(sections: list[dict], categories: dict[str, str]) -> dict[str, str]:
+    """Section id -> "Category > Parent section > Section"."""
+    by_id = {str(s["id"]): s for s in sections if s.get("id") is not None}
+
+    def path(sid: str, depth: int = 0) -> list[str]:
+        section = by_id.get(sid)
+        if section is None or depth > 20:
+            return []
+        parent = section.get("parent_section_id")
+        if parent is not None and str(parent) in by_id:
+            head = path(str(parent), depth + 1)
+        else:
+            category = categories.get(str(section.get("category_id")))
+            head = [category] if category else []
+        return [*head, str(section.get("name") or "")]
+
+    return {sid: " > ".join(p for p in path(sid) if p) for sid in by_id}
+
+
+def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
+    docs: dict[str, list[tuple[str, Any]]] = {k: [] for k in (*_LISTS, "other")}
+    for rel in json_paths(tree):
+        doc, problems = read_json(tree, rel)
+        yield from problems
+        if doc is not None:
+            docs[_kind(doc)].append((rel, doc))
+    sections = [s for _, d in docs["sections"] for s in items(d, ("sections",))]
+    categories = names_by_id(c for _, d in docs["categories"] for c in items(d, ("categories",)))
+    users = names_by_id(u for _, d in docs["users"] for u in items(d, ("users",)))
+    section_path = _section_paths(sections, categories)
+    per_file = len(docs["articles"]) > 1
+    seen: set[str] = set()
+    for rel, doc in docs["articles"]:
+        records = items(doc, ("articles",), ("article",))
+        for record in records:
+            yield from _article(
+                rel, record, per_file and len(records) == 1, seen, options, section_path, users
+            )
+
+
+def _article(
+    rel: str,
+    record: dict[str, Any],
+    whole_file: bool,
+    seen: set[str],
+    options: SourceOptions,
+    section_path: dict[str, str],
+    users: dict[str, str],
+) -> list[Record]:
+    meta = scalars(record, drop=("body",))
+    section = record.get("section_id")
+    if section is not None:
+        meta["category"] = section_path.get(str(section)) or f"section {section}"
+    meta["tags"] = record.get("label_names") or []
+    author = record.get("author_id")
+    if author is not None:
+        meta["owner"] = users.get(str(author)) or str(author)
+    meta["status"] = (
+        "archived" if record.get("archived") else "draft" if record.get("draft") else "published"
+    )
+    meta["updated_at"] = record.get("edited_at") or record.get("updated_at")
+    meta["url"] = record.get("html_url") or record.get("url")
+    base = rel if whole_file else f"{rel}#{record.get('id', '')}"
+    path = unique(base, seen, f"/{record.get('locale') or 'copy'}")
+    return body_article(path, meta, record.get("body"), options)
+
+
+def sniff(tree: Tree) -> float:
+    return key_score(tree, SIGNATURE, 4, ("articles",), ("article",))
+
+
+SOURCE = Source(
+    name="zendesk",
+    description="Zendesk Guide Help Center API JSON: articles (paged, a list or one file per "
+    "article) + optional sections, categories and users files to name sections and authors",
+    example='articles.json  ({"articles": [{"id": 360001, "title": ..., "body": "<p>...", '
+    '"section_id": ..., "label_names": [...], "draft": false}], "next_page": null})',
+    sniff=sniff,
+    load=load,
+)
