@@ -147,9 +147,9 @@ def check_mapping(mapping: dict[str, str]) -> None:
 
 @dataclass
 class Columns:
-    """Which column holds each article field in one table."""
+    """Which columns hold each article field in one table (the first non-empty one wins)."""
 
-    fields: dict[str, str]
+    fields: dict[str, list[str]]
     categories: list[str]
     preset: Preset | None
 
@@ -166,19 +166,20 @@ def resolve_columns(header: list[str], rel: str, options: SourceOptions) -> Colu
             raise ConfigError(f"unknown preset {options.preset!r}; use one of {', '.join(PRESETS)}")
     else:
         preset = detect_preset(header)
-    fields: dict[str, str] = {}
+    fields: dict[str, list[str]] = {}
     categories: list[str] = []
     if preset is not None:
         for name, candidates in preset.columns.items():
-            found = next((by_key[c] for c in candidates if c in by_key), None)
+            found = [by_key[c] for c in candidates if c in by_key]
             if found:
                 fields[name] = found
         categories = [c for c in header if _key(c).startswith(preset.category_prefixes or ("\0",))]
-    else:
-        for name in BODY_COLUMNS:
-            if name in by_key:
-                fields["body"] = by_key[name]
-                break
+    else:  # the usual names (and the config's `fields:`), whatever their case
+        for name in FIELDS:
+            keys = BODY_COLUMNS if name == "body" else options.keys_for(name)
+            found = list(dict.fromkeys(by_key[_key(k)] for k in keys if _key(k) in by_key))
+            if found:
+                fields[name] = found[:1] if name == "body" else found
     for name, column in options.mapping.items():
         found = column if column in header else by_key.get(_key(str(column)))
         if found is None:
@@ -186,7 +187,7 @@ def resolve_columns(header: list[str], rel: str, options: SourceOptions) -> Colu
                 f"{rel}: `mapping: {{{name}: {column}}}` names a column that is not in the "
                 f"header; the columns are: {listed}"
             )
-        fields[name] = found
+        fields[name] = [found]
     if "body" not in fields:
         raise SourceError(
             f"{rel}: no body column among {listed}; map one in the config with "
@@ -268,12 +269,13 @@ def _row_article(
 ) -> list[Record]:
     if "IsLatestVersion" in row and not _truthy(row["IsLatestVersion"]):
         return []
-    body_column = columns.fields["body"]
-    meta = {k: v for k, v in row.items() if k and k != body_column and v not in (None, "")}
-    for name, column in columns.fields.items():
-        if name != "body" and row.get(column) not in (None, ""):
-            meta[name] = row[column]
-    body = row.get(body_column)
+    body_columns = columns.fields["body"]
+    meta = {k: v for k, v in row.items() if k and k not in body_columns and v not in (None, "")}
+    for name, candidates in columns.fields.items():
+        value = next((row[c] for c in candidates if row.get(c) not in (None, "")), None)
+        if value is not None:
+            meta[name] = value
+    body = meta.pop("body", None)
     preset = columns.preset
     if columns.categories:
         values = [str(row[c]).split("+")[0].strip() for c in columns.categories if row.get(c)]
