@@ -119,7 +119,7 @@ def parse(space: Space, rel: str, data: bytes, options: SourceOptions) -> Iterat
         if m:
             meta["owner"] = m["creator"].strip()
             if m["editor"]:
-                meta["last_modified_by"] = m["editor"].strip()
+                meta["editor"] = m["editor"].strip()
             if m["created"]:
                 meta["created_at"] = m["created"].strip()
             meta["updated_at"] = (m["updated"] or m["created"] or "").strip() or None

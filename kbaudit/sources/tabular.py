@@ -14,7 +14,7 @@ from typing import Any
 from kbaudit.errors import ConfigError, SourceError
 from kbaudit.model import LoadProblem
 from kbaudit.sources.base import Record, Source, decode
-from kbaudit.sources.normalize import SourceOptions
+from kbaudit.sources.normalize import ALIASES, SourceOptions
 from kbaudit.sources.records import body_article, read_json, unique
 from kbaudit.sources.tree import Tree
 
@@ -269,18 +269,20 @@ def _row_article(
 ) -> list[Record]:
     if "IsLatestVersion" in row and not _truthy(row["IsLatestVersion"]):
         return []
-    body_columns = columns.fields["body"]
-    meta = {k: v for k, v in row.items() if k and k not in body_columns and v not in (None, "")}
-    for name, candidates in columns.fields.items():
-        value = next((row[c] for c in candidates if row.get(c) not in (None, "")), None)
-        if value is not None:
-            meta[name] = value
-    body = meta.pop("body", None)
+    # Mapped columns are kept under the field's usual name; the other columns as they are.
+    mapped = {c for candidates in columns.fields.values() for c in candidates}
+    meta = {k: v for k, v in row.items() if k and k not in mapped and v not in (None, "")}
+    values = {
+        name: next((row[c] for c in candidates if row.get(c) not in (None, "")), None)
+        for name, candidates in columns.fields.items()
+    }
+    body = values.pop("body", None)
+    meta.update({ALIASES[name][0]: v for name, v in values.items() if v is not None})
     preset = columns.preset
     if columns.categories:
-        values = [str(row[c]).split("+")[0].strip() for c in columns.categories if row.get(c)]
-        if values:
-            meta["category"] = values[0]
+        picked = [str(row[c]).split("+")[0].strip() for c in columns.categories if row.get(c)]
+        if picked:
+            meta["category"] = picked[0]
     if preset is not None and meta.get("status") is not None:
         meta["status"] = preset.status.get(_key(str(meta["status"])), meta["status"])
     if preset is not None and preset.url and options.base_url and "url" not in meta:
