@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from kbaudit.audit import load_corpus
 from kbaudit.cli import app
-from kbaudit.config import load_config
+from kbaudit.config import Config, load_config
 from kbaudit.errors import ConfigError, SourceError
 from kbaudit.model import Article
 from kbaudit.sources import SOURCES, SourceOptions, load
@@ -313,3 +314,12 @@ def test_sources_command_lists_every_format(runner) -> None:
     assert result.exit_code == 0
     for name in ("zendesk", "intercom", "freshdesk", "confluence", "tabular", "markdown", "html"):
         assert name in result.output
+
+
+def test_links_by_public_url_resolve_with_base_url() -> None:
+    corpus = load_corpus(EXPORTS / "zendesk", Config(base_url="https://help.ledgerly.example"))
+    assert corpus.link_graph == {
+        "articles.json#36000121001": ["hc/en-us/articles/36000121002-Issue-A-Partial-Refund"],
+        "articles.json#36000121004": ["hc/en-us/articles/36000121003-Connect-Your-Bank-Feed"],
+    }
+    assert not corpus.broken_links

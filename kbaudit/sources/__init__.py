@@ -57,6 +57,11 @@ def load(
                 progress(1)
         else:
             result.problems.append(record)
+    if options.base_url:  # links by public URL resolve to the article they name
+        prefix = options.base_url.rstrip("/") + "/"
+        result.files += sorted(
+            {a.url[len(prefix) :] for a in result.articles if a.url and a.url.startswith(prefix)}
+        )
     if options.dates in ("git", "auto") and tree.git_root is not None:
         result.articles = _with_git_dates(
             result.articles, tree.git_root, options.dates, result.problems
