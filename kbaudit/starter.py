@@ -27,6 +27,19 @@ dates: field
 # Your help center's public URL: absolute links to it count as internal links (example).
 # base_url: https://help.example.com
 
+# Tables (CSV, TSV, JSON Lines): which column holds each article field, and an optional preset
+# (salesforce, servicenow; recognised from the header row when not set) (example):
+# mapping: {title: Subject, body: Answer__c, updated_at: LastModified, category: Topic}
+# preset: salesforce
+mapping: {}
+
+# Safety limits for zip archives (bytes unless noted):
+limits:
+  max_entries: 100000        # files in the archive
+  max_total_size: 2147483648 # all entries together, uncompressed
+  max_file_size: 268435456   # one entry, uncompressed
+  max_ratio: 200             # uncompressed / compressed size of one entry
+
 # Controlled vocabulary: a YAML file with `categories:` and `tags:` lists (example).
 # taxonomy: taxonomy.yaml
 
