@@ -7,13 +7,22 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kbaudit.model import Article, Link, LoadProblem, Question
 from kbaudit.text import is_internal, link_path
 
 if TYPE_CHECKING:
-    pass
+    from collections.abc import Callable, Hashable
+
+    from scipy.sparse import csr_matrix
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from kbaudit.analysis.topics import TopicModel
+
+T = TypeVar("T")
+BOILERPLATE_SHARE = 0.1  # a line in more than this share of articles is boilerplate
+BOILERPLATE_MIN_ARTICLES = 5
 
 _ASSET = re.compile(
     r"\.(png|jpe?g|gif|svg|webp|ico|pdf|zip|mp4|mov|css|js|json|ya?ml|txt|xlsx?|docx?)$", re.I
@@ -40,6 +49,7 @@ class Corpus:
     questions: list[Question] | None = None
     base_url: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    cache: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
         return len(self.articles)
@@ -133,3 +143,94 @@ class Corpus:
                 if resolved is not None and not self.link_exists(resolved):
                     broken.append(BrokenLink(article, link, resolved))
         return broken
+
+    def memo(self, key: Hashable, build: Callable[[], T]) -> T:
+        """An index that depends on settings (a threshold, a share), built once per setting."""
+        if key not in self.cache:
+            self.cache[key] = build()
+        return self.cache[key]
+
+    def clean_texts(
+        self,
+        share: float = BOILERPLATE_SHARE,
+        min_articles: int = BOILERPLATE_MIN_ARTICLES,
+    ) -> list[str]:
+        """Article texts without boilerplate lines (found in more than `share` of articles)."""
+        from kbaudit.analysis.similarity import find_boilerplate, strip_boilerplate
+
+        def build() -> list[str]:
+            texts = [a.text for a in self.articles]
+            boilerplate = find_boilerplate(texts, share, min_articles)
+            return [strip_boilerplate(t, boilerplate) for t in texts]
+
+        return self.memo(("clean_texts", share, min_articles), build)
+
+    def tfidf(
+        self,
+        share: float = BOILERPLATE_SHARE,
+        min_articles: int = BOILERPLATE_MIN_ARTICLES,
+    ) -> tuple[TfidfVectorizer, csr_matrix]:
+        """The TF-IDF matrix of the clean texts (one row per article), built once."""
+        from kbaudit.analysis.similarity import build_tfidf
+
+        return self.memo(
+            ("tfidf", share, min_articles),
+            lambda: build_tfidf(self.clean_texts(share, min_articles)),
+        )
+
+    def exact_duplicates(self, min_words: int) -> list[list[int]]:
+        """Groups of article indexes with the same normalised body, per locale."""
+        from kbaudit.analysis.similarity import exact_groups
+
+        return self.memo(("exact", min_words), lambda: exact_groups(self.articles, min_words))
+
+    def shingles(
+        self,
+        min_words: int,
+        share: float = BOILERPLATE_SHARE,
+        min_articles: int = BOILERPLATE_MIN_ARTICLES,
+    ) -> list[Any]:
+        """Word-shingle hashes of the clean texts (empty under `min_words` words)."""
+        from kbaudit.analysis.similarity import text_shingles
+
+        return self.memo(
+            ("shingles", min_words, share, min_articles),
+            lambda: text_shingles(
+                self.clean_texts(share, min_articles), self.tfidf(share, min_articles)[0], min_words
+            ),
+        )
+
+    def near_duplicates(
+        self,
+        threshold: float,
+        min_words: int,
+        share: float = BOILERPLATE_SHARE,
+        min_articles: int = BOILERPLATE_MIN_ARTICLES,
+    ) -> dict[tuple[int, int], float]:
+        """Pairs (i < j) of same-locale articles whose clean texts (at least `min_words`
+        words) have a TF-IDF cosine >= threshold."""
+        from kbaudit.analysis.similarity import near_pairs
+
+        def build() -> dict[tuple[int, int], float]:
+            matrix = self.tfidf(share, min_articles)[1]
+            pairs = near_pairs(matrix, self.shingles(min_words, share, min_articles), threshold)
+            locale = [a.locale for a in self.articles]
+            return {p: s for p, s in pairs.items() if locale[p[0]] == locale[p[1]]}
+
+        return self.memo(("near", threshold, min_words, share, min_articles), build)
+
+    def title_duplicates(self, threshold: float) -> dict[tuple[int, int], float]:
+        """Pairs (i < j) of same-locale articles with matching titles (0-1 score)."""
+        from kbaudit.analysis.similarity import title_pairs
+
+        return self.memo(("titles", threshold), lambda: title_pairs(self.articles, threshold))
+
+    def topics(self, k: int | None = None) -> TopicModel:
+        """Topic clusters of the articles (k chosen automatically when None), seeded."""
+        from kbaudit.analysis.topics import cluster_topics
+
+        def build() -> TopicModel:
+            vectorizer, matrix = self.tfidf()
+            return cluster_topics(matrix, vectorizer.get_feature_names_out(), self.articles, k)
+
+        return self.memo(("topics", k), build)

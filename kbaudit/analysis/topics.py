@@ -1,0 +1,169 @@
+"""Topic clusters of a KB: TF-IDF -> TruncatedSVD -> MiniBatchKMeans, labelled by class-based
+TF-IDF, with the KB's own categories counted per topic. Seeded and deterministic.
+
+The number of topics, unless given, is the candidate K with the best silhouette on a
+sample of the articles (candidates spaced geometrically from 2 to about sqrt(n/2)); the final
+clustering then runs on all articles.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+from sklearn.cluster import MiniBatchKMeans
+from sklearn.decomposition import TruncatedSVD
+from sklearn.metrics import silhouette_score
+from sklearn.preprocessing import normalize
+
+from kbaudit.errors import ConfigError
+from kbaudit.model import Article
+
+MIN_ARTICLES = 8  # fewer articles than this have no topic structure worth reporting
+SAMPLE = 3000  # articles used to choose K
+MAX_TOPICS = 100
+COMPONENTS = 80
+TERMS = 8
+REPRESENTATIVES = 5
+
+
+@dataclass(frozen=True)
+class Topic:
+    label: str
+    terms: tuple[str, ...]
+    members: tuple[int, ...]  # article indexes, most central first
+    categories: dict[str, int]  # KB category -> articles of this topic filed there
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+    def dominant(self) -> tuple[str | None, float]:
+        """The category most members are filed in, and its share of the topic."""
+        if not self.categories:
+            return None, 0.0
+        name, count = max(self.categories.items(), key=lambda kv: (kv[1], kv[0]))
+        return name, count / self.size
+
+
+@dataclass(frozen=True)
+class TopicModel:
+    topics: tuple[Topic, ...] = ()
+    assignment: tuple[int, ...] = ()  # topic index per article, -1 when not clustered
+    k_scores: dict[int, float] = field(default_factory=dict)  # silhouette per tried K
+
+    def to_json(self, articles: Sequence[Article]) -> list[dict[str, Any]]:
+        return [
+            {
+                "label": t.label,
+                "terms": list(t.terms),
+                "size": t.size,
+                "articles": [articles[i].ref for i in t.members[:REPRESENTATIVES]],
+                "categories": dict(t.categories),
+            }
+            for t in self.topics
+        ]
+
+
+def _candidates(n: int) -> list[int]:
+    top = int(min(MAX_TOPICS, max(2, np.sqrt(n / 2)), n - 1))
+    return sorted({round(k) for k in np.geomspace(2, max(top, 2), num=10)})
+
+
+def _kmeans(vectors: np.ndarray, k: int, seed: int) -> MiniBatchKMeans:
+    model = MiniBatchKMeans(
+        n_clusters=k, random_state=seed, n_init=3, batch_size=2048, max_no_improvement=20
+    )
+    return model.fit(vectors)
+
+
+def choose_k(vectors: np.ndarray, seed: int = 0) -> tuple[int, dict[int, float]]:
+    """The K with the best silhouette (cosine) on a seeded sample, and every K's score."""
+    rng = np.random.default_rng(seed)
+    sample = vectors
+    if len(vectors) > SAMPLE:
+        sample = vectors[np.sort(rng.choice(len(vectors), SAMPLE, replace=False))]
+    scores: dict[int, float] = {}
+    for k in _candidates(len(sample)):
+        labels = _kmeans(sample, k, seed).labels_
+        if len(set(labels.tolist())) < 2:
+            continue
+        scores[k] = round(float(silhouette_score(sample, labels, metric="cosine")), 4)
+    if not scores:
+        return 2, scores
+    return max(scores, key=lambda k: (scores[k], -k)), scores
+
+
+def class_tfidf(matrix: sparse.csr_matrix, labels: np.ndarray, k: int) -> np.ndarray:
+    """c-TF-IDF (k x terms): a term's share of a topic's documents, weighted by how rare the
+    term is across topics (log(1 + A / f_t), A the mean documents per topic)."""
+    present = sparse.csr_matrix(
+        (np.ones(matrix.nnz, dtype=np.float32), matrix.indices, matrix.indptr),
+        shape=matrix.shape,
+    )
+    rows = np.flatnonzero(labels >= 0)
+    membership = sparse.csr_matrix(
+        (np.ones(len(rows), dtype=np.float32), (labels[rows], rows)), shape=(k, matrix.shape[0])
+    )
+    counts = np.asarray((membership @ present).todense())
+    sizes = np.maximum(np.bincount(labels[rows], minlength=k), 1)[:, None]
+    spread = counts.sum(axis=0)
+    mean = counts.sum() / k
+    with np.errstate(divide="ignore"):
+        idf = np.where(spread > 0, np.log1p(mean / np.maximum(spread, 1e-9)), 0.0)
+    return (counts / sizes) * idf
+
+
+def cluster_topics(
+    matrix: sparse.csr_matrix,
+    terms: Sequence[str],
+    articles: Sequence[Article],
+    k: int | None = None,
+    seed: int = 0,
+) -> TopicModel:
+    """Cluster the articles (rows of the TF-IDF matrix) into topics."""
+    if k is not None and k < 2:
+        raise ConfigError(f"--topics {k}: ask for at least 2 topics")
+    usable = np.flatnonzero(np.diff(matrix.indptr) > 0)
+    if len(usable) < MIN_ARTICLES or matrix.shape[1] < 3:
+        return TopicModel(assignment=(-1,) * matrix.shape[0])
+    components = max(2, min(COMPONENTS, matrix.shape[1] - 1, len(usable) - 1))
+    svd = TruncatedSVD(components, algorithm="randomized", n_iter=4, random_state=seed)
+    vectors = normalize(svd.fit_transform(matrix[usable])).astype(np.float32)
+    scores: dict[int, float] = {}
+    if k is None:
+        k, scores = choose_k(vectors, seed)
+    k = min(k, len(usable))
+    model = _kmeans(vectors, k, seed)
+    raw = model.labels_
+    closeness = np.einsum("ij,ij->i", vectors, normalize(model.cluster_centers_)[raw])
+    # Deterministic topic numbering: largest topic first, then by first member.
+    found = [c for c in range(k) if np.any(raw == c)]
+    order = sorted(found, key=lambda c: (-int(np.sum(raw == c)), int(np.argmax(raw == c))))
+    relabel = {c: i for i, c in enumerate(order)}
+    labels = np.full(matrix.shape[0], -1)
+    labels[usable] = [relabel[c] for c in raw]
+    weights = class_tfidf(matrix, labels, len(order))
+    central = np.zeros(matrix.shape[0])
+    central[usable] = closeness
+    topics = []
+    for t in range(len(order)):
+        members = np.flatnonzero(labels == t)
+        members = members[np.lexsort((members, -central[members]))]
+        top = [
+            terms[j] for j in np.argsort(-weights[t], kind="stable")[:TERMS] if weights[t, j] > 0
+        ]
+        categories = Counter(articles[i].category for i in members if articles[i].category)
+        topics.append(
+            Topic(
+                label=" / ".join(top[:3]) or f"topic {t + 1}",
+                terms=tuple(top),
+                members=tuple(int(i) for i in members),
+                categories=dict(sorted(categories.items(), key=lambda kv: (-kv[1], kv[0]))),
+            )
+        )
+    return TopicModel(tuple(topics), tuple(int(x) for x in labels), scores)

@@ -1,0 +1,146 @@
+"""Check kinds comparing the KB's categories with its topic clusters: topic-mismatch,
+scattered-category, uncovered-topic. The clustering is the corpus' shared topic model
+(`--topics K` or config `topics` fixes K); each kind stores the topics, JSON-ready, in
+corpus.extra["topics"]."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+
+from kbaudit.analysis.topics import REPRESENTATIVES, TopicModel
+from kbaudit.corpus import Corpus
+from kbaudit.model import Finding, Related
+from kbaudit.rules import CheckKind, Context, Param, Registry
+
+
+def _model(corpus: Corpus, ctx: Context) -> TopicModel:
+    model = corpus.topics(ctx.config.topics if ctx.config else None)
+    corpus.extra["topics"] = model.to_json(corpus.articles)
+    return model
+
+
+def _related(corpus: Corpus, members: tuple[int, ...]) -> list[Related]:
+    return [
+        Related(corpus.articles[i].id, corpus.articles[i].path, corpus.articles[i].title)
+        for i in members[:REPRESENTATIVES]
+    ]
+
+
+def topic_mismatch(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
+    """Articles filed in a category that is rare in their topic, whose topic is mostly
+    filed under another category."""
+    model = _model(corpus, ctx)
+    dominance = float(ctx.params["dominance"])
+    rare = float(ctx.params["max_share"])
+    for topic in model.topics:
+        dominant, share = topic.dominant()
+        if dominant is None or topic.size < int(ctx.params["min_topic_size"]) or share < dominance:
+            continue
+        for i in topic.members:
+            article = corpus.articles[i]
+            own = article.category
+            if own is None or own == dominant or topic.categories[own] / topic.size > rare:
+                continue
+            yield ctx.finding(
+                article,
+                f"filed in {own!r}, but its topic ({topic.label}) is filed under "
+                f"{dominant!r} ({share:.0%} of {topic.size} articles); move it to {dominant!r} "
+                "or make the category's scope explicit",
+                related=_related(corpus, topic.members),
+                data={"category": own, "suggested": dominant, "topic": topic.label},
+            )
+
+
+def scattered_category(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
+    """Categories whose articles spread over many topics with no topic holding most."""
+    model = _model(corpus, ctx)
+    spread: dict[str, Counter[int]] = defaultdict(Counter)
+    members: dict[str, list[int]] = defaultdict(list)
+    for i, topic in enumerate(model.assignment):
+        category = corpus.articles[i].category
+        if category and topic >= 0:
+            spread[category][topic] += 1
+            members[category].append(i)
+    for category, counts in sorted(spread.items()):
+        total = sum(counts.values())
+        largest = max(counts.values())
+        topics = sum(1 for n in counts.values() if n >= 2)
+        if (
+            total < int(ctx.params["min_articles"])
+            or topics < int(ctx.params["min_topics"])
+            or largest / total >= float(ctx.params["min_share"])
+        ):
+            continue
+        where = {model.topics[t].label: n for t, n in counts.most_common()}
+        yield ctx.finding(
+            None,
+            f"category {category!r} is scattered over {len(counts)} topics (the largest holds "
+            f"{largest / total:.0%} of its {total} articles): "
+            + ", ".join(f"{label} ({n})" for label, n in list(where.items())[:4])
+            + "; split it or move articles to the categories of their topics",
+            path=corpus.articles[members[category][0]].path,
+            related=_related(corpus, tuple(members[category])),
+            data={"category": category, "topics": where},
+        )
+
+
+def uncovered_topic(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
+    """Topics that no category covers: no category holds a real share of their articles."""
+    model = _model(corpus, ctx)
+    for topic in model.topics:
+        dominant, share = topic.dominant()
+        if topic.size < int(ctx.params["min_topic_size"]) or share >= float(
+            ctx.params["min_share"]
+        ):
+            continue
+        first = corpus.articles[topic.members[0]]
+        held = f"at most {share:.0%} in {dominant!r}" if dominant else "none has a category"
+        yield ctx.finding(
+            None,
+            f"topic {topic.label!r} ({topic.size} articles) has no category of its own "
+            f"({held}); add a category for it",
+            path=first.path,
+            related=_related(corpus, topic.members),
+            data={"topic": topic.label, "terms": list(topic.terms), "categories": topic.categories},
+        )
+
+
+def register(registry: Registry) -> None:
+    registry.add(
+        CheckKind(
+            "topic-mismatch",
+            "Articles filed in a category other than the one their topic is filed under.",
+            {
+                "dominance": Param(0.6, "share of a topic one category must hold to be its home"),
+                "max_share": Param(
+                    0.1, "an article's category holding at most this share of the topic is a misfit"
+                ),
+                "min_topic_size": Param(5, "smaller topics are not judged"),
+            },
+            check_corpus=topic_mismatch,
+        )
+    )
+    registry.add(
+        CheckKind(
+            "scattered-category",
+            "Categories spread over many topics with none holding most of their articles.",
+            {
+                "min_articles": Param(6, "smaller categories are not judged"),
+                "min_topics": Param(3, "topics (with 2+ of its articles) a category must span"),
+                "min_share": Param(0.4, "scattered when its largest topic holds less than this"),
+            },
+            check_corpus=scattered_category,
+        )
+    )
+    registry.add(
+        CheckKind(
+            "uncovered-topic",
+            "Topics that no category covers.",
+            {
+                "min_topic_size": Param(5, "smaller topics are not judged"),
+                "min_share": Param(0.3, "a category holding this share of a topic covers it"),
+            },
+            check_corpus=uncovered_topic,
+        )
+    )
