@@ -254,53 +254,82 @@ FACT = re.compile(
 )
 
 
+_IDENTIFIER = re.compile(r"\d{5,}")  # ticket, KB and build numbers name things, not facts
+_CONTEXT = 60  # characters of context on each side of a fact
+
+
 @dataclass(frozen=True)
 class Conflict:
-    """Two matching passages whose facts (numbers, prices, dates, versions, URLs) differ."""
+    """The same passage stating different facts (number, price, date, version, URL)."""
 
     left: str
     right: str
-    left_facts: tuple[str, ...]
-    right_facts: tuple[str, ...]
+    left_fact: str
+    right_fact: str
 
 
-def _passages(text: str) -> list[str]:
+@dataclass(frozen=True)
+class _Mention:
+    fact: str
+    context: str  # the surrounding words with every fact masked
+    quote: str
+
+
+def _masked(text: str) -> str:
+    return normalise(FACT.sub(" 0 ", text))
+
+
+def _mentions(text: str) -> list[_Mention]:
+    """Each fact of the text with the words around it (within its line)."""
     out = []
     for line in text.splitlines():
-        out.extend(s.strip() for s in re.split(r"(?<=[.!?])\s+(?=[A-Z])", line) if s.strip())
+        for m in FACT.finditer(line):
+            start = max(0, m.start() - _CONTEXT)
+            end = min(len(line), m.end() + _CONTEXT)
+            before = line[start : m.start()]
+            after = line[m.end() : end]
+            if start:
+                before = before.split(" ", 1)[-1]
+            if end < len(line):
+                after = after.rsplit(" ", 1)[0]
+            quote = f"{'…' * bool(start)}{before}{m.group(0)}{after}{'…' * (end < len(line))}"
+            context = f"{_masked(before)} # {_masked(after)}"
+            out.append(_Mention(m.group(0).casefold(), context, quote.strip()))
     return out
 
 
-def _masked(passage: str) -> str:
-    return normalise(FACT.sub(" 0 ", passage))
+def _is_fact(value: str, named: str) -> bool:
+    """Identifiers and the subject named in a title ("error 5.7.12") are not facts."""
+    if _IDENTIFIER.fullmatch(value.lstrip("v")):
+        return False
+    return f" {normalise(value)} " not in named
 
 
-def conflicts(left: str, right: str, min_similarity: float = 90) -> list[Conflict]:
-    """Passages of `left` that match a passage of `right` once facts are masked out, but
-    whose facts differ. `min_similarity` is a rapidfuzz ratio (0-100) on the masked text."""
-    right_passages = [p for p in _passages(right) if FACT.search(p)]
-    if not right_passages:
+def conflicts(
+    left: str, right: str, titles: Sequence[str] = (), min_similarity: float = 85
+) -> list[Conflict]:
+    """Facts of `left` whose context matches a fact's context in `right` (rapidfuzz ratio
+    >= `min_similarity`, facts masked) while the facts differ. Facts found in `titles` (what
+    the articles are about) and long bare numbers (identifiers) are not compared."""
+    named = " " + " ".join(normalise(t) for t in titles) + " "
+    theirs = [m for m in _mentions(right) if _is_fact(m.fact, named)]
+    if not theirs:
         return []
-    masked_right = [_masked(p) for p in right_passages]
+    contexts = [m.context for m in theirs]
     found: list[Conflict] = []
     seen: set[tuple[str, str]] = set()
-    for passage in _passages(left):
-        facts = tuple(m.group(0).casefold() for m in FACT.finditer(passage))
-        if not facts:
-            continue
-        masked = _masked(passage)
-        if len(masked) < 12:
+    for mine in _mentions(left):
+        if len(mine.context) < 16 or not _is_fact(mine.fact, named):
             continue
         best = process.extractOne(
-            masked, masked_right, scorer=fuzz.ratio, score_cutoff=min_similarity
+            mine.context, contexts, scorer=fuzz.ratio, score_cutoff=min_similarity
         )
         if best is None:
             continue
-        other = right_passages[best[2]]
-        other_facts = tuple(m.group(0).casefold() for m in FACT.finditer(other))
-        if facts != other_facts and (passage, other) not in seen:
-            seen.add((passage, other))
-            found.append(Conflict(passage, other, facts, other_facts))
+        other = theirs[best[2]]
+        if other.fact != mine.fact and (mine.quote, other.quote) not in seen:
+            seen.add((mine.quote, other.quote))
+            found.append(Conflict(mine.quote, other.quote, mine.fact, other.fact))
     return found
 
 

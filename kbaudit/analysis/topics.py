@@ -82,13 +82,16 @@ def _kmeans(vectors: np.ndarray, k: int, seed: int) -> MiniBatchKMeans:
 
 
 def choose_k(vectors: np.ndarray, seed: int = 0) -> tuple[int, dict[int, float]]:
-    """The K with the best silhouette (cosine) on a seeded sample, and every K's score."""
+    """The K with the best silhouette (cosine) on a seeded sample, and every K's score.
+    Candidates follow the size of the whole KB, not of the sample."""
     rng = np.random.default_rng(seed)
     sample = vectors
     if len(vectors) > SAMPLE:
         sample = vectors[np.sort(rng.choice(len(vectors), SAMPLE, replace=False))]
     scores: dict[int, float] = {}
-    for k in _candidates(len(sample)):
+    for k in _candidates(len(vectors)):
+        if k >= len(sample):
+            continue
         labels = _kmeans(sample, k, seed).labels_
         if len(set(labels.tolist())) < 2:
             continue

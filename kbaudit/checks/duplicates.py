@@ -223,7 +223,12 @@ def conflicting_duplicate(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
     for (i, j), score in sorted(pairs.items()):
         keep = _pick(corpus, (i, j), rule)
         other = j if keep == i else i
-        found = conflicts(corpus.articles[other].text, corpus.articles[keep].text, cutoff)
+        found = conflicts(
+            corpus.articles[other].text,
+            corpus.articles[keep].text,
+            (corpus.articles[other].title, corpus.articles[keep].title),
+            cutoff,
+        )
         if found:
             by_article[other].append((keep, score, found))
     entries = []
@@ -233,9 +238,7 @@ def conflicting_duplicate(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
             canonical = corpus.articles[keep]
             shown = found[:quotes]
             quoted = "; ".join(f"{c.left!r} vs {c.right!r}" for c in shown)
-            facts = ", ".join(
-                f"{'/'.join(c.left_facts)} vs {'/'.join(c.right_facts)}" for c in shown
-            )
+            facts = ", ".join(f"{c.left_fact} vs {c.right_fact}" for c in shown)
             entries.append(
                 {
                     "canonical": canonical.ref,
@@ -257,8 +260,8 @@ def conflicting_duplicate(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
                         {
                             "article": c.left,
                             "canonical": c.right,
-                            "facts": list(c.left_facts),
-                            "canonical_facts": list(c.right_facts),
+                            "fact": c.left_fact,
+                            "canonical_fact": c.right_fact,
                         }
                         for c in found
                     ],

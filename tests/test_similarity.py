@@ -1,0 +1,237 @@
+"""Duplicate detection: exact, near (equal to brute force), titles, boilerplate, conflicts,
+canonical choice, and the `duplicates` command on fixtures/duplicates/bodies."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import numpy as np
+import pytest
+
+from kbaudit.analysis.similarity import (
+    brute_force_pairs,
+    build_tfidf,
+    candidate_pairs,
+    canonical_key,
+    conflicts,
+    exact_groups,
+    find_boilerplate,
+    near_pairs,
+    normalise,
+    text_shingles,
+    title_pairs,
+)
+from kbaudit.cli import app
+from kbaudit.corpus import Corpus
+from kbaudit.model import Article
+
+from .conftest import FIXTURES, OFFICEDOCS, needs
+
+BODIES = FIXTURES / "duplicates" / "bodies" / "kb"
+
+
+def _article(path: str, text: str, title: str = "", **kw: object) -> Article:
+    return Article(id=path, path=path, title=title or path, text=text, **kw)  # type: ignore[arg-type]
+
+
+def _synthetic(n: int, seed: int = 1) -> list[str]:
+    """Random texts over a small vocabulary, plus edited copies of some of them."""
+    rng = np.random.default_rng(seed)
+    words = [f"w{i}" for i in range(400)]
+    texts = [
+        " ".join(rng.choice(words, size=80, p=np.r_[[0.5 / 40] * 40, [0.5 / 360] * 360]))
+        for _ in range(n)
+    ]
+    for k in range(n // 10):
+        tokens = texts[k].split()
+        for i in rng.choice(len(tokens), size=int(rng.integers(2, 20)), replace=False):
+            tokens[i] = str(rng.choice(words))
+        texts.append(" ".join(tokens))
+    return texts
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Refund a  Payment.", "refund a payment"),
+        ("**Bold** and\n\nspaced", "bold and spaced"),
+        ("Café — ÉTÉ!", "café été"),
+    ],
+)
+def test_normalise(a: str, b: str) -> None:
+    assert normalise(a) == b
+
+
+@pytest.mark.parametrize("threshold", [0.5, 0.6, 0.8, 0.9])
+def test_near_pairs_equal_brute_force(threshold: float) -> None:
+    texts = _synthetic(300)
+    vectorizer, matrix = build_tfidf(texts)
+    shingles = text_shingles(texts, vectorizer, min_words=5)
+    expected = brute_force_pairs(matrix, threshold)
+    found = near_pairs(matrix, shingles, threshold)
+    assert set(found) == set(expected)
+    assert len(found) >= 5
+
+
+def test_candidates_skip_stock_phrases() -> None:
+    shared = np.arange(1, 200, dtype=np.uint64) * np.uint64(4)  # all kept by the sample
+    shingles = [shared.copy() for _ in range(5)]
+    assert len(candidate_pairs(shingles, max_df=10)) == 10
+    assert len(candidate_pairs(shingles, max_df=4)) == 0
+
+
+def test_boilerplate_found_by_share_and_count() -> None:
+    texts = [f"unique body {i}\nWas this article helpful?" for i in range(10)]
+    found = find_boilerplate(texts, share=0.5, min_articles=5)
+    assert found.lines == {"was this article helpful"}
+    assert not find_boilerplate(texts[:4], share=0.5, min_articles=5).lines
+
+
+def test_articles_sharing_only_boilerplate_are_not_duplicates() -> None:
+    footer = "\n".join(
+        f"Legal line {w} about terms, trademarks, cookies and privacy of the service."
+        for w in ("one", "two", "three", "four", "five", "six", "seven", "eight")
+    )
+    topics = [
+        "invoices due",
+        "bank feeds",
+        "payroll runs",
+        "expense receipts",
+        "tax returns",
+        "quotes sent",
+        "card refunds",
+        "team invites",
+        "logo uploads",
+        "year end",
+    ]
+    articles = [
+        _article(f"a{i}.md", f"How to handle {t} quickly in the app today.\n{footer}")
+        for i, t in enumerate(topics)
+    ]
+    corpus = Corpus(articles)
+    assert corpus.near_duplicates(0.5, 5, share=1.0) != {}  # nothing stripped: they pair
+    assert corpus.near_duplicates(0.5, 5) == {}  # boilerplate stripped: they do not
+
+
+def test_exact_groups_stay_within_a_locale() -> None:
+    body = "To refund a payment open the invoice and choose refund then confirm it."
+    articles = [
+        _article("en/a.md", body, locale="en"),
+        _article("en/b.md", body.upper(), locale="en"),
+        _article("de/a.md", body, locale="de"),
+        _article("en/short.md", "Short."),
+        _article("en/short2.md", "Short."),
+    ]
+    assert exact_groups(articles, min_words=5) == [[0, 1]]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "locales", "match"),
+    [
+        ("Connect your bank account", "Connect your bank account", ("en", "en"), True),
+        ("Connect your bank account", "Your bank account: connect", ("en", "en"), True),
+        ("Connect your bank account", "Connect your bank account", ("en", "fr"), False),
+        ("Install Office 2016", "Install Office 2019", ("en", "en"), False),
+        ("Connect your bank account", "Export your invoices", ("en", "en"), False),
+    ],
+)
+def test_title_pairs(first: str, second: str, locales: tuple[str, str], match: bool) -> None:
+    articles = [
+        _article("a.md", "x", first, locale=locales[0]),
+        _article("b.md", "y", second, locale=locales[1]),
+    ]
+    assert bool(title_pairs(articles, 90)) is match
+
+
+def test_conflicts_quote_differing_facts() -> None:
+    left = "Intro line.\nThe Plus plan costs $25 per month and includes bank feeds for you."
+    right = "Intro line.\nThe Plus plan costs $29 per month and includes bank feeds for you."
+    found = conflicts(left, right)
+    assert [(c.left_fact, c.right_fact) for c in found] == [("$25", "$29")]
+    assert "$25 per month" in found[0].left and "$29 per month" in found[0].right
+    assert conflicts(left, left) == []
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "titles"),
+    [
+        (
+            "Fix error 5.7.12 by checking the sender settings now.",
+            "Fix error 5.7.13 by checking the sender settings now.",
+            ("Error 5.7.12", "Error 5.7.13"),
+        ),
+        (
+            "See article 3068838 for the hybrid wizard fix here.",
+            "See article 3067292 for the hybrid wizard fix here.",
+            (),
+        ),
+    ],
+)
+def test_subjects_and_identifiers_are_not_conflicts(
+    left: str, right: str, titles: tuple[str, ...]
+) -> None:
+    assert conflicts(left, right, titles) == []
+
+
+@pytest.mark.parametrize(
+    ("rule", "winner"),
+    [(["most_linked"], "b.md"), (["newest"], "a.md"), (["longest"], "c.md"), ([], "a.md")],
+)
+def test_canonical_rule(rule: list[str], winner: str) -> None:
+    articles = {
+        "a.md": (_article("a.md", "x", updated_at=dt.date(2025, 1, 1), word_count=10), 0),
+        "b.md": (_article("b.md", "x", updated_at=dt.date(2024, 1, 1), word_count=10), 3),
+        "c.md": (_article("c.md", "x", updated_at=dt.date(2023, 1, 1), word_count=99), 0),
+    }
+    assert (
+        min(articles, key=lambda p: canonical_key(articles[p][0], articles[p][1], rule)) == winner
+    )
+
+
+def test_duplicates_command_json(runner) -> None:
+    result = runner.invoke(app, ["duplicates", str(BODIES), "-f", "json", "-q"])
+    assert result.exit_code == 0, result.output
+    groups = {(g["kind"], g["canonical"], tuple(g["members"])) for g in json.loads(result.stdout)}
+    assert groups == {
+        ("exact", "payments/refund-a-payment.md", ("billing/refunds.md",)),
+        ("near", "invoices/send-reminders.md", ("invoices/payment-reminders.md",)),
+        ("near", "plans/pricing.md", ("billing/plan-prices.md",)),
+        ("conflict", "plans/pricing.md", ("billing/plan-prices.md",)),
+        ("title", "banking/connect-bank.md", ("onboarding/bank.md",)),
+    }
+
+
+def test_conflict_finding_quotes_both_passages(runner) -> None:
+    result = runner.invoke(app, ["audit", str(BODIES), "-f", "json", "-q", "--select", "DUP004"])
+    (finding,) = json.loads(result.stdout)["findings"]
+    assert finding["severity"] == "error"
+    assert "$25 per month" in finding["message"] and "$29 per month" in finding["message"]
+    assert {p["fact"] for p in finding["data"]["passages"]} == {"$25", "14"}
+
+
+@pytest.mark.parametrize(
+    ("fmt", "start"), [("csv", "kind,canonical,members"), ("table", "5 duplicate groups")]
+)
+def test_duplicates_command_formats(runner, fmt: str, start: str) -> None:
+    result = runner.invoke(app, ["duplicates", str(BODIES), "-f", fmt, "-q"])
+    assert result.exit_code == 0
+    assert result.stdout.strip().startswith(start) and "refunds" in result.stdout
+
+
+def test_duplicates_command_rejects_unknown_format(runner) -> None:
+    result = runner.invoke(app, ["duplicates", str(BODIES), "-f", "xml"])
+    assert result.exit_code == 2
+
+
+@needs(OFFICEDOCS)
+def test_officedocs_duplicates_stay_in_their_locale_and_make_sense(runner, tmp_path) -> None:
+    out = tmp_path / "dups.json"
+    result = runner.invoke(app, ["duplicates", str(OFFICEDOCS), "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    groups = json.loads(out.read_text(encoding="utf-8"))
+    assert {g["kind"] for g in groups} >= {"near", "title"}
+    near = [g for g in groups if g["kind"] == "near"]
+    assert all(g["similarity"] > 0.5 for g in near)
+    conflicts_found = [g for g in groups if g["kind"] == "conflict"]
+    assert not any("5.7.1" in g["reason"] for g in conflicts_found)  # error codes are subjects
