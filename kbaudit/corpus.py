@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from kbaudit.analysis.topics import TopicModel
 
 T = TypeVar("T")
-BOILERPLATE_SHARE = 0.1  # a line in more than this share of articles is boilerplate
+BOILERPLATE_SHARE = 0.02  # a line in more than this share of articles is boilerplate
 BOILERPLATE_MIN_ARTICLES = 5
 
 _ASSET = re.compile(

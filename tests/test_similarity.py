@@ -162,6 +162,11 @@ def test_conflicts_quote_differing_facts() -> None:
             ("Error 5.7.12", "Error 5.7.13"),
         ),
         (
+            "Step 1 of the wizard asks for the tenant name and region.",
+            "Step 2 of the wizard asks for the tenant name and region.",
+            (),
+        ),
+        (
             "See article 3068838 for the hybrid wizard fix here.",
             "See article 3067292 for the hybrid wizard fix here.",
             (),
@@ -207,7 +212,7 @@ def test_conflict_finding_quotes_both_passages(runner) -> None:
     (finding,) = json.loads(result.stdout)["findings"]
     assert finding["severity"] == "error"
     assert "$25 per month" in finding["message"] and "$29 per month" in finding["message"]
-    assert {p["fact"] for p in finding["data"]["passages"]} == {"$25", "14"}
+    assert {p["fact"] for p in finding["data"]["passages"]} == {"$25", "14 days"}
 
 
 @pytest.mark.parametrize(

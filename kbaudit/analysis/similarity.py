@@ -255,6 +255,40 @@ FACT = re.compile(
 
 
 _IDENTIFIER = re.compile(r"\d{5,}")  # ticket, KB and build numbers name things, not facts
+_BARE = re.compile(r"\d+")
+# A bare whole number is a fact only with a unit after it ("30 days"); alone it is usually a
+# step, a list position or a fragment of a code.
+UNITS = frozenset(
+    [
+        "second",
+        "seconds",
+        "minute",
+        "minutes",
+        "hour",
+        "hours",
+        "day",
+        "days",
+        "week",
+        "weeks",
+        "month",
+        "months",
+        "year",
+        "years",
+        "percent",
+        "%",
+        "gb",
+        "mb",
+        "kb",
+        "tb",
+        "users",
+        "user",
+        "seats",
+        "licenses",
+        "characters",
+        "times",
+        "attempts",
+    ]
+)
 _CONTEXT = 60  # characters of context on each side of a fact
 
 
@@ -293,14 +327,20 @@ def _mentions(text: str) -> list[_Mention]:
             if end < len(line):
                 after = after.rsplit(" ", 1)[0]
             quote = f"{'…' * bool(start)}{before}{m.group(0)}{after}{'…' * (end < len(line))}"
+            fact = m.group(0).casefold()
+            if _BARE.fullmatch(fact):
+                unit = after.split(None, 1)[0].casefold().strip(".,;:") if after.strip() else ""
+                if unit not in UNITS:
+                    continue
+                fact = f"{fact} {unit}"
             context = f"{_masked(before)} # {_masked(after)}"
-            out.append(_Mention(m.group(0).casefold(), context, quote.strip()))
+            out.append(_Mention(fact, context, quote.strip()))
     return out
 
 
 def _is_fact(value: str, named: str) -> bool:
     """Identifiers and the subject named in a title ("error 5.7.12") are not facts."""
-    if _IDENTIFIER.fullmatch(value.lstrip("v")):
+    if _IDENTIFIER.fullmatch(value.split()[0].lstrip("v")):
         return False
     return f" {normalise(value)} " not in named
 

@@ -90,8 +90,11 @@ def uncovered_topic(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
     model = _model(corpus, ctx)
     for topic in model.topics:
         dominant, share = topic.dominant()
-        if topic.size < int(ctx.params["min_topic_size"]) or share >= float(
-            ctx.params["min_share"]
+        filed = sum(topic.categories.values())
+        if (
+            topic.size < int(ctx.params["min_topic_size"])
+            or share >= float(ctx.params["min_share"])
+            or filed < topic.size / 2  # mostly uncategorised: TAX001 reports those articles
         ):
             continue
         first = corpus.articles[topic.members[0]]
