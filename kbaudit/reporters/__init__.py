@@ -15,8 +15,22 @@ if TYPE_CHECKING:
 FORMATS: dict[str, str] = {
     "terminal": "terminal",
     "json": "json_report",
+    "html": "html",
+    "markdown": "markdown",
+    "sarif": "sarif",
+    "junit": "junit",
+    "csv": "csv_report",
+    "github": "github",
 }
-EXTENSIONS = {".json": "json", ".txt": "terminal"}
+EXTENSIONS = {
+    ".json": "json",
+    ".txt": "terminal",
+    ".html": "html",
+    ".md": "markdown",
+    ".sarif": "sarif",
+    ".xml": "junit",
+    ".csv": "csv",
+}
 
 
 def renderer(name: str) -> Callable[[AuditResult], str]:

@@ -1,0 +1,41 @@
+"""GitHub Actions workflow commands: one `::warning file=...,line=...::` annotation per finding,
+with paths relative to the repository root, then a one-line summary."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kbaudit.model import Finding, Severity
+from kbaudit.reporters.sarif import finding_file
+
+if TYPE_CHECKING:
+    from kbaudit.audit import AuditResult
+
+COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(value: str) -> str:
+    return escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotation(result: AuditResult, finding: Finding) -> str:
+    props = [f"file={escape_property(finding_file(result, finding))}"]
+    if finding.line:
+        props.append(f"line={finding.line}")
+    props.append(f"title={escape_property(f'{finding.rule} {finding.name}')}")
+    return f"::{COMMAND[finding.severity]} {','.join(props)}::{escape_data(finding.message)}"
+
+
+def render(result: AuditResult) -> str:
+    card = result.scorecard
+    lines = [annotation(result, f) for f in result.findings]
+    verdict = "ready" if card.ready else "not ready"
+    lines.append(
+        f"kbaudit: readiness {card.score:.1f}/100 (grade {card.grade}, {verdict}), "
+        f"{len(result.findings)} finding(s) in {result.articles} articles"
+    )
+    return "\n".join(lines) + "\n"
