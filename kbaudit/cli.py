@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -24,6 +26,9 @@ from rich.table import Table
 
 from kbaudit import __version__
 from kbaudit.audit import AuditResult, audit
+from kbaudit.baseline import BaselineEntry, compare, read_baseline
+from kbaudit.baseline import write_baseline as save_baseline
+from kbaudit.changed import audit_changed, changed_files
 from kbaudit.config import Config, load_config, parse_as_of
 from kbaudit.errors import ConfigError, KbauditError
 from kbaudit.model import Severity
@@ -211,6 +216,24 @@ def audit_cmd(
     jobs: Annotated[
         int | None, typer.Option("--jobs", "-j", help="Worker processes (0 = all cores).")
     ] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            "--baseline", help="Report and fail only on findings not in this baseline file."
+        ),
+    ] = None,
+    write_baseline: Annotated[
+        Path | None,
+        typer.Option("--write-baseline", help="Store today's findings as a baseline in FILE."),
+    ] = None,
+    changed_since: Annotated[
+        str | None,
+        typer.Option(
+            "--changed-since",
+            help="Only articles changed since this git ref (duplicates still compare them "
+            "against the whole KB).",
+        ),
+    ] = None,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
@@ -231,14 +254,42 @@ def audit_cmd(
         renderer(fmt)
         if output is not None:
             guard_output(output, path)
+        known = read_baseline(baseline) if baseline is not None else None
+        auditor = audit_since(changed_since, path) if changed_since else audit
         with progress_bar(_interactive() and not quiet) as progress:
-            result = audit(path, config, input_format=input_format, progress=progress)
+            result = auditor(path, config, input_format=input_format, progress=progress)
+        if write_baseline is not None:
+            guard_output(write_baseline, path)
+            save_baseline(write_baseline, result)
+            err.print(f"wrote a baseline of {len(result.findings)} finding(s) to {write_baseline}")
+        if known is not None:
+            result = against_baseline(result, known)
         emit(result, fmt, output, path)
         if verbose:
             print_timings(result)
     except KbauditError as exc:
         raise _fail(exc, verbose) from None
     raise typer.Exit(exit_code(result, config))
+
+
+def audit_since(ref: str, path: Path) -> Callable[..., AuditResult]:
+    """--changed-since: audit() restricted to the articles git reports as changed."""
+    changed = changed_files(path, ref)
+    err.print(f"auditing {len(changed)} changed file(s) since {ref}")
+    return partial(audit_changed, changed=changed)
+
+
+def against_baseline(result: AuditResult, known: list[BaselineEntry]) -> AuditResult:
+    """--baseline: keep only the new findings; list the fixed ones (also in md/html reports)."""
+    found = compare(result.findings, known)
+    err.print(
+        f"baseline: {len(found.new)} new finding(s), {len(found.known)} known, "
+        f"{len(found.fixed)} fixed"
+    )
+    for entry in found.fixed:
+        err.print(f"[green]fixed[/] {entry.rule} {entry.article}: {entry.message}", markup=True)
+    fixed = [e.to_dict() for e in found.fixed]
+    return replace(result, findings=found.new, sections={**result.sections, "fixed": fixed})
 
 
 def _rules(config_path: Path | None, path: Path) -> list[Rule]:
