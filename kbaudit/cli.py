@@ -461,5 +461,6 @@ def main() -> None:
 
 
 # Commands that live in their own modules register here (imported last: they use `app`).
+from kbaudit.commands import diff as _diff  # noqa: E402, F401
 from kbaudit.commands import duplicates as _duplicates  # noqa: E402, F401
 from kbaudit.commands import topics as _topics  # noqa: E402, F401
