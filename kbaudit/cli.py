@@ -234,6 +234,13 @@ def audit_cmd(
             "against the whole KB).",
         ),
     ] = None,
+    questions_path: Annotated[
+        Path | None,
+        typer.Option("--questions", help="Customer questions (text, CSV/TSV, JSON(L), tickets)."),
+    ] = None,
+    text_column: Annotated[
+        str | None, typer.Option("--text-column", help="Column of the questions file to read.")
+    ] = None,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
@@ -256,8 +263,15 @@ def audit_cmd(
             guard_output(output, path)
         known = read_baseline(baseline) if baseline is not None else None
         auditor = audit_since(changed_since, path) if changed_since else audit
+        questions = None
+        if questions_path is not None:
+            from kbaudit.questions import load_questions
+
+            questions = load_questions(questions_path, text_column)
         with progress_bar(_interactive() and not quiet) as progress:
-            result = auditor(path, config, input_format=input_format, progress=progress)
+            result = auditor(
+                path, config, input_format=input_format, questions=questions, progress=progress
+            )
         if write_baseline is not None:
             guard_output(write_baseline, path)
             save_baseline(write_baseline, result)
@@ -463,4 +477,5 @@ def main() -> None:
 # Commands that live in their own modules register here (imported last: they use `app`).
 from kbaudit.commands import diff as _diff  # noqa: E402, F401
 from kbaudit.commands import duplicates as _duplicates  # noqa: E402, F401
+from kbaudit.commands import gaps as _gaps  # noqa: E402, F401
 from kbaudit.commands import topics as _topics  # noqa: E402, F401

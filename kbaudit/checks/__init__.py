@@ -1,5 +1,5 @@
 """Built-in check kinds. Each module has `register(registry)`, the same door plugins use."""
 
-from kbaudit.checks import duplicates, inputs, quality, staleness, taxonomy, topics
+from kbaudit.checks import coverage, duplicates, inputs, quality, staleness, taxonomy, topics
 
-BUILTIN_MODULES = [staleness, taxonomy, quality, inputs, duplicates, topics]
+BUILTIN_MODULES = [staleness, taxonomy, quality, inputs, duplicates, topics, coverage]

@@ -1,0 +1,314 @@
+"""Customer questions from a file, detected by content: plain text (one question per line),
+CSV/TSV (a text column and an optional volume column), JSONL, a Zendesk-style tickets export
+(subject + first comment) and a help-center search log (query, searches, clicks or results).
+
+Repeated questions are merged (case, spacing and end punctuation ignored) and their volumes
+summed. Searches with zero results or zero clicks carry a `signal`: a strong sign of a gap.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kbaudit.errors import KbauditError
+from kbaudit.model import Question
+
+TEXT_COLUMNS = (
+    "question",
+    "questions",
+    "query",
+    "search",
+    "search_query",
+    "search_term",
+    "term",
+    "subject",
+    "text",
+    "title",
+    "description",
+    "message",
+    "utterance",
+)
+VOLUME_COLUMNS = (
+    "count",
+    "searches",
+    "search_count",
+    "volume",
+    "frequency",
+    "hits",
+    "times",
+    "occurrences",
+    "tickets",
+)
+CLICK_COLUMNS = ("clicks", "click_count", "clicked", "click_through")
+RESULT_COLUMNS = ("results", "result_count", "results_count", "num_results", "hits_returned")
+NO_RESULTS = "no-results"
+NO_CLICKS = "no-clicks"
+INPUT_FORMATS = ("auto", "text", "csv", "tsv", "jsonl", "json", "tickets")
+MAX_TEXT = 300  # characters of a ticket's first comment kept with its subject
+
+_SPACE = re.compile(r"\s+")
+_EDGE = re.compile(r"^[\W_]+|[\W_]+$")
+
+
+class QuestionsError(KbauditError):
+    """The questions file cannot be read; the message says how to fix it."""
+
+
+@dataclass(frozen=True)
+class _Row:
+    text: str
+    volume: int = 1
+    signal: str | None = None
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[\s\-]+", "_", name.strip().casefold())
+
+
+def question_key(text: str) -> str:
+    """What makes two questions the same: case, spacing and end punctuation ignored."""
+    return _EDGE.sub("", _SPACE.sub(" ", text.casefold())).strip()
+
+
+def merge(rows: Iterable[_Row | Question]) -> list[Question]:
+    """One Question per distinct text, volumes summed, the strongest gap signal kept;
+    most asked first (ties by text)."""
+    volume: dict[str, int] = {}
+    shown: dict[str, str] = {}
+    signal: dict[str, str | None] = {}
+    rank = {None: 0, NO_CLICKS: 1, NO_RESULTS: 2}
+    for row in rows:
+        text = _SPACE.sub(" ", row.text).strip()
+        key = question_key(text)
+        if not key:
+            continue
+        shown.setdefault(key, text)
+        volume[key] = volume.get(key, 0) + row.volume
+        old = signal.get(key)
+        signal[key] = row.signal if rank.get(row.signal, 0) > rank.get(old, 0) else old
+    merged = [Question(shown[k], volume[k], signal[k]) for k in shown]
+    return sorted(merged, key=lambda q: (-q.volume, q.text.casefold(), q.text))
+
+
+def _volume(value: Any, where: str) -> int:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return 1
+    try:
+        number = float(str(value).replace(",", "").strip())
+    except ValueError:
+        raise QuestionsError(
+            f"{where}: volume {value!r} is not a number; fix the cell or remove the column"
+        ) from None
+    if number < 0 or number != number:
+        raise QuestionsError(f"{where}: volume {value!r} is negative; counts start at 0")
+    return round(number)
+
+
+def _count(value: Any) -> int | None:
+    try:
+        return int(float(str(value).replace(",", "").strip()))
+    except (TypeError, ValueError):
+        return None
+
+
+def _pick(columns: Iterable[str], wanted: Iterable[str]) -> str | None:
+    by_key = {_key(c): c for c in columns}
+    return next((by_key[w] for w in wanted if w in by_key), None)
+
+
+def _records(
+    records: Iterable[dict[str, Any]], where: str, text_column: str | None, columns: list[str]
+) -> Iterator[_Row]:
+    """Rows of a table or JSON objects: the text column, volume and search-log signal."""
+    if text_column is not None:
+        text_col = _pick(columns, [_key(text_column)])
+        if text_col is None:
+            raise QuestionsError(
+                f"{where}: no column {text_column!r}; columns are {', '.join(columns)}"
+            )
+    else:
+        text_col = _pick(columns, TEXT_COLUMNS)
+        if text_col is None:
+            raise QuestionsError(
+                f"{where}: no question column found among {', '.join(columns) or 'none'}; "
+                f"name it with --text-column (usual names: {', '.join(TEXT_COLUMNS[:8])})"
+            )
+    volume_col = _pick(columns, VOLUME_COLUMNS)
+    click_col = _pick(columns, CLICK_COLUMNS)
+    result_col = _pick(columns, RESULT_COLUMNS)
+    for number, record in enumerate(records, 1):
+        text = record.get(text_col)
+        if not isinstance(text, str) or not text.strip():
+            continue
+        volume = _volume(record.get(volume_col), f"{where} record {number}") if volume_col else 1
+        signal = None
+        if result_col is not None and _count(record.get(result_col)) == 0:
+            signal = NO_RESULTS
+        elif click_col is not None and _count(record.get(click_col)) == 0:
+            signal = NO_CLICKS
+        yield _Row(text, volume, signal)
+
+
+def _table(text: str, delimiter: str, where: str, text_column: str | None) -> list[_Row]:
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    try:
+        columns = [c for c in (reader.fieldnames or []) if c is not None]
+        rows = list(reader)
+    except csv.Error as exc:
+        raise QuestionsError(f"{where}: not a readable table ({exc}); check its quoting") from exc
+    return list(_records(rows, where, text_column, columns))
+
+
+def _ticket_text(ticket: dict[str, Any]) -> str:
+    subject = str(ticket.get("subject") or ticket.get("title") or "").strip()
+    first = ticket.get("description")
+    comments = ticket.get("comments")
+    if not first and isinstance(comments, list) and comments:
+        head = comments[0]
+        first = head.get("body") or head.get("plain_body") if isinstance(head, dict) else head
+    first = _SPACE.sub(" ", str(first or "")).strip()
+    if len(first) > MAX_TEXT:
+        first = first[:MAX_TEXT].rsplit(" ", 1)[0] + " ..."
+    if subject and first and question_key(first) != question_key(subject):
+        return f"{subject}: {first}"
+    return subject or first
+
+
+def _tickets(items: list[Any], where: str) -> list[_Row]:
+    rows = []
+    for item in items:
+        if isinstance(item, dict):
+            text = _ticket_text(item)
+            if text:
+                rows.append(_Row(text))
+    if not rows:
+        raise QuestionsError(f"{where}: the tickets have no subject or description")
+    return rows
+
+
+def _is_ticket(item: Any) -> bool:
+    return (
+        isinstance(item, dict)
+        and "subject" in item
+        and ("description" in item or "comments" in item)
+    )
+
+
+def _objects(items: list[Any], where: str, text_column: str | None) -> list[_Row]:
+    """A list of JSON values: strings are questions; objects are records or tickets."""
+    strings = [_Row(x) for x in items if isinstance(x, str)]
+    objects = [x for x in items if isinstance(x, dict)]
+    if objects and text_column is None and all(_is_ticket(x) for x in objects):
+        return strings + _tickets(objects, where)
+    columns = sorted({k for x in objects for k in x})
+    return strings + (list(_records(objects, where, text_column, columns)) if objects else [])
+
+
+def _json(data: Any, where: str, text_column: str | None) -> list[_Row]:
+    if isinstance(data, dict):
+        for key in ("tickets", "results", "requests"):
+            if isinstance(data.get(key), list):
+                return _tickets(data[key], where)
+        for key in ("questions", "queries", "searches", "items", "data"):
+            if isinstance(data.get(key), list):
+                return _objects(data[key], where, text_column)
+        raise QuestionsError(
+            f"{where}: JSON object without a `tickets` or `questions` list; give a list of "
+            "questions, a tickets export or JSONL"
+        )
+    if isinstance(data, list):
+        return _objects(data, where, text_column)
+    raise QuestionsError(f"{where}: JSON must be a list of questions or a tickets export")
+
+
+def _jsonl(text: str, where: str, text_column: str | None) -> list[_Row]:
+    items = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            items.append(json.loads(line))
+        except json.JSONDecodeError as exc:
+            raise QuestionsError(f"{where} line {number}: not JSON ({exc.msg})") from None
+    return _objects(items, where, text_column)
+
+
+def _plain(text: str) -> list[_Row]:
+    return [_Row(line) for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def detect(text: str, text_column: str | None = None) -> str:
+    """The format of a questions file from its content."""
+    stripped = text.lstrip()
+    if stripped[:1] in "[{":
+        try:
+            json.loads(stripped)
+            return "json"
+        except json.JSONDecodeError:
+            return "jsonl"
+    header = stripped.splitlines()[0] if stripped else ""
+    wanted = {_key(text_column)} if text_column else set(TEXT_COLUMNS)
+    for fmt, delimiter in (("tsv", "\t"), ("csv", ","), ("csv", ";")):
+        if delimiter in header or text_column:
+            fields = next(csv.reader([header], delimiter=delimiter), [])
+            if wanted & {_key(f) for f in fields}:
+                return fmt
+    if "\t" in header and text_column is None:
+        raise QuestionsError(
+            "the first line looks like a TSV header without a question column; "
+            "name the column with --text-column"
+        )
+    return "text"
+
+
+def parse_questions(
+    text: str, where: str = "questions", text_column: str | None = None, fmt: str = "auto"
+) -> list[Question]:
+    """Questions from the content of a file (`fmt` forces a format)."""
+    if fmt not in INPUT_FORMATS:
+        raise QuestionsError(f"questions format {fmt!r}: use one of {', '.join(INPUT_FORMATS)}")
+    if fmt == "auto":
+        fmt = detect(text, text_column)
+    if fmt == "json" or fmt == "tickets":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise QuestionsError(
+                f"{where}: not valid JSON ({exc.msg} at line {exc.lineno}); fix the file"
+            ) from None
+        rows = (
+            _tickets(data.get("tickets", data) if isinstance(data, dict) else data, where)
+            if (fmt == "tickets")
+            else _json(data, where, text_column)
+        )
+    elif fmt == "jsonl":
+        rows = _jsonl(text, where, text_column)
+    elif fmt in ("csv", "tsv"):
+        delimiter = "\t" if fmt == "tsv" else ("," if "," in text.split("\n", 1)[0] else ";")
+        rows = _table(text, delimiter, where, text_column)
+    else:
+        rows = _plain(text)
+    questions = merge(rows)
+    if not questions:
+        raise QuestionsError(f"{where} holds no question; give one question per line or a table")
+    return questions
+
+
+def load_questions(path: Path, text_column: str | None = None, fmt: str = "auto") -> list[Question]:
+    """Questions from a file: plain text, CSV/TSV, JSON(L), tickets export or search log."""
+    if not path.is_file():
+        raise QuestionsError(f"questions file {path} does not exist; check --questions")
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise QuestionsError(f"{path} is not UTF-8 text; save it as UTF-8") from None
+    except OSError as exc:
+        raise QuestionsError(f"cannot read {path}: {exc}") from exc
+    return parse_questions(text, str(path), text_column, fmt)

@@ -1,0 +1,64 @@
+"""Question files: every input format, detection by content, merging and clear errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kbaudit.questions import NO_RESULTS, QuestionsError, load_questions, parse_questions
+
+from .conftest import FIXTURES
+
+QUESTIONS = FIXTURES / "coverage" / "questions"
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "volume"),
+    [
+        ("questions.txt", "my card hasn't come yet", 2),
+        ("questions.csv", "my card hasn't come yet", 40),
+        ("questions.tsv", "how do I accept card payments", 11),
+        ("questions.jsonl", "can I invoice in dollars", 6),
+        ("search-log.csv", "payroll", 120),
+        ("tickets.json", "Payroll: How do I pay my staff through Ledgerly?", 1),
+    ],
+)
+def test_every_format_is_read(name: str, text: str, volume: int) -> None:
+    questions = {q.text: q for q in load_questions(QUESTIONS / name)}
+    assert questions[text].volume == volume
+
+
+def test_search_log_marks_zero_results() -> None:
+    questions = {q.text: q for q in load_questions(QUESTIONS / "search-log.csv")}
+    assert questions["payroll"].signal == NO_RESULTS
+    assert questions["card delivery"].signal is None
+
+
+def test_duplicates_are_merged_and_volumes_summed() -> None:
+    questions = parse_questions("question,count\nReset password?,3\nreset  password,4\n")
+    assert [(q.text, q.volume) for q in questions] == [("Reset password?", 7)]
+
+
+def test_named_text_column() -> None:
+    questions = parse_questions("asked,n\nhello there,1\n", text_column="asked")
+    assert [q.text for q in questions] == ["hello there"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "no question"),
+        ("question,count\nreset,many\n", "not a number"),
+        ('{"other": 1}', "tickets"),
+        ('{"text": "a"}\nnot json\n', "not JSON"),
+    ],
+)
+def test_bad_input_is_one_clear_error(text: str, message: str) -> None:
+    with pytest.raises(QuestionsError, match=message):
+        parse_questions(text)
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(QuestionsError, match="does not exist"):
+        load_questions(tmp_path / "nope.csv")
