@@ -145,8 +145,9 @@ def diff_markdown(diff: ResultDiff) -> str:
             "",
         ]
         lines += [
-            f"- {code(str(f.get('rule', '')))} [{text(f.get('severity', ''))}] "
-            f"{code(_ref(f))} — {text(f.get('message', ''))}"
+            f"- {code(str(f.get('rule', '')))} [{text(f.get('severity', ''))}]"
+            + (f" {code(_ref(f))}" if _ref(f) else "")
+            + f" — {text(f.get('message', ''))}"
             for f in found[:LISTED]
         ]
         if len(found) > LISTED:

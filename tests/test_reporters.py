@@ -1,0 +1,339 @@
+"""Every report format validated for real: SARIF against the 2.1.0 schema, JUnit through a JUnit
+parser, CSV round-tripped, Markdown rendered, HTML parsed; hostile article text stays inert."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import hashlib
+import io
+import json
+import re
+from pathlib import Path
+
+import jsonschema
+import pytest
+from bs4 import BeautifulSoup
+from junitparser import Failure, JUnitXml
+from markdown_it import MarkdownIt
+
+from kbaudit.audit import AuditResult, audit
+from kbaudit.cli import _output_format, app
+from kbaudit.config import Config
+from kbaudit.reporters import (
+    EXTENSIONS,
+    FORMATS,
+    csv_report,
+    github,
+    html,
+    junit,
+    markdown,
+    renderer,
+    sarif,
+)
+from tests.conftest import AS_OF, ROOT, SAMPLE_KB
+
+SCHEMA = json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text("utf-8"))
+PWNED = "document.documentElement.setAttribute('data-pwned'"
+
+HOSTILE = {
+    "billing/hostile.md": f"""---
+title: "<script>{PWNED},'1')</script> Refunds & credits"
+category: "billing</td><script>alert(1)</script>"
+updated_at: 2020-01-01
+tags: [refunds]
+---
+Refunds go back to the card. <img src=x onerror="{PWNED},'2')">
+
+TODO: explain partial refunds </script><script>{PWNED},'3')</script>
+
+Use the key sk_live_4eC39HqLyjWDarjtT1zdp7dc to test.
+
+See [the guide](../missing/nowhere.md).
+""",
+    "billing/formula.md": """---
+title: "=HYPERLINK(\\"http://example.com\\",\\"Open\\") Invoices"
+category: billing
+owner: sam
+updated_at: 2026-10-01
+tags: [invoices]
+---
+Create an invoice from the Invoices page, choose a customer, add the lines and select Send.
+""",
+}
+
+
+def write_hostile_kb(root: Path) -> Path:
+    """A small KB whose titles, categories and bodies try to inject markup and formulas."""
+    for name, body in HOSTILE.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(body, encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def sample() -> AuditResult:
+    if not SAMPLE_KB.exists():
+        pytest.skip("sample KB not present")
+    return audit(SAMPLE_KB, Config(as_of=AS_OF, jobs=1))
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> AuditResult:
+    kb = write_hostile_kb(tmp_path_factory.mktemp("hostile") / "kb")
+    return audit(kb, Config(as_of=AS_OF, jobs=1))
+
+
+@pytest.fixture(params=["sample", "hostile"])
+def result(request: pytest.FixtureRequest) -> AuditResult:
+    return request.getfixturevalue(request.param)
+
+
+def test_hostile_kb_has_findings_with_markup(hostile: AuditResult) -> None:
+    assert any("<script>" in f.message for f in hostile.findings)
+    assert any("<script>" in (f.article.title if f.article else "") for f in hostile.findings)
+    assert any(f.line for f in hostile.findings)
+
+
+@pytest.mark.parametrize(
+    ("suffix", "fmt"),
+    [
+        (".html", "html"),
+        (".md", "markdown"),
+        (".sarif", "sarif"),
+        (".xml", "junit"),
+        (".csv", "csv"),
+        (".json", "json"),
+    ],
+)
+def test_output_extensions_pick_formats(suffix: str, fmt: str) -> None:
+    assert EXTENSIONS[suffix] == fmt
+    assert _output_format(None, Path(f"report{suffix}")) == fmt
+    assert callable(renderer(fmt))
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_every_format_is_deterministic(hostile: AuditResult, fmt: str) -> None:
+    assert renderer(fmt)(hostile) == renderer(fmt)(hostile)
+
+
+# --- SARIF ------------------------------------------------------------------------------
+
+
+def test_sarif_validates_against_the_2_1_0_schema(result: AuditResult) -> None:
+    log = json.loads(sarif.render(result))
+    jsonschema.Draft4Validator(SCHEMA).validate(log)
+    run = log["runs"][0]
+    assert len(run["results"]) == len(result.findings)
+    rule_ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
+    for res in run["results"]:
+        assert rule_ids[res["ruleIndex"]] == res["ruleId"]
+        assert res["level"] in ("error", "warning", "note")
+
+
+def test_sarif_rules_carry_help_from_rule_docs(sample: AuditResult) -> None:
+    rules = {
+        r["id"]: r for r in json.loads(sarif.render(sample))["runs"][0]["tool"]["driver"]["rules"]
+    }
+    stale = next(r for r in sample.rules if r.code == "STALE001")
+    assert stale.docs["fix"].split()[0] in rules["STALE001"]["help"]["text"]
+    assert "### How to fix" in rules["STALE001"]["help"]["markdown"]
+    assert rules["STALE001"]["shortDescription"]["text"] == stale.summary
+
+
+def test_sarif_locations_are_repository_relative_with_lines(sample: AuditResult) -> None:
+    results = json.loads(sarif.render(sample))["runs"][0]["results"]
+    by_finding = list(zip(sample.findings, results, strict=True))
+    for finding, res in by_finding:
+        physical = res["locations"][0]["physicalLocation"]
+        uri = physical["artifactLocation"]["uri"]
+        assert uri.startswith("fixtures/sample-kb/"), uri
+        assert (ROOT / uri).exists() or finding.article is None
+        if finding.line:
+            assert physical["region"]["startLine"] == finding.line
+        else:
+            assert "region" not in physical
+    assert any(f.line for f, _ in by_finding)
+
+
+def test_location_outside_a_repository_is_the_path_as_given(tmp_path: Path) -> None:
+    assert sarif.kb_location(str(tmp_path / "kb")) == (tmp_path / "kb").as_posix()
+    assert sarif.kb_location(str(SAMPLE_KB)) == "fixtures/sample-kb"
+
+
+# --- JUnit ------------------------------------------------------------------------------
+
+
+def test_junit_parses_with_a_testcase_per_rule(result: AuditResult) -> None:
+    xml = JUnitXml.fromstring(junit.render(result).encode())
+    suites = list(xml)
+    cases = [case for suite in suites for case in suite]
+    fired = {f.rule for f in result.findings}
+    assert len(cases) == len({r.code for r in result.rules} | fired)
+    failed = [c for c in cases if any(isinstance(r, Failure) for r in c.result)]
+    assert {c.name.split()[0] for c in failed} == fired
+    assert suites[0].failures == len(fired)
+    for case in failed:
+        code = case.name.split()[0]
+        failure = next(r for r in case.result if isinstance(r, Failure))
+        messages = [f.message for f in result.findings if f.rule == code]
+        assert all(m in failure.text for m in messages)
+
+
+# --- CSV --------------------------------------------------------------------------------
+
+
+def test_csv_round_trips_one_finding_per_row(result: AuditResult) -> None:
+    rows = list(csv.DictReader(io.StringIO(csv_report.render(result))))
+    assert len(rows) == len(result.findings)
+    for row, f in zip(rows, result.findings, strict=True):
+        assert (row["rule"], row["severity"], row["article"]) == (f.rule, str(f.severity), f.where)
+        assert row["message"] == csv_report.safe_cell(f.message)
+        assert row["line"] == (str(f.line) if f.line else "")
+    assert len({r["fingerprint"] for r in rows}) == len(rows)
+
+
+def test_csv_defuses_spreadsheet_formulas(hostile: AuditResult) -> None:
+    rows = list(csv.DictReader(io.StringIO(csv_report.render(hostile))))
+    titles = {r["title"] for r in rows}
+    assert '\'=HYPERLINK("http://example.com","Open") Invoices' in titles
+    assert not any(v.startswith(("=", "+", "@")) for r in rows for v in r.values())
+
+
+# --- GitHub annotations -----------------------------------------------------------------
+
+ANNOTATION = re.compile(r"^::(error|warning|notice) file=[^,:]+(,line=\d+)?,title=[^:]+::.+$")
+
+
+def test_github_annotations(sample: AuditResult) -> None:
+    lines = github.render(sample).splitlines()
+    assert len(lines) == len(sample.findings) + 1
+    assert all(ANNOTATION.match(line) for line in lines[:-1]), lines[:3]
+    assert all("file=fixtures/sample-kb/" in line for line in lines[:-1])
+    assert lines[-1].startswith("kbaudit: readiness")
+
+
+def test_github_escapes_properties_and_data() -> None:
+    assert github.escape_property("a,b:c%\nd") == "a%2Cb%3Ac%25%0Ad"
+    assert github.escape_data("50%\r\nok") == "50%25%0D%0Aok"
+
+
+# --- Markdown ---------------------------------------------------------------------------
+
+
+def test_markdown_renders_tables_and_details(result: AuditResult) -> None:
+    text = markdown.render(result)
+    rendered = MarkdownIt("commonmark").enable("table").render(text)
+    soup = BeautifulSoup(rendered, "lxml")
+    assert soup.find("h1") and len(soup.find_all("table")) >= 3
+    dims = soup.find_all("table")[1].find("tbody").find_all("tr")
+    assert len(dims) == len(result.scorecard.dimensions)
+    details = soup.find_all("details")
+    assert len(details) == len({f.rule for f in result.findings})
+    assert f"{result.scorecard.score:.1f}" in text.splitlines()[2]
+
+
+def test_markdown_keeps_article_markup_inert(hostile: AuditResult) -> None:
+    rendered = MarkdownIt("commonmark").enable("table").render(markdown.render(hostile))
+    assert "<script" not in rendered and "<img" not in rendered
+    assert "&lt;script&gt;" in rendered
+
+
+def test_markdown_escape() -> None:
+    assert markdown.text("a|b *c* <d>\nx_y _z_") == r"a\|b \*c\* \<d\> x_y \_z\_"
+
+
+# --- HTML -------------------------------------------------------------------------------
+
+
+def _soup(result: AuditResult) -> BeautifulSoup:
+    return BeautifulSoup(html.render(result), "lxml")
+
+
+def test_html_is_self_contained(result: AuditResult) -> None:
+    page = html.render(result)
+    soup = BeautifulSoup(page, "lxml")
+    assert not soup.find_all(["link", "iframe", "object", "embed", "img"])
+    assert not [s for s in soup.find_all("script") if s.get("src")]
+    assert not re.search(r"(src|href)\s*=\s*[\"']?(https?:)?//", page)
+    assert "@import" not in page and "url(" not in page
+
+
+def test_html_content_and_charts(sample: AuditResult) -> None:
+    soup = _soup(sample)
+    assert f"{sample.scorecard.score:.1f}" in soup.find("svg", class_="gauge").get_text()
+    assert len(soup.find_all("svg")) >= 5  # gauge, dimensions, age, categories, topics
+    rows = soup.find(id="findings").find("tbody").find_all("tr")
+    assert len(rows) == len(sample.findings)
+    assert [int(r["data-i"]) for r in rows] == list(range(len(sample.findings)))
+    data = json.loads(soup.find("script", id="report-data").string)
+    assert [f["rule"] for f in data["findings"]] == [f.rule for f in sample.findings]
+    headings = [h.get_text() for h in soup.find_all("h2")]
+    assert "By KB category" in headings and "What to fix first" in headings
+
+
+def test_html_escapes_article_text(hostile: AuditResult) -> None:
+    page = html.render(hostile)
+    soup = BeautifulSoup(page, "lxml")
+    scripts = soup.find_all("script")
+    assert [s.get("type") for s in scripts] == [None, "application/json", None]
+    for s in (scripts[0], scripts[2]):
+        assert "pwned" not in s.string and "alert" not in s.string
+    assert not soup.find_all(attrs={"onerror": True})
+    # The JSON block holds the hostile text escaped, and parses back to it intact.
+    raw = scripts[1].string
+    assert "<" not in raw and ">" not in raw
+    titles = {f["title"] for f in json.loads(raw)["findings"]}
+    assert any(t.startswith("<script>") for t in titles)
+    assert "<script>alert(1)</script>" in soup.get_text()  # shown as text
+
+
+def test_html_csp_allows_only_the_report_scripts(hostile: AuditResult) -> None:
+    soup = _soup(hostile)
+    csp = soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
+    allowed = set(re.findall(r"'sha256-([^']+)'", csp))
+    ran = [s.string for s in soup.find_all("script") if s.get("type") is None]
+    assert allowed == {base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() for s in ran}
+    assert "default-src 'none'" in csp
+
+
+def test_html_topic_map_only_with_coordinates(hostile: AuditResult) -> None:
+    topics = [
+        {"label": "refunds", "size": 4, "x": 0.1, "y": 0.5},
+        {"label": "<b>invoices</b>", "size": 9, "x": -1.0, "y": 2.0},
+    ]
+    with_map = AuditResult(**{**hostile.__dict__, "sections": {"topics": topics}})
+    assert "Topic map" in html.render(with_map)
+    assert "&lt;b&gt;invoices&lt;/b&gt;" in html.render(with_map)
+    plain = [{k: v for k, v in t.items() if k not in ("x", "y")} for t in topics]
+    without = AuditResult(**{**hostile.__dict__, "sections": {"topics": plain}})
+    assert "Topic map" not in html.render(without) and "Topic sizes" in html.render(without)
+
+
+def test_html_and_markdown_show_gaps(hostile: AuditResult) -> None:
+    gaps = [
+        {
+            "label": "export <data>",
+            "volume": 130,
+            "questions": ["how do I export?"],
+            "nearest": {"path": "a.md"},
+            "suggested_title": "Export your data",
+        }
+    ]
+    with_gaps = AuditResult(**{**hostile.__dict__, "sections": {"gaps": gaps}})
+    assert "Export your data" in html.render(with_gaps)
+    assert "export &lt;data&gt;" in html.render(with_gaps)
+    assert "## Content gaps" in markdown.render(with_gaps)
+
+
+def test_cli_writes_each_format(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    kb = write_hostile_kb(tmp_path / "kb")
+    for suffix in (".html", ".md", ".sarif", ".xml", ".csv"):
+        target = tmp_path / "out" / f"report{suffix}"
+        args = ["audit", str(kb), "-q", "--as-of", "2026-11-23", "-o", str(target)]
+        outcome = runner.invoke(app, args)
+        assert outcome.exit_code == 0, outcome.output
+        assert target.stat().st_size > 500
+    outcome = runner.invoke(app, ["audit", str(kb), "-q", "--as-of", "2026-11-23", "-f", "github"])
+    assert outcome.exit_code == 0
+    assert outcome.stdout.startswith("::")
