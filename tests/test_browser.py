@@ -15,6 +15,7 @@ from bs4 import BeautifulSoup
 
 from kbaudit.audit import audit
 from kbaudit.config import Config
+from kbaudit.model import Severity
 from kbaudit.reporters import html
 from tests.conftest import AS_OF, SAMPLE_KB, needs
 from tests.test_reporters import write_hostile_kb
@@ -44,8 +45,12 @@ def chromium(page: Path, profile: Path, *args: str) -> subprocess.CompletedProce
     return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
 
 
-def dump_dom(page: Path, tmp_path: Path) -> BeautifulSoup:
-    done = chromium(page, tmp_path / "profile-dom", "--dump-dom")
+def dump_dom(page: Path, tmp_path: Path, fragment: str = "") -> BeautifulSoup:
+    profile = tmp_path / f"profile-dom{len(fragment)}"
+    command = [str(CHROMIUM), *FLAGS, f"--user-data-dir={profile}", "--dump-dom"]
+    done = subprocess.run(
+        [*command, page.as_uri() + fragment], capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     return BeautifulSoup(done.stdout, "lxml")
 
@@ -73,6 +78,17 @@ def test_sample_report_renders_in_chromium(tmp_path: Path) -> None:
     assert dom.find(id="shown").get_text() == f"Showing {total} of {total}"
     rules = [o["value"] for o in dom.find("select", attrs={"name": "rule"}).find_all("option")]
     assert rules[1:] == sorted({f.rule for f in result.findings})
+
+    # A filter in the address: only the error findings stay visible.
+    errors = [f for f in result.findings if f.severity == Severity.ERROR]
+    filtered = dump_dom(page, tmp_path, "#severity=error")
+    visible = [
+        r
+        for r in filtered.find(id="findings").find("tbody").find_all("tr")
+        if not r.has_attr("hidden")
+    ]
+    assert len(visible) == len(errors) > 0
+    assert filtered.find(id="shown").get_text() == f"Showing {len(errors)} of {total}"
 
     shot = tmp_path / "report.png"
     done = chromium(

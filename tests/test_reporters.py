@@ -265,6 +265,9 @@ def test_html_content_and_charts(sample: AuditResult) -> None:
     assert len(soup.find_all("svg")) >= 5  # gauge, dimensions, age, categories, topics
     rows = soup.find(id="findings").find("tbody").find_all("tr")
     assert len(rows) == len(sample.findings)
+    # Without scripting: a plain table, the filter controls stay hidden.
+    assert soup.find(id="filters").has_attr("hidden") and "[hidden]{display:none" in str(soup)
+    assert not any(r.has_attr("hidden") for r in rows)
     assert [int(r["data-i"]) for r in rows] == list(range(len(sample.findings)))
     data = json.loads(soup.find("script", id="report-data").string)
     assert [f["rule"] for f in data["findings"]] == [f.rule for f in sample.findings]

@@ -568,6 +568,7 @@ white-space:nowrap}
 margin-right:8px;vertical-align:middle;overflow:hidden}
 .meter span{display:block;height:100%}
 .controls{display:flex;flex-wrap:wrap;gap:10px 16px;align-items:end;margin-bottom:12px}
+[hidden]{display:none!important}
 .controls label{display:flex;flex-direction:column;font-size:12px;color:var(--muted);gap:2px}
 .controls .grow{flex:1;min-width:200px}
 .controls select,.controls input{font:inherit;font-size:14px;padding:5px 8px;
@@ -615,7 +616,15 @@ var ok=(!c||f.category===c)&&(!s||f.severity===s)&&(!r||f.rule===r)&&
 (!q||(f.article+' '+f.title+' '+f.message+' '+f.rule).toLowerCase().indexOf(q)>=0);
 row.hidden=!ok;if(ok)n++;});
 document.getElementById('shown').textContent='Showing '+n+' of '+rows.length;}
-form.addEventListener('input',apply);form.addEventListener('submit',function(ev){ev.preventDefault();});
+// Filters live in the address (#severity=error&rule=SEC001): a filtered view can be shared.
+function fromHash(){var h=location.hash.replace(/^#/,'');h.split('&').forEach(function(kv){
+var i=kv.indexOf('='),k=decodeURIComponent(kv.slice(0,i)),v=decodeURIComponent(kv.slice(i+1));
+if(i>0&&form.elements[k])form.elements[k].value=v;});}
+function toHash(){var parts=['category','severity','rule','q'].filter(function(k){
+return form.elements[k].value;}).map(function(k){
+return k+'='+encodeURIComponent(form.elements[k].value);});
+try{history.replaceState(null,'',parts.length?'#'+parts.join('&'):location.pathname);}catch(err){}}
+form.addEventListener('input',function(){apply();toHash();});form.addEventListener('submit',function(ev){ev.preventDefault();});
 var keys={severity:function(f){return -f.rank;},rule:function(f){return f.rule;},
 category:function(f){return f.category;},article:function(f){return f.article;},
 line:function(f){return f.line;},message:function(f){return f.message.toLowerCase();}};
@@ -631,7 +640,7 @@ return (x<y?-1:x>y?1:(+a.getAttribute('data-i'))-(+b.getAttribute('data-i')))*di
 rows.forEach(function(row){tbody.appendChild(row);});}
 th.addEventListener('click',sort);
 th.addEventListener('keydown',function(ev){if(ev.key==='Enter'||ev.key===' '){ev.preventDefault();sort();}});});
-form.hidden=false;apply();}
+fromHash();form.hidden=false;apply();}
 document.documentElement.setAttribute('data-report-script','ok');
 })();
 """
