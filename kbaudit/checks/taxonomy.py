@@ -3,6 +3,7 @@ category-size."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 
@@ -106,6 +107,12 @@ def variant_spelling(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
                     )
 
 
+def _key_line(raw: str, key: str) -> int | None:
+    """The line that sets `key` (`key:` in YAML front matter, `"key":` in JSON)."""
+    m = re.search(rf"""^[ \t]*["']?{re.escape(key)}["']?[ \t]*:""", raw, re.M)
+    return raw.count("\n", 0, m.start()) + 1 if m else None
+
+
 def misspelled_key(article: Article, ctx: Context) -> Iterator[Finding]:
     known = known_keys(ctx.config.source_options() if ctx.config else SourceOptions())
     known |= set(ctx.params["known"])
@@ -121,7 +128,7 @@ def misspelled_key(article: Article, ctx: Context) -> Iterator[Finding]:
                 article,
                 f"front-matter key `{key}` looks like a misspelling of `{best[0]}`; "
                 "its value is ignored as it is",
-                line=2,
+                line=_key_line(article.raw, key),
                 data={"key": key, "suggestion": best[0]},
             )
 
