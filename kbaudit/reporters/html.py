@@ -10,6 +10,7 @@ import base64
 import hashlib
 import json
 import math
+import re
 from collections import Counter, defaultdict
 from html import escape
 from typing import TYPE_CHECKING, Any
@@ -39,6 +40,11 @@ FONT = (
 def e(value: object) -> str:
     """Escape any text for HTML content and attribute values."""
     return escape(str(value), quote=True)
+
+
+def prose(value: str) -> str:
+    """Rule docs as HTML: escaped first, then `code` spans shown as code."""
+    return re.sub(r"`([^`]+)`", r'<code class="code">\1</code>', e(value))
 
 
 def colour(score: float | None) -> str:
@@ -343,8 +349,8 @@ def rules_card(result: AuditResult) -> str:
                 pill(found[0].severity),
                 f'<span class="code">{e(code)}</span><div class="sub">{e(found[0].name)}</div>',
                 str(len(found)),
-                e(rule.summary if rule else found[0].name),
-                e(fix),
+                prose(rule.summary if rule else found[0].name),
+                prose(fix),
             ]
         )
     header = ["Severity", "Rule", "Findings", "What it means", "How to fix"]
