@@ -19,7 +19,8 @@ AS_OF = dt.date(2026, 11, 23)
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
-        "--update-expected", action="store_true",
+        "--update-expected",
+        action="store_true",
         help="rewrite fixtures/rules/*/expected.yaml from the current findings (review the diff)",
     )
 
