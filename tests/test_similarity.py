@@ -26,7 +26,7 @@ from kbaudit.cli import app
 from kbaudit.corpus import Corpus
 from kbaudit.model import Article
 
-from .conftest import FIXTURES, OFFICEDOCS, needs
+from .conftest import FIXTURES, OFFICEDOCS, SAMPLE_KB, needs
 
 BODIES = FIXTURES / "duplicates" / "bodies" / "kb"
 
@@ -151,6 +151,50 @@ def test_conflicts_quote_differing_facts() -> None:
     assert [(c.left_fact, c.right_fact) for c in found] == [("$25", "$29")]
     assert "$25 per month" in found[0].left and "$29 per month" in found[0].right
     assert conflicts(left, left) == []
+
+
+SCHEDULE = """Reminders go out on this schedule:
+- 3 days before the due date
+- 7 days after the due date
+- {last} days after the due date
+"""
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "expected"),
+    [
+        # Both list the same values: "14 days" in one is not the other's "7 days" line.
+        (SCHEDULE.format(last=14), SCHEDULE.format(last=14), []),
+        (SCHEDULE.format(last=14), "\n".join(SCHEDULE.format(last=14).splitlines()[::-1]), []),
+        # One list changed a value: that value conflicts with the one the other gives.
+        (SCHEDULE.format(last=14), SCHEDULE.format(last=30), [("14 days", "30 days")]),
+        # One list leaves a value out: an omission, not a contradiction.
+        (SCHEDULE.format(last=14), SCHEDULE.replace("- {last} days after the due date\n", ""), []),
+        (
+            "You can ask for a refund within 14 days of the charge.",
+            "You can ask for a refund within 30 days of the charge.",
+            [("14 days", "30 days")],
+        ),
+    ],
+    ids=["same-list", "same-list-reordered", "changed-value", "left-out-value", "one-value"],
+)
+def test_conflicts_compare_the_values_of_aligned_passages(
+    left: str, right: str, expected: list[tuple[str, str]]
+) -> None:
+    assert [(c.left_fact, c.right_fact) for c in conflicts(left, right)] == expected
+    assert [(c.right_fact, c.left_fact) for c in conflicts(right, left)] == expected
+
+
+@needs(SAMPLE_KB)
+def test_sample_kb_reports_only_the_real_conflict(runner) -> None:
+    """Both reminder articles list "7 days" and "14 days after the due date": no conflict.
+    The refund articles say 14 days and $9 against 30 days and $12: a conflict."""
+    args = ["audit", str(SAMPLE_KB), "-f", "json", "-q", "--select", "DUP004"]
+    result = runner.invoke(app, [*args, "--as-of", "2026-11-23"])
+    findings = json.loads(result.stdout)["findings"]
+    assert [f["path"] for f in findings] == ["account/subscription-refunds.md"]
+    facts = {(p["fact"], p["canonical_fact"]) for p in findings[0]["data"]["passages"]}
+    assert facts == {("30 days", "14 days"), ("$12", "$9")}
 
 
 @pytest.mark.parametrize(

@@ -348,26 +348,39 @@ def _is_fact(value: str, named: str) -> bool:
 def conflicts(
     left: str, right: str, titles: Sequence[str] = (), min_similarity: float = 85
 ) -> list[Conflict]:
-    """Facts of `left` whose context matches a fact's context in `right` (rapidfuzz ratio
-    >= `min_similarity`, facts masked) while the facts differ. Facts found in `titles` (what
-    the articles are about) and long bare numbers (identifiers) are not compared."""
+    """Facts of `left` whose context matches facts' contexts in `right` (rapidfuzz ratio
+    >= `min_similarity`, facts masked) while the two sides state different values there.
+
+    A passage may be aligned with several (a schedule: "3 days before", "7 days after",
+    "14 days after the due date"). A fact conflicts only when `right` states none of the
+    aligned passages with that value, and states one with a value `left` does not give in
+    any passage of that context either: the same list of values in both is no conflict,
+    and neither is a value one side leaves out. Facts found in `titles` (what the articles
+    are about) and long bare numbers (identifiers) are not compared."""
     named = " " + " ".join(normalise(t) for t in titles) + " "
     theirs = [m for m in _mentions(right) if _is_fact(m.fact, named)]
     if not theirs:
         return []
-    contexts = [m.context for m in theirs]
+    mine_all = [m for m in _mentions(left) if _is_fact(m.fact, named)]
+    their_contexts = [m.context for m in theirs]
+    my_contexts = [m.context for m in mine_all]
     found: list[Conflict] = []
     seen: set[tuple[str, str]] = set()
-    for mine in _mentions(left):
-        if len(mine.context) < 16 or not _is_fact(mine.fact, named):
+    for mine in mine_all:
+        if len(mine.context) < 16:
             continue
-        best = process.extractOne(
-            mine.context, contexts, scorer=fuzz.ratio, score_cutoff=min_similarity
+        aligned = process.extract(
+            mine.context, their_contexts, scorer=fuzz.ratio, score_cutoff=min_similarity, limit=None
         )
-        if best is None:
+        if not aligned or any(theirs[j].fact == mine.fact for _, _, j in aligned):
             continue
-        other = theirs[best[2]]
-        if other.fact != mine.fact and (mine.quote, other.quote) not in seen:
+        own = process.extract(
+            mine.context, my_contexts, scorer=fuzz.ratio, score_cutoff=min_similarity, limit=None
+        )
+        stated = {mine_all[j].fact for _, _, j in own}
+        # the best-aligned passage of `right` whose value `left` never gives in this context
+        other = next((theirs[j] for _, _, j in aligned if theirs[j].fact not in stated), None)
+        if other is not None and (mine.quote, other.quote) not in seen:
             seen.add((mine.quote, other.quote))
             found.append(Conflict(mine.quote, other.quote, mine.fact, other.fact))
     return found

@@ -1,6 +1,16 @@
 """Topic clusters of a KB: TF-IDF -> TruncatedSVD -> MiniBatchKMeans, labelled by class-based
 TF-IDF, with the KB's own categories counted per topic. Seeded and deterministic.
 
+Each locale is clustered on its own (a translation shares its subject with the original, not
+its words); articles without a locale join the most common one, and a locale with fewer than
+MIN_ARTICLES articles is left unclustered. Within a locale, terms found in more than
+COMMON_TERMS of its articles (the product's name, "select", "click") are left out of both the
+clustering and the labels: they are in every topic, so they tell none apart.
+
+The SVD keeps about one dimension per ARTICLES_PER_COMPONENT articles (at most COMPONENTS, and
+at least one more than the largest K tried): on a small KB a dimension per article would keep
+every article's own words, and no cluster would stand out from the noise.
+
 The number of topics, unless given, is the candidate K with the best silhouette on a
 sample of the articles (candidates spaced geometrically from 2 to about sqrt(n/2)); the final
 clustering then runs on all articles.
@@ -27,6 +37,8 @@ MIN_ARTICLES = 8  # fewer articles than this have no topic structure worth repor
 SAMPLE = 3000  # articles used to choose K
 MAX_TOPICS = 100
 COMPONENTS = 80
+ARTICLES_PER_COMPONENT = 10
+COMMON_TERMS = 0.5  # share of a locale's articles above which a term is everywhere
 TERMS = 8
 REPRESENTATIVES = 5
 
@@ -54,7 +66,8 @@ class Topic:
 class TopicModel:
     topics: tuple[Topic, ...] = ()
     assignment: tuple[int, ...] = ()  # topic index per article, -1 when not clustered
-    k_scores: dict[int, float] = field(default_factory=dict)  # silhouette per tried K
+    # silhouette per tried K, for the largest locale
+    k_scores: dict[int, float] = field(default_factory=dict)
 
     def to_json(self, articles: Sequence[Article]) -> list[dict[str, Any]]:
         return [
@@ -121,6 +134,69 @@ def class_tfidf(matrix: sparse.csr_matrix, labels: np.ndarray, k: int) -> np.nda
     return (counts / sizes) * idf
 
 
+def locale_groups(articles: Sequence[Article], rows: np.ndarray) -> list[np.ndarray]:
+    """The given rows split by locale, largest group first; rows of articles without a locale
+    join the most common locale."""
+    found = Counter(articles[i].locale for i in rows if articles[i].locale)
+    main = min(found, key=lambda loc: (-found[loc], loc)) if found else None
+    groups: dict[str | None, list[int]] = {}
+    for i in rows:
+        groups.setdefault(articles[i].locale or main, []).append(int(i))
+    return sorted((np.asarray(g) for g in groups.values()), key=lambda g: (-len(g), int(g[0])))
+
+
+def topic_terms(matrix: sparse.csr_matrix, common: float = COMMON_TERMS) -> np.ndarray:
+    """Columns (terms) of the rows' TF-IDF that can tell topics apart: found in at least one
+    of the rows and in no more than `common` of them."""
+    df = np.bincount(matrix.indices, minlength=matrix.shape[1])
+    return np.flatnonzero((df > 0) & (df <= common * matrix.shape[0]))
+
+
+@dataclass(frozen=True)
+class _Cluster:
+    members: np.ndarray  # article indexes, most central first
+    weights: np.ndarray  # c-TF-IDF of the terms in `columns`
+    columns: np.ndarray
+
+
+def _cluster_group(
+    matrix: sparse.csr_matrix, rows: np.ndarray, k: int | None, seed: int
+) -> tuple[list[_Cluster], dict[int, float]]:
+    """Topics of one locale's articles (`rows` of the TF-IDF matrix)."""
+    columns = topic_terms(matrix[rows])
+    if len(columns) < 3:
+        return [], {}
+    sub = normalize(matrix[rows][:, columns]).tocsr()
+    kept = np.diff(sub.indptr) > 0
+    rows, sub = rows[kept], sub[kept]
+    n = len(rows)
+    if n < MIN_ARTICLES:
+        return [], {}
+    largest_k = min(k, n) if k is not None else max(_candidates(n))
+    components = max(n // ARTICLES_PER_COMPONENT, largest_k + 1)
+    components = max(2, min(COMPONENTS, components, len(columns) - 1, n - 1))
+    svd = TruncatedSVD(components, algorithm="randomized", n_iter=4, random_state=seed)
+    vectors = normalize(svd.fit_transform(sub)).astype(np.float32)
+    scores: dict[int, float] = {}
+    if k is None:
+        k, scores = choose_k(vectors, seed)
+    k = min(k, n)
+    model = _kmeans(vectors, k, seed)
+    raw = model.labels_
+    closeness = np.einsum("ij,ij->i", vectors, normalize(model.cluster_centers_)[raw])
+    found = [c for c in range(k) if np.any(raw == c)]
+    relabel = np.full(k, -1)
+    relabel[found] = np.arange(len(found))
+    labels = relabel[raw]
+    weights = class_tfidf(sub, labels, len(found))
+    clusters = []
+    for t in range(len(found)):
+        local = np.flatnonzero(labels == t)
+        local = local[np.lexsort((rows[local], -closeness[local]))]
+        clusters.append(_Cluster(rows[local], weights[t], columns))
+    return clusters, scores
+
+
 def cluster_topics(
     matrix: sparse.csr_matrix,
     terms: Sequence[str],
@@ -128,38 +204,29 @@ def cluster_topics(
     k: int | None = None,
     seed: int = 0,
 ) -> TopicModel:
-    """Cluster the articles (rows of the TF-IDF matrix) into topics."""
+    """Cluster the articles (rows of the TF-IDF matrix) into topics, each locale on its own
+    (`k`, when given, is the number of topics per locale)."""
     if k is not None and k < 2:
         raise ConfigError(f"--topics {k}: ask for at least 2 topics")
     usable = np.flatnonzero(np.diff(matrix.indptr) > 0)
-    if len(usable) < MIN_ARTICLES or matrix.shape[1] < 3:
-        return TopicModel(assignment=(-1,) * matrix.shape[0])
-    components = max(2, min(COMPONENTS, matrix.shape[1] - 1, len(usable) - 1))
-    svd = TruncatedSVD(components, algorithm="randomized", n_iter=4, random_state=seed)
-    vectors = normalize(svd.fit_transform(matrix[usable])).astype(np.float32)
+    clusters: list[_Cluster] = []
     scores: dict[int, float] = {}
-    if k is None:
-        k, scores = choose_k(vectors, seed)
-    k = min(k, len(usable))
-    model = _kmeans(vectors, k, seed)
-    raw = model.labels_
-    closeness = np.einsum("ij,ij->i", vectors, normalize(model.cluster_centers_)[raw])
+    if matrix.shape[1] >= 3:
+        for n, rows in enumerate(locale_groups(articles, usable)):
+            if len(rows) < MIN_ARTICLES:
+                continue
+            found, tried = _cluster_group(matrix, rows, k, seed)
+            clusters += found
+            scores = tried if n == 0 else scores
     # Deterministic topic numbering: largest topic first, then by first member.
-    found = [c for c in range(k) if np.any(raw == c)]
-    order = sorted(found, key=lambda c: (-int(np.sum(raw == c)), int(np.argmax(raw == c))))
-    relabel = {c: i for i, c in enumerate(order)}
+    clusters.sort(key=lambda c: (-len(c.members), int(c.members.min())))
     labels = np.full(matrix.shape[0], -1)
-    labels[usable] = [relabel[c] for c in raw]
-    weights = class_tfidf(matrix, labels, len(order))
-    central = np.zeros(matrix.shape[0])
-    central[usable] = closeness
     topics = []
-    for t in range(len(order)):
-        members = np.flatnonzero(labels == t)
-        members = members[np.lexsort((members, -central[members]))]
-        top = [
-            terms[j] for j in np.argsort(-weights[t], kind="stable")[:TERMS] if weights[t, j] > 0
-        ]
+    for t, cluster in enumerate(clusters):
+        labels[cluster.members] = t
+        order = np.argsort(-cluster.weights, kind="stable")[:TERMS]
+        top = [terms[cluster.columns[j]] for j in order if cluster.weights[j] > 0]
+        members = cluster.members
         categories = Counter(articles[i].category for i in members if articles[i].category)
         topics.append(
             Topic(

@@ -147,8 +147,8 @@ def register(registry: Registry) -> None:
             "Customer questions no article (or only part of one) answers.",
             {
                 "status": Param("uncovered", "which questions to report: uncovered or partial"),
-                "covered": Param(0.3, "best-match score from which a question is covered"),
-                "partial": Param(0.2, "best-match score from which it is partly covered"),
+                "covered": Param(0.35, "best-match score from which a question is covered"),
+                "partial": Param(0.25, "best-match score from which it is partly covered"),
                 "top_k": Param(3, "matches kept per question"),
             },
             check_corpus=question_coverage,
