@@ -1,11 +1,16 @@
 """Evaluate coverage gaps on real data.
 
-1. Held-out test on a real KB (default: ../shared/corpora/officedocs-support): a seeded share
-   of articles is removed from the KB; questions are derived from every article's description
-   or opening sentences (content words, some dropped, reordered, a customer lead added), so
-   they are not copies of titles. Questions of removed articles are the true gaps. Thresholds
-   are tuned on a tuning split of the questions; precision and recall of `uncovered` are
-   reported on the other split.
+1. Held-out test on a real KB (default: ../shared/corpora/officedocs-support): a seeded 20%
+   of articles is removed from the KB. Every article gives one question, a customer's
+   rewording of what it is about (`title_question`: title words, one dropped, description
+   words added, inflected, misspelt, reordered, a customer lead in front), so questions are
+   not copies of titles. Questions of removed articles are the true gaps, except where a
+   kept article has (nearly) the same title: that held-out article is answered by its twin
+   and is left out of the test (the count is reported). Thresholds are tuned on half of the
+   questions; precision and recall of "uncovered" are reported on the other half, and also
+   at the shipped default thresholds. A harder variant derives the questions from random
+   opening sentences instead (`sentence_question`): often a detail, not the article's
+   subject, so retrieval by subject cannot separate them; reported for what it is.
 2. Clustering on banking77 (text,category): NMI and ARI of the gap-topic clustering against
    the 77 intents, next to plain TF-IDF + KMeans (K = 77, the baseline's best case).
 3. Timing: N questions (banking77, repeated if needed) against the first M articles of a
@@ -21,9 +26,11 @@ import csv
 import re
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+from rapidfuzz import fuzz
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -41,43 +48,116 @@ from kbaudit.sources import load
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ROOT.parent / "shared" / "corpora"
-LEADS = ("how do i", "why does", "help with", "problem:", "can't get", "question about", "")
+LEADS = (
+    "how do i", "how can i", "why can't i", "help:", "problem with", "question about",
+    "not working:", "i need to", "what if", "",
+)  # fmt: skip
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'-]+")
 
 
-def derive_question(article: Article, rng: np.random.Generator) -> str | None:
-    """A question a customer might ask about the article, not a copy of its title."""
+def _typo(word: str, rng: np.random.Generator) -> str:
+    """Swap, drop or double one inner letter."""
+    if len(word) < 5:
+        return word
+    i = int(rng.integers(1, len(word) - 2))
+    kind = int(rng.integers(3))
+    if kind == 0:
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+    if kind == 1:
+        return word[:i] + word[i + 1 :]
+    return word[:i] + word[i] + word[i:]
+
+
+def _inflect(word: str) -> str:
+    if word.endswith("ing") and len(word) > 6:
+        return word[:-3]
+    if word.endswith("ed") and len(word) > 5:
+        return word[:-2] + "ing"
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 4:
+        return word[:-1]
+    return word
+
+
+def _content(text: str) -> list[str]:
+    return [w for w in _WORD.findall(text) if w.casefold() not in STOP]
+
+
+def title_question(article: Article, rng: np.random.Generator) -> str | None:
+    """A customer's rewording of what the article is about: the title's content words, one
+    dropped from long titles, up to two words of the description added, some inflected,
+    sometimes one misspelt, the order rotated and a customer lead put in front."""
+    title = _content(article.title or "")
+    if len(title) < 3:
+        return None
+    words = list(title)
+    if len(words) >= 5:
+        words.pop(int(rng.integers(len(words))))
+    seen = {w.casefold() for w in title}
+    extra = [
+        w for w in _content(str(article.meta.get("description") or "")) if w.casefold() not in seen
+    ]
+    if extra and rng.random() < 0.6:
+        picks = rng.choice(len(extra), min(int(rng.integers(1, 3)), len(extra)), replace=False)
+        words += [extra[int(j)] for j in picks]
+    words = [_inflect(w) if rng.random() < 0.3 else w for w in words]
+    if rng.random() < 0.3:
+        j = int(rng.integers(len(words)))
+        words[j] = _typo(words[j], rng)
+    cut = int(rng.integers(len(words)))
+    words = words[cut:] + words[:cut]
+    lead = LEADS[int(rng.integers(len(LEADS)))]
+    return f"{lead} {' '.join(words).lower()}".strip()
+
+
+def sentence_question(article: Article, rng: np.random.Generator) -> str | None:
+    """A harder variant: content words of a random one of the article's opening sentences
+    (about a third dropped, rotated, a lead added): often a detail, not what it is about."""
     description = str(article.meta.get("description") or "")
     sentences = [s for s in re.split(r"(?<=[.!?])\s+", article.text) if len(s.split()) >= 8]
     sources = [description] if description and rng.random() < 0.5 else []
     sources += sentences[:6]
     if not sources:
         return None
-    source = sources[0] if len(sources) == 1 else sources[int(rng.integers(len(sources)))]
-    words = [w for w in _WORD.findall(source) if w.casefold() not in STOP]
+    words = _content(sources[int(rng.integers(len(sources)))])
     if len(words) < 4:
         return None
-    keep = rng.random(len(words)) > 0.35  # drop about a third of the content words
+    keep = rng.random(len(words)) > 0.35
     words = [w for w, k in zip(words, keep, strict=True) if k][:10]
     if len(words) < 3:
         return None
     cut = int(rng.integers(1, len(words)))
-    words = words[cut:] + words[:cut]  # reorder: rotate the phrase
+    words = words[cut:] + words[:cut]
     lead = LEADS[int(rng.integers(len(LEADS)))]
     return f"{lead} {' '.join(words).lower()}".strip()
 
 
-def held_out(path: Path, share: float, seed: int) -> dict[str, float]:
+def _has_twin(article: Article, kept_titles: list[str]) -> bool:
+    """A kept article with (nearly) the same title answers the same question: `SIP 410 and
+    response codes` / `SIP 412 and response codes`. Such a held-out article is no true gap."""
+    title = (article.title or "").casefold()
+    return any(
+        fuzz.token_sort_ratio(title, other) >= 85 or fuzz.token_set_ratio(title, other) >= 95
+        for other in kept_titles
+    )
+
+
+def held_out(path: Path, share: float, seed: int, derive: Callable) -> dict[str, float]:
     result = load(path, None, Config().source_options())
     articles = [a for a in result.articles if a.word_count >= 50]
     rng = np.random.default_rng(seed)
     removed = rng.random(len(articles)) < share
     kept = [a for a, r in zip(articles, removed, strict=True) if not r]
+    kept_titles = [(a.title or "").casefold() for a in kept]
     questions: list[tuple[str, bool]] = []
+    twins = 0
     for article, gone in zip(articles, removed, strict=True):
-        q = derive_question(article, rng)
-        if q:
-            questions.append((q, bool(gone)))
+        q = derive(article, rng)
+        if not q:
+            continue
+        if gone and _has_twin(article, kept_titles):
+            twins += 1
+            continue
+        questions.append((q, bool(gone)))
     split = rng.random(len(questions)) < 0.5
     started = time.perf_counter()
     matcher = fit_matcher(kept, [q for q, _ in questions])
@@ -93,14 +173,18 @@ def held_out(path: Path, share: float, seed: int) -> dict[str, float]:
         return precision, recall
 
     best = max(
-        np.round(np.arange(0.05, 0.6, 0.005), 3),
+        np.round(np.arange(0.05, 0.8, 0.005), 3),
         key=lambda c: (2 * np.prod(pr(split, c)) / max(sum(pr(split, c)), 1e-9), -c),
     )
     p_tune, r_tune = pr(split, best)
     p_test, r_test = pr(~split, best)
+    defaults = Thresholds()
+    p_def, r_def = pr(~split, defaults.partial)
+    p_gap, r_gap = pr(~split, defaults.covered)
     return {
         "articles": len(articles),
         "held_out": int(removed.sum()),
+        "held_out_with_a_kept_twin_left_out": twins,
         "questions": len(questions),
         "test_questions": int((~split).sum()),
         "true_gaps_in_test": int(truth[~split].sum()),
@@ -109,6 +193,10 @@ def held_out(path: Path, share: float, seed: int) -> dict[str, float]:
         "tune_recall": round(r_tune, 3),
         "test_precision": round(p_test, 3),
         "test_recall": round(r_test, 3),
+        "default_uncovered_precision": round(p_def, 3),
+        "default_uncovered_recall": round(r_def, 3),
+        "default_not_covered_precision": round(p_gap, 3),
+        "default_not_covered_recall": round(r_gap, 3),
         "match_seconds": round(seconds, 2),
     }
 
@@ -178,7 +266,9 @@ def main() -> None:
     parser.add_argument("--skip-timing", action="store_true")
     parser.add_argument("--skip-banking", action="store_true")
     args = parser.parse_args()
-    print("held-out gaps:", held_out(args.kb, args.share, args.seed), flush=True)
+    print("held-out gaps:", held_out(args.kb, args.share, args.seed, title_question), flush=True)
+    stress = held_out(args.kb, args.share, args.seed, sentence_question)
+    print("held-out gaps, questions from body sentences:", stress, flush=True)
     if not args.skip_banking:
         print("banking77 clustering:", banking(args.banking), flush=True)
     if not args.skip_timing:
