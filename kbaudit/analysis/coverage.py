@@ -265,6 +265,7 @@ class Matcher:
     svd: TruncatedSVD | None
     concepts: np.ndarray | None
     concept_columns: np.ndarray
+    single_terms: np.ndarray  # words and concepts, not word pairs
     body_terms: sparse.csr_matrix
     title_terms: sparse.csr_matrix
     weights: dict[str, float]
@@ -281,10 +282,16 @@ class Matcher:
             w = {k: v / total for k, v in w.items()} if total > 0 else w
         scores = np.asarray((qw @ self.body.T).toarray(), dtype=np.float32) * w["body"]
         if w.get("coverage"):
+            # Each term's share of the question (squared weights, rows sum to 1), once over
+            # words and word pairs and once over words alone: pairs reward the wording, words
+            # alone do not fail a short question for a pair the article words differently.
             share = qw.copy()
-            share.data **= 2  # each term's share of the question (rows sum to 1)
-            found = 0.5 * (share @ self.body_terms.T).toarray()
-            found += 0.5 * (share @ self.title_terms.T).toarray()
+            share.data **= 2
+            single = normalize(share[:, self.single_terms], norm="l1")
+            found = 0.25 * (share @ self.body_terms.T).toarray()
+            found += 0.25 * (share @ self.title_terms.T).toarray()
+            found += 0.25 * (single @ self.body_terms[:, self.single_terms].T).toarray()
+            found += 0.25 * (single @ self.title_terms[:, self.single_terms].T).toarray()
             scores += found.astype(np.float32) * w["coverage"]
         scores += (qc @ self.titles.T).toarray().astype(np.float32) * w["title"]
         scores += (qw @ self.title_words.T).toarray().astype(np.float32) * w["title_words"]
@@ -341,6 +348,7 @@ def fit_matcher(
     body = sparse.csr_matrix(fitted[: len(documents)], dtype=np.float32)
     title_words = sparse.csr_matrix(words.transform(titles), dtype=np.float32)
     title_chars = sparse.csr_matrix(chars.transform(titles), dtype=np.float32)
+    single = np.flatnonzero([" " not in t for t in words.get_feature_names_out()])
     svd = concepts = None
     columns = _concept_columns(body)
     dims = min(CONCEPTS, len(columns) - 1, len(articles) // 4)
@@ -349,7 +357,7 @@ def fit_matcher(
         concepts = normalize(svd.fit_transform(body[:, columns])).astype(np.float32)
     return Matcher(
         articles, words, chars, body, title_chars, title_words, svd, concepts, columns,
-        _present(body), _present(title_words), dict(weights or WEIGHTS), Speller(documents),
+        single, _present(body), _present(title_words), dict(weights or WEIGHTS), Speller(documents),
     )  # fmt: skip
 
 
