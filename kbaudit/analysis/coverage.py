@@ -38,7 +38,12 @@ from rapidfuzz import fuzz, process
 from scipy import sparse
 from sklearn.cluster import KMeans
 from sklearn.decomposition import TruncatedSVD
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.feature_extraction.text import (
+    ENGLISH_STOP_WORDS,
+    HashingVectorizer,
+    TfidfTransformer,
+    TfidfVectorizer,
+)
 from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import normalize
 from sklearn.utils.extmath import randomized_svd
@@ -116,7 +121,7 @@ def make_analyzer() -> Callable[[str], list[str]]:
     cache: dict[str, str] = {}
     concepts = _concept_map()
 
-    def analyze(text: str) -> list[str]:
+    def analyze(text: str, pairs: bool = True) -> list[str]:
         words = _WORD.findall(_CONTRACTION.sub(r"\1\2", text.casefold()))
         stems = []
         for w in words:
@@ -126,8 +131,9 @@ def make_analyzer() -> Callable[[str], list[str]]:
             if s is None:
                 s = cache[w] = stem(w)
             stems.append(s)
-        tokens = stems + [f"{a} {b}" for a, b in itertools.pairwise(stems)]
-        tokens += [f"~{concepts[s]}" for s in stems if s in concepts]
+        tokens = stems + [f"~{concepts[s]}" for s in stems if s in concepts]
+        if pairs:
+            tokens += [f"{a} {b}" for a, b in itertools.pairwise(stems)]
         return tokens
 
     return analyze
@@ -252,12 +258,43 @@ class Speller:
         return _WORD.sub(lambda m: self.word(m.group(0)), folded)
 
 
+class WordSpace:
+    """Word TF-IDF (stems, stem pairs, concept tokens) in a hashed space: terms are counted
+    by feature hashing, so a large KB needs no vocabulary to build and sort. 2**22 buckets
+    keep collisions rare; the hash is seeded, so results are the same on every run."""
+
+    BUCKETS = 2**22
+
+    def __init__(self) -> None:
+        analyze = make_analyzer()
+        self.hasher = self._hasher(analyze)
+        self.single_hasher = self._hasher(lambda text: analyze(text, pairs=False))
+        self.idf = TfidfTransformer(sublinear_tf=True)
+
+    def _hasher(self, analyzer: Callable[[str], list[str]]) -> HashingVectorizer:
+        return HashingVectorizer(
+            analyzer=analyzer,
+            n_features=self.BUCKETS,
+            alternate_sign=False,
+            norm=None,
+            dtype=np.float32,
+        )
+
+    def fit_transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        counts = self.hasher.transform(texts)
+        return self.idf.fit(counts).transform(counts).astype(np.float32)
+
+    def transform(self, texts: Sequence[str], pairs: bool = True) -> sparse.csr_matrix:
+        hasher = self.hasher if pairs else self.single_hasher
+        return self.idf.transform(hasher.transform(texts)).astype(np.float32)
+
+
 @dataclass
 class Matcher:
     """The fitted vector spaces of one KB; `match` scores questions against its articles."""
 
     articles: Sequence[Article]
-    words: TfidfVectorizer
+    words: WordSpace
     chars: TfidfVectorizer
     body: sparse.csr_matrix
     titles: sparse.csr_matrix
@@ -265,7 +302,6 @@ class Matcher:
     svd: TruncatedSVD | None
     concepts: np.ndarray | None
     concept_columns: np.ndarray
-    single_terms: np.ndarray  # words and concepts, not word pairs
     body_terms: sparse.csr_matrix
     title_terms: sparse.csr_matrix
     weights: dict[str, float]
@@ -287,11 +323,13 @@ class Matcher:
             # alone do not fail a short question for a pair the article words differently.
             share = qw.copy()
             share.data **= 2
-            single = normalize(share[:, self.single_terms], norm="l1")
+            single = self.words.transform(questions, pairs=False)
+            single.data **= 2
+            single = normalize(single, norm="l1")
             found = 0.25 * (share @ self.body_terms.T).toarray()
             found += 0.25 * (share @ self.title_terms.T).toarray()
-            found += 0.25 * (single @ self.body_terms[:, self.single_terms].T).toarray()
-            found += 0.25 * (single @ self.title_terms[:, self.single_terms].T).toarray()
+            found += 0.25 * (single @ self.body_terms.T).toarray()
+            found += 0.25 * (single @ self.title_terms.T).toarray()
             scores += found.astype(np.float32) * w["coverage"]
         scores += (qc @ self.titles.T).toarray().astype(np.float32) * w["title"]
         scores += (qw @ self.title_words.T).toarray().astype(np.float32) * w["title_words"]
@@ -329,7 +367,8 @@ def fit_matcher(
     so that their IDF knows how common a question word is)."""
     documents = [article_document(a) for a in articles]
     titles = [a.title or "" for a in articles]
-    words = TfidfVectorizer(analyzer=make_analyzer(), sublinear_tf=True, dtype=np.float32)
+    words = WordSpace()
+    fitted = words.fit_transform([*documents, *questions])
     chars = TfidfVectorizer(
         analyzer="char_wb",
         ngram_range=(3, 5),
@@ -339,16 +378,12 @@ def fit_matcher(
         max_df=0.5 if len(titles) >= 50 else 1.0,
     )
     try:
-        fitted = words.fit_transform([*documents, *questions])
         chars.fit([*titles, *questions])
     except ValueError:  # no usable word anywhere
-        words = TfidfVectorizer(analyzer=lambda t: ["~empty"], dtype=np.float32)
-        fitted = words.fit_transform(["x", *documents])[1:]
         chars = TfidfVectorizer(analyzer=lambda t: ["~empty"], dtype=np.float32).fit(["x"])
     body = sparse.csr_matrix(fitted[: len(documents)], dtype=np.float32)
     title_words = sparse.csr_matrix(words.transform(titles), dtype=np.float32)
     title_chars = sparse.csr_matrix(chars.transform(titles), dtype=np.float32)
-    single = np.flatnonzero([" " not in t for t in words.get_feature_names_out()])
     svd = concepts = None
     columns = _concept_columns(body)
     dims = min(CONCEPTS, len(columns) - 1, len(articles) // 4)
@@ -357,7 +392,7 @@ def fit_matcher(
         concepts = normalize(svd.fit_transform(body[:, columns])).astype(np.float32)
     return Matcher(
         articles, words, chars, body, title_chars, title_words, svd, concepts, columns,
-        single, _present(body), _present(title_words), dict(weights or WEIGHTS), Speller(documents),
+        _present(body), _present(title_words), dict(weights or WEIGHTS), Speller(documents),
     )  # fmt: skip
 
 
