@@ -306,37 +306,51 @@ class Matcher:
     title_terms: sparse.csr_matrix
     weights: dict[str, float]
     speller: Speller
+    _side: tuple[tuple, sparse.csr_matrix] | None = field(default=None, repr=False)
 
     def score_chunk(self, questions: Sequence[str]) -> np.ndarray:
         """Scores (len(questions) x articles), float32, of one chunk of questions."""
         questions = [self.speller.correct(q) for q in questions]
         qw = self.words.transform(questions).astype(np.float32)
         qc = self.chars.transform(questions).astype(np.float32)
-        w = dict(self.weights)
-        if self.svd is None:
-            total = 1.0 - w.pop("concepts", 0.0)
-            w = {k: v / total for k, v in w.items()} if total > 0 else w
-        scores = np.asarray((qw @ self.body.T).toarray(), dtype=np.float32) * w["body"]
-        if w.get("coverage"):
-            # Each term's share of the question (squared weights, rows sum to 1), once over
-            # words and word pairs and once over words alone: pairs reward the wording, words
-            # alone do not fail a short question for a pair the article words differently.
-            share = qw.copy()
-            share.data **= 2
-            single = self.words.transform(questions, pairs=False)
-            single.data **= 2
-            single = normalize(single, norm="l1")
-            found = 0.25 * (share @ self.body_terms.T).toarray()
-            found += 0.25 * (share @ self.title_terms.T).toarray()
-            found += 0.25 * (single @ self.body_terms.T).toarray()
-            found += 0.25 * (single @ self.title_terms.T).toarray()
-            scores += found.astype(np.float32) * w["coverage"]
-        scores += (qc @ self.titles.T).toarray().astype(np.float32) * w["title"]
-        scores += (qw @ self.title_words.T).toarray().astype(np.float32) * w["title_words"]
+        w = self._weights()
+        # One sparse product for the four lexical scores: the question blocks
+        # [words | coverage shares | characters] against the article blocks
+        # [w_body body + w_title_words title | present in body + present in title | w_title chars].
+        share = qw.copy()
+        share.data **= 2
+        single = self.words.transform(questions, pairs=False)
+        single.data **= 2
+        found = (0.25 * w["coverage"]) * (share + normalize(single, norm="l1"))
+        query = sparse.hstack([qw, found, qc], format="csr")
+        scores = np.asarray((query @ self._article_side().T).toarray(), dtype=np.float32)
         if self.svd is not None and self.concepts is not None:
             latent = normalize(self.svd.transform(qw[:, self.concept_columns])).astype(np.float32)
             scores += np.clip(latent @ self.concepts.T, 0, None) * w["concepts"]
         return scores
+
+    def _weights(self) -> dict[str, float]:
+        w = {k: 0.0 for k in ("body", "title", "title_words", "concepts", "coverage")}
+        w.update(self.weights)
+        if self.svd is None:  # no latent space: its weight goes to the others
+            total = 1.0 - w.pop("concepts")
+            w = {k: v / total for k, v in w.items()} if total > 0 else w
+        return w
+
+    def _article_side(self) -> sparse.csr_matrix:
+        key = tuple(sorted(self._weights().items()))
+        if self._side is None or self._side[0] != key:
+            w = dict(key)
+            side = sparse.hstack(
+                [
+                    w["body"] * self.body + w["title_words"] * self.title_words,
+                    self.body_terms + self.title_terms,
+                    w["title"] * self.titles,
+                ],
+                format="csr",
+            )
+            self._side = (key, side.astype(np.float32))
+        return self._side[1]
 
     def top(self, questions: Sequence[str], k: int) -> list[list[Match]]:
         """The k best articles of every question (score order, ties by article order)."""
