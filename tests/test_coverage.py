@@ -69,6 +69,14 @@ def test_gap_topics_group_and_rank_by_volume(articles: list) -> None:
         ("Can I invoice in dollars?", "How to invoice in dollars"),
         ("my card hasn't come yet", "What to do when your card hasn't come yet"),
         ("why is my invoice overdue", "Why is your invoice overdue"),
+        ("cant login", "What to do when you can't login"),
+        ("send an estimate to a client", "How to send an estimate to a client"),
+        ("does the app work offline", "Does the app work offline?"),
+        ("recurring invoices", "Recurring invoices"),
+        (
+            "customers card keeps getting declined",
+            "What to do when customers card keeps getting declined",
+        ),
     ],
 )
 def test_suggested_titles(question: str, title: str) -> None:
