@@ -260,12 +260,28 @@ def detect(text: str, text_column: str | None = None) -> str:
             fields = next(csv.reader([header], delimiter=delimiter), [])
             if wanted & {_key(f) for f in fields}:
                 return fmt
-    if "\t" in header and text_column is None:
-        raise QuestionsError(
-            "the first line looks like a TSV header without a question column; "
-            "name the column with --text-column"
-        )
+    if text_column is None:
+        for delimiter in ("\t", ",", ";"):
+            if _looks_like_table(stripped, delimiter):
+                columns = next(csv.reader([header], delimiter=delimiter), [])
+                raise QuestionsError(
+                    f"this looks like a table with columns {', '.join(columns)}, none of which "
+                    f"holds the questions (usual names: {', '.join(TEXT_COLUMNS[:8])}); "
+                    "name the column with --text-column"
+                )
     return "text"
+
+
+def _looks_like_table(text: str, delimiter: str) -> bool:
+    """Every one of the first lines splits into the same number (2+) of fields, and the first
+    line reads as a header (short names, no question mark)."""
+    lines = [line for line in text.splitlines()[:20] if line.strip()]
+    if len(lines) < 2 or delimiter not in lines[0]:
+        return False
+    widths = {len(row) for row in csv.reader(lines, delimiter=delimiter)}
+    header = next(csv.reader([lines[0]], delimiter=delimiter))
+    short = all(len(name.split()) <= 3 and "?" not in name for name in header)
+    return len(widths) == 1 and widths.pop() >= 2 and short
 
 
 def parse_questions(

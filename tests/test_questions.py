@@ -52,11 +52,21 @@ def test_named_text_column() -> None:
         ("question,count\nreset,many\n", "not a number"),
         ('{"other": 1}', "tickets"),
         ('{"text": "a"}\nnot json\n', "not JSON"),
+        ("ticket id,body text\n1,hello\n2,my card\n", "none of which holds the questions"),
+        ("id;asked\n1;hello\n", "none of which holds the questions"),
     ],
 )
 def test_bad_input_is_one_clear_error(text: str, message: str) -> None:
     with pytest.raises(QuestionsError, match=message):
         parse_questions(text)
+
+
+def test_plain_questions_with_commas_stay_plain() -> None:
+    text = "hi, my card has not arrived, what now\nwhere is my refund\n"
+    assert [q.text for q in parse_questions(text)] == [
+        "hi, my card has not arrived, what now",
+        "where is my refund",
+    ]
 
 
 def test_missing_file(tmp_path: Path) -> None:
