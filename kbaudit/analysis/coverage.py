@@ -58,7 +58,7 @@ CONCEPTS = 150  # latent dimensions of the concepts score
 CONCEPT_TERMS = 20_000  # most widespread terms the latent space is built from
 MIN_CONCEPTS = 50  # smaller KBs have too little co-occurrence for a latent space
 EXAMPLES = 5  # example questions per gap topic
-NEIGHBOURS = 10  # of each question in the clustering graph
+NEIGHBOURS = 10  # of each question in the clustering graph (fewer below 400 questions)
 MAX_TOPICS = 150
 SILHOUETTE_SAMPLE = 3000
 
@@ -481,7 +481,8 @@ def _knn_graph(vectors: np.ndarray, k: int) -> sparse.csr_matrix:
 def spectral_embedding(vectors: np.ndarray, dims: int, seed: int = 0) -> np.ndarray:
     """Leading eigenvectors of the normalised kNN similarity graph (rows = questions)."""
     n = len(vectors)
-    graph = _knn_graph(vectors, min(NEIGHBOURS, n - 1))
+    # Few questions, few neighbours: 10 of 40 questions would tie unrelated topics together.
+    graph = _knn_graph(vectors, min(int(np.clip(round(np.sqrt(n) / 2), 3, NEIGHBOURS)), n - 1))
     degree = np.asarray(graph.sum(axis=1)).ravel()
     scale = sparse.diags(1.0 / np.sqrt(np.maximum(degree, 1e-9)))
     laplacian = (scale @ graph @ scale).astype(np.float64)
