@@ -141,3 +141,26 @@ def test_audit_takes_questions(runner, tmp_path: Path) -> None:
     data = json.loads(target.read_text(encoding="utf-8"))
     assert data["scorecard"]["dimensions"]["coverage"]["measured"] is True
     assert data["gaps"]
+
+
+def test_gap_questions_cluster_into_the_written_topics() -> None:
+    """The sample's gap questions were written in 8 topics (fixtures/questions/expected-gaps.md):
+    the gap-topic clustering should find them again (NMI 0.83 measured; chance is ~0.3)."""
+    import re
+
+    from sklearn.metrics import normalized_mutual_info_score
+
+    from kbaudit.analysis.coverage import cluster_questions
+
+    text = (FIXTURES / "questions" / "expected-gaps.md").read_text(encoding="utf-8")
+    section = text.split("### Gap questions")[1].split("\n## ")[0]
+    texts, topics, topic = [], [], ""
+    for line in section.splitlines():
+        if line.startswith("**"):
+            topic = line.split("**")[1]
+        elif (m := re.match(r"^- (.+?) \(\d+", line)) and topic:
+            texts.append(m.group(1))
+            topics.append(topic)
+    assert len(set(topics)) == 8 and len(texts) >= 30
+    labels, _ = cluster_questions(texts)
+    assert normalized_mutual_info_score(topics, labels) >= 0.75
