@@ -145,7 +145,8 @@ def test_audit_takes_questions(runner, tmp_path: Path) -> None:
 
 def test_gap_questions_cluster_into_the_written_topics() -> None:
     """The sample's gap questions were written in 8 topics (fixtures/questions/expected-gaps.md):
-    the gap-topic clustering should find them again (NMI 0.83 measured; chance is ~0.3)."""
+    the gap-topic clustering should find them again (NMI 0.83 measured; shuffled labels of the
+    same sizes give 0.40 on average, 0.51 at the 99th percentile)."""
     import re
 
     from sklearn.metrics import normalized_mutual_info_score
