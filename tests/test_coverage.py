@@ -110,7 +110,7 @@ def test_questions_measure_coverage() -> None:
     assert result.scorecard.dimensions["coverage"].score == 75.0
     entry = result.sections["questions"][0]
     assert set(entry) >= {"text", "volume", "status", "matches"}
-    assert set(entry["matches"][0]) == {"path", "title", "score"}
+    assert set(entry["matches"][0]) == {"path", "title", "score", "parts"}
     assert any(f.rule == "COV001" for f in result.findings)
 
 
@@ -165,3 +165,14 @@ def test_gap_questions_cluster_into_the_written_topics() -> None:
     assert len(set(topics)) == 8 and len(texts) >= 30
     labels, _ = cluster_questions(texts)
     assert normalized_mutual_info_score(topics, labels) >= 0.75
+
+
+def test_match_parts_explain_the_score(articles: list) -> None:
+    report = analyse(articles, [Question("how do i frezee my card"), Question("forgot password")])
+    for result in report.results:
+        for match in result.matches:
+            parts = dict(match.parts)
+            assert set(parts) >= {"coverage", "body", "title", "title_words"}
+            assert sum(parts.values()) == pytest.approx(match.score, abs=1e-4)
+    top = report.questions_json(articles)[0]["matches"][0]
+    assert top["parts"]["coverage"] > 0

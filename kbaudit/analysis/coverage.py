@@ -159,6 +159,7 @@ class Thresholds:
 class Match:
     article: int
     score: float
+    parts: tuple[tuple[str, float], ...] = ()  # each weighted part of the score
 
 
 @dataclass(frozen=True)
@@ -220,7 +221,14 @@ class CoverageReport:
 
 def _match_json(match: Match, articles: Sequence[Article]) -> dict[str, Any]:
     article = articles[match.article]
-    return {"path": article.ref, "title": article.title, "score": round(match.score, 4)}
+    out: dict[str, Any] = {
+        "path": article.ref,
+        "title": article.title,
+        "score": round(match.score, 4),
+    }
+    if match.parts:
+        out["parts"] = {name: round(value, 4) for name, value in match.parts}
+    return out
 
 
 def article_document(article: Article) -> str:
@@ -308,26 +316,61 @@ class Matcher:
     speller: Speller
     _side: tuple[tuple, sparse.csr_matrix] | None = field(default=None, repr=False)
 
-    def score_chunk(self, questions: Sequence[str]) -> np.ndarray:
-        """Scores (len(questions) x articles), float32, of one chunk of questions."""
+    def _query(self, questions: Sequence[str]) -> dict[str, Any]:
+        """The question-side vectors of one chunk: words, coverage shares, characters and
+        (with a latent space) concepts."""
         questions = [self.speller.correct(q) for q in questions]
         qw = self.words.transform(questions).astype(np.float32)
-        qc = self.chars.transform(questions).astype(np.float32)
+        share = qw.copy()
+        share.data **= 2  # each term's share of the question: rows sum to 1
+        single = self.words.transform(questions, pairs=False)
+        single.data **= 2  # the same over words alone, without word pairs
+        query: dict[str, Any] = {
+            "words": qw,
+            "found": 0.25 * (share + normalize(single, norm="l1")),
+            "chars": self.chars.transform(questions).astype(np.float32),
+            "latent": None,
+        }
+        if self.svd is not None:
+            latent = self.svd.transform(qw[:, self.concept_columns])
+            query["latent"] = normalize(latent).astype(np.float32)
+        return query
+
+    def score_chunk(self, questions: Sequence[str]) -> np.ndarray:
+        """Scores (len(questions) x articles), float32, of one chunk of questions."""
+        return self._scores(self._query(questions))
+
+    def _scores(self, query: dict[str, Any]) -> np.ndarray:
         w = self._weights()
         # One sparse product for the four lexical scores: the question blocks
         # [words | coverage shares | characters] against the article blocks
         # [w_body body + w_title_words title | present in body + present in title | w_title chars].
-        share = qw.copy()
-        share.data **= 2
-        single = self.words.transform(questions, pairs=False)
-        single.data **= 2
-        found = (0.25 * w["coverage"]) * (share + normalize(single, norm="l1"))
-        query = sparse.hstack([qw, found, qc], format="csr")
-        scores = np.asarray((query @ self._article_side().T).toarray(), dtype=np.float32)
-        if self.svd is not None and self.concepts is not None:
-            latent = normalize(self.svd.transform(qw[:, self.concept_columns])).astype(np.float32)
-            scores += np.clip(latent @ self.concepts.T, 0, None) * w["concepts"]
+        blocks = [query["words"], w["coverage"] * query["found"], query["chars"]]
+        lexical = sparse.hstack(blocks, format="csr") @ self._article_side().T
+        scores = np.asarray(lexical.toarray(), dtype=np.float32)
+        if query["latent"] is not None and self.concepts is not None:
+            scores += np.clip(query["latent"] @ self.concepts.T, 0, None) * w["concepts"]
         return scores
+
+    def _parts(
+        self, query: dict[str, Any], rows: np.ndarray, cols: np.ndarray
+    ) -> dict[str, np.ndarray]:
+        """Each weighted part of the score of the (question row, article) pairs."""
+        w = self._weights()
+
+        def dot(q: sparse.csr_matrix, a: sparse.csr_matrix) -> np.ndarray:
+            return np.asarray(q[rows].multiply(a[cols]).sum(axis=1)).ravel()
+
+        parts = {
+            "coverage": w["coverage"] * dot(query["found"], self.body_terms + self.title_terms),
+            "body": w["body"] * dot(query["words"], self.body),
+            "title": w["title"] * dot(query["chars"], self.titles),
+            "title_words": w["title_words"] * dot(query["words"], self.title_words),
+        }
+        if query["latent"] is not None and self.concepts is not None:
+            cos = np.einsum("ij,ij->i", query["latent"][rows], self.concepts[cols])
+            parts["concepts"] = w["concepts"] * np.clip(cos, 0, None)
+        return parts
 
     def _weights(self) -> dict[str, float]:
         w = {k: 0.0 for k in ("body", "title", "title_words", "concepts", "coverage")}
@@ -358,16 +401,29 @@ class Matcher:
         n = len(self.articles)
         k = min(k, n)
         for start in range(0, len(questions), CHUNK):
-            scores = self.score_chunk(questions[start : start + CHUNK])
+            query = self._query(questions[start : start + CHUNK])
+            scores = self._scores(query)
             if k == 0:
                 out.extend([] for _ in range(scores.shape[0]))
                 continue
             part = np.argpartition(-scores, k - 1, axis=1)[:, :k] if k < n else None
+            chosen: list[list[tuple[int, float]]] = []
             for row in range(scores.shape[0]):
                 cand = part[row] if part is not None else np.arange(n)
                 vals = scores[row, cand]
                 order = np.lexsort((cand, -vals))[:k]
-                out.append([Match(int(cand[j]), float(vals[j])) for j in order if vals[j] > 0])
+                chosen.append([(int(cand[j]), float(vals[j])) for j in order if vals[j] > 0])
+            rows = np.array([r for r, picks in enumerate(chosen) for _ in picks], dtype=int)
+            cols = np.array([a for picks in chosen for a, _ in picks], dtype=int)
+            parts = self._parts(query, rows, cols) if len(rows) else {}
+            at = 0
+            for picks in chosen:
+                matches = []
+                for article, score in picks:
+                    named = tuple((name, float(v[at])) for name, v in parts.items())
+                    matches.append(Match(article, score, named))
+                    at += 1
+                out.append(matches)
         return out
 
 
