@@ -591,8 +591,11 @@ def cluster_questions(
     return best[2], vectors
 
 
-def _title_terms(texts: Sequence[str], labels: np.ndarray, k: int) -> list[list[str]]:
-    """Each group's most distinctive words (class-based TF-IDF over plain words)."""
+def _title_terms(
+    texts: Sequence[str], labels: np.ndarray, k: int, volumes: np.ndarray
+) -> list[list[str]]:
+    """Each group's most distinctive words (class-based TF-IDF over plain words), questions
+    counted by the square root of their volume: labels say what is asked most."""
     vectorizer = TfidfVectorizer(
         token_pattern=r"(?u)\b[^\W\d_][^\W_]+\b",
         stop_words=sorted(STOP),
@@ -605,7 +608,7 @@ def _title_terms(texts: Sequence[str], labels: np.ndarray, k: int) -> list[list[
         return [[] for _ in range(k)]
     from kbaudit.analysis.topics import class_tfidf
 
-    weights = class_tfidf(matrix, labels, k)
+    weights = class_tfidf(matrix, labels, k, np.sqrt(np.maximum(volumes, 1)))
     terms = vectorizer.get_feature_names_out()
     out = []
     for row in weights:
@@ -715,7 +718,7 @@ def gap_topics(
     volumes = np.array([results[i].question.volume for i in chosen], dtype=float)
     labels, vectors = cluster_questions(texts, seed=seed)
     k = int(labels.max()) + 1
-    terms = _title_terms(texts, labels, k)
+    terms = _title_terms(texts, labels, k, volumes)
     topics = []
     for c in range(k):
         members = np.flatnonzero(labels == c)

@@ -114,19 +114,23 @@ def choose_k(vectors: np.ndarray, seed: int = 0) -> tuple[int, dict[int, float]]
     return max(scores, key=lambda k: (scores[k], -k)), scores
 
 
-def class_tfidf(matrix: sparse.csr_matrix, labels: np.ndarray, k: int) -> np.ndarray:
+def class_tfidf(
+    matrix: sparse.csr_matrix, labels: np.ndarray, k: int, weights: np.ndarray | None = None
+) -> np.ndarray:
     """c-TF-IDF (k x terms): a term's share of a topic's documents, weighted by how rare the
-    term is across topics (log(1 + A / f_t), A the mean documents per topic)."""
+    term is across topics (log(1 + A / f_t), A the mean documents per topic). With `weights`,
+    documents count by their weight (e.g. how often a question was asked)."""
     present = sparse.csr_matrix(
         (np.ones(matrix.nnz, dtype=np.float32), matrix.indices, matrix.indptr),
         shape=matrix.shape,
     )
     rows = np.flatnonzero(labels >= 0)
+    mass = np.ones(len(rows), dtype=np.float32) if weights is None else weights[rows]
     membership = sparse.csr_matrix(
-        (np.ones(len(rows), dtype=np.float32), (labels[rows], rows)), shape=(k, matrix.shape[0])
+        (mass.astype(np.float32), (labels[rows], rows)), shape=(k, matrix.shape[0])
     )
     counts = np.asarray((membership @ present).todense())
-    sizes = np.maximum(np.bincount(labels[rows], minlength=k), 1)[:, None]
+    sizes = np.maximum(np.bincount(labels[rows], weights=mass, minlength=k), 1e-9)[:, None]
     spread = counts.sum(axis=0)
     mean = counts.sum() / k
     with np.errstate(divide="ignore"):
