@@ -183,6 +183,16 @@ def test_freshdesk_nested_backup(tmp_path: Path) -> None:
     assert got == {t: v[0] for t, v in LOGICAL.items()}
 
 
+def test_freshdesk_plain_text_body_is_read(tmp_path: Path) -> None:
+    articles = json.loads((EXPORTS / "freshdesk" / "articles.json").read_text())
+    for article in articles:
+        article.pop("description", None)  # some exports carry only description_text
+    (tmp_path / "articles.json").write_text(json.dumps(articles))
+    result = load(tmp_path)
+    assert result.format == "freshdesk"
+    assert all(a.word_count > 10 for a in result.articles)
+
+
 @pytest.mark.parametrize(
     ("name", "preset", "ids"),
     [

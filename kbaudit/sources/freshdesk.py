@@ -137,7 +137,8 @@ def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
                 f"{options.base_url.rstrip('/')}/support/solutions/articles/{record['id']}"
             )
         path = unique(f"{origin[id(record)]}#{record.get('id', '')}", seen, "/copy")
-        yield from body_article(path, meta, record.get("description"), options)
+        body = record.get("description") or record.get("description_text")
+        yield from body_article(path, meta, body, options)
 
 
 def sniff(tree: Tree) -> float:
