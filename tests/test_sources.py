@@ -104,6 +104,8 @@ def test_title_falls_back_to_h1_then_empty(tmp_path: Path) -> None:
         ("---\n- a\n- b\n---\nbody", "INPUT002"),
         ("---\ntitle: never closed\nbody", "INPUT002"),
         ("---\nupdated_at: sometime last spring\n---\nbody", "INPUT004"),
+        ('+++\ntitle = "unclosed\n+++\nbody', "INPUT002"),
+        ('+++\ntitle = "never closed"\nbody', "INPUT002"),
     ],
 )
 def test_bad_front_matter_is_a_problem_not_a_crash(tmp_path: Path, text: str, code: str) -> None:
@@ -118,6 +120,28 @@ def test_bad_front_matter_is_a_problem_not_a_crash(tmp_path: Path, text: str, co
 def test_yaml_error_names_the_line() -> None:
     _, _, _, problem = split_front_matter("---\ntitle: ok\nowner: [a\n---\nbody", "x.md")
     assert problem is not None and problem.line is not None and "line" in problem.message
+
+
+def test_toml_front_matter(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "reset.md",
+        '+++\ntitle = "Reset your password"\ndate = 2026-05-01\ntags = ["account", "login"]\n'
+        'categories = ["account"]\nauthor = "Ana"\n+++\n\n# Reset\n\nOpen the sign-in page.\n',
+    )
+    result = load(tmp_path)
+    assert not result.problems
+    (article,) = result.articles
+    assert article.title == "Reset your password"
+    assert article.updated_at == dt.date(2026, 5, 1)
+    assert article.tags == ("account", "login")
+    assert article.category == "account" and article.owner == "Ana"
+    assert article.text.startswith("Reset")
+
+
+def test_toml_error_names_the_line() -> None:
+    _, _, _, problem = split_front_matter('+++\ntitle = "ok"\nowner = [a\n+++\nbody', "x.md")
+    assert problem is not None and "TOML" in problem.message and problem.line == 3
 
 
 def test_latin1_file_is_read_and_reported(tmp_path: Path) -> None:

@@ -1,8 +1,9 @@
-"""Markdown files with optional YAML front matter (docs-as-code knowledge bases)."""
+"""Markdown files with optional YAML or TOML front matter (docs-as-code knowledge bases)."""
 
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,67 +17,81 @@ from kbaudit.sources.parallel import parse_files
 from kbaudit.sources.tree import Tree
 
 SUFFIXES = (".md", ".markdown", ".mdx")
-_FENCE = re.compile(r"^(---|\+\+\+)[ \t]*\r?$", re.M)
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+class _BadFrontMatter(Exception):
+    def __init__(self, reason: str, line: int | None) -> None:
+        super().__init__(reason)
+        self.reason, self.line = reason, line
+
+
+def _yaml(block: str) -> Any:
+    try:
+        return yaml.load(block, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise _BadFrontMatter(reason, mark.line + 2 if mark is not None else None) from None
+
+
+def _toml(block: str) -> Any:
+    try:
+        return tomllib.loads(block)
+    except tomllib.TOMLDecodeError as exc:
+        found = re.search(r"line (\d+)", str(exc))
+        raise _BadFrontMatter(str(exc), int(found.group(1)) + 1 if found else None) from None
+
+
+# Opening line -> (closing line, parser, language, how to fix it).
+_KINDS = {
+    "---": (
+        re.compile(r"^(---|\.\.\.)[ \t]*\r?$", re.M),
+        _yaml,
+        "YAML",
+        "fix the YAML (quote values that contain `:` or `#`, indent with spaces)",
+    ),
+    "+++": (
+        re.compile(r"^\+\+\+[ \t]*\r?$", re.M),
+        _toml,
+        "TOML",
+        'fix the TOML (`key = "value"`, strings in double quotes)',
+    ),
+}
+
+
 def split_front_matter(raw: str, rel: str) -> tuple[dict[str, Any], str, int, LoadProblem | None]:
-    """Split `---` YAML front matter from the body: (meta, body, body's first line, problem)."""
-    if not raw.startswith("---"):
-        return {}, raw, 1, None
+    """Split front matter from the body: `---` YAML (docs-as-code, Jekyll, MkDocs) or `+++`
+    TOML (Hugo). Returns (meta, body, body's first line, problem)."""
     first_nl = raw.find("\n")
-    if first_nl < 0 or raw[:first_nl].strip() != "---":
+    opener = raw[:first_nl].strip() if first_nl >= 0 else ""
+    if opener not in _KINDS:
         return {}, raw, 1, None
-    end = re.search(r"^(---|\.\.\.)[ \t]*\r?$", raw[first_nl + 1 :], re.M)
+    closer, parser, language, fix = _KINDS[opener]
+    end = closer.search(raw[first_nl + 1 :])
     if end is None:
-        return (
-            {},
-            raw,
+        problem = LoadProblem(
+            "INPUT002",
+            rel,
+            f"front matter opens with `{opener}` on line 1 but is never closed; add a "
+            f"`{opener}` line after the last field",
             1,
-            LoadProblem(
-                "INPUT002",
-                rel,
-                "front matter opens with `---` on line 1 but is never closed; add a `---` line "
-                "after the last field",
-                1,
-            ),
         )
+        return {}, raw, 1, problem
     block = raw[first_nl + 1 : first_nl + 1 + end.start()]
     body = raw[first_nl + 1 + end.end() :]
     body_line = raw[: first_nl + 1 + end.end()].count("\n") + 1
     try:
-        meta = yaml.load(block, Loader=_Loader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else None
-        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        where = f" at line {line}" if line else ""
-        return (
-            {},
-            body,
-            body_line,
-            LoadProblem(
-                "INPUT002",
-                rel,
-                f"front matter is not valid YAML{where}: {reason}; fix the YAML (quote values "
-                "that contain `:` or `#`, indent with spaces)",
-                line,
-            ),
-        )
+        meta = parser(block)
+    except _BadFrontMatter as exc:
+        where = f" at line {exc.line}" if exc.line else ""
+        message = f"front matter is not valid {language}{where}: {exc.reason}; {fix}"
+        return {}, body, body_line, LoadProblem("INPUT002", rel, message, exc.line)
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
-        return (
-            {},
-            body,
-            body_line,
-            LoadProblem(
-                "INPUT002",
-                rel,
-                f"front matter is a {type(meta).__name__}, not a mapping of `key: value` fields",
-                2,
-            ),
-        )
+        message = f"front matter is a {type(meta).__name__}, not a mapping of `key: value` fields"
+        return {}, body, body_line, LoadProblem("INPUT002", rel, message, 2)
     return {str(k): v for k, v in meta.items()}, body, body_line, None
 
 
@@ -113,7 +128,8 @@ def sniff(tree: Tree) -> float:
 
 SOURCE = Source(
     name="markdown",
-    description="Folder of Markdown files (.md, .markdown, .mdx) with optional YAML front matter",
+    description="Folder of Markdown files (.md, .markdown, .mdx) with optional YAML (---) or "
+    "TOML (+++, Hugo) front matter",
     example="help-center/billing/refunds.md  (---\\ntitle: Refunds\\ncategory: billing\\n---)",
     sniff=sniff,
     load=load,
