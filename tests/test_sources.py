@@ -139,6 +139,25 @@ def test_toml_front_matter(tmp_path: Path) -> None:
     assert article.text.startswith("Reset")
 
 
+def test_static_site_generator_fields(tmp_path: Path) -> None:
+    """Docusaurus `last_update: {date}` and author objects, Jekyll `last_modified_at`."""
+    write(
+        tmp_path,
+        "a.md",
+        "---\ntitle: A\nlast_update:\n  date: 2026-01-02\n  author: Bo\n"
+        "authors:\n  - name: Ana\n    email: ana@example.com\n  - Bo\n---\nbody\n",
+    )
+    write(
+        tmp_path,
+        "b.md",
+        "---\ntitle: B\nlast_modified_at: 2025-03-04\nauthor: {name: Cy}\n---\nb\n",
+    )
+    result = load(tmp_path)
+    assert not result.problems
+    got = {a.title: (a.updated_at, a.owner) for a in result.articles}
+    assert got == {"A": (dt.date(2026, 1, 2), "Ana, Bo"), "B": (dt.date(2025, 3, 4), "Cy")}
+
+
 def test_toml_error_names_the_line() -> None:
     _, _, _, problem = split_front_matter('+++\ntitle = "ok"\nowner = [a\n+++\nbody', "x.md")
     assert problem is not None and "TOML" in problem.message and problem.line == 3

@@ -18,15 +18,29 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "updated_at": (
         "updated_at",
         "updated",
+        "updatedAt",
         "last_modified",
+        "last_modified_at",
         "lastmod",
+        "last_update",
+        "lastUpdated",
+        "modified_at",
+        "dateModified",
         "last_updated",
         "modified",
         "date_modified",
         "ms.date",
         "date",
     ),
-    "created_at": ("created_at", "created", "date_created", "published", "published_at"),
+    "created_at": (
+        "created_at",
+        "created",
+        "createdAt",
+        "date_created",
+        "published",
+        "published_at",
+        "datePublished",
+    ),
     "review_at": (
         "review_by",
         "review_date",
@@ -38,7 +52,16 @@ ALIASES: dict[str, tuple[str, ...]] = {
     ),
     "category": ("category", "categories", "section", "ms.service", "collection", "folder"),
     "tags": ("tags", "labels", "keywords", "topics", "label_names"),
-    "owner": ("owner", "author", "ms.author", "reviewer", "maintainer", "ms.reviewer"),
+    "owner": (
+        "owner",
+        "owners",
+        "author",
+        "authors",
+        "ms.author",
+        "reviewer",
+        "maintainer",
+        "ms.reviewer",
+    ),
     "status": ("status", "state", "workflow_state"),
     "outdated": ("outdated", "deprecated", "obsolete"),
     "locale": ("locale", "lang", "language"),
@@ -98,6 +121,13 @@ def as_list(value: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(s.strip() for s in items if s and s.strip()))
 
 
+def _named(value: Any, keys: tuple[str, ...]) -> Any:
+    """The first of `keys` from a mapping value (`{name: Ana, email: ...}`), else the value."""
+    if isinstance(value, dict):
+        return next((value[k] for k in keys if value.get(k) not in (None, "")), None)
+    return value
+
+
 def _truthy(value: Any) -> bool:
     if isinstance(value, str):
         return value.strip().lower() in ("true", "yes", "1", "y")
@@ -132,7 +162,7 @@ def build_article(
             values[f"{name}__key"] = key
     dates: dict[str, dt.date | None] = {}
     for name in DATE_FIELDS:
-        value = values.get(name)
+        value = _named(values.get(name), ("date", "value"))  # last_update: {date: ...}
         if value in (None, ""):
             dates[name] = None
             continue
@@ -161,7 +191,9 @@ def build_article(
     ignores = {str(c).upper() for c in as_list(kb_meta.get("ignore"))} | inline_ignores(raw)
     owner = values.get("owner")
     if isinstance(owner, list | tuple):
-        owner = ", ".join(str(o) for o in owner) or None
+        names = (_named(o, ("name", "email", "login")) for o in owner)
+        owner = ", ".join(str(o) for o in names if o not in (None, "")) or None
+    owner = _named(owner, ("name", "email", "login"))  # author: {name: ..., email: ...}
     title = values.get("title")
     title = str(title).strip() if title is not None else (body.h1 or "")
     article_id = str(values.get("id") or rel or title)
