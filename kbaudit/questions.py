@@ -21,33 +21,25 @@ from kbaudit.errors import KbauditError
 from kbaudit.model import Question
 
 TEXT_COLUMNS = (
-    "question",
-    "questions",
-    "query",
-    "search",
-    "search_query",
-    "search_term",
-    "term",
-    "subject",
-    "text",
-    "title",
-    "description",
-    "message",
-    "utterance",
-)
+    "question", "questions", "query", "search", "search_query", "search_term", "search_terms",
+    "search_string", "search_phrase", "keyword", "keywords", "phrase", "term", "subject",
+    "text", "title", "description", "message", "utterance", "customer_question", "user_message",
+)  # fmt: skip
 VOLUME_COLUMNS = (
-    "count",
-    "searches",
-    "search_count",
-    "volume",
-    "frequency",
-    "hits",
-    "times",
-    "occurrences",
-    "tickets",
-)
-CLICK_COLUMNS = ("clicks", "click_count", "clicked", "click_through")
-RESULT_COLUMNS = ("results", "result_count", "results_count", "num_results", "hits_returned")
+    "count", "searches", "search_count", "total_searches", "total_unique_searches",
+    "unique_searches", "number_of_searches", "num_searches", "search_volume", "volume",
+    "frequency", "hits", "times", "occurrences", "tickets", "ticket_count",
+)  # fmt: skip
+CLICK_COLUMNS = ("clicks", "click_count", "total_clicks", "clicked", "click_through")
+RESULT_COLUMNS = (
+    "results", "result_count", "results_count", "num_results", "hits_returned", "avg_results",
+    "average_results",
+)  # fmt: skip
+# Columns that count the searches which found nothing: a gap signal when most of them did.
+NO_RESULT_COLUMNS = (
+    "no_results", "zero_results", "no_result_searches", "searches_with_no_results",
+    "null_searches", "zero_result_searches",
+)  # fmt: skip
 NO_RESULTS = "no-results"
 NO_CLICKS = "no-clicks"
 INPUT_FORMATS = ("auto", "text", "csv", "tsv", "jsonl", "json", "tickets")
@@ -118,6 +110,14 @@ def _count(value: Any) -> int | None:
         return None
 
 
+def _is_zero(value: Any) -> bool:
+    """0, "0", "0.0" or "0%" (an average of 0.4 results is not zero)."""
+    try:
+        return float(str(value).replace(",", "").rstrip("% ").strip()) == 0.0
+    except (TypeError, ValueError):
+        return False
+
+
 def _pick(columns: Iterable[str], wanted: Iterable[str]) -> str | None:
     by_key = {_key(c): c for c in columns}
     return next((by_key[w] for w in wanted if w in by_key), None)
@@ -143,15 +143,19 @@ def _records(
     volume_col = _pick(columns, VOLUME_COLUMNS)
     click_col = _pick(columns, CLICK_COLUMNS)
     result_col = _pick(columns, RESULT_COLUMNS)
+    empty_col = _pick(columns, NO_RESULT_COLUMNS)
     for number, record in enumerate(records, 1):
         text = record.get(text_col)
         if not isinstance(text, str) or not text.strip():
             continue
         volume = _volume(record.get(volume_col), f"{where} record {number}") if volume_col else 1
         signal = None
-        if result_col is not None and _count(record.get(result_col)) == 0:
+        empty = _count(record.get(empty_col)) if empty_col is not None else None
+        found_nothing = result_col is not None and _is_zero(record.get(result_col))
+        mostly_empty = empty is not None and empty > 0 and 2 * empty >= volume
+        if found_nothing or mostly_empty:
             signal = NO_RESULTS
-        elif click_col is not None and _count(record.get(click_col)) == 0:
+        elif click_col is not None and _is_zero(record.get(click_col)):
             signal = NO_CLICKS
         yield _Row(text, volume, signal)
 

@@ -35,6 +35,21 @@ def test_search_log_marks_zero_results() -> None:
     assert questions["card delivery"].signal is None
 
 
+def test_search_export_column_names() -> None:
+    text = (
+        "Search string,Total searches,Searches with no results,Total clicks\n"
+        "cancel my plan,40,30,5\n"
+        "export invoices,25,0,0\n"
+        "reset password,90,2,61\n"
+    )
+    got = {q.text: (q.volume, q.signal) for q in parse_questions(text)}
+    assert got == {
+        "cancel my plan": (40, NO_RESULTS),
+        "export invoices": (25, "no-clicks"),
+        "reset password": (90, None),
+    }
+
+
 def test_duplicates_are_merged_and_volumes_summed() -> None:
     questions = parse_questions("question,count\nReset password?,3\nreset  password,4\n")
     assert [(q.text, q.volume) for q in questions] == [("Reset password?", 7)]
