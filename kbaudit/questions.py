@@ -1,6 +1,7 @@
 """Customer questions from a file, detected by content: plain text (one question per line),
 CSV/TSV (a text column and an optional volume column), JSONL, a Zendesk-style tickets export
-(subject + first comment) and a help-center search log (query, searches, clicks or results).
+(subject + first comment), chat transcripts (the first customer message of each conversation)
+and a help-center search log (query, searches, clicks or results).
 
 Repeated questions are merged (case, spacing and end punctuation ignored) and their volumes
 summed. Searches with zero results or zero clicks carry a `signal`: a strong sign of a gap.
@@ -9,6 +10,7 @@ summed. Searches with zero results or zero clicks carry a `signal`: a strong sig
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -205,12 +207,94 @@ def _is_ticket(item: Any) -> bool:
     )
 
 
+MESSAGE_LISTS = ("messages", "conversation_parts", "parts", "turns", "transcript", "utterances")
+CUSTOMER_ROLES = frozenset(
+    {"user", "customer", "end-user", "end_user", "enduser", "contact", "visitor", "lead",
+     "human", "requester", "client", "guest"}
+)  # fmt: skip
+_TAG = re.compile(r"<[^>]+>")
+_BEFORE_PUNCTUATION = re.compile(r"\s+([?.!,;:])")
+
+
+def _plain_text(value: Any) -> str:
+    """A message body as one line of text: HTML tags dropped, entities decoded."""
+    text = _SPACE.sub(" ", html.unescape(_TAG.sub(" ", str(value or "")))).strip()
+    return _BEFORE_PUNCTUATION.sub(r"\1", text)
+
+
+def _message_text(message: Any) -> str:
+    if isinstance(message, str):
+        return _plain_text(message)
+    if not isinstance(message, dict):
+        return ""
+    for key in ("body", "text", "content", "message", "plain_body", "value"):
+        if isinstance(message.get(key), str) and message[key].strip():
+            return _plain_text(message[key])
+    return ""
+
+
+def _is_customer(message: Any) -> bool:
+    """Whether a chat message was written by the customer (role, author type, sender ...)."""
+    if not isinstance(message, dict):
+        return False
+    for key in (
+        "role",
+        "author_type",
+        "sender_type",
+        "from",
+        "sender",
+        "speaker",
+        "author",
+        "type",
+    ):
+        value = message.get(key)
+        if isinstance(value, dict):
+            value = value.get("type") or value.get("role")
+        if isinstance(value, str):
+            return value.strip().casefold() in CUSTOMER_ROLES
+    return False
+
+
+def _chat_text(chat: dict[str, Any]) -> str:
+    """A chat transcript's question: its first customer message (Intercom: the source)."""
+    source = chat.get("source")
+    if isinstance(source, dict) and _message_text(source):
+        return _message_text(source)
+    messages = next((chat[k] for k in MESSAGE_LISTS if isinstance(chat.get(k), list)), None)
+    if isinstance(messages, dict):  # conversation_parts: {"conversation_parts": [...]}
+        messages = messages.get("conversation_parts")
+    for message in messages or []:
+        if _is_customer(message) and _message_text(message):
+            text = _message_text(message)
+            return text if len(text) <= MAX_TEXT else text[:MAX_TEXT].rsplit(" ", 1)[0] + " ..."
+    return ""
+
+
+def _is_chat(item: Any) -> bool:
+    return isinstance(item, dict) and (
+        isinstance(item.get("source"), dict)
+        or any(isinstance(item.get(k), list | dict) for k in MESSAGE_LISTS)
+    )
+
+
+def _chats(items: list[Any], where: str) -> list[_Row]:
+    rows = [_Row(text) for item in items if isinstance(item, dict) if (text := _chat_text(item))]
+    if not rows:
+        raise QuestionsError(
+            f"{where}: no chat has a customer message (a message whose role, author type or "
+            "sender is user/customer/contact); check the export"
+        )
+    return rows
+
+
 def _objects(items: list[Any], where: str, text_column: str | None) -> list[_Row]:
-    """A list of JSON values: strings are questions; objects are records or tickets."""
+    """A list of JSON values: strings are questions; objects are records, tickets or chats."""
     strings = [_Row(x) for x in items if isinstance(x, str)]
     objects = [x for x in items if isinstance(x, dict)]
     if objects and text_column is None and all(_is_ticket(x) for x in objects):
         return strings + _tickets(objects, where)
+    if objects and text_column is None and all(_is_chat(x) for x in objects):
+        return strings + _chats(objects, where)
     columns = sorted({k for x in objects for k in x})
     return strings + (list(_records(objects, where, text_column, columns)) if objects else [])
 
@@ -220,12 +304,15 @@ def _json(data: Any, where: str, text_column: str | None) -> list[_Row]:
         for key in ("tickets", "results", "requests"):
             if isinstance(data.get(key), list):
                 return _tickets(data[key], where)
+        for key in ("conversations", "chats", "transcripts"):
+            if isinstance(data.get(key), list):
+                return _chats(data[key], where)
         for key in ("questions", "queries", "searches", "items", "data"):
             if isinstance(data.get(key), list):
                 return _objects(data[key], where, text_column)
         raise QuestionsError(
-            f"{where}: JSON object without a `tickets` or `questions` list; give a list of "
-            "questions, a tickets export or JSONL"
+            f"{where}: JSON object without a `tickets`, `conversations` or `questions` list; "
+            "give a list of questions, a tickets or chat export, or JSONL"
         )
     if isinstance(data, list):
         return _objects(data, where, text_column)

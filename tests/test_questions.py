@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -48,6 +49,51 @@ def test_search_export_column_names() -> None:
         "export invoices": (25, "no-clicks"),
         "reset password": (90, None),
     }
+
+
+def test_chat_transcripts_give_the_first_customer_message() -> None:
+    chats = {
+        "conversations": [
+            {
+                "id": 1,
+                "messages": [
+                    {"role": "agent", "text": "Hi! How can I help?"},
+                    {"role": "user", "text": "my card hasn&#39;t arrived"},
+                    {"role": "user", "text": "it has been two weeks"},
+                ],
+            },
+            {"id": 2, "messages": [{"role": "bot", "text": "Hello"}]},  # no customer message
+        ]
+    }
+    assert [q.text for q in parse_questions(json.dumps(chats))] == ["my card hasn't arrived"]
+    intercom = [
+        {
+            "type": "conversation",
+            "source": {
+                "body": "<p>How do I export <b>invoices</b>?</p>",
+                "author": {"type": "user"},
+            },
+            "conversation_parts": {"conversation_parts": []},
+        }
+    ]
+    assert [q.text for q in parse_questions(json.dumps(intercom))] == ["How do I export invoices?"]
+    lines = [
+        {
+            "transcript": [
+                {"speaker": "agent", "message": "Hi"},
+                {"speaker": "customer", "message": "cancel plan"},
+            ]
+        },
+        {"transcript": [{"speaker": "customer", "message": "cancel plan"}]},
+    ]
+    got = parse_questions("\n".join(json.dumps(line) for line in lines))
+    assert [(q.text, q.volume) for q in got] == [("cancel plan", 2)]
+
+
+def test_chats_without_customer_messages_are_one_clear_error() -> None:
+    chats = {"chats": [{"messages": [{"role": "agent", "text": "Hello"}]}]}
+    with pytest.raises(QuestionsError, match="no chat has a customer message"):
+        parse_questions(json.dumps(chats))
 
 
 def test_duplicates_are_merged_and_volumes_summed() -> None:
