@@ -236,7 +236,10 @@ def audit_cmd(
     ] = None,
     questions_path: Annotated[
         Path | None,
-        typer.Option("--questions", help="Customer questions (text, CSV/TSV, JSON(L), tickets)."),
+        typer.Option(
+            "--questions",
+            help="Customer questions: text, CSV/TSV, JSON(L), tickets, chats, search log.",
+        ),
     ] = None,
     text_column: Annotated[
         str | None, typer.Option("--text-column", help="Column of the questions file to read.")

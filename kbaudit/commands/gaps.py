@@ -105,7 +105,8 @@ def gaps_cmd(
     questions_path: Annotated[
         Path,
         typer.Option(
-            "--questions", help="Customer questions: text, CSV/TSV, JSON(L), tickets, search log."
+            "--questions",
+            help="Customer questions: text, CSV/TSV, JSON(L), tickets, chats, search log.",
         ),
     ],
     text_column: Annotated[
