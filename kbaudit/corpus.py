@@ -74,10 +74,6 @@ class Corpus:
             counts.update(article.meta.keys())
         return counts
 
-    @cached_property
-    def category_counts(self) -> Counter[str]:
-        return Counter(a.category for a in self.articles if a.category)
-
     def resolve_link(self, article: Article, link: Link) -> str | None:
         """Where an internal link points, as a KB-relative path; None when not judgeable
         (external, in-page, an asset, or a site-absolute URL outside this export)."""

@@ -336,11 +336,8 @@ class Matcher:
             query["latent"] = normalize(latent).astype(np.float32)
         return query
 
-    def score_chunk(self, questions: Sequence[str]) -> np.ndarray:
-        """Scores (len(questions) x articles), float32, of one chunk of questions."""
-        return self._scores(self._query(questions))
-
     def _scores(self, query: dict[str, Any]) -> np.ndarray:
+        """Scores (questions x articles), float32, of one chunk of questions."""
         w = self._weights()
         # One sparse product for the four lexical scores: the question blocks
         # [words | coverage shares | characters] against the article blocks
