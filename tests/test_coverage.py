@@ -11,7 +11,7 @@ import pytest
 from kbaudit.analysis.coverage import COVERED, PARTIAL, UNCOVERED, analyse, suggest_title
 from kbaudit.audit import audit
 from kbaudit.cli import app
-from kbaudit.config import load_config
+from kbaudit.config import Config, load_config
 from kbaudit.model import Question
 from kbaudit.sources import load
 
@@ -218,3 +218,21 @@ def test_sample_questions_find_their_articles() -> None:
         r.question.text for r in report.results if r.question.text in gaps and r.status == COVERED
     ]
     assert len(wrongly_covered) <= 0.1 * len(gaps), wrongly_covered
+
+
+def test_questions_are_matched_in_the_kbs_main_language(tmp_path: Path) -> None:
+    def write(name: str, title: str, locale: str, body: str) -> None:
+        text = f"---\ntitle: {title}\nlocale: {locale}\n---\n{body}\n"
+        (tmp_path / name).write_text(text, encoding="utf-8")
+
+    write("en-a.md", "Send an invoice", "en-us", "Create the invoice and select Send. " * 8)
+    write("en-b.md", "Freeze a card", "en-us", "Open Cards and select Freeze card. " * 8)
+    write("fr-a.md", "Ledgerly Sync Pro", "fr", "Ledgerly Sync Pro synchronise vos factures. " * 8)
+    question = [Question("ledgerly sync pro setup")]
+    config = Config(as_of=AS_OF, select=["COV001", "COV002"])
+    result = audit(tmp_path, config, questions=question)
+    matched = {m["path"] for q in result.sections["questions"] for m in q["matches"]}
+    assert "fr-a.md" not in matched  # a French article does not answer an English question
+    config.rules = {code: {"params": {"locale": "all"}} for code in ("COV001", "COV002")}
+    result = audit(tmp_path, config, questions=question)
+    assert result.sections["questions"][0]["matches"][0]["path"] == "fr-a.md"

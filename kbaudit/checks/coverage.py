@@ -8,8 +8,8 @@ the volumes in corpus.extra["coverage"] for the scorecard."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterator
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
 
 from kbaudit.analysis.coverage import CoverageReport, Thresholds, analyse
 from kbaudit.corpus import Corpus
@@ -17,21 +17,37 @@ from kbaudit.model import Article, Finding, Related
 from kbaudit.rules import CheckKind, Context, Param, Registry
 
 
-def coverage_report(corpus: Corpus, thresholds: Thresholds) -> CoverageReport | None:
-    """The corpus' coverage analysis for these thresholds (built once), or None without
-    questions. Also fills corpus.extra with the questions, gaps and coverage totals."""
+def matching_articles(articles: Sequence[Article], locale: str) -> list[Article]:
+    """The articles questions are matched against. `auto`: when the KB holds several
+    languages, those of its most common language and articles without a locale (customers
+    ask in one language; a translation is not a second answer). `all`: every article.
+    Otherwise a locale such as `en` or `en-us` (its language matches)."""
+    languages = Counter((a.locale or "").split("-")[0] for a in articles if a.locale)
+    if locale == "all" or (locale == "auto" and len(languages) <= 1):
+        return list(articles)
+    wanted = languages.most_common(1)[0][0] if locale == "auto" else locale.lower().split("-")[0]
+    return [a for a in articles if not a.locale or a.locale.split("-")[0] == wanted]
+
+
+def coverage_report(
+    corpus: Corpus, thresholds: Thresholds, locale: str = "auto"
+) -> tuple[CoverageReport, list[Article]] | None:
+    """The corpus' coverage analysis for these thresholds (built once) and the articles its
+    matches index, or None without questions. Also fills corpus.extra with the questions,
+    gaps and coverage totals."""
     if not corpus.questions:
         return None
+    articles = matching_articles(corpus.articles, locale)
     report = corpus.memo(
-        ("coverage", thresholds),
-        lambda: analyse(corpus.articles, corpus.questions or [], thresholds),
+        ("coverage", thresholds, locale),
+        lambda: analyse(articles, corpus.questions or [], thresholds),
     )
-    corpus.extra["questions"] = report.questions_json(corpus.articles)
-    corpus.extra["gaps"] = report.gaps_json(corpus.articles)
+    corpus.extra["questions"] = report.questions_json(articles)
+    corpus.extra["gaps"] = report.gaps_json(articles)
     corpus.extra["coverage"] = {
         k: report.totals[k] for k in ("total_volume", "covered_volume", "partial_volume")
     }
-    return report
+    return report, articles
 
 
 def _thresholds(ctx: Context) -> Thresholds:
@@ -41,15 +57,16 @@ def _thresholds(ctx: Context) -> Thresholds:
 
 
 def question_coverage(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
-    report = coverage_report(corpus, _thresholds(ctx))
-    if report is None:
+    found = coverage_report(corpus, _thresholds(ctx), str(ctx.params["locale"]))
+    if found is None:
         return
+    report, articles = found
     wanted = str(ctx.params["status"])
     for result in report.results:
         if result.status != wanted:
             continue
         q = result.question
-        best = corpus.articles[result.matches[0].article] if result.matches else None
+        best = articles[result.matches[0].article] if result.matches else None
         nearest = f"; nearest article {best.ref!r} ({result.score:.2f})" if best else ""
         signal = f", {q.signal}" if q.signal else ""
         yield ctx.finding(
@@ -58,9 +75,9 @@ def question_coverage(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
             path="",
             related=[
                 Related(
-                    corpus.articles[m.article].id,
-                    corpus.articles[m.article].path,
-                    corpus.articles[m.article].title,
+                    articles[m.article].id,
+                    articles[m.article].path,
+                    articles[m.article].title,
                     round(m.score, 4),
                 )
                 for m in result.matches
@@ -150,6 +167,11 @@ def register(registry: Registry) -> None:
                 "covered": Param(0.35, "best-match score from which a question is covered"),
                 "partial": Param(0.25, "best-match score from which it is partly covered"),
                 "top_k": Param(3, "matches kept per question"),
+                "locale": Param(
+                    "auto",
+                    "articles to match: auto (the KB's main language when it holds several), "
+                    "all, or a locale such as en",
+                ),
             },
             check_corpus=question_coverage,
         )
