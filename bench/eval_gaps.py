@@ -34,14 +34,9 @@ from rapidfuzz import fuzz
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kbaudit.analysis.coverage import (
-    STOP,
-    UNCOVERED,
-    Thresholds,
-    classify,
-    cluster_questions,
-    fit_matcher,
-)
+from kbaudit.analysis.coverage import UNCOVERED, Thresholds, classify
+from kbaudit.analysis.matching import STOP, fit_matcher
+from kbaudit.analysis.question_topics import cluster_questions
 from kbaudit.config import Config
 from kbaudit.model import Article, Question
 from kbaudit.sources import load

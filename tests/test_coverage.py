@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kbaudit.analysis.coverage import COVERED, PARTIAL, UNCOVERED, analyse, suggest_title
+from kbaudit.analysis.coverage import COVERED, PARTIAL, UNCOVERED, analyse
+from kbaudit.analysis.titles import suggest_title
 from kbaudit.audit import audit
 from kbaudit.cli import app
 from kbaudit.config import Config, load_config
@@ -153,7 +154,7 @@ def test_gap_questions_cluster_into_the_written_topics() -> None:
 
     from sklearn.metrics import normalized_mutual_info_score
 
-    from kbaudit.analysis.coverage import cluster_questions
+    from kbaudit.analysis.question_topics import cluster_questions
 
     text = (FIXTURES / "questions" / "expected-gaps.md").read_text(encoding="utf-8")
     section = text.split("### Gap questions")[1].split("\n## ")[0]

@@ -12,7 +12,7 @@ from sklearn.cluster import KMeans
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import normalized_mutual_info_score
 
-from kbaudit.analysis.coverage import cluster_questions
+from kbaudit.analysis.question_topics import cluster_questions
 from kbaudit.questions import load_questions
 
 from .conftest import BANKING77, needs

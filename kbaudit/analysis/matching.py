@@ -1,0 +1,383 @@
+"""Matching customer questions to articles: a weighted sum (WEIGHTS) of five scores in
+[0, 1], each explainable on its own:
+- `coverage`: the share of the question that the article contains: each question term's
+  squared TF-IDF weight (the weights of a question sum to 1), counted where the term occurs
+  in the article's document and again where it occurs in its title, once over words and word
+  pairs and once over words alone. One-sided, so a short customer question is not penalised
+  for the article being long;
+- `body`: word TF-IDF (stemmed unigrams and bigrams) cosine of the question against the
+  article's title, description, headings and opening text;
+- `title`: character n-gram TF-IDF (3-5, within words) against the title: misspellings and
+  word forms still share most of their n-grams;
+- `title_words`: word TF-IDF against the title alone (a question naming the title is answered);
+- `concepts`: the cosine in a latent space (truncated SVD of the articles' word TF-IDF over
+  their 20,000 most widespread terms): the KB's own vocabulary expands the question with the
+  words articles use next to its words.
+Customer phrasing and help-center phrasing are also bridged by a small lexicon of support
+synonyms ("come" / "arrive" / "delivery"), added as shared concept tokens on both sides, and
+question words the KB never uses are spelling-corrected to words it does use.
+IDF is fitted on articles and questions together in a hashed word space. Scores are computed
+in chunks of questions with one sparse product and top-k selection, float32, never a dense
+questions x articles matrix.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from rapidfuzz import fuzz, process
+from scipy import sparse
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import (
+    ENGLISH_STOP_WORDS,
+    HashingVectorizer,
+    TfidfTransformer,
+    TfidfVectorizer,
+)
+from sklearn.preprocessing import normalize
+
+from kbaudit.model import Article
+
+WEIGHTS = {"body": 0.15, "title": 0.2, "title_words": 0.1, "concepts": 0.15, "coverage": 0.4}
+BODY_WORDS = 400  # opening words of an article that describe what it answers
+CHUNK = 1024  # questions scored at a time
+CONCEPTS = 150  # latent dimensions of the concepts score
+CONCEPT_TERMS = 20_000  # most widespread terms the latent space is built from
+MIN_CONCEPTS = 50  # smaller KBs have too little co-occurrence for a latent space
+
+_WORD = re.compile(r"[a-z][a-z0-9]+|[0-9]+[a-z]+[a-z0-9]*")
+_CONTRACTION = re.compile(r"(\w)['’](t|s|re|ve|ll|d|m)\b")
+_SUFFIXES = (
+    "ations", "ation", "ments", "ment", "ness", "ings", "ing", "ies", "ied", "ers", "er",
+    "ed", "es", "ly", "s", "y",
+)  # fmt: skip
+STOP = frozenset(ENGLISH_STOP_WORDS) | {
+    "hasnt", "havent", "doesnt", "dont", "didnt", "cant", "cannot", "wont", "isnt", "arent",
+    "wasnt", "werent", "im", "ive", "id", "youre", "its", "please", "hi", "hello", "thanks",
+    "thank", "help", "need", "want", "like", "just", "able", "way", "possible", "ok",
+}  # fmt: skip
+# Customer phrasing -> the concept help-center articles name it by (both sides get the token).
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "deliver": ("arrive", "come", "deliver", "delivery", "ship", "shipping", "post", "mail",
+                "receive", "track", "tracking"),
+    "signin": ("login", "log", "signin", "sign", "logon", "access", "locked"),
+    "password": ("password", "passcode", "passphrase", "credentials"),
+    "refund": ("refund", "reimburse", "money", "back", "return"),
+    "cancel": ("cancel", "terminate", "close", "end", "stop", "unsubscribe"),
+    "remove": ("delete", "remove", "erase", "discard", "get rid"),
+    "change": ("change", "update", "edit", "modify", "switch", "rename"),
+    "fee": ("fee", "charge", "cost", "price", "pricing", "expensive", "commission"),
+    "fail": ("error", "fail", "broken", "wrong", "problem", "issue", "work", "declined",
+             "decline", "rejected", "stuck"),
+    "export": ("export", "download", "save", "backup"),
+    "invite": ("invite", "add", "teammate", "colleague", "user", "member", "seat"),
+    "phone": ("phone", "mobile", "app", "iphone", "android", "smartphone"),
+    "bill": ("bill", "invoice", "subscription", "plan", "billing"),
+    "late": ("late", "overdue", "unpaid", "outstanding", "reminder", "chase"),
+    "bank": ("bank", "account", "feed", "statement"),
+}  # fmt: skip
+
+
+def stem(word: str) -> str:
+    """A light suffix stripper: `delivered`, `delivery`, `deliveries` -> `deliver`."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    if word.endswith("e") and len(word) > 3:
+        word = word[:-1]
+    return word
+
+
+def _concept_map() -> dict[str, str]:
+    return {stem(w): concept for concept, words in SYNONYMS.items() for w in words if " " not in w}
+
+
+def content_words(text: str) -> str:
+    """The text without stop words, case-folded: what character n-grams compare."""
+    words = _WORD.findall(_CONTRACTION.sub(r"\1\2", text.casefold()))
+    return " ".join(w for w in words if w not in STOP)
+
+
+def make_analyzer() -> Callable[[str], list[str]]:
+    """Words -> stems without stop words, their bigrams and the lexicon's concept tokens."""
+    cache: dict[str, str] = {}
+    concepts = _concept_map()
+
+    def analyze(text: str, pairs: bool = True) -> list[str]:
+        words = _WORD.findall(_CONTRACTION.sub(r"\1\2", text.casefold()))
+        stems = []
+        for w in words:
+            if w in STOP or len(w) < 2:
+                continue
+            s = cache.get(w)
+            if s is None:
+                s = cache[w] = stem(w)
+            stems.append(s)
+        tokens = stems + [f"~{concepts[s]}" for s in stems if s in concepts]
+        if pairs:
+            tokens += [f"{a} {b}" for a, b in itertools.pairwise(stems)]
+        return tokens
+
+    return analyze
+
+
+@dataclass(frozen=True)
+class Match:
+    article: int
+    score: float
+    parts: tuple[tuple[str, float], ...] = ()  # each weighted part of the score
+
+
+def article_document(article: Article) -> str:
+    """What an article answers: title, description, headings and its opening words."""
+    description = article.meta.get("description") or article.meta.get("summary") or ""
+    opening = " ".join(article.text.split()[:BODY_WORDS])
+    return "\n".join([article.title, str(description), *article.headings, opening])
+
+
+class Speller:
+    """Corrects question words the KB never uses to the closest word it does use
+    (`frezee` -> `freeze`, `pasword` -> `password`): same first letter, similar length."""
+
+    def __init__(self, documents: Sequence[str], min_ratio: float = 80.0) -> None:
+        self.known: set[str] = set()
+        for text in documents:
+            self.known.update(_WORD.findall(text.casefold()))
+        self.by_start: dict[str, list[str]] = {}
+        for word in sorted(self.known):
+            self.by_start.setdefault(word[0], []).append(word)
+        self.min_ratio = min_ratio
+        self.cache: dict[str, str] = {}
+
+    def word(self, word: str) -> str:
+        if word in self.known or word in STOP or len(word) < 4 or word[0].isdigit():
+            return word
+        if word not in self.cache:
+            pool = [w for w in self.by_start.get(word[0], ()) if abs(len(w) - len(word)) <= 2]
+            best = process.extractOne(word, pool, scorer=fuzz.ratio, score_cutoff=self.min_ratio)
+            self.cache[word] = best[0] if best else word
+        return self.cache[word]
+
+    def correct(self, text: str) -> str:
+        folded = _CONTRACTION.sub(r"\1\2", text.casefold())
+        return _WORD.sub(lambda m: self.word(m.group(0)), folded)
+
+
+class WordSpace:
+    """Word TF-IDF (stems, stem pairs, concept tokens) in a hashed space: terms are counted
+    by feature hashing, so a large KB needs no vocabulary to build and sort. 2**22 buckets
+    keep collisions rare; the hash is seeded, so results are the same on every run."""
+
+    BUCKETS = 2**22
+
+    def __init__(self) -> None:
+        analyze = make_analyzer()
+        self.hasher = self._hasher(analyze)
+        self.single_hasher = self._hasher(lambda text: analyze(text, pairs=False))
+        self.idf = TfidfTransformer(sublinear_tf=True)
+
+    def _hasher(self, analyzer: Callable[[str], list[str]]) -> HashingVectorizer:
+        return HashingVectorizer(
+            analyzer=analyzer,
+            n_features=self.BUCKETS,
+            alternate_sign=False,
+            norm=None,
+            dtype=np.float32,
+        )
+
+    def fit_transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        counts = self.hasher.transform(texts)
+        return self.idf.fit(counts).transform(counts).astype(np.float32)
+
+    def transform(self, texts: Sequence[str], pairs: bool = True) -> sparse.csr_matrix:
+        hasher = self.hasher if pairs else self.single_hasher
+        return self.idf.transform(hasher.transform(texts)).astype(np.float32)
+
+
+@dataclass
+class Matcher:
+    """The fitted vector spaces of one KB; `match` scores questions against its articles."""
+
+    articles: Sequence[Article]
+    words: WordSpace
+    chars: TfidfVectorizer
+    body: sparse.csr_matrix
+    titles: sparse.csr_matrix
+    title_words: sparse.csr_matrix
+    svd: TruncatedSVD | None
+    concepts: np.ndarray | None
+    concept_columns: np.ndarray
+    body_terms: sparse.csr_matrix
+    title_terms: sparse.csr_matrix
+    weights: dict[str, float]
+    speller: Speller
+    _side: tuple[tuple, sparse.csr_matrix] | None = field(default=None, repr=False)
+
+    def _query(self, questions: Sequence[str]) -> dict[str, Any]:
+        """The question-side vectors of one chunk: words, coverage shares, characters and
+        (with a latent space) concepts."""
+        questions = [self.speller.correct(q) for q in questions]
+        qw = self.words.transform(questions).astype(np.float32)
+        share = qw.copy()
+        share.data **= 2  # each term's share of the question: rows sum to 1
+        single = self.words.transform(questions, pairs=False)
+        single.data **= 2  # the same over words alone, without word pairs
+        query: dict[str, Any] = {
+            "words": qw,
+            "found": 0.25 * (share + normalize(single, norm="l1")),
+            "chars": self.chars.transform(questions).astype(np.float32),
+            "latent": None,
+        }
+        if self.svd is not None:
+            latent = self.svd.transform(qw[:, self.concept_columns])
+            query["latent"] = normalize(latent).astype(np.float32)
+        return query
+
+    def _scores(self, query: dict[str, Any]) -> np.ndarray:
+        """Scores (questions x articles), float32, of one chunk of questions."""
+        w = self._weights()
+        # One sparse product for the four lexical scores: the question blocks
+        # [words | coverage shares | characters] against the article blocks
+        # [w_body body + w_title_words title | present in body + present in title | w_title chars].
+        blocks = [query["words"], w["coverage"] * query["found"], query["chars"]]
+        lexical = sparse.hstack(blocks, format="csr") @ self._article_side().T
+        scores = np.asarray(lexical.toarray(), dtype=np.float32)
+        if query["latent"] is not None and self.concepts is not None:
+            scores += np.clip(query["latent"] @ self.concepts.T, 0, None) * w["concepts"]
+        return scores
+
+    def _parts(
+        self, query: dict[str, Any], rows: np.ndarray, cols: np.ndarray
+    ) -> dict[str, np.ndarray]:
+        """Each weighted part of the score of the (question row, article) pairs."""
+        w = self._weights()
+
+        def dot(q: sparse.csr_matrix, a: sparse.csr_matrix) -> np.ndarray:
+            return np.asarray(q[rows].multiply(a[cols]).sum(axis=1)).ravel()
+
+        parts = {
+            "coverage": w["coverage"] * dot(query["found"], self.body_terms + self.title_terms),
+            "body": w["body"] * dot(query["words"], self.body),
+            "title": w["title"] * dot(query["chars"], self.titles),
+            "title_words": w["title_words"] * dot(query["words"], self.title_words),
+        }
+        if query["latent"] is not None and self.concepts is not None:
+            cos = np.einsum("ij,ij->i", query["latent"][rows], self.concepts[cols])
+            parts["concepts"] = w["concepts"] * np.clip(cos, 0, None)
+        return parts
+
+    def _weights(self) -> dict[str, float]:
+        w = {k: 0.0 for k in ("body", "title", "title_words", "concepts", "coverage")}
+        w.update(self.weights)
+        if self.svd is None:  # no latent space: its weight goes to the others
+            total = 1.0 - w.pop("concepts")
+            w = {k: v / total for k, v in w.items()} if total > 0 else w
+        return w
+
+    def _article_side(self) -> sparse.csr_matrix:
+        key = tuple(sorted(self._weights().items()))
+        if self._side is None or self._side[0] != key:
+            w = dict(key)
+            side = sparse.hstack(
+                [
+                    w["body"] * self.body + w["title_words"] * self.title_words,
+                    self.body_terms + self.title_terms,
+                    w["title"] * self.titles,
+                ],
+                format="csr",
+            )
+            self._side = (key, side.astype(np.float32))
+        return self._side[1]
+
+    def top(self, questions: Sequence[str], k: int) -> list[list[Match]]:
+        """The k best articles of every question (score order, ties by article order)."""
+        out: list[list[Match]] = []
+        n = len(self.articles)
+        k = min(k, n)
+        for start in range(0, len(questions), CHUNK):
+            query = self._query(questions[start : start + CHUNK])
+            scores = self._scores(query)
+            if k == 0:
+                out.extend([] for _ in range(scores.shape[0]))
+                continue
+            part = np.argpartition(-scores, k - 1, axis=1)[:, :k] if k < n else None
+            chosen: list[list[tuple[int, float]]] = []
+            for row in range(scores.shape[0]):
+                cand = part[row] if part is not None else np.arange(n)
+                vals = scores[row, cand]
+                order = np.lexsort((cand, -vals))[:k]
+                chosen.append([(int(cand[j]), float(vals[j])) for j in order if vals[j] > 0])
+            rows = np.array([r for r, picks in enumerate(chosen) for _ in picks], dtype=int)
+            cols = np.array([a for picks in chosen for a, _ in picks], dtype=int)
+            parts = self._parts(query, rows, cols) if len(rows) else {}
+            at = 0
+            for picks in chosen:
+                matches = []
+                for article, score in picks:
+                    named = tuple((name, float(v[at])) for name, v in parts.items())
+                    matches.append(Match(article, score, named))
+                    at += 1
+                out.append(matches)
+        return out
+
+
+def fit_matcher(
+    articles: Sequence[Article],
+    questions: Sequence[str] = (),
+    weights: dict[str, float] | None = None,
+    seed: int = 0,
+) -> Matcher:
+    """Fit the word, character and latent spaces on the articles (and the questions' words,
+    so that their IDF knows how common a question word is)."""
+    documents = [article_document(a) for a in articles]
+    titles = [a.title or "" for a in articles]
+    words = WordSpace()
+    fitted = words.fit_transform([*documents, *questions])
+    chars = TfidfVectorizer(
+        analyzer="char_wb",
+        ngram_range=(3, 5),
+        sublinear_tf=True,
+        dtype=np.float32,
+        preprocessor=content_words,
+        max_df=0.5 if len(titles) >= 50 else 1.0,
+    )
+    try:
+        chars.fit([*titles, *questions])
+    except ValueError:  # no usable word anywhere
+        chars = TfidfVectorizer(analyzer=lambda t: ["~empty"], dtype=np.float32).fit(["x"])
+    body = sparse.csr_matrix(fitted[: len(documents)], dtype=np.float32)
+    title_words = sparse.csr_matrix(words.transform(titles), dtype=np.float32)
+    title_chars = sparse.csr_matrix(chars.transform(titles), dtype=np.float32)
+    svd = concepts = None
+    columns = _concept_columns(body)
+    dims = min(CONCEPTS, len(columns) - 1, len(articles) // 4)
+    if dims >= MIN_CONCEPTS:
+        svd = TruncatedSVD(dims, algorithm="randomized", n_iter=4, random_state=seed)
+        concepts = normalize(svd.fit_transform(body[:, columns])).astype(np.float32)
+    return Matcher(
+        articles, words, chars, body, title_chars, title_words, svd, concepts, columns,
+        _present(body), _present(title_words), dict(weights or WEIGHTS), Speller(documents),
+    )  # fmt: skip
+
+
+def _present(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
+    """1 where a term occurs, as float32."""
+    present = matrix.copy().astype(np.float32)
+    present.data[:] = 1.0
+    return present
+
+
+def _concept_columns(body: sparse.csr_matrix) -> np.ndarray:
+    """Terms of the latent space: those in at least two articles, at most CONCEPT_TERMS of
+    the most widespread (a term in one article links nothing; the cap bounds the SVD)."""
+    df = np.bincount(body.indices, minlength=body.shape[1])
+    columns = np.flatnonzero(df >= 2)
+    if len(columns) > CONCEPT_TERMS:
+        columns = columns[np.argsort(-df[columns], kind="stable")[:CONCEPT_TERMS]]
+    return np.sort(columns)
