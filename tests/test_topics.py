@@ -158,3 +158,13 @@ def test_sample_kb_topics_follow_the_categories() -> None:
     # The three French translations are too few to cluster; the product name labels nothing.
     assert Counter(corpus.articles[i].locale for i in clustered)["fr"] == 0
     assert not any("ledgerly" in t.terms for t in model.topics)
+
+
+def test_labels_prefer_the_terms_titles_use() -> None:
+    from kbaudit.analysis.topics import _label_terms
+
+    top = ["open", "time", "password", "sign", "reset"]
+    titles = ["Reset your password", "Sign in with a passkey", "Can't sign in", "Password rules"]
+    assert _label_terms(top, titles) == ["password", "sign", "open"]
+    # with too few title words the body's order stands
+    assert _label_terms(top, ["Account"]) == ["open", "time", "password"]

@@ -18,6 +18,7 @@ clustering then runs on all articles.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -201,6 +202,16 @@ def _cluster_group(
     return clusters, scores
 
 
+def _label_terms(top: Sequence[str], titles: Sequence[str], size: int = 3) -> list[str]:
+    """Three of a topic's distinctive terms for its label, those its articles' titles use
+    first: titles name what an article is about, bodies also say how to click through it
+    ("open", "time", "add")."""
+    words = [set(re.findall(r"\w+", title.casefold())) for title in titles]
+    in_titles = {t: sum(all(w in title for w in t.split()) for title in words) for t in top}
+    named = [t for t in top if in_titles[t] >= min(2, len(titles))]
+    return (named + [t for t in top if t not in named])[:size]
+
+
 def cluster_topics(
     matrix: sparse.csr_matrix,
     terms: Sequence[str],
@@ -234,7 +245,8 @@ def cluster_topics(
         categories = Counter(articles[i].category for i in members if articles[i].category)
         topics.append(
             Topic(
-                label=" / ".join(top[:3]) or f"topic {t + 1}",
+                label=" / ".join(_label_terms(top, [articles[i].title for i in members]))
+                or f"topic {t + 1}",
                 terms=tuple(top),
                 members=tuple(int(i) for i in members),
                 categories=dict(sorted(categories.items(), key=lambda kv: (-kv[1], kv[0]))),
