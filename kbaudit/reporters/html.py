@@ -406,13 +406,29 @@ def gaps_card(result: AuditResult) -> str:
     gaps: list[dict[str, Any]] = result.sections.get("gaps") or []
     if not gaps:
         return ""
+
+    def asked(g: dict[str, Any]) -> str:
+        statuses = g.get("statuses") or {}
+        parts = [f"{n} {s}" for s, n in sorted(statuses.items()) if n]
+        detail = f'<div class="sub">{e(g.get("size", ""))} questions: {e(", ".join(parts))}</div>'
+        return f"{e(g.get('volume', ''))}{detail if parts else ''}"
+
+    def nearest(g: dict[str, Any]) -> str:
+        near = g.get("nearest") or {}
+        where = near.get("path") or near.get("title")
+        if not where:
+            return "—"
+        score = near.get("score")
+        shown = f'<div class="sub">score {score:.2f}</div>' if isinstance(score, float) else ""
+        return f'<span class="path">{e(where)}</span>{shown}'
+
     rows = [
         [
             f"<strong>{e(g.get('label', ''))}</strong>",
-            e(g.get("volume", "")),
+            asked(g),
             e(g.get("suggested_title", "")),
             "<br>".join(e(q) for q in (g.get("questions") or [])[:3]),
-            e((g.get("nearest") or {}).get("path") or (g.get("nearest") or {}).get("title") or "—"),
+            nearest(g),
         ]
         for g in gaps
     ]
@@ -421,7 +437,7 @@ def gaps_card(result: AuditResult) -> str:
         "Times asked",
         "Suggested article",
         "Example questions",
-        "Nearest article",
+        "Nearest article (to extend)",
     ]
     return card("Content gaps: questions the KB does not answer", table(header, rows, {1}))
 
