@@ -57,6 +57,8 @@ per_path_ignores: {}
 # rules:
 #   STALE001: {params: {days: 365, by_category: {billing: 180}}}
 #   TAX003: {severity: warning}
+#   COV001: {params: {covered: 0.45, partial: 0.3}}   # question matching cuts (see README)
+#   COV002: {params: {covered: 0.45, partial: 0.3}}
 rules: {}
 
 # --- Scorecard and CI -------------------------------------------------------------------
