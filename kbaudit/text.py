@@ -136,8 +136,8 @@ def _html_fragment(
 # Site chrome that is never article content.
 _CHROME = ["script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form"]
 _CHROME_CLASSES = re.compile(
-    r"(^|[-_ ])(breadcrumbs?|sidebar|navbar|nav|menu|footer|header|toc|related|feedback|cookie)"
-    r"($|[-_ ])",
+    r"(^|[-_ ])(breadcrumbs?|sidebar|navbar|nav|menu|footer|header|toc|related|feedback|cookie"
+    r"|votes?|voting|rating|helpful|comments?|share|social|subscribe|pagination|meta)($|[-_ ])",
     re.I,
 )
 _BLOCKS = {"p", "li", "pre", "tr", "br", "div", "section", "blockquote", "dd", "dt", "table"}

@@ -228,6 +228,25 @@ def test_html_page(tmp_path: Path) -> None:
     assert a.images[0].alt == ""
 
 
+def test_html_article_widgets_are_not_text_and_byline_is_owner(tmp_path: Path) -> None:
+    page = (
+        '<html lang="en"><head><title>How refunds work - Help</title></head><body>'
+        '<div class="cookie-banner">We use cookies. Accept all</div>'
+        "<main><article><h1>How refunds work</h1>"
+        '<div class="article-meta">Written by <span class="author">Priya N.</span> '
+        '<time datetime="2026-05-04">May 4</time></div>'
+        '<div class="article-body"><p>Refunds go back to the card within 10 days.</p></div>'
+        '<div class="article-votes">Was this article helpful? 12 out of 15 found this helpful</div>'
+        '<section class="comments"><h3>Comments</h3><p>0 comments</p></section>'
+        "</article></main></body></html>"
+    )
+    write(tmp_path, "refunds.html", page)
+    [a] = load(tmp_path).articles
+    assert a.owner == "Priya N." and a.updated_at == dt.date(2026, 5, 4)
+    assert a.text == "How refunds work\nRefunds go back to the card within 10 days."
+    assert a.headings == ("How refunds work",)
+
+
 def test_malformed_html_still_parses(tmp_path: Path) -> None:
     write(tmp_path, "broken.html", "<html><body><article><h1>Broken<p>Unclosed <b>tags <div>here")
     [a] = load(tmp_path).articles

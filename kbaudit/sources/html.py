@@ -84,6 +84,10 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
     html_tag = soup.find("html")
     if html_tag is not None and html_tag.get("lang"):
         meta.setdefault("locale", str(html_tag.get("lang")))
+    if "author" not in meta:
+        byline = soup.select_one("[rel=author], [itemprop=author], .author, .article-author")
+        if byline is not None and byline.get_text(" ", strip=True):
+            meta["author"] = byline.get_text(" ", strip=True)
     crumbs = _breadcrumbs(soup)
     root = next((r for sel in _CONTENT_SELECTORS if (r := soup.select_one(sel)) is not None), soup)
     if "updated_at" not in meta:
