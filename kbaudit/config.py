@@ -28,6 +28,10 @@ DEFAULT_WEIGHTS = {
 # Repository files that are not articles. `exclude` replaces this list; `extend_exclude` adds.
 DEFAULT_EXCLUDE = [
     "/README.md",
+    "/SUMMARY.md",  # GitBook's table of contents
+    "_sidebar.md",  # docsify navigation
+    "_navbar.md",
+    ".github/**",
     "CONTRIBUTING.md",
     "CODE_OF_CONDUCT.md",
     "SECURITY.md",
