@@ -144,3 +144,12 @@ def test_per_path_ignores() -> None:
     assert not ignored_by_path("archive/2020/a.md", "QUAL001", per_path)
     assert ignored_by_path("legal/terms.md", "QUAL001", per_path)
     assert not ignored_by_path("billing/a.md", "STALE001", per_path)
+
+
+def test_starter_config_lists_the_default_excludes() -> None:
+    import yaml
+
+    from kbaudit.config import DEFAULT_EXCLUDE
+    from kbaudit.starter import STARTER_CONFIG
+
+    assert yaml.safe_load(STARTER_CONFIG)["exclude"] == DEFAULT_EXCLUDE
