@@ -13,8 +13,9 @@ import csv
 import html
 import io
 import json
+import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,7 +49,10 @@ INPUT_FORMATS = ("auto", "text", "csv", "tsv", "jsonl", "json", "tickets")
 MAX_TEXT = 300  # characters of a ticket's first comment kept with its subject
 
 _SPACE = re.compile(r"\s+")
-_EDGE = re.compile(r"^[\W_]+|[\W_]+$")
+# From the first to the last letter or digit, with a `+` or `#` right after it ("C++", "C#").
+_CORE = re.compile(r"[^\W_](?:.*[^\W_])?[+#]*", re.DOTALL)
+_SEP_LINE = re.compile(r"sep=(.)[ \t]*\r?\n")  # a spreadsheet's "sep=;" first line
+_LEADING_BLANK = re.compile(r"^\s*\n")
 
 
 class QuestionsError(KbauditError):
@@ -67,8 +71,10 @@ def _key(name: str) -> str:
 
 
 def question_key(text: str) -> str:
-    """What makes two questions the same: case, spacing and end punctuation ignored."""
-    return _EDGE.sub("", _SPACE.sub(" ", text.casefold())).strip()
+    """What makes two questions the same: case, spacing and end punctuation ignored ("C++"
+    and "C#" keep theirs). Empty without a letter or digit."""
+    found = _CORE.search(_SPACE.sub(" ", text.casefold()))
+    return found.group(0) if found else ""
 
 
 def merge(rows: Iterable[_Row | Question]) -> list[Question]:
@@ -91,25 +97,33 @@ def merge(rows: Iterable[_Row | Question]) -> list[Question]:
     return sorted(merged, key=lambda q: (-q.volume, q.text.casefold(), q.text))
 
 
+def _number(value: Any) -> float | None:
+    """A finite number from a cell ("1,234", " 12 ", 3.0), else None."""
+    if isinstance(value, bool):
+        return None
+    try:
+        number = float(str(value).replace(",", "").strip())
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
 def _volume(value: Any, where: str) -> int:
     if value is None or (isinstance(value, str) and not value.strip()):
         return 1
-    try:
-        number = float(str(value).replace(",", "").strip())
-    except ValueError:
+    number = _number(value)
+    if number is None:
         raise QuestionsError(
             f"{where}: volume {value!r} is not a number; fix the cell or remove the column"
-        ) from None
-    if number < 0 or number != number:
+        )
+    if number < 0:
         raise QuestionsError(f"{where}: volume {value!r} is negative; counts start at 0")
     return round(number)
 
 
 def _count(value: Any) -> int | None:
-    try:
-        return int(float(str(value).replace(",", "").strip()))
-    except (TypeError, ValueError):
-        return None
+    number = _number(value)
+    return None if number is None else int(number)
 
 
 def _is_zero(value: Any) -> bool:
@@ -126,9 +140,14 @@ def _pick(columns: Iterable[str], wanted: Iterable[str]) -> str | None:
 
 
 def _records(
-    records: Iterable[dict[str, Any]], where: str, text_column: str | None, columns: list[str]
+    records: Iterable[dict[str, Any]],
+    where: str,
+    text_column: str | None,
+    columns: list[str],
+    lines: Sequence[int] = (),
 ) -> Iterator[_Row]:
-    """Rows of a table or JSON objects: the text column, volume and search-log signal."""
+    """Rows of a table or JSON objects: the text column, volume and search-log signal.
+    `lines`: the line each table row ends on, to name it in errors."""
     if text_column is not None:
         text_col = _pick(columns, [_key(text_column)])
         if text_col is None:
@@ -150,7 +169,8 @@ def _records(
         text = record.get(text_col)
         if not isinstance(text, str) or not text.strip():
             continue
-        volume = _volume(record.get(volume_col), f"{where} record {number}") if volume_col else 1
+        place = f"{where} line {lines[number - 1]}" if lines else f"{where} record {number}"
+        volume = _volume(record.get(volume_col), place) if volume_col else 1
         signal = None
         empty = _count(record.get(empty_col)) if empty_col is not None else None
         found_nothing = result_col is not None and _is_zero(record.get(result_col))
@@ -163,23 +183,61 @@ def _records(
 
 
 def _table(text: str, delimiter: str, where: str, text_column: str | None) -> list[_Row]:
+    text = _LEADING_BLANK.sub("", text)
+    _check_quotes(text, delimiter, where)
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    rows, lines = [], []
     try:
         columns = [c for c in (reader.fieldnames or []) if c is not None]
-        rows = list(reader)
+        for row in reader:
+            lines.append(reader.line_num)
+            extra = row.get(None)
+            if extra and any(str(cell).strip() for cell in extra):
+                name = {",": "comma", ";": "semicolon", "\t": "tab"}.get(delimiter, delimiter)
+                raise QuestionsError(
+                    f"{where} line {reader.line_num}: more cells than the {len(columns)} "
+                    f"column(s) of the header; a {name} inside a question or a number (1,234) "
+                    "needs quotes around its cell"
+                )
+            rows.append(row)
     except csv.Error as exc:
         raise QuestionsError(f"{where}: not a readable table ({exc}); check its quoting") from exc
-    return list(_records(rows, where, text_column, columns))
+    return list(_records(rows, where, text_column, columns, lines))
+
+
+def _check_quotes(text: str, delimiter: str, where: str) -> None:
+    """A quote that is never closed would make the rest of the file one cell, silently."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
+    start = 1
+    try:
+        for _ in reader:
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        if "end of data" in str(exc):
+            raise QuestionsError(
+                f'{where} line {start}: a quote (") opened in this row is never closed, so '
+                "the rest of the file would read as one cell; close the quote or remove it"
+            ) from None
+        # other quoting slips (text after a closing quote) read well enough leniently
+
+
+def _text(value: Any) -> str:
+    """A text field's value; numbers become text, objects and lists are not text."""
+    if isinstance(value, str):
+        return value
+    return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else ""
 
 
 def _ticket_text(ticket: dict[str, Any]) -> str:
-    subject = str(ticket.get("subject") or ticket.get("title") or "").strip()
-    first = ticket.get("description")
+    subject = _text(ticket.get("subject") or ticket.get("title")).strip()
+    first = _text(ticket.get("description"))
     comments = ticket.get("comments")
-    if not first and isinstance(comments, list) and comments:
+    if not first.strip() and isinstance(comments, list) and comments:
         head = comments[0]
-        first = head.get("body") or head.get("plain_body") if isinstance(head, dict) else head
-    first = _SPACE.sub(" ", str(first or "")).strip()
+        first = _text(
+            head.get("body") or head.get("plain_body") if isinstance(head, dict) else head
+        )
+    first = _SPACE.sub(" ", first).strip()
     if len(first) > MAX_TEXT:
         first = first[:MAX_TEXT].rsplit(" ", 1)[0] + " ..."
     if subject and first and question_key(first) != question_key(subject):
@@ -302,14 +360,18 @@ def _objects(items: list[Any], where: str, text_column: str | None) -> list[_Row
 def _json(data: Any, where: str, text_column: str | None) -> list[_Row]:
     if isinstance(data, dict):
         for key in ("tickets", "results", "requests"):
-            if isinstance(data.get(key), list):
-                return _tickets(data[key], where)
+            items = data.get(key)
+            if isinstance(items, list) and (key == "tickets" or any(map(_is_ticket, items))):
+                return _tickets(items, where)
         for key in ("conversations", "chats", "transcripts"):
             if isinstance(data.get(key), list):
                 return _chats(data[key], where)
-        for key in ("questions", "queries", "searches", "items", "data"):
+        for key in ("questions", "queries", "searches", "items", "data", "results", "requests"):
             if isinstance(data.get(key), list):
                 return _objects(data[key], where, text_column)
+        wanted = [_key(text_column)] if text_column else TEXT_COLUMNS
+        if _is_ticket(data) or _is_chat(data) or _pick(data, wanted):
+            return _objects([data], where, text_column)  # one record (a one-line JSONL)
         raise QuestionsError(
             f"{where}: JSON object without a `tickets`, `conversations` or `questions` list; "
             "give a list of questions, a tickets or chat export, or JSONL"
@@ -346,8 +408,9 @@ def detect(text: str, text_column: str | None = None) -> str:
             return "jsonl"
     header = stripped.splitlines()[0] if stripped else ""
     wanted = {_key(text_column)} if text_column else set(TEXT_COLUMNS)
+    # A header without a tab may still be one column's name ("question"): read as TSV.
     for fmt, delimiter in (("tsv", "\t"), ("csv", ","), ("csv", ";")):
-        if delimiter in header or text_column:
+        if delimiter in header or text_column or delimiter == "\t":
             fields = next(csv.reader([header], delimiter=delimiter), [])
             if wanted & {_key(f) for f in fields}:
                 return fmt
@@ -381,6 +444,11 @@ def parse_questions(
     """Questions from the content of a file (`fmt` forces a format)."""
     if fmt not in INPUT_FORMATS:
         raise QuestionsError(f"questions format {fmt!r}: use one of {', '.join(INPUT_FORMATS)}")
+    text = text.removeprefix("\ufeff")
+    sep = _SEP_LINE.match(text)
+    if sep:
+        text = text[sep.end() :]
+        fmt = "csv" if fmt == "auto" else fmt
     if fmt == "auto":
         fmt = detect(text, text_column)
     if fmt == "json" or fmt == "tickets":
@@ -398,24 +466,36 @@ def parse_questions(
     elif fmt == "jsonl":
         rows = _jsonl(text, where, text_column)
     elif fmt in ("csv", "tsv"):
-        delimiter = "\t" if fmt == "tsv" else ("," if "," in text.split("\n", 1)[0] else ";")
+        header = _LEADING_BLANK.sub("", text).split("\n", 1)[0]
+        delimiter = "\t" if fmt == "tsv" else ("," if "," in header else ";")
+        delimiter = sep.group(1) if sep else delimiter
         rows = _table(text, delimiter, where, text_column)
     else:
         rows = _plain(text)
     questions = merge(rows)
     if not questions:
-        raise QuestionsError(f"{where} holds no question; give one question per line or a table")
+        raise QuestionsError(
+            f"{where} holds no question (none with a letter or digit); give one question per "
+            "line or a table"
+        )
     return questions
 
 
 def load_questions(path: Path, text_column: str | None = None, fmt: str = "auto") -> list[Question]:
     """Questions from a file: plain text, CSV/TSV, JSON(L), tickets export or search log."""
+    if path.is_dir():
+        raise QuestionsError(f"{path} is a folder; give --questions the file of questions")
     if not path.is_file():
         raise QuestionsError(f"questions file {path} does not exist; check --questions")
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        raw = path.read_bytes()
+        # Spreadsheets save "Unicode text" as UTF-16 with a byte order mark.
+        utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))
+        text = raw.decode("utf-16" if utf16 else "utf-8-sig")
     except UnicodeDecodeError:
-        raise QuestionsError(f"{path} is not UTF-8 text; save it as UTF-8") from None
+        raise QuestionsError(
+            f"{path} is not UTF-8 text; save it as UTF-8 (in a spreadsheet: CSV UTF-8)"
+        ) from None
     except OSError as exc:
         raise QuestionsError(f"cannot read {path}: {exc}") from exc
     return parse_questions(text, str(path), text_column, fmt)

@@ -115,6 +115,13 @@ def test_named_text_column() -> None:
         ('{"text": "a"}\nnot json\n', "not JSON"),
         ("ticket id,body text\n1,hello\n2,my card\n", "none of which holds the questions"),
         ("id;asked\n1;hello\n", "none of which holds the questions"),
+        ("question,count\nreset,inf\n", "'inf' is not a number"),
+        ("question,count\nreset,1e999\n", "is not a number"),
+        ("question,count\nreset,nan\n", "'nan' is not a number"),
+        ("question,count\nreset,-2\n", "negative"),
+        ('question,count\n"reset password,3\nfreeze card,2\n', "line 2: a quote"),
+        ("question,count\nreset password,1,234\n", "line 2: more cells than the 2 column"),
+        ("😀\n🔥 🔥\n", "no question"),
     ],
 )
 def test_bad_input_is_one_clear_error(text: str, message: str) -> None:
@@ -133,3 +140,50 @@ def test_plain_questions_with_commas_stay_plain() -> None:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(QuestionsError, match="does not exist"):
         load_questions(tmp_path / "nope.csv")
+
+
+def test_search_log_counts_that_are_not_finite_are_no_signal() -> None:
+    got = parse_questions("query,searches,no_results\nreset password,3,inf\n")
+    assert [(q.text, q.volume, q.signal) for q in got] == [("reset password", 3, None)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "question\nreset password\nfreeze, card\n",  # a one-column table
+        '\n\nquestion,count\nreset password,1\n"freeze, card",1\n',  # blank lines before the header
+        "sep=;\nquestion;count\nreset password;1\nfreeze, card;1\n",  # a spreadsheet's sep line
+        '\ufeffquestion,count\r\nreset password,1\r\n"freeze, card",1\r\n',  # BOM, CRLF
+        '{"question": "reset password"}\n{"question": "freeze, card"}\n\n',
+        '{"results": [{"query": "reset password"}, {"query": "freeze, card"}]}',
+    ],
+)
+def test_tables_and_records_read_whole(text: str) -> None:
+    assert sorted(q.text for q in parse_questions(text)) == ["freeze, card", "reset password"]
+
+
+def test_one_json_record_is_one_question() -> None:
+    got = parse_questions('{"question": "reset password", "count": 4}\n')
+    assert [(q.text, q.volume) for q in got] == [("reset password", 4)]
+
+
+def test_names_ending_in_plus_or_hash_stay_apart() -> None:
+    got = {q.text: q.volume for q in parse_questions("C++\nC#\nC\nc?\n")}
+    assert got == {"C": 2, "C#": 1, "C++": 1}
+
+
+def test_ticket_fields_that_are_not_text_are_left_out() -> None:
+    tickets = {"tickets": [{"subject": "Card lost", "description": {"html": "<p>x</p>"}}]}
+    assert [q.text for q in parse_questions(json.dumps(tickets))] == ["Card lost"]
+
+
+def test_utf16_spreadsheet_text(tmp_path: Path) -> None:
+    path = tmp_path / "questions.txt"
+    path.write_bytes("question\tcount\nréinitialiser le mot de passe\t2\n".encode("utf-16"))
+    got = load_questions(path)
+    assert [(q.text, q.volume) for q in got] == [("réinitialiser le mot de passe", 2)]
+
+
+def test_folder_given_as_questions(tmp_path: Path) -> None:
+    with pytest.raises(QuestionsError, match="is a folder"):
+        load_questions(tmp_path)
