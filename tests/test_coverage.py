@@ -4,6 +4,7 @@ titles are covered), gap topics, structural gaps, the scorecard and the `gaps` c
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -237,3 +238,126 @@ def test_questions_are_matched_in_the_kbs_main_language(tmp_path: Path) -> None:
     config.rules = {code: {"params": {"locale": "all"}} for code in ("COV001", "COV002")}
     result = audit(tmp_path, config, questions=question)
     assert result.sections["questions"][0]["matches"][0]["path"] == "fr-a.md"
+
+
+def _kb(folder: Path, articles: dict[str, tuple[str, str]]) -> list:
+    for name, (title, body) in articles.items():
+        (folder / name).write_text(f"---\ntitle: {title}\n---\n{body}\n", encoding="utf-8")
+    return load(folder).articles
+
+
+def test_questions_in_a_script_without_latin_letters(tmp_path: Path) -> None:
+    articles = _kb(
+        tmp_path,
+        {
+            "password.md": ("Сброс пароля", "Откройте настройки и выберите сброс пароля."),
+            "card.md": ("Заморозить карту", "Откройте карты и выберите заморозить карту."),
+        },
+    )
+    report = analyse(articles, [Question("как сбросить пароль"), Question("заморозить карту")])
+    best = [articles[r.matches[0].article].path for r in report.results]
+    assert best == ["password.md", "card.md"]
+    assert report.results[1].status == COVERED
+    assert all(len({m.score for m in r.matches}) == len(r.matches) for r in report.results)
+
+
+def test_no_word_anywhere_scores_no_article(tmp_path: Path) -> None:
+    articles = _kb(tmp_path, {"a.md": ("2024", "```\n1 + 1\n```"), "b.md": ("2025", "")})
+    report = analyse(articles, [Question("404"), Question("500 !!")])
+    assert [(r.status, r.matches) for r in report.results] == [(UNCOVERED, ())] * 2
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["reset my password"] * 300,  # copies: no variance to cluster
+        [f"reset my password {n}" for n in range(300)],  # the same but for a number
+    ],
+)
+def test_questions_asking_the_same_are_one_gap_topic(texts: list[str]) -> None:
+    report = analyse([], [Question(t) for t in texts])
+    assert len(report.gaps) == 1
+    assert report.gaps[0].volume == 300 and len(report.gaps[0].members) == 300
+
+
+@pytest.mark.parametrize(
+    ("texts", "topics"),
+    [
+        (["freeze my card", "how do I reset my password"], 2),
+        (["forgot my password", "how do I reset my password"], 1),
+        (["zzqx", "qwrt", "plokm", "vbnx", "fghj"], 5),
+        (["how do I file my VAT return", "vat return deadline", "如何重置密码", "冻结我的卡"], 3),
+    ],
+)
+def test_questions_sharing_nothing_are_not_one_gap_topic(texts: list[str], topics: int) -> None:
+    assert len(analyse([], [Question(t) for t in texts]).gaps) == topics
+
+
+def test_gap_labels_stay_short() -> None:
+    report = analyse([], [Question("x" * 5000), Question("the and of " * 500)])
+    assert all(len(g.label) <= 94 for g in report.gaps)
+
+
+def test_latent_space_of_identical_articles_warns_nothing() -> None:
+    import warnings
+
+    from kbaudit.model import Article
+
+    words = " ".join(f"word{chr(97 + n // 26)}{chr(97 + n % 26)}" for n in range(80))
+    articles = [Article(f"a{n}", f"a{n}.md", "Coming soon", words) for n in range(250)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        report = analyse(articles, [Question("reset my password")])
+    assert report.results[0].status == UNCOVERED
+
+
+def test_gaps_table_prints_questions_as_text(runner, tmp_path: Path) -> None:
+    questions = tmp_path / "questions.txt"
+    questions.write_text("error [/] on my invoice\nwhat is [bold]\n", encoding="utf-8")
+    outcome = runner.invoke(app, ["gaps", str(KB), "--questions", str(questions), "--quiet"])
+    assert outcome.exit_code == 0, outcome.output
+    assert "[/]" in outcome.output and "[bold]" in outcome.output
+
+
+def test_gaps_markdown_cells_escape_bars(runner, tmp_path: Path) -> None:
+    questions = tmp_path / "questions.txt"
+    questions.write_text("payroll | staff\n", encoding="utf-8")
+    target = tmp_path / "gaps.md"
+    args = ["gaps", str(KB), "--questions", str(questions), "-o", str(target), "--quiet"]
+    assert runner.invoke(app, args).exit_code == 0
+    row = next(line for line in target.read_text().splitlines() if line.startswith("| 1 |"))
+    assert "Payroll \\| staff" in row
+    assert len(re.findall(r"(?<!\\)\|", row)) == 7  # six cells, whatever the text holds
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"covered": "high"}, "param covered is 'high'"),
+        ({"top_k": 0}, "param top_k is 0"),
+        ({"partial": 0.9}, "no higher than covered"),
+        ({"status": "missing"}, "uncovered or partial"),
+        # the same params on the other coverage rule: one analysis, one set of thresholds
+        ({"covered": 0.5}, "COV002 and COV001 measure coverage with different"),
+    ],
+)
+def test_coverage_params_are_checked(params: dict, message: str) -> None:
+    from kbaudit.errors import RuleError
+
+    config = Config(as_of=AS_OF, select=["COV001", "COV002"])
+    config.rules = {"COV001": {"params": params}}
+    with pytest.raises(RuleError, match=message):
+        audit(KB, config, questions=[Question("file my VAT return")])
+
+
+def test_locale_param_in_any_spelling(tmp_path: Path) -> None:
+    def write(name: str, title: str, locale: str) -> None:
+        text = f"---\ntitle: {title}\nlocale: {locale}\n---\n{title}.\n"
+        (tmp_path / name).write_text(text, encoding="utf-8")
+
+    write("en.md", "Send an invoice", "en-us")
+    write("fr.md", "Envoyer une facture", "fr")
+    config = Config(as_of=AS_OF, select=["COV001", "COV002"])
+    config.rules = {code: {"params": {"locale": "EN_US"}} for code in ("COV001", "COV002")}
+    result = audit(tmp_path, config, questions=[Question("send an invoice")])
+    assert result.sections["questions"][0]["matches"][0]["path"] == "en.md"

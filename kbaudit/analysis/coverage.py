@@ -18,6 +18,7 @@ from kbaudit.model import Article, Question
 
 COVERED, PARTIAL, UNCOVERED = "covered", "partial", "uncovered"
 EXAMPLES = 5  # example questions per gap topic
+MAX_LABEL = 90  # characters of a gap topic's label
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,13 @@ def gap_topics(
     labels, vectors = cluster_questions(texts, seed=seed)
     k = int(labels.max()) + 1
     terms = title_terms(texts, labels, k, volumes)
+    # Topics labelled with the same terms read as one topic (questions that differ only in an
+    # order number, say, can be split by their clustering): they become one.
+    first: dict[tuple[str, ...], int] = {}
+    same = np.array(
+        [first.setdefault(tuple(sorted(t)), c) if t else c for c, t in enumerate(terms)]
+    )
+    labels = same[labels]
     topics = []
     for c in range(k):
         members = np.flatnonzero(labels == c)
@@ -150,7 +158,7 @@ def gap_topics(
         central = texts[members[0]]
         topics.append(
             GapTopic(
-                label=" / ".join(terms[c]) or central,
+                label=_shorten(" / ".join(terms[c]) or central, MAX_LABEL),
                 terms=tuple(terms[c]),
                 volume=int(volumes[members].sum()),
                 members=tuple(chosen[i] for i in members),
@@ -159,6 +167,10 @@ def gap_topics(
             )
         )
     return sorted(topics, key=lambda t: (-t.volume, -len(t.members), t.label))
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " ..."
 
 
 def analyse(

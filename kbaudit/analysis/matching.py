@@ -50,7 +50,8 @@ CONCEPTS = 150  # latent dimensions of the concepts score
 CONCEPT_TERMS = 20_000  # most widespread terms the latent space is built from
 MIN_CONCEPTS = 50  # smaller KBs have too little co-occurrence for a latent space
 
-_WORD = re.compile(r"[a-z][a-z0-9]+|[0-9]+[a-z]+[a-z0-9]*")
+# Words in any script: a letter then letters or digits, or digits then a letter ("2fa").
+_WORD = re.compile(r"[^\W\d_][^\W_]+|\d+[^\W\d_][^\W_]*")
 _CONTRACTION = re.compile(r"(\w)['’](t|s|re|ve|ll|d|m)\b")
 _SUFFIXES = (
     "ations", "ation", "ments", "ment", "ness", "ings", "ing", "ies", "ied", "ers", "er",
@@ -200,13 +201,22 @@ class WordSpace:
         return self.idf.transform(hasher.transform(texts)).astype(np.float32)
 
 
+class NoChars:
+    """The character space when no title or question has a word to take n-grams of: every
+    text gets an empty vector, so no article scores on its title (a placeholder token shared
+    by every text would give every article the same title score)."""
+
+    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        return sparse.csr_matrix((len(texts), 1), dtype=np.float32)
+
+
 @dataclass
 class Matcher:
     """The fitted vector spaces of one KB; `match` scores questions against its articles."""
 
     articles: Sequence[Article]
     words: WordSpace
-    chars: TfidfVectorizer
+    chars: TfidfVectorizer | NoChars
     body: sparse.csr_matrix
     titles: sparse.csr_matrix
     title_words: sparse.csr_matrix
@@ -339,7 +349,7 @@ def fit_matcher(
     titles = [a.title or "" for a in articles]
     words = WordSpace()
     fitted = words.fit_transform([*documents, *questions])
-    chars = TfidfVectorizer(
+    char_space = TfidfVectorizer(
         analyzer="char_wb",
         ngram_range=(3, 5),
         sublinear_tf=True,
@@ -347,10 +357,11 @@ def fit_matcher(
         preprocessor=content_words,
         max_df=0.5 if len(titles) >= 50 else 1.0,
     )
+    chars: TfidfVectorizer | NoChars
     try:
-        chars.fit([*titles, *questions])
+        chars = char_space.fit([*titles, *questions])
     except ValueError:  # no usable word anywhere
-        chars = TfidfVectorizer(analyzer=lambda t: ["~empty"], dtype=np.float32).fit(["x"])
+        chars = NoChars()
     body = sparse.csr_matrix(fitted[: len(documents)], dtype=np.float32)
     title_words = sparse.csr_matrix(words.transform(titles), dtype=np.float32)
     title_chars = sparse.csr_matrix(chars.transform(titles), dtype=np.float32)
@@ -359,7 +370,8 @@ def fit_matcher(
     dims = min(CONCEPTS, len(columns) - 1, len(articles) // 4)
     if dims >= MIN_CONCEPTS:
         svd = TruncatedSVD(dims, algorithm="randomized", n_iter=4, random_state=seed)
-        concepts = normalize(svd.fit_transform(body[:, columns])).astype(np.float32)
+        with np.errstate(divide="ignore", invalid="ignore"):  # identical articles: no variance
+            concepts = normalize(svd.fit_transform(body[:, columns])).astype(np.float32)
     return Matcher(
         articles, words, chars, body, title_chars, title_words, svd, concepts, columns,
         _present(body), _present(title_words), dict(weights or WEIGHTS), Speller(documents),

@@ -1,6 +1,7 @@
 """Gap topics: customer questions grouped by what they ask. TF-IDF (stemmed words + character
 n-grams) -> normalised SVD -> a k-nearest-neighbour similarity graph -> spectral embedding
 -> KMeans, K chosen by silhouette; labels from class-based TF-IDF. Seeded and deterministic.
+Questions that share no word or character n-gram are never one topic.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from scipy import sparse
+from scipy.sparse.csgraph import connected_components
 from sklearn.cluster import KMeans
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -24,8 +26,8 @@ MAX_TOPICS = 150
 SILHOUETTE_SAMPLE = 3000
 
 
-def question_vectors(texts: Sequence[str], seed: int = 0) -> np.ndarray:
-    """Normalised SVD vectors of word (stemmed) + character n-gram TF-IDF."""
+def question_matrix(texts: Sequence[str]) -> sparse.csr_matrix | None:
+    """Word (stemmed) + character n-gram TF-IDF, or None when no text has either."""
     words = TfidfVectorizer(analyzer=make_analyzer(), sublinear_tf=True, dtype=np.float32)
     chars = TfidfVectorizer(
         analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, dtype=np.float32
@@ -36,14 +38,23 @@ def question_vectors(texts: Sequence[str], seed: int = 0) -> np.ndarray:
             parts.append(vectorizer.fit_transform(texts))
         except ValueError:
             continue
-    if not parts:
-        return np.zeros((len(texts), 1), dtype=np.float32)
-    matrix = sparse.hstack(parts).tocsr()
-    dims = min(100, matrix.shape[1] - 1, len(texts) - 1)
+    return sparse.hstack(parts).tocsr() if parts else None
+
+
+def question_vectors(texts: Sequence[str], seed: int = 0) -> np.ndarray:
+    """Normalised SVD vectors of word (stemmed) + character n-gram TF-IDF."""
+    return _vectors(question_matrix(texts), len(texts), seed)
+
+
+def _vectors(matrix: sparse.csr_matrix | None, n: int, seed: int) -> np.ndarray:
+    if matrix is None:
+        return np.zeros((n, 1), dtype=np.float32)
+    dims = min(100, matrix.shape[1] - 1, n - 1)
     if dims < 2:
         return normalize(matrix.toarray()).astype(np.float32)
     svd = TruncatedSVD(dims, algorithm="randomized", n_iter=5, random_state=seed)
-    return normalize(svd.fit_transform(matrix)).astype(np.float32)
+    with np.errstate(divide="ignore", invalid="ignore"):  # no variance: all texts alike
+        return normalize(svd.fit_transform(matrix)).astype(np.float32)
 
 
 def _knn_graph(vectors: np.ndarray, k: int) -> sparse.csr_matrix:
@@ -91,15 +102,70 @@ def _candidates(n: int) -> list[int]:
     return sorted({round(k) for k in np.geomspace(2, max(top, 2), num=12)})
 
 
+def _distinct_rows(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The first row of each distinct vector, in row order, and each row's index among them."""
+    _, first, inverse = np.unique(
+        np.round(vectors, 6), axis=0, return_index=True, return_inverse=True
+    )
+    order = np.argsort(first, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    return first[order], rank[np.ravel(inverse)]
+
+
+def _share_a_word(a: str, b: str) -> bool:
+    analyze = make_analyzer()
+    return bool(set(analyze(a, pairs=False)) & set(analyze(b, pairs=False)))
+
+
 def cluster_questions(
     texts: Sequence[str], k: int | None = None, seed: int = 0
 ) -> tuple[np.ndarray, np.ndarray]:
     """Cluster labels (0..K-1) of the texts and their SVD vectors; K by silhouette unless
-    given. Spectral embedding of the kNN graph, then KMeans in it."""
+    given. Spectral embedding of the kNN graph, then KMeans in it. Texts with the same vector
+    are one point (copies of a point would be split between clusters at random)."""
+    matrix = question_matrix(texts)
+    vectors = _vectors(matrix, len(texts), seed)
+    rows, inverse = _distinct_rows(vectors)
+    if len(rows) == len(texts):
+        labels = _cluster(vectors, texts, k, seed)
+    else:
+        labels = _cluster(vectors[rows], [texts[i] for i in rows], k, seed)[inverse]
+    return _split_unrelated(labels, matrix), vectors
+
+
+def _split_unrelated(labels: np.ndarray, matrix: sparse.csr_matrix | None) -> np.ndarray:
+    """Each cluster split into parts that share no word or n-gram with one another (connected
+    through shared features); the first part keeps the label, the others get new ones."""
+    n = len(labels)
+    if matrix is None or n < 2:
+        return labels
+    graph = sparse.bmat([[None, matrix], [matrix.T, None]], format="csr")
+    parts = connected_components(graph, directed=False)[1][:n]
+    if len(set(parts.tolist())) == 1:
+        return labels
+    out = labels.copy()
+    given: dict[tuple[int, int], int] = {}
+    kept: set[int] = set()
+    fresh = int(labels.max()) + 1
+    for i in range(n):
+        key = (int(labels[i]), int(parts[i]))
+        if key not in given:
+            if key[0] in kept:
+                given[key], fresh = fresh, fresh + 1
+            else:
+                given[key] = key[0]
+                kept.add(key[0])
+        out[i] = given[key]
+    return out
+
+
+def _cluster(vectors: np.ndarray, texts: Sequence[str], k: int | None, seed: int) -> np.ndarray:
     n = len(texts)
-    vectors = question_vectors(texts, seed)
-    if n < 3:
-        return np.zeros(n, dtype=int), vectors
+    if n < 2:
+        return np.zeros(n, dtype=int)
+    if n == 2:  # too few to cluster: two questions are one topic if they share a word
+        return np.array([0, 0 if _share_a_word(*texts) else 1])
     candidates = [k] if k is not None else _candidates(n)
     embedding = spectral_embedding(vectors, max(candidates) + 1, seed)
     rng = np.random.default_rng(seed)
@@ -116,7 +182,7 @@ def cluster_questions(
         if best is None or score > best[0] + 1e-9:
             best = (score, c, labels)
     assert best is not None
-    return best[2], vectors
+    return best[2]
 
 
 def title_terms(

@@ -8,11 +8,20 @@ the volumes in corpus.extra["coverage"] for the scorecard."""
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
+from typing import Any
 
-from kbaudit.analysis.coverage import CoverageReport, Thresholds, analyse
+from kbaudit.analysis.coverage import (
+    PARTIAL,
+    UNCOVERED,
+    CoverageReport,
+    Thresholds,
+    analyse,
+)
 from kbaudit.corpus import Corpus
+from kbaudit.errors import RuleError
 from kbaudit.model import Article, Finding, Related
 from kbaudit.rules import CheckKind, Context, Param, Registry
 
@@ -23,9 +32,10 @@ def matching_articles(articles: Sequence[Article], locale: str) -> list[Article]
     ask in one language; a translation is not a second answer). `all`: every article.
     Otherwise a locale such as `en` or `en-us` (its language matches)."""
     languages = Counter((a.locale or "").split("-")[0] for a in articles if a.locale)
+    locale = locale.strip().lower().replace("_", "-")  # as sources give it: en_US -> en-us
     if locale == "all" or (locale == "auto" and len(languages) <= 1):
         return list(articles)
-    wanted = languages.most_common(1)[0][0] if locale == "auto" else locale.lower().split("-")[0]
+    wanted = languages.most_common(1)[0][0] if locale == "auto" else locale.split("-")[0]
     return [a for a in articles if not a.locale or a.locale.split("-")[0] == wanted]
 
 
@@ -50,18 +60,51 @@ def coverage_report(
     return report, articles
 
 
-def _thresholds(ctx: Context) -> Thresholds:
-    return Thresholds(
-        float(ctx.params["covered"]), float(ctx.params["partial"]), int(ctx.params["top_k"])
+def _param_error(ctx: Context, name: str, value: Any, wanted: str) -> RuleError:
+    return RuleError(
+        f"{ctx.rule.code}: param {name} is {value!r}; it takes {wanted} (see `kbaudit explain "
+        f"{ctx.rule.code}`)"
     )
 
 
+def _score_param(ctx: Context, name: str) -> float:
+    value = ctx.params[name]
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if isinstance(value, bool) or not 0.0 <= number <= 1.0:
+        raise _param_error(ctx, name, value, "a score from 0 to 1")
+    return number
+
+
+def _thresholds(ctx: Context) -> Thresholds:
+    covered, partial = _score_param(ctx, "covered"), _score_param(ctx, "partial")
+    if partial > covered:
+        raise _param_error(ctx, "partial", partial, f"a score no higher than covered ({covered})")
+    top_k = ctx.params["top_k"]
+    if isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1:
+        raise _param_error(ctx, "top_k", top_k, "a whole number of matches, 1 or more")
+    return Thresholds(covered, partial, top_k)
+
+
 def question_coverage(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
-    found = coverage_report(corpus, _thresholds(ctx), str(ctx.params["locale"]))
+    thresholds = _thresholds(ctx)
+    wanted = str(ctx.params["status"])
+    if wanted not in (UNCOVERED, PARTIAL):
+        raise _param_error(ctx, "status", wanted, f"{UNCOVERED} or {PARTIAL}")
+    locale = str(ctx.params["locale"])
+    if corpus.questions:  # one analysis feeds the findings, the JSON sections and the score
+        first = corpus.memo(("coverage-rule",), lambda: (ctx.rule.code, thresholds, locale))
+        if first[1:] != (thresholds, locale):
+            raise RuleError(
+                f"{ctx.rule.code} and {first[0]} measure coverage with different covered, "
+                "partial, top_k or locale params; give both rules the same values"
+            )
+    found = coverage_report(corpus, thresholds, locale)
     if found is None:
         return
     report, articles = found
-    wanted = str(ctx.params["status"])
     for result in report.results:
         if result.status != wanted:
             continue

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from kbaudit.audit import audit
@@ -67,6 +68,11 @@ def render_csv(gaps: list[dict[str, Any]], structural: list[dict[str, Any]]) -> 
     return buffer.getvalue()
 
 
+def _cell(text: Any) -> str:
+    """Text for a Markdown table cell: a `|` would end the cell, a line break the row."""
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
 def render_markdown(
     gaps: list[dict[str, Any]], structural: list[dict[str, Any]], coverage: dict[str, Any]
 ) -> str:
@@ -87,10 +93,10 @@ def render_markdown(
             "| --- | --- | --- | --- | --- | --- |",
         ]
         for n, g in enumerate(gaps, 1):
-            examples = "<br>".join(q.replace("|", "\\|") for q in g["questions"][:3])
+            examples = "<br>".join(_cell(q) for q in g["questions"][:3])
             lines.append(
-                f"| {n} | {g['label']} | {g['volume']} | {examples} | {_nearest(g)} | "
-                f"{g['suggested_title']} |"
+                f"| {n} | {_cell(g['label'])} | {g['volume']} | {examples} | "
+                f"{_cell(_nearest(g))} | {_cell(g['suggested_title'])} |"
             )
     else:
         lines.append("None: every question is covered.")
@@ -153,14 +159,15 @@ def gaps_cmd(
             table = Table(title=f"{len(gaps)} gap topics")
             for col in ("#", "topic", "volume", "example questions", "nearest", "suggested title"):
                 table.add_column(col, overflow="fold")
-            for n, g in enumerate(gaps, 1):
+            for n, g in enumerate(gaps, 1):  # questions are text, never markup: "[/]" is literal
                 table.add_row(
-                    str(n), g["label"], str(g["volume"]), "\n".join(g["questions"][:3]),
-                    _nearest(g), g["suggested_title"],
+                    str(n), escape(g["label"]), str(g["volume"]),
+                    escape("\n".join(g["questions"][:3])), escape(_nearest(g)),
+                    escape(g["suggested_title"]),
                 )  # fmt: skip
             out.print(table)
             for s in structural:
-                out.print(f"[bold]{s['kind']}[/] {s['message']}", soft_wrap=True)
+                out.print(f"[bold]{s['kind']}[/] {escape(s['message'])}", soft_wrap=True)
             return
         if fmt == "json":
             data = {
@@ -179,6 +186,6 @@ def gaps_cmd(
             return
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text, encoding="utf-8")
-        err.print(f"wrote {fmt} gap list to {output}")
+        err.print(f"wrote {fmt} gap list to {escape(str(output))}")
     except KbauditError as exc:
         raise _fail(exc, verbose) from None
