@@ -393,8 +393,11 @@ def _jsonl(text: str, where: str, text_column: str | None) -> list[_Row]:
     return _objects(items, where, text_column)
 
 
+_COMMENT = re.compile(r"^#(\s|$)")  # "# note" is a comment; "#1 reason ..." is a question
+
+
 def _plain(text: str) -> list[_Row]:
-    return [_Row(line) for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return [_Row(line) for line in text.splitlines() if line.strip() and not _COMMENT.match(line)]
 
 
 def detect(text: str, text_column: str | None = None) -> str:

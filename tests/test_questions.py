@@ -129,6 +129,14 @@ def test_bad_input_is_one_clear_error(text: str, message: str) -> None:
         parse_questions(text)
 
 
+def test_plain_text_comments_and_hash_questions() -> None:
+    text = "# exported 2026-11-01\n#\n#1 reason my card was declined\nwhere is my refund\n"
+    assert [q.text for q in parse_questions(text)] == [
+        "#1 reason my card was declined",
+        "where is my refund",
+    ]
+
+
 def test_plain_questions_with_commas_stay_plain() -> None:
     text = "hi, my card has not arrived, what now\nwhere is my refund\n"
     assert [q.text for q in parse_questions(text)] == [
