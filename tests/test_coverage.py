@@ -361,3 +361,20 @@ def test_locale_param_in_any_spelling(tmp_path: Path) -> None:
     config.rules = {code: {"params": {"locale": "EN_US"}} for code in ("COV001", "COV002")}
     result = audit(tmp_path, config, questions=[Question("send an invoice")])
     assert result.sections["questions"][0]["matches"][0]["path"] == "en.md"
+
+
+def test_gap_csv_defuses_spreadsheet_formulas(runner, tmp_path: Path) -> None:
+    import csv
+
+    questions = tmp_path / "questions.txt"
+    questions.write_text('=HYPERLINK("http://evil.example","vat return")\nvat return filing\n')
+    target = tmp_path / "gaps.csv"
+    args = ["gaps", str(KB), "--questions", str(questions), "-o", str(target), "--quiet"]
+    outcome = runner.invoke(app, args)
+    assert outcome.exit_code == 0, outcome.output
+    rows = list(csv.DictReader(target.open(encoding="utf-8")))
+    cells = [v for r in rows for v in r.values() if v]
+    assert not any(c.startswith(("=", "+", "@")) for c in cells)
+    assert any(c.startswith("'=HYPERLINK") or "'=HYPERLINK" in c for c in cells)
+    topic = next(r for r in rows if r["kind"] == "questions")
+    assert int(topic["size"]) == int(topic["uncovered"]) + int(topic["partial"])

@@ -35,6 +35,7 @@ from kbaudit.cli import (
 )
 from kbaudit.errors import ConfigError, KbauditError
 from kbaudit.questions import load_questions
+from kbaudit.reporters.csv_report import safe_cell
 
 GAP_FORMATS = ("table", "json", "csv", "markdown")
 EXTENSION_FORMATS = {".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "markdown"}
@@ -55,16 +56,25 @@ def _nearest(gap: dict[str, Any]) -> str:
 
 
 def render_csv(gaps: list[dict[str, Any]], structural: list[dict[str, Any]]) -> str:
+    """One row per gap topic, then one per structural gap. Cells a spreadsheet would run as a
+    formula (customers' questions are untrusted text) are defused."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["kind", "label", "volume", "questions", "nearest", "suggested_title"])
+    writer.writerow(
+        ["kind", "label", "volume", "size", "uncovered", "partial", "questions", "nearest",
+         "suggested_title"]
+    )  # fmt: skip
     for g in gaps:
-        writer.writerow(
-            ["questions", g["label"], g["volume"], "; ".join(g["questions"]), _nearest(g),
-             g["suggested_title"]]
-        )  # fmt: skip
+        statuses = g.get("statuses") or {}
+        cells = [
+            "questions", g["label"], g["volume"], g.get("size", ""),
+            statuses.get("uncovered", 0), statuses.get("partial", 0),
+            "; ".join(g["questions"]), _nearest(g), g["suggested_title"],
+        ]  # fmt: skip
+        writer.writerow([safe_cell(str(c)) for c in cells])
     for s in structural:
-        writer.writerow([s["kind"], s["label"], "", "; ".join(s["articles"]), "", s["message"]])
+        cells = [s["kind"], s["label"], "", "", "", "", "; ".join(s["articles"]), "", s["message"]]
+        writer.writerow([safe_cell(str(c)) for c in cells])
     return buffer.getvalue()
 
 
@@ -89,13 +99,16 @@ def render_markdown(
     lines += ["## Gap topics", ""]
     if gaps:
         lines += [
-            "| # | topic | volume | example questions | nearest article | suggested title |",
-            "| --- | --- | --- | --- | --- | --- |",
+            "| # | topic | volume | questions | example questions | nearest article | "
+            "suggested title |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
         ]
         for n, g in enumerate(gaps, 1):
             examples = "<br>".join(_cell(q) for q in g["questions"][:3])
+            statuses = g.get("statuses") or {}
+            count = ", ".join(f"{v} {k}" for k, v in sorted(statuses.items()) if v)
             lines.append(
-                f"| {n} | {_cell(g['label'])} | {g['volume']} | {examples} | "
+                f"| {n} | {_cell(g['label'])} | {g['volume']} | {_cell(count)} | {examples} | "
                 f"{_cell(_nearest(g))} | {_cell(g['suggested_title'])} |"
             )
     else:
