@@ -327,7 +327,7 @@ def test_gaps_markdown_cells_escape_bars(runner, tmp_path: Path) -> None:
     assert runner.invoke(app, args).exit_code == 0
     row = next(line for line in target.read_text().splitlines() if line.startswith("| 1 |"))
     assert "Payroll \\| staff" in row
-    assert len(re.findall(r"(?<!\\)\|", row)) == 7  # six cells, whatever the text holds
+    assert len(re.findall(r"(?<!\\)\|", row)) == 8  # seven cells, whatever the text holds
 
 
 @pytest.mark.parametrize(
