@@ -22,6 +22,7 @@ from typing import Any
 
 from kbaudit.errors import KbauditError
 from kbaudit.model import Question
+from kbaudit.text import shorten
 
 TEXT_COLUMNS = (
     "question", "questions", "query", "search", "search_query", "search_term", "search_terms",
@@ -128,10 +129,7 @@ def _count(value: Any) -> int | None:
 
 def _is_zero(value: Any) -> bool:
     """0, "0", "0.0" or "0%" (an average of 0.4 results is not zero)."""
-    try:
-        return float(str(value).replace(",", "").rstrip("% ").strip()) == 0.0
-    except (TypeError, ValueError):
-        return False
+    return _number(str(value).rstrip("% ")) == 0.0
 
 
 def _pick(columns: Iterable[str], wanted: Iterable[str]) -> str | None:
@@ -183,7 +181,6 @@ def _records(
 
 
 def _table(text: str, delimiter: str, where: str, text_column: str | None) -> list[_Row]:
-    text = _LEADING_BLANK.sub("", text)
     _check_quotes(text, delimiter, where)
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     rows, lines = [], []
@@ -238,8 +235,7 @@ def _ticket_text(ticket: dict[str, Any]) -> str:
             head.get("body") or head.get("plain_body") if isinstance(head, dict) else head
         )
     first = _SPACE.sub(" ", first).strip()
-    if len(first) > MAX_TEXT:
-        first = first[:MAX_TEXT].rsplit(" ", 1)[0] + " ..."
+    first = shorten(first, MAX_TEXT)
     if subject and first and question_key(first) != question_key(subject):
         return f"{subject}: {first}"
     return subject or first
@@ -323,8 +319,7 @@ def _chat_text(chat: dict[str, Any]) -> str:
         messages = messages.get("conversation_parts")
     for message in messages or []:
         if _is_customer(message) and _message_text(message):
-            text = _message_text(message)
-            return text if len(text) <= MAX_TEXT else text[:MAX_TEXT].rsplit(" ", 1)[0] + " ..."
+            return shorten(_message_text(message), MAX_TEXT)
     return ""
 
 
@@ -469,7 +464,8 @@ def parse_questions(
     elif fmt == "jsonl":
         rows = _jsonl(text, where, text_column)
     elif fmt in ("csv", "tsv"):
-        header = _LEADING_BLANK.sub("", text).split("\n", 1)[0]
+        text = _LEADING_BLANK.sub("", text)
+        header = text.split("\n", 1)[0]
         delimiter = "\t" if fmt == "tsv" else ("," if "," in header else ";")
         delimiter = sep.group(1) if sep else delimiter
         rows = _table(text, delimiter, where, text_column)

@@ -35,6 +35,11 @@ class Extracted:
     h1: str | None = None
 
 
+def shorten(text: str, limit: int) -> str:
+    """`text` cut at the last whole word within `limit` characters, with " ..." when cut."""
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " ..."
+
+
 def word_count(text: str) -> int:
     return sum(1 for _ in _WORD.finditer(text))
 

@@ -15,6 +15,7 @@ from kbaudit.analysis.matching import Match, Matcher, fit_matcher
 from kbaudit.analysis.question_topics import cluster_questions, title_terms
 from kbaudit.analysis.titles import suggest_title
 from kbaudit.model import Article, Question
+from kbaudit.text import shorten
 
 COVERED, PARTIAL, UNCOVERED = "covered", "partial", "uncovered"
 EXAMPLES = 5  # example questions per gap topic
@@ -158,7 +159,7 @@ def gap_topics(
         central = texts[members[0]]
         topics.append(
             GapTopic(
-                label=_shorten(" / ".join(terms[c]) or central, MAX_LABEL),
+                label=shorten(" / ".join(terms[c]) or central, MAX_LABEL),
                 terms=tuple(terms[c]),
                 volume=int(volumes[members].sum()),
                 members=tuple(chosen[i] for i in members),
@@ -167,10 +168,6 @@ def gap_topics(
             )
         )
     return sorted(topics, key=lambda t: (-t.volume, -len(t.members), t.label))
-
-
-def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " ..."
 
 
 def analyse(

@@ -41,12 +41,8 @@ def question_matrix(texts: Sequence[str]) -> sparse.csr_matrix | None:
     return sparse.hstack(parts).tocsr() if parts else None
 
 
-def question_vectors(texts: Sequence[str], seed: int = 0) -> np.ndarray:
-    """Normalised SVD vectors of word (stemmed) + character n-gram TF-IDF."""
-    return _vectors(question_matrix(texts), len(texts), seed)
-
-
 def _vectors(matrix: sparse.csr_matrix | None, n: int, seed: int) -> np.ndarray:
+    """Normalised SVD vectors of the question matrix (zeros when there is none)."""
     if matrix is None:
         return np.zeros((n, 1), dtype=np.float32)
     dims = min(100, matrix.shape[1] - 1, n - 1)

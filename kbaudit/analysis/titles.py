@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from kbaudit.text import shorten
+
 _LEADS = (
     (re.compile(r"^(?:how|where) (?:do|can|could|should|would) (?:i|we|you) (.+)$"), "How to {}"),
     (re.compile(r"^how to (.+)$"), "How to {}"),
@@ -80,6 +82,4 @@ def suggest_title(question: str) -> str:
         else:
             title = swapped
     title = title[:1].upper() + title[1:]
-    if len(title) > 90:
-        title = title[:90].rsplit(" ", 1)[0] + " ..."
-    return title
+    return shorten(title, 90)

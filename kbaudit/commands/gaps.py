@@ -35,6 +35,7 @@ from kbaudit.cli import (
 )
 from kbaudit.errors import ConfigError, KbauditError
 from kbaudit.questions import load_questions
+from kbaudit.reporters import markdown
 from kbaudit.reporters.csv_report import safe_cell
 
 GAP_FORMATS = ("table", "json", "csv", "markdown")
@@ -78,11 +79,6 @@ def render_csv(gaps: list[dict[str, Any]], structural: list[dict[str, Any]]) -> 
     return buffer.getvalue()
 
 
-def _cell(text: Any) -> str:
-    """Text for a Markdown table cell: a `|` would end the cell, a line break the row."""
-    return " ".join(str(text).split()).replace("|", "\\|")
-
-
 def render_markdown(
     gaps: list[dict[str, Any]], structural: list[dict[str, Any]], coverage: dict[str, Any]
 ) -> str:
@@ -98,22 +94,21 @@ def render_markdown(
         ]
     lines += ["## Gap topics", ""]
     if gaps:
-        lines += [
-            "| # | topic | volume | questions | example questions | nearest article | "
-            "suggested title |",
-            "| --- | --- | --- | --- | --- | --- | --- |",
-        ]
+        header = ["#", "topic", "volume", "questions", "example questions", "nearest article",
+                  "suggested title"]  # fmt: skip
+        rows = []
         for n, g in enumerate(gaps, 1):
-            examples = "<br>".join(_cell(q) for q in g["questions"][:3])
             statuses = g.get("statuses") or {}
             count = ", ".join(f"{v} {k}" for k, v in sorted(statuses.items()) if v)
-            lines.append(
-                f"| {n} | {_cell(g['label'])} | {g['volume']} | {_cell(count)} | {examples} | "
-                f"{_cell(_nearest(g))} | {_cell(g['suggested_title'])} |"
-            )
+            examples = "<br>".join(markdown.text(q) for q in g["questions"][:3])
+            rows.append(
+                [str(n), markdown.text(g["label"]), str(g["volume"]), markdown.text(count),
+                 examples, markdown.text(_nearest(g)), markdown.text(g["suggested_title"])]
+            )  # fmt: skip
+        lines += markdown.table(header, rows)
     else:
-        lines.append("None: every question is covered.")
-    lines += ["", "## Structural gaps", ""]
+        lines += ["None: every question is covered.", ""]
+    lines += ["## Structural gaps", ""]
     lines += [f"- **{s['kind']}** {s['message']}" for s in structural] or ["None."]
     return "\n".join(lines) + "\n"
 
