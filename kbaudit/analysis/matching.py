@@ -223,8 +223,7 @@ class Matcher:
     svd: TruncatedSVD | None
     concepts: np.ndarray | None
     concept_columns: np.ndarray
-    body_terms: sparse.csr_matrix
-    title_terms: sparse.csr_matrix
+    present: sparse.csr_matrix  # per term: 1 if in the article's document, +1 if in its title
     weights: dict[str, float]
     speller: Speller
     _side: tuple[tuple, sparse.csr_matrix] | None = field(default=None, repr=False)
@@ -272,7 +271,7 @@ class Matcher:
             return np.asarray(q[rows].multiply(a[cols]).sum(axis=1)).ravel()
 
         parts = {
-            "coverage": w["coverage"] * dot(query["found"], self.body_terms + self.title_terms),
+            "coverage": w["coverage"] * dot(query["found"], self.present),
             "body": w["body"] * dot(query["words"], self.body),
             "title": w["title"] * dot(query["chars"], self.titles),
             "title_words": w["title_words"] * dot(query["words"], self.title_words),
@@ -297,7 +296,7 @@ class Matcher:
             side = sparse.hstack(
                 [
                     w["body"] * self.body + w["title_words"] * self.title_words,
-                    self.body_terms + self.title_terms,
+                    self.present,
                     w["title"] * self.titles,
                 ],
                 format="csr",
@@ -374,7 +373,7 @@ def fit_matcher(
             concepts = normalize(svd.fit_transform(body[:, columns])).astype(np.float32)
     return Matcher(
         articles, words, chars, body, title_chars, title_words, svd, concepts, columns,
-        _present(body), _present(title_words), dict(weights or WEIGHTS), Speller(documents),
+        _present(body) + _present(title_words), dict(weights or WEIGHTS), Speller(documents),
     )  # fmt: skip
 
 
