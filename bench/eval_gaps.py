@@ -78,6 +78,15 @@ def _content(text: str) -> list[str]:
     return [w for w in _WORD.findall(text) if w.casefold() not in STOP]
 
 
+def _ask(words: list[str], rng: np.random.Generator, first_cut: int) -> str:
+    """The words rotated at a random point (from `first_cut`), lower-cased, after a customer
+    lead such as "why can't i"."""
+    cut = int(rng.integers(first_cut, len(words)))
+    words = words[cut:] + words[:cut]
+    lead = LEADS[int(rng.integers(len(LEADS)))]
+    return f"{lead} {' '.join(words).lower()}".strip()
+
+
 def title_question(article: Article, rng: np.random.Generator) -> str | None:
     """A customer's rewording of what the article is about: the title's content words, one
     dropped from long titles, up to two words of the description added, some inflected,
@@ -99,10 +108,7 @@ def title_question(article: Article, rng: np.random.Generator) -> str | None:
     if rng.random() < 0.3:
         j = int(rng.integers(len(words)))
         words[j] = _typo(words[j], rng)
-    cut = int(rng.integers(len(words)))
-    words = words[cut:] + words[:cut]
-    lead = LEADS[int(rng.integers(len(LEADS)))]
-    return f"{lead} {' '.join(words).lower()}".strip()
+    return _ask(words, rng, 0)
 
 
 def sentence_question(article: Article, rng: np.random.Generator) -> str | None:
@@ -121,10 +127,7 @@ def sentence_question(article: Article, rng: np.random.Generator) -> str | None:
     words = [w for w, k in zip(words, keep, strict=True) if k][:10]
     if len(words) < 3:
         return None
-    cut = int(rng.integers(1, len(words)))
-    words = words[cut:] + words[:cut]
-    lead = LEADS[int(rng.integers(len(LEADS)))]
-    return f"{lead} {' '.join(words).lower()}".strip()
+    return _ask(words, rng, 1)
 
 
 def _has_twin(article: Article, kept_titles: list[str]) -> bool:
