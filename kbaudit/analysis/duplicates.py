@@ -14,9 +14,9 @@ import numpy as np
 
 from kbaudit.analysis.groups import UnionFind
 from kbaudit.analysis.similarity import CANONICAL_RULES, Conflict, canonical_key, conflicts
-from kbaudit.analysis.similarity import cosine_of_pairs as _cosines
 from kbaudit.config import DuplicateSettings
 from kbaudit.corpus import Corpus
+from kbaudit.corpus.similarity import cosine_of_pairs as _cosines
 from kbaudit.errors import ConfigError
 
 EXACT, NEAR, TITLE, CONFLICT = "exact", "near", "title", "conflict"
