@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import numpy as np
 import pytest
+from rapidfuzz import fuzz, process
 
 from kbaudit.analysis.similarity import canonical_key, conflicts
 from kbaudit.cli import app
@@ -20,6 +22,7 @@ from kbaudit.corpus.similarity import (
     find_boilerplate,
     near_pairs,
     normalise,
+    similar_strings,
     text_shingles,
     title_pairs,
 )
@@ -141,6 +144,106 @@ def test_title_pairs(first: str, second: str, locales: tuple[str, str], match: b
         _article("b.md", "y", second, locale=locales[1]),
     ]
     assert bool(title_pairs(articles, 90)) is match
+
+
+def _brute_strings(
+    strings: list[str], cutoff: float, blocks: list[object], scorer: object = fuzz.ratio
+) -> dict[tuple[int, int], int]:
+    """The all-pairs answer: every pair of non-empty strings of one block, scored by cdist."""
+    scores = process.cdist(strings, strings, scorer=scorer, score_cutoff=cutoff, dtype=np.uint8)
+    return {
+        (int(i), int(j)): int(scores[i, j])
+        for i, j in zip(*np.nonzero(scores), strict=True)
+        if i < j and strings[i] and strings[j] and blocks[i] == blocks[j]
+    }
+
+
+def _variants(seed: int, n: int) -> list[str]:
+    """Strings from a few stems with small edits (typos, dropped and swapped words), so that
+    many pairs sit around every cutoff."""
+    rng = np.random.default_rng(seed)
+    stems = [
+        "reset your password",
+        "connect a bank account",
+        "export invoices to csv",
+        "log in",
+        "tax",
+        "set up two factor sign in for the whole team",
+    ]
+    out = []
+    for _ in range(n):
+        chars = list(stems[int(rng.integers(len(stems)))])
+        for _ in range(int(rng.integers(0, 4))):
+            k = int(rng.integers(len(chars) + 1))
+            action = int(rng.integers(3))
+            if action == 0:
+                chars.insert(k, "abcdefghijklmnopqrstuvwxyz "[int(rng.integers(27))])
+            elif k < len(chars) and action == 1:
+                del chars[k]
+            elif k < len(chars):
+                chars[k] = chars[k].upper()
+        out.append("".join(chars))
+    return [*out, "", "", "a", "ab"]
+
+
+@pytest.mark.parametrize("cutoff", [0, 30, 60, 70, 80, 86, 90, 92, 95, 100])
+@pytest.mark.parametrize("seed", [1, 2])
+def test_similar_strings_equal_all_pairs(cutoff: float, seed: int) -> None:
+    strings = _variants(seed, 300)
+    blocks: list[object] = [len(s) % 2 if seed == 2 else None for s in strings]
+    found = similar_strings(strings, cutoff, blocks)
+    assert found == _brute_strings(strings, cutoff, blocks)
+    assert len(found) > 0
+
+
+def _title_variants(seed: int, n: int) -> list[str]:
+    """Titles as editors vary them: words reordered, dropped or added, one word misspelt,
+    a number changed."""
+    rng = np.random.default_rng(seed)
+    stems = [
+        "reset your account password from the sign in page",
+        "connect a business bank account to payroll",
+        "export paid invoices to a spreadsheet",
+        "install office 2016 on a shared computer",
+        "why was my card payment declined",
+        "invite team members and set their roles",
+    ]
+    extra = ["quickly", "new", "again", "mobile", "help", "the"]
+    out = []
+    for _ in range(n):
+        words = stems[int(rng.integers(len(stems)))].split()
+        action = int(rng.integers(5))
+        if action == 0:
+            rng.shuffle(words)
+        elif action == 1:
+            del words[int(rng.integers(len(words)))]
+        elif action == 2:
+            words.insert(int(rng.integers(len(words))), extra[int(rng.integers(len(extra)))])
+        elif action == 3:
+            k = int(rng.integers(len(words)))
+            cut = int(rng.integers(len(words[k])))
+            words[k] = words[k][:cut] + "xz"[int(rng.integers(2))] + words[k][cut + 1 :]
+        else:
+            words = [w.replace("2016", "2019") for w in words]
+        out.append(" ".join(words).capitalize())
+    return out
+
+
+@pytest.mark.parametrize("threshold", [92, 95, 97])
+def test_title_pairs_equal_all_pairs(threshold: float) -> None:
+    titles = [*_title_variants(3, 400), "Install Office 2016", "2016 office: install", "?"]
+    articles = [
+        _article(f"a{i}.md", "x", t, locale="fr" if i % 7 == 0 else "en")
+        for i, t in enumerate(titles)
+    ]
+    names = [normalise(a.title) for a in articles]
+    blocks: list[object] = [
+        (a.locale, tuple(re.findall(r"\d+(?:[.,]\d+)*", t)))
+        for a, t in zip(articles, names, strict=True)
+    ]
+    brute = _brute_strings(names, threshold, blocks, scorer=fuzz.token_sort_ratio)
+    assert title_pairs(articles, threshold) == {p: s / 100 for p, s in brute.items()}
+    assert len(brute) > 100
 
 
 def test_conflicts_quote_differing_facts() -> None:

@@ -11,6 +11,7 @@ from rapidfuzz import fuzz, process
 
 from kbaudit.analysis.groups import UnionFind
 from kbaudit.corpus import Corpus
+from kbaudit.corpus.similarity import similar_strings
 from kbaudit.model import Article, Finding, Related
 from kbaudit.rules import CheckKind, Context, Param, Registry
 from kbaudit.sources.normalize import SourceOptions, known_keys
@@ -78,13 +79,9 @@ def variant_spelling(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
         for value, f in zip(values, folded, strict=True):
             sets.union(value, by_fold.setdefault(f, value))
         keys = list(by_fold)
-        if len(keys) > 1:
-            scores = process.cdist(
-                keys, keys, scorer=fuzz.ratio, score_cutoff=threshold, workers=-1
-            )
-            for a, b in zip(*scores.nonzero(), strict=True):
-                if a < b and min(len(keys[a]), len(keys[b])) >= int(ctx.params["min_length"]):
-                    sets.union(by_fold[keys[a]], by_fold[keys[b]])
+        for a, b in similar_strings(keys, threshold):  # not all pairs: near-linear in keys
+            if min(len(keys[a]), len(keys[b])) >= int(ctx.params["min_length"]):
+                sets.union(by_fold[keys[a]], by_fold[keys[b]])
         for group in sets.groups():
             if len(group) < 2:
                 continue
