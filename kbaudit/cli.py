@@ -215,6 +215,15 @@ def audit_cmd(
     jobs: Annotated[
         int | None, typer.Option("--jobs", "-j", help="Worker processes (0 = all cores).")
     ] = None,
+    cache_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--cache-dir", help="Folder of the incremental cache (default: the user cache folder)."
+        ),
+    ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Parse every file again; use no cache.")
+    ] = False,
     baseline: Annotated[
         Path | None,
         typer.Option(
@@ -258,7 +267,11 @@ def audit_cmd(
             fail_under=fail_under,
             dates=dates,
             jobs=jobs,
+            cache=False if no_cache else None,
+            cache_dir=str(cache_dir) if cache_dir else None,
         )
+        if cache_dir is not None:
+            guard_output(cache_dir, path)
         fmt = _output_format(fmt, output)
         renderer(fmt)
         if output is not None:

@@ -110,6 +110,8 @@ class Config:
     fail_under: float | None = None
     as_of: dt.date | None = None
     jobs: int = 0
+    cache: bool = True  # reuse what earlier runs parsed (--no-cache: off)
+    cache_dir: str | None = None  # --cache-dir; None: the user cache folder
     topics: int | None = None
     duplicates: DuplicateSettings = field(default_factory=DuplicateSettings)
     coverage: CoverageSettings = field(default_factory=CoverageSettings)
@@ -129,7 +131,16 @@ class Config:
             preset=self.preset,
             limits=self.limits,
             jobs=self.jobs,
+            cache_dir=self.cache_folder(),
         )
+
+    def cache_folder(self) -> str | None:
+        """Where the incremental cache lives, or None when it is off."""
+        if not self.cache:
+            return None
+        from kbaudit.cache import default_dir
+
+        return self.cache_dir or str(default_dir())
 
     @property
     def today(self) -> dt.date:

@@ -38,3 +38,11 @@ def runner() -> CliRunner:
 def needs(path: Path) -> pytest.MarkDecorator:
     """Skip cleanly when a real corpus is not beside the project."""
     return pytest.mark.skipif(not path.exists(), reason=f"{path} not present")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache_home(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Audits cache parsed files in the user cache folder: keep the tests' own, fresh one."""
+    import os
+
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache-home"))

@@ -87,6 +87,8 @@ class SourceOptions:
     preset: str | None = None
     limits: dict[str, int] = field(default_factory=dict)
     jobs: int = 0  # worker processes for parsing; 0 = all cores
+    cache_dir: str | None = None  # parsed files are cached here; None = no cache
+    cache_max_bytes: int = 1 << 30
 
     def keys_for(self, name: str) -> tuple[str, ...]:
         """Configured keys for a field come first, then the built-in aliases."""

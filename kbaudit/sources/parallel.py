@@ -1,16 +1,25 @@
-"""Parse many files on all cores. Bytes are read here; parsing runs in worker processes."""
+"""Parse many files on all cores, skipping those the cache already holds. Bytes are read
+here; parsing runs in worker processes; records come back in file order, the same whether
+parsed here, in workers or taken from the cache."""
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kbaudit.model import InputCode, LoadProblem
 from kbaudit.sources.base import Record
 from kbaudit.sources.normalize import SourceOptions
 from kbaudit.sources.tree import Tree
+
+if TYPE_CHECKING:
+    from kbaudit.cache import Cache
 
 Parse = Callable[[str, bytes, SourceOptions], Iterator[Record]]
 CHUNK = 48
@@ -19,11 +28,8 @@ MIN_FILES_PER_WORKER = 150
 
 def _parse_chunk(
     parse: Parse, chunk: list[tuple[str, bytes]], options: SourceOptions
-) -> list[Record]:
-    records: list[Record] = []
-    for rel, data in chunk:
-        records.extend(parse(rel, data, options))
-    return records
+) -> list[list[Record]]:
+    return [list(parse(rel, data, options)) for rel, data in chunk]
 
 
 def _read(tree: Tree, rels: list[str]) -> Iterator[tuple[str, bytes] | LoadProblem]:
@@ -43,28 +49,70 @@ def workers(jobs: int, files: int) -> int:
     return max(1, min(wanted, files // MIN_FILES_PER_WORKER))
 
 
-def parse_files(
-    parse: Parse, tree: Tree, rels: list[str], options: SourceOptions
-) -> Iterator[Record]:
-    """Records of every file in order, the same whether parsed here or in workers."""
-    n = workers(options.jobs, len(rels))
+def _parse_all(
+    parse: Parse, files: list[tuple[str, bytes]], options: SourceOptions
+) -> list[list[Record]]:
+    """Each file's records, in order; on all cores when there are enough files."""
+    n = workers(options.jobs, len(files))
     if n == 1:
-        for item in _read(tree, rels):
-            if isinstance(item, LoadProblem):
-                yield item
-            else:
-                yield from parse(item[0], item[1], options)
-        return
-    chunks: list[list[tuple[str, bytes]]] = [[]]
-    for item in _read(tree, rels):
-        if isinstance(item, LoadProblem):
-            yield item
-            continue
-        if len(chunks[-1]) >= CHUNK:
-            chunks.append([])
-        chunks[-1].append(item)
+        return [list(parse(rel, data, options)) for rel, data in files]
+    chunks = [files[i : i + CHUNK] for i in range(0, len(files), CHUNK)]
+    out: list[list[Record]] = []
     with ProcessPoolExecutor(max_workers=n, mp_context=get_context("fork")) as pool:
         for records in pool.map(
             _parse_chunk, [parse] * len(chunks), chunks, [options] * len(chunks)
         ):
-            yield from records
+            out.extend(records)
+    return out
+
+
+def _parser_name(parse: Parse) -> str:
+    """What identifies the parser in a cache key: its qualified name and bound arguments."""
+    if isinstance(parse, functools.partial):
+        return f"{_parser_name(parse.func)}{parse.args!r}{sorted(parse.keywords.items())!r}"
+    return f"{getattr(parse, '__module__', '')}.{getattr(parse, '__qualname__', repr(parse))}"
+
+
+def _cache_for(tree: Tree, options: SourceOptions) -> Cache | None:
+    """The cache to use, or None: none asked for, or the folder lies inside the KB."""
+    if not options.cache_dir:
+        return None
+    from kbaudit.cache import Cache
+
+    folder = Path(options.cache_dir).expanduser().resolve()
+    root = Path(tree.root).resolve()
+    if folder == root or folder.is_relative_to(root if root.is_dir() else root.parent):
+        return None  # kbaudit never writes into the KB it reads
+    return Cache(folder, options.cache_max_bytes)
+
+
+def parse_files(
+    parse: Parse, tree: Tree, rels: list[str], options: SourceOptions
+) -> Iterator[Record]:
+    """Records of every file in order. Files whose bytes, path, parser and reading settings
+    are in the cache are not parsed again."""
+    from kbaudit.cache import entry_key, fingerprint
+
+    items = list(_read(tree, rels))
+    files = [item for item in items if not isinstance(item, LoadProblem)]
+    cache = _cache_for(tree, options)
+    cached: dict[str, list[Record]] = {}
+    keys: dict[str, str] = {}
+    if cache is not None:
+        settings = dataclasses.replace(options, jobs=0, cache_dir=None, cache_max_bytes=0)
+        namespace = fingerprint("parse", _parser_name(parse), settings)
+        keys = {rel: entry_key(namespace, rel, data) for rel, data in files}
+        cached = cache.get_many(keys.values())
+    missing = [(rel, data) for rel, data in files if keys.get(rel) not in cached]
+    parsed = dict(
+        zip((rel for rel, _ in missing), _parse_all(parse, missing, options), strict=True)
+    )
+    if cache is not None:
+        cache.put_many({keys[rel]: records for rel, records in parsed.items()})
+        cache.close()
+    for item in items:
+        if isinstance(item, LoadProblem):
+            yield item
+        else:
+            rel = item[0]
+            yield from parsed[rel] if rel in parsed else cached[keys[rel]]

@@ -1,0 +1,188 @@
+"""The incremental cache: what a pure per-file step produced (a file's parsed articles and
+input problems), keyed by a hash of the file's bytes, its path, the kbaudit version and the
+settings that step reads. An unchanged file is not parsed again on the next run.
+
+Where: `$XDG_CACHE_HOME/kbaudit`, else `~/.cache/kbaudit`, or `--cache-dir`; never inside
+the audited KB (kbaudit never writes there). The folder is created private (mode 0700) and
+refused when another user owns it or others may write to it.
+
+Storage is one SQLite database (stdlib): each batch of entries is one transaction, so a
+crash never leaves half an entry, and SQLite's own file lock serialises two runs sharing the
+cache (a busy run waits, up to a timeout, then works without the cache). Entry values are
+pickles: Articles are nested frozen dataclasses with dates, which JSON would have to
+rebuild field by field. Unpickling runs code, so values are only ever read from this private
+folder that kbaudit alone writes; an entry that fails to load (truncated, corrupted, written
+by another version) is a miss and is dropped, never a crash. The database is bounded
+(`max_bytes`, 1 GiB by default): after a run, the least recently used entries go first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sqlite3
+import stat
+import time
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from kbaudit import __version__
+
+SCHEMA = 1  # bump when the shape of cached values changes
+DEFAULT_MAX_BYTES = 1 << 30
+FILE_NAME = f"cache-v{SCHEMA}.sqlite"
+_BATCH = 900  # SQLite's limit on bound parameters is 999 in old builds
+
+
+def default_dir() -> Path:
+    """The user cache folder: `$XDG_CACHE_HOME/kbaudit`, else `~/.cache/kbaudit`."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "kbaudit"
+
+
+def fingerprint(*parts: object) -> str:
+    """A short hash of everything (besides a file's bytes) that decides a cached value:
+    the kbaudit version, the schema and the settings given."""
+    digest = hashlib.sha256(f"{__version__}\0{SCHEMA}".encode())
+    for part in parts:
+        digest.update(b"\0" + repr(part).encode())
+    return digest.hexdigest()[:32]
+
+
+def entry_key(namespace: str, rel: str, data: bytes) -> str:
+    digest = hashlib.sha256(namespace.encode())
+    digest.update(b"\0" + rel.encode("utf-8", "surrogatepass") + b"\0")
+    digest.update(data)
+    return digest.hexdigest()
+
+
+def _private_folder(folder: Path) -> bool:
+    """Create the folder 0700; False when it is not safe to load pickles from it."""
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = folder.stat()
+    except OSError:
+        return False
+    if not stat.S_ISDIR(info.st_mode):
+        return False
+    if hasattr(os, "getuid") and info.st_uid != os.getuid():
+        return False
+    return not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+class Cache:
+    """Values by key in one private SQLite file. Every failure degrades to a miss."""
+
+    def __init__(self, folder: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        self.folder = folder
+        self.max_bytes = max_bytes
+        self.hits = self.misses = 0
+        self._db: sqlite3.Connection | None = None
+        if _private_folder(folder):
+            self._db = self._open(folder / FILE_NAME)
+
+    @property
+    def enabled(self) -> bool:
+        return self._db is not None
+
+    def _open(self, file: Path) -> sqlite3.Connection | None:
+        for attempt in range(2):
+            try:
+                db = sqlite3.connect(file, timeout=30, isolation_level=None)
+                db.execute(
+                    "CREATE TABLE IF NOT EXISTS entry (key TEXT PRIMARY KEY, value BLOB "
+                    "NOT NULL, size INTEGER NOT NULL, used REAL NOT NULL)"
+                )
+                os.chmod(file, 0o600)
+                return db
+            except sqlite3.DatabaseError:  # not a database (corrupted): start afresh
+                if attempt == 0:
+                    try:
+                        file.unlink()
+                    except OSError:
+                        return None
+            except (sqlite3.Error, OSError):
+                return None
+        return None
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, Any]:
+        """The cached values of the keys that have one; a value that does not load is
+        dropped and counts as a miss."""
+        wanted = list(keys)
+        found: dict[str, Any] = {}
+        if self._db is None:
+            self.misses += len(wanted)
+            return found
+        bad: list[str] = []
+        try:
+            for start in range(0, len(wanted), _BATCH):
+                chunk = wanted[start : start + _BATCH]
+                marks = ",".join("?" * len(chunk))
+                rows = self._db.execute(
+                    f"SELECT key, value FROM entry WHERE key IN ({marks})",
+                    chunk,
+                )
+                for key, value in rows:
+                    try:
+                        found[key] = pickle.loads(value)
+                    except Exception:
+                        bad.append(key)
+            now = time.time()
+            self._write(
+                "UPDATE entry SET used = ? WHERE key = ?", [(now, k) for k in found], bad=bad
+            )
+        except sqlite3.Error:
+            self._db = None
+        self.hits += len(found)
+        self.misses += len(wanted) - len(found)
+        return found
+
+    def put_many(self, values: Mapping[str, Any]) -> None:
+        if self._db is None or not values:
+            return
+        now = time.time()
+        rows = []
+        for key, value in values.items():
+            blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            rows.append((key, blob, len(blob), now))
+        try:
+            self._write("INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?)", rows)
+        except sqlite3.Error:
+            self._db = None
+
+    def _write(self, sql: str, rows: list[tuple[Any, ...]], bad: Iterable[str] = ()) -> None:
+        """One transaction (all or nothing), waiting for another run's transaction to end."""
+        assert self._db is not None
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.executemany(sql, rows)
+            self._db.executemany("DELETE FROM entry WHERE key = ?", [(k,) for k in bad])
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+
+    def close(self) -> None:
+        """Evict the least recently used entries over the size bound, then close."""
+        if self._db is None:
+            return
+        try:
+            (total,) = self._db.execute("SELECT COALESCE(SUM(size), 0) FROM entry").fetchone()
+            if total > self.max_bytes:
+                keep = int(self.max_bytes * 0.8)
+                rows = self._db.execute("SELECT key, size FROM entry ORDER BY used DESC")
+                kept, drop = 0, []
+                for key, size in rows:
+                    kept += size
+                    if kept > keep:
+                        drop.append((key,))
+                self._db.execute("BEGIN IMMEDIATE")
+                self._db.executemany("DELETE FROM entry WHERE key = ?", drop)
+                self._db.execute("COMMIT")
+                self._db.execute("VACUUM")
+            self._db.close()
+        except sqlite3.Error:
+            pass
+        self._db = None
