@@ -357,7 +357,7 @@ def _score(
 
 
 def title_pairs(
-    articles: Sequence[Article], threshold: float, block_keys: int = 3
+    articles: Sequence[Article], threshold: float, block_keys: int = 3, max_block: int = 2000
 ) -> dict[tuple[int, int], float]:
     """Pairs (i < j) of articles in the same locale whose titles match (rapidfuzz
     token_sort_ratio >= threshold, as a 0-1 score) and carry the same numbers ("Office 2016"
@@ -369,6 +369,8 @@ def title_pairs(
     lacks, the rarest word they share is among the keys of both, so the answer is the
     all-pairs one; matching titles (the default threshold 92) share all but a word or so,
     and the tests compare with brute force on reordered, added, dropped and misspelt words.
+    A word in more than `max_block` distinct titles is a stock word ("error", "how"), not a
+    key: titles made only of stock words pair only with the same words in any order.
     The work grows with the size of rare-word blocks, near-linearly in the number of titles
     (100,000 titles: seconds, where comparing all pairs takes hours)."""
     titles = [normalise(a.title) for a in articles]
@@ -383,7 +385,12 @@ def title_pairs(
     keys = []
     for (block, _), toks in zip(distinct, words, strict=True):
         rare = sorted(toks, key=lambda t: (df[(block, t)], t))[:block_keys]
-        keys.append(np.array([ids.setdefault((block, t), len(ids)) for t in rare], np.int64))
+        keys.append(
+            np.array(
+                [ids.setdefault((block, t), len(ids)) for t in rare if df[(block, t)] <= max_block],
+                np.int64,
+            )
+        )
     n = len(distinct)
     pairs = _unique(_sharing_a_key(keys))
     found = _score(members, distinct, pairs // n, pairs % n, threshold, fuzz.ratio)
