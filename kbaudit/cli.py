@@ -268,7 +268,7 @@ def audit_cmd(
         auditor = audit_since(changed_since, path) if changed_since else audit
         questions = None
         if questions_path is not None:
-            from kbaudit.questions import load_questions
+            from kbaudit.sources.questions import load_questions
 
             questions = load_questions(questions_path, text_column)
         with progress_bar(_interactive() and not quiet) as progress:

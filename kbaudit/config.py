@@ -12,7 +12,7 @@ import yaml
 
 from kbaudit.errors import ConfigError
 from kbaudit.model import Severity
-from kbaudit.sources.normalize import SourceOptions
+from kbaudit.normalize import SourceOptions
 
 CONFIG_NAMES = ("kbaudit.yaml", ".kbaudit.yaml", "kbaudit.yml", ".kbaudit.yml")
 DIMENSIONS = ("freshness", "uniqueness", "coverage", "taxonomy", "quality")

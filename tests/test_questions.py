@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kbaudit.questions import NO_RESULTS, QuestionsError, load_questions, parse_questions
+from kbaudit.sources.questions import NO_RESULTS, QuestionsError, load_questions, parse_questions
 
 from .conftest import FIXTURES
 

@@ -12,8 +12,8 @@ from rapidfuzz import fuzz, process
 from kbaudit.analysis.groups import UnionFind
 from kbaudit.corpus import Corpus
 from kbaudit.model import Article, Finding, Related
+from kbaudit.normalize import SourceOptions, known_keys
 from kbaudit.rules import CheckKind, Context, Param, Registry
-from kbaudit.sources.normalize import SourceOptions, known_keys
 
 FIELDS = ("title", "category", "tags", "owner", "updated_at", "locale", "url", "status")
 

@@ -34,9 +34,9 @@ from kbaudit.cli import (
     progress_bar,
 )
 from kbaudit.errors import ConfigError, KbauditError
-from kbaudit.questions import load_questions
 from kbaudit.reporters import markdown
 from kbaudit.reporters.csv_report import safe_cell
+from kbaudit.sources.questions import load_questions
 
 GAP_FORMATS = ("table", "json", "csv", "markdown")
 EXTENSION_FORMATS = {".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "markdown"}

@@ -10,10 +10,10 @@ from pathlib import Path
 
 from kbaudit.errors import SourceError
 from kbaudit.model import Article, LoadProblem
+from kbaudit.normalize import SourceOptions
 from kbaudit.sources import confluence, freshdesk, html, intercom, markdown, tabular, zendesk
 from kbaudit.sources.base import Source, SourceResult
 from kbaudit.sources.detect import detect
-from kbaudit.sources.normalize import SourceOptions
 from kbaudit.sources.tree import open_tree
 
 # Order breaks ties in detection: specific formats before the generic folders they look like.

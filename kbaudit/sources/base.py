@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from kbaudit.model import Article, LoadProblem
-from kbaudit.sources.normalize import SourceOptions
+from kbaudit.normalize import SourceOptions
 from kbaudit.sources.tree import Tree
 
 Record = Article | LoadProblem

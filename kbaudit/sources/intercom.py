@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from kbaudit.normalize import SourceOptions
 from kbaudit.sources.base import Record, Source
-from kbaudit.sources.normalize import SourceOptions
 from kbaudit.sources.records import (
     body_article,
     items,

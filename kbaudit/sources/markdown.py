@@ -11,8 +11,8 @@ import yaml
 
 from kbaudit import text
 from kbaudit.model import LoadProblem
+from kbaudit.normalize import SourceOptions, build_article
 from kbaudit.sources.base import Record, Source, decode
-from kbaudit.sources.normalize import SourceOptions, build_article
 from kbaudit.sources.parallel import parse_files
 from kbaudit.sources.tree import Tree
 

@@ -10,8 +10,8 @@ from typing import Any
 
 from kbaudit import text
 from kbaudit.model import LoadProblem
+from kbaudit.normalize import SourceOptions, build_article
 from kbaudit.sources.base import Record, decode
-from kbaudit.sources.normalize import SourceOptions, build_article
 from kbaudit.sources.tree import DOCUMENT_SUFFIXES, Tree
 
 JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")

@@ -13,8 +13,8 @@ from typing import Any
 
 from kbaudit.errors import ConfigError, SourceError
 from kbaudit.model import LoadProblem
+from kbaudit.normalize import ALIASES, SourceOptions
 from kbaudit.sources.base import Record, Source, decode
-from kbaudit.sources.normalize import ALIASES, SourceOptions
 from kbaudit.sources.records import body_article, read_json, unique
 from kbaudit.sources.tree import Tree
 

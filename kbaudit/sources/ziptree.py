@@ -13,38 +13,14 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kbaudit.errors import ConfigError, SourceError
+from kbaudit.errors import SourceError
 from kbaudit.model import LoadProblem
+from kbaudit.normalize import DEFAULT_LIMITS, check_limits
 from kbaudit.sources.tree import Tree, selected
 
-DEFAULT_LIMITS: dict[str, int] = {
-    "max_entries": 100_000,  # files in the archive
-    "max_total_size": 2 * 1024**3,  # bytes, uncompressed, all entries together
-    "max_file_size": 256 * 1024**2,  # bytes, uncompressed, one entry
-    "max_ratio": 200,  # uncompressed / compressed size of one entry
-}
 RATIO_FLOOR = 1024**2  # entries smaller than this are never refused for their ratio
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _JUNK = ("__MACOSX/", ".DS_Store", "Thumbs.db")
-
-
-def check_limits(limits: dict[str, int]) -> dict[str, int]:
-    """The configured limits over the defaults; unknown keys or non-positive values are errors."""
-    unknown = sorted(set(limits) - set(DEFAULT_LIMITS))
-    if unknown:
-        raise ConfigError(
-            f"unknown limit(s) {', '.join(unknown)} in `limits:`; use {', '.join(DEFAULT_LIMITS)}"
-        )
-    out = dict(DEFAULT_LIMITS)
-    for key, value in limits.items():
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            number = 0
-        if number <= 0:
-            raise ConfigError(f"`limits.{key}: {value}` must be a positive whole number")
-        out[key] = number
-    return out
 
 
 def safe_name(name: str) -> str | None:

@@ -1,15 +1,19 @@
-"""Turn an export's own field names and values into Article fields: the one mapping place."""
+"""How to read an export (SourceOptions, size limits) and how its own field names and values
+become Article fields: the one mapping place. Light on purpose: the config imports it."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from kbaudit.dates import parse_date
+from kbaudit.errors import ConfigError
 from kbaudit.model import Article, LoadProblem
-from kbaudit.sources.dates import parse_date
-from kbaudit.text import Extracted
+
+if TYPE_CHECKING:  # the Markdown/HTML parsers are heavy; the config imports this module
+    from kbaudit.text import Extracted
 
 # Article field -> keys that exports use for it, in order of preference.
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -70,6 +74,33 @@ ALIASES: dict[str, tuple[str, ...]] = {
 DATE_FIELDS = ("updated_at", "created_at", "review_at")
 _IGNORE_COMMENT = re.compile(r"<!--\s*kbaudit:\s*ignore\s+([A-Za-z0-9_,\s-]+?)\s*-->")
 _OUTDATED_STATUS = {"archived", "outdated", "deprecated", "retired", "obsolete", "expired"}
+
+
+DEFAULT_LIMITS: dict[str, int] = {
+    "max_entries": 100_000,  # files in an archive
+    "max_total_size": 2 * 1024**3,  # bytes, uncompressed, all archive entries together
+    "max_file_size": 256 * 1024**2,  # bytes, one file of a folder or one archive entry
+    "max_ratio": 200,  # uncompressed / compressed size of one archive entry
+}
+
+
+def check_limits(limits: dict[str, Any]) -> dict[str, int]:
+    """The configured limits over the defaults; unknown keys or non-positive values are errors."""
+    unknown = sorted(set(limits) - set(DEFAULT_LIMITS))
+    if unknown:
+        raise ConfigError(
+            f"unknown limit(s) {', '.join(map(str, unknown))} in `limits:`; "
+            f"use {', '.join(DEFAULT_LIMITS)}"
+        )
+    out = dict(DEFAULT_LIMITS)
+    for key, value in limits.items():
+        number = value if isinstance(value, int) and not isinstance(value, bool) else 0
+        if isinstance(value, str) and value.strip().isdigit():
+            number = int(value)
+        if number <= 0:
+            raise ConfigError(f"`limits.{key}: {value!r}` must be a positive whole number of bytes")
+        out[key] = number
+    return out
 
 
 @dataclass
