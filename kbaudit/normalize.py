@@ -122,9 +122,8 @@ class SourceOptions:
     def keys_for(self, name: str) -> tuple[str, ...]:
         """Configured keys for a field come first, then the built-in aliases."""
         configured = self.fields.get(name) or ()
-        if isinstance(configured, str):
-            configured = (configured,)
-        return (*configured, *ALIASES.get(name, ()))
+        keys = (configured,) if isinstance(configured, str) else tuple(configured)
+        return (*keys, *ALIASES.get(name, ()))
 
 
 def known_keys(options: SourceOptions) -> set[str]:
@@ -218,7 +217,7 @@ def build_article(
     if "draft" in meta and _truthy(meta.get("draft")) and status is None:
         status = "draft"
     outdated = _truthy(values.get("outdated")) or (status in _OUTDATED_STATUS)
-    kb_meta = meta.get("kbaudit") if isinstance(meta.get("kbaudit"), dict) else {}
+    kb_meta = meta["kbaudit"] if isinstance(meta.get("kbaudit"), dict) else {}
     ignores = {str(c).upper() for c in as_list(kb_meta.get("ignore"))} | inline_ignores(raw)
     owner = values.get("owner")
     if isinstance(owner, list | tuple):

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import posixpath
 import re
+import stat
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kbaudit.errors import SourceError
 from kbaudit.model import LoadProblem
-from kbaudit.normalize import DEFAULT_LIMITS, check_limits
+from kbaudit.normalize import check_limits
 from kbaudit.sources.tree import Tree, selected
 
 RATIO_FLOOR = 1024**2  # entries smaller than this are never refused for their ratio
@@ -40,7 +41,6 @@ class ZipTree(Tree):
 
     archive: zipfile.ZipFile | None = None
     entries: dict[str, zipfile.ZipInfo] = field(default_factory=dict)
-    max_file_size: int = DEFAULT_LIMITS["max_file_size"]
 
     def read_bytes(self, rel: str) -> bytes:
         """The entry's bytes; reading stops past the size limit, whatever the header claims."""
@@ -80,8 +80,13 @@ def open_zip(path: Path, include: list[str], exclude: list[str], limits: dict[st
     try:
         archive = zipfile.ZipFile(path)
         infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
         raise SourceError(f"{path} is not a readable zip archive ({exc}); re-create it") from None
+    except UnicodeDecodeError:
+        raise SourceError(
+            f"{path} has an entry name that is marked UTF-8 but is not; re-create the archive "
+            "with a zip tool that writes UTF-8 names"
+        ) from None
     problems: list[LoadProblem] = []
     files: dict[str, zipfile.ZipInfo] = {}
     for info in infos:
@@ -132,6 +137,11 @@ def open_zip(path: Path, include: list[str], exclude: list[str], limits: dict[st
 
 def _refusal(info: zipfile.ZipInfo, total: int, lim: dict[str, int]) -> str | None:
     size = info.file_size
+    mode = info.external_attr >> 16 if info.create_system == 3 else 0  # Unix permissions
+    if stat.S_ISLNK(mode):
+        return "it is a symbolic link, never followed; archive the file itself"
+    if mode and stat.S_IFMT(mode) and not stat.S_ISREG(mode):
+        return "it is not a regular file (a device, pipe or socket); leave it out of the archive"
     if info.flag_bits & 0x1:
         return "it is encrypted; export the KB without a password"
     if size > lim["max_file_size"]:
