@@ -32,6 +32,33 @@ class SourceResult:
     files: list[str] = field(default_factory=list)
 
 
+_CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13)) + b"\x7f"
+_SAMPLE = 8192
+
+
+def not_text(data: bytes, rel: str) -> LoadProblem | None:
+    """An INPUT001 problem when the bytes are not text at all (a binary file named like an
+    article, a dump with NUL bytes): such a file is reported, never read as words."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        where = data.decode("utf-16", errors="replace").find("\x00")
+        what = "a NUL character"
+    else:
+        where = data.find(b"\x00")
+        what = "a NUL byte"
+        head = data[:_SAMPLE]
+        if where < 0 and (len(head) - len(head.translate(None, _CONTROL))) * 20 > len(head):
+            where = next(i for i, b in enumerate(head) if b in _CONTROL)
+            what = "control bytes"
+    if where < 0:
+        return None
+    return LoadProblem(
+        "INPUT001",
+        rel,
+        f"not text: {what} at offset {where}; it looks like a binary file named like an "
+        "article. Exclude it (`exclude:`) or export it again as text",
+    )
+
+
 def decode(data: bytes, rel: str) -> tuple[str, LoadProblem | None]:
     """UTF-8 (with or without BOM, or UTF-16 with BOM); otherwise Windows-1252 so no text is
     lost, plus an INPUT003 problem telling the user to re-save the file as UTF-8."""

@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup, Tag
 from kbaudit import text
 from kbaudit.model import LoadProblem
 from kbaudit.normalize import SourceOptions, build_article
-from kbaudit.sources.base import Record, Source, decode
+from kbaudit.sources.base import Record, Source, decode, not_text
 from kbaudit.sources.parallel import parse_files
 from kbaudit.sources.records import peek
 from kbaudit.sources.tree import Tree
@@ -94,6 +94,10 @@ def _labels(soup: BeautifulSoup) -> list[str]:
 
 def parse(space: Space, rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
     """One Confluence page."""
+    binary = not_text(data, rel)
+    if binary:
+        yield binary
+        return
     raw, problem = decode(data, rel)
     if problem:
         yield problem

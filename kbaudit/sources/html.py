@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from kbaudit import text
 from kbaudit.model import LoadProblem
 from kbaudit.normalize import SourceOptions, build_article
-from kbaudit.sources.base import Record, Source, decode
+from kbaudit.sources.base import Record, Source, decode, not_text
 from kbaudit.sources.parallel import parse_files
 from kbaudit.sources.tree import Tree
 
@@ -74,6 +74,10 @@ def _breadcrumbs(soup: BeautifulSoup) -> list[str]:
 
 
 def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
+    binary = not_text(data, rel)
+    if binary:
+        yield binary
+        return
     raw, problem = decode(data, rel)
     if problem:
         yield problem

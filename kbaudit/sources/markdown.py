@@ -12,7 +12,7 @@ import yaml
 from kbaudit import text
 from kbaudit.model import LoadProblem
 from kbaudit.normalize import SourceOptions, build_article
-from kbaudit.sources.base import Record, Source, decode
+from kbaudit.sources.base import Record, Source, decode, not_text
 from kbaudit.sources.parallel import parse_files
 from kbaudit.sources.tree import Tree
 
@@ -97,6 +97,10 @@ def split_front_matter(raw: str, rel: str) -> tuple[dict[str, Any], str, int, Lo
 
 def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
     """One Markdown file: the article plus any problems reading it."""
+    binary = not_text(data, rel)
+    if binary:
+        yield binary
+        return
     raw, problem = decode(data, rel)
     if problem:
         yield problem

@@ -14,7 +14,7 @@ from typing import Any
 from kbaudit.errors import ConfigError, SourceError
 from kbaudit.model import LoadProblem
 from kbaudit.normalize import ALIASES, SourceOptions
-from kbaudit.sources.base import Record, Source, decode
+from kbaudit.sources.base import Record, Source, decode, not_text
 from kbaudit.sources.records import body_article, read_json, unique
 from kbaudit.sources.tree import Tree
 
@@ -181,13 +181,13 @@ def resolve_columns(header: list[str], rel: str, options: SourceOptions) -> Colu
             if found:
                 fields[name] = found[:1] if name == "body" else found
     for name, column in options.mapping.items():
-        found = column if column in header else by_key.get(_key(str(column)))
-        if found is None:
+        named = column if column in header else by_key.get(_key(str(column)))
+        if named is None:
             raise SourceError(
                 f"{rel}: `mapping: {{{name}: {column}}}` names a column that is not in the "
                 f"header; the columns are: {listed}"
             )
-        fields[name] = [found]
+        fields[name] = [named]
     if "body" not in fields:
         raise SourceError(
             f"{rel}: no body column among {listed}; map one in the config with "
@@ -213,7 +213,16 @@ def _rows(tree: Tree, rel: str) -> Iterator[tuple[int, dict[str, Any]] | LoadPro
         yield list(dict.fromkeys(k for r in records for k in r))
         yield from enumerate(records, 1)
         return
-    raw, problem = decode(tree.read_bytes(rel), rel)
+    try:
+        data = tree.read_bytes(rel)
+    except (OSError, KeyError) as exc:
+        yield LoadProblem("INPUT001", rel, f"cannot read the file: {exc}")
+        return
+    binary = not_text(data, rel)
+    if binary:
+        yield binary
+        return
+    raw, problem = decode(data, rel)
     if problem:
         yield problem
     first = raw.lstrip("\ufeff").split("\n", 1)[0]
