@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -10,9 +11,10 @@ from typing import Any
 
 import yaml
 
+from kbaudit import safeyaml
 from kbaudit.errors import ConfigError
 from kbaudit.model import Severity
-from kbaudit.normalize import SourceOptions
+from kbaudit.normalize import SourceOptions, check_limits
 
 CONFIG_NAMES = ("kbaudit.yaml", ".kbaudit.yaml", "kbaudit.yml", ".kbaudit.yml")
 DIMENSIONS = ("freshness", "uniqueness", "coverage", "taxonomy", "quality")
@@ -136,7 +138,7 @@ def read_config_file(path: Path) -> dict[str, Any]:
             raise ConfigError(f"{path} has no [tool.kbaudit] section")
         return section
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = safeyaml.load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path} is not valid YAML: {exc}; fix the file") from exc
     except (OSError, UnicodeDecodeError) as exc:
@@ -244,20 +246,42 @@ def build_config(
     if weights is not None:
         if not isinstance(weights, dict) or set(weights) - set(DIMENSIONS):
             raise ConfigError(f"`scorecard.weights` keys must be among {', '.join(DIMENSIONS)}")
-        config.weights = {**DEFAULT_WEIGHTS, **{k: float(v) for k, v in weights.items()}}
+        given = {k: _float(v, f"scorecard.weights.{k}") for k, v in weights.items()}
+        config.weights = {**DEFAULT_WEIGHTS, **given}
     ready = scorecard.get("ready", data.get("ready", data.get("ready_score")))
     if ready is not None:
-        config.ready_score = float(ready)
+        config.ready_score = _float(ready, "scorecard.ready")
     config.fail_on = _severity(data.get("fail_on"), "fail_on")
     if data.get("fail_under") is not None:
-        config.fail_under = float(data["fail_under"])
+        config.fail_under = _float(data["fail_under"], "fail_under")
     if data.get("as_of") is not None:
         config.as_of = parse_as_of(data["as_of"])
     if data.get("jobs") is not None:
-        config.jobs = int(data["jobs"])
+        config.jobs = _int(data["jobs"], "jobs")
     if data.get("topics") is not None:
-        config.topics = int(data["topics"])
+        config.topics = _int(data["topics"], "topics")
+    check_limits(config.limits)
     return config
+
+
+def _float(value: Any, key: str) -> float:
+    """A setting's number; anything else (text, a list, NaN) is a ConfigError naming the key."""
+    try:
+        if isinstance(value, bool | list | dict):
+            raise ValueError
+        number = float(value)
+    except (TypeError, ValueError):
+        number = float("nan")
+    if not math.isfinite(number):
+        raise ConfigError(f"`{key}: {value!r}` is not a number; write a plain number")
+    return number
+
+
+def _int(value: Any, key: str) -> int:
+    number = _float(value, key)
+    if not number.is_integer():
+        raise ConfigError(f"`{key}: {value!r}` is not a whole number; write one")
+    return int(number)
 
 
 def parse_as_of(value: Any) -> dt.date:

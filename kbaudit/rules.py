@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from kbaudit import safeyaml
 from kbaudit.errors import RuleError
 from kbaudit.model import Article, Finding, Related, Severity
 from kbaudit.sources.tree import glob_match
@@ -192,7 +193,7 @@ def _parse_rule(item: Any, pack: str, registry: Registry) -> Rule:
 
 def load_pack(path: Path, registry: Registry) -> list[Rule]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = safeyaml.load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleError(f"cannot read rule pack {path}: {exc}") from exc
     except yaml.YAMLError as exc:

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from kbaudit import text
+from kbaudit import safeyaml, text
 from kbaudit.model import LoadProblem
 from kbaudit.normalize import SourceOptions, build_article
 from kbaudit.sources.base import Record, Source, decode, not_text
@@ -17,7 +17,6 @@ from kbaudit.sources.parallel import parse_files
 from kbaudit.sources.tree import Tree
 
 SUFFIXES = (".md", ".markdown", ".mdx")
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _BadFrontMatter(Exception):
@@ -28,7 +27,7 @@ class _BadFrontMatter(Exception):
 
 def _yaml(block: str) -> Any:
     try:
-        return yaml.load(block, Loader=_Loader)
+        return safeyaml.load(block)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
