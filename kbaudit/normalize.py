@@ -72,7 +72,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "url": ("url", "html_url", "permalink", "canonical_url"),
 }
 DATE_FIELDS = ("updated_at", "created_at", "review_at")
-_IGNORE_COMMENT = re.compile(r"<!--\s*kbaudit:\s*ignore\s+([A-Za-z0-9_,\s-]+?)\s*-->")
+_IGNORE_COMMENT = re.compile(r"<!--\s*+kbaudit:\s*+ignore\s++([A-Za-z0-9_,\s-]*?)-->")
 _OUTDATED_STATUS = {"archived", "outdated", "deprecated", "retired", "obsolete", "expired"}
 
 

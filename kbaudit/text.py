@@ -13,11 +13,16 @@ from kbaudit.model import Image, Link
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 # Docs-platform syntax that is not prose: [!INCLUDE ...], > [!NOTE], :::image ...:::
-_DOCS_DIRECTIVE = re.compile(r"\[!(?:INCLUDE|NOTE|TIP|IMPORTANT|WARNING|CAUTION)[^\]]*\]", re.I)
+_DOCS_DIRECTIVE = re.compile(r"\[!(?:INCLUDE|NOTE|TIP|IMPORTANT|WARNING|CAUTION)[^\[\]]*\]", re.I)
 _COLON_BLOCK = re.compile(r"^:::.*$", re.M)
-_HTML_TAG = re.compile(r"<[^>]+>")
+_HTML_TAG = re.compile(r"<[^<>]+>")
 # Emphasis markers are dropped from inline text (the parser's emphasis rule is off for speed).
-_EMPHASIS = re.compile(r"(?<![\w*])(\*{1,3}|_{1,3})(?=\S)(.+?)(?<=\S)\1(?![\w*])")
+# The emphasised span never crosses its own marker character, so every pattern here is linear
+# in the text's length (article text is untrusted); nested emphasis takes a second pass.
+_EMPHASIS = re.compile(
+    r"(?<![\w*])(?:(\*{1,3})(?=[^\s*])([^*]+?)(?<=\S)\1|(_{1,3})(?=[^\s_])([^_]+?)(?<=\S)\3)"
+    r"(?![\w*])"
+)
 
 # Emphasis is not parsed: it changes no word, link or heading and costs a tenth of the time.
 _md = MarkdownIt("commonmark", {"html": True}).disable("emphasis")
@@ -90,7 +95,7 @@ def markdown(body: str, line_offset: int = 0) -> Extracted:
             if child.type in ("text", "code_inline"):
                 content = child.content
                 if child.type == "text" and ("*" in content or "_" in content):
-                    content = _EMPHASIS.sub(r"\2", content)
+                    content = _EMPHASIS.sub(r"\2\4", _EMPHASIS.sub(r"\2\4", content))
                 parts.append(content)
                 for _, texts in link_stack:
                     texts.append(content)

@@ -51,7 +51,7 @@ def _index(tree: Tree) -> tuple[str, Space]:
         return folder, Space()
     title = soup.select_one("#title-text") or soup.title
     name = title.get_text(" ", strip=True) if title else ""
-    name = re.sub(r"\s*(?:Home|:)\s*$", "", name).strip()
+    name = name.rstrip().removesuffix("Home").removesuffix(":").strip()
     roots: list[str] = []
     tree_list = _page_tree(soup)
     if tree_list is not None:

@@ -16,7 +16,8 @@ from kbaudit.sources.parallel import parse_files
 from kbaudit.sources.tree import Tree
 
 SUFFIXES = (".html", ".htm")
-_TITLE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]+$")
+# " | Site name" at the end of a page title; starts only where a run of spaces starts (linear).
+_TITLE_SUFFIX = re.compile(r"(?<!\s)\s+[|–—-]\s+[^|–—-]+$")
 _META_KEYS = {
     "description": "description",
     "author": "author",

@@ -267,8 +267,8 @@ CUSTOMER_ROLES = frozenset(
     {"user", "customer", "end-user", "end_user", "enduser", "contact", "visitor", "lead",
      "human", "requester", "client", "guest"}
 )  # fmt: skip
-_TAG = re.compile(r"<[^>]+>")
-_BEFORE_PUNCTUATION = re.compile(r"\s+([?.!,;:])")
+_TAG = re.compile(r"<[^<>]+>")
+_BEFORE_PUNCTUATION = re.compile(r"(?<!\s)\s+([?.!,;:])")
 
 
 def _plain_text(value: Any) -> str:
