@@ -125,6 +125,18 @@ def markdown(body: str, line_offset: int = 0) -> Extracted:
     return Extracted(plain, tuple(headings), tuple(links), tuple(images), word_count(plain), h1)
 
 
+def _drop_comments(markup: str) -> str:
+    """`<!-- ... -->` replaced by a space; one pass, whatever the number of openers."""
+    parts, start = [], 0
+    while (opening := markup.find("<!--", start)) >= 0:
+        closing = markup.find("-->", opening + 4)
+        if closing < 0:
+            break
+        parts += [markup[start:opening], " "]
+        start = closing + 3
+    return "".join([*parts, markup[start:]])
+
+
 def _html_fragment(
     fragment: str, chunks: list[str], links: list[Link], images: list[Image], line: int | None
 ) -> None:
@@ -138,7 +150,7 @@ def _html_fragment(
             images.append(Image(str(img.get("src", "")), str(img.get("alt", "") or ""), line))
         chunks.append(soup.get_text(" "))
         return
-    text = _HTML_TAG.sub(" ", re.sub(r"<!--.*?-->", " ", fragment, flags=re.S))
+    text = _HTML_TAG.sub(" ", _drop_comments(fragment))
     if text.strip():
         chunks.append(text)
 
