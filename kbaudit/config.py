@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -83,6 +84,12 @@ class Config:
     jobs: int = 0
     topics: int | None = None
     path: str | None = None  # the file this config came from
+    # A config found inside the audited tree is written by whoever writes the KB: it may not
+    # switch off or weaken security rules unless the user trusts it (KBAUDIT_TRUST_KB_CONFIG=1
+    # or trust_kb_config). What was overruled is kept in `warnings` for the CLI to print.
+    from_kb: bool = False
+    trust_kb_config: bool = False
+    warnings: list[str] = field(default_factory=list)
 
     def source_options(self) -> SourceOptions:
         return SourceOptions(
@@ -193,7 +200,10 @@ def _as_list(value: Any, key: str) -> list[str]:
 
 
 _LIST_KEYS = {"include", "exclude", "rule_packs", "select", "ignore"}
-_KNOWN = {f.name for f in fields(Config)} - {"path"} | {"scorecard", "ready", "extend_exclude"}
+_INTERNAL = {"path", "from_kb", "trust_kb_config", "warnings"}
+_KNOWN = {f.name for f in fields(Config)} - _INTERNAL | {"scorecard", "ready", "extend_exclude"}
+PROTECTED = "SEC"  # code prefix of the rules a KB's own config cannot switch off
+TRUST_ENV = "KBAUDIT_TRUST_KB_CONFIG"
 
 
 def build_config(
@@ -293,10 +303,66 @@ def parse_as_of(value: Any) -> dt.date:
         raise ConfigError(f"--as-of {value!r} is not a date; write YYYY-MM-DD") from None
 
 
-def load_config(kb_path: Path, config_path: Path | None = None) -> Config:
-    """--config wins; else the closest config file above the audited folder; else defaults."""
+def covers_security(pattern: str) -> bool:
+    """Whether a select/ignore entry (code, code prefix, name, category or ALL) names at least
+    one security rule."""
+    p = pattern.strip()
+    up = p.upper()
+    return (
+        up == "ALL"
+        or (up[:1] == PROTECTED[:1] and (up.startswith(PROTECTED) or PROTECTED.startswith(up)))
+        or p == "security"
+        or p.startswith("security.")
+        or (p.endswith("*") and "security.".startswith(p.rstrip("*")))
+    )
+
+
+def _keep_security_on(config: Config) -> None:
+    """Undo what a KB-supplied config does to security rules, with one warning per change."""
+    where = config.path or "the KB's config"
+    fix = f"pass it with --config (or set {TRUST_ENV}=1) if you trust it"
+
+    def note(what: str) -> None:
+        config.warnings.append(f"{where} is inside the audited KB: {what} ignored; {fix}")
+
+    dropped = [p for p in config.ignore if covers_security(p)]
+    if dropped:
+        config.ignore = [p for p in config.ignore if not covers_security(p)]
+        note(f"`ignore: {dropped}`")
+    if config.select and not any(covers_security(p) for p in config.select):
+        config.select = [*config.select, PROTECTED]
+        note("a `select:` without the security rules")
+    for glob, codes in config.per_path_ignores.items():
+        if any(covers_security(c) for c in codes):
+            config.per_path_ignores[glob] = [c for c in codes if not covers_security(c)]
+            note(f"`per_path_ignores` of security rules for {glob!r}")
+    for code in [c for c in config.rules if str(c).upper().startswith(PROTECTED)]:
+        del config.rules[code]
+        note(f"`rules: {{{code}: ...}}` (security rules keep their packaged settings)")
+
+
+def load_config(
+    kb_path: Path, config_path: Path | None = None, trust_kb_config: bool | None = None
+) -> Config:
+    """--config wins; else the closest config file above the audited folder; else defaults.
+
+    A config found inside the audited folder cannot switch off security rules unless
+    `trust_kb_config` (default: the KBAUDIT_TRUST_KB_CONFIG environment variable) says so."""
+    trust = (
+        os.environ.get(TRUST_ENV, "").strip().lower() in ("1", "true", "yes")
+        if trust_kb_config is None
+        else trust_kb_config
+    )
     path = config_path or find_config(kb_path)
     if path is None:
-        return Config()
+        return Config(trust_kb_config=trust)
     data = read_config_file(path)
-    return build_config(data, path.parent, str(path))
+    config = build_config(data, path.parent, str(path))
+    config.trust_kb_config = trust
+    root = kb_path.resolve()
+    config.from_kb = (
+        config_path is None and root.is_dir() and path.resolve().parent.is_relative_to(root)
+    )
+    if config.from_kb and not trust:
+        _keep_security_on(config)
+    return config
