@@ -6,7 +6,7 @@ import datetime as dt
 import math
 import os
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +55,37 @@ class Taxonomy:
     path: str | None = None
 
 
+@dataclass(frozen=True)
+class DuplicateSettings:
+    """How duplicates are found (config `duplicates:`); every DUP rule reads the same groups."""
+
+    threshold: float = 0.8  # TF-IDF cosine from which two bodies are near duplicates
+    min_words: int = 10  # bodies shorter than this (after boilerplate) are not compared
+    boilerplate_share: float = 0.02  # a line in more than this share of articles is boilerplate
+    boilerplate_min_articles: int = 5  # ... and in at least this many articles
+    canonical: tuple[str, ...] = ("most_linked", "newest", "longest")
+    title_threshold: float = 92.0  # rapidfuzz token_sort_ratio from which titles match
+    max_body_similarity: float = 0.8  # title pairs with bodies this similar are near duplicates
+    min_passage_similarity: float = 85.0  # rapidfuzz ratio of two passages once facts are masked
+
+
+@dataclass(frozen=True)
+class CoverageSettings:
+    """How customer questions are matched (config `coverage:`); the gap list, the coverage
+    rules, the coverage dimension and the verdict all read the same matches."""
+
+    covered: float = 0.35  # best-match score from which a question is covered
+    partial: float = 0.25  # ... from which it is partly covered
+    top_k: int = 3  # matches kept per question
+    locale: str = "auto"  # auto (the KB's main language), all, or a locale such as en
+
+
+ANALYSIS_SETTINGS: dict[str, type] = {
+    "duplicates": DuplicateSettings,
+    "coverage": CoverageSettings,
+}
+
+
 @dataclass
 class Config:
     # reading the export
@@ -83,6 +114,9 @@ class Config:
     as_of: dt.date | None = None
     jobs: int = 0
     topics: int | None = None
+    duplicates: DuplicateSettings = field(default_factory=DuplicateSettings)
+    coverage: CoverageSettings = field(default_factory=CoverageSettings)
+    min_coverage: float = 0.7  # with questions: answered share under this blocks the verdict
     path: str | None = None  # the file this config came from
     # A config found inside the audited tree is written by whoever writes the KB: it may not
     # switch off or weaken security rules unless the user trusts it (KBAUDIT_TRUST_KB_CONFIG=1
@@ -200,7 +234,7 @@ def _as_list(value: Any, key: str) -> list[str]:
 
 
 _LIST_KEYS = {"include", "exclude", "rule_packs", "select", "ignore"}
-_INTERNAL = {"path", "from_kb", "trust_kb_config", "warnings"}
+_INTERNAL = {"path", "min_coverage", "from_kb", "trust_kb_config", "warnings"}
 _KNOWN = {f.name for f in fields(Config)} - _INTERNAL | {"scorecard", "ready", "extend_exclude"}
 PROTECTED = "SEC"  # code prefix of the rules a KB's own config cannot switch off
 TRUST_ENV = "KBAUDIT_TRUST_KB_CONFIG"
@@ -256,42 +290,75 @@ def build_config(
     if weights is not None:
         if not isinstance(weights, dict) or set(weights) - set(DIMENSIONS):
             raise ConfigError(f"`scorecard.weights` keys must be among {', '.join(DIMENSIONS)}")
-        given = {k: _float(v, f"scorecard.weights.{k}") for k, v in weights.items()}
+        given = {k: _number(v, f"scorecard.weights.{k}") for k, v in weights.items()}
         config.weights = {**DEFAULT_WEIGHTS, **given}
     ready = scorecard.get("ready", data.get("ready", data.get("ready_score")))
     if ready is not None:
-        config.ready_score = _float(ready, "scorecard.ready")
+        config.ready_score = _number(ready, "scorecard.ready")
+    if scorecard.get("min_coverage") is not None:
+        config.min_coverage = _number(scorecard["min_coverage"], "scorecard.min_coverage", 0, 1)
+    for key, settings in ANALYSIS_SETTINGS.items():
+        if data.get(key) is not None:
+            setattr(config, key, _settings(settings, data[key], key))
     config.fail_on = _severity(data.get("fail_on"), "fail_on")
     if data.get("fail_under") is not None:
-        config.fail_under = _float(data["fail_under"], "fail_under")
+        config.fail_under = _number(data["fail_under"], "fail_under")
     if data.get("as_of") is not None:
         config.as_of = parse_as_of(data["as_of"])
     if data.get("jobs") is not None:
-        config.jobs = _int(data["jobs"], "jobs")
+        config.jobs = _whole(data["jobs"], "jobs")
     if data.get("topics") is not None:
-        config.topics = _int(data["topics"], "topics")
+        config.topics = _whole(data["topics"], "topics")
     check_limits(config.limits)
     return config
 
 
-def _float(value: Any, key: str) -> float:
-    """A setting's number; anything else (text, a list, NaN) is a ConfigError naming the key."""
+def _number(value: Any, key: str, low: float | None = None, high: float | None = None) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ConfigError(f"`{key}: {value!r}` is not a number; write a number")
     try:
-        if isinstance(value, bool | list | dict):
-            raise ValueError
         number = float(value)
-    except (TypeError, ValueError):
-        number = float("nan")
+    except (ValueError, OverflowError):
+        number = math.nan
     if not math.isfinite(number):
-        raise ConfigError(f"`{key}: {value!r}` is not a number; write a plain number")
+        raise ConfigError(f"`{key}: {value!r}` is not a number; write a number")
+    if (low is not None and number < low) or (high is not None and number > high):
+        raise ConfigError(f"`{key}: {value!r}` must be between {low:g} and {high:g}")
     return number
 
 
-def _int(value: Any, key: str) -> int:
-    number = _float(value, key)
+def _whole(value: Any, key: str) -> int:
+    number = _number(value, key)
     if not number.is_integer():
         raise ConfigError(f"`{key}: {value!r}` is not a whole number; write one")
     return int(number)
+
+
+def _settings(kind: type, given: Any, key: str) -> Any:
+    """One analysis' settings from its config section, each value checked against the
+    default's type."""
+    if not isinstance(given, dict):
+        raise ConfigError(f"`{key}` must be a mapping of settings")
+    defaults = kind()
+    names = {f.name for f in fields(kind)}
+    unknown = sorted(set(given) - names)
+    if unknown:
+        raise ConfigError(
+            f"unknown setting(s) {', '.join(f'{key}.{u}' for u in unknown)}; "
+            f"`{key}` takes {', '.join(sorted(names))}"
+        )
+    values: dict[str, Any] = {}
+    for name, value in given.items():
+        default = getattr(defaults, name)
+        if isinstance(default, tuple):
+            values[name] = tuple(_as_list(value, f"{key}.{name}"))
+        elif isinstance(default, str):
+            values[name] = str(value)
+        elif isinstance(default, int):
+            values[name] = int(_number(value, f"{key}.{name}", 0))
+        else:
+            values[name] = _number(value, f"{key}.{name}", 0)
+    return replace(defaults, **values)
 
 
 def parse_as_of(value: Any) -> dt.date:

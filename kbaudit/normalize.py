@@ -6,14 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from kbaudit.dates import parse_date
 from kbaudit.errors import ConfigError
-from kbaudit.model import Article, LoadProblem
-
-if TYPE_CHECKING:  # the Markdown/HTML parsers are heavy; the config imports this module
-    from kbaudit.text import Extracted
+from kbaudit.model import Article, Extracted, InputCode, LoadProblem
 
 # Article field -> keys that exports use for it, in order of preference.
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -203,7 +200,7 @@ def build_article(
             key = values.get(f"{name}__key", name)
             problems.append(
                 LoadProblem(
-                    "INPUT004",
+                    InputCode.BAD_DATE,
                     rel or str(values.get("id", "")),
                     f"field `{key}`: {exc}; write it as YYYY-MM-DD",
                 )

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup, Comment
 from markdown_it import MarkdownIt
 
-from kbaudit.model import Image, Link
+from kbaudit.model import Extracted, Image, Link
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 # Docs-platform syntax that is not prose: [!INCLUDE ...], > [!NOTE], :::image ...:::
@@ -26,18 +25,6 @@ _EMPHASIS = re.compile(
 
 # Emphasis is not parsed: it changes no word, link or heading and costs a tenth of the time.
 _md = MarkdownIt("commonmark", {"html": True}).disable("emphasis")
-
-
-@dataclass(frozen=True)
-class Extracted:
-    """What every rule needs to know about a body, whatever its markup."""
-
-    text: str
-    headings: tuple[str, ...]
-    links: tuple[Link, ...]
-    images: tuple[Image, ...]
-    word_count: int
-    h1: str | None = None
 
 
 def shorten(text: str, limit: int) -> str:

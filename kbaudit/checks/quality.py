@@ -11,7 +11,7 @@ import regex
 
 from kbaudit.corpus import Corpus
 from kbaudit.errors import RuleError
-from kbaudit.model import Article, Finding, Related, Severity
+from kbaudit.model import Article, Finding, InputCode, Related, Severity
 from kbaudit.rules import CheckKind, Context, Param, Registry
 
 # Article text is untrusted: a pattern scans at most WINDOW characters at a time (windows
@@ -19,7 +19,6 @@ from kbaudit.rules import CheckKind, Context, Param, Registry
 # time budget per article; past it the article is reported as not checked (INPUT005).
 WINDOW = 16_384
 OVERLAP = 1_024
-SLOW_PATTERN = "INPUT005"
 
 
 def min_words(article: Article, ctx: Context) -> Iterator[Finding]:
@@ -103,7 +102,7 @@ def pattern(article: Article, ctx: Context) -> Iterator[Finding]:
         )
         yield replace(
             slow,
-            rule=SLOW_PATTERN,
+            rule=InputCode.SLOW_PATTERN,
             name="input.slow-pattern",
             category="input",
             severity=Severity.WARNING,

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kbaudit.model import LoadProblem
+from kbaudit.model import InputCode, LoadProblem
 from kbaudit.normalize import check_limits
 
 
@@ -171,7 +171,7 @@ def open_tree(
         tree = Tree(path.parent, path.name, max_file_size=lim["max_file_size"])
         real, reason = _skip_reason(path, path.resolve().parent, lim["max_file_size"])
         if reason:
-            tree.problems.append(LoadProblem("INPUT001", path.name, reason))
+            tree.problems.append(LoadProblem(InputCode.UNREADABLE, path.name, reason))
         else:
             tree.paths, tree.all_paths = [path.name], [path.name]
             tree.files[path.name] = real or path
@@ -196,7 +196,7 @@ def open_tree(
                     "symbolic link to a folder outside the KB; not followed. Copy the "
                     "folder into the KB or remove the link"
                 )
-                tree.problems.append(LoadProblem("INPUT001", rel, message))
+                tree.problems.append(LoadProblem(InputCode.UNREADABLE, rel, message))
         dirnames[:] = kept
         for name in filenames:
             rel = name if rel_dir == "." else f"{rel_dir}/{name}"
@@ -205,7 +205,7 @@ def open_tree(
                 continue
             real, reason = _skip_reason(Path(dirpath, name), root, lim["max_file_size"])
             if reason:
-                tree.problems.append(LoadProblem("INPUT001", rel, reason))
+                tree.problems.append(LoadProblem(InputCode.UNREADABLE, rel, reason))
                 continue
             tree.all_paths.append(rel)
             tree.paths.append(rel)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kbaudit.errors import SourceError
-from kbaudit.model import LoadProblem
+from kbaudit.model import InputCode, LoadProblem
 from kbaudit.normalize import check_limits
 from kbaudit.sources.tree import Tree, selected
 
@@ -96,7 +96,7 @@ def open_zip(path: Path, include: list[str], exclude: list[str], limits: dict[st
         if rel is None:
             problems.append(
                 LoadProblem(
-                    "INPUT001",
+                    InputCode.UNREADABLE,
                     info.filename,
                     "archive entry refused: its path is absolute or climbs out of the archive "
                     "with `..`; re-create the archive from the export folder",
@@ -109,7 +109,7 @@ def open_zip(path: Path, include: list[str], exclude: list[str], limits: dict[st
     if len(names) > lim["max_entries"]:
         problems.append(
             LoadProblem(
-                "INPUT001",
+                InputCode.UNREADABLE,
                 path.name,
                 f"archive has {len(names)} files, over limits.max_entries "
                 f"({lim['max_entries']}); only the first {lim['max_entries']} are read. "
@@ -124,7 +124,9 @@ def open_zip(path: Path, include: list[str], exclude: list[str], limits: dict[st
         rel = name[len(prefix) :]
         refusal = _refusal(info, total, lim)
         if refusal:
-            problems.append(LoadProblem("INPUT001", rel, f"archive entry refused: {refusal}"))
+            problems.append(
+                LoadProblem(InputCode.UNREADABLE, rel, f"archive entry refused: {refusal}")
+            )
             continue
         total += info.file_size
         tree.entries[rel] = info
