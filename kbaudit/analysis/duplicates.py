@@ -138,7 +138,7 @@ class _Finder:
     ) -> list[DuplicateGroup]:
         """Groups of articles whose texts differ but match; exact copies are represented by
         their canonical (the exact groups list the copies)."""
-        sets = UnionFind()
+        sets: UnionFind[int] = UnionFind()
         best: dict[int, tuple[float, int]] = {}
         for (i, j), score in pairs.items():
             ri, rj = representative.get(i, i), representative.get(j, j)
@@ -151,7 +151,7 @@ class _Finder:
         )
         groups = []
         for found in sets.groups():
-            members = [int(m) for m in found]  # type: ignore[call-overload]
+            members = list(found)
             canonical = self.pick(members)
             others = self._others(members, canonical)
             scores = self.similarities([(canonical, m) for m in others])
@@ -166,14 +166,14 @@ class _Finder:
         pairs = self.corpus.title_duplicates(self.settings.title_threshold)
         ordered = sorted(pairs)
         bodies = self.similarities(ordered)
-        sets = UnionFind()
+        sets: UnionFind[int] = UnionFind()
         for pair, body in zip(ordered, bodies, strict=True):
             if body < self.settings.max_body_similarity:
                 sets.union(*pair)
         reason = "titles match (rapidfuzz token_sort_ratio) in the same locale, bodies differ"
         groups = []
         for found in sets.groups():
-            members = [int(m) for m in found]  # type: ignore[call-overload]
+            members = list(found)
             canonical = self.pick(members)
             others = self._others(members, canonical)
             scores = tuple(pairs.get((min(m, canonical), max(m, canonical)), 0.0) for m in others)
