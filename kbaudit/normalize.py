@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from kbaudit.dates import parse_date
+from kbaudit.dates import DateError, parse_date
 from kbaudit.errors import ConfigError
 from kbaudit.model import Article, Extracted, InputCode, LoadProblem
 
@@ -77,6 +77,7 @@ DEFAULT_LIMITS: dict[str, int] = {
     "max_entries": 100_000,  # files in an archive
     "max_total_size": 2 * 1024**3,  # bytes, uncompressed, all archive entries together
     "max_file_size": 256 * 1024**2,  # bytes, one file of a folder or one archive entry
+    "max_article_size": 16 * 1024**2,  # bytes, one file that is one article (.md, .html)
     "max_ratio": 200,  # uncompressed / compressed size of one archive entry
 }
 
@@ -98,6 +99,16 @@ def check_limits(limits: dict[str, Any]) -> dict[str, int]:
             raise ConfigError(f"`limits.{key}: {value!r}` must be a positive whole number of bytes")
         out[key] = number
     return out
+
+
+# Files that hold one article each; others (JSON, CSV, archives) may hold a whole export.
+ARTICLE_SUFFIXES = (".md", ".markdown", ".mdx", ".html", ".htm", ".txt")
+
+
+def size_limit(rel: str, limits: dict[str, int]) -> tuple[str, int]:
+    """The name and value of the size limit that applies to one file."""
+    key = "max_article_size" if rel.lower().endswith(ARTICLE_SUFFIXES) else "max_file_size"
+    return key, limits[key]
 
 
 @dataclass
@@ -195,7 +206,7 @@ def build_article(
             continue
         try:
             dates[name] = parse_date(value, options.date_order)
-        except (ValueError, OverflowError, OSError) as exc:
+        except DateError as exc:
             dates[name] = None
             key = values.get(f"{name}__key", name)
             problems.append(

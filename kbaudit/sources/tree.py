@@ -3,8 +3,9 @@
 Keeping every source on this interface is what lets archives be read in place and guarantees
 kbaudit never writes into the KB it reads. A KB is untrusted input: only regular files under its
 root are read, a symbolic link is followed only when it stays inside the root, FIFOs, sockets and
-devices are listed as skipped without being opened, and no file is read past
-`limits.max_file_size`. Everything skipped is an INPUT001 problem.
+devices are listed as skipped without being opened, and no file is read past its size limit
+(`limits.max_article_size` for one-article files, `limits.max_file_size` for the others).
+Everything skipped is an INPUT001 problem.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from kbaudit.model import InputCode, LoadProblem
-from kbaudit.normalize import check_limits
+from kbaudit.normalize import check_limits, size_limit
 
 
 def glob_match(rel: str, patterns: list[str]) -> bool:
@@ -56,7 +57,7 @@ class Tree:
     problems: list[LoadProblem] = field(default_factory=list)  # entries refused while listing
     parsed: dict[str, Any] = field(default_factory=dict, repr=False)  # parsed once, shared
     files: dict[str, Path] = field(default_factory=dict, repr=False)  # rel -> checked real path
-    max_file_size: int = check_limits({})["max_file_size"]
+    limits: dict[str, int] = field(default_factory=lambda: check_limits({}))
 
     def read_bytes(self, rel: str) -> bytes:
         """The file's bytes, read only when it is (still) a regular file and within the size
@@ -68,9 +69,10 @@ class Tree:
         with os.fdopen(fd, "rb") as handle:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
                 raise OSError(errno.EINVAL, "not a regular file")
-            data = handle.read(self.max_file_size + 1)
-        if len(data) > self.max_file_size:
-            raise OSError(errno.EFBIG, _too_large(self.max_file_size))
+            key, limit = size_limit(rel, self.limits)
+            data = handle.read(limit + 1)
+        if len(data) > limit:
+            raise OSError(errno.EFBIG, _too_large(key, limit))
         return data
 
     def size(self, rel: str) -> int:
@@ -117,14 +119,14 @@ def selected(rel: str, include: list[str], exclude: list[str]) -> bool:
     return not (exclude and glob_match(rel, exclude))
 
 
-def _too_large(limit: int) -> str:
+def _too_large(key: str, limit: int) -> str:
     return (
-        f"larger than limits.max_file_size ({limit} bytes); not read. Split the file, exclude "
-        "it, or raise `limits: {max_file_size: N}` if it is trusted"
+        f"larger than limits.{key} ({limit} bytes); not read. Split the file, exclude "
+        f"it, or raise `limits: {{{key}: N}}` if it is trusted"
     )
 
 
-def _skip_reason(path: Path, root: Path, limit: int) -> tuple[Path | None, str | None]:
+def _skip_reason(path: Path, root: Path, limits: dict[str, int]) -> tuple[Path | None, str | None]:
     """The real path to read, or why the entry is skipped (never opening it)."""
     try:
         info = path.lstat()
@@ -149,8 +151,9 @@ def _skip_reason(path: Path, root: Path, limit: int) -> tuple[Path | None, str |
         )
         via = "symbolic link to " if link else ""
         return None, f"{via}{kind}, not a regular file; not opened. Remove it from the KB"
+    key, limit = size_limit(path.name, limits)
     if info.st_size > limit:
-        return None, f"{info.st_size} bytes, " + _too_large(limit)
+        return None, f"{info.st_size} bytes, " + _too_large(key, limit)
     return real, None
 
 
@@ -168,8 +171,8 @@ def open_tree(
             from kbaudit.sources.ziptree import open_zip
 
             return open_zip(path, include, exclude, lim)
-        tree = Tree(path.parent, path.name, max_file_size=lim["max_file_size"])
-        real, reason = _skip_reason(path, path.resolve().parent, lim["max_file_size"])
+        tree = Tree(path.parent, path.name, limits=lim)
+        real, reason = _skip_reason(path, path.resolve().parent, lim)
         if reason:
             tree.problems.append(LoadProblem(InputCode.UNREADABLE, path.name, reason))
         else:
@@ -177,7 +180,7 @@ def open_tree(
             tree.files[path.name] = real or path
         return tree
     root = path.resolve()
-    tree = Tree(path, str(path), max_file_size=lim["max_file_size"])
+    tree = Tree(path, str(path), limits=lim)
     for dirpath, dirnames, filenames in os.walk(path):  # never descends into linked folders
         rel_dir = os.path.relpath(dirpath, path).replace(os.sep, "/")
         kept = []
@@ -203,7 +206,7 @@ def open_tree(
             if not selected(rel, include, exclude):
                 tree.all_paths.append(rel)
                 continue
-            real, reason = _skip_reason(Path(dirpath, name), root, lim["max_file_size"])
+            real, reason = _skip_reason(Path(dirpath, name), root, lim)
             if reason:
                 tree.problems.append(LoadProblem(InputCode.UNREADABLE, rel, reason))
                 continue

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from kbaudit.errors import SourceError
 from kbaudit.model import InputCode, LoadProblem
-from kbaudit.normalize import check_limits
+from kbaudit.normalize import check_limits, size_limit
 from kbaudit.sources.tree import Tree, selected
 
 RATIO_FLOOR = 1024**2  # entries smaller than this are never refused for their ratio
@@ -46,15 +46,16 @@ class ZipTree(Tree):
         """The entry's bytes; reading stops past the size limit, whatever the header claims."""
         assert self.archive is not None
         info = self.entries[rel]
+        key, limit = size_limit(rel, self.limits)
         try:
             with self.archive.open(info) as handle:
-                data = handle.read(self.max_file_size + 1)
-        except (zipfile.BadZipFile, RuntimeError, ValueError, EOFError) as exc:
+                data = handle.read(limit + 1)
+        except (zipfile.BadZipFile, RuntimeError, ValueError, EOFError, OSError) as exc:
             raise OSError(f"cannot read the archive entry: {exc}") from None
-        if len(data) > self.max_file_size:
+        if len(data) > limit:
             raise OSError(
-                f"archive entry is larger than limits.max_file_size ({self.max_file_size} bytes) "
-                "although its header says otherwise; refused"
+                f"archive entry is larger than limits.{key} ({limit} bytes) although its "
+                "header says otherwise; refused"
             )
         return data
 
@@ -117,12 +118,12 @@ def open_zip(path: Path, include: list[str], exclude: list[str], limits: dict[st
             )
         )
         names = names[: lim["max_entries"]]
-    tree = ZipTree(path, str(path), max_file_size=lim["max_file_size"], archive=archive)
+    tree = ZipTree(path, str(path), limits=lim, archive=archive)
     total = 0
     for name in names:
         info = files[name]
         rel = name[len(prefix) :]
-        refusal = _refusal(info, total, lim)
+        refusal = _refusal(rel, info, total, lim)
         if refusal:
             problems.append(
                 LoadProblem(InputCode.UNREADABLE, rel, f"archive entry refused: {refusal}")
@@ -137,8 +138,9 @@ def open_zip(path: Path, include: list[str], exclude: list[str], limits: dict[st
     return tree
 
 
-def _refusal(info: zipfile.ZipInfo, total: int, lim: dict[str, int]) -> str | None:
+def _refusal(rel: str, info: zipfile.ZipInfo, total: int, lim: dict[str, int]) -> str | None:
     size = info.file_size
+    key, limit = size_limit(rel, lim)
     mode = info.external_attr >> 16 if info.create_system == 3 else 0  # Unix permissions
     if stat.S_ISLNK(mode):
         return "it is a symbolic link, never followed; archive the file itself"
@@ -146,9 +148,9 @@ def _refusal(info: zipfile.ZipInfo, total: int, lim: dict[str, int]) -> str | No
         return "it is not a regular file (a device, pipe or socket); leave it out of the archive"
     if info.flag_bits & 0x1:
         return "it is encrypted; export the KB without a password"
-    if size > lim["max_file_size"]:
+    if size > limit:
         return (
-            f"{size} bytes uncompressed, over limits.max_file_size ({lim['max_file_size']}); "
+            f"{size} bytes uncompressed, over limits.{key} ({limit}); "
             "raise the limit if the archive is trusted"
         )
     if size >= RATIO_FLOOR and size > lim["max_ratio"] * max(info.compress_size, 1):
