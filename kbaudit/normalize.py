@@ -106,9 +106,12 @@ ARTICLE_SUFFIXES = (".md", ".markdown", ".mdx", ".html", ".htm", ".txt")
 
 
 def size_limit(rel: str, limits: dict[str, int]) -> tuple[str, int]:
-    """The name and value of the size limit that applies to one file."""
-    key = "max_article_size" if rel.lower().endswith(ARTICLE_SUFFIXES) else "max_file_size"
-    return key, limits[key]
+    """The name and value of the size limit that applies to one file: max_file_size for
+    every file, max_article_size too for a file that is one article."""
+    one_article = rel.lower().endswith(ARTICLE_SUFFIXES)
+    if one_article and limits["max_article_size"] < limits["max_file_size"]:
+        return "max_article_size", limits["max_article_size"]
+    return "max_file_size", limits["max_file_size"]
 
 
 @dataclass
