@@ -52,7 +52,8 @@ def _walk(record: dict[str, Any], found: dict[str, list[dict[str, Any]]]) -> Non
     kind = _kind(record)
     found.setdefault(kind, []).append(record)
     for key, child_kind in (("folders", "folder"), ("sub_folders", "folder"), ("articles", "")):
-        for child in record.get(key) or []:
+        children = record.get(key)
+        for child in children if isinstance(children, list) else []:
             if not isinstance(child, dict):
                 continue
             if kind == "category" and child_kind == "folder":
