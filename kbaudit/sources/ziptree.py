@@ -81,13 +81,13 @@ def open_zip(path: Path, include: list[str], exclude: list[str], limits: dict[st
     try:
         archive = zipfile.ZipFile(path)
         infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
-        raise SourceError(f"{path} is not a readable zip archive ({exc}); re-create it") from None
     except UnicodeDecodeError:
         raise SourceError(
             f"{path} has an entry name that is marked UTF-8 but is not; re-create the archive "
             "with a zip tool that writes UTF-8 names"
         ) from None
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+        raise SourceError(f"{path} is not a readable zip archive ({exc}); re-create it") from None
     problems: list[LoadProblem] = []
     files: dict[str, zipfile.ZipInfo] = {}
     for info in infos:
