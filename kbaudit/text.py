@@ -12,7 +12,7 @@ from kbaudit.model import Extracted, Image, Link
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 # Docs-platform syntax that is not prose: [!INCLUDE ...], > [!NOTE], :::image ...:::
-_DOCS_DIRECTIVE = re.compile(r"\[!(?:INCLUDE|NOTE|TIP|IMPORTANT|WARNING|CAUTION)[^\[\]]*\]", re.I)
+_DOCS_DIRECTIVE = re.compile(r"\[!(?:INCLUDE|NOTE|TIP|IMPORTANT|WARNING|CAUTION)", re.I)
 _COLON_BLOCK = re.compile(r"^:::.*$", re.M)
 _HTML_TAG = re.compile(r"<[^<>]+>")
 # Emphasis markers are dropped from inline text (the parser's emphasis rule is off for speed).
@@ -106,10 +106,23 @@ def markdown(body: str, line_offset: int = 0) -> Extracted:
                 h1 = text.strip()
             in_heading = None
         chunks.append(text)
-    plain = _DOCS_DIRECTIVE.sub(" ", "\n".join(chunks))
+    plain = _drop_directives("\n".join(chunks))
     plain = _COLON_BLOCK.sub(" ", plain)
     plain = re.sub(r"[ \t]+", " ", plain).strip()
     return Extracted(plain, tuple(headings), tuple(links), tuple(images), word_count(plain), h1)
+
+
+def _drop_directives(text: str) -> str:
+    """`[!NOTE ...]` up to its first `]` replaced by a space; one pass (a regex that searched
+    for the `]` from every opener would be quadratic on openers that are never closed)."""
+    parts, start = [], 0
+    while (found := _DOCS_DIRECTIVE.search(text, start)) is not None:
+        closing = text.find("]", found.end())
+        if closing < 0:
+            break
+        parts += [text[start : found.start()], " "]
+        start = closing + 1
+    return "".join([*parts, text[start:]])
 
 
 def _drop_comments(markup: str) -> str:
