@@ -203,16 +203,16 @@ def open_tree(
         dirnames[:] = kept
         for name in filenames:
             rel = name if rel_dir == "." else f"{rel_dir}/{name}"
-            if not selected(rel, include, exclude):
-                tree.all_paths.append(rel)
-                continue
             real, reason = _skip_reason(Path(dirpath, name), root, lim)
-            if reason:
+            chosen = selected(rel, include, exclude)
+            if reason and chosen:
                 tree.problems.append(LoadProblem(InputCode.UNREADABLE, rel, reason))
                 continue
-            tree.all_paths.append(rel)
-            tree.paths.append(rel)
-            tree.files[rel] = real or Path(dirpath, name)
+            tree.all_paths.append(rel)  # link targets, and index files a source may read
+            if reason is None:  # an excluded special file is named, never opened
+                tree.files[rel] = real or Path(dirpath, name)
+            if chosen:
+                tree.paths.append(rel)
     tree.paths.sort()
     tree.all_paths.sort()
     tree.problems.sort(key=lambda p: p.path)
