@@ -1,0 +1,58 @@
+"""What the `gaps`, `duplicates` and `topics` commands share: an audit of only the rules whose
+analysis the view shows, drawn with the stage display, and the checks on its output path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kbaudit.cli.audit import inputs
+from kbaudit.cli.common import check_output, interactive, load, progress_display
+
+if TYPE_CHECKING:
+    from kbaudit.audit import AuditResult
+
+
+def prepare(
+    view: str,
+    path: Path,
+    config_path: Path | None,
+    fmt: str | None,
+    output: Path | None,
+    questions_path: Path | None = None,
+    **overrides: object,
+) -> tuple[str, Path | None]:
+    """Validate the format and output before any work: (format, output)."""
+    from kbaudit.reporters import output_format
+
+    config = load(path, config_path, **overrides)
+    fmt = output_format(view, fmt, output)
+    if output is not None:
+        check_output(output, inputs(path, config, questions_path))
+    return fmt, output
+
+
+def run_view(
+    path: Path,
+    config_path: Path | None,
+    select: list[str],
+    input_format: str | None,
+    quiet: bool,
+    questions_path: Path | None = None,
+    text_column: str | None = None,
+    **overrides: object,
+) -> AuditResult:
+    """An audit of only the `select`ed rules (their analyses fill the result's sections)."""
+    from kbaudit.audit import audit
+
+    config = load(path, config_path, **overrides)
+    config.select, config.ignore = select, []
+    questions = None
+    if questions_path is not None:
+        from kbaudit.questions import load_questions
+
+        questions = load_questions(questions_path, text_column)
+    with progress_display(interactive(quiet)) as progress:
+        return audit(
+            path, config, input_format=input_format, questions=questions, progress=progress
+        )
