@@ -36,13 +36,14 @@ def run_view(
     path: Path,
     config_path: Path | None,
     select: list[str],
+    analysis: str,
     input_format: str | None,
     quiet: bool,
     questions_path: Path | None = None,
     text_column: str | None = None,
     **overrides: object,
 ) -> AuditResult:
-    """An audit of only the `select`ed rules (their analyses fill the result's sections)."""
+    """An audit of only the `select`ed rules, with the `analysis` the view renders."""
     from kbaudit.audit import audit
 
     config = load(path, config_path, **overrides)
@@ -54,5 +55,10 @@ def run_view(
         questions = load_questions(questions_path, text_column)
     with progress_display(interactive(quiet)) as progress:
         return audit(
-            path, config, input_format=input_format, questions=questions, progress=progress
+            path,
+            config,
+            input_format=input_format,
+            questions=questions,
+            progress=progress,
+            needs=frozenset({analysis}),
         )

@@ -93,7 +93,8 @@ def audit_cmd(
         str | None,
         typer.Option(
             "--changed-since",
-            help="List only findings about articles changed since this git ref.",
+            help="List only findings about articles changed since this git ref; the score "
+            "and verdict stay those of the whole KB.",
         ),
     ] = None,
     questions_path: QuestionsOpt = None,
@@ -169,22 +170,16 @@ def run(
         from kbaudit.questions import load_questions
 
         questions = load_questions(questions_path, text_column)
-    with progress_display(interactive(quiet)) as progress:
-        if changed_since:
-            from kbaudit.changed import audit_changed, changed_files
+    from kbaudit.scope import ALL, ChangedSince
 
-            changed = changed_files(path, changed_since)
-            err.print(Text(f"auditing {len(changed)} changed file(s) since {changed_since}"))
-            return audit_changed(
-                path,
-                config,
-                changed=changed,
-                input_format=input_format,
-                questions=questions,
-                progress=progress,
-            )
+    with progress_display(interactive(quiet)) as progress:
         return audit(
-            path, config, input_format=input_format, questions=questions, progress=progress
+            path,
+            config,
+            input_format=input_format,
+            questions=questions,
+            progress=progress,
+            scope=ChangedSince(changed_since) if changed_since else ALL,
         )
 
 

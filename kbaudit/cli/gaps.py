@@ -37,7 +37,7 @@ def gaps_cmd(
     with handled(debug):
         fmt, output = prepare("gaps", path, config_path, fmt, output, questions_path, as_of=as_of)
         result = run_view(
-            path, config_path, ["coverage"], input_format, quiet, questions_path, text_column,
+            path, config_path, ["coverage"], "coverage", input_format, quiet, questions_path, text_column,
             as_of=as_of,
         )  # fmt: skip
         emit("gaps", fmt, result, output)

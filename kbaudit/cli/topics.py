@@ -42,6 +42,13 @@ def topics_cmd(
     with handled(debug):
         fmt, output = prepare("topics", path, config_path, fmt, output, as_of=as_of)
         result = run_view(
-            path, config_path, TOPIC_RULES, input_format, quiet, as_of=as_of, topics=topics
+            path,
+            config_path,
+            TOPIC_RULES,
+            "topics",
+            input_format,
+            quiet,
+            as_of=as_of,
+            topics=topics,
         )
         emit("topics", fmt, result, output)

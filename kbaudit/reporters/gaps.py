@@ -41,7 +41,7 @@ def _gaps(result: AuditResult) -> list[dict[str, Any]]:
 
 
 def _coverage(result: AuditResult) -> dict[str, Any]:
-    return dict(result.corpus.extra.get("coverage") or {})
+    return dict(result.sections.get("coverage") or {})
 
 
 def _asked(result: AuditResult) -> bool:
