@@ -6,13 +6,15 @@ import datetime as dt
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from kbaudit.errors import ConfigError
 from kbaudit.model import Severity
-from kbaudit.sources.normalize import SourceOptions
+
+if TYPE_CHECKING:
+    from kbaudit.sources.normalize import SourceOptions
 
 CONFIG_NAMES = ("kbaudit.yaml", ".kbaudit.yaml", "kbaudit.yml", ".kbaudit.yml")
 DIMENSIONS = ("freshness", "uniqueness", "coverage", "taxonomy", "quality")
@@ -117,6 +119,8 @@ class Config:
     path: str | None = None  # the file this config came from
 
     def source_options(self) -> SourceOptions:
+        from kbaudit.sources.normalize import SourceOptions  # the readers load only to read
+
         return SourceOptions(
             fields=self.fields,
             category_from=self.category_from,
