@@ -26,10 +26,9 @@ def prepare(
     from kbaudit.reporters import output_format
 
     config = load(path, config_path, **overrides)
-    fmt = output_format(view, fmt, output)
     if output is not None:
         check_output(output, inputs(path, config, questions_path))
-    return fmt, output
+    return output_format(view, fmt, output), output
 
 
 def run_view(

@@ -118,10 +118,10 @@ def audit_cmd(
             dates=dates,
             jobs=jobs,
         )
-        fmt = output_format("scorecard", fmt, output)
         read = inputs(path, config, questions_path, baseline)
         if output is not None:
             check_output(output, read)
+        fmt = output_format("scorecard", fmt, output)
         if write_baseline is not None:
             check_output(write_baseline, read, "--write-baseline")
             if output is not None and output.resolve() == write_baseline.resolve():

@@ -301,13 +301,17 @@ def check_output(output: Path, inputs: Iterable[Path], flag: str = "-o") -> None
         raise ConfigError(
             f"{flag} {output} is a folder; give a file name such as {output / 'report.html'}"
         )
-    folder = target.parent
-    while not folder.exists() and folder != folder.parent:
-        folder = folder.parent
-    if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
-        raise ConfigError(f"{flag} {output}: cannot write into {folder}; choose a writable folder")
     if output.exists() and not os.access(output, os.W_OK):
         raise ConfigError(f"{flag} {output} is read-only; choose another path or make it writable")
+    try:  # the folder must take a new file (the report is written beside, then renamed)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=target.parent):
+            pass
+    except OSError as exc:
+        raise ConfigError(
+            f"{flag} {output}: cannot write into {target.parent} ({exc.strerror or exc}); "
+            "choose a writable folder"
+        ) from None
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -26,9 +26,9 @@ def diff_cmd(
         from kbaudit.diff import diff_results, read_result
         from kbaudit.reporters import output_format
 
-        fmt = output_format("diff", fmt, output)
         if output is not None:
             check_output(output, [old, new])
+        fmt = output_format("diff", fmt, output)
         diff = diff_results(read_result(old), read_result(new))
         emit("diff", fmt, diff, output)
     raise typer.Exit(1 if fail_on_new and diff.new else 0)

@@ -73,11 +73,19 @@ def print_gaps(console: Console, result: AuditResult) -> None:
             + Text("Add --questions FILE for the questions no article answers.", style="dim")
         )
     listing = Table(title=f"{len(found)} structural gaps", title_justify="left")
-    for col in ("kind", "what", "articles"):
-        listing.add_column(col, no_wrap=col != "what")
+    rows = []
     for s in found:
         articles = ", ".join(s["articles"][:3]) + (" …" if len(s["articles"]) > 3 else "")
-        listing.add_row(s["kind"], term(s["message"]), Text(fold(articles, width)))
+        rows.append((Text(s["kind"]), term(s["message"]), Text(fold(articles, width))))
+    # One gap per line: kind and articles keep their width, the message ends in "…".
+    kind = max((len(r[0]) for r in rows), default=4)
+    articles = max((len(r[2]) for r in rows), default=8)
+    what = max(20, console.width - kind - articles - 10)  # 4 borders + 2 spaces per column
+    listing.add_column("kind", no_wrap=True, width=kind)
+    listing.add_column("what", no_wrap=True, overflow="ellipsis", width=what)
+    listing.add_column("articles", no_wrap=True, width=articles)
+    for row in rows:
+        listing.add_row(*row)
     console.print(listing)
 
 
