@@ -137,7 +137,9 @@ def categories_table(result: AuditResult, width: int, limit: int = 15) -> Table 
     return table
 
 
-def worst_articles(result: AuditResult, width: int, limit: int = 10) -> Table | None:
+def worst_articles(result: AuditResult, console_width: int, limit: int = 10) -> Table | None:
+    """The articles with the most severity-weighted findings, one per line: a long path is
+    folded in the middle, a long rule list ends in "…"."""
     weight: Counter[str] = Counter()
     count: Counter[str] = Counter()
     rules: dict[str, set[str]] = defaultdict(set)
@@ -148,13 +150,16 @@ def worst_articles(result: AuditResult, width: int, limit: int = 10) -> Table | 
             rules[f.article.ref].add(f.rule)
     if not weight:
         return None
-    table = Table(title="Articles needing the most work", title_justify="left")
-    table.add_column("article", no_wrap=True)
-    table.add_column("findings", justify="right")
-    table.add_column("rules", no_wrap=True, overflow="ellipsis")
     ranked = sorted(weight.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-    for ref, _ in ranked:
-        table.add_row(Text(fold(ref, width)), str(count[ref]), term(", ".join(sorted(rules[ref]))))
+    refs = [fold(ref, max(24, console_width // 2 - 8)) for ref, _ in ranked]
+    article = max(len("article"), *(len(r) for r in refs))
+    listed = max(10, console_width - article - len("findings") - 10)
+    table = Table(title="Articles needing the most work", title_justify="left")
+    table.add_column("article", no_wrap=True, width=article)
+    table.add_column("findings", justify="right", no_wrap=True, width=len("findings"))
+    table.add_column("rules", no_wrap=True, overflow="ellipsis", width=listed)
+    for (ref, _), shown in zip(ranked, refs, strict=True):
+        table.add_row(Text(shown), str(count[ref]), term(", ".join(sorted(rules[ref]))))
     return table
 
 
@@ -178,7 +183,7 @@ def print_report(console: Console, result: AuditResult) -> None:
     tables = (
         rules_table(result, wide),
         categories_table(result, width),
-        worst_articles(result, width),
+        worst_articles(result, console.width),
     )
     for table in tables:
         if table is not None:
