@@ -75,8 +75,8 @@ def print_gaps(console: Console, result: AuditResult) -> None:
     listing = Table(title=f"{len(found)} structural gaps", title_justify="left")
     rows = []
     for s in found:
-        articles = ", ".join(s["articles"][:3]) + (" …" if len(s["articles"]) > 3 else "")
-        rows.append((Text(s["kind"]), term(s["message"]), Text(fold(articles, width))))
+        listed = ", ".join(s["articles"][:3]) + (" …" if len(s["articles"]) > 3 else "")
+        rows.append((Text(s["kind"]), term(s["message"]), Text(fold(listed, width))))
     # One gap per line: kind and articles keep their width, the message ends in "…".
     kind = max((len(r[0]) for r in rows), default=4)
     articles = max((len(r[2]) for r in rows), default=8)

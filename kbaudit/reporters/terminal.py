@@ -12,7 +12,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from kbaudit.model import Severity
+from kbaudit.model import Finding, Severity
 from kbaudit.reporters.escape import fold, one_line, term
 from kbaudit.scorecard import SEVERITY_WEIGHT
 
@@ -73,7 +73,7 @@ def dimensions(result: AuditResult, wide: bool = True) -> Table:
         table.add_column("detail", style="dim")
     for dim in result.scorecard.dimensions.values():
         shown = f"{dim.score:.1f}" if dim.score is not None else "—"
-        cells = [
+        cells: list[str | Text] = [
             dim.name,
             Text(shown, style=_colour(dim.score)),
             bar(dim.score),
@@ -92,13 +92,13 @@ def rules_table(result: AuditResult, wide: bool = True) -> Table | None:
     table = Table(title="Findings by rule", title_justify="left")
     for col in ("rule", "name", "severity", "count", "summary")[: 5 if wide else 4]:
         table.add_column(col, justify="right" if col == "count" else "left")
-    first = {}
+    first: dict[str, Finding] = {}
     for f in result.findings:
         first.setdefault(f.rule, f)
     for code, n in sorted(counts.items(), key=lambda kv: (-first[kv[0]].severity, -kv[1], kv[0])):
         f = first[code]
         rule = by_code.get(code)
-        cells = [
+        cells: list[str | Text] = [
             term(code),
             term(f.name),
             Text(str(f.severity), style=SEVERITY_STYLE[f.severity]),
@@ -140,7 +140,7 @@ def categories_table(result: AuditResult, width: int, limit: int = 15) -> Table 
 def worst_articles(result: AuditResult, console_width: int, limit: int = 10) -> Table | None:
     """The articles with the most severity-weighted findings, one per line: a long path is
     folded in the middle, a long rule list ends in "…"."""
-    weight: Counter[str] = Counter()
+    weight: defaultdict[str, float] = defaultdict(float)
     count: Counter[str] = Counter()
     rules: dict[str, set[str]] = defaultdict(set)
     for f in result.findings:
