@@ -125,7 +125,7 @@ def reporter(view: str, fmt: str) -> Callable[..., Any]:
     `(console, data) -> None`."""
     fmt = format_name(fmt, view)
     module, function = REPORTS[(view, fmt)].split(":")
-    return getattr(import_module(f"kbaudit.reporters.{module}"), function)  # type: ignore[no-any-return]
+    return getattr(import_module(f"kbaudit.reporters.{module}"), function)
 
 
 def render_text(view: str, fmt: str, data: Any, width: int = 120) -> str:
