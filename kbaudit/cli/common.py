@@ -235,10 +235,10 @@ class StageDisplay:
             return
         task = self.tasks[self.current]
         state = self.progress.tasks[self._index(task)]
-        if state.total is None:
-            self.progress.update(
-                task, total=max(state.completed, 1), completed=max(state.completed, 1)
-            )
+        if state.total is None:  # a spinner stage: done, with its count if it had one
+            done = max(state.completed, 1)
+            count = f"{int(state.completed):,}" if state.completed else ""
+            self.progress.update(task, total=done, completed=done, count=count)
         else:
             self.progress.update(task, completed=state.total)
         self.progress.stop_task(task)
