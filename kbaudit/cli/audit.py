@@ -30,6 +30,7 @@ from kbaudit.cli.common import (
     progress_display,
     write_atomic,
 )
+from kbaudit.reporters.escape import term
 
 if TYPE_CHECKING:
     from kbaudit.audit import AuditResult
@@ -193,8 +194,8 @@ def against_baseline(result: AuditResult, known: list[BaselineEntry]) -> AuditRe
         f"{len(found.fixed)} fixed"
     )
     for entry in found.fixed:
-        line = Text("fixed ", style="green") + Text(f"{entry.rule} {entry.article}: ")
-        err.print(line + Text(entry.message), soft_wrap=True)
+        line = f"{entry.rule} {entry.article}: {entry.message}"
+        err.print(Text("fixed ", style="green") + term(line), soft_wrap=True)
     fixed = [e.to_dict() for e in found.fixed]
     return replace(result, findings=found.new, sections={**result.sections, "fixed": fixed})
 

@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.text import Text
 
 from kbaudit.errors import ConfigError, KbauditError
+from kbaudit.reporters.escape import clean
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -99,8 +100,8 @@ def _on_sigterm(signum: int, frame: FrameType | None) -> None:
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
-    """One red line on stderr; the message is text, never markup."""
-    err.print(Text("error: ", style="bold red") + Text(message), soft_wrap=True)
+    """One red line on stderr; the message is text, never markup or escape sequences."""
+    err.print(Text("error: ", style="bold red") + Text(clean(message)), soft_wrap=True)
     return typer.Exit(code)
 
 

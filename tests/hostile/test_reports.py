@@ -256,9 +256,9 @@ def test_internal_errors_exit_2_and_debug_shows_the_traceback(
 
 
 def test_markup_in_an_error_is_printed_literally(runner: CliRunner, tmp_path: Path) -> None:
-    missing = tmp_path / "[/x]" / "kb"
+    missing = tmp_path / "[/x]" / f"kb{ESC}red"
     outcome = runner.invoke(app, ["audit", str(missing), "-q"])
-    assert outcome.exit_code == 2 and "[/x]" in outcome.output
+    assert outcome.exit_code == 2 and "[/x]" in outcome.output and "\x1b" not in outcome.output
 
 
 # --- atomic writes and interrupted runs -------------------------------------------------
