@@ -1,5 +1,5 @@
-"""What the `gaps`, `duplicates` and `topics` commands share: an audit of only the rules whose
-analysis the view shows, drawn with the stage display, and the checks on its output path."""
+"""What the `gaps`, `duplicates` and `topics` commands share: the checks on the output before
+any work, and an audit of only the rules whose analysis the view shows."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from kbaudit.cli.common import check_output, interactive, load, progress_display
 
 if TYPE_CHECKING:
     from kbaudit.audit import AuditResult
+    from kbaudit.config import Config
 
 
 def prepare(
@@ -21,31 +22,29 @@ def prepare(
     output: Path | None,
     questions_path: Path | None = None,
     **overrides: object,
-) -> tuple[str, Path | None]:
-    """Validate the format and output before any work: (format, output)."""
+) -> tuple[Config, str]:
+    """The config and the output format, once the output path is known to be safe."""
     from kbaudit.reporters import output_format
 
     config = load(path, config_path, **overrides)
     if output is not None:
         check_output(output, inputs(path, config, questions_path))
-    return output_format(view, fmt, output), output
+    return config, output_format(view, fmt, output)
 
 
 def run_view(
     path: Path,
-    config_path: Path | None,
+    config: Config,
     select: list[str],
     analysis: str,
     input_format: str | None,
     quiet: bool,
     questions_path: Path | None = None,
     text_column: str | None = None,
-    **overrides: object,
 ) -> AuditResult:
     """An audit of only the `select`ed rules, with the `analysis` the view renders."""
     from kbaudit.audit import audit
 
-    config = load(path, config_path, **overrides)
     config.select, config.ignore = select, []
     questions = None
     if questions_path is not None:

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 
-Progress_ = Callable[[str, int | None, int], None]
+ProgressCallback = Callable[[str, int | None, int], None]
 
 # --- options shared by the commands ------------------------------------------------------
 
@@ -219,7 +219,7 @@ class StageDisplay:
     def __call__(self, stage: str, total: int | None, advance: int) -> None:
         name = stage_name(stage)
         if name != self.current:
-            self._finish()
+            self.finish()
             self.current = name
             if name not in self.tasks:
                 self.tasks[name] = self.progress.add_task(name, total=total, count="")
@@ -231,7 +231,7 @@ class StageDisplay:
     def _index(self, task: TaskID) -> int:
         return next(i for i, t in enumerate(self.progress.tasks) if t.id == task)
 
-    def _finish(self) -> None:
+    def finish(self) -> None:
         if self.current is None:
             return
         task = self.tasks[self.current]
@@ -246,7 +246,7 @@ class StageDisplay:
 
 
 @contextmanager
-def progress_display(enabled: bool) -> Iterator[Progress_]:
+def progress_display(enabled: bool) -> Iterator[ProgressCallback]:
     """The stage display on stderr (transient); a silent callback when not `enabled`."""
     if not enabled:
         yield _noop
@@ -269,7 +269,7 @@ def progress_display(enabled: bool) -> Iterator[Progress_]:
     with Progress(*columns, console=err, transient=True) as progress:
         display = StageDisplay(progress)
         yield display
-        display._finish()
+        display.finish()
 
 
 # --- writing reports -----------------------------------------------------------------------
@@ -352,7 +352,9 @@ def write_stdout(text: str) -> None:
     buffer.flush()
 
 
-def emit(view: str, fmt: str, data: Any, output: Path | None, progress: Progress_ = _noop) -> None:
+def emit(
+    view: str, fmt: str, data: Any, output: Path | None, progress: ProgressCallback = _noop
+) -> None:
     """Print the report, or write it atomically to `output` (already checked)."""
     from kbaudit.reporters import render_text, reporter
 

@@ -29,8 +29,6 @@ def duplicates_cmd(
 ) -> None:
     """List duplicate groups: exact copies, near duplicates, same titles and conflicts."""
     with handled(debug):
-        fmt, output = prepare("duplicates", path, config_path, fmt, output, as_of=as_of)
-        result = run_view(
-            path, config_path, ["duplicates"], "duplicates", input_format, quiet, as_of=as_of
-        )
+        config, fmt = prepare("duplicates", path, config_path, fmt, output, as_of=as_of)
+        result = run_view(path, config, ["duplicates"], "duplicates", input_format, quiet)
         emit("duplicates", fmt, result, output)

@@ -35,9 +35,8 @@ def gaps_cmd(
 ) -> None:
     """List the questions no article answers, grouped into topics, and structural gaps."""
     with handled(debug):
-        fmt, output = prepare("gaps", path, config_path, fmt, output, questions_path, as_of=as_of)
+        config, fmt = prepare("gaps", path, config_path, fmt, output, questions_path, as_of=as_of)
         result = run_view(
-            path, config_path, ["coverage"], "coverage", input_format, quiet, questions_path, text_column,
-            as_of=as_of,
-        )  # fmt: skip
+            path, config, ["coverage"], "coverage", input_format, quiet, questions_path, text_column
+        )
         emit("gaps", fmt, result, output)

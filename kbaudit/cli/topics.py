@@ -40,15 +40,6 @@ def topics_cmd(
 ) -> None:
     """List topic clusters and how the KB's categories spread over them."""
     with handled(debug):
-        fmt, output = prepare("topics", path, config_path, fmt, output, as_of=as_of)
-        result = run_view(
-            path,
-            config_path,
-            TOPIC_RULES,
-            "topics",
-            input_format,
-            quiet,
-            as_of=as_of,
-            topics=topics,
-        )
+        config, fmt = prepare("topics", path, config_path, fmt, output, as_of=as_of, topics=topics)
+        result = run_view(path, config, TOPIC_RULES, "topics", input_format, quiet)
         emit("topics", fmt, result, output)
