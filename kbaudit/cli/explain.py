@@ -16,7 +16,10 @@ if TYPE_CHECKING:
     from kbaudit.rules import Rule
 
 
-def explain_text(rule: Rule, kind_params: dict[str, Any]) -> str:
+def explain_text(
+    rule: Rule, kind_params: dict[str, Any], shared: dict[str, dict[str, Any]] | None = None
+) -> str:
+    shared = shared or {}
     docs = rule.docs
     parts = [
         f"# {rule.code} `{rule.name}`",
@@ -46,6 +49,16 @@ def explain_text(rule: Rule, kind_params: dict[str, Any]) -> str:
         f"Change them in the config: `rules: {{{rule.code}: {{params: {{...}}}}}}`; "
         f"silence it with `ignore: [{rule.code}]` or `<!-- kbaudit: ignore {rule.code} -->`.",
     ]
+    for section, values in shared.items():
+        parts += [
+            "",
+            f"## Shared settings (config `{section}:`)",
+            "",
+            f"Every rule that reads the {section} analysis, and `kbaudit "
+            f"{'gaps' if section == 'coverage' else section}`, uses these values:",
+            "",
+        ]
+        parts += [f"- `{section}.{name}` = `{value!r}`" for name, value in values.items()]
     return "\n".join(parts) + "\n"
 
 
@@ -57,7 +70,7 @@ def explain_cmd(
 ) -> None:
     """Show a rule's documentation, parameters and an example."""
     with handled(debug):
-        rules, registry = load_rules(config_path, path)
+        rules, registry, config = load_rules(config_path, path)
         wanted = code.strip()
         rule = next((r for r in rules if wanted.upper() == r.code or wanted == r.name), None)
         if rule is None:
@@ -66,7 +79,10 @@ def explain_cmd(
             raise ConfigError(
                 f"no rule {code!r}{suggest(wanted, rules)}; `kbaudit rules` lists them"
             )
-        text = explain_text(rule, registry.get(rule.kind).params)
+        from kbaudit.rules import analysis_settings
+
+        kind = registry.get(rule.kind)
+        text = explain_text(rule, kind.params, analysis_settings(kind, config))
         if sys.stdout.isatty():
             from rich.markdown import Markdown
 

@@ -14,12 +14,13 @@ from kbaudit.cli.common import ConfigOpt, DebugOpt, RulePathOpt, handled, out, w
 from kbaudit.errors import ConfigError
 
 if TYPE_CHECKING:
+    from kbaudit.config import Config
     from kbaudit.rules import Registry, Rule
 
 RULE_FORMATS = {"table": "table", "terminal": "table", "json": "json", "md": "md", "markdown": "md"}
 
 
-def load_rules(config_path: Path | None, path: Path) -> tuple[list[Rule], Registry]:
+def load_rules(config_path: Path | None, path: Path) -> tuple[list[Rule], Registry, Config]:
     """The rules of the default packs, the config's packs and the KB's `.kbaudit/rules/`."""
     from kbaudit.config import load_config
     from kbaudit.rules import build_registry
@@ -27,7 +28,7 @@ def load_rules(config_path: Path | None, path: Path) -> tuple[list[Rule], Regist
 
     config = load_config(path, config_path)
     registry = build_registry()
-    return load_packs(config, registry, path if path.is_dir() else None), registry
+    return load_packs(config, registry, path if path.is_dir() else None), registry, config
 
 
 def rules_markdown(rules: list[Rule]) -> str:
@@ -67,7 +68,7 @@ def rules_cmd(
         shape = RULE_FORMATS.get(fmt.lower())
         if shape is None:
             raise ConfigError(f"--format {fmt}: the rule list is written as table, json or md")
-        rules, _ = load_rules(config_path, path)
+        rules, _, _ = load_rules(config_path, path)
         if shape == "json":
             write_stdout(rules_json(rules))
         elif shape == "md":

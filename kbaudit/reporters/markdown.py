@@ -52,7 +52,8 @@ def summary(result: AuditResult) -> list[str]:
         "",
     ]
     lines += [f"> **Blocker:** {md_text(b)}" for b in card.blockers]
-    if card.blockers:
+    lines += [f"> **Note:** {md_text(n)}" for n in card.notes]
+    if card.blockers or card.notes:
         lines.append("")
     rows = [
         ["Readiness score", f"**{card.score:.1f}** / 100 (grade {card.grade})"],
