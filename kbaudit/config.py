@@ -290,7 +290,7 @@ def build_config(
     if weights is not None:
         if not isinstance(weights, dict) or set(weights) - set(DIMENSIONS):
             raise ConfigError(f"`scorecard.weights` keys must be among {', '.join(DIMENSIONS)}")
-        given = {k: _number(v, f"scorecard.weights.{k}") for k, v in weights.items()}
+        given = {k: _number(v, f"scorecard.weights.{k}", 0) for k, v in weights.items()}
         config.weights = {**DEFAULT_WEIGHTS, **given}
     ready = scorecard.get("ready", data.get("ready", data.get("ready_score")))
     if ready is not None:
@@ -302,7 +302,7 @@ def build_config(
             setattr(config, key, _settings(settings, data[key], key))
     config.fail_on = _severity(data.get("fail_on"), "fail_on")
     if data.get("fail_under") is not None:
-        config.fail_under = _number(data["fail_under"], "fail_under")
+        config.fail_under = _number(data["fail_under"], "fail_under", 0, 100)
     if data.get("as_of") is not None:
         config.as_of = parse_as_of(data["as_of"])
     if data.get("jobs") is not None:
@@ -328,7 +328,7 @@ def _number(value: Any, key: str, low: float | None = None, high: float | None =
 
 
 def _whole(value: Any, key: str) -> int:
-    number = _number(value, key)
+    number = _number(value, key, 0)
     if not number.is_integer():
         raise ConfigError(f"`{key}: {value!r}` is not a whole number; write one")
     return int(number)
@@ -424,7 +424,12 @@ def load_config(
     if path is None:
         return Config(trust_kb_config=trust)
     data = read_config_file(path)
-    config = build_config(data, path.parent, str(path))
+    try:
+        config = build_config(data, path.parent, str(path))
+    except ConfigError as exc:  # name the file the setting is in
+        if str(path) in str(exc):
+            raise
+        raise ConfigError(f"{path}: {exc}") from None
     config.trust_kb_config = trust
     root = kb_path.resolve()
     config.from_kb = (
