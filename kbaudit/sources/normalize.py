@@ -68,6 +68,16 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "url": ("url", "html_url", "permalink", "canonical_url"),
 }
 DATE_FIELDS = ("updated_at", "created_at", "review_at")
+# Article.meta keys the loaders set (not export fields):
+# - CATEGORY_ID_ONLY: True when the export names the article's category only by an id
+#   (a Zendesk section or Freshdesk folder whose name file is absent, a ServiceNow sys_id);
+#   Article.category then holds that id (e.g. "section 900000347206"), which is not vocabulary.
+# - TRANSLATION_OF: the id of the source-language article this article translates.
+# - EMPTY_TRANSLATIONS: locales the export lists for this article with an empty body.
+CATEGORY_ID_ONLY = "category_id_only"
+TRANSLATION_OF = "translation_of"
+EMPTY_TRANSLATIONS = "empty_translations"
+_RECORD_ID = re.compile(r"^(?:[0-9a-f]{32}|\d{6,})$", re.I)
 _IGNORE_COMMENT = re.compile(r"<!--\s*kbaudit:\s*ignore\s+([A-Za-z0-9_,\s-]+?)\s*-->")
 _OUTDATED_STATUS = {"archived", "outdated", "deprecated", "retired", "obsolete", "expired"}
 
@@ -98,7 +108,20 @@ class SourceOptions:
 
 def known_keys(options: SourceOptions) -> set[str]:
     keys = {k for name in ALIASES for k in options.keys_for(name)}
-    return keys | {"description", "kbaudit", "draft", "weight", "summary", "aliases"}
+    return (
+        keys
+        | {"description", "kbaudit", "draft", "weight", "summary", "aliases"}
+        | {
+            CATEGORY_ID_ONLY,
+            TRANSLATION_OF,
+            EMPTY_TRANSLATIONS,
+        }
+    )
+
+
+def is_record_id(value: Any) -> bool:
+    """Whether a category value is a record id (a 32-hex sys_id, a long number), not a name."""
+    return isinstance(value, str | int) and bool(_RECORD_ID.match(str(value).strip()))
 
 
 def _first(meta: dict[str, Any], keys: tuple[str, ...]) -> tuple[str | None, Any]:

@@ -127,6 +127,46 @@ def key_score(
     return best
 
 
+# Query results that wrap a table of records: Salesforce CLI (`{"status": 0, "result":
+# {"records": [...], "totalSize": N}}`), Salesforce REST and ServiceNow JSONv2 (`{"records":
+# [...]}`), ServiceNow Table API (`{"result": [...]}`).
+_RECORD_WRAPPERS = (("result", "records"), ("records",), ("result",))
+
+
+def record_table(doc: Any) -> list[dict[str, Any]] | None:
+    """The flattened rows of a query-result document, or None when `doc` is not one."""
+    if not isinstance(doc, dict):
+        return None
+    for keys in _RECORD_WRAPPERS:
+        value: Any = doc
+        for key in keys:
+            value = value.get(key) if isinstance(value, dict) else None
+        if isinstance(value, list) and value and all(isinstance(r, dict) for r in value):
+            return [flatten(r) for r in value]
+    return None
+
+
+def flatten(record: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """One table row from a query record: related records become `CreatedBy.Name` columns,
+    Salesforce `attributes` are dropped, and ServiceNow `{display_value, value}` or
+    `{link, value}` pairs become their display value."""
+    row: dict[str, Any] = {}
+    for key, value in record.items():
+        if key == "attributes" and isinstance(value, dict):
+            continue
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            if "display_value" in value or ("value" in value and "link" in value):
+                row[name] = value.get("display_value") or value.get("value")
+            else:
+                row.update(flatten(value, f"{name}."))
+        elif isinstance(value, list):
+            row[name] = ", ".join(str(v) for v in value if not isinstance(v, dict | list))
+        else:
+            row[name] = value
+    return row
+
+
 def scalars(record: dict[str, Any], drop: Iterable[str] = ()) -> dict[str, Any]:
     """The record's own fields that are plain values (or lists of them), for Article.meta."""
     skip = set(drop)
