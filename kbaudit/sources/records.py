@@ -208,5 +208,39 @@ def unique(path: str, seen: set[str], suffix: str) -> str:
     return candidate
 
 
+_LOCALE_SUFFIX = re.compile(r"[_.-]([a-z]{2}(?:[-_][a-z]{2,4})?)$", re.I)
+_NOT_LOCALES = {"id", "v1", "v2", "v3", "db", "js", "ui"}
+
+
+def file_locale(rel: str) -> str | None:
+    """The locale a file name carries (`solution_articles_fr.json`, `articles.pt-br.json`)."""
+    stem = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    m = _LOCALE_SUFFIX.search(stem)
+    if m is None or m.group(1).lower() in _NOT_LOCALES or m.start() == 0:
+        return None
+    return m.group(1).lower().replace("_", "-")
+
+
+def folder_categories(paths: Iterable[str]) -> dict[str, str]:
+    """File -> the folder path it lives in below the folders all files share, as a category
+    ("Apps & Integrations" from `docs/Apps-&-Integrations/articles.json`); empty when every
+    file is in the same folder (the folders then say nothing about categories)."""
+    folders = {p: p.rsplit("/", 1)[0].split("/") if "/" in p else [] for p in paths}
+    if len({tuple(f) for f in folders.values()}) < 2:
+        return {}
+    common = 0
+    parts = list(folders.values())
+    while all(len(f) > common for f in parts) and len({f[common] for f in parts}) == 1:
+        common += 1
+    return {p: " > ".join(deslug(x) for x in f[common:]) for p, f in folders.items() if f[common:]}
+
+
+def deslug(name: str) -> str:
+    """A folder or file name as words: `Apps-&-Integrations` -> `Apps & Integrations`."""
+    if " " in name or not re.search(r"[-_]", name):
+        return name
+    return re.sub(r"\s+", " ", re.sub(r"[-_]+", " ", name)).strip() or name
+
+
 def names_by_id(docs: Iterable[dict[str, Any]], name_key: str = "name") -> dict[str, str]:
     return {str(d["id"]): str(d.get(name_key) or "") for d in docs if d.get("id") is not None}
