@@ -87,7 +87,7 @@ class SourceOptions:
     """How to read an export; filled from the config."""
 
     fields: dict[str, str | list[str]] = field(default_factory=dict)
-    category_from: str = "field"  # field | path | none
+    category_from: str = "auto"  # auto | field | toc | path | none (see sources/structure.py)
     date_order: str = "mdy"
     dates: str = "field"  # field | git | auto
     include: list[str] = field(default_factory=list)
@@ -101,9 +101,8 @@ class SourceOptions:
     def keys_for(self, name: str) -> tuple[str, ...]:
         """Configured keys for a field come first, then the built-in aliases."""
         configured = self.fields.get(name) or ()
-        if isinstance(configured, str):
-            configured = (configured,)
-        return (*configured, *ALIASES.get(name, ()))
+        keys = (configured,) if isinstance(configured, str) else tuple(configured)
+        return (*keys, *ALIASES.get(name, ()))
 
 
 def known_keys(options: SourceOptions) -> set[str]:
@@ -204,13 +203,11 @@ def build_article(
     category = values.get("category")
     if isinstance(category, list | tuple):
         category = " > ".join(str(c) for c in category if c) or None
-    if category is None and options.category_from == "path" and rel and "/" in rel:
-        category = rel.split("/")[0]
     status = str(values["status"]).strip().lower() if values.get("status") is not None else None
     if "draft" in meta and _truthy(meta.get("draft")) and status is None:
         status = "draft"
     outdated = _truthy(values.get("outdated")) or (status in _OUTDATED_STATUS)
-    kb_meta = meta.get("kbaudit") if isinstance(meta.get("kbaudit"), dict) else {}
+    kb_meta: dict[str, Any] = meta["kbaudit"] if isinstance(meta.get("kbaudit"), dict) else {}
     ignores = {str(c).upper() for c in as_list(kb_meta.get("ignore"))} | inline_ignores(raw)
     owner = values.get("owner")
     if isinstance(owner, list | tuple):

@@ -203,13 +203,13 @@ def resolve_columns(header: list[str], rel: str, options: SourceOptions) -> Colu
             if found:
                 fields[name] = found[:1] if name == "body" else found
     for name, column in options.mapping.items():
-        found = column if column in header else by_key.get(_key(str(column)))
-        if found is None:
+        mapped = column if column in header else by_key.get(_key(str(column)))
+        if mapped is None:
             raise SourceError(
                 f"{rel}: `mapping: {{{name}: {column}}}` names a column that is not in the "
                 f"header; the columns are: {listed}"
             )
-        fields[name] = [found]
+        fields[name] = [mapped]
     if "body" not in fields and (preset is None or "title" not in fields):
         raise SourceError(
             f"{rel}: no body column among {listed}; map one in the config with "
