@@ -48,7 +48,6 @@ class Corpus:
     files: frozenset[str] = frozenset()
     questions: list[Question] | None = None
     base_url: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
     cache: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
