@@ -101,6 +101,7 @@ PRESETS: dict[str, Preset] = {
             (
                 frozenset({"articlenumber", "urlname"}),
                 frozenset({"knowledgearticleid", "publishstatus"}),
+                frozenset({"knowledgearticleid", "title"}),
             ),
             {"online": "published", "draft": "draft", "archived": "archived"},
             ("datacategorygroup.", "datacategory."),
