@@ -219,10 +219,10 @@ def load_rules(config: Config, registry: Registry, kb_root: Path | None = None) 
         for rule in load_pack(path, registry):
             rules[rule.code] = rule
     for code, override in config.rules.items():
-        rule = rules.get(str(code).upper())
-        if rule is None:
+        known = rules.get(str(code).upper())
+        if known is None:
             raise RuleError(f"config `rules:` names {code}, which no rule pack defines")
-        rules[rule.code] = _override(rule, override or {}, registry)
+        rules[known.code] = _override(known, override or {}, registry)
     return sorted(rules.values(), key=lambda r: r.code)
 
 

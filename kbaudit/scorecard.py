@@ -124,13 +124,9 @@ def score(
             affected,
             f"{affected} of {articles} articles have {name} findings",
         )
-    measured = [d for d in dims.values() if d.measured and d.weight > 0]
-    total_weight = sum(d.weight for d in measured)
-    overall = (
-        round(sum(d.score * d.weight for d in measured) / total_weight, 1)  # type: ignore[misc]
-        if total_weight
-        else 0.0
-    )
+    measured = [(d.score, d.weight) for d in dims.values() if d.score is not None and d.weight]
+    total_weight = sum(w for _, w in measured)
+    overall = round(sum(s * w for s, w in measured) / total_weight, 1) if total_weight else 0.0
     blockers, notes = [], []
     security = [f for f in findings if f.category == "security" and f.severity >= Severity.ERROR]
     if security:

@@ -114,7 +114,13 @@ def _duplicates(corpus: Corpus, config: Config) -> Duplicates:
 
 
 def _topics(corpus: Corpus, config: Config) -> TopicModel:
-    return corpus.topics(config.topics)
+    """Topic clusters of the articles (K from `topics`, else chosen), seeded."""
+    from kbaudit.analysis.topics import cluster_topics
+
+    vectorizer, matrix = corpus.tfidf()
+    return cluster_topics(
+        matrix, vectorizer.get_feature_names_out(), corpus.articles, config.topics
+    )
 
 
 _BUILDERS: dict[str, Callable[[Corpus, Config], Any]] = {

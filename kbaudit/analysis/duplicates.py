@@ -14,9 +14,9 @@ import numpy as np
 
 from kbaudit.analysis.groups import UnionFind
 from kbaudit.analysis.similarity import CANONICAL_RULES, Conflict, canonical_key, conflicts
-from kbaudit.analysis.similarity import cosine_of_pairs as _cosines
 from kbaudit.config import DuplicateSettings
 from kbaudit.corpus import Corpus
+from kbaudit.corpus.similarity import cosine_of_pairs as _cosines
 from kbaudit.errors import ConfigError
 
 EXACT, NEAR, TITLE, CONFLICT = "exact", "near", "title", "conflict"
@@ -138,7 +138,7 @@ class _Finder:
     ) -> list[DuplicateGroup]:
         """Groups of articles whose texts differ but match; exact copies are represented by
         their canonical (the exact groups list the copies)."""
-        sets = UnionFind()
+        sets: UnionFind[int] = UnionFind()
         best: dict[int, tuple[float, int]] = {}
         for (i, j), score in pairs.items():
             ri, rj = representative.get(i, i), representative.get(j, j)
@@ -151,7 +151,7 @@ class _Finder:
         )
         groups = []
         for found in sets.groups():
-            members = [int(m) for m in found]  # type: ignore[call-overload]
+            members = list(found)
             canonical = self.pick(members)
             others = self._others(members, canonical)
             scores = self.similarities([(canonical, m) for m in others])
@@ -166,14 +166,14 @@ class _Finder:
         pairs = self.corpus.title_duplicates(self.settings.title_threshold)
         ordered = sorted(pairs)
         bodies = self.similarities(ordered)
-        sets = UnionFind()
+        sets: UnionFind[int] = UnionFind()
         for pair, body in zip(ordered, bodies, strict=True):
             if body < self.settings.max_body_similarity:
                 sets.union(*pair)
         reason = "titles match (rapidfuzz token_sort_ratio) in the same locale, bodies differ"
         groups = []
         for found in sets.groups():
-            members = [int(m) for m in found]  # type: ignore[call-overload]
+            members = list(found)
             canonical = self.pick(members)
             others = self._others(members, canonical)
             scores = tuple(pairs.get((min(m, canonical), max(m, canonical)), 0.0) for m in others)
