@@ -83,9 +83,13 @@ def variant_spelling(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
                 keys, keys, scorer=fuzz.ratio, score_cutoff=threshold, workers=-1
             )
             for a, b in zip(*scores.nonzero(), strict=True):
-                if a < b and min(len(keys[a]), len(keys[b])) >= int(ctx.params["min_length"]):
-                    if _same_level(by_fold[keys[a]], by_fold[keys[b]], threshold):
-                        sets.union(by_fold[keys[a]], by_fold[keys[b]])
+                long_enough = min(len(keys[a]), len(keys[b])) >= int(ctx.params["min_length"])
+                if (
+                    a < b
+                    and long_enough
+                    and _same_level(by_fold[keys[a]], by_fold[keys[b]], threshold)
+                ):
+                    sets.union(by_fold[keys[a]], by_fold[keys[b]])
         for group in sets.groups():
             if len(group) < 2:
                 continue
