@@ -394,3 +394,20 @@ def test_a_translation_is_never_a_duplicate_of_its_source(tmp_path: Path) -> Non
     }
     config = Config(select=["DUP"], as_of=AS_OF)
     assert audit(_kb(tmp_path, files), config).findings == []
+
+
+def test_hostile_navigation_files_are_skipped(tmp_path: Path) -> None:
+    bomb = "a: &a [{name: x, items: []}]\n" + "".join(
+        f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n"
+        for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+    )
+    bomb += "items: [{name: top, items: *i}]\n"
+    nested = "module.exports = {s: [" + "{type: 'category', label: 'x', items: [" * 60
+    files = {
+        "toc.yml": bomb,
+        "sidebars.js": nested + "'doc'" + "]}" * 60 + "]};",
+        "docs/one.md": ARTICLE.format(title="one"),
+        "other/two.md": ARTICLE.format(title="two"),
+    }
+    got = _categories(_kb(tmp_path, files))
+    assert got == {"docs/one.md": "docs", "other/two.md": "other"}

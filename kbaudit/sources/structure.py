@@ -29,6 +29,7 @@ MODES = ("auto", "field", "toc", "path", "none")
 TOC_FILES = ("toc.yml", "toc.yaml")
 NAV_MARKDOWN = ("SUMMARY.md", "_sidebar.md")
 MAX_NAV_BYTES = 4 * 1024 * 1024  # a navigation file larger than this is not one
+MAX_NAV_NODES = 200_000
 _LINK = re.compile(r"\[([^\]]+)\]\(\s*<?([^)\s>]+)>?[^)]*\)")
 _ITEM = re.compile(r"^(\s*)[-*+]\s+(.*)$")
 _HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$")
@@ -85,12 +86,12 @@ def navigation(tree: Tree) -> tuple[dict[str, str], set[str]]:
             if tree.size(rel) > MAX_NAV_BYTES:
                 continue
             if name.casefold() in TOC_FILES:
-                entries = list(_toc(_yaml(tree, rel), _folder(rel), ()))
+                entries = list(_toc(_yaml(tree, rel), _folder(rel), (), _Budget()))
             elif name in ("mkdocs.yml", "mkdocs.yaml"):
                 doc = _yaml(tree, rel)
                 if isinstance(doc, dict):
                     docs_dir = posixpath.join(_folder(rel), str(doc.get("docs_dir") or "docs"))
-                    entries = list(_mkdocs(doc.get("nav"), docs_dir, ()))
+                    entries = list(_mkdocs(doc.get("nav"), docs_dir, (), _Budget()))
             elif name in NAV_MARKDOWN:
                 entries = _markdown_nav(_text(tree, rel), _folder(rel))
                 if entries:
@@ -151,7 +152,21 @@ def _candidates(target: str) -> Iterator[str]:
         yield f"{path}/README.md"
 
 
-def _toc(nodes: Any, folder: str, names: tuple[str, ...]) -> Iterator[tuple[str, tuple[str, ...]]]:
+class _Budget:
+    """Nodes a navigation tree may have: YAML aliases can make a small file a huge tree."""
+
+    def __init__(self, nodes: int = MAX_NAV_NODES) -> None:
+        self.left = nodes
+
+    def spend(self) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise ValueError("navigation tree too large")
+
+
+def _toc(
+    nodes: Any, folder: str, names: tuple[str, ...], budget: _Budget
+) -> Iterator[tuple[str, tuple[str, ...]]]:
     """DocFX toc.yml: nodes `{name, href, items}`; an article's category is the names of the
     nodes above it. A root mapping `{items: [...]}` is read as its list."""
     if isinstance(nodes, dict):
@@ -159,6 +174,7 @@ def _toc(nodes: Any, folder: str, names: tuple[str, ...]) -> Iterator[tuple[str,
     if not isinstance(nodes, list):
         return
     for node in nodes:
+        budget.spend()
         if not isinstance(node, dict):
             continue
         name = str(node.get("name") or "").strip()
@@ -167,24 +183,25 @@ def _toc(nodes: Any, folder: str, names: tuple[str, ...]) -> Iterator[tuple[str,
             yield posixpath.join(folder, href), names
         children = node.get("items")
         if children:
-            yield from _toc(children, folder, (*names, name) if name else names)
+            yield from _toc(children, folder, (*names, name) if name else names, budget)
 
 
 def _mkdocs(
-    nav: Any, docs_dir: str, names: tuple[str, ...]
+    nav: Any, docs_dir: str, names: tuple[str, ...], budget: _Budget
 ) -> Iterator[tuple[str, tuple[str, ...]]]:
     """MkDocs `nav:` — `- Title: page.md`, `- Section: [...]` or `- page.md`."""
+    budget.spend()
     if isinstance(nav, str):
         yield posixpath.join(docs_dir, nav), names
     elif isinstance(nav, list):
         for item in nav:
-            yield from _mkdocs(item, docs_dir, names)
+            yield from _mkdocs(item, docs_dir, names, budget)
     elif isinstance(nav, dict):
         for title, value in nav.items():
             if isinstance(value, list):
-                yield from _mkdocs(value, docs_dir, (*names, str(title)))
+                yield from _mkdocs(value, docs_dir, (*names, str(title)), budget)
             else:
-                yield from _mkdocs(value, docs_dir, names)
+                yield from _mkdocs(value, docs_dir, names, budget)
 
 
 def _markdown_nav(raw: str, folder: str) -> list[tuple[str, tuple[str, ...]]]:
@@ -216,7 +233,9 @@ def _markdown_nav(raw: str, folder: str) -> list[tuple[str, tuple[str, ...]]]:
 
 
 _JS_TOKEN = re.compile(
-    r"""//[^\n]*|/\*.*?\*/|'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|`([^`]*)`|([\[\]{}:,])|(\w+)""",
+    # an unclosed comment or template runs to the end, strings end at the line: linear time
+    r"""//[^\n]*|/\*.*?(?:\*/|\Z)|'((?:[^'\\\n]|\\.)*)'|"((?:[^"\\\n]|\\.)*)"|`([^`]*)(?:`|\Z)"""
+    r"""|([\[\]{}:,])|(\w+)""",
     re.S,
 )
 
@@ -237,7 +256,7 @@ def _docusaurus(raw: str, docs_dir: str) -> list[tuple[str, tuple[str, ...]]]:
             tokens.append(("word", m.group(5)))
     entries: list[tuple[str, tuple[str, ...]]] = []
     start = next((i for i, t in enumerate(tokens) if t == ("punct", "{")), len(tokens))
-    _js_value(tokens, start, (), docs_dir, entries, depth=0)
+    _js_value(tokens, start, (), docs_dir, entries, 0, _Budget())
     return entries
 
 
@@ -248,9 +267,11 @@ def _js_value(
     docs_dir: str,
     entries: list[tuple[str, tuple[str, ...]]],
     depth: int,
+    budget: _Budget,
 ) -> int:
     """Read one JS value from tokens[i:]; collect doc ids with their categories; return the
     index after it."""
+    budget.spend()
     if i >= len(tokens) or depth > 50:
         return len(tokens)
     kind, value = tokens[i]
@@ -260,7 +281,7 @@ def _js_value(
             if tokens[i] == ("punct", ","):
                 i += 1
                 continue
-            i = _js_value(tokens, i, names, docs_dir, entries, depth + 1)
+            i = _js_value(tokens, i, names, docs_dir, entries, depth + 1, budget)
         return i + 1
     if (kind, value) == ("punct", "{"):
         fields: dict[str, str] = {}
@@ -278,7 +299,7 @@ def _js_value(
             if start < len(tokens) and tokens[start][0] == "str":
                 fields[key] = tokens[start][1]
             nested.append((key, start))
-            i = _js_value(tokens, start, names, docs_dir, [], depth + 1)
+            i = _js_value(tokens, start, names, docs_dir, [], depth + 1, budget)
         end = i + 1
         label = fields.get("label", "").strip()
         if fields.get("type") == "doc" and "id" in fields:
@@ -286,11 +307,11 @@ def _js_value(
         for key, start in nested:
             if key == "items":
                 inner = (*names, label) if fields.get("type") == "category" and label else names
-                _js_value(tokens, start, inner, docs_dir, entries, depth + 1)
+                _js_value(tokens, start, inner, docs_dir, entries, depth + 1, budget)
             elif tokens[start] == ("punct", "[") and key not in ("items", "link"):
                 # {'Label': [...]} short form, or a sidebar name at the top level
                 inner = (*names, key) if names or depth > 0 else names
-                _js_value(tokens, start, inner, docs_dir, entries, depth + 1)
+                _js_value(tokens, start, inner, docs_dir, entries, depth + 1, budget)
         return end
     if kind == "str":
         entries.append((posixpath.join(docs_dir, value), names))
