@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from kbaudit.analysis import TOPICS
-from kbaudit.analysis.topics import REPRESENTATIVES, TopicModel
 from kbaudit.corpus import Corpus
 from kbaudit.model import Finding, Related
 from kbaudit.rules import CheckKind, Context, Param, Registry
+
+if TYPE_CHECKING:
+    from kbaudit.analysis.topics import TopicModel
 
 
 def _model(corpus: Corpus, ctx: Context) -> TopicModel:
@@ -20,6 +23,8 @@ def _model(corpus: Corpus, ctx: Context) -> TopicModel:
 
 
 def _related(corpus: Corpus, members: tuple[int, ...]) -> list[Related]:
+    from kbaudit.analysis.topics import REPRESENTATIVES  # scikit-learn only when run
+
     return [
         Related(corpus.articles[i].id, corpus.articles[i].path, corpus.articles[i].title)
         for i in members[:REPRESENTATIVES]
@@ -47,7 +52,12 @@ def topic_mismatch(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
                 f"{dominant!r} ({share:.0%} of {topic.size} articles); move it to {dominant!r} "
                 "or make the category's scope explicit",
                 related=_related(corpus, topic.members),
-                data={"category": own, "suggested": dominant, "topic": topic.label},
+                data={
+                    "category": own,
+                    "suggested": dominant,
+                    "topic": topic.label,
+                    "subject": own,
+                },
             )
 
 
@@ -80,7 +90,7 @@ def scattered_category(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
             + "; split it or move articles to the categories of their topics",
             path=corpus.articles[members[category][0]].path,
             related=_related(corpus, tuple(members[category])),
-            data={"category": category, "topics": where},
+            data={"category": category, "topics": where, "subject": category},
         )
 
 
@@ -104,7 +114,12 @@ def uncovered_topic(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
             f"({held}); add a category for it",
             path=first.path,
             related=_related(corpus, topic.members),
-            data={"topic": topic.label, "terms": list(topic.terms), "categories": topic.categories},
+            data={
+                "topic": topic.label,
+                "terms": list(topic.terms),
+                "categories": topic.categories,
+                "members": [corpus.articles[i].ref for i in topic.members],
+            },
         )
 
 
