@@ -189,6 +189,10 @@ def test_intercom_empty_translations_are_counted(tmp_path: Path) -> None:
     assert sorted(articles) == ["81", "81/fr"]
     assert articles["81"].meta[EMPTY_TRANSLATIONS] == ["de", "es"]
     assert articles["81/fr"].meta[TRANSLATION_OF] == "81"
+    article["parent_id"] = 55  # a collection the export does not name
+    (tmp_path / "articles.json").write_text(json.dumps({"type": "list", "data": [article]}))
+    source = {a.id: a for a in load(tmp_path).articles}["81"]
+    assert source.category == "collection 55" and source.meta[CATEGORY_ID_ONLY] is True
 
 
 def test_confluence_bylines_titles_and_dates(tmp_path: Path) -> None:

@@ -9,7 +9,12 @@ from typing import Any
 
 from kbaudit import text
 from kbaudit.sources.base import Record, Source
-from kbaudit.sources.normalize import EMPTY_TRANSLATIONS, TRANSLATION_OF, SourceOptions
+from kbaudit.sources.normalize import (
+    CATEGORY_ID_ONLY,
+    EMPTY_TRANSLATIONS,
+    TRANSLATION_OF,
+    SourceOptions,
+)
 from kbaudit.sources.records import (
     body_article,
     items,
@@ -97,6 +102,7 @@ def _articles(
     parent = record.get("parent_id")
     if parent is not None:
         base["category"] = paths.get(str(parent)) or f"collection {parent}"
+        base[CATEGORY_ID_ONLY] = str(parent) not in paths
     default_locale = str(record.get("default_locale") or "")
     versions: list[tuple[str, dict[str, Any]]] = [(default_locale, record)]
     translated = record.get("translated_content")
