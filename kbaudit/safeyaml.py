@@ -57,14 +57,15 @@ def _check(text: str) -> None:
             )
 
 
-def load(text: str) -> Any:
-    """Like `yaml.safe_load`, but refusing alias bombs and deep nesting with a YAMLError."""
+def load(text: str, loader: type = _Loader) -> Any:
+    """Like `yaml.safe_load` (or `loader`, a safe loader), but refusing alias bombs and deep
+    nesting with a YAMLError."""
     if "*" in text or text.count("[") + text.count("{") + text.count("-") > MAX_DEPTH:
         try:
             _check(text)
         except RecursionError:
             raise UnsafeYAML(f"nested more than {MAX_DEPTH} levels deep; flatten it") from None
     try:
-        return yaml.load(text, Loader=_Loader)
+        return yaml.load(text, Loader=loader)
     except RecursionError:
         raise UnsafeYAML(f"nested more than {MAX_DEPTH} levels deep; flatten it") from None

@@ -19,6 +19,21 @@ from kbaudit.sources.tree import Tree
 SUFFIXES = (".md", ".markdown", ".mdx")
 
 
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The safe loader, except that a date YAML cannot build (`2026-02-30`) stays text, so
+    the article keeps its other fields and the date becomes an INPUT004 problem."""
+
+
+def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
 class _BadFrontMatter(Exception):
     def __init__(self, reason: str, line: int | None) -> None:
         super().__init__(reason)
@@ -27,7 +42,7 @@ class _BadFrontMatter(Exception):
 
 def _yaml(block: str) -> Any:
     try:
-        return safeyaml.load(block)
+        return safeyaml.load(block, _Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
