@@ -172,6 +172,11 @@ class Browser:
                     return message
 
     def open(self, url: str) -> None:
+        if "#" in url:  # a new fragment on the same page would not load it afresh
+            self._load("about:blank")
+        self._load(url)
+
+    def _load(self, url: str) -> None:
         self.events.clear()
         self.call("Page.navigate", url=url)
         self.wait_for("Page.loadEventFired")

@@ -243,6 +243,10 @@ def table(header: list[str], rows: list[list[str]], numeric: set[int] | None = N
     return f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
 
 
+def count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
 def plural(severity: Severity, n: int) -> str:
     word = SEVERITY_LABEL[severity].lower()
     return word if n == 1 or severity == Severity.INFO else word + "s"
@@ -348,7 +352,7 @@ def explorer(result: AuditResult) -> str:
         else ""
     )
     controls = (
-        '<form class="controls" id="filters" hidden>'
+        '<form class="controls" id="filters" autocomplete="off" hidden>'
         '<label>Group by <select name="group"><option value="rule">Rule</option>'
         '<option value="article">Article</option></select></label>'
         '<label>Severity <select name="severity"><option value="">All</option></select></label>'
@@ -383,7 +387,7 @@ def gaps_card(result: AuditResult) -> str:
         '<div id="gap-list" class="groups"></div>'
         '<button type="button" class="more" id="gaps-more" hidden></button>'
     )
-    title = f"Content gaps ({len(gaps):,} topics, {questions:,} questions)"
+    title = f"Content gaps ({count(len(gaps), 'topic')}, {count(questions, 'question')})"
     return card(title, body, "gaps", "gaps")
 
 
@@ -838,7 +842,7 @@ var timer=0;form.addEventListener('input',function(){clearTimeout(timer);
 timer=setTimeout(function(){update();toHash();},120);});
 form.addEventListener('change',function(){clearTimeout(timer);update();toHash();});
 form.addEventListener('submit',function(ev){ev.preventDefault();});
-fromHash();form.hidden=false;update();}
+form.reset();fromHash();form.hidden=false;update();}
 document.documentElement.setAttribute('data-report-script','ok');
 if(window.performance&&performance.mark)performance.mark('report-ready');
 })();
