@@ -309,7 +309,7 @@ def articles_card(result: AuditResult, limit: int = 10) -> str:
     rows = []
     for ref, found in ranked:
         article = found[0].article
-        title = article.title if article is not None else ref
+        title = (article.title if article is not None else "") or "(no title)"
         severities = Counter(f.severity for f in found)
         rules = sorted({f.rule for f in found})
         rows.append(
@@ -642,35 +642,36 @@ STYLE = """
 :root{--ink:#1f2328;--muted:#59636e;--line:#d0d7de;--bg:#f6f8fa;--card:#fff}
 *{box-sizing:border-box}
 body{margin:0;background:var(--bg);color:var(--ink);font:15px/1.5 FONT}
-header.top{background:#0d1b2a;color:#fff;padding:16px 0 14px}
+header.top{background:#0d1b2a;color:#fff;padding:12px 0 10px}
 .wrap{max-width:1180px;margin:0 auto;padding:0 24px}
-header.top h1{margin:0;font-size:22px;font-weight:650;letter-spacing:-.01em;overflow-wrap:anywhere}
+header.top h1{margin:0;font-size:20px;font-weight:650;letter-spacing:-.01em;overflow-wrap:anywhere}
 header.top p{margin:2px 0 0;color:#c9d1d9;font-size:14px;overflow-wrap:anywhere}
-header.top nav{margin-top:6px;font-size:13px}
+header.top nav{margin-top:2px;font-size:13px}
 header.top nav a{color:#9ecbff;margin-right:14px}
-main.wrap{padding-top:18px;padding-bottom:40px}
-.grid{display:grid;gap:18px;margin-bottom:18px}
+main.wrap{padding-top:14px;padding-bottom:40px}
+.grid{display:grid;gap:14px;margin-bottom:14px}
 .grid.hero{grid-template-columns:minmax(280px,1fr) 1.6fr}
 .grid.two{grid-template-columns:1fr 1fr}
 @media (max-width:860px){.grid.hero,.grid.two{grid-template-columns:1fr}}
-.card{background:var(--card);border:1px solid var(--line);border-radius:12px;padding:16px 20px;
-box-shadow:0 1px 2px rgba(31,35,40,.06);margin-bottom:18px;min-width:0}
+.card{background:var(--card);border:1px solid var(--line);border-radius:12px;padding:14px 18px;
+box-shadow:0 1px 2px rgba(31,35,40,.06);margin-bottom:14px;min-width:0}
 .grid>.card{margin-bottom:0}
 .card h2{margin:0 0 10px;font-size:17px;font-weight:650}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 .score{text-align:center}
-.gauge{width:100%;max-width:230px}
+.gauge{width:100%;max-width:190px}
 .gauge-score{font-size:44px;font-weight:700;fill:var(--ink)}
 .gauge-sub{font-size:13px;fill:var(--muted)}
 .verdict{display:inline-block;margin:4px 0 0;padding:3px 14px;border-radius:999px;font-weight:600}
 .verdict.ok{background:#dafbe1;color:#116329}.verdict.no{background:#ffebe9;color:#a40e26}
 .blockers{text-align:left;color:#a40e26;margin:10px 0 0;padding-left:20px;font-size:14px}
-.kpis{display:grid;grid-template-columns:repeat(4,1fr);gap:8px;margin-top:12px}
+.kpis{display:grid;grid-template-columns:repeat(4,1fr);gap:8px;margin-top:10px}
 .kpi{background:var(--bg);border-radius:8px;padding:6px 4px}
-.kpi-value{font-size:20px;font-weight:700;line-height:1.2}
+.kpi-value{font-size:18px;font-weight:700;line-height:1.2}
 .kpi-value.red{color:#cf222e}
 .kpi-label{color:var(--muted);font-size:12px}
 .chart{width:100%;max-width:640px;height:auto;display:block;margin:0 auto}
+.chart.dims{max-width:560px;margin:0}
 .chart .lbl{font-size:13px;fill:var(--ink)}
 .chart .small{font-size:11.5px}
 .chart .val{font-size:13px;fill:var(--muted)}
@@ -682,8 +683,9 @@ th,td{text-align:left;padding:6px 10px;border-bottom:1px solid #eaeef2;vertical-
 th{font-size:12px;text-transform:uppercase;letter-spacing:.04em;color:var(--muted);
 background:var(--bg)}
 .worst table{table-layout:fixed}
-.worst th:nth-child(1){width:52%}.worst th:nth-child(2){width:9%}.worst th:nth-child(3){width:17%}
-.worst td{padding:3px 10px;line-height:1.3}
+.worst th:nth-child(1){width:46%}.worst th:nth-child(2){width:8%}.worst th:nth-child(3){width:25%}
+.worst td{padding:3px 10px;line-height:1.25}.worst td:nth-child(3){white-space:nowrap}
+.worst .sub{font-size:11.5px}
 .clip{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .num{text-align:right;white-space:nowrap}
 tbody tr:hover{background:#f6f8fa}
