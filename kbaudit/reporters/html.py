@@ -693,6 +693,7 @@ tbody tr:hover{background:#f6f8fa}
 .path,.code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12.5px;
 overflow-wrap:anywhere}
 .msg{overflow-wrap:anywhere}
+.groups .msg{min-width:300px}
 .path.keep{overflow-wrap:normal;white-space:nowrap}
 .pill{display:inline-block;padding:0 8px;border-radius:999px;font-size:12px;font-weight:600;
 white-space:nowrap;margin-right:4px}
