@@ -268,7 +268,10 @@ def test_html_first_screen_is_the_scorecard(sample: AuditResult) -> None:
     assert verdict == (
         "Ready for a support bot" if sample.scorecard.ready else "Not ready for a support bot yet"
     )
-    assert [li.get_text() for li in first.select(".blockers li")] == sample.scorecard.blockers
+    assert [
+        li.get_text() for li in first.select(".blockers li:not(.note)")
+    ] == sample.scorecard.blockers
+    assert [li.get_text() for li in first.select(".blockers li.note")] == sample.scorecard.notes
     # Dimensions worst first, the ones not measured last.
     shown = [t.get_text() for t in first.select("svg.dims text.lbl")]
     scores = {d.name.capitalize(): d.score for d in sample.scorecard.dimensions.values()}

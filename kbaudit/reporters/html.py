@@ -270,6 +270,7 @@ def score_card(result: AuditResult) -> str:
         else '<p class="verdict no">Not ready for a support bot yet</p>'
     )
     blockers = "".join(f"<li>{e(b)}</li>" for b in sc.blockers)
+    blockers += "".join(f'<li class="note">{e(n)}</li>' for n in sc.notes)
     kpis = [
         ("articles", result.articles, ""),
         ("findings", len(result.findings), ""),
@@ -665,6 +666,7 @@ box-shadow:0 1px 2px rgba(31,35,40,.06);margin-bottom:14px;min-width:0}
 .verdict{display:inline-block;margin:4px 0 0;padding:3px 14px;border-radius:999px;font-weight:600}
 .verdict.ok{background:#dafbe1;color:#116329}.verdict.no{background:#ffebe9;color:#a40e26}
 .blockers{text-align:left;color:#a40e26;margin:10px 0 0;padding-left:20px;font-size:14px}
+.blockers .note{color:#7a5b00}
 .kpis{display:grid;grid-template-columns:repeat(4,1fr);gap:8px;margin-top:10px}
 .kpi{background:var(--bg);border-radius:8px;padding:6px 4px}
 .kpi-value{font-size:18px;font-weight:700;line-height:1.2}
