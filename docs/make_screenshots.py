@@ -95,6 +95,8 @@ def main() -> None:
         SAMPLE_KB, Config(as_of=AS_OF, jobs=1), questions=load_questions(QUESTIONS, None)
     )
     result.source_path = "fixtures/sample-kb"
+    # The release, without the commit distance and hash: the picture changes only with a release.
+    result.version = re.split(r"\.dev|\+", result.version)[0]
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         report = work / "report.html"
