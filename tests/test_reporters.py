@@ -386,8 +386,8 @@ def test_html_lists_questions_under_their_gap_topic(hostile: AuditResult) -> Non
     sections = {
         "questions": [
             {"text": "lost card"},
-            {"text": "how do I export?"},
-            {"text": "export <all> data"},
+            {"text": "how do I export?", "status": "partial"},
+            {"text": "export <all> data", "status": "uncovered"},
         ],
         "gaps": [
             {
@@ -411,10 +411,10 @@ def test_html_lists_questions_under_their_gap_topic(hostile: AuditResult) -> Non
     assert data["gaps"][0][0] == "export <data>" and data["gaps"][0][5] == "Export your data"
     # Each question once, under its gap topic (or -1 outside any), most asked first; none is
     # listed as a finding of its own.
-    assert [(q[6], q[2], q[3]) for q in data["questions"]] == [
-        ("export <all> data", 0, 9),
-        ("how do I export?", 0, 3),
-        ("lost card", -1, 1),
+    assert [(q[6], q[2], q[3], q[7]) for q in data["questions"]] == [
+        ("export <all> data", 0, 9, "uncovered"),
+        ("how do I export?", 0, 3, "partial"),
+        ("lost card", -1, 1, "uncovered"),
     ]
     assert len(data["findings"]) == len(hostile.findings)
     assert soup.find(id="gaps").h2.get_text() == "Content gaps (1 topic, 3 questions)"

@@ -546,7 +546,7 @@ def report_data(result: AuditResult) -> dict[str, Any]:
 
     rules: [code, name, category, summary, fix]; articles: [path, title];
     findings: [rule, severity 0-2, article or -1, line, message];
-    questions: [rule, severity, gap or -1, volume, score, nearest article or -1, text];
+    questions: [rule, severity, gap or -1, volume, score, nearest article or -1, text, status];
     gaps: [label, volume, questions, uncovered, partial, suggested title, nearest article, score].
     """
     docs = {r.code: r for r in result.rules}
@@ -579,7 +579,9 @@ def report_data(result: AuditResult) -> dict[str, Any]:
         return article_index[ref]
 
     gaps: list[dict[str, Any]] = result.sections.get("gaps") or []
-    texts = [str(q.get("text", "")) for q in result.sections.get("questions") or []]
+    known: list[dict[str, Any]] = result.sections.get("questions") or []
+    texts = [str(q.get("text", "")) for q in known]
+    status_of = {str(q.get("text", "")): str(q.get("status", "")) for q in known}
     gap_of: dict[str, int] = {}
     for i, g in enumerate(gaps):
         for member in g.get("members") or []:
@@ -604,6 +606,7 @@ def report_data(result: AuditResult) -> dict[str, Any]:
                     best.score if best and best.score is not None else 0,
                     article_of(best.path or best.id, best.title or "") if best else -1,
                     f.data["question"],
+                    status_of.get(f.data["question"]) or f.name.split(".")[-1].split("-")[0],
                 ]
             )
             continue
@@ -802,7 +805,7 @@ function gapBody(d,g){var x=G[g.key];if(x){var p=el('p','doc');
 if(x[5])p.appendChild(el('span',null,'Suggested article: '+x[5]+'. '));
 if(A[x[6]])p.appendChild(el('span',null,'Nearest article (to extend): '+A[x[6]][0]+
 ' (score '+Number(x[7]).toFixed(2)+').'));d.appendChild(p);}
-rows(d,g.items,function(q){var near=A[q[5]];return [el('div','msg',q[6]),num(q[3])+'×',pill(q[1],q[1]===1?'uncovered':'partial'),
+rows(d,g.items,function(q){var near=A[q[5]];return [el('div','msg',q[6]),num(q[3])+'×',pill(q[1],q[7]),
 Number(q[4]).toFixed(2),near?el('span','path keep',near[0]):'—'];});}
 function state(){var E=form.elements;return {g:E.group.value,s:E.severity.value,c:E.category.value,
 r:E.rule.value,q:E.q.value.trim().toLowerCase()};}
