@@ -13,7 +13,6 @@ from kbaudit.analysis.groups import UnionFind
 from kbaudit.corpus import Corpus
 from kbaudit.model import Article, Finding, Related
 from kbaudit.rules import CheckKind, Context, Param, Registry
-from kbaudit.sources.normalize import SourceOptions, known_keys
 
 FIELDS = ("title", "category", "tags", "owner", "updated_at", "locale", "url", "status")
 
@@ -114,6 +113,8 @@ def _key_line(raw: str, key: str) -> int | None:
 
 
 def misspelled_key(article: Article, ctx: Context) -> Iterator[Finding]:
+    from kbaudit.sources.normalize import SourceOptions, known_keys
+
     known = known_keys(ctx.config.source_options() if ctx.config else SourceOptions())
     known |= set(ctx.params["known"])
     min_uses = int(ctx.params["min_uses"])

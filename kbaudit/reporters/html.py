@@ -4,9 +4,10 @@ external scripts, fonts or styles, charts drawn as inline SVG. The first screen 
 most work, all rendered on the server. Findings are embedded once as JSON and a small inline
 script renders them on demand: grouped by rule or by article, collapsed, with search and filters
 over the whole set; customer questions appear under their gap topic. Every piece of
-article-derived text goes through html.escape or the DOM's textContent; the JSON escapes <, > and
-&, and a Content-Security-Policy allows only the report's own script and style (by hash), so text
-from an article can never run as code."""
+article-derived text goes through the shared HTML escaping, or is cleaned of control characters
+and put in the page as the DOM's textContent; the JSON escapes <, > and &, and a
+Content-Security-Policy allows only the report's own script and style (by hash), so text from an
+article can never run as code."""
 
 from __future__ import annotations
 
@@ -16,10 +17,10 @@ import json
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from html import escape
 from typing import TYPE_CHECKING, Any
 
 from kbaudit.model import Finding, Severity
+from kbaudit.reporters.escape import clean, html_text
 from kbaudit.scorecard import SEVERITY_WEIGHT, Dimension
 
 if TYPE_CHECKING:
@@ -42,8 +43,8 @@ FONT = (
 
 
 def e(value: object) -> str:
-    """Escape any text for HTML content and attribute values."""
-    return escape(str(value), quote=True)
+    """Escape any text for HTML content and attribute values (the shared HTML escaping)."""
+    return html_text(value)
 
 
 def colour(score: float | None) -> str:
@@ -56,9 +57,21 @@ def short(label: str, limit: int) -> str:
     return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
 
 
+def cleaned(data: Any) -> Any:
+    """Every string in lists and dicts without control characters or bidi overrides."""
+    if isinstance(data, str):
+        return clean(data)
+    if isinstance(data, list):
+        return [cleaned(x) for x in data]
+    if isinstance(data, dict):
+        return {k: cleaned(v) for k, v in data.items()}
+    return data
+
+
 def script_json(data: Any) -> str:
-    """JSON safe inside a <script> element: no `</script>`, no comment or entity tricks."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    """JSON safe inside a <script> element: no `</script>`, no comment or entity tricks, no
+    control characters."""
+    text = json.dumps(cleaned(data), ensure_ascii=False, separators=(",", ":"))
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
