@@ -91,7 +91,7 @@ class Config:
     include: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=lambda: list(DEFAULT_EXCLUDE))
     fields: dict[str, Any] = field(default_factory=dict)
-    category_from: str = "field"
+    category_from: str = "auto"
     date_order: str = "mdy"
     dates: str = "field"
     base_url: str | None = None
@@ -263,8 +263,8 @@ def build_config(
     for key in ("category_from", "date_order", "dates", "base_url", "preset"):
         if data.get(key) is not None:
             setattr(config, key, str(data[key]))
-    if config.category_from not in ("field", "path", "none"):
-        raise ConfigError("`category_from` must be field, path or none")
+    if config.category_from not in ("auto", "field", "toc", "path", "none"):
+        raise ConfigError("`category_from` must be auto, field, toc, path or none")
     if config.date_order not in ("mdy", "dmy"):
         raise ConfigError("`date_order` must be mdy or dmy")
     if config.dates not in ("field", "git", "auto"):

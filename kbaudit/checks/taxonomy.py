@@ -82,7 +82,12 @@ def variant_spelling(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
                 keys, keys, scorer=fuzz.ratio, score_cutoff=threshold, workers=-1
             )
             for a, b in zip(*scores.nonzero(), strict=True):
-                if a < b and min(len(keys[a]), len(keys[b])) >= int(ctx.params["min_length"]):
+                long_enough = min(len(keys[a]), len(keys[b])) >= int(ctx.params["min_length"])
+                if (
+                    a < b
+                    and long_enough
+                    and _same_level(by_fold[keys[a]], by_fold[keys[b]], threshold)
+                ):
                     sets.union(by_fold[keys[a]], by_fold[keys[b]])
         for group in sets.groups():
             if len(group) < 2:
@@ -104,6 +109,16 @@ def variant_spelling(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
                             "variants": sorted(group),
                         },
                     )
+
+
+def _same_level(a: str, b: str, threshold: float) -> bool:
+    """Category paths ("Sites > Search", "Sites > Security") are variants only under the same
+    parent, with leaves that are spelled alike: a long shared parent is not a spelling."""
+    pa, _, la = a.rpartition(" > ")
+    pb, _, lb = b.rpartition(" > ")
+    if not pa and not pb:
+        return True
+    return _fold(pa) == _fold(pb) and fuzz.ratio(_fold(la), _fold(lb)) >= threshold
 
 
 def _key_line(raw: str, key: str) -> int | None:
