@@ -22,9 +22,9 @@ from rich.console import Console
 
 from kbaudit.audit import AuditResult, audit
 from kbaudit.config import Config
-from kbaudit.questions import load_questions
 from kbaudit.reporters import html
 from kbaudit.reporters.terminal import print_report
+from kbaudit.sources.questions import load_questions
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_KB = ROOT / "fixtures" / "sample-kb"
