@@ -387,7 +387,7 @@ def covers_security(pattern: str) -> bool:
 def _keep_security_on(config: Config) -> None:
     """Undo what a KB-supplied config does to security rules, with one warning per change."""
     where = config.path or "the KB's config"
-    fix = f"pass it with --config (or set {TRUST_ENV}=1) if you trust it"
+    fix = f"pass it with --config, --trust-kb-config or {TRUST_ENV}=1 if you trust it"
 
     def note(what: str) -> None:
         config.warnings.append(f"{where} is inside the audited KB: {what} ignored; {fix}")

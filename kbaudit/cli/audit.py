@@ -27,6 +27,7 @@ from kbaudit.cli.common import (
     handled,
     interactive,
     load,
+    print_warnings,
     progress_display,
     write_atomic,
 )
@@ -100,6 +101,14 @@ def audit_cmd(
     ] = None,
     questions_path: QuestionsOpt = None,
     text_column: TextColumnOpt = None,
+    trust_kb_config: Annotated[
+        bool,
+        typer.Option(
+            "--trust-kb-config",
+            help="Let a config inside the audited KB switch off security rules (by default "
+            "it cannot: a pull request must not disarm its own audit).",
+        ),
+    ] = False,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
     debug: DebugOpt = False,
@@ -111,6 +120,7 @@ def audit_cmd(
         config = load(
             path,
             config_path,
+            trust_kb_config,
             as_of=as_of,
             select=select,
             ignore=ignore,
@@ -174,7 +184,7 @@ def run(
     from kbaudit.scope import ALL, ChangedSince
 
     with progress_display(interactive(quiet)) as progress:
-        return audit(
+        result = audit(
             path,
             config,
             input_format=input_format,
@@ -182,6 +192,8 @@ def run(
             progress=progress,
             scope=ChangedSince(changed_since) if changed_since else ALL,
         )
+    print_warnings(config)  # rule packs inside the KB are read by the audit
+    return result
 
 
 def against_baseline(result: AuditResult, known: list[BaselineEntry]) -> AuditResult:
