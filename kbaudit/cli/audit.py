@@ -120,7 +120,7 @@ def audit_cmd(
         config = load(
             path,
             config_path,
-            trust_kb_config,
+            trust_kb_config=trust_kb_config,
             as_of=as_of,
             select=select,
             ignore=ignore,

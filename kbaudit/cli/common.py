@@ -153,7 +153,7 @@ def handled(debug: bool = False) -> Iterator[None]:
 
 
 def load(
-    path: Path, config_path: Path | None, trust_kb_config: bool = False, **overrides: Any
+    path: Path, config_path: Path | None, *, trust_kb_config: bool = False, **overrides: Any
 ) -> Config:
     """The config for PATH, with the CLI flags that were given laid over it. What a config
     inside the audited KB was not allowed to change is said on stderr."""
