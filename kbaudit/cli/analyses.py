@@ -21,7 +21,7 @@ def prepare(
     fmt: str | None,
     output: Path | None,
     questions_path: Path | None = None,
-    **overrides: object,
+    **overrides: Any,
 ) -> tuple[Config, str]:
     """The config and the output format, once the output path is known to be safe."""
     from kbaudit.reporters import output_format
