@@ -4,7 +4,7 @@ any work, and an audit of only the rules whose analysis the view shows."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kbaudit.cli.audit import inputs
 from kbaudit.cli.common import check_output, interactive, load, progress_display
