@@ -112,7 +112,10 @@ def test_never_writes_into_the_kb(runner: CliRunner, kb: Path) -> None:
     assert sorted(p.name for p in kb.rglob("*")) == before
 
 
-def test_config_file_is_found_and_flags_override(runner: CliRunner, kb: Path) -> None:
+def test_config_file_is_found_and_flags_override(
+    runner: CliRunner, kb: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KBAUDIT_TRUST_KB_CONFIG", "1")  # else its select keeps SEC rules on
     (kb / "kbaudit.yaml").write_text("select: [STALE001]\nfail_on: warning\n")
     assert runner.invoke(app, ["audit", str(kb), "-q", "--as-of", "2026-11-23"]).exit_code == 1
     result = runner.invoke(app, ["audit", str(kb), "-q", "--as-of", "2021-02-01"])
@@ -149,3 +152,34 @@ def test_sources_lists_formats(runner: CliRunner) -> None:
 
 def test_version(runner: CliRunner) -> None:
     assert runner.invoke(app, ["--version"]).output.startswith("kbaudit ")
+
+
+def test_progress_shows_each_stage_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from rich.console import Console
+
+    from kbaudit.cli import common
+
+    screen = io.StringIO()
+    monkeypatch.setattr(common, "err", Console(file=screen, force_terminal=True, width=100))
+    with common.progress_display(True) as progress:
+        progress("Reading the export", None, 0)
+        progress("Reading the export", None, 40)
+        progress("Finding duplicates", None, 0)
+        progress("Checking articles", 40, 25)
+        shown = {t.description: t for t in progress.progress.tasks}  # type: ignore[attr-defined]
+        assert list(shown) == ["reading", "duplicates", "checks"]
+        assert shown["reading"].finished and shown["duplicates"].finished
+        assert shown["checks"].completed == 25 and shown["checks"].fields["count"] == "25/40"
+    assert "reading" in screen.getvalue()
+
+
+def test_progress_is_silent_in_ci_when_piped_or_quiet(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kbaudit.cli.common import interactive
+
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True, raising=False)
+    monkeypatch.delenv("CI", raising=False)
+    assert interactive() and not interactive(quiet=True)
+    monkeypatch.setenv("CI", "true")
+    assert not interactive()

@@ -13,8 +13,8 @@ from kbaudit.analysis.groups import UnionFind
 from kbaudit.corpus import Corpus
 from kbaudit.corpus.similarity import similar_strings
 from kbaudit.model import Article, Finding, Related
+from kbaudit.normalize import SourceOptions, known_keys
 from kbaudit.rules import CheckKind, Context, Param, Registry
-from kbaudit.sources.normalize import SourceOptions, known_keys
 
 FIELDS = ("title", "category", "tags", "owner", "updated_at", "locale", "url", "status")
 
@@ -80,7 +80,8 @@ def variant_spelling(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
             sets.union(value, by_fold.setdefault(f, value))
         keys = list(by_fold)
         for a, b in similar_strings(keys, threshold):  # not all pairs: near-linear in keys
-            if min(len(keys[a]), len(keys[b])) >= int(ctx.params["min_length"]):
+            long_enough = min(len(keys[a]), len(keys[b])) >= int(ctx.params["min_length"])
+            if long_enough and _same_level(by_fold[keys[a]], by_fold[keys[b]], threshold):
                 sets.union(by_fold[keys[a]], by_fold[keys[b]])
         for group in sets.groups():
             if len(group) < 2:
@@ -104,6 +105,16 @@ def variant_spelling(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
                     )
 
 
+def _same_level(a: str, b: str, threshold: float) -> bool:
+    """Category paths ("Sites > Search", "Sites > Security") are variants only under the same
+    parent, with leaves that are spelled alike: a long shared parent is not a spelling."""
+    pa, _, la = a.rpartition(" > ")
+    pb, _, lb = b.rpartition(" > ")
+    if not pa and not pb:
+        return True
+    return _fold(pa) == _fold(pb) and fuzz.ratio(_fold(la), _fold(lb)) >= threshold
+
+
 def _key_line(raw: str, key: str) -> int | None:
     """The line that sets `key` (`key:` in YAML front matter, `"key":` in JSON)."""
     m = re.search(rf"""^[ \t]*["']?{re.escape(key)}["']?[ \t]*:""", raw, re.M)
@@ -111,6 +122,7 @@ def _key_line(raw: str, key: str) -> int | None:
 
 
 def misspelled_key(article: Article, ctx: Context) -> Iterator[Finding]:
+
     known = known_keys(ctx.config.source_options() if ctx.config else SourceOptions())
     known |= set(ctx.params["known"])
     min_uses = int(ctx.params["min_uses"])

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kbaudit.model import InputCode, LoadProblem
+from kbaudit.normalize import SourceOptions
 from kbaudit.sources.base import Record
-from kbaudit.sources.normalize import SourceOptions
 from kbaudit.sources.tree import Tree
 
 if TYPE_CHECKING:

@@ -1,0 +1,292 @@
+"""How to read an export (SourceOptions, size limits) and how its own field names and values
+become Article fields: the one mapping place. Light on purpose: the config imports it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from kbaudit.dates import DateError, parse_date
+from kbaudit.errors import ConfigError
+from kbaudit.model import Article, Extracted, InputCode, LoadProblem
+
+# Article field -> keys that exports use for it, in order of preference.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "id": ("id", "article_id", "uid", "slug"),
+    "title": ("title", "name", "heading", "subject"),
+    "updated_at": (
+        "updated_at",
+        "updated",
+        "updatedAt",
+        "last_modified",
+        "last_modified_at",
+        "lastmod",
+        "last_update",
+        "lastUpdated",
+        "modified_at",
+        "dateModified",
+        "last_updated",
+        "modified",
+        "date_modified",
+        "ms.date",
+        "date",
+    ),
+    "created_at": (
+        "created_at",
+        "created",
+        "createdAt",
+        "date_created",
+        "published",
+        "published_at",
+        "datePublished",
+    ),
+    "review_at": (
+        "review_by",
+        "review_date",
+        "next_review",
+        "valid_until",
+        "valid_to",
+        "expires",
+        "expiry_date",
+    ),
+    "category": ("category", "categories", "section", "ms.service", "collection", "folder"),
+    "tags": ("tags", "labels", "keywords", "topics", "label_names"),
+    "owner": (
+        "owner",
+        "owners",
+        "author",
+        "authors",
+        "ms.author",
+        "reviewer",
+        "maintainer",
+        "ms.reviewer",
+    ),
+    "status": ("status", "state", "workflow_state"),
+    "outdated": ("outdated", "deprecated", "obsolete"),
+    "locale": ("locale", "lang", "language"),
+    "url": ("url", "html_url", "permalink", "canonical_url"),
+}
+DATE_FIELDS = ("updated_at", "created_at", "review_at")
+# Article.meta keys the loaders set (not export fields):
+# - CATEGORY_ID_ONLY: True when the export names the article's category only by an id
+#   (a Zendesk section or Freshdesk folder whose name file is absent, a ServiceNow sys_id);
+#   Article.category then holds that id (e.g. "section 900000347206"), which is not vocabulary.
+# - TRANSLATION_OF: the id of the source-language article this article translates.
+# - EMPTY_TRANSLATIONS: locales the export lists for this article with an empty body.
+CATEGORY_ID_ONLY = "category_id_only"
+TRANSLATION_OF = "translation_of"
+EMPTY_TRANSLATIONS = "empty_translations"
+_RECORD_ID = re.compile(r"^(?:[0-9a-f]{32}|\d{6,})$", re.I)
+_IGNORE_COMMENT = re.compile(r"<!--\s*+kbaudit:\s*+ignore\s++([A-Za-z0-9_,\s-]*?)-->")
+_OUTDATED_STATUS = {"archived", "outdated", "deprecated", "retired", "obsolete", "expired"}
+
+
+DEFAULT_LIMITS: dict[str, int] = {
+    "max_entries": 100_000,  # files in an archive
+    "max_total_size": 2 * 1024**3,  # bytes, uncompressed, all archive entries together
+    "max_file_size": 256 * 1024**2,  # bytes, one file of a folder or one archive entry
+    "max_article_size": 16 * 1024**2,  # bytes, one file that is one article (.md, .html)
+    "max_ratio": 200,  # uncompressed / compressed size of one archive entry
+}
+
+
+def check_limits(limits: dict[str, Any]) -> dict[str, int]:
+    """The configured limits over the defaults; unknown keys or non-positive values are errors."""
+    unknown = sorted(set(limits) - set(DEFAULT_LIMITS))
+    if unknown:
+        raise ConfigError(
+            f"unknown limit(s) {', '.join(map(str, unknown))} in `limits:`; "
+            f"use {', '.join(DEFAULT_LIMITS)}"
+        )
+    out = dict(DEFAULT_LIMITS)
+    for key, value in limits.items():
+        number = value if isinstance(value, int) and not isinstance(value, bool) else 0
+        if isinstance(value, str) and value.strip().isdigit():
+            number = int(value)
+        if number <= 0:
+            raise ConfigError(f"`limits.{key}: {value!r}` must be a positive whole number of bytes")
+        out[key] = number
+    return out
+
+
+# Files that hold one article each; others (JSON, CSV, archives) may hold a whole export.
+ARTICLE_SUFFIXES = (".md", ".markdown", ".mdx", ".html", ".htm", ".txt")
+
+
+def size_limit(rel: str, limits: dict[str, int]) -> tuple[str, int]:
+    """The name and value of the size limit that applies to one file: max_file_size for
+    every file, max_article_size too for a file that is one article."""
+    one_article = rel.lower().endswith(ARTICLE_SUFFIXES)
+    if one_article and limits["max_article_size"] < limits["max_file_size"]:
+        return "max_article_size", limits["max_article_size"]
+    return "max_file_size", limits["max_file_size"]
+
+
+@dataclass
+class SourceOptions:
+    """How to read an export; filled from the config."""
+
+    fields: dict[str, str | list[str]] = field(default_factory=dict)
+    category_from: str = "auto"  # auto | field | toc | path | none (see sources/structure.py)
+    date_order: str = "mdy"
+    dates: str = "field"  # field | git | auto
+    include: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    base_url: str | None = None
+    mapping: dict[str, str] = field(default_factory=dict)
+    preset: str | None = None
+    limits: dict[str, int] = field(default_factory=dict)
+    jobs: int = 0  # worker processes for parsing; 0 = all cores
+    cache_dir: str | None = None  # parsed files are cached here; None = no cache
+    cache_max_bytes: int = 1 << 30
+
+    def keys_for(self, name: str) -> tuple[str, ...]:
+        """Configured keys for a field come first, then the built-in aliases."""
+        configured = self.fields.get(name) or ()
+        keys = (configured,) if isinstance(configured, str) else tuple(configured)
+        return (*keys, *ALIASES.get(name, ()))
+
+
+def known_keys(options: SourceOptions) -> set[str]:
+    keys = {k for name in ALIASES for k in options.keys_for(name)}
+    return (
+        keys
+        | {"description", "kbaudit", "draft", "weight", "summary", "aliases"}
+        | {
+            CATEGORY_ID_ONLY,
+            TRANSLATION_OF,
+            EMPTY_TRANSLATIONS,
+        }
+    )
+
+
+def is_record_id(value: Any) -> bool:
+    """Whether a category value is a record id (a 32-hex sys_id, a long number), not a name."""
+    return isinstance(value, str | int) and bool(_RECORD_ID.match(str(value).strip()))
+
+
+def _first(meta: dict[str, Any], keys: tuple[str, ...]) -> tuple[str | None, Any]:
+    for key in keys:
+        if key in meta and meta[key] not in (None, "", [], {}):
+            return key, meta[key]
+    return None, None
+
+
+def as_list(value: Any) -> tuple[str, ...]:
+    """Tags and labels come as a list, a comma-separated string, or one value."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        items = value.split(",") if "," in value else value.split(";")
+    elif isinstance(value, list | tuple | set):
+        items = [str(v) for v in value if v is not None]
+    else:
+        items = [str(value)]
+    return tuple(dict.fromkeys(s.strip() for s in items if s and s.strip()))
+
+
+def _named(value: Any, keys: tuple[str, ...]) -> Any:
+    """The first of `keys` from a mapping value (`{name: Ana, email: ...}`), else the value."""
+    if isinstance(value, dict):
+        return next((value[k] for k in keys if value.get(k) not in (None, "")), None)
+    return value
+
+
+def _truthy(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "yes", "1", "y")
+    return bool(value)
+
+
+def inline_ignores(raw: str) -> set[str]:
+    codes: set[str] = set()
+    for m in _IGNORE_COMMENT.finditer(raw):
+        codes.update(c.strip().upper() for c in re.split(r"[,\s]+", m.group(1)) if c.strip())
+    return codes
+
+
+def build_article(
+    *,
+    rel: str | None,
+    meta: dict[str, Any],
+    body: Extracted,
+    raw: str,
+    body_format: str,
+    options: SourceOptions,
+    body_line: int = 1,
+    defaults: dict[str, Any] | None = None,
+) -> tuple[Article, list[LoadProblem]]:
+    """Build one normalised Article from an export record; unreadable values become problems."""
+    problems: list[LoadProblem] = []
+    values: dict[str, Any] = dict(defaults or {})
+    for name in ALIASES:
+        key, value = _first(meta, options.keys_for(name))
+        if key is not None:
+            values[name] = value
+            values[f"{name}__key"] = key
+    dates: dict[str, dt.date | None] = {}
+    for name in DATE_FIELDS:
+        value = _named(values.get(name), ("date", "value"))  # last_update: {date: ...}
+        if value in (None, ""):
+            dates[name] = None
+            continue
+        try:
+            dates[name] = parse_date(value, options.date_order)
+        except DateError as exc:
+            dates[name] = None
+            key = values.get(f"{name}__key", name)
+            problems.append(
+                LoadProblem(
+                    InputCode.BAD_DATE,
+                    rel or str(values.get("id", "")),
+                    f"field `{key}`: {exc}; write it as YYYY-MM-DD",
+                )
+            )
+    category = values.get("category")
+    if isinstance(category, list | tuple):
+        category = " > ".join(str(c) for c in category if c) or None
+    status = str(values["status"]).strip().lower() if values.get("status") is not None else None
+    if "draft" in meta and _truthy(meta.get("draft")) and status is None:
+        status = "draft"
+    outdated = _truthy(values.get("outdated")) or (status in _OUTDATED_STATUS)
+    kb_meta: dict[str, Any] = meta["kbaudit"] if isinstance(meta.get("kbaudit"), dict) else {}
+    ignores = {str(c).upper() for c in as_list(kb_meta.get("ignore"))} | inline_ignores(raw)
+    owner = values.get("owner")
+    if isinstance(owner, list | tuple):
+        names = (_named(o, ("name", "email", "login")) for o in owner)
+        owner = ", ".join(str(o) for o in names if o not in (None, "")) or None
+    owner = _named(owner, ("name", "email", "login"))  # author: {name: ..., email: ...}
+    title = values.get("title")
+    title = str(title).strip() if title is not None else (body.h1 or "")
+    article_id = str(values.get("id") or rel or title)
+    article = Article(
+        id=article_id,
+        path=rel,
+        title=title,
+        text=body.text,
+        raw=raw,
+        body_format=body_format,
+        headings=body.headings,
+        links=body.links,
+        images=body.images,
+        word_count=body.word_count,
+        category=str(category).strip() if category not in (None, "") else None,
+        tags=as_list(values.get("tags")),
+        owner=str(owner).strip() if owner not in (None, "") else None,
+        updated_at=dates["updated_at"],
+        created_at=dates["created_at"],
+        review_at=dates["review_at"],
+        status=status,
+        outdated=outdated,
+        locale=str(values["locale"]).strip().lower().replace("_", "-")
+        if values.get("locale")
+        else None,
+        url=str(values["url"]) if values.get("url") else None,
+        date_source="field" if dates["updated_at"] else None,
+        body_line=body_line,
+        meta=meta,
+        ignores=frozenset(ignores),
+    )
+    return article, problems

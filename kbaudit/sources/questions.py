@@ -1,0 +1,492 @@
+"""Customer questions from a file, detected by content: plain text (one question per line),
+CSV/TSV (a text column and an optional volume column), JSONL, a Zendesk-style tickets export
+(subject + first comment), chat transcripts (the first customer message of each conversation)
+and a help-center search log (query, searches, clicks or results).
+
+Repeated questions are merged (case, spacing and end punctuation ignored) and their volumes
+summed. Searches with zero results or zero clicks carry a `signal`: a strong sign of a gap.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import math
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kbaudit.errors import KbauditError
+from kbaudit.model import Question
+from kbaudit.sources.base import decode, not_text
+from kbaudit.sources.records import parse_json_text
+from kbaudit.text import shorten
+
+TEXT_COLUMNS = (
+    "question", "questions", "query", "search", "search_query", "search_term", "search_terms",
+    "search_string", "search_phrase", "keyword", "keywords", "phrase", "term", "subject",
+    "text", "title", "description", "message", "utterance", "customer_question", "user_message",
+)  # fmt: skip
+VOLUME_COLUMNS = (
+    "count", "searches", "search_count", "total_searches", "total_unique_searches",
+    "unique_searches", "number_of_searches", "num_searches", "search_volume", "volume",
+    "frequency", "hits", "times", "occurrences", "tickets", "ticket_count",
+)  # fmt: skip
+CLICK_COLUMNS = ("clicks", "click_count", "total_clicks", "clicked", "click_through")
+RESULT_COLUMNS = (
+    "results", "result_count", "results_count", "num_results", "hits_returned", "avg_results",
+    "average_results",
+)  # fmt: skip
+# Columns that count the searches which found nothing: a gap signal when most of them did.
+NO_RESULT_COLUMNS = (
+    "no_results", "zero_results", "no_result_searches", "searches_with_no_results",
+    "null_searches", "zero_result_searches",
+)  # fmt: skip
+NO_RESULTS = "no-results"
+NO_CLICKS = "no-clicks"
+INPUT_FORMATS = ("auto", "text", "csv", "tsv", "jsonl", "json", "tickets")
+MAX_TEXT = 300  # characters of a ticket's first comment kept with its subject
+
+_SPACE = re.compile(r"\s+")
+# From the first to the last letter or digit, with a `+` or `#` right after it ("C++", "C#").
+_CORE = re.compile(r"[^\W_](?:.*[^\W_])?[+#]*", re.DOTALL)
+_SEP_LINE = re.compile(r"sep=(.)[ \t]*\r?\n")  # a spreadsheet's "sep=;" first line
+_LEADING_BLANK = re.compile(r"^\s*\n")
+
+
+class QuestionsError(KbauditError):
+    """The questions file cannot be read; the message says how to fix it."""
+
+
+@dataclass(frozen=True)
+class _Row:
+    text: str
+    volume: int = 1
+    signal: str | None = None
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[\s\-]+", "_", name.strip().casefold())
+
+
+def question_key(text: str) -> str:
+    """What makes two questions the same: case, spacing and end punctuation ignored ("C++"
+    and "C#" keep theirs). Empty without a letter or digit."""
+    found = _CORE.search(_SPACE.sub(" ", text.casefold()))
+    return found.group(0) if found else ""
+
+
+def merge(rows: Iterable[_Row | Question]) -> list[Question]:
+    """One Question per distinct text, volumes summed, the strongest gap signal kept;
+    most asked first (ties by text)."""
+    volume: dict[str, int] = {}
+    shown: dict[str, str] = {}
+    signal: dict[str, str | None] = {}
+    rank = {None: 0, NO_CLICKS: 1, NO_RESULTS: 2}
+    for row in rows:
+        text = _SPACE.sub(" ", row.text).strip()
+        key = question_key(text)
+        if not key:
+            continue
+        shown.setdefault(key, text)
+        volume[key] = volume.get(key, 0) + row.volume
+        old = signal.get(key)
+        signal[key] = row.signal if rank.get(row.signal, 0) > rank.get(old, 0) else old
+    merged = [Question(shown[k], volume[k], signal[k]) for k in shown]
+    return sorted(merged, key=lambda q: (-q.volume, q.text.casefold(), q.text))
+
+
+def _number(value: Any) -> float | None:
+    """A finite number from a cell ("1,234", " 12 ", 3.0), else None."""
+    if isinstance(value, bool):
+        return None
+    try:
+        number = float(str(value).replace(",", "").strip())
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _volume(value: Any, where: str) -> int:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return 1
+    number = _number(value)
+    if number is None:
+        raise QuestionsError(
+            f"{where}: volume {value!r} is not a number; fix the cell or remove the column"
+        )
+    if number < 0:
+        raise QuestionsError(f"{where}: volume {value!r} is negative; counts start at 0")
+    return round(number)
+
+
+def _count(value: Any) -> int | None:
+    number = _number(value)
+    return None if number is None else int(number)
+
+
+def _is_zero(value: Any) -> bool:
+    """0, "0", "0.0" or "0%" (an average of 0.4 results is not zero)."""
+    return _number(str(value).rstrip("% ")) == 0.0
+
+
+def _pick(columns: Iterable[str], wanted: Iterable[str]) -> str | None:
+    by_key = {_key(c): c for c in columns}
+    return next((by_key[w] for w in wanted if w in by_key), None)
+
+
+def _records(
+    records: Iterable[dict[str, Any]],
+    where: str,
+    text_column: str | None,
+    columns: list[str],
+    lines: Sequence[int] = (),
+) -> Iterator[_Row]:
+    """Rows of a table or JSON objects: the text column, volume and search-log signal.
+    `lines`: the line each table row ends on, to name it in errors."""
+    if text_column is not None:
+        text_col = _pick(columns, [_key(text_column)])
+        if text_col is None:
+            raise QuestionsError(
+                f"{where}: no column {text_column!r}; columns are {', '.join(columns)}"
+            )
+    else:
+        text_col = _pick(columns, TEXT_COLUMNS)
+        if text_col is None:
+            raise QuestionsError(
+                f"{where}: no question column found among {', '.join(columns) or 'none'}; "
+                f"name it with --text-column (usual names: {', '.join(TEXT_COLUMNS[:8])})"
+            )
+    volume_col = _pick(columns, VOLUME_COLUMNS)
+    click_col = _pick(columns, CLICK_COLUMNS)
+    result_col = _pick(columns, RESULT_COLUMNS)
+    empty_col = _pick(columns, NO_RESULT_COLUMNS)
+    for number, record in enumerate(records, 1):
+        text = record.get(text_col)
+        if not isinstance(text, str) or not text.strip():
+            continue
+        place = f"{where} line {lines[number - 1]}" if lines else f"{where} record {number}"
+        volume = _volume(record.get(volume_col), place) if volume_col else 1
+        signal = None
+        empty = _count(record.get(empty_col)) if empty_col is not None else None
+        found_nothing = result_col is not None and _is_zero(record.get(result_col))
+        mostly_empty = empty is not None and empty > 0 and 2 * empty >= volume
+        if found_nothing or mostly_empty:
+            signal = NO_RESULTS
+        elif click_col is not None and _is_zero(record.get(click_col)):
+            signal = NO_CLICKS
+        yield _Row(text, volume, signal)
+
+
+def _table(text: str, delimiter: str, where: str, text_column: str | None) -> list[_Row]:
+    _check_quotes(text, delimiter, where)
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    rows, lines = [], []
+    try:
+        columns = [c for c in (reader.fieldnames or []) if c is not None]
+        for row in reader:
+            lines.append(reader.line_num)
+            extra = row.get(None)
+            if extra and any(str(cell).strip() for cell in extra):
+                name = {",": "comma", ";": "semicolon", "\t": "tab"}.get(delimiter, delimiter)
+                raise QuestionsError(
+                    f"{where} line {reader.line_num}: more cells than the {len(columns)} "
+                    f"column(s) of the header; a {name} inside a question or a number (1,234) "
+                    "needs quotes around its cell"
+                )
+            rows.append(row)
+    except csv.Error as exc:
+        raise QuestionsError(f"{where}: not a readable table ({exc}); check its quoting") from exc
+    return list(_records(rows, where, text_column, columns, lines))
+
+
+def _check_quotes(text: str, delimiter: str, where: str) -> None:
+    """A quote that is never closed would make the rest of the file one cell, silently."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
+    start = 1
+    try:
+        for _ in reader:
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        if "end of data" in str(exc):
+            raise QuestionsError(
+                f'{where} line {start}: a quote (") opened in this row is never closed, so '
+                "the rest of the file would read as one cell; close the quote or remove it"
+            ) from None
+        # other quoting slips (text after a closing quote) read well enough leniently
+
+
+def _text(value: Any) -> str:
+    """A text field's value; numbers become text, objects and lists are not text."""
+    if isinstance(value, str):
+        return value
+    return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else ""
+
+
+def _ticket_text(ticket: dict[str, Any]) -> str:
+    subject = _text(ticket.get("subject") or ticket.get("title")).strip()
+    first = _text(ticket.get("description"))
+    comments = ticket.get("comments")
+    if not first.strip() and isinstance(comments, list) and comments:
+        head = comments[0]
+        first = _text(
+            head.get("body") or head.get("plain_body") if isinstance(head, dict) else head
+        )
+    first = _SPACE.sub(" ", first).strip()
+    first = shorten(first, MAX_TEXT)
+    if subject and first and question_key(first) != question_key(subject):
+        return f"{subject}: {first}"
+    return subject or first
+
+
+def _tickets(items: list[Any], where: str) -> list[_Row]:
+    rows = []
+    for item in items:
+        if isinstance(item, dict):
+            text = _ticket_text(item)
+            if text:
+                rows.append(_Row(text))
+    if not rows:
+        raise QuestionsError(f"{where}: the tickets have no subject or description")
+    return rows
+
+
+def _is_ticket(item: Any) -> bool:
+    return (
+        isinstance(item, dict)
+        and "subject" in item
+        and ("description" in item or "comments" in item)
+    )
+
+
+MESSAGE_LISTS = ("messages", "conversation_parts", "parts", "turns", "transcript", "utterances")
+CUSTOMER_ROLES = frozenset(
+    {"user", "customer", "end-user", "end_user", "enduser", "contact", "visitor", "lead",
+     "human", "requester", "client", "guest"}
+)  # fmt: skip
+_TAG = re.compile(r"<[^<>]+>")
+_BEFORE_PUNCTUATION = re.compile(r"(?<!\s)\s+([?.!,;:])")
+
+
+def _plain_text(value: Any) -> str:
+    """A message body as one line of text: HTML tags dropped, entities decoded."""
+    text = _SPACE.sub(" ", html.unescape(_TAG.sub(" ", str(value or "")))).strip()
+    return _BEFORE_PUNCTUATION.sub(r"\1", text)
+
+
+def _message_text(message: Any) -> str:
+    if isinstance(message, str):
+        return _plain_text(message)
+    if not isinstance(message, dict):
+        return ""
+    for key in ("body", "text", "content", "message", "plain_body", "value"):
+        if isinstance(message.get(key), str) and message[key].strip():
+            return _plain_text(message[key])
+    return ""
+
+
+def _is_customer(message: Any) -> bool:
+    """Whether a chat message was written by the customer (role, author type, sender ...)."""
+    if not isinstance(message, dict):
+        return False
+    for key in (
+        "role",
+        "author_type",
+        "sender_type",
+        "from",
+        "sender",
+        "speaker",
+        "author",
+        "type",
+    ):
+        value = message.get(key)
+        if isinstance(value, dict):
+            value = value.get("type") or value.get("role")
+        if isinstance(value, str):
+            return value.strip().casefold() in CUSTOMER_ROLES
+    return False
+
+
+def _chat_text(chat: dict[str, Any]) -> str:
+    """A chat transcript's question: its first customer message (Intercom: the source)."""
+    source = chat.get("source")
+    if isinstance(source, dict) and _message_text(source):
+        return _message_text(source)
+    messages = next((chat[k] for k in MESSAGE_LISTS if isinstance(chat.get(k), list)), None)
+    if isinstance(messages, dict):  # conversation_parts: {"conversation_parts": [...]}
+        messages = messages.get("conversation_parts")
+    for message in messages or []:
+        if _is_customer(message) and _message_text(message):
+            return shorten(_message_text(message), MAX_TEXT)
+    return ""
+
+
+def _is_chat(item: Any) -> bool:
+    return isinstance(item, dict) and (
+        isinstance(item.get("source"), dict)
+        or any(isinstance(item.get(k), list | dict) for k in MESSAGE_LISTS)
+    )
+
+
+def _chats(items: list[Any], where: str) -> list[_Row]:
+    rows = [_Row(text) for item in items if isinstance(item, dict) if (text := _chat_text(item))]
+    if not rows:
+        raise QuestionsError(
+            f"{where}: no chat has a customer message (a message whose role, author type or "
+            "sender is user/customer/contact); check the export"
+        )
+    return rows
+
+
+def _objects(items: list[Any], where: str, text_column: str | None) -> list[_Row]:
+    """A list of JSON values: strings are questions; objects are records, tickets or chats."""
+    strings = [_Row(x) for x in items if isinstance(x, str)]
+    objects = [x for x in items if isinstance(x, dict)]
+    if objects and text_column is None and all(_is_ticket(x) for x in objects):
+        return strings + _tickets(objects, where)
+    if objects and text_column is None and all(_is_chat(x) for x in objects):
+        return strings + _chats(objects, where)
+    columns = sorted({k for x in objects for k in x})
+    return strings + (list(_records(objects, where, text_column, columns)) if objects else [])
+
+
+def _json(data: Any, where: str, text_column: str | None) -> list[_Row]:
+    if isinstance(data, dict):
+        for key in ("tickets", "results", "requests"):
+            items = data.get(key)
+            if isinstance(items, list) and (key == "tickets" or any(map(_is_ticket, items))):
+                return _tickets(items, where)
+        for key in ("conversations", "chats", "transcripts"):
+            if isinstance(data.get(key), list):
+                return _chats(data[key], where)
+        for key in ("questions", "queries", "searches", "items", "data", "results", "requests"):
+            if isinstance(data.get(key), list):
+                return _objects(data[key], where, text_column)
+        wanted = [_key(text_column)] if text_column else TEXT_COLUMNS
+        if _is_ticket(data) or _is_chat(data) or _pick(data, wanted):
+            return _objects([data], where, text_column)  # one record (a one-line JSONL)
+        raise QuestionsError(
+            f"{where}: JSON object without a `tickets`, `conversations` or `questions` list; "
+            "give a list of questions, a tickets or chat export, or JSONL"
+        )
+    if isinstance(data, list):
+        return _objects(data, where, text_column)
+    raise QuestionsError(f"{where}: JSON must be a list of questions or a tickets export")
+
+
+def _parsed_json(text: str, where: str, lines: bool) -> Any:
+    """The JSON (Lines) values, read like the JSON article exports; a bad line is an error."""
+    doc, problems = parse_json_text(text, where, lines)
+    if problems:  # "line 3 is not valid JSON (...)" / "not valid JSON: ... at line 1 ..."
+        raise QuestionsError(f"{where}: {problems[0].message.split('; ')[0]}; fix the file")
+    return doc
+
+
+def _jsonl(text: str, where: str, text_column: str | None) -> list[_Row]:
+    return _objects(_parsed_json(text, where, lines=True), where, text_column)
+
+
+_COMMENT = re.compile(r"^#(\s|$)")  # "# note" is a comment; "#1 reason ..." is a question
+
+
+def _plain(text: str) -> list[_Row]:
+    return [_Row(line) for line in text.splitlines() if line.strip() and not _COMMENT.match(line)]
+
+
+def detect(text: str, text_column: str | None = None) -> str:
+    """The format of a questions file from its content."""
+    stripped = text.lstrip()
+    if stripped[:1] in "[{":
+        return "jsonl" if parse_json_text(stripped, "", lines=False)[1] else "json"
+    header = stripped.splitlines()[0] if stripped else ""
+    wanted = {_key(text_column)} if text_column else set(TEXT_COLUMNS)
+    # A header without a tab may still be one column's name ("question"): read as TSV.
+    for fmt, delimiter in (("tsv", "\t"), ("csv", ","), ("csv", ";")):
+        if delimiter in header or text_column or delimiter == "\t":
+            fields = next(csv.reader([header], delimiter=delimiter), [])
+            if wanted & {_key(f) for f in fields}:
+                return fmt
+    if text_column is None:
+        for delimiter in ("\t", ",", ";"):
+            if _looks_like_table(stripped, delimiter):
+                columns = next(csv.reader([header], delimiter=delimiter), [])
+                raise QuestionsError(
+                    f"this looks like a table with columns {', '.join(columns)}, none of which "
+                    f"holds the questions (usual names: {', '.join(TEXT_COLUMNS[:8])}); "
+                    "name the column with --text-column"
+                )
+    return "text"
+
+
+def _looks_like_table(text: str, delimiter: str) -> bool:
+    """Every one of the first lines splits into the same number (2+) of fields, and the first
+    line reads as a header (short names, no question mark)."""
+    lines = [line for line in text.splitlines()[:20] if line.strip()]
+    if len(lines) < 2 or delimiter not in lines[0]:
+        return False
+    widths = {len(row) for row in csv.reader(lines, delimiter=delimiter)}
+    header = next(csv.reader([lines[0]], delimiter=delimiter))
+    short = all(len(name.split()) <= 3 and "?" not in name for name in header)
+    return len(widths) == 1 and widths.pop() >= 2 and short
+
+
+def parse_questions(
+    text: str, where: str = "questions", text_column: str | None = None, fmt: str = "auto"
+) -> list[Question]:
+    """Questions from the content of a file (`fmt` forces a format)."""
+    if fmt not in INPUT_FORMATS:
+        raise QuestionsError(f"questions format {fmt!r}: use one of {', '.join(INPUT_FORMATS)}")
+    text = text.removeprefix("\ufeff")
+    sep = _SEP_LINE.match(text)
+    if sep:
+        text = text[sep.end() :]
+        fmt = "csv" if fmt == "auto" else fmt
+    if fmt == "auto":
+        fmt = detect(text, text_column)
+    if fmt == "json" or fmt == "tickets":
+        data = _parsed_json(text, where, lines=False)
+        rows = (
+            _tickets(data.get("tickets", data) if isinstance(data, dict) else data, where)
+            if (fmt == "tickets")
+            else _json(data, where, text_column)
+        )
+    elif fmt == "jsonl":
+        rows = _jsonl(text, where, text_column)
+    elif fmt in ("csv", "tsv"):
+        text = _LEADING_BLANK.sub("", text)
+        header = text.split("\n", 1)[0]
+        delimiter = "\t" if fmt == "tsv" else ("," if "," in header else ";")
+        delimiter = sep.group(1) if sep else delimiter
+        rows = _table(text, delimiter, where, text_column)
+    else:
+        rows = _plain(text)
+    questions = merge(rows)
+    if not questions:
+        raise QuestionsError(
+            f"{where} holds no question (none with a letter or digit); give one question per "
+            "line or a table"
+        )
+    return questions
+
+
+def load_questions(path: Path, text_column: str | None = None, fmt: str = "auto") -> list[Question]:
+    """Questions from a file: plain text, CSV/TSV, JSON(L), tickets export or search log."""
+    if path.is_dir():
+        raise QuestionsError(f"{path} is a folder; give --questions the file of questions")
+    if not path.is_file():
+        raise QuestionsError(f"questions file {path} does not exist; check --questions")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise QuestionsError(f"cannot read {path}: {exc.strerror or exc}") from None
+    # Spreadsheets save "Unicode text" as UTF-16 with a byte order mark: decoded like exports.
+    problem = not_text(raw, str(path))
+    text, not_utf8 = decode(raw, str(path)) if problem is None else ("", None)
+    if problem or not_utf8:
+        raise QuestionsError(
+            f"{path} is not UTF-8 text; save it as UTF-8 (in a spreadsheet: CSV UTF-8)"
+        )
+    return parse_questions(text, str(path), text_column, fmt)
