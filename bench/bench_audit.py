@@ -17,7 +17,9 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -37,13 +39,14 @@ def _peak_mb() -> float:
 
 def stages(kb: Path) -> dict[str, object]:
     """Run the audit stage by stage in this process; seconds per stage and peak memory."""
-    from kbaudit.audit import load_corpus, run_rules
+    from kbaudit.analysis import analyse
+    from kbaudit.audit import load_corpus, needed_analyses, run_rules
     from kbaudit.config import Config
     from kbaudit.corpus.similarity import candidate_pairs
     from kbaudit.rules import build_registry, load_rules, select_rules
     from kbaudit.scorecard import score
 
-    config = Config()
+    config = Config(cache=False)
     registry = build_registry()
     rules = select_rules(load_rules(config, registry, kb), config.select, config.ignore)
     times: dict[str, float] = {}
@@ -54,7 +57,9 @@ def stages(kb: Path) -> dict[str, object]:
         times[name] = round(time.perf_counter() - started, 3)
         return value
 
-    corpus = timed("load", lambda: load_corpus(kb, config))
+    single = Config(cache=False, jobs=1)
+    timed("read+parse floor, one core", lambda: load_corpus(kb, single))
+    corpus = timed("load (read + parse, all cores)", lambda: load_corpus(kb, config))
     timed("boilerplate", corpus.clean_texts)
     timed("tfidf", corpus.tfidf)
     timed("exact", lambda: corpus.exact_duplicates(10))
@@ -62,25 +67,31 @@ def stages(kb: Path) -> dict[str, object]:
     candidates = timed("candidates", lambda: candidate_pairs(shingles))
     near = timed("near (candidates + verify)", lambda: corpus.near_duplicates(0.8, 10))
     timed("titles", lambda: corpus.title_duplicates(92))
-    model = timed("topics", corpus.topics)
-    findings = timed("rules (warm indexes)", lambda: run_rules(corpus, rules, registry, config))
-    timed("scorecard", lambda: score(findings, len(corpus.articles), config))
-    times["total"] = round(sum(v for k, v in times.items() if k != "candidates"), 3)
+    timed("link graph", lambda: corpus.broken_links)
+    needs = needed_analyses(rules, registry) | {"topics"}
+    analysis = timed("analyses (duplicate groups, topics)", lambda: analyse(corpus, config, needs))
+    findings = timed(
+        "rules (warm indexes)", lambda: run_rules(corpus, rules, registry, config, analysis)
+    )
+    timed("scorecard", lambda: score(findings, len(corpus.articles), config, rules))
+    model = analysis.topics
+    assert model is not None
+    skip = ("candidates", "read+parse floor, one core")
+    times["total"] = round(sum(v for k, v in times.items() if k not in skip), 3)
     return {
         "articles": len(corpus.articles),
         "seconds": times,
         "candidate_pairs": len(candidates),
         "near_pairs": len(near),
         "topics": len(model.topics),
-        "k_scores": model.k_scores,
         "assignment": list(model.assignment),
         "paths": [a.ref for a in corpus.articles],
         "peak_mb": round(_peak_mb(), 1),
     }
 
 
-def whole_audit(kb: Path, out: Path) -> dict[str, float]:
-    """`kbaudit audit` as a user runs it, in its own process."""
+def whole_audit(kb: Path, out: Path, *extra: str) -> dict[str, float]:
+    """`kbaudit audit` as a user runs it, in its own process, with the load average."""
     command = [
         sys.executable,
         "-c",
@@ -99,14 +110,45 @@ def whole_audit(kb: Path, out: Path) -> dict[str, float]:
         "--as-of",
         "2026-01-01",
         "--quiet",
+        *extra,
     ]
+    load = os.getloadavg()[0]
     started = time.perf_counter()
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - started
     peak = [line for line in done.stderr.splitlines() if line.startswith("PEAK ")]
     if not peak:
         raise SystemExit(f"audit failed:\n{done.stderr}")
-    return {"seconds": round(seconds, 2), "peak_mb": round(int(peak[-1].split()[1]) / 1024, 1)}
+    return {
+        "seconds": round(seconds, 2),
+        "peak_mb": round(int(peak[-1].split()[1]) / 1024, 1),
+        "load_before": round(load, 2),
+        "load_after": round(os.getloadavg()[0], 2),
+    }
+
+
+def cached_audits(kb: Path, out_dir: Path, edits: int = 50) -> dict[str, object]:
+    """Cold audit into an empty cache, warm audit with nothing changed, warm audit with
+    `edits` articles edited (restored afterwards); each JSON compared with a cold run."""
+    cache = out_dir / f"cache-{kb.name}"
+    shutil.rmtree(cache, ignore_errors=True)
+    flags = ("--cache-dir", str(cache))
+    cold = whole_audit(kb, out_dir / f"{kb.name}.cold.json", *flags)
+    warm = whole_audit(kb, out_dir / f"{kb.name}.warm.json", *flags)
+    same = (out_dir / f"{kb.name}.cold.json").read_bytes() == (
+        out_dir / f"{kb.name}.warm.json"
+    ).read_bytes()
+    files = sorted(kb.rglob("*.md"))[:: max(1, len(list(kb.rglob("*.md"))) // edits)][:edits]
+    originals = {f: f.read_bytes() for f in files}
+    try:
+        for f in files:
+            f.write_bytes(originals[f] + b"\nAsk the billing team about late fees.\n")
+        edited = whole_audit(kb, out_dir / f"{kb.name}.edited.json", *flags)
+    finally:
+        for f, data in originals.items():
+            f.write_bytes(data)
+    shutil.rmtree(cache, ignore_errors=True)
+    return {"cold": cold, "warm": warm, "warm_equals_cold": same, f"warm_{edits}_edited": edited}
 
 
 def _pairs_of(groups: list[list[str]]) -> set[tuple[str, str]]:
@@ -164,7 +206,7 @@ def measure(kb: Path, truth_file: Path | None) -> dict[str, object]:
     )
     stage = json.loads(child.stdout)
     report = out_dir / f"{kb.name}.json"
-    whole = whole_audit(kb, report)
+    whole = whole_audit(kb, report, "--no-cache")
     row: dict[str, object] = {
         "kb": str(kb),
         "articles": stage["articles"],
@@ -173,8 +215,8 @@ def measure(kb: Path, truth_file: Path | None) -> dict[str, object]:
         "candidate_pairs": stage["candidate_pairs"],
         "near_pairs": stage["near_pairs"],
         "topics": stage["topics"],
-        "k_scores": stage["k_scores"],
         "audit": whole,
+        "cache": cached_audits(kb, out_dir),
     }
     if truth_file is not None and truth_file.is_file():
         truth = json.loads(truth_file.read_text(encoding="utf-8"))
@@ -198,6 +240,7 @@ def exponents(rows: list[dict]) -> dict[str, float]:
         if first > 0.05 and seconds > 0:
             out[stage] = round(math.log(seconds / first) / ratio, 2)
     out["whole audit"] = round(math.log(b["audit"]["seconds"] / a["audit"]["seconds"]) / ratio, 2)
+    out["load average during the runs"] = [r["audit"]["load_before"] for r in rows]
     return out
 
 
