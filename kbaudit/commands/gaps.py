@@ -5,12 +5,10 @@ CSV or Markdown."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.markup import escape
@@ -35,8 +33,7 @@ from kbaudit.cli import (
 )
 from kbaudit.errors import ConfigError, KbauditError
 from kbaudit.questions import load_questions
-from kbaudit.reporters import markdown
-from kbaudit.reporters.csv_report import safe_cell
+from kbaudit.reporters.gaps import nearest_text, render_csv, render_markdown
 
 GAP_FORMATS = ("table", "json", "csv", "markdown")
 EXTENSION_FORMATS = {".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "markdown"}
@@ -49,68 +46,6 @@ def gap_format(fmt: str | None, output: Path | None) -> str:
     if fmt not in GAP_FORMATS:
         raise ConfigError(f"--format {fmt}: use one of {', '.join(GAP_FORMATS)}")
     return fmt
-
-
-def _nearest(gap: dict[str, Any]) -> str:
-    near = gap.get("nearest") or {}
-    return f"{near['path']} ({near['score']:.2f})" if near else ""
-
-
-def render_csv(gaps: list[dict[str, Any]], structural: list[dict[str, Any]]) -> str:
-    """One row per gap topic, then one per structural gap. Cells a spreadsheet would run as a
-    formula (customers' questions are untrusted text) are defused."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(
-        ["kind", "label", "volume", "size", "uncovered", "partial", "questions", "nearest",
-         "suggested_title"]
-    )  # fmt: skip
-    for g in gaps:
-        statuses = g.get("statuses") or {}
-        cells = [
-            "questions", g["label"], g["volume"], g.get("size", ""),
-            statuses.get("uncovered", 0), statuses.get("partial", 0),
-            "; ".join(g["questions"]), _nearest(g), g["suggested_title"],
-        ]  # fmt: skip
-        writer.writerow([safe_cell(str(c)) for c in cells])
-    for s in structural:
-        cells = [s["kind"], s["label"], "", "", "", "", "; ".join(s["articles"]), "", s["message"]]
-        writer.writerow([safe_cell(str(c)) for c in cells])
-    return buffer.getvalue()
-
-
-def render_markdown(
-    gaps: list[dict[str, Any]], structural: list[dict[str, Any]], coverage: dict[str, Any]
-) -> str:
-    lines = ["# Coverage gaps", ""]
-    total = coverage.get("total_volume") or 0
-    if total:
-        covered = coverage.get("covered_volume", 0)
-        partial = coverage.get("partial_volume", 0)
-        lines += [
-            f"{covered} of {total} asked questions covered ({covered / total:.0%}), "
-            f"{partial} partly.",
-            "",
-        ]
-    lines += ["## Gap topics", ""]
-    if gaps:
-        header = ["#", "topic", "volume", "questions", "example questions", "nearest article",
-                  "suggested title"]  # fmt: skip
-        rows = []
-        for n, g in enumerate(gaps, 1):
-            statuses = g.get("statuses") or {}
-            count = ", ".join(f"{v} {k}" for k, v in sorted(statuses.items()) if v)
-            examples = "<br>".join(markdown.text(q) for q in g["questions"][:3])
-            rows.append(
-                [str(n), markdown.text(g["label"]), str(g["volume"]), markdown.text(count),
-                 examples, markdown.text(_nearest(g)), markdown.text(g["suggested_title"])]
-            )  # fmt: skip
-        lines += markdown.table(header, rows)
-    else:
-        lines += ["None: every question is covered.", ""]
-    lines += ["## Structural gaps", ""]
-    lines += [f"- **{s['kind']}** {s['message']}" for s in structural] or ["None."]
-    return "\n".join(lines) + "\n"
 
 
 @app.command("gaps")
@@ -170,7 +105,7 @@ def gaps_cmd(
             for n, g in enumerate(gaps, 1):  # questions are text, never markup: "[/]" is literal
                 table.add_row(
                     str(n), escape(g["label"]), str(g["volume"]),
-                    escape("\n".join(g["questions"][:3])), escape(_nearest(g)),
+                    escape("\n".join(g["questions"][:3])), escape(nearest_text(g)),
                     escape(g["suggested_title"]),
                 )  # fmt: skip
             out.print(table)
