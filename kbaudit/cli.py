@@ -69,6 +69,31 @@ AsOfOpt = Annotated[
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, only the report.")]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Explain errors in full.")]
+SemanticOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--semantic/--lexical",
+        help="Match questions by meaning too (needs kbaudit[semantic] and a model; default: "
+        "when both are installed), or by their words only.",
+    ),
+]
+ModelOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--model",
+        help="Sentence-embedding model folder (config.json, tokenizer.json, model.safetensors).",
+    ),
+]
+
+
+def matching_options(config: Config, semantic: bool | None, model: Path | None) -> None:
+    """--semantic / --lexical and --model into the config's coverage settings."""
+    settings = config.coverage
+    if model is not None:
+        settings = replace(settings, model=str(model), semantic="on")
+    if semantic is not None:
+        settings = replace(settings, semantic="on" if semantic else "off")
+    config.coverage = settings
 
 
 def _interactive() -> bool:
@@ -243,6 +268,8 @@ def audit_cmd(
     text_column: Annotated[
         str | None, typer.Option("--text-column", help="Column of the questions file to read.")
     ] = None,
+    semantic: SemanticOpt = None,
+    model: ModelOpt = None,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
@@ -259,6 +286,7 @@ def audit_cmd(
             dates=dates,
             jobs=jobs,
         )
+        matching_options(config, semantic, model)
         fmt = _output_format(fmt, output)
         renderer(fmt)
         if output is not None:
@@ -477,4 +505,5 @@ def main() -> None:
 from kbaudit.commands import diff as _diff  # noqa: E402, F401
 from kbaudit.commands import duplicates as _duplicates  # noqa: E402, F401
 from kbaudit.commands import gaps as _gaps  # noqa: E402, F401
+from kbaudit.commands import model as _model  # noqa: E402, F401
 from kbaudit.commands import topics as _topics  # noqa: E402, F401

@@ -19,8 +19,10 @@ from kbaudit.cli import (
     AsOfOpt,
     ConfigOpt,
     InputFormatOpt,
+    ModelOpt,
     OutputOpt,
     QuietOpt,
+    SemanticOpt,
     VerboseOpt,
     _config,
     _fail,
@@ -28,6 +30,7 @@ from kbaudit.cli import (
     app,
     err,
     guard_output,
+    matching_options,
     out,
     progress_bar,
 )
@@ -71,12 +74,15 @@ def gaps_cmd(
     config_path: ConfigOpt = None,
     input_format: InputFormatOpt = None,
     as_of: AsOfOpt = None,
+    semantic: SemanticOpt = None,
+    model: ModelOpt = None,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
     """List the questions no article answers, grouped into topics, and structural gaps."""
     try:
         config = _config(path, config_path, as_of=as_of)
+        matching_options(config, semantic, model)
         fmt = gap_format(fmt, output)
         if output is not None:
             guard_output(output, path)
