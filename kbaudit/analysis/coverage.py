@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 COVERED, PARTIAL, UNCOVERED = "covered", "partial", "uncovered"
 MAX_LABEL = 90  # characters of a gap topic's label
 CANDIDATES = 10  # best articles kept per question for the neighbour score
-NEIGHBOURS = 10
+NEIGHBOURS = 20
 NEIGHBOUR_SHARE = 0.5  # of a question's score that comes from its neighbours
 MIN_NEIGHBOUR_SIMILARITY = 0.5  # cosine; less alike questions are not neighbours
 SAME_TOPIC = 0.85  # centroid cosine from which two gap topics are one subject
@@ -45,8 +45,8 @@ SAME_TOPIC = 0.85  # centroid cosine from which two gap topics are one subject
 class Thresholds:
     """Best-match score from which a question counts as covered, or partly covered."""
 
-    covered: float = 0.35
-    partial: float = 0.25
+    covered: float = 0.3
+    partial: float = 0.2
     top_k: int = 3
 
     def status(self, score: float, signal: str | None = None) -> str:

@@ -188,8 +188,8 @@ def _cluster(vectors: np.ndarray, texts: Sequence[str], k: int | None, seed: int
     return best[2]
 
 
-# Words that end a phrase although they are stop words ("top up", "log in", "sign out").
-PARTICLES = frozenset({"up", "in", "out", "off", "back", "on", "down", "over"})
+# Words that end a phrase although they are stop words ("top up", "sign out", "pay back").
+PARTICLES = frozenset({"up", "out", "off", "back", "down"})
 
 
 def _phrase_ok(phrase: str) -> bool:
