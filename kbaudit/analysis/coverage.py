@@ -150,7 +150,7 @@ def neighbours(vectors: np.ndarray, k: int = NEIGHBOURS) -> list[np.ndarray]:
     k = min(k, n - 1)
     if k < 1:
         return [np.zeros(0, dtype=int) for _ in range(n)]
-    out = []
+    out: list[np.ndarray] = []
     for start in range(0, n, 2048):
         sims = vectors[start : start + 2048] @ vectors.T
         sims[np.arange(sims.shape[0]), np.arange(start, start + sims.shape[0])] = -1

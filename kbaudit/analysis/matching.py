@@ -115,7 +115,7 @@ def content_words(text: str) -> str:
     return " ".join(w for w in words if w not in STOP)
 
 
-def make_analyzer() -> Callable[[str], list[str]]:
+def make_analyzer() -> Callable[..., list[str]]:
     """Words -> stems without stop words, their bigrams and the lexicon's concept tokens."""
     cache: dict[str, str] = {}
     concepts = _concept_map()

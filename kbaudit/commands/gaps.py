@@ -117,11 +117,11 @@ def gaps_cmd(
                 table.add_row(
                     str(n), escape(g["label"]), str(g["volume"]),
                     escape("\n".join(g["questions"][:3])), escape(nearest_text(g)),
-                    escape(g["suggested_title"]),
+                    escape(str(g["suggested_title"])),
                 )  # fmt: skip
             out.print(table)
             for s in structural:
-                out.print(f"[bold]{s['kind']}[/] {escape(s['message'])}", soft_wrap=True)
+                out.print(f"[bold]{s['kind']}[/] {escape(str(s['message']))}", soft_wrap=True)
             return
         if fmt == "json":
             data = {

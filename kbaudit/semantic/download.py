@@ -104,6 +104,7 @@ def download(target: Path, source: str = "auto", say: Callable[[str], None] = pr
         raise DownloadError("could not fetch the model: " + "; ".join(errors))
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".download-", dir=target.parent))
+    staging.chmod(0o755)
     try:
         for name, data in files.items():
             (staging / name).write_bytes(data)
