@@ -45,8 +45,8 @@ SAME_TOPIC = 0.85  # centroid cosine from which two gap topics are one subject
 class Thresholds:
     """Best-match score from which a question counts as covered, or partly covered."""
 
-    covered: float = 0.3
-    partial: float = 0.2
+    covered: float = 0.32
+    partial: float = 0.22
     top_k: int = 3
 
     def status(self, score: float, signal: str | None = None) -> str:
@@ -209,6 +209,12 @@ def classify(
     ]
 
 
+def _representative(texts: Sequence[str], words: int = 20) -> str:
+    """The most central of the topic's first five questions that is short enough to read at
+    a glance (a long story is a poor example), else the most central."""
+    return next((t for t in texts[:5] if len(t.split()) <= words), texts[0])
+
+
 def _title(texts: Sequence[str], phrases: Sequence[str]) -> str:
     """The first representative question that makes a title, else one from the key phrase."""
     for text in texts[:5]:
@@ -268,7 +274,7 @@ def gap_topics(
                 members=tuple(chosen[i] for i in members),
                 nearest=nearest,
                 suggested_title=_title(ordered, terms),
-                representative=ordered[0],
+                representative=_representative(ordered),
                 confidence=confidence,
                 extend=extend,
             )

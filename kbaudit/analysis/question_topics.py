@@ -195,7 +195,7 @@ PARTICLES = frozenset({"up", "out", "off", "back", "down"})
 def _phrase_ok(phrase: str) -> bool:
     """2-3 word phrases that neither start nor end with a stop word (a particle may end
     one), or a single word that is not a stop word."""
-    words = phrase.split()
+    words = [w.replace("'", "").replace("’", "") for w in phrase.split()]
     if words[0] in STOP or (words[-1] in STOP and (len(words) == 1 or words[-1] not in PARTICLES)):
         return False
     return any(w not in STOP for w in words)
@@ -209,7 +209,9 @@ def key_phrases(
     single words only where a group has too few phrases; no stop word alone, no phrase
     inside an already chosen one."""
     vectorizer = TfidfVectorizer(
-        token_pattern=r"(?u)\b[^\W\d_][^\W_]+\b", ngram_range=(1, 3), dtype=np.float32
+        token_pattern=r"(?u)\b[^\W\d_][^\W_]+(?:['’][^\W_]+)?\b",
+        ngram_range=(1, 3),
+        dtype=np.float32,
     )
     try:
         matrix = vectorizer.fit_transform(texts)

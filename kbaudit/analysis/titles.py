@@ -36,8 +36,9 @@ _FILLER = re.compile(
     re.I,
 )
 _TRAILING = re.compile(
-    r"[\s,.!;-]*(?:thanks?(?: you)?(?: in advance)?|thx|please(?: help)?|asap|"
-    r"any help(?: is| would be)? appreciated|help)[\s.!]*$",
+    r"[\s,.!;-]*(?:thanks?(?: you)?(?: in advance)?|thx|please(?: help)?|asap|why is that|"
+    r"what (?:can|should|do) (?:i|we) do(?: now| about it)?|what now|"
+    r"any help(?: is| would be)? appreciated|help)[\s.!?]*$",
     re.I,
 )
 # Verbs after "I" that take another form after "you".
