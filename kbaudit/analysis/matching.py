@@ -15,8 +15,9 @@
   words articles use next to its words;
 - `semantic` (only with `kbaudit[semantic]` and a model): the sentence-embedding cosine of
   the question and the article's document, less SEMANTIC_OFFSET (unrelated texts still share
-  ~0.2 of cosine; set so that the best cut on the dev set's tuning half is the default), so that the hybrid score uses the same covered / partial cuts as the
-  lexical one. With it the lexical parts keep 1 - SEMANTIC_WEIGHT of their weight.
+  ~0.2 of cosine; the offset puts the hybrid's best cut on the dev set's tuning half where the
+  lexical one is, so both modes use the same covered / partial cuts). With it the lexical
+  parts keep 1 - SEMANTIC_WEIGHT of their weight.
 Customer phrasing and help-center phrasing are also bridged by a small lexicon of support
 synonyms ("come" / "arrive" / "delivery"), added as shared concept tokens on both sides, and
 question words the KB never uses are spelling-corrected to words it does use.
