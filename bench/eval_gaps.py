@@ -41,6 +41,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -381,9 +382,15 @@ def main() -> None:
             report = result.pop("report")
             print(f"dev set ({name}):", result, flush=True)
             args.out.mkdir(parents=True, exist_ok=True)
-            summary = {**report.summary(), "uncovered_volume": report.totals["uncovered_volume"]}
+            # The gaps view reads an audit result's sections, questions and findings.
+            view = SimpleNamespace(
+                sections={"gaps": report.gaps_json(articles), "coverage": report.summary()},
+                corpus=SimpleNamespace(questions=report.results),
+                findings=[],
+            )
             (args.out / f"dev-gaps-{name}.md").write_text(
-                render_markdown(report.gaps_json(articles), [], summary), encoding="utf-8"
+                render_markdown(view),  # type: ignore[arg-type]
+                encoding="utf-8",
             )
     if not args.skip_held_out:
         runs = []

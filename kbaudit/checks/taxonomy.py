@@ -13,7 +13,6 @@ from kbaudit.analysis.groups import UnionFind
 from kbaudit.corpus import Corpus
 from kbaudit.model import Article, Finding, Related
 from kbaudit.rules import CheckKind, Context, Param, Registry
-from kbaudit.sources.normalize import SourceOptions, known_keys
 
 FIELDS = ("title", "category", "tags", "owner", "updated_at", "locale", "url", "status")
 
@@ -83,7 +82,12 @@ def variant_spelling(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
                 keys, keys, scorer=fuzz.ratio, score_cutoff=threshold, workers=-1
             )
             for a, b in zip(*scores.nonzero(), strict=True):
-                if a < b and min(len(keys[a]), len(keys[b])) >= int(ctx.params["min_length"]):
+                long_enough = min(len(keys[a]), len(keys[b])) >= int(ctx.params["min_length"])
+                if (
+                    a < b
+                    and long_enough
+                    and _same_level(by_fold[keys[a]], by_fold[keys[b]], threshold)
+                ):
                     sets.union(by_fold[keys[a]], by_fold[keys[b]])
         for group in sets.groups():
             if len(group) < 2:
@@ -107,6 +111,16 @@ def variant_spelling(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
                     )
 
 
+def _same_level(a: str, b: str, threshold: float) -> bool:
+    """Category paths ("Sites > Search", "Sites > Security") are variants only under the same
+    parent, with leaves that are spelled alike: a long shared parent is not a spelling."""
+    pa, _, la = a.rpartition(" > ")
+    pb, _, lb = b.rpartition(" > ")
+    if not pa and not pb:
+        return True
+    return _fold(pa) == _fold(pb) and fuzz.ratio(_fold(la), _fold(lb)) >= threshold
+
+
 def _key_line(raw: str, key: str) -> int | None:
     """The line that sets `key` (`key:` in YAML front matter, `"key":` in JSON)."""
     m = re.search(rf"""^[ \t]*["']?{re.escape(key)}["']?[ \t]*:""", raw, re.M)
@@ -114,6 +128,8 @@ def _key_line(raw: str, key: str) -> int | None:
 
 
 def misspelled_key(article: Article, ctx: Context) -> Iterator[Finding]:
+    from kbaudit.sources.normalize import SourceOptions, known_keys
+
     known = known_keys(ctx.config.source_options() if ctx.config else SourceOptions())
     known |= set(ctx.params["known"])
     min_uses = int(ctx.params["min_uses"])

@@ -10,7 +10,6 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from kbaudit.model import Article, Link, LoadProblem, Question
-from kbaudit.text import is_internal, link_path
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Hashable
@@ -75,6 +74,8 @@ class Corpus:
     def resolve_link(self, article: Article, link: Link) -> str | None:
         """Where an internal link points, as a KB-relative path; None when not judgeable
         (external, in-page, an asset, or a site-absolute URL outside this export)."""
+        from kbaudit.text import is_internal, link_path  # bs4 only when links are resolved
+
         target = link.target
         if self.base_url and target.startswith(self.base_url):
             target = "/" + target[len(self.base_url) :].lstrip("/")
