@@ -76,7 +76,7 @@ SemanticOpt = Annotated[
     bool | None,
     typer.Option(
         "--semantic/--lexical",
-        help="Match questions by meaning too (needs kbaudit[semantic] and a model; default: "
+        help="Match questions by meaning too (needs kbaudit\\[semantic] and a model; default: "
         "when both are installed), or by their words only.",
     ),
 ]
