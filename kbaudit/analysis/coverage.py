@@ -114,6 +114,7 @@ class CoverageReport:
                 "questions": [self.results[i].question.text for i in g.members],
                 "volumes": [self.results[i].question.volume for i in g.members],
                 "size": len(g.members),
+                "members": [int(i) for i in g.members],  # indices into "questions"
                 "statuses": dict(Counter(self.results[i].status for i in g.members)),
                 "nearest": _match_json(g.nearest, articles) if g.nearest else {},
                 "extend": g.extend,

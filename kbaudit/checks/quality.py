@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-import re
+import time
 from collections.abc import Iterator
+from dataclasses import replace
 from functools import lru_cache
 
+import regex
+
 from kbaudit.corpus import Corpus
-from kbaudit.model import Article, Finding, Related
+from kbaudit.errors import RuleError
+from kbaudit.model import Article, Finding, InputCode, Related, Severity
 from kbaudit.rules import CheckKind, Context, Param, Registry
+
+# Article text is untrusted: a pattern scans at most WINDOW characters at a time (windows
+# overlap by OVERLAP, so a match up to that long is never cut), and a rule's patterns get a
+# CPU-time budget per article (the regex engine counts CPU time); past it the article is
+# reported as not checked (INPUT005).
+WINDOW = 16_384
+OVERLAP = 1_024
 
 
 def min_words(article: Article, ctx: Context) -> Iterator[Finding]:
@@ -24,8 +35,29 @@ def min_words(article: Article, ctx: Context) -> Iterator[Finding]:
 
 
 @lru_cache(maxsize=256)
-def _compile(pattern: str, ignore_case: bool) -> re.Pattern[str]:
-    return re.compile(pattern, re.I | re.M if ignore_case else re.M)
+def _compile(pattern: str, ignore_case: bool) -> regex.Pattern[str]:
+    try:
+        return regex.compile(pattern, regex.I | regex.M if ignore_case else regex.M)
+    except (regex.error, TypeError) as exc:
+        raise RuleError(
+            f"pattern {pattern!r} is not a valid regular expression ({exc}); fix the rule pack"
+        ) from None
+
+
+def _scan(pattern: regex.Pattern[str], source: str, deadline: float) -> Iterator[regex.Match[str]]:
+    """Matches of `pattern` in `source`, window by window; TimeoutError past `deadline`."""
+    last_end = 0
+    for start in range(0, max(len(source), 1), WINDOW):
+        stop = min(len(source), start + WINDOW + OVERLAP)
+        left = deadline - time.process_time()
+        if left <= 0:
+            raise TimeoutError
+        for m in pattern.finditer(source, start, stop, timeout=left):
+            if m.start() >= start + WINDOW:
+                break
+            if m.start() >= last_end:
+                last_end = max(m.end(), m.start() + 1)
+                yield m
 
 
 def _luhn(digits: str) -> bool:
@@ -53,6 +85,39 @@ def pattern(article: Article, ctx: Context) -> Iterator[Finding]:
     targets = {"raw": article.raw or article.text, "text": article.text, "title": article.title}
     source = targets[params["field"]]
     allow = [_compile(a, True) for a in params["allow"]]
+    for item in params["patterns"]:  # a bad pattern is an error even where it never runs
+        _compile(item["pattern"] if isinstance(item, dict) else item, bool(params["ignore_case"]))
+    try:
+        deadline = time.process_time() + float(params["budget"])
+    except (TypeError, ValueError):
+        raise RuleError(f"{ctx.rule.code}: `budget: {params['budget']!r}` is not seconds") from None
+    try:
+        yield from _pattern_findings(article, ctx, source, allow, deadline)
+    except TimeoutError:
+        slow = ctx.finding(
+            article,
+            f"not checked for {ctx.rule.code} ({ctx.rule.name}): its patterns took more than "
+            f"{params['budget']} s of CPU on this article; shorten the article or its lines, or fix "
+            "a slow pattern in the rule pack",
+            data={"rule": ctx.rule.code, "budget": params["budget"]},
+        )
+        yield replace(
+            slow,
+            rule=InputCode.SLOW_PATTERN,
+            name="input.slow-pattern",
+            category="input",
+            severity=Severity.WARNING,
+        )
+
+
+def _pattern_findings(
+    article: Article,
+    ctx: Context,
+    source: str,
+    allow: list[regex.Pattern[str]],
+    deadline: float,
+) -> Iterator[Finding]:
+    params = ctx.params
     lowered: str | None = None
     for item in params["patterns"]:
         spec = item if isinstance(item, dict) else {"pattern": item}
@@ -60,11 +125,12 @@ def pattern(article: Article, ctx: Context) -> Iterator[Finding]:
             lowered = source.lower() if lowered is None else lowered
             if not any(str(c).lower() in lowered for c in spec["contains"]):
                 continue
-        regex = _compile(spec["pattern"], bool(params["ignore_case"]))
+        compiled = _compile(spec["pattern"], bool(params["ignore_case"]))
         hits = []
-        for m in regex.finditer(source):
+        for m in _scan(compiled, source, deadline):
             value = m.group(0)
-            if any(a.search(value) for a in allow):
+            left = max(deadline - time.process_time(), 0.001)
+            if any(a.search(value, timeout=left) for a in allow):
                 continue
             if spec.get("validate") == "luhn" and not _luhn(value):
                 continue
@@ -167,6 +233,11 @@ def register(registry: Registry) -> None:
                 "allow": Param([], "regexes for matches that are fine (e.g. example domains)"),
                 "mask": Param(
                     -1, "characters to keep at the start when quoting (secrets); -1 = all"
+                ),
+                "budget": Param(
+                    2.0,
+                    "CPU seconds the patterns may take on one article; past it the article is "
+                    "reported as not checked (INPUT005)",
                 ),
             },
             check=pattern,

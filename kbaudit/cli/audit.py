@@ -30,6 +30,7 @@ from kbaudit.cli.common import (
     interactive,
     load,
     matching_options,
+    print_warnings,
     progress_display,
     write_atomic,
 )
@@ -105,6 +106,14 @@ def audit_cmd(
     text_column: TextColumnOpt = None,
     semantic: SemanticOpt = None,
     model: ModelOpt = None,
+    trust_kb_config: Annotated[
+        bool,
+        typer.Option(
+            "--trust-kb-config",
+            help="Let a config inside the audited KB switch off security rules (by default "
+            "it cannot: a pull request must not disarm its own audit).",
+        ),
+    ] = False,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
     debug: DebugOpt = False,
@@ -116,6 +125,7 @@ def audit_cmd(
         config = load(
             path,
             config_path,
+            trust_kb_config=trust_kb_config,
             as_of=as_of,
             select=select,
             ignore=ignore,
@@ -174,13 +184,13 @@ def run(
 
     questions = None
     if questions_path is not None:
-        from kbaudit.questions import load_questions
+        from kbaudit.sources.questions import load_questions
 
         questions = load_questions(questions_path, text_column)
     from kbaudit.scope import ALL, ChangedSince
 
     with progress_display(interactive(quiet)) as progress:
-        return audit(
+        result = audit(
             path,
             config,
             input_format=input_format,
@@ -188,6 +198,8 @@ def run(
             progress=progress,
             scope=ChangedSince(changed_since) if changed_since else ALL,
         )
+    print_warnings(config)  # rule packs inside the KB are read by the audit
+    return result
 
 
 def against_baseline(result: AuditResult, known: list[BaselineEntry]) -> AuditResult:
