@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
+from kbaudit.checks import examples
 from kbaudit.corpus import Corpus
 from kbaudit.model import Article, Finding, Related
 from kbaudit.rules import CheckKind, Context, Param, Registry
@@ -47,6 +48,27 @@ def _mask(value: str, keep: int) -> str:
     return value[:keep] + "…" + value[-2:]
 
 
+def _valid(how: str | None, m: re.Match[str], source: str, ctx: Context) -> bool:
+    """Whether a match is the real thing: `luhn` (a valid card checksum), `card` (that, written
+    as a card number), `secret` (not a documentation sample), `email` (not a sample address), `phone` (not the
+    company's own published line)."""
+    value = m.group(0)
+    samples, domains = ctx.params["samples"], ctx.params["example_domains"]
+    if how == "luhn":
+        return _luhn(value)
+    if how == "card":
+        return _luhn(value) and examples.card_in_context(source, m.start(), m.end(), value)
+    if how == "secret":
+        return not examples.secret_is_sample(
+            value, source, m.start(), m.end(), today=ctx.today, samples=samples, domains=domains
+        )
+    if how == "phone":
+        return not examples.phone_is_business_line(source, m.start())
+    if how == "email":
+        return not examples.email_is_sample(value, domains)
+    return True
+
+
 def pattern(article: Article, ctx: Context) -> Iterator[Finding]:
     """Regular expressions over the raw text (or title); one finding per pattern per article."""
     params = ctx.params
@@ -66,7 +88,7 @@ def pattern(article: Article, ctx: Context) -> Iterator[Finding]:
             value = m.group(0)
             if any(a.search(value) for a in allow):
                 continue
-            if spec.get("validate") == "luhn" and not _luhn(value):
+            if not _valid(spec.get("validate"), m, source, ctx):
                 continue
             hits.append(m)
         if not hits:
@@ -161,10 +183,22 @@ def register(registry: Registry) -> None:
             "pattern",
             "Regular expressions that must not occur.",
             {
-                "patterns": Param([], "regexes, or mappings {pattern, label, validate: luhn}"),
+                "patterns": Param(
+                    [],
+                    "regexes, or mappings {pattern, label, contains, validate}; validate is "
+                    "luhn, card (Luhn and written as a card number), secret (not a sample "
+                    "credential), email (not a sample address) or phone (not a published "
+                    "company line)",
+                ),
                 "field": Param("raw", "raw (file text), text (plain body) or title"),
                 "ignore_case": Param(True, "match without regard to case"),
                 "allow": Param([], "regexes for matches that are fine (e.g. example domains)"),
+                "samples": Param(
+                    [], "extra published sample values that are never a leak (validate: secret)"
+                ),
+                "example_domains": Param(
+                    [], "extra fictitious domains besides RFC 2606/6761 names and contoso & co."
+                ),
                 "mask": Param(
                     -1, "characters to keep at the start when quoting (secrets); -1 = all"
                 ),
