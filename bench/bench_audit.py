@@ -37,9 +37,9 @@ def _peak_mb() -> float:
 
 def stages(kb: Path) -> dict[str, object]:
     """Run the audit stage by stage in this process; seconds per stage and peak memory."""
-    from kbaudit.analysis.similarity import candidate_pairs
     from kbaudit.audit import load_corpus, run_rules
     from kbaudit.config import Config
+    from kbaudit.corpus.similarity import candidate_pairs
     from kbaudit.rules import build_registry, load_rules, select_rules
     from kbaudit.scorecard import score
 

@@ -1,4 +1,6 @@
-"""The audit pipeline: load -> corpus -> rules -> findings -> scorecard, as plain functions."""
+"""The one audit: load -> corpus -> analyse -> checks -> findings -> scorecard, as plain
+functions. Reading, analyses, score and verdict always cover the whole KB; the scope (all,
+changed since a git ref, given paths) only filters which findings are listed."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from kbaudit import __version__
+from kbaudit.analysis import Analysis, analyse
 from kbaudit.config import Config
 from kbaudit.corpus import Corpus
 from kbaudit.errors import SourceError
@@ -24,6 +27,7 @@ from kbaudit.rules import (
     load_rules,
     select_rules,
 )
+from kbaudit.scope import ALL, Scope, involves, scope_paths
 from kbaudit.scorecard import Scorecard, score
 from kbaudit.sources import load
 from kbaudit.sources.parallel import workers
@@ -36,13 +40,15 @@ Progress = Callable[[str, int | None, int], None]
 class AuditResult:
     corpus: Corpus
     rules: list[Rule]
-    findings: list[Finding]
-    scorecard: Scorecard
+    findings: list[Finding]  # the findings listed (those in scope)
+    scorecard: Scorecard  # always the whole KB's
     config: Config
     source_path: str
     version: str = __version__
-    sections: dict[str, list[Any]] = field(default_factory=dict)
+    sections: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, not reported
+    analysis: Analysis = field(default_factory=Analysis)
+    scope: Scope = ALL
 
     @property
     def articles(self) -> int:
@@ -83,11 +89,17 @@ def load_corpus(
     )
 
 
+def needed_analyses(rules: list[Rule], registry: Registry) -> frozenset[str]:
+    """The analyses the selected rules' kinds read."""
+    return frozenset(n for r in rules for n in registry.get(r.kind).needs)
+
+
 def run_rules(
     corpus: Corpus,
     rules: list[Rule],
     registry: Registry,
     config: Config,
+    analysis: Analysis,
     progress: Progress = _noop,
     timings: dict[str, float] | None = None,
 ) -> list[Finding]:
@@ -100,7 +112,7 @@ def run_rules(
     stage = "Checking articles"
     total = len(corpus.articles) + len(corpus_rules)
     contexts = [
-        (registry.get(r.kind).check, Context(r, corpus, config, config.today))
+        (registry.get(r.kind).check, Context(r, corpus, config, config.today, analysis))
         for r in article_rules
     ]
     started = time.perf_counter()
@@ -111,7 +123,8 @@ def run_rules(
     for rule in corpus_rules:
         started = time.perf_counter()
         check_corpus = registry.get(rule.kind).check_corpus
-        findings.extend(check_corpus(corpus, Context(rule, corpus, config, config.today)))  # type: ignore[misc]
+        ctx = Context(rule, corpus, config, config.today, analysis)
+        findings.extend(check_corpus(corpus, ctx))  # type: ignore[misc]
         timings[f"{rule.code} {rule.name}"] = time.perf_counter() - started
         progress(stage, total, 1)
     kept = [f for f in findings if not _ignored(f, config)]
@@ -189,23 +202,33 @@ def audit(
     questions: list[Question] | None = None,
     registry: Registry | None = None,
     progress: Progress = _noop,
+    scope: Scope = ALL,
+    needs: frozenset[str] = frozenset(),
 ) -> AuditResult:
-    """The whole audit of one export."""
+    """The whole audit of one export. `needs` adds analyses a command renders even when no
+    selected rule reads them (e.g. `kbaudit topics` with topic rules ignored)."""
     registry = registry or build_registry()
     rules = select_rules(
         load_rules(config, registry, path if path.is_dir() else None), config.select, config.ignore
     )
+    in_scope = scope_paths(scope, path)
     started = time.perf_counter()
     corpus = load_corpus(path, config, input_format, questions, progress)
     timings = {"load": time.perf_counter() - started}
-    findings = run_rules(corpus, rules, registry, config, progress, timings)
-    coverage = corpus.extra.get("coverage")
-    card = score(findings, len(corpus.articles), config, coverage)
-    sections = {
-        k: corpus.extra[k]
-        for k in ("duplicates", "topics", "questions", "gaps")
-        if k in corpus.extra
-    }
+    analysis = analyse(corpus, config, needed_analyses(rules, registry) | needs, progress)
+    timings.update({f"analysis: {k}": v for k, v in analysis.timings.items()})
+    findings = run_rules(corpus, rules, registry, config, analysis, progress, timings)
+    card = score(findings, len(corpus.articles), config, rules, analysis.coverage)
+    listed = findings if in_scope is None else [f for f in findings if involves(f, in_scope)]
     return AuditResult(
-        corpus, rules, findings, card, config, str(path), sections=sections, timings=timings
+        corpus,
+        rules,
+        listed,
+        card,
+        config,
+        str(path),
+        sections=analysis.sections(corpus),
+        timings=timings,
+        analysis=analysis,
+        scope=scope,
     )

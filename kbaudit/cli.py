@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -28,13 +27,13 @@ from kbaudit import __version__
 from kbaudit.audit import AuditResult, audit
 from kbaudit.baseline import BaselineEntry, compare, read_baseline
 from kbaudit.baseline import write_baseline as save_baseline
-from kbaudit.changed import audit_changed, changed_files
 from kbaudit.config import Config, load_config, parse_as_of
 from kbaudit.errors import ConfigError, KbauditError
 from kbaudit.model import Severity
 from kbaudit.reporters import EXTENSIONS, renderer
 from kbaudit.reporters.terminal import print_report
 from kbaudit.rules import Rule, build_registry, load_rules
+from kbaudit.scope import ALL, ChangedSince
 
 app = typer.Typer(
     name="kbaudit",
@@ -230,8 +229,8 @@ def audit_cmd(
         str | None,
         typer.Option(
             "--changed-since",
-            help="Only articles changed since this git ref (duplicates still compare them "
-            "against the whole KB).",
+            help="List only findings about articles changed since this git ref; the score "
+            "and verdict stay those of the whole KB.",
         ),
     ] = None,
     questions_path: Annotated[
@@ -265,15 +264,19 @@ def audit_cmd(
         if output is not None:
             guard_output(output, path)
         known = read_baseline(baseline) if baseline is not None else None
-        auditor = audit_since(changed_since, path) if changed_since else audit
         questions = None
         if questions_path is not None:
             from kbaudit.questions import load_questions
 
             questions = load_questions(questions_path, text_column)
         with progress_bar(_interactive() and not quiet) as progress:
-            result = auditor(
-                path, config, input_format=input_format, questions=questions, progress=progress
+            result = audit(
+                path,
+                config,
+                input_format=input_format,
+                questions=questions,
+                progress=progress,
+                scope=ChangedSince(changed_since) if changed_since else ALL,
             )
         if write_baseline is not None:
             guard_output(write_baseline, path)
@@ -287,13 +290,6 @@ def audit_cmd(
     except KbauditError as exc:
         raise _fail(exc, verbose) from None
     raise typer.Exit(exit_code(result, config))
-
-
-def audit_since(ref: str, path: Path) -> Callable[..., AuditResult]:
-    """--changed-since: audit() restricted to the articles git reports as changed."""
-    changed = changed_files(path, ref)
-    err.print(f"auditing {len(changed)} changed file(s) since {ref}")
-    return partial(audit_changed, changed=changed)
 
 
 def against_baseline(result: AuditResult, known: list[BaselineEntry]) -> AuditResult:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,37 @@ class Taxonomy:
     path: str | None = None
 
 
+@dataclass(frozen=True)
+class DuplicateSettings:
+    """How duplicates are found (config `duplicates:`); every DUP rule reads the same groups."""
+
+    threshold: float = 0.8  # TF-IDF cosine from which two bodies are near duplicates
+    min_words: int = 10  # bodies shorter than this (after boilerplate) are not compared
+    boilerplate_share: float = 0.02  # a line in more than this share of articles is boilerplate
+    boilerplate_min_articles: int = 5  # ... and in at least this many articles
+    canonical: tuple[str, ...] = ("most_linked", "newest", "longest")
+    title_threshold: float = 92.0  # rapidfuzz token_sort_ratio from which titles match
+    max_body_similarity: float = 0.8  # title pairs with bodies this similar are near duplicates
+    min_passage_similarity: float = 85.0  # rapidfuzz ratio of two passages once facts are masked
+
+
+@dataclass(frozen=True)
+class CoverageSettings:
+    """How customer questions are matched (config `coverage:`); the gap list, the coverage
+    rules, the coverage dimension and the verdict all read the same matches."""
+
+    covered: float = 0.35  # best-match score from which a question is covered
+    partial: float = 0.25  # ... from which it is partly covered
+    top_k: int = 3  # matches kept per question
+    locale: str = "auto"  # auto (the KB's main language), all, or a locale such as en
+
+
+ANALYSIS_SETTINGS: dict[str, type] = {
+    "duplicates": DuplicateSettings,
+    "coverage": CoverageSettings,
+}
+
+
 @dataclass
 class Config:
     # reading the export
@@ -80,6 +111,9 @@ class Config:
     as_of: dt.date | None = None
     jobs: int = 0
     topics: int | None = None
+    duplicates: DuplicateSettings = field(default_factory=DuplicateSettings)
+    coverage: CoverageSettings = field(default_factory=CoverageSettings)
+    min_coverage: float = 0.7  # with questions: answered share under this blocks the verdict
     path: str | None = None  # the file this config came from
 
     def source_options(self) -> SourceOptions:
@@ -191,7 +225,11 @@ def _as_list(value: Any, key: str) -> list[str]:
 
 
 _LIST_KEYS = {"include", "exclude", "rule_packs", "select", "ignore"}
-_KNOWN = {f.name for f in fields(Config)} - {"path"} | {"scorecard", "ready", "extend_exclude"}
+_KNOWN = {f.name for f in fields(Config)} - {"path", "min_coverage"} | {
+    "scorecard",
+    "ready",
+    "extend_exclude",
+}
 
 
 def build_config(
@@ -247,7 +285,12 @@ def build_config(
         config.weights = {**DEFAULT_WEIGHTS, **{k: float(v) for k, v in weights.items()}}
     ready = scorecard.get("ready", data.get("ready", data.get("ready_score")))
     if ready is not None:
-        config.ready_score = float(ready)
+        config.ready_score = _number(ready, "scorecard.ready")
+    if scorecard.get("min_coverage") is not None:
+        config.min_coverage = _number(scorecard["min_coverage"], "scorecard.min_coverage", 0, 1)
+    for key, settings in ANALYSIS_SETTINGS.items():
+        if data.get(key) is not None:
+            setattr(config, key, _settings(settings, data[key], key))
     config.fail_on = _severity(data.get("fail_on"), "fail_on")
     if data.get("fail_under") is not None:
         config.fail_under = float(data["fail_under"])
@@ -258,6 +301,45 @@ def build_config(
     if data.get("topics") is not None:
         config.topics = int(data["topics"])
     return config
+
+
+def _number(value: Any, key: str, low: float | None = None, high: float | None = None) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ConfigError(f"`{key}: {value!r}` is not a number; write a number")
+    try:
+        number = float(value)
+    except ValueError:
+        raise ConfigError(f"`{key}: {value!r}` is not a number; write a number") from None
+    if (low is not None and number < low) or (high is not None and number > high):
+        raise ConfigError(f"`{key}: {value!r}` must be between {low:g} and {high:g}")
+    return number
+
+
+def _settings(kind: type, given: Any, key: str) -> Any:
+    """One analysis' settings from its config section, each value checked against the
+    default's type."""
+    if not isinstance(given, dict):
+        raise ConfigError(f"`{key}` must be a mapping of settings")
+    defaults = kind()
+    names = {f.name for f in fields(kind)}
+    unknown = sorted(set(given) - names)
+    if unknown:
+        raise ConfigError(
+            f"unknown setting(s) {', '.join(f'{key}.{u}' for u in unknown)}; "
+            f"`{key}` takes {', '.join(sorted(names))}"
+        )
+    values: dict[str, Any] = {}
+    for name, value in given.items():
+        default = getattr(defaults, name)
+        if isinstance(default, tuple):
+            values[name] = tuple(_as_list(value, f"{key}.{name}"))
+        elif isinstance(default, str):
+            values[name] = str(value)
+        elif isinstance(default, int):
+            values[name] = int(_number(value, f"{key}.{name}", 0))
+        else:
+            values[name] = _number(value, f"{key}.{name}", 0)
+    return replace(defaults, **values)
 
 
 def parse_as_of(value: Any) -> dt.date:

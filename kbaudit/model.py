@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 from typing import Any
 
 
@@ -104,11 +104,20 @@ class Finding:
         return self.path or ""
 
 
+class InputCode(StrEnum):
+    """The codes of the `input` rules (rules/input.yaml), named once for every reader."""
+
+    UNREADABLE = "INPUT001"
+    FRONT_MATTER = "INPUT002"
+    ENCODING = "INPUT003"
+    BAD_DATE = "INPUT004"
+
+
 @dataclass(frozen=True)
 class LoadProblem:
     """A file or record that could not be read (fully); becomes an `input` finding."""
 
-    code: str
+    code: InputCode
     path: str
     message: str
     line: int | None = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from importlib import resources
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -12,11 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from kbaudit.config import ANALYSIS_SETTINGS
 from kbaudit.errors import RuleError
 from kbaudit.model import Article, Finding, Related, Severity
 from kbaudit.sources.tree import glob_match
 
 if TYPE_CHECKING:
+    from kbaudit.analysis import Analysis
     from kbaudit.config import Config
     from kbaudit.corpus import Corpus
 
@@ -54,6 +56,7 @@ class Context:
     corpus: Corpus
     config: Config
     today: dt.date
+    analysis: Analysis | None = None  # the analyses the rule's kind declared in `needs`
 
     @property
     def params(self) -> dict[str, Any]:
@@ -89,13 +92,16 @@ CorpusCheck = Callable[["Corpus", Context], Iterable[Finding]]
 
 @dataclass(frozen=True)
 class CheckKind:
-    """How to look: per-article (`check`) or corpus-wide (`check_corpus`), with parameters."""
+    """How to look: per-article (`check`) or corpus-wide (`check_corpus`), with parameters.
+    `needs` names the analyses (duplicates, topics, coverage) a corpus-wide check reads from
+    `ctx.analysis`; their settings live in the config's section of the same name."""
 
     name: str
     summary: str
     params: dict[str, Param] = field(default_factory=dict)
     check: ArticleCheck | None = None
     check_corpus: CorpusCheck | None = None
+    needs: tuple[str, ...] = ()
 
 
 class Registry:
@@ -168,12 +174,7 @@ def _parse_rule(item: Any, pack: str, registry: Registry) -> Rule:
         raise RuleError(f"{pack}: rule {code} has unknown severity {item['severity']!r}") from None
     params = {name: p.default for name, p in kind.params.items()}
     given = item.get("params") or {}
-    unknown = set(given) - set(kind.params)
-    if unknown:
-        raise RuleError(
-            f"{pack}: rule {code} sets unknown parameter(s) {', '.join(sorted(unknown))} "
-            f"for kind {kind.name}; it takes {', '.join(kind.params) or 'none'}"
-        )
+    _check_params(f"{pack}: rule {code}", kind, given)
     params.update(given)
     docs = {k: str(v).strip() for k, v in (item.get("docs") or {}).items()}
     return Rule(
@@ -218,10 +219,10 @@ def load_rules(config: Config, registry: Registry, kb_root: Path | None = None) 
         for rule in load_pack(path, registry):
             rules[rule.code] = rule
     for code, override in config.rules.items():
-        rule = rules.get(str(code).upper())
-        if rule is None:
+        known = rules.get(str(code).upper())
+        if known is None:
             raise RuleError(f"config `rules:` names {code}, which no rule pack defines")
-        rules[rule.code] = _override(rule, override or {}, registry)
+        rules[known.code] = _override(known, override or {}, registry)
     return sorted(rules.values(), key=lambda r: r.code)
 
 
@@ -239,12 +240,31 @@ def _override(rule: Rule, override: dict[str, Any], registry: Registry) -> Rule:
     params = override.get(
         "params", {k: v for k, v in override.items() if k not in ("severity", "enabled")}
     )
-    unknown = set(params) - set(registry.get(rule.kind).params)
-    if unknown:
-        raise RuleError(f"rules.{rule.code}: unknown parameter(s) {', '.join(sorted(unknown))}")
+    _check_params(f"rules.{rule.code}", registry.get(rule.kind), params)
     if params:
         changes["params"] = {**rule.params, **params}
     return replace(rule, **changes)
+
+
+def _check_params(where: str, kind: CheckKind, given: dict[str, Any]) -> None:
+    """Unknown parameters are errors; a setting of an analysis the kind reads points to the
+    config section where it lives (one place for COV001 and COV002, DUP001 to DUP004)."""
+    unknown = sorted(set(given) - set(kind.params))
+    if not unknown:
+        return
+    for analysis in kind.needs:
+        settings = ANALYSIS_SETTINGS.get(analysis)
+        shared = [u for u in unknown if settings and u in {f.name for f in fields(settings)}]
+        if shared:
+            raise RuleError(
+                f"{where}: {', '.join(shared)} is a setting of the {analysis} analysis that "
+                f"every rule reading it shares; set it once in the config as "
+                + ", ".join(f"`{analysis}.{u}`" for u in shared)
+            )
+    raise RuleError(
+        f"{where}: unknown parameter(s) {', '.join(unknown)} for kind {kind.name}; "
+        f"it takes {', '.join(kind.params) or 'none'}"
+    )
 
 
 def _matches(rule: Rule, patterns: Iterable[str]) -> bool:

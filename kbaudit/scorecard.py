@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kbaudit.config import DIMENSIONS, Config
 from kbaudit.model import Finding, Severity
+
+if TYPE_CHECKING:
+    from kbaudit.analysis import Coverage
+    from kbaudit.rules import Rule
 
 # Which finding category lowers which dimension. Security findings block the verdict instead.
 DIMENSION_OF = {
@@ -54,6 +59,7 @@ class Scorecard:
     dimensions: dict[str, Dimension]
     blockers: list[str] = field(default_factory=list)
     articles: int = 0
+    notes: list[str] = field(default_factory=list)  # what the verdict could not weigh
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -61,6 +67,7 @@ class Scorecard:
             "grade": self.grade,
             "ready": self.ready,
             "blockers": self.blockers,
+            "notes": self.notes,
             "articles": self.articles,
             "dimensions": {k: d.to_dict() for k, d in self.dimensions.items()},
         }
@@ -74,10 +81,12 @@ def score(
     findings: list[Finding],
     articles: int,
     config: Config,
-    coverage: dict[str, float] | None = None,
+    rules: Sequence[Rule],
+    coverage: Coverage | None = None,
 ) -> Scorecard:
     """Each dimension is 100 x (1 - severity-weighted share of articles with findings of its
-    categories); coverage is the share of question volume answered (partial counts half)."""
+    categories); coverage is the share of question volume answered (partial counts half).
+    A dimension none of whose rules ran is not measured (never 100)."""
     penalty: dict[str, dict[str, float]] = defaultdict(dict)
     counts: dict[str, int] = defaultdict(int)
     loose: dict[str, float] = defaultdict(float)
@@ -92,12 +101,17 @@ def score(
             penalty[dim][key] = max(penalty[dim].get(key, 0.0), weight)
         else:
             loose[dim] += weight
+    ran = {DIMENSION_OF[r.category] for r in rules if r.category in DIMENSION_OF}
     dims: dict[str, Dimension] = {}
     n = max(articles, 1)
     for name in DIMENSIONS:
         weight = float(config.weights.get(name, 0.0))
         if name == "coverage":
             dims[name] = _coverage(weight, coverage, counts[name])
+            continue
+        if name not in ran:
+            detail = f"not measured: every {name} rule is deselected"
+            dims[name] = Dimension(name, weight, None, 0, 0, detail)
             continue
         lost = sum(penalty[name].values()) + min(loose[name], n * 0.25)
         value = round(max(0.0, 100.0 * (1 - lost / n)), 1) if articles else 0.0
@@ -110,12 +124,10 @@ def score(
             affected,
             f"{affected} of {articles} articles have {name} findings",
         )
-    measured = [d for d in dims.values() if d.measured and d.weight > 0]
-    total_weight = sum(d.weight for d in measured)
-    overall = (
-        round(sum(d.score * d.weight for d in measured) / total_weight, 1) if total_weight else 0.0
-    )
-    blockers = []
+    measured = [(d.score, d.weight) for d in dims.values() if d.score is not None and d.weight]
+    total_weight = sum(w for _, w in measured)
+    overall = round(sum(s * w for s, w in measured) / total_weight, 1) if total_weight else 0.0
+    blockers, notes = [], []
     security = [f for f in findings if f.category == "security" and f.severity >= Severity.ERROR]
     if security:
         blockers.append(
@@ -124,12 +136,28 @@ def score(
         )
     if not articles:
         blockers.append("no article could be read")
+    if coverage is not None and coverage.totals.get("total_volume"):
+        share = coverage.answered_share
+        if share < config.min_coverage:
+            blockers.append(
+                f"the KB answers {share:.0%} of the customer questions asked (partial answers "
+                f"count half), under the {config.min_coverage:.0%} needed "
+                "(`scorecard.min_coverage`); write the articles of the gap list first"
+            )
+    else:
+        notes.append(
+            "coverage not measured: without customer questions the verdict cannot say whether "
+            "the KB answers what customers ask; add --questions FILE (tickets, search log, "
+            "chats)"
+        )
+    if not measured:
+        blockers.append("no dimension was measured; select some rules")
     ready = overall >= config.ready_score and not blockers
-    return Scorecard(overall, grade_of(overall), ready, dims, blockers, articles)
+    return Scorecard(overall, grade_of(overall), ready, dims, blockers, articles, notes)
 
 
-def _coverage(weight: float, coverage: dict[str, float] | None, count: int) -> Dimension:
-    if not coverage or not coverage.get("total_volume"):
+def _coverage(weight: float, coverage: Coverage | None, count: int) -> Dimension:
+    if coverage is None or not coverage.totals.get("total_volume"):
         return Dimension(
             "coverage",
             weight,
@@ -138,10 +166,11 @@ def _coverage(weight: float, coverage: dict[str, float] | None, count: int) -> D
             0,
             "not measured: give customer questions with --questions",
         )
-    total = coverage["total_volume"]
-    covered = coverage.get("covered_volume", 0.0)
-    partial = coverage.get("partial_volume", 0.0)
-    value = round(100.0 * (covered + 0.5 * partial) / total, 1)
+    totals = coverage.totals
+    total = totals["total_volume"]
+    covered = totals.get("covered_volume", 0)
+    partial = totals.get("partial_volume", 0)
+    value = round(100.0 * coverage.answered_share, 1)
     return Dimension(
         "coverage",
         weight,

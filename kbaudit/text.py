@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from bs4 import BeautifulSoup, Comment
+from bs4 import BeautifulSoup, Comment, Tag
 from markdown_it import MarkdownIt
 
 from kbaudit.model import Image, Link
@@ -148,24 +148,23 @@ _CHROME_CLASSES = re.compile(
 _BLOCKS = {"p", "li", "pre", "tr", "br", "div", "section", "blockquote", "dd", "dt", "table"}
 
 
-def html_body(soup: BeautifulSoup | object) -> Extracted:
+def html_body(soup: BeautifulSoup | Tag) -> Extracted:
     """Extract a parsed HTML element (an article or page body) without site chrome."""
     root = soup
-    for tag in list(root.find_all(_CHROME)):  # type: ignore[attr-defined]
+    for tag in list(root.find_all(_CHROME)):
         if tag.name in ("header", "footer") and tag.find_parent("article") is not None:
             continue
         tag.decompose()
-    for tag in list(root.find_all(class_=_CHROME_CLASSES)):  # type: ignore[attr-defined]
+    for tag in list(root.find_all(class_=_CHROME_CLASSES)):
         if getattr(tag, "decomposed", False) or tag.name in ("code", "pre", "span"):
             continue
         tag.decompose()
-    for comment in root.find_all(string=lambda s: isinstance(s, Comment)):  # type: ignore[attr-defined]
+    for comment in root.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
     headings = tuple(
-        h.get_text(" ", strip=True)
-        for h in root.find_all(["h1", "h2", "h3", "h4", "h5", "h6"])  # type: ignore[attr-defined]
+        h.get_text(" ", strip=True) for h in root.find_all(["h1", "h2", "h3", "h4", "h5", "h6"])
     )
-    h1_tag = root.find("h1")  # type: ignore[attr-defined]
+    h1_tag = root.find("h1")
     links = tuple(
         Link(
             str(a["href"]),
@@ -173,15 +172,15 @@ def html_body(soup: BeautifulSoup | object) -> Extracted:
             is_internal(str(a["href"])),
             getattr(a, "sourceline", None),
         )
-        for a in root.find_all("a", href=True)  # type: ignore[attr-defined]
+        for a in root.find_all("a", href=True)
     )
     images = tuple(
         Image(str(i.get("src", "")), str(i.get("alt", "") or ""), getattr(i, "sourceline", None))
-        for i in root.find_all("img")  # type: ignore[attr-defined]
+        for i in root.find_all("img")
     )
-    for tag in root.find_all(_BLOCKS):  # type: ignore[attr-defined]
+    for tag in root.find_all(_BLOCKS):
         tag.insert_before("\n")
-    plain = root.get_text(" ")  # type: ignore[attr-defined]
+    plain = root.get_text(" ")
     plain = re.sub(r"[ \t\r\f\v]+", " ", plain)
     plain = re.sub(r"\s*\n\s*", "\n", plain).strip()
     h1 = h1_tag.get_text(" ", strip=True) if h1_tag else None

@@ -12,6 +12,8 @@ from kbaudit.config import Config
 from kbaudit.model import Article, Finding, Severity
 from kbaudit.scorecard import grade_of, score
 
+from .conftest import SAMPLE_KB
+
 
 def _kb(root: Path, n: int) -> Path:
     for i in range(n):
@@ -52,7 +54,7 @@ def test_scorecard_maths() -> None:
         _finding(articles[2], "quality", Severity.INFO),
         _finding(articles[3], "input", Severity.ERROR),  # input lowers quality
     ]
-    card = score(findings, 10, Config())
+    card = score(findings, 10, Config(), _all_rules())
     assert card.dimensions["freshness"].score == 85.0  # 1 - (1 + 0.5) / 10
     assert card.dimensions["quality"].score == 89.0  # 1 - (0.1 + 1) / 10
     assert card.dimensions["uniqueness"].score == 100.0
@@ -69,10 +71,57 @@ def test_security_blocks_the_verdict_and_coverage_counts_partial_half() -> None:
         [_finding(article, "security", Severity.ERROR)],
         1,
         Config(),
-        {"total_volume": 10, "covered_volume": 6, "partial_volume": 2},
+        _all_rules(),
+        _coverage({"total_volume": 10, "covered_volume": 6, "partial_volume": 2}),
     )
     assert card.dimensions["coverage"].score == 70.0
     assert not card.ready and card.blockers
+
+
+def _all_rules() -> list:
+    from kbaudit.rules import build_registry, load_rules
+
+    return load_rules(Config(), build_registry())
+
+
+def _coverage(totals: dict[str, int]):  # type: ignore[no-untyped-def]
+    from kbaudit.analysis import Coverage
+    from kbaudit.analysis.coverage import CoverageReport, Thresholds
+
+    return Coverage(CoverageReport([], [], Thresholds(), totals), [])
+
+
+def test_a_dimension_whose_rules_are_all_deselected_is_not_measured() -> None:
+    rules = [r for r in _all_rules() if r.category != "duplicates"]
+    card = score([], 10, Config(), rules)
+    assert card.dimensions["uniqueness"].score is None
+    assert not card.dimensions["uniqueness"].measured
+    assert card.dimensions["freshness"].score == 100.0
+
+
+def test_ignoring_duplicate_rules_leaves_uniqueness_not_measured() -> None:
+    config = Config(as_of=dt.date(2026, 11, 23), ignore=["DUP"])
+    result = audit(SAMPLE_KB, config)
+    assert result.scorecard.dimensions["uniqueness"].score is None
+    assert result.analysis.duplicates is None  # and the analysis did not run
+    assert "duplicates" not in result.sections
+
+
+@pytest.mark.parametrize(
+    ("answered", "ready"),
+    [({"total_volume": 10, "covered_volume": 2, "partial_volume": 2}, False),
+     ({"total_volume": 10, "covered_volume": 9, "partial_volume": 0}, True)],
+)  # fmt: skip
+def test_low_coverage_blocks_the_verdict(answered: dict[str, int], ready: bool) -> None:
+    card = score([], 10, Config(), _all_rules(), _coverage(answered))
+    assert card.ready is ready
+    assert any("customer questions" in b for b in card.blockers) is not ready
+
+
+def test_without_questions_the_verdict_says_coverage_was_not_measured() -> None:
+    card = score([], 10, Config(), _all_rules())
+    assert card.ready
+    assert any("--questions" in note for note in card.notes)
 
 
 @pytest.mark.parametrize(

@@ -13,10 +13,10 @@ import pytest
 
 from kbaudit.audit import audit
 from kbaudit.baseline import FindingKey, compare, entries, fingerprints, normalise
-from kbaudit.changed import audit_changed, changed_files, involves
 from kbaudit.cli import app
 from kbaudit.config import Config
 from kbaudit.errors import ConfigError
+from kbaudit.scope import ChangedSince, Paths, changed_files, involves
 
 AS_OF = dt.date(2026, 11, 23)
 GOOD = "Create an invoice from the Invoices page, choose a customer and add the lines. " * 6
@@ -188,11 +188,13 @@ def test_changed_since_unknown_ref_is_a_clear_error(repo: Path) -> None:
 
 
 @needs_git
-def test_audit_changed_keeps_corpus_findings_that_involve_changed_articles(repo: Path) -> None:
+def test_scoped_audit_keeps_corpus_findings_that_involve_changed_articles(repo: Path) -> None:
     kb = repo / "docs"
     config = Config(as_of=AS_OF, jobs=1)
     full = audit(kb, config)
-    result = audit_changed(kb, config, frozenset({"billing/refund-copy.md"}))
+    result = audit(kb, config, scope=Paths(frozenset({"billing/refund-copy.md"})))
+    # Score and verdict are the whole KB's, whatever the scope lists.
+    assert result.scorecard == full.scorecard
     # The duplicate pair is found although only one of the two articles changed.
     assert any(f.category == "duplicates" for f in result.findings)
     for f in result.findings:
@@ -222,5 +224,23 @@ def test_cli_changed_since(runner, repo: Path) -> None:  # type: ignore[no-untyp
     ]
     outcome = runner.invoke(app, args)
     assert outcome.exit_code == 0, outcome.output
-    paths = {f["article"]["path"] for f in json.loads(outcome.stdout)["findings"]}
+    report = json.loads(outcome.stdout)
+    paths = {f["article"]["path"] for f in report["findings"]}
     assert paths == {"billing/todo.md"}
+    full = runner.invoke(app, args[:-2])
+    assert json.loads(full.stdout)["scorecard"] == report["scorecard"]
+
+
+@needs_git
+def test_changed_since_with_nothing_changed_lists_nothing_but_keeps_the_verdict(
+    repo: Path,
+) -> None:
+    """A KB with findings is not "100 ready" because nothing changed in the pull request."""
+    kb = repo / "docs"
+    config = Config(as_of=AS_OF, jobs=1)
+    full = audit(kb, config)
+    result = audit(kb, config, scope=ChangedSince("HEAD"))
+    assert result.findings == []
+    assert full.findings
+    assert result.scorecard == full.scorecard
+    assert result.scorecard.score < 100

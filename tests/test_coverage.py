@@ -13,7 +13,8 @@ from kbaudit.analysis.coverage import COVERED, PARTIAL, UNCOVERED, analyse
 from kbaudit.analysis.titles import suggest_title
 from kbaudit.audit import audit
 from kbaudit.cli import app
-from kbaudit.config import Config, load_config
+from kbaudit.config import Config, CoverageSettings, load_config
+from kbaudit.errors import ConfigError
 from kbaudit.model import Question
 from kbaudit.sources import load
 
@@ -109,8 +110,8 @@ def test_questions_measure_coverage() -> None:
     config.as_of = AS_OF
     questions = [Question("Create and send an invoce", 3), Question("file my VAT return", 1)]
     result = audit(KB, config, questions=questions)
-    assert result.corpus.extra["coverage"]["total_volume"] == 4
-    assert result.corpus.extra["coverage"]["covered_volume"] == 3
+    assert result.sections["coverage"]["total_volume"] == 4
+    assert result.sections["coverage"]["covered_volume"] == 3
     assert result.scorecard.dimensions["coverage"].score == 75.0
     entry = result.sections["questions"][0]
     assert set(entry) >= {"text", "volume", "status", "matches"}
@@ -235,7 +236,7 @@ def test_questions_are_matched_in_the_kbs_main_language(tmp_path: Path) -> None:
     result = audit(tmp_path, config, questions=question)
     matched = {m["path"] for q in result.sections["questions"] for m in q["matches"]}
     assert "fr-a.md" not in matched  # a French article does not answer an English question
-    config.rules = {code: {"params": {"locale": "all"}} for code in ("COV001", "COV002")}
+    config.coverage = CoverageSettings(locale="all")
     result = audit(tmp_path, config, questions=question)
     assert result.sections["questions"][0]["matches"][0]["path"] == "fr-a.md"
 
@@ -331,22 +332,35 @@ def test_gaps_markdown_cells_escape_bars(runner, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("params", "message"),
+    ("settings", "message"),
     [
-        ({"covered": "high"}, "param covered is 'high'"),
-        ({"top_k": 0}, "param top_k is 0"),
-        ({"partial": 0.9}, "no higher than covered"),
-        ({"status": "missing"}, "uncovered or partial"),
-        # the same params on the other coverage rule: one analysis, one set of thresholds
-        ({"covered": 0.5}, "COV002 and COV001 measure coverage with different"),
+        ({"covered": "high"}, "coverage.covered: 'high'` is not a number"),
+        ({"top_k": 0}, "coverage.top_k is 0"),
+        ({"partial": 0.9}, "partial <= covered"),
+        ({"covered": 1.5}, "scores from 0 to 1"),
     ],
 )
-def test_coverage_params_are_checked(params: dict, message: str) -> None:
+def test_coverage_settings_are_checked(settings: dict, message: str) -> None:
+    from kbaudit.config import build_config
+
+    with pytest.raises(ConfigError, match=message):
+        config = build_config({"coverage": settings, "as_of": AS_OF.isoformat()})
+        audit(KB, config, questions=[Question("file my VAT return")])
+
+
+def test_coverage_rule_params_are_checked() -> None:
     from kbaudit.errors import RuleError
 
-    config = Config(as_of=AS_OF, select=["COV001", "COV002"])
-    config.rules = {"COV001": {"params": params}}
-    with pytest.raises(RuleError, match=message):
+    config = Config(as_of=AS_OF, select=["COV001"], rules={"COV001": {"status": "missing"}})
+    with pytest.raises(RuleError, match="uncovered or partial"):
+        audit(KB, config, questions=[Question("file my VAT return")])
+
+
+def test_matching_settings_on_a_rule_point_to_the_config_section() -> None:
+    from kbaudit.errors import RuleError
+
+    config = Config(as_of=AS_OF, rules={"COV001": {"covered": 0.5}})
+    with pytest.raises(RuleError, match=r"coverage\.covered"):
         audit(KB, config, questions=[Question("file my VAT return")])
 
 
@@ -358,7 +372,7 @@ def test_locale_param_in_any_spelling(tmp_path: Path) -> None:
     write("en.md", "Send an invoice", "en-us")
     write("fr.md", "Envoyer une facture", "fr")
     config = Config(as_of=AS_OF, select=["COV001", "COV002"])
-    config.rules = {code: {"params": {"locale": "EN_US"}} for code in ("COV001", "COV002")}
+    config.coverage = CoverageSettings(locale="EN_US")
     result = audit(tmp_path, config, questions=[Question("send an invoice")])
     assert result.sections["questions"][0]["matches"][0]["path"] == "en.md"
 

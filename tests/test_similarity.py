@@ -9,12 +9,13 @@ import json
 import numpy as np
 import pytest
 
-from kbaudit.analysis.similarity import (
+from kbaudit.analysis.similarity import canonical_key, conflicts
+from kbaudit.cli import app
+from kbaudit.corpus import Corpus
+from kbaudit.corpus.similarity import (
     brute_force_pairs,
     build_tfidf,
     candidate_pairs,
-    canonical_key,
-    conflicts,
     exact_groups,
     find_boilerplate,
     near_pairs,
@@ -22,8 +23,6 @@ from kbaudit.analysis.similarity import (
     text_shingles,
     title_pairs,
 )
-from kbaudit.cli import app
-from kbaudit.corpus import Corpus
 from kbaudit.model import Article
 
 from .conftest import FIXTURES, OFFICEDOCS, SAMPLE_KB, needs

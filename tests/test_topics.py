@@ -11,11 +11,12 @@ import pytest
 from scipy import sparse
 from sklearn.metrics import normalized_mutual_info_score
 
-from kbaudit.analysis.similarity import build_tfidf
+from kbaudit.analysis import TOPICS, analyse
 from kbaudit.analysis.topics import choose_k, class_tfidf, cluster_topics
 from kbaudit.audit import load_corpus
 from kbaudit.cli import app
 from kbaudit.config import load_config
+from kbaudit.corpus.similarity import build_tfidf
 from kbaudit.model import Article
 
 from .conftest import FIXTURES, OFFICEDOCS, SAMPLE_KB, needs
@@ -145,8 +146,10 @@ def test_sample_kb_topics_follow_the_categories() -> None:
     categories. Over seeds 0-5 the largest topic holds 21-32% of the articles and the NMI
     against `category` is 0.55-0.59, while shuffling the same topic sizes over the articles
     gives 0.17-0.20 (at most 0.31 in 200 shuffles); 0.45 leaves room between the two."""
-    corpus = load_corpus(SAMPLE_KB, load_config(SAMPLE_KB))
-    model = corpus.topics()
+    config = load_config(SAMPLE_KB)
+    corpus = load_corpus(SAMPLE_KB, config)
+    model = analyse(corpus, config, {TOPICS}).topics
+    assert model is not None
     clustered = [i for i, t in enumerate(model.assignment) if t >= 0]
     largest = max(t.size for t in model.topics)
     assert len(model.topics) >= 4

@@ -1,1 +1,156 @@
-"""Corpus-wide maths shared by checks and commands: similarity, topics, coverage."""
+"""The analysis stage: corpus -> typed analyses (duplicate groups, topics, question coverage),
+each computed once and only when a selected rule or the command needs it. Checks turn these
+analyses into findings; the `duplicates`, `topics` and `gaps` commands render the same objects.
+
+Heavy modules (scikit-learn, scipy) are imported inside `analyse`, so importing this package
+to name an analysis costs nothing."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from kbaudit.config import Config
+from kbaudit.corpus import Corpus
+from kbaudit.errors import ConfigError
+from kbaudit.model import Article
+
+if TYPE_CHECKING:
+    from kbaudit.analysis.coverage import CoverageReport
+    from kbaudit.analysis.duplicates import Duplicates
+    from kbaudit.analysis.topics import TopicModel
+
+DUPLICATES, TOPICS, COVERAGE = "duplicates", "topics", "coverage"
+ANALYSES = (DUPLICATES, TOPICS, COVERAGE)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Customer questions matched against the articles they may be answered by (`articles`,
+    the KB's main language unless `coverage.locale` says otherwise)."""
+
+    report: CoverageReport
+    articles: list[Article]
+
+    @property
+    def totals(self) -> dict[str, int]:
+        return self.report.totals
+
+    @property
+    def answered_share(self) -> float:
+        """Share of the asked volume answered, a partial answer counting half."""
+        total = self.totals.get("total_volume", 0)
+        if not total:
+            return 0.0
+        covered = self.totals.get("covered_volume", 0) + 0.5 * self.totals.get("partial_volume", 0)
+        return covered / total
+
+
+@dataclass
+class Analysis:
+    """What the analysis stage found; None for an analysis nobody needed."""
+
+    duplicates: Duplicates | None = None
+    topics: TopicModel | None = None
+    coverage: Coverage | None = None
+    computed: frozenset[str] = frozenset()
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def sections(self, corpus: Corpus) -> dict[str, Any]:
+        """The JSON-ready sections of the result (`duplicates`, `topics`, `questions`,
+        `gaps`, `coverage`): only those of the analyses that ran."""
+        out: dict[str, Any] = {}
+        if self.duplicates is not None:
+            out["duplicates"] = self.duplicates.to_json(corpus)
+        if self.topics is not None:
+            out["topics"] = self.topics.to_json(corpus.articles)
+        if self.coverage is not None:
+            report, articles = self.coverage.report, self.coverage.articles
+            out["questions"] = report.questions_json(articles)
+            out["gaps"] = report.gaps_json(articles)
+            out["coverage"] = {
+                k: report.totals[k] for k in ("total_volume", "covered_volume", "partial_volume")
+            }
+        return out
+
+
+def matching_articles(articles: Sequence[Article], locale: str) -> list[Article]:
+    """The articles questions are matched against. `auto`: when the KB holds several
+    languages, those of its most common language and articles without a locale (customers
+    ask in one language; a translation is not a second answer). `all`: every article.
+    Otherwise a locale such as `en` or `en-us` (its language matches)."""
+    languages = Counter((a.locale or "").split("-")[0] for a in articles if a.locale)
+    locale = locale.strip().lower().replace("_", "-")  # as sources give it: en_US -> en-us
+    if locale == "all" or (locale == "auto" and len(languages) <= 1):
+        return list(articles)
+    wanted = languages.most_common(1)[0][0] if locale == "auto" else locale.split("-")[0]
+    return [a for a in articles if not a.locale or a.locale.split("-")[0] == wanted]
+
+
+def _coverage(corpus: Corpus, config: Config) -> Coverage | None:
+    from kbaudit.analysis.coverage import Thresholds, analyse
+
+    if corpus.questions is None:
+        return None
+    s = config.coverage
+    if not 0.0 <= s.partial <= s.covered <= 1.0:
+        raise ConfigError(
+            f"coverage.partial ({s.partial:g}) and coverage.covered ({s.covered:g}) must be "
+            "scores from 0 to 1 with partial <= covered"
+        )
+    if s.top_k < 1:
+        raise ConfigError(f"coverage.top_k is {s.top_k}; keep at least 1 match per question")
+    articles = matching_articles(corpus.articles, s.locale)
+    report = analyse(articles, corpus.questions, Thresholds(s.covered, s.partial, s.top_k))
+    return Coverage(report, articles)
+
+
+def _duplicates(corpus: Corpus, config: Config) -> Duplicates:
+    from kbaudit.analysis.duplicates import find_duplicates
+
+    return find_duplicates(corpus, config.duplicates)
+
+
+def _topics(corpus: Corpus, config: Config) -> TopicModel:
+    """Topic clusters of the articles (K from `topics`, else chosen), seeded."""
+    from kbaudit.analysis.topics import cluster_topics
+
+    vectorizer, matrix = corpus.tfidf()
+    return cluster_topics(
+        matrix, vectorizer.get_feature_names_out(), corpus.articles, config.topics
+    )
+
+
+_BUILDERS: dict[str, Callable[[Corpus, Config], Any]] = {
+    DUPLICATES: _duplicates,
+    TOPICS: _topics,
+    COVERAGE: _coverage,
+}
+
+
+def analyse(
+    corpus: Corpus,
+    config: Config,
+    needs: Iterable[str],
+    progress: Callable[[str, int | None, int], None] = lambda stage, total, advance: None,
+) -> Analysis:
+    """Compute each needed analysis once, in a fixed order."""
+    import time
+
+    wanted = set(needs)
+    unknown = wanted - set(ANALYSES)
+    if unknown:
+        raise ConfigError(
+            f"unknown analysis {', '.join(sorted(unknown))}; known: {', '.join(ANALYSES)}"
+        )
+    analysis = Analysis(computed=frozenset(wanted))
+    for name in ANALYSES:
+        if name not in wanted:
+            continue
+        progress(f"Finding {name}", None, 0)
+        started = time.perf_counter()
+        setattr(analysis, name, _BUILDERS[name](corpus, config))
+        analysis.timings[name] = time.perf_counter() - started
+    return analysis

@@ -1,111 +1,33 @@
 """Check kinds about coverage: question-coverage (uncovered or partly covered customer
-questions; silent without questions), missing-article (internal links to articles that do
-not exist, one finding per target), empty-category and weak-category (taxonomy categories
-with no article, or only stale or thin ones).
-
-question-coverage stores JSON-ready sections in corpus.extra["questions"] and ["gaps"], and
-the volumes in corpus.extra["coverage"] for the scorecard."""
+questions, from the analysis stage's one matching; silent without questions), missing-article
+(internal links to articles that do not exist, one finding per target), empty-category and
+weak-category (taxonomy categories with no article, or only stale or thin ones)."""
 
 from __future__ import annotations
 
-import math
-from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections import defaultdict
+from collections.abc import Iterator
 
-from kbaudit.analysis.coverage import (
-    PARTIAL,
-    UNCOVERED,
-    CoverageReport,
-    Thresholds,
-    analyse,
-)
+from kbaudit.analysis import COVERAGE
+from kbaudit.analysis.coverage import PARTIAL, UNCOVERED
 from kbaudit.corpus import Corpus
 from kbaudit.errors import RuleError
 from kbaudit.model import Article, Finding, Related
 from kbaudit.rules import CheckKind, Context, Param, Registry
 
 
-def matching_articles(articles: Sequence[Article], locale: str) -> list[Article]:
-    """The articles questions are matched against. `auto`: when the KB holds several
-    languages, those of its most common language and articles without a locale (customers
-    ask in one language; a translation is not a second answer). `all`: every article.
-    Otherwise a locale such as `en` or `en-us` (its language matches)."""
-    languages = Counter((a.locale or "").split("-")[0] for a in articles if a.locale)
-    locale = locale.strip().lower().replace("_", "-")  # as sources give it: en_US -> en-us
-    if locale == "all" or (locale == "auto" and len(languages) <= 1):
-        return list(articles)
-    wanted = languages.most_common(1)[0][0] if locale == "auto" else locale.split("-")[0]
-    return [a for a in articles if not a.locale or a.locale.split("-")[0] == wanted]
-
-
-def coverage_report(
-    corpus: Corpus, thresholds: Thresholds, locale: str = "auto"
-) -> tuple[CoverageReport, list[Article]] | None:
-    """The corpus' coverage analysis for these thresholds (built once) and the articles its
-    matches index, or None without questions. Also fills corpus.extra with the questions,
-    gaps and coverage totals."""
-    if not corpus.questions:
-        return None
-    articles = matching_articles(corpus.articles, locale)
-    report = corpus.memo(
-        ("coverage", thresholds, locale),
-        lambda: analyse(articles, corpus.questions or [], thresholds),
-    )
-    corpus.extra["questions"] = report.questions_json(articles)
-    corpus.extra["gaps"] = report.gaps_json(articles)
-    corpus.extra["coverage"] = {
-        k: report.totals[k] for k in ("total_volume", "covered_volume", "partial_volume")
-    }
-    return report, articles
-
-
-def _param_error(ctx: Context, name: str, value: Any, wanted: str) -> RuleError:
-    return RuleError(
-        f"{ctx.rule.code}: param {name} is {value!r}; it takes {wanted} (see `kbaudit explain "
-        f"{ctx.rule.code}`)"
-    )
-
-
-def _score_param(ctx: Context, name: str) -> float:
-    value = ctx.params[name]
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        number = math.nan
-    if isinstance(value, bool) or not 0.0 <= number <= 1.0:
-        raise _param_error(ctx, name, value, "a score from 0 to 1")
-    return number
-
-
-def _thresholds(ctx: Context) -> Thresholds:
-    covered, partial = _score_param(ctx, "covered"), _score_param(ctx, "partial")
-    if partial > covered:
-        raise _param_error(ctx, "partial", partial, f"a score no higher than covered ({covered})")
-    top_k = ctx.params["top_k"]
-    if isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1:
-        raise _param_error(ctx, "top_k", top_k, "a whole number of matches, 1 or more")
-    return Thresholds(covered, partial, top_k)
-
-
 def question_coverage(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
-    thresholds = _thresholds(ctx)
     wanted = str(ctx.params["status"])
     if wanted not in (UNCOVERED, PARTIAL):
-        raise _param_error(ctx, "status", wanted, f"{UNCOVERED} or {PARTIAL}")
-    locale = str(ctx.params["locale"])
-    if corpus.questions:  # one analysis feeds the findings, the JSON sections and the score
-        first = corpus.memo(("coverage-rule",), lambda: (ctx.rule.code, thresholds, locale))
-        if first[1:] != (thresholds, locale):
-            raise RuleError(
-                f"{ctx.rule.code} and {first[0]} measure coverage with different covered, "
-                "partial, top_k or locale params; give both rules the same values"
-            )
-    found = coverage_report(corpus, thresholds, locale)
-    if found is None:
+        raise RuleError(
+            f"{ctx.rule.code}: param status is {wanted!r}; it takes {UNCOVERED} or {PARTIAL} "
+            f"(see `kbaudit explain {ctx.rule.code}`)"
+        )
+    coverage = ctx.analysis.coverage if ctx.analysis is not None else None
+    if coverage is None:
         return
-    report, articles = found
-    for result in report.results:
+    articles = coverage.articles
+    for result in coverage.report.results:
         if result.status != wanted:
             continue
         q = result.question
@@ -205,18 +127,9 @@ def register(registry: Registry) -> None:
         CheckKind(
             "question-coverage",
             "Customer questions no article (or only part of one) answers.",
-            {
-                "status": Param("uncovered", "which questions to report: uncovered or partial"),
-                "covered": Param(0.35, "best-match score from which a question is covered"),
-                "partial": Param(0.25, "best-match score from which it is partly covered"),
-                "top_k": Param(3, "matches kept per question"),
-                "locale": Param(
-                    "auto",
-                    "articles to match: auto (the KB's main language when it holds several), "
-                    "all, or a locale such as en",
-                ),
-            },
+            {"status": Param("uncovered", "which questions to report: uncovered or partial")},
             check_corpus=question_coverage,
+            needs=(COVERAGE,),
         )
     )
     registry.add(

@@ -81,12 +81,12 @@ def expired_mention(article: Article, ctx: Context) -> Iterator[Finding]:
                 )
                 break
     for name in ctx.params["retired"]:
-        m = re.search(rf"(?<![\w-]){re.escape(str(name))}(?![\w-])", body, re.I)
-        if m:
+        hit = re.search(rf"(?<![\w-]){re.escape(str(name))}(?![\w-])", body, re.I)
+        if hit:
             yield ctx.finding(
                 article,
                 f"mentions {name!r}, which is retired",
-                line=_line(article, m.start()),
+                line=_line(article, hit.start()),
                 data={"match": str(name)},
             )
 

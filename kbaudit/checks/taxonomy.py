@@ -73,7 +73,7 @@ def variant_spelling(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
             continue
         folded = [_fold(v) for v in values]
         # group by exact folded form first, then fuzzy on the folded forms
-        sets = UnionFind(values)
+        sets: UnionFind[str] = UnionFind(values)
         by_fold: dict[str, str] = {}
         for value, f in zip(values, folded, strict=True):
             sets.union(value, by_fold.setdefault(f, value))

@@ -1,13 +1,13 @@
 """Check kinds comparing the KB's categories with its topic clusters: topic-mismatch,
-scattered-category, uncovered-topic. The clustering is the corpus' shared topic model
-(`--topics K` or config `topics` fixes K); each kind stores the topics, JSON-ready, in
-corpus.extra["topics"]."""
+scattered-category, uncovered-topic. The clustering comes from the analysis stage
+(`--topics K` or config `topics` fixes K)."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 
+from kbaudit.analysis import TOPICS
 from kbaudit.analysis.topics import REPRESENTATIVES, TopicModel
 from kbaudit.corpus import Corpus
 from kbaudit.model import Finding, Related
@@ -15,9 +15,8 @@ from kbaudit.rules import CheckKind, Context, Param, Registry
 
 
 def _model(corpus: Corpus, ctx: Context) -> TopicModel:
-    model = corpus.topics(ctx.config.topics if ctx.config else None)
-    corpus.extra["topics"] = model.to_json(corpus.articles)
-    return model
+    assert ctx.analysis is not None and ctx.analysis.topics is not None
+    return ctx.analysis.topics
 
 
 def _related(corpus: Corpus, members: tuple[int, ...]) -> list[Related]:
@@ -122,6 +121,7 @@ def register(registry: Registry) -> None:
                 "min_topic_size": Param(5, "smaller topics are not judged"),
             },
             check_corpus=topic_mismatch,
+            needs=(TOPICS,),
         )
     )
     registry.add(
@@ -134,6 +134,7 @@ def register(registry: Registry) -> None:
                 "min_share": Param(0.4, "scattered when its largest topic holds less than this"),
             },
             check_corpus=scattered_category,
+            needs=(TOPICS,),
         )
     )
     registry.add(
@@ -145,5 +146,6 @@ def register(registry: Registry) -> None:
                 "min_share": Param(0.3, "a category holding this share of a topic covers it"),
             },
             check_corpus=uncovered_topic,
+            needs=(TOPICS,),
         )
     )

@@ -53,12 +53,23 @@ def listing_format(fmt: str | None, output: Path | None) -> str:
 
 
 def run_selected(
-    path: Path, config: Config, select: list[str], input_format: str | None, quiet: bool
+    path: Path,
+    config: Config,
+    select: list[str],
+    analysis: str,
+    input_format: str | None,
+    quiet: bool,
 ) -> AuditResult:
-    """An audit of only the `select`ed rules (their findings fill the corpus sections)."""
+    """An audit of only the `select`ed rules, with the `analysis` the command renders."""
     config.select, config.ignore = select, []
     with progress_bar(_interactive() and not quiet) as progress:
-        return audit(path, config, input_format=input_format, progress=progress)
+        return audit(
+            path,
+            config,
+            input_format=input_format,
+            progress=progress,
+            needs=frozenset({analysis}),
+        )
 
 
 def emit_rows(
@@ -120,7 +131,7 @@ def duplicates_cmd(
         fmt = listing_format(fmt, output)
         if output is not None:
             guard_output(output, path)
-        result = run_selected(path, config, ["duplicates"], input_format, quiet)
+        result = run_selected(path, config, ["duplicates"], "duplicates", input_format, quiet)
         rows = result.sections.get("duplicates", [])
         columns = {
             "kind": "kind",

@@ -149,7 +149,12 @@ def gaps_cmd(
         config.select, config.ignore = ["coverage"], []
         with progress_bar(_interactive() and not quiet) as progress:
             result = audit(
-                path, config, input_format=input_format, questions=questions, progress=progress
+                path,
+                config,
+                input_format=input_format,
+                questions=questions,
+                progress=progress,
+                needs=frozenset({"coverage"}),
             )
         gaps = result.sections.get("gaps", [])
         structural = [
@@ -162,7 +167,7 @@ def gaps_cmd(
             for f in result.findings
             if f.rule in STRUCTURAL
         ]
-        coverage = result.corpus.extra.get("coverage", {})
+        coverage = result.sections.get("coverage", {})
         if fmt == "table" and output is None:
             table = Table(title=f"{len(gaps)} gap topics")
             for col in ("#", "topic", "volume", "example questions", "nearest", "suggested title"):

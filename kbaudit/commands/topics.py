@@ -47,7 +47,7 @@ def topics_cmd(
         fmt = listing_format(fmt, output)
         if output is not None:
             guard_output(output, path)
-        result = run_selected(path, config, TOPIC_RULES, input_format, quiet)
+        result = run_selected(path, config, TOPIC_RULES, "topics", input_format, quiet)
         rows = result.sections.get("topics", [])
         columns = {
             "label": "label",

@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from kbaudit.errors import SourceError
-from kbaudit.model import Article, LoadProblem
+from kbaudit.model import Article, InputCode, LoadProblem
 from kbaudit.sources import confluence, freshdesk, html, intercom, markdown, tabular, zendesk
 from kbaudit.sources.base import Source, SourceResult
 from kbaudit.sources.detect import detect
@@ -111,7 +111,7 @@ def _with_git_dates(
         if mode == "git":
             problems.append(
                 LoadProblem(
-                    "INPUT001",
+                    InputCode.UNREADABLE,
                     ".",
                     "--dates git: the folder is not a git repository with commits; "
                     "use --dates field or audit the repository's working tree",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from kbaudit.model import Article, LoadProblem
+from kbaudit.model import Article, InputCode, LoadProblem
 from kbaudit.sources.normalize import SourceOptions
 from kbaudit.sources.tree import Tree
 
@@ -46,7 +46,7 @@ def decode(data: bytes, rel: str) -> tuple[str, LoadProblem | None]:
         text = data.decode("cp1252", errors="replace")
         line = data[: exc.start].count(b"\n") + 1
         return text, LoadProblem(
-            "INPUT003",
+            InputCode.ENCODING,
             rel,
             f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at line {line}); read as "
             "Windows-1252. Re-save the file as UTF-8.",

@@ -13,7 +13,7 @@ from typing import Any
 from bs4 import BeautifulSoup, Tag
 
 from kbaudit import text
-from kbaudit.model import LoadProblem
+from kbaudit.model import InputCode, LoadProblem
 from kbaudit.sources.base import Record, Source, decode
 from kbaudit.sources.normalize import SourceOptions, build_article
 from kbaudit.sources.parallel import parse_files
@@ -134,7 +134,7 @@ def parse(space: Space, rel: str, data: bytes, options: SourceOptions) -> Iterat
     body = soup.select_one("#main-content") or soup.select_one("#content") or soup.body
     if body is None or (not body.get_text(strip=True) and not title):
         yield LoadProblem(
-            "INPUT001",
+            InputCode.UNREADABLE,
             rel,
             "the page has no content or title; is it a page of "
             "the Confluence export? Exclude it with `exclude:` if not",

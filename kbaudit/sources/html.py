@@ -9,7 +9,7 @@ from typing import Any
 from bs4 import BeautifulSoup
 
 from kbaudit import text
-from kbaudit.model import LoadProblem
+from kbaudit.model import InputCode, LoadProblem
 from kbaudit.sources.base import Record, Source, decode
 from kbaudit.sources.normalize import SourceOptions, build_article
 from kbaudit.sources.parallel import parse_files
@@ -107,7 +107,7 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
             meta.setdefault("category", " > ".join(path))
     if not extracted.text.strip() and not title:
         yield LoadProblem(
-            "INPUT001",
+            InputCode.UNREADABLE,
             rel,
             "the page has no article text or title; is it an "
             "HTML page of the help center? Exclude it with `exclude:` if not",

@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 from kbaudit import text
-from kbaudit.model import LoadProblem
+from kbaudit.model import InputCode, LoadProblem
 from kbaudit.sources.base import Record, Source, decode
 from kbaudit.sources.normalize import SourceOptions, build_article
 from kbaudit.sources.parallel import parse_files
@@ -71,7 +71,7 @@ def split_front_matter(raw: str, rel: str) -> tuple[dict[str, Any], str, int, Lo
     end = closer.search(raw[first_nl + 1 :])
     if end is None:
         problem = LoadProblem(
-            "INPUT002",
+            InputCode.FRONT_MATTER,
             rel,
             f"front matter opens with `{opener}` on line 1 but is never closed; add a "
             f"`{opener}` line after the last field",
@@ -86,12 +86,12 @@ def split_front_matter(raw: str, rel: str) -> tuple[dict[str, Any], str, int, Lo
     except _BadFrontMatter as exc:
         where = f" at line {exc.line}" if exc.line else ""
         message = f"front matter is not valid {language}{where}: {exc.reason}; {fix}"
-        return {}, body, body_line, LoadProblem("INPUT002", rel, message, exc.line)
+        return {}, body, body_line, LoadProblem(InputCode.FRONT_MATTER, rel, message, exc.line)
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
         message = f"front matter is a {type(meta).__name__}, not a mapping of `key: value` fields"
-        return {}, body, body_line, LoadProblem("INPUT002", rel, message, 2)
+        return {}, body, body_line, LoadProblem(InputCode.FRONT_MATTER, rel, message, 2)
     return {str(k): v for k, v in meta.items()}, body, body_line, None
 
 

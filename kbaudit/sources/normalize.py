@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from kbaudit.model import Article, LoadProblem
+from kbaudit.model import Article, InputCode, LoadProblem
 from kbaudit.sources.dates import parse_date
 from kbaudit.text import Extracted
 
@@ -173,7 +173,7 @@ def build_article(
             key = values.get(f"{name}__key", name)
             problems.append(
                 LoadProblem(
-                    "INPUT004",
+                    InputCode.BAD_DATE,
                     rel or str(values.get("id", "")),
                     f"field `{key}`: {exc}; write it as YYYY-MM-DD",
                 )

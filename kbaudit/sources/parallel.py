@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 
-from kbaudit.model import LoadProblem
+from kbaudit.model import InputCode, LoadProblem
 from kbaudit.sources.base import Record
 from kbaudit.sources.normalize import SourceOptions
 from kbaudit.sources.tree import Tree
@@ -31,7 +31,9 @@ def _read(tree: Tree, rels: list[str]) -> Iterator[tuple[str, bytes] | LoadProbl
         try:
             yield rel, tree.read_bytes(rel)
         except OSError as exc:
-            yield LoadProblem("INPUT001", rel, f"cannot read the file: {exc.strerror or exc}")
+            yield LoadProblem(
+                InputCode.UNREADABLE, rel, f"cannot read the file: {exc.strerror or exc}"
+            )
 
 
 def workers(jobs: int, files: int) -> int:

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from kbaudit import text
-from kbaudit.model import LoadProblem
+from kbaudit.model import InputCode, LoadProblem
 from kbaudit.sources.base import Record, decode
 from kbaudit.sources.normalize import SourceOptions, build_article
 from kbaudit.sources.tree import DOCUMENT_SUFFIXES, Tree
@@ -52,7 +52,7 @@ def _parse_json(tree: Tree, rel: str) -> tuple[Any, list[LoadProblem]]:
     try:
         raw, problem = decode(tree.read_bytes(rel), rel)
     except (OSError, KeyError) as exc:
-        return None, [LoadProblem("INPUT001", rel, f"cannot read the file: {exc}")]
+        return None, [LoadProblem(InputCode.UNREADABLE, rel, f"cannot read the file: {exc}")]
     problems = [problem] if problem else []
     if rel.lower().endswith((".jsonl", ".ndjson")):
         items = []
@@ -64,7 +64,7 @@ def _parse_json(tree: Tree, rel: str) -> tuple[Any, list[LoadProblem]]:
             except json.JSONDecodeError as exc:
                 problems.append(
                     LoadProblem(
-                        "INPUT001",
+                        InputCode.UNREADABLE,
                         rel,
                         f"line {number} is not valid JSON ({exc.msg} at column {exc.colno}); "
                         "the line is skipped — fix or re-export it",
@@ -78,7 +78,7 @@ def _parse_json(tree: Tree, rel: str) -> tuple[Any, list[LoadProblem]]:
         hint = "the file looks cut off" if exc.pos >= len(raw.rstrip()) else "fix the file"
         problems.append(
             LoadProblem(
-                "INPUT001",
+                InputCode.UNREADABLE,
                 rel,
                 f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}; "
                 f"{hint} and re-export it",

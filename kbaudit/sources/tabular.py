@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kbaudit.errors import ConfigError, SourceError
-from kbaudit.model import LoadProblem
+from kbaudit.model import InputCode, LoadProblem
 from kbaudit.sources.base import Record, Source, decode
 from kbaudit.sources.normalize import ALIASES, SourceOptions
 from kbaudit.sources.records import body_article, read_json, unique
@@ -233,7 +233,7 @@ def _rows(tree: Tree, rel: str) -> Iterator[tuple[int, dict[str, Any]] | LoadPro
             yield reader.line_num, dict(zip(header, row, strict=False))
     except csv.Error as exc:
         yield LoadProblem(
-            "INPUT001",
+            InputCode.UNREADABLE,
             rel,
             f"table cannot be read past line {reader.line_num}: {exc}; fix the quoting there",
             reader.line_num,
@@ -291,7 +291,11 @@ def _row_article(
             id=meta.get("id", ""), url_name=url_name
         )
     if not body and not meta.get("title"):
-        return [LoadProblem("INPUT001", rel, f"row at line {line} has no title and no body", line)]
+        return [
+            LoadProblem(
+                InputCode.UNREADABLE, rel, f"row at line {line} has no title and no body", line
+            )
+        ]
     path = unique(f"{rel}#{meta.get('id') or f'row{line}'}", seen, f"@row{line}")
     return body_article(path, meta, body, options)
 

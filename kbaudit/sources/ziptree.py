@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kbaudit.errors import ConfigError, SourceError
-from kbaudit.model import LoadProblem
+from kbaudit.model import InputCode, LoadProblem
 from kbaudit.sources.tree import Tree, selected
 
 DEFAULT_LIMITS: dict[str, int] = {
@@ -115,7 +115,7 @@ def open_zip(path: Path, include: list[str], exclude: list[str], limits: dict[st
         if rel is None:
             problems.append(
                 LoadProblem(
-                    "INPUT001",
+                    InputCode.UNREADABLE,
                     info.filename,
                     "archive entry refused: its path is absolute or climbs out of the archive "
                     "with `..`; re-create the archive from the export folder",
@@ -128,7 +128,7 @@ def open_zip(path: Path, include: list[str], exclude: list[str], limits: dict[st
     if len(names) > lim["max_entries"]:
         problems.append(
             LoadProblem(
-                "INPUT001",
+                InputCode.UNREADABLE,
                 path.name,
                 f"archive has {len(names)} files, over limits.max_entries "
                 f"({lim['max_entries']}); only the first {lim['max_entries']} are read. "
@@ -143,7 +143,9 @@ def open_zip(path: Path, include: list[str], exclude: list[str], limits: dict[st
         rel = name[len(prefix) :]
         refusal = _refusal(info, total, lim)
         if refusal:
-            problems.append(LoadProblem("INPUT001", rel, f"archive entry refused: {refusal}"))
+            problems.append(
+                LoadProblem(InputCode.UNREADABLE, rel, f"archive entry refused: {refusal}")
+            )
             continue
         total += info.file_size
         tree.entries[rel] = info

@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from kbaudit.analysis.topics import TopicModel
 
 T = TypeVar("T")
 BOILERPLATE_SHARE = 0.02  # a line in more than this share of articles is boilerplate
@@ -48,7 +47,6 @@ class Corpus:
     files: frozenset[str] = frozenset()
     questions: list[Question] | None = None
     base_url: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
     cache: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
@@ -152,7 +150,7 @@ class Corpus:
         min_articles: int = BOILERPLATE_MIN_ARTICLES,
     ) -> list[str]:
         """Article texts without boilerplate lines (found in more than `share` of articles)."""
-        from kbaudit.analysis.similarity import find_boilerplate, strip_boilerplate
+        from kbaudit.corpus.similarity import find_boilerplate, strip_boilerplate
 
         def build() -> list[str]:
             texts = [a.text for a in self.articles]
@@ -167,7 +165,7 @@ class Corpus:
         min_articles: int = BOILERPLATE_MIN_ARTICLES,
     ) -> tuple[TfidfVectorizer, csr_matrix]:
         """The TF-IDF matrix of the clean texts (one row per article), built once."""
-        from kbaudit.analysis.similarity import build_tfidf
+        from kbaudit.corpus.similarity import build_tfidf
 
         return self.memo(
             ("tfidf", share, min_articles),
@@ -176,7 +174,7 @@ class Corpus:
 
     def exact_duplicates(self, min_words: int) -> list[list[int]]:
         """Groups of article indexes with the same normalised body, per locale."""
-        from kbaudit.analysis.similarity import exact_groups
+        from kbaudit.corpus.similarity import exact_groups
 
         return self.memo(("exact", min_words), lambda: exact_groups(self.articles, min_words))
 
@@ -187,7 +185,7 @@ class Corpus:
         min_articles: int = BOILERPLATE_MIN_ARTICLES,
     ) -> list[Any]:
         """Word-shingle hashes of the clean texts (empty under `min_words` words)."""
-        from kbaudit.analysis.similarity import text_shingles
+        from kbaudit.corpus.similarity import text_shingles
 
         return self.memo(
             ("shingles", min_words, share, min_articles),
@@ -205,7 +203,7 @@ class Corpus:
     ) -> dict[tuple[int, int], float]:
         """Pairs (i < j) of same-locale articles whose clean texts (at least `min_words`
         words) have a TF-IDF cosine >= threshold."""
-        from kbaudit.analysis.similarity import near_pairs
+        from kbaudit.corpus.similarity import near_pairs
 
         def build() -> dict[tuple[int, int], float]:
             matrix = self.tfidf(share, min_articles)[1]
@@ -217,16 +215,6 @@ class Corpus:
 
     def title_duplicates(self, threshold: float) -> dict[tuple[int, int], float]:
         """Pairs (i < j) of same-locale articles with matching titles (0-1 score)."""
-        from kbaudit.analysis.similarity import title_pairs
+        from kbaudit.corpus.similarity import title_pairs
 
         return self.memo(("titles", threshold), lambda: title_pairs(self.articles, threshold))
-
-    def topics(self, k: int | None = None) -> TopicModel:
-        """Topic clusters of the articles (k chosen automatically when None), seeded."""
-        from kbaudit.analysis.topics import cluster_topics
-
-        def build() -> TopicModel:
-            vectorizer, matrix = self.tfidf()
-            return cluster_topics(matrix, vectorizer.get_feature_names_out(), self.articles, k)
-
-        return self.memo(("topics", k), build)

@@ -1,0 +1,208 @@
+"""Duplicate groups: exact copies, near duplicates, matching titles and conflicting near
+duplicates, each a group with a canonical article. Computed once per audit from the corpus'
+shared indexes with the config's `duplicates:` settings; the DUP rules and the `duplicates`
+command read the same groups."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from kbaudit.analysis.groups import UnionFind
+from kbaudit.analysis.similarity import CANONICAL_RULES, Conflict, canonical_key, conflicts
+from kbaudit.config import DuplicateSettings
+from kbaudit.corpus import Corpus
+from kbaudit.corpus.similarity import cosine_of_pairs as _cosines
+from kbaudit.errors import ConfigError
+
+EXACT, NEAR, TITLE, CONFLICT = "exact", "near", "title", "conflict"
+
+
+@dataclass(frozen=True)
+class DuplicateGroup:
+    """Articles (indexes into the corpus) that say the same thing; `members` are the others
+    in path order, `scores` their similarity to the canonical article, `closest` each
+    member's best match (similarity, article) when that is not the canonical one."""
+
+    kind: str
+    canonical: int
+    members: tuple[int, ...]
+    scores: tuple[float, ...]
+    reason: str
+    closest: tuple[tuple[float, int], ...] = ()
+    conflicts: tuple[Conflict, ...] = ()
+
+    def to_json(self, corpus: Corpus) -> dict[str, Any]:
+        entry = {
+            "canonical": corpus.articles[self.canonical].ref,
+            "members": [corpus.articles[m].ref for m in self.members],
+            "similarity": round(min(self.scores), 4),
+            "kind": self.kind,
+            "reason": self.reason,
+        }
+        return entry
+
+
+@dataclass(frozen=True)
+class Duplicates:
+    exact: list[DuplicateGroup]
+    near: list[DuplicateGroup]
+    title: list[DuplicateGroup]
+    conflict: list[DuplicateGroup]
+
+    def to_json(self, corpus: Corpus) -> list[dict[str, Any]]:
+        groups = self.exact + self.near + self.title + self.conflict
+        entries = [g.to_json(corpus) for g in groups]
+        return sorted(entries, key=lambda e: (e["kind"], e["canonical"], e["members"]))
+
+
+def find_duplicates(corpus: Corpus, settings: DuplicateSettings) -> Duplicates:
+    rule = list(settings.canonical)
+    unknown = [r for r in rule if r not in CANONICAL_RULES]
+    if unknown:
+        raise ConfigError(
+            f"duplicates.canonical: unknown criterion {', '.join(unknown)}; "
+            f"use a list of {', '.join(CANONICAL_RULES)}"
+        )
+    finder = _Finder(corpus, settings, rule)
+    exact_sets = corpus.exact_duplicates(settings.min_words)
+    pairs, representative = finder.body_pairs(exact_sets)
+    return Duplicates(
+        exact=finder.exact(exact_sets),
+        near=finder.near(pairs, representative),
+        title=finder.title(),
+        conflict=finder.conflict(pairs),
+    )
+
+
+@dataclass
+class _Finder:
+    corpus: Corpus
+    settings: DuplicateSettings
+    rule: list[str]
+
+    def pick(self, members: Iterable[int]) -> int:
+        articles, inbound = self.corpus.articles, self.corpus.inbound_links
+        return min(
+            members, key=lambda i: canonical_key(articles[i], inbound[articles[i].ref], self.rule)
+        )
+
+    def _boilerplate(self) -> tuple[float, int]:
+        return self.settings.boilerplate_share, self.settings.boilerplate_min_articles
+
+    def similarities(self, pairs: Sequence[tuple[int, int]]) -> list[float]:
+        if not pairs:
+            return []
+        matrix = self.corpus.tfidf(*self._boilerplate())[1]
+        return [float(s) for s in _cosines(matrix, np.array(pairs, dtype=np.int64))]
+
+    def _others(self, members: Iterable[int], canonical: int) -> tuple[int, ...]:
+        articles = self.corpus.articles
+        return tuple(sorted((m for m in members if m != canonical), key=lambda i: articles[i].ref))
+
+    def _sorted(self, groups: list[DuplicateGroup]) -> list[DuplicateGroup]:
+        return sorted(groups, key=lambda g: (self.corpus.articles[g.canonical].ref, g.members))
+
+    def exact(self, sets: list[list[int]]) -> list[DuplicateGroup]:
+        reason = "same body text once case, spacing, punctuation and markup are removed"
+        groups = []
+        for members in sets:
+            canonical = self.pick(members)
+            others = self._others(members, canonical)
+            groups.append(DuplicateGroup(EXACT, canonical, others, (1.0,) * len(others), reason))
+        return self._sorted(groups)
+
+    def body_pairs(
+        self, exact_sets: list[list[int]]
+    ) -> tuple[dict[tuple[int, int], float], dict[int, int]]:
+        """Near pairs between distinct texts, and article -> canonical of its exact group."""
+        representative: dict[int, int] = {}
+        for members in exact_sets:
+            keep = self.pick(members)
+            representative.update({m: keep for m in members})
+        s = self.settings
+        near = self.corpus.near_duplicates(s.threshold, s.min_words, *self._boilerplate())
+        pairs = {
+            p: score
+            for p, score in near.items()
+            if representative.get(p[0], p[0]) != representative.get(p[1], p[1])
+        }
+        return pairs, representative
+
+    def near(
+        self, pairs: dict[tuple[int, int], float], representative: dict[int, int]
+    ) -> list[DuplicateGroup]:
+        """Groups of articles whose texts differ but match; exact copies are represented by
+        their canonical (the exact groups list the copies)."""
+        sets: UnionFind[int] = UnionFind()
+        best: dict[int, tuple[float, int]] = {}
+        for (i, j), score in pairs.items():
+            ri, rj = representative.get(i, i), representative.get(j, j)
+            sets.union(ri, rj)
+            best[ri] = max(best.get(ri, (0.0, -1)), (score, rj))
+            best[rj] = max(best.get(rj, (0.0, -1)), (score, ri))
+        reason = (
+            f"body text TF-IDF cosine >= {self.settings.threshold:g} once boilerplate lines are "
+            "removed; they share whole passages"
+        )
+        groups = []
+        for found in sets.groups():
+            members = list(found)
+            canonical = self.pick(members)
+            others = self._others(members, canonical)
+            scores = self.similarities([(canonical, m) for m in others])
+            closest = tuple(best[m] for m in others)
+            groups.append(
+                DuplicateGroup(NEAR, canonical, others, tuple(scores), reason, closest=closest)
+            )
+        return self._sorted(groups)
+
+    def title(self) -> list[DuplicateGroup]:
+        """Articles with matching titles (same locale) whose bodies are not duplicates."""
+        pairs = self.corpus.title_duplicates(self.settings.title_threshold)
+        ordered = sorted(pairs)
+        bodies = self.similarities(ordered)
+        sets: UnionFind[int] = UnionFind()
+        for pair, body in zip(ordered, bodies, strict=True):
+            if body < self.settings.max_body_similarity:
+                sets.union(*pair)
+        reason = "titles match (rapidfuzz token_sort_ratio) in the same locale, bodies differ"
+        groups = []
+        for found in sets.groups():
+            members = list(found)
+            canonical = self.pick(members)
+            others = self._others(members, canonical)
+            scores = tuple(pairs.get((min(m, canonical), max(m, canonical)), 0.0) for m in others)
+            groups.append(DuplicateGroup(TITLE, canonical, others, scores, reason))
+        return self._sorted(groups)
+
+    def conflict(self, pairs: dict[tuple[int, int], float]) -> list[DuplicateGroup]:
+        """Near-duplicate pairs whose matching passages state different facts: one group per
+        pair, the non-canonical article as its member."""
+        articles = self.corpus.articles
+        by_article: dict[int, list[DuplicateGroup]] = defaultdict(list)
+        for (i, j), score in sorted(pairs.items()):
+            keep = self.pick((i, j))
+            other = j if keep == i else i
+            found = conflicts(
+                articles[other].text,
+                articles[keep].text,
+                (articles[other].title, articles[keep].title),
+                self.settings.min_passage_similarity,
+            )
+            if found:
+                facts = ", ".join(dict.fromkeys(f"{c.left_fact} vs {c.right_fact}" for c in found))
+                group = DuplicateGroup(
+                    CONFLICT,
+                    keep,
+                    (other,),
+                    (score,),
+                    f"differing facts: {facts}",
+                    conflicts=tuple(found),
+                )
+                by_article[other].append(group)
+        return [g for _, groups in sorted(by_article.items()) for g in groups]
