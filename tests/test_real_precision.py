@@ -36,3 +36,23 @@ def test_numeric_ids_in_urls_are_not_card_numbers() -> None:
 def test_expired_media_tokens_are_not_secrets() -> None:
     tokens = [f for f in _findings(CONFLUENCE, ["SEC001"]) if "web token" in f.message]
     assert tokens == []
+
+
+@needs(CONFLUENCE)
+def test_a_category_is_not_a_variant_of_its_own_parent() -> None:
+    from kbaudit.checks.taxonomy import _split_path
+
+    for f in _findings(CONFLUENCE, ["TAX006"]):
+        value, preferred = f.data["value"], f.data["preferred"]
+        assert _split_path(value)[0] == _split_path(preferred)[0], f.message
+
+
+@needs(ZENDESK)
+def test_id_named_categories_are_one_finding_each_and_no_variants() -> None:
+    from kbaudit.checks.taxonomy import is_id_name
+
+    findings = _findings(ZENDESK, ["TAX006", "TAX012"])
+    variants = [f for f in findings if f.rule == "TAX006"]
+    assert not [f.message for f in variants if any(map(is_id_name, f.data["variants"]))]
+    named = [f.data["value"] for f in findings if f.rule == "TAX012"]
+    assert named and len(named) == len(set(named))
