@@ -16,6 +16,32 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 _DOCS_DIRECTIVE = re.compile(r"\[!(?:INCLUDE|NOTE|TIP|IMPORTANT|WARNING|CAUTION)[^\]]*\]", re.I)
 _COLON_BLOCK = re.compile(r"^:::.*$", re.M)
 _HTML_TAG = re.compile(r"<[^>]+>")
+# Static-site template tags are markup, not text: Liquid ({% include x %}, {{ page.title }},
+# {% comment %}...{% endcomment %}), Hugo shortcodes ({{< note >}}, {{% tab %}}) and kramdown
+# attribute lists ({#custom-id}, {: .note}).
+_TEMPLATE_COMMENT = re.compile(r"\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}", re.S)
+_TEMPLATE_TAG = re.compile(
+    r"\{\{[<%].*?[>%]\}\}|\{%.*?%\}|\{\{.*?\}\}|\{:[^}\n]*\}|\{#[\w:.-]+\}", re.S
+)
+# A link whose destination starts with a template tag: `[x]({{ site.baseurl }}/a/)`. Spaces
+# inside the tag would end the destination, so they are written as %20 before parsing.
+_TEMPLATE_LINK = re.compile(r"(\]\(\s*)((?:\{\{[<%]?|\{%).*?(?:[>%]?\}\}|%\}))")
+
+
+def _template_links(body: str) -> str:
+    if "{" not in body:
+        return body
+    return _TEMPLATE_LINK.sub(lambda m: m.group(1) + re.sub(r"\s", "%20", m.group(2)), body)
+
+
+def strip_templates(text: str) -> str:
+    """Text without Liquid and Hugo tags (the words of `{{< ref >}}` links are kept by the
+    link itself)."""
+    if "{" not in text:
+        return text
+    return _TEMPLATE_TAG.sub(" ", _TEMPLATE_COMMENT.sub(" ", text))
+
+
 # Emphasis markers are dropped from inline text (the parser's emphasis rule is off for speed).
 _EMPHASIS = re.compile(r"(?<![\w*])(\*{1,3}|_{1,3})(?=\S)(.+?)(?<=\S)\1(?![\w*])")
 
@@ -64,7 +90,7 @@ def link_path(target: str) -> str:
 
 def markdown(body: str, line_offset: int = 0) -> Extracted:
     """Parse a Markdown body with markdown-it-py; line numbers are shifted by `line_offset`."""
-    tokens = _md.parse(body)
+    tokens = _md.parse(_template_links(body))
     chunks: list[str] = []
     headings: list[str] = []
     links: list[Link] = []
@@ -100,6 +126,8 @@ def markdown(body: str, line_offset: int = 0) -> Extracted:
                 link_stack.append((str(child.attrGet("href") or ""), []))
             elif child.type == "link_close" and link_stack:
                 href, texts = link_stack.pop()
+                if "%7B" in href:  # a template tag, as written: {{ site.baseurl }}/a/
+                    href = unquote(href)
                 links.append(Link(href, "".join(texts).strip(), is_internal(href), line))
             elif child.type == "image":
                 src = str(child.attrGet("src") or "")
@@ -107,7 +135,7 @@ def markdown(body: str, line_offset: int = 0) -> Extracted:
                 images.append(Image(src, alt.strip(), line))
             elif child.type == "html_inline":
                 _html_fragment(child.content, parts, links, images, line)
-        text = "".join(parts)
+        text = strip_templates("".join(parts))
         if in_heading:
             headings.append(text.strip())
             if in_heading == "h1" and h1 is None:
@@ -131,9 +159,9 @@ def _html_fragment(
             links.append(Link(href, a.get_text(" ", strip=True), is_internal(href), line))
         for img in soup.find_all("img"):
             images.append(Image(str(img.get("src", "")), str(img.get("alt", "") or ""), line))
-        chunks.append(soup.get_text(" "))
+        chunks.append(strip_templates(soup.get_text(" ")))
         return
-    text = _HTML_TAG.sub(" ", re.sub(r"<!--.*?-->", " ", fragment, flags=re.S))
+    text = strip_templates(_HTML_TAG.sub(" ", re.sub(r"<!--.*?-->", " ", fragment, flags=re.S)))
     if text.strip():
         chunks.append(text)
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import lru_cache
+from urllib.parse import unquote, urlsplit
 
 from kbaudit.checks import examples
 from kbaudit.corpus import Corpus
+from kbaudit.corpus.links import anchors, site_link
 from kbaudit.model import Article, Finding, Related
 from kbaudit.rules import CheckKind, Context, Param, Registry
 
@@ -150,6 +152,42 @@ def broken_link(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
                 "text": broken.link.text,
             },
         )
+    if ctx.params["anchors"]:
+        yield from _broken_anchors(corpus, ctx, seen)
+
+
+def _anchor(target: str) -> str:
+    site = site_link(target)
+    fragment = site.anchor if site is not None else urlsplit(target).fragment
+    return unquote(fragment).strip().lower()
+
+
+def _broken_anchors(corpus: Corpus, ctx: Context, seen: set[tuple[str, str]]) -> Iterator[Finding]:
+    """Links to a section (`page.md#section`) of an article that has no such heading or id."""
+    offered: dict[str, set[str]] = {}
+    for article in corpus.articles:
+        for link in article.links:
+            anchor = _anchor(link.target) if "#" in link.target else ""
+            if not anchor:
+                continue
+            resolved = corpus.resolve_link(article, link)
+            target = corpus.target_article(resolved) if resolved is not None else None
+            if target is None or target.path is None:
+                continue
+            if target.path not in offered:
+                offered[target.path] = anchors(target)
+            key = (article.ref, f"{target.path}#{anchor}")
+            if anchor in offered[target.path] or key in seen:
+                continue
+            seen.add(key)
+            yield ctx.finding(
+                article,
+                f"links to {link.target!r}, but {target.path} has no heading or anchor "
+                f"{anchor!r}; the reader lands at the top of the page",
+                line=link.line,
+                related=[Related(target.id, target.path, target.title)],
+                data={"target": link.target, "resolved": target.path, "anchor": anchor},
+            )
 
 
 def image_alt(article: Article, ctx: Context) -> Iterator[Finding]:
@@ -248,7 +286,7 @@ def register(registry: Registry) -> None:
         CheckKind(
             "broken-link",
             "Internal links to articles that are not in the KB.",
-            {},
+            {"anchors": Param(True, "also check `#section` anchors against the target's headings")},
             check_corpus=broken_link,
         )
     )
