@@ -1,4 +1,5 @@
-"""Check kinds about content: min-words, pattern, title, headings, broken-link, image-alt."""
+"""Check kinds about content: min-words, pattern, title, headings, broken-link, image-alt,
+hidden-comment."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from kbaudit.corpus import Corpus
 from kbaudit.corpus.links import anchors, site_link
 from kbaudit.model import Article, Finding, Related
 from kbaudit.rules import CheckKind, Context, Param, Registry
+from kbaudit.text import shorten
 
 
 def min_words(article: Article, ctx: Context) -> Iterator[Finding]:
@@ -190,6 +192,44 @@ def _broken_anchors(corpus: Corpus, ctx: Context, seen: set[tuple[str, str]]) ->
             )
 
 
+_COMMENT = re.compile(r"<!--(.*?)-->|\{%-?\s*comment\s*-?%\}(.*?)\{%-?\s*endcomment\s*-?%\}", re.S)
+_FENCE = re.compile(r"^[ \t]*(```+|~~~+).*?(?:^[ \t]*\1[ \t]*$|\Z)", re.M | re.S)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def hidden_comment(article: Article, ctx: Context) -> Iterator[Finding]:
+    """HTML (or Liquid) comments outside code that carry internal notes: names, e-mail
+    addresses, `internal`, `TODO`. Readers never see them; a bot reading the source does."""
+    raw = article.raw
+    if "<!--" not in raw and "comment" not in raw:
+        return
+    fences = [(m.start(), m.end()) for m in _FENCE.finditer(raw)]
+    ignore = [_compile(p, True) for p in ctx.params["ignore"]]
+    markers = _compile(r"\b(?:" + "|".join(ctx.params["markers"]) + r")", True)
+    hits: list[tuple[int, str, str]] = []
+    for m in _COMMENT.finditer(raw):
+        if any(a <= m.start() < b for a, b in fences):
+            continue
+        note = " ".join((m.group(1) or m.group(2) or "").split())
+        if not note or any(p.search(note) for p in ignore):
+            continue
+        email = _EMAIL.search(note)
+        marker = markers.search(note)
+        if email is not None:
+            hits.append((m.start(), note, f"an e-mail address ({email.group(0)})"))
+        elif marker is not None:
+            hits.append((m.start(), note, repr(marker.group(0))))
+    if hits:
+        start, note, why = hits[0]
+        more = f" (+{len(hits) - 1} more)" if len(hits) > 1 else ""
+        yield ctx.finding(
+            article,
+            f"hidden comment with {why}: {shorten(note, 80)!r}{more}",
+            line=raw.count("\n", 0, start) + 1,
+            data={"comment": note, "count": len(hits)},
+        )
+
+
 def image_alt(article: Article, ctx: Context) -> Iterator[Finding]:
     missing = [i for i in article.images if not i.alt.strip()]
     if missing:
@@ -291,3 +331,40 @@ def register(registry: Registry) -> None:
         )
     )
     registry.add(CheckKind("image-alt", "Images without alt text.", {}, check=image_alt))
+    registry.add(
+        CheckKind(
+            "hidden-comment",
+            "HTML or Liquid comments that carry internal notes.",
+            {
+                "markers": Param(
+                    [
+                        r"internal(?:ly)?\b",
+                        r"confidential",
+                        r"do not (?:publish|share)",
+                        r"don'?t (?:publish|share)",
+                        r"TODO\b",
+                        r"FIXME\b",
+                        r"TBD\b",
+                        r"contact\s+\w+",
+                        r"ask\s+[A-Z][a-z]+",
+                        r"reviewed\b",
+                        r"approved\b",
+                        r"per\s+(?:legal|[A-Z][a-z]+)\b",
+                        r"@[A-Za-z][\w.-]+",
+                        r"(?:owner|author|reviewer|contact|cc)\s*:",
+                    ],
+                    "regexes (case-insensitive) that make a comment an internal note; an "
+                    "e-mail address always does",
+                ),
+                "ignore": Param(
+                    [
+                        r"^(?:kbaudit|markdownlint|prettier|vale|textlint|cspell|eslint)\b",
+                        r"^(?:more|toc|/?toc|end ?toc|excerpt)$",
+                        r"^(?:BEGIN|END)\b",
+                    ],
+                    "regexes for comments that are tool directives, not notes",
+                ),
+            },
+            check=hidden_comment,
+        )
+    )
