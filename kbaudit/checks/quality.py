@@ -28,6 +28,9 @@ def min_words(article: Article, ctx: Context) -> Iterator[Finding]:
         )
 
 
+_FENCE = re.compile(r"^[ \t]*(```+|~~~+).*?(?:^[ \t]*\1[ \t]*$|\Z)", re.M | re.S)
+
+
 @lru_cache(maxsize=256)
 def _compile(pattern: str, ignore_case: bool) -> re.Pattern[str]:
     return re.compile(pattern, re.I | re.M if ignore_case else re.M)
@@ -78,6 +81,8 @@ def pattern(article: Article, ctx: Context) -> Iterator[Finding]:
     params = ctx.params
     targets = {"raw": article.raw or article.text, "text": article.text, "title": article.title}
     source = targets[params["field"]]
+    if params["skip_code"] and ("```" in source or "~~~" in source):
+        source = _FENCE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), source)
     allow = [_compile(a, True) for a in params["allow"]]
     lowered: str | None = None
     for item in params["patterns"]:
@@ -193,7 +198,6 @@ def _broken_anchors(corpus: Corpus, ctx: Context, seen: set[tuple[str, str]]) ->
 
 
 _COMMENT = re.compile(r"<!--(.*?)-->|\{%-?\s*comment\s*-?%\}(.*?)\{%-?\s*endcomment\s*-?%\}", re.S)
-_FENCE = re.compile(r"^[ \t]*(```+|~~~+).*?(?:^[ \t]*\1[ \t]*$|\Z)", re.M | re.S)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
@@ -271,6 +275,7 @@ def register(registry: Registry) -> None:
                 "field": Param("raw", "raw (file text), text (plain body) or title"),
                 "ignore_case": Param(True, "match without regard to case"),
                 "allow": Param([], "regexes for matches that are fine (e.g. example domains)"),
+                "skip_code": Param(False, "leave fenced code blocks out (sample code)"),
                 "samples": Param(
                     [], "extra published sample values that are never a leak (validate: secret)"
                 ),

@@ -65,6 +65,27 @@ def _line(article: Article, offset: int) -> int:
     return article.raw.count("\n", 0, offset) + 1
 
 
+_MONTH = re.compile(
+    r"\b(?:january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|q[1-4])\b",
+    re.I,
+)
+_FUTURE = re.compile(r"\b(?:will|won't|going to|plans? to|upcoming|soon|scheduled)\b", re.I)
+
+
+def _still_true(phrase: str, after: str) -> bool:
+    """Year phrases that stay true after the year: a version range ("all versions through
+    2010") and a change told as history ("Starting in August 2018, X was removed"), unlike
+    an announcement ("Starting in August 2018, X will be removed")."""
+    first = phrase.split()[0].lower()
+    if first == "through" and not _MONTH.search(phrase):
+        return True
+    if first in ("starting", "beginning", "effective"):
+        sentence = re.split(r"(?<=[.!?])\s|\n\n", after, maxsplit=1)[0]
+        return not _FUTURE.search(sentence)
+    return False
+
+
 def expired_mention(article: Article, ctx: Context) -> Iterator[Finding]:
     if _skipped(article, ctx):
         return
@@ -73,7 +94,7 @@ def expired_mention(article: Article, ctx: Context) -> Iterator[Finding]:
     for pattern in ctx.params["year_patterns"]:
         for m in re.finditer(pattern, body, re.I):
             year = int(m.group("year"))
-            if 1990 <= year <= max_year:
+            if 1990 <= year <= max_year and not _still_true(m.group(0), body[m.end() :]):
                 yield ctx.finding(
                     article,
                     f"says {m.group(0).strip()!r}: a statement pinned to {year} that is "
