@@ -180,20 +180,43 @@ def misspelled_key(article: Article, ctx: Context) -> Iterator[Finding]:
             )
 
 
+def _folder(article: Article) -> str | None:
+    path = (article.path or "").split("#", 1)[0]
+    return path.rsplit("/", 1)[0] if "/" in path else None
+
+
 def category_size(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
+    """Categories with too few or too many articles. A small category that is the only one
+    in its folders mirrors the KB's structure (a product with one article so far) and is left
+    alone; one that shares its folders with other categories is a leftover to merge."""
     low, high = int(ctx.params["min"]), int(ctx.params["max"])
     members: dict[str, list[Article]] = defaultdict(list)
+    in_folder: dict[str, Counter[str]] = defaultdict(Counter)
     for article in corpus.articles:
         if article.category:
             members[article.category].append(article)
+            folder = _folder(article)
+            if folder is not None:
+                in_folder[folder][article.category] += 1
     for category, articles in sorted(members.items()):
         n = len(articles)
+        neighbours: Counter[str] = Counter()
+        folders = {_folder(a) for a in articles}
+        for folder in folders - {None}:
+            neighbours.update({c: k for c, k in in_folder[str(folder)].items() if c != category})
+        if n < low and None not in folders and not neighbours:
+            continue
         if n < low or (high and n > high):
             what = "few" if n < low else "many"
+            hint = (
+                f"; its folder also holds {neighbours.most_common(1)[0][0]!r}"
+                if n < low and neighbours
+                else ""
+            )
             yield ctx.finding(
                 None,
                 f"category {category!r} has {n} article{'s' * (n != 1)}, too {what} "
-                f"(expected {low}–{high or '∞'}); merge or split it",
+                f"(expected {low}–{high or '∞'}); merge or split it{hint}",
                 path=articles[0].path,
                 related=[Related(a.id, a.path, a.title) for a in articles[:10]],
                 data={"category": category, "articles": n},
