@@ -1,8 +1,12 @@
 """Baselines: fingerprints of known findings, so CI fails only on new ones.
 
-A fingerprint hashes the rule code, the article (path, else id) and the message with every
-number removed, so it survives line shifts and messages such as "not updated for 412 days" that
-change every day. Repeats of the same key get an occurrence index (in line order).
+A fingerprint hashes the rule code, the article (path, else id) and what the finding is about:
+its `subject` when the check names one (a category, a question, a link target), else the
+message with every number removed, so it survives line shifts and messages such as "not updated
+for 412 days" that change every day. Repeats of the same key get an occurrence index (in line
+order). Findings about a group of articles (a topic, a category) also keep their members: when
+a group shifts a little (an article added to a topic relabels it), the finding is still the
+known one if most of its members are the same.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ if TYPE_CHECKING:
 BASELINE_SCHEMA = 1
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _SPACE = re.compile(r"\s+")
+SAME_GROUP = 0.5  # a group finding is the known one when this share of members is shared
 
 
 @dataclass(frozen=True)
@@ -35,17 +40,42 @@ class FindingKey:
     article: str
     message: str
     line: int = 0
+    subject: str | None = None  # what the finding is about, when the check names it
+    members: tuple[str, ...] = ()  # the articles of a group finding (topic, category)
 
     @classmethod
     def of(cls, finding: Finding) -> FindingKey:
-        return cls(finding.rule, finding.where, finding.message, finding.line or 0)
+        return cls.of_parts(
+            finding.rule, finding.where, finding.message, finding.line, finding.data,
+            finding.article is None,
+        )  # fmt: skip
 
     @classmethod
     def of_dict(cls, data: Mapping[str, Any]) -> FindingKey:
         """A finding of the JSON result (reporters/json_report.finding_dict)."""
         article = data.get("article") or {}
         ref = article.get("path") or article.get("id") or data.get("path") or ""
-        return cls(str(data["rule"]), str(ref), str(data.get("message", "")), data.get("line") or 0)
+        return cls.of_parts(
+            str(data["rule"]), str(ref), str(data.get("message", "")), data.get("line"),
+            data.get("data") or {}, not article,
+        )  # fmt: skip
+
+    @classmethod
+    def of_parts(
+        cls,
+        rule: str,
+        where: str,
+        message: str,
+        line: int | None,
+        data: Mapping[str, Any],
+        corpus_level: bool,
+    ) -> FindingKey:
+        subject = data.get("subject")
+        members = tuple(sorted(str(m) for m in data.get("members") or ()))
+        if corpus_level and (subject is not None or members):
+            where = ""  # a group finding is placed at one of its members: not its identity
+        subject = None if subject is None else str(subject)
+        return cls(rule, where, message, line or 0, subject, members)
 
 
 def normalise(message: str) -> str:
@@ -53,13 +83,18 @@ def normalise(message: str) -> str:
     return _SPACE.sub(" ", _NUMBER.sub("#", message)).strip().lower()
 
 
+def _identity(key: FindingKey) -> str:
+    if key.subject is not None:
+        return f"{key.rule}\0{key.article}\0subject\0{key.subject.casefold()}"
+    if key.members:
+        return f"{key.rule}\0members\0" + "\0".join(key.members)
+    return f"{key.rule}\0{key.article}\0{normalise(key.message)}"
+
+
 def fingerprints(keys: Iterable[FindingKey]) -> list[str]:
     """One stable fingerprint per key, in the order given; repeats get ':1', ':2' ..."""
     keys = list(keys)
-    bases = [
-        hashlib.sha256(f"{k.rule}\0{k.article}\0{normalise(k.message)}".encode()).hexdigest()[:20]
-        for k in keys
-    ]
+    bases = [hashlib.sha256(_identity(k).encode()).hexdigest()[:20] for k in keys]
     order = sorted(range(len(keys)), key=lambda i: (bases[i], keys[i].line, keys[i].message))
     seen: Counter[str] = Counter()
     out = [""] * len(keys)
@@ -75,14 +110,18 @@ class BaselineEntry:
     rule: str
     article: str
     message: str
+    members: tuple[str, ...] = ()
 
-    def to_dict(self) -> dict[str, str]:
-        return {
+    def to_dict(self) -> dict[str, Any]:
+        entry: dict[str, Any] = {
             "fingerprint": self.fingerprint,
             "rule": self.rule,
             "article": self.article,
             "message": self.message,
         }
+        if self.members:
+            entry["members"] = list(self.members)
+        return entry
 
 
 @dataclass(frozen=True)
@@ -98,7 +137,7 @@ def entries(findings: list[Finding]) -> list[BaselineEntry]:
     keys = [FindingKey.of(f) for f in findings]
     return sorted(
         (
-            BaselineEntry(fp, k.rule, k.article, k.message)
+            BaselineEntry(fp, k.rule, k.article, k.message, k.members)
             for fp, k in zip(fingerprints(keys), keys, strict=True)
         ),
         key=lambda e: (e.article, e.rule, e.fingerprint),
@@ -123,7 +162,13 @@ def read_baseline(path: Path) -> list[BaselineEntry]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         return [
-            BaselineEntry(e["fingerprint"], e["rule"], e["article"], e["message"])
+            BaselineEntry(
+                e["fingerprint"],
+                e["rule"],
+                e["article"],
+                e["message"],
+                tuple(str(m) for m in e.get("members") or ()),
+            )
             for e in data["findings"]
         ]
     except FileNotFoundError:
@@ -137,10 +182,33 @@ def read_baseline(path: Path) -> list[BaselineEntry]:
 
 
 def compare(findings: list[Finding], baseline: list[BaselineEntry]) -> Comparison:
-    known_prints = {e.fingerprint for e in baseline}
-    prints = fingerprints(FindingKey.of(f) for f in findings)
-    new = [f for f, p in zip(findings, prints, strict=True) if p not in known_prints]
-    known = [f for f, p in zip(findings, prints, strict=True) if p in known_prints]
-    today = set(prints)
-    fixed = [e for e in baseline if e.fingerprint not in today]
+    """Known findings match a baseline entry by fingerprint; a group finding that does not
+    matches an unclaimed entry of the same rule sharing most of its members."""
+    keys = [FindingKey.of(f) for f in findings]
+    prints = fingerprints(keys)
+    unclaimed = {e.fingerprint: e for e in baseline}
+    matched = [unclaimed.pop(p, None) is not None for p in prints]
+    for i, key in enumerate(keys):
+        if matched[i] or not key.members:
+            continue
+        best = _same_group(key, unclaimed.values())
+        if best is not None:
+            del unclaimed[best.fingerprint]
+            matched[i] = True
+    new = [f for f, m in zip(findings, matched, strict=True) if not m]
+    known = [f for f, m in zip(findings, matched, strict=True) if m]
+    fixed = [e for e in baseline if e.fingerprint in unclaimed]
     return Comparison(new, known, fixed)
+
+
+def _same_group(key: FindingKey, entries: Iterable[BaselineEntry]) -> BaselineEntry | None:
+    members = set(key.members)
+    best, best_share = None, SAME_GROUP
+    for entry in entries:
+        if entry.rule != key.rule or not entry.members:
+            continue
+        theirs = set(entry.members)
+        share = len(members & theirs) / len(members | theirs)
+        if share >= best_share:
+            best, best_share = entry, share
+    return best

@@ -32,7 +32,7 @@ from kbaudit.errors import ConfigError, KbauditError
 from kbaudit.model import Severity
 from kbaudit.reporters import EXTENSIONS, renderer
 from kbaudit.reporters.terminal import print_report
-from kbaudit.rules import Rule, build_registry, load_rules
+from kbaudit.rules import Rule, analysis_settings, build_registry, load_rules
 from kbaudit.scope import ALL, ChangedSince
 
 app = typer.Typer(
@@ -361,7 +361,10 @@ def rules_markdown(rules: list[Rule]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def explain_text(rule: Rule, kind_params: dict[str, Any]) -> str:
+def explain_text(
+    rule: Rule, kind_params: dict[str, Any], shared: dict[str, dict[str, Any]] | None = None
+) -> str:
+    shared = shared or {}
     docs = rule.docs
     parts = [
         f"# {rule.code} `{rule.name}`",
@@ -391,6 +394,16 @@ def explain_text(rule: Rule, kind_params: dict[str, Any]) -> str:
         f"Change them in the config: `rules: {{{rule.code}: {{params: {{...}}}}}}`; "
         f"silence it with `ignore: [{rule.code}]` or `<!-- kbaudit: ignore {rule.code} -->`.",
     ]
+    for section, values in shared.items():
+        parts += [
+            "",
+            f"## Shared settings (config `{section}:`)",
+            "",
+            f"Every rule that reads the {section} analysis, and `kbaudit "
+            f"{'gaps' if section == 'coverage' else section}`, uses these values:",
+            "",
+        ]
+        parts += [f"- `{section}.{name}` = `{value!r}`" for name, value in values.items()]
     return "\n".join(parts) + "\n"
 
 
@@ -414,7 +427,8 @@ def explain_cmd(
     if rule is None:
         err.print(f"[bold red]error:[/] no rule {code!r}; `kbaudit rules` lists them")
         raise typer.Exit(2)
-    text = explain_text(rule, registry.get(rule.kind).params)
+    kind = registry.get(rule.kind)
+    text = explain_text(rule, kind.params, analysis_settings(kind, config))
     if sys.stdout.isatty():
         out.print(Markdown(text))
     else:

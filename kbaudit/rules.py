@@ -246,6 +246,16 @@ def _override(rule: Rule, override: dict[str, Any], registry: Registry) -> Rule:
     return replace(rule, **changes)
 
 
+def analysis_settings(kind: CheckKind, config: Config) -> dict[str, dict[str, Any]]:
+    """The config settings of the analyses a kind reads, as in effect: section -> values."""
+    out: dict[str, dict[str, Any]] = {}
+    for analysis in kind.needs:
+        settings = getattr(config, analysis, None)
+        if analysis in ANALYSIS_SETTINGS and settings is not None:
+            out[analysis] = {f.name: getattr(settings, f.name) for f in fields(settings)}
+    return out
+
+
 def _check_params(where: str, kind: CheckKind, given: dict[str, Any]) -> None:
     """Unknown parameters are errors; a setting of an analysis the kind reads points to the
     config section where it lives (one place for COV001 and COV002, DUP001 to DUP004)."""

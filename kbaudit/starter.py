@@ -58,14 +58,30 @@ per_path_ignores: {}
 # rules:
 #   STALE001: {params: {days: 365, by_category: {billing: 180}}}
 #   TAX003: {severity: warning}
-#   COV001: {params: {covered: 0.45, partial: 0.3}}   # question matching cuts (see README)
-#   COV002: {params: {covered: 0.45, partial: 0.3}}
 rules: {}
+
+# --- Analyses: one set of settings for every rule and command that reads them --------------
+duplicates:
+  threshold: 0.8             # TF-IDF cosine from which two bodies are near duplicates
+  min_words: 10              # shorter bodies are not compared
+  boilerplate_share: 0.02    # lines in more than this share of articles are boilerplate
+  boilerplate_min_articles: 5
+  canonical: [most_linked, newest, longest]  # how a group's canonical article is chosen
+  title_threshold: 92        # rapidfuzz token_sort_ratio from which titles match
+  max_body_similarity: 0.8   # title pairs with bodies this similar are near duplicates
+  min_passage_similarity: 85 # passages compared for differing facts
+coverage:
+  covered: 0.35              # best-match score from which a question is answered
+  partial: 0.25              # ... from which it is partly answered
+  top_k: 3                   # matches kept per question
+  locale: auto               # auto (the KB's main language), all, or a locale such as en
+# topics: 12                 # number of topic clusters (default: chosen automatically)
 
 # --- Scorecard and CI -------------------------------------------------------------------
 scorecard:
   weights: {freshness: 0.25, uniqueness: 0.2, coverage: 0.2, taxonomy: 0.15, quality: 0.2}
   ready: 75          # readiness score needed for the "ready" verdict
+  min_coverage: 0.7  # with --questions: answered share under this blocks the verdict
 # fail_on: error     # exit 1 on findings at or above this severity (example)
 # fail_under: 70     # exit 1 when the readiness score is lower (example)
 # as_of: 2026-01-31  # audit as if today were this date (example)

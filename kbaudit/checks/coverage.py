@@ -47,7 +47,7 @@ def question_coverage(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
                 )
                 for m in result.matches
             ],
-            data={"question": q.text, "volume": q.volume, "signal": q.signal},
+            data={"question": q.text, "volume": q.volume, "signal": q.signal, "subject": q.text},
         )
 
 
@@ -68,7 +68,7 @@ def missing_article(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
             "write it or fix the links",
             path=target,
             related=[Related(a.id, a.path, a.title) for a in linking],
-            data={"target": target, "linking": [a.ref for a in linking]},
+            data={"target": target, "linking": [a.ref for a in linking], "subject": target},
         )
 
 
@@ -91,7 +91,7 @@ def empty_category(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
                 f"taxonomy category {names[key]!r} has no article; write its first articles "
                 "or remove it from the taxonomy",
                 path="",
-                data={"category": names[key]},
+                data={"category": names[key], "subject": names[key]},
             )
 
 
@@ -118,7 +118,11 @@ def weak_category(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
             + "); refresh or expand them",
             path="",
             related=[Related(a.id, a.path, a.title) for a in articles],
-            data={"category": names[key], "articles": [a.ref for a in articles]},
+            data={
+                "category": names[key],
+                "articles": [a.ref for a in articles],
+                "subject": names[key],
+            },
         )
 
 

@@ -47,7 +47,12 @@ def topic_mismatch(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
                 f"{dominant!r} ({share:.0%} of {topic.size} articles); move it to {dominant!r} "
                 "or make the category's scope explicit",
                 related=_related(corpus, topic.members),
-                data={"category": own, "suggested": dominant, "topic": topic.label},
+                data={
+                    "category": own,
+                    "suggested": dominant,
+                    "topic": topic.label,
+                    "subject": own,
+                },
             )
 
 
@@ -80,7 +85,7 @@ def scattered_category(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
             + "; split it or move articles to the categories of their topics",
             path=corpus.articles[members[category][0]].path,
             related=_related(corpus, tuple(members[category])),
-            data={"category": category, "topics": where},
+            data={"category": category, "topics": where, "subject": category},
         )
 
 
@@ -104,7 +109,12 @@ def uncovered_topic(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
             f"({held}); add a category for it",
             path=first.path,
             related=_related(corpus, topic.members),
-            data={"topic": topic.label, "terms": list(topic.terms), "categories": topic.categories},
+            data={
+                "topic": topic.label,
+                "terms": list(topic.terms),
+                "categories": topic.categories,
+                "members": [corpus.articles[i].ref for i in topic.members],
+            },
         )
 
 

@@ -250,6 +250,7 @@ def hero(result: AuditResult) -> str:
         else '<p class="verdict no">Not ready for a support bot yet</p>'
     )
     blockers = "".join(f"<li>{e(b)}</li>" for b in sc.blockers)
+    blockers += "".join(f'<li class="note">{e(n)}</li>' for n in sc.notes)
     score_card = (
         f'<section class="card score">{gauge(sc.score, sc.grade)}{verdict}'
         + (f'<ul class="blockers">{blockers}</ul>' if blockers else "")
@@ -559,6 +560,7 @@ box-shadow:0 1px 2px rgba(31,35,40,.06);margin-bottom:20px;min-width:0}
 .verdict{display:inline-block;margin:8px 0 0;padding:4px 14px;border-radius:999px;font-weight:600}
 .verdict.ok{background:#dafbe1;color:#116329}.verdict.no{background:#ffebe9;color:#a40e26}
 .blockers{text-align:left;color:#a40e26;margin:12px 0 0;padding-left:20px;font-size:14px}
+.blockers .note{color:#7a5b00}
 .kpis{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:12px}
 .kpi{background:var(--bg);border-radius:10px;padding:12px 14px}
 .kpi-value{font-size:28px;font-weight:700;line-height:1.2}

@@ -64,7 +64,8 @@ def summary(result: AuditResult) -> list[str]:
         "",
     ]
     lines += [f"> **Blocker:** {text(b)}" for b in card.blockers]
-    if card.blockers:
+    lines += [f"> **Note:** {text(n)}" for n in card.notes]
+    if card.blockers or card.notes:
         lines.append("")
     rows = [
         ["Readiness score", f"**{card.score:.1f}** / 100 (grade {card.grade})"],

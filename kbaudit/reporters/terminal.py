@@ -56,6 +56,7 @@ def header(result: AuditResult) -> Panel:
         ),
     ]
     body += [Text(f"✖ {b}", style="red") for b in card.blockers]
+    body += [Text(f"ℹ {n}", style="yellow") for n in card.notes]
     return Panel(Group(*body), title="kbaudit scorecard", border_style=_colour(card.score))
 
 
