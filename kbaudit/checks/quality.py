@@ -15,8 +15,17 @@ from kbaudit.model import Article, Finding, Related
 from kbaudit.rules import CheckKind, Context, Param, Registry
 from kbaudit.text import shorten
 
+UNPUBLISHED = ["draft", "hidden"]
+
+
+def unpublished(article: Article, ctx: Context) -> bool:
+    """An article its `skip_status` leaves out (drafts and hidden pages by default)."""
+    return (article.status or "") in ctx.params.get("skip_status", [])
+
 
 def min_words(article: Article, ctx: Context) -> Iterator[Finding]:
+    if unpublished(article, ctx):
+        return
     low, floor = int(ctx.params["min"]), int(ctx.params["skip_below"])
     n = article.word_count
     if floor <= n < low:
@@ -79,6 +88,8 @@ def _valid(how: str | None, m: re.Match[str], source: str, ctx: Context) -> bool
 def pattern(article: Article, ctx: Context) -> Iterator[Finding]:
     """Regular expressions over the raw text (or title); one finding per pattern per article."""
     params = ctx.params
+    if unpublished(article, ctx):
+        return
     targets = {"raw": article.raw or article.text, "text": article.text, "title": article.title}
     source = targets[params["field"]]
     if params["skip_code"] and ("```" in source or "~~~" in source):
@@ -116,6 +127,8 @@ def pattern(article: Article, ctx: Context) -> Iterator[Finding]:
 
 
 def title(article: Article, ctx: Context) -> Iterator[Finding]:
+    if unpublished(article, ctx):
+        return
     t = article.title.strip()
     generic = {g.casefold() for g in ctx.params["generic"]}
     if not t:
@@ -129,6 +142,8 @@ def title(article: Article, ctx: Context) -> Iterator[Finding]:
 
 
 def headings(article: Article, ctx: Context) -> Iterator[Finding]:
+    if unpublished(article, ctx):
+        return
     if article.word_count < int(ctx.params["min_words"]):
         return
     sub = [h for h in article.headings if h and h != article.title]
@@ -145,7 +160,9 @@ def broken_link(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
     seen: set[tuple[str, str]] = set()
     for broken in corpus.broken_links:
         key = (broken.article.ref, broken.resolved)
-        if key in seen:  # one finding per article and missing target
+        if key in seen or unpublished(
+            broken.article, ctx
+        ):  # one finding per article and missing target
             continue
         seen.add(key)
         yield ctx.finding(
@@ -173,7 +190,7 @@ def _broken_anchors(corpus: Corpus, ctx: Context, seen: set[tuple[str, str]]) ->
     """Links to a section (`page.md#section`) of an article that has no such heading or id."""
     offered: dict[str, set[str]] = {}
     for article in corpus.articles:
-        for link in article.links:
+        for link in article.links if not unpublished(article, ctx) else ():
             anchor = _anchor(link.target) if "#" in link.target else ""
             if not anchor:
                 continue
@@ -235,6 +252,8 @@ def hidden_comment(article: Article, ctx: Context) -> Iterator[Finding]:
 
 
 def image_alt(article: Article, ctx: Context) -> Iterator[Finding]:
+    if unpublished(article, ctx):
+        return
     missing = [i for i in article.images if not i.alt.strip()]
     if missing:
         first = missing[0]
@@ -256,6 +275,7 @@ def register(registry: Registry) -> None:
             {
                 "min": Param(50, "fewest words expected"),
                 "skip_below": Param(0, "bodies with fewer words are left to another rule"),
+                "skip_status": Param(UNPUBLISHED, "statuses to leave out (drafts, hidden pages)"),
             },
             check=min_words,
         )
@@ -276,6 +296,7 @@ def register(registry: Registry) -> None:
                 "ignore_case": Param(True, "match without regard to case"),
                 "allow": Param([], "regexes for matches that are fine (e.g. example domains)"),
                 "skip_code": Param(False, "leave fenced code blocks out (sample code)"),
+                "skip_status": Param([], "statuses to leave out (e.g. draft, hidden)"),
                 "samples": Param(
                     [], "extra published sample values that are never a leak (validate: secret)"
                 ),
@@ -312,6 +333,7 @@ def register(registry: Registry) -> None:
                     "titles that say nothing",
                 ),
                 "min_length": Param(8, "fewest characters in a title"),
+                "skip_status": Param(UNPUBLISHED, "statuses to leave out (drafts, hidden pages)"),
             },
             check=title,
         )
@@ -323,6 +345,7 @@ def register(registry: Registry) -> None:
             {
                 "min_words": Param(600, "articles at least this long need headings"),
                 "min_headings": Param(1, "fewest section headings expected"),
+                "skip_status": Param(UNPUBLISHED, "statuses to leave out (drafts, hidden pages)"),
             },
             check=headings,
         )
@@ -331,11 +354,23 @@ def register(registry: Registry) -> None:
         CheckKind(
             "broken-link",
             "Internal links to articles that are not in the KB.",
-            {"anchors": Param(True, "also check `#section` anchors against the target's headings")},
+            {
+                "anchors": Param(
+                    True, "also check `#section` anchors against the target's headings"
+                ),
+                "skip_status": Param(UNPUBLISHED, "statuses whose links are not checked"),
+            },
             check_corpus=broken_link,
         )
     )
-    registry.add(CheckKind("image-alt", "Images without alt text.", {}, check=image_alt))
+    registry.add(
+        CheckKind(
+            "image-alt",
+            "Images without alt text.",
+            {"skip_status": Param(UNPUBLISHED, "statuses to leave out (drafts, hidden pages)")},
+            check=image_alt,
+        )
+    )
     registry.add(
         CheckKind(
             "hidden-comment",

@@ -199,7 +199,10 @@ RETIRED = [
     {"match": r"\bSharePoint Server (?:2016|2019)\b", "ended": "2026-07-14"},
 ]
 
-_SKIP = Param(["draft"], "statuses to leave out (e.g. drafts that no bot reads)")
+_SKIP = Param(
+    ["draft", "hidden"],
+    "statuses to leave out: drafts (draft: true, published: false) and hidden pages",
+)
 
 
 def register(registry: Registry) -> None:
