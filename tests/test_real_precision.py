@@ -110,3 +110,9 @@ def test_id_named_categories_are_one_finding_each_and_no_variants() -> None:
     assert not [f.message for f in variants if any(map(is_id_name, f.data["variants"]))]
     named = [f.data["value"] for f in findings if f.rule == "TAX012"]
     assert named and len(named) == len(set(named))
+
+
+@needs(CONFLUENCE)
+def test_page_tree_nodes_are_not_small_categories() -> None:
+    # a Confluence page with one child page is structure, not a category to merge
+    assert [f.message for f in _findings(CONFLUENCE, ["TAX008"]) if " > " in f.message] == []

@@ -187,8 +187,9 @@ def _folder(article: Article) -> str | None:
 
 def category_size(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
     """Categories with too few or too many articles. A small category that is the only one
-    in its folders mirrors the KB's structure (a product with one article so far) and is left
-    alone; one that shares its folders with other categories is a leftover to merge."""
+    in its folders, or a node of a category tree ("A > B > C"), mirrors the
+    KB's structure and is left alone; one that shares its folders with other categories is a
+    leftover to merge."""
     low, high = int(ctx.params["min"]), int(ctx.params["max"])
     members: dict[str, list[Article]] = defaultdict(list)
     in_folder: dict[str, Counter[str]] = defaultdict(Counter)
@@ -200,6 +201,8 @@ def category_size(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
                 in_folder[folder][article.category] += 1
     for category, articles in sorted(members.items()):
         n = len(articles)
+        if n < low and _split_path(category)[0]:
+            continue  # a node of a category tree (Confluence pages, nested sections)
         neighbours: Counter[str] = Counter()
         folders = {_folder(a) for a in articles}
         for folder in folders - {None}:
