@@ -153,11 +153,6 @@ def baseline_text(result: AuditResult) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def write_baseline(path: Path, result: AuditResult) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(baseline_text(result), encoding="utf-8")
-
-
 def read_baseline(path: Path) -> list[BaselineEntry]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -175,7 +170,7 @@ def read_baseline(path: Path) -> list[BaselineEntry]:
         raise ConfigError(
             f"baseline {path} does not exist; create it with --write-baseline {path}"
         ) from None
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
         raise ConfigError(
             f"baseline {path} is not a kbaudit baseline ({exc}); rewrite it with --write-baseline"
         ) from None

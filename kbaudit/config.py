@@ -6,13 +6,15 @@ import datetime as dt
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from kbaudit.errors import ConfigError
 from kbaudit.model import Severity
-from kbaudit.sources.normalize import SourceOptions
+
+if TYPE_CHECKING:
+    from kbaudit.sources.normalize import SourceOptions
 
 CONFIG_NAMES = ("kbaudit.yaml", ".kbaudit.yaml", "kbaudit.yml", ".kbaudit.yml")
 DIMENSIONS = ("freshness", "uniqueness", "coverage", "taxonomy", "quality")
@@ -89,7 +91,7 @@ class Config:
     include: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=lambda: list(DEFAULT_EXCLUDE))
     fields: dict[str, Any] = field(default_factory=dict)
-    category_from: str = "field"
+    category_from: str = "auto"
     date_order: str = "mdy"
     dates: str = "field"
     base_url: str | None = None
@@ -117,6 +119,8 @@ class Config:
     path: str | None = None  # the file this config came from
 
     def source_options(self) -> SourceOptions:
+        from kbaudit.sources.normalize import SourceOptions  # the readers load only to read
+
         return SourceOptions(
             fields=self.fields,
             category_from=self.category_from,
@@ -259,8 +263,8 @@ def build_config(
     for key in ("category_from", "date_order", "dates", "base_url", "preset"):
         if data.get(key) is not None:
             setattr(config, key, str(data[key]))
-    if config.category_from not in ("field", "path", "none"):
-        raise ConfigError("`category_from` must be field, path or none")
+    if config.category_from not in ("auto", "field", "toc", "path", "none"):
+        raise ConfigError("`category_from` must be auto, field, toc, path or none")
     if config.date_order not in ("mdy", "dmy"):
         raise ConfigError("`date_order` must be mdy or dmy")
     if config.dates not in ("field", "git", "auto"):
@@ -282,7 +286,8 @@ def build_config(
     if weights is not None:
         if not isinstance(weights, dict) or set(weights) - set(DIMENSIONS):
             raise ConfigError(f"`scorecard.weights` keys must be among {', '.join(DIMENSIONS)}")
-        config.weights = {**DEFAULT_WEIGHTS, **{k: float(v) for k, v in weights.items()}}
+        given = {k: _number(v, f"scorecard.weights.{k}", 0) for k, v in weights.items()}
+        config.weights = {**DEFAULT_WEIGHTS, **given}
     ready = scorecard.get("ready", data.get("ready", data.get("ready_score")))
     if ready is not None:
         config.ready_score = _number(ready, "scorecard.ready")
@@ -293,13 +298,13 @@ def build_config(
             setattr(config, key, _settings(settings, data[key], key))
     config.fail_on = _severity(data.get("fail_on"), "fail_on")
     if data.get("fail_under") is not None:
-        config.fail_under = float(data["fail_under"])
+        config.fail_under = _number(data["fail_under"], "fail_under", 0, 100)
     if data.get("as_of") is not None:
         config.as_of = parse_as_of(data["as_of"])
     if data.get("jobs") is not None:
-        config.jobs = int(data["jobs"])
+        config.jobs = int(_number(data["jobs"], "jobs", 0))
     if data.get("topics") is not None:
-        config.topics = int(data["topics"])
+        config.topics = int(_number(data["topics"], "topics", 0))
     return config
 
 
@@ -357,4 +362,9 @@ def load_config(kb_path: Path, config_path: Path | None = None) -> Config:
     if path is None:
         return Config()
     data = read_config_file(path)
-    return build_config(data, path.parent, str(path))
+    try:
+        return build_config(data, path.parent, str(path))
+    except ConfigError as exc:  # name the file the setting is in
+        if str(path) in str(exc):
+            raise
+        raise ConfigError(f"{path}: {exc}") from None

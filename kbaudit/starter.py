@@ -19,8 +19,9 @@ extend_exclude: []
 #   owner: [team]
 fields: {}
 
-# Where the category comes from: field (front matter), path (first folder) or none.
-category_from: field
+# Where the category comes from: auto (the field, else toc.yml / mkdocs nav / SUMMARY.md /
+# _sidebar.md / sidebars.js, else the folders), field, toc, path (first folder) or none.
+category_from: auto
 # Day/month order of dates such as 05/01/2024: mdy or dmy.
 date_order: mdy
 # Dates: field, git (last commit per file, one git call) or auto (git only where no field).

@@ -66,8 +66,25 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " ..."
 
 
+# Scripts written without spaces between words: Han (Chinese, Japanese kanji), hiragana,
+# katakana (full and half width). Hangul is left out: Korean puts spaces between words.
+_CJK = re.compile(
+    r"[\u3040-\u309f\u30a0-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+    r"\uf900-\ufaff\uff66-\uff9f]"
+)
+CJK_CHARS_PER_WORD = 2
+
+
 def word_count(text: str) -> int:
-    return sum(1 for _ in _WORD.finditer(text))
+    """Words as an English reader counts them. Chinese and Japanese have no spaces between
+    words, so their characters count at CJK_CHARS_PER_WORD characters a word — the usual
+    ratio of CJK characters to English words in translated text — and a word limit set for
+    English text (QUAL002's `min_words`) means about as much content in either script."""
+    cjk = len(_CJK.findall(text))
+    if not cjk:
+        return sum(1 for _ in _WORD.finditer(text))
+    rest = _CJK.sub(" ", text)
+    return sum(1 for _ in _WORD.finditer(rest)) + -(-cjk // CJK_CHARS_PER_WORD)
 
 
 def words(text: str) -> list[str]:

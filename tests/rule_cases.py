@@ -21,7 +21,9 @@ Keys of a case: `files` (KB-relative path -> text; `{base64: ...}` for bytes), o
 `config` (settings as in kbaudit.yaml), `questions` (a list of question texts), `as_of`
 (default 2026-11-23), and `expect`: the `where` of each finding of this rule (article path,
 or the path/id a corpus-level finding names), in any order, repeated when a file gets several.
-Only the case's own rule runs, so a case says exactly what that rule does.
+Only the case's own rule runs, so a case says exactly what that rule does. Other top-level keys
+are ignored: a file whose cases need the same articles (the topic rules) writes them once as
+`shared: &shared {...}` and each case merges them with `<<: *shared` in its `files`.
 """
 
 from __future__ import annotations

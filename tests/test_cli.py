@@ -149,3 +149,34 @@ def test_sources_lists_formats(runner: CliRunner) -> None:
 
 def test_version(runner: CliRunner) -> None:
     assert runner.invoke(app, ["--version"]).output.startswith("kbaudit ")
+
+
+def test_progress_shows_each_stage_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from rich.console import Console
+
+    from kbaudit.cli import common
+
+    screen = io.StringIO()
+    monkeypatch.setattr(common, "err", Console(file=screen, force_terminal=True, width=100))
+    with common.progress_display(True) as progress:
+        progress("Reading the export", None, 0)
+        progress("Reading the export", None, 40)
+        progress("Finding duplicates", None, 0)
+        progress("Checking articles", 40, 25)
+        shown = {t.description: t for t in progress.progress.tasks}  # type: ignore[attr-defined]
+        assert list(shown) == ["reading", "duplicates", "checks"]
+        assert shown["reading"].finished and shown["duplicates"].finished
+        assert shown["checks"].completed == 25 and shown["checks"].fields["count"] == "25/40"
+    assert "reading" in screen.getvalue()
+
+
+def test_progress_is_silent_in_ci_when_piped_or_quiet(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kbaudit.cli.common import interactive
+
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True, raising=False)
+    monkeypatch.delenv("CI", raising=False)
+    assert interactive() and not interactive(quiet=True)
+    monkeypatch.setenv("CI", "true")
+    assert not interactive()

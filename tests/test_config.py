@@ -98,7 +98,8 @@ def test_rule_overrides_and_selection() -> None:
     assert rules["STALE001"].params["days"] == 30
     assert rules["QUAL002"].params["min"] == 10
     chosen = {
-        r.code for r in select_rules(list(rules.values()), ["STALE", "security"], ["STALE005"])
+        r.code
+        for r in select_rules(list(rules.values()), ["STALE", "security"], ["STALE005", "STALE006"])
     }
     assert chosen == {"STALE001", "STALE002", "STALE003", "STALE004", "STALE007"} | {
         "SEC001",

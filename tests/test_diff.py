@@ -9,7 +9,8 @@ from bs4 import BeautifulSoup
 from markdown_it import MarkdownIt
 
 from kbaudit.cli import app
-from kbaudit.commands.diff import diff_markdown, diff_results
+from kbaudit.diff import diff_results
+from kbaudit.reporters.diff import render_markdown as diff_markdown
 
 
 def result(score: float, dims: dict[str, float | None], findings: list[tuple]) -> dict:  # type: ignore[type-arg]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from kbaudit.cli import rules_markdown
+from kbaudit.cli.rules import rules_markdown
 from kbaudit.config import Config
 from kbaudit.rules import build_registry, load_rules
 

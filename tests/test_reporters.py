@@ -18,17 +18,20 @@ from junitparser import Failure, JUnitXml
 from markdown_it import MarkdownIt
 
 from kbaudit.audit import AuditResult, audit
-from kbaudit.cli import _output_format, app
+from kbaudit.cli import app
 from kbaudit.config import Config
 from kbaudit.reporters import (
     EXTENSIONS,
-    FORMATS,
     csv_report,
+    escape,
+    formats_for,
     github,
     html,
     junit,
     markdown,
-    renderer,
+    output_format,
+    render_text,
+    reporter,
     sarif,
 )
 from tests.conftest import AS_OF, ROOT, SAMPLE_KB
@@ -99,7 +102,7 @@ def test_hostile_kb_has_findings_with_markup(hostile: AuditResult) -> None:
     ("suffix", "fmt"),
     [
         (".html", "html"),
-        (".md", "markdown"),
+        (".md", "md"),
         (".sarif", "sarif"),
         (".xml", "junit"),
         (".csv", "csv"),
@@ -108,13 +111,13 @@ def test_hostile_kb_has_findings_with_markup(hostile: AuditResult) -> None:
 )
 def test_output_extensions_pick_formats(suffix: str, fmt: str) -> None:
     assert EXTENSIONS[suffix] == fmt
-    assert _output_format(None, Path(f"report{suffix}")) == fmt
-    assert callable(renderer(fmt))
+    assert output_format("scorecard", None, Path(f"report{suffix}")) == fmt
+    assert callable(reporter("scorecard", fmt))
 
 
-@pytest.mark.parametrize("fmt", sorted(FORMATS))
+@pytest.mark.parametrize("fmt", formats_for("scorecard"))
 def test_every_format_is_deterministic(hostile: AuditResult, fmt: str) -> None:
-    assert renderer(fmt)(hostile) == renderer(fmt)(hostile)
+    assert render_text("scorecard", fmt, hostile) == render_text("scorecard", fmt, hostile)
 
 
 # --- SARIF ------------------------------------------------------------------------------
@@ -188,7 +191,7 @@ def test_csv_round_trips_one_finding_per_row(result: AuditResult) -> None:
     assert len(rows) == len(result.findings)
     for row, f in zip(rows, result.findings, strict=True):
         assert (row["rule"], row["severity"], row["article"]) == (f.rule, str(f.severity), f.where)
-        assert row["message"] == csv_report.safe_cell(f.message)
+        assert row["message"] == escape.csv_cell(f.message)
         assert row["line"] == (str(f.line) if f.line else "")
     assert len({r["fingerprint"] for r in rows}) == len(rows)
 
@@ -214,8 +217,8 @@ def test_github_annotations(sample: AuditResult) -> None:
 
 
 def test_github_escapes_properties_and_data() -> None:
-    assert github.escape_property("a,b:c%\nd") == "a%2Cb%3Ac%25%0Ad"
-    assert github.escape_data("50%\r\nok") == "50%25%0D%0Aok"
+    assert escape.github_property("a,b:c%\nd") == "a%2Cb%3Ac%25%0Ad"
+    assert escape.github_data("50%\r\nok") == "50%25%0D%0Aok"
 
 
 # --- Markdown ---------------------------------------------------------------------------
@@ -240,7 +243,7 @@ def test_markdown_keeps_article_markup_inert(hostile: AuditResult) -> None:
 
 
 def test_markdown_escape() -> None:
-    assert markdown.text("a|b *c* <d>\nx_y _z_") == r"a\|b \*c\* \<d\> x_y \_z\_"
+    assert escape.md_text("a|b *c* <d>\nx_y _z_") == r"a\|b \*c\* \<d\> x_y \_z\_"
 
 
 # --- HTML -------------------------------------------------------------------------------

@@ -6,12 +6,15 @@ becomes one finding."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from kbaudit.analysis import DUPLICATES
-from kbaudit.analysis.duplicates import DuplicateGroup, Duplicates
 from kbaudit.corpus import Corpus
 from kbaudit.model import Finding, Related
 from kbaudit.rules import CheckKind, Context, Param, Registry
+
+if TYPE_CHECKING:
+    from kbaudit.analysis.duplicates import DuplicateGroup, Duplicates
 
 
 def _duplicates(ctx: Context) -> Duplicates:

@@ -13,7 +13,6 @@ from kbaudit.analysis.groups import UnionFind
 from kbaudit.corpus import Corpus
 from kbaudit.model import Article, Finding, Related
 from kbaudit.rules import CheckKind, Context, Param, Registry
-from kbaudit.sources.normalize import SourceOptions, known_keys
 
 FIELDS = ("title", "category", "tags", "owner", "updated_at", "locale", "url", "status")
 
@@ -81,7 +80,7 @@ def _variant_groups(values: list[str], threshold: float, min_length: int) -> lis
     """Values that are one value spelled several ways. Only siblings are compared: the leaves
     of values with the same parent path ("A > Testing" and "A > Tests", never "A" and
     "A > B")."""
-    sets = UnionFind(values)
+    sets: UnionFind[str] = UnionFind(values)
     by_parent: dict[str, list[str]] = defaultdict(list)
     for value in values:
         by_parent[_split_path(value)[0]].append(value)
@@ -161,6 +160,8 @@ def _key_line(raw: str, key: str) -> int | None:
 
 
 def misspelled_key(article: Article, ctx: Context) -> Iterator[Finding]:
+    from kbaudit.sources.normalize import SourceOptions, known_keys
+
     known = known_keys(ctx.config.source_options() if ctx.config else SourceOptions())
     known |= set(ctx.params["known"])
     min_uses = int(ctx.params["min_uses"])

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from kbaudit.analysis import TOPICS
-from kbaudit.analysis.topics import REPRESENTATIVES, TopicModel
 from kbaudit.corpus import Corpus
 from kbaudit.model import Finding, Related
 from kbaudit.rules import CheckKind, Context, Param, Registry
+
+if TYPE_CHECKING:
+    from kbaudit.analysis.topics import TopicModel
 
 
 def _model(corpus: Corpus, ctx: Context) -> TopicModel:
@@ -20,6 +23,8 @@ def _model(corpus: Corpus, ctx: Context) -> TopicModel:
 
 
 def _related(corpus: Corpus, members: tuple[int, ...]) -> list[Related]:
+    from kbaudit.analysis.topics import REPRESENTATIVES  # scikit-learn only when run
+
     return [
         Related(corpus.articles[i].id, corpus.articles[i].path, corpus.articles[i].title)
         for i in members[:REPRESENTATIVES]

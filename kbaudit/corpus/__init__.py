@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from kbaudit.corpus.links import SiteIndex, SiteLink, build_site_index, site_link
 from kbaudit.model import Article, Link, LoadProblem, Question
-from kbaudit.text import is_internal, link_path
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Hashable
@@ -83,6 +82,8 @@ class Corpus:
         (external, in-page, an asset, or a site-absolute URL outside this export). Links
         written with Liquid or Hugo tags and published URLs (permalinks, slugs, redirects)
         resolve to the articles they name."""
+        from kbaudit.text import is_internal, link_path  # bs4 only when links are resolved
+
         target = link.target
         site = site_link(target)
         if site is not None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from kbaudit.baseline import FindingKey, fingerprints
 from kbaudit.model import Finding
+from kbaudit.reporters.escape import csv_cell
 
 if TYPE_CHECKING:
     from kbaudit.audit import AuditResult
@@ -25,11 +26,6 @@ COLUMNS = (
     "related",
     "fingerprint",
 )
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA) else value
 
 
 def row(finding: Finding, fingerprint: str) -> dict[str, str]:
@@ -53,5 +49,5 @@ def render(result: AuditResult) -> str:
     writer.writeheader()
     prints = fingerprints(FindingKey.of(f) for f in result.findings)
     for finding, fingerprint in zip(result.findings, prints, strict=True):
-        writer.writerow({k: safe_cell(v) for k, v in row(finding, fingerprint).items()})
+        writer.writerow({k: csv_cell(v) for k, v in row(finding, fingerprint).items()})
     return buffer.getvalue()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kbaudit.model import Finding, Severity
+from kbaudit.reporters.escape import github_data, github_property
 from kbaudit.reporters.sarif import finding_file
 
 if TYPE_CHECKING:
@@ -14,20 +15,12 @@ if TYPE_CHECKING:
 COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
-def escape_data(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def escape_property(value: str) -> str:
-    return escape_data(value).replace(":", "%3A").replace(",", "%2C")
-
-
 def annotation(result: AuditResult, finding: Finding) -> str:
-    props = [f"file={escape_property(finding_file(result, finding))}"]
+    props = [f"file={github_property(finding_file(result, finding))}"]
     if finding.line:
         props.append(f"line={finding.line}")
-    props.append(f"title={escape_property(f'{finding.rule} {finding.name}')}")
-    return f"::{COMMAND[finding.severity]} {','.join(props)}::{escape_data(finding.message)}"
+    props.append(f"title={github_property(f'{finding.rule} {finding.name}')}")
+    return f"::{COMMAND[finding.severity]} {','.join(props)}::{github_data(finding.message)}"
 
 
 def render(result: AuditResult) -> str:

@@ -12,10 +12,10 @@ import json
 import math
 import re
 from collections import Counter, defaultdict
-from html import escape
 from typing import TYPE_CHECKING, Any
 
 from kbaudit.model import Finding, Severity
+from kbaudit.reporters.escape import html_text
 from kbaudit.scorecard import SEVERITY_WEIGHT
 
 if TYPE_CHECKING:
@@ -38,8 +38,8 @@ FONT = (
 
 
 def e(value: object) -> str:
-    """Escape any text for HTML content and attribute values."""
-    return escape(str(value), quote=True)
+    """Escape any text for HTML content and attribute values (the shared HTML escaping)."""
+    return html_text(value)
 
 
 def prose(value: str) -> str:

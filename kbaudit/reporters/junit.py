@@ -8,6 +8,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from kbaudit.model import Finding
+from kbaudit.reporters.escape import xml_text
 
 if TYPE_CHECKING:
     from kbaudit.audit import AuditResult
@@ -17,7 +18,7 @@ def _line(finding: Finding) -> str:
     where = finding.where or "(knowledge base)"
     if finding.line:
         where += f":{finding.line}"
-    return f"{where}: [{finding.severity}] {finding.message}"
+    return xml_text(f"{where}: [{finding.severity}] {finding.message}")
 
 
 def junit_tree(result: AuditResult) -> ET.Element:
@@ -32,7 +33,9 @@ def junit_tree(result: AuditResult) -> ET.Element:
     card = result.scorecard
     counts = {"tests": str(len(cases)), "failures": str(failures), "errors": "0", "skipped": "0"}
     root = ET.Element("testsuites", {"name": "kbaudit", **counts})
-    suite = ET.SubElement(root, "testsuite", {"name": f"kbaudit {result.source_path}", **counts})
+    suite = ET.SubElement(
+        root, "testsuite", {"name": xml_text(f"kbaudit {result.source_path}"), **counts}
+    )
     props = ET.SubElement(suite, "properties")
     for name, value in (
         ("readiness", f"{card.score:.1f}"),
@@ -43,14 +46,19 @@ def junit_tree(result: AuditResult) -> ET.Element:
         ET.SubElement(props, "property", {"name": name, "value": value})
     for code, name, category, found in cases:
         case = ET.SubElement(
-            suite, "testcase", {"classname": f"kbaudit.{category}", "name": f"{code} {name}"}
+            suite,
+            "testcase",
+            {"classname": xml_text(f"kbaudit.{category}"), "name": xml_text(f"{code} {name}")},
         )
         if found:
             worst = max(f.severity for f in found)
             failure = ET.SubElement(
                 case,
                 "failure",
-                {"message": f"{len(found)} finding(s) for {code} {name}", "type": str(worst)},
+                {
+                    "message": xml_text(f"{len(found)} finding(s) for {code} {name}"),
+                    "type": str(worst),
+                },
             )
             failure.text = "\n".join(_line(f) for f in found)
     return root

@@ -3,29 +3,17 @@ every finding in collapsible <details> blocks. Readable raw and rendered."""
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
-from html import escape
 from typing import TYPE_CHECKING, Any
 
 from kbaudit.model import Finding, Severity
+from kbaudit.reporters.escape import html_text, md_code, md_text
 
 if TYPE_CHECKING:
     from kbaudit.audit import AuditResult
 
 TOP_FINDINGS = 10
-# Markup characters; `_` only where it could open or close emphasis, `&` only before an entity.
-_SPECIAL = re.compile(r"([\\`*\[\]<>|]|(?<!\w)_|_(?!\w)|&(?=#?\w+;))")
 ICON = {Severity.ERROR: "🔴", Severity.WARNING: "🟠", Severity.INFO: "🔵"}
-
-
-def text(value: object) -> str:
-    """Article-derived text as inert Markdown: one line, markup characters escaped."""
-    return _SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
-
-
-def code(value: str) -> str:
-    return "`" + value.replace("`", "'") + "`" if value else "—"
 
 
 def bar(score: float | None, width: int = 10) -> str:
@@ -47,7 +35,7 @@ def where(finding: Finding) -> str:
     ref = finding.where
     if not ref:
         return "—"
-    return code(f"{ref}:{finding.line}" if finding.line else ref)
+    return md_code(f"{ref}:{finding.line}" if finding.line else ref)
 
 
 def summary(result: AuditResult) -> list[str]:
@@ -58,13 +46,13 @@ def summary(result: AuditResult) -> list[str]:
     )
     verdict = "✅ ready for a support bot" if card.ready else "❌ not ready for a support bot"
     lines = [
-        f"# Knowledge base audit: {text(result.source_path)}",
+        f"# Knowledge base audit: {md_text(result.source_path)}",
         "",
         f"**Readiness {card.score:.1f} / 100 · grade {card.grade} · {verdict}**",
         "",
     ]
-    lines += [f"> **Blocker:** {text(b)}" for b in card.blockers]
-    lines += [f"> **Note:** {text(n)}" for n in card.notes]
+    lines += [f"> **Blocker:** {md_text(b)}" for b in card.blockers]
+    lines += [f"> **Note:** {md_text(n)}" for n in card.notes]
     if card.blockers or card.notes:
         lines.append("")
     rows = [
@@ -72,7 +60,7 @@ def summary(result: AuditResult) -> list[str]:
         ["Verdict", "ready" if card.ready else "not ready"],
         ["Articles", str(result.articles)],
         ["Findings", f"{len(result.findings)}" + (f" ({found})" if found else "")],
-        ["Source", f"{code(result.source_path)} ({result.corpus.format})"],
+        ["Source", f"{md_code(result.source_path)} ({result.corpus.format})"],
         ["As of", result.config.today.isoformat()],
     ]
     if fixed := result.sections.get("fixed"):
@@ -84,7 +72,9 @@ def dimensions(result: AuditResult) -> list[str]:
     rows = []
     for d in result.scorecard.dimensions.values():
         shown = f"**{d.score:.1f}**" if d.score is not None else "—"
-        rows.append([d.name, shown, bar(d.score), f"{d.weight:.2f}", str(d.findings), d.detail])
+        rows.append(
+            [d.name, shown, bar(d.score), f"{d.weight:.2f}", str(d.findings), md_text(d.detail)]
+        )
     header = ["Dimension", "Score", "", "Weight", "Findings", "Detail"]
     return ["## Dimensions", "", *table(header, rows, "lrlrrl")]
 
@@ -94,7 +84,7 @@ def top_findings(result: AuditResult) -> list[str]:
         return ["## Findings", "", "No findings. 🎉", ""]
     ranked = sorted(result.findings, key=lambda f: -f.severity)[:TOP_FINDINGS]
     rows = [
-        [f"{ICON[f.severity]} {f.severity}", code(f.rule), where(f), text(f.message)]
+        [f"{ICON[f.severity]} {f.severity}", md_code(f.rule), where(f), md_text(f.message)]
         for f in ranked
     ]
     title = f"## Top findings ({len(ranked)} of {len(result.findings)})"
@@ -107,10 +97,10 @@ def gaps(result: AuditResult) -> list[str]:
         return []
     rows = [
         [
-            text(g.get("label", "")),
+            md_text(g.get("label", "")),
             str(g.get("volume", "")),
-            text(g.get("suggested_title", "")),
-            "; ".join(text(q) for q in g.get("questions", [])[:3]),
+            md_text(g.get("suggested_title", "")),
+            "; ".join(md_text(q) for q in g.get("questions", [])[:3]),
         ]
         for g in found
     ]
@@ -123,7 +113,9 @@ def fixed(result: AuditResult) -> list[str]:
     if not entries:
         return []
     lines = [f"## Fixed since the baseline ({len(entries)})", ""]
-    lines += [f"- {code(e['rule'])} {code(e['article'])} — {text(e['message'])}" for e in entries]
+    lines += [
+        f"- {md_code(e['rule'])} {md_code(e['article'])} — {md_text(e['message'])}" for e in entries
+    ]
     return [*lines, ""]
 
 
@@ -140,14 +132,14 @@ def details(result: AuditResult) -> list[str]:
         first = found[0]
         lines += [
             "<details>",
-            f"<summary>{ICON[first.severity]} {escape(rule)} {escape(first.name)} — "
+            f"<summary>{ICON[first.severity]} {html_text(rule)} {html_text(first.name)} — "
             f"{len(found)} finding(s)"
             "</summary>",
             "",
         ]
         if rule in summaries:
-            lines += [f"_{text(summaries[rule])}_ (`kbaudit explain {rule}`)", ""]
-        lines += [f"- {where(f)} — {text(f.message)}" for f in found]
+            lines += [f"_{md_text(summaries[rule])}_ (`kbaudit explain {rule}`)", ""]
+        lines += [f"- {where(f)} — {md_text(f.message)}" for f in found]
         lines += ["", "</details>", ""]
     return lines
 

@@ -1,8 +1,9 @@
-"""The rich terminal report: score panel, dimension bars, rules, categories, worst articles."""
+"""The rich terminal report: score panel, dimension bars, rules, categories, worst articles.
+Article-derived text goes through `escape.term` (never read as markup, no escape sequences) and
+long paths are folded in the middle so each row stays one line."""
 
 from __future__ import annotations
 
-import io
 from collections import Counter, defaultdict
 from typing import TYPE_CHECKING
 
@@ -11,7 +12,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from kbaudit.model import Severity
+from kbaudit.model import Finding, Severity
+from kbaudit.reporters.escape import fold, one_line, term
 from kbaudit.scorecard import SEVERITY_WEIGHT
 
 if TYPE_CHECKING:
@@ -50,13 +52,14 @@ def header(result: AuditResult) -> Panel:
     body = [
         line,
         Text(
-            f"{result.articles} articles · {result.corpus.format} · {result.source_path} · "
+            f"{result.articles} articles · {result.corpus.format} · "
+            f"{fold(result.source_path, 60)} · "
             f"as of {result.config.today.isoformat()} · {len(result.findings)} findings",
             style="dim",
         ),
     ]
-    body += [Text(f"✖ {b}", style="red") for b in card.blockers]
-    body += [Text(f"ℹ {n}", style="yellow") for n in card.notes]
+    body += [term(f"✖ {b}", style="red") for b in card.blockers]
+    body += [term(f"ℹ {n}", style="yellow") for n in card.notes]
     return Panel(Group(*body), title="kbaudit scorecard", border_style=_colour(card.score))
 
 
@@ -71,14 +74,14 @@ def dimensions(result: AuditResult, wide: bool = True) -> Table:
         table.add_column("detail", style="dim")
     for dim in result.scorecard.dimensions.values():
         shown = f"{dim.score:.1f}" if dim.score is not None else "—"
-        cells = [
+        cells: list[str | Text] = [
             dim.name,
             Text(shown, style=_colour(dim.score)),
             bar(dim.score),
             f"{dim.weight:.2f}",
             str(dim.findings),
         ]
-        table.add_row(*cells, *([dim.detail] if wide else []))
+        table.add_row(*cells, *([term(dim.detail)] if wide else []))
     return table
 
 
@@ -90,18 +93,23 @@ def rules_table(result: AuditResult, wide: bool = True) -> Table | None:
     table = Table(title="Findings by rule", title_justify="left")
     for col in ("rule", "name", "severity", "count", "summary")[: 5 if wide else 4]:
         table.add_column(col, justify="right" if col == "count" else "left")
-    first = {}
+    first: dict[str, Finding] = {}
     for f in result.findings:
         first.setdefault(f.rule, f)
     for code, n in sorted(counts.items(), key=lambda kv: (-first[kv[0]].severity, -kv[1], kv[0])):
         f = first[code]
         rule = by_code.get(code)
-        cells = [code, f.name, Text(str(f.severity), style=SEVERITY_STYLE[f.severity]), str(n)]
-        table.add_row(*cells, *([rule.summary if rule else ""] if wide else []))
+        cells: list[str | Text] = [
+            term(code),
+            term(f.name),
+            Text(str(f.severity), style=SEVERITY_STYLE[f.severity]),
+            str(n),
+        ]
+        table.add_row(*cells, *([term(rule.summary if rule else "")] if wide else []))
     return table
 
 
-def categories_table(result: AuditResult, limit: int = 15) -> Table | None:
+def categories_table(result: AuditResult, width: int, limit: int = 15) -> Table | None:
     members: Counter[str] = Counter()
     flagged: dict[str, set[str]] = defaultdict(set)
     per_dim: dict[str, Counter[str]] = defaultdict(Counter)
@@ -120,7 +128,7 @@ def categories_table(result: AuditResult, limit: int = 15) -> Table | None:
     for cat, n in members.most_common(limit):
         top = per_dim[cat].most_common(1)
         table.add_row(
-            cat,
+            Text(fold(cat, width)),
             str(n),
             f"{len(flagged[cat])} ({100 * len(flagged[cat]) // n}%)",
             f"{top[0][0]} ({top[0][1]})" if top else "—",
@@ -130,8 +138,10 @@ def categories_table(result: AuditResult, limit: int = 15) -> Table | None:
     return table
 
 
-def worst_articles(result: AuditResult, limit: int = 10) -> Table | None:
-    weight: Counter[str] = Counter()
+def worst_articles(result: AuditResult, console_width: int, limit: int = 10) -> Table | None:
+    """The articles with the most severity-weighted findings, one per line: a long path is
+    folded in the middle, a long rule list ends in "…"."""
+    weight: defaultdict[str, float] = defaultdict(float)
     count: Counter[str] = Counter()
     rules: dict[str, set[str]] = defaultdict(set)
     for f in result.findings:
@@ -141,13 +151,16 @@ def worst_articles(result: AuditResult, limit: int = 10) -> Table | None:
             rules[f.article.ref].add(f.rule)
     if not weight:
         return None
-    table = Table(title="Articles needing the most work", title_justify="left")
-    table.add_column("article", overflow="fold")
-    table.add_column("findings", justify="right")
-    table.add_column("rules")
     ranked = sorted(weight.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-    for ref, _ in ranked:
-        table.add_row(ref, str(count[ref]), ", ".join(sorted(rules[ref])))
+    refs = [fold(ref, max(24, console_width // 2 - 8)) for ref, _ in ranked]
+    article = max(len("article"), *(len(r) for r in refs))
+    listed = max(10, console_width - article - len("findings") - 10)
+    table = Table(title="Articles needing the most work", title_justify="left")
+    table.add_column("article", no_wrap=True, width=article)
+    table.add_column("findings", justify="right", no_wrap=True, width=len("findings"))
+    table.add_column("rules", no_wrap=True, overflow="ellipsis", width=listed)
+    for (ref, _), shown in zip(ranked, refs, strict=True):
+        table.add_row(Text(shown), str(count[ref]), term(", ".join(sorted(rules[ref]))))
     return table
 
 
@@ -158,23 +171,28 @@ def sections(result: AuditResult) -> list[Text]:
     if topics := result.sections.get("topics"):
         lines.append(Text(f"{len(topics)} topics found — `kbaudit topics` lists them"))
     if gaps := result.sections.get("gaps"):
-        top = ", ".join(f"{g['label']} ({g['volume']})" for g in gaps[:5])
-        lines.append(Text(f"{len(gaps)} gap topic(s) in the questions: {top}"))
+        top = ", ".join(f"{one_line(g['label'])} ({g['volume']})" for g in gaps[:5])
+        lines.append(term(f"{len(gaps)} gap topic(s) in the questions: {top}"))
     return lines
 
 
 def print_report(console: Console, result: AuditResult) -> None:
     wide = console.width >= 110
+    width = path_width(console)
     console.print(header(result))
     console.print(dimensions(result, wide))
-    for table in (rules_table(result, wide), categories_table(result), worst_articles(result)):
+    tables = (
+        rules_table(result, wide),
+        categories_table(result, width),
+        worst_articles(result, console.width),
+    )
+    for table in tables:
         if table is not None:
             console.print(table)
     for line in sections(result):
         console.print(line)
 
 
-def render(result: AuditResult) -> str:
-    buffer = io.StringIO()
-    print_report(Console(file=buffer, width=120, force_terminal=False, color_system=None), result)
-    return buffer.getvalue()
+def path_width(console: Console) -> int:
+    """How wide a path may be in a table before it is folded."""
+    return max(24, console.width // 2 - 8)

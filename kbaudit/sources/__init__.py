@@ -10,7 +10,16 @@ from pathlib import Path
 
 from kbaudit.errors import SourceError
 from kbaudit.model import Article, InputCode, LoadProblem
-from kbaudit.sources import confluence, freshdesk, html, intercom, markdown, tabular, zendesk
+from kbaudit.sources import (
+    confluence,
+    freshdesk,
+    html,
+    intercom,
+    markdown,
+    structure,
+    tabular,
+    zendesk,
+)
 from kbaudit.sources.base import Source, SourceResult
 from kbaudit.sources.detect import detect
 from kbaudit.sources.normalize import SourceOptions
@@ -57,6 +66,7 @@ def load(
                 progress(1)
         else:
             result.problems.append(record)
+    result.articles = structure.with_categories(tree, result.articles, options.category_from)
     if options.base_url:  # links by public URL resolve to the article they name
         prefix = options.base_url.rstrip("/") + "/"
         result.files += sorted(

@@ -49,9 +49,7 @@ def _index(tree: Tree) -> tuple[str, Space]:
         soup = BeautifulSoup(decode(tree.read_bytes(rel), rel)[0], "lxml")
     except (OSError, KeyError):
         return folder, Space()
-    title = soup.select_one("#title-text") or soup.title
-    name = title.get_text(" ", strip=True) if title else ""
-    name = re.sub(r"\s*(?:Home|:)\s*$", "", name).strip()
+    name = _space_name(soup)
     roots: list[str] = []
     tree_list = _page_tree(soup)
     if tree_list is not None:
@@ -61,6 +59,28 @@ def _index(tree: Tree) -> tuple[str, Space]:
             if (a := li.find("a", href=True)) is not None
         ]
     return folder, Space(name, tuple(roots) if len(roots) == 1 else ())
+
+
+def _space_name(soup: BeautifulSoup) -> str:
+    """The space's name: the "Name" row of the Space Details table, else the `KEY (Name)`
+    page title, else the index's heading (less a trailing "Home")."""
+    for cell in soup.find_all(["th", "td"]):
+        if cell.get_text(" ", strip=True) == "Name":
+            value = cell.find_next_sibling(["td", "th"])
+            if value is not None and value.get_text(strip=True):
+                return value.get_text(" ", strip=True)
+    title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    if m := re.fullmatch(r"[A-Z0-9~]+ \((.+)\)", title):
+        return m.group(1)
+    heading = soup.select_one("#title-text") or soup.title
+    name = heading.get_text(" ", strip=True) if heading else ""
+    name = re.sub(r"\s*(?:Home|:)\s*$", "", name).strip()
+    return "" if name.casefold().startswith("space details") else name
+
+
+def _person(name: str) -> str:
+    """An author as Confluence prints them, less the account-state suffix it appends."""
+    return re.sub(r"\s*\((?:Unlicensed|Deactivated)\)\s*$", "", name.strip(), flags=re.I)
 
 
 def _page_tree(soup: BeautifulSoup) -> Tag | None:
@@ -103,8 +123,10 @@ def parse(space: Space, rel: str, data: bytes, options: SourceOptions) -> Iterat
     title = heading.get_text(" ", strip=True) if heading else ""
     crumbs = _crumbs(soup)
     space_name = space.name or (crumbs[0][0] if crumbs else "")
-    if space_name and title.startswith(f"{space_name} : "):
-        title = title[len(space_name) + 3 :].strip()
+    for prefix in dict.fromkeys(p for p in (space_name, crumbs[0][0] if crumbs else "") if p):
+        if title.startswith(f"{prefix} : "):  # page titles carry "Space : " in the export
+            title = title[len(prefix) + 3 :].strip()
+            break
     meta["title"] = title
     path = [
         label
@@ -117,9 +139,9 @@ def parse(space: Space, rel: str, data: bytes, options: SourceOptions) -> Iterat
     if byline is not None:
         m = _BYLINE.search(" ".join(byline.get_text(" ", strip=True).split()))
         if m:
-            meta["owner"] = m["creator"].strip()
+            meta["owner"] = _person(m["creator"])
             if m["editor"]:
-                meta["editor"] = m["editor"].strip()
+                meta["editor"] = _person(m["editor"])
             if m["created"]:
                 meta["created_at"] = m["created"].strip()
             meta["updated_at"] = (m["updated"] or m["created"] or "").strip() or None

@@ -48,6 +48,7 @@ def parse_date(value: object, order: str = "mdy") -> dt.date:
             month, day = day, month
         return dt.date(year, month, day)
     cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text.split(" GMT")[0]).strip()
+    cleaned = re.sub(r"\bSept\b\.?", "Sep", cleaned, flags=re.I)  # Confluence: "Sept 27, 2024"
     for fmt in _FORMATS:
         try:
             return dt.datetime.strptime(cleaned, fmt).date()

@@ -8,9 +8,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from kbaudit.sources.base import Record, Source
-from kbaudit.sources.normalize import SourceOptions
+from kbaudit.sources.normalize import CATEGORY_ID_ONLY, TRANSLATION_OF, SourceOptions
 from kbaudit.sources.records import (
     body_article,
+    file_locale,
+    folder_categories,
     items,
     json_paths,
     key_score,
@@ -97,37 +99,76 @@ def _hierarchy(record: dict[str, Any]) -> str | None:
     return " > ".join(names) or None
 
 
+def _kind_by_name(rel: str) -> str:
+    """What a file holds by its name or folder (`solution_categories.json`, `folders/3.json`)
+    when its records do not say: Freshdesk's category and folder records are bare."""
+    name = rel.casefold()
+    for word, kind in (("categor", "category"), ("folder", "folder"), ("agent", "agent")):
+        if word in name:
+            return kind
+    return "other"
+
+
 def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
     found: dict[str, list[dict[str, Any]]] = {}
     origin: dict[int, str] = {}
+    locale_of: dict[int, str | None] = {}
     for rel in json_paths(tree):
         doc, problems = read_json(tree, rel)
         yield from problems
-        before = len(found.get("article", []))
+        locale = file_locale(rel)
+        batch: dict[str, list[dict[str, Any]]] = {}
         for record in items(doc, ("articles", "categories", "folders", "agents")):
-            _walk(record, found)
-        for record in found.get("article", [])[before:]:
-            origin[id(record)] = rel
-    categories = {str(c["id"]): str(c.get("name") or "") for c in found.get("category", [])}
-    folder_path = _folder_paths(found.get("folder", []), categories)
+            _walk(record, batch)
+        if batch.get("other"):
+            batch.setdefault(_kind_by_name(rel), []).extend(batch.pop("other"))
+        for kind, records in batch.items():
+            found.setdefault(kind, []).extend(records)
+            for record in records:
+                origin[id(record)] = rel
+                locale_of[id(record)] = locale
+    names: dict[str | None, dict[str, str]] = {}  # locale -> category id -> name
+    for c in found.get("category", []):
+        if c.get("id") is not None:
+            names.setdefault(locale_of[id(c)], {})[str(c["id"])] = str(c.get("name") or "")
+    folder_paths = {
+        loc: _folder_paths(
+            [f for f in found.get("folder", []) if locale_of[id(f)] == loc],
+            names.get(loc) or names.get(None, {}),
+        )
+        for loc in {locale_of[id(f)] for f in found.get("folder", [])}
+    }
     agents = {
         str(a["id"]): str((a.get("contact") or {}).get("name") or "")
         for a in found.get("agent", [])
         if a.get("id") is not None
     }
+    articles = found.get("article", [])
+    sources = {str(a.get("id")) for a in articles if locale_of[id(a)] is None}
+    by_folder = folder_categories(origin[id(a)] for a in articles)
     seen: set[str] = set()
-    for record in found.get("article", []):
+    for record in articles:
+        locale = locale_of[id(record)]
         meta = scalars(record, drop=("description", "description_text"))
         folder = record.get("folder_id")
-        meta["category"] = (
-            _hierarchy(record)
-            or folder_path.get(str(folder))
-            or (f"folder {folder}" if folder is not None else None)
+        folder_path = (folder_paths.get(locale) or folder_paths.get(None) or {}).get(str(folder))
+        category_name = (names.get(locale) or names.get(None, {})).get(
+            str(record.get("category_id"))
         )
+        if folder_path and category_name and " > " not in folder_path:
+            folder_path = f"{category_name} > {folder_path}"
+        meta["category"] = (
+            _hierarchy(record) or folder_path or by_folder.get(origin[id(record)]) or None
+        )
+        if meta["category"] is None and folder is not None:
+            meta["category"] = f"folder {folder}"
+            meta[CATEGORY_ID_ONLY] = True
         agent = record.get("agent_id")
         if agent is not None:
             meta["owner"] = agents.get(str(agent)) or str(agent)
         status = record.get("status")
+        if isinstance(status, str) and status.isdigit():
+            status = int(status)
         meta["status"] = STATUS.get(status, status) if isinstance(status, int) else status
         seo = record.get("seo_data")
         if isinstance(seo, dict) and seo.get("meta_keywords") and not record.get("tags"):
@@ -136,7 +177,12 @@ def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
             meta["url"] = (
                 f"{options.base_url.rstrip('/')}/support/solutions/articles/{record['id']}"
             )
-        path = unique(f"{origin[id(record)]}#{record.get('id', '')}", seen, "/copy")
+        if locale is not None:
+            meta.setdefault("language", locale)
+            if str(record.get("id")) in sources:  # the translation of an article in the export
+                meta[TRANSLATION_OF] = str(record["id"])
+                meta["id"] = f"{record['id']}/{locale}"
+        path = unique(f"{origin[id(record)]}#{meta.get('id', '')}", seen, "/copy")
         body = record.get("description") or record.get("description_text")
         yield from body_article(path, meta, body, options)
 

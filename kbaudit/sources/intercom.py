@@ -7,8 +7,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from kbaudit import text
 from kbaudit.sources.base import Record, Source
-from kbaudit.sources.normalize import SourceOptions
+from kbaudit.sources.normalize import (
+    CATEGORY_ID_ONLY,
+    EMPTY_TRANSLATIONS,
+    TRANSLATION_OF,
+    SourceOptions,
+)
 from kbaudit.sources.records import (
     body_article,
     items,
@@ -96,13 +102,21 @@ def _articles(
     parent = record.get("parent_id")
     if parent is not None:
         base["category"] = paths.get(str(parent)) or f"collection {parent}"
+        base[CATEGORY_ID_ONLY] = str(parent) not in paths
     default_locale = str(record.get("default_locale") or "")
     versions: list[tuple[str, dict[str, Any]]] = [(default_locale, record)]
     translated = record.get("translated_content")
+    empty: list[str] = []  # translations listed with no body: reported, not read as articles
     if isinstance(translated, dict):
         for locale, content in sorted(translated.items()):
-            if isinstance(content, dict) and locale != default_locale and content.get("body"):
+            if not isinstance(content, dict) or locale == default_locale:
+                continue
+            if text.html(str(content.get("body") or "")).text.strip():
                 versions.append((locale, content))
+            elif content.get("title") or "body" in content:
+                empty.append(locale)
+    if empty:
+        base[EMPTY_TRANSLATIONS] = empty
     for i, (locale, content) in enumerate(versions):
         meta = dict(base)
         meta.update({k: content[k] for k in _CONTENT_KEYS if k in content and k != "body"})
@@ -114,6 +128,9 @@ def _articles(
         meta["status"] = meta.get("state")
         article_id = str(record.get("id", ""))
         meta["id"] = article_id if i == 0 else f"{article_id}/{locale}"
+        if i:
+            meta[TRANSLATION_OF] = article_id
+            meta.pop(EMPTY_TRANSLATIONS, None)
         path = unique(f"{rel}#{meta['id']}", seen, "/copy")
         yield from body_article(path, meta, content.get("body"), options)
 

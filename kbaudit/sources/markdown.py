@@ -17,7 +17,21 @@ from kbaudit.sources.parallel import parse_files
 from kbaudit.sources.tree import Tree
 
 SUFFIXES = (".md", ".markdown", ".mdx")
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The safe loader, except that a date YAML cannot build (`2026-02-30`) stays text, so
+    the article keeps its other fields and the date becomes an INPUT004 problem."""
+
+
+def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 
 class _BadFrontMatter(Exception):

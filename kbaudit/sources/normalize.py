@@ -68,6 +68,16 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "url": ("url", "html_url", "permalink", "canonical_url"),
 }
 DATE_FIELDS = ("updated_at", "created_at", "review_at")
+# Article.meta keys the loaders set (not export fields):
+# - CATEGORY_ID_ONLY: True when the export names the article's category only by an id
+#   (a Zendesk section or Freshdesk folder whose name file is absent, a ServiceNow sys_id);
+#   Article.category then holds that id (e.g. "section 900000347206"), which is not vocabulary.
+# - TRANSLATION_OF: the id of the source-language article this article translates.
+# - EMPTY_TRANSLATIONS: locales the export lists for this article with an empty body.
+CATEGORY_ID_ONLY = "category_id_only"
+TRANSLATION_OF = "translation_of"
+EMPTY_TRANSLATIONS = "empty_translations"
+_RECORD_ID = re.compile(r"^(?:[0-9a-f]{32}|\d{6,})$", re.I)
 _IGNORE_COMMENT = re.compile(r"<!--\s*kbaudit:\s*ignore\s+([A-Za-z0-9_,\s-]+?)\s*-->")
 _OUTDATED_STATUS = {"archived", "outdated", "deprecated", "retired", "obsolete", "expired"}
 
@@ -77,7 +87,7 @@ class SourceOptions:
     """How to read an export; filled from the config."""
 
     fields: dict[str, str | list[str]] = field(default_factory=dict)
-    category_from: str = "field"  # field | path | none
+    category_from: str = "auto"  # auto | field | toc | path | none (see sources/structure.py)
     date_order: str = "mdy"
     dates: str = "field"  # field | git | auto
     include: list[str] = field(default_factory=list)
@@ -91,14 +101,26 @@ class SourceOptions:
     def keys_for(self, name: str) -> tuple[str, ...]:
         """Configured keys for a field come first, then the built-in aliases."""
         configured = self.fields.get(name) or ()
-        if isinstance(configured, str):
-            configured = (configured,)
-        return (*configured, *ALIASES.get(name, ()))
+        keys = (configured,) if isinstance(configured, str) else tuple(configured)
+        return (*keys, *ALIASES.get(name, ()))
 
 
 def known_keys(options: SourceOptions) -> set[str]:
     keys = {k for name in ALIASES for k in options.keys_for(name)}
-    return keys | {"description", "kbaudit", "draft", "weight", "summary", "aliases"}
+    return (
+        keys
+        | {"description", "kbaudit", "draft", "weight", "summary", "aliases"}
+        | {
+            CATEGORY_ID_ONLY,
+            TRANSLATION_OF,
+            EMPTY_TRANSLATIONS,
+        }
+    )
+
+
+def is_record_id(value: Any) -> bool:
+    """Whether a category value is a record id (a 32-hex sys_id, a long number), not a name."""
+    return isinstance(value, str | int) and bool(_RECORD_ID.match(str(value).strip()))
 
 
 def _first(meta: dict[str, Any], keys: tuple[str, ...]) -> tuple[str | None, Any]:
@@ -181,8 +203,6 @@ def build_article(
     category = values.get("category")
     if isinstance(category, list | tuple):
         category = " > ".join(str(c) for c in category if c) or None
-    if category is None and options.category_from == "path" and rel and "/" in rel:
-        category = rel.split("/")[0]
     status = str(values["status"]).strip().lower() if values.get("status") is not None else None
     if status is None:  # static-site flags: not published, or published but unlisted
         if _truthy(meta.get("draft")) or meta.get("published") is False:
@@ -190,7 +210,7 @@ def build_article(
         elif _truthy(meta.get("hidden")) or _truthy(meta.get("unlisted")):
             status = "hidden"
     outdated = _truthy(values.get("outdated")) or (status in _OUTDATED_STATUS)
-    kb_meta = meta.get("kbaudit") if isinstance(meta.get("kbaudit"), dict) else {}
+    kb_meta: dict[str, Any] = meta["kbaudit"] if isinstance(meta.get("kbaudit"), dict) else {}
     ignores = {str(c).upper() for c in as_list(kb_meta.get("ignore"))} | inline_ignores(raw)
     owner = values.get("owner")
     if isinstance(owner, list | tuple):

@@ -127,6 +127,46 @@ def key_score(
     return best
 
 
+# Query results that wrap a table of records: Salesforce CLI (`{"status": 0, "result":
+# {"records": [...], "totalSize": N}}`), Salesforce REST and ServiceNow JSONv2 (`{"records":
+# [...]}`), ServiceNow Table API (`{"result": [...]}`).
+_RECORD_WRAPPERS = (("result", "records"), ("records",), ("result",))
+
+
+def record_table(doc: Any) -> list[dict[str, Any]] | None:
+    """The flattened rows of a query-result document, or None when `doc` is not one."""
+    if not isinstance(doc, dict):
+        return None
+    for keys in _RECORD_WRAPPERS:
+        value: Any = doc
+        for key in keys:
+            value = value.get(key) if isinstance(value, dict) else None
+        if isinstance(value, list) and value and all(isinstance(r, dict) for r in value):
+            return [flatten(r) for r in value]
+    return None
+
+
+def flatten(record: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """One table row from a query record: related records become `CreatedBy.Name` columns,
+    Salesforce `attributes` are dropped, and ServiceNow `{display_value, value}` or
+    `{link, value}` pairs become their display value."""
+    row: dict[str, Any] = {}
+    for key, value in record.items():
+        if key == "attributes" and isinstance(value, dict):
+            continue
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            if "display_value" in value or ("value" in value and "link" in value):
+                row[name] = value.get("display_value") or value.get("value")
+            else:
+                row.update(flatten(value, f"{name}."))
+        elif isinstance(value, list):
+            row[name] = ", ".join(str(v) for v in value if not isinstance(v, dict | list))
+        else:
+            row[name] = value
+    return row
+
+
 def scalars(record: dict[str, Any], drop: Iterable[str] = ()) -> dict[str, Any]:
     """The record's own fields that are plain values (or lists of them), for Article.meta."""
     skip = set(drop)
@@ -166,6 +206,40 @@ def unique(path: str, seen: set[str], suffix: str) -> str:
         n += 1
     seen.add(candidate)
     return candidate
+
+
+_LOCALE_SUFFIX = re.compile(r"[_.-]([a-z]{2}(?:[-_][a-z]{2,4})?)$", re.I)
+_NOT_LOCALES = {"id", "v1", "v2", "v3", "db", "js", "ui"}
+
+
+def file_locale(rel: str) -> str | None:
+    """The locale a file name carries (`solution_articles_fr.json`, `articles.pt-br.json`)."""
+    stem = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    m = _LOCALE_SUFFIX.search(stem)
+    if m is None or m.group(1).lower() in _NOT_LOCALES or m.start() == 0:
+        return None
+    return m.group(1).lower().replace("_", "-")
+
+
+def folder_categories(paths: Iterable[str]) -> dict[str, str]:
+    """File -> the folder path it lives in below the folders all files share, as a category
+    ("Apps & Integrations" from `docs/Apps-&-Integrations/articles.json`); empty when every
+    file is in the same folder (the folders then say nothing about categories)."""
+    folders = {p: p.rsplit("/", 1)[0].split("/") if "/" in p else [] for p in paths}
+    if len({tuple(f) for f in folders.values()}) < 2:
+        return {}
+    common = 0
+    parts = list(folders.values())
+    while all(len(f) > common for f in parts) and len({f[common] for f in parts}) == 1:
+        common += 1
+    return {p: " > ".join(deslug(x) for x in f[common:]) for p, f in folders.items() if f[common:]}
+
+
+def deslug(name: str) -> str:
+    """A folder or file name as words: `Apps-&-Integrations` -> `Apps & Integrations`."""
+    if " " in name or not re.search(r"[-_]", name):
+        return name
+    return re.sub(r"\s+", " ", re.sub(r"[-_]+", " ", name)).strip() or name
 
 
 def names_by_id(docs: Iterable[dict[str, Any]], name_key: str = "name") -> dict[str, str]:

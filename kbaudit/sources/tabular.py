@@ -1,6 +1,9 @@
-"""Tables of articles (CSV, TSV, JSON Lines): one row per article. Columns are found through
-the config's `mapping:` {article field: column}, a preset (Salesforce Knowledge, ServiceNow
-kb_knowledge; recognised from the header row) or the usual field names. Bodies may be HTML."""
+"""Tables of articles (CSV, TSV, JSON Lines, and JSON query results such as Salesforce CLI
+`{"result": {"records": [...]}}` or ServiceNow JSONv2 `{"records": [...]}`): one row per
+article. Columns are found through the config's `mapping:` {article field: column}, a preset
+(Salesforce Knowledge, ServiceNow kb_knowledge; recognised from the header row) or the usual
+field names. Bodies may be HTML; a preset table without a body column is read with empty
+bodies (each one a QUAL001 finding) rather than refused."""
 
 from __future__ import annotations
 
@@ -14,11 +17,18 @@ from typing import Any
 from kbaudit.errors import ConfigError, SourceError
 from kbaudit.model import InputCode, LoadProblem
 from kbaudit.sources.base import Record, Source, decode
-from kbaudit.sources.normalize import ALIASES, SourceOptions
-from kbaudit.sources.records import body_article, read_json, unique
+from kbaudit.sources.normalize import (
+    ALIASES,
+    CATEGORY_ID_ONLY,
+    TRANSLATION_OF,
+    SourceOptions,
+    is_record_id,
+)
+from kbaudit.sources.records import body_article, json_paths, read_json, record_table, unique
 from kbaudit.sources.tree import Tree
 
 SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson")
+JSON_TABLES = (".jsonl", ".ndjson", ".json")
 FIELDS = (
     "id",
     "title",
@@ -50,6 +60,7 @@ class Preset:
     status: dict[str, str] = field(default_factory=dict)
     category_prefixes: tuple[str, ...] = ()
     url: str | None = None  # pattern joined to base_url, with {id} and {url_name}
+    translations: bool = False  # rows of one article in several languages share its id
 
 
 PRESETS: dict[str, Preset] = {
@@ -73,7 +84,16 @@ PRESETS: dict[str, Preset] = {
                 ),
                 "updated_at": ("lastpublisheddate", "lastmodifieddate"),
                 "created_at": ("firstpublisheddate", "createddate"),
-                "owner": ("owner.name", "ownername", "createdby.name", "ownerid", "createdbyid"),
+                "owner": (
+                    "owner.name",
+                    "ownername",
+                    "createdby.name",
+                    "createdby",
+                    "lastmodifiedby.name",
+                    "lastmodifiedby",
+                    "ownerid",
+                    "createdbyid",
+                ),
                 "status": ("publishstatus",),
                 "locale": ("language",),
                 "category": ("datacategoryname",),
@@ -81,10 +101,12 @@ PRESETS: dict[str, Preset] = {
             (
                 frozenset({"articlenumber", "urlname"}),
                 frozenset({"knowledgearticleid", "publishstatus"}),
+                frozenset({"knowledgearticleid", "title"}),
             ),
             {"online": "published", "draft": "draft", "archived": "archived"},
             ("datacategorygroup.", "datacategory."),
             "/s/article/{url_name}",
+            True,
         ),
         Preset(
             "servicenow",
@@ -106,6 +128,7 @@ PRESETS: dict[str, Preset] = {
                 frozenset({"number", "short_description", "text"}),
                 frozenset({"number", "short_description", "kb_category"}),
                 frozenset({"number", "short_description", "workflow_state"}),
+                frozenset({"number", "short_description", "sys_id"}),
             ),
             {
                 "published": "published",
@@ -181,14 +204,14 @@ def resolve_columns(header: list[str], rel: str, options: SourceOptions) -> Colu
             if found:
                 fields[name] = found[:1] if name == "body" else found
     for name, column in options.mapping.items():
-        found = column if column in header else by_key.get(_key(str(column)))
-        if found is None:
+        mapped = column if column in header else by_key.get(_key(str(column)))
+        if mapped is None:
             raise SourceError(
                 f"{rel}: `mapping: {{{name}: {column}}}` names a column that is not in the "
                 f"header; the columns are: {listed}"
             )
-        fields[name] = [found]
-    if "body" not in fields:
+        fields[name] = [mapped]
+    if "body" not in fields and (preset is None or "title" not in fields):
         raise SourceError(
             f"{rel}: no body column among {listed}; map one in the config with "
             "`mapping: {body: COLUMN}` (or set `preset:`)"
@@ -206,10 +229,11 @@ def _delimiter(first_line: str, rel: str) -> str:
 
 def _rows(tree: Tree, rel: str) -> Iterator[tuple[int, dict[str, Any]] | LoadProblem | list[str]]:
     """The header (a list) then (line, row) pairs of one table; problems for unreadable parts."""
-    if rel.lower().endswith((".jsonl", ".ndjson")):
+    if rel.lower().endswith(JSON_TABLES):
         doc, problems = read_json(tree, rel)
         yield from problems
-        records = [r for r in doc or [] if isinstance(r, dict)]
+        table = record_table(doc)
+        records = table if table is not None else [r for r in doc or [] if isinstance(r, dict)]
         yield list(dict.fromkeys(k for r in records for k in r))
         yield from enumerate(records, 1)
         return
@@ -248,7 +272,9 @@ def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
     check_mapping(options.mapping)
     csv.field_size_limit(MAX_FIELD)  # article bodies are far longer than csv's default cap
     seen: set[str] = set()
-    for rel in tree.with_suffix(*SUFFIXES):
+    # The same records exported twice (articles.json beside articles.csv) are read once.
+    read: dict[tuple[str, str], str] = {}
+    for rel in table_paths(tree):
         columns: Columns | None = None
         for item in _rows(tree, rel):
             if isinstance(item, LoadProblem):
@@ -256,7 +282,20 @@ def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
             elif isinstance(item, list):
                 columns = resolve_columns(item, rel, options)
             elif columns is not None:
-                yield from _row_article(rel, *item, columns, seen, options)
+                for record in _row_article(rel, *item, columns, seen, options):
+                    if isinstance(record, LoadProblem):
+                        yield record
+                        continue
+                    key = (record.id, record.locale or "")
+                    if read.setdefault(key, rel) == rel:
+                        yield record
+
+
+def table_paths(tree: Tree) -> list[str]:
+    """The tables of the tree: CSV, TSV, JSON Lines, and JSON files holding query results
+    (JSON query results first: they keep related records such as `CreatedBy.Name`)."""
+    results = [p for p in json_paths(tree) if record_table(read_json(tree, p)[0]) is not None]
+    return [*results, *(p for p in tree.with_suffix(*SUFFIXES) if p not in results)]
 
 
 def _row_article(
@@ -283,6 +322,10 @@ def _row_article(
         picked = [str(row[c]).split("+")[0].strip() for c in columns.categories if row.get(c)]
         if picked:
             meta["category"] = picked[0]
+    if is_record_id(meta.get("category")):  # a ServiceNow sys_id, not a category name
+        meta[CATEGORY_ID_ONLY] = True
+    if preset is not None and preset.translations:
+        _mark_translation(row, meta)
     if preset is not None and meta.get("status") is not None:
         meta["status"] = preset.status.get(_key(str(meta["status"])), meta["status"])
     if preset is not None and preset.url and options.base_url and "url" not in meta:
@@ -300,8 +343,27 @@ def _row_article(
     return body_article(path, meta, body, options)
 
 
+def _mark_translation(row: dict[str, Any], meta: dict[str, Any]) -> None:
+    """A Salesforce translation (`IsMasterLanguage` false, or a `Language` other than the
+    master language) shares its id (`ArticleNumber`, `KnowledgeArticleId`) with its source:
+    it gets an id of its own, `<shared id>/<language>`, and `translation_of: <shared id>`."""
+    by_key = {_key(k): v for k, v in row.items() if v not in (None, "")}
+    shared = meta.get("id")
+    language = str(by_key.get("language") or "")
+    master = str(by_key.get("articlemasterlanguage") or by_key.get("masterlanguage") or "")
+    flag = by_key.get("ismasterlanguage")
+    translated = (not _truthy(flag)) if flag is not None else bool(master and language != master)
+    if shared and translated and language:
+        meta["id"] = f"{shared}/{language}"
+        meta[TRANSLATION_OF] = str(shared)
+
+
 def sniff(tree: Tree) -> float:
     docs = tree.share(SUFFIXES)
+    for rel in json_paths(tree)[:8]:
+        table = record_table(read_json(tree, rel)[0])
+        if table and detect_preset(list(dict.fromkeys(k for r in table[:20] for k in r))):
+            return 0.95  # a Salesforce or ServiceNow query result
     if not docs:
         return 0.0
     jsonl = tree.share((".jsonl", ".ndjson"))

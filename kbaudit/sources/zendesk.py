@@ -7,9 +7,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from kbaudit.sources.base import Record, Source
-from kbaudit.sources.normalize import SourceOptions
+from kbaudit.sources.normalize import CATEGORY_ID_ONLY, TRANSLATION_OF, SourceOptions
 from kbaudit.sources.records import (
     body_article,
+    folder_categories,
     items,
     json_paths,
     key_score,
@@ -90,12 +91,20 @@ def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
     users = names_by_id(u for _, d in docs["users"] for u in items(d, ("users",)))
     section_path = _section_paths(sections, categories)
     per_file = len(docs["articles"]) > 1
+    by_folder = folder_categories(rel for rel, _ in docs["articles"]) if not sections else {}
     seen: set[str] = set()
     for rel, doc in docs["articles"]:
         records = items(doc, ("articles",), ("article",))
         for record in records:
             yield from _article(
-                rel, record, per_file and len(records) == 1, seen, options, section_path, users
+                rel,
+                record,
+                per_file and len(records) == 1,
+                seen,
+                options,
+                section_path,
+                users,
+                by_folder.get(rel),
             )
 
 
@@ -107,11 +116,19 @@ def _article(
     options: SourceOptions,
     section_path: dict[str, str],
     users: dict[str, str],
+    folder: str | None,
 ) -> list[Record]:
+    """One article. Without a sections file the section is named by the folder the export
+    tool filed the article in, else only by its id (flagged CATEGORY_ID_ONLY)."""
     meta = scalars(record, drop=("body",))
     section = record.get("section_id")
     if section is not None:
-        meta["category"] = section_path.get(str(section)) or f"section {section}"
+        meta["category"] = section_path.get(str(section)) or folder or f"section {section}"
+        meta[CATEGORY_ID_ONLY] = meta["category"] == f"section {section}"
+    locale, source_locale = record.get("locale"), record.get("source_locale")
+    if locale and source_locale and locale != source_locale and record.get("id") is not None:
+        meta[TRANSLATION_OF] = str(record["id"])  # same id, another locale
+        meta["id"] = f"{record['id']}/{locale}"
     meta["tags"] = record.get("label_names") or []
     author = record.get("author_id")
     if author is not None:

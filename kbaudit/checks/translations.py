@@ -1,0 +1,262 @@
+"""Check kinds about translations: translation-outdated (a translation older than its source)
+and translation-missing (a source article without a translation the KB has for most
+articles, or one the export lists with an empty body).
+
+Translations are paired with their source by the id the export gives them
+(`translation_of`, set by the loaders from Salesforce `KnowledgeArticleId`/`ArticleNumber`,
+Zendesk `source_locale`, Intercom `translated_content`, Freshdesk per-locale files), or by the
+same path under a locale folder (`en/billing/refunds.md` and `fr/billing/refunds.md`)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from kbaudit.corpus import Corpus
+from kbaudit.model import Article, Finding, Related
+from kbaudit.rules import CheckKind, Context, Param, Registry
+from kbaudit.sources.normalize import EMPTY_TRANSLATIONS, TRANSLATION_OF
+
+_LOCALE_SEGMENT = re.compile(r"^([a-z]{2})(?:[-_][a-z]{2,4})?$", re.I)
+# Language codes a locale folder may carry; two-letter folder names that are usually
+# something else (go, js, id, ui, ...) are not listed, so they never pair articles.
+LANGUAGES = frozenset(
+    [
+        "ar",
+        "bg",
+        "bn",
+        "ca",
+        "cs",
+        "cy",
+        "da",
+        "de",
+        "el",
+        "en",
+        "es",
+        "et",
+        "eu",
+        "fa",
+        "fi",
+        "fr",
+        "ga",
+        "gl",
+        "he",
+        "hi",
+        "hr",
+        "hu",
+        "hy",
+        "is",
+        "it",
+        "ja",
+        "ka",
+        "kk",
+        "ko",
+        "lt",
+        "lv",
+        "mk",
+        "mn",
+        "ms",
+        "mt",
+        "nb",
+        "nl",
+        "nn",
+        "no",
+        "pl",
+        "pt",
+        "ro",
+        "ru",
+        "sk",
+        "sl",
+        "sq",
+        "sr",
+        "sv",
+        "sw",
+        "ta",
+        "te",
+        "th",
+        "tl",
+        "tr",
+        "uk",
+        "ur",
+        "uz",
+        "vi",
+        "zh",
+    ]
+)
+
+
+@dataclass
+class Family:
+    """A source article and its translations, by locale."""
+
+    source: int
+    translations: dict[str, int] = field(default_factory=dict)
+
+
+def _locale(article: Article) -> str:
+    return (article.locale or "").casefold().replace("_", "-")
+
+
+def families(corpus: Corpus) -> list[Family]:
+    """Source articles with their translations (built once per corpus)."""
+    return corpus.memo(("translation-families",), lambda: _families(corpus.articles))
+
+
+def _families(articles: list[Article]) -> list[Family]:
+    by_id = {a.id: i for i, a in enumerate(articles)}
+    found: dict[int, Family] = {}
+    paired: set[int] = set()
+    for i, article in enumerate(articles):
+        source = article.meta.get(TRANSLATION_OF)
+        if source is not None and str(source) in by_id and by_id[str(source)] != i:
+            family = found.setdefault(by_id[str(source)], Family(by_id[str(source)]))
+            family.translations.setdefault(_locale(article) or "?", i)
+            paired.add(i)
+    for family in _path_families(articles, paired):
+        found.setdefault(family.source, family)
+    for i, article in enumerate(articles):  # sources whose translations are all empty
+        if article.meta.get(EMPTY_TRANSLATIONS) and i not in found:
+            found[i] = Family(i)
+    return [found[k] for k in sorted(found)]
+
+
+def _path_families(articles: list[Article], paired: set[int]) -> list[Family]:
+    """Files at the same path under different locale folders: the KB's most common locale
+    (or the copy outside any locale folder) is the source."""
+    groups: dict[str, dict[str, int]] = defaultdict(dict)
+    for i, article in enumerate(articles):
+        if i in paired or not article.path or "#" in article.path:
+            continue
+        parts = article.path.split("/")
+        at = next((n for n, p in enumerate(parts[:-1]) if _is_locale(p)), None)
+        if at is None:
+            groups["/".join(parts)].setdefault("", i)
+        else:
+            key = "/".join(parts[:at] + parts[at + 1 :])
+            groups[key].setdefault(parts[at].casefold().replace("_", "-"), i)
+    counts = Counter(loc for g in groups.values() if len(g) > 1 for loc in g if loc)
+    if len(counts) < 2 and not any("" in g and len(g) > 1 for g in groups.values()):
+        return []
+    main = counts.most_common(1)[0][0] if counts else ""
+    out = []
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        source_locale = "" if "" in group else main if main in group else None
+        if source_locale is None:
+            continue
+        source = group[source_locale]
+        out.append(Family(source, {loc: i for loc, i in group.items() if loc != source_locale}))
+    return out
+
+
+def _is_locale(segment: str) -> bool:
+    m = _LOCALE_SEGMENT.match(segment)
+    return m is not None and m.group(1).casefold() in LANGUAGES
+
+
+def _related(article: Article) -> Related:
+    return Related(article.id, article.path, article.title)
+
+
+def translation_outdated(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
+    """A translation last updated more than `grace_days` before its source was."""
+    grace = int(ctx.params["grace_days"])
+    for family in families(corpus):
+        source = corpus.articles[family.source]
+        if source.updated_at is None:
+            continue
+        for locale, index in sorted(family.translations.items()):
+            translation = corpus.articles[index]
+            if translation.updated_at is None:
+                continue
+            behind = (source.updated_at - translation.updated_at).days
+            if behind > grace:
+                yield ctx.finding(
+                    translation,
+                    f"{locale} translation last updated {translation.updated_at.isoformat()}, "
+                    f"{behind} days before its source {source.ref} "
+                    f"({source.updated_at.isoformat()}); it may miss the source's changes",
+                    related=[_related(source)],
+                    data={
+                        "locale": locale,
+                        "source": source.ref,
+                        "days_behind": behind,
+                    },
+                )
+
+
+def translation_missing(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
+    """Source articles without a translation into a locale that at least `min_share` of the
+    KB's translated articles have, and translations the export lists with an empty body."""
+    found = families(corpus)
+    min_share = float(ctx.params["min_share"])
+    sources = {f.source for f in found}
+    # the pool: every article in the KB's source language (those with translations and those
+    # without), so a locale few articles are translated into does not count as expected
+    source_locales = Counter(_locale(corpus.articles[s]) for s in sources)
+    translated = {i for f in found for i in f.translations.values()}
+    pool = [
+        i
+        for i, a in enumerate(corpus.articles)
+        if (i in sources or _locale(a) in source_locales)
+        and i not in translated
+        and not a.meta.get(TRANSLATION_OF)
+    ]
+    have: Counter[str] = Counter(loc for f in found for loc in f.translations)
+    expected = sorted(
+        loc for loc, n in have.items() if pool and n / len(pool) >= min_share and loc != "?"
+    )
+    by_source = {f.source: f for f in found}
+    for i in pool:
+        article = corpus.articles[i]
+        family = by_source.get(i)
+        empty = [str(loc) for loc in article.meta.get(EMPTY_TRANSLATIONS) or ()]
+        missing = [
+            loc
+            for loc in expected
+            if loc not in (family.translations if family else {}) and loc not in empty
+        ]
+        if empty:
+            yield ctx.finding(
+                article,
+                f"the export lists translation(s) into {', '.join(empty)} with an empty body; "
+                "readers of those languages get a blank page",
+                data={"locales": empty, "empty": True},
+            )
+        if missing:
+            yield ctx.finding(
+                article,
+                "no translation into "
+                + ", ".join(
+                    f"{loc} ({have[loc]} of {len(pool)} articles have one)" for loc in missing
+                ),
+                data={"locales": missing, "empty": False},
+            )
+
+
+def register(registry: Registry) -> None:
+    registry.add(
+        CheckKind(
+            "translation-outdated",
+            "Translation last updated before its source article.",
+            {"grace_days": Param(0, "days a translation may lag behind its source")},
+            check_corpus=translation_outdated,
+        )
+    )
+    registry.add(
+        CheckKind(
+            "translation-missing",
+            "Source article without a translation most articles have, or with an empty one.",
+            {
+                "min_share": Param(
+                    0.5,
+                    "a locale counts as expected when at least this share of the KB's "
+                    "source-language articles is translated into it",
+                )
+            },
+            check_corpus=translation_missing,
+        )
+    )

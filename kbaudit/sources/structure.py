@@ -1,0 +1,318 @@
+"""Categories from the structure of a KB when its articles carry no category field: the
+published tree (DocFX/Microsoft Docs `toc.yml`, MkDocs `nav:`, GitBook/mdBook `SUMMARY.md`,
+docsify `_sidebar.md`, Docusaurus `sidebars.js` and `_category_.json`) or else the folders.
+
+`category_from` chooses: `field` (the export's field only), `toc` (field, else a navigation
+file), `path` (field, else the first folder), `auto` (field, else a navigation file, else —
+when most articles have no category field — the folder path below the folders every article
+shares) and `none` (field only). Only articles
+that are files of their own (Markdown, HTML) get a category from structure; record exports
+(JSON, tables) name theirs in the records."""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
+
+import yaml
+
+from kbaudit.model import Article
+from kbaudit.sources.base import decode
+from kbaudit.sources.records import deslug, folder_categories
+from kbaudit.sources.tree import Tree
+
+MODES = ("auto", "field", "toc", "path", "none")
+TOC_FILES = ("toc.yml", "toc.yaml")
+NAV_MARKDOWN = ("SUMMARY.md", "_sidebar.md")
+MAX_NAV_BYTES = 4 * 1024 * 1024  # a navigation file larger than this is not one
+MAX_NAV_NODES = 200_000
+_LINK = re.compile(r"\[([^\]]+)\]\(\s*<?([^)\s>]+)>?[^)]*\)")
+_ITEM = re.compile(r"^(\s*)[-*+]\s+(.*)$")
+_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$")
+_DOC_SUFFIXES = (".md", ".markdown", ".mdx", ".html", ".htm")
+
+
+class _NavLoader(yaml.SafeLoader):
+    """Safe YAML that reads MkDocs files: unknown tags (`!!python/name:...`, `!ENV`) are None."""
+
+
+_NavLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+_NavLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+
+
+def with_categories(tree: Tree, articles: list[Article], mode: str) -> list[Article]:
+    """The articles, those without a category given one from the KB's structure; navigation
+    files (SUMMARY.md, _sidebar.md) that gave the tree are not articles themselves."""
+    if mode in ("field", "none"):
+        return articles
+    files = [a for a in articles if a.path and "#" not in a.path]
+    if not any(a.category is None for a in files):
+        return articles
+    tree_categories, nav_files = ({}, set()) if mode == "path" else navigation(tree)
+    if mode == "path":
+        folders = {a.path: a.path.split("/")[0] for a in files if a.path and "/" in a.path}
+    elif mode == "auto" and sum(a.category is not None for a in files) < len(files) / 2:
+        # folders stand in for a category field the KB does not use; where most articles
+        # have the field, one without it is missing it (TAX001), whatever its folder
+        folders = folder_categories(a.path for a in files if a.path)
+    else:
+        folders = {}
+    out = []
+    for article in articles:
+        if article.path in nav_files:
+            continue
+        if article.category is None and article.path and "#" not in article.path:
+            category = tree_categories.get(article.path) or folders.get(article.path)
+            if category:
+                article = replace(article, category=category)
+        out.append(article)
+    return out
+
+
+def navigation(tree: Tree) -> tuple[dict[str, str], set[str]]:
+    """File -> category path from every navigation file of the tree, and the navigation
+    files that are Markdown (so not articles). Broken navigation files are skipped: they only
+    help, the articles are read either way."""
+    found: dict[str, str] = {}
+    markdown_navs: set[str] = set()
+    for rel in tree.paths:
+        name = rel.rsplit("/", 1)[-1]
+        entries: list[tuple[str, tuple[str, ...]]] = []
+        try:
+            if tree.size(rel) > MAX_NAV_BYTES:
+                continue
+            if name.casefold() in TOC_FILES:
+                entries = list(_toc(_yaml(tree, rel), _folder(rel), (), _Budget()))
+            elif name in ("mkdocs.yml", "mkdocs.yaml"):
+                doc = _yaml(tree, rel)
+                if isinstance(doc, dict):
+                    docs_dir = posixpath.join(_folder(rel), str(doc.get("docs_dir") or "docs"))
+                    entries = list(_mkdocs(doc.get("nav"), docs_dir, (), _Budget()))
+            elif name in NAV_MARKDOWN:
+                entries = _markdown_nav(_text(tree, rel), _folder(rel))
+                if entries:
+                    markdown_navs.add(rel)
+            elif name == "_category_.json":
+                label = json.loads(_text(tree, rel)).get("label")
+                if isinstance(label, str) and label.strip():
+                    found[f"{_folder(rel)}/\0label"] = label.strip()
+            elif name in ("sidebars.js", "sidebars.ts"):
+                entries = _docusaurus(_text(tree, rel), posixpath.join(_folder(rel), "docs"))
+        except (OSError, KeyError, ValueError, yaml.YAMLError, AttributeError, RecursionError):
+            continue
+        for target, names in entries:
+            for path in _candidates(target):
+                if path in tree.all_paths and names:
+                    found.setdefault(path, " > ".join(names))
+                    break
+    labels = {k[: -len("/\0label")]: v for k, v in found.items() if k.endswith("/\0label")}
+    categories = {k: v for k, v in found.items() if not k.endswith("/\0label")}
+    if labels:  # Docusaurus: each folder with a _category_.json is one level of the tree
+        for rel in tree.paths:
+            if rel.lower().endswith(_DOC_SUFFIXES) and rel not in categories:
+                parts = rel.split("/")[:-1]
+                chain = [
+                    labels.get("/".join(parts[: i + 1]), deslug(p)) for i, p in enumerate(parts)
+                ]
+                if any("/".join(parts[: i + 1]) in labels for i in range(len(parts))):
+                    categories[rel] = " > ".join(chain[_first_labelled(parts, labels) :])
+    return categories, markdown_navs
+
+
+def _first_labelled(parts: list[str], labels: dict[str, str]) -> int:
+    return next(i for i in range(len(parts)) if "/".join(parts[: i + 1]) in labels)
+
+
+def _folder(rel: str) -> str:
+    return rel.rsplit("/", 1)[0] if "/" in rel else ""
+
+
+def _text(tree: Tree, rel: str) -> str:
+    return decode(tree.read_bytes(rel), rel)[0]
+
+
+def _yaml(tree: Tree, rel: str) -> Any:
+    return yaml.load(_text(tree, rel), Loader=_NavLoader)
+
+
+def _candidates(target: str) -> Iterator[str]:
+    """The files a navigation link may name: as written, with .md, or a folder's index."""
+    path = posixpath.normpath(target.split("#", 1)[0].split("?", 1)[0]).lstrip("/")
+    if path in ("", ".") or path.startswith("../") or "://" in target:
+        return
+    yield path
+    if not path.lower().endswith(_DOC_SUFFIXES):
+        yield f"{path}.md"
+        yield f"{path}.mdx"
+        yield f"{path}/index.md"
+        yield f"{path}/README.md"
+
+
+class _Budget:
+    """Nodes a navigation tree may have: YAML aliases can make a small file a huge tree."""
+
+    def __init__(self, nodes: int = MAX_NAV_NODES) -> None:
+        self.left = nodes
+
+    def spend(self) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise ValueError("navigation tree too large")
+
+
+def _toc(
+    nodes: Any, folder: str, names: tuple[str, ...], budget: _Budget
+) -> Iterator[tuple[str, tuple[str, ...]]]:
+    """DocFX toc.yml: nodes `{name, href, items}`; an article's category is the names of the
+    nodes above it. A root mapping `{items: [...]}` is read as its list."""
+    if isinstance(nodes, dict):
+        nodes = nodes.get("items")
+    if not isinstance(nodes, list):
+        return
+    for node in nodes:
+        budget.spend()
+        if not isinstance(node, dict):
+            continue
+        name = str(node.get("name") or "").strip()
+        href = node.get("href") or node.get("topicHref")
+        if isinstance(href, str) and "://" not in href:
+            yield posixpath.join(folder, href), names
+        children = node.get("items")
+        if children:
+            yield from _toc(children, folder, (*names, name) if name else names, budget)
+
+
+def _mkdocs(
+    nav: Any, docs_dir: str, names: tuple[str, ...], budget: _Budget
+) -> Iterator[tuple[str, tuple[str, ...]]]:
+    """MkDocs `nav:` — `- Title: page.md`, `- Section: [...]` or `- page.md`."""
+    budget.spend()
+    if isinstance(nav, str):
+        yield posixpath.join(docs_dir, nav), names
+    elif isinstance(nav, list):
+        for item in nav:
+            yield from _mkdocs(item, docs_dir, names, budget)
+    elif isinstance(nav, dict):
+        for title, value in nav.items():
+            if isinstance(value, list):
+                yield from _mkdocs(value, docs_dir, (*names, str(title)), budget)
+            else:
+                yield from _mkdocs(value, docs_dir, names, budget)
+
+
+def _markdown_nav(raw: str, folder: str) -> list[tuple[str, tuple[str, ...]]]:
+    """SUMMARY.md / _sidebar.md: headings and list items nest; a linked item's category is
+    the headings and parent items above it."""
+    entries: list[tuple[str, tuple[str, ...]]] = []
+    heading: tuple[str, ...] = ()
+    stack: list[tuple[int, str]] = []  # (indent, label) of open list items
+    for line in raw.splitlines():
+        if m := _HEADING.match(line):
+            title = m.group(1).strip()
+            heading = () if title.casefold() in ("summary", "table of contents") else (title,)
+            stack = []
+            continue
+        m = _ITEM.match(line.expandtabs(4))
+        if m is None:
+            continue
+        indent, content = len(m.group(1)), m.group(2).strip()
+        while stack and stack[-1][0] >= indent:
+            stack.pop()
+        link = _LINK.search(content)
+        label = link.group(1).strip() if link else content.strip("*_ ")
+        if link and "://" not in link.group(2):
+            entries.append(
+                (posixpath.join(folder, link.group(2)), (*heading, *(s[1] for s in stack)))
+            )
+        stack.append((indent, label))
+    return entries
+
+
+_JS_TOKEN = re.compile(
+    # an unclosed comment or template runs to the end, strings end at the line: linear time
+    r"""//[^\n]*|/\*.*?(?:\*/|\Z)|'((?:[^'\\\n]|\\.)*)'|"((?:[^"\\\n]|\\.)*)"|`([^`]*)(?:`|\Z)"""
+    r"""|([\[\]{}:,])|(\w+)""",
+    re.S,
+)
+
+
+def _docusaurus(raw: str, docs_dir: str) -> list[tuple[str, tuple[str, ...]]]:
+    """Docusaurus sidebars.js: `{type: 'category', label: 'X', items: [...]}` and the short
+    form `{'X': ['doc-a', 'doc-b']}`; doc ids are paths below docs/ without the suffix."""
+    tokens: list[tuple[str, str]] = []
+    for m in _JS_TOKEN.finditer(raw):
+        if m.group(0).startswith(("//", "/*")):
+            continue
+        string = next((g for g in m.groups()[:3] if g is not None), None)
+        if string is not None:
+            tokens.append(("str", string))
+        elif m.group(4):
+            tokens.append(("punct", m.group(4)))
+        else:
+            tokens.append(("word", m.group(5)))
+    entries: list[tuple[str, tuple[str, ...]]] = []
+    start = next((i for i, t in enumerate(tokens) if t == ("punct", "{")), len(tokens))
+    _js_value(tokens, start, (), docs_dir, entries, 0, _Budget())
+    return entries
+
+
+def _js_value(
+    tokens: list[tuple[str, str]],
+    i: int,
+    names: tuple[str, ...],
+    docs_dir: str,
+    entries: list[tuple[str, tuple[str, ...]]],
+    depth: int,
+    budget: _Budget,
+) -> int:
+    """Read one JS value from tokens[i:]; collect doc ids with their categories; return the
+    index after it."""
+    budget.spend()
+    if i >= len(tokens) or depth > 50:
+        return len(tokens)
+    kind, value = tokens[i]
+    if (kind, value) == ("punct", "["):
+        i += 1
+        while i < len(tokens) and tokens[i] != ("punct", "]"):
+            if tokens[i] == ("punct", ","):
+                i += 1
+                continue
+            i = _js_value(tokens, i, names, docs_dir, entries, depth + 1, budget)
+        return i + 1
+    if (kind, value) == ("punct", "{"):
+        fields: dict[str, str] = {}
+        nested: list[tuple[str, int]] = []
+        i += 1
+        while i < len(tokens) and tokens[i] != ("punct", "}"):
+            if tokens[i] == ("punct", ",") or i + 1 >= len(tokens):
+                i += 1
+                continue
+            key = tokens[i][1]
+            if tokens[i + 1] != ("punct", ":"):
+                i += 1
+                continue
+            start = i + 2
+            if start < len(tokens) and tokens[start][0] == "str":
+                fields[key] = tokens[start][1]
+            nested.append((key, start))
+            i = _js_value(tokens, start, names, docs_dir, [], depth + 1, budget)
+        end = i + 1
+        label = fields.get("label", "").strip()
+        if fields.get("type") == "doc" and "id" in fields:
+            entries.append((posixpath.join(docs_dir, fields["id"]), names))
+        for key, start in nested:
+            if key == "items":
+                inner = (*names, label) if fields.get("type") == "category" and label else names
+                _js_value(tokens, start, inner, docs_dir, entries, depth + 1, budget)
+            elif tokens[start] == ("punct", "[") and key not in ("items", "link"):
+                # {'Label': [...]} short form, or a sidebar name at the top level
+                inner = (*names, key) if names or depth > 0 else names
+                _js_value(tokens, start, inner, docs_dir, entries, depth + 1, budget)
+        return end
+    if kind == "str":
+        entries.append((posixpath.join(docs_dir, value), names))
+    return i + 1

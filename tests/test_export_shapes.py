@@ -1,0 +1,417 @@
+"""Real export shapes: query-result JSON (Salesforce CLI, ServiceNow JSONv2), tables without a
+body column, id-only categories, Freshdesk locale files and folder layouts, Intercom empty
+translations, Confluence bylines and titles; categories from a KB's navigation files; CJK word
+counts; translations never duplicates of their source."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kbaudit.audit import audit
+from kbaudit.config import Config
+from kbaudit.model import Article
+from kbaudit.sources import load
+from kbaudit.sources.normalize import (
+    CATEGORY_ID_ONLY,
+    EMPTY_TRANSLATIONS,
+    TRANSLATION_OF,
+    SourceOptions,
+)
+from kbaudit.text import word_count
+
+from .conftest import AS_OF, FIXTURES
+
+EXPORTS = FIXTURES / "exports"
+
+
+def by_title(articles: list[Article]) -> dict[str, Article]:
+    return {a.title: a for a in articles}
+
+
+def test_salesforce_cli_query_result() -> None:
+    result = load(EXPORTS / "salesforce-cli")
+    assert result.format == "tabular"
+    assert not result.problems
+    articles = by_title(result.articles)
+    assert sorted(articles) == [
+        "Connect your bank feed",
+        "Refund a customer payment",
+        "Rembourser un paiement client",
+    ]  # the summary.json beside the records is not an article
+    source = articles["Refund a customer payment"]
+    assert source.owner == "Dana Whitfield"  # CreatedBy{Name}
+    assert source.updated_at == dt.date(2026, 3, 4)
+    assert source.created_at == dt.date(2024, 9, 12)
+    assert source.locale == "en-us"
+    assert source.status == "published"
+    assert "five to ten business days" in source.text  # Summary is the body
+    translation = articles["Rembourser un paiement client"]
+    assert translation.locale == "fr"
+    assert translation.meta[TRANSLATION_OF] == source.id
+    assert translation.id != source.id
+    # a null related record (LastModifiedBy: null) is no value, not a crash
+    assert articles["Connect your bank feed"].owner == "Dana Whitfield"
+
+
+def test_same_records_in_json_and_csv_are_read_once(tmp_path: Path) -> None:
+    shutil.copy(EXPORTS / "salesforce-cli" / "articles.json", tmp_path / "articles.json")
+    records = json.loads((tmp_path / "articles.json").read_text())["result"]["records"]
+    header = ["Id", "KnowledgeArticleId", "Title", "Summary", "Language", "IsMasterLanguage"]
+    lines = [",".join(header)] + [
+        ",".join(json.dumps(str(r[h])) if h == "Summary" else str(r[h]) for h in header)
+        for r in records
+    ]
+    (tmp_path / "articles.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert len(load(tmp_path).articles) == 3
+
+
+def test_servicenow_jsonv2_and_sys_id_categories() -> None:
+    result = load(EXPORTS / "servicenow-json")
+    assert result.format == "tabular"
+    articles = by_title(result.articles)
+    refund = articles["Refund a customer payment"]
+    assert (refund.category, refund.owner, refund.status) == (
+        "Refunds",
+        "Dana Whitfield",
+        "published",
+    )
+    assert refund.updated_at == dt.date(2026, 3, 4)
+    assert not refund.meta.get(CATEGORY_ID_ONLY)
+    partial = articles["Issue a partial refund"]
+    assert partial.meta[CATEGORY_ID_ONLY] is True  # a 32-hex sys_id is no category name
+
+
+def test_servicenow_list_without_body_loads_every_article() -> None:
+    result = load(EXPORTS / "servicenow-list")
+    assert len(result.articles) == 3 and not result.problems
+    articles = by_title(result.articles)
+    assert articles["Reset a forgotten password"].word_count == 0
+    assert articles["Connect to the office VPN"].status == "archived"
+    assert articles["Connect to the office VPN"].meta[CATEGORY_ID_ONLY] is True
+    config = Config(select=["QUAL001"], as_of=AS_OF)
+    found = audit(EXPORTS / "servicenow-list", config).findings
+    assert sorted(f.rule for f in found) == ["QUAL001"] * 3  # each a finding, none refused
+
+
+def test_freshdesk_locale_files() -> None:
+    result = load(EXPORTS / "freshdesk-locales")
+    assert result.format == "freshdesk"
+    articles = by_title(result.articles)
+    assert len(articles) == 3
+    refund = articles["Refund a customer payment"]
+    assert refund.category == "Payments > Refunds"
+    assert refund.status == "published" and articles["Issue a partial refund"].status == "draft"
+    french = articles["Rembourser un paiement"]
+    assert french.locale == "fr"
+    assert french.category == "Paiements > Remboursements"
+    assert french.meta[TRANSLATION_OF] == refund.id
+
+
+def test_freshdesk_backup_in_category_folders() -> None:
+    result = load(EXPORTS / "freshdesk-folders")
+    assert result.format == "freshdesk"
+    got = {a.title: (a.category, a.meta.get(CATEGORY_ID_ONLY, False)) for a in result.articles}
+    assert got == {
+        "Refund a customer payment": ("Payments > Refunds", False),
+        "Issue a partial refund": ("Payments > Refunds", False),
+        "Connect your bank feed": ("Banking > Bank feeds", False),
+    }
+
+
+def test_freshdesk_folder_known_only_by_id(tmp_path: Path) -> None:
+    data = json.loads((EXPORTS / "freshdesk-folders/Payments/Refunds/articles.json").read_text())
+    (tmp_path / "articles.json").write_text(json.dumps(data))
+    [article, _] = load(tmp_path).articles
+    assert article.category == "folder 70" and article.meta[CATEGORY_ID_ONLY] is True
+
+
+def test_zendesk_sections_named_by_export_folders_else_id_only(tmp_path: Path) -> None:
+    record = {
+        "id": 360001,
+        "title": "Refund a customer payment",
+        "body": "<p>Open the payment and choose Refund.</p>",
+        "section_id": 900000347206,
+        "html_url": "https://help.example/hc/en-us/articles/360001",
+        "label_names": [],
+        "author_id": 7,
+        "locale": "en-us",
+        "source_locale": "en-us",
+        "draft": False,
+        "outdated": False,
+    }
+    translation = dict(record, locale="de", title="Eine Zahlung erstatten")
+    (tmp_path / "Billing-&-Payments").mkdir()
+    (tmp_path / "Account").mkdir()
+    (tmp_path / "Billing-&-Payments" / "articles.json").write_text(json.dumps([record]))
+    (tmp_path / "Account" / "articles.json").write_text(
+        json.dumps([dict(record, id=360002, title="Change your e-mail"), translation])
+    )
+    articles = by_title(load(tmp_path).articles)
+    assert articles["Refund a customer payment"].category == "Billing & Payments"
+    assert articles["Change your e-mail"].category == "Account"
+    assert not articles["Change your e-mail"].meta[CATEGORY_ID_ONLY]
+    german = articles["Eine Zahlung erstatten"]
+    assert german.meta[TRANSLATION_OF] == "360001" and german.id == "360001/de"
+    single = tmp_path / "single"
+    single.mkdir()
+    (single / "articles.json").write_text(json.dumps({"articles": [record]}))
+    [only] = load(single).articles
+    assert only.category == "section 900000347206" and only.meta[CATEGORY_ID_ONLY] is True
+
+
+def test_intercom_empty_translations_are_counted(tmp_path: Path) -> None:
+    article = {
+        "type": "article",
+        "id": "81",
+        "workspace_id": "w1",
+        "parent_id": None,
+        "parent_type": None,
+        "author_id": 7,
+        "state": "published",
+        "title": "Reset your password",
+        "body": "<p>Open Settings and choose Reset password.</p>",
+        "default_locale": "en",
+        "updated_at": 1772625600,
+        "translated_content": {
+            "type": "article_translated_content",
+            "fr": {"type": "article_content", "title": "Réinitialiser", "body": "<p>Ouvrez.</p>"},
+            "de": {"type": "article_content", "title": "Zurücksetzen", "body": "<p> </p>"},
+            "es": {"type": "article_content", "title": "Restablecer", "body": None},
+        },
+    }
+    (tmp_path / "articles.json").write_text(json.dumps({"type": "list", "data": [article]}))
+    articles = {a.id: a for a in load(tmp_path).articles}
+    assert sorted(articles) == ["81", "81/fr"]
+    assert articles["81"].meta[EMPTY_TRANSLATIONS] == ["de", "es"]
+    assert articles["81/fr"].meta[TRANSLATION_OF] == "81"
+    article["parent_id"] = 55  # a collection the export does not name
+    (tmp_path / "articles.json").write_text(json.dumps({"type": "list", "data": [article]}))
+    source = {a.id: a for a in load(tmp_path).articles}["81"]
+    assert source.category == "collection 55" and source.meta[CATEGORY_ID_ONLY] is True
+
+
+def test_confluence_bylines_titles_and_dates(tmp_path: Path) -> None:
+    export = tmp_path / "space"
+    shutil.copytree(EXPORTS / "confluence" / "LH", export)
+    index = export / "index.html"
+    index.write_text(
+        index.read_text().replace(
+            "<title>Ledgerly Help</title>", "<title>LH (Ledgerly Help)</title>"
+        )
+    )
+    page = export / "Refund-a-customer-payment_65601.html"
+    page.write_text(
+        page.read_text()
+        .replace("Dana Whitfield</span>", "Dana Whitfield (Unlicensed)</span>")
+        .replace("on Mar 04, 2026", "on Sept 27, 2024")
+    )
+    result = load(export)
+    assert not [p for p in result.problems if p.code == "INPUT004"]
+    refund = by_title(result.articles)["Refund a customer payment"]  # "Ledgerly Help : " gone
+    assert refund.owner == "Dana Whitfield"
+    assert refund.updated_at == dt.date(2024, 9, 27)
+    assert all(" : " not in a.title for a in result.articles)
+
+
+# ---- categories from structure ---------------------------------------------------------------
+
+ARTICLE = "---\ntitle: {title}\n---\nSome text about {title} that readers can follow.\n"
+
+
+def _kb(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def _md(*paths: str) -> dict[str, str]:
+    return {p: ARTICLE.format(title=Path(p).stem) for p in paths}
+
+
+def _categories(root: Path, mode: str = "auto") -> dict[str, str | None]:
+    return {
+        a.path or "": a.category
+        for a in load(root, options=SourceOptions(category_from=mode)).articles
+    }
+
+
+NAVIGATION = {
+    "toc.yml": (
+        {
+            "articles/toc.yml": "- name: Mail troubleshooting\n  href: ../index.md\n  items:\n"
+            "  - name: Sending\n    items:\n    - name: Stuck in outbox\n"
+            "      href: ../sending/stuck.md\n    - name: Bounces\n      href: ../sending/bounce.md\n"
+            "  - name: Calendar\n    items:\n    - name: Missing events\n"
+            "      href: ../calendar/missing.md\n    - name: Elsewhere\n"
+            "      href: https://example.com/x\n",
+            **_md("sending/stuck.md", "sending/bounce.md", "calendar/missing.md"),
+        },
+        {
+            "sending/stuck.md": "Mail troubleshooting > Sending",
+            "sending/bounce.md": "Mail troubleshooting > Sending",
+            "calendar/missing.md": "Mail troubleshooting > Calendar",
+        },
+    ),
+    "mkdocs": (
+        {
+            "mkdocs.yml": "site_name: Help\nmarkdown_extensions:\n  - pymdownx.emoji:\n"
+            "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
+            "nav:\n  - Home: index.md\n  - Billing:\n    - Refunds: billing/refunds.md\n"
+            "    - Plans:\n      - plans/change.md\n",
+            **_md("docs/index.md", "docs/billing/refunds.md", "docs/plans/change.md"),
+        },
+        {
+            "docs/index.md": None,
+            "docs/billing/refunds.md": "Billing",
+            "docs/plans/change.md": "Billing > Plans",
+        },
+    ),
+    "SUMMARY.md": (
+        {
+            "SUMMARY.md": "# Summary\n\n- [Welcome](README.md)\n\n## Payments\n\n"
+            "- [Refunds](payments/refunds.md)\n  - [Partial refunds](payments/partial.md)\n"
+            "- [Payouts](payments/payouts.md)\n",
+            **_md("README.md", "payments/refunds.md", "payments/partial.md", "payments/payouts.md"),
+        },
+        {
+            "README.md": None,
+            "payments/refunds.md": "Payments",
+            "payments/partial.md": "Payments > Refunds",
+            "payments/payouts.md": "Payments",
+        },
+    ),
+    "_sidebar.md": (
+        {
+            "_sidebar.md": "* Getting started\n  * [Install](guide/install.md)\n"
+            "  * [Sign in](guide/sign-in.md)\n* [FAQ](faq.md)\n",
+            **_md("guide/install.md", "guide/sign-in.md", "faq.md"),
+        },
+        {
+            "guide/install.md": "Getting started",
+            "guide/sign-in.md": "Getting started",
+            "faq.md": None,
+        },
+    ),
+    "sidebars.js": (
+        {
+            "sidebars.js": "// sidebars\nmodule.exports = {\n  docs: [\n    'intro',\n"
+            "    {type: 'category', label: 'Billing', items: ['billing/refunds',\n"
+            "      {type: 'doc', id: 'billing/payouts'}]},\n"
+            "    {'Account': ['account/email']},\n  ],\n};\n",
+            **_md(
+                "docs/intro.md",
+                "docs/billing/refunds.md",
+                "docs/billing/payouts.md",
+                "docs/account/email.md",
+            ),
+        },
+        {
+            "docs/intro.md": None,
+            "docs/billing/refunds.md": "Billing",
+            "docs/billing/payouts.md": "Billing",
+            "docs/account/email.md": "Account",
+        },
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NAVIGATION))
+def test_category_from_navigation_files(tmp_path: Path, name: str) -> None:
+    files, expected = NAVIGATION[name]
+    got = _categories(_kb(tmp_path, files), "toc")
+    assert got == expected
+    assert "SUMMARY.md" not in got and "_sidebar.md" not in got  # navigation is not an article
+
+
+def test_docusaurus_category_json(tmp_path: Path) -> None:
+    files = {
+        "docs/billing/_category_.json": '{"label": "Billing and plans", "position": 2}',
+        **_md("docs/billing/refunds.md", "docs/billing/plans/change.md", "docs/intro.md"),
+    }
+    got = _categories(_kb(tmp_path, files), "toc")
+    assert got["docs/billing/refunds.md"] == "Billing and plans"
+    assert got["docs/billing/plans/change.md"] == "Billing and plans > plans"
+    assert got["docs/intro.md"] is None
+
+
+def test_category_modes(tmp_path: Path) -> None:
+    files = {**_md("help/billing/refunds.md", "help/account/sign-in.md")}
+    files["help/billing/tagged.md"] = "---\ntitle: Tagged\ncategory: Invoices\n---\nText here.\n"
+    root = _kb(tmp_path, files)
+    assert _categories(root, "auto") == {
+        "help/billing/refunds.md": "billing",
+        "help/account/sign-in.md": "account",
+        "help/billing/tagged.md": "Invoices",
+    }
+    assert _categories(root, "path")["help/billing/refunds.md"] == "help"
+    assert _categories(root, "field")["help/billing/refunds.md"] is None
+    assert _categories(root, "toc")["help/billing/refunds.md"] is None
+
+
+def test_auto_leaves_a_missing_field_missing_where_the_kb_uses_the_field(tmp_path: Path) -> None:
+    files = {
+        f"billing/a{i}.md": f"---\ntitle: A{i}\ncategory: Billing\n---\nText {i}.\n"
+        for i in range(3)
+    }
+    files.update(_md("billing/untagged.md"))
+    assert _categories(_kb(tmp_path, files))["billing/untagged.md"] is None
+
+
+def test_broken_navigation_file_is_skipped(tmp_path: Path) -> None:
+    files = {"toc.yml": "- name: [unclosed\n", **_md("a/one.md", "b/two.md")}
+    assert _categories(_kb(tmp_path, files)) == {"a/one.md": "a", "b/two.md": "b"}
+
+
+# ---- languages -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Reset your password in Settings.", 5),
+        ("パスワードをリセット", 5),  # ten characters, two a word
+        ("设置中重置密码", 4),  # seven characters, rounded up
+        ("Öffnen Sie die Einstellungen", 4),
+        ("설정에서 비밀번호를 재설정하세요", 3),  # Korean separates words with spaces
+        ("Windows 11 の設定", 4),
+    ],
+)
+def test_cjk_word_count(text: str, words: int) -> None:
+    assert word_count(text) == words
+
+
+def test_a_translation_is_never_a_duplicate_of_its_source(tmp_path: Path) -> None:
+    body = (
+        "You can refund a card or bank payment for up to 120 days after the charge. Open "
+        "Payments, select the payment and choose Refund, enter the amount and confirm it."
+    )
+    files = {
+        "en/refunds.md": f"---\ntitle: Refund a payment\nlang: en\n---\n{body}\n",
+        "fr/refunds.md": f"---\ntitle: Refund a payment\nlang: fr\n---\n{body}\n",
+    }
+    config = Config(select=["DUP"], as_of=AS_OF)
+    assert audit(_kb(tmp_path, files), config).findings == []
+
+
+def test_hostile_navigation_files_are_skipped(tmp_path: Path) -> None:
+    bomb = "a: &a [{name: x, items: []}]\n" + "".join(
+        f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n"
+        for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+    )
+    bomb += "items: [{name: top, items: *i}]\n"
+    nested = "module.exports = {s: [" + "{type: 'category', label: 'x', items: [" * 60
+    files = {
+        "toc.yml": bomb,
+        "sidebars.js": nested + "'doc'" + "]}" * 60 + "]};",
+        "docs/one.md": ARTICLE.format(title="one"),
+        "other/two.md": ARTICLE.format(title="two"),
+    }
+    got = _categories(_kb(tmp_path, files))
+    assert got == {"docs/one.md": "docs", "other/two.md": "other"}
