@@ -13,7 +13,6 @@ from kbaudit.corpus import Corpus
 from kbaudit.corpus.links import anchors, site_link
 from kbaudit.model import Article, Finding, Related
 from kbaudit.rules import CheckKind, Context, Param, Registry
-from kbaudit.text import shorten
 
 UNPUBLISHED = ["draft", "hidden"]
 
@@ -241,6 +240,8 @@ def hidden_comment(article: Article, ctx: Context) -> Iterator[Finding]:
         elif marker is not None:
             hits.append((m.start(), note, repr(marker.group(0))))
     if hits:
+        from kbaudit.text import shorten  # markup parsers only when a comment is reported
+
         start, note, why = hits[0]
         more = f" (+{len(hits) - 1} more)" if len(hits) > 1 else ""
         yield ctx.finding(
