@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+import os
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
 
+from kbaudit import safeyaml
 from kbaudit.errors import ConfigError
 from kbaudit.model import Severity
-
-if TYPE_CHECKING:
-    from kbaudit.sources.normalize import SourceOptions
+from kbaudit.normalize import SourceOptions, check_limits
 
 CONFIG_NAMES = ("kbaudit.yaml", ".kbaudit.yaml", "kbaudit.yml", ".kbaudit.yml")
 DIMENSIONS = ("freshness", "uniqueness", "coverage", "taxonomy", "quality")
@@ -117,10 +118,14 @@ class Config:
     coverage: CoverageSettings = field(default_factory=CoverageSettings)
     min_coverage: float = 0.7  # with questions: answered share under this blocks the verdict
     path: str | None = None  # the file this config came from
+    # A config found inside the audited tree is written by whoever writes the KB: it may not
+    # switch off or weaken security rules unless the user trusts it (KBAUDIT_TRUST_KB_CONFIG=1
+    # or trust_kb_config). What was overruled is kept in `warnings` for the CLI to print.
+    from_kb: bool = False
+    trust_kb_config: bool = False
+    warnings: list[str] = field(default_factory=list)
 
     def source_options(self) -> SourceOptions:
-        from kbaudit.sources.normalize import SourceOptions  # the readers load only to read
-
         return SourceOptions(
             fields=self.fields,
             category_from=self.category_from,
@@ -174,7 +179,7 @@ def read_config_file(path: Path) -> dict[str, Any]:
             raise ConfigError(f"{path} has no [tool.kbaudit] section")
         return section
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = safeyaml.load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path} is not valid YAML: {exc}; fix the file") from exc
     except (OSError, UnicodeDecodeError) as exc:
@@ -229,11 +234,10 @@ def _as_list(value: Any, key: str) -> list[str]:
 
 
 _LIST_KEYS = {"include", "exclude", "rule_packs", "select", "ignore"}
-_KNOWN = {f.name for f in fields(Config)} - {"path", "min_coverage"} | {
-    "scorecard",
-    "ready",
-    "extend_exclude",
-}
+_INTERNAL = {"path", "min_coverage", "from_kb", "trust_kb_config", "warnings"}
+_KNOWN = {f.name for f in fields(Config)} - _INTERNAL | {"scorecard", "ready", "extend_exclude"}
+PROTECTED = "SEC"  # code prefix of the rules a KB's own config cannot switch off
+TRUST_ENV = "KBAUDIT_TRUST_KB_CONFIG"
 
 
 def build_config(
@@ -302,9 +306,10 @@ def build_config(
     if data.get("as_of") is not None:
         config.as_of = parse_as_of(data["as_of"])
     if data.get("jobs") is not None:
-        config.jobs = int(_number(data["jobs"], "jobs", 0))
+        config.jobs = _whole(data["jobs"], "jobs")
     if data.get("topics") is not None:
-        config.topics = int(_number(data["topics"], "topics", 0))
+        config.topics = _whole(data["topics"], "topics")
+    check_limits(config.limits)
     return config
 
 
@@ -313,11 +318,20 @@ def _number(value: Any, key: str, low: float | None = None, high: float | None =
         raise ConfigError(f"`{key}: {value!r}` is not a number; write a number")
     try:
         number = float(value)
-    except ValueError:
-        raise ConfigError(f"`{key}: {value!r}` is not a number; write a number") from None
+    except (ValueError, OverflowError):
+        number = math.nan
+    if not math.isfinite(number):
+        raise ConfigError(f"`{key}: {value!r}` is not a number; write a number")
     if (low is not None and number < low) or (high is not None and number > high):
         raise ConfigError(f"`{key}: {value!r}` must be between {low:g} and {high:g}")
     return number
+
+
+def _whole(value: Any, key: str) -> int:
+    number = _number(value, key, 0)
+    if not number.is_integer():
+        raise ConfigError(f"`{key}: {value!r}` is not a whole number; write one")
+    return int(number)
 
 
 def _settings(kind: type, given: Any, key: str) -> Any:
@@ -356,15 +370,71 @@ def parse_as_of(value: Any) -> dt.date:
         raise ConfigError(f"--as-of {value!r} is not a date; write YYYY-MM-DD") from None
 
 
-def load_config(kb_path: Path, config_path: Path | None = None) -> Config:
-    """--config wins; else the closest config file above the audited folder; else defaults."""
+def covers_security(pattern: str) -> bool:
+    """Whether a select/ignore entry (code, code prefix, name, category or ALL) names at least
+    one security rule."""
+    p = pattern.strip()
+    up = p.upper()
+    return (
+        up == "ALL"
+        or (up[:1] == PROTECTED[:1] and (up.startswith(PROTECTED) or PROTECTED.startswith(up)))
+        or p == "security"
+        or p.startswith("security.")
+        or (p.endswith("*") and "security.".startswith(p.rstrip("*")))
+    )
+
+
+def _keep_security_on(config: Config) -> None:
+    """Undo what a KB-supplied config does to security rules, with one warning per change."""
+    where = config.path or "the KB's config"
+    fix = f"pass it with --config (or set {TRUST_ENV}=1) if you trust it"
+
+    def note(what: str) -> None:
+        config.warnings.append(f"{where} is inside the audited KB: {what} ignored; {fix}")
+
+    dropped = [p for p in config.ignore if covers_security(p)]
+    if dropped:
+        config.ignore = [p for p in config.ignore if not covers_security(p)]
+        note(f"`ignore: {dropped}`")
+    if config.select and not any(covers_security(p) for p in config.select):
+        config.select = [*config.select, PROTECTED]
+        note("a `select:` without the security rules")
+    for glob, codes in config.per_path_ignores.items():
+        if any(covers_security(c) for c in codes):
+            config.per_path_ignores[glob] = [c for c in codes if not covers_security(c)]
+            note(f"`per_path_ignores` of security rules for {glob!r}")
+    for code in [c for c in config.rules if str(c).upper().startswith(PROTECTED)]:
+        del config.rules[code]
+        note(f"`rules: {{{code}: ...}}` (security rules keep their packaged settings)")
+
+
+def load_config(
+    kb_path: Path, config_path: Path | None = None, trust_kb_config: bool | None = None
+) -> Config:
+    """--config wins; else the closest config file above the audited folder; else defaults.
+
+    A config found inside the audited folder cannot switch off security rules unless
+    `trust_kb_config` (default: the KBAUDIT_TRUST_KB_CONFIG environment variable) says so."""
+    trust = (
+        os.environ.get(TRUST_ENV, "").strip().lower() in ("1", "true", "yes")
+        if trust_kb_config is None
+        else trust_kb_config
+    )
     path = config_path or find_config(kb_path)
     if path is None:
-        return Config()
+        return Config(trust_kb_config=trust)
     data = read_config_file(path)
     try:
-        return build_config(data, path.parent, str(path))
+        config = build_config(data, path.parent, str(path))
     except ConfigError as exc:  # name the file the setting is in
         if str(path) in str(exc):
             raise
         raise ConfigError(f"{path}: {exc}") from None
+    config.trust_kb_config = trust
+    root = kb_path.resolve()
+    config.from_kb = (
+        config_path is None and root.is_dir() and path.resolve().parent.is_relative_to(root)
+    )
+    if config.from_kb and not trust:
+        _keep_security_on(config)
+    return config

@@ -37,6 +37,18 @@ class Image:
 
 
 @dataclass(frozen=True)
+class Extracted:
+    """What every rule needs to know about a body, whatever its markup."""
+
+    text: str
+    headings: tuple[str, ...]
+    links: tuple[Link, ...]
+    images: tuple[Image, ...]
+    word_count: int
+    h1: str | None = None
+
+
+@dataclass(frozen=True)
 class Article:
     """One KB article, normalised whatever the export format."""
 
@@ -111,6 +123,7 @@ class InputCode(StrEnum):
     FRONT_MATTER = "INPUT002"
     ENCODING = "INPUT003"
     BAD_DATE = "INPUT004"
+    SLOW_PATTERN = "INPUT005"
 
 
 @dataclass(frozen=True)

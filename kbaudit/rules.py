@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from kbaudit import safeyaml
 from kbaudit.config import ANALYSIS_SETTINGS
 from kbaudit.errors import RuleError
 from kbaudit.model import Article, Finding, Related, Severity
@@ -192,9 +193,7 @@ def _parse_rule(item: Any, pack: str, registry: Registry) -> Rule:
 
 def load_pack(path: Path, registry: Registry) -> list[Rule]:
     try:
-        # The C loader when PyYAML has it: the shipped packs load in 5 ms instead of 40.
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+        data = safeyaml.load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleError(f"cannot read rule pack {path}: {exc}") from exc
     except yaml.YAMLError as exc:
@@ -211,13 +210,23 @@ def load_rules(config: Config, registry: Registry, kb_root: Path | None = None) 
     a later rule with the same code replaces the earlier one. Config overrides last."""
     paths = sorted(default_pack_dir().glob("*.yaml"))
     paths += [Path(p) for p in config.rule_packs]
+    from_kb = set(paths[len(paths) - len(config.rule_packs) :]) if config.from_kb else set()
     if kb_root is not None and (kb_root / ".kbaudit" / "rules").is_dir():
-        paths += sorted((kb_root / ".kbaudit" / "rules").glob("*.y*ml"))
+        found = sorted((kb_root / ".kbaudit" / "rules").glob("*.y*ml"))
+        paths += found
+        from_kb.update(found)
     rules: dict[str, Rule] = {}
     for path in paths:
         if not path.is_file():
             raise RuleError(f"rule pack {path} does not exist; fix `rule_packs` in the config")
         for rule in load_pack(path, registry):
+            if path in from_kb and not config.trust_kb_config and rule.code.startswith("SEC"):
+                config.warnings.append(
+                    f"rule pack {path} is inside the audited KB: its {rule.code} is ignored "
+                    "(security rules keep their packaged definition); set "
+                    "KBAUDIT_TRUST_KB_CONFIG=1 if you trust it"
+                )
+                continue
             rules[rule.code] = rule
     for code, override in config.rules.items():
         known = rules.get(str(code).upper())

@@ -3,29 +3,33 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup, Comment, Tag
 from markdown_it import MarkdownIt
 
-from kbaudit.model import Image, Link
+from kbaudit.model import Extracted, Image, Link
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 # Docs-platform syntax that is not prose: [!INCLUDE ...], > [!NOTE], :::image ...:::
-_DOCS_DIRECTIVE = re.compile(r"\[!(?:INCLUDE|NOTE|TIP|IMPORTANT|WARNING|CAUTION)[^\]]*\]", re.I)
+_DOCS_DIRECTIVE = re.compile(r"\[!(?:INCLUDE|NOTE|TIP|IMPORTANT|WARNING|CAUTION)", re.I)
 _COLON_BLOCK = re.compile(r"^:::.*$", re.M)
-_HTML_TAG = re.compile(r"<[^>]+>")
+_HTML_TAG = re.compile(r"<[^<>]+>")
 # Static-site template tags are markup, not text: Liquid ({% include x %}, {{ page.title }},
 # {% comment %}...{% endcomment %}), Hugo shortcodes ({{< note >}}, {{% tab %}}) and kramdown
 # attribute lists ({#custom-id}, {: .note}).
-_TEMPLATE_COMMENT = re.compile(r"\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}", re.S)
+# Spans are bounded and cannot cross braces or lines, so the patterns stay linear on
+# untrusted text.
+_TEMPLATE_COMMENT = re.compile(
+    r"\{%-?[ \t]*comment[ \t]*-?%\}[^{]{0,4000}?\{%-?[ \t]*endcomment[ \t]*-?%\}"
+)
 _TEMPLATE_TAG = re.compile(
-    r"\{\{[<%].*?[>%]\}\}|\{%.*?%\}|\{\{.*?\}\}|\{:[^}\n]*\}|\{#[\w:.-]+\}", re.S
+    r"\{\{[<%][^{}\n]{0,300}?[>%]\}\}|\{%[^{}\n]{0,300}?%\}|\{\{[^{}\n]{0,300}?\}\}"
+    r"|\{:[^{}\n]{0,300}\}|\{#[\w:.-]{1,100}\}"
 )
 # A link whose destination starts with a template tag: `[x]({{ site.baseurl }}/a/)`. Spaces
 # inside the tag would end the destination, so they are written as %20 before parsing.
-_TEMPLATE_LINK = re.compile(r"(\]\(\s*)((?:\{\{[<%]?|\{%).*?(?:[>%]?\}\}|%\}))")
+_TEMPLATE_LINK = re.compile(r"(\]\([ \t]*)((?:\{\{[<%]?|\{%)[^{}\n]{0,300}?(?:[>%]?\}\}|%\}))")
 
 
 def _template_links(body: str) -> str:
@@ -43,22 +47,15 @@ def strip_templates(text: str) -> str:
 
 
 # Emphasis markers are dropped from inline text (the parser's emphasis rule is off for speed).
-_EMPHASIS = re.compile(r"(?<![\w*])(\*{1,3}|_{1,3})(?=\S)(.+?)(?<=\S)\1(?![\w*])")
+# The emphasised span never crosses its own marker character, so every pattern here is linear
+# in the text's length (article text is untrusted); nested emphasis takes a second pass.
+_EMPHASIS = re.compile(
+    r"(?<![\w*])(?:(\*{1,3})(?=[^\s*])([^*]+?)(?<=\S)\1|(_{1,3})(?=[^\s_])([^_]+?)(?<=\S)\3)"
+    r"(?![\w*])"
+)
 
 # Emphasis is not parsed: it changes no word, link or heading and costs a tenth of the time.
 _md = MarkdownIt("commonmark", {"html": True}).disable("emphasis")
-
-
-@dataclass(frozen=True)
-class Extracted:
-    """What every rule needs to know about a body, whatever its markup."""
-
-    text: str
-    headings: tuple[str, ...]
-    links: tuple[Link, ...]
-    images: tuple[Image, ...]
-    word_count: int
-    h1: str | None = None
 
 
 def shorten(text: str, limit: int) -> str:
@@ -133,7 +130,7 @@ def markdown(body: str, line_offset: int = 0) -> Extracted:
             if child.type in ("text", "code_inline"):
                 content = child.content
                 if child.type == "text" and ("*" in content or "_" in content):
-                    content = _EMPHASIS.sub(r"\2", content)
+                    content = _EMPHASIS.sub(r"\2\4", _EMPHASIS.sub(r"\2\4", content))
                 parts.append(content)
                 for _, texts in link_stack:
                     texts.append(content)
@@ -159,10 +156,35 @@ def markdown(body: str, line_offset: int = 0) -> Extracted:
                 h1 = text.strip()
             in_heading = None
         chunks.append(text)
-    plain = _DOCS_DIRECTIVE.sub(" ", "\n".join(chunks))
+    plain = _drop_directives("\n".join(chunks))
     plain = _COLON_BLOCK.sub(" ", plain)
     plain = re.sub(r"[ \t]+", " ", plain).strip()
     return Extracted(plain, tuple(headings), tuple(links), tuple(images), word_count(plain), h1)
+
+
+def _drop_directives(text: str) -> str:
+    """`[!NOTE ...]` up to its first `]` replaced by a space; one pass (a regex that searched
+    for the `]` from every opener would be quadratic on openers that are never closed)."""
+    parts, start = [], 0
+    while (found := _DOCS_DIRECTIVE.search(text, start)) is not None:
+        closing = text.find("]", found.end())
+        if closing < 0:
+            break
+        parts += [text[start : found.start()], " "]
+        start = closing + 1
+    return "".join([*parts, text[start:]])
+
+
+def _drop_comments(markup: str) -> str:
+    """`<!-- ... -->` replaced by a space; one pass, whatever the number of openers."""
+    parts, start = [], 0
+    while (opening := markup.find("<!--", start)) >= 0:
+        closing = markup.find("-->", opening + 4)
+        if closing < 0:
+            break
+        parts += [markup[start:opening], " "]
+        start = closing + 3
+    return "".join([*parts, markup[start:]])
 
 
 def _html_fragment(
@@ -178,7 +200,7 @@ def _html_fragment(
             images.append(Image(str(img.get("src", "")), str(img.get("alt", "") or ""), line))
         chunks.append(strip_templates(soup.get_text(" ")))
         return
-    text = strip_templates(_HTML_TAG.sub(" ", re.sub(r"<!--.*?-->", " ", fragment, flags=re.S)))
+    text = strip_templates(_HTML_TAG.sub(" ", _drop_comments(fragment)))
     if text.strip():
         chunks.append(text)
 

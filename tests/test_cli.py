@@ -112,7 +112,10 @@ def test_never_writes_into_the_kb(runner: CliRunner, kb: Path) -> None:
     assert sorted(p.name for p in kb.rglob("*")) == before
 
 
-def test_config_file_is_found_and_flags_override(runner: CliRunner, kb: Path) -> None:
+def test_config_file_is_found_and_flags_override(
+    runner: CliRunner, kb: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KBAUDIT_TRUST_KB_CONFIG", "1")  # else its select keeps SEC rules on
     (kb / "kbaudit.yaml").write_text("select: [STALE001]\nfail_on: warning\n")
     assert runner.invoke(app, ["audit", str(kb), "-q", "--as-of", "2026-11-23"]).exit_code == 1
     result = runner.invoke(app, ["audit", str(kb), "-q", "--as-of", "2021-02-01"])

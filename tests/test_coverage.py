@@ -203,7 +203,7 @@ def _expected_sample_coverage() -> tuple[dict[str, set[str]], set[str]]:
 def test_sample_questions_find_their_articles() -> None:
     """Short customer phrasings against the sample KB: the right article comes first for most
     answered questions (0.89 measured) and gap questions are almost never `covered`."""
-    from kbaudit.questions import load_questions
+    from kbaudit.sources.questions import load_questions
 
     covered, gaps = _expected_sample_coverage()
     assert len(covered) >= 50 and len(gaps) >= 30

@@ -15,13 +15,13 @@ import pytest
 from kbaudit.audit import audit
 from kbaudit.config import Config
 from kbaudit.model import Article
-from kbaudit.sources import load
-from kbaudit.sources.normalize import (
+from kbaudit.normalize import (
     CATEGORY_ID_ONLY,
     EMPTY_TRANSLATIONS,
     TRANSLATION_OF,
     SourceOptions,
 )
+from kbaudit.sources import load
 from kbaudit.text import word_count
 
 from .conftest import AS_OF, FIXTURES

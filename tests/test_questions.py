@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kbaudit.questions import NO_RESULTS, QuestionsError, load_questions, parse_questions
+from kbaudit.sources.questions import NO_RESULTS, QuestionsError, load_questions, parse_questions
 
 from .conftest import FIXTURES
 
@@ -112,7 +112,7 @@ def test_named_text_column() -> None:
         ("", "no question"),
         ("question,count\nreset,many\n", "not a number"),
         ('{"other": 1}', "tickets"),
-        ('{"text": "a"}\nnot json\n', "not JSON"),
+        ('{"text": "a"}\nnot json\n', "line 2 is not valid JSON"),
         ("ticket id,body text\n1,hello\n2,my card\n", "none of which holds the questions"),
         ("id;asked\n1;hello\n", "none of which holds the questions"),
         ("question,count\nreset,inf\n", "'inf' is not a number"),

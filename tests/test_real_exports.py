@@ -13,8 +13,8 @@ import pytest
 
 from kbaudit.audit import audit
 from kbaudit.config import Config
+from kbaudit.normalize import CATEGORY_ID_ONLY, TRANSLATION_OF
 from kbaudit.sources import load
-from kbaudit.sources.normalize import CATEGORY_ID_ONLY, TRANSLATION_OF
 
 from .conftest import AS_OF, CORPORA, OFFICEDOCS, needs
 

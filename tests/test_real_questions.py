@@ -13,7 +13,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import normalized_mutual_info_score
 
 from kbaudit.analysis.question_topics import cluster_questions
-from kbaudit.questions import load_questions
+from kbaudit.sources.questions import load_questions
 
 from .conftest import BANKING77, needs
 

@@ -20,6 +20,7 @@ from markdown_it import MarkdownIt
 from kbaudit.audit import AuditResult, audit
 from kbaudit.cli import app
 from kbaudit.config import Config
+from kbaudit.model import Finding, Related, Severity
 from kbaudit.reporters import (
     EXTENSIONS,
     csv_report,
@@ -262,20 +263,62 @@ def test_html_is_self_contained(result: AuditResult) -> None:
     assert "@import" not in page and "url(" not in page
 
 
-def test_html_content_and_charts(sample: AuditResult) -> None:
+def test_html_first_screen_is_the_scorecard(sample: AuditResult) -> None:
     soup = _soup(sample)
-    assert f"{sample.scorecard.score:.1f}" in soup.find("svg", class_="gauge").get_text()
-    assert len(soup.find_all("svg")) >= 5  # gauge, dimensions, age, categories, topics
-    rows = soup.find(id="findings").find("tbody").find_all("tr")
-    assert len(rows) == len(sample.findings)
-    # Without scripting: a plain table, the filter controls stay hidden.
-    assert soup.find(id="filters").has_attr("hidden") and "[hidden]{display:none" in str(soup)
-    assert not any(r.has_attr("hidden") for r in rows)
-    assert [int(r["data-i"]) for r in rows] == list(range(len(sample.findings)))
+    first = soup.find(id="scorecard")
+    assert f"{sample.scorecard.score:.1f}" in first.find("svg", class_="gauge").get_text()
+    verdict = first.find(class_="verdict").get_text()
+    assert verdict == (
+        "Ready for a support bot" if sample.scorecard.ready else "Not ready for a support bot yet"
+    )
+    assert [
+        li.get_text() for li in first.select(".blockers li:not(.note)")
+    ] == sample.scorecard.blockers
+    assert [li.get_text() for li in first.select(".blockers li.note")] == sample.scorecard.notes
+    # Dimensions worst first, the ones not measured last.
+    shown = [t.get_text() for t in first.select("svg.dims text.lbl")]
+    scores = {d.name.capitalize(): d.score for d in sample.scorecard.dimensions.values()}
+    assert sorted(shown) == sorted(scores)
+    measured = [scores[n] for n in shown if scores[n] is not None]
+    assert measured == sorted(measured)
+    assert all(scores[n] is None for n in shown[len(measured) :])
+    # The ten articles needing the most work, heaviest (severity-weighted) first.
+    rows = first.select(".worst tbody tr")
+    assert len(rows) == 10
+    weight: dict[str, float] = {}
+    for f in sample.findings:
+        if f.article is not None:
+            weight[f.article.ref] = (
+                weight.get(f.article.ref, 0)
+                + {"error": 1, "warning": 0.5, "info": 0.1}[str(f.severity)]
+            )
+    listed = [r.select(".path")[0].get_text() for r in rows]
+    assert [weight[p] for p in listed] == sorted(weight.values(), reverse=True)[:10]
+    assert not soup.find("table", id="findings")  # no finding is rendered inline
+
+
+def test_html_embeds_findings_once_as_json(sample: AuditResult) -> None:
+    soup = _soup(sample)
     data = json.loads(soup.find("script", id="report-data").string)
-    assert [f["rule"] for f in data["findings"]] == [f.rule for f in sample.findings]
+    rules, articles = data["rules"], data["articles"]
+    rows = [
+        (rules[r][0], articles[a][0] if a >= 0 else "", m) for r, _, a, _, m in data["findings"]
+    ]
+    assert rows == [
+        (f.rule, f.where, f.message) for f in sample.findings if not html.is_question(f)
+    ]
+    assert len({r[0] for r in rules}) == len(rules)  # each rule and article once
+    assert len({a[0] for a in articles}) == len(articles)
+    # Controls and lists are filled by the script; without it, a note says where to look.
+    assert soup.find(id="filters").has_attr("hidden") and "[hidden]{display:none" in str(soup)
+    assert soup.find(id="groups") is not None and soup.find("noscript") is not None
     headings = [h.get_text() for h in soup.find_all("h2")]
-    assert "By KB category" in headings and "What to fix first" in headings
+    assert f"Findings ({len(sample.findings):,})" in headings
+    assert any(h.startswith("By KB category") for h in headings)
+    # Long tables start collapsed.
+    assert soup.find("details", id="categories") and not soup.find(
+        "details", id="categories"
+    ).has_attr("open")
 
 
 def test_html_escapes_article_text(hostile: AuditResult) -> None:
@@ -286,21 +329,29 @@ def test_html_escapes_article_text(hostile: AuditResult) -> None:
     for s in (scripts[0], scripts[2]):
         assert "pwned" not in s.string and "alert" not in s.string
     assert not soup.find_all(attrs={"onerror": True})
-    # The JSON block holds the hostile text escaped, and parses back to it intact.
+    # The JSON block holds the hostile text escaped (no </script> can close it early), and
+    # parses back to it intact.
     raw = scripts[1].string
-    assert "<" not in raw and ">" not in raw
-    titles = {f["title"] for f in json.loads(raw)["findings"]}
+    assert "<" not in raw and ">" not in raw and "&" not in raw
+    titles = {a[1] for a in json.loads(raw)["articles"]}
     assert any(t.startswith("<script>") for t in titles)
-    assert "<script>alert(1)</script>" in soup.get_text()  # shown as text
+    assert "<script>document.documentElement" in soup.get_text()  # shown as text
 
 
-def test_html_csp_allows_only_the_report_scripts(hostile: AuditResult) -> None:
+def test_html_csp_allows_only_the_report_script_and_style(hostile: AuditResult) -> None:
     soup = _soup(hostile)
     csp = soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
-    allowed = set(re.findall(r"'sha256-([^']+)'", csp))
+    policy = dict(part.strip().split(" ", 1) for part in csp.split(";"))
+    assert policy["default-src"] == "'none'"
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+
+    def digest(text: str) -> str:
+        return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
     ran = [s.string for s in soup.find_all("script") if s.get("type") is None]
-    assert allowed == {base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() for s in ran}
-    assert "default-src 'none'" in csp
+    assert set(policy["script-src"].split()) == {digest(s) for s in ran}
+    assert set(policy["style-src"].split()) == {digest(s.string) for s in soup.find_all("style")}
+    assert not soup.find_all(style=True)  # inline style attributes would be blocked
 
 
 def test_html_topic_map_only_with_coordinates(hostile: AuditResult) -> None:
@@ -316,20 +367,61 @@ def test_html_topic_map_only_with_coordinates(hostile: AuditResult) -> None:
     assert "Topic map" not in html.render(without) and "Topic sizes" in html.render(without)
 
 
-def test_html_and_markdown_show_gaps(hostile: AuditResult) -> None:
-    gaps = [
-        {
-            "label": "export <data>",
-            "volume": 130,
-            "questions": ["how do I export?"],
-            "nearest": {"path": "a.md"},
-            "suggested_title": "Export your data",
-        }
+def _question(text: str, volume: int, rule: str = "COV001") -> Finding:
+    return Finding(
+        rule,
+        "coverage.uncovered-question",
+        "coverage",
+        Severity.WARNING,
+        f"uncovered question: {text!r}",
+        path="",
+        related=(Related("a", "a.md", "Article A", 0.2),),
+        data={"question": text, "volume": volume, "signal": None},
+    )
+
+
+def test_html_lists_questions_under_their_gap_topic(hostile: AuditResult) -> None:
+    questions = [
+        _question("how do I export?", 3),
+        _question("export <all> data", 9),
+        _question("lost card", 1),
     ]
-    with_gaps = AuditResult(**{**hostile.__dict__, "sections": {"gaps": gaps}})
-    assert "Export your data" in html.render(with_gaps)
-    assert "export &lt;data&gt;" in html.render(with_gaps)
-    assert "## Content gaps" in markdown.render(with_gaps)
+    sections = {
+        "questions": [
+            {"text": "lost card"},
+            {"text": "how do I export?", "status": "partial"},
+            {"text": "export <all> data", "status": "uncovered"},
+        ],
+        "gaps": [
+            {
+                "label": "export <data>",
+                "volume": 12,
+                "size": 2,
+                "members": [1, 2],
+                "statuses": {"uncovered": 2},
+                "questions": ["how do I export?"],
+                "nearest": {"path": "a.md", "title": "Article A", "score": 0.2},
+                "suggested_title": "Export your data",
+            }
+        ],
+    }
+    result = AuditResult(
+        **{**hostile.__dict__, "findings": [*hostile.findings, *questions], "sections": sections}
+    )
+    page = html.render(result)
+    soup = BeautifulSoup(page, "lxml")
+    data = json.loads(soup.find("script", id="report-data").string)
+    assert data["gaps"][0][0] == "export <data>" and data["gaps"][0][5] == "Export your data"
+    # Each question once, under its gap topic (or -1 outside any), most asked first; none is
+    # listed as a finding of its own.
+    assert [(q[6], q[2], q[3], q[7]) for q in data["questions"]] == [
+        ("export <all> data", 0, 9, "uncovered"),
+        ("how do I export?", 0, 3, "partial"),
+        ("lost card", -1, 1, "uncovered"),
+    ]
+    assert len(data["findings"]) == len(hostile.findings)
+    assert soup.find(id="gaps").h2.get_text() == "Content gaps (1 topic, 3 questions)"
+    assert "<all>" not in page and "export \\u003call\\u003e data" in page
 
 
 def test_cli_writes_each_format(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -27,7 +27,7 @@ def _questions(case: Path):
     files = sorted(case.glob("questions.*"))
     if not files:
         return None
-    from kbaudit.questions import load_questions
+    from kbaudit.sources.questions import load_questions
 
     return load_questions(files[0])
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from kbaudit.dates import parse_date
 from kbaudit.errors import SourceError
 from kbaudit.sources import SourceOptions, git_dates, load
-from kbaudit.sources.dates import parse_date
 from kbaudit.sources.markdown import split_front_matter
 from kbaudit.sources.tree import glob_match
 

@@ -20,9 +20,9 @@ from kbaudit.cli import app
 from kbaudit.config import Config
 from kbaudit.diff import diff_results
 from kbaudit.errors import ConfigError
-from kbaudit.questions import load_questions
 from kbaudit.reporters import REPORTS, format_name, formats_for, output_format, render_text
 from kbaudit.reporters.json_report import result_dict
+from kbaudit.sources.questions import load_questions
 from tests.conftest import AS_OF, FIXTURES, SAMPLE_KB
 
 QUESTIONS = FIXTURES / "questions" / "questions.csv"

@@ -87,6 +87,7 @@ class CoverageReport:
                 "volume": g.volume,
                 "questions": [self.results[i].question.text for i in g.members[:EXAMPLES]],
                 "size": len(g.members),
+                "members": [int(i) for i in g.members],  # indices into "questions"
                 "statuses": dict(Counter(self.results[i].status for i in g.members)),
                 "nearest": _match_json(g.nearest, articles) if g.nearest else {},
                 "suggested_title": g.suggested_title,

@@ -51,7 +51,8 @@ CONCEPT_TERMS = 20_000  # most widespread terms the latent space is built from
 MIN_CONCEPTS = 50  # smaller KBs have too little co-occurrence for a latent space
 
 # Words in any script: a letter then letters or digits, or digits then a letter ("2fa").
-_WORD = re.compile(r"[^\W\d_][^\W_]+|\d+[^\W\d_][^\W_]*")
+# A number only starts a word at the start of its digits (linear on long runs of digits).
+_WORD = re.compile(r"[^\W\d_][^\W_]+|(?<!\d)\d++[^\W\d_][^\W_]*")
 _CONTRACTION = re.compile(r"(\w)['’](t|s|re|ve|ll|d|m)\b")
 _SUFFIXES = (
     "ations", "ation", "ments", "ment", "ness", "ings", "ing", "ies", "ied", "ers", "er",

@@ -4,16 +4,27 @@ hidden-comment."""
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
+from dataclasses import replace
 from functools import lru_cache
 from urllib.parse import unquote, urlsplit
+
+import regex
 
 from kbaudit.checks import examples
 from kbaudit.corpus import Corpus
 from kbaudit.corpus.links import anchors, site_link
-from kbaudit.model import Article, Finding, Related
+from kbaudit.errors import RuleError
+from kbaudit.model import Article, Finding, InputCode, Related, Severity
 from kbaudit.rules import CheckKind, Context, Param, Registry
 
+# Article text is untrusted: a pattern scans at most WINDOW characters at a time (windows
+# overlap by OVERLAP, so a match up to that long is never cut), and a rule's patterns get a
+# CPU-time budget per article (the regex engine counts CPU time); past it the article is
+# reported as not checked (INPUT005).
+WINDOW = 16_384
+OVERLAP = 1_024
 UNPUBLISHED = ["draft", "hidden"]
 
 
@@ -40,8 +51,29 @@ _FENCE = re.compile(r"^[ \t]*(```+|~~~+).*?(?:^[ \t]*\1[ \t]*$|\Z)", re.M | re.S
 
 
 @lru_cache(maxsize=256)
-def _compile(pattern: str, ignore_case: bool) -> re.Pattern[str]:
-    return re.compile(pattern, re.I | re.M if ignore_case else re.M)
+def _compile(pattern: str, ignore_case: bool) -> regex.Pattern[str]:
+    try:
+        return regex.compile(pattern, regex.I | regex.M if ignore_case else regex.M)
+    except (regex.error, TypeError) as exc:
+        raise RuleError(
+            f"pattern {pattern!r} is not a valid regular expression ({exc}); fix the rule pack"
+        ) from None
+
+
+def _scan(pattern: regex.Pattern[str], source: str, deadline: float) -> Iterator[regex.Match[str]]:
+    """Matches of `pattern` in `source`, window by window; TimeoutError past `deadline`."""
+    last_end = 0
+    for start in range(0, max(len(source), 1), WINDOW):
+        stop = min(len(source), start + WINDOW + OVERLAP)
+        left = deadline - time.process_time()
+        if left <= 0:
+            raise TimeoutError
+        for m in pattern.finditer(source, start, stop, timeout=left):
+            if m.start() >= start + WINDOW:
+                break
+            if m.start() >= last_end:
+                last_end = max(m.end(), m.start() + 1)
+                yield m
 
 
 def _luhn(digits: str) -> bool:
@@ -63,7 +95,7 @@ def _mask(value: str, keep: int) -> str:
     return value[:keep] + "…" + value[-2:]
 
 
-def _valid(how: str | None, m: re.Match[str], source: str, ctx: Context) -> bool:
+def _valid(how: str | None, m: regex.Match[str], source: str, ctx: Context) -> bool:
     """Whether a match is the real thing: `luhn` (a valid card checksum), `card` (that, written
     as a card number), `secret` (not a documentation sample), `email` (not a sample address), `phone` (not the
     company's own published line)."""
@@ -94,6 +126,39 @@ def pattern(article: Article, ctx: Context) -> Iterator[Finding]:
     if params["skip_code"] and ("```" in source or "~~~" in source):
         source = _FENCE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), source)
     allow = [_compile(a, True) for a in params["allow"]]
+    for item in params["patterns"]:  # a bad pattern is an error even where it never runs
+        _compile(item["pattern"] if isinstance(item, dict) else item, bool(params["ignore_case"]))
+    try:
+        deadline = time.process_time() + float(params["budget"])
+    except (TypeError, ValueError):
+        raise RuleError(f"{ctx.rule.code}: `budget: {params['budget']!r}` is not seconds") from None
+    try:
+        yield from _pattern_findings(article, ctx, source, allow, deadline)
+    except TimeoutError:
+        slow = ctx.finding(
+            article,
+            f"not checked for {ctx.rule.code} ({ctx.rule.name}): its patterns took more than "
+            f"{params['budget']} s of CPU on this article; shorten the article or its lines, or fix "
+            "a slow pattern in the rule pack",
+            data={"rule": ctx.rule.code, "budget": params["budget"]},
+        )
+        yield replace(
+            slow,
+            rule=InputCode.SLOW_PATTERN,
+            name="input.slow-pattern",
+            category="input",
+            severity=Severity.WARNING,
+        )
+
+
+def _pattern_findings(
+    article: Article,
+    ctx: Context,
+    source: str,
+    allow: list[regex.Pattern[str]],
+    deadline: float,
+) -> Iterator[Finding]:
+    params = ctx.params
     lowered: str | None = None
     for item in params["patterns"]:
         spec = item if isinstance(item, dict) else {"pattern": item}
@@ -101,11 +166,12 @@ def pattern(article: Article, ctx: Context) -> Iterator[Finding]:
             lowered = source.lower() if lowered is None else lowered
             if not any(str(c).lower() in lowered for c in spec["contains"]):
                 continue
-        regex = _compile(spec["pattern"], bool(params["ignore_case"]))
+        compiled = _compile(spec["pattern"], bool(params["ignore_case"]))
         hits = []
-        for m in regex.finditer(source):
+        for m in _scan(compiled, source, deadline):
             value = m.group(0)
-            if any(a.search(value) for a in allow):
+            left = max(deadline - time.process_time(), 0.001)
+            if any(a.search(value, timeout=left) for a in allow):
                 continue
             if not _valid(spec.get("validate"), m, source, ctx):
                 continue
@@ -306,6 +372,11 @@ def register(registry: Registry) -> None:
                 ),
                 "mask": Param(
                     -1, "characters to keep at the start when quoting (secrets); -1 = all"
+                ),
+                "budget": Param(
+                    2.0,
+                    "CPU seconds the patterns may take on one article; past it the article is "
+                    "reported as not checked (INPUT005)",
                 ),
             },
             check=pattern,

@@ -12,6 +12,7 @@ from rapidfuzz import fuzz, process
 from kbaudit.analysis.groups import UnionFind
 from kbaudit.corpus import Corpus
 from kbaudit.model import Article, Finding, Related
+from kbaudit.normalize import SourceOptions, known_keys
 from kbaudit.rules import CheckKind, Context, Param, Registry
 
 FIELDS = ("title", "category", "tags", "owner", "updated_at", "locale", "url", "status")
@@ -160,7 +161,6 @@ def _key_line(raw: str, key: str) -> int | None:
 
 
 def misspelled_key(article: Article, ctx: Context) -> Iterator[Finding]:
-    from kbaudit.sources.normalize import SourceOptions, known_keys
 
     known = known_keys(ctx.config.source_options() if ctx.config else SourceOptions())
     known |= set(ctx.params["known"])

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 from kbaudit.corpus import Corpus
 from kbaudit.model import Article, Finding, Related
+from kbaudit.normalize import EMPTY_TRANSLATIONS, TRANSLATION_OF
 from kbaudit.rules import CheckKind, Context, Param, Registry
-from kbaudit.sources.normalize import EMPTY_TRANSLATIONS, TRANSLATION_OF
 
 _LOCALE_SEGMENT = re.compile(r"^([a-z]{2})(?:[-_][a-z]{2,4})?$", re.I)
 # Language codes a locale folder may carry; two-letter folder names that are usually

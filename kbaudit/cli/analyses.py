@@ -48,7 +48,7 @@ def run_view(
     config.select, config.ignore = select, []
     questions = None
     if questions_path is not None:
-        from kbaudit.questions import load_questions
+        from kbaudit.sources.questions import load_questions
 
         questions = load_questions(questions_path, text_column)
     with progress_display(interactive(quiet)) as progress:

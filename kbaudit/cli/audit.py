@@ -168,7 +168,7 @@ def run(
 
     questions = None
     if questions_path is not None:
-        from kbaudit.questions import load_questions
+        from kbaudit.sources.questions import load_questions
 
         questions = load_questions(questions_path, text_column)
     from kbaudit.scope import ALL, ChangedSince

@@ -1,8 +1,13 @@
-"""A self-contained HTML report: one file, no external scripts, fonts or styles, charts drawn as
-inline SVG, a findings table that a small inline script filters and sorts (a plain table
-without scripting). Every piece of article-derived text goes through html.escape; the data for
-the script is JSON with <, > and & escaped, and a Content-Security-Policy allows only the
-report's own scripts (by hash), so text from an article can never run as code."""
+"""A self-contained HTML report that stays light on a KB of thousands of articles: one file, no
+external scripts, fonts or styles, charts drawn as inline SVG. The first screen is the scorecard
+(score, grade, verdict, blockers), the dimensions worst first and the ten articles needing the
+most work, all rendered on the server. Findings are embedded once as JSON and a small inline
+script renders them on demand: grouped by rule or by article, collapsed, with search and filters
+over the whole set; customer questions appear under their gap topic. Every piece of
+article-derived text goes through the shared HTML escaping, or is cleaned of control characters
+and put in the page as the DOM's textContent; the JSON escapes <, > and &, and a
+Content-Security-Policy allows only the report's own script and style (by hash), so text from an
+article can never run as code."""
 
 from __future__ import annotations
 
@@ -10,13 +15,13 @@ import base64
 import hashlib
 import json
 import math
-import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from kbaudit.model import Finding, Severity
-from kbaudit.reporters.escape import html_text
-from kbaudit.scorecard import SEVERITY_WEIGHT
+from kbaudit.reporters.escape import clean, html_text
+from kbaudit.scorecard import SEVERITY_WEIGHT, Dimension
 
 if TYPE_CHECKING:
     from kbaudit.audit import AuditResult
@@ -42,11 +47,6 @@ def e(value: object) -> str:
     return html_text(value)
 
 
-def prose(value: str) -> str:
-    """Rule docs as HTML: escaped first, then `code` spans shown as code."""
-    return re.sub(r"`([^`]+)`", r'<code class="code">\1</code>', e(value))
-
-
 def colour(score: float | None) -> str:
     if score is None:
         return GREY
@@ -57,9 +57,21 @@ def short(label: str, limit: int) -> str:
     return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
 
 
+def cleaned(data: Any) -> Any:
+    """Every string in lists and dicts without control characters or bidi overrides."""
+    if isinstance(data, str):
+        return clean(data)
+    if isinstance(data, list):
+        return [cleaned(x) for x in data]
+    if isinstance(data, dict):
+        return {k: cleaned(v) for k, v in data.items()}
+    return data
+
+
 def script_json(data: Any) -> str:
-    """JSON safe inside a <script> element: no `</script>`, no comment or entity tricks."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    """JSON safe inside a <script> element: no `</script>`, no comment or entity tricks, no
+    control characters."""
+    text = json.dumps(cleaned(data), ensure_ascii=False, separators=(",", ":"))
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
@@ -81,7 +93,7 @@ def gauge(score: float, grade: str) -> str:
     )
 
 
-def hbars(rows: list[tuple[str, float | None, str, str]], maximum: float, label: str) -> str:
+def hbars(rows: Sequence[tuple[str, float | None, str, str]], maximum: float, label: str) -> str:
     """Horizontal bars: (label, value or None, colour, text shown after the bar)."""
     height = 30 * len(rows) + 6
     parts = [f'<svg class="chart" viewBox="0 0 560 {height}" role="img" aria-label="{e(label)}">']
@@ -98,28 +110,35 @@ def hbars(rows: list[tuple[str, float | None, str, str]], maximum: float, label:
     return "".join(parts) + "</svg>"
 
 
-def dimension_chart(result: AuditResult) -> str:
+def worst_first(result: AuditResult) -> list[Dimension]:
+    """Measured dimensions from the lowest score up, then the ones not measured."""
     dims = list(result.scorecard.dimensions.values())
-    height = 50 * len(dims) + 4
+    return sorted(dims, key=lambda d: (d.score is None, d.score or 0.0))
+
+
+def dimension_chart(result: AuditResult) -> str:
+    dims = worst_first(result)
+    height = 44 * len(dims) + 4
     parts = [
-        f'<svg class="chart" viewBox="0 0 560 {height}" role="img" aria-label="Dimension scores">'
+        f'<svg class="chart dims" viewBox="0 0 560 {height}" role="img" '
+        'aria-label="Dimension scores, worst first">'
     ]
     for i, d in enumerate(dims):
-        y = 50 * i + 4
+        y = 44 * i + 4
         width = 0.0 if d.score is None else 3.6 * d.score
         shown = "not measured" if d.score is None else f"{d.score:.1f}"
         parts.append(
             f"<g><title>{e(d.name)}: {e(shown)} — {e(d.detail)}</title>"
-            f'<text x="0" y="{y + 17}" class="lbl strong">{e(d.name.capitalize())}</text>'
-            f'<rect x="130" y="{y + 4}" width="360" height="18" rx="4" fill="#eef1f4"/>'
-            f'<rect x="130" y="{y + 4}" width="{width:.1f}" height="18" rx="4" '
+            f'<text x="0" y="{y + 15}" class="lbl strong">{e(d.name.capitalize())}</text>'
+            f'<rect x="120" y="{y + 2}" width="360" height="16" rx="4" fill="#eef1f4"/>'
+            f'<rect x="120" y="{y + 2}" width="{width:.1f}" height="16" rx="4" '
             f'fill="{colour(d.score)}"/>'
             + (
-                f'<text x="498" y="{y + 17}" class="val strong">{e(shown)}</text>'
+                f'<text x="490" y="{y + 15}" class="val strong">{e(shown)}</text>'
                 if d.score is not None
-                else f'<text x="142" y="{y + 17}" class="val">{e(shown)}</text>'
+                else f'<text x="132" y="{y + 15}" class="val">{e(shown)}</text>'
             )
-            + f'<text x="130" y="{y + 38}" class="note">{e(short(d.detail, 70))} · weight '
+            + f'<text x="120" y="{y + 33}" class="note">{e(short(d.detail, 72))} · weight '
             f"{d.weight:.2f}</text></g>"
         )
     return "".join(parts) + "</svg>"
@@ -215,11 +234,12 @@ def _size(topic: dict[str, Any]) -> int:
     return int(size) if isinstance(size, int | float) else len(topic.get("articles") or [])
 
 
-# --- sections ---------------------------------------------------------------------------
+# --- the first screen: scorecard, dimensions worst first, articles needing most work ------
 
 
-def card(title: str, body: str, extra_class: str = "") -> str:
-    return f'<section class="card {extra_class}"><h2>{e(title)}</h2>{body}</section>'
+def card(title: str, body: str, extra_class: str = "", ident: str = "") -> str:
+    attrs = f' id="{ident}"' if ident else ""
+    return f'<section class="card {extra_class}"{attrs}><h2>{e(title)}</h2>{body}</section>'
 
 
 def table(header: list[str], rows: list[list[str]], numeric: set[int] | None = None) -> str:
@@ -236,14 +256,27 @@ def table(header: list[str], rows: list[list[str]], numeric: set[int] | None = N
     return f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
 
 
-def pill(severity: Severity) -> str:
-    return f'<span class="pill {severity}">{SEVERITY_LABEL[severity]}</span>'
+def count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
-def hero(result: AuditResult) -> str:
+def plural(severity: Severity, n: int) -> str:
+    word = SEVERITY_LABEL[severity].lower()
+    return word if n == 1 or severity == Severity.INFO else word + "s"
+
+
+def listed(result: AuditResult) -> list[Finding]:
+    """The findings shown one by one: every finding except customer questions."""
+    return [f for f in result.findings if not is_question(f)]
+
+
+def is_question(finding: Finding) -> bool:
+    return finding.article is None and isinstance(finding.data.get("question"), str)
+
+
+def score_card(result: AuditResult) -> str:
     sc = result.scorecard
     severities = Counter(f.severity for f in result.findings)
-    affected = len({f.article.ref for f in result.findings if f.article is not None})
     verdict = (
         '<p class="verdict ok">Ready for a support bot</p>'
         if sc.ready
@@ -251,35 +284,125 @@ def hero(result: AuditResult) -> str:
     )
     blockers = "".join(f"<li>{e(b)}</li>" for b in sc.blockers)
     blockers += "".join(f'<li class="note">{e(n)}</li>' for n in sc.notes)
-    score_card = (
-        f'<section class="card score">{gauge(sc.score, sc.grade)}{verdict}'
-        + (f'<ul class="blockers">{blockers}</ul>' if blockers else "")
-        + "</section>"
-    )
     kpis = [
-        ("Articles", str(result.articles), ""),
-        ("Findings", str(len(result.findings)), ""),
-        ("Errors", str(severities[Severity.ERROR]), "red" if severities[Severity.ERROR] else ""),
-        ("Warnings", str(severities[Severity.WARNING]), ""),
-        (
-            "Articles with findings",
-            f"{affected}",
-            f"{100 * affected // max(result.articles, 1)}% of the KB",
-        ),
-        ("Duplicate groups", str(len(result.sections.get("duplicates") or [])), ""),
+        ("articles", result.articles, ""),
+        ("findings", len(result.findings), ""),
+        ("errors", severities[Severity.ERROR], " red" if severities[Severity.ERROR] else ""),
+        ("warnings", severities[Severity.WARNING], ""),
     ]
-    if "topics" in result.sections:
-        kpis.append(("Topics", str(len(result.sections["topics"])), ""))
-    if result.sections.get("gaps"):
-        kpis.append(("Content gaps", str(len(result.sections["gaps"])), ""))
     tiles = "".join(
-        f'<div class="kpi"><div class="kpi-value{" red" if note == "red" else ""}">{e(value)}'
-        f'</div><div class="kpi-label">{e(name)}</div>'
-        + (f'<div class="kpi-note">{e(note)}</div>' if note and note != "red" else "")
-        + "</div>"
-        for name, value, note in kpis
+        f'<div class="kpi"><div class="kpi-value{extra}">{n:,}</div>'
+        f'<div class="kpi-label">{e(name)}</div></div>'
+        for name, n, extra in kpis
     )
-    return f'<div class="grid hero">{score_card}{card("At a glance", f"<div class=kpis>{tiles}</div>")}</div>'
+    return (
+        f'<section class="card score"><h2 class="sr">Scorecard</h2>{gauge(sc.score, sc.grade)}'
+        f"{verdict}"
+        + (f'<ul class="blockers">{blockers}</ul>' if blockers else "")
+        + f'<div class="kpis">{tiles}</div></section>'
+    )
+
+
+def needing_work(findings: Iterable[Finding], limit: int) -> list[tuple[str, list[Finding]]]:
+    """Articles by the severity-weighted sum of their findings, heaviest first."""
+    found: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        if f.article is not None:
+            found[f.article.ref].append(f)
+    weight = {ref: sum(SEVERITY_WEIGHT[f.severity] for f in fs) for ref, fs in found.items()}
+    ranked = sorted(found.items(), key=lambda kv: (-weight[kv[0]], -len(kv[1]), kv[0]))
+    return ranked[:limit]
+
+
+def articles_card(result: AuditResult, limit: int = 10) -> str:
+    ranked = needing_work(result.findings, limit)
+    if not ranked:
+        return card(
+            "Articles needing the most work", '<p class="empty">No article has findings.</p>'
+        )
+    rows = []
+    for ref, found in ranked:
+        article = found[0].article
+        title = (article.title if article is not None else "") or "(no title)"
+        severities = Counter(f.severity for f in found)
+        rules = sorted({f.rule for f in found})
+        rows.append(
+            [
+                f'<div class="clip" title="{e(title)}">{e(title)}</div>'
+                f'<div class="clip sub path" title="{e(ref)}">{e(ref)}</div>',
+                str(len(found)),
+                " ".join(
+                    f'<span class="pill {s}">{severities[s]} {plural(s, severities[s])}</span>'
+                    for s in sorted(severities, reverse=True)
+                ),
+                f'<div class="clip code" title="{e(", ".join(rules))}">{e(", ".join(rules))}</div>',
+            ]
+        )
+    return card(
+        f"The {len(ranked)} articles needing the most work",
+        table(["Article", "Findings", "Severity", "Rules"], rows, {1}),
+        "worst",
+    )
+
+
+def first_screen(result: AuditResult) -> str:
+    dims = card("Dimensions, worst first", dimension_chart(result), "dimensions")
+    return (
+        f'<section id="scorecard" aria-label="Scorecard"><div class="grid hero">{score_card(result)}'
+        f"{dims}</div>{articles_card(result)}</section>"
+    )
+
+
+# --- below the fold: findings, gaps, charts, tables (collapsed) ----------------------------
+
+
+def explorer(result: AuditResult) -> str:
+    shown = listed(result)
+    questions = len(result.findings) - len(shown)
+    note = (
+        f'<p class="sub">{questions:,} customer question(s) without a good answer are listed '
+        'under their gap topic in <a href="#gaps">Content gaps</a>.</p>'
+        if questions
+        else ""
+    )
+    controls = (
+        '<form class="controls" id="filters" autocomplete="off" hidden>'
+        '<label>Group by <select name="group"><option value="rule">Rule</option>'
+        '<option value="article">Article</option></select></label>'
+        '<label>Severity <select name="severity"><option value="">All</option></select></label>'
+        '<label>Category <select name="category"><option value="">All</option></select></label>'
+        '<label>Rule <select name="rule"><option value="">All</option></select></label>'
+        '<label class="grow">Search <input name="q" type="search" '
+        'placeholder="Article, path, message, question…"></label>'
+        '<output id="shown"></output></form>'
+    )
+    body = (
+        f"{note}{controls}"
+        '<noscript><p class="empty">The findings list needs scripting; <code class="code">'
+        "kbaudit audit KB -o findings.csv</code> writes every finding.</p></noscript>"
+        '<div id="groups" class="groups"></div>'
+        '<button type="button" class="more" id="groups-more" hidden></button>'
+    )
+    if not shown:
+        body = f'{note}<p class="empty">No findings. Nothing to fix.</p>'
+    return card(f"Findings ({len(shown):,})", body, "findings", "findings")
+
+
+def gaps_card(result: AuditResult) -> str:
+    gaps: list[dict[str, Any]] = result.sections.get("gaps") or []
+    questions = sum(1 for f in result.findings if is_question(f))
+    if not gaps and not questions:
+        return ""
+    body = (
+        '<p class="sub">Customer questions no article answers (or answers only in part), '
+        "grouped into topics, most asked first. Open a topic for its questions.</p>"
+        '<noscript><p class="empty">The gap list needs scripting; <code class="code">'
+        "kbaudit gaps KB --questions FILE -o gaps.md</code> writes it.</p></noscript>"
+        '<div id="gap-list" class="groups"></div>'
+        '<button type="button" class="more" id="gaps-more" hidden></button>'
+    )
+    title = f"Content gaps ({count(len(gaps), 'topic')}, {count(questions, 'question')})"
+    return card(title, body, "gaps", "gaps")
 
 
 def age_chart(result: AuditResult) -> str:
@@ -324,44 +447,29 @@ def topic_charts(result: AuditResult) -> list[str]:
 
 
 def charts(result: AuditResult) -> str:
-    cards = [
-        card("Readiness by dimension", dimension_chart(result)),
-        age_chart(result),
-        category_chart(result),
-        *topic_charts(result),
-    ]
+    cards = [age_chart(result), category_chart(result), *topic_charts(result)]
     return f'<div class="grid two">{"".join(cards)}</div>'
 
 
-def rules_card(result: AuditResult) -> str:
-    by_rule: dict[str, list[Finding]] = defaultdict(list)
-    for f in result.findings:
-        by_rule[f.rule].append(f)
-    if not by_rule:
-        return ""
-    docs = {r.code: r for r in result.rules}
-    order = sorted(by_rule.items(), key=lambda kv: (-kv[1][0].severity, -len(kv[1]), kv[0]))
-    rows = []
-    for code, found in order:
-        rule = docs.get(code)
-        fix = (rule.docs.get("fix") or "") if rule else ""
-        rows.append(
-            [
-                pill(found[0].severity),
-                f'<span class="code">{e(code)}</span><div class="sub">{e(found[0].name)}</div>',
-                str(len(found)),
-                prose(rule.summary if rule else found[0].name),
-                prose(fix),
-            ]
-        )
-    header = ["Severity", "Rule", "Findings", "What it means", "How to fix"]
-    return card("What to fix first", table(header, rows, {2}))
+def folded(title: str, body: str, ident: str) -> str:
+    """A card whose body stays collapsed until opened."""
+    return (
+        f'<details class="card fold" id="{ident}"><summary><h2>{e(title)}</h2></summary>'
+        f"{body}</details>"
+    )
+
+
+def meter(share: float) -> str:
+    return (
+        '<svg class="meter" viewBox="0 0 70 8" aria-hidden="true">'
+        '<rect width="70" height="8" rx="4" fill="#eef1f4"/>'
+        f'<rect width="{0.7 * share:.1f}" height="8" rx="4" fill="{colour(100 - share)}"/></svg>'
+    )
 
 
 def categories_card(result: AuditResult) -> str:
     members: Counter[str] = Counter(a.category or "(none)" for a in result.corpus.articles)
     flagged: dict[str, set[str]] = defaultdict(set)
-    weight: Counter[str] = Counter()
     per_cat: dict[str, Counter[str]] = defaultdict(Counter)
     severities: dict[str, Counter[Severity]] = defaultdict(Counter)
     for f in result.findings:
@@ -371,20 +479,17 @@ def categories_card(result: AuditResult) -> str:
         flagged[cat].add(f.article.ref)
         per_cat[cat][f.category] += 1
         severities[cat][f.severity] += 1
-        weight[cat] += SEVERITY_WEIGHT[f.severity]
     if not members:
         return ""
     rows = []
     for cat, n in sorted(members.items(), key=lambda kv: (-len(flagged[kv[0]]) / kv[1], kv[0])):
         share = 100 * len(flagged[cat]) / n
-        healthy = 100 - share
         top = per_cat[cat].most_common(1)
         rows.append(
             [
                 e(cat),
                 str(n),
-                f'<div class="meter"><span style="width:{share:.0f}%;background:'
-                f'{colour(healthy)}"></span></div>{len(flagged[cat])} ({share:.0f}%)',
+                f"{meter(share)}{len(flagged[cat])} ({share:.0f}%)",
                 str(severities[cat][Severity.ERROR]),
                 str(severities[cat][Severity.WARNING]),
                 str(severities[cat][Severity.INFO]),
@@ -400,47 +505,9 @@ def categories_card(result: AuditResult) -> str:
         "Info",
         "Top problem",
     ]
-    return card("By KB category", table(header, rows, {1, 3, 4, 5}))
-
-
-def gaps_card(result: AuditResult) -> str:
-    gaps: list[dict[str, Any]] = result.sections.get("gaps") or []
-    if not gaps:
-        return ""
-
-    def asked(g: dict[str, Any]) -> str:
-        statuses = g.get("statuses") or {}
-        parts = [f"{n} {s}" for s, n in sorted(statuses.items()) if n]
-        detail = f'<div class="sub">{e(g.get("size", ""))} questions: {e(", ".join(parts))}</div>'
-        return f"{e(g.get('volume', ''))}{detail if parts else ''}"
-
-    def nearest(g: dict[str, Any]) -> str:
-        near = g.get("nearest") or {}
-        where = near.get("path") or near.get("title")
-        if not where:
-            return "—"
-        score = near.get("score")
-        shown = f'<div class="sub">score {score:.2f}</div>' if isinstance(score, float) else ""
-        return f'<span class="path">{e(where)}</span>{shown}'
-
-    rows = [
-        [
-            f"<strong>{e(g.get('label', ''))}</strong>",
-            asked(g),
-            e(g.get("suggested_title", "")),
-            "<br>".join(e(q) for q in (g.get("questions") or [])[:3]),
-            nearest(g),
-        ]
-        for g in gaps
-    ]
-    header = [
-        "Gap topic",
-        "Times asked",
-        "Suggested article",
-        "Example questions",
-        "Nearest article (to extend)",
-    ]
-    return card("Content gaps: questions the KB does not answer", table(header, rows, {1}))
+    return folded(
+        f"By KB category ({len(members):,})", table(header, rows, {1, 3, 4, 5}), "categories"
+    )
 
 
 def duplicates_card(result: AuditResult) -> str:
@@ -460,7 +527,7 @@ def duplicates_card(result: AuditResult) -> str:
             ]
         )
     header = ["Keep", "Duplicates", "Kind", "Similarity", "Why"]
-    return card("Duplicate groups", table(header, rows, {3}))
+    return folded(f"Duplicate groups ({len(groups):,})", table(header, rows, {3}), "duplicates")
 
 
 def fixed_card(result: AuditResult) -> str:
@@ -475,63 +542,116 @@ def fixed_card(result: AuditResult) -> str:
         ]
         for x in entries
     ]
-    return card(
-        f"Fixed since the baseline ({len(entries)})", table(["Rule", "Article", "Message"], rows)
+    return folded(
+        f"Fixed since the baseline ({len(entries):,})",
+        table(["Rule", "Article", "Message"], rows),
+        "fixed",
     )
 
 
-def findings_card(result: AuditResult) -> str:
-    rows = []
-    for i, f in enumerate(result.findings):
-        article = (
-            f'{e(f.article.title)}<div class="sub path">{e(f.where)}</div>'
+# --- the data the script renders, embedded once --------------------------------------------
+
+SEVERITY_INDEX = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+def report_data(result: AuditResult) -> dict[str, Any]:
+    """Compact tables: rules and articles once, findings and questions as rows of indexes.
+
+    rules: [code, name, category, summary, fix]; articles: [path, title];
+    findings: [rule, severity 0-2, article or -1, line, message];
+    questions: [rule, severity, gap or -1, volume, score, nearest article or -1, text, status];
+    gaps: [label, volume, questions, uncovered, partial, suggested title, nearest article, score].
+    """
+    docs = {r.code: r for r in result.rules}
+    rule_index: dict[str, int] = {}
+    rules: list[list[str]] = []
+    article_index: dict[str, int] = {}
+    articles: list[list[str]] = []
+
+    def rule_of(f: Finding) -> int:
+        if f.rule not in rule_index:
+            rule = docs.get(f.rule)
+            rule_index[f.rule] = len(rules)
+            rules.append(
+                [
+                    f.rule,
+                    f.name,
+                    f.category,
+                    rule.summary if rule else "",
+                    (rule.docs.get("fix") or "") if rule else "",
+                ]
+            )
+        return rule_index[f.rule]
+
+    def article_of(ref: str, title: str = "") -> int:
+        if not ref:
+            return -1
+        if ref not in article_index:
+            article_index[ref] = len(articles)
+            articles.append([ref, title])
+        return article_index[ref]
+
+    gaps: list[dict[str, Any]] = result.sections.get("gaps") or []
+    known: list[dict[str, Any]] = result.sections.get("questions") or []
+    texts = [str(q.get("text", "")) for q in known]
+    status_of = {str(q.get("text", "")): str(q.get("status", "")) for q in known}
+    gap_of: dict[str, int] = {}
+    for i, g in enumerate(gaps):
+        for member in g.get("members") or []:
+            if isinstance(member, int) and 0 <= member < len(texts):
+                gap_of.setdefault(texts[member], i)
+
+    findings: list[list[Any]] = []
+    questions: list[list[Any]] = []
+    # Questions most asked first (a stable sort keeps the audit's order among equals).
+    ordered = sorted(
+        result.findings, key=lambda f: -int(f.data.get("volume") or 0) if is_question(f) else 0
+    )
+    for f in ordered:
+        if is_question(f):
+            best = f.related[0] if f.related else None
+            questions.append(
+                [
+                    rule_of(f),
+                    SEVERITY_INDEX[f.severity],
+                    gap_of.get(f.data["question"], -1),
+                    f.data.get("volume") or 1,
+                    best.score if best and best.score is not None else 0,
+                    article_of(best.path or best.id, best.title or "") if best else -1,
+                    f.data["question"],
+                    status_of.get(f.data["question"]) or f.name.split(".")[-1].split("-")[0],
+                ]
+            )
+            continue
+        where = (
+            article_of(f.article.ref, f.article.title)
             if f.article is not None
-            else f'<span class="path">{e(f.where or "—")}</span>'
+            else article_of(f.where)
         )
-        rows.append(
-            f'<tr data-i="{i}"><td>{pill(f.severity)}</td>'
-            f'<td><span class="code">{e(f.rule)}</span><div class="sub">{e(f.name)}</div></td>'
-            f"<td>{e(f.category)}</td><td>{article}</td>"
-            f'<td class="num">{f.line or ""}</td><td class="msg">{e(f.message)}</td></tr>'
+        findings.append([rule_of(f), SEVERITY_INDEX[f.severity], where, f.line or 0, f.message])
+
+    gap_rows = []
+    for g in gaps:
+        near = g.get("nearest") or {}
+        statuses = g.get("statuses") or {}
+        gap_rows.append(
+            [
+                str(g.get("label", "")),
+                g.get("volume", 0),
+                g.get("size", 0),
+                statuses.get("uncovered", 0),
+                statuses.get("partial", 0),
+                str(g.get("suggested_title", "")),
+                article_of(str(near.get("path") or ""), str(near.get("title") or "")),
+                near.get("score", 0),
+            ]
         )
-    if not rows:
-        return card("Findings", '<p class="empty">No findings. Nothing to fix.</p>')
-    keys = ["severity", "rule", "category", "article", "line", "message"]
-    head = "".join(
-        f'<th data-key="{k}"{" class=num" if k == "line" else ""}>{k.capitalize()}</th>'
-        for k in keys
-    )
-    controls = (
-        '<form class="controls" id="filters" hidden>'
-        '<label>Category <select name="category"><option value="">All</option></select></label>'
-        '<label>Severity <select name="severity"><option value="">All</option></select></label>'
-        '<label>Rule <select name="rule"><option value="">All</option></select></label>'
-        '<label class="grow">Search <input name="q" type="search" '
-        'placeholder="Article, message…"></label>'
-        '<output id="shown"></output></form>'
-    )
-    body = (
-        f'{controls}<div class="scroll"><table id="findings"><thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table></div>"
-    )
-    return card(f"All findings ({len(rows)})", body, "findings")
-
-
-def findings_data(result: AuditResult) -> dict[str, Any]:
     return {
-        "findings": [
-            {
-                "severity": str(f.severity),
-                "rank": int(f.severity),
-                "rule": f.rule,
-                "category": f.category,
-                "article": f.where,
-                "title": f.article.title if f.article else "",
-                "line": f.line or 0,
-                "message": f.message,
-            }
-            for f in result.findings
-        ]
+        "rules": rules,
+        "articles": articles,
+        "findings": findings,
+        "questions": questions,
+        "gaps": gap_rows,
     }
 
 
@@ -539,74 +659,96 @@ STYLE = """
 :root{--ink:#1f2328;--muted:#59636e;--line:#d0d7de;--bg:#f6f8fa;--card:#fff}
 *{box-sizing:border-box}
 body{margin:0;background:var(--bg);color:var(--ink);font:15px/1.5 FONT}
-header.top{background:#0d1b2a;color:#fff;padding:28px 0 24px}
+header.top{background:#0d1b2a;color:#fff;padding:12px 0 10px}
 .wrap{max-width:1180px;margin:0 auto;padding:0 24px}
-header.top h1{margin:0;font-size:26px;font-weight:650;letter-spacing:-.01em}
-header.top p{margin:6px 0 0;color:#c9d1d9}
-main.wrap{padding-top:24px;padding-bottom:40px}
-.grid{display:grid;gap:20px;margin-bottom:20px}
-.grid.hero{grid-template-columns:minmax(260px,1fr) 2fr}
+header.top h1{margin:0;font-size:20px;font-weight:650;letter-spacing:-.01em;overflow-wrap:anywhere}
+header.top p{margin:2px 0 0;color:#c9d1d9;font-size:14px;overflow-wrap:anywhere}
+header.top nav{margin-top:2px;font-size:13px}
+header.top nav a{color:#9ecbff;margin-right:14px}
+main.wrap{padding-top:14px;padding-bottom:40px}
+.grid{display:grid;gap:14px;margin-bottom:14px}
+.grid.hero{grid-template-columns:minmax(280px,1fr) 1.6fr}
 .grid.two{grid-template-columns:1fr 1fr}
-.grid.one{grid-template-columns:1fr}
 @media (max-width:860px){.grid.hero,.grid.two{grid-template-columns:1fr}}
-.card{background:var(--card);border:1px solid var(--line);border-radius:12px;padding:20px 22px;
-box-shadow:0 1px 2px rgba(31,35,40,.06);margin-bottom:20px;min-width:0}
+.card{background:var(--card);border:1px solid var(--line);border-radius:12px;padding:14px 18px;
+box-shadow:0 1px 2px rgba(31,35,40,.06);margin-bottom:14px;min-width:0}
 .grid>.card{margin-bottom:0}
-.card h2{margin:0 0 14px;font-size:17px;font-weight:650}
+.card h2{margin:0 0 10px;font-size:17px;font-weight:650}
+.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 .score{text-align:center}
-.gauge{width:100%;max-width:280px}
+.gauge{width:100%;max-width:190px}
 .gauge-score{font-size:44px;font-weight:700;fill:var(--ink)}
 .gauge-sub{font-size:13px;fill:var(--muted)}
-.verdict{display:inline-block;margin:8px 0 0;padding:4px 14px;border-radius:999px;font-weight:600}
+.verdict{display:inline-block;margin:4px 0 0;padding:3px 14px;border-radius:999px;font-weight:600}
 .verdict.ok{background:#dafbe1;color:#116329}.verdict.no{background:#ffebe9;color:#a40e26}
-.blockers{text-align:left;color:#a40e26;margin:12px 0 0;padding-left:20px;font-size:14px}
+.blockers{text-align:left;color:#a40e26;margin:10px 0 0;padding-left:20px;font-size:14px}
 .blockers .note{color:#7a5b00}
-.kpis{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:12px}
-.kpi{background:var(--bg);border-radius:10px;padding:12px 14px}
-.kpi-value{font-size:28px;font-weight:700;line-height:1.2}
+.kpis{display:grid;grid-template-columns:repeat(4,1fr);gap:8px;margin-top:10px}
+.kpi{background:var(--bg);border-radius:8px;padding:6px 4px}
+.kpi-value{font-size:18px;font-weight:700;line-height:1.2}
 .kpi-value.red{color:#cf222e}
-.kpi-label{color:var(--muted);font-size:13px}
-.kpi-note{color:var(--muted);font-size:12px}
+.kpi-label{color:var(--muted);font-size:12px}
 .chart{width:100%;max-width:640px;height:auto;display:block;margin:0 auto}
+.chart.dims{max-width:560px;margin:0}
 .chart .lbl{font-size:13px;fill:var(--ink)}
 .chart .small{font-size:11.5px}
 .chart .val{font-size:13px;fill:var(--muted)}
 .chart .strong{font-weight:650;fill:var(--ink)}
 .chart .note{font-size:11.5px;fill:var(--muted)}
 .scroll{overflow-x:auto}
-table{border-collapse:collapse;width:100%;font-size:14px}
-th,td{text-align:left;padding:8px 10px;border-bottom:1px solid #eaeef2;vertical-align:top}
+table{border-collapse:collapse;width:100%;font-size:14px;table-layout:auto}
+th,td{text-align:left;padding:6px 10px;border-bottom:1px solid #eaeef2;vertical-align:top}
 th{font-size:12px;text-transform:uppercase;letter-spacing:.04em;color:var(--muted);
-background:var(--bg);position:sticky;top:0}
+background:var(--bg)}
+.worst table{table-layout:fixed}
+.worst th:nth-child(1){width:46%}.worst th:nth-child(2){width:8%}.worst th:nth-child(3){width:25%}
+.worst td{padding:3px 10px;line-height:1.25}.worst td:nth-child(3){white-space:nowrap}
+.worst .sub{font-size:11.5px}
+.clip{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .num{text-align:right;white-space:nowrap}
 tbody tr:hover{background:#f6f8fa}
 .sub{color:var(--muted);font-size:12px}
 .path,.code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12.5px;
 overflow-wrap:anywhere}
-.msg{overflow-wrap:anywhere;max-width:520px}
-.pill{display:inline-block;padding:1px 9px;border-radius:999px;font-size:12px;font-weight:600;
-white-space:nowrap}
+.msg{overflow-wrap:anywhere}
+.groups .msg{min-width:300px}
+.path.keep{overflow-wrap:normal;white-space:nowrap}
+.pill{display:inline-block;padding:0 8px;border-radius:999px;font-size:12px;font-weight:600;
+white-space:nowrap;margin-right:4px}
 .pill.error{background:#ffebe9;color:#a40e26}.pill.warning{background:#fff1d6;color:#7d4e00}
 .pill.info{background:#ddf4ff;color:#0550ae}
-.meter{display:inline-block;width:70px;height:8px;background:#eef1f4;border-radius:4px;
-margin-right:8px;vertical-align:middle;overflow:hidden}
-.meter span{display:block;height:100%}
+.meter{width:70px;height:8px;margin-right:8px;vertical-align:middle}
 .controls{display:flex;flex-wrap:wrap;gap:10px 16px;align-items:end;margin-bottom:12px}
 [hidden]{display:none!important}
 .controls label{display:flex;flex-direction:column;font-size:12px;color:var(--muted);gap:2px}
 .controls .grow{flex:1;min-width:200px}
 .controls select,.controls input{font:inherit;font-size:14px;padding:5px 8px;
-border:1px solid var(--line);border-radius:6px;background:#fff;color:var(--ink)}
+border:1px solid var(--line);border-radius:6px;background:#fff;color:var(--ink);max-width:260px}
+.controls input{max-width:none}
 .controls output{color:var(--muted);font-size:13px;margin-left:auto}
-th[data-key]{cursor:pointer;user-select:none}
-th[aria-sort=ascending]::after{content:" ▲"}th[aria-sort=descending]::after{content:" ▼"}
+.groups details{border-top:1px solid #eaeef2}
+.groups summary{cursor:pointer;padding:7px 4px;display:flex;gap:8px;align-items:baseline}
+.groups summary:hover{background:#f6f8fa}
+.groups summary::before{content:"▸";color:var(--muted)}
+.groups details[open]>summary::before{content:"▾"}
+.groups summary .name{flex:1;min-width:0;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.groups summary .count{color:var(--muted);font-size:13px;white-space:nowrap}
+.groups .doc{margin:4px 0 8px 22px;font-size:13.5px;color:var(--muted)}
+.groups table{margin:0 0 10px}
+button.more{font:inherit;font-size:13px;margin:10px 0 0;padding:5px 12px;border:1px solid var(--line);
+border-radius:6px;background:#fff;color:#0969da;cursor:pointer}
+details.fold>summary{cursor:pointer;list-style:none}
+details.fold>summary h2{display:inline;margin:0}
+details.fold>summary::before{content:"▸ ";color:var(--muted)}
+details.fold[open]>summary::before{content:"▾ "}
+details.fold[open]>summary{margin-bottom:10px}
 .empty{color:var(--muted)}
 footer{color:var(--muted);font-size:13px;margin-top:8px}
 @media print{
 body{background:#fff;font-size:12px}header.top{background:#fff;color:#000;padding:0 0 8px;
-border-bottom:2px solid #000}header.top p{color:#333}
-.card{box-shadow:none;break-inside:avoid}.card.findings{break-inside:auto}
-.controls{display:none!important}th{position:static}tr{break-inside:avoid}
+border-bottom:2px solid #000}header.top p{color:#333}header.top nav{display:none}
+.card{box-shadow:none;break-inside:avoid}.card.findings,.card.gaps{break-inside:auto}
+.controls,button.more{display:none!important}tr{break-inside:avoid}
 .grid.hero,.grid.two{grid-template-columns:1fr 1fr}
 *{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
 """.replace("FONT", FONT)
@@ -618,97 +760,159 @@ GUARD = (
     "String(ev.message)+' ');});"
 )
 
+# Renders the findings and gap lists from the embedded JSON: only group headings at first, a
+# group's rows when it is opened, 50 groups and 100 rows at a time. Text goes in as textContent.
 SCRIPT = r"""
 (function(){
-var data=JSON.parse(document.getElementById('report-data').textContent).findings;
-var table=document.getElementById('findings');
+'use strict';
+var D=JSON.parse(document.getElementById('report-data').textContent);
+var R=D.rules,A=D.articles,F=D.findings,Q=D.questions,G=D.gaps;
+var SEV=['info','warning','error'],LABEL=['Info','Warning','Error'],W=[0.1,0.5,1];
+var PAGE=50,ROWS=100;
 var form=document.getElementById('filters');
-if(table&&form){
-var tbody=table.tBodies[0];
-var rows=Array.prototype.slice.call(tbody.rows);
+function el(tag,cls,text){var n=document.createElement(tag);if(cls)n.className=cls;
+if(text!==undefined&&text!==null)n.textContent=String(text);return n;}
+function pill(s,text){return el('span','pill '+SEV[s],text===undefined?LABEL[s]:text);}
+function num(n){return Number(n).toLocaleString('en');}
+function article(i){var a=A[i];var box=el('div');
+if(!a){box.appendChild(el('span','sub','(whole KB)'));return box;}
+if(a[1])box.appendChild(el('div',null,a[1]));box.appendChild(el('div','sub path',a[0]));return box;}
+function rows(d,items,cells){var wrap=el('div','scroll'),t=el('table'),tb=el('tbody'),shown=0;
+var btn=el('button','more');btn.type='button';t.appendChild(tb);wrap.appendChild(t);
+d.appendChild(wrap);d.appendChild(btn);
+function page(){var end=Math.min(items.length,shown+ROWS);for(;shown<end;shown++){
+var tr=el('tr');cells(items[shown]).forEach(function(c){var td=el('td');
+if(c instanceof Node)td.appendChild(c);else td.textContent=String(c);tr.appendChild(td);});
+tb.appendChild(tr);}
+btn.hidden=shown>=items.length;btn.textContent='Show '+Math.min(ROWS,items.length-shown)+
+' more ('+num(items.length-shown)+' left)';}
+btn.addEventListener('click',page);page();}
+function list(box,more,groups,head,body){box.textContent='';var shown=0;
+function item(g){var d=el('details'),s=el('summary');head(s,g);d.appendChild(s);
+d.addEventListener('toggle',function(){if(d.open&&!d.filled){d.filled=true;body(d,g);}});return d;}
+function page(){var end=Math.min(groups.length,shown+PAGE);for(;shown<end;shown++)
+box.appendChild(item(groups[shown]));more.hidden=shown>=groups.length;
+more.textContent='Show '+Math.min(PAGE,groups.length-shown)+' more groups ('+
+num(groups.length-shown)+' left)';}
+more.onclick=page;page();}
+function group(items,key){var m=new Map();items.forEach(function(f){var k=key(f),g=m.get(k);
+if(!g){g={key:k,items:[],w:0,sev:[0,0,0]};m.set(k,g);}g.items.push(f);g.sev[f[1]]++;g.w+=W[f[1]];});
+return Array.from(m.values());}
+function top(g){return g.sev[2]?2:g.sev[1]?1:0;}
+function counts(s,g,label,split){s.appendChild(el('span','count',num(g.items.length)+' '+label));
+if(split)[2,1,0].forEach(function(v){if(g.sev[v])s.appendChild(pill(v,num(g.sev[v])));});}
+function ruleHead(s,g){var r=R[g.key];s.appendChild(pill(top(g)));s.appendChild(el('span','code',r[0]));
+s.appendChild(el('span','name',r[1]+(r[3]?' — '+r[3]:'')));counts(s,g,g.items.length===1?'finding':'findings',false);}
+function ruleBody(d,g){var r=R[g.key];if(r[4])d.appendChild(el('p','doc','How to fix: '+r[4]));
+rows(d,g.items,function(f){return [article(f[2]),f[3]||'',el('div','msg',f[4])];});}
+function articleHead(s,g){var a=A[g.key];
+s.appendChild(el('span','name',a?(a[1]?a[1]+' · '+a[0]:a[0]):'(whole KB)'));
+counts(s,g,g.items.length===1?'finding':'findings',true);}
+function articleBody(d,g){rows(d,g.items,function(f){var r=R[f[0]],c=el('div');
+c.appendChild(el('span','code',r[0]));c.appendChild(el('div','sub',r[1]));
+return [pill(f[1]),c,f[3]||'',el('div','msg',f[4])];});}
+function gapHead(s,g){var x=G[g.key];s.appendChild(el('span','name',x?x[0]:'Questions outside the gap topics'));
+if(x)s.appendChild(el('span','count','asked '+num(x[1])+'× · '+num(x[3])+' uncovered, '+num(x[4])+' partial'));
+else s.appendChild(el('span','count',num(g.items.length)+' questions'));}
+function gapBody(d,g){var x=G[g.key];if(x){var p=el('p','doc');
+if(x[5])p.appendChild(el('span',null,'Suggested article: '+x[5]+'. '));
+if(A[x[6]])p.appendChild(el('span',null,'Nearest article (to extend): '+A[x[6]][0]+
+' (score '+Number(x[7]).toFixed(2)+').'));d.appendChild(p);}
+rows(d,g.items,function(q){var near=A[q[5]];return [el('div','msg',q[6]),num(q[3])+'×',pill(q[1],q[7]),
+Number(q[4]).toFixed(2),near?el('span','path keep',near[0]):'—'];});}
+function state(){var E=form.elements;return {g:E.group.value,s:E.severity.value,c:E.category.value,
+r:E.rule.value,q:E.q.value.trim().toLowerCase()};}
+function pass(f,st,text){var r=R[f[0]];if(st.s&&SEV[f[1]]!==st.s)return false;
+if(st.c&&r[2]!==st.c)return false;if(st.r&&r[0]!==st.r)return false;
+return !st.q||(r[0]+' '+r[1]+' '+text).toLowerCase().indexOf(st.q)>=0;}
+function findingText(f){var a=A[f[2]];return (a?a[0]+' '+a[1]:'')+' '+f[4];}
+function questionText(q){var x=G[q[2]];return q[6]+' '+(x?x[0]:'');}
+var gbox=document.getElementById('groups'),gmore=document.getElementById('groups-more');
+var qbox=document.getElementById('gap-list'),qmore=document.getElementById('gaps-more');
+function update(){var st=state(),fs=F.filter(function(f){return pass(f,st,findingText(f));});
+if(gbox){var gs;if(st.g==='article'){gs=group(fs,function(f){return f[2];});
+gs.sort(function(a,b){return b.w-a.w||b.items.length-a.items.length||a.key-b.key;});
+list(gbox,gmore,gs,articleHead,articleBody);}else{gs=group(fs,function(f){return f[0];});
+gs.sort(function(a,b){return top(b)-top(a)||b.items.length-a.items.length||(R[a.key][0]<R[b.key][0]?-1:1);});
+list(gbox,gmore,gs,ruleHead,ruleBody);}
+document.getElementById('shown').textContent=num(fs.length)+' of '+num(F.length)+
+' findings in '+num(gs.length)+' groups';}
+if(qbox){var qs=Q.filter(function(q){return pass(q,st,questionText(q));}),by=new Map();
+qs.forEach(function(q){if(!by.has(q[2]))by.set(q[2],[]);by.get(q[2]).push(q);});
+var active=st.s||st.c||st.r||st.q,groups=G.map(function(x,i){return {key:i,items:by.get(i)||[]};});
+if(by.has(-1))groups.push({key:-1,items:by.get(-1)});
+if(active)groups=groups.filter(function(g){return g.items.length;});
+list(qbox,qmore,groups,gapHead,gapBody);}}
 function fill(name,values){var sel=form.elements[name];values.forEach(function(v){
-var o=document.createElement('option');o.value=v;o.textContent=v;sel.appendChild(o);});}
-function uniq(key){var seen={};data.forEach(function(f){seen[f[key]]=1;});
-return Object.keys(seen).sort();}
-fill('category',uniq('category'));
-fill('severity',['error','warning','info'].filter(function(s){return uniq('severity').indexOf(s)>=0;}));
-fill('rule',uniq('rule'));
-function apply(){var c=form.elements.category.value,s=form.elements.severity.value,
-r=form.elements.rule.value,q=form.elements.q.value.toLowerCase(),n=0;
-rows.forEach(function(row){var f=data[+row.getAttribute('data-i')];
-var ok=(!c||f.category===c)&&(!s||f.severity===s)&&(!r||f.rule===r)&&
-(!q||(f.article+' '+f.title+' '+f.message+' '+f.rule).toLowerCase().indexOf(q)>=0);
-row.hidden=!ok;if(ok)n++;});
-document.getElementById('shown').textContent='Showing '+n+' of '+rows.length;}
-// Filters live in the address (#severity=error&rule=SEC001): a filtered view can be shared.
-function fromHash(){var h=location.hash.replace(/^#/,'');h.split('&').forEach(function(kv){
-var i=kv.indexOf('='),k=decodeURIComponent(kv.slice(0,i)),v=decodeURIComponent(kv.slice(i+1));
-if(i>0&&form.elements[k])form.elements[k].value=v;});}
-function toHash(){var parts=['category','severity','rule','q'].filter(function(k){
-return form.elements[k].value;}).map(function(k){
-return k+'='+encodeURIComponent(form.elements[k].value);});
+var o=el('option',null,v[1]);o.value=v[0];sel.appendChild(o);});}
+// Filters live in the address (#group=article&severity=error): a filtered view can be shared.
+function fromHash(){location.hash.replace(/^#/,'').split('&').forEach(function(kv){
+var i=kv.indexOf('=');if(i<1)return;var k=decodeURIComponent(kv.slice(0,i)),v=decodeURIComponent(kv.slice(i+1));
+if(form.elements[k])form.elements[k].value=v;});}
+function toHash(){var E=form.elements,parts=['group','severity','category','rule','q'].filter(function(k){
+return E[k].value&&!(k==='group'&&E[k].value==='rule');}).map(function(k){
+return k+'='+encodeURIComponent(E[k].value);});
 try{history.replaceState(null,'',parts.length?'#'+parts.join('&'):location.pathname);}catch(err){}}
-form.addEventListener('input',function(){apply();toHash();});form.addEventListener('submit',function(ev){ev.preventDefault();});
-var keys={severity:function(f){return -f.rank;},rule:function(f){return f.rule;},
-category:function(f){return f.category;},article:function(f){return f.article;},
-line:function(f){return f.line;},message:function(f){return f.message.toLowerCase();}};
-Array.prototype.forEach.call(table.tHead.rows[0].cells,function(th){
-th.setAttribute('tabindex','0');
-function sort(){var key=keys[th.getAttribute('data-key')];
-var dir=th.getAttribute('aria-sort')==='ascending'?-1:1;
-Array.prototype.forEach.call(table.tHead.rows[0].cells,function(o){o.removeAttribute('aria-sort');});
-th.setAttribute('aria-sort',dir>0?'ascending':'descending');
-rows.sort(function(a,b){var x=key(data[+a.getAttribute('data-i')]),
-y=key(data[+b.getAttribute('data-i')]);
-return (x<y?-1:x>y?1:(+a.getAttribute('data-i'))-(+b.getAttribute('data-i')))*dir;});
-rows.forEach(function(row){tbody.appendChild(row);});}
-th.addEventListener('click',sort);
-th.addEventListener('keydown',function(ev){if(ev.key==='Enter'||ev.key===' '){ev.preventDefault();sort();}});});
-fromHash();form.hidden=false;apply();}
+if(form){var all=F.concat(Q),seen={s:{},c:{},r:{}};all.forEach(function(f){seen.s[f[1]]=1;
+seen.c[R[f[0]][2]]=1;seen.r[f[0]]=1;});
+fill('severity',[2,1,0].filter(function(s){return seen.s[s];}).map(function(s){return [SEV[s],LABEL[s]];}));
+fill('category',Object.keys(seen.c).sort().map(function(c){return [c,c];}));
+fill('rule',Object.keys(seen.r).map(Number).sort(function(a,b){return R[a][0]<R[b][0]?-1:1;})
+.map(function(i){return [R[i][0],R[i][0]+' '+R[i][1]];}));
+var timer=0;form.addEventListener('input',function(){clearTimeout(timer);
+timer=setTimeout(function(){update();toHash();},120);});
+form.addEventListener('change',function(){clearTimeout(timer);update();toHash();});
+form.addEventListener('submit',function(ev){ev.preventDefault();});
+form.reset();fromHash();form.hidden=false;update();}
 document.documentElement.setAttribute('data-report-script','ok');
+if(window.performance&&performance.mark)performance.mark('report-ready');
 })();
 """
 
 
-def _hash(script: str) -> str:
-    return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode() + "'"
+def _hash(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+
+CSP = (
+    "default-src 'none'; "
+    f"style-src {_hash(STYLE)}; img-src data:; script-src {_hash(GUARD)} {_hash(SCRIPT)}; "
+    "base-uri 'none'; form-action 'none'"
+)
 
 
 def render(result: AuditResult) -> str:
     sc = result.scorecard
     name = result.source_path.rstrip("/\\").replace("\\", "/").rsplit("/", 1)[-1] or "."
     meta = (
-        f"{e(result.source_path)} · {e(result.corpus.format)} export · {result.articles} articles"
-        f" · as of {result.config.today.isoformat()}"
+        f"{e(result.source_path)} · {e(result.corpus.format)} export · {result.articles:,} "
+        f"articles · as of {result.config.today.isoformat()} · kbaudit {e(result.version)}"
     )
-    csp = (
-        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
-        f"script-src {_hash(GUARD)} {_hash(SCRIPT)}; base-uri 'none'; form-action 'none'"
-    )
-    body = [
-        hero(result),
-        charts(result),
-        rules_card(result),
+    below = [
+        explorer(result),
         gaps_card(result),
+        charts(result),
         categories_card(result),
         duplicates_card(result),
         fixed_card(result),
-        findings_card(result),
     ]
+    links = [("findings", "Findings"), ("gaps", "Content gaps"), ("categories", "Categories")]
+    links += [("duplicates", "Duplicates"), ("fixed", "Fixed")]
+    body_text = "".join(below)
+    nav = "".join(f'<a href="#{i}">{t}</a>' for i, t in links if f'id="{i}"' in body_text)
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
-        f'<meta http-equiv="Content-Security-Policy" content="{e(csp)}">'
+        f'<meta http-equiv="Content-Security-Policy" content="{e(CSP)}">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
         f"<title>KB readiness {sc.score:.1f} · {e(name)}</title>"
         f"<style>{STYLE}</style><script>{GUARD}</script></head><body>"
         f'<header class="top"><div class="wrap"><h1>Knowledge base readiness: {e(name)}</h1>'
-        f"<p>{meta}</p></div></header>"
-        f'<main class="wrap">{"".join(body)}'
-        f"<footer>Generated by kbaudit {e(result.version)}. Each dimension scores the share of "
-        "articles without findings of its kind, weighted by severity; the readiness score is "
-        "their weighted mean. Security findings at error severity block the verdict on their "
-        "own.</footer></main>"
-        f'<script type="application/json" id="report-data">{script_json(findings_data(result))}'
+        f"<p>{meta}</p><nav>{nav}</nav></div></header>"
+        f'<main class="wrap">{first_screen(result)}{body_text}'
+        "<footer>Each dimension scores the share of articles without findings of its kind, "
+        "weighted by severity; the readiness score is their weighted mean. Security findings at "
+        "error severity block the verdict on their own.</footer></main>"
+        f'<script type="application/json" id="report-data">{script_json(report_data(result))}'
         f"</script><script>{SCRIPT}</script></body></html>\n"
     )

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from kbaudit.errors import SourceError
 from kbaudit.model import Article, InputCode, LoadProblem
+from kbaudit.normalize import SourceOptions
 from kbaudit.sources import (
     confluence,
     freshdesk,
@@ -22,7 +23,6 @@ from kbaudit.sources import (
 )
 from kbaudit.sources.base import Source, SourceResult
 from kbaudit.sources.detect import detect
-from kbaudit.sources.normalize import SourceOptions
 from kbaudit.sources.tree import open_tree
 
 # Order breaks ties in detection: specific formats before the generic folders they look like.

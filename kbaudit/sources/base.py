@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from kbaudit.model import Article, InputCode, LoadProblem
-from kbaudit.sources.normalize import SourceOptions
+from kbaudit.normalize import SourceOptions
 from kbaudit.sources.tree import Tree
 
 Record = Article | LoadProblem
@@ -30,6 +30,33 @@ class SourceResult:
     articles: list[Article] = field(default_factory=list)
     problems: list[LoadProblem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+
+
+_CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13)) + b"\x7f"
+_SAMPLE = 8192
+
+
+def not_text(data: bytes, rel: str) -> LoadProblem | None:
+    """An INPUT001 problem when the bytes are not text at all (a binary file named like an
+    article, a dump with NUL bytes): such a file is reported, never read as words."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        where = data.decode("utf-16", errors="replace").find("\x00")
+        what = "a NUL character"
+    else:
+        where = data.find(b"\x00")
+        what = "a NUL byte"
+        head = data[:_SAMPLE]
+        if where < 0 and (len(head) - len(head.translate(None, _CONTROL))) * 20 > len(head):
+            where = next(i for i, b in enumerate(head) if b in _CONTROL)
+            what = "control bytes"
+    if where < 0:
+        return None
+    return LoadProblem(
+        InputCode.UNREADABLE,
+        rel,
+        f"not text: {what} at offset {where}; it looks like a binary file named like an "
+        "article. Exclude it (`exclude:`) or export it again as text",
+    )
 
 
 def decode(data: bytes, rel: str) -> tuple[str, LoadProblem | None]:

@@ -14,8 +14,8 @@ from bs4 import BeautifulSoup, Tag
 
 from kbaudit import text
 from kbaudit.model import InputCode, LoadProblem
-from kbaudit.sources.base import Record, Source, decode
-from kbaudit.sources.normalize import SourceOptions, build_article
+from kbaudit.normalize import SourceOptions, build_article
+from kbaudit.sources.base import Record, Source, decode, not_text
 from kbaudit.sources.parallel import parse_files
 from kbaudit.sources.records import peek
 from kbaudit.sources.tree import Tree
@@ -74,13 +74,13 @@ def _space_name(soup: BeautifulSoup) -> str:
         return m.group(1)
     heading = soup.select_one("#title-text") or soup.title
     name = heading.get_text(" ", strip=True) if heading else ""
-    name = re.sub(r"\s*(?:Home|:)\s*$", "", name).strip()
+    name = name.rstrip().removesuffix("Home").removesuffix(":").strip()
     return "" if name.casefold().startswith("space details") else name
 
 
 def _person(name: str) -> str:
     """An author as Confluence prints them, less the account-state suffix it appends."""
-    return re.sub(r"\s*\((?:Unlicensed|Deactivated)\)\s*$", "", name.strip(), flags=re.I)
+    return re.sub(r"(?<!\s)\s*\((?:Unlicensed|Deactivated)\)\s*$", "", name.strip(), flags=re.I)
 
 
 def _page_tree(soup: BeautifulSoup) -> Tag | None:
@@ -114,6 +114,10 @@ def _labels(soup: BeautifulSoup) -> list[str]:
 
 def parse(space: Space, rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
     """One Confluence page."""
+    binary = not_text(data, rel)
+    if binary:
+        yield binary
+        return
     raw, problem = decode(data, rel)
     if problem:
         yield problem

@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from kbaudit.normalize import CATEGORY_ID_ONLY, TRANSLATION_OF, SourceOptions
 from kbaudit.sources.base import Record, Source
-from kbaudit.sources.normalize import CATEGORY_ID_ONLY, TRANSLATION_OF, SourceOptions
 from kbaudit.sources.records import (
     body_article,
     file_locale,
@@ -54,7 +54,8 @@ def _walk(record: dict[str, Any], found: dict[str, list[dict[str, Any]]]) -> Non
     kind = _kind(record)
     found.setdefault(kind, []).append(record)
     for key, child_kind in (("folders", "folder"), ("sub_folders", "folder"), ("articles", "")):
-        for child in record.get(key) or []:
+        children = record.get(key)
+        for child in children if isinstance(children, list) else []:
             if not isinstance(child, dict):
                 continue
             if kind == "category" and child_kind == "folder":

@@ -10,13 +10,14 @@ from bs4 import BeautifulSoup
 
 from kbaudit import text
 from kbaudit.model import InputCode, LoadProblem
-from kbaudit.sources.base import Record, Source, decode
-from kbaudit.sources.normalize import SourceOptions, build_article
+from kbaudit.normalize import SourceOptions, build_article
+from kbaudit.sources.base import Record, Source, decode, not_text
 from kbaudit.sources.parallel import parse_files
 from kbaudit.sources.tree import Tree
 
 SUFFIXES = (".html", ".htm")
-_TITLE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]+$")
+# " | Site name" at the end of a page title; starts only where a run of spaces starts (linear).
+_TITLE_SUFFIX = re.compile(r"(?<!\s)\s+[|–—-]\s+[^|–—-]+$")
 _META_KEYS = {
     "description": "description",
     "author": "author",
@@ -74,6 +75,10 @@ def _breadcrumbs(soup: BeautifulSoup) -> list[str]:
 
 
 def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
+    binary = not_text(data, rel)
+    if binary:
+        yield binary
+        return
     raw, problem = decode(data, rel)
     if problem:
         yield problem

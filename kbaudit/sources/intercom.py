@@ -8,13 +8,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from kbaudit import text
-from kbaudit.sources.base import Record, Source
-from kbaudit.sources.normalize import (
+from kbaudit.normalize import (
     CATEGORY_ID_ONLY,
     EMPTY_TRANSLATIONS,
     TRANSLATION_OF,
     SourceOptions,
 )
+from kbaudit.sources.base import Record, Source
 from kbaudit.sources.records import (
     body_article,
     items,

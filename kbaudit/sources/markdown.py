@@ -9,10 +9,10 @@ from typing import Any
 
 import yaml
 
-from kbaudit import text
+from kbaudit import safeyaml, text
 from kbaudit.model import InputCode, LoadProblem
-from kbaudit.sources.base import Record, Source, decode
-from kbaudit.sources.normalize import SourceOptions, build_article
+from kbaudit.normalize import SourceOptions, build_article
+from kbaudit.sources.base import Record, Source, decode, not_text
 from kbaudit.sources.parallel import parse_files
 from kbaudit.sources.tree import Tree
 
@@ -42,7 +42,7 @@ class _BadFrontMatter(Exception):
 
 def _yaml(block: str) -> Any:
     try:
-        return yaml.load(block, Loader=_Loader)
+        return safeyaml.load(block, _Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
@@ -111,6 +111,10 @@ def split_front_matter(raw: str, rel: str) -> tuple[dict[str, Any], str, int, Lo
 
 def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
     """One Markdown file: the article plus any problems reading it."""
+    binary = not_text(data, rel)
+    if binary:
+        yield binary
+        return
     raw, problem = decode(data, rel)
     if problem:
         yield problem

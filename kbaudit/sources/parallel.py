@@ -8,8 +8,8 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 
 from kbaudit.model import InputCode, LoadProblem
+from kbaudit.normalize import SourceOptions
 from kbaudit.sources.base import Record
-from kbaudit.sources.normalize import SourceOptions
 from kbaudit.sources.tree import Tree
 
 Parse = Callable[[str, bytes, SourceOptions], Iterator[Record]]

@@ -10,8 +10,8 @@ from typing import Any
 
 from kbaudit import text
 from kbaudit.model import InputCode, LoadProblem
-from kbaudit.sources.base import Record, decode
-from kbaudit.sources.normalize import SourceOptions, build_article
+from kbaudit.normalize import SourceOptions, build_article
+from kbaudit.sources.base import Record, decode, not_text
 from kbaudit.sources.tree import DOCUMENT_SUFFIXES, Tree
 
 JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")
@@ -50,17 +50,36 @@ def read_json(tree: Tree, rel: str) -> tuple[Any, list[LoadProblem]]:
 
 def _parse_json(tree: Tree, rel: str) -> tuple[Any, list[LoadProblem]]:
     try:
-        raw, problem = decode(tree.read_bytes(rel), rel)
+        data = tree.read_bytes(rel)
     except (OSError, KeyError) as exc:
         return None, [LoadProblem(InputCode.UNREADABLE, rel, f"cannot read the file: {exc}")]
-    problems = [problem] if problem else []
-    if rel.lower().endswith((".jsonl", ".ndjson")):
-        items = []
+    binary = not_text(data, rel)
+    if binary:
+        return None, [binary]
+    raw, problem = decode(data, rel)
+    doc, problems = parse_json_text(raw, rel, rel.lower().endswith((".jsonl", ".ndjson")))
+    return doc, ([problem] if problem else []) + problems
+
+
+def _loads(text: str) -> Any:
+    """json.loads, with nesting too deep for Python reported like any other JSON error."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise json.JSONDecodeError("nested too deeply to read", text, 0) from None
+
+
+def parse_json_text(raw: str, rel: str, lines: bool) -> tuple[Any, list[LoadProblem]]:
+    """A JSON document, or with `lines` the values of a JSON Lines file (bad lines skipped);
+    problems instead of exceptions. Article and question readers share it."""
+    problems: list[LoadProblem] = []
+    if lines:
+        values = []
         for number, line in enumerate(raw.splitlines(), 1):
             if not line.strip():
                 continue
             try:
-                items.append(json.loads(line))
+                values.append(_loads(line))
             except json.JSONDecodeError as exc:
                 problems.append(
                     LoadProblem(
@@ -71,9 +90,9 @@ def _parse_json(tree: Tree, rel: str) -> tuple[Any, list[LoadProblem]]:
                         number,
                     )
                 )
-        return items, problems
+        return values, problems
     try:
-        return json.loads(raw), problems
+        return _loads(raw), problems
     except json.JSONDecodeError as exc:
         hint = "the file looks cut off" if exc.pos >= len(raw.rstrip()) else "fix the file"
         problems.append(

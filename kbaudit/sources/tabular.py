@@ -16,14 +16,14 @@ from typing import Any
 
 from kbaudit.errors import ConfigError, SourceError
 from kbaudit.model import InputCode, LoadProblem
-from kbaudit.sources.base import Record, Source, decode
-from kbaudit.sources.normalize import (
+from kbaudit.normalize import (
     ALIASES,
     CATEGORY_ID_ONLY,
     TRANSLATION_OF,
     SourceOptions,
     is_record_id,
 )
+from kbaudit.sources.base import Record, Source, decode, not_text
 from kbaudit.sources.records import body_article, json_paths, read_json, record_table, unique
 from kbaudit.sources.tree import Tree
 
@@ -237,7 +237,16 @@ def _rows(tree: Tree, rel: str) -> Iterator[tuple[int, dict[str, Any]] | LoadPro
         yield list(dict.fromkeys(k for r in records for k in r))
         yield from enumerate(records, 1)
         return
-    raw, problem = decode(tree.read_bytes(rel), rel)
+    try:
+        data = tree.read_bytes(rel)
+    except (OSError, KeyError) as exc:
+        yield LoadProblem(InputCode.UNREADABLE, rel, f"cannot read the file: {exc}")
+        return
+    binary = not_text(data, rel)
+    if binary:
+        yield binary
+        return
+    raw, problem = decode(data, rel)
     if problem:
         yield problem
     first = raw.lstrip("\ufeff").split("\n", 1)[0]

@@ -1,19 +1,26 @@
 """A read-only view of an export: a folder, or a single file. Sources never touch disk directly.
 
 Keeping every source on this interface is what lets archives be read in place and guarantees
-kbaudit never writes into the KB it reads.
+kbaudit never writes into the KB it reads. A KB is untrusted input: only regular files under its
+root are read, a symbolic link is followed only when it stays inside the root, FIFOs, sockets and
+devices are listed as skipped without being opened, and no file is read past its size limit
+(`limits.max_article_size` for one-article files, `limits.max_file_size` for the others).
+Everything skipped is an INPUT001 problem.
 """
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
+import stat
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kbaudit.model import LoadProblem
+from kbaudit.model import InputCode, LoadProblem
+from kbaudit.normalize import check_limits, size_limit
 
 
 def glob_match(rel: str, patterns: list[str]) -> bool:
@@ -49,12 +56,27 @@ class Tree:
     all_paths: list[str] = field(default_factory=list)  # before include/exclude: link targets
     problems: list[LoadProblem] = field(default_factory=list)  # entries refused while listing
     parsed: dict[str, Any] = field(default_factory=dict, repr=False)  # parsed once, shared
+    files: dict[str, Path] = field(default_factory=dict, repr=False)  # rel -> checked real path
+    limits: dict[str, int] = field(default_factory=lambda: check_limits({}))
 
     def read_bytes(self, rel: str) -> bytes:
-        return (self.root / rel).read_bytes()
+        """The file's bytes, read only when it is (still) a regular file and within the size
+        limit; anything else raises OSError, which the loaders turn into a problem."""
+        path = self.files.get(rel)
+        if path is None:
+            raise OSError(errno.ENOENT, "not a listed regular file of the KB")
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise OSError(errno.EINVAL, "not a regular file")
+            key, limit = size_limit(rel, self.limits)
+            data = handle.read(limit + 1)
+        if len(data) > limit:
+            raise OSError(errno.EFBIG, _too_large(key, limit))
+        return data
 
     def size(self, rel: str) -> int:
-        return (self.root / rel).stat().st_size
+        return self.files[rel].stat().st_size
 
     def with_suffix(self, *suffixes: str) -> list[str]:
         return [p for p in self.paths if p.lower().endswith(suffixes)]
@@ -97,28 +119,101 @@ def selected(rel: str, include: list[str], exclude: list[str]) -> bool:
     return not (exclude and glob_match(rel, exclude))
 
 
+def _too_large(key: str, limit: int) -> str:
+    return (
+        f"larger than limits.{key} ({limit} bytes); not read. Split the file, exclude "
+        f"it, or raise `limits: {{{key}: N}}` if it is trusted"
+    )
+
+
+def _skip_reason(path: Path, root: Path, limits: dict[str, int]) -> tuple[Path | None, str | None]:
+    """The real path to read, or why the entry is skipped (never opening it)."""
+    try:
+        info = path.lstat()
+        link = stat.S_ISLNK(info.st_mode)
+        real = path.resolve(strict=True) if link else path
+        if link and not real.is_relative_to(root):
+            return None, (
+                "symbolic link to a file outside the KB; not followed. Copy the file into "
+                "the KB or remove the link"
+            )
+        if link:
+            info = real.stat()
+    except (OSError, RuntimeError):  # dangling or looping link, or vanished meanwhile
+        return None, "broken symbolic link or unreadable entry; not read. Remove it"
+    if not stat.S_ISREG(info.st_mode):
+        kind = (
+            "a named pipe (FIFO)"
+            if stat.S_ISFIFO(info.st_mode)
+            else "a socket"
+            if stat.S_ISSOCK(info.st_mode)
+            else "a device"
+        )
+        via = "symbolic link to " if link else ""
+        return None, f"{via}{kind}, not a regular file; not opened. Remove it from the KB"
+    key, limit = size_limit(path.name, limits)
+    if info.st_size > limit:
+        return None, f"{info.st_size} bytes, " + _too_large(key, limit)
+    return real, None
+
+
 def open_tree(
     path: Path,
     include: list[str],
     exclude: list[str],
     limits: dict[str, int] | None = None,
 ) -> Tree:
-    """List the files of a folder, one file or a zip archive after include/exclude globs."""
+    """List the regular files of a folder, one file or a zip archive after include/exclude
+    globs; links out of the root, special files and files over the size limit are problems."""
+    lim = check_limits(limits or {})
     if path.is_file():
         if zipfile.is_zipfile(path):
             from kbaudit.sources.ziptree import open_zip
 
-            return open_zip(path, include, exclude, limits or {})
-        return Tree(path.parent, path.name, [path.name], [path.name])
-    paths: list[str] = []
-    all_paths: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(path):
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
+            return open_zip(path, include, exclude, lim)
+        tree = Tree(path.parent, path.name, limits=lim)
+        real, reason = _skip_reason(path, path.resolve().parent, lim)
+        if reason:
+            tree.problems.append(LoadProblem(InputCode.UNREADABLE, path.name, reason))
+        else:
+            tree.paths, tree.all_paths = [path.name], [path.name]
+            tree.files[path.name] = real or path
+        return tree
+    root = path.resolve()
+    tree = Tree(path, str(path), limits=lim)
+    for dirpath, dirnames, filenames in os.walk(path):  # never descends into linked folders
         rel_dir = os.path.relpath(dirpath, path).replace(os.sep, "/")
+        kept = []
+        for name in sorted(d for d in dirnames if d not in _SKIP_DIRS):
+            folder = Path(dirpath, name)
+            if not folder.is_symlink():
+                kept.append(name)
+                continue
+            try:
+                inside = folder.resolve(strict=True).is_relative_to(root)
+            except (OSError, RuntimeError):
+                inside = False
+            if not inside:
+                rel = name if rel_dir == "." else f"{rel_dir}/{name}"
+                message = (
+                    "symbolic link to a folder outside the KB; not followed. Copy the "
+                    "folder into the KB or remove the link"
+                )
+                tree.problems.append(LoadProblem(InputCode.UNREADABLE, rel, message))
+        dirnames[:] = kept
         for name in filenames:
             rel = name if rel_dir == "." else f"{rel_dir}/{name}"
-            all_paths.append(rel)
-            if selected(rel, include, exclude):
-                paths.append(rel)
-    paths.sort()
-    return Tree(path, str(path), paths, sorted(all_paths))
+            real, reason = _skip_reason(Path(dirpath, name), root, lim)
+            chosen = selected(rel, include, exclude)
+            if reason and chosen:
+                tree.problems.append(LoadProblem(InputCode.UNREADABLE, rel, reason))
+                continue
+            tree.all_paths.append(rel)  # link targets, and index files a source may read
+            if reason is None:  # an excluded special file is named, never opened
+                tree.files[rel] = real or Path(dirpath, name)
+            if chosen:
+                tree.paths.append(rel)
+    tree.paths.sort()
+    tree.all_paths.sort()
+    tree.problems.sort(key=lambda p: p.path)
+    return tree

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from kbaudit.normalize import CATEGORY_ID_ONLY, TRANSLATION_OF, SourceOptions
 from kbaudit.sources.base import Record, Source
-from kbaudit.sources.normalize import CATEGORY_ID_ONLY, TRANSLATION_OF, SourceOptions
 from kbaudit.sources.records import (
     body_article,
     folder_categories,

@@ -9,42 +9,19 @@ from __future__ import annotations
 
 import posixpath
 import re
+import stat
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kbaudit.errors import ConfigError, SourceError
+from kbaudit.errors import SourceError
 from kbaudit.model import InputCode, LoadProblem
+from kbaudit.normalize import check_limits, size_limit
 from kbaudit.sources.tree import Tree, selected
 
-DEFAULT_LIMITS: dict[str, int] = {
-    "max_entries": 100_000,  # files in the archive
-    "max_total_size": 2 * 1024**3,  # bytes, uncompressed, all entries together
-    "max_file_size": 256 * 1024**2,  # bytes, uncompressed, one entry
-    "max_ratio": 200,  # uncompressed / compressed size of one entry
-}
 RATIO_FLOOR = 1024**2  # entries smaller than this are never refused for their ratio
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _JUNK = ("__MACOSX/", ".DS_Store", "Thumbs.db")
-
-
-def check_limits(limits: dict[str, int]) -> dict[str, int]:
-    """The configured limits over the defaults; unknown keys or non-positive values are errors."""
-    unknown = sorted(set(limits) - set(DEFAULT_LIMITS))
-    if unknown:
-        raise ConfigError(
-            f"unknown limit(s) {', '.join(unknown)} in `limits:`; use {', '.join(DEFAULT_LIMITS)}"
-        )
-    out = dict(DEFAULT_LIMITS)
-    for key, value in limits.items():
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            number = 0
-        if number <= 0:
-            raise ConfigError(f"`limits.{key}: {value}` must be a positive whole number")
-        out[key] = number
-    return out
 
 
 def safe_name(name: str) -> str | None:
@@ -64,21 +41,21 @@ class ZipTree(Tree):
 
     archive: zipfile.ZipFile | None = None
     entries: dict[str, zipfile.ZipInfo] = field(default_factory=dict)
-    max_file_size: int = DEFAULT_LIMITS["max_file_size"]
 
     def read_bytes(self, rel: str) -> bytes:
         """The entry's bytes; reading stops past the size limit, whatever the header claims."""
         assert self.archive is not None
         info = self.entries[rel]
+        key, limit = size_limit(rel, self.limits)
         try:
             with self.archive.open(info) as handle:
-                data = handle.read(self.max_file_size + 1)
-        except (zipfile.BadZipFile, RuntimeError, ValueError, EOFError) as exc:
+                data = handle.read(limit + 1)
+        except (zipfile.BadZipFile, RuntimeError, ValueError, EOFError, OSError) as exc:
             raise OSError(f"cannot read the archive entry: {exc}") from None
-        if len(data) > self.max_file_size:
+        if len(data) > limit:
             raise OSError(
-                f"archive entry is larger than limits.max_file_size ({self.max_file_size} bytes) "
-                "although its header says otherwise; refused"
+                f"archive entry is larger than limits.{key} ({limit} bytes) although its "
+                "header says otherwise; refused"
             )
         return data
 
@@ -104,7 +81,12 @@ def open_zip(path: Path, include: list[str], exclude: list[str], limits: dict[st
     try:
         archive = zipfile.ZipFile(path)
         infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError) as exc:
+    except UnicodeDecodeError:
+        raise SourceError(
+            f"{path} has an entry name that is marked UTF-8 but is not; re-create the archive "
+            "with a zip tool that writes UTF-8 names"
+        ) from None
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
         raise SourceError(f"{path} is not a readable zip archive ({exc}); re-create it") from None
     problems: list[LoadProblem] = []
     files: dict[str, zipfile.ZipInfo] = {}
@@ -136,12 +118,12 @@ def open_zip(path: Path, include: list[str], exclude: list[str], limits: dict[st
             )
         )
         names = names[: lim["max_entries"]]
-    tree = ZipTree(path, str(path), max_file_size=lim["max_file_size"], archive=archive)
+    tree = ZipTree(path, str(path), limits=lim, archive=archive)
     total = 0
     for name in names:
         info = files[name]
         rel = name[len(prefix) :]
-        refusal = _refusal(info, total, lim)
+        refusal = _refusal(rel, info, total, lim)
         if refusal:
             problems.append(
                 LoadProblem(InputCode.UNREADABLE, rel, f"archive entry refused: {refusal}")
@@ -156,13 +138,19 @@ def open_zip(path: Path, include: list[str], exclude: list[str], limits: dict[st
     return tree
 
 
-def _refusal(info: zipfile.ZipInfo, total: int, lim: dict[str, int]) -> str | None:
+def _refusal(rel: str, info: zipfile.ZipInfo, total: int, lim: dict[str, int]) -> str | None:
     size = info.file_size
+    key, limit = size_limit(rel, lim)
+    mode = info.external_attr >> 16 if info.create_system == 3 else 0  # Unix permissions
+    if stat.S_ISLNK(mode):
+        return "it is a symbolic link, never followed; archive the file itself"
+    if mode and stat.S_IFMT(mode) and not stat.S_ISREG(mode):
+        return "it is not a regular file (a device, pipe or socket); leave it out of the archive"
     if info.flag_bits & 0x1:
         return "it is encrypted; export the KB without a password"
-    if size > lim["max_file_size"]:
+    if size > limit:
         return (
-            f"{size} bytes uncompressed, over limits.max_file_size ({lim['max_file_size']}); "
+            f"{size} bytes uncompressed, over limits.{key} ({limit}); "
             "raise the limit if the archive is trusted"
         )
     if size >= RATIO_FLOOR and size > lim["max_ratio"] * max(info.compress_size, 1):

@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import html
 import io
-import json
 import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -22,6 +21,8 @@ from typing import Any
 
 from kbaudit.errors import KbauditError
 from kbaudit.model import Question
+from kbaudit.sources.base import decode, not_text
+from kbaudit.sources.records import parse_json_text
 from kbaudit.text import shorten
 
 TEXT_COLUMNS = (
@@ -266,8 +267,8 @@ CUSTOMER_ROLES = frozenset(
     {"user", "customer", "end-user", "end_user", "enduser", "contact", "visitor", "lead",
      "human", "requester", "client", "guest"}
 )  # fmt: skip
-_TAG = re.compile(r"<[^>]+>")
-_BEFORE_PUNCTUATION = re.compile(r"\s+([?.!,;:])")
+_TAG = re.compile(r"<[^<>]+>")
+_BEFORE_PUNCTUATION = re.compile(r"(?<!\s)\s+([?.!,;:])")
 
 
 def _plain_text(value: Any) -> str:
@@ -376,16 +377,16 @@ def _json(data: Any, where: str, text_column: str | None) -> list[_Row]:
     raise QuestionsError(f"{where}: JSON must be a list of questions or a tickets export")
 
 
+def _parsed_json(text: str, where: str, lines: bool) -> Any:
+    """The JSON (Lines) values, read like the JSON article exports; a bad line is an error."""
+    doc, problems = parse_json_text(text, where, lines)
+    if problems:  # "line 3 is not valid JSON (...)" / "not valid JSON: ... at line 1 ..."
+        raise QuestionsError(f"{where}: {problems[0].message.split('; ')[0]}; fix the file")
+    return doc
+
+
 def _jsonl(text: str, where: str, text_column: str | None) -> list[_Row]:
-    items = []
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            items.append(json.loads(line))
-        except json.JSONDecodeError as exc:
-            raise QuestionsError(f"{where} line {number}: not JSON ({exc.msg})") from None
-    return _objects(items, where, text_column)
+    return _objects(_parsed_json(text, where, lines=True), where, text_column)
 
 
 _COMMENT = re.compile(r"^#(\s|$)")  # "# note" is a comment; "#1 reason ..." is a question
@@ -399,11 +400,7 @@ def detect(text: str, text_column: str | None = None) -> str:
     """The format of a questions file from its content."""
     stripped = text.lstrip()
     if stripped[:1] in "[{":
-        try:
-            json.loads(stripped)
-            return "json"
-        except json.JSONDecodeError:
-            return "jsonl"
+        return "jsonl" if parse_json_text(stripped, "", lines=False)[1] else "json"
     header = stripped.splitlines()[0] if stripped else ""
     wanted = {_key(text_column)} if text_column else set(TEXT_COLUMNS)
     # A header without a tab may still be one column's name ("question"): read as TSV.
@@ -450,12 +447,7 @@ def parse_questions(
     if fmt == "auto":
         fmt = detect(text, text_column)
     if fmt == "json" or fmt == "tickets":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise QuestionsError(
-                f"{where}: not valid JSON ({exc.msg} at line {exc.lineno}); fix the file"
-            ) from None
+        data = _parsed_json(text, where, lines=False)
         rows = (
             _tickets(data.get("tickets", data) if isinstance(data, dict) else data, where)
             if (fmt == "tickets")
@@ -488,13 +480,13 @@ def load_questions(path: Path, text_column: str | None = None, fmt: str = "auto"
         raise QuestionsError(f"questions file {path} does not exist; check --questions")
     try:
         raw = path.read_bytes()
-        # Spreadsheets save "Unicode text" as UTF-16 with a byte order mark.
-        utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))
-        text = raw.decode("utf-16" if utf16 else "utf-8-sig")
-    except UnicodeDecodeError:
+    except OSError as exc:
+        raise QuestionsError(f"cannot read {path}: {exc.strerror or exc}") from None
+    # Spreadsheets save "Unicode text" as UTF-16 with a byte order mark: decoded like exports.
+    problem = not_text(raw, str(path))
+    text, not_utf8 = decode(raw, str(path)) if problem is None else ("", None)
+    if problem or not_utf8:
         raise QuestionsError(
             f"{path} is not UTF-8 text; save it as UTF-8 (in a spreadsheet: CSV UTF-8)"
-        ) from None
-    except OSError as exc:
-        raise QuestionsError(f"cannot read {path}: {exc}") from exc
+        )
     return parse_questions(text, str(path), text_column, fmt)

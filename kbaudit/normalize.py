@@ -1,4 +1,5 @@
-"""Turn an export's own field names and values into Article fields: the one mapping place."""
+"""How to read an export (SourceOptions, size limits) and how its own field names and values
+become Article fields: the one mapping place. Light on purpose: the config imports it."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from kbaudit.model import Article, InputCode, LoadProblem
-from kbaudit.sources.dates import parse_date
-from kbaudit.text import Extracted
+from kbaudit.dates import DateError, parse_date
+from kbaudit.errors import ConfigError
+from kbaudit.model import Article, Extracted, InputCode, LoadProblem
 
 # Article field -> keys that exports use for it, in order of preference.
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -78,8 +79,49 @@ CATEGORY_ID_ONLY = "category_id_only"
 TRANSLATION_OF = "translation_of"
 EMPTY_TRANSLATIONS = "empty_translations"
 _RECORD_ID = re.compile(r"^(?:[0-9a-f]{32}|\d{6,})$", re.I)
-_IGNORE_COMMENT = re.compile(r"<!--\s*kbaudit:\s*ignore\s+([A-Za-z0-9_,\s-]+?)\s*-->")
+_IGNORE_COMMENT = re.compile(r"<!--\s*+kbaudit:\s*+ignore\s++([A-Za-z0-9_,\s-]*?)-->")
 _OUTDATED_STATUS = {"archived", "outdated", "deprecated", "retired", "obsolete", "expired"}
+
+
+DEFAULT_LIMITS: dict[str, int] = {
+    "max_entries": 100_000,  # files in an archive
+    "max_total_size": 2 * 1024**3,  # bytes, uncompressed, all archive entries together
+    "max_file_size": 256 * 1024**2,  # bytes, one file of a folder or one archive entry
+    "max_article_size": 16 * 1024**2,  # bytes, one file that is one article (.md, .html)
+    "max_ratio": 200,  # uncompressed / compressed size of one archive entry
+}
+
+
+def check_limits(limits: dict[str, Any]) -> dict[str, int]:
+    """The configured limits over the defaults; unknown keys or non-positive values are errors."""
+    unknown = sorted(set(limits) - set(DEFAULT_LIMITS))
+    if unknown:
+        raise ConfigError(
+            f"unknown limit(s) {', '.join(map(str, unknown))} in `limits:`; "
+            f"use {', '.join(DEFAULT_LIMITS)}"
+        )
+    out = dict(DEFAULT_LIMITS)
+    for key, value in limits.items():
+        number = value if isinstance(value, int) and not isinstance(value, bool) else 0
+        if isinstance(value, str) and value.strip().isdigit():
+            number = int(value)
+        if number <= 0:
+            raise ConfigError(f"`limits.{key}: {value!r}` must be a positive whole number of bytes")
+        out[key] = number
+    return out
+
+
+# Files that hold one article each; others (JSON, CSV, archives) may hold a whole export.
+ARTICLE_SUFFIXES = (".md", ".markdown", ".mdx", ".html", ".htm", ".txt")
+
+
+def size_limit(rel: str, limits: dict[str, int]) -> tuple[str, int]:
+    """The name and value of the size limit that applies to one file: max_file_size for
+    every file, max_article_size too for a file that is one article."""
+    one_article = rel.lower().endswith(ARTICLE_SUFFIXES)
+    if one_article and limits["max_article_size"] < limits["max_file_size"]:
+        return "max_article_size", limits["max_article_size"]
+    return "max_file_size", limits["max_file_size"]
 
 
 @dataclass
@@ -190,7 +232,7 @@ def build_article(
             continue
         try:
             dates[name] = parse_date(value, options.date_order)
-        except (ValueError, OverflowError, OSError) as exc:
+        except DateError as exc:
             dates[name] = None
             key = values.get(f"{name}__key", name)
             problems.append(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from kbaudit.errors import KbauditError
+
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})")
 _SLASH = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b")
 _YMD_SLASH = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})\b")
@@ -20,23 +22,36 @@ _FORMATS = (
 )
 
 
+class DateError(KbauditError, ValueError):
+    """A value is not a date kbaudit can read (the readers turn it into an INPUT004 problem)."""
+
+
 def parse_date(value: object, order: str = "mdy") -> dt.date:
     """A date from a YAML date, ISO text, `05/01/2024` (`order` mdy or dmy), a month name
-    or epoch seconds/milliseconds. Raises ValueError with the value when it cannot."""
+    or epoch seconds/milliseconds. Raises DateError with the value when it cannot."""
+    try:
+        return _parse(value, order)
+    except DateError:
+        raise
+    except (ValueError, OverflowError, OSError) as exc:  # day 31 of February, year 0 ...
+        raise DateError(f"{str(value)[:80]!r} is not a date ({exc})") from None
+
+
+def _parse(value: object, order: str) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
     if isinstance(value, bool):
-        raise ValueError(f"{value!r} is not a date")
+        raise DateError(f"{value!r} is not a date")
     if isinstance(value, int | float):
         seconds = float(value) / (1000 if value > 1e11 else 1)
         if 0 < seconds < 4e9:
             return dt.datetime.fromtimestamp(seconds, tz=dt.UTC).date()
-        raise ValueError(f"{value!r} is not a date")
+        raise DateError(f"{value!r} is not a date")
     text = str(value).strip()
     if text.isdigit() and len(text) >= 9:
-        return parse_date(int(text), order)
+        return _parse(int(text), order)
     if m := _ISO.match(text):
         return dt.date(int(m[1]), int(m[2]), int(m[3]))
     if m := _YMD_SLASH.match(text):
@@ -54,4 +69,4 @@ def parse_date(value: object, order: str = "mdy") -> dt.date:
             return dt.datetime.strptime(cleaned, fmt).date()
         except ValueError:
             continue
-    raise ValueError(f"{text!r} is not a date kbaudit can read")
+    raise DateError(f"{text[:80]!r} is not a date kbaudit can read")
