@@ -27,7 +27,6 @@ SAMPLE_VALUES = (
     "GEZDGNBVGY3TQOJQ",
     "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",  # the jwt.io demo signature
     "eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ",  # jwt.io
-    "4eC39HqLyjWDarjtT1zdp7dc",  # the payment docs' demo key
 )
 
 # Words that make a value a placeholder once leet-speak is folded (`P@ssw0rd` -> password).

@@ -280,7 +280,7 @@ def _broken_anchors(corpus: Corpus, ctx: Context, seen: set[tuple[str, str]]) ->
 
 
 _COMMENT = re.compile(r"<!--(.*?)-->|\{%-?\s*comment\s*-?%\}(.*?)\{%-?\s*endcomment\s*-?%\}", re.S)
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
 
 
 def hidden_comment(article: Article, ctx: Context) -> Iterator[Finding]:
