@@ -224,7 +224,7 @@ def load_rules(config: Config, registry: Registry, kb_root: Path | None = None) 
                 config.warnings.append(
                     f"rule pack {path} is inside the audited KB: its {rule.code} is ignored "
                     "(security rules keep their packaged definition); set "
-                    "KBAUDIT_TRUST_KB_CONFIG=1 if you trust it"
+                    "--trust-kb-config or KBAUDIT_TRUST_KB_CONFIG=1 if you trust it"
                 )
                 continue
             rules[rule.code] = rule

@@ -18,7 +18,9 @@ A case file looks like this:
         expect: []
 
 Keys of a case: `files` (KB-relative path -> text; `{base64: ...}` for bytes), optional
-`config` (settings as in kbaudit.yaml), `questions` (a list of question texts), `as_of`
+`config` (settings as in kbaudit.yaml), `also_select` (other rules that must run for this one
+to have something to say, e.g. a pattern rule whose time budget INPUT005 reports),
+`questions` (a list of question texts), `as_of`
 (default 2026-11-23), and `expect`: the `where` of each finding of this rule (article path,
 or the path/id a corpus-level finding names), in any order, repeated when a file gets several.
 Only the case's own rule runs, so a case says exactly what that rule does. Other top-level keys
@@ -53,6 +55,7 @@ class RuleCase:
     config: dict[str, Any]
     questions: tuple[str, ...] | None
     as_of: dt.date
+    also_select: tuple[str, ...] = ()
 
     @property
     def fires(self) -> bool:
@@ -76,6 +79,7 @@ def load_cases() -> list[RuleCase]:
                     dict(item.get("config") or {}),
                     tuple(questions) if questions is not None else None,
                     dt.date.fromisoformat(str(item.get("as_of", AS_OF.isoformat()))),
+                    tuple(item.get("also_select") or ()),
                 )
             )
     return cases
@@ -96,7 +100,7 @@ def run(case: RuleCase, root: Path) -> list[str]:
     kb = root / "kb"
     kb.mkdir()
     write_kb(kb, case.files)
-    config = build_config({**case.config, "select": [case.rule]}, kb)
+    config = build_config({**case.config, "select": [case.rule, *case.also_select]}, kb)
     config.as_of = case.as_of
     config.jobs = 1
     questions = [Question(q) for q in case.questions] if case.questions is not None else None

@@ -4,7 +4,7 @@ any work, and an audit of only the rules whose analysis the view shows."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kbaudit.cli.audit import inputs
 from kbaudit.cli.common import check_output, interactive, load, progress_display
@@ -21,7 +21,7 @@ def prepare(
     fmt: str | None,
     output: Path | None,
     questions_path: Path | None = None,
-    **overrides: object,
+    **overrides: Any,
 ) -> tuple[Config, str]:
     """The config and the output format, once the output path is known to be safe."""
     from kbaudit.reporters import output_format

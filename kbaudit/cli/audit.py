@@ -15,10 +15,12 @@ from kbaudit.cli.common import (
     DebugOpt,
     FormatOpt,
     InputFormatOpt,
+    ModelOpt,
     OutputOpt,
     PathArg,
     QuestionsOpt,
     QuietOpt,
+    SemanticOpt,
     TextColumnOpt,
     VerboseOpt,
     check_output,
@@ -27,6 +29,8 @@ from kbaudit.cli.common import (
     handled,
     interactive,
     load,
+    matching_options,
+    print_warnings,
     progress_display,
     write_atomic,
 )
@@ -100,6 +104,16 @@ def audit_cmd(
     ] = None,
     questions_path: QuestionsOpt = None,
     text_column: TextColumnOpt = None,
+    semantic: SemanticOpt = None,
+    model: ModelOpt = None,
+    trust_kb_config: Annotated[
+        bool,
+        typer.Option(
+            "--trust-kb-config",
+            help="Let a config inside the audited KB switch off security rules (by default "
+            "it cannot: a pull request must not disarm its own audit).",
+        ),
+    ] = False,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
     debug: DebugOpt = False,
@@ -111,6 +125,7 @@ def audit_cmd(
         config = load(
             path,
             config_path,
+            trust_kb_config=trust_kb_config,
             as_of=as_of,
             select=select,
             ignore=ignore,
@@ -119,6 +134,7 @@ def audit_cmd(
             dates=dates,
             jobs=jobs,
         )
+        matching_options(config, semantic, model)
         read = inputs(path, config, questions_path, baseline)
         if output is not None:
             check_output(output, read)
@@ -174,7 +190,7 @@ def run(
     from kbaudit.scope import ALL, ChangedSince
 
     with progress_display(interactive(quiet)) as progress:
-        return audit(
+        result = audit(
             path,
             config,
             input_format=input_format,
@@ -182,6 +198,8 @@ def run(
             progress=progress,
             scope=ChangedSince(changed_since) if changed_since else ALL,
         )
+    print_warnings(config)  # rule packs inside the KB are read by the audit
+    return result
 
 
 def against_baseline(result: AuditResult, known: list[BaselineEntry]) -> AuditResult:

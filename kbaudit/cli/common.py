@@ -72,6 +72,21 @@ VerboseOpt = Annotated[
     bool, typer.Option("--verbose", "-v", help="Show where the time went (to stderr).")
 ]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")]
+SemanticOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--semantic/--lexical",
+        help="Match questions by meaning too (needs kbaudit\\[semantic] and a model; default: "
+        "when both are installed), or by their words only.",
+    ),
+]
+ModelOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--model",
+        help="Sentence-embedding model folder (config.json, tokenizer.json, model.safetensors).",
+    ),
+]
 RulePathOpt = Annotated[Path, typer.Option("--path", help="KB folder whose rule packs to include.")]
 
 
@@ -152,12 +167,16 @@ def handled(debug: bool = False) -> Iterator[None]:
 # --- configuration -------------------------------------------------------------------------
 
 
-def load(path: Path, config_path: Path | None, **overrides: Any) -> Config:
-    """The config for PATH, with the CLI flags that were given laid over it."""
+def load(
+    path: Path, config_path: Path | None, *, trust_kb_config: bool = False, **overrides: Any
+) -> Config:
+    """The config for PATH, with the CLI flags that were given laid over it. What a config
+    inside the audited KB was not allowed to change is said on stderr."""
     from kbaudit.config import load_config, parse_as_of
     from kbaudit.model import Severity
 
-    config = load_config(path, config_path)
+    config = load_config(path, config_path, True if trust_kb_config else None)
+    print_warnings(config)
     for key, value in overrides.items():
         if value is None or value == [] or value == ():
             continue
@@ -172,6 +191,25 @@ def load(path: Path, config_path: Path | None, **overrides: Any) -> Config:
             value = [v.strip() for item in value for v in item.split(",") if v.strip()]
         setattr(config, key, value)
     return config
+
+
+def matching_options(config: Config, semantic: bool | None, model: Path | None) -> None:
+    """--semantic / --lexical and --model laid over the config's coverage settings."""
+    from dataclasses import replace
+
+    settings = config.coverage
+    if model is not None:
+        settings = replace(settings, model=str(model), semantic="on")
+    if semantic is not None:
+        settings = replace(settings, semantic="on" if semantic else "off")
+    config.coverage = settings
+
+
+def print_warnings(config: Config) -> None:
+    """Say, once, what the config or rule packs inside the KB were not allowed to change."""
+    for warning in config.warnings:
+        err.print(Text("warning: ", style="bold yellow") + Text(clean(warning)), soft_wrap=True)
+    config.warnings.clear()
 
 
 # --- progress ------------------------------------------------------------------------------
