@@ -74,10 +74,16 @@ class CoverageSettings:
     """How customer questions are matched (config `coverage:`); the gap list, the coverage
     rules, the coverage dimension and the verdict all read the same matches."""
 
-    covered: float = 0.35  # best-match score from which a question is covered
-    partial: float = 0.25  # ... from which it is partly covered
+    covered: float = 0.32  # best-match score from which a question is covered
+    partial: float = 0.22  # ... from which it is partly covered
     top_k: int = 3  # matches kept per question
     locale: str = "auto"  # auto (the KB's main language), all, or a locale such as en
+    # Matching by meaning (kbaudit[semantic]): auto (when the extra and a model are on this
+    # machine), on (required) or off; the model folder ("" = found, see kbaudit.semantic) and
+    # the embedding cache folder ("" = the user cache folder).
+    semantic: str = "auto"
+    model: str = ""
+    cache_dir: str = ""
 
 
 ANALYSIS_SETTINGS: dict[str, type] = {

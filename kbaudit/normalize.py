@@ -229,7 +229,7 @@ def build_article(
     dates: dict[str, dt.date | None] = {}
     for name in DATE_FIELDS:
         value = _named(values.get(name), ("date", "value"))  # last_update: {date: ...}
-        if value in (None, ""):
+        if value in (None, "") or isinstance(value, bool):  # `published: false` is a flag
             dates[name] = None
             continue
         try:
@@ -248,8 +248,11 @@ def build_article(
     if isinstance(category, list | tuple):
         category = " > ".join(str(c) for c in category if c) or None
     status = str(values["status"]).strip().lower() if values.get("status") is not None else None
-    if "draft" in meta and _truthy(meta.get("draft")) and status is None:
-        status = "draft"
+    if status is None:  # static-site flags: not published, or published but unlisted
+        if _truthy(meta.get("draft")) or meta.get("published") is False:
+            status = "draft"
+        elif _truthy(meta.get("hidden")) or _truthy(meta.get("unlisted")):
+            status = "hidden"
     outdated = _truthy(values.get("outdated")) or (status in _OUTDATED_STATUS)
     kb_meta: dict[str, Any] = meta["kbaudit"] if isinstance(meta.get("kbaudit"), dict) else {}
     ignores = {str(c).upper() for c in as_list(kb_meta.get("ignore"))} | inline_ignores(raw)

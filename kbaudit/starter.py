@@ -72,10 +72,12 @@ duplicates:
   max_body_similarity: 0.8   # title pairs with bodies this similar are near duplicates
   min_passage_similarity: 85 # passages compared for differing facts
 coverage:
-  covered: 0.35              # best-match score from which a question is answered
-  partial: 0.25              # ... from which it is partly answered
+  covered: 0.32              # best-match score from which a question is answered
+  partial: 0.22              # ... from which it is partly answered
   top_k: 3                   # matches kept per question
   locale: auto               # auto (the KB's main language), all, or a locale such as en
+  semantic: auto             # matching by meaning: auto (when kbaudit[semantic] and a model are installed), on, off
+  # model: models/all-MiniLM-L6-v2  # sentence-embedding model folder (default: found)
 # topics: 12                 # number of topic clusters (default: chosen automatically)
 
 # --- Scorecard and CI -------------------------------------------------------------------

@@ -15,6 +15,37 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 _DOCS_DIRECTIVE = re.compile(r"\[!(?:INCLUDE|NOTE|TIP|IMPORTANT|WARNING|CAUTION)", re.I)
 _COLON_BLOCK = re.compile(r"^:::.*$", re.M)
 _HTML_TAG = re.compile(r"<[^<>]+>")
+# Static-site template tags are markup, not text: Liquid ({% include x %}, {{ page.title }},
+# {% comment %}...{% endcomment %}), Hugo shortcodes ({{< note >}}, {{% tab %}}) and kramdown
+# attribute lists ({#custom-id}, {: .note}).
+# Spans are bounded and cannot cross braces or lines, so the patterns stay linear on
+# untrusted text.
+_TEMPLATE_COMMENT = re.compile(
+    r"\{%-?[ \t]*comment[ \t]*-?%\}[^{]{0,4000}?\{%-?[ \t]*endcomment[ \t]*-?%\}"
+)
+_TEMPLATE_TAG = re.compile(
+    r"\{\{[<%][^{}\n]{0,300}?[>%]\}\}|\{%[^{}\n]{0,300}?%\}|\{\{[^{}\n]{0,300}?\}\}"
+    r"|\{:[^{}\n]{0,300}\}|\{#[\w:.-]{1,100}\}"
+)
+# A link whose destination starts with a template tag: `[x]({{ site.baseurl }}/a/)`. Spaces
+# inside the tag would end the destination, so they are written as %20 before parsing.
+_TEMPLATE_LINK = re.compile(r"(\]\([ \t]*)((?:\{\{[<%]?|\{%)[^{}\n]{0,300}?(?:[>%]?\}\}|%\}))")
+
+
+def _template_links(body: str) -> str:
+    if "{" not in body:
+        return body
+    return _TEMPLATE_LINK.sub(lambda m: m.group(1) + re.sub(r"\s", "%20", m.group(2)), body)
+
+
+def strip_templates(text: str) -> str:
+    """Text without Liquid and Hugo tags (the words of `{{< ref >}}` links are kept by the
+    link itself)."""
+    if "{" not in text:
+        return text
+    return _TEMPLATE_TAG.sub(" ", _TEMPLATE_COMMENT.sub(" ", text))
+
+
 # Emphasis markers are dropped from inline text (the parser's emphasis rule is off for speed).
 # The emphasised span never crosses its own marker character, so every pattern here is linear
 # in the text's length (article text is untrusted); nested emphasis takes a second pass.
@@ -73,7 +104,7 @@ def link_path(target: str) -> str:
 
 def markdown(body: str, line_offset: int = 0) -> Extracted:
     """Parse a Markdown body with markdown-it-py; line numbers are shifted by `line_offset`."""
-    tokens = _md.parse(body)
+    tokens = _md.parse(_template_links(body))
     chunks: list[str] = []
     headings: list[str] = []
     links: list[Link] = []
@@ -109,6 +140,8 @@ def markdown(body: str, line_offset: int = 0) -> Extracted:
                 link_stack.append((str(child.attrGet("href") or ""), []))
             elif child.type == "link_close" and link_stack:
                 href, texts = link_stack.pop()
+                if "%7B" in href:  # a template tag, as written: {{ site.baseurl }}/a/
+                    href = unquote(href)
                 links.append(Link(href, "".join(texts).strip(), is_internal(href), line))
             elif child.type == "image":
                 src = str(child.attrGet("src") or "")
@@ -116,7 +149,7 @@ def markdown(body: str, line_offset: int = 0) -> Extracted:
                 images.append(Image(src, alt.strip(), line))
             elif child.type == "html_inline":
                 _html_fragment(child.content, parts, links, images, line)
-        text = "".join(parts)
+        text = strip_templates("".join(parts))
         if in_heading:
             headings.append(text.strip())
             if in_heading == "h1" and h1 is None:
@@ -165,9 +198,9 @@ def _html_fragment(
             links.append(Link(href, a.get_text(" ", strip=True), is_internal(href), line))
         for img in soup.find_all("img"):
             images.append(Image(str(img.get("src", "")), str(img.get("alt", "") or ""), line))
-        chunks.append(soup.get_text(" "))
+        chunks.append(strip_templates(soup.get_text(" ")))
         return
-    text = _HTML_TAG.sub(" ", _drop_comments(fragment))
+    text = strip_templates(_HTML_TAG.sub(" ", _drop_comments(fragment)))
     if text.strip():
         chunks.append(text)
 

@@ -22,7 +22,7 @@ KB = {
     + "Go to Settings, then Security, and pick a new password. "
     * 10,
     "account/key.md": "---\ntitle: Use the API from scripts\ncategory: account\ntags: [api]\n"
-    "owner: lee\nupdated_at: 2026-09-01\n---\nTODO\n\nexport KEY=AKIAABCDEFGHIJKLMNOP\n"
+    "owner: lee\nupdated_at: 2026-09-01\n---\nTODO\n\nexport KEY=AKIAQX7M2LPR4TNB8WZE\n"
     + "Scripts call the API with a key you create in Settings. "
     * 10,
 }

@@ -101,7 +101,11 @@ def test_rule_overrides_and_selection() -> None:
         r.code
         for r in select_rules(list(rules.values()), ["STALE", "security"], ["STALE005", "STALE006"])
     }
-    assert chosen == {"STALE001", "STALE002", "STALE003", "STALE004", "SEC001", "SEC002"}
+    assert chosen == {"STALE001", "STALE002", "STALE003", "STALE004", "STALE007"} | {
+        "SEC001",
+        "SEC002",
+        "SEC003",
+    }
     assert {r.code for r in select_rules(list(rules.values()), ["stale.max-age"], [])} == {
         "STALE001"
     }

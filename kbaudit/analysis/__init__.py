@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from kbaudit.config import Config
+from kbaudit.config import Config, CoverageSettings
 from kbaudit.corpus import Corpus
 from kbaudit.errors import ConfigError
 from kbaudit.model import Article
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from kbaudit.analysis.coverage import CoverageReport
     from kbaudit.analysis.duplicates import Duplicates
     from kbaudit.analysis.topics import TopicModel
+    from kbaudit.semantic import Embedder
 
 DUPLICATES, TOPICS, COVERAGE = "duplicates", "topics", "coverage"
 ANALYSES = (DUPLICATES, TOPICS, COVERAGE)
@@ -70,9 +71,7 @@ class Analysis:
             report, articles = self.coverage.report, self.coverage.articles
             out["questions"] = report.questions_json(articles)
             out["gaps"] = report.gaps_json(articles)
-            out["coverage"] = {
-                k: report.totals[k] for k in ("total_volume", "covered_volume", "partial_volume")
-            }
+            out["coverage"] = report.summary()
         return out
 
 
@@ -103,8 +102,23 @@ def _coverage(corpus: Corpus, config: Config) -> Coverage | None:
     if s.top_k < 1:
         raise ConfigError(f"coverage.top_k is {s.top_k}; keep at least 1 match per question")
     articles = matching_articles(corpus.articles, s.locale)
-    report = analyse(articles, corpus.questions, Thresholds(s.covered, s.partial, s.top_k))
+    thresholds = Thresholds(s.covered, s.partial, s.top_k)
+    embedder = _embedder(s, config.jobs) if corpus.questions and articles else None
+    report = analyse(articles, corpus.questions, thresholds, embedder=embedder)
     return Coverage(report, articles)
+
+
+def _embedder(settings: CoverageSettings, jobs: int) -> Embedder | None:
+    """The sentence embedder `coverage.semantic` asks for (None: lexical matching)."""
+    from pathlib import Path
+
+    from kbaudit.semantic import load_embedder
+
+    wanted = {"auto": None, "on": True, "off": False}
+    if settings.semantic not in wanted:
+        raise ConfigError(f"coverage.semantic is {settings.semantic!r}; use auto, on or off")
+    cache = Path(settings.cache_dir).expanduser() if settings.cache_dir else None
+    return load_embedder(settings.model or None, wanted[settings.semantic], jobs, cache)
 
 
 def _duplicates(corpus: Corpus, config: Config) -> Duplicates:

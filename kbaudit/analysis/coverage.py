@@ -1,33 +1,52 @@
 """Coverage: customer questions -> their best articles (see `matching`) -> covered / partial /
 uncovered, and the uncovered and partial questions grouped into gap topics (see
-`question_topics`) with a label, a volume, the nearest article and a suggested title."""
+`question_topics`) with key phrases, a representative question, a volume, the nearest
+article and a suggested title.
+
+A question's score also listens to its neighbours (NEIGHBOURS most similar questions, at
+least MIN_NEIGHBOUR_SIMILARITY alike): customers ask one thing in many words, and the mean
+score of the same article over a question's neighbours is steadier than its own score. The
+gap list and the coverage dimension use the same cut: a question below `covered` is listed;
+one at or above `partial` counts half in the coverage."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from kbaudit.analysis.matching import Match, Matcher, fit_matcher
-from kbaudit.analysis.question_topics import cluster_questions, title_terms
+from kbaudit.analysis.question_topics import (
+    cluster_questions,
+    key_phrases,
+    question_matrix,
+    svd_vectors,
+)
 from kbaudit.analysis.titles import suggest_title
 from kbaudit.model import Article, Question
 from kbaudit.text import shorten
 
+if TYPE_CHECKING:
+    from kbaudit.semantic import Embedder
+
 COVERED, PARTIAL, UNCOVERED = "covered", "partial", "uncovered"
-EXAMPLES = 5  # example questions per gap topic
 MAX_LABEL = 90  # characters of a gap topic's label
+CANDIDATES = 10  # best articles kept per question for the neighbour score
+NEIGHBOURS = 20
+NEIGHBOUR_SHARE = 0.5  # of a question's score that comes from its neighbours
+MIN_NEIGHBOUR_SIMILARITY = 0.5  # cosine; less alike questions are not neighbours
+SAME_TOPIC = 0.85  # centroid cosine from which two gap topics are one subject
 
 
 @dataclass(frozen=True)
 class Thresholds:
     """Best-match score from which a question counts as covered, or partly covered."""
 
-    covered: float = 0.35
-    partial: float = 0.25
+    covered: float = 0.32
+    partial: float = 0.22
     top_k: int = 3
 
     def status(self, score: float, signal: str | None = None) -> str:
@@ -52,11 +71,14 @@ class QuestionResult:
 @dataclass(frozen=True)
 class GapTopic:
     label: str
-    terms: tuple[str, ...]
+    terms: tuple[str, ...]  # key phrases, most distinctive first
     volume: int
     members: tuple[int, ...]  # indexes into the results, most central first
     nearest: Match | None
     suggested_title: str
+    representative: str = ""  # the question that says best what the topic asks
+    confidence: float = 1.0  # how surely this is one unanswered subject (0-1)
+    extend: bool = False  # the nearest article is on the subject: extend it, no new article
 
 
 @dataclass
@@ -65,6 +87,7 @@ class CoverageReport:
     gaps: list[GapTopic]
     thresholds: Thresholds
     totals: dict[str, int] = field(default_factory=dict)
+    mode: str = "lexical"  # or "semantic" (hybrid lexical + sentence-embedding score)
 
     def questions_json(self, articles: Sequence[Article]) -> list[dict[str, Any]]:
         return [
@@ -80,20 +103,34 @@ class CoverageReport:
         ]
 
     def gaps_json(self, articles: Sequence[Article]) -> list[dict[str, Any]]:
+        """Every gap topic with all its questions (most central first) and their volumes."""
         return [
             {
                 "label": g.label,
                 "terms": list(g.terms),
+                "representative": g.representative,
                 "volume": g.volume,
-                "questions": [self.results[i].question.text for i in g.members[:EXAMPLES]],
+                "confidence": round(g.confidence, 3),
+                "questions": [self.results[i].question.text for i in g.members],
+                "volumes": [self.results[i].question.volume for i in g.members],
                 "size": len(g.members),
                 "members": [int(i) for i in g.members],  # indices into "questions"
                 "statuses": dict(Counter(self.results[i].status for i in g.members)),
                 "nearest": _match_json(g.nearest, articles) if g.nearest else {},
+                "extend": g.extend,
                 "suggested_title": g.suggested_title,
             }
             for g in self.gaps
         ]
+
+    def summary(self) -> dict[str, Any]:
+        """The coverage section: volumes, the cuts and the matching mode."""
+        return {
+            **{k: self.totals[k] for k in ("total_volume", "covered_volume", "partial_volume")},
+            "mode": self.mode,
+            "covered_from": self.thresholds.covered,
+            "partial_from": self.thresholds.partial,
+        }
 
 
 def _match_json(match: Match, articles: Sequence[Article]) -> dict[str, Any]:
@@ -108,67 +145,188 @@ def _match_json(match: Match, articles: Sequence[Article]) -> dict[str, Any]:
     return out
 
 
+def neighbours(vectors: np.ndarray, k: int = NEIGHBOURS) -> list[np.ndarray]:
+    """Each row's k most similar other rows with cosine >= MIN_NEIGHBOUR_SIMILARITY."""
+    n = len(vectors)
+    k = min(k, n - 1)
+    if k < 1:
+        return [np.zeros(0, dtype=int) for _ in range(n)]
+    out: list[np.ndarray] = []
+    for start in range(0, n, 2048):
+        sims = vectors[start : start + 2048] @ vectors.T
+        sims[np.arange(sims.shape[0]), np.arange(start, start + sims.shape[0])] = -1
+        idx = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        near = np.take_along_axis(sims, idx, 1) >= MIN_NEIGHBOUR_SIMILARITY
+        out.extend(np.sort(row[keep]) for row, keep in zip(idx, near, strict=True))
+    return out
+
+
+def _with_neighbours(tops: list[list[Match]], near: list[np.ndarray], k: int) -> list[list[Match]]:
+    """Each candidate's score mixed with the mean score its article has over the question's
+    neighbours (0 where it is not among a neighbour's candidates); best k kept."""
+    lookup = [{m.article: m.score for m in t} for t in tops]
+    out = []
+    for i, matches in enumerate(tops):
+        if not len(near[i]):
+            out.append(matches[:k])
+            continue
+        share = NEIGHBOUR_SHARE * len(near[i]) / NEIGHBOURS
+        mixed = []
+        for m in matches:
+            mean = float(np.mean([lookup[j].get(m.article, 0.0) for j in near[i]]))
+            parts = (*tuple((n, v * (1 - share)) for n, v in m.parts), ("neighbours", share * mean))
+            mixed.append(Match(m.article, (1 - share) * m.score + share * mean, parts))
+        mixed.sort(key=lambda m: (-m.score, m.article))
+        out.append(mixed[:k])
+    return out
+
+
+def question_vectors(texts: Sequence[str], matcher: Matcher | None, seed: int = 0) -> np.ndarray:
+    """What questions are compared with one another by: sentence embeddings in semantic mode,
+    else the SVD of their word and character TF-IDF."""
+    embedded = matcher.question_vectors(texts) if matcher is not None else None
+    if embedded is not None:
+        return embedded
+    return svd_vectors(question_matrix(texts), len(texts), seed)
+
+
 def classify(
-    questions: Sequence[Question], matcher: Matcher, thresholds: Thresholds
+    questions: Sequence[Question],
+    matcher: Matcher,
+    thresholds: Thresholds,
+    vectors: np.ndarray | None = None,
 ) -> list[QuestionResult]:
-    tops = matcher.top([q.text for q in questions], thresholds.top_k)
+    """Each question's best articles (own score mixed with its neighbours') and status.
+    `vectors`: the questions' vectors from `question_vectors` when already computed."""
+    texts = [q.text for q in questions]
+    if vectors is None:
+        vectors = question_vectors(texts, matcher)
+    embedded = vectors if matcher.mode == "semantic" else None
+    tops = matcher.top(texts, max(thresholds.top_k, CANDIDATES), embedded)
+    tops = _with_neighbours(tops, neighbours(vectors), thresholds.top_k)
     return [
         QuestionResult(q, thresholds.status(m[0].score if m else 0.0, q.signal), tuple(m))
         for q, m in zip(questions, tops, strict=True)
     ]
 
 
+def _representative(texts: Sequence[str], words: int = 20) -> str:
+    """The most central of the topic's first five questions that is short enough to read at
+    a glance (a long story is a poor example), else the most central."""
+    return next((t for t in texts[:5] if len(t.split()) <= words), texts[0])
+
+
+def _title(texts: Sequence[str], phrases: Sequence[str]) -> str:
+    """The first representative question that makes a title, else one from the key phrase."""
+    for text in texts[:5]:
+        title = suggest_title(text)
+        if title:
+            return title
+    if phrases:
+        return f"Questions about {phrases[0]}"
+    return shorten(texts[0], 90) if texts else ""
+
+
 def gap_topics(
     results: Sequence[QuestionResult],
     include: tuple[str, ...] = (UNCOVERED, PARTIAL),
     seed: int = 0,
+    vectors: np.ndarray | None = None,
+    thresholds: Thresholds | None = None,
 ) -> list[GapTopic]:
-    """Questions with an `include`d status grouped into topics, most asked topic first."""
+    """Questions with an `include`d status grouped into topics; topics on the same subject
+    merged; ranked by volume x confidence. `vectors`: every result's question vector (the
+    clustering uses them with the words; sentence embeddings group paraphrases)."""
+    thresholds = thresholds or Thresholds()
     chosen = [i for i, r in enumerate(results) if r.status in include]
     if not chosen:
         return []
     texts = [results[i].question.text for i in chosen]
     volumes = np.array([results[i].question.volume for i in chosen], dtype=float)
-    labels, vectors = cluster_questions(texts, seed=seed)
+    extra = vectors[chosen] if vectors is not None else None
+    labels, points = cluster_questions(texts, seed=seed, embeddings=extra)
+    labels = _merge_same_subject(labels, points, volumes)
     k = int(labels.max()) + 1
-    terms = title_terms(texts, labels, k, volumes)
-    # Topics labelled with the same terms read as one topic (questions that differ only in an
-    # order number, say, can be split by their clustering): they become one.
-    first: dict[tuple[str, ...], int] = {}
-    same = np.array(
-        [first.setdefault(tuple(sorted(t)), c) if t else c for c, t in enumerate(terms)]
-    )
-    labels = same[labels]
+    phrases = key_phrases(texts, labels, k, volumes)
     topics = []
     for c in range(k):
         members = np.flatnonzero(labels == c)
         if not len(members):
             continue
-        centroid = (vectors[members] * np.maximum(volumes[members], 1)[:, None]).sum(axis=0)
-        closeness = vectors[members] @ centroid
+        weight = np.maximum(volumes[members], 1)
+        centroid = (points[members] * weight[:, None]).sum(axis=0)
+        centroid /= max(float(np.linalg.norm(centroid)), 1e-9)
+        closeness = points[members] @ centroid
         members = members[np.lexsort((members, -volumes[members], -np.round(closeness, 6)))]
-        nearest: Counter[int] = Counter()
-        best: dict[int, float] = {}
-        for i in members:
-            for m in results[chosen[i]].matches[:1]:
-                nearest[m.article] += m.score * max(results[chosen[i]].question.volume, 1)
-                best[m.article] = max(best.get(m.article, 0.0), m.score)
-        near = None
-        if nearest:
-            art = min(nearest, key=lambda a: (-nearest[a], a))
-            near = Match(art, best[art])
-        central = texts[members[0]]
+        scores = np.array([results[chosen[i]].score for i in members])
+        # Confidence: how tight the topic is (mean closeness to its centre) times how far
+        # below the cut its questions score (a topic just under the cut may be answered).
+        cohesion = float(np.average(np.clip(closeness, 0, 1), weights=weight))
+        depth = float(np.average(np.clip(1 - scores / thresholds.covered, 0, 1), weights=weight))
+        confidence = cohesion * (0.5 + 0.5 * depth)
+        nearest, extend = _nearest(results, [chosen[i] for i in members], thresholds)
+        ordered = [texts[i] for i in members]
+        terms = tuple(phrases[c])
         topics.append(
             GapTopic(
-                label=shorten(" / ".join(terms[c]) or central, MAX_LABEL),
-                terms=tuple(terms[c]),
+                label=shorten(" / ".join(terms) or ordered[0], MAX_LABEL),
+                terms=terms,
                 volume=int(volumes[members].sum()),
                 members=tuple(chosen[i] for i in members),
-                nearest=near,
-                suggested_title=suggest_title(central),
+                nearest=nearest,
+                suggested_title=_title(ordered, terms),
+                representative=_representative(ordered),
+                confidence=confidence,
+                extend=extend,
             )
         )
-    return sorted(topics, key=lambda t: (-t.volume, -len(t.members), t.label))
+    return sorted(topics, key=lambda t: (-t.volume * t.confidence, -t.volume, t.label))
+
+
+def _merge_same_subject(labels: np.ndarray, points: np.ndarray, volumes: np.ndarray) -> np.ndarray:
+    """Topics whose centres are SAME_TOPIC alike become one (largest first absorbs)."""
+    k = int(labels.max()) + 1
+    weight = np.maximum(volumes, 1)
+    centres = np.zeros((k, points.shape[1]))
+    for c in range(k):
+        rows = labels == c
+        if rows.any():
+            centres[c] = (points[rows] * weight[rows, None]).sum(axis=0)
+    norms = np.linalg.norm(centres, axis=1)
+    centres /= np.maximum(norms, 1e-9)[:, None]
+    order = np.argsort(-np.bincount(labels, weights=weight, minlength=k), kind="stable")
+    target = np.arange(k)
+    for pos, c in enumerate(order):
+        if target[c] != c or norms[c] == 0:
+            continue
+        for d in order[pos + 1 :]:
+            if target[d] == d and norms[d] > 0 and float(centres[c] @ centres[d]) >= SAME_TOPIC:
+                target[d] = c
+    _, dense = np.unique(target[labels], return_inverse=True)
+    return dense.ravel()
+
+
+def _nearest(
+    results: Sequence[QuestionResult], members: Sequence[int], thresholds: Thresholds
+) -> tuple[Match | None, bool]:
+    """The article the topic's questions come closest to (summed over their best matches by
+    volume) with its best score; "extend" when it is on the subject: the best match of most
+    of the topic's volume, at a mean score of at least `partial`."""
+    weight: Counter[int] = Counter()
+    best: dict[int, float] = {}
+    total = 0.0
+    for i in members:
+        volume = max(results[i].question.volume, 1)
+        total += volume
+        for m in results[i].matches[:1]:
+            weight[m.article] += volume
+            best[m.article] = max(best.get(m.article, 0.0), m.score)
+    if not weight:
+        return None, False
+    art = min(weight, key=lambda a: (-weight[a], a))
+    scores = [m.score for i in members for m in results[i].matches[:1] if m.article == art]
+    extend = weight[art] >= 0.5 * total and float(np.mean(scores)) >= thresholds.partial
+    return Match(art, best[art]), extend
 
 
 def analyse(
@@ -176,12 +334,19 @@ def analyse(
     questions: Sequence[Question],
     thresholds: Thresholds | None = None,
     seed: int = 0,
+    embedder: Embedder | None = None,
 ) -> CoverageReport:
-    """Match, classify and group the questions of one KB."""
+    """Match, classify and group the questions of one KB; with an embedder, the match score
+    is the hybrid lexical + sentence-embedding one (mode `semantic`)."""
     thresholds = thresholds or Thresholds()
+    mode = "lexical"
+    vectors = None
     if articles:
-        matcher = fit_matcher(articles, [q.text for q in questions], seed=seed)
-        results = classify(questions, matcher, thresholds)
+        texts = [q.text for q in questions]
+        matcher = fit_matcher(articles, texts, seed=seed, embedder=embedder)
+        mode = matcher.mode
+        vectors = question_vectors(texts, matcher, seed)
+        results = classify(questions, matcher, thresholds, vectors)
     else:
         results = [QuestionResult(q, UNCOVERED, ()) for q in questions]
     totals = {
@@ -190,4 +355,6 @@ def analyse(
         "partial_volume": sum(r.question.volume for r in results if r.status == PARTIAL),
         "uncovered_volume": sum(r.question.volume for r in results if r.status == UNCOVERED),
     }
-    return CoverageReport(results, gap_topics(results, seed=seed), thresholds, totals)
+    embedded = vectors if mode == "semantic" else None
+    gaps = gap_topics(results, seed=seed, vectors=embedded, thresholds=thresholds)
+    return CoverageReport(results, gaps, thresholds, totals, mode)

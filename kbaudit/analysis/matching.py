@@ -12,7 +12,12 @@
 - `title_words`: word TF-IDF against the title alone (a question naming the title is answered);
 - `concepts`: the cosine in a latent space (truncated SVD of the articles' word TF-IDF over
   their 20,000 most widespread terms): the KB's own vocabulary expands the question with the
-  words articles use next to its words.
+  words articles use next to its words;
+- `semantic` (only with `kbaudit[semantic]` and a model): the sentence-embedding cosine of
+  the question and the article's document, less SEMANTIC_OFFSET (unrelated texts still share
+  ~0.2 of cosine; the offset puts the hybrid's best cut on the dev set's tuning half where the
+  lexical one is, so both modes use the same covered / partial cuts). With it the lexical
+  parts keep 1 - SEMANTIC_WEIGHT of their weight.
 Customer phrasing and help-center phrasing are also bridged by a small lexicon of support
 synonyms ("come" / "arrive" / "delivery"), added as shared concept tokens on both sides, and
 question words the KB never uses are spelling-corrected to words it does use.
@@ -27,7 +32,7 @@ import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -43,7 +48,13 @@ from sklearn.preprocessing import normalize
 
 from kbaudit.model import Article
 
+if TYPE_CHECKING:
+    from kbaudit.semantic import Embedder
+
 WEIGHTS = {"body": 0.15, "title": 0.2, "title_words": 0.1, "concepts": 0.15, "coverage": 0.4}
+SEMANTIC_WEIGHT = 0.7  # of the hybrid score (tuned on the banking dev set's tuning half)
+SEMANTIC_OFFSET = 0.21
+PARTS = ("body", "title", "title_words", "concepts", "coverage", "semantic")
 BODY_WORDS = 400  # opening words of an article that describe what it answers
 CHUNK = 1024  # questions scored at a time
 CONCEPTS = 150  # latent dimensions of the concepts score
@@ -106,7 +117,7 @@ def content_words(text: str) -> str:
     return " ".join(w for w in words if w not in STOP)
 
 
-def make_analyzer() -> Callable[[str], list[str]]:
+def make_analyzer() -> Callable[..., list[str]]:
     """Words -> stems without stop words, their bigrams and the lexicon's concept tokens."""
     cache: dict[str, str] = {}
     concepts = _concept_map()
@@ -227,11 +238,24 @@ class Matcher:
     present: sparse.csr_matrix  # per term: 1 if in the article's document, +1 if in its title
     weights: dict[str, float]
     speller: Speller
+    embedder: Embedder | None = None
+    article_vectors: np.ndarray | None = None  # sentence embeddings of the documents
     _side: tuple[tuple, sparse.csr_matrix] | None = field(default=None, repr=False)
 
-    def _query(self, questions: Sequence[str]) -> dict[str, Any]:
-        """The question-side vectors of one chunk: words, coverage shares, characters and
-        (with a latent space) concepts."""
+    @property
+    def mode(self) -> str:
+        """`semantic` (hybrid lexical + embedding score) or `lexical`."""
+        return "semantic" if self.article_vectors is not None else "lexical"
+
+    def question_vectors(self, questions: Sequence[str]) -> np.ndarray | None:
+        """Sentence embeddings of the questions (None in lexical mode)."""
+        if self.embedder is None or self.article_vectors is None:
+            return None
+        return self.embedder.embed(questions)
+
+    def _query(self, questions: Sequence[str], vectors: np.ndarray | None) -> dict[str, Any]:
+        """The question-side vectors of one chunk: words, coverage shares, characters,
+        (with a latent space) concepts and (in semantic mode) sentence embeddings."""
         questions = [self.speller.correct(q) for q in questions]
         qw = self.words.transform(questions).astype(np.float32)
         share = qw.copy()
@@ -243,6 +267,7 @@ class Matcher:
             "found": 0.25 * (share + normalize(single, norm="l1")),
             "chars": self.chars.transform(questions).astype(np.float32),
             "latent": None,
+            "embedded": vectors,
         }
         if self.svd is not None:
             latent = self.svd.transform(qw[:, self.concept_columns])
@@ -260,6 +285,9 @@ class Matcher:
         scores = np.asarray(lexical.toarray(), dtype=np.float32)
         if query["latent"] is not None and self.concepts is not None:
             scores += np.clip(query["latent"] @ self.concepts.T, 0, None) * w["concepts"]
+        if query["embedded"] is not None and self.article_vectors is not None:
+            cos = query["embedded"] @ self.article_vectors.T
+            scores += np.clip(cos - SEMANTIC_OFFSET, 0, None) * w["semantic"]
         return scores
 
     def _parts(
@@ -280,14 +308,21 @@ class Matcher:
         if query["latent"] is not None and self.concepts is not None:
             cos = np.einsum("ij,ij->i", query["latent"][rows], self.concepts[cols])
             parts["concepts"] = w["concepts"] * np.clip(cos, 0, None)
+        if query["embedded"] is not None and self.article_vectors is not None:
+            cos = np.einsum("ij,ij->i", query["embedded"][rows], self.article_vectors[cols])
+            parts["semantic"] = w["semantic"] * np.clip(cos - SEMANTIC_OFFSET, 0, None)
         return parts
 
     def _weights(self) -> dict[str, float]:
-        w = {k: 0.0 for k in ("body", "title", "title_words", "concepts", "coverage")}
+        w = {k: 0.0 for k in PARTS}
         w.update(self.weights)
+        semantic = w.pop("semantic") if self.article_vectors is not None else 0.0
+        w.pop("semantic", None)
         if self.svd is None:  # no latent space: its weight goes to the others
             total = 1.0 - w.pop("concepts")
             w = {k: v / total for k, v in w.items()} if total > 0 else w
+        w = {k: v * (1.0 - semantic) for k, v in w.items()}
+        w["semantic"] = semantic
         return w
 
     def _article_side(self) -> sparse.csr_matrix:
@@ -305,13 +340,19 @@ class Matcher:
             self._side = (key, side.astype(np.float32))
         return self._side[1]
 
-    def top(self, questions: Sequence[str], k: int) -> list[list[Match]]:
-        """The k best articles of every question (score order, ties by article order)."""
+    def top(
+        self, questions: Sequence[str], k: int, vectors: np.ndarray | None = None
+    ) -> list[list[Match]]:
+        """The k best articles of every question (score order, ties by article order).
+        `vectors`: the questions' embeddings when already computed (semantic mode)."""
         out: list[list[Match]] = []
         n = len(self.articles)
         k = min(k, n)
+        if vectors is None:
+            vectors = self.question_vectors(questions)
         for start in range(0, len(questions), CHUNK):
-            query = self._query(questions[start : start + CHUNK])
+            chunk = vectors[start : start + CHUNK] if vectors is not None else None
+            query = self._query(questions[start : start + CHUNK], chunk)
             scores = self._scores(query)
             if k == 0:
                 out.extend([] for _ in range(scores.shape[0]))
@@ -342,9 +383,11 @@ def fit_matcher(
     questions: Sequence[str] = (),
     weights: dict[str, float] | None = None,
     seed: int = 0,
+    embedder: Embedder | None = None,
 ) -> Matcher:
     """Fit the word, character and latent spaces on the articles (and the questions' words,
-    so that their IDF knows how common a question word is)."""
+    so that their IDF knows how common a question word is); with an embedder, also embed
+    the articles' documents (cached per content)."""
     documents = [article_document(a) for a in articles]
     titles = [a.title or "" for a in articles]
     words = WordSpace()
@@ -372,9 +415,12 @@ def fit_matcher(
         svd = TruncatedSVD(dims, algorithm="randomized", n_iter=4, random_state=seed)
         with np.errstate(divide="ignore", invalid="ignore"):  # identical articles: no variance
             concepts = normalize(svd.fit_transform(body[:, columns])).astype(np.float32)
+    vectors = embedder.embed(documents) if embedder is not None else None
+    chosen = dict(weights or WEIGHTS)
+    chosen.setdefault("semantic", SEMANTIC_WEIGHT)
     return Matcher(
         articles, words, chars, body, title_chars, title_words, svd, concepts, columns,
-        _present(body) + _present(title_words), dict(weights or WEIGHTS), Speller(documents),
+        _present(body) + _present(title_words), chosen, Speller(documents), embedder, vectors,
     )  # fmt: skip
 
 

@@ -1,7 +1,8 @@
 """Gap topics: customer questions grouped by what they ask. TF-IDF (stemmed words + character
 n-grams) -> normalised SVD -> a k-nearest-neighbour similarity graph -> spectral embedding
--> KMeans, K chosen by silhouette; labels from class-based TF-IDF. Seeded and deterministic.
-Questions that share no word or character n-gram are never one topic.
+-> KMeans, K chosen by silhouette; with sentence embeddings (semantic mode) the SVD vectors
+and the embeddings side by side. Labels are key phrases by class-based TF-IDF. Seeded and
+deterministic. Questions that share no word or character n-gram are never one topic.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def question_matrix(texts: Sequence[str]) -> sparse.csr_matrix | None:
     return sparse.hstack(parts).tocsr() if parts else None
 
 
-def _vectors(matrix: sparse.csr_matrix | None, n: int, seed: int) -> np.ndarray:
+def svd_vectors(matrix: sparse.csr_matrix | None, n: int, seed: int) -> np.ndarray:
     """Normalised SVD vectors of the question matrix (zeros when there is none)."""
     if matrix is None:
         return np.zeros((n, 1), dtype=np.float32)
@@ -115,13 +116,19 @@ def _share_a_word(a: str, b: str) -> bool:
 
 
 def cluster_questions(
-    texts: Sequence[str], k: int | None = None, seed: int = 0
+    texts: Sequence[str],
+    k: int | None = None,
+    seed: int = 0,
+    embeddings: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Cluster labels (0..K-1) of the texts and their SVD vectors; K by silhouette unless
-    given. Spectral embedding of the kNN graph, then KMeans in it. Texts with the same vector
-    are one point (copies of a point would be split between clusters at random)."""
+    """Cluster labels (0..K-1) of the texts and the unit vectors they were clustered by (SVD
+    vectors, joined by the sentence `embeddings` when given); K by silhouette unless given.
+    Spectral embedding of the kNN graph, then KMeans in it. Texts with the same vector are
+    one point (copies of a point would be split between clusters at random)."""
     matrix = question_matrix(texts)
-    vectors = _vectors(matrix, len(texts), seed)
+    vectors = svd_vectors(matrix, len(texts), seed)
+    if embeddings is not None:
+        vectors = normalize(np.hstack([vectors, embeddings])).astype(np.float32)
     rows, inverse = _distinct_rows(vectors)
     if len(rows) == len(texts):
         labels = _cluster(vectors, texts, k, seed)
@@ -181,32 +188,68 @@ def _cluster(vectors: np.ndarray, texts: Sequence[str], k: int | None, seed: int
     return best[2]
 
 
-def title_terms(
-    texts: Sequence[str], labels: np.ndarray, k: int, volumes: np.ndarray
+# Words that end a phrase although they are stop words ("top up", "sign out", "pay back").
+PARTICLES = frozenset({"up", "out", "off", "back", "down"})
+
+
+def _phrase_ok(phrase: str) -> bool:
+    """2-3 word phrases that neither start nor end with a stop word (a particle may end
+    one), or a single word that is not a stop word."""
+    words = [w.replace("'", "").replace("’", "") for w in phrase.split()]
+    if words[0] in STOP or (words[-1] in STOP and (len(words) == 1 or words[-1] not in PARTICLES)):
+        return False
+    return any(w not in STOP for w in words)
+
+
+def key_phrases(
+    texts: Sequence[str], labels: np.ndarray, k: int, volumes: np.ndarray, top: int = 3
 ) -> list[list[str]]:
-    """Each group's most distinctive words (class-based TF-IDF over plain words), questions
-    counted by the square root of their volume: labels say what is asked most."""
+    """Each group's most distinctive phrases by class-based TF-IDF (questions counted by the
+    square root of their volume: labels say what is asked most): 2-3 word phrases first,
+    single words only where a group has too few phrases; no stop word alone, no phrase
+    inside an already chosen one."""
     vectorizer = TfidfVectorizer(
-        token_pattern=r"(?u)\b[^\W\d_][^\W_]+\b",
-        stop_words=sorted(STOP),
-        ngram_range=(1, 2),
+        token_pattern=r"(?u)\b[^\W\d_][^\W_]+(?:['’][^\W_]+)?\b",
+        ngram_range=(1, 3),
         dtype=np.float32,
     )
     try:
         matrix = vectorizer.fit_transform(texts)
     except ValueError:
         return [[] for _ in range(k)]
-    weights = class_tfidf(matrix, labels, k, np.sqrt(np.maximum(volumes, 1)))
     terms = vectorizer.get_feature_names_out()
+    keep = np.array([_phrase_ok(str(t)) for t in terms])
+    if not keep.any():
+        return [[] for _ in range(k)]
+    weights = class_tfidf(matrix[:, keep], labels, k, np.sqrt(np.maximum(volumes, 1)))
+    terms = terms[keep]
+    multi = np.array([" " in str(t) for t in terms])
+    sizes = np.bincount(labels, minlength=k)
     out = []
-    for row in weights:
+    for c, row in enumerate(weights):
         chosen: list[str] = []
-        for j in np.argsort(-row, kind="stable"):
-            if row[j] <= 0 or len(chosen) == 3:
+        # A phrase must be used by at least two of the group's questions (or its only one).
+        floor = min(2, int(sizes[c])) / max(int(sizes[c]), 1)
+        for phrases_only in (True, False):
+            for j in np.argsort(-row, kind="stable"):
+                if row[j] <= 0 or len(chosen) == top:
+                    break
+                term = str(terms[j])
+                if phrases_only != bool(multi[j]) or any(term in c or c in term for c in chosen):
+                    continue
+                if phrases_only and _share(matrix, labels, c, j, keep) < floor:
+                    continue
+                chosen.append(term)
+            if len(chosen) >= 2:
                 break
-            term = str(terms[j])
-            if any(term in c or c in term for c in chosen):
-                continue
-            chosen.append(term)
         out.append(chosen)
     return out
+
+
+def _share(
+    matrix: sparse.csr_matrix, labels: np.ndarray, c: int, j: int, keep: np.ndarray
+) -> float:
+    """The share of group c's questions that use kept term j."""
+    column = np.flatnonzero(keep)[j]
+    rows = labels == c
+    return float((matrix[rows][:, column] > 0).sum()) / max(int(rows.sum()), 1)

@@ -1,4 +1,6 @@
-"""Suggested article titles for gap topics, from the wording of a customer question."""
+"""Suggested article titles for gap topics, from the wording of a customer question: the
+first sentence that asks something, greetings and filler removed, first person turned into
+second person with the verb agreeing ("I am" -> "you are"), at least MIN_WORDS words."""
 
 from __future__ import annotations
 
@@ -15,6 +17,32 @@ _LEADS = (
     (re.compile(r"^(?:i|we) (?:want|need|would like|'d like) to (.+)$"), "How to {}"),
     (re.compile(r"^(why|what|when|which|who|where|how) (.+)$"), "{} {}"),
 )
+MIN_WORDS = 3
+# Greetings and filler before or after what is asked.
+_GREETING = re.compile(
+    r"^(?:(?:hi|hello|hey|hiya|greetings|good (?:morning|afternoon|evening)|dear \w+|"
+    r"thanks|thank you|please|pls|help|urgent|question|ok|okay|so|well|um|yes|no|sorry)"
+    r"(?: there| team| all| guys)?[\s,.!:;-]*)+",
+    re.I,
+)
+_FILLER = re.compile(
+    r"^(?:i (?:have|had|got) a question(?: about| on| regarding)?|quick question|"
+    r"i(?:'m| am| was) (?:just )?(?:wondering|curious)(?: about)?(?: if| whether| how)?|"
+    r"i (?:would|'d) like to know(?: if| whether| how)?|i want to know(?: if| whether| how)?|"
+    r"(?:can|could|would) you (?:please )?(?:tell|help|explain to|show) me(?: with)?|"
+    r"please (?:tell|help|explain to|show) me(?: with)?|do you know(?: if| whether| how)?|"
+    r"i need (?:some )?(?:help|assistance|information)(?: with| on| about| regarding)?|"
+    r"i need to know(?: if| whether| how)?)\s+",
+    re.I,
+)
+_TRAILING = re.compile(
+    r"[\s,.!;-]*(?:thanks?(?: you)?(?: in advance)?|thx|please(?: help)?|asap|why is that|"
+    r"what (?:can|should|do) (?:i|we) do(?: now| about it)?|what now|"
+    r"any help(?: is| would be)? appreciated|help)[\s.!?]*$",
+    re.I,
+)
+# Verbs after "I" that take another form after "you".
+_AGREE = {"am": "are", "was": "were", "'m": "'re"}
 _PRONOUNS = {
     "i": "you", "me": "you", "my": "your", "mine": "yours", "we": "you", "us": "you",
     "our": "your", "ours": "yours", "i'm": "you're", "im": "you're", "i've": "you've",
@@ -31,7 +59,8 @@ _CONTRACTIONS = {
 # A statement with one of these words reports a problem: "What to do when ...".
 _PROBLEM = re.compile(
     r"n't\b|\b(?:not|no|never|cannot|unable|error|errors|fail|fails|failed|failing|stopped|"
-    r"declined|broken|missing|wrong|stuck|keeps|locked|lost|forgot|disappeared|gone)\b"
+    r"declined|broken|missing|wrong|stuck|keeps|locked|lost|forgot|disappeared|gone|still|"
+    r"waiting|pending|charged|stolen)\b"
 )
 _NEEDS_SUBJECT = re.compile(r"^(?:can't|cannot|won't|unable|couldn't|don't|didn't|forgot|lost)\b")
 _YES_NO = re.compile(r"^(?:does|do|is|are|will|would|should|did|was|has|have)\b")
@@ -47,18 +76,57 @@ _TASK_VERBS = frozenset({
 })  # fmt: skip
 
 
-def suggest_title(question: str) -> str:
+def _ask(question: str) -> str:
+    """The sentence that asks something: greetings and filler stripped, the first sentence
+    with at least MIN_WORDS words left (a question sentence preferred)."""
+    text = re.sub(r"\s+", " ", question).strip()
+    sentences = [s.strip() for s in re.split(r"(?<=[.?!])\s+|\n", text) if s.strip()]
+    cleaned = []
+    for sentence in sentences:
+        sentence = _GREETING.sub("", sentence)
+        previous = None
+        while previous != sentence:
+            previous = sentence
+            sentence = _FILLER.sub("", _GREETING.sub("", sentence))
+        sentence = _TRAILING.sub("", sentence).strip(" ,;:-")
+        if len(sentence.split()) >= 2:
+            cleaned.append(sentence)
+    asking = [s for s in cleaned if s.endswith("?")]
+    return (asking or cleaned or [""])[0].rstrip("?!.: ")
+
+
+def _swap(part: str) -> str:
+    """First person -> second person; "I am" -> "you are", "I was" -> "you were"."""
+    words = part.split(" ")
+    out = []
+    for i, w in enumerate(words):
+        low = w.lower()
+        if i and words[i - 1].lower() in ("i", "we") and low in _AGREE:
+            out.append(_AGREE[low])
+        elif low in ("i", "we") and out and out[-1].lower() in _AGREE:  # "was I" -> "were you"
+            out[-1] = _AGREE[out[-1].lower()]
+            out.append("you")
+        elif low in ("i'm", "im"):
+            out.append("you're")
+        else:
+            out.append(_PRONOUNS.get(low, w))
+    return " ".join(out)
+
+
+def suggest_title(question: str) -> str | None:
     """A help-center style title from a customer question: "How do I ... ?" -> "How to ...";
     tasks ("send an estimate") -> "How to send an estimate"; yes/no questions stay questions;
     problems ("cant login") -> "What to do when you can't login"; other phrases are kept as
-    a topic title ("Recurring invoices")."""
-    text = re.sub(r"\s+", " ", question.strip().rstrip("?!. ")).strip()
-    text = re.split(r"(?<=[.?!:])\s", text)[0].rstrip("?!.: ") or text
+    a topic title ("Recurring invoices"). None when fewer than MIN_WORDS words are left
+    after greetings and filler ("Hi", "Thanks!")."""
+    text = _ask(question)
+    if not text:
+        return None
     text = " ".join(_CONTRACTIONS.get(w.lower(), w) for w in text.split(" "))
+    text = re.sub(r"^(?:i|we) (?:was|were) wondering (?:if|whether) ", "", text, flags=re.I)
+    text = re.sub(r"^(i|we) (can|could) ", r"\2 \1 ", text, flags=re.I)
     lowered = text[:1].lower() + text[1:]
-
-    def swap(part: str) -> str:
-        return " ".join(_PRONOUNS.get(w.lower(), w) for w in part.split(" "))
+    swap = _swap
 
     swapped = swap(lowered)
     folded = lowered.lower()
@@ -70,10 +138,15 @@ def suggest_title(question: str) -> str:
             if len(spans) == 2:  # keep the question word, swap pronouns in the rest
                 spans[0] = spans[0].capitalize()
             title = template.format(*spans)
+            if not title.startswith("How to"):
+                title += "?"
             break
     else:
         if _YES_NO.match(folded):
             title = f"{swapped}?"
+        elif re.match(r"^(?:i|we) (?:am|are|'m) (?:having|experiencing|getting) ", folded):
+            rest = _swap(lowered.split(" ", 3)[3])
+            title = f"What to do when you are having {rest}"
         elif _PROBLEM.search(folded):
             subject = "you " if _NEEDS_SUBJECT.match(folded) else ""
             title = f"What to do when {subject}{swapped}"
@@ -81,5 +154,8 @@ def suggest_title(question: str) -> str:
             title = f"How to {swapped}"
         else:
             title = swapped
+    title = re.sub(r"\bi\b", "you", title)
     title = title[:1].upper() + title[1:]
+    if len(title.split()) < MIN_WORDS:
+        return None
     return shorten(title, 90)

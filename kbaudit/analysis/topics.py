@@ -11,6 +11,10 @@ The SVD keeps about one dimension per ARTICLES_PER_COMPONENT articles (at most C
 at least one more than the largest K tried): on a small KB a dimension per article would keep
 every article's own words, and no cluster would stand out from the noise.
 
+Passages of PASSAGE_WORDS or more words repeated in more than PASSAGE_SHARE of the articles
+(disclaimers, registry warnings, event-log table headers) are taken out first: a word an
+article uses only inside such passages does not count for its topic.
+
 The number of topics, unless given, is the candidate K with the best silhouette on a
 sample of the articles (candidates spaced geometrically from 2 to about sqrt(n/2)); the final
 clustering then runs on all articles.
@@ -33,6 +37,7 @@ from sklearn.preprocessing import normalize
 
 from kbaudit.errors import ConfigError
 from kbaudit.model import Article
+from kbaudit.text import words
 
 MIN_ARTICLES = 8  # fewer articles than this have no topic structure worth reporting
 SAMPLE = 3000  # articles used to choose K
@@ -42,6 +47,9 @@ ARTICLES_PER_COMPONENT = 10
 COMMON_TERMS = 0.5  # share of a locale's articles above which a term is everywhere
 TERMS = 8
 REPRESENTATIVES = 5
+PASSAGE_WORDS = 8  # a run of this many words repeated across articles is a shared passage
+PASSAGE_SHARE = 0.01  # ... when it is in more than this share of the articles
+PASSAGE_MIN_ARTICLES = 5  # ... and in at least this many
 
 
 @dataclass(frozen=True)
@@ -212,6 +220,60 @@ def _label_terms(top: Sequence[str], titles: Sequence[str], size: int = 3) -> li
     return (named + [t for t in top if t not in named])[:size]
 
 
+def _passages(articles: Sequence[Article]) -> list[list[str]]:
+    """Per article, the words that only occur inside passages repeated across many articles:
+    legal disclaimers, "back up the registry" warnings, event-log table headers, bylines.
+    Such text says nothing about what an article is about, yet would form topics of its own
+    (or pull its articles together) if left in."""
+    tokens = [words(a.text) for a in articles]
+    grams = [
+        {hash(tuple(t[i : i + PASSAGE_WORDS])) for i in range(len(t) - PASSAGE_WORDS + 1)}
+        for t in tokens
+    ]
+    counts: Counter[int] = Counter(g for row in grams for g in row)
+    floor = max(PASSAGE_MIN_ARTICLES, PASSAGE_SHARE * len(articles))
+    shared = {g for g, n in counts.items() if n > floor}
+    out: list[list[str]] = []
+    for t in tokens:
+        covered = np.zeros(len(t), dtype=bool)
+        if shared:
+            for i in range(len(t) - PASSAGE_WORDS + 1):
+                if hash(tuple(t[i : i + PASSAGE_WORDS])) in shared:
+                    covered[i : i + PASSAGE_WORDS] = True
+        inside = {w for w, c in zip(t, covered, strict=True) if c}
+        outside = {w for w, c in zip(t, covered, strict=True) if not c}
+        only_shared = inside - outside
+        # an article made mostly of shared text is a templated article, not boilerplate
+        out.append(sorted(only_shared) if len(only_shared) <= 0.8 * len(inside | outside) else [])
+    return out
+
+
+def without_passages(
+    matrix: sparse.csr_matrix, terms: Sequence[str], articles: Sequence[Article]
+) -> sparse.csr_matrix:
+    """The TF-IDF rows without the terms each article has only in shared passages, rows
+    normalised again."""
+    if len(articles) != matrix.shape[0]:
+        return matrix
+    column = {t: j for j, t in enumerate(terms)}
+    drop_rows: list[int] = []
+    drop_cols: list[int] = []
+    for i, only_shared in enumerate(_passages(articles)):
+        for w in only_shared:
+            j = column.get(w)
+            if j is not None:
+                drop_rows.append(i)
+                drop_cols.append(j)
+    if not drop_rows:
+        return matrix
+    mask = sparse.csr_matrix(
+        (np.ones(len(drop_rows), dtype=matrix.dtype), (drop_rows, drop_cols)), shape=matrix.shape
+    )
+    kept = matrix - matrix.multiply(mask)
+    kept.eliminate_zeros()
+    return normalize(sparse.csr_matrix(kept), copy=False)
+
+
 def cluster_topics(
     matrix: sparse.csr_matrix,
     terms: Sequence[str],
@@ -223,6 +285,7 @@ def cluster_topics(
     (`k`, when given, is the number of topics per locale)."""
     if k is not None and k < 2:
         raise ConfigError(f"--topics {k}: ask for at least 2 topics")
+    matrix = without_passages(matrix, terms, articles)
     usable = np.flatnonzero(np.diff(matrix.indptr) > 0)
     clusters: list[_Cluster] = []
     scores: dict[int, float] = {}

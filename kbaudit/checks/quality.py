@@ -1,15 +1,20 @@
-"""Check kinds about content: min-words, pattern, title, headings, broken-link, image-alt."""
+"""Check kinds about content: min-words, pattern, title, headings, broken-link, image-alt,
+hidden-comment."""
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import replace
 from functools import lru_cache
+from urllib.parse import unquote, urlsplit
 
 import regex
 
+from kbaudit.checks import examples
 from kbaudit.corpus import Corpus
+from kbaudit.corpus.links import anchors, site_link
 from kbaudit.errors import RuleError
 from kbaudit.model import Article, Finding, InputCode, Related, Severity
 from kbaudit.rules import CheckKind, Context, Param, Registry
@@ -20,9 +25,17 @@ from kbaudit.rules import CheckKind, Context, Param, Registry
 # reported as not checked (INPUT005).
 WINDOW = 16_384
 OVERLAP = 1_024
+UNPUBLISHED = ["draft", "hidden"]
+
+
+def unpublished(article: Article, ctx: Context) -> bool:
+    """An article its `skip_status` leaves out (drafts and hidden pages by default)."""
+    return (article.status or "") in ctx.params.get("skip_status", [])
 
 
 def min_words(article: Article, ctx: Context) -> Iterator[Finding]:
+    if unpublished(article, ctx):
+        return
     low, floor = int(ctx.params["min"]), int(ctx.params["skip_below"])
     n = article.word_count
     if floor <= n < low:
@@ -32,6 +45,9 @@ def min_words(article: Article, ctx: Context) -> Iterator[Finding]:
             f"{what}; at least {low} expected for a bot to answer from",
             data={"words": n, "min": low},
         )
+
+
+_FENCE = re.compile(r"^[ \t]*(```+|~~~+).*?(?:^[ \t]*\1[ \t]*$|\Z)", re.M | re.S)
 
 
 @lru_cache(maxsize=256)
@@ -79,11 +95,36 @@ def _mask(value: str, keep: int) -> str:
     return value[:keep] + "…" + value[-2:]
 
 
+def _valid(how: str | None, m: regex.Match[str], source: str, ctx: Context) -> bool:
+    """Whether a match is the real thing: `luhn` (a valid card checksum), `card` (that, written
+    as a card number), `secret` (not a documentation sample), `email` (not a sample address), `phone` (not the
+    company's own published line)."""
+    value = m.group(0)
+    samples, domains = ctx.params["samples"], ctx.params["example_domains"]
+    if how == "luhn":
+        return _luhn(value)
+    if how == "card":
+        return _luhn(value) and examples.card_in_context(source, m.start(), m.end(), value)
+    if how == "secret":
+        return not examples.secret_is_sample(
+            value, source, m.start(), m.end(), today=ctx.today, samples=samples, domains=domains
+        )
+    if how == "phone":
+        return not examples.phone_is_business_line(source, m.start())
+    if how == "email":
+        return not examples.email_is_sample(value, domains)
+    return True
+
+
 def pattern(article: Article, ctx: Context) -> Iterator[Finding]:
     """Regular expressions over the raw text (or title); one finding per pattern per article."""
     params = ctx.params
+    if unpublished(article, ctx):
+        return
     targets = {"raw": article.raw or article.text, "text": article.text, "title": article.title}
     source = targets[params["field"]]
+    if params["skip_code"] and ("```" in source or "~~~" in source):
+        source = _FENCE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), source)
     allow = [_compile(a, True) for a in params["allow"]]
     for item in params["patterns"]:  # a bad pattern is an error even where it never runs
         _compile(item["pattern"] if isinstance(item, dict) else item, bool(params["ignore_case"]))
@@ -132,7 +173,7 @@ def _pattern_findings(
             left = max(deadline - time.process_time(), 0.001)
             if any(a.search(value, timeout=left) for a in allow):
                 continue
-            if spec.get("validate") == "luhn" and not _luhn(value):
+            if not _valid(spec.get("validate"), m, source, ctx):
                 continue
             hits.append(m)
         if not hits:
@@ -151,6 +192,8 @@ def _pattern_findings(
 
 
 def title(article: Article, ctx: Context) -> Iterator[Finding]:
+    if unpublished(article, ctx):
+        return
     t = article.title.strip()
     generic = {g.casefold() for g in ctx.params["generic"]}
     if not t:
@@ -164,6 +207,8 @@ def title(article: Article, ctx: Context) -> Iterator[Finding]:
 
 
 def headings(article: Article, ctx: Context) -> Iterator[Finding]:
+    if unpublished(article, ctx):
+        return
     if article.word_count < int(ctx.params["min_words"]):
         return
     sub = [h for h in article.headings if h and h != article.title]
@@ -180,7 +225,9 @@ def broken_link(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
     seen: set[tuple[str, str]] = set()
     for broken in corpus.broken_links:
         key = (broken.article.ref, broken.resolved)
-        if key in seen:  # one finding per article and missing target
+        if key in seen or unpublished(
+            broken.article, ctx
+        ):  # one finding per article and missing target
             continue
         seen.add(key)
         yield ctx.finding(
@@ -194,9 +241,86 @@ def broken_link(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
                 "text": broken.link.text,
             },
         )
+    if ctx.params["anchors"]:
+        yield from _broken_anchors(corpus, ctx, seen)
+
+
+def _anchor(target: str) -> str:
+    site = site_link(target)
+    fragment = site.anchor if site is not None else urlsplit(target).fragment
+    return unquote(fragment).strip().lower()
+
+
+def _broken_anchors(corpus: Corpus, ctx: Context, seen: set[tuple[str, str]]) -> Iterator[Finding]:
+    """Links to a section (`page.md#section`) of an article that has no such heading or id."""
+    offered: dict[str, set[str]] = {}
+    for article in corpus.articles:
+        for link in article.links if not unpublished(article, ctx) else ():
+            anchor = _anchor(link.target) if "#" in link.target else ""
+            if not anchor:
+                continue
+            resolved = corpus.resolve_link(article, link)
+            target = corpus.target_article(resolved) if resolved is not None else None
+            if target is None or target.path is None:
+                continue
+            if target.path not in offered:
+                offered[target.path] = anchors(target)
+            key = (article.ref, f"{target.path}#{anchor}")
+            if anchor in offered[target.path] or key in seen:
+                continue
+            seen.add(key)
+            yield ctx.finding(
+                article,
+                f"links to {link.target!r}, but {target.path} has no heading or anchor "
+                f"{anchor!r}; the reader lands at the top of the page",
+                line=link.line,
+                related=[Related(target.id, target.path, target.title)],
+                data={"target": link.target, "resolved": target.path, "anchor": anchor},
+            )
+
+
+_COMMENT = re.compile(r"<!--(.*?)-->|\{%-?\s*comment\s*-?%\}(.*?)\{%-?\s*endcomment\s*-?%\}", re.S)
+_EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
+
+
+def hidden_comment(article: Article, ctx: Context) -> Iterator[Finding]:
+    """HTML (or Liquid) comments outside code that carry internal notes: names, e-mail
+    addresses, `internal`, `TODO`. Readers never see them; a bot reading the source does."""
+    raw = article.raw
+    if "<!--" not in raw and "comment" not in raw:
+        return
+    fences = [(m.start(), m.end()) for m in _FENCE.finditer(raw)]
+    ignore = [_compile(p, True) for p in ctx.params["ignore"]]
+    markers = _compile(r"\b(?:" + "|".join(ctx.params["markers"]) + r")", True)
+    hits: list[tuple[int, str, str]] = []
+    for m in _COMMENT.finditer(raw):
+        if any(a <= m.start() < b for a, b in fences):
+            continue
+        note = " ".join((m.group(1) or m.group(2) or "").split())
+        if not note or any(p.search(note) for p in ignore):
+            continue
+        email = _EMAIL.search(note)
+        marker = markers.search(note)
+        if email is not None:
+            hits.append((m.start(), note, f"an e-mail address ({email.group(0)})"))
+        elif marker is not None:
+            hits.append((m.start(), note, repr(marker.group(0))))
+    if hits:
+        from kbaudit.text import shorten  # markup parsers only when a comment is reported
+
+        start, note, why = hits[0]
+        more = f" (+{len(hits) - 1} more)" if len(hits) > 1 else ""
+        yield ctx.finding(
+            article,
+            f"hidden comment with {why}: {shorten(note, 80)!r}{more}",
+            line=raw.count("\n", 0, start) + 1,
+            data={"comment": note, "count": len(hits)},
+        )
 
 
 def image_alt(article: Article, ctx: Context) -> Iterator[Finding]:
+    if unpublished(article, ctx):
+        return
     missing = [i for i in article.images if not i.alt.strip()]
     if missing:
         first = missing[0]
@@ -218,6 +342,7 @@ def register(registry: Registry) -> None:
             {
                 "min": Param(50, "fewest words expected"),
                 "skip_below": Param(0, "bodies with fewer words are left to another rule"),
+                "skip_status": Param(UNPUBLISHED, "statuses to leave out (drafts, hidden pages)"),
             },
             check=min_words,
         )
@@ -227,10 +352,24 @@ def register(registry: Registry) -> None:
             "pattern",
             "Regular expressions that must not occur.",
             {
-                "patterns": Param([], "regexes, or mappings {pattern, label, validate: luhn}"),
+                "patterns": Param(
+                    [],
+                    "regexes, or mappings {pattern, label, contains, validate}; validate is "
+                    "luhn, card (Luhn and written as a card number), secret (not a sample "
+                    "credential), email (not a sample address) or phone (not a published "
+                    "company line)",
+                ),
                 "field": Param("raw", "raw (file text), text (plain body) or title"),
                 "ignore_case": Param(True, "match without regard to case"),
                 "allow": Param([], "regexes for matches that are fine (e.g. example domains)"),
+                "skip_code": Param(False, "leave fenced code blocks out (sample code)"),
+                "skip_status": Param([], "statuses to leave out (e.g. draft, hidden)"),
+                "samples": Param(
+                    [], "extra published sample values that are never a leak (validate: secret)"
+                ),
+                "example_domains": Param(
+                    [], "extra fictitious domains besides RFC 2606/6761 names and contoso & co."
+                ),
                 "mask": Param(
                     -1, "characters to keep at the start when quoting (secrets); -1 = all"
                 ),
@@ -266,6 +405,7 @@ def register(registry: Registry) -> None:
                     "titles that say nothing",
                 ),
                 "min_length": Param(8, "fewest characters in a title"),
+                "skip_status": Param(UNPUBLISHED, "statuses to leave out (drafts, hidden pages)"),
             },
             check=title,
         )
@@ -277,6 +417,7 @@ def register(registry: Registry) -> None:
             {
                 "min_words": Param(600, "articles at least this long need headings"),
                 "min_headings": Param(1, "fewest section headings expected"),
+                "skip_status": Param(UNPUBLISHED, "statuses to leave out (drafts, hidden pages)"),
             },
             check=headings,
         )
@@ -285,8 +426,55 @@ def register(registry: Registry) -> None:
         CheckKind(
             "broken-link",
             "Internal links to articles that are not in the KB.",
-            {},
+            {
+                "anchors": Param(
+                    True, "also check `#section` anchors against the target's headings"
+                ),
+                "skip_status": Param(UNPUBLISHED, "statuses whose links are not checked"),
+            },
             check_corpus=broken_link,
         )
     )
-    registry.add(CheckKind("image-alt", "Images without alt text.", {}, check=image_alt))
+    registry.add(
+        CheckKind(
+            "image-alt",
+            "Images without alt text.",
+            {"skip_status": Param(UNPUBLISHED, "statuses to leave out (drafts, hidden pages)")},
+            check=image_alt,
+        )
+    )
+    registry.add(
+        CheckKind(
+            "hidden-comment",
+            "HTML or Liquid comments that carry internal notes.",
+            {
+                "markers": Param(
+                    [
+                        r"internal(?:ly)?\b",
+                        r"confidential",
+                        r"do not (?:publish|share)",
+                        r"don'?t (?:publish|share)",
+                        r"TODO\b",
+                        r"FIXME\b",
+                        r"TBD\b",
+                        r"contact\s+\w+",
+                        r"ask\s+[A-Z][a-z]+",
+                        r"per\s+(?:legal|[A-Z][a-z]+)\b",
+                        r"@[A-Za-z][\w.-]+",
+                        r"(?:owner|author|reviewer|contact|cc)\s*:",
+                    ],
+                    "regexes (case-insensitive) that make a comment an internal note; an "
+                    "e-mail address always does",
+                ),
+                "ignore": Param(
+                    [
+                        r"^(?:kbaudit|markdownlint|prettier|vale|textlint|cspell|eslint)\b",
+                        r"^(?:more|toc|/?toc|end ?toc|excerpt)$",
+                        r"^(?:BEGIN|END)\b",
+                    ],
+                    "regexes for comments that are tool directives, not notes",
+                ),
+            },
+            check=hidden_comment,
+        )
+    )

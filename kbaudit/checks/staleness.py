@@ -1,7 +1,9 @@
-"""Check kinds about age: max-age, missing-date, date-passed, flagged, expired-mention."""
+"""Check kinds about age: max-age, missing-date, date-passed, flagged, retired-versions,
+expired-mention."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 
@@ -63,6 +65,27 @@ def _line(article: Article, offset: int) -> int:
     return article.raw.count("\n", 0, offset) + 1
 
 
+_MONTH = re.compile(
+    r"\b(?:january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|q[1-4])\b",
+    re.I,
+)
+_FUTURE = re.compile(r"\b(?:will|won't|going to|plans? to|upcoming|soon|scheduled)\b", re.I)
+
+
+def _still_true(phrase: str, after: str) -> bool:
+    """Year phrases that stay true after the year: a version range ("all versions through
+    2010") and a change told as history ("Starting in August 2018, X was removed"), unlike
+    an announcement ("Starting in August 2018, X will be removed")."""
+    first = phrase.split()[0].lower()
+    if first == "through" and not _MONTH.search(phrase):
+        return True
+    if first in ("starting", "beginning", "effective"):
+        sentence = re.split(r"(?<=[.!?])\s|\n\n", after, maxsplit=1)[0]
+        return not _FUTURE.search(sentence)
+    return False
+
+
 def expired_mention(article: Article, ctx: Context) -> Iterator[Finding]:
     if _skipped(article, ctx):
         return
@@ -71,7 +94,7 @@ def expired_mention(article: Article, ctx: Context) -> Iterator[Finding]:
     for pattern in ctx.params["year_patterns"]:
         for m in re.finditer(pattern, body, re.I):
             year = int(m.group("year"))
-            if 1990 <= year <= max_year:
+            if 1990 <= year <= max_year and not _still_true(m.group(0), body[m.end() :]):
                 yield ctx.finding(
                     article,
                     f"says {m.group(0).strip()!r}: a statement pinned to {year} that is "
@@ -91,7 +114,93 @@ def expired_mention(article: Article, ctx: Context) -> Iterator[Finding]:
             )
 
 
-_SKIP = Param(["draft"], "statuses to leave out (e.g. drafts that no bot reads)")
+def _listed(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    if isinstance(value, list | tuple):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return []
+
+
+def retired_versions(article: Article, ctx: Context) -> Iterator[Finding]:
+    """An article that applies only to product versions whose support has ended."""
+    if _skipped(article, ctx):
+        return
+    field, versions = next(
+        ((f, _listed(article.meta.get(f))) for f in ctx.params["fields"] if article.meta.get(f)),
+        ("", []),
+    )
+    if not versions:
+        return
+    ended: dict[str, dt.date] = {}
+    for version in versions:
+        for entry in ctx.params["retired"]:
+            when = _as_date(entry.get("ended"))
+            if when is not None and when <= ctx.today and re.search(entry["match"], version, re.I):
+                ended[version] = when
+                break
+        else:
+            return  # a version still supported (or unknown): the article is still live
+    latest = max(ended.values())
+    shown = ", ".join(versions[:4]) + (
+        f" and {len(versions) - 4} more" if len(versions) > 4 else ""
+    )
+    yield ctx.finding(
+        article,
+        f"`{field}` lists only retired versions ({shown}); the last one left support on "
+        f"{latest.isoformat()}",
+        line=_field_line(article.raw, field),
+        data={"field": field, "versions": versions, "ended": latest.isoformat()},
+    )
+
+
+def _as_date(value: object) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def _field_line(raw: str, key: str) -> int | None:
+    m = re.search(rf"^{re.escape(key)}\s*[:=]", raw, re.M)
+    return raw.count("\n", 0, m.start()) + 1 if m else None
+
+
+# End of support of widely documented products (vendor lifecycle pages); extend per KB.
+# Versions whose successor is the same product under a new name (Office and Exchange 2016/2019,
+# SharePoint Server 2016/2019, Windows 10) are left out: their articles mostly still apply.
+_OFFICE_APPS = (
+    r"Office|Outlook|Excel|Word|Access|PowerPoint|Project|Visio|OneNote|Publisher|InfoPath|"
+    r"Lync|SharePoint Designer|Skype for Business"
+)
+RETIRED = [
+    {
+        "match": rf"\b(?:{_OFFICE_APPS})\b.*\b(?:97|2000|2002|XP|2003|2007|2010|2013)\b",
+        "ended": "2023-04-11",
+    },
+    {"match": r"\bExchange(?: Server)? (?:2003|2007|2010|2013)\b", "ended": "2023-04-11"},
+    {
+        "match": r"\bSharePoint (?:Server |Foundation |Portal Server )?(?:2003|2007|2010|2013)\b",
+        "ended": "2023-04-11",
+    },
+    {"match": r"\bProject Server (?:2007|2010|2013)\b", "ended": "2023-04-11"},
+    {"match": r"\bSkype for Business (?:Online|Server 2015|2015)\b", "ended": "2021-07-31"},
+    {
+        "match": r"\bWindows (?:XP|Vista|7|8|8\.1|Server 2003|Server 2008(?: R2)?)\b",
+        "ended": "2023-01-10",
+    },
+    {"match": r"\bWindows Server 2012(?: R2)?\b", "ended": "2023-10-10"},
+    {"match": r"\bInternet Explorer\b", "ended": "2022-06-15"},
+]
+
+_SKIP = Param(
+    ["draft", "hidden"],
+    "statuses to leave out: drafts (draft: true, published: false) and hidden pages",
+)
 
 
 def register(registry: Registry) -> None:
@@ -134,6 +243,24 @@ def register(registry: Registry) -> None:
                 )
             },
             check=flagged,
+        )
+    )
+    registry.add(
+        CheckKind(
+            "retired-versions",
+            "Article that applies only to product versions whose support has ended.",
+            {
+                "fields": Param(
+                    ["appliesto", "applies_to", "applies-to", "products", "versions"],
+                    "front-matter fields listing the products or versions an article is for",
+                ),
+                "retired": Param(
+                    RETIRED,
+                    "{match: regex, ended: YYYY-MM-DD}: versions that left support on that date",
+                ),
+                "skip_status": _SKIP,
+            },
+            check=retired_versions,
         )
     )
     registry.add(

@@ -1,5 +1,5 @@
-"""Check kinds about metadata: required-field, vocabulary, variant-spelling, misspelled-key,
-category-size."""
+"""Check kinds about metadata: required-field, vocabulary, variant-spelling, id-named,
+misspelled-key, category-size."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from rapidfuzz import fuzz, process
 
 from kbaudit.analysis.groups import UnionFind
 from kbaudit.corpus import Corpus
-from kbaudit.corpus.similarity import similar_strings
 from kbaudit.model import Article, Finding, Related
 from kbaudit.normalize import SourceOptions, known_keys
 from kbaudit.rules import CheckKind, Context, Param, Registry
@@ -57,8 +56,53 @@ def _fold(value: str) -> str:
     return "".join(ch for ch in value.casefold() if ch.isalnum())
 
 
+# A name made only of an id: "section 900000347206", "4404590815635", a sys_id or a UUID.
+_ID_NAME = re.compile(
+    r"(?:(?:section|category|folder|collection|space|topic|group|sys_id|id)[\s:#_-]*)?"
+    r"(?:\d{5,}|[0-9a-f]{16,}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})",
+    re.I,
+)
+# Separators of a category path: "Billing > Invoices", "billing/invoices".
+_PATH_SEP = re.compile(r"\s+>\s+|\s*/\s*|\s+»\s+|\s+::\s+")
+
+
+def _split_path(value: str) -> tuple[str, str]:
+    """(parent path, leaf) of a hierarchical category; ("", value) for a flat one."""
+    parts = _PATH_SEP.split(value.strip())
+    return _fold(" ".join(parts[:-1])), parts[-1]
+
+
+def is_id_name(value: str) -> bool:
+    """A value that is only an id (or the leaf of its path is), not a word anyone chose."""
+    return bool(_ID_NAME.fullmatch(_split_path(value)[1].strip()))
+
+
+def _variant_groups(values: list[str], threshold: float, min_length: int) -> list[list[str]]:
+    """Values that are one value spelled several ways. Only siblings are compared: the leaves
+    of values with the same parent path ("A > Testing" and "A > Tests", never "A" and
+    "A > B")."""
+    from kbaudit.corpus.similarity import similar_strings  # numpy: not for `kbaudit rules`
+
+    sets: UnionFind[str] = UnionFind(values)
+    by_parent: dict[str, list[str]] = defaultdict(list)
+    for value in values:
+        by_parent[_split_path(value)[0]].append(value)
+    for siblings in by_parent.values():
+        by_fold: dict[str, str] = {}
+        for value in siblings:
+            sets.union(value, by_fold.setdefault(_fold(_split_path(value)[1]), value))
+        keys = list(by_fold)
+        if len(keys) < 2:
+            continue
+        for a, b in similar_strings(keys, threshold):  # not all pairs: near-linear in keys
+            if min(len(keys[a]), len(keys[b])) >= min_length:
+                sets.union(by_fold[keys[a]], by_fold[keys[b]])
+    return [g for g in sets.groups() if len(g) > 1]
+
+
 def variant_spelling(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
-    """Values that are the same thing spelled differently: `log-in`, `Login`, `login`."""
+    """Values that are the same thing spelled differently: `log-in`, `Login`, `login`. Names
+    made only of ids are not vocabulary (TAX012 reports them) and are never compared."""
     threshold = float(ctx.params["threshold"])
     for name in ctx.params["fields"]:
         counts: Counter[str] = Counter()
@@ -66,26 +110,11 @@ def variant_spelling(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
         for article in corpus.articles:
             values = [article.category] if name == "category" else list(article.tags)
             for value in values:
-                if value:
+                if value and not is_id_name(value):
                     counts[value] += 1
                     users[value].append(article)
-        values = sorted(counts)
-        if len(values) < 2:
-            continue
-        folded = [_fold(v) for v in values]
-        # group by exact folded form first, then fuzzy on the folded forms
-        sets: UnionFind[str] = UnionFind(values)
-        by_fold: dict[str, str] = {}
-        for value, f in zip(values, folded, strict=True):
-            sets.union(value, by_fold.setdefault(f, value))
-        keys = list(by_fold)
-        for a, b in similar_strings(keys, threshold):  # not all pairs: near-linear in keys
-            long_enough = min(len(keys[a]), len(keys[b])) >= int(ctx.params["min_length"])
-            if long_enough and _same_level(by_fold[keys[a]], by_fold[keys[b]], threshold):
-                sets.union(by_fold[keys[a]], by_fold[keys[b]])
-        for group in sets.groups():
-            if len(group) < 2:
-                continue
+        groups = _variant_groups(sorted(counts), threshold, int(ctx.params["min_length"]))
+        for group in groups:
             preferred = max(group, key=lambda v: (counts[v], v == v.lower(), v))
             for value in sorted(group):
                 if value == preferred:
@@ -105,14 +134,25 @@ def variant_spelling(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
                     )
 
 
-def _same_level(a: str, b: str, threshold: float) -> bool:
-    """Category paths ("Sites > Search", "Sites > Security") are variants only under the same
-    parent, with leaves that are spelled alike: a long shared parent is not a spelling."""
-    pa, _, la = a.rpartition(" > ")
-    pb, _, lb = b.rpartition(" > ")
-    if not pa and not pb:
-        return True
-    return _fold(pa) == _fold(pb) and fuzz.ratio(_fold(la), _fold(lb)) >= threshold
+def id_named(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
+    """One finding per category (or tag) whose name is only an id."""
+    for name in ctx.params["fields"]:
+        members: dict[str, list[Article]] = defaultdict(list)
+        for article in corpus.articles:
+            values = [article.category] if name == "category" else list(article.tags)
+            for value in values:
+                if value and is_id_name(value):
+                    members[value].append(article)
+        for value, articles in sorted(members.items()):
+            n = len(articles)
+            yield ctx.finding(
+                None,
+                f"{name} {value!r} is named only by an id ({n} article{'s' * (n != 1)}); "
+                "nobody can tell what belongs in it",
+                path=articles[0].path or articles[0].id,
+                related=[Related(a.id, a.path, a.title) for a in articles[:10]],
+                data={"field": name, "value": value, "articles": n},
+            )
 
 
 def _key_line(raw: str, key: str) -> int | None:
@@ -142,20 +182,46 @@ def misspelled_key(article: Article, ctx: Context) -> Iterator[Finding]:
             )
 
 
+def _folder(article: Article) -> str | None:
+    path = (article.path or "").split("#", 1)[0]
+    return path.rsplit("/", 1)[0] if "/" in path else None
+
+
 def category_size(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
+    """Categories with too few or too many articles. A small category that is the only one
+    in its folders, or a node of a category tree ("A > B > C"), mirrors the
+    KB's structure and is left alone; one that shares its folders with other categories is a
+    leftover to merge."""
     low, high = int(ctx.params["min"]), int(ctx.params["max"])
     members: dict[str, list[Article]] = defaultdict(list)
+    in_folder: dict[str, Counter[str]] = defaultdict(Counter)
     for article in corpus.articles:
         if article.category:
             members[article.category].append(article)
+            folder = _folder(article)
+            if folder is not None:
+                in_folder[folder][article.category] += 1
     for category, articles in sorted(members.items()):
         n = len(articles)
+        if n < low and _split_path(category)[0]:
+            continue  # a node of a category tree (Confluence pages, nested sections)
+        neighbours: Counter[str] = Counter()
+        folders = {_folder(a) for a in articles}
+        for folder in folders - {None}:
+            neighbours.update({c: k for c, k in in_folder[str(folder)].items() if c != category})
+        if n < low and None not in folders and not neighbours:
+            continue
         if n < low or (high and n > high):
             what = "few" if n < low else "many"
+            hint = (
+                f"; its folder also holds {neighbours.most_common(1)[0][0]!r}"
+                if n < low and neighbours
+                else ""
+            )
             yield ctx.finding(
                 None,
                 f"category {category!r} has {n} article{'s' * (n != 1)}, too {what} "
-                f"(expected {low}–{high or '∞'}); merge or split it",
+                f"(expected {low}–{high or '∞'}); merge or split it{hint}",
                 path=articles[0].path,
                 related=[Related(a.id, a.path, a.title) for a in articles[:10]],
                 data={"category": category, "articles": n},
@@ -199,6 +265,14 @@ def register(registry: Registry) -> None:
                 ),
             },
             check_corpus=variant_spelling,
+        )
+    )
+    registry.add(
+        CheckKind(
+            "id-named",
+            "Categories or tags named only by an id.",
+            {"fields": Param(["category"], "fields to check (category, tags)")},
+            check_corpus=id_named,
         )
     )
     registry.add(

@@ -16,6 +16,7 @@ from kbaudit.cli.duplicates import duplicates_cmd
 from kbaudit.cli.explain import explain_cmd
 from kbaudit.cli.gaps import gaps_cmd
 from kbaudit.cli.init import init_cmd
+from kbaudit.cli.model import model_app
 from kbaudit.cli.rules import rules_cmd
 from kbaudit.cli.sources import sources_cmd
 from kbaudit.cli.topics import topics_cmd
@@ -42,6 +43,7 @@ app = typer.Typer(
 )
 for name, command in COMMANDS.items():
     app.command(name)(command)
+app.add_typer(model_app, name="model")
 
 
 def version_callback(value: bool) -> None:

@@ -15,10 +15,12 @@ from kbaudit.cli.common import (
     DebugOpt,
     FormatOpt,
     InputFormatOpt,
+    ModelOpt,
     OutputOpt,
     PathArg,
     QuestionsOpt,
     QuietOpt,
+    SemanticOpt,
     TextColumnOpt,
     VerboseOpt,
     check_output,
@@ -27,6 +29,7 @@ from kbaudit.cli.common import (
     handled,
     interactive,
     load,
+    matching_options,
     print_warnings,
     progress_display,
     write_atomic,
@@ -111,6 +114,8 @@ def audit_cmd(
     ] = None,
     questions_path: QuestionsOpt = None,
     text_column: TextColumnOpt = None,
+    semantic: SemanticOpt = None,
+    model: ModelOpt = None,
     trust_kb_config: Annotated[
         bool,
         typer.Option(
@@ -154,6 +159,7 @@ def audit_cmd(
                 f"refusing --cache-dir {cache_dir}: it is inside the audited KB {path}; "
                 "kbaudit never writes into the KB it reads — choose another folder"
             )
+        matching_options(config, semantic, model)
         read = inputs(path, config, questions_path, baseline)
         if output is not None:
             check_output(output, read)

@@ -72,6 +72,21 @@ VerboseOpt = Annotated[
     bool, typer.Option("--verbose", "-v", help="Show where the time went (to stderr).")
 ]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")]
+SemanticOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--semantic/--lexical",
+        help="Match questions by meaning too (needs kbaudit\\[semantic] and a model; default: "
+        "when both are installed), or by their words only.",
+    ),
+]
+ModelOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--model",
+        help="Sentence-embedding model folder (config.json, tokenizer.json, model.safetensors).",
+    ),
+]
 RulePathOpt = Annotated[Path, typer.Option("--path", help="KB folder whose rule packs to include.")]
 
 
@@ -176,6 +191,18 @@ def load(
             value = [v.strip() for item in value for v in item.split(",") if v.strip()]
         setattr(config, key, value)
     return config
+
+
+def matching_options(config: Config, semantic: bool | None, model: Path | None) -> None:
+    """--semantic / --lexical and --model laid over the config's coverage settings."""
+    from dataclasses import replace
+
+    settings = config.coverage
+    if model is not None:
+        settings = replace(settings, model=str(model), semantic="on")
+    if semantic is not None:
+        settings = replace(settings, semantic="on" if semantic else "off")
+    config.coverage = settings
 
 
 def print_warnings(config: Config) -> None:

@@ -11,13 +11,16 @@ from kbaudit.cli.common import (
     DebugOpt,
     FormatOpt,
     InputFormatOpt,
+    ModelOpt,
     OutputOpt,
     PathArg,
     QuestionsOpt,
     QuietOpt,
+    SemanticOpt,
     TextColumnOpt,
     emit,
     handled,
+    matching_options,
 )
 
 
@@ -30,12 +33,15 @@ def gaps_cmd(
     config_path: ConfigOpt = None,
     input_format: InputFormatOpt = None,
     as_of: AsOfOpt = None,
+    semantic: SemanticOpt = None,
+    model: ModelOpt = None,
     quiet: QuietOpt = False,
     debug: DebugOpt = False,
 ) -> None:
     """List the questions no article answers, grouped into topics, and structural gaps."""
     with handled(debug):
         config, fmt = prepare("gaps", path, config_path, fmt, output, questions_path, as_of=as_of)
+        matching_options(config, semantic, model)
         result = run_view(
             path, config, ["coverage"], "coverage", input_format, quiet, questions_path, text_column
         )

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from kbaudit.corpus.links import SiteIndex, SiteLink, build_site_index, site_link
 from kbaudit.model import Article, Link, LoadProblem, Question
 
 if TYPE_CHECKING:
@@ -71,17 +72,27 @@ class Corpus:
             counts.update(article.meta.keys())
         return counts
 
+    @property
+    def site_index(self) -> SiteIndex:
+        """Published URLs, permalinks, slugs and redirects of the articles (static sites)."""
+        return self.memo(("site-index",), lambda: build_site_index(self.articles))
+
     def resolve_link(self, article: Article, link: Link) -> str | None:
         """Where an internal link points, as a KB-relative path; None when not judgeable
-        (external, in-page, an asset, or a site-absolute URL outside this export)."""
+        (external, in-page, an asset, or a site-absolute URL outside this export). Links
+        written with Liquid or Hugo tags and published URLs (permalinks, slugs, redirects)
+        resolve to the articles they name."""
         from kbaudit.text import is_internal, link_path  # bs4 only when links are resolved
 
         target = link.target
+        site = site_link(target)
+        if site is not None:
+            return self._resolve_site_link(article, site)
         if self.base_url and target.startswith(self.base_url):
             target = "/" + target[len(self.base_url) :].lstrip("/")
         if not is_internal(target):
             return None
-        path = link_path(target)
+        path = link_path(target).replace("\\", "/")
         if not path or _ASSET.search(path):
             return None
         if path.startswith("/"):
@@ -90,23 +101,75 @@ class Corpus:
             resolved = posixpath.normpath(path.lstrip("/"))
             if self.link_exists(resolved):
                 return resolved
+            published = self.site_index.lookup(resolved)
+            if published is not None:
+                return published
             in_export = resolved.split("/")[0] in self.top_folders
             if not (in_export and resolved.lower().endswith(_DOC_SUFFIXES)):
                 return None
         else:
             base = posixpath.dirname(article.path or "")
             resolved = posixpath.normpath(posixpath.join(base, path))
+            if not self.link_exists(resolved) and not resolved.lower().endswith(_DOC_SUFFIXES):
+                # a pretty URL relative to the page (`../reset-password/`), not a file
+                resolved = self.site_index.lookup(resolved) or resolved
         return resolved
+
+    def _resolve_site_link(self, article: Article, site: SiteLink) -> str | None:
+        if not site.path:
+            return article.path  # an anchor on the page itself
+        if _ASSET.search(site.path):
+            return None
+        path = site.path.replace("\\", "/")
+        candidates = [posixpath.normpath(path.lstrip("/"))]
+        if site.by_name and not path.startswith("/"):
+            base = posixpath.dirname(article.path or "")
+            candidates.insert(0, posixpath.normpath(posixpath.join(base, path)))
+        candidates += [f"content/{c}" for c in candidates]
+        for candidate in candidates:
+            if self.link_exists(candidate):
+                return candidate
+        return self.site_index.lookup(path) or candidates[0]
+
+    def target_article(self, resolved: str) -> Article | None:
+        """The article at a resolved link target (a file, its folder index or a URL)."""
+        known = self.by_path
+        for candidate in (resolved, *self._file_candidates(resolved)):
+            if candidate in known:
+                return known[candidate]
+        found = self._by_lower_path.get(resolved.lower())
+        return known.get(found) if found else None
+
+    @staticmethod
+    def _file_candidates(resolved: str) -> list[str]:
+        stem = resolved.rstrip("/")
+        candidates = [stem + s for s in _DOC_SUFFIXES]
+        candidates += [f"{stem}/index{s}" for s in _DOC_SUFFIXES]
+        candidates += [f"{stem}/_index.md", f"{stem}/README.md"]
+        return candidates
+
+    @property
+    def _by_lower_path(self) -> dict[str, str]:
+        """Lower-cased file paths (and their extension-less forms) -> the file: published
+        docs URLs are case-insensitive, so `../Installation/x.md` reaches `installation/x.md`."""
+
+        def build() -> dict[str, str]:
+            index: dict[str, str] = {}
+            for path in self.files or frozenset(self.by_path):
+                index.setdefault(path.lower(), path)
+            return index
+
+        return self.memo(("lower-paths",), build)
 
     def link_exists(self, resolved: str) -> bool:
         known = self.files or frozenset(self.by_path)
         if resolved in known:
             return True
-        stem = resolved.rstrip("/")
-        candidates = [stem + s for s in _DOC_SUFFIXES]
-        candidates += [f"{stem}/index{s}" for s in _DOC_SUFFIXES]
-        candidates += [f"{stem}/README.md"]
-        return any(c in known for c in candidates)
+        candidates = self._file_candidates(resolved)
+        if any(c in known for c in candidates):
+            return True
+        lower = self._by_lower_path
+        return any(c.lower() in lower for c in (resolved, *candidates))
 
     @cached_property
     def link_graph(self) -> dict[str, list[str]]:

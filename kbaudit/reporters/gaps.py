@@ -49,8 +49,13 @@ def _asked(result: AuditResult) -> bool:
 
 
 def _nearest(gap: dict[str, Any]) -> str:
+    """The nearest article by title and path with its score, and "extend this" when it is on
+    the topic's subject."""
     near = gap.get("nearest") or {}
-    return f"{near['path']} ({near['score']:.2f})" if near else ""
+    if not near:
+        return ""
+    text = f"{near.get('title') or near['path']} ({near['path']}, {near['score']:.2f})"
+    return f"extend this: {text}" if gap.get("extend") else text
 
 
 def print_gaps(console: Console, result: AuditResult) -> None:
@@ -100,24 +105,26 @@ def render_json(result: AuditResult) -> str:
 
 
 def render_csv(result: AuditResult) -> str:
-    """One row per gap topic, then one per structural gap. Cells a spreadsheet would run as a
-    formula (customers' questions are untrusted text) are defused."""
+    """One row per question of every gap topic (the topic's columns repeated, the question and
+    its volume), then one row per structural gap. Cells a spreadsheet would run as a formula
+    (customers' questions are untrusted text) are defused."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(
-        ["kind", "label", "volume", "size", "uncovered", "partial", "questions", "nearest",
-         "suggested_title"]
+        ["kind", "topic", "label", "topic_volume", "confidence", "question", "volume",
+         "nearest", "extend", "suggested_title"]
     )  # fmt: skip
-    for g in _gaps(result):
-        statuses = g.get("statuses") or {}
-        cells = [
-            "questions", g["label"], g["volume"], g.get("size", ""),
-            statuses.get("uncovered", 0), statuses.get("partial", 0),
-            "; ".join(g["questions"]), _nearest(g), g["suggested_title"],
-        ]  # fmt: skip
-        writer.writerow([csv_cell(c) for c in cells])
+    for n, g in enumerate(_gaps(result), 1):
+        volumes = g.get("volumes") or [""] * len(g["questions"])
+        for question, volume in zip(g["questions"], volumes, strict=False):
+            cells = [
+                "questions", n, g["label"], g["volume"], g.get("confidence", ""), question,
+                volume, _nearest(g), "yes" if g.get("extend") else "", g["suggested_title"],
+            ]  # fmt: skip
+            writer.writerow([csv_cell(c) for c in cells])
     for s in structural(result):
-        cells = [s["kind"], s["label"], "", "", "", "", "; ".join(s["articles"]), "", s["message"]]
+        cells = [s["kind"], "", s["label"], "", "", "; ".join(s["articles"]), "", "", "",
+                 s["message"]]  # fmt: skip
         writer.writerow([csv_cell(c) for c in cells])
     return buffer.getvalue()
 
@@ -134,6 +141,15 @@ def render_markdown(result: AuditResult) -> str:
             f"{partial} partly.",
             "",
         ]
+    mode = coverage.get("mode")
+    if mode == "lexical":
+        lines += [
+            "Matching: lexical (words and spelling). For matching by meaning install "
+            "`kbaudit[semantic]` and a model (`kbaudit model download`).",
+            "",
+        ]
+    elif mode:
+        lines += [f"Matching: {mode} (words and sentence embeddings).", ""]
     lines += ["## Gap topics", ""]
     if not _asked(result):
         lines += ["Not measured: no customer questions were given (`--questions FILE`).", ""]
@@ -145,8 +161,11 @@ def render_markdown(result: AuditResult) -> str:
             statuses = g.get("statuses") or {}
             count = ", ".join(f"{v} {k}" for k, v in sorted(statuses.items()) if v)
             examples = "<br>".join(md_text(q) for q in g["questions"][:3])
+            topic = md_text(g["label"])
+            if g.get("representative"):
+                topic += f"<br>e.g. “{md_text(g['representative'])}”"
             rows.append(
-                [str(n), md_text(g["label"]), str(g["volume"]), md_text(count),
+                [str(n), topic, str(g["volume"]), md_text(count),
                  examples, md_text(_nearest(g)), md_text(g["suggested_title"])]
             )  # fmt: skip
         lines += table(header, rows)

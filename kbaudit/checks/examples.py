@@ -1,0 +1,386 @@
+"""Documentation examples that look like secrets or personal data but are not.
+
+Help centers show readers what a key, a password, an address or a card number looks like. The
+values they use are samples: published demo keys (`AKIAIOSFODNN7EXAMPLE`), placeholders
+(`<your-api-key>`, `xxxx`, `$PASSWORD`), addresses at reserved example domains (RFC 2606 and
+RFC 6761, the fictitious companies of vendor docs), fictional phone ranges and the payment
+networks' test cards. These helpers tell such samples from the real thing, so that a security
+finding means a real leak. A value that looks random and names nothing fictitious stays a
+finding.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable
+
+# Published sample credentials (vendor docs, RFCs, TOTP demos) and the passwords every how-to
+# uses. Compared case-insensitively as substrings of the match.
+SAMPLE_VALUES = (
+    "AKIAIOSFODNN7EXAMPLE",
+    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    "JBSWY3DPEHPK3PXP",
+    "GEZDGNBVGY3TQOJQ",
+    "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",  # the jwt.io demo signature
+    "eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ",  # jwt.io
+)
+
+# Words that make a value a placeholder once leet-speak is folded (`P@ssw0rd` -> password).
+PLACEHOLDER_WORDS = (
+    "example",
+    "sample",
+    "placeholder",
+    "dummy",
+    "redacted",
+    "changeme",
+    "password",
+    "passwd",
+    "your",
+    "mykey",
+    "mytoken",
+    "mysecret",
+    "mypass",
+    "secretkey",
+    "apikey",
+    "accesskey",
+    "accesstoken",
+    "letmein",
+    "qwerty",
+    "abc123",
+    "123456",
+    "contoso",
+    "fabrikam",
+)
+
+# RFC 2606 / RFC 6761 reserved names and the fictitious companies of vendor documentation.
+EXAMPLE_DOMAINS = (
+    "example.com",
+    "example.org",
+    "example.net",
+    "example.edu",
+    "contoso.com",
+    "contoso.net",
+    "contoso.onmicrosoft.com",
+    "fabrikam.com",
+    "fabrikam.net",
+    "northwindtraders.com",
+    "adventure-works.com",
+    "adventureworks.com",
+    "litwareinc.com",
+    "wingtiptoys.com",
+    "tailspintoys.com",
+    "woodgrovebank.com",
+    "proseware.com",
+    "fourthcoffee.com",
+    "cohovineyard.com",
+    "cohowinery.com",
+    "alpineskihouse.com",
+    "lucernepublishing.com",
+    "margiestravel.com",
+    "treyresearch.net",
+    "wideworldimporters.com",
+    "relecloud.com",
+    "acme.com",
+)
+# Reserved top-level names (RFC 2606, RFC 6761) and the names of fictitious companies, which
+# are samples under any suffix (contoso.onmicrosoft.com, mail.fabrikam.co.uk).
+EXAMPLE_TLDS = ("example", "test", "invalid", "localhost", "local")
+EXAMPLE_COMPANIES = (
+    "contoso",
+    "fabrikam",
+    "northwindtraders",
+    "northwind",
+    "adventure-works",
+    "adventureworks",
+    "litwareinc",
+    "litware",
+    "wingtiptoys",
+    "tailspintoys",
+    "woodgrovebank",
+    "woodgrove",
+    "proseware",
+    "fourthcoffee",
+    "cohovineyard",
+    "cohowinery",
+    "alpineskihouse",
+    "wideworldimporters",
+    "relecloud",
+)
+
+# Local parts of e-mail addresses made of these words only are samples: john.doe@, someone@.
+SAMPLE_PEOPLE = frozenset(
+    [
+        "john",
+        "jane",
+        "doe",
+        "johndoe",
+        "janedoe",
+        "jdoe",
+        "jsmith",
+        "smith",
+        "alice",
+        "bob",
+        "carol",
+        "dave",
+        "eve",
+        "mallory",
+        "someone",
+        "somebody",
+        "anyone",
+        "user",
+        "username",
+        "name",
+        "yourname",
+        "myname",
+        "first",
+        "last",
+        "firstname",
+        "lastname",
+        "fname",
+        "lname",
+        "person",
+        "customer",
+        "client",
+        "employee",
+        "admin",
+        "test",
+        "tester",
+        "testing",
+        "demo",
+        "sample",
+        "example",
+        "dummy",
+        "fake",
+        "foo",
+        "bar",
+        "baz",
+        "me",
+        "you",
+        "your",
+        "my",
+        "email",
+        "mail",
+        "address",
+        "contoso",
+        "fabrikam",
+        "ext",
+        "external",
+        "externaluser",
+        "guest",
+    ]
+)
+SAMPLE_MARKERS = frozenset(
+    [
+        "example",
+        "sample",
+        "test",
+        "demo",
+        "dummy",
+        "fake",
+        "placeholder",
+        "contoso",
+        "fabrikam",
+        "northwind",
+        "yourname",
+        "username",
+        "someone",
+    ]
+)
+
+# Test card numbers the payment networks and processors publish for integration testing.
+TEST_CARDS = frozenset(
+    {
+        "4242424242424242",
+        "4000056655665556",
+        "4111111111111111",
+        "4012888888881881",
+        "4222222222222",
+        "5555555555554444",
+        "5200828282828210",
+        "5105105105105100",
+        "2223003122003222",
+        "378282246310005",
+        "371449635398431",
+        "378734493671000",
+        "6011111111111117",
+        "6011000990139424",
+        "3056930009020004",
+        "36227206271667",
+        "3566002020360505",
+        "6200000000000005",
+        "4000000000000002",
+        "4000000000009995",
+        "4000002500003155",
+    }
+)
+
+_LEET = str.maketrans({"@": "a", "4": "a", "0": "o", "1": "i", "3": "e", "$": "s", "5": "s"})
+_JWT = re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.(eyJ[A-Za-z0-9_-]{4,})\.[A-Za-z0-9_-]*")
+_VARIABLE = re.compile(r"^[\"'`]?(?:\$\{?|%|\{\{?|<|\[|@)[\w.-]+")
+_HOST = re.compile(r"(?i)(?:https?://|@|//|\bhost[:=]\s*)((?:[a-z0-9-]+\.)+[a-z0-9-]+)")
+_CARD_WORDS = re.compile(
+    r"(?i)\b(?:card|cards|visa|master\s?card|amex|american express|discover|diners|jcb|"
+    r"credit|debit|cc|pan|cvv|cvc|expir\w*|billing|payment|paid|charged)\b"
+)
+
+
+def is_example_domain(host: str, extra: Iterable[str] = ()) -> bool:
+    """A reserved or fictitious domain: example.com, *.test, contoso.com, mail.fabrikam.net."""
+    host = host.lower().rstrip(".")
+    labels = host.split(".")
+    if labels[-1] in EXAMPLE_TLDS:
+        return True
+    if any(label in EXAMPLE_COMPANIES for label in labels[:-1]):
+        return True
+    return any(host == d or host.endswith("." + d) for d in (*EXAMPLE_DOMAINS, *extra))
+
+
+def _folded(value: str) -> str:
+    return re.sub(r"[^a-z]", "", value.lower().translate(_LEET))
+
+
+def _low_variety(value: str) -> bool:
+    """`xxxxxxxx`, `00000000`, `abcdefgh12345678`, `1234567890abcdef`: a shape, not a key."""
+    body = re.sub(r"[^A-Za-z0-9]", "", value)
+    if len(body) < 8:
+        return False
+    if re.search(r"(.)\1{3,}", body):
+        return True
+    runs = sum(
+        1 for a, b in zip(body.lower(), body.lower()[1:], strict=False) if ord(b) - ord(a) == 1
+    )
+    return runs >= len(body) * 0.6 or len(set(body.lower())) <= max(3, len(body) // 5)
+
+
+def _jwt_claims(token: str) -> dict[str, object] | None:
+    m = _JWT.search(token)
+    if not m:
+        return None
+    payload = m.group(1)
+    try:
+        decoded = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+        claims = json.loads(decoded.decode("utf-8", "replace"))
+    except (binascii.Error, ValueError):
+        return None
+    return claims if isinstance(claims, dict) else None
+
+
+def _jwt_is_sample(token: str, today: dt.date, extra_domains: Iterable[str]) -> bool:
+    """A token whose claims name an example domain, or that expired before today, grants
+    nothing to whoever reads it."""
+    claims = _jwt_claims(token)
+    if claims is None:
+        return False
+    exp = claims.get("exp")
+    if isinstance(exp, str) and exp.isdigit():
+        exp = int(exp)
+    if isinstance(exp, int | float) and not isinstance(exp, bool):
+        try:
+            if dt.datetime.fromtimestamp(exp, dt.UTC).date() < today:
+                return True
+        except (OverflowError, OSError, ValueError):
+            pass
+    text = json.dumps(claims)
+    return any(is_example_domain(h, extra_domains) for h in _HOST.findall(text)) or any(
+        c in text.lower() for c in EXAMPLE_COMPANIES
+    )
+
+
+def _key_block_is_sample(source: str, end: int) -> bool:
+    """`-----BEGIN PRIVATE KEY-----` followed by `...` or a few characters: a shape, not a key."""
+    stop = source.find("-----END", end)
+    block = source[end : stop if stop >= 0 else end + 400]
+    block = block.split("\n", 1)[1] if "\n" in block else ""  # drop the rest of the header
+    material = re.sub(r"[^A-Za-z0-9+/=]", "", block)
+    return "..." in block or "…" in block or len(material) < 40 or len(set(material)) < 16
+
+
+def _context_host(source: str, start: int, end: int) -> str | None:
+    """The host of the URL the match sits in (`https://host/...?token=<match>`), if any."""
+    left = max(source.rfind(c, 0, start) for c in (" ", "\n", "\t", '"', "'", "(", "<", ">", "`"))
+    token = source[left + 1 : end]
+    m = re.match(r"(?i)[a-z][a-z0-9+.-]*://([^/?#:\s]+)", token)
+    return m.group(1) if m else None
+
+
+def secret_is_sample(
+    value: str,
+    source: str,
+    start: int,
+    end: int,
+    *,
+    today: dt.date,
+    samples: Iterable[str] = (),
+    domains: Iterable[str] = (),
+) -> bool:
+    """Whether a credential-shaped match is a documentation example rather than a leak."""
+    lowered = value.lower()
+    if "PRIVATE KEY" in value:
+        return _key_block_is_sample(source, end)
+    if any(s.lower() in lowered for s in (*SAMPLE_VALUES, *samples)):
+        return True
+    # the value part of `key = value` / `Bearer value`
+    secret = re.split(r"\s*[:=]\s*|\s+", value.strip(), maxsplit=1)[-1].strip("\"'` ;,")
+    if _VARIABLE.match(secret) or not secret:
+        return True
+    folded = _folded(secret)
+    if any(w in folded for w in PLACEHOLDER_WORDS):
+        return True
+    if "_test_" in lowered or _low_variety(secret):
+        return True
+    if "eyJ" in value and _jwt_is_sample(value, today, domains):
+        return True
+    host = _context_host(source, start, end)
+    return host is not None and is_example_domain(host, domains)
+
+
+def email_is_sample(address: str, domains: Iterable[str] = ()) -> bool:
+    """`john.doe@gmail.com`, `contoso_user@outlook.com`, `someone@example.com`: samples."""
+    local, _, host = address.rpartition("@")
+    if is_example_domain(host, domains):
+        return True
+    parts = [p for p in re.split(r"[^a-z]+", local.lower()) if p]
+    if not parts:
+        return True
+    if any(p in SAMPLE_MARKERS or any(m in p for m in EXAMPLE_COMPANIES) for p in parts):
+        return True
+    return all(p in SAMPLE_PEOPLE or len(p) == 1 for p in parts)
+
+
+_BUSINESS_LINE = re.compile(
+    r"(?i)\b(?:support|help\s?desk|helpline|hotline|sales|customer (?:service|care)|call us|"
+    r"contact us|toll[- ]free|switchboard|reception|head office|office hours|our (?:phone|number))"
+)
+
+
+def phone_is_business_line(source: str, start: int) -> bool:
+    """A number the company publishes (`Phone support: +1 ...`, `Call us on ...`) is contact
+    information, not a customer's personal data."""
+    line_start = source.rfind("\n", 0, start) + 1
+    before = re.sub(r"<[^>]*>", " ", source[max(line_start, start - 120) : start])
+    return bool(_BUSINESS_LINE.search(before))
+
+
+def card_in_context(source: str, start: int, end: int, value: str) -> bool:
+    """A card number as a person writes one: not a piece of a URL, an id or a longer number,
+    and either grouped like a card (4-4-4-4) or with card words nearby."""
+    digits = re.sub(r"\D", "", value)
+    if digits in TEST_CARDS or len(set(digits[:-1])) <= 2:
+        return False
+    before = source[start - 1] if start > 0 else " "
+    after = source[end] if end < len(source) else " "
+    if before.isalnum() or before in "/=#?&_-.:+$" or after.isalnum() or after in "/_-=":
+        return False
+    if after == "." and end + 1 < len(source) and source[end + 1].isdigit():
+        return False
+    window = source[max(0, start - 80) : end + 80]
+    line_start = source.rfind("\n", 0, start) + 1
+    prefix = source[line_start:start].lower()
+    if re.search(r"(?:\bid|\bno|#|number|ref|order|ticket|invoice|account)\W{0,3}$", prefix):
+        return bool(_CARD_WORDS.search(window))
+    grouped = bool(re.fullmatch(r"\d{4}([ -])\d{4}\1\d{4}\1\d{1,7}|\d{4}([ -])\d{6}\2\d{5}", value))
+    return grouped or bool(_CARD_WORDS.search(window))

@@ -1,0 +1,162 @@
+"""How static-site generators address articles: Liquid and Hugo link tags, permalinks, slugs,
+redirects and heading anchors.
+
+Jekyll, Hugo, MkDocs and Docusaurus KBs link to articles by their published URL
+(`{{ site.baseurl }}/article/reset-password/`, `{{ "/billing/" | relative_url }}`,
+`{{< ref "refunds.md" >}}`), not by file. An article's URL comes from its file name (with a
+Jekyll date prefix dropped), its folder, or its front matter (`permalink`, `slug`, `url`,
+`redirect_from`, `aliases`). This module maps such links back to files.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+from kbaudit.model import Article
+
+# The site root a Liquid link starts from: {{ site.baseurl }}, {{site.url}}{{site.baseurl}}
+_SITE_ROOT = re.compile(r"^(?:\{\{\s*site\.(?:base_?url|url)\s*\}\}\s*)+", re.I)
+# {{ "/x" | relative_url }}, {{ '/x' | absolute_url }}, {{ "/x" | prepend: site.baseurl }}
+_URL_FILTER = re.compile(
+    r"""^\{\{\s*["']([^"']*)["']\s*\|\s*(?:relative_url|absolute_url|prepend:\s*site\.\w+)"""
+    r"""[^}]*\}\}""",
+    re.I,
+)
+# {% link _posts/2020-01-01-x.md %}, {% post_url 2020-01-01-x %}
+_LINK_TAG = re.compile(r"^\{%-?\s*(link|post_url)\s+([^\s%]+)\s*-?%\}", re.I)
+# {{< ref "x.md" >}}, {{% relref "/docs/x" %}}, {{< ref x >}}
+_HUGO_REF = re.compile(r"""^\{\{[<%]\s*(?:rel)?ref\s+["']?([^"'\s>%]+)["']?\s*[>%]\}\}""", re.I)
+_DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
+_DOC_EXT = re.compile(r"\.(?:md|markdown|mdx|html?)$", re.I)
+_INDEX = ("index", "_index", "readme")
+
+
+@dataclass(frozen=True)
+class SiteLink:
+    """A link written with a site generator's tag: where it points, from the site root
+    (`site`) or by name (`ref`), and its anchor."""
+
+    path: str
+    by_name: bool
+    anchor: str
+
+
+def site_link(target: str) -> SiteLink | None:
+    """The link a Liquid or Hugo tag writes, or None for an ordinary link."""
+    raw = unquote(target).strip()
+    if "{" not in raw:
+        return None
+    m = _URL_FILTER.match(raw)
+    if m:
+        return _split(m.group(1) + raw[m.end() :], by_name=False)
+    m = _HUGO_REF.match(raw)
+    if m:
+        return _split(m.group(1) + raw[m.end() :], by_name=True)
+    m = _LINK_TAG.match(raw)
+    if m:
+        return _split(m.group(2) + raw[m.end() :], by_name=m.group(1).lower() == "post_url")
+    m = _SITE_ROOT.match(raw)
+    if m:
+        return _split("/" + raw[m.end() :].lstrip("/"), by_name=False)
+    return None
+
+
+def _split(path: str, *, by_name: bool) -> SiteLink:
+    path, _, anchor = path.partition("#")
+    return SiteLink(path.split("?", 1)[0], by_name, anchor)
+
+
+def url_key(path: str) -> str:
+    """A published path in one comparable form: no slashes around, no `.html`, no `index`."""
+    path = unquote(path).strip().strip("/").lower()
+    path = _DOC_EXT.sub("", path)
+    parts = [p for p in path.split("/") if p and p != "."]
+    if parts and parts[-1] in _INDEX:
+        parts.pop()
+    return "/".join(parts)
+
+
+def _as_list(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value if isinstance(v, str | int)]
+    return []
+
+
+def _stem(path: str) -> str:
+    name = posixpath.basename(_DOC_EXT.sub("", path))
+    if name.lower() in _INDEX:
+        name = posixpath.basename(posixpath.dirname(path))
+    return _DATE_PREFIX.sub("", name).lower()
+
+
+@dataclass
+class SiteIndex:
+    """Published URLs and names of the articles of one KB."""
+
+    urls: dict[str, str]
+    names: dict[str, list[str]]
+
+    def lookup(self, path: str) -> str | None:
+        """The article a published path names: by URL first, then (when unique) by its last
+        part, the way Jekyll collections and Hugo sections build URLs from file names."""
+        key = url_key(path)
+        if key in self.urls:
+            return self.urls[key]
+        name = _DATE_PREFIX.sub("", key.rsplit("/", 1)[-1])
+        found = self.names.get(name, [])
+        return found[0] if len(found) == 1 else None
+
+
+def build_site_index(articles: Iterable[Article]) -> SiteIndex:
+    urls: dict[str, str] = {}
+    names: dict[str, list[str]] = defaultdict(list)
+    for article in articles:
+        if not article.path:
+            continue
+        meta = article.meta
+        folder = posixpath.dirname(article.path)
+        own = [article.path, *_as_list(meta.get("permalink")), *_as_list(meta.get("url"))]
+        own += _as_list(meta.get("redirect_from")) + _as_list(meta.get("aliases"))
+        for slug in _as_list(meta.get("slug")):
+            own += [slug, posixpath.join(folder, slug)]
+            names[url_key(slug).rsplit("/", 1)[-1]].append(article.path)
+        if article.url and not re.match(r"(?i)[a-z][a-z0-9+.-]*://", article.url):
+            own.append(article.url)
+        for value in own:
+            urls.setdefault(url_key(value), article.path)
+        stem = _stem(article.path)
+        if stem and article.path not in names[stem]:
+            names[stem].append(article.path)
+    return SiteIndex(urls, dict(names))
+
+
+def slug_forms(heading: str) -> set[str]:
+    """The anchors generators give a heading: GitHub/Jekyll (kramdown), Hugo and MkDocs."""
+    text = re.sub(r"\{#([\w:.-]+)\}\s*$", "", heading).strip()
+    lowered = unicodedata.normalize("NFKC", text).lower()
+    github = re.sub(r"[^\w\- ]", "", lowered).replace(" ", "-")
+    collapsed = re.sub(r"-{2,}", "-", github).strip("-")
+    underscored = re.sub(r"[\s_]+", "_", re.sub(r"[^\w\s-]", "", lowered)).strip("_")
+    return {github, collapsed, underscored, github.replace("_", "")} - {""}
+
+
+_EXPLICIT_ID = re.compile(r"""\{#([\w:.-]+)\}|\b(?:id|name)\s*=\s*["']([^"']+)["']""")
+
+
+def anchors(article: Article) -> set[str]:
+    """Every anchor an article offers: slugs of its headings and explicit ids."""
+    found: set[str] = set()
+    for heading in (article.title, *article.headings):
+        if heading:
+            found |= slug_forms(heading)
+    for m in _EXPLICIT_ID.finditer(article.raw or ""):
+        found.add((m.group(1) or m.group(2)).lower())
+    return found

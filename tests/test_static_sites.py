@@ -1,0 +1,59 @@
+"""Static-site KBs (Jekyll, Hugo): template tags are markup, links written with them resolve."""
+
+from __future__ import annotations
+
+import pytest
+
+from kbaudit import text
+from kbaudit.corpus.links import SiteLink, site_link, slug_forms, url_key
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("{{ site.baseurl }}/article/reset/", SiteLink("/article/reset/", False, "")),
+        ("{{site.url}}{{site.baseurl}}/a/b.html#top", SiteLink("/a/b.html", False, "top")),
+        ('{{ "/billing/" | relative_url }}', SiteLink("/billing/", False, "")),
+        ("{{ '/x/' | prepend: site.baseurl }}#y", SiteLink("/x/", False, "y")),
+        ("{% link _articles/refunds.md %}", SiteLink("_articles/refunds.md", False, "")),
+        ("{% post_url 2024-01-02-launch %}", SiteLink("2024-01-02-launch", True, "")),
+        ('{{< ref "refunds.md#partial" >}}', SiteLink("refunds.md", True, "partial")),
+        ('{{% relref "/docs/a.md" %}}', SiteLink("/docs/a.md", True, "")),
+        ("%7B%7B%20site.baseurl%20%7D%7D/a/", SiteLink("/a/", False, "")),
+        ("../billing/refunds.md", None),
+        ("https://example.com/{{x}}", None),
+    ],
+)
+def test_site_links(target: str, expected: SiteLink | None) -> None:
+    assert site_link(target) == expected
+
+
+@pytest.mark.parametrize(
+    ("path", "key"),
+    [("/Billing/Change-Plan/", "billing/change-plan"), ("a/index.html", "a"), ("/", "")],
+)
+def test_url_keys(path: str, key: str) -> None:
+    assert url_key(path) == key
+
+
+def test_heading_slugs_cover_the_generators() -> None:
+    assert {"whats-new-in-v2", "what_s_new_in_v2"} & slug_forms("What's new in v2?")
+    assert "yearly-plans" in slug_forms("Yearly plans {#yearly}")
+
+
+def test_template_tags_are_not_text() -> None:
+    body = (
+        "## {{ page.product }} settings {#settings}\n\n"
+        '{% include notice.html level="warning" %}\n\n'
+        "Hello {{ customer.name }}, open [the guide]({{ site.baseurl }}/article/guide/).\n\n"
+        "{{< note >}}Back up first.{{< /note >}}\n\n"
+        "{% comment %}Ask legal about the wording here.{% endcomment %}\n\n"
+        "```\n{{ kept in code }}\n```\n"
+    )
+    out = text.markdown(body)
+    assert out.headings == ("settings",)
+    for leaked in ("include", "notice", "page", "customer", "comment", "legal", "baseurl"):
+        assert leaked not in text.words(out.text), leaked
+    assert "{{ kept in code }}" in out.text
+    assert out.links[0].target == "{{ site.baseurl }}/article/guide/"
+    assert text.words(out.text)[:7] == ["settings", "hello", "open", "the", "guide", "back", "up"]
