@@ -18,6 +18,7 @@ from kbaudit.config import Config
 from kbaudit.corpus import Corpus
 from kbaudit.errors import SourceError
 from kbaudit.model import Finding, Question
+from kbaudit.redact import redact
 from kbaudit.rules import (
     Context,
     Registry,
@@ -220,6 +221,13 @@ def audit(
     findings = run_rules(corpus, rules, registry, config, analysis, progress, timings)
     card = score(findings, len(corpus.articles), config, rules, analysis.coverage)
     listed = findings if in_scope is None else [f for f in findings if involves(f, in_scope)]
+    secrets = [f for f in findings if f.secrets]  # found out of scope too: mask them all
+    listed, articles, sections = redact(
+        secrets + listed, corpus.articles, analysis.sections(corpus)
+    )
+    listed = listed[len(secrets) :]
+    if articles is not corpus.articles:
+        corpus = replace(corpus, articles=articles)
     return AuditResult(
         corpus,
         rules,
@@ -227,7 +235,7 @@ def audit(
         card,
         config,
         str(path),
-        sections=analysis.sections(corpus),
+        sections=sections,
         timings=timings,
         analysis=analysis,
         scope=scope,

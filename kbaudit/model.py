@@ -107,6 +107,9 @@ class Finding:
     line: int | None = None
     related: tuple[Related, ...] = ()
     data: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    # The values a security rule found, so the audit can mask them in every report; never
+    # written anywhere (the audit empties it once the result is masked).
+    secrets: tuple[str, ...] = field(default=(), hash=False, compare=False, repr=False)
 
     @property
     def where(self) -> str:

@@ -183,12 +183,15 @@ def _pattern_findings(
         label = spec.get("label", "text")
         line = source.count("\n", 0, m.start()) + 1 if params["field"] == "raw" else None
         more = f" (+{len(hits) - 1} more)" if len(hits) > 1 else ""
-        yield ctx.finding(
+        found = ctx.finding(
             article,
             f"{label}: {shown!r}{more}",
             line=line,
             data={"label": label, "match": shown, "count": len(hits)},
         )
+        if ctx.rule.category == "security":  # masked wherever else it appears (kbaudit.redact)
+            found = replace(found, secrets=tuple(h.group(0).strip() for h in hits))
+        yield found
 
 
 def title(article: Article, ctx: Context) -> Iterator[Finding]:
