@@ -394,7 +394,27 @@ def title_pairs(
     n = len(distinct)
     pairs = _unique(_sharing_a_key(keys))
     found = _score(members, distinct, pairs // n, pairs % n, threshold, fuzz.ratio)
-    return {pair: score / 100 for pair, score in sorted(found.items())}
+    return {
+        pair: score / 100
+        for pair, score in sorted(found.items())
+        if not opposite_tasks(titles[pair[0]], titles[pair[1]])
+    }
+
+
+_NEGATING = ("dis", "un", "de", "in", "non", "re")
+
+
+def opposite_tasks(left: str, right: str) -> bool:
+    """Whether two titles differ by a word and its negated form ("connect" / "disconnect",
+    "install" / "uninstall", "archive" / "unarchive"): opposite tasks, not one title."""
+    a, b = set(left.split()), set(right.split())
+    only_a, only_b = a - b, b - a
+    return any(
+        long != short and long.endswith(short) and long[: -len(short)] in _NEGATING
+        for x in only_a
+        for y in only_b
+        for long, short in ((x, y), (y, x))
+    )
 
 
 # ---- conflicting facts ----------------------------------------------------------------------
