@@ -35,8 +35,9 @@ _FILLER = re.compile(
     r"i need to know(?: if| whether| how)?)\s+",
     re.I,
 )
+# The lookbehind starts a match only at the first of a run of separators: linear time.
 _TRAILING = re.compile(
-    r"[\s,.!;-]*(?:thanks?(?: you)?(?: in advance)?|thx|please(?: help)?|asap|why is that|"
+    r"(?<![\s,.!;-])[\s,.!;-]*(?:thanks?(?: you)?(?: in advance)?|thx|please(?: help)?|asap|why is that|"
     r"what (?:can|should|do) (?:i|we) do(?: now| about it)?|what now|"
     r"any help(?: is| would be)? appreciated|help)[\s.!?]*$",
     re.I,
