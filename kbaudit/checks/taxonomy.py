@@ -63,7 +63,8 @@ _ID_NAME = re.compile(
     re.I,
 )
 # Separators of a category path: "Billing > Invoices", "billing/invoices".
-_PATH_SEP = re.compile(r"\s+>\s+|\s*/\s*|\s+»\s+|\s+::\s+")
+# Starts only at the first of a run of spaces (the lookbehind): linear time.
+_PATH_SEP = re.compile(r"(?<!\s)(?:\s+>\s+|\s*/\s*|\s+»\s+|\s+::\s+)")
 
 
 def _split_path(value: str) -> tuple[str, str]:

@@ -30,7 +30,8 @@ TOC_FILES = ("toc.yml", "toc.yaml")
 NAV_MARKDOWN = ("SUMMARY.md", "_sidebar.md")
 MAX_NAV_BYTES = 4 * 1024 * 1024  # a navigation file larger than this is not one
 MAX_NAV_NODES = 200_000
-_LINK = re.compile(r"\[([^\]]+)\]\(\s*<?([^)\s>]+)>?[^)]*\)")
+# Bounded by the next bracket and possessive, so unclosed links cost linear time.
+_LINK = re.compile(r"\[([^\[\]]+)\]\(\s*<?([^()\s<>]++)>?[^()\[\]]*\)")
 _ITEM = re.compile(r"^(\s*)[-*+]\s+(.*)$")
 _HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$")
 _DOC_SUFFIXES = (".md", ".markdown", ".mdx", ".html", ".htm")
