@@ -3,9 +3,9 @@ published tree (DocFX/Microsoft Docs `toc.yml`, MkDocs `nav:`, GitBook/mdBook `S
 docsify `_sidebar.md`, Docusaurus `sidebars.js` and `_category_.json`) or else the folders.
 
 `category_from` chooses: `field` (the export's field only), `toc` (field, else a navigation
-file), `path` (field, else the first folder), `auto` (field, else a navigation file, else —
-when most articles have no category field — the folder path below the folders every article
-shares) and `none` (field only). Only articles
+file), `path` (field, else the first folder), `auto` (the navigation tree where it files most
+articles, else the field, else — when most articles have no category field — the folder path
+below the folders every article shares) and `none` (field only). Only articles
 that are files of their own (Markdown, HTML) get a category from structure; record exports
 (JSON, tables) name theirs in the records."""
 
@@ -62,11 +62,16 @@ def with_categories(tree: Tree, articles: list[Article], mode: str) -> list[Arti
         folders = folder_categories(a.path for a in files if a.path)
     else:
         folders = {}
+    # When the navigation tree files most articles, it is the KB's taxonomy: a category field
+    # that a few articles carry (a product code such as ms.service) does not split it.
+    tree_wins = mode == "auto" and len(tree_categories) >= len(files) / 2
     out = []
     for article in articles:
         if article.path in nav_files:
             continue
-        if article.category is None and article.path and "#" not in article.path:
+        if tree_wins and article.path in tree_categories:
+            article = replace(article, category=tree_categories[article.path])
+        elif article.category is None and article.path and "#" not in article.path:
             category = tree_categories.get(article.path) or folders.get(article.path)
             if category:
                 article = replace(article, category=category)
