@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,18 @@ def update_expected(request: pytest.FixtureRequest) -> bool:
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+def write_files(root: Path, files: Mapping[str, str | bytes]) -> Path:
+    """Write a small KB: relative path -> text (UTF-8) or bytes. Returns `root`."""
+    for name, content in files.items():
+        target = root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8")
+    return root
 
 
 def needs(path: Path) -> pytest.MarkDecorator:

@@ -42,6 +42,8 @@ from kbaudit.audit import audit
 from kbaudit.config import build_config
 from kbaudit.model import Question
 
+from .conftest import write_files
+
 CASES_DIR = Path(__file__).resolve().parent / "rules"
 AS_OF = dt.date(2026, 11, 23)
 
@@ -86,13 +88,13 @@ def load_cases() -> list[RuleCase]:
 
 
 def write_kb(root: Path, files: dict[str, Any]) -> None:
-    for name, content in files.items():
-        target = root / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, dict):
-            target.write_bytes(base64.b64decode(content["base64"]))
-        else:
-            target.write_text(str(content), encoding="utf-8")
+    write_files(
+        root,
+        {
+            name: base64.b64decode(c["base64"]) if isinstance(c, dict) else str(c)
+            for name, c in files.items()
+        },
+    )
 
 
 def run(case: RuleCase, root: Path) -> list[str]:

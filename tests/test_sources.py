@@ -14,15 +14,11 @@ from kbaudit.sources import SourceOptions, git_dates, load
 from kbaudit.sources.markdown import split_front_matter
 from kbaudit.sources.tree import glob_match
 
+from .conftest import write_files
+
 
 def write(root: Path, rel: str, text: str | bytes) -> Path:
-    path = root / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(text, bytes):
-        path.write_bytes(text)
-    else:
-        path.write_text(text, encoding="utf-8")
-    return path
+    return write_files(root, {rel: text}) / rel
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,8 @@ from pathlib import Path
 from kbaudit.config import Config
 from kbaudit.sources import SourceResult, load
 
+from ..conftest import write_files
+
 ARTICLE = (
     "---\ntitle: Reset a forgotten password\nupdated_at: 2026-10-01\n---\n"
     "# Reset a forgotten password\n\nOpen the sign-in page, choose Forgot password and follow "
@@ -20,14 +22,7 @@ ARTICLE = (
 
 
 def write(root: Path, files: dict[str, str | bytes]) -> Path:
-    for name, content in files.items():
-        target = root / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(content, encoding="utf-8")
-    return root
+    return write_files(root, files)
 
 
 def read(path: Path, config: Config | None = None, fmt: str | None = None) -> SourceResult:
