@@ -94,11 +94,27 @@ def scattered_category(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
         )
 
 
+def _covering(categories: dict[str, int], size: int) -> tuple[str | None, float]:
+    """The category (or parent category of a tree such as "Outlook > Calendars") holding the
+    largest share of a topic: a topic spread over the children of one parent is covered by
+    that parent."""
+    counts: Counter[str] = Counter()
+    for category, n in categories.items():
+        parts = category.split(" > ")
+        for depth in range(1, len(parts) + 1):
+            counts[" > ".join(parts[:depth])] += n
+    if not counts:
+        return None, 0.0
+    name, n = max(counts.items(), key=lambda kv: (kv[1], kv[0].count(" > "), kv[0]))
+    return name, n / size
+
+
 def uncovered_topic(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
-    """Topics that no category covers: no category holds a real share of their articles."""
+    """Topics that no category covers: no category, nor parent category, holds a real share
+    of their articles."""
     model = _model(corpus, ctx)
     for topic in model.topics:
-        dominant, share = topic.dominant()
+        dominant, share = _covering(topic.categories, topic.size)
         filed = sum(topic.categories.values())
         if (
             topic.size < int(ctx.params["min_topic_size"])
