@@ -46,6 +46,8 @@ def topic_mismatch(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
             own = article.category
             if own is None or own == dominant or topic.categories[own] / topic.size > rare:
                 continue
+            if _siblings(own, dominant):  # a topic is coarser than one parent's sub-categories
+                continue
             yield ctx.finding(
                 article,
                 f"filed in {own!r}, but its topic ({topic.label}) is filed under "
@@ -92,6 +94,12 @@ def scattered_category(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
             related=_related(corpus, tuple(members[category])),
             data={"category": category, "topics": where, "subject": category},
         )
+
+
+def _siblings(a: str, b: str) -> bool:
+    """Whether two categories of a tree ("Exchange > Email Delivery", "Exchange > Migration")
+    share their parent."""
+    return " > " in a and " > " in b and a.rsplit(" > ", 1)[0] == b.rsplit(" > ", 1)[0]
 
 
 def _covering(categories: dict[str, int], size: int) -> tuple[str | None, float]:
