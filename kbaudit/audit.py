@@ -10,7 +10,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kbaudit import __version__
 from kbaudit.analysis import Analysis, analyse
@@ -33,6 +33,9 @@ from kbaudit.scorecard import Scorecard, score
 from kbaudit.sources import load
 from kbaudit.sources.parallel import workers
 
+if TYPE_CHECKING:
+    from kbaudit.analysis.topics import PriorTopics
+
 Progress = Callable[[str, int | None, int], None]
 """progress(stage, total, advance): the CLI draws it; stages never print."""
 
@@ -50,6 +53,7 @@ class AuditResult:
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, not reported
     analysis: Analysis = field(default_factory=Analysis)
     scope: Scope = ALL
+    topics: PriorTopics | None = None  # this run's topics, for a baseline to carry over
 
     @property
     def articles(self) -> int:
@@ -205,9 +209,12 @@ def audit(
     progress: Progress = _noop,
     scope: Scope = ALL,
     needs: frozenset[str] = frozenset(),
+    prior_topics: PriorTopics | None = None,
 ) -> AuditResult:
     """The whole audit of one export. `needs` adds analyses a command renders even when no
-    selected rule reads them (e.g. `kbaudit topics` with topic rules ignored)."""
+    selected rule reads them (e.g. `kbaudit topics` with topic rules ignored);
+    `prior_topics` (from a baseline) keeps an earlier run's topics where articles did not
+    change."""
     registry = registry or build_registry()
     rules = select_rules(
         load_rules(config, registry, path if path.is_dir() else None), config.select, config.ignore
@@ -216,7 +223,8 @@ def audit(
     started = time.perf_counter()
     corpus = load_corpus(path, config, input_format, questions, progress)
     timings = {"load": time.perf_counter() - started}
-    analysis = analyse(corpus, config, needed_analyses(rules, registry) | needs, progress)
+    needed = needed_analyses(rules, registry) | needs
+    analysis = analyse(corpus, config, needed, progress, prior_topics)
     timings.update({f"analysis: {k}": v for k, v in analysis.timings.items()})
     findings = run_rules(corpus, rules, registry, config, analysis, progress, timings)
     card = score(findings, len(corpus.articles), config, rules, analysis.coverage)
@@ -226,6 +234,8 @@ def audit(
         secrets + listed, corpus.articles, analysis.sections(corpus)
     )
     listed = listed[len(secrets) :]
+    model = analysis.topics  # digests of the articles as read, before any masking
+    topics = None if model is None else model.prior(corpus.articles, config.topics)
     if articles is not corpus.articles:
         corpus = replace(corpus, articles=articles)
     return AuditResult(
@@ -239,4 +249,5 @@ def audit(
         timings=timings,
         analysis=analysis,
         scope=scope,
+        topics=topics,
     )

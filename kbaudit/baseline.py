@@ -7,6 +7,10 @@ for 412 days" that change every day. Repeats of the same key get an occurrence i
 order). Findings about a group of articles (a topic, a category) also keep their members: when
 a group shifts a little (an article added to a topic relabels it), the finding is still the
 known one if most of its members are the same.
+
+A baseline also keeps the run's topic of each article (with a digest of its content), so the
+next run against it carries the topics over instead of clustering again: articles a pull
+request did not touch stay in their topics, and topic findings stay those of the baseline.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from kbaudit.errors import ConfigError
 from kbaudit.model import Finding
 
 if TYPE_CHECKING:
+    from kbaudit.analysis.topics import PriorTopics
     from kbaudit.audit import AuditResult
 
 BASELINE_SCHEMA = 1
@@ -144,19 +149,27 @@ def entries(findings: list[Finding]) -> list[BaselineEntry]:
     )
 
 
+@dataclass(frozen=True)
+class Baseline:
+    entries: list[BaselineEntry]
+    topics: PriorTopics | None = None  # the baseline run's topics, when it clustered any
+
+
 def baseline_text(result: AuditResult) -> str:
-    data = {
+    data: dict[str, Any] = {
         "kbaudit": result.version,
         "schema": BASELINE_SCHEMA,
         "findings": [e.to_dict() for e in entries(result.findings)],
     }
+    if result.topics is not None:
+        data["topics"] = result.topics.to_json()
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def read_baseline(path: Path) -> list[BaselineEntry]:
+def read_baseline(path: Path) -> Baseline:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return [
+        found = [
             BaselineEntry(
                 e["fingerprint"],
                 e["rule"],
@@ -166,6 +179,12 @@ def read_baseline(path: Path) -> list[BaselineEntry]:
             )
             for e in data["findings"]
         ]
+        topics = None
+        if data.get("topics") is not None:
+            from kbaudit.analysis.topics import PriorTopics
+
+            topics = PriorTopics.from_json(data["topics"])
+        return Baseline(found, topics)
     except FileNotFoundError:
         raise ConfigError(
             f"baseline {path} does not exist; create it with --write-baseline {path}"

@@ -20,7 +20,7 @@ from kbaudit.model import Article
 if TYPE_CHECKING:
     from kbaudit.analysis.coverage import CoverageReport
     from kbaudit.analysis.duplicates import Duplicates
-    from kbaudit.analysis.topics import TopicModel
+    from kbaudit.analysis.topics import PriorTopics, TopicModel
     from kbaudit.semantic import Embedder
 
 DUPLICATES, TOPICS, COVERAGE = "duplicates", "topics", "coverage"
@@ -127,13 +127,14 @@ def _duplicates(corpus: Corpus, config: Config) -> Duplicates:
     return find_duplicates(corpus, config.duplicates)
 
 
-def _topics(corpus: Corpus, config: Config) -> TopicModel:
-    """Topic clusters of the articles (K from `topics`, else chosen), seeded."""
+def _topics(corpus: Corpus, config: Config, prior: PriorTopics | None = None) -> TopicModel:
+    """Topic clusters of the articles (K from `topics`, else chosen), seeded; carried over
+    from `prior` (an earlier run's topics) when few articles changed."""
     from kbaudit.analysis.topics import cluster_topics
 
     vectorizer, matrix = corpus.tfidf()
     return cluster_topics(
-        matrix, vectorizer.get_feature_names_out(), corpus.articles, config.topics
+        matrix, vectorizer.get_feature_names_out(), corpus.articles, config.topics, prior=prior
     )
 
 
@@ -149,9 +150,12 @@ def analyse(
     config: Config,
     needs: Iterable[str],
     progress: Callable[[str, int | None, int], None] = lambda stage, total, advance: None,
+    prior_topics: PriorTopics | None = None,
 ) -> Analysis:
-    """Compute each needed analysis once, in a fixed order."""
+    """Compute each needed analysis once, in a fixed order (`prior_topics`: an earlier run's
+    topics, kept where the articles did not change)."""
     import time
+    from functools import partial
 
     wanted = set(needs)
     unknown = wanted - set(ANALYSES)
@@ -160,11 +164,15 @@ def analyse(
             f"unknown analysis {', '.join(sorted(unknown))}; known: {', '.join(ANALYSES)}"
         )
     analysis = Analysis(computed=frozenset(wanted))
+    builders: dict[str, Callable[[Corpus, Config], Any]] = {
+        **_BUILDERS,
+        TOPICS: partial(_topics, prior=prior_topics),
+    }
     for name in ANALYSES:
         if name not in wanted:
             continue
         progress(f"Finding {name}", None, 0)
         started = time.perf_counter()
-        setattr(analysis, name, _BUILDERS[name](corpus, config))
+        setattr(analysis, name, builders[name](corpus, config))
         analysis.timings[name] = time.perf_counter() - started
     return analysis

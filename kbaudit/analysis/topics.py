@@ -18,13 +18,20 @@ article uses only inside such passages does not count for its topic.
 The number of topics, unless given, is the candidate K with the best silhouette on a
 sample of the articles (candidates spaced geometrically from 2 to about sqrt(n/2)); the final
 clustering then runs on all articles.
+
+Topics carry over from an earlier run (`PriorTopics`, stored in a baseline): when few articles
+changed (at most REFIT_SHARE of them added, edited or removed), every unchanged article keeps
+its topic and each new or edited one joins the topic whose centroid is nearest, so a pull
+request that adds one article moves no other article between topics. Past that share the
+topics are fitted again from scratch.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,6 +57,7 @@ REPRESENTATIVES = 5
 PASSAGE_WORDS = 8  # a run of this many words repeated across articles is a shared passage
 PASSAGE_SHARE = 0.01  # ... when it is in more than this share of the articles
 PASSAGE_MIN_ARTICLES = 5  # ... and in at least this many
+REFIT_SHARE = 0.1  # topics are fitted again when more than this share of articles changed
 
 
 @dataclass(frozen=True)
@@ -71,6 +79,40 @@ class Topic:
         return name, count / self.size
 
 
+def content_digest(article: Article) -> str:
+    """A short hash of what the clustering reads of an article (title and text)."""
+    data = f"{article.title}\0{article.text}".encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(data, digest_size=8).hexdigest()
+
+
+@dataclass(frozen=True)
+class PriorTopics:
+    """Topic assignment of an earlier run: article ref -> (topic number or -1, content digest),
+    and the topic count asked for then (None: chosen)."""
+
+    assignment: Mapping[str, tuple[int, str]]
+    k: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "k": self.k,
+            "articles": {ref: [t, d] for ref, (t, d) in sorted(self.assignment.items())},
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> PriorTopics:
+        """Raises ValueError/TypeError/KeyError on anything but what to_json wrote."""
+        k = data["k"]
+        if k is not None and not isinstance(k, int):
+            raise ValueError(f"topics.k is {k!r}")
+        assignment: dict[str, tuple[int, str]] = {}
+        for ref, (topic, digest) in data["articles"].items():
+            if not isinstance(topic, int) or not isinstance(digest, str):
+                raise ValueError(f"topic entry of {ref!r} is not [number, digest]")
+            assignment[str(ref)] = (topic, digest)
+        return cls(assignment, k)
+
+
 @dataclass(frozen=True)
 class TopicModel:
     topics: tuple[Topic, ...] = ()
@@ -89,6 +131,13 @@ class TopicModel:
             }
             for t in self.topics
         ]
+
+    def prior(self, articles: Sequence[Article], k: int | None) -> PriorTopics:
+        """This assignment, to carry the topics over to a later run (`k`: as asked for)."""
+        return PriorTopics(
+            {a.ref: (t, content_digest(a)) for a, t in zip(articles, self.assignment, strict=True)},
+            k,
+        )
 
 
 def _candidates(n: int) -> list[int]:
@@ -172,19 +221,53 @@ class _Cluster:
     columns: np.ndarray
 
 
+def _locale_space(
+    matrix: sparse.csr_matrix, rows: np.ndarray
+) -> tuple[np.ndarray, sparse.csr_matrix, np.ndarray] | None:
+    """One locale's articles (`rows` of the TF-IDF matrix) over the terms that tell its topics
+    apart: the rows that have such terms, their normalised vectors, and the terms' columns."""
+    columns = topic_terms(matrix[rows])
+    if len(columns) < 3:
+        return None
+    sub = normalize(matrix[rows][:, columns]).tocsr()
+    kept = np.diff(sub.indptr) > 0
+    if kept.sum() < MIN_ARTICLES:
+        return None
+    return rows[kept], sub[kept], columns
+
+
+def _clusters(
+    sub: sparse.csr_matrix,
+    rows: np.ndarray,
+    columns: np.ndarray,
+    labels: np.ndarray,
+    closeness: np.ndarray,
+) -> list[_Cluster]:
+    """Clusters from a label per row (-1: none), members most central first."""
+    found = np.unique(labels[labels >= 0])
+    if not len(found):
+        return []
+    relabel = np.full(int(found[-1]) + 1, -1)
+    relabel[found] = np.arange(len(found))
+    dense = np.where(labels >= 0, relabel[np.maximum(labels, 0)], -1)
+    weights = class_tfidf(sub, dense, len(found))
+    clusters = []
+    for t in range(len(found)):
+        local = np.flatnonzero(dense == t)
+        local = local[np.lexsort((rows[local], -closeness[local]))]
+        clusters.append(_Cluster(rows[local], weights[t], columns))
+    return clusters
+
+
 def _cluster_group(
     matrix: sparse.csr_matrix, rows: np.ndarray, k: int | None, seed: int
 ) -> tuple[list[_Cluster], dict[int, float]]:
-    """Topics of one locale's articles (`rows` of the TF-IDF matrix)."""
-    columns = topic_terms(matrix[rows])
-    if len(columns) < 3:
+    """Topics of one locale's articles (`rows` of the TF-IDF matrix), fitted afresh."""
+    space = _locale_space(matrix, rows)
+    if space is None:
         return [], {}
-    sub = normalize(matrix[rows][:, columns]).tocsr()
-    kept = np.diff(sub.indptr) > 0
-    rows, sub = rows[kept], sub[kept]
+    rows, sub, columns = space
     n = len(rows)
-    if n < MIN_ARTICLES:
-        return [], {}
     largest_k = min(k, n) if k is not None else max(_candidates(n))
     components = max(n // ARTICLES_PER_COMPONENT, largest_k + 1)
     components = max(2, min(COMPONENTS, components, len(columns) - 1, n - 1))
@@ -197,17 +280,59 @@ def _cluster_group(
     model = _kmeans(vectors, k, seed)
     raw = model.labels_
     closeness = np.einsum("ij,ij->i", vectors, normalize(model.cluster_centers_)[raw])
-    found = [c for c in range(k) if np.any(raw == c)]
-    relabel = np.full(k, -1)
-    relabel[found] = np.arange(len(found))
-    labels = relabel[raw]
-    weights = class_tfidf(sub, labels, len(found))
-    clusters = []
-    for t in range(len(found)):
-        local = np.flatnonzero(labels == t)
-        local = local[np.lexsort((rows[local], -closeness[local]))]
-        clusters.append(_Cluster(rows[local], weights[t], columns))
-    return clusters, scores
+    return _clusters(sub, rows, columns, raw, closeness), scores
+
+
+def _carried_group(
+    matrix: sparse.csr_matrix, rows: np.ndarray, known: np.ndarray
+) -> list[_Cluster]:
+    """Topics of one locale's articles carried over: `known[i]` is article i's earlier topic
+    (-1: none), or -2 when it is new or edited; those join the nearest earlier topic."""
+    space = _locale_space(matrix, rows)
+    if space is None:
+        return []
+    rows, sub, columns = space
+    labels = known[rows].copy()
+    kept = np.unique(labels[labels >= 0])
+    if not len(kept):
+        return []
+    index = np.searchsorted(kept, np.maximum(labels, 0))
+    members = sparse.csr_matrix(
+        (np.ones(int((labels >= 0).sum())), (index[labels >= 0], np.flatnonzero(labels >= 0))),
+        shape=(len(kept), len(rows)),
+    )
+    centroids = normalize(members @ sub)
+    moved = np.flatnonzero(labels == -2)
+    if len(moved):
+        near = np.asarray((sub[moved] @ centroids.T).todense())
+        best = near.argmax(axis=1)
+        labels[moved] = np.where(near[np.arange(len(moved)), best] > 0, kept[best], -1)
+    index = np.searchsorted(kept, np.maximum(labels, 0))
+    closeness = np.where(
+        labels >= 0,
+        np.asarray(sub.multiply(centroids[index]).sum(axis=1)).ravel(),
+        0.0,
+    )
+    return _clusters(sub, rows, columns, labels, closeness)
+
+
+def _known_topics(
+    articles: Sequence[Article], prior: PriorTopics | None, k: int | None
+) -> np.ndarray | None:
+    """Each article's topic in `prior` (-2: new or edited), or None when the topics must be
+    fitted again: no prior, another topic count asked for, or too much changed."""
+    if prior is None or prior.k != k or not prior.assignment:
+        return None
+    known = np.full(len(articles), -2)
+    seen = 0
+    for i, article in enumerate(articles):
+        before = prior.assignment.get(article.ref)
+        if before is not None:
+            seen += 1
+            if before[1] == content_digest(article):
+                known[i] = before[0]
+    changed = int((known == -2).sum()) + len(prior.assignment) - seen
+    return known if changed <= REFIT_SHARE * len(prior.assignment) else None
 
 
 def _label_terms(top: Sequence[str], titles: Sequence[str], size: int = 3) -> list[str]:
@@ -280,18 +405,24 @@ def cluster_topics(
     articles: Sequence[Article],
     k: int | None = None,
     seed: int = 0,
+    prior: PriorTopics | None = None,
 ) -> TopicModel:
     """Cluster the articles (rows of the TF-IDF matrix) into topics, each locale on its own
-    (`k`, when given, is the number of topics per locale)."""
+    (`k`, when given, is the number of topics per locale), or carry over the topics of
+    `prior` when few articles changed since."""
     if k is not None and k < 2:
         raise ConfigError(f"--topics {k}: ask for at least 2 topics")
     matrix = without_passages(matrix, terms, articles)
     usable = np.flatnonzero(np.diff(matrix.indptr) > 0)
+    known = _known_topics(articles, prior, k)
     clusters: list[_Cluster] = []
     scores: dict[int, float] = {}
     if matrix.shape[1] >= 3:
         for n, rows in enumerate(locale_groups(articles, usable)):
             if len(rows) < MIN_ARTICLES:
+                continue
+            if known is not None:
+                clusters += _carried_group(matrix, rows, known)
                 continue
             found, tried = _cluster_group(matrix, rows, k, seed)
             clusters += found

@@ -38,6 +38,7 @@ from kbaudit.errors import ConfigError
 from kbaudit.reporters.escape import term
 
 if TYPE_CHECKING:
+    from kbaudit.analysis.topics import PriorTopics
     from kbaudit.audit import AuditResult
     from kbaudit.baseline import BaselineEntry
     from kbaudit.config import Config
@@ -168,7 +169,21 @@ def audit_cmd(
             check_output(write_baseline, read, "--write-baseline")
             if output is not None and output.resolve() == write_baseline.resolve():
                 raise_same(output)
-        result = run(path, config, input_format, questions_path, text_column, changed_since, quiet)
+        known = None
+        if baseline is not None:  # read first: a bad baseline fails before a long audit
+            from kbaudit.baseline import read_baseline
+
+            known = read_baseline(baseline)
+        result = run(
+            path,
+            config,
+            input_format,
+            questions_path,
+            text_column,
+            changed_since,
+            quiet,
+            known.topics if known else None,
+        )
         if write_baseline is not None:
             from kbaudit.baseline import baseline_text
 
@@ -177,10 +192,8 @@ def audit_cmd(
                 Text(f"wrote a baseline of {len(result.findings)} finding(s) to {write_baseline}"),
                 soft_wrap=True,
             )
-        if baseline is not None:
-            from kbaudit.baseline import read_baseline
-
-            result = against_baseline(result, read_baseline(baseline))
+        if known is not None:
+            result = against_baseline(result, known.entries)
         with progress_display(interactive(quiet) and output is not None) as progress:
             emit("scorecard", fmt, result, output, progress)
         if verbose:
@@ -203,8 +216,10 @@ def run(
     text_column: str | None,
     changed_since: str | None,
     quiet: bool,
+    prior_topics: PriorTopics | None = None,
 ) -> AuditResult:
-    """The audit itself, with the stage display on a terminal."""
+    """The audit itself, with the stage display on a terminal (`prior_topics`: the
+    baseline's topics, carried over where articles did not change)."""
     from kbaudit.audit import audit
 
     questions = None
@@ -222,6 +237,7 @@ def run(
             questions=questions,
             progress=progress,
             scope=ChangedSince(changed_since) if changed_since else ALL,
+            prior_topics=prior_topics,
         )
     print_warnings(config)  # rule packs inside the KB are read by the audit
     return result
