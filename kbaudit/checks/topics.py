@@ -31,12 +31,57 @@ def _related(corpus: Corpus, members: tuple[int, ...]) -> list[Related]:
     ]
 
 
+class _Categories:
+    """Each category's articles as TF-IDF rows, to tell how close an article is to a
+    category: the cosine to the mean of the category's other articles."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        self.matrix = corpus.tfidf()[1]
+        self.rows: dict[str, list[int]] = defaultdict(list)
+        for i, article in enumerate(corpus.articles):
+            if article.category:
+                self.rows[article.category].append(i)
+        self._typical: dict[tuple[str, float], float] = {}
+
+    def closeness(self, i: int, category: str) -> float:
+        import numpy as np
+
+        rows = [j for j in self.rows[category] if j != i]
+        if not rows:
+            return 0.0
+        centre = np.asarray(self.matrix[rows].sum(axis=0)).ravel()
+        norm = float(np.linalg.norm(centre))
+        return float((self.matrix[i] @ centre)[0]) / norm if norm else 0.0
+
+    def typical(self, category: str, quantile: float) -> float:
+        """How close the category's least typical articles are to the rest of it: the
+        `quantile` of its articles' closeness (each against the others)."""
+        import numpy as np
+
+        key = (category, quantile)
+        if key not in self._typical:
+            rows = self.rows[category]
+            block = self.matrix[rows]
+            total = np.asarray(block.sum(axis=0)).ravel()
+            dots = np.asarray(block @ total).ravel()
+            own = np.asarray(block.multiply(block).sum(axis=1)).ravel()
+            rest = np.sqrt(np.maximum(total @ total - 2 * dots + own, 0.0))
+            close = np.divide(dots - own, rest, out=np.zeros_like(rest), where=rest > 0)
+            self._typical[key] = float(np.quantile(close, quantile)) if len(rows) > 1 else 0.0
+        return self._typical[key]
+
+
 def topic_mismatch(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
     """Articles filed in a category that is rare in their topic, whose topic is mostly
-    filed under another category."""
+    filed under another category, and whose text reads like that category's articles more
+    than like its own category's (a topic can gather articles of several products by a
+    shared facet, e.g. macros: that alone does not misfile them)."""
     model = _model(corpus, ctx)
     dominance = float(ctx.params["dominance"])
     rare = float(ctx.params["max_share"])
+    advantage = float(ctx.params["min_advantage"])
+    quantile = float(ctx.params["typical_quantile"])
+    categories = _Categories(corpus)
     for topic in model.topics:
         dominant, share = topic.dominant()
         if dominant is None or topic.size < int(ctx.params["min_topic_size"]) or share < dominance:
@@ -48,11 +93,16 @@ def topic_mismatch(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
                 continue
             if _siblings(own, dominant):  # a topic is coarser than one parent's sub-categories
                 continue
+            there = categories.closeness(i, dominant)
+            here = categories.closeness(i, own)
+            if there < advantage * here or there < categories.typical(dominant, quantile):
+                continue
             yield ctx.finding(
                 article,
                 f"filed in {own!r}, but its topic ({topic.label}) is filed under "
-                f"{dominant!r} ({share:.0%} of {topic.size} articles); move it to {dominant!r} "
-                "or make the category's scope explicit",
+                f"{dominant!r} ({share:.0%} of {topic.size} articles) and it reads like the "
+                f"articles there (closeness {there:.2f}, {here:.2f} to its own category); move "
+                f"it to {dominant!r} or make the category's scope explicit",
                 related=_related(corpus, topic.members),
                 data={
                     "category": own,
@@ -158,6 +208,16 @@ def register(registry: Registry) -> None:
                     0.1, "an article's category holding at most this share of the topic is a misfit"
                 ),
                 "min_topic_size": Param(5, "smaller topics are not judged"),
+                "min_advantage": Param(
+                    1.25,
+                    "the article must be this many times closer to the suggested category's "
+                    "articles than to its own category's",
+                ),
+                "typical_quantile": Param(
+                    0.1,
+                    "... and at least as close to them as this quantile of that category's own "
+                    "articles (0.1: its least typical tenth)",
+                ),
             },
             check_corpus=topic_mismatch,
             needs=(TOPICS,),
