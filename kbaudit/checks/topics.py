@@ -114,8 +114,17 @@ def topic_mismatch(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
 
 
 def scattered_category(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
-    """Categories whose articles spread over many topics with no topic holding most."""
+    """Categories whose articles spread over many topics with no topic holding most, and
+    are less alike than the KB's categories usually are (topics can cut across a coherent
+    category by another facet, e.g. on-premises vs online)."""
+    import numpy as np
+
     model = _model(corpus, ctx)
+    categories = _Categories(corpus)
+    sized = [
+        c for c, rows in categories.rows.items() if len(rows) >= int(ctx.params["min_articles"])
+    ]
+    usual = float(np.median([categories.typical(c, 0.5) for c in sized])) if sized else 0.0
     spread: dict[str, Counter[int]] = defaultdict(Counter)
     members: dict[str, list[int]] = defaultdict(list)
     for i, topic in enumerate(model.assignment):
@@ -133,11 +142,15 @@ def scattered_category(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
             or largest / total >= float(ctx.params["min_share"])
         ):
             continue
+        cohesion = categories.typical(category, 0.5)
+        if cohesion >= float(ctx.params["max_cohesion"]) * usual:
+            continue
         where = {model.topics[t].label: n for t, n in counts.most_common()}
         yield ctx.finding(
             None,
             f"category {category!r} is scattered over {len(counts)} topics (the largest holds "
-            f"{largest / total:.0%} of its {total} articles): "
+            f"{largest / total:.0%} of its {total} articles; its articles are less alike than "
+            f"those of most categories: {cohesion:.2f} against {usual:.2f}): "
             + ", ".join(f"{label} ({n})" for label, n in list(where.items())[:4])
             + "; split it or move articles to the categories of their topics",
             path=corpus.articles[members[category][0]].path,
@@ -231,6 +244,11 @@ def register(registry: Registry) -> None:
                 "min_articles": Param(6, "smaller categories are not judged"),
                 "min_topics": Param(3, "topics (with 2+ of its articles) a category must span"),
                 "min_share": Param(0.4, "scattered when its largest topic holds less than this"),
+                "max_cohesion": Param(
+                    0.8,
+                    "... and its articles' median closeness to the rest of the category is under "
+                    "this share of the KB's median category",
+                ),
             },
             check_corpus=scattered_category,
             needs=(TOPICS,),
