@@ -67,6 +67,9 @@ class DuplicateSettings:
     title_threshold: float = 92.0  # rapidfuzz token_sort_ratio from which titles match
     max_body_similarity: float = 0.8  # title pairs with bodies this similar are near duplicates
     min_passage_similarity: float = 85.0  # rapidfuzz ratio of two passages once facts are masked
+    # two articles from one template whose titles each name a subject (an error code, an
+    # object) that only their own body names answer different questions: not duplicates
+    separate_template_siblings: bool = True
 
 
 @dataclass(frozen=True)
@@ -369,6 +372,10 @@ def _settings(kind: type, given: Any, key: str) -> Any:
         default = getattr(defaults, name)
         if isinstance(default, tuple):
             values[name] = tuple(_as_list(value, f"{key}.{name}"))
+        elif isinstance(default, bool):
+            if not isinstance(value, bool):
+                raise ConfigError(f"`{key}.{name}: {value!r}` is not true or false")
+            values[name] = value
         elif isinstance(default, str):
             values[name] = str(value)
         elif isinstance(default, int):

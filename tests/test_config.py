@@ -74,6 +74,7 @@ def test_full_config(tmp_path: Path) -> None:
         ({"as_of": "yesterday"}, "YYYY-MM-DD"),
         ({"scorecard": {"weights": {"speed": 1}}}, "weights"),
         ({"taxonomy": 3}, "taxonomy"),
+        ({"duplicates": {"separate_template_siblings": "no"}}, "not true or false"),
     ],
 )
 def test_invalid_settings_say_what_to_do(data: dict, message: str) -> None:

@@ -5,6 +5,7 @@ command read the same groups."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -20,6 +21,8 @@ from kbaudit.corpus.similarity import cosine_of_pairs as _cosines
 from kbaudit.errors import ConfigError
 
 EXACT, NEAR, TITLE, CONFLICT = "exact", "near", "title", "conflict"
+# words, and codes such as 5.7.124 or 0x8004010f kept whole
+_TERM = re.compile(r"\d+(?:[.\-]\d+)+|\w+")
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,12 @@ def find_duplicates(corpus: Corpus, settings: DuplicateSettings) -> Duplicates:
     )
 
 
+def _terms(text: str) -> set[str]:
+    from kbaudit.analysis.matching import STOP
+
+    return {t for t in _TERM.findall(text.casefold()) if t not in STOP}
+
+
 @dataclass
 class _Finder:
     corpus: Corpus
@@ -130,8 +139,22 @@ class _Finder:
             p: score
             for p, score in near.items()
             if representative.get(p[0], p[0]) != representative.get(p[1], p[1])
+            and not (s.separate_template_siblings and self._siblings(*p))
         }
         return pairs, representative
+
+    def _siblings(self, i: int, j: int) -> bool:
+        """Whether two similar articles are siblings of one template about different
+        subjects ("Fix NDR error 5.7.124" / "... 5.7.12", "Remove an alias from a contact" /
+        "... from a distribution list"): each title names a term the other title does not,
+        and only its own body uses it. Copies of one answer name the same subject."""
+        a, b = self.corpus.articles[i], self.corpus.articles[j]
+        title_a, title_b = _terms(a.title), _terms(b.title)
+        body_a, body_b = _terms(a.text), _terms(b.text)
+        return bool(
+            {t for t in title_a - title_b if t in body_a and t not in body_b}
+            and {t for t in title_b - title_a if t in body_b and t not in body_a}
+        )
 
     def near(
         self, pairs: dict[tuple[int, int], float], representative: dict[int, int]
