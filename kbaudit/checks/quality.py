@@ -117,7 +117,8 @@ def _valid(how: str | None, m: regex.Match[str], source: str, ctx: Context) -> b
 
 
 def pattern(article: Article, ctx: Context) -> Iterator[Finding]:
-    """Regular expressions over the raw text (or title); one finding per pattern per article."""
+    """Regular expressions over the raw text (or title); one finding per pattern per article,
+    and text an earlier pattern of the rule reported is not reported again by a later one."""
     params = ctx.params
     if unpublished(article, ctx):
         return
@@ -160,6 +161,7 @@ def _pattern_findings(
 ) -> Iterator[Finding]:
     params = ctx.params
     lowered: str | None = None
+    taken: list[tuple[int, int]] = []  # spans an earlier pattern reported: one finding each
     for item in params["patterns"]:
         spec = item if isinstance(item, dict) else {"pattern": item}
         if spec.get("contains"):  # cheap literal pre-filter: skip the regex when none occurs
@@ -175,9 +177,12 @@ def _pattern_findings(
                 continue
             if not _valid(spec.get("validate"), m, source, ctx):
                 continue
+            if any(m.start() < end and start < m.end() for start, end in taken):
+                continue  # e.g. a live key sent as a bearer token: reported as the key
             hits.append(m)
         if not hits:
             continue
+        taken += [h.span() for h in hits]
         m = hits[0]
         shown = _mask(m.group(0).strip(), int(params["mask"]))
         label = spec.get("label", "text")
