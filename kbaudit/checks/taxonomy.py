@@ -169,17 +169,23 @@ def misspelled_key(article: Article, ctx: Context) -> Iterator[Finding]:
     min_uses = int(ctx.params["min_uses"])
     known |= {k for k, n in ctx.corpus.meta_key_counts.items() if n >= min_uses}
     cutoff = float(ctx.params["threshold"])
+    folded = {k.casefold(): k for k in sorted(known)}  # "title" wins over "Title"
     for key in article.meta:
         if key in known or len(key) < 4:
             continue
-        best = process.extractOne(key, sorted(known), scorer=fuzz.ratio, score_cutoff=cutoff)
-        if best:
+        like = folded.get(key.casefold())  # keys are read case-sensitively: Title is not title
+        if like is None:
+            best = process.extractOne(
+                key.casefold(), sorted(folded), scorer=fuzz.ratio, score_cutoff=cutoff
+            )
+            like = folded[best[0]] if best else None
+        if like is not None:
             yield ctx.finding(
                 article,
-                f"front-matter key `{key}` looks like a misspelling of `{best[0]}`; "
+                f"front-matter key `{key}` looks like a misspelling of `{like}`; "
                 "its value is ignored as it is",
                 line=_key_line(article.raw, key),
-                data={"key": key, "suggestion": best[0]},
+                data={"key": key, "suggestion": like},
             )
 
 
