@@ -73,16 +73,28 @@ _MONTH = re.compile(
 _FUTURE = re.compile(r"\b(?:will|won't|going to|plans? to|upcoming|soon|scheduled)\b", re.I)
 
 
+_NOW = re.compile(
+    r"\b(?:(?:since|from|starting|as of)\b\D{0,20}(?P<year>(?:19|20)\d\d)|now|today|currently)\b",
+    re.I,
+)
+
+
 def _still_true(phrase: str, after: str) -> bool:
     """Year phrases that stay true after the year: a version range ("all versions through
-    2010") and a change told as history ("Starting in August 2018, X was removed"), unlike
-    an announcement ("Starting in August 2018, X will be removed")."""
+    2010"), a change told as history ("Starting in August 2018, X was removed"), unlike
+    an announcement ("Starting in August 2018, X will be removed"), and an old state told
+    with today's ("Until 2025 the limit was 50; since 2026 it is 100")."""
     first = phrase.split()[0].lower()
     if first == "through" and not _MONTH.search(phrase):
         return True
+    sentence = re.split(r"(?<=[.!?])\s|\n\n", after, maxsplit=1)[0]
     if first in ("starting", "beginning", "effective"):
-        sentence = re.split(r"(?<=[.!?])\s|\n\n", after, maxsplit=1)[0]
         return not _FUTURE.search(sentence)
+    if first in ("until", "till", "before", "through"):
+        year = int(re.findall(r"(?:19|20)\d\d", phrase)[-1])
+        return any(
+            m.group("year") is None or int(m.group("year")) > year for m in _NOW.finditer(sentence)
+        )
     return False
 
 
