@@ -16,6 +16,7 @@ FACT = re.compile(
     r"https?://[^\s)>\]]+"  # URLs
     r"|\b\d{4}-\d{2}-\d{2}\b"  # ISO dates
     r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4}\b"
+    r"|\b\d{1,2}(?:st|nd|rd|th)? (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,? \d{4}\b"
     r"|[$€£]\s?\d[\d,]*(?:\.\d+)?"  # prices
     r"|\bv?\d+(?:[.,:/]\d+)*%?",  # numbers, versions, times, durations
     re.I,
@@ -57,6 +58,8 @@ UNITS = frozenset(
         "attempts",
     ]
 )
+# words that may stand between a number and its unit: "5 working days", "3 business days"
+QUALIFIERS = frozenset(["working", "business", "calendar", "banking", "full", "consecutive"])
 _CONTEXT = 60  # characters of context on each side of a fact
 
 
@@ -82,9 +85,11 @@ def _masked(text: str) -> str:
 
 
 def _mentions(text: str) -> list[_Mention]:
-    """Each fact of the text with the words around it (within its line)."""
+    """Each fact of the text with the words around it (within its line; a number's unit may
+    be on the next line, where a paragraph wraps)."""
     out = []
-    for line in text.splitlines():
+    lines = text.splitlines()
+    for n, line in enumerate(lines):
         for m in FACT.finditer(line):
             start = max(0, m.start() - _CONTEXT)
             end = min(len(line), m.end() + _CONTEXT)
@@ -97,10 +102,15 @@ def _mentions(text: str) -> list[_Mention]:
             quote = f"{'…' * bool(start)}{before}{m.group(0)}{after}{'…' * (end < len(line))}"
             fact = m.group(0).casefold()
             if _BARE.fullmatch(fact):
-                unit = after.split(None, 1)[0].casefold().strip(".,;:") if after.strip() else ""
-                if unit not in UNITS:
+                tail = line[m.end() :] + " " + (lines[n + 1] if n + 1 < len(lines) else "")
+                unit = [w.casefold().strip(".,;:") for w in tail.split(None, 2)[:2]]
+                if unit[:1] and unit[0] in QUALIFIERS:
+                    unit = unit[:2]
+                else:
+                    unit = unit[:1]
+                if not unit or unit[-1] not in UNITS:
                     continue
-                fact = f"{fact} {unit}"
+                fact = " ".join([fact, *unit])
             context = f"{_masked(before)} # {_masked(after)}"
             out.append(_Mention(fact, context, quote.strip()))
     return out
