@@ -104,10 +104,7 @@ def _mentions(text: str) -> list[_Mention]:
             if _BARE.fullmatch(fact):
                 tail = line[m.end() :] + " " + (lines[n + 1] if n + 1 < len(lines) else "")
                 unit = [w.casefold().strip(".,;:") for w in tail.split(None, 2)[:2]]
-                if unit[:1] and unit[0] in QUALIFIERS:
-                    unit = unit[:2]
-                else:
-                    unit = unit[:1]
+                unit = unit[:2] if unit[:1] and unit[0] in QUALIFIERS else unit[:1]
                 if not unit or unit[-1] not in UNITS:
                     continue
                 fact = " ".join([fact, *unit])
