@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from rapidfuzz import fuzz, process
 
@@ -14,6 +14,7 @@ from kbaudit.corpus import Corpus
 from kbaudit.model import Article, Finding, Related
 from kbaudit.normalize import SourceOptions, known_keys
 from kbaudit.rules import CheckKind, Context, Param, Registry
+from kbaudit.text import words
 
 FIELDS = ("title", "category", "tags", "owner", "updated_at", "locale", "url", "status")
 
@@ -78,10 +79,15 @@ def is_id_name(value: str) -> bool:
     return bool(_ID_NAME.fullmatch(_split_path(value)[1].strip()))
 
 
-def _variant_groups(values: list[str], threshold: float, min_length: int) -> list[list[str]]:
+def _variant_groups(
+    values: list[str],
+    threshold: float,
+    min_length: int,
+    distinct: Callable[[str, str], bool] = lambda a, b: False,
+) -> list[list[str]]:
     """Values that are one value spelled several ways. Only siblings are compared: the leaves
     of values with the same parent path ("A > Testing" and "A > Tests", never "A" and
-    "A > B")."""
+    "A > B"); a close pair `distinct` calls two subjects is kept apart."""
     from kbaudit.corpus.similarity import similar_strings  # numpy: not for `kbaudit rules`
 
     sets: UnionFind[str] = UnionFind(values)
@@ -96,15 +102,42 @@ def _variant_groups(values: list[str], threshold: float, min_length: int) -> lis
         if len(keys) < 2:
             continue
         for a, b in similar_strings(keys, threshold):  # not all pairs: near-linear in keys
-            if min(len(keys[a]), len(keys[b])) >= min_length:
-                sets.union(by_fold[keys[a]], by_fold[keys[b]])
+            left, right = by_fold[keys[a]], by_fold[keys[b]]
+            if min(len(keys[a]), len(keys[b])) >= min_length and not distinct(left, right):
+                sets.union(left, right)
     return [g for g in sets.groups() if len(g) > 1]
+
+
+class _Vocabulary:
+    """The words the KB's titles and texts use, counted once per article (built on first
+    use: most KBs have no close pair of values to judge)."""
+
+    def __init__(self, corpus: Corpus, min_articles: int) -> None:
+        self.corpus, self.min_articles = corpus, min_articles
+        self._counts: Counter[str] | None = None
+
+    def used(self, word: str) -> bool:
+        if self._counts is None:
+            self._counts = Counter()
+            for article in self.corpus.articles:
+                self._counts.update(set(words(f"{article.title} {article.text}")))
+        forms = {word, word.removesuffix("s"), f"{word}s"}
+        return any(self._counts[w] >= self.min_articles for w in forms)
+
+    def distinct(self, a: str, b: str) -> bool:
+        """Two close values are two subjects when the words they differ in are each words
+        the KB's articles use ("bank fees" / "bank feeds"), not a misspelling of one
+        ("bank feeds" / "bank feds")."""
+        mine = set(words(_split_path(a)[1])) - set(words(_split_path(b)[1]))
+        theirs = set(words(_split_path(b)[1])) - set(words(_split_path(a)[1]))
+        return bool(mine and theirs) and all(self.used(w) for w in mine | theirs)
 
 
 def variant_spelling(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
     """Values that are the same thing spelled differently: `log-in`, `Login`, `login`. Names
     made only of ids are not vocabulary (TAX012 reports them) and are never compared."""
     threshold = float(ctx.params["threshold"])
+    vocabulary = _Vocabulary(corpus, int(ctx.params["min_word_articles"]))
     for name in ctx.params["fields"]:
         counts: Counter[str] = Counter()
         users: dict[str, list[Article]] = defaultdict(list)
@@ -114,7 +147,9 @@ def variant_spelling(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
                 if value and not is_id_name(value):
                     counts[value] += 1
                     users[value].append(article)
-        groups = _variant_groups(sorted(counts), threshold, int(ctx.params["min_length"]))
+        groups = _variant_groups(
+            sorted(counts), threshold, int(ctx.params["min_length"]), vocabulary.distinct
+        )
         for group in groups:
             preferred = max(group, key=lambda v: (counts[v], v == v.lower(), v))
             for value in sorted(group):
@@ -269,6 +304,11 @@ def register(registry: Registry) -> None:
                 ),
                 "min_length": Param(
                     5, "shorter values are only grouped when they fold identically"
+                ),
+                "min_word_articles": Param(
+                    1,
+                    "close values differing in words each used by this many articles are two "
+                    "subjects (bank fees / bank feeds), not one spelled two ways",
                 ),
             },
             check_corpus=variant_spelling,
