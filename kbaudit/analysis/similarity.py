@@ -129,8 +129,9 @@ def conflicts(
     A passage may be aligned with several (a schedule: "3 days before", "7 days after",
     "14 days after the due date"). A fact conflicts only when `right` states none of the
     aligned passages with that value, and states one with a value `left` does not give in
-    any passage of that context either: the same list of values in both is no conflict,
-    and neither is a value one side leaves out. Facts found in `titles` (what the articles
+    any passage of that context either: the same list of values in both is no conflict (in
+    any order: two values each side also states elsewhere are not a contradiction), and
+    neither is a value one side leaves out. Facts found in `titles` (what the articles
     are about) and long bare numbers (identifiers) are not compared."""
     named = " " + " ".join(normalise(t) for t in titles) + " "
     theirs = [m for m in _mentions(right) if _is_fact(m.fact, named)]
@@ -139,6 +140,8 @@ def conflicts(
     mine_all = [m for m in _mentions(left) if _is_fact(m.fact, named)]
     their_contexts = [m.context for m in theirs]
     my_contexts = [m.context for m in mine_all]
+    their_facts = {m.fact for m in theirs}
+    my_facts = {m.fact for m in mine_all}
     found: list[Conflict] = []
     seen: set[tuple[str, str]] = set()
     for mine in mine_all:
@@ -155,7 +158,9 @@ def conflicts(
         stated = {mine_all[j].fact for _, _, j in own}
         # the best-aligned passage of `right` whose value `left` never gives in this context
         other = next((theirs[j] for _, _, j in aligned if theirs[j].fact not in stated), None)
-        if other is not None and (mine.quote, other.quote) not in seen:
+        if other is None or (mine.fact in their_facts and other.fact in my_facts):
+            continue  # both values on both sides: the same list in another order
+        if (mine.quote, other.quote) not in seen:
             seen.add((mine.quote, other.quote))
             found.append(Conflict(mine.quote, other.quote, mine.fact, other.fact))
     return found
