@@ -6,7 +6,7 @@ command read the same groups."""
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +23,7 @@ from kbaudit.errors import ConfigError
 EXACT, NEAR, TITLE, CONFLICT = "exact", "near", "title", "conflict"
 # words, and codes such as 5.7.124 or 0x8004010f kept whole
 _TERM = re.compile(r"\d+(?:[.\-]\d+)+|\w+")
+SIBLING_RATIO = 3  # a sibling's subject is named this many times more in its own body
 
 
 @dataclass(frozen=True)
@@ -82,10 +83,10 @@ def find_duplicates(corpus: Corpus, settings: DuplicateSettings) -> Duplicates:
     )
 
 
-def _terms(text: str) -> set[str]:
+def _terms(text: str) -> Counter[str]:
     from kbaudit.analysis.matching import STOP
 
-    return {t for t in _TERM.findall(text.casefold()) if t not in STOP}
+    return Counter(t for t in _TERM.findall(text.casefold()) if t not in STOP)
 
 
 @dataclass
@@ -146,15 +147,18 @@ class _Finder:
     def _siblings(self, i: int, j: int) -> bool:
         """Whether two similar articles are siblings of one template about different
         subjects ("Fix NDR error 5.7.124" / "... 5.7.12", "Remove an alias from a contact" /
-        "... from a distribution list"): each title names a term the other title does not,
-        and only its own body uses it. Copies of one answer name the same subject."""
+        "... from a distribution list", "Pro player" / "ProMax player"): each title names a
+        term the other title does not, and its own body uses that term, at least
+        SIBLING_RATIO times as often as the other body. Copies of one answer name the same
+        subject."""
         a, b = self.corpus.articles[i], self.corpus.articles[j]
-        title_a, title_b = _terms(a.title), _terms(b.title)
+        title_a, title_b = set(_terms(a.title)), set(_terms(b.title))
         body_a, body_b = _terms(a.text), _terms(b.text)
-        return bool(
-            {t for t in title_a - title_b if t in body_a and t not in body_b}
-            and {t for t in title_b - title_a if t in body_b and t not in body_a}
-        )
+
+        def names(title: set[str], own: Counter[str], other: Counter[str]) -> bool:
+            return any(own[t] > 0 and SIBLING_RATIO * other[t] <= own[t] for t in title)
+
+        return names(title_a - title_b, body_a, body_b) and names(title_b - title_a, body_b, body_a)
 
     def near(
         self, pairs: dict[tuple[int, int], float], representative: dict[int, int]
