@@ -227,9 +227,9 @@ def register(registry: Registry) -> None:
                     "articles than to its own category's",
                 ),
                 "typical_quantile": Param(
-                    0.1,
+                    0.5,
                     "... and at least as close to them as this quantile of that category's own "
-                    "articles (0.1: its least typical tenth)",
+                    "articles (0.5: as close as its typical article)",
                 ),
             },
             check_corpus=topic_mismatch,
