@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kbaudit.analysis import TOPICS
 from kbaudit.corpus import Corpus
@@ -33,29 +33,39 @@ def _related(corpus: Corpus, members: tuple[int, ...]) -> list[Related]:
 
 class _Categories:
     """Each category's articles as TF-IDF rows, to tell how close an article is to a
-    category: the cosine to the mean of the category's other articles."""
+    category: the cosine to the sum (the direction of the mean) of the category's other
+    articles. Sums are built once per category asked about."""
 
     def __init__(self, corpus: Corpus) -> None:
         self.matrix = corpus.tfidf()[1]
         self.rows: dict[str, list[int]] = defaultdict(list)
-        for i, article in enumerate(corpus.articles):
-            if article.category:
-                self.rows[article.category].append(i)
+        self.filed = [article.category for article in corpus.articles]
+        for i, category in enumerate(self.filed):
+            if category:
+                self.rows[category].append(i)
+        self._sums: dict[str, tuple[Any, float]] = {}
         self._typical: dict[tuple[str, float], float] = {}
 
-    def closeness(self, i: int, category: str) -> float:
-        import numpy as np
+    def _sum(self, category: str) -> tuple[Any, float]:
+        """The category's summed rows (a sparse row) and its squared norm."""
+        if category not in self._sums:
+            total = self.matrix[self.rows[category]].sum(axis=0)
+            self._sums[category] = (total, float((total @ total.T).item()))
+        return self._sums[category]
 
-        rows = [j for j in self.rows[category] if j != i]
-        if not rows:
-            return 0.0
-        centre = np.asarray(self.matrix[rows].sum(axis=0)).ravel()
-        norm = float(np.linalg.norm(centre))
-        return float((self.matrix[i] @ centre)[0]) / norm if norm else 0.0
+    def closeness(self, i: int, category: str) -> float:
+        """Cosine of article i to the category's articles other than itself."""
+        total, squared = self._sum(category)
+        row = self.matrix[i]
+        dot = float((row @ total.T).item())
+        own = float(row.multiply(row).sum()) if self.filed[i] == category else 0.0
+        if own:  # leave the article out of its own category
+            dot, squared = dot - own, squared - 2 * dot + own
+        return dot / squared**0.5 if squared > 1e-12 else 0.0
 
     def typical(self, category: str, quantile: float) -> float:
-        """How close the category's least typical articles are to the rest of it: the
-        `quantile` of its articles' closeness (each against the others)."""
+        """How close the category's articles are to the rest of it: the `quantile` of their
+        closeness (each against the others)."""
         import numpy as np
 
         key = (category, quantile)
