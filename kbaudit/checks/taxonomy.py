@@ -14,7 +14,6 @@ from kbaudit.corpus import Corpus
 from kbaudit.model import Article, Finding, Related
 from kbaudit.normalize import SourceOptions, known_keys
 from kbaudit.rules import CheckKind, Context, Param, Registry
-from kbaudit.text import words
 
 FIELDS = ("title", "category", "tags", "owner", "updated_at", "locale", "url", "status")
 
@@ -117,6 +116,8 @@ class _Vocabulary:
         self._counts: Counter[str] | None = None
 
     def used(self, word: str) -> bool:
+        from kbaudit.text import words  # markup parsers: not for `kbaudit rules`
+
         if self._counts is None:
             self._counts = Counter()
             for article in self.corpus.articles:
@@ -128,6 +129,8 @@ class _Vocabulary:
         """Two close values are two subjects when the words they differ in are each words
         the KB's articles use ("bank fees" / "bank feeds"), not a misspelling of one
         ("bank feeds" / "bank feds")."""
+        from kbaudit.text import words
+
         mine = set(words(_split_path(a)[1])) - set(words(_split_path(b)[1]))
         theirs = set(words(_split_path(b)[1])) - set(words(_split_path(a)[1]))
         return bool(mine and theirs) and all(self.used(w) for w in mine | theirs)

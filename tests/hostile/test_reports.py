@@ -287,6 +287,9 @@ import multiprocessing
 import kbaudit.cli.audit as command
 from kbaudit.cli import app
 
+# as from a terminal: a run started in the background of a shell inherits SIGINT ignored
+signal.signal(signal.SIGINT, signal.default_int_handler)
+
 @contextmanager
 def interrupting(enabled):
     def progress(stage, total, advance):
