@@ -84,9 +84,14 @@ def find_duplicates(corpus: Corpus, settings: DuplicateSettings) -> Duplicates:
 
 
 def _terms(text: str) -> Counter[str]:
+    """Counted terms without stop words; a plural counts as its singular (account/accounts)."""
     from kbaudit.analysis.matching import STOP
 
-    return Counter(t for t in _TERM.findall(text.casefold()) if t not in STOP)
+    return Counter(
+        t[:-1] if len(t) > 3 and t.endswith("s") and t.isalpha() else t
+        for t in _TERM.findall(text.casefold())
+        if t not in STOP
+    )
 
 
 @dataclass
@@ -148,9 +153,12 @@ class _Finder:
         """Whether two similar articles are siblings of one template about different
         subjects ("Fix NDR error 5.7.124" / "... 5.7.12", "Remove an alias from a contact" /
         "... from a distribution list", "Pro player" / "ProMax player"): each title names a
-        term the other title does not, and its own body uses that term, at least
-        SIBLING_RATIO times as often as the other body. Copies of one answer name the same
-        subject."""
+        subject of its own. Copies of one answer name the same subject."""
+        return all(self._own_subjects(i, j))
+
+    def _own_subjects(self, i: int, j: int) -> tuple[bool, bool]:
+        """Whether each title names a term the other title does not and its own body uses,
+        at least SIBLING_RATIO times as often as the other body."""
         a, b = self.corpus.articles[i], self.corpus.articles[j]
         title_a, title_b = set(_terms(a.title)), set(_terms(b.title))
         body_a, body_b = _terms(a.text), _terms(b.text)
@@ -158,7 +166,7 @@ class _Finder:
         def names(title: set[str], own: Counter[str], other: Counter[str]) -> bool:
             return any(own[t] > 0 and SIBLING_RATIO * other[t] <= own[t] for t in title)
 
-        return names(title_a - title_b, body_a, body_b) and names(title_b - title_a, body_b, body_a)
+        return names(title_a - title_b, body_a, body_b), names(title_b - title_a, body_b, body_a)
 
     def near(
         self, pairs: dict[tuple[int, int], float], representative: dict[int, int]
@@ -189,13 +197,18 @@ class _Finder:
         return self._sorted(groups)
 
     def title(self) -> list[DuplicateGroup]:
-        """Articles with matching titles (same locale) whose bodies are not duplicates."""
+        """Articles with matching titles (same locale) whose bodies are not duplicates, and
+        neither title names a subject of its own that its body is about ("Outlook calendar
+        scan" / "Outlook scan", "upload errors related to attributes" / "... derivation")."""
         pairs = self.corpus.title_duplicates(self.settings.title_threshold)
         ordered = sorted(pairs)
         bodies = self.similarities(ordered)
+        apart = self.settings.separate_template_siblings
         sets: UnionFind[int] = UnionFind()
         for pair, body in zip(ordered, bodies, strict=True):
-            if body < self.settings.max_body_similarity:
+            if body < self.settings.max_body_similarity and not (
+                apart and any(self._own_subjects(*pair))
+            ):
                 sets.union(*pair)
         reason = "titles match (rapidfuzz token_sort_ratio) in the same locale, bodies differ"
         groups = []
