@@ -3,11 +3,15 @@ uncovered, and the uncovered and partial questions grouped into gap topics (see
 `question_topics`) with key phrases, a representative question, a volume, the nearest
 article and a suggested title.
 
-A question's score also listens to its neighbours (NEIGHBOURS most similar questions, at
-least MIN_NEIGHBOUR_SIMILARITY alike): customers ask one thing in many words, and the mean
-score of the same article over a question's neighbours is steadier than its own score. The
-gap list and the coverage dimension use the same cut: a question below `covered` is listed;
-one at or above `partial` counts half in the coverage."""
+A question's score also listens to its neighbours (the most similar questions, at least
+MIN_NEIGHBOUR_SIMILARITY alike): customers ask one thing in many words, and one question's
+words are a noisy sample of what they ask. Each candidate article's score is mixed with its
+mean score over the question's NEIGHBOURS nearest neighbours, and the question's status is
+decided by the median best score over itself and its NEIGHBOURHOOD nearest neighbours: the
+questions that ask the same thing mostly share one fate, and the median is not moved by the
+few of them that happen to use (or miss) an article's words. The gap list and the coverage
+dimension use the same cut: a question below `covered` is listed; one at or above `partial`
+counts half in the coverage."""
 
 from __future__ import annotations
 
@@ -35,9 +39,10 @@ if TYPE_CHECKING:
 COVERED, PARTIAL, UNCOVERED = "covered", "partial", "uncovered"
 MAX_LABEL = 90  # characters of a gap topic's label
 CANDIDATES = 10  # best articles kept per question for the neighbour score
-NEIGHBOURS = 20
+NEIGHBOURS = 20  # whose scores are mixed into a question's own, per article
+NEIGHBOURHOOD = 50  # whose median best score decides a question's status
 NEIGHBOUR_SHARE = 0.5  # of a question's score that comes from its neighbours
-MIN_NEIGHBOUR_SIMILARITY = 0.5  # cosine; less alike questions are not neighbours
+MIN_NEIGHBOUR_SIMILARITY = 0.6  # cosine; less alike questions are not neighbours
 SAME_TOPIC = 0.85  # centroid cosine from which two gap topics are one subject
 
 
@@ -62,10 +67,7 @@ class QuestionResult:
     question: Question
     status: str
     matches: tuple[Match, ...]
-
-    @property
-    def score(self) -> float:
-        return self.matches[0].score if self.matches else 0.0
+    score: float = 0.0  # what the status is decided by: the neighbourhood's median best score
 
 
 @dataclass(frozen=True)
@@ -145,8 +147,9 @@ def _match_json(match: Match, articles: Sequence[Article]) -> dict[str, Any]:
     return out
 
 
-def neighbours(vectors: np.ndarray, k: int = NEIGHBOURS) -> list[np.ndarray]:
-    """Each row's k most similar other rows with cosine >= MIN_NEIGHBOUR_SIMILARITY."""
+def neighbours(vectors: np.ndarray, k: int = NEIGHBOURHOOD) -> list[np.ndarray]:
+    """Each row's k most similar other rows with cosine >= MIN_NEIGHBOUR_SIMILARITY, most
+    similar first (ties by row)."""
     n = len(vectors)
     k = min(k, n - 1)
     if k < 1:
@@ -156,8 +159,9 @@ def neighbours(vectors: np.ndarray, k: int = NEIGHBOURS) -> list[np.ndarray]:
         sims = vectors[start : start + 2048] @ vectors.T
         sims[np.arange(sims.shape[0]), np.arange(start, start + sims.shape[0])] = -1
         idx = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-        near = np.take_along_axis(sims, idx, 1) >= MIN_NEIGHBOUR_SIMILARITY
-        out.extend(np.sort(row[keep]) for row, keep in zip(idx, near, strict=True))
+        for row, values in zip(idx, np.take_along_axis(sims, idx, 1), strict=True):
+            order = np.lexsort((row, -np.round(values, 6)))
+            out.append(row[order][values[order] >= MIN_NEIGHBOUR_SIMILARITY])
     return out
 
 
@@ -167,13 +171,14 @@ def _with_neighbours(tops: list[list[Match]], near: list[np.ndarray], k: int) ->
     lookup = [{m.article: m.score for m in t} for t in tops]
     out = []
     for i, matches in enumerate(tops):
-        if not len(near[i]):
+        nearest = near[i][:NEIGHBOURS]
+        if not len(nearest):
             out.append(matches[:k])
             continue
-        share = NEIGHBOUR_SHARE * len(near[i]) / NEIGHBOURS
+        share = NEIGHBOUR_SHARE * len(nearest) / NEIGHBOURS
         mixed = []
         for m in matches:
-            mean = float(np.mean([lookup[j].get(m.article, 0.0) for j in near[i]]))
+            mean = float(np.mean([lookup[j].get(m.article, 0.0) for j in nearest]))
             parts = (*tuple((n, v * (1 - share)) for n, v in m.parts), ("neighbours", share * mean))
             mixed.append(Match(m.article, (1 - share) * m.score + share * mean, parts))
         mixed.sort(key=lambda m: (-m.score, m.article))
@@ -196,17 +201,21 @@ def classify(
     thresholds: Thresholds,
     vectors: np.ndarray | None = None,
 ) -> list[QuestionResult]:
-    """Each question's best articles (own score mixed with its neighbours') and status.
-    `vectors`: the questions' vectors from `question_vectors` when already computed."""
+    """Each question's best articles (own score mixed with its neighbours') and status (by
+    its neighbourhood's median best score). `vectors`: the questions' vectors from
+    `question_vectors` when already computed."""
     texts = [q.text for q in questions]
     if vectors is None:
         vectors = question_vectors(texts, matcher)
     embedded = vectors if matcher.mode == "semantic" else None
     tops = matcher.top(texts, max(thresholds.top_k, CANDIDATES), embedded)
-    tops = _with_neighbours(tops, neighbours(vectors), thresholds.top_k)
+    near = neighbours(vectors)
+    tops = _with_neighbours(tops, near, thresholds.top_k)
+    best = np.array([m[0].score if m else 0.0 for m in tops])
+    scores = [float(np.median(best[np.append(near[i], i)])) for i in range(len(best))]
     return [
-        QuestionResult(q, thresholds.status(m[0].score if m else 0.0, q.signal), tuple(m))
-        for q, m in zip(questions, tops, strict=True)
+        QuestionResult(q, thresholds.status(s, q.signal), tuple(m), s)
+        for q, m, s in zip(questions, tops, scores, strict=True)
     ]
 
 
