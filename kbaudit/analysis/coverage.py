@@ -6,12 +6,13 @@ article and a suggested title.
 A question's score also listens to its neighbours (the most similar questions, at least
 MIN_NEIGHBOUR_SIMILARITY alike): customers ask one thing in many words, and one question's
 words are a noisy sample of what they ask. Each candidate article's score is mixed with its
-mean score over the question's NEIGHBOURS nearest neighbours, and the question's status is
-decided by the median best score over itself and its NEIGHBOURHOOD nearest neighbours: the
-questions that ask the same thing mostly share one fate, and the median is not moved by the
-few of them that happen to use (or miss) an article's words. The gap list and the coverage
-dimension use the same cut: a question below `covered` is listed; one at or above `partial`
-counts half in the coverage."""
+mean score over the question's NEIGHBOURS nearest neighbours. In semantic mode the question's
+status is then decided by the median best score over itself and its NEIGHBOURHOOD nearest
+neighbours: questions that mean the same mostly share one fate, and the median is not moved
+by the few of them that happen to use (or miss) an article's words. Lexical neighbours share
+words, not always a subject ("cancel my order" / "cancel my plan"), so there a question
+keeps its own score. The gap list and the coverage dimension use the same cut: a question
+below `covered` is listed; one at or above `partial` counts half in the coverage."""
 
 from __future__ import annotations
 
@@ -67,7 +68,8 @@ class QuestionResult:
     question: Question
     status: str
     matches: tuple[Match, ...]
-    score: float = 0.0  # what the status is decided by: the neighbourhood's median best score
+    score: float = 0.0  # what the status is decided by (semantic: the neighbourhood's median)
+    alike: int = 0  # other questions asked nearly the same way (its neighbours, at most 50)
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,7 @@ class GapTopic:
     suggested_title: str
     representative: str = ""  # the question that says best what the topic asks
     confidence: float = 1.0  # how surely this is one unanswered subject (0-1)
+    alike: float = 0.0  # mean number of other questions asked nearly as each of its questions
     extend: bool = False  # the nearest article is on the subject: extend it, no new article
 
 
@@ -113,6 +116,7 @@ class CoverageReport:
                 "representative": g.representative,
                 "volume": g.volume,
                 "confidence": round(g.confidence, 3),
+                "alike": round(g.alike, 1),
                 "questions": [self.results[i].question.text for i in g.members],
                 "volumes": [self.results[i].question.volume for i in g.members],
                 "size": len(g.members),
@@ -201,9 +205,9 @@ def classify(
     thresholds: Thresholds,
     vectors: np.ndarray | None = None,
 ) -> list[QuestionResult]:
-    """Each question's best articles (own score mixed with its neighbours') and status (by
-    its neighbourhood's median best score). `vectors`: the questions' vectors from
-    `question_vectors` when already computed."""
+    """Each question's best articles (own score mixed with its neighbours') and status (in
+    semantic mode by its neighbourhood's median best score). `vectors`: the questions'
+    vectors from `question_vectors` when already computed."""
     texts = [q.text for q in questions]
     if vectors is None:
         vectors = question_vectors(texts, matcher)
@@ -212,10 +216,13 @@ def classify(
     near = neighbours(vectors)
     tops = _with_neighbours(tops, near, thresholds.top_k)
     best = np.array([m[0].score if m else 0.0 for m in tops])
-    scores = [float(np.median(best[np.append(near[i], i)])) for i in range(len(best))]
+    if embedded is None:
+        scores = best.tolist()
+    else:
+        scores = [float(np.median(best[np.append(near[i], i)])) for i in range(len(best))]
     return [
-        QuestionResult(q, thresholds.status(s, q.signal), tuple(m), s)
-        for q, m, s in zip(questions, tops, scores, strict=True)
+        QuestionResult(q, thresholds.status(s, q.signal), tuple(m), s, len(n))
+        for q, m, s, n in zip(questions, tops, scores, near, strict=True)
     ]
 
 
@@ -244,7 +251,9 @@ def gap_topics(
     thresholds: Thresholds | None = None,
 ) -> list[GapTopic]:
     """Questions with an `include`d status grouped into topics; topics on the same subject
-    merged; ranked by volume x confidence. `vectors`: every result's question vector (the
+    merged; ranked by volume x confidence x (1 + alike): a subject many customers ask in
+    nearly the same words comes before a residue of scattered, unlike questions that the
+    clustering had to put somewhere. `vectors`: every result's question vector (the
     clustering uses them with the words; sentence embeddings group paraphrases)."""
     thresholds = thresholds or Thresholds()
     chosen = [i for i, r in enumerate(results) if r.status in include]
@@ -273,6 +282,7 @@ def gap_topics(
         cohesion = float(np.average(np.clip(closeness, 0, 1), weights=weight))
         depth = float(np.average(np.clip(1 - scores / thresholds.covered, 0, 1), weights=weight))
         confidence = cohesion * (0.5 + 0.5 * depth)
+        alike = float(np.average([results[chosen[i]].alike for i in members], weights=weight))
         nearest, extend = _nearest(results, [chosen[i] for i in members], thresholds)
         ordered = [texts[i] for i in members]
         terms = tuple(phrases[c])
@@ -286,10 +296,13 @@ def gap_topics(
                 suggested_title=_title(ordered, terms),
                 representative=_representative(ordered),
                 confidence=confidence,
+                alike=alike,
                 extend=extend,
             )
         )
-    return sorted(topics, key=lambda t: (-t.volume * t.confidence, -t.volume, t.label))
+    return sorted(
+        topics, key=lambda t: (-t.volume * t.confidence * (1 + t.alike), -t.volume, t.label)
+    )
 
 
 def _merge_same_subject(labels: np.ndarray, points: np.ndarray, volumes: np.ndarray) -> np.ndarray:
