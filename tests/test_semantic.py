@@ -180,7 +180,8 @@ def test_pipeline_runs_in_semantic_mode(model: Path, tmp_path: Path) -> None:
     parts = dict(report.results[0].matches[0].parts)
     assert "semantic" in parts
     assert report.results[0].status == COVERED
-    assert report.results[1].score < report.results[0].score  # random weights: no meaning
+    best = [r.matches[0].score for r in report.results]
+    assert best[1] < best[0]  # random weights: no meaning
     assert analyse(articles, questions).mode == "lexical"
 
 

@@ -3,11 +3,17 @@ uncovered, and the uncovered and partial questions grouped into gap topics (see
 `question_topics`) with key phrases, a representative question, a volume, the nearest
 article and a suggested title.
 
-A question's score also listens to its neighbours (NEIGHBOURS most similar questions, at
-least MIN_NEIGHBOUR_SIMILARITY alike): customers ask one thing in many words, and the mean
-score of the same article over a question's neighbours is steadier than its own score. The
-gap list and the coverage dimension use the same cut: a question below `covered` is listed;
-one at or above `partial` counts half in the coverage."""
+A question's score also listens to its neighbours (the most similar questions, at least
+MIN_NEIGHBOUR_SIMILARITY alike): customers ask one thing in many words, and one question's
+words are a noisy sample of what they ask. Each candidate article's score is mixed with its
+mean score over the question's NEIGHBOURS nearest neighbours. In semantic mode the question's
+status is then decided by the STATUS_QUANTILE of the best scores over itself and its
+NEIGHBOURHOOD nearest neighbours (it is listed when most of the questions asked like it score
+under the cut): questions that mean the same mostly share one fate, and a quantile is not
+moved by the few of them that happen to use (or miss) an article's words. Lexical neighbours share
+words, not always a subject ("cancel my order" / "cancel my plan"), so there a question
+keeps its own score. The gap list and the coverage dimension use the same cut: a question
+below `covered` is listed; one at or above `partial` counts half in the coverage."""
 
 from __future__ import annotations
 
@@ -35,9 +41,11 @@ if TYPE_CHECKING:
 COVERED, PARTIAL, UNCOVERED = "covered", "partial", "uncovered"
 MAX_LABEL = 90  # characters of a gap topic's label
 CANDIDATES = 10  # best articles kept per question for the neighbour score
-NEIGHBOURS = 20
+NEIGHBOURS = 20  # whose scores are mixed into a question's own, per article
+NEIGHBOURHOOD = 50  # whose best scores decide a question's status (semantic mode)
+STATUS_QUANTILE = 0.6  # of those scores (tuned on the banking dev set's tuning half)
 NEIGHBOUR_SHARE = 0.5  # of a question's score that comes from its neighbours
-MIN_NEIGHBOUR_SIMILARITY = 0.5  # cosine; less alike questions are not neighbours
+MIN_NEIGHBOUR_SIMILARITY = 0.6  # cosine; less alike questions are not neighbours
 SAME_TOPIC = 0.85  # centroid cosine from which two gap topics are one subject
 
 
@@ -62,10 +70,8 @@ class QuestionResult:
     question: Question
     status: str
     matches: tuple[Match, ...]
-
-    @property
-    def score(self) -> float:
-        return self.matches[0].score if self.matches else 0.0
+    score: float = 0.0  # what the status is decided by (semantic: over its neighbourhood)
+    alike: int = 0  # other questions asked nearly the same way (its neighbours, at most 50)
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,7 @@ class GapTopic:
     suggested_title: str
     representative: str = ""  # the question that says best what the topic asks
     confidence: float = 1.0  # how surely this is one unanswered subject (0-1)
+    alike: float = 0.0  # mean number of other questions asked nearly as each of its questions
     extend: bool = False  # the nearest article is on the subject: extend it, no new article
 
 
@@ -111,6 +118,7 @@ class CoverageReport:
                 "representative": g.representative,
                 "volume": g.volume,
                 "confidence": round(g.confidence, 3),
+                "alike": round(g.alike, 1),
                 "questions": [self.results[i].question.text for i in g.members],
                 "volumes": [self.results[i].question.volume for i in g.members],
                 "size": len(g.members),
@@ -145,8 +153,9 @@ def _match_json(match: Match, articles: Sequence[Article]) -> dict[str, Any]:
     return out
 
 
-def neighbours(vectors: np.ndarray, k: int = NEIGHBOURS) -> list[np.ndarray]:
-    """Each row's k most similar other rows with cosine >= MIN_NEIGHBOUR_SIMILARITY."""
+def neighbours(vectors: np.ndarray, k: int = NEIGHBOURHOOD) -> list[np.ndarray]:
+    """Each row's k most similar other rows with cosine >= MIN_NEIGHBOUR_SIMILARITY, most
+    similar first (ties by row)."""
     n = len(vectors)
     k = min(k, n - 1)
     if k < 1:
@@ -156,8 +165,9 @@ def neighbours(vectors: np.ndarray, k: int = NEIGHBOURS) -> list[np.ndarray]:
         sims = vectors[start : start + 2048] @ vectors.T
         sims[np.arange(sims.shape[0]), np.arange(start, start + sims.shape[0])] = -1
         idx = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-        near = np.take_along_axis(sims, idx, 1) >= MIN_NEIGHBOUR_SIMILARITY
-        out.extend(np.sort(row[keep]) for row, keep in zip(idx, near, strict=True))
+        for row, values in zip(idx, np.take_along_axis(sims, idx, 1), strict=True):
+            order = np.lexsort((row, -np.round(values, 6)))
+            out.append(row[order][values[order] >= MIN_NEIGHBOUR_SIMILARITY])
     return out
 
 
@@ -167,13 +177,14 @@ def _with_neighbours(tops: list[list[Match]], near: list[np.ndarray], k: int) ->
     lookup = [{m.article: m.score for m in t} for t in tops]
     out = []
     for i, matches in enumerate(tops):
-        if not len(near[i]):
+        nearest = near[i][:NEIGHBOURS]
+        if not len(nearest):
             out.append(matches[:k])
             continue
-        share = NEIGHBOUR_SHARE * len(near[i]) / NEIGHBOURS
+        share = NEIGHBOUR_SHARE * len(nearest) / NEIGHBOURS
         mixed = []
         for m in matches:
-            mean = float(np.mean([lookup[j].get(m.article, 0.0) for j in near[i]]))
+            mean = float(np.mean([lookup[j].get(m.article, 0.0) for j in nearest]))
             parts = (*tuple((n, v * (1 - share)) for n, v in m.parts), ("neighbours", share * mean))
             mixed.append(Match(m.article, (1 - share) * m.score + share * mean, parts))
         mixed.sort(key=lambda m: (-m.score, m.article))
@@ -196,17 +207,27 @@ def classify(
     thresholds: Thresholds,
     vectors: np.ndarray | None = None,
 ) -> list[QuestionResult]:
-    """Each question's best articles (own score mixed with its neighbours') and status.
-    `vectors`: the questions' vectors from `question_vectors` when already computed."""
+    """Each question's best articles (own score mixed with its neighbours') and status (in
+    semantic mode by a quantile of its neighbourhood's best scores). `vectors`: the questions'
+    vectors from `question_vectors` when already computed."""
     texts = [q.text for q in questions]
     if vectors is None:
         vectors = question_vectors(texts, matcher)
     embedded = vectors if matcher.mode == "semantic" else None
     tops = matcher.top(texts, max(thresholds.top_k, CANDIDATES), embedded)
-    tops = _with_neighbours(tops, neighbours(vectors), thresholds.top_k)
+    near = neighbours(vectors)
+    tops = _with_neighbours(tops, near, thresholds.top_k)
+    best = np.array([m[0].score if m else 0.0 for m in tops])
+    if embedded is None:
+        scores = best.tolist()
+    else:
+        scores = [
+            float(np.quantile(best[np.append(near[i], i)], STATUS_QUANTILE))
+            for i in range(len(best))
+        ]
     return [
-        QuestionResult(q, thresholds.status(m[0].score if m else 0.0, q.signal), tuple(m))
-        for q, m in zip(questions, tops, strict=True)
+        QuestionResult(q, thresholds.status(s, q.signal), tuple(m), s, len(n))
+        for q, m, s, n in zip(questions, tops, scores, near, strict=True)
     ]
 
 
@@ -235,7 +256,9 @@ def gap_topics(
     thresholds: Thresholds | None = None,
 ) -> list[GapTopic]:
     """Questions with an `include`d status grouped into topics; topics on the same subject
-    merged; ranked by volume x confidence. `vectors`: every result's question vector (the
+    merged; ranked by volume x confidence x (1 + alike): a subject many customers ask in
+    nearly the same words comes before a residue of scattered, unlike questions that the
+    clustering had to put somewhere. `vectors`: every result's question vector (the
     clustering uses them with the words; sentence embeddings group paraphrases)."""
     thresholds = thresholds or Thresholds()
     chosen = [i for i, r in enumerate(results) if r.status in include]
@@ -264,6 +287,7 @@ def gap_topics(
         cohesion = float(np.average(np.clip(closeness, 0, 1), weights=weight))
         depth = float(np.average(np.clip(1 - scores / thresholds.covered, 0, 1), weights=weight))
         confidence = cohesion * (0.5 + 0.5 * depth)
+        alike = float(np.average([results[chosen[i]].alike for i in members], weights=weight))
         nearest, extend = _nearest(results, [chosen[i] for i in members], thresholds)
         ordered = [texts[i] for i in members]
         terms = tuple(phrases[c])
@@ -277,10 +301,13 @@ def gap_topics(
                 suggested_title=_title(ordered, terms),
                 representative=_representative(ordered),
                 confidence=confidence,
+                alike=alike,
                 extend=extend,
             )
         )
-    return sorted(topics, key=lambda t: (-t.volume * t.confidence, -t.volume, t.label))
+    return sorted(
+        topics, key=lambda t: (-t.volume * t.confidence * (1 + t.alike), -t.volume, t.label)
+    )
 
 
 def _merge_same_subject(labels: np.ndarray, points: np.ndarray, volumes: np.ndarray) -> np.ndarray:

@@ -33,7 +33,7 @@ def question_coverage(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
             continue
         q = result.question
         best = articles[result.matches[0].article] if result.matches else None
-        nearest = f"; nearest article {best.ref!r} ({result.score:.2f})" if best else ""
+        nearest = f"; nearest article {best.ref!r} ({result.matches[0].score:.2f})" if best else ""
         signal = f", {q.signal}" if q.signal else ""
         yield ctx.finding(
             None,
