@@ -9,7 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from kbaudit.analysis.coverage import COVERED, PARTIAL, UNCOVERED, analyse
+from kbaudit.analysis.coverage import (
+    COVERED,
+    PARTIAL,
+    UNCOVERED,
+    QuestionResult,
+    Thresholds,
+    _nearest,
+    _title,
+    _Titles,
+    analyse,
+)
+from kbaudit.analysis.matching import Match
 from kbaudit.analysis.titles import suggest_title
 from kbaudit.audit import audit
 from kbaudit.cli import app
@@ -96,6 +107,71 @@ def test_gap_topics_group_and_rank_by_volume(articles: list) -> None:
 )
 def test_suggested_titles(question: str, title: str | None) -> None:
     assert suggest_title(question) == title
+
+
+@pytest.mark.parametrize(
+    ("questions", "phrases", "title"),
+    [
+        # the sentence that names the topic, not the plea for help after it
+        (
+            ["I lost my card. Can you help me?"],
+            ["lost my card"],
+            "What to do when you lost your card",
+        ),
+        # a representative whose title names nothing gives way to one that names the topic
+        (
+            ["What is this?? I am being charged a pound out of nowhere", "extra pound charge"],
+            ["extra pound", "charged extra"],
+            "What to do when you are being charged a pound out of nowhere",
+        ),
+        # a short question before a long story
+        (
+            [
+                "Hello, just now I saw a withdrawal from my account in a town I have never been "
+                "to, someone must have my card details, please freeze it before they take more",
+                "It's urgent, please freeze my card.",
+            ],
+            ["freeze my card"],
+            "How to freeze your card",
+        ),
+    ],
+)
+def test_gap_titles_name_the_topic(questions: list[str], phrases: list[str], title: str) -> None:
+    assert _title(questions, phrases) == title
+
+
+def _asked(article: int, score: float) -> QuestionResult:
+    return QuestionResult(Question("q"), PARTIAL, (Match(article, score),), score)
+
+
+TITLES = [
+    "How do I top up with a card?",
+    "Order a physical card",
+    "Card fees",
+    "Adding your card to Apple Pay or Google Pay",
+    "Close your account",
+]
+
+
+@pytest.mark.parametrize(
+    ("subject", "article", "score", "extend"),
+    [
+        # "card" is in most titles: the top-up article is not where card activation goes
+        ({"activate", "card"}, 0, 0.28, False),
+        # "google" names the article's subject
+        ({"top", "google", "pay"}, 3, 0.28, True),
+        # answered on average at the covered cut, whatever its words
+        ({"terminate", "account"}, 4, 0.40, True),
+        # too far below the partial cut
+        ({"google", "pay"}, 3, 0.15, False),
+    ],
+)
+def test_extend_only_an_article_on_the_subject(
+    subject: set[str], article: int, score: float, extend: bool
+) -> None:
+    results = [_asked(article, score) for _ in range(4)]
+    found = _nearest(results, range(4), Thresholds(), frozenset(subject), _Titles(TITLES))
+    assert found == (Match(article, score), extend)
 
 
 def test_structural_gaps_need_no_questions() -> None:

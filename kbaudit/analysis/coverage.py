@@ -17,6 +17,7 @@ below `covered` is listed; one at or above `partial` counts half in the coverage
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from kbaudit.analysis.matching import Match, Matcher, fit_matcher
+from kbaudit.analysis.matching import STOP, Match, Matcher, fit_matcher
 from kbaudit.analysis.question_topics import (
     cluster_questions,
     key_phrases,
@@ -47,6 +48,7 @@ STATUS_QUANTILE = 0.6  # of those scores (tuned on the banking dev set's tuning 
 NEIGHBOUR_SHARE = 0.5  # of a question's score that comes from its neighbours
 MIN_NEIGHBOUR_SIMILARITY = 0.6  # cosine; less alike questions are not neighbours
 SAME_TOPIC = 0.85  # centroid cosine from which two gap topics are one subject
+RARE_TITLES = 0.05  # a title word in at most this share of titles names a subject
 
 
 @dataclass(frozen=True)
@@ -237,12 +239,30 @@ def _representative(texts: Sequence[str], words: int = 20) -> str:
     return next((t for t in texts[:5] if len(t.split()) <= words), texts[0])
 
 
+def _content(text: str) -> frozenset[str]:
+    """Words that carry a subject: no stop words, a plural as its singular."""
+    return frozenset(
+        w[:-1] if len(w) > 3 and w.endswith("s") else w
+        for w in re.findall(r"[a-z0-9]+", text.lower())
+        if w not in STOP and len(w) > 1
+    )
+
+
 def _title(texts: Sequence[str], phrases: Sequence[str]) -> str:
-    """The first representative question that makes a title, else one from the key phrase."""
-    for text in texts[:5]:
-        title = suggest_title(text)
-        if title:
+    """The first representative question (short ones first) that makes a title naming the
+    topic (a word of its key phrases), else the first that makes a title, else one from the
+    key phrase: "How to help you" or "What is this?" name nothing."""
+    focus = _content(" ".join(phrases))
+    named = frozenset(w for p in phrases for w in p.lower().split() if w not in STOP)
+    found = []
+    short = [t for t in texts[:5] if len(t.split()) <= 20]  # a long story makes a poor title
+    for text in short + [t for t in texts[:5] if t not in short]:
+        title = suggest_title(text, named)
+        if title and (not focus or focus & _content(title)):
             return title
+        found += [title] if title else []
+    if found:
+        return found[0]
     if phrases:
         return f"Questions about {phrases[0]}"
     return shorten(texts[0], 90) if texts else ""
@@ -254,6 +274,7 @@ def gap_topics(
     seed: int = 0,
     vectors: np.ndarray | None = None,
     thresholds: Thresholds | None = None,
+    titles: Sequence[str] = (),
 ) -> list[GapTopic]:
     """Questions with an `include`d status grouped into topics; topics on the same subject
     merged; ranked by volume x confidence x (1 + alike): a subject many customers ask in
@@ -264,6 +285,7 @@ def gap_topics(
     chosen = [i for i, r in enumerate(results) if r.status in include]
     if not chosen:
         return []
+    known = _Titles(titles)
     texts = [results[i].question.text for i in chosen]
     volumes = np.array([results[i].question.volume for i in chosen], dtype=float)
     extra = vectors[chosen] if vectors is not None else None
@@ -288,9 +310,12 @@ def gap_topics(
         depth = float(np.average(np.clip(1 - scores / thresholds.covered, 0, 1), weights=weight))
         confidence = cohesion * (0.5 + 0.5 * depth)
         alike = float(np.average([results[chosen[i]].alike for i in members], weights=weight))
-        nearest, extend = _nearest(results, [chosen[i] for i in members], thresholds)
         ordered = [texts[i] for i in members]
         terms = tuple(phrases[c])
+        subject = _content(" ".join(terms))
+        nearest, extend = _nearest(
+            results, [chosen[i] for i in members], thresholds, subject, known
+        )
         topics.append(
             GapTopic(
                 label=shorten(" / ".join(terms) or ordered[0], MAX_LABEL),
@@ -334,11 +359,18 @@ def _merge_same_subject(labels: np.ndarray, points: np.ndarray, volumes: np.ndar
 
 
 def _nearest(
-    results: Sequence[QuestionResult], members: Sequence[int], thresholds: Thresholds
+    results: Sequence[QuestionResult],
+    members: Sequence[int],
+    thresholds: Thresholds,
+    subject: frozenset[str],
+    titles: _Titles,
 ) -> tuple[Match | None, bool]:
     """The article the topic's questions come closest to (summed over their best matches by
     volume) with its best score; "extend" when it is on the subject: the best match of most
-    of the topic's volume, at a mean score of at least `partial`."""
+    of the topic's volume, at a mean score of at least `partial`, and either answering at
+    the `covered` cut on average or titled with a word of the topic's `subject` that few
+    titles use ("Google Pay" for questions about topping up with Google Pay; not "card" in a
+    card issuer's KB, where "activate my card" is not "top up with a card")."""
     weight: Counter[int] = Counter()
     best: dict[int, float] = {}
     total = 0.0
@@ -352,8 +384,25 @@ def _nearest(
         return None, False
     art = min(weight, key=lambda a: (-weight[a], a))
     scores = [m.score for i in members for m in results[i].matches[:1] if m.article == art]
-    extend = weight[art] >= 0.5 * total and float(np.mean(scores)) >= thresholds.partial
+    mean = float(np.mean(scores))
+    on_subject = mean >= thresholds.covered or bool(subject & titles.distinctive(art))
+    extend = weight[art] >= 0.5 * total and mean >= thresholds.partial and on_subject
     return Match(art, best[art]), extend
+
+
+class _Titles:
+    """The articles' title words, and which of them few titles share (at most RARE_TITLES
+    of the titles, and at least two)."""
+
+    def __init__(self, titles: Sequence[str]) -> None:
+        self.words = [_content(t) for t in titles]
+        self.counts = Counter(w for words in self.words for w in words)
+        self.most = max(2, int(RARE_TITLES * len(titles)))
+
+    def distinctive(self, article: int) -> frozenset[str]:
+        if article >= len(self.words):
+            return frozenset()
+        return frozenset(w for w in self.words[article] if self.counts[w] <= self.most)
 
 
 def analyse(
@@ -383,5 +432,11 @@ def analyse(
         "uncovered_volume": sum(r.question.volume for r in results if r.status == UNCOVERED),
     }
     embedded = vectors if mode == "semantic" else None
-    gaps = gap_topics(results, seed=seed, vectors=embedded, thresholds=thresholds)
+    gaps = gap_topics(
+        results,
+        seed=seed,
+        vectors=embedded,
+        thresholds=thresholds,
+        titles=[a.title for a in articles],
+    )
     return CoverageReport(results, gaps, thresholds, totals, mode)

@@ -21,7 +21,8 @@ MIN_WORDS = 3
 # Greetings and filler before or after what is asked.
 _GREETING = re.compile(
     r"^(?:(?:hi|hello|hey|hiya|greetings|good (?:morning|afternoon|evening)|dear \w+|"
-    r"thanks|thank you|please|pls|help|urgent|question|ok|okay|so|well|um|yes|no|sorry)"
+    r"thanks|thank you|please|pls|help|urgent|it'?s urgent|this is urgent|question|ok|okay|"
+    r"so|well|um|yes|no|sorry)"
     r"(?: there| team| all| guys)?[\s,.!:;-]*)+",
     re.I,
 )
@@ -67,6 +68,8 @@ _NEEDS_SUBJECT = re.compile(r"^(?:can't|cannot|won't|unable|couldn't|don't|didn'
 _YES_NO = re.compile(r"^(?:does|do|is|are|will|would|should|did|was|has|have)\b")
 # A statement starting with one of these verbs is a task: "How to ...".
 _TASK_VERBS = frozenset({
+    "activate", "block", "claim", "deactivate", "freeze", "order", "redeem", "replace",
+    "report", "request", "top", "unblock", "unfreeze",
     "add", "apply", "approve", "archive", "book", "cancel", "change", "close", "connect",
     "convert", "create", "delete", "disable", "download", "downgrade", "edit", "enable",
     "export", "file", "find", "get", "give", "import", "install", "invite", "link", "log",
@@ -77,9 +80,11 @@ _TASK_VERBS = frozenset({
 })  # fmt: skip
 
 
-def _ask(question: str) -> str:
+def _ask(question: str, focus: frozenset[str] = frozenset()) -> str:
     """The sentence that asks something: greetings and filler stripped, the first sentence
-    with at least MIN_WORDS words left (a question sentence preferred)."""
+    with at least MIN_WORDS words left; one that names the topic (`focus` words) preferred,
+    then a question sentence ("I lost my card. Can you help me?" -> "I lost my card" when the
+    topic is about lost cards)."""
     text = re.sub(r"\s+", " ", question).strip()
     sentences = [s.strip() for s in re.split(r"(?<=[.?!])\s+|\n", text) if s.strip()]
     cleaned = []
@@ -92,6 +97,12 @@ def _ask(question: str) -> str:
         sentence = _TRAILING.sub("", sentence).strip(" ,;:-")
         if len(sentence.split()) >= 2:
             cleaned.append(sentence)
+    if focus:
+        overlap = [len(focus & set(re.findall(r"\w+", s.lower()))) for s in cleaned]
+        most = max(overlap, default=0)
+        cleaned = (
+            [s for s, n in zip(cleaned, overlap, strict=True) if n == most] if most else cleaned
+        )
     asking = [s for s in cleaned if s.endswith("?")]
     return (asking or cleaned or [""])[0].rstrip("?!.: ")
 
@@ -114,13 +125,14 @@ def _swap(part: str) -> str:
     return " ".join(out)
 
 
-def suggest_title(question: str) -> str | None:
+def suggest_title(question: str, focus: frozenset[str] = frozenset()) -> str | None:
     """A help-center style title from a customer question: "How do I ... ?" -> "How to ...";
     tasks ("send an estimate") -> "How to send an estimate"; yes/no questions stay questions;
     problems ("cant login") -> "What to do when you can't login"; other phrases are kept as
     a topic title ("Recurring invoices"). None when fewer than MIN_WORDS words are left
-    after greetings and filler ("Hi", "Thanks!")."""
-    text = _ask(question)
+    after greetings and filler ("Hi", "Thanks!"). `focus`: words of the topic, to pick the
+    sentence that names it."""
+    text = _ask(question, focus)
     if not text:
         return None
     text = " ".join(_CONTRACTIONS.get(w.lower(), w) for w in text.split(" "))
