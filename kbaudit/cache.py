@@ -1,6 +1,8 @@
-"""The incremental cache: what a pure per-file step produced (a file's parsed articles and
-input problems), keyed by a hash of the file's bytes, its path, the kbaudit version and the
-settings that step reads. An unchanged file is not parsed again on the next run.
+"""The incremental cache: what a pure per-file or per-article step produced, keyed by a hash
+of its input, the kbaudit version and the settings that step reads. A file's parsed articles
+and input problems (by the file's bytes and path): an unchanged file is not parsed again. An
+article's findings of per-article rules (by every field of the article and each rule's
+fingerprint, see `CheckKind.cached_with`): an unchanged article is not checked again.
 
 Where: `$XDG_CACHE_HOME/kbaudit`, else `~/.cache/kbaudit`, or `--cache-dir`; never inside
 the audited KB (kbaudit never writes there). The folder is created private (mode 0700) and
@@ -25,15 +27,18 @@ import sqlite3
 import stat
 import time
 from collections.abc import Iterable, Mapping
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 from kbaudit import __version__
+from kbaudit.model import Article
 
 SCHEMA = 1  # bump when the shape of cached values changes
 DEFAULT_MAX_BYTES = 1 << 30
 FILE_NAME = f"cache-v{SCHEMA}.sqlite"
 _BATCH = 900  # SQLite's limit on bound parameters is 999 in old builds
+_IGNORES = [f.name for f in fields(Article)].index("ignores")
 
 
 def default_dir() -> Path:
@@ -56,6 +61,30 @@ def entry_key(namespace: str, rel: str, data: bytes) -> str:
     digest.update(b"\0" + rel.encode("utf-8", "surrogatepass") + b"\0")
     digest.update(data)
     return digest.hexdigest()
+
+
+def open_cache(
+    folder: str | None, kb_root: Path, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Cache | None:
+    """The cache in `folder`, or None: none asked for, or the folder lies inside the KB
+    (kbaudit never writes into the KB it reads)."""
+    if not folder:
+        return None
+    where = Path(folder).expanduser().resolve()
+    root = kb_root.resolve()
+    if where == root or where.is_relative_to(root if root.is_dir() else root.parent):
+        return None
+    return Cache(where, max_bytes)
+
+
+def article_digest(article: Article) -> bytes:
+    """A hash of everything an article holds, the same in every process: a cached value
+    computed from an article is reused only for an article equal in every field. (Pickles
+    of a frozenset follow the process' string hashing, so `ignores` is sorted first; a meta
+    value that does not pickle the same way twice only costs a miss.)"""
+    values = [getattr(article, f.name) for f in fields(article)]
+    values[_IGNORES] = sorted(article.ignores)
+    return hashlib.blake2b(pickle.dumps(values, protocol=5), digest_size=16).digest()
 
 
 def _private_folder(folder: Path) -> bool:

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 
 from kbaudit.model import Article, Finding
-from kbaudit.rules import CheckKind, Context, Param, Registry
+from kbaudit.rules import CheckKind, Context, Param, Registry, article_only, as_of
 
 
 def _skipped(article: Article, ctx: Context) -> bool:
@@ -214,6 +214,7 @@ def register(registry: Registry) -> None:
                 "skip_status": _SKIP,
             },
             check=max_age,
+            cached_with=as_of,
         )
     )
     registry.add(
@@ -222,6 +223,7 @@ def register(registry: Registry) -> None:
             "Article without any last-updated date.",
             {"skip_status": _SKIP},
             check=missing_date,
+            cached_with=article_only,
         )
     )
     registry.add(
@@ -230,6 +232,7 @@ def register(registry: Registry) -> None:
             "Review-by or valid-until date in the past.",
             {"grace_days": Param(0, "days of grace after the date"), "skip_status": _SKIP},
             check=date_passed,
+            cached_with=as_of,
         )
     )
     registry.add(
@@ -243,6 +246,7 @@ def register(registry: Registry) -> None:
                 )
             },
             check=flagged,
+            cached_with=article_only,
         )
     )
     registry.add(
@@ -261,6 +265,7 @@ def register(registry: Registry) -> None:
                 "skip_status": _SKIP,
             },
             check=retired_versions,
+            cached_with=as_of,
         )
     )
     registry.add(
@@ -282,5 +287,6 @@ def register(registry: Registry) -> None:
                 "skip_status": _SKIP,
             },
             check=expired_mention,
+            cached_with=as_of,
         )
     )
