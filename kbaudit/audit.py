@@ -339,6 +339,7 @@ def audit(
     corpus = load_corpus(path, config, input_format, questions, progress)
     timings = {"load": time.perf_counter() - started}
     store = open_cache(config.cache_folder(), path)
+    corpus.store = store
     try:
         analysis = analyse(corpus, config, needed_analyses(rules, registry) | needs, progress)
         timings.update({f"analysis: {k}": v for k, v in analysis.timings.items()})

@@ -221,3 +221,30 @@ def test_only_kinds_that_declare_their_inputs_are_cached(tmp_path: Path) -> None
     assert calls == {"kept": n, "plain": 2 * n}
     assert warm == cold and [f.article for f in warm] == [f.article for f in cold]
     assert any(f.rule == "X001" for f in warm)
+
+
+def test_cached_similarity_inputs_give_the_cold_report(
+    runner: CliRunner, kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Line hashes, counted terms and findings come from the cache, TF-IDF weights, shingles
+    and pairs are rebuilt from them: the report equals a cold run's, on one core or two,
+    after an edit, and when a line added to a sixth article becomes boilerplate (the five
+    articles that already held it are re-counted without it)."""
+    monkeypatch.setattr(parallel, "MIN_FILES_PER_WORKER", 2)  # the sample KB on two workers
+    cache = ["--cache-dir", str(tmp_path / "cache")]
+
+    def agree(name: str) -> bytes:
+        cold = _audit(runner, kb, tmp_path / f"{name}-cold.json", "--no-cache", "--jobs", "1")
+        for jobs in ("1", "2", "1"):
+            warm = _audit(runner, kb, tmp_path / f"{name}-{jobs}.json", *cache, "--jobs", jobs)
+            assert warm == cold, (name, jobs)
+        return cold
+
+    first = agree("first")
+    _edit(kb)
+    assert agree("edited") != first
+    footer = "\nStill stuck? Chat with the Ledgerly team.\n"
+    for n, article in enumerate(sorted(kb.rglob("*.md"))[10:16]):
+        article.write_text(article.read_text(encoding="utf-8") + footer, encoding="utf-8")
+        if n >= 4:  # in five articles the line is counted, in six it is boilerplate
+            agree(f"footer-{n}")
