@@ -15,7 +15,8 @@ pickles: Articles are nested frozen dataclasses with dates, which JSON would hav
 rebuild field by field. Unpickling runs code, so values are only ever read from this private
 folder that kbaudit alone writes; an entry that fails to load (truncated, corrupted, written
 by another version) is a miss and is dropped, never a crash. The database is bounded
-(`max_bytes`, 1 GiB by default): after a run, the least recently used entries go first.
+(`max_bytes`, 1 GiB by default): after a run, the least recently used entries go first
+(an entry's use is recorded at most once an hour, so a warm run rewrites nothing).
 """
 
 from __future__ import annotations
@@ -34,10 +35,11 @@ from typing import Any
 from kbaudit import __version__
 from kbaudit.model import Article
 
-SCHEMA = 1  # bump when the shape of cached values changes
+SCHEMA = 2  # bump when the shape of cached values changes
 DEFAULT_MAX_BYTES = 1 << 30
 FILE_NAME = f"cache-v{SCHEMA}.sqlite"
 _BATCH = 900  # SQLite's limit on bound parameters is 999 in old builds
+_TOUCH_AFTER = 3600  # seconds: an entry used within the last hour is not marked used again
 _IGNORES = [f.name for f in fields(Article)].index("ignores")
 
 
@@ -145,23 +147,28 @@ class Cache:
             self.misses += len(wanted)
             return found
         bad: list[str] = []
+        stale: list[str] = []
+        now = time.time()
         try:
             for start in range(0, len(wanted), _BATCH):
                 chunk = wanted[start : start + _BATCH]
                 marks = ",".join("?" * len(chunk))
                 rows = self._db.execute(
-                    f"SELECT key, value FROM entry WHERE key IN ({marks})",
+                    f"SELECT key, value, used FROM entry WHERE key IN ({marks})",
                     chunk,
                 )
-                for key, value in rows:
+                for key, value, used in rows:
                     try:
                         found[key] = pickle.loads(value)
                     except Exception:
                         bad.append(key)
-            now = time.time()
-            self._write(
-                "UPDATE entry SET used = ? WHERE key = ?", [(now, k) for k in found], bad=bad
-            )
+                        continue
+                    if used < now - _TOUCH_AFTER:
+                        stale.append(key)
+            if stale or bad:
+                self._write(
+                    "UPDATE entry SET used = ? WHERE key = ?", [(now, k) for k in stale], bad=bad
+                )
         except sqlite3.Error:
             self._db = None
         self.hits += len(found)

@@ -116,6 +116,9 @@ def test_least_recently_used_entries_are_evicted(tmp_path: Path) -> None:
     cache = Cache(tmp_path / "c", max_bytes=10_000)
     cache.put_many({f"old{i}": "x" * 1000 for i in range(8)})
     cache.put_many({f"new{i}": "y" * 1000 for i in range(8)})
+    with sqlite3.connect(tmp_path / "c" / FILE_NAME) as db:  # written two and one hours ago
+        db.execute("UPDATE entry SET used = used - 7200 WHERE key LIKE 'old%'")
+        db.execute("UPDATE entry SET used = used - 3700 WHERE key LIKE 'new%'")
     assert set(cache.get_many(["old0", "new7"])) == {"old0", "new7"}
     cache.close()
     cache = Cache(tmp_path / "c", max_bytes=10_000)

@@ -220,9 +220,10 @@ class Corpus:
 
         def build() -> list[TextLines]:
             texts = [a.text for a in self.articles]
-            return self._stored(
+            found, _ = self._stored(
                 "text-lines", texts, [b""] * len(texts), lambda i: text_lines(texts[i])
             )
+            return found
 
         return self.memo(("text-lines",), build)
 
@@ -254,23 +255,25 @@ class Corpus:
             lines = self.text_lines()
             texts = [a.text for a in self.articles]
             present = [found.present(t).tobytes() for t in lines]
-            return self._stored(
+            terms, keys = self._stored(
                 "text-terms",
                 texts,
                 present,
                 lambda i: text_terms(strip_boilerplate(texts[i], lines[i], found)),
             )
+            self.cache[("clean-terms-keys", share, min_articles)] = keys
+            return terms
 
         return self.memo(("clean-terms", share, min_articles), build)
 
     def _stored(
         self, step: str, texts: list[str], salts: list[bytes], compute: Callable[[int], T]
-    ) -> list[T]:
+    ) -> tuple[list[T], list[str] | None]:
         """compute(i) for the text of each article i, taken from the incremental cache where
         it holds the same text (and salt: what else the value depends on) for this step and
-        version."""
+        version; with the cache keys (None without a cache)."""
         if self.store is None or not self.store.enabled:
-            return [compute(i) for i in range(len(texts))]
+            return [compute(i) for i in range(len(texts))], None
         import sklearn
 
         from kbaudit.cache import entry_key, fingerprint
@@ -283,7 +286,22 @@ class Corpus:
         found = self.store.get_many(keys)
         values = [found[k] if k in found else compute(i) for i, k in enumerate(keys)]
         self.store.put_many({k: v for k, v in zip(keys, values, strict=True) if k not in found})
-        return values
+        return values, keys
+
+    def _whole(self, step: str, inputs: bytes | None, compute: Callable[[], T]) -> T:
+        """compute(), or its result from the incremental cache when a run of this version
+        had the same `inputs` (a complete description of what it reads; None: not cached)."""
+        if inputs is None or self.store is None or not self.store.enabled:
+            return compute()
+        from kbaudit.cache import entry_key, fingerprint
+
+        key = entry_key(fingerprint(step), "", inputs)
+        found = self.store.get_many([key])
+        if key in found:
+            return found[key]
+        value = compute()
+        self.store.put_many({key: value})
+        return value
 
     def tfidf(
         self,
@@ -332,16 +350,32 @@ class Corpus:
         words) have a TF-IDF cosine >= threshold."""
         from kbaudit.corpus.similarity import near_pairs
 
+        locale = [a.locale for a in self.articles]
+
         def build() -> dict[tuple[int, int], float]:
             matrix = self.tfidf(share, min_articles)[1]
             pairs = near_pairs(matrix, self.shingles(min_words, share, min_articles), threshold)
-            locale = [a.locale for a in self.articles]
             return {p: s for p, s in pairs.items() if locale[p[0]] == locale[p[1]]}
 
-        return self.memo(("near", threshold, min_words, share, min_articles), build)
+        def stored() -> dict[tuple[int, int], float]:
+            # The pairs are a function of every article's clean terms (their cache keys
+            # say which), the locales and the settings: unchanged, they are read back.
+            self.clean_terms(share, min_articles)
+            keys = self.cache.get(("clean-terms-keys", share, min_articles))
+            inputs = None
+            if keys is not None:
+                inputs = "\0".join([*keys, repr((threshold, min_words, locale))]).encode()
+            return self._whole("near-pairs", inputs, build)
+
+        return self.memo(("near", threshold, min_words, share, min_articles), stored)
 
     def title_duplicates(self, threshold: float) -> dict[tuple[int, int], float]:
         """Pairs (i < j) of same-locale articles with matching titles (0-1 score)."""
         from kbaudit.corpus.similarity import title_pairs
 
-        return self.memo(("titles", threshold), lambda: title_pairs(self.articles, threshold))
+        def stored() -> dict[tuple[int, int], float]:
+            titles = [(a.title, a.locale) for a in self.articles]
+            inputs = repr((threshold, titles)).encode("utf-8", "surrogatepass")
+            return self._whole("title-pairs", inputs, lambda: title_pairs(self.articles, threshold))
+
+        return self.memo(("titles", threshold), stored)

@@ -109,11 +109,12 @@ def strip_boilerplate(text: str, lines: TextLines, boilerplate: Boilerplate) -> 
 class TextTerms:
     """What TF-IDF and shingles need of one clean text (boilerplate lines removed): its
     distinct terms in order of first use (joined by newlines: one string, not hundreds),
-    each token as an index into them, and its word count."""
+    each token as an index into them, its word count and its shingle hashes."""
 
     terms: str
     tokens: np.ndarray  # int32
     words: int
+    shingles: np.ndarray  # uint64, see shingle_hashes
 
     def term_list(self) -> list[str]:
         return self.terms.split("\n") if self.terms else []
@@ -137,10 +138,18 @@ def _analyzer() -> Callable[[str], list[str]]:
     return _vectorizer(TfidfVectorizer, 0).build_analyzer()
 
 
+@lru_cache(maxsize=1 << 20)
+def term_id(term: str) -> int:
+    """A 64-bit id of a term, the same in every process and corpus (shingles of one text
+    do not depend on the others, so they can be cached per text)."""
+    return int.from_bytes(hashlib.blake2b(term.encode(), digest_size=8).digest(), "little")
+
+
 def text_terms(text: str) -> TextTerms:
     index: dict[str, int] = {}
-    tokens = [index.setdefault(t, len(index)) for t in _analyzer()(text)]
-    return TextTerms("\n".join(index), np.asarray(tokens, dtype=np.int32), text.count(" ") + 1)
+    tokens = np.asarray([index.setdefault(t, len(index)) for t in _analyzer()(text)], np.int32)
+    ids = np.fromiter(map(term_id, index), dtype=np.uint64, count=len(index))
+    return TextTerms("\n".join(index), tokens, text.count(" ") + 1, shingle_hashes(ids[tokens]))
 
 
 class _CountedTfidf(TfidfVectorizer):
@@ -213,21 +222,12 @@ _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 def text_shingles(docs: Sequence[TextTerms], min_words: int) -> list[np.ndarray]:
     """Shingle hashes of each text, from the same tokens the TF-IDF matrix counts (stop
-    words removed); texts with fewer than `min_words` words get none. Token ids number the
-    terms in order of first use over the texts that have shingles."""
-    ids: dict[str, int] = {}
-    out = []
-    for doc in docs:
-        if doc.words < min_words:
-            out.append(np.zeros(0, dtype=np.uint64))
-            continue
-        local = np.array([ids.setdefault(t, len(ids) + 1) for t in doc.term_list()], np.int64)
-        out.append(shingle_hashes(local[doc.tokens] if len(local) else local))
-    return out
+    words removed); texts with fewer than `min_words` words get none."""
+    return [d.shingles if d.words >= min_words else np.zeros(0, np.uint64) for d in docs]
 
 
 def shingle_hashes(tokens: Sequence[int] | np.ndarray, size: int = SHINGLE_WORDS) -> np.ndarray:
-    """64-bit hashes of the runs of `size` consecutive token ids of one text."""
+    """64-bit hashes of the runs of `size` consecutive token ids (term_id) of one text."""
     ids = np.asarray(tokens, dtype=np.uint64)
     if len(ids) < size:
         return np.zeros(0, dtype=np.uint64)
