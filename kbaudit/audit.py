@@ -252,8 +252,9 @@ class _StoredFindings:
                 if kind.cached_with is not None:
                     r = ctx.rule
                     self.prints[c] = fingerprint(
-                        "findings", kind.name, check.__module__, check.__qualname__, r.code,
-                        r.name, r.category, r.severity, r.params, r.pack, kind.cached_with(ctx),
+                        "findings", kind.name, check.__module__, check.__qualname__,
+                        _package_version(check.__module__), r.code, r.name, r.category,
+                        r.severity, r.params, r.pack, kind.cached_with(ctx),
                     )  # fmt: skip
         if any(self.prints):
             namespace = fingerprint("article-findings")
@@ -291,6 +292,21 @@ class _StoredFindings:
         if self.store is not None and new:
             self.store.put_many(new)
         return out
+
+
+def _package_version(module: str) -> str:
+    """The installed version of the package a plugin's check comes from (kbaudit's own is
+    in every cache key already), so upgrading a plugin re-checks every article."""
+    top = module.split(".")[0]
+    if top == "kbaudit":
+        return ""
+    from importlib.metadata import PackageNotFoundError, packages_distributions, version
+
+    names = packages_distributions().get(top, [])
+    try:
+        return ",".join(f"{name} {version(name)}" for name in sorted(names))
+    except PackageNotFoundError:
+        return ""
 
 
 def _detach(found: list[Finding], article: Article) -> tuple[tuple[Finding, bool], ...] | None:
