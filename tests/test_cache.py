@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -186,7 +187,7 @@ def test_only_kinds_that_declare_their_inputs_are_cached(tmp_path: Path) -> None
     from kbaudit.model import Article, Finding, Severity
     from kbaudit.rules import CheckKind, Context, Registry, Rule, article_only
 
-    calls = {"kept": 0, "plain": 0}
+    calls = {"kept": 0, "plain": 0, "budget": 0}
 
     def counting(name: str) -> Callable[[Article, Context], Iterator[Finding]]:
         def check(article: Article, ctx: Context) -> Iterator[Finding]:
@@ -196,9 +197,15 @@ def test_only_kinds_that_declare_their_inputs_are_cached(tmp_path: Path) -> None
 
         return check
 
+    def out_of_time(article: Article, ctx: Context) -> Iterator[Finding]:
+        calls["budget"] += 1
+        if "refund" in article.text:  # "not checked": an input finding, never kept
+            yield replace(ctx.finding(article, "not checked"), category="input")
+
     registry = Registry()
     registry.add(CheckKind("kept", "cached", check=counting("kept"), cached_with=article_only))
     registry.add(CheckKind("plain", "not cached", check=counting("plain")))
+    registry.add(CheckKind("budget", "input", check=out_of_time, cached_with=article_only))
     with pytest.raises(RuleError, match="only per-article"):
         registry.add(
             CheckKind("whole", "corpus", check_corpus=lambda c, x: [], cached_with=article_only)
@@ -206,6 +213,7 @@ def test_only_kinds_that_declare_their_inputs_are_cached(tmp_path: Path) -> None
     rules = [
         Rule("X001", "x.kept", "kept", "quality", Severity.INFO, "s"),
         Rule("X002", "x.plain", "plain", "quality", Severity.INFO, "s"),
+        Rule("X003", "x.budget", "budget", "quality", Severity.INFO, "s"),
     ]
     config = Config(jobs=1, cache=False)
     corpus = load_corpus(SAMPLE_KB, config)
@@ -219,9 +227,10 @@ def test_only_kinds_that_declare_their_inputs_are_cached(tmp_path: Path) -> None
             store.close()
 
     cold = run()
-    assert calls == {"kept": n, "plain": n}
+    assert calls == {"kept": n, "plain": n, "budget": n}
+    unchecked = sum("refund" in a.text for a in corpus.articles)
     warm = run()
-    assert calls == {"kept": n, "plain": 2 * n}
+    assert calls == {"kept": n, "plain": 2 * n, "budget": n + unchecked}
     assert warm == cold and [f.article for f in warm] == [f.article for f in cold]
     assert any(f.rule == "X001" for f in warm)
 
