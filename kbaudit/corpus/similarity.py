@@ -15,7 +15,7 @@ import hashlib
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -74,13 +74,12 @@ class Boilerplate:
     lines: frozenset[int]  # line_hash of each boilerplate line
     share: float
     min_articles: int
+    sorted_lines: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
 
     def present(self, text: TextLines) -> np.ndarray:
         """The hashes of this text's boilerplate lines, sorted and distinct."""
-        if not self.lines:
-            return np.zeros(0, dtype=np.uint64)
         found = np.unique(text.lines)
-        return found[[int(h) in self.lines for h in found]] if len(found) else found
+        return found[np.isin(found, self.sorted_lines, assume_unique=True)]
 
 
 def find_boilerplate(texts: Sequence[TextLines], share: float, min_articles: int) -> Boilerplate:
@@ -92,7 +91,7 @@ def find_boilerplate(texts: Sequence[TextLines], share: float, min_articles: int
         return Boilerplate(frozenset(), share, min_articles)
     hashes, counts = np.unique(np.concatenate(distinct), return_counts=True)
     common = hashes[(counts > floor) & (hashes != 0)]
-    return Boilerplate(frozenset(int(h) for h in common), share, min_articles)
+    return Boilerplate(frozenset(int(h) for h in common), share, min_articles, common)
 
 
 def strip_boilerplate(text: str, lines: TextLines, boilerplate: Boilerplate) -> str:
