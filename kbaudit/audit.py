@@ -354,15 +354,12 @@ def audit(
     started = time.perf_counter()
     corpus = load_corpus(path, config, input_format, questions, progress)
     timings = {"load": time.perf_counter() - started}
-    store = open_cache(config.cache_folder(), path)
-    corpus.store = store
-    try:
-        analysis = analyse(corpus, config, needed_analyses(rules, registry) | needs, progress)
-        timings.update({f"analysis: {k}": v for k, v in analysis.timings.items()})
-        findings = run_rules(corpus, rules, registry, config, analysis, progress, timings, store)
-    finally:
-        if store is not None:
-            store.close()
+    corpus.store = store = open_cache(config.cache_folder(), path)
+    analysis = analyse(corpus, config, needed_analyses(rules, registry) | needs, progress)
+    timings.update({f"analysis: {k}": v for k, v in analysis.timings.items()})
+    findings = run_rules(corpus, rules, registry, config, analysis, progress, timings, store)
+    if store is not None:
+        store.close()  # evicts over the size bound; each write was its own transaction
     card = score(findings, len(corpus.articles), config, rules, analysis.coverage)
     listed = findings if in_scope is None else [f for f in findings if involves(f, in_scope)]
     secrets = [f for f in findings if f.secrets]  # found out of scope too: mask them all
