@@ -60,7 +60,8 @@ def stages(kb: Path) -> dict[str, object]:
     single = Config(cache=False, jobs=1)
     timed("read+parse floor, one core", lambda: load_corpus(kb, single))
     corpus = timed("load (read + parse, all cores)", lambda: load_corpus(kb, config))
-    timed("boilerplate", corpus.clean_texts)
+    timed("boilerplate", corpus.boilerplate)
+    timed("clean terms", corpus.clean_terms)
     timed("tfidf", corpus.tfidf)
     timed("exact", lambda: corpus.exact_duplicates(10))
     shingles = timed("shingles", lambda: corpus.shingles(10))
@@ -129,7 +130,8 @@ def whole_audit(kb: Path, out: Path, *extra: str) -> dict[str, float]:
 
 def cached_audits(kb: Path, out_dir: Path, edits: int = 50) -> dict[str, object]:
     """Cold audit into an empty cache, warm audit with nothing changed, warm audit with
-    `edits` articles edited (restored afterwards); each JSON compared with a cold run."""
+    `edits` articles edited (restored afterwards); each JSON compared with a run without
+    the cache of the same KB."""
     cache = out_dir / f"cache-{kb.name}"
     shutil.rmtree(cache, ignore_errors=True)
     flags = ("--cache-dir", str(cache))
@@ -144,11 +146,21 @@ def cached_audits(kb: Path, out_dir: Path, edits: int = 50) -> dict[str, object]
         for f in files:
             f.write_bytes(originals[f] + b"\nAsk the billing team about late fees.\n")
         edited = whole_audit(kb, out_dir / f"{kb.name}.edited.json", *flags)
+        whole_audit(kb, out_dir / f"{kb.name}.edited-cold.json", "--no-cache")
     finally:
         for f, data in originals.items():
             f.write_bytes(data)
+    edited_same = (out_dir / f"{kb.name}.edited.json").read_bytes() == (
+        out_dir / f"{kb.name}.edited-cold.json"
+    ).read_bytes()
     shutil.rmtree(cache, ignore_errors=True)
-    return {"cold": cold, "warm": warm, "warm_equals_cold": same, f"warm_{edits}_edited": edited}
+    return {
+        "cold": cold,
+        "warm": warm,
+        "warm_equals_cold": same,
+        f"warm_{edits}_edited": edited,
+        "edited_equals_its_cold_run": edited_same,
+    }
 
 
 def _pairs_of(groups: list[list[str]]) -> set[tuple[str, str]]:

@@ -14,12 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 from kbaudit import __version__
 from kbaudit.analysis import Analysis, analyse
+from kbaudit.cache import Cache, article_digest, entry_key, fingerprint, open_cache
 from kbaudit.config import Config
 from kbaudit.corpus import Corpus
 from kbaudit.errors import SourceError
-from kbaudit.model import Finding, Question
+from kbaudit.model import Article, Finding, Question
 from kbaudit.redact import redact
 from kbaudit.rules import (
+    CheckKind,
     Context,
     Registry,
     Rule,
@@ -107,9 +109,11 @@ def run_rules(
     analysis: Analysis,
     progress: Progress = _noop,
     timings: dict[str, float] | None = None,
+    store: Cache | None = None,
 ) -> list[Finding]:
     """Run every selected rule; apply inline, front-matter and per-path ignores.
-    Seconds spent per stage are added to `timings` when given."""
+    Seconds spent per stage are added to `timings` when given. With a `store`, per-article
+    findings of kinds that declare `cached_with` are reused for unchanged articles."""
     timings = {} if timings is None else timings
     findings: list[Finding] = []
     article_rules = [r for r in rules if registry.get(r.kind).check is not None]
@@ -121,9 +125,11 @@ def run_rules(
         for r in article_rules
     ]
     started = time.perf_counter()
-    findings.extend(
-        _check_articles(corpus, contexts, config.jobs, lambda n: progress(stage, total, n))
+    stored = _StoredFindings(store, corpus, [registry.get(r.kind) for r in article_rules], contexts)
+    found = _check_articles(
+        corpus, contexts, config.jobs, lambda n: progress(stage, total, n), stored.todo
     )
+    findings.extend(stored.merge(found))
     timings["per-article rules"] = time.perf_counter() - started
     for rule in corpus_rules:
         started = time.perf_counter()
@@ -138,56 +144,188 @@ def run_rules(
 
 
 ArticleContexts = list[tuple[Any, Context]]
+Todo = list[tuple[int, ...]]  # per article, the contexts (by index) to run on it
+Found = list[list[list[Finding]]]  # per article, per context of its todo, the findings
 _CHUNK = 256
 # Set in each worker process by the pool initializer (inherited through fork, never pickled).
-_worker_state: tuple[Corpus, ArticleContexts] | None = None
+_worker_state: tuple[Corpus, ArticleContexts, Todo] | None = None
 
 
-def _init_worker(corpus: Corpus, contexts: ArticleContexts) -> None:
+def _init_worker(corpus: Corpus, contexts: ArticleContexts, todo: Todo) -> None:
     global _worker_state
-    _worker_state = (corpus, contexts)
+    _worker_state = (corpus, contexts, todo)
 
 
-def _check_range(start: int, stop: int) -> list[tuple[int | None, Finding]]:
+def _check_range(start: int, stop: int) -> list[list[list[tuple[int | None, Finding]]]]:
     """Findings of articles[start:stop], detached from their article to keep pickling cheap;
     the article travels back as its index in the corpus."""
     assert _worker_state is not None
-    corpus, contexts = _worker_state
+    corpus, contexts, todo = _worker_state
     index = {id(a): i for i, a in enumerate(corpus.articles[start:stop], start)}
-    out: list[tuple[int | None, Finding]] = []
-    for article in corpus.articles[start:stop]:
-        for check, ctx in contexts:
+    out = []
+    for n, article in enumerate(corpus.articles[start:stop], start):
+        per_article = []
+        for c in todo[n]:
+            check, ctx = contexts[c]
+            detached = []
             for f in check(article, ctx):
                 i = index.get(id(f.article)) if f.article is not None else None
                 if f.article is not None and i is None:
                     i = corpus.articles.index(f.article)
-                out.append((i, replace(f, article=None)))
+                detached.append((i, replace(f, article=None)))
+            per_article.append(detached)
+        out.append(per_article)
     return out
 
 
 def _check_articles(
-    corpus: Corpus, contexts: ArticleContexts, jobs: int, advance: Callable[[int], None]
-) -> list[Finding]:
-    """Per-article checks, on all cores for large KBs (same findings, same order)."""
+    corpus: Corpus,
+    contexts: ArticleContexts,
+    jobs: int,
+    advance: Callable[[int], None],
+    todo: Todo,
+) -> Found:
+    """Per-article checks (`todo[i]`: which ones on article i), on all cores for large KBs
+    (same findings, same order)."""
     articles = corpus.articles
-    n = workers(jobs, len(articles) // 4)
+    busy = sum(1 for t in todo if t)
+    n = workers(jobs, busy // 4)
     if n == 1 or not contexts:
-        found: list[Finding] = []
-        for article in articles:
-            for check, ctx in contexts:
-                found.extend(check(article, ctx))
+        found: Found = []
+        for article, wanted in zip(articles, todo, strict=True):
+            found.append([list(contexts[c][0](article, contexts[c][1])) for c in wanted])
             advance(1)
         return found
     corpus.meta_key_counts  # noqa: B018 - build shared indexes once, before forking
-    bounds = [(i, min(i + _CHUNK, len(articles))) for i in range(0, len(articles), _CHUNK)]
+    bounds = _balanced_ranges(todo)
     found = []
-    with ProcessPoolExecutor(n, get_context("fork"), _init_worker, (corpus, contexts)) as pool:
+    with ProcessPoolExecutor(
+        n, get_context("fork"), _init_worker, (corpus, contexts, todo)
+    ) as pool:
         for (start, stop), chunk in zip(
             bounds, pool.map(_check_range, *zip(*bounds, strict=True)), strict=True
         ):
-            found.extend(replace(f, article=None if i is None else articles[i]) for i, f in chunk)
+            for per_article in chunk:
+                found.append(
+                    [
+                        [replace(f, article=None if i is None else articles[i]) for i, f in fs]
+                        for fs in per_article
+                    ]
+                )
             advance(stop - start)
     return found
+
+
+def _balanced_ranges(todo: Todo) -> list[tuple[int, int]]:
+    """Ranges of articles holding about _CHUNK articles with checks to run each (cached
+    articles cost nothing, so they do not count)."""
+    bounds, start, busy = [], 0, 0
+    for i, wanted in enumerate(todo):
+        busy += bool(wanted)
+        if busy == _CHUNK:
+            bounds.append((start, i + 1))
+            start, busy = i + 1, 0
+    if start < len(todo):
+        bounds.append((start, len(todo)))
+    return bounds
+
+
+class _StoredFindings:
+    """Per-article findings in the incremental cache: one entry per article (keyed by a hash
+    of every field of the article and the kbaudit version) maps the fingerprint of each
+    cacheable rule (kind, code, name, category, severity, params, pack and what its kind's
+    `cached_with` gives) to the findings that rule gave, detached from the article. A rule
+    whose fingerprint is missing runs again; the entry is rewritten with the rules of this
+    run only. A result with an `input` finding (the article was not checked: a CPU budget ran
+    out) is not kept, so the next run tries again."""
+
+    def __init__(
+        self,
+        store: Cache | None,
+        corpus: Corpus,
+        kinds: list[CheckKind],
+        contexts: ArticleContexts,
+    ) -> None:
+        self.store = store
+        self.articles = corpus.articles
+        self.prints: list[str | None] = [None] * len(contexts)
+        self.keys: list[str] = []
+        self.entries: list[dict[str, Any]] = [{} for _ in self.articles]
+        if store is not None and store.enabled:
+            for c, (kind, (check, ctx)) in enumerate(zip(kinds, contexts, strict=True)):
+                if kind.cached_with is not None:
+                    r = ctx.rule
+                    self.prints[c] = fingerprint(
+                        "findings", kind.name, check.__module__, check.__qualname__,
+                        _package_version(check.__module__), r.code, r.name, r.category,
+                        r.severity, r.params, r.pack, kind.cached_with(ctx),
+                    )  # fmt: skip
+        if any(self.prints):
+            namespace = fingerprint("article-findings")
+            self.keys = [entry_key(namespace, "", article_digest(a)) for a in self.articles]
+            assert store is not None
+            found = store.get_many(self.keys)
+            self.entries = [found.get(k, {}) for k in self.keys]
+        self.todo: Todo = [
+            tuple(c for c, p in enumerate(self.prints) if p is None or p not in entry)
+            for entry in self.entries
+        ]
+
+    def merge(self, found: Found) -> list[Finding]:
+        """Every finding, computed or cached, in article then rule order; the computed ones
+        are stored for the next run."""
+        out: list[Finding] = []
+        new: dict[str, dict[str, Any]] = {}
+        for i, article in enumerate(self.articles):
+            entry, computed = self.entries[i], dict(zip(self.todo[i], found[i], strict=True))
+            fresh: dict[str, Any] = {}
+            for c, p in enumerate(self.prints):
+                if c in computed:
+                    out.extend(computed[c])
+                    kept = _detach(computed[c], article) if p is not None else None
+                    if kept is not None:
+                        fresh[p] = kept  # type: ignore[index]
+                else:
+                    out.extend(_attach(entry[p], article))  # type: ignore[index]
+            if fresh:
+                new[self.keys[i]] = {
+                    p: fresh[p] if p in fresh else entry[p]
+                    for p in self.prints
+                    if p is not None and (p in fresh or p in entry)
+                }
+        if self.store is not None and new:
+            self.store.put_many(new)
+        return out
+
+
+def _package_version(module: str) -> str:
+    """The installed version of the package a plugin's check comes from (kbaudit's own is
+    in every cache key already), so upgrading a plugin re-checks every article."""
+    top = module.split(".")[0]
+    if top == "kbaudit":
+        return ""
+    from importlib.metadata import PackageNotFoundError, packages_distributions, version
+
+    names = packages_distributions().get(top, [])
+    try:
+        return ",".join(f"{name} {version(name)}" for name in sorted(names))
+    except PackageNotFoundError:
+        return ""
+
+
+def _detach(found: list[Finding], article: Article) -> tuple[tuple[Finding, bool], ...] | None:
+    """Findings as cached: without their article (True where it was this one); None when
+    they cannot be kept (another article named, or the article not checked)."""
+    out = []
+    for f in found:
+        if f.category == "input" or (f.article is not None and f.article is not article):
+            return None
+        out.append((replace(f, article=None), f.article is not None))
+    return tuple(out)
+
+
+def _attach(cached: tuple[tuple[Finding, bool], ...], article: Article) -> list[Finding]:
+    return [replace(f, article=article) if mine else f for f, mine in cached]
 
 
 def _ignored(finding: Finding, config: Config) -> bool:
@@ -223,10 +361,13 @@ def audit(
     started = time.perf_counter()
     corpus = load_corpus(path, config, input_format, questions, progress)
     timings = {"load": time.perf_counter() - started}
+    corpus.store = store = open_cache(config.cache_folder(), path)
     needed = needed_analyses(rules, registry) | needs
     analysis = analyse(corpus, config, needed, progress, prior_topics)
     timings.update({f"analysis: {k}": v for k, v in analysis.timings.items()})
-    findings = run_rules(corpus, rules, registry, config, analysis, progress, timings)
+    findings = run_rules(corpus, rules, registry, config, analysis, progress, timings, store)
+    if store is not None:
+        store.close()  # evicts over the size bound; each write was its own transaction
     card = score(findings, len(corpus.articles), config, rules, analysis.coverage)
     listed = findings if in_scope is None else [f for f in findings if involves(f, in_scope)]
     secrets = [f for f in findings if f.secrets]  # found out of scope too: mask them all

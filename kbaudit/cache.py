@@ -1,6 +1,8 @@
-"""The incremental cache: what a pure per-file step produced (a file's parsed articles and
-input problems), keyed by a hash of the file's bytes, its path, the kbaudit version and the
-settings that step reads. An unchanged file is not parsed again on the next run.
+"""The incremental cache: what a pure per-file or per-article step produced, keyed by a hash
+of its input, the kbaudit version and the settings that step reads. A file's parsed articles
+and input problems (by the file's bytes and path): an unchanged file is not parsed again. An
+article's findings of per-article rules (by every field of the article and each rule's
+fingerprint, see `CheckKind.cached_with`): an unchanged article is not checked again.
 
 Where: `$XDG_CACHE_HOME/kbaudit`, else `~/.cache/kbaudit`, or `--cache-dir`; never inside
 the audited KB (kbaudit never writes there). The folder is created private (mode 0700) and
@@ -13,7 +15,8 @@ pickles: Articles are nested frozen dataclasses with dates, which JSON would hav
 rebuild field by field. Unpickling runs code, so values are only ever read from this private
 folder that kbaudit alone writes; an entry that fails to load (truncated, corrupted, written
 by another version) is a miss and is dropped, never a crash. The database is bounded
-(`max_bytes`, 1 GiB by default): after a run, the least recently used entries go first.
+(`max_bytes`, 1 GiB by default): after a run, the least recently used entries go first
+(an entry's use is recorded at most once an hour, so a warm run rewrites nothing).
 """
 
 from __future__ import annotations
@@ -25,15 +28,19 @@ import sqlite3
 import stat
 import time
 from collections.abc import Iterable, Mapping
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 from kbaudit import __version__
+from kbaudit.model import Article
 
-SCHEMA = 1  # bump when the shape of cached values changes
+SCHEMA = 2  # bump when the shape of cached values changes
 DEFAULT_MAX_BYTES = 1 << 30
 FILE_NAME = f"cache-v{SCHEMA}.sqlite"
 _BATCH = 900  # SQLite's limit on bound parameters is 999 in old builds
+_TOUCH_AFTER = 3600  # seconds: an entry used within the last hour is not marked used again
+_IGNORES = [f.name for f in fields(Article)].index("ignores")
 
 
 def default_dir() -> Path:
@@ -56,6 +63,30 @@ def entry_key(namespace: str, rel: str, data: bytes) -> str:
     digest.update(b"\0" + rel.encode("utf-8", "surrogatepass") + b"\0")
     digest.update(data)
     return digest.hexdigest()
+
+
+def open_cache(
+    folder: str | None, kb_root: Path, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Cache | None:
+    """The cache in `folder`, or None: none asked for, or the folder lies inside the KB
+    (kbaudit never writes into the KB it reads)."""
+    if not folder:
+        return None
+    where = Path(folder).expanduser().resolve()
+    root = kb_root.resolve()
+    if where == root or where.is_relative_to(root if root.is_dir() else root.parent):
+        return None
+    return Cache(where, max_bytes)
+
+
+def article_digest(article: Article) -> bytes:
+    """A hash of everything an article holds, the same in every process: a cached value
+    computed from an article is reused only for an article equal in every field. (Pickles
+    of a frozenset follow the process' string hashing, so `ignores` is sorted first; a meta
+    value that does not pickle the same way twice only costs a miss.)"""
+    values = [getattr(article, f.name) for f in fields(article)]
+    values[_IGNORES] = sorted(article.ignores)
+    return hashlib.blake2b(pickle.dumps(values, protocol=5), digest_size=16).digest()
 
 
 def _private_folder(folder: Path) -> bool:
@@ -116,23 +147,28 @@ class Cache:
             self.misses += len(wanted)
             return found
         bad: list[str] = []
+        stale: list[str] = []
+        now = time.time()
         try:
             for start in range(0, len(wanted), _BATCH):
                 chunk = wanted[start : start + _BATCH]
                 marks = ",".join("?" * len(chunk))
                 rows = self._db.execute(
-                    f"SELECT key, value FROM entry WHERE key IN ({marks})",
+                    f"SELECT key, value, used FROM entry WHERE key IN ({marks})",
                     chunk,
                 )
-                for key, value in rows:
+                for key, value, used in rows:
                     try:
                         found[key] = pickle.loads(value)
                     except Exception:
                         bad.append(key)
-            now = time.time()
-            self._write(
-                "UPDATE entry SET used = ? WHERE key = ?", [(now, k) for k in found], bad=bad
-            )
+                        continue
+                    if used < now - _TOUCH_AFTER:
+                        stale.append(key)
+            if stale or bad:
+                self._write(
+                    "UPDATE entry SET used = ? WHERE key = ?", [(now, k) for k in stale], bad=bad
+                )
         except sqlite3.Error:
             self._db = None
         self.hits += len(found)

@@ -90,11 +90,33 @@ ArticleCheck = Callable[[Article, Context], Iterable[Finding]]
 CorpusCheck = Callable[["Corpus", Context], Iterable[Finding]]
 
 
+CacheInputs = Callable[[Context], object]
+
+
+def article_only(ctx: Context) -> None:
+    """`CheckKind.cached_with` of a kind whose findings depend on the article and the rule
+    alone."""
+    return None
+
+
+def as_of(ctx: Context) -> str:
+    """`CheckKind.cached_with` of a kind whose findings also depend on the date the audit
+    runs as of (ages, passed dates, expired tokens)."""
+    return ctx.today.isoformat()
+
+
 @dataclass(frozen=True)
 class CheckKind:
     """How to look: per-article (`check`) or corpus-wide (`check_corpus`), with parameters.
     `needs` names the analyses (duplicates, topics, coverage) a corpus-wide check reads from
-    `ctx.analysis`; their settings live in the config's section of the same name."""
+    `ctx.analysis`; their settings live in the config's section of the same name.
+
+    `cached_with` says that a per-article kind's findings may be kept in the incremental
+    cache and reused for an unchanged article, and what they depend on besides the article
+    and the rule (its kind, params, severity and pack): `article_only`, `as_of`, or a
+    function of the context giving the corpus or config values the check reads, with a
+    stable repr (sorted lists, no sets); a change of that value is a cache miss. None (the
+    default, and for plugins that do not declare it): computed on every run."""
 
     name: str
     summary: str
@@ -102,6 +124,7 @@ class CheckKind:
     check: ArticleCheck | None = None
     check_corpus: CorpusCheck | None = None
     needs: tuple[str, ...] = ()
+    cached_with: CacheInputs | None = None
 
 
 class Registry:
@@ -115,6 +138,8 @@ class Registry:
             raise RuleError(f"check kind {kind.name!r} is registered twice")
         if (kind.check is None) == (kind.check_corpus is None):
             raise RuleError(f"check kind {kind.name!r} needs exactly one of check/check_corpus")
+        if kind.cached_with is not None and kind.check is None:
+            raise RuleError(f"check kind {kind.name!r}: only per-article findings are cached")
         self.kinds[kind.name] = kind
 
     def get(self, name: str) -> CheckKind:

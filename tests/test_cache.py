@@ -8,6 +8,8 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -115,6 +117,9 @@ def test_least_recently_used_entries_are_evicted(tmp_path: Path) -> None:
     cache = Cache(tmp_path / "c", max_bytes=10_000)
     cache.put_many({f"old{i}": "x" * 1000 for i in range(8)})
     cache.put_many({f"new{i}": "y" * 1000 for i in range(8)})
+    with sqlite3.connect(tmp_path / "c" / FILE_NAME) as db:  # written two and one hours ago
+        db.execute("UPDATE entry SET used = used - 7200 WHERE key LIKE 'old%'")
+        db.execute("UPDATE entry SET used = used - 3700 WHERE key LIKE 'new%'")
     assert set(cache.get_many(["old0", "new7"])) == {"old0", "new7"}
     cache.close()
     cache = Cache(tmp_path / "c", max_bytes=10_000)
@@ -133,3 +138,125 @@ def test_a_shared_or_foreign_folder_is_not_used(tmp_path: Path) -> None:
     cache.put_many({"k": 1})
     assert cache.get_many(["k"]) == {}
     assert not (folder / FILE_NAME).exists()
+
+
+def _add_front_matter(article: Path, line: str) -> None:
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("---\n", f"---\n{line}\n", 1), encoding="utf-8")
+
+
+def test_cached_findings_follow_the_date_the_config_and_the_corpus(
+    runner: CliRunner, kb: Path, tmp_path: Path
+) -> None:
+    """Per-article findings come from the cache only while what they depend on is unchanged:
+    the as-of date (ages), the rule's settings, and for misspelled keys the keys the rest of
+    the KB uses (a key becomes known once five articles use it, so an untouched article's
+    finding goes away)."""
+    cache = ["--cache-dir", str(tmp_path / "cache")]
+
+    def same(name: str, *extra: str) -> bytes:
+        warm = _audit(runner, kb, tmp_path / f"{name}-warm.json", *cache, *extra)
+        cold = _audit(runner, kb, tmp_path / f"{name}-cold.json", "--no-cache", *extra)
+        assert warm == cold
+        return warm
+
+    first = same("first")
+    later = runner.invoke(
+        app, ["audit", str(kb), "-f", "json", "-o", str(tmp_path / "later-warm.json"),
+              "--as-of", "2027-11-23", *cache],
+    )  # fmt: skip
+    assert later.exit_code in (0, 1), later.output
+    assert b"STALE001" in (tmp_path / "later-warm.json").read_bytes()
+    (kb / "kbaudit.yaml").write_text("rules:\n  STALE001: {severity: error, days: 30}\n")
+    assert same("config") != first
+    articles = sorted(kb.rglob("*.md"))[1:7]
+    _add_front_matter(articles[0], "sumary: refunds")
+    assert b"`sumary`" in same("one-use")
+    for article in articles[1:5]:
+        _add_front_matter(article, "sumary: more")
+    assert b"`sumary`" not in same("five-uses")
+
+
+def test_only_kinds_that_declare_their_inputs_are_cached(tmp_path: Path) -> None:
+    """A per-article kind without `cached_with` (a plugin that says nothing) runs on every
+    article every time; one with it runs only on articles the cache does not hold."""
+    from kbaudit.analysis import Analysis
+    from kbaudit.audit import load_corpus, run_rules
+    from kbaudit.config import Config
+    from kbaudit.errors import RuleError
+    from kbaudit.model import Article, Finding, Severity
+    from kbaudit.rules import CheckKind, Context, Registry, Rule, article_only
+
+    calls = {"kept": 0, "plain": 0, "budget": 0}
+
+    def counting(name: str) -> Callable[[Article, Context], Iterator[Finding]]:
+        def check(article: Article, ctx: Context) -> Iterator[Finding]:
+            calls[name] += 1
+            if "refund" in article.text:
+                yield ctx.finding(article, "mentions refunds", data={"n": calls[name] * 0})
+
+        return check
+
+    def out_of_time(article: Article, ctx: Context) -> Iterator[Finding]:
+        calls["budget"] += 1
+        if "refund" in article.text:  # "not checked": an input finding, never kept
+            yield replace(ctx.finding(article, "not checked"), category="input")
+
+    registry = Registry()
+    registry.add(CheckKind("kept", "cached", check=counting("kept"), cached_with=article_only))
+    registry.add(CheckKind("plain", "not cached", check=counting("plain")))
+    registry.add(CheckKind("budget", "input", check=out_of_time, cached_with=article_only))
+    with pytest.raises(RuleError, match="only per-article"):
+        registry.add(
+            CheckKind("whole", "corpus", check_corpus=lambda c, x: [], cached_with=article_only)
+        )
+    rules = [
+        Rule("X001", "x.kept", "kept", "quality", Severity.INFO, "s"),
+        Rule("X002", "x.plain", "plain", "quality", Severity.INFO, "s"),
+        Rule("X003", "x.budget", "budget", "quality", Severity.INFO, "s"),
+    ]
+    config = Config(jobs=1, cache=False)
+    corpus = load_corpus(SAMPLE_KB, config)
+    n = len(corpus.articles)
+
+    def run() -> list[Finding]:
+        store = Cache(tmp_path / "c")
+        try:
+            return run_rules(corpus, rules, registry, config, Analysis(), store=store)
+        finally:
+            store.close()
+
+    cold = run()
+    assert calls == {"kept": n, "plain": n, "budget": n}
+    unchecked = sum("refund" in a.text for a in corpus.articles)
+    warm = run()
+    assert calls == {"kept": n, "plain": 2 * n, "budget": n + unchecked}
+    assert warm == cold and [f.article for f in warm] == [f.article for f in cold]
+    assert any(f.rule == "X001" for f in warm)
+
+
+def test_cached_similarity_inputs_give_the_cold_report(
+    runner: CliRunner, kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Line hashes, counted terms and findings come from the cache, TF-IDF weights, shingles
+    and pairs are rebuilt from them: the report equals a cold run's, on one core or two,
+    after an edit, and when a line added to a sixth article becomes boilerplate (the five
+    articles that already held it are re-counted without it)."""
+    monkeypatch.setattr(parallel, "MIN_FILES_PER_WORKER", 2)  # the sample KB on two workers
+    cache = ["--cache-dir", str(tmp_path / "cache")]
+
+    def agree(name: str) -> bytes:
+        cold = _audit(runner, kb, tmp_path / f"{name}-cold.json", "--no-cache", "--jobs", "1")
+        for jobs in ("2", "1"):  # into the cache on two cores, then read on one
+            warm = _audit(runner, kb, tmp_path / f"{name}-{jobs}.json", *cache, "--jobs", jobs)
+            assert warm == cold, (name, jobs)
+        return cold
+
+    first = agree("first")
+    _edit(kb)
+    assert agree("edited") != first
+    footer = "\nStill stuck? Chat with the Ledgerly team.\n"
+    for n, article in enumerate(sorted(kb.rglob("*.md"))[10:16]):
+        article.write_text(article.read_text(encoding="utf-8") + footer, encoding="utf-8")
+        if n >= 4:  # in five articles the line is counted, in six it is boilerplate
+            agree(f"footer-{n}")

@@ -15,15 +15,20 @@ from kbaudit.analysis.similarity import canonical_key, conflicts
 from kbaudit.cli import app
 from kbaudit.corpus import Corpus
 from kbaudit.corpus.similarity import (
+    TOKEN_PATTERN,
     brute_force_pairs,
     build_tfidf,
     candidate_pairs,
     exact_groups,
     find_boilerplate,
+    line_hash,
     near_pairs,
     normalise,
     similar_strings,
+    strip_boilerplate,
+    text_lines,
     text_shingles,
+    text_terms,
     title_pairs,
 )
 from kbaudit.model import Article
@@ -68,8 +73,8 @@ def test_normalise(a: str, b: str) -> None:
 @pytest.mark.parametrize("threshold", [0.5, 0.6, 0.8, 0.9])
 def test_near_pairs_equal_brute_force(threshold: float) -> None:
     texts = _synthetic(300)
-    vectorizer, matrix = build_tfidf(texts)
-    shingles = text_shingles(texts, vectorizer, min_words=5)
+    _, matrix = build_tfidf(texts)
+    shingles = text_shingles([text_terms(t) for t in texts], min_words=5)
     expected = brute_force_pairs(matrix, threshold)
     found = near_pairs(matrix, shingles, threshold)
     assert set(found) == set(expected)
@@ -85,9 +90,34 @@ def test_candidates_skip_stock_phrases() -> None:
 
 def test_boilerplate_found_by_share_and_count() -> None:
     texts = [f"unique body {i}\nWas this article helpful?" for i in range(10)]
-    found = find_boilerplate(texts, share=0.5, min_articles=5)
-    assert found.lines == {"was this article helpful"}
-    assert not find_boilerplate(texts[:4], share=0.5, min_articles=5).lines
+    lines = [text_lines(t) for t in texts]
+    found = find_boilerplate(lines, share=0.5, min_articles=5)
+    assert found.lines == {line_hash("was this article helpful")}
+    assert strip_boilerplate(texts[3], lines[3], found) == "unique body 3"
+    assert not find_boilerplate(lines[:4], share=0.5, min_articles=5).lines
+
+
+def test_tfidf_from_counted_terms_is_scikit_learns() -> None:
+    """The corpus' TF-IDF is fitted on terms counted once per text (and cached): the same
+    vocabulary, matrix and idf, bit for bit, as fitting scikit-learn's vectorizer on the
+    texts."""
+    from scipy import sparse
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    texts = [*_synthetic(300), "", "123 456", "Straße STRASSE ÉTÉ été", "the and of"]
+    vectorizer, matrix = build_tfidf(texts)
+    reference = TfidfVectorizer(
+        token_pattern=TOKEN_PATTERN,
+        stop_words="english",
+        sublinear_tf=True,
+        dtype=np.float32,
+        max_df=0.5,
+    )
+    expected = sparse.csr_matrix(reference.fit_transform(texts), dtype=np.float32)
+    assert list(vectorizer.get_feature_names_out()) == list(reference.get_feature_names_out())
+    assert vectorizer.idf_.tobytes() == reference.idf_.tobytes()
+    for part in ("indptr", "indices", "data"):
+        assert getattr(matrix, part).tobytes() == getattr(expected, part).tobytes()
 
 
 def test_articles_sharing_only_boilerplate_are_not_duplicates() -> None:

@@ -17,7 +17,7 @@ from kbaudit.corpus import Corpus
 from kbaudit.corpus.links import anchors, site_link
 from kbaudit.errors import RuleError
 from kbaudit.model import Article, Finding, InputCode, Related, Severity
-from kbaudit.rules import CheckKind, Context, Param, Registry
+from kbaudit.rules import CheckKind, Context, Param, Registry, article_only, as_of
 
 # Article text is untrusted: a pattern scans at most WINDOW characters at a time (windows
 # overlap by OVERLAP, so a match up to that long is never cut), and a rule's patterns get a
@@ -362,6 +362,7 @@ def register(registry: Registry) -> None:
                 "skip_status": Param(UNPUBLISHED, "statuses to leave out (drafts, hidden pages)"),
             },
             check=min_words,
+            cached_with=article_only,
         )
     )
     registry.add(
@@ -397,6 +398,7 @@ def register(registry: Registry) -> None:
                 ),
             },
             check=pattern,
+            cached_with=as_of,
         )
     )
     registry.add(
@@ -425,6 +427,7 @@ def register(registry: Registry) -> None:
                 "skip_status": Param(UNPUBLISHED, "statuses to leave out (drafts, hidden pages)"),
             },
             check=title,
+            cached_with=article_only,
         )
     )
     registry.add(
@@ -437,6 +440,7 @@ def register(registry: Registry) -> None:
                 "skip_status": Param(UNPUBLISHED, "statuses to leave out (drafts, hidden pages)"),
             },
             check=headings,
+            cached_with=article_only,
         )
     )
     registry.add(
@@ -458,6 +462,7 @@ def register(registry: Registry) -> None:
             "Images without alt text.",
             {"skip_status": Param(UNPUBLISHED, "statuses to leave out (drafts, hidden pages)")},
             check=image_alt,
+            cached_with=article_only,
         )
     )
     registry.add(
@@ -493,5 +498,6 @@ def register(registry: Registry) -> None:
                 ),
             },
             check=hidden_comment,
+            cached_with=article_only,
         )
     )

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 
 from kbaudit.model import Article, Finding
-from kbaudit.rules import CheckKind, Context, Param, Registry
+from kbaudit.rules import CheckKind, Context, Param, Registry, article_only, as_of
 
 
 def _skipped(article: Article, ctx: Context) -> bool:
@@ -226,6 +226,7 @@ def register(registry: Registry) -> None:
                 "skip_status": _SKIP,
             },
             check=max_age,
+            cached_with=as_of,
         )
     )
     registry.add(
@@ -234,6 +235,7 @@ def register(registry: Registry) -> None:
             "Article without any last-updated date.",
             {"skip_status": _SKIP},
             check=missing_date,
+            cached_with=article_only,
         )
     )
     registry.add(
@@ -242,6 +244,7 @@ def register(registry: Registry) -> None:
             "Review-by or valid-until date in the past.",
             {"grace_days": Param(0, "days of grace after the date"), "skip_status": _SKIP},
             check=date_passed,
+            cached_with=as_of,
         )
     )
     registry.add(
@@ -255,6 +258,7 @@ def register(registry: Registry) -> None:
                 )
             },
             check=flagged,
+            cached_with=article_only,
         )
     )
     registry.add(
@@ -273,6 +277,7 @@ def register(registry: Registry) -> None:
                 "skip_status": _SKIP,
             },
             check=retired_versions,
+            cached_with=as_of,
         )
     )
     registry.add(
@@ -294,5 +299,6 @@ def register(registry: Registry) -> None:
                 "skip_status": _SKIP,
             },
             check=expired_mention,
+            cached_with=as_of,
         )
     )

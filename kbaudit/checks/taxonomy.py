@@ -13,7 +13,7 @@ from kbaudit.analysis.groups import UnionFind
 from kbaudit.corpus import Corpus
 from kbaudit.model import Article, Finding, Related
 from kbaudit.normalize import SourceOptions, known_keys
-from kbaudit.rules import CheckKind, Context, Param, Registry
+from kbaudit.rules import CheckKind, Context, Param, Registry, article_only
 
 FIELDS = ("title", "category", "tags", "owner", "updated_at", "locale", "url", "status")
 
@@ -28,6 +28,11 @@ def required_field(article: Article, ctx: Context) -> Iterator[Finding]:
     name = ctx.params["field"]
     if _value(article, name) in (None, "", (), []):
         yield ctx.finding(article, ctx.params["message"] or f"no `{name}`", data={"field": name})
+
+
+def controlled_vocabulary(ctx: Context) -> tuple[list[str], list[str]]:
+    """What `vocabulary` reads besides the article: the config's allowed values."""
+    return ctx.config.taxonomy.categories, ctx.config.taxonomy.tags
 
 
 def vocabulary(article: Article, ctx: Context) -> Iterator[Finding]:
@@ -200,16 +205,26 @@ def _key_line(raw: str, key: str) -> int | None:
     return raw.count("\n", 0, m.start()) + 1 if m else None
 
 
-def misspelled_key(article: Article, ctx: Context) -> Iterator[Finding]:
-
+def known_keys_in_use(ctx: Context) -> list[str]:
+    """The keys `misspelled-key` takes as spelled right, sorted: the readers' keys, the
+    rule's `known` and every key at least `min_uses` articles of the corpus use. Also what its
+    cached findings are keyed on: a key that becomes common (or rare) re-checks every article."""
     known = known_keys(ctx.config.source_options() if ctx.config else SourceOptions())
     known |= set(ctx.params["known"])
     min_uses = int(ctx.params["min_uses"])
     known |= {k for k, n in ctx.corpus.meta_key_counts.items() if n >= min_uses}
+    return sorted(known)
+
+
+def misspelled_key(article: Article, ctx: Context) -> Iterator[Finding]:
+    known = ctx.corpus.memo(("known-keys", repr(ctx.params)), lambda: known_keys_in_use(ctx))
+    spelled = ctx.corpus.memo(("known-key-set", repr(ctx.params)), lambda: frozenset(known))
     cutoff = float(ctx.params["threshold"])
-    folded = {k.casefold(): k for k in sorted(known)}  # "title" wins over "Title"
+    folded = ctx.corpus.memo(  # "title" wins over "Title"
+        ("known-key-folds", repr(ctx.params)), lambda: {k.casefold(): k for k in known}
+    )
     for key in article.meta:
-        if key in known or len(key) < 4:
+        if len(key) < 4 or key in spelled:
             continue
         like = folded.get(key.casefold())  # keys are read case-sensitively: Title is not title
         if like is None:
@@ -286,6 +301,7 @@ def register(registry: Registry) -> None:
                 "message": Param("", "message to show instead of the default"),
             },
             check=required_field,
+            cached_with=article_only,
         )
     )
     registry.add(
@@ -294,6 +310,7 @@ def register(registry: Registry) -> None:
             "Values outside the controlled vocabulary in `taxonomy`.",
             {"field": Param("category", "category or tags")},
             check=vocabulary,
+            cached_with=controlled_vocabulary,
         )
     )
     registry.add(
@@ -335,6 +352,7 @@ def register(registry: Registry) -> None:
                 "threshold": Param(85, "rapidfuzz ratio (0-100) for a near miss"),
             },
             check=misspelled_key,
+            cached_with=known_keys_in_use,
         )
     )
     registry.add(

@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
     from sklearn.feature_extraction.text import TfidfVectorizer
 
+    from kbaudit.cache import Cache
+    from kbaudit.corpus.similarity import Boilerplate, TextLines, TextTerms
+
 
 T = TypeVar("T")
 BOILERPLATE_SHARE = 0.02  # a line in more than this share of articles is boilerplate
@@ -48,6 +51,9 @@ class Corpus:
     questions: list[Question] | None = None
     base_url: str | None = None
     cache: dict[Any, Any] = field(default_factory=dict, repr=False)
+    # The incremental cache (kbaudit.cache.Cache) per-text inputs of the similarity indexes
+    # are kept in across runs; None: computed every time.
+    store: Cache | None = field(default=None, repr=False)
 
     def __len__(self) -> int:
         return len(self.articles)
@@ -208,20 +214,94 @@ class Corpus:
             self.cache[key] = build()
         return self.cache[key]
 
-    def clean_texts(
+    def text_lines(self) -> list[TextLines]:
+        """Per article, the line hashes and body hash of its text (cached per text)."""
+        from kbaudit.corpus.similarity import text_lines
+
+        def build() -> list[TextLines]:
+            texts = [a.text for a in self.articles]
+            found, _ = self._stored(
+                "text-lines", texts, [b""] * len(texts), lambda i: text_lines(texts[i])
+            )
+            return found
+
+        return self.memo(("text-lines",), build)
+
+    def boilerplate(
         self,
         share: float = BOILERPLATE_SHARE,
         min_articles: int = BOILERPLATE_MIN_ARTICLES,
-    ) -> list[str]:
-        """Article texts without boilerplate lines (found in more than `share` of articles)."""
-        from kbaudit.corpus.similarity import find_boilerplate, strip_boilerplate
+    ) -> Boilerplate:
+        """Lines found in more than `share` of the articles (footers, legal lines)."""
+        from kbaudit.corpus.similarity import find_boilerplate
 
-        def build() -> list[str]:
+        return self.memo(
+            ("boilerplate", share, min_articles),
+            lambda: find_boilerplate(self.text_lines(), share, min_articles),
+        )
+
+    def clean_terms(
+        self,
+        share: float = BOILERPLATE_SHARE,
+        min_articles: int = BOILERPLATE_MIN_ARTICLES,
+    ) -> list[TextTerms]:
+        """Per article, the counted terms of its text without boilerplate lines (cached per
+        text and the boilerplate lines it holds: a footer that becomes, or stops being,
+        boilerplate changes the entries of the articles carrying it, and no other)."""
+        from kbaudit.corpus.similarity import strip_boilerplate, text_terms
+
+        def build() -> list[TextTerms]:
+            found = self.boilerplate(share, min_articles)
+            lines = self.text_lines()
             texts = [a.text for a in self.articles]
-            boilerplate = find_boilerplate(texts, share, min_articles)
-            return [strip_boilerplate(t, boilerplate) for t in texts]
+            present = [found.present(t).tobytes() for t in lines]
+            terms, keys = self._stored(
+                "text-terms",
+                texts,
+                present,
+                lambda i: text_terms(strip_boilerplate(texts[i], lines[i], found)),
+            )
+            self.cache[("clean-terms-keys", share, min_articles)] = keys
+            return terms
 
-        return self.memo(("clean_texts", share, min_articles), build)
+        return self.memo(("clean-terms", share, min_articles), build)
+
+    def _stored(
+        self, step: str, texts: list[str], salts: list[bytes], compute: Callable[[int], T]
+    ) -> tuple[list[T], list[str] | None]:
+        """compute(i) for the text of each article i, taken from the incremental cache where
+        it holds the same text (and salt: what else the value depends on) for this step and
+        version; with the cache keys (None without a cache)."""
+        if self.store is None or not self.store.enabled:
+            return [compute(i) for i in range(len(texts))], None
+        import sklearn
+
+        from kbaudit.cache import entry_key, fingerprint
+
+        namespace = fingerprint(step, sklearn.__version__)  # stop words come with sklearn
+        keys = [
+            entry_key(namespace, "", t.encode("utf-8", "surrogatepass") + b"\0" + salt)
+            for t, salt in zip(texts, salts, strict=True)
+        ]
+        found = self.store.get_many(keys)
+        values = [found[k] if k in found else compute(i) for i, k in enumerate(keys)]
+        self.store.put_many({k: v for k, v in zip(keys, values, strict=True) if k not in found})
+        return values, keys
+
+    def _whole(self, step: str, inputs: bytes | None, compute: Callable[[], T]) -> T:
+        """compute(), or its result from the incremental cache when a run of this version
+        had the same `inputs` (a complete description of what it reads; None: not cached)."""
+        if inputs is None or self.store is None or not self.store.enabled:
+            return compute()
+        from kbaudit.cache import entry_key, fingerprint
+
+        key = entry_key(fingerprint(step), "", inputs)
+        found = self.store.get_many([key])
+        if key in found:
+            return found[key]
+        value = compute()
+        self.store.put_many({key: value})
+        return value
 
     def tfidf(
         self,
@@ -229,18 +309,21 @@ class Corpus:
         min_articles: int = BOILERPLATE_MIN_ARTICLES,
     ) -> tuple[TfidfVectorizer, csr_matrix]:
         """The TF-IDF matrix of the clean texts (one row per article), built once."""
-        from kbaudit.corpus.similarity import build_tfidf
+        from kbaudit.corpus.similarity import tfidf_of_terms
 
         return self.memo(
             ("tfidf", share, min_articles),
-            lambda: build_tfidf(self.clean_texts(share, min_articles)),
+            lambda: tfidf_of_terms(self.clean_terms(share, min_articles)),
         )
 
     def exact_duplicates(self, min_words: int) -> list[list[int]]:
         """Groups of article indexes with the same normalised body, per locale."""
         from kbaudit.corpus.similarity import exact_groups
 
-        return self.memo(("exact", min_words), lambda: exact_groups(self.articles, min_words))
+        return self.memo(
+            ("exact", min_words),
+            lambda: exact_groups(self.articles, min_words, self.text_lines()),
+        )
 
     def shingles(
         self,
@@ -253,9 +336,7 @@ class Corpus:
 
         return self.memo(
             ("shingles", min_words, share, min_articles),
-            lambda: text_shingles(
-                self.clean_texts(share, min_articles), self.tfidf(share, min_articles)[0], min_words
-            ),
+            lambda: text_shingles(self.clean_terms(share, min_articles), min_words),
         )
 
     def near_duplicates(
@@ -269,16 +350,32 @@ class Corpus:
         words) have a TF-IDF cosine >= threshold."""
         from kbaudit.corpus.similarity import near_pairs
 
+        locale = [a.locale for a in self.articles]
+
         def build() -> dict[tuple[int, int], float]:
             matrix = self.tfidf(share, min_articles)[1]
             pairs = near_pairs(matrix, self.shingles(min_words, share, min_articles), threshold)
-            locale = [a.locale for a in self.articles]
             return {p: s for p, s in pairs.items() if locale[p[0]] == locale[p[1]]}
 
-        return self.memo(("near", threshold, min_words, share, min_articles), build)
+        def stored() -> dict[tuple[int, int], float]:
+            # The pairs are a function of every article's clean terms (their cache keys
+            # say which), the locales and the settings: unchanged, they are read back.
+            self.clean_terms(share, min_articles)
+            keys = self.cache.get(("clean-terms-keys", share, min_articles))
+            inputs = None
+            if keys is not None:
+                inputs = "\0".join([*keys, repr((threshold, min_words, locale))]).encode()
+            return self._whole("near-pairs", inputs, build)
+
+        return self.memo(("near", threshold, min_words, share, min_articles), stored)
 
     def title_duplicates(self, threshold: float) -> dict[tuple[int, int], float]:
         """Pairs (i < j) of same-locale articles with matching titles (0-1 score)."""
         from kbaudit.corpus.similarity import title_pairs
 
-        return self.memo(("titles", threshold), lambda: title_pairs(self.articles, threshold))
+        def stored() -> dict[tuple[int, int], float]:
+            titles = [(a.title, a.locale) for a in self.articles]
+            inputs = repr((threshold, titles)).encode("utf-8", "surrogatepass")
+            return self._whole("title-pairs", inputs, lambda: title_pairs(self.articles, threshold))
+
+        return self.memo(("titles", threshold), stored)

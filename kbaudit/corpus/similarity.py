@@ -11,10 +11,13 @@ equals the all-pairs answer for texts that share passages, which is what duplica
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -37,38 +40,87 @@ def normalise(text: str) -> str:
     return _NON_WORD.sub(" ", text.casefold()).strip()
 
 
+def line_hash(normalised: str) -> int:
+    """A 64-bit hash of a normalised line, the same in every process (0: an empty line)."""
+    if not normalised:
+        return 0
+    return int.from_bytes(hashlib.blake2b(normalised.encode(), digest_size=8).digest(), "little")
+
+
+@dataclass(frozen=True)
+class TextLines:
+    """What boilerplate and exact copies need of one text, from the text alone (so it can be
+    cached per text): the hash of each line's normalised form (`text.splitlines()`), and the
+    hash and word count of the whole normalised body."""
+
+    lines: np.ndarray  # uint64, one per line; 0 for lines empty once normalised
+    body: bytes
+    body_words: int
+
+
+def text_lines(text: str) -> TextLines:
+    body = normalise(text)
+    return TextLines(
+        np.array([line_hash(normalise(line)) for line in text.splitlines()], dtype=np.uint64),
+        hashlib.blake2b(body.encode(), digest_size=16).digest(),
+        body.count(" ") + 1,
+    )
+
+
 @dataclass(frozen=True)
 class Boilerplate:
     """Lines shared by so many articles that they say nothing about any one of them."""
 
-    lines: frozenset[str]
+    lines: frozenset[int]  # line_hash of each boilerplate line
     share: float
     min_articles: int
+    sorted_lines: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
+
+    def present(self, text: TextLines) -> np.ndarray:
+        """The hashes of this text's boilerplate lines, sorted and distinct."""
+        found = np.unique(text.lines)
+        return found[np.isin(found, self.sorted_lines, assume_unique=True)]
 
 
-def find_boilerplate(texts: Sequence[str], share: float, min_articles: int) -> Boilerplate:
+def find_boilerplate(texts: Sequence[TextLines], share: float, min_articles: int) -> Boilerplate:
     """Normalised lines present in more than `share` of the texts (and at least
     `min_articles` of them): footers, "Was this article helpful?", legal lines."""
-    counts: Counter[str] = Counter()
-    for text in texts:
-        counts.update({normalise(line) for line in text.splitlines()} - {""})
+    distinct = [np.unique(t.lines) for t in texts]
     floor = max(min_articles, share * len(texts))
-    return Boilerplate(
-        frozenset(line for line, n in counts.items() if n > floor), share, min_articles
+    if not distinct:
+        return Boilerplate(frozenset(), share, min_articles)
+    hashes, counts = np.unique(np.concatenate(distinct), return_counts=True)
+    common = hashes[(counts > floor) & (hashes != 0)]
+    return Boilerplate(frozenset(int(h) for h in common), share, min_articles, common)
+
+
+def strip_boilerplate(text: str, lines: TextLines, boilerplate: Boilerplate) -> str:
+    if not boilerplate.lines:
+        return text
+    return "\n".join(
+        line
+        for line, h in zip(text.splitlines(), lines.lines.tolist(), strict=True)
+        if h not in boilerplate.lines
     )
 
 
-def strip_boilerplate(text: str, boilerplate: Boilerplate) -> str:
-    if not boilerplate.lines:
-        return text
-    return "\n".join(line for line in text.splitlines() if normalise(line) not in boilerplate.lines)
+@dataclass(frozen=True)
+class TextTerms:
+    """What TF-IDF and shingles need of one clean text (boilerplate lines removed): its
+    distinct terms in order of first use (joined by newlines: one string, not hundreds),
+    each token as an index into them, its word count and its shingle hashes."""
+
+    terms: str
+    tokens: np.ndarray  # int32
+    words: int
+    shingles: np.ndarray  # uint64, see shingle_hashes
+
+    def term_list(self) -> list[str]:
+        return self.terms.split("\n") if self.terms else []
 
 
-def build_tfidf(texts: Sequence[str]) -> tuple[TfidfVectorizer, sparse.csr_matrix]:
-    """One TF-IDF matrix for the corpus (rows L2-normalised, float32), shared by duplicate
-    detection and topics. Very common terms are dropped on large KBs to save memory."""
-    n = len(texts)
-    vectorizer = TfidfVectorizer(
+def _vectorizer(cls: type[TfidfVectorizer], n: int) -> TfidfVectorizer:
+    return cls(
         token_pattern=TOKEN_PATTERN,
         stop_words="english",
         sublinear_tf=True,
@@ -76,8 +128,75 @@ def build_tfidf(texts: Sequence[str]) -> tuple[TfidfVectorizer, sparse.csr_matri
         min_df=1,
         max_df=0.5 if n >= 200 else 1.0,
     )
+
+
+@lru_cache(maxsize=1)
+def _analyzer() -> Callable[[str], list[str]]:
+    """The tokens TF-IDF counts: words starting with a letter, lower-cased, English stop
+    words removed (the analyzer of the corpus' vectorizer)."""
+    return _vectorizer(TfidfVectorizer, 0).build_analyzer()
+
+
+@lru_cache(maxsize=1 << 20)
+def term_id(term: str) -> int:
+    """A 64-bit id of a term, the same in every process and corpus (shingles of one text
+    do not depend on the others, so they can be cached per text)."""
+    return int.from_bytes(hashlib.blake2b(term.encode(), digest_size=8).digest(), "little")
+
+
+def text_terms(text: str) -> TextTerms:
+    index: dict[str, int] = {}
+    tokens = np.asarray([index.setdefault(t, len(index)) for t in _analyzer()(text)], np.int32)
+    ids = np.fromiter(map(term_id, index), dtype=np.uint64, count=len(index))
+    return TextTerms("\n".join(index), tokens, text.count(" ") + 1, shingle_hashes(ids[tokens]))
+
+
+class _CountedTfidf(TfidfVectorizer):
+    """Fitted on documents already tokenised and counted (TextTerms): the vocabulary, matrix
+    and idf are those of fitting on the texts (the same counts in the same order go through
+    scikit-learn's own sorting, pruning and weighting), without tokenising again."""
+
+    def _count_vocab(self, raw_documents: Any, fixed_vocab: bool) -> tuple[dict[str, int], Any]:
+        if fixed_vocab:  # transform() of new texts: as usual
+            return super()._count_vocab(raw_documents, fixed_vocab)
+        vocabulary: defaultdict[str, int] = defaultdict()
+        vocabulary.default_factory = vocabulary.__len__
+        columns: list[int] = []
+        values: list[np.ndarray] = []
+        indptr = [0]
+        for doc in raw_documents:
+            terms = doc.term_list()
+            columns.extend(map(vocabulary.__getitem__, terms))
+            values.append(np.bincount(doc.tokens, minlength=len(terms)))
+            indptr.append(len(columns))
+        if not vocabulary:
+            raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
+        matrix = sparse.csr_matrix(
+            (
+                np.concatenate(values).astype(np.intc),
+                np.asarray(columns, dtype=np.int32),
+                np.asarray(indptr, dtype=np.int32),
+            ),
+            shape=(len(indptr) - 1, len(vocabulary)),
+            dtype=self.dtype,
+        )
+        matrix.sort_indices()
+        return dict(vocabulary), matrix
+
+
+def build_tfidf(texts: Sequence[str]) -> tuple[TfidfVectorizer, sparse.csr_matrix]:
+    """One TF-IDF matrix for the texts (rows L2-normalised, float32)."""
+    return tfidf_of_terms([text_terms(t) for t in texts])
+
+
+def tfidf_of_terms(docs: Sequence[TextTerms]) -> tuple[TfidfVectorizer, sparse.csr_matrix]:
+    """One TF-IDF matrix for the corpus (rows L2-normalised, float32), shared by duplicate
+    detection and topics, from each text's counted terms. Very common terms are dropped on
+    large KBs to save memory."""
+    n = len(docs)
+    vectorizer = _vectorizer(_CountedTfidf, n)
     try:
-        matrix = vectorizer.fit_transform(texts)
+        matrix = vectorizer.fit_transform(docs)
     except ValueError:  # no term at all (empty or numbers-only KB)
         vectorizer = TfidfVectorizer(token_pattern=TOKEN_PATTERN, dtype=np.float32)
         vectorizer.fit(["placeholder"])
@@ -85,38 +204,29 @@ def build_tfidf(texts: Sequence[str]) -> tuple[TfidfVectorizer, sparse.csr_matri
     return vectorizer, sparse.csr_matrix(matrix, dtype=np.float32)
 
 
-def exact_groups(articles: Sequence[Article], min_words: int) -> list[list[int]]:
+def exact_groups(
+    articles: Sequence[Article], min_words: int, lines: Sequence[TextLines] | None = None
+) -> list[list[int]]:
     """Indexes of articles with the same normalised body (within one locale), two or more."""
-    by_body: dict[tuple[str | None, str], list[int]] = defaultdict(list)
-    for i, article in enumerate(articles):
-        body = normalise(article.text)
-        if body.count(" ") + 1 >= min_words:
-            by_body[(article.locale, body)].append(i)
+    bodies = lines if lines is not None else [text_lines(a.text) for a in articles]
+    by_body: dict[tuple[str | None, bytes], list[int]] = defaultdict(list)
+    for i, (article, body) in enumerate(zip(articles, bodies, strict=True)):
+        if body.body_words >= min_words:
+            by_body[(article.locale, body.body)].append(i)
     return sorted((g for g in by_body.values() if len(g) > 1), key=lambda g: g[0])
 
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
-def text_shingles(
-    texts: Sequence[str], vectorizer: TfidfVectorizer, min_words: int
-) -> list[np.ndarray]:
+def text_shingles(docs: Sequence[TextTerms], min_words: int) -> list[np.ndarray]:
     """Shingle hashes of each text, from the same tokens the TF-IDF matrix counts (stop
     words removed); texts with fewer than `min_words` words get none."""
-    analyze = vectorizer.build_analyzer()
-    ids: dict[str, int] = {}
-    out = []
-    for text in texts:
-        if text.count(" ") + 1 < min_words:
-            out.append(np.zeros(0, dtype=np.uint64))
-            continue
-        tokens = [ids.setdefault(t, len(ids) + 1) for t in analyze(text)]
-        out.append(shingle_hashes(tokens))
-    return out
+    return [d.shingles if d.words >= min_words else np.zeros(0, np.uint64) for d in docs]
 
 
-def shingle_hashes(tokens: Sequence[int], size: int = SHINGLE_WORDS) -> np.ndarray:
-    """64-bit hashes of the runs of `size` consecutive token ids of one text."""
+def shingle_hashes(tokens: Sequence[int] | np.ndarray, size: int = SHINGLE_WORDS) -> np.ndarray:
+    """64-bit hashes of the runs of `size` consecutive token ids (term_id) of one text."""
     ids = np.asarray(tokens, dtype=np.uint64)
     if len(ids) < size:
         return np.zeros(0, dtype=np.uint64)

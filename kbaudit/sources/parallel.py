@@ -11,15 +11,11 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from kbaudit.model import InputCode, LoadProblem
 from kbaudit.normalize import SourceOptions
 from kbaudit.sources.base import Record
 from kbaudit.sources.tree import Tree
-
-if TYPE_CHECKING:
-    from kbaudit.cache import Cache
 
 Parse = Callable[[str, bytes, SourceOptions], Iterator[Record]]
 CHUNK = 48
@@ -73,29 +69,16 @@ def _parser_name(parse: Parse) -> str:
     return f"{getattr(parse, '__module__', '')}.{getattr(parse, '__qualname__', repr(parse))}"
 
 
-def _cache_for(tree: Tree, options: SourceOptions) -> Cache | None:
-    """The cache to use, or None: none asked for, or the folder lies inside the KB."""
-    if not options.cache_dir:
-        return None
-    from kbaudit.cache import Cache
-
-    folder = Path(options.cache_dir).expanduser().resolve()
-    root = Path(tree.root).resolve()
-    if folder == root or folder.is_relative_to(root if root.is_dir() else root.parent):
-        return None  # kbaudit never writes into the KB it reads
-    return Cache(folder, options.cache_max_bytes)
-
-
 def parse_files(
     parse: Parse, tree: Tree, rels: list[str], options: SourceOptions
 ) -> Iterator[Record]:
     """Records of every file in order. Files whose bytes, path, parser and reading settings
     are in the cache are not parsed again."""
-    from kbaudit.cache import entry_key, fingerprint
+    from kbaudit.cache import entry_key, fingerprint, open_cache
 
     items = list(_read(tree, rels))
     files = [item for item in items if not isinstance(item, LoadProblem)]
-    cache = _cache_for(tree, options)
+    cache = open_cache(options.cache_dir, Path(tree.root), options.cache_max_bytes)
     cached: dict[str, list[Record]] = {}
     keys: dict[str, str] = {}
     if cache is not None:

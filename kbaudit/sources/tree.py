@@ -13,9 +13,11 @@ from __future__ import annotations
 import errno
 import fnmatch
 import os
+import re
 import stat
 import zipfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -25,25 +27,59 @@ from kbaudit.normalize import check_limits, size_limit
 
 def glob_match(rel: str, patterns: list[str]) -> bool:
     """gitignore-like matching: `README.md` matches at any depth, `dir/**` a whole folder."""
-    name = rel.rsplit("/", 1)[-1]
-    for pattern in patterns:
-        raw = pattern.strip()
-        pat = raw.lstrip("/")
-        if not pat:
-            continue
-        if raw.startswith("/") and "*" not in pat:  # anchored to the root, like .gitignore
-            if rel == pat or rel.startswith(pat.rstrip("/") + "/"):
-                return True
-            continue
-        if pat.endswith("/"):
-            pat += "**"
-        if fnmatch.fnmatchcase(rel, pat) or ("/" not in pat and fnmatch.fnmatchcase(name, pat)):
+    return _Globs.of(tuple(patterns)).match(rel)
+
+
+@dataclass(frozen=True)
+class _Globs:
+    """A list of globs compiled once into a few tests (an audit matches every file against
+    the same list): exact paths, path prefixes, one regex over the path and one over the
+    file name."""
+
+    paths: frozenset[str]
+    prefixes: tuple[str, ...]
+    on_path: re.Pattern[str] | None
+    on_name: re.Pattern[str] | None
+
+    @staticmethod
+    @lru_cache(maxsize=64)
+    def of(patterns: tuple[str, ...]) -> _Globs:
+        paths: set[str] = set()
+        prefixes: list[str] = []
+        on_path: list[str] = []
+        on_name: list[str] = []
+        for pattern in patterns:
+            raw = pattern.strip()
+            pat = raw.lstrip("/")
+            if not pat:
+                continue
+            if raw.startswith("/") and "*" not in pat:  # anchored to the root, like .gitignore
+                paths.add(pat)
+                prefixes.append(pat.rstrip("/") + "/")
+                continue
+            if pat.endswith("/"):
+                pat += "**"
+            on_path.append(fnmatch.translate(pat))
+            if "/" not in pat:
+                on_name.append(fnmatch.translate(pat))
+            if pat.endswith("/**"):
+                paths.add(pat[:-3])
+                prefixes.append(pat[:-2])
+            if pat.startswith("**/"):
+                on_path.append(fnmatch.translate(pat[3:]))
+
+        def joined(regexes: list[str]) -> re.Pattern[str] | None:
+            return re.compile("|".join(f"(?:{r})" for r in regexes)) if regexes else None
+
+        return _Globs(frozenset(paths), tuple(prefixes), joined(on_path), joined(on_name))
+
+    def match(self, rel: str) -> bool:
+        if rel in self.paths or rel.startswith(self.prefixes):
             return True
-        if pat.endswith("/**") and (rel == pat[:-3] or rel.startswith(pat[:-2])):
+        if self.on_path is not None and self.on_path.match(rel):
             return True
-        if pat.startswith("**/") and fnmatch.fnmatchcase(rel, pat[3:]):
-            return True
-    return False
+        name = rel.rsplit("/", 1)[-1]
+        return self.on_name is not None and self.on_name.match(name) is not None
 
 
 @dataclass
