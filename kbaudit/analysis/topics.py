@@ -349,28 +349,55 @@ def _passages(articles: Sequence[Article]) -> list[list[str]]:
     """Per article, the words that only occur inside passages repeated across many articles:
     legal disclaimers, "back up the registry" warnings, event-log table headers, bylines.
     Such text says nothing about what an article is about, yet would form topics of its own
-    (or pull its articles together) if left in."""
-    tokens = [words(a.text) for a in articles]
-    grams = [
-        {hash(tuple(t[i : i + PASSAGE_WORDS])) for i in range(len(t) - PASSAGE_WORDS + 1)}
-        for t in tokens
+    (or pull its articles together) if left in. Passages are runs of PASSAGE_WORDS words,
+    hashed over word ids with numpy (one array per article, no tuple per position)."""
+    vocabulary: dict[str, int] = {}
+    ids = [
+        np.fromiter((vocabulary.setdefault(w, len(vocabulary)) for w in words(a.text)), np.int64)
+        for a in articles
     ]
-    counts: Counter[int] = Counter(g for row in grams for g in row)
+    grams = [np.unique(h) for h in map(_run_hashes, ids)]
     floor = max(PASSAGE_MIN_ARTICLES, PASSAGE_SHARE * len(articles))
-    shared = {g for g, n in counts.items() if n > floor}
+    every = np.concatenate(grams) if grams else np.zeros(0, np.uint64)
+    found, counts = np.unique(every, return_counts=True)
+    shared = found[counts > floor]
+    if not len(shared):
+        return [[] for _ in articles]
+    names = np.array(list(vocabulary), dtype=object)
     out: list[list[str]] = []
-    for t in tokens:
-        covered = np.zeros(len(t), dtype=bool)
-        if shared:
-            for i in range(len(t) - PASSAGE_WORDS + 1):
-                if hash(tuple(t[i : i + PASSAGE_WORDS])) in shared:
-                    covered[i : i + PASSAGE_WORDS] = True
-        inside = {w for w, c in zip(t, covered, strict=True) if c}
-        outside = {w for w, c in zip(t, covered, strict=True) if not c}
-        only_shared = inside - outside
+    for tokens in ids:
+        hashes = _run_hashes(tokens)
+        hits = np.flatnonzero(np.isin(hashes, shared, assume_unique=False))
+        if not len(hits):
+            out.append([])
+            continue
+        depth = np.zeros(len(tokens) + 1, np.int64)
+        np.add.at(depth, hits, 1)
+        np.add.at(depth, hits + PASSAGE_WORDS, -1)
+        covered = np.cumsum(depth[:-1]) > 0
+        inside, outside = np.unique(tokens[covered]), np.unique(tokens[~covered])
+        only_shared = np.setdiff1d(inside, outside, assume_unique=True)
         # an article made mostly of shared text is a templated article, not boilerplate
-        out.append(sorted(only_shared) if len(only_shared) <= 0.8 * len(inside | outside) else [])
+        kept = len(only_shared) <= 0.8 * len(np.union1d(inside, outside))
+        out.append(sorted(names[only_shared].tolist()) if kept else [])
     return out
+
+
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _run_hashes(tokens: np.ndarray) -> np.ndarray:
+    """64-bit hashes of every run of PASSAGE_WORDS consecutive word ids."""
+    n = len(tokens) - PASSAGE_WORDS + 1
+    if n <= 0:
+        return np.zeros(0, np.uint64)
+    ids = tokens.astype(np.uint64)
+    with np.errstate(over="ignore"):
+        h = np.zeros(n, np.uint64)
+        for k in range(PASSAGE_WORDS):
+            h = (h ^ ids[k : k + n]) * _MIX
+            h ^= h >> np.uint64(29)
+    return h
 
 
 def without_passages(
