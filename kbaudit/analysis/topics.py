@@ -33,6 +33,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -350,40 +351,76 @@ def _passages(articles: Sequence[Article]) -> list[list[str]]:
     legal disclaimers, "back up the registry" warnings, event-log table headers, bylines.
     Such text says nothing about what an article is about, yet would form topics of its own
     (or pull its articles together) if left in. Passages are runs of PASSAGE_WORDS words,
-    hashed over word ids with numpy (one array per article, no tuple per position)."""
-    vocabulary: dict[str, int] = {}
-    ids = [
-        np.fromiter((vocabulary.setdefault(w, len(vocabulary)) for w in words(a.text)), np.int64)
-        for a in articles
-    ]
-    grams = [np.unique(h) for h in map(_run_hashes, ids)]
+    hashed over word ids; every step after reading the words runs on the whole KB's tokens
+    at once (numpy), not per article."""
+    texts = [words(article.text) for article in articles]
+    names = sorted(set(chain.from_iterable(texts)))
+    vocabulary = {w: i for i, w in enumerate(names)}
+    lengths = np.fromiter(map(len, texts), np.int64, count=len(texts))
+    tokens = np.fromiter(
+        map(vocabulary.__getitem__, chain.from_iterable(texts)), np.int64, count=int(lengths.sum())
+    )
+    del texts
+    owner = np.repeat(np.arange(len(articles)), lengths)
+    starts = np.cumsum(lengths) - lengths
+    # a run starting at position p lies inside its article when p + PASSAGE_WORDS <= its end
+    hashes = _run_hashes(tokens)
+    ends = (starts + lengths)[owner[: len(hashes)]]
+    runs = np.flatnonzero(np.arange(len(hashes)) + PASSAGE_WORDS <= ends)
+    # the articles each run is in: sorted by (run, article), one entry per distinct pair
+    order = np.lexsort((owner[runs], hashes[runs]))
+    ordered, holders = hashes[runs][order], owner[runs][order]
+    distinct = ordered[_starts_of_runs(ordered) | _starts_of_runs(holders)]
+    first = np.flatnonzero(_starts_of_runs(distinct))
+    in_articles = np.diff(np.append(first, len(distinct)))
     floor = max(PASSAGE_MIN_ARTICLES, PASSAGE_SHARE * len(articles))
-    every = np.concatenate(grams) if grams else np.zeros(0, np.uint64)
-    found, counts = np.unique(every, return_counts=True)
-    shared = found[counts > floor]
+    shared = distinct[first][in_articles > floor]
     if not len(shared):
         return [[] for _ in articles]
-    names = np.array(list(vocabulary), dtype=object)
-    out: list[list[str]] = []
-    for tokens in ids:
-        hashes = _run_hashes(tokens)
-        hits = np.flatnonzero(np.isin(hashes, shared, assume_unique=False))
-        if not len(hits):
-            out.append([])
-            continue
-        depth = np.zeros(len(tokens) + 1, np.int64)
-        np.add.at(depth, hits, 1)
-        np.add.at(depth, hits + PASSAGE_WORDS, -1)
-        covered = np.cumsum(depth[:-1]) > 0
-        inside, outside = np.unique(tokens[covered]), np.unique(tokens[~covered])
-        only_shared = np.setdiff1d(inside, outside, assume_unique=True)
+    hits = runs[_member(hashes[runs], shared)]
+    depth = np.zeros(len(tokens) + 1, np.int64)
+    np.add.at(depth, hits, 1)
+    np.add.at(depth, hits + PASSAGE_WORDS, -1)
+    covered = np.cumsum(depth[:-1]) > 0
+    size = np.int64(len(vocabulary))
+    keys = owner * size + tokens  # one key per (article, word)
+    inside, outside = _sorted_unique(keys[covered]), _sorted_unique(keys[~covered])
+    only = inside[~_member(inside, outside)]
+    seen = _sorted_unique(np.concatenate([inside, outside]))
+    words_of = np.bincount(seen // size, minlength=len(articles))
+    per_article = np.bincount(only // size, minlength=len(articles))
+    named = np.array(names, dtype=object)
+    out: list[list[str]] = [[] for _ in articles]
+    for i in np.flatnonzero(per_article):
         # an article made mostly of shared text is a templated article, not boilerplate
-        kept = len(only_shared) <= 0.8 * len(np.union1d(inside, outside))
-        out.append(sorted(names[only_shared].tolist()) if kept else [])
+        if per_article[i] <= 0.8 * words_of[i]:
+            mine = only[(only >= i * size) & (only < (i + 1) * size)] - i * size
+            out[i] = sorted(named[mine].tolist())
     return out
 
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _starts_of_runs(values: np.ndarray) -> np.ndarray:
+    """True where a sorted array's value differs from the one before."""
+    flags = np.ones(len(values), dtype=bool)
+    flags[1:] = values[1:] != values[:-1]
+    return flags
+
+
+def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """Whether each value is in the sorted, distinct array (np.isin by binary search)."""
+    if not len(sorted_set):
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
+    return sorted_set[at] == values
+
+
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    """np.unique by sorting (numpy's default hashes integers, far slower on millions)."""
+    values = np.sort(values)
+    return values[_starts_of_runs(values)]
 
 
 def _run_hashes(tokens: np.ndarray) -> np.ndarray:
