@@ -33,7 +33,6 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -353,37 +352,44 @@ def _passages(articles: Sequence[Article]) -> list[list[str]]:
     (or pull its articles together) if left in. Passages are runs of PASSAGE_WORDS words,
     hashed over word ids; every step after reading the words runs on the whole KB's tokens
     at once (numpy), not per article."""
-    texts = [words(article.text) for article in articles]
-    names = sorted(set(chain.from_iterable(texts)))
-    vocabulary = {w: i for i, w in enumerate(names)}
-    lengths = np.fromiter(map(len, texts), np.int64, count=len(texts))
-    tokens = np.fromiter(
-        map(vocabulary.__getitem__, chain.from_iterable(texts)), np.int64, count=int(lengths.sum())
-    )
-    del texts
-    owner = np.repeat(np.arange(len(articles)), lengths)
+    vocabulary: dict[str, int] = {}
+    chunks = []
+    for article in articles:  # one article's words alive at a time: ids are kept, not strings
+        found = words(article.text)
+        for w in set(found).difference(vocabulary):
+            vocabulary[w] = len(vocabulary)
+        chunks.append(np.fromiter(map(vocabulary.__getitem__, found), np.int32, len(found)))
+    names = list(vocabulary)
+    lengths = np.fromiter(map(len, chunks), np.int64, count=len(chunks))
+    tokens = np.concatenate(chunks) if chunks else np.zeros(0, np.int32)
+    del chunks
+    owner = np.repeat(np.arange(len(articles), dtype=np.int32), lengths)
     starts = np.cumsum(lengths) - lengths
     # a run starting at position p lies inside its article when p + PASSAGE_WORDS <= its end
     hashes = _run_hashes(tokens)
     ends = (starts + lengths)[owner[: len(hashes)]]
     runs = np.flatnonzero(np.arange(len(hashes)) + PASSAGE_WORDS <= ends)
+    hashes = hashes[runs]
     # the articles each run is in: sorted by (run, article), one entry per distinct pair
-    order = np.lexsort((owner[runs], hashes[runs]))
-    ordered, holders = hashes[runs][order], owner[runs][order]
+    order = np.lexsort((owner[runs], hashes))
+    ordered, holders = hashes[order], owner[runs][order]
+    del order
     distinct = ordered[_starts_of_runs(ordered) | _starts_of_runs(holders)]
+    del ordered, holders
     first = np.flatnonzero(_starts_of_runs(distinct))
     in_articles = np.diff(np.append(first, len(distinct)))
     floor = max(PASSAGE_MIN_ARTICLES, PASSAGE_SHARE * len(articles))
     shared = distinct[first][in_articles > floor]
     if not len(shared):
         return [[] for _ in articles]
-    hits = runs[_member(hashes[runs], shared)]
-    depth = np.zeros(len(tokens) + 1, np.int64)
-    np.add.at(depth, hits, 1)
-    np.add.at(depth, hits + PASSAGE_WORDS, -1)
-    covered = np.cumsum(depth[:-1]) > 0
+    hits = runs[_member(hashes, shared)]
+    del hashes, runs
+    depth = np.bincount(hits, minlength=len(tokens) + PASSAGE_WORDS)
+    depth[PASSAGE_WORDS:] -= depth[: len(depth) - PASSAGE_WORDS].copy()
+    covered = np.cumsum(depth[: len(tokens)]) > 0
     size = np.int64(len(vocabulary))
-    keys = owner * size + tokens  # one key per (article, word)
+    keys = owner.astype(np.int64) * size + tokens  # one key per (article, word)
+    del owner, tokens
     inside, outside = _sorted_unique(keys[covered]), _sorted_unique(keys[~covered])
     only = inside[~_member(inside, outside)]
     seen = _sorted_unique(np.concatenate([inside, outside]))
@@ -391,10 +397,11 @@ def _passages(articles: Sequence[Article]) -> list[list[str]]:
     per_article = np.bincount(only // size, minlength=len(articles))
     named = np.array(names, dtype=object)
     out: list[list[str]] = [[] for _ in articles]
+    bounds = np.searchsorted(only, np.arange(len(articles) + 1) * size)
     for i in np.flatnonzero(per_article):
         # an article made mostly of shared text is a templated article, not boilerplate
         if per_article[i] <= 0.8 * words_of[i]:
-            mine = only[(only >= i * size) & (only < (i + 1) * size)] - i * size
+            mine = only[bounds[i] : bounds[i + 1]] - i * size
             out[i] = sorted(named[mine].tolist())
     return out
 
