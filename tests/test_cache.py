@@ -260,3 +260,32 @@ def test_cached_similarity_inputs_give_the_cold_report(
         article.write_text(article.read_text(encoding="utf-8") + footer, encoding="utf-8")
         if n >= 4:  # in five articles the line is counted, in six it is boilerplate
             agree(f"footer-{n}")
+
+
+def test_topics_are_reused_only_while_what_they_read_is_unchanged(
+    runner: CliRunner, kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A warm run reads the topic clusters back; moving one article to another category
+    (what TAX009-TAX011 compare topics with) clusters again, and the report equals a run
+    without the cache."""
+    import kbaudit.analysis.topics as topics
+
+    fitted: list[int] = []
+    real = topics.cluster_topics
+
+    def counted(*args: object, **kwargs: object) -> topics.TopicModel:
+        fitted.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(topics, "cluster_topics", counted)
+    cache = ["--cache-dir", str(tmp_path / "cache")]
+    _audit(runner, kb, tmp_path / "cold.json", *cache)
+    _audit(runner, kb, tmp_path / "warm.json", *cache)
+    assert len(fitted) == 1
+    article = sorted(kb.rglob("*.md"))[5]
+    text = article.read_text(encoding="utf-8")
+    assert "category:" in text
+    article.write_text(text.replace("category:", "category: moved-", 1), encoding="utf-8")
+    moved = _audit(runner, kb, tmp_path / "moved.json", *cache)
+    assert len(fitted) == 2
+    assert moved == _audit(runner, kb, tmp_path / "moved-cold.json", "--no-cache")

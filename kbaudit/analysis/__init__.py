@@ -130,12 +130,28 @@ def _duplicates(corpus: Corpus, config: Config) -> Duplicates:
 def _topics(corpus: Corpus, config: Config, prior: PriorTopics | None = None) -> TopicModel:
     """Topic clusters of the articles (K from `topics`, else chosen), seeded; carried over
     from `prior` (an earlier run's topics) when few articles changed."""
+    import json
+
     from kbaudit.analysis.topics import cluster_topics
 
-    vectorizer, matrix = corpus.tfidf()
-    return cluster_topics(
-        matrix, vectorizer.get_feature_names_out(), corpus.articles, config.topics, prior=prior
-    )
+    def fit() -> TopicModel:
+        vectorizer, matrix = corpus.tfidf()
+        terms = vectorizer.get_feature_names_out()
+        return cluster_topics(matrix, terms, corpus.articles, config.topics, prior=prior)
+
+    # Reused from the incremental cache while everything the clustering reads is the same:
+    # the clean texts, what is filed where and under which title, K, the prior topics and
+    # the scikit-learn that clusters.
+    texts = corpus.text_keys()
+    inputs = None
+    if texts is not None:
+        import sklearn
+
+        filed = [(a.ref, a.title, a.category, a.locale) for a in corpus.articles]
+        given = json.dumps(prior.to_json() if prior else None, sort_keys=True)
+        described = repr((filed, config.topics, given, sklearn.__version__))
+        inputs = texts + described.encode("utf-8", "surrogatepass")
+    return corpus.whole("topics", inputs, fit)
 
 
 _BUILDERS: dict[str, Callable[[Corpus, Config], Any]] = {

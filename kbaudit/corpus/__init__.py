@@ -288,7 +288,7 @@ class Corpus:
         self.store.put_many({k: v for k, v in zip(keys, values, strict=True) if k not in found})
         return values, keys
 
-    def _whole(self, step: str, inputs: bytes | None, compute: Callable[[], T]) -> T:
+    def whole(self, step: str, inputs: bytes | None, compute: Callable[[], T]) -> T:
         """compute(), or its result from the incremental cache when a run of this version
         had the same `inputs` (a complete description of what it reads; None: not cached)."""
         if inputs is None or self.store is None or not self.store.enabled:
@@ -302,6 +302,18 @@ class Corpus:
         value = compute()
         self.store.put_many({key: value})
         return value
+
+    def text_keys(
+        self,
+        share: float = BOILERPLATE_SHARE,
+        min_articles: int = BOILERPLATE_MIN_ARTICLES,
+    ) -> bytes | None:
+        """What the clean texts of every article are, as their incremental-cache keys (each
+        names the text and the boilerplate lines it holds), for a step that reads them and
+        wants its result reused while they stay the same (`whole`); None without a cache."""
+        self.clean_terms(share, min_articles)
+        keys = self.cache.get(("clean-terms-keys", share, min_articles))
+        return None if keys is None else "\0".join(keys).encode()
 
     def tfidf(
         self,
@@ -360,12 +372,11 @@ class Corpus:
         def stored() -> dict[tuple[int, int], float]:
             # The pairs are a function of every article's clean terms (their cache keys
             # say which), the locales and the settings: unchanged, they are read back.
-            self.clean_terms(share, min_articles)
-            keys = self.cache.get(("clean-terms-keys", share, min_articles))
+            texts = self.text_keys(share, min_articles)
             inputs = None
-            if keys is not None:
-                inputs = "\0".join([*keys, repr((threshold, min_words, locale))]).encode()
-            return self._whole("near-pairs", inputs, build)
+            if texts is not None:
+                inputs = texts + b"\0" + repr((threshold, min_words, locale)).encode()
+            return self.whole("near-pairs", inputs, build)
 
         return self.memo(("near", threshold, min_words, share, min_articles), stored)
 
@@ -376,6 +387,6 @@ class Corpus:
         def stored() -> dict[tuple[int, int], float]:
             titles = [(a.title, a.locale) for a in self.articles]
             inputs = repr((threshold, titles)).encode("utf-8", "surrogatepass")
-            return self._whole("title-pairs", inputs, lambda: title_pairs(self.articles, threshold))
+            return self.whole("title-pairs", inputs, lambda: title_pairs(self.articles, threshold))
 
         return self.memo(("titles", threshold), stored)
