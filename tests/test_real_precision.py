@@ -82,6 +82,14 @@ def test_a_loose_category_is_not_suggested_as_a_topic_home() -> None:
     assert not [f for f in found if f.data["suggested"] == "Troubleshooting"]
 
 
+@needs(CONFLUENCE)
+def test_empty_parent_pages_are_not_empty_articles() -> None:
+    # "Architecture", "Art", "Testing": pages of the space's tree that only hold children.
+    empty = [f.where for f in _findings(CONFLUENCE, ["QUAL001"])]
+    assert len(empty) <= 5, empty
+    assert not [w for w in empty if w.startswith(("Architecture_", "Learning-Experience_"))]
+
+
 @needs(OFFICEDOCS)
 def test_officedocs_template_siblings_are_not_near_duplicates() -> None:
     # "Fix NDR error 5.7.124" and "Fix NDR error 5.7.12" share a template, not an answer.

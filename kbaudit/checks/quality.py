@@ -28,6 +28,12 @@ OVERLAP = 1_024
 UNPUBLISHED = ["draft", "hidden"]
 
 
+def section_pages(ctx: Context) -> list[str]:
+    """`CheckKind.cached_with` of min-words: whether an empty article is a parent page
+    depends on the other articles' categories."""
+    return sorted(ctx.corpus.section_pages) if ctx.params["skip_sections"] else []
+
+
 def unpublished(article: Article, ctx: Context) -> bool:
     """An article its `skip_status` leaves out (drafts and hidden pages by default)."""
     return (article.status or "") in ctx.params.get("skip_status", [])
@@ -38,6 +44,8 @@ def min_words(article: Article, ctx: Context) -> Iterator[Finding]:
         return
     low, floor = int(ctx.params["min"]), int(ctx.params["skip_below"])
     n = article.word_count
+    if n == 0 and ctx.params["skip_sections"] and article.ref in ctx.corpus.section_pages:
+        return  # a page of the tree that holds its children, not an answer left empty
     if floor <= n < low:
         what = "empty" if n == 0 else f"only {n} word{'s' * (n != 1)}"
         yield ctx.finding(
@@ -360,9 +368,12 @@ def register(registry: Registry) -> None:
                 "min": Param(50, "fewest words expected"),
                 "skip_below": Param(0, "bodies with fewer words are left to another rule"),
                 "skip_status": Param(UNPUBLISHED, "statuses to leave out (drafts, hidden pages)"),
+                "skip_sections": Param(
+                    True, "leave out empty pages other articles are filed under (parent pages)"
+                ),
             },
             check=min_words,
-            cached_with=article_only,
+            cached_with=section_pages,
         )
     )
     registry.add(

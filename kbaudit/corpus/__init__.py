@@ -71,6 +71,22 @@ class Corpus:
         return frozenset(p.split("/")[0] for p in (self.files or self.by_path) if "/" in p)
 
     @cached_property
+    def section_pages(self) -> frozenset[str]:
+        """Refs of articles other articles are filed under: their category path followed by
+        their title is (a prefix of) another article's category, as a Confluence parent page
+        is in its children's breadcrumbs. Such a page may hold nothing but its children."""
+        nodes: set[str] = set()
+        for article in self.articles:
+            parts = (article.category or "").casefold().split(" > ")
+            nodes.update(" > ".join(parts[:depth]) for depth in range(1, len(parts) + 1))
+        nodes.discard("")
+        return frozenset(
+            a.ref
+            for a in self.articles
+            if a.title and " > ".join(p for p in (a.category, a.title) if p).casefold() in nodes
+        )
+
+    @cached_property
     def meta_key_counts(self) -> Counter[str]:
         """How many articles use each front-matter/metadata key."""
         counts: Counter[str] = Counter()
