@@ -17,7 +17,6 @@ below `covered` is listed; one at or above `partial` counts half in the coverage
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from kbaudit.analysis.matching import STOP, Match, Matcher, fit_matcher
+from kbaudit.analysis.matching import STOP, Match, Matcher, fit_matcher, subject_terms
 from kbaudit.analysis.question_topics import (
     cluster_questions,
     key_phrases,
@@ -239,26 +238,21 @@ def _representative(texts: Sequence[str], words: int = 20) -> str:
     return next((t for t in texts[:5] if len(t.split()) <= words), texts[0])
 
 
-def _content(text: str) -> frozenset[str]:
-    """Words that carry a subject: no stop words, a plural as its singular."""
-    return frozenset(
-        w[:-1] if len(w) > 3 and w.endswith("s") else w
-        for w in re.findall(r"[a-z0-9]+", text.lower())
-        if w not in STOP and len(w) > 1
-    )
+def _subject(text: str) -> frozenset[str]:
+    return frozenset(subject_terms(text))
 
 
 def _title(texts: Sequence[str], phrases: Sequence[str]) -> str:
     """The first representative question (short ones first) that makes a title naming the
     topic (a word of its key phrases), else the first that makes a title, else one from the
     key phrase: "How to help you" or "What is this?" name nothing."""
-    focus = _content(" ".join(phrases))
+    focus = _subject(" ".join(phrases))
     named = frozenset(w for p in phrases for w in p.lower().split() if w not in STOP)
     found = []
     short = [t for t in texts[:5] if len(t.split()) <= 20]  # a long story makes a poor title
     for text in short + [t for t in texts[:5] if t not in short]:
         title = suggest_title(text, named)
-        if title and (not focus or focus & _content(title)):
+        if title and (not focus or focus & _subject(title)):
             return title
         found += [title] if title else []
     if found:
@@ -312,7 +306,7 @@ def gap_topics(
         alike = float(np.average([results[chosen[i]].alike for i in members], weights=weight))
         ordered = [texts[i] for i in members]
         terms = tuple(phrases[c])
-        subject = _content(" ".join(terms))
+        subject = _subject(" ".join(terms))
         nearest, extend = _nearest(
             results, [chosen[i] for i in members], thresholds, subject, known
         )
@@ -395,7 +389,7 @@ class _Titles:
     of the titles, and at least two)."""
 
     def __init__(self, titles: Sequence[str]) -> None:
-        self.words = [_content(t) for t in titles]
+        self.words = [_subject(t) for t in titles]
         self.counts = Counter(w for words in self.words for w in words)
         self.most = max(2, int(RARE_TITLES * len(titles)))
 

@@ -5,7 +5,6 @@ command read the same groups."""
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from kbaudit.analysis.groups import UnionFind
+from kbaudit.analysis.matching import subject_terms
 from kbaudit.analysis.similarity import CANONICAL_RULES, Conflict, canonical_key, conflicts
 from kbaudit.config import DuplicateSettings
 from kbaudit.corpus import Corpus
@@ -21,8 +21,6 @@ from kbaudit.corpus.similarity import cosine_of_pairs as _cosines
 from kbaudit.errors import ConfigError
 
 EXACT, NEAR, TITLE, CONFLICT = "exact", "near", "title", "conflict"
-# words, and codes such as 5.7.124 or 0x8004010f kept whole
-_TERM = re.compile(r"\d+(?:[.\-]\d+)+|\w+")
 SIBLING_RATIO = 3  # a sibling's subject is named this many times more in its own body
 
 
@@ -80,17 +78,6 @@ def find_duplicates(corpus: Corpus, settings: DuplicateSettings) -> Duplicates:
         near=finder.near(pairs, representative),
         title=finder.title(),
         conflict=finder.conflict(pairs),
-    )
-
-
-def _terms(text: str) -> Counter[str]:
-    """Counted terms without stop words; a plural counts as its singular (account/accounts)."""
-    from kbaudit.analysis.matching import STOP
-
-    return Counter(
-        t[:-1] if len(t) > 3 and t.endswith("s") and t.isalpha() else t
-        for t in _TERM.findall(text.casefold())
-        if t not in STOP
     )
 
 
@@ -160,8 +147,8 @@ class _Finder:
         """Whether each title names a term the other title does not and its own body uses,
         at least SIBLING_RATIO times as often as the other body."""
         a, b = self.corpus.articles[i], self.corpus.articles[j]
-        title_a, title_b = set(_terms(a.title)), set(_terms(b.title))
-        body_a, body_b = _terms(a.text), _terms(b.text)
+        title_a, title_b = set(subject_terms(a.title)), set(subject_terms(b.title))
+        body_a, body_b = subject_terms(a.text), subject_terms(b.text)
 
         def names(title: set[str], own: Counter[str], other: Counter[str]) -> bool:
             return any(own[t] > 0 and SIBLING_RATIO * other[t] <= own[t] for t in title)

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -94,6 +95,19 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "late": ("late", "overdue", "unpaid", "outstanding", "reminder", "chase"),
     "bank": ("bank", "account", "feed", "statement"),
 }  # fmt: skip
+
+# words, and codes such as 5.7.124 or 0x8004010f kept whole
+_SUBJECT_TERM = re.compile(r"\d+(?:[.\-]\d+)+|\w+")
+
+
+def subject_terms(text: str) -> Counter[str]:
+    """Counted words that can name a subject: no stop words, codes kept whole, a plural
+    counted as its singular (account/accounts)."""
+    return Counter(
+        t[:-1] if len(t) > 3 and t.endswith("s") and t.isalpha() else t
+        for t in _SUBJECT_TERM.findall(text.casefold())
+        if t not in STOP
+    )
 
 
 def stem(word: str) -> str:

@@ -42,6 +42,7 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import normalize
 
+from kbaudit.corpus.similarity import shingle_hashes, sorted_unique
 from kbaudit.errors import ConfigError
 from kbaudit.model import Article
 from kbaudit.text import words
@@ -366,7 +367,7 @@ def _passages(articles: Sequence[Article]) -> list[list[str]]:
     owner = np.repeat(np.arange(len(articles), dtype=np.int32), lengths)
     starts = np.cumsum(lengths) - lengths
     # a run starting at position p lies inside its article when p + PASSAGE_WORDS <= its end
-    hashes = _run_hashes(tokens)
+    hashes = shingle_hashes(tokens, PASSAGE_WORDS)
     ends = (starts + lengths)[owner[: len(hashes)]]
     runs = np.flatnonzero(np.arange(len(hashes)) + PASSAGE_WORDS <= ends)
     hashes = hashes[runs]
@@ -390,9 +391,9 @@ def _passages(articles: Sequence[Article]) -> list[list[str]]:
     size = np.int64(len(vocabulary))
     keys = owner.astype(np.int64) * size + tokens  # one key per (article, word)
     del owner, tokens
-    inside, outside = _sorted_unique(keys[covered]), _sorted_unique(keys[~covered])
+    inside, outside = sorted_unique(keys[covered]), sorted_unique(keys[~covered])
     only = inside[~_member(inside, outside)]
-    seen = _sorted_unique(np.concatenate([inside, outside]))
+    seen = sorted_unique(np.concatenate([inside, outside]))
     words_of = np.bincount(seen // size, minlength=len(articles))
     per_article = np.bincount(only // size, minlength=len(articles))
     named = np.array(names, dtype=object)
@@ -404,9 +405,6 @@ def _passages(articles: Sequence[Article]) -> list[list[str]]:
             mine = only[bounds[i] : bounds[i + 1]] - i * size
             out[i] = sorted(named[mine].tolist())
     return out
-
-
-_MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
 def _starts_of_runs(values: np.ndarray) -> np.ndarray:
@@ -422,26 +420,6 @@ def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
         return np.zeros(len(values), dtype=bool)
     at = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
     return sorted_set[at] == values
-
-
-def _sorted_unique(values: np.ndarray) -> np.ndarray:
-    """np.unique by sorting (numpy's default hashes integers, far slower on millions)."""
-    values = np.sort(values)
-    return values[_starts_of_runs(values)]
-
-
-def _run_hashes(tokens: np.ndarray) -> np.ndarray:
-    """64-bit hashes of every run of PASSAGE_WORDS consecutive word ids."""
-    n = len(tokens) - PASSAGE_WORDS + 1
-    if n <= 0:
-        return np.zeros(0, np.uint64)
-    ids = tokens.astype(np.uint64)
-    with np.errstate(over="ignore"):
-        h = np.zeros(n, np.uint64)
-        for k in range(PASSAGE_WORDS):
-            h = (h ^ ids[k : k + n]) * _MIX
-            h ^= h >> np.uint64(29)
-    return h
 
 
 def without_passages(

@@ -270,7 +270,7 @@ def candidate_pairs(
     if not pairs:
         return np.zeros((0, 2), dtype=np.int64)
     found = np.concatenate(pairs)
-    codes = _unique(found[:, 0] * len(shingles) + found[:, 1])
+    codes = sorted_unique(found[:, 0] * len(shingles) + found[:, 1])
     return np.column_stack((codes // len(shingles), codes % len(shingles)))
 
 
@@ -383,7 +383,7 @@ def similar_strings(
             others = np.asarray(by_block[distinct[u][0]], dtype=np.int64)
             others = others[others != u]
             codes.append(np.minimum(others, u) * n + np.maximum(others, u))
-    pairs = _unique(np.concatenate(codes))
+    pairs = sorted_unique(np.concatenate(codes))
     return _score(members, distinct, pairs // n, pairs % n, cutoff, fuzz.ratio)
 
 
@@ -419,7 +419,7 @@ def _sharing_a_key(keys: Sequence[np.ndarray]) -> np.ndarray:
     return np.concatenate(found)
 
 
-def _unique(codes: np.ndarray) -> np.ndarray:
+def sorted_unique(codes: np.ndarray) -> np.ndarray:
     """Sorted distinct values. numpy's np.unique hashes integers, which is many times slower
     than sorting on tens of millions of pair codes."""
     codes = np.sort(codes, kind="stable")
@@ -502,7 +502,7 @@ def title_pairs(
             )
         )
     n = len(distinct)
-    pairs = _unique(_sharing_a_key(keys))
+    pairs = sorted_unique(_sharing_a_key(keys))
     found = _score(members, distinct, pairs // n, pairs % n, threshold, fuzz.ratio)
     return {
         pair: score / 100
