@@ -289,3 +289,36 @@ def test_topics_are_reused_only_while_what_they_read_is_unchanged(
     moved = _audit(runner, kb, tmp_path / "moved.json", *cache)
     assert len(fitted) == 2
     assert moved == _audit(runner, kb, tmp_path / "moved-cold.json", "--no-cache")
+
+
+def test_matching_terms_are_reused_while_the_documents_are_the_same(
+    runner: CliRunner, kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`gaps` reads the articles' matching terms back on a warm run; an edited article counts
+    them again, and every report equals that of a run without the cache."""
+    import kbaudit.analysis.matching as matching
+
+    counted: list[int] = []
+    real = matching.document_terms
+
+    def counting(documents: list[str]) -> matching.DocumentTerms:
+        counted.append(len(documents))
+        return real(documents)
+
+    monkeypatch.setattr(matching, "document_terms", counting)
+    questions = ROOT / "fixtures" / "coverage" / "questions" / "questions.csv"
+
+    def gaps(name: str, *extra: str) -> bytes:
+        out = tmp_path / f"{name}.json"
+        args = ["gaps", str(kb), "--questions", str(questions), "-f", "json", "-o", str(out)]
+        result = runner.invoke(app, [*args, *extra])
+        assert result.exit_code in (0, 1), result.output
+        return out.read_bytes()
+
+    cache = ["--cache-dir", str(tmp_path / "cache")]
+    cold = gaps("cold", *cache)
+    assert gaps("warm", *cache) == cold
+    assert len(counted) == 1
+    _edit(kb)
+    assert gaps("edited", *cache) == gaps("edited-cold", "--no-cache")
+    assert len(counted) == 3

@@ -20,6 +20,7 @@ from kbaudit.model import Article
 if TYPE_CHECKING:
     from kbaudit.analysis.coverage import CoverageReport
     from kbaudit.analysis.duplicates import Duplicates
+    from kbaudit.analysis.matching import DocumentTerms
     from kbaudit.analysis.topics import PriorTopics, TopicModel
     from kbaudit.semantic import Embedder
 
@@ -104,8 +105,21 @@ def _coverage(corpus: Corpus, config: Config) -> Coverage | None:
     articles = matching_articles(corpus.articles, s.locale)
     thresholds = Thresholds(s.covered, s.partial, s.top_k)
     embedder = _embedder(s, config.jobs) if corpus.questions and articles else None
-    report = analyse(articles, corpus.questions, thresholds, embedder=embedder)
+    terms = _document_terms(corpus, articles) if corpus.questions and articles else None
+    report = analyse(articles, corpus.questions, thresholds, embedder=embedder, terms=terms)
     return Coverage(report, articles)
+
+
+def _document_terms(corpus: Corpus, articles: Sequence[Article]) -> DocumentTerms:
+    """The matching terms of the articles' documents, reused from the incremental cache
+    while every document (and the stop words, which come with scikit-learn) is the same."""
+    import sklearn
+
+    from kbaudit.analysis.matching import article_document, document_terms
+
+    documents = [article_document(a) for a in articles]
+    inputs = "\0".join([sklearn.__version__, *documents]).encode("utf-8", "surrogatepass")
+    return corpus.whole("matching-documents", inputs, lambda: document_terms(documents))
 
 
 def _embedder(settings: CoverageSettings, jobs: int) -> Embedder | None:

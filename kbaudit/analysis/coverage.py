@@ -24,7 +24,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from kbaudit.analysis.matching import STOP, Match, Matcher, fit_matcher, subject_terms
+from kbaudit.analysis.matching import (
+    STOP,
+    DocumentTerms,
+    Match,
+    Matcher,
+    fit_matcher,
+    subject_terms,
+)
 from kbaudit.analysis.question_topics import (
     cluster_questions,
     key_phrases,
@@ -405,15 +412,17 @@ def analyse(
     thresholds: Thresholds | None = None,
     seed: int = 0,
     embedder: Embedder | None = None,
+    terms: DocumentTerms | None = None,
 ) -> CoverageReport:
     """Match, classify and group the questions of one KB; with an embedder, the match score
-    is the hybrid lexical + sentence-embedding one (mode `semantic`)."""
+    is the hybrid lexical + sentence-embedding one (mode `semantic`). `terms`: the articles'
+    DocumentTerms when already known (from the incremental cache)."""
     thresholds = thresholds or Thresholds()
     mode = "lexical"
     vectors = None
     if articles:
         texts = [q.text for q in questions]
-        matcher = fit_matcher(articles, texts, seed=seed, embedder=embedder)
+        matcher = fit_matcher(articles, texts, seed=seed, embedder=embedder, terms=terms)
         mode = matcher.mode
         vectors = question_vectors(texts, matcher, seed)
         results = classify(questions, matcher, thresholds, vectors)

@@ -31,7 +31,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -133,19 +133,17 @@ def content_words(text: str) -> str:
 
 def make_analyzer() -> Callable[..., list[str]]:
     """Words -> stems without stop words, their bigrams and the lexicon's concept tokens."""
-    cache: dict[str, str] = {}
+    stems_of: dict[str, str] = {}  # word -> stem, "" for a stop word or a one-letter word
     concepts = _concept_map()
 
     def analyze(text: str, pairs: bool = True) -> list[str]:
-        words = _WORD.findall(_CONTRACTION.sub(r"\1\2", text.casefold()))
         stems = []
-        for w in words:
-            if w in STOP or len(w) < 2:
-                continue
-            s = cache.get(w)
+        for w in _WORD.findall(_CONTRACTION.sub(r"\1\2", text.casefold())):
+            s = stems_of.get(w)
             if s is None:
-                s = cache[w] = stem(w)
-            stems.append(s)
+                s = stems_of[w] = "" if w in STOP or len(w) < 2 else stem(w)
+            if s:
+                stems.append(s)
         tokens = stems + [f"~{concepts[s]}" for s in stems if s in concepts]
         if pairs:
             tokens += [f"{a} {b}" for a, b in itertools.pairwise(stems)]
@@ -172,10 +170,8 @@ class Speller:
     """Corrects question words the KB never uses to the closest word it does use
     (`frezee` -> `freeze`, `pasword` -> `password`): same first letter, similar length."""
 
-    def __init__(self, documents: Sequence[str], min_ratio: float = 80.0) -> None:
-        self.known: set[str] = set()
-        for text in documents:
-            self.known.update(_WORD.findall(text.casefold()))
+    def __init__(self, known: Iterable[str], min_ratio: float = 80.0) -> None:
+        self.known = set(known)
         self.by_start: dict[str, list[str]] = {}
         for word in sorted(self.known):
             self.by_start.setdefault(word[0], []).append(word)
@@ -218,8 +214,14 @@ class WordSpace:
             dtype=np.float32,
         )
 
-    def fit_transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        counts = self.hasher.transform(texts)
+    def counts(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        """Hashed term counts of the texts (words and word pairs)."""
+        if not texts:
+            return sparse.csr_matrix((0, self.BUCKETS), dtype=np.float32)
+        return sparse.csr_matrix(self.hasher.transform(texts), dtype=np.float32)
+
+    def fit_transform(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
+        """IDF fitted on these counts (`counts`), and their TF-IDF rows."""
         return self.idf.fit(counts).transform(counts).astype(np.float32)
 
     def transform(self, texts: Sequence[str], pairs: bool = True) -> sparse.csr_matrix:
@@ -295,7 +297,7 @@ class Matcher:
         # [words | coverage shares | characters] against the article blocks
         # [w_body body + w_title_words title | present in body + present in title | w_title chars].
         blocks = [query["words"], w["coverage"] * query["found"], query["chars"]]
-        lexical = sparse.hstack(blocks, format="csr") @ self._article_side().T
+        lexical = sparse.hstack(blocks, format="csr") @ self._article_side()
         scores = np.asarray(lexical.toarray(), dtype=np.float32)
         if query["latent"] is not None and self.concepts is not None:
             scores += np.clip(query["latent"] @ self.concepts.T, 0, None) * w["concepts"]
@@ -340,6 +342,8 @@ class Matcher:
         return w
 
     def _article_side(self) -> sparse.csr_matrix:
+        """The article blocks of `_scores`, transposed (terms x articles) once as CSR: a
+        product with a CSC transpose would convert it again for every chunk."""
         key = tuple(sorted(self._weights().items()))
         if self._side is None or self._side[0] != key:
             w = dict(key)
@@ -351,7 +355,7 @@ class Matcher:
                 ],
                 format="csr",
             )
-            self._side = (key, side.astype(np.float32))
+            self._side = (key, side.T.tocsr().astype(np.float32))
         return self._side[1]
 
     def top(
@@ -371,15 +375,10 @@ class Matcher:
             if k == 0:
                 out.extend([] for _ in range(scores.shape[0]))
                 continue
-            part = np.argpartition(-scores, k - 1, axis=1)[:, :k] if k < n else None
-            chosen: list[list[tuple[int, float]]] = []
-            for row in range(scores.shape[0]):
-                cand = part[row] if part is not None else np.arange(n)
-                vals = scores[row, cand]
-                order = np.lexsort((cand, -vals))[:k]
-                chosen.append([(int(cand[j]), float(vals[j])) for j in order if vals[j] > 0])
-            rows = np.array([r for r, picks in enumerate(chosen) for _ in picks], dtype=int)
-            cols = np.array([a for picks in chosen for a, _ in picks], dtype=int)
+            rows, cols, vals = best_k(scores, k)
+            chosen: list[list[tuple[int, float]]] = [[] for _ in range(scores.shape[0])]
+            for row, col, val in zip(rows.tolist(), cols.tolist(), vals.tolist(), strict=True):
+                chosen[row].append((col, val))
             parts = self._parts(query, rows, cols) if len(rows) else {}
             at = 0
             for picks in chosen:
@@ -392,20 +391,66 @@ class Matcher:
         return out
 
 
+def best_k(scores: np.ndarray, k: int, stride: int = 8) -> tuple[np.ndarray, ...]:
+    """Each row's k highest positive scores as (rows, columns, values), by row, then by
+    score (ties by column). Exact, without a partition of every row: the k-th best of every
+    `stride`-th column is a lower bound of the row's k-th best, so only the few columns at
+    or above it are sorted."""
+    n_rows, n = scores.shape
+    k = min(k, n)
+    if k == 0 or n_rows == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0, dtype=scores.dtype)
+    sample = scores[:, ::stride]
+    floor = np.full(n_rows, np.finfo(scores.dtype).tiny, dtype=scores.dtype)
+    if sample.shape[1] >= k and n > 4 * k * stride:
+        floor = np.maximum(floor, -np.partition(-sample, k - 1, axis=1)[:, k - 1])
+    rows, cols = np.nonzero(scores >= floor[:, None])
+    vals = scores[rows, cols]
+    order = np.lexsort((cols, -vals, rows))
+    rows, cols, vals = rows[order], cols[order], vals[order]
+    first = np.searchsorted(rows, np.arange(n_rows))
+    rank = np.arange(len(rows)) - first[rows]
+    keep = rank < k
+    return rows[keep], cols[keep], vals[keep]
+
+
+@dataclass(frozen=True)
+class DocumentTerms:
+    """What matching reads of the articles' documents whatever the questions: their hashed
+    term counts (one row per article) and every word they use (the speller's dictionary).
+    The slow part of fitting a matcher, and what a run can take from the incremental cache
+    while the documents are the same."""
+
+    counts: sparse.csr_matrix
+    words: list[str]
+
+
+def document_terms(documents: Sequence[str]) -> DocumentTerms:
+    """The DocumentTerms of the documents (`article_document` of each article)."""
+    known: set[str] = set()
+    for text in documents:
+        known.update(_WORD.findall(text.casefold()))
+    return DocumentTerms(WordSpace().counts(documents), sorted(known))
+
+
 def fit_matcher(
     articles: Sequence[Article],
     questions: Sequence[str] = (),
     weights: dict[str, float] | None = None,
     seed: int = 0,
     embedder: Embedder | None = None,
+    terms: DocumentTerms | None = None,
 ) -> Matcher:
     """Fit the word, character and latent spaces on the articles (and the questions' words,
     so that their IDF knows how common a question word is); with an embedder, also embed
-    the articles' documents (cached per content)."""
+    the articles' documents (cached per content). `terms`: the documents' DocumentTerms
+    when already known."""
     documents = [article_document(a) for a in articles]
+    terms = terms or document_terms(documents)
     titles = [a.title or "" for a in articles]
     words = WordSpace()
-    fitted = words.fit_transform([*documents, *questions])
+    fitted = words.fit_transform(sparse.vstack([terms.counts, words.counts(questions)]).tocsr())
     char_space = TfidfVectorizer(
         analyzer="char_wb",
         ngram_range=(3, 5),
@@ -434,7 +479,7 @@ def fit_matcher(
     chosen.setdefault("semantic", SEMANTIC_WEIGHT)
     return Matcher(
         articles, words, chars, body, title_chars, title_words, svd, concepts, columns,
-        _present(body) + _present(title_words), chosen, Speller(documents), embedder, vectors,
+        _present(body) + _present(title_words), chosen, Speller(terms.words), embedder, vectors,
     )  # fmt: skip
 
 

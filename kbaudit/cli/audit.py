@@ -11,11 +11,13 @@ from rich.text import Text
 
 from kbaudit.cli.common import (
     AsOfOpt,
+    CacheDirOpt,
     ConfigOpt,
     DebugOpt,
     FormatOpt,
     InputFormatOpt,
     ModelOpt,
+    NoCacheOpt,
     OutputOpt,
     PathArg,
     QuestionsOpt,
@@ -23,6 +25,7 @@ from kbaudit.cli.common import (
     SemanticOpt,
     TextColumnOpt,
     VerboseOpt,
+    cache_options,
     check_output,
     emit,
     err,
@@ -34,7 +37,6 @@ from kbaudit.cli.common import (
     progress_display,
     write_atomic,
 )
-from kbaudit.errors import ConfigError
 from kbaudit.reporters.escape import term
 
 if TYPE_CHECKING:
@@ -86,15 +88,8 @@ def audit_cmd(
     jobs: Annotated[
         int | None, typer.Option("--jobs", "-j", help="Worker processes (0 = all cores).")
     ] = None,
-    cache_dir: Annotated[
-        Path | None,
-        typer.Option(
-            "--cache-dir", help="Folder of the incremental cache (default: the user cache folder)."
-        ),
-    ] = None,
-    no_cache: Annotated[
-        bool, typer.Option("--no-cache", help="Parse every file again; use no cache.")
-    ] = False,
+    cache_dir: CacheDirOpt = None,
+    no_cache: NoCacheOpt = False,
     baseline: Annotated[
         Path | None,
         typer.Option(
@@ -144,22 +139,8 @@ def audit_cmd(
             fail_under=fail_under,
             dates=dates,
             jobs=jobs,
-            cache=False if no_cache else None,
-            cache_dir=str(cache_dir) if cache_dir else None,
+            **cache_options(path, cache_dir, no_cache),
         )
-        if (
-            cache_dir is not None
-            and path.is_dir()
-            and path.resolve()
-            in [
-                cache_dir.resolve(),
-                *cache_dir.resolve().parents,
-            ]
-        ):
-            raise ConfigError(
-                f"refusing --cache-dir {cache_dir}: it is inside the audited KB {path}; "
-                "kbaudit never writes into the KB it reads — choose another folder"
-            )
         matching_options(config, semantic, model)
         read = inputs(path, config, questions_path, baseline)
         if output is not None:

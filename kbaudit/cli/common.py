@@ -72,6 +72,15 @@ VerboseOpt = Annotated[
     bool, typer.Option("--verbose", "-v", help="Show where the time went (to stderr).")
 ]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")]
+CacheDirOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--cache-dir", help="Folder of the incremental cache (default: the user cache folder)."
+    ),
+]
+NoCacheOpt = Annotated[
+    bool, typer.Option("--no-cache", help="Parse and compute everything again; use no cache.")
+]
 SemanticOpt = Annotated[
     bool | None,
     typer.Option(
@@ -99,6 +108,22 @@ class Interrupted(Exception):
     def __init__(self, signum: int) -> None:
         super().__init__(signum)
         self.signum = signum
+
+
+def cache_options(path: Path, cache_dir: Path | None, no_cache: bool) -> dict[str, Any]:
+    """The config overrides of `--cache-dir` and `--no-cache`; a cache folder inside the
+    audited KB is refused (kbaudit never writes into the KB it reads)."""
+    if cache_dir is not None and path.is_dir():
+        folder = cache_dir.resolve()
+        if path.resolve() in [folder, *folder.parents]:
+            raise ConfigError(
+                f"refusing --cache-dir {cache_dir}: it is inside the audited KB {path}; "
+                "kbaudit never writes into the KB it reads — choose another folder"
+            )
+    return {
+        "cache": False if no_cache else None,
+        "cache_dir": str(cache_dir) if cache_dir else None,
+    }
 
 
 def _stop_workers() -> None:

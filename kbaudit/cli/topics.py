@@ -10,13 +10,16 @@ import typer
 from kbaudit.cli.analyses import prepare, run_view
 from kbaudit.cli.common import (
     AsOfOpt,
+    CacheDirOpt,
     ConfigOpt,
     DebugOpt,
     FormatOpt,
     InputFormatOpt,
+    NoCacheOpt,
     OutputOpt,
     PathArg,
     QuietOpt,
+    cache_options,
     emit,
     handled,
 )
@@ -35,11 +38,22 @@ def topics_cmd(
         int | None,
         typer.Option("--topics", "-k", help="Number of topics (default: chosen automatically)."),
     ] = None,
+    cache_dir: CacheDirOpt = None,
+    no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
     debug: DebugOpt = False,
 ) -> None:
     """List topic clusters and how the KB's categories spread over them."""
     with handled(debug):
-        config, fmt = prepare("topics", path, config_path, fmt, output, as_of=as_of, topics=topics)
+        config, fmt = prepare(
+            "topics",
+            path,
+            config_path,
+            fmt,
+            output,
+            as_of=as_of,
+            **cache_options(path, cache_dir, no_cache),
+            topics=topics,
+        )
         result = run_view(path, config, TOPIC_RULES, "topics", input_format, quiet)
         emit("topics", fmt, result, output)
