@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from kbaudit import __version__
 from kbaudit.analysis import Analysis, analyse
-from kbaudit.cache import Cache, article_digest, entry_key, fingerprint, open_cache
+from kbaudit.cache import Cache, entry_key, fingerprint, open_cache
 from kbaudit.config import Config
 from kbaudit.corpus import Corpus
 from kbaudit.errors import SourceError
@@ -172,7 +172,7 @@ def _check_range(start: int, stop: int) -> list[list[list[tuple[int | None, Find
                 i = index.get(id(f.article)) if f.article is not None else None
                 if f.article is not None and i is None:
                     i = corpus.articles.index(f.article)
-                detached.append((i, replace(f, article=None)))
+                detached.append((i, f.about(None)))
             per_article.append(detached)
         out.append(per_article)
     return out
@@ -208,7 +208,7 @@ def _check_articles(
             for per_article in chunk:
                 found.append(
                     [
-                        [replace(f, article=None if i is None else articles[i]) for i, f in fs]
+                        [f.about(None if i is None else articles[i]) for i, f in fs]
                         for fs in per_article
                     ]
                 )
@@ -262,7 +262,7 @@ class _StoredFindings:
                     )  # fmt: skip
         if any(self.prints):
             namespace = fingerprint("article-findings")
-            self.keys = [entry_key(namespace, "", article_digest(a)) for a in self.articles]
+            self.keys = [entry_key(namespace, "", digest) for digest in corpus.digests()]
             assert store is not None
             found = store.get_many(self.keys)
             self.entries = [found.get(k, {}) for k in self.keys]
@@ -320,12 +320,12 @@ def _detach(found: list[Finding], article: Article) -> tuple[tuple[Finding, bool
     for f in found:
         if f.category == "input" or (f.article is not None and f.article is not article):
             return None
-        out.append((replace(f, article=None), f.article is not None))
+        out.append((f.about(None), f.article is not None))
     return tuple(out)
 
 
 def _attach(cached: tuple[tuple[Finding, bool], ...], article: Article) -> list[Finding]:
-    return [replace(f, article=article) if mine else f for f, mine in cached]
+    return [f.about(article) if mine else f for f, mine in cached]
 
 
 def _ignored(finding: Finding, config: Config) -> bool:

@@ -136,9 +136,13 @@ def _embedder(settings: CoverageSettings, jobs: int) -> Embedder | None:
 
 
 def _duplicates(corpus: Corpus, config: Config) -> Duplicates:
+    import sklearn
+
     from kbaudit.analysis.duplicates import find_duplicates
 
-    return find_duplicates(corpus, config.duplicates)
+    # Reused from the incremental cache while every article and the settings are the same.
+    inputs = corpus.state(config.duplicates, sklearn.__version__)
+    return corpus.whole("duplicates", inputs, lambda: find_duplicates(corpus, config.duplicates))
 
 
 def _topics(corpus: Corpus, config: Config, prior: PriorTopics | None = None) -> TopicModel:
@@ -154,17 +158,11 @@ def _topics(corpus: Corpus, config: Config, prior: PriorTopics | None = None) ->
         return cluster_topics(matrix, terms, corpus.articles, config.topics, prior=prior)
 
     # Reused from the incremental cache while everything the clustering reads is the same:
-    # the clean texts, what is filed where and under which title, K, the prior topics and
-    # the scikit-learn that clusters.
-    texts = corpus.text_keys()
-    inputs = None
-    if texts is not None:
-        import sklearn
+    # every article, K, the prior topics and the scikit-learn that clusters.
+    import sklearn
 
-        filed = [(a.ref, a.title, a.category, a.locale) for a in corpus.articles]
-        given = json.dumps(prior.to_json() if prior else None, sort_keys=True)
-        described = repr((filed, config.topics, given, sklearn.__version__))
-        inputs = texts + described.encode("utf-8", "surrogatepass")
+    given = json.dumps(prior.to_json() if prior else None, sort_keys=True)
+    inputs = corpus.state(config.topics, given, sklearn.__version__)
     return corpus.whole("topics", inputs, fit)
 
 

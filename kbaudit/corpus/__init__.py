@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import re
 from collections import Counter, defaultdict
@@ -319,6 +320,29 @@ class Corpus:
         self.store.put_many({key: value})
         return value
 
+    def digests(self) -> list[bytes]:
+        """Each article's digest (`cache.article_digest`: every field), computed once."""
+        from kbaudit.cache import article_digest
+
+        return self.memo(("digests",), lambda: [article_digest(a) for a in self.articles])
+
+    def state(self, *settings: object) -> bytes | None:
+        """For `whole`: a complete description of what a corpus-wide step can read (every
+        article in every field, in order, and what links resolve against: the KB's files,
+        its base URL and format) with the `settings` it is run with; None without a cache,
+        where nothing is reused (and no article is hashed for it)."""
+        if self.store is None or not self.store.enabled:
+            return None
+
+        def build() -> bytes:
+            digest = hashlib.blake2b(b"".join(self.digests()), digest_size=32)
+            where = repr((self.format, self.base_url, sorted(self.files)))
+            digest.update(where.encode("utf-8", "surrogatepass"))
+            return digest.digest()
+
+        described = repr(settings).encode("utf-8", "surrogatepass")
+        return self.memo(("state",), build) + b"\0" + described
+
     def text_keys(
         self,
         share: float = BOILERPLATE_SHARE,
@@ -337,12 +361,16 @@ class Corpus:
         min_articles: int = BOILERPLATE_MIN_ARTICLES,
     ) -> tuple[TfidfVectorizer, csr_matrix]:
         """The TF-IDF matrix of the clean texts (one row per article), built once."""
+        import sklearn
+
         from kbaudit.corpus.similarity import tfidf_of_terms
 
-        return self.memo(
-            ("tfidf", share, min_articles),
-            lambda: tfidf_of_terms(self.clean_terms(share, min_articles)),
-        )
+        def build() -> tuple[TfidfVectorizer, csr_matrix]:
+            inputs = self.state(share, min_articles, sklearn.__version__)
+            fit = lambda: tfidf_of_terms(self.clean_terms(share, min_articles))  # noqa: E731
+            return self.whole("tfidf", inputs, fit)
+
+        return self.memo(("tfidf", share, min_articles), build)
 
     def exact_duplicates(self, min_words: int) -> list[list[int]]:
         """Groups of article indexes with the same normalised body, per locale."""

@@ -3,7 +3,6 @@ Markdown for a pull-request comment, or JSON."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from rich.console import Console
@@ -13,12 +12,13 @@ from rich.text import Text
 from kbaudit.baseline import FindingKey
 from kbaudit.diff import ResultDiff, ScoreChange
 from kbaudit.reporters.escape import fold, md_code, md_text, one_line, term
+from kbaudit.reporters.json_report import dumps
 
 LISTED = 50  # findings listed per section in Markdown (the rest are counted)
 
 
 def render_json(diff: ResultDiff) -> str:
-    return json.dumps(diff.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    return dumps(diff.to_dict())
 
 
 def _shown(value: float | None) -> str:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
@@ -14,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from kbaudit.reporters.escape import csv_cell, fold, md_text, term
+from kbaudit.reporters.json_report import dumps
 from kbaudit.reporters.markdown import table
 
 if TYPE_CHECKING:
@@ -101,7 +101,7 @@ def render_json(result: AuditResult) -> str:
         "structural": structural(result),
         "questions": result.sections.get("questions", []),
     }
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return dumps(data, 3)
 
 
 def render_csv(result: AuditResult) -> str:

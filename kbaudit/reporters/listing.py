@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
 
 from kbaudit.reporters.escape import csv_cell, md_text, term
+from kbaudit.reporters.json_report import dumps
 from kbaudit.reporters.markdown import table
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ def _print(
 
 
 def _json(rows: list[dict[str, Any]]) -> str:
-    return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+    return dumps(rows)
 
 
 def _csv(rows: list[dict[str, Any]], columns: dict[str, str]) -> str:

@@ -3,7 +3,6 @@ per finding located in the repository (the audited folder joined with the articl
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -11,6 +10,7 @@ from urllib.parse import quote
 
 from kbaudit.baseline import FindingKey, fingerprints
 from kbaudit.model import Finding, Severity
+from kbaudit.reporters.json_report import dumps
 from kbaudit.rules import Rule
 
 if TYPE_CHECKING:
@@ -158,4 +158,4 @@ def sarif_dict(result: AuditResult) -> dict[str, Any]:
 
 
 def render(result: AuditResult) -> str:
-    return json.dumps(sarif_dict(result), indent=2, ensure_ascii=False) + "\n"
+    return dumps(sarif_dict(result), 4)
