@@ -482,3 +482,31 @@ def test_gap_csv_defuses_spreadsheet_formulas(runner, tmp_path: Path) -> None:
     for r in listed:  # every question of a topic is a row; their volumes add up to the topic's
         by_topic[r["topic"]] = by_topic.get(r["topic"], 0) + int(r["volume"])
     assert all(int(r["topic_volume"]) == by_topic[r["topic"]] for r in listed)
+
+
+def test_latent_space_learns_customer_words_from_the_questions() -> None:
+    """A small KB (too few articles for a latent space of their own) with many questions gets
+    one from articles and questions together: a customer word the KB never uses ("slang" of
+    subject 3) lands next to the words it is asked with, so it points to that article."""
+    import numpy as np
+
+    from kbaudit.analysis.matching import fit_matcher
+    from kbaudit.model import Article
+
+    rng = np.random.default_rng(0)
+    names = ["alpha", "bravo", "delta", "kilo", "lima", "oscar", "papa", "romeo", "sierra", "tango"]
+    vocab = [[f"{name}{tail}" for tail in ("x", "q", "z", "v", "k", "j")] for name in names]
+    articles = [
+        Article(f"a{s}", f"a{s}.md", f"{words[0]} {words[1]}", " ".join(words * 3))
+        for s, words in enumerate(vocab)
+    ]
+    questions = [
+        " ".join([f"slang{names[s]}", *rng.choice(vocab[s], 2, replace=False)])
+        for s in range(len(names))
+        for _ in range(25)
+    ]
+    matcher = fit_matcher(articles, questions)
+    assert matcher.svd is not None
+    (best, *_), *_ = matcher.top(["slangkilo"], 3)
+    assert best.article == 3
+    assert dict(best.parts)["concepts"] > 0

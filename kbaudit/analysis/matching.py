@@ -10,9 +10,9 @@
 - `title`: character n-gram TF-IDF (3-5, within words) against the title: misspellings and
   word forms still share most of their n-grams;
 - `title_words`: word TF-IDF against the title alone (a question naming the title is answered);
-- `concepts`: the cosine in a latent space (truncated SVD of the articles' word TF-IDF over
-  their 20,000 most widespread terms): the KB's own vocabulary expands the question with the
-  words articles use next to its words;
+- `concepts`: the cosine in a latent space (truncated SVD of the word TF-IDF of the articles
+  and the questions together, over their 20,000 most widespread terms): the KB's and the
+  customers' own co-occurrence expands the question with the words used next to its words;
 - `semantic` (only with `kbaudit[semantic]` and a model): the sentence-embedding cosine of
   the question and the article's document, less SEMANTIC_OFFSET (unrelated texts still share
   ~0.2 of cosine; the offset puts the hybrid's best cut on the dev set's tuning half where the
@@ -60,7 +60,7 @@ BODY_WORDS = 400  # opening words of an article that describe what it answers
 CHUNK = 1024  # questions scored at a time
 CONCEPTS = 150  # latent dimensions of the concepts score
 CONCEPT_TERMS = 20_000  # most widespread terms the latent space is built from
-MIN_CONCEPTS = 50  # smaller KBs have too little co-occurrence for a latent space
+MIN_CONCEPTS = 50  # fewer texts have too little co-occurrence for a latent space
 
 # Words in any script: a letter then letters or digits, or digits then a letter ("2fa").
 # A number only starts a word at the start of its digits (linear on long runs of digits).
@@ -468,12 +468,15 @@ def fit_matcher(
     title_words = sparse.csr_matrix(words.transform(titles), dtype=np.float32)
     title_chars = sparse.csr_matrix(chars.transform(titles), dtype=np.float32)
     svd = concepts = None
-    columns = _concept_columns(body)
-    dims = min(CONCEPTS, len(columns) - 1, len(articles) // 4)
+    # The latent space learns from the questions' co-occurrence too: customers' words
+    # ("discontinue", "shut down") land next to the words they are asked with ("account").
+    columns = _concept_columns(fitted)
+    dims = min(CONCEPTS, len(columns) - 1, fitted.shape[0] // 4)
     if dims >= MIN_CONCEPTS:
         svd = TruncatedSVD(dims, algorithm="randomized", n_iter=4, random_state=seed)
-        with np.errstate(divide="ignore", invalid="ignore"):  # identical articles: no variance
-            concepts = normalize(svd.fit_transform(body[:, columns])).astype(np.float32)
+        with np.errstate(divide="ignore", invalid="ignore"):  # identical texts: no variance
+            svd.fit(fitted[:, columns])
+            concepts = normalize(svd.transform(body[:, columns])).astype(np.float32)
     vectors = embedder.embed(documents) if embedder is not None else None
     chosen = dict(weights or WEIGHTS)
     chosen.setdefault("semantic", SEMANTIC_WEIGHT)
@@ -490,10 +493,10 @@ def _present(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
     return present
 
 
-def _concept_columns(body: sparse.csr_matrix) -> np.ndarray:
-    """Terms of the latent space: those in at least two articles, at most CONCEPT_TERMS of
-    the most widespread (a term in one article links nothing; the cap bounds the SVD)."""
-    df = np.bincount(body.indices, minlength=body.shape[1])
+def _concept_columns(matrix: sparse.csr_matrix) -> np.ndarray:
+    """Terms of the latent space: those in at least two texts, at most CONCEPT_TERMS of the
+    most widespread (a term in one text links nothing; the cap bounds the SVD)."""
+    df = np.bincount(matrix.indices, minlength=matrix.shape[1])
     columns = np.flatnonzero(df >= 2)
     if len(columns) > CONCEPT_TERMS:
         columns = columns[np.argsort(-df[columns], kind="stable")[:CONCEPT_TERMS]]
