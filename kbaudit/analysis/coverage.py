@@ -29,6 +29,7 @@ from kbaudit.analysis.matching import (
     DocumentTerms,
     Match,
     Matcher,
+    best_k,
     fit_matcher,
     subject_terms,
 )
@@ -172,10 +173,9 @@ def neighbours(vectors: np.ndarray, k: int = NEIGHBOURHOOD) -> list[np.ndarray]:
     for start in range(0, n, 2048):
         sims = vectors[start : start + 2048] @ vectors.T
         sims[np.arange(sims.shape[0]), np.arange(start, start + sims.shape[0])] = -1
-        idx = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-        for row, values in zip(idx, np.take_along_axis(sims, idx, 1), strict=True):
-            order = np.lexsort((row, -np.round(values, 6)))
-            out.append(row[order][values[order] >= MIN_NEIGHBOUR_SIMILARITY])
+        # rounded: the order of near ties must not follow the BLAS build's last bits
+        rows, idx, _ = best_k(np.round(sims, 6), k, minimum=MIN_NEIGHBOUR_SIMILARITY)
+        out.extend(np.split(idx, np.searchsorted(rows, np.arange(1, sims.shape[0]))))
     return out
 
 

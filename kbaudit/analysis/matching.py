@@ -391,18 +391,21 @@ class Matcher:
         return out
 
 
-def best_k(scores: np.ndarray, k: int, stride: int = 8) -> tuple[np.ndarray, ...]:
-    """Each row's k highest positive scores as (rows, columns, values), by row, then by
-    score (ties by column). Exact, without a partition of every row: the k-th best of every
-    `stride`-th column is a lower bound of the row's k-th best, so only the few columns at
-    or above it are sorted."""
+def best_k(
+    scores: np.ndarray, k: int, minimum: float | None = None, stride: int = 8
+) -> tuple[np.ndarray, ...]:
+    """Each row's k highest scores of at least `minimum` (None: positive ones) as (rows,
+    columns, values), by row, then by score (ties by column). Exact, without a partition of
+    every row: the k-th best of every `stride`-th column is a lower bound of the row's k-th
+    best, so only the few columns at or above it are sorted."""
     n_rows, n = scores.shape
     k = min(k, n)
     if k == 0 or n_rows == 0:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, np.zeros(0, dtype=scores.dtype)
     sample = scores[:, ::stride]
-    floor = np.full(n_rows, np.finfo(scores.dtype).tiny, dtype=scores.dtype)
+    least = np.finfo(scores.dtype).tiny if minimum is None else minimum
+    floor = np.full(n_rows, least, dtype=scores.dtype)
     if sample.shape[1] >= k and n > 4 * k * stride:
         floor = np.maximum(floor, -np.partition(-sample, k - 1, axis=1)[:, k - 1])
     rows, cols = np.nonzero(scores >= floor[:, None])

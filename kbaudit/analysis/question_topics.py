@@ -19,7 +19,7 @@ from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import normalize
 from sklearn.utils.extmath import randomized_svd
 
-from kbaudit.analysis.matching import STOP, make_analyzer
+from kbaudit.analysis.matching import STOP, best_k, make_analyzer
 from kbaudit.analysis.topics import class_tfidf
 
 NEIGHBOURS = 10  # of each question in the clustering graph (fewer below 400 questions)
@@ -60,10 +60,10 @@ def _knn_graph(vectors: np.ndarray, k: int) -> sparse.csr_matrix:
     for start in range(0, n, 2048):
         sims = vectors[start : start + 2048] @ vectors.T
         sims[np.arange(sims.shape[0]), np.arange(start, start + sims.shape[0])] = -1
-        idx = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-        rows.append(np.repeat(np.arange(start, start + sims.shape[0]), k))
-        cols.append(idx.ravel())
-        vals.append(np.clip(np.take_along_axis(sims, idx, 1), 1e-6, None).ravel())
+        at, idx, best = best_k(sims, k, minimum=-np.inf)
+        rows.append(at + start)
+        cols.append(idx)
+        vals.append(np.clip(best, 1e-6, None))
     graph = sparse.csr_matrix(
         (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n)
     )
