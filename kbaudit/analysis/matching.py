@@ -464,12 +464,14 @@ def fit_matcher(
     )
     chars: TfidfVectorizer | NoChars
     try:
-        chars = char_space.fit([*titles, *questions])
+        title_chars = char_space.fit_transform([*titles, *questions])[: len(titles)]
+        chars = char_space
     except ValueError:  # no usable word anywhere
         chars = NoChars()
+        title_chars = chars.transform(titles)
+    title_chars = sparse.csr_matrix(title_chars, dtype=np.float32)
     body = sparse.csr_matrix(fitted[: len(documents)], dtype=np.float32)
     title_words = sparse.csr_matrix(words.transform(titles), dtype=np.float32)
-    title_chars = sparse.csr_matrix(chars.transform(titles), dtype=np.float32)
     svd = concepts = None
     # The latent space learns from the questions' co-occurrence too: customers' words
     # ("discontinue", "shut down") land next to the words they are asked with ("account").
