@@ -129,37 +129,47 @@ def whole_audit(kb: Path, out: Path, *extra: str) -> dict[str, float]:
 
 
 def cached_audits(kb: Path, out_dir: Path, edits: int = 50) -> dict[str, object]:
-    """Cold audit into an empty cache, warm audit with nothing changed, warm audit with
-    `edits` articles edited (restored afterwards); each JSON compared with a run without
-    the cache of the same KB."""
+    """Cold audit into an empty cache (writing a baseline), warm audit with nothing changed,
+    warm audits with `edits` articles edited (restored afterwards), without and with the
+    baseline (as a CI job on a pull request runs: topics carried over); each JSON compared
+    with a run without the cache of the same KB and flags."""
     cache = out_dir / f"cache-{kb.name}"
     shutil.rmtree(cache, ignore_errors=True)
     flags = ("--cache-dir", str(cache))
-    cold = whole_audit(kb, out_dir / f"{kb.name}.cold.json", *flags)
-    warm = whole_audit(kb, out_dir / f"{kb.name}.warm.json", *flags)
-    same = (out_dir / f"{kb.name}.cold.json").read_bytes() == (
-        out_dir / f"{kb.name}.warm.json"
-    ).read_bytes()
+    baseline = out_dir / f"{kb.name}.baseline.json"
+    with_baseline = ("--baseline", str(baseline))
+
+    def same(a: str, b: str) -> bool:
+        return (out_dir / f"{kb.name}.{a}.json").read_bytes() == (
+            out_dir / f"{kb.name}.{b}.json"
+        ).read_bytes()
+
+    def run(name: str, *extra: str) -> dict[str, float]:
+        return whole_audit(kb, out_dir / f"{kb.name}.{name}.json", *extra)
+
+    cold = run("cold", *flags, "--write-baseline", str(baseline))
+    warm = run("warm", *flags)
     files = sorted(kb.rglob("*.md"))[:: max(1, len(list(kb.rglob("*.md"))) // edits)][:edits]
     originals = {f: f.read_bytes() for f in files}
     try:
         for f in files:
             f.write_bytes(originals[f] + b"\nAsk the billing team about late fees.\n")
-        edited = whole_audit(kb, out_dir / f"{kb.name}.edited.json", *flags)
-        whole_audit(kb, out_dir / f"{kb.name}.edited-cold.json", "--no-cache")
+        edited = run("edited", *flags)
+        run("edited-cold", "--no-cache")
+        carried = run("edited-baseline", *flags, *with_baseline)
+        run("edited-baseline-cold", "--no-cache", *with_baseline)
     finally:
         for f, data in originals.items():
             f.write_bytes(data)
-    edited_same = (out_dir / f"{kb.name}.edited.json").read_bytes() == (
-        out_dir / f"{kb.name}.edited-cold.json"
-    ).read_bytes()
     shutil.rmtree(cache, ignore_errors=True)
     return {
         "cold": cold,
         "warm": warm,
-        "warm_equals_cold": same,
+        "warm_equals_cold": same("warm", "cold"),
         f"warm_{edits}_edited": edited,
-        "edited_equals_its_cold_run": edited_same,
+        "edited_equals_its_cold_run": same("edited", "edited-cold"),
+        f"warm_{edits}_edited_with_baseline": carried,
+        "edited_with_baseline_equals_its_cold_run": same("edited-baseline", "edited-baseline-cold"),
     }
 
 

@@ -63,12 +63,12 @@ def main_callback(
     ] = False,
 ) -> None:
     """Audit a help-center knowledge base before a support bot reads it."""
-
-
-def main() -> None:
     # An audit holds hundreds of thousands of long-lived objects (articles, findings, cached
     # entries) and makes few cycles: the cyclic collector's default of a pass every 700
     # allocations spends a quarter of a warm run walking them. A pass every 100,000 keeps
     # garbage of the rare cycle bounded.
     gc.set_threshold(100_000, 50, 1_000)
+
+
+def main() -> None:
     app()
