@@ -303,17 +303,15 @@ def _carried_group(
         shape=(len(kept), len(rows)),
     )
     centroids = normalize(members @ sub)
+    # articles x topics: small, where a row of its centroid per article would not be
+    similar = np.asarray((sub @ centroids.T).todense())
     moved = np.flatnonzero(labels == -2)
     if len(moved):
-        near = np.asarray((sub[moved] @ centroids.T).todense())
+        near = similar[moved]
         best = near.argmax(axis=1)
         labels[moved] = np.where(near[np.arange(len(moved)), best] > 0, kept[best], -1)
     index = np.searchsorted(kept, np.maximum(labels, 0))
-    closeness = np.where(
-        labels >= 0,
-        np.asarray(sub.multiply(centroids[index]).sum(axis=1)).ravel(),
-        0.0,
-    )
+    closeness = np.where(labels >= 0, similar[np.arange(len(rows)), index], 0.0)
     return _clusters(sub, rows, columns, labels, closeness)
 
 
