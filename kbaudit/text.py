@@ -86,7 +86,7 @@ def word_count(text: str) -> int:
 
 def words(text: str) -> list[str]:
     """Lower-cased words, as used by every comparison."""
-    return [m.group(0).lower() for m in _WORD.finditer(text)]
+    return [w.lower() for w in _WORD.findall(text)]  # the pattern has no groups
 
 
 def is_internal(target: str) -> bool:
