@@ -1,11 +1,18 @@
-"""The selection of each question's best articles: the same as sorting every score."""
+"""The selection of each question's best articles: the same as sorting every score, and the
+same on one thread or several."""
 
 from __future__ import annotations
+
+import csv
 
 import numpy as np
 import pytest
 
-from kbaudit.analysis.matching import best_k
+from kbaudit.analysis import matching
+from kbaudit.analysis.matching import best_k, fit_matcher
+from kbaudit.sources import load
+
+from .conftest import FIXTURES
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -27,3 +34,14 @@ def test_best_k_equals_a_full_sort(seed: int) -> None:
 def test_best_k_of_a_row_without_scores_is_empty() -> None:
     rows, cols, vals = best_k(np.zeros((3, 500), dtype=np.float32), 5)
     assert len(rows) == len(cols) == len(vals) == 0
+
+
+def test_questions_are_scored_the_same_on_several_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    articles = load(FIXTURES / "coverage" / "kb").articles
+    with (FIXTURES / "coverage" / "questions" / "questions.csv").open(encoding="utf-8") as f:
+        questions = [row["question"] for row in csv.DictReader(f)]
+    monkeypatch.setattr(matching, "CHUNK", 4)  # several chunks of the fixture's questions
+    one = fit_matcher(articles, questions, jobs=1).top(questions, 3)
+    several = fit_matcher(articles, questions, jobs=3).top(questions, 3)
+    assert len(one) == len(questions) and any(one)
+    assert several == one

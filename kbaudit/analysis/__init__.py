@@ -106,7 +106,9 @@ def _coverage(corpus: Corpus, config: Config) -> Coverage | None:
     thresholds = Thresholds(s.covered, s.partial, s.top_k)
     embedder = _embedder(s, config.jobs) if corpus.questions and articles else None
     terms = _document_terms(corpus, articles) if corpus.questions and articles else None
-    report = analyse(articles, corpus.questions, thresholds, embedder=embedder, terms=terms)
+    report = analyse(
+        articles, corpus.questions, thresholds, embedder=embedder, terms=terms, jobs=config.jobs
+    )
     return Coverage(report, articles)
 
 

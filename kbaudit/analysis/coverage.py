@@ -413,16 +413,18 @@ def analyse(
     seed: int = 0,
     embedder: Embedder | None = None,
     terms: DocumentTerms | None = None,
+    jobs: int = 1,
 ) -> CoverageReport:
     """Match, classify and group the questions of one KB; with an embedder, the match score
     is the hybrid lexical + sentence-embedding one (mode `semantic`). `terms`: the articles'
-    DocumentTerms when already known (from the incremental cache)."""
+    DocumentTerms when already known (from the incremental cache); `jobs`: threads that
+    score the questions (0: one per core)."""
     thresholds = thresholds or Thresholds()
     mode = "lexical"
     vectors = None
     if articles:
         texts = [q.text for q in questions]
-        matcher = fit_matcher(articles, texts, seed=seed, embedder=embedder, terms=terms)
+        matcher = fit_matcher(articles, texts, seed=seed, embedder=embedder, terms=terms, jobs=jobs)
         mode = matcher.mode
         vectors = question_vectors(texts, matcher, seed)
         results = classify(questions, matcher, thresholds, vectors)

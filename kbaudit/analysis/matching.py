@@ -29,6 +29,7 @@ questions x articles matrix.
 from __future__ import annotations
 
 import itertools
+import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -256,6 +257,7 @@ class Matcher:
     speller: Speller
     embedder: Embedder | None = None
     article_vectors: np.ndarray | None = None  # sentence embeddings of the documents
+    jobs: int = 1  # threads that score chunks of questions (0: one per core)
     _side: tuple[tuple, sparse.csr_matrix] | None = field(default=None, repr=False)
 
     @property
@@ -361,33 +363,49 @@ class Matcher:
     def top(
         self, questions: Sequence[str], k: int, vectors: np.ndarray | None = None
     ) -> list[list[Match]]:
-        """The k best articles of every question (score order, ties by article order).
-        `vectors`: the questions' embeddings when already computed (semantic mode)."""
-        out: list[list[Match]] = []
-        n = len(self.articles)
-        k = min(k, n)
+        """The k best articles of every question (score order, ties by article order), in
+        chunks of CHUNK questions on `jobs` threads (the sparse products and numpy release
+        the interpreter; results are the same on any number). `vectors`: the questions'
+        embeddings when already computed (semantic mode)."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        k = min(k, len(self.articles))
         if vectors is None:
             vectors = self.question_vectors(questions)
-        for start in range(0, len(questions), CHUNK):
-            chunk = vectors[start : start + CHUNK] if vectors is not None else None
-            query = self._query(questions[start : start + CHUNK], chunk)
-            scores = self._scores(query)
-            if k == 0:
-                out.extend([] for _ in range(scores.shape[0]))
-                continue
-            rows, cols, vals = best_k(scores, k)
-            chosen: list[list[tuple[int, float]]] = [[] for _ in range(scores.shape[0])]
-            for row, col, val in zip(rows.tolist(), cols.tolist(), vals.tolist(), strict=True):
-                chosen[row].append((col, val))
-            parts = self._parts(query, rows, cols) if len(rows) else {}
-            at = 0
-            for picks in chosen:
-                matches = []
-                for article, score in picks:
-                    named = tuple((name, float(v[at])) for name, v in parts.items())
-                    matches.append(Match(article, score, named))
-                    at += 1
-                out.append(matches)
+        self._article_side()  # built once, before the threads share it
+        starts = range(0, len(questions), CHUNK)
+
+        def chunk(start: int) -> list[list[Match]]:
+            embedded = vectors[start : start + CHUNK] if vectors is not None else None
+            return self._top_chunk(questions[start : start + CHUNK], k, embedded)
+
+        threads = max(1, min(self.jobs if self.jobs > 0 else os.cpu_count() or 1, len(starts)))
+        if threads == 1:
+            return [m for start in starts for m in chunk(start)]
+        with ThreadPoolExecutor(threads) as pool:
+            return [m for found in pool.map(chunk, starts) for m in found]
+
+    def _top_chunk(
+        self, questions: Sequence[str], k: int, vectors: np.ndarray | None
+    ) -> list[list[Match]]:
+        query = self._query(questions, vectors)
+        scores = self._scores(query)
+        if k == 0:
+            return [[] for _ in range(scores.shape[0])]
+        rows, cols, vals = best_k(scores, k)
+        chosen: list[list[tuple[int, float]]] = [[] for _ in range(scores.shape[0])]
+        for row, col, val in zip(rows.tolist(), cols.tolist(), vals.tolist(), strict=True):
+            chosen[row].append((col, val))
+        parts = self._parts(query, rows, cols) if len(rows) else {}
+        out: list[list[Match]] = []
+        at = 0
+        for picks in chosen:
+            matches = []
+            for article, score in picks:
+                named = tuple((name, float(v[at])) for name, v in parts.items())
+                matches.append(Match(article, score, named))
+                at += 1
+            out.append(matches)
         return out
 
 
@@ -444,11 +462,12 @@ def fit_matcher(
     seed: int = 0,
     embedder: Embedder | None = None,
     terms: DocumentTerms | None = None,
+    jobs: int = 1,
 ) -> Matcher:
     """Fit the word, character and latent spaces on the articles (and the questions' words,
     so that their IDF knows how common a question word is); with an embedder, also embed
     the articles' documents (cached per content). `terms`: the documents' DocumentTerms
-    when already known."""
+    when already known; `jobs`: threads that score questions (0: one per core)."""
     documents = [article_document(a) for a in articles]
     terms = terms or document_terms(documents)
     titles = [a.title or "" for a in articles]
@@ -488,6 +507,7 @@ def fit_matcher(
     return Matcher(
         articles, words, chars, body, title_chars, title_words, svd, concepts, columns,
         _present(body) + _present(title_words), chosen, Speller(terms.words), embedder, vectors,
+        jobs,
     )  # fmt: skip
 
 
