@@ -93,6 +93,7 @@ def load_corpus(
         files=files,
         questions=questions,
         base_url=config.base_url,
+        jobs=config.jobs,
     )
 
 

@@ -51,6 +51,7 @@ class Corpus:
     files: frozenset[str] = frozenset()
     questions: list[Question] | None = None
     base_url: str | None = None
+    jobs: int = 1  # worker processes for per-text steps (0: all cores)
     cache: dict[Any, Any] = field(default_factory=dict, repr=False)
     # The incremental cache (kbaudit.cache.Cache) per-text inputs of the similarity indexes
     # are kept in across runs; None: computed every time.
@@ -290,7 +291,7 @@ class Corpus:
         it holds the same text (and salt: what else the value depends on) for this step and
         version; with the cache keys (None without a cache)."""
         if self.store is None or not self.store.enabled:
-            return [compute(i) for i in range(len(texts))], None
+            return _computed(compute, list(range(len(texts))), self.jobs), None
         import sklearn
 
         from kbaudit.cache import entry_key, fingerprint
@@ -301,9 +302,10 @@ class Corpus:
             for t, salt in zip(texts, salts, strict=True)
         ]
         found = self.store.get_many(keys)
-        values = [found[k] if k in found else compute(i) for i, k in enumerate(keys)]
-        self.store.put_many({k: v for k, v in zip(keys, values, strict=True) if k not in found})
-        return values, keys
+        missing = [i for i, k in enumerate(keys) if k not in found]
+        computed = dict(zip(missing, _computed(compute, missing, self.jobs), strict=True))
+        self.store.put_many({keys[i]: v for i, v in computed.items()})
+        return [computed[i] if i in computed else found[k] for i, k in enumerate(keys)], keys
 
     def whole(self, step: str, inputs: bytes | None, compute: Callable[[], T]) -> T:
         """compute(), or its result from the incremental cache when a run of this version
@@ -434,3 +436,34 @@ class Corpus:
             return self.whole("title-pairs", inputs, lambda: title_pairs(self.articles, threshold))
 
         return self.memo(("titles", threshold), stored)
+
+
+# Set in the parent just before its worker processes fork (inherited, never pickled).
+_task: Callable[[int], Any] | None = None
+_TASK_CHUNK = 256
+
+
+def _run_chunk(indexes: list[int]) -> list[Any]:
+    assert _task is not None
+    return [_task(i) for i in indexes]
+
+
+def _computed(compute: Callable[[int], T], indexes: list[int], jobs: int) -> list[T]:
+    """compute(i) for each index, in order; on all cores (`jobs` 0) when there are many (per-
+    text steps are pure functions of one text, so the values are the same either way)."""
+    from kbaudit.sources.parallel import workers
+
+    n = workers(jobs, len(indexes))
+    if n == 1:
+        return [compute(i) for i in indexes]
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    global _task
+    _task = compute
+    chunks = [indexes[i : i + _TASK_CHUNK] for i in range(0, len(indexes), _TASK_CHUNK)]
+    try:
+        with ProcessPoolExecutor(n, mp_context=get_context("fork")) as pool:
+            return [value for part in pool.map(_run_chunk, chunks) for value in part]
+    finally:
+        _task = None
