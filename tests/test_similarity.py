@@ -416,3 +416,20 @@ def test_officedocs_duplicates_stay_in_their_locale_and_make_sense(runner, tmp_p
     assert all(g["similarity"] > 0.5 for g in near)
     conflicts_found = [g for g in groups if g["kind"] == "conflict"]
     assert not any("5.7.1" in g["reason"] for g in conflicts_found)  # error codes are subjects
+
+
+def test_pairs_are_scored_the_same_on_several_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    from scipy import sparse
+
+    import kbaudit.corpus.similarity as similarity
+
+    rng = np.random.default_rng(3)
+    matrix = sparse.random(300, 500, density=0.05, format="csr", random_state=4, dtype=np.float32)
+    pairs = np.sort(rng.integers(0, 300, size=(2000, 2)), axis=1)
+    monkeypatch.setattr(similarity, "_VERIFY_CHUNK", 150)  # 14 chunks
+    one = similarity.cosine_of_pairs(matrix, pairs, jobs=1)
+    several = similarity.cosine_of_pairs(matrix, pairs, jobs=3)
+    dense = matrix.toarray().astype(np.float64)
+    expected = np.einsum("ij,ij->i", dense[pairs[:, 0]], dense[pairs[:, 1]])
+    assert np.array_equal(one, several)
+    assert np.allclose(one, expected, atol=1e-5)

@@ -412,7 +412,9 @@ class Corpus:
 
         def build() -> dict[tuple[int, int], float]:
             matrix = self.tfidf(share, min_articles)[1]
-            pairs = near_pairs(matrix, self.shingles(min_words, share, min_articles), threshold)
+            pairs = near_pairs(
+                matrix, self.shingles(min_words, share, min_articles), threshold, self.jobs
+            )
             return {p: s for p, s in pairs.items() if locale[p[0]] == locale[p[1]]}
 
         def stored() -> dict[tuple[int, int], float]:

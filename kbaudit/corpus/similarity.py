@@ -12,6 +12,7 @@ equals the all-pairs answer for texts that share passages, which is what duplica
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
@@ -274,23 +275,34 @@ def candidate_pairs(
     return np.column_stack((codes // len(shingles), codes % len(shingles)))
 
 
-def cosine_of_pairs(matrix: sparse.csr_matrix, pairs: np.ndarray) -> np.ndarray:
-    """Exact cosine of each pair of (L2-normalised) rows."""
-    scores = np.zeros(len(pairs), dtype=np.float64)
-    for start in range(0, len(pairs), _VERIFY_CHUNK):
+def cosine_of_pairs(matrix: sparse.csr_matrix, pairs: np.ndarray, jobs: int = 1) -> np.ndarray:
+    """Exact cosine of each pair of (L2-normalised) rows; chunks of pairs on `jobs` threads
+    (0: one per core; scipy's sparse kernels release the interpreter, and each chunk's
+    scores are the same on any number of threads)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def scored(start: int) -> np.ndarray:
         chunk = pairs[start : start + _VERIFY_CHUNK]
         product = matrix[chunk[:, 0]].multiply(matrix[chunk[:, 1]])
-        scores[start : start + len(chunk)] = np.asarray(product.sum(axis=1)).ravel()
-    return scores
+        return np.asarray(product.sum(axis=1), dtype=np.float64).ravel()
+
+    starts = range(0, len(pairs), _VERIFY_CHUNK)
+    threads = max(1, min(jobs if jobs > 0 else os.cpu_count() or 1, len(starts)))
+    if threads == 1:
+        parts = [scored(start) for start in starts]
+    else:
+        with ThreadPoolExecutor(threads) as pool:
+            parts = list(pool.map(scored, starts))
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.float64)
 
 
 def near_pairs(
-    matrix: sparse.csr_matrix, shingles: Sequence[np.ndarray], threshold: float
+    matrix: sparse.csr_matrix, shingles: Sequence[np.ndarray], threshold: float, jobs: int = 1
 ) -> dict[tuple[int, int], float]:
     """Pairs (i < j) with TF-IDF cosine >= threshold among texts sharing a sampled shingle
     (texts without shingles never pair), with their cosine."""
     pairs = candidate_pairs(shingles)
-    scores = cosine_of_pairs(matrix, pairs)
+    scores = cosine_of_pairs(matrix, pairs, jobs)
     hit = scores >= threshold
     return {
         (int(i), int(j)): round(float(s), 4)
