@@ -30,7 +30,7 @@ from kbaudit.model import Article
 _NON_WORD = re.compile(r"[\W_]+")
 # Words that start with a letter: numbers are facts (compared separately), not vocabulary.
 TOKEN_PATTERN = r"(?u)\b[^\W\d_][^\W_]+\b"
-_VERIFY_CHUNK = 200_000
+_VERIFY_CHUNK = 100_000  # pairs verified at a time per thread (memory: two gathered row blocks)
 SHINGLE_WORDS = 3  # near duplicates share runs of words, not just vocabulary
 SHINGLE_SAMPLE = 4  # keep one shingle in four (consistently, by hash)
 SHORT_TEXT = 64  # texts with fewer shingles keep them all
