@@ -219,6 +219,9 @@ def resolve_columns(header: list[str], rel: str, options: SourceOptions) -> Colu
     return Columns(fields, categories, preset)
 
 
+_LINE_END = re.compile(r"\r\n?|\n")
+
+
 def _delimiter(first_line: str, rel: str) -> str:
     """The delimiter that splits the header row into the most columns."""
     default = "\t" if rel.lower().endswith(".tsv") else ","
@@ -249,7 +252,7 @@ def _rows(tree: Tree, rel: str) -> Iterator[tuple[int, dict[str, Any]] | LoadPro
     raw, problem = decode(data, rel)
     if problem:
         yield problem
-    first = raw.lstrip("\ufeff").split("\n", 1)[0]
+    first = _LINE_END.split(raw.lstrip("\ufeff"), maxsplit=1)[0]  # as csv ends lines
     delimiter = _delimiter(first, rel)
     reader = csv.reader(io.StringIO(raw, newline=""), delimiter=delimiter)
     try:

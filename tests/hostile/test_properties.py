@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from kbaudit.config import build_config
@@ -78,6 +78,8 @@ def test_every_source_has_a_property_test() -> None:
 @pytest.mark.limits(seconds=240)
 @pytest.mark.parametrize("name", sorted(SUFFIXES))
 @given(data=BYTES)
+@example(data=b"\r\x0c")  # a lone carriage return ends the header line (old Mac files)
+@example(data=b"title,body\rA,b\r")
 def test_readers_take_any_bytes(name: str, data: bytes) -> None:
     for record in _load_bytes(name, SUFFIXES[name], data):
         assert isinstance(record, Article | LoadProblem)
