@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +31,7 @@ from kbaudit.rules import (
 from kbaudit.scope import ALL, Scope, involves, scope_paths
 from kbaudit.scorecard import Scorecard, score
 from kbaudit.sources import load
-from kbaudit.sources.parallel import workers
+from kbaudit.sources.parallel import process_pool, worker_started, workers
 
 if TYPE_CHECKING:
     from kbaudit.analysis.topics import PriorTopics
@@ -154,6 +152,7 @@ _worker_state: tuple[Corpus, ArticleContexts, Todo] | None = None
 
 def _init_worker(corpus: Corpus, contexts: ArticleContexts, todo: Todo) -> None:
     global _worker_state
+    worker_started()
     _worker_state = (corpus, contexts, todo)
 
 
@@ -200,9 +199,7 @@ def _check_articles(
     corpus.meta_key_counts  # noqa: B018 - build shared indexes once, before forking
     bounds = _balanced_ranges(todo)
     found = []
-    with ProcessPoolExecutor(
-        n, get_context("fork"), _init_worker, (corpus, contexts, todo)
-    ) as pool:
+    with process_pool(n, _init_worker, (corpus, contexts, todo)) as pool:
         for (start, stop), chunk in zip(
             bounds, pool.map(_check_range, *zip(*bounds, strict=True)), strict=True
         ):

@@ -105,9 +105,10 @@ RulePathOpt = Annotated[Path, typer.Option("--path", help="KB folder whose rule 
 class Interrupted(Exception):
     """SIGTERM arrived: stop and exit 128 + the signal number."""
 
-    def __init__(self, signum: int) -> None:
+    def __init__(self, signum: int, stopped: bool = False) -> None:
         super().__init__(signum)
         self.signum = signum
+        self.stopped = stopped  # worker processes were terminated
 
 
 def cache_options(path: Path, cache_dir: Path | None, no_cache: bool) -> dict[str, Any]:
@@ -126,17 +127,34 @@ def cache_options(path: Path, cache_dir: Path | None, no_cache: bool) -> dict[st
     }
 
 
-def _stop_workers() -> None:
-    """Terminate the worker processes of the audit's pool (none when it ran in one process)."""
+def _stop_workers() -> bool:
+    """Terminate the worker processes of the audit's pool (none when it ran in one process);
+    whether there were any."""
     import multiprocessing
 
-    for child in multiprocessing.active_children():
+    children = multiprocessing.active_children()
+    for child in children:
         child.terminate()
+    for child in children:  # gone before the command returns, not just told to go
+        child.join(2)
+        if child.is_alive():
+            child.kill()
+            child.join(2)
+    return bool(children)
+
+
+def _exit_now(code: int) -> None:
+    """Leave at once once workers were stopped: a worker killed while writing its result
+    leaves half a message in the pool's pipe, and the pool's thread, which the interpreter
+    joins on a normal exit, waits for the rest forever. Every `finally` on the way out has
+    run by now (temporary report files are gone)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def _on_sigterm(signum: int, frame: FrameType | None) -> None:
-    _stop_workers()
-    raise Interrupted(signum)
+    raise Interrupted(signum, _stop_workers())
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
@@ -170,11 +188,15 @@ def handled(debug: bool = False) -> Iterator[None]:
     except (typer.Exit, typer.Abort):
         raise
     except KeyboardInterrupt:
-        _stop_workers()
+        stopped = _stop_workers()
         err.print(Text("interrupted", style="red"))
+        if stopped:
+            _exit_now(130)
         raise typer.Exit(130) from None
     except Interrupted as exc:
         err.print(Text("terminated", style="red"))
+        if exc.stopped:
+            _exit_now(128 + exc.signum)
         raise typer.Exit(128 + exc.signum) from None
     except KbauditError as exc:
         if debug:

@@ -453,19 +453,16 @@ def _run_chunk(indexes: list[int]) -> list[Any]:
 def _computed(compute: Callable[[int], T], indexes: list[int], jobs: int) -> list[T]:
     """compute(i) for each index, in order; on all cores (`jobs` 0) when there are many (per-
     text steps are pure functions of one text, so the values are the same either way)."""
-    from kbaudit.sources.parallel import workers
+    from kbaudit.sources.parallel import process_pool, workers
 
     n = workers(jobs, len(indexes))
     if n == 1:
         return [compute(i) for i in indexes]
-    from concurrent.futures import ProcessPoolExecutor
-    from multiprocessing import get_context
-
     global _task
     _task = compute
     chunks = [indexes[i : i + _TASK_CHUNK] for i in range(0, len(indexes), _TASK_CHUNK)]
     try:
-        with ProcessPoolExecutor(n, mp_context=get_context("fork")) as pool:
+        with process_pool(n) as pool:
             return [value for part in pool.map(_run_chunk, chunks) for value in part]
     finally:
         _task = None

@@ -7,10 +7,13 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
+import signal
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from multiprocessing import get_context
 from pathlib import Path
+from typing import Any
 
 from kbaudit.model import InputCode, LoadProblem
 from kbaudit.normalize import SourceOptions
@@ -38,6 +41,29 @@ def _read(tree: Tree, rels: list[str]) -> Iterator[tuple[str, bytes] | LoadProbl
             )
 
 
+def worker_started() -> None:
+    """In each worker process as it starts: SIGTERM ends it at once. A forked worker would
+    otherwise run the command's handler, raise inside the pool's loop, possibly while holding
+    the task queue's lock, and leave its sibling, and so the run being stopped, waiting."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+@contextmanager
+def process_pool(
+    n: int, initializer: Callable[..., None] = worker_started, initargs: tuple[Any, ...] = ()
+) -> Iterator[ProcessPoolExecutor]:
+    """A pool of `n` forked workers (each runs `initializer` first). When the run is stopped
+    (an exception, SIGINT, SIGTERM) the pool is not waited for: its workers are being
+    terminated, and waiting on a worker killed halfway through sending a result never ends."""
+    pool = ProcessPoolExecutor(n, get_context("fork"), initializer, initargs)
+    try:
+        yield pool
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
 def workers(jobs: int, files: int) -> int:
     """`jobs` 0 means all cores; never more workers than there is work for."""
     cores = os.cpu_count() or 1
@@ -54,7 +80,7 @@ def _parse_all(
         return [list(parse(rel, data, options)) for rel, data in files]
     chunks = [files[i : i + CHUNK] for i in range(0, len(files), CHUNK)]
     out: list[list[Record]] = []
-    with ProcessPoolExecutor(max_workers=n, mp_context=get_context("fork")) as pool:
+    with process_pool(n) as pool:
         for records in pool.map(
             _parse_chunk, [parse] * len(chunks), chunks, [options] * len(chunks)
         ):
