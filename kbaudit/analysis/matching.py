@@ -29,7 +29,6 @@ questions x articles matrix.
 from __future__ import annotations
 
 import itertools
-import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -367,23 +366,19 @@ class Matcher:
         chunks of CHUNK questions on `jobs` threads (the sparse products and numpy release
         the interpreter; results are the same on any number). `vectors`: the questions'
         embeddings when already computed (semantic mode)."""
-        from concurrent.futures import ThreadPoolExecutor
+        from kbaudit.sources.parallel import in_threads
 
         k = min(k, len(self.articles))
         if vectors is None:
             vectors = self.question_vectors(questions)
         self._article_side()  # built once, before the threads share it
-        starts = range(0, len(questions), CHUNK)
 
         def chunk(start: int) -> list[list[Match]]:
             embedded = vectors[start : start + CHUNK] if vectors is not None else None
             return self._top_chunk(questions[start : start + CHUNK], k, embedded)
 
-        threads = max(1, min(self.jobs if self.jobs > 0 else os.cpu_count() or 1, len(starts)))
-        if threads == 1:
-            return [m for start in starts for m in chunk(start)]
-        with ThreadPoolExecutor(threads) as pool:
-            return [m for found in pool.map(chunk, starts) for m in found]
+        found = in_threads(chunk, range(0, len(questions), CHUNK), self.jobs)
+        return [m for part in found for m in part]
 
     def _top_chunk(
         self, questions: Sequence[str], k: int, vectors: np.ndarray | None

@@ -12,7 +12,6 @@ equals the all-pairs answer for texts that share passages, which is what duplica
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
@@ -279,20 +278,14 @@ def cosine_of_pairs(matrix: sparse.csr_matrix, pairs: np.ndarray, jobs: int = 1)
     """Exact cosine of each pair of (L2-normalised) rows; chunks of pairs on `jobs` threads
     (0: one per core; scipy's sparse kernels release the interpreter, and each chunk's
     scores are the same on any number of threads)."""
-    from concurrent.futures import ThreadPoolExecutor
+    from kbaudit.sources.parallel import in_threads
 
     def scored(start: int) -> np.ndarray:
         chunk = pairs[start : start + _VERIFY_CHUNK]
         product = matrix[chunk[:, 0]].multiply(matrix[chunk[:, 1]])
         return np.asarray(product.sum(axis=1), dtype=np.float64).ravel()
 
-    starts = range(0, len(pairs), _VERIFY_CHUNK)
-    threads = max(1, min(jobs if jobs > 0 else os.cpu_count() or 1, len(starts)))
-    if threads == 1:
-        parts = [scored(start) for start in starts]
-    else:
-        with ThreadPoolExecutor(threads) as pool:
-            parts = list(pool.map(scored, starts))
+    parts = in_threads(scored, range(0, len(pairs), _VERIFY_CHUNK), jobs)
     return np.concatenate(parts) if parts else np.zeros(0, dtype=np.float64)
 
 

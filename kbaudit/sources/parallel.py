@@ -8,18 +8,20 @@ import dataclasses
 import functools
 import os
 import signal
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from kbaudit.model import InputCode, LoadProblem
 from kbaudit.normalize import SourceOptions
 from kbaudit.sources.base import Record
 from kbaudit.sources.tree import Tree
 
+T = TypeVar("T")
+R = TypeVar("R")
 Parse = Callable[[str, bytes, SourceOptions], Iterator[Record]]
 CHUNK = 48
 MIN_FILES_PER_WORKER = 150
@@ -64,11 +66,26 @@ def process_pool(
     pool.shutdown(wait=True)
 
 
+def cores(jobs: int) -> int:
+    """How many to run at once for `jobs` (0: one per core)."""
+    return jobs if jobs > 0 else os.cpu_count() or 1
+
+
 def workers(jobs: int, files: int) -> int:
     """`jobs` 0 means all cores; never more workers than there is work for."""
-    cores = os.cpu_count() or 1
-    wanted = cores if jobs <= 0 else jobs
-    return max(1, min(wanted, files // MIN_FILES_PER_WORKER))
+    return max(1, min(cores(jobs), files // MIN_FILES_PER_WORKER))
+
+
+def in_threads(work: Callable[[T], R], items: Sequence[T], jobs: int) -> list[R]:
+    """work(item) for each item, in order, on `jobs` threads (0: one per core): for work that
+    spends its time in numpy or scipy kernels, which release the interpreter."""
+    threads = max(1, min(cores(jobs), len(items)))
+    if threads == 1:
+        return [work(item) for item in items]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(threads) as pool:
+        return list(pool.map(work, items))
 
 
 def _parse_all(
