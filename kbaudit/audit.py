@@ -132,9 +132,8 @@ def run_rules(
     timings["per-article rules"] = time.perf_counter() - started
     for rule in corpus_rules:
         started = time.perf_counter()
-        check_corpus = registry.get(rule.kind).check_corpus
         ctx = Context(rule, corpus, config, config.today, analysis)
-        findings.extend(check_corpus(corpus, ctx))  # type: ignore[misc]
+        findings.extend(_corpus_findings(registry.get(rule.kind), ctx, store))
         timings[f"{rule.code} {rule.name}"] = time.perf_counter() - started
         progress(stage, total, 1)
     kept = [f for f in findings if not _ignored(f, config)]
@@ -250,14 +249,8 @@ class _StoredFindings:
         self.keys: list[str] = []
         self.entries: list[dict[str, Any]] = [{} for _ in self.articles]
         if store is not None and store.enabled:
-            for c, (kind, (check, ctx)) in enumerate(zip(kinds, contexts, strict=True)):
-                if kind.cached_with is not None:
-                    r = ctx.rule
-                    self.prints[c] = fingerprint(
-                        "findings", kind.name, check.__module__, check.__qualname__,
-                        _package_version(check.__module__), r.code, r.name, r.category,
-                        r.severity, r.params, r.pack, kind.cached_with(ctx),
-                    )  # fmt: skip
+            for c, (kind, (_, ctx)) in enumerate(zip(kinds, contexts, strict=True)):
+                self.prints[c] = _rule_print(kind, ctx)
         if any(self.prints):
             namespace = fingerprint("article-findings")
             self.keys = [entry_key(namespace, "", digest) for digest in corpus.digests()]
@@ -275,7 +268,14 @@ class _StoredFindings:
         out: list[Finding] = []
         new: dict[str, dict[str, Any]] = {}
         for i, article in enumerate(self.articles):
-            entry, computed = self.entries[i], dict(zip(self.todo[i], found[i], strict=True))
+            entry = self.entries[i]
+            if not self.todo[i]:  # every rule's findings cached (most articles of a warm run)
+                for p in self.prints:
+                    cached = entry[p]  # type: ignore[index]
+                    if cached:
+                        out.extend(_attach(cached, article))
+                continue
+            computed = dict(zip(self.todo[i], found[i], strict=True))
             fresh: dict[str, Any] = {}
             for c, p in enumerate(self.prints):
                 if c in computed:
@@ -294,6 +294,46 @@ class _StoredFindings:
         if self.store is not None and new:
             self.store.put_many(new)
         return out
+
+
+def _rule_print(kind: CheckKind, ctx: Context) -> str | None:
+    """What a rule's findings depend on besides the article (or the corpus): the check's
+    code and version, the rule's fields and what its kind's `cached_with` gives; None when
+    the kind does not declare `cached_with` (not cached)."""
+    if kind.cached_with is None:
+        return None
+    check: Any = kind.check or kind.check_corpus
+    r = ctx.rule
+    return fingerprint(
+        "findings", kind.name, check.__module__, check.__qualname__,
+        _package_version(check.__module__), r.code, r.name, r.category, r.severity,
+        r.params, r.pack, kind.cached_with(ctx),
+    )  # fmt: skip
+
+
+def _corpus_findings(kind: CheckKind, ctx: Context, store: Cache | None) -> list[Finding]:
+    """A corpus-wide rule's findings. Kept in the incremental cache when its kind declares
+    `cached_with` and every analysis it reads could be described (`Analysis.inputs`), under
+    a description of the whole corpus (`Corpus.state`), those analyses and the rule; reused
+    while all of them stay the same. Articles are stored as their index in the corpus."""
+    corpus, analysis = ctx.corpus, ctx.analysis
+    assert kind.check_corpus is not None
+    printed = _rule_print(kind, ctx)
+    needed = [analysis.inputs.get(n) if analysis else None for n in kind.needs]
+    inputs = corpus.state(printed, *needed)
+    if store is None or printed is None or inputs is None or None in needed:
+        return list(kind.check_corpus(corpus, ctx))
+    key = entry_key(fingerprint("corpus-findings"), "", inputs)
+    articles = corpus.articles
+    cached = store.get_many([key]).get(key)
+    if cached is not None:
+        return [f if i is None else f.about(articles[i]) for i, f in cached]
+    found = list(kind.check_corpus(corpus, ctx))
+    index = {id(a): i for i, a in enumerate(articles)}
+    kept = [(None if f.article is None else index.get(id(f.article)), f) for f in found]
+    if all((i is None) == (f.article is None) for i, f in kept):
+        store.put_many({key: [(i, f if i is None else f.about(None)) for i, f in kept]})
+    return found
 
 
 def _package_version(module: str) -> str:

@@ -21,6 +21,7 @@ by another version) is a miss and is dropped, never a crash. The database is bou
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import os
@@ -42,6 +43,7 @@ FILE_NAME = f"cache-v{SCHEMA}.sqlite"
 _BATCH = 900  # SQLite's limit on bound parameters is 999 in old builds
 _TOUCH_AFTER = 3600  # seconds: an entry used within the last hour is not marked used again
 _IGNORES = [f.name for f in fields(Article)].index("ignores")
+_DIGEST = "_digest"  # where article_digest keeps an article's digest
 
 
 def default_dir() -> Path:
@@ -57,6 +59,15 @@ def fingerprint(*parts: object) -> str:
     for part in parts:
         digest.update(b"\0" + repr(part).encode())
     return digest.hexdigest()[:32]
+
+
+@functools.cache
+def sklearn_version() -> str:
+    """The installed scikit-learn's version, for keys of values it computes (or whose stop
+    words it gives), read from its metadata: importing it takes a second or two."""
+    from importlib.metadata import version
+
+    return version("scikit-learn")
 
 
 def entry_key(namespace: str, rel: str, data: bytes) -> str:
@@ -84,10 +95,19 @@ def article_digest(article: Article) -> bytes:
     """A hash of everything an article holds, the same in every process: a cached value
     computed from an article is reused only for an article equal in every field. (Pickles
     of a frozenset follow the process' string hashing, so `ignores` is sorted first; a meta
-    value that does not pickle the same way twice only costs a miss.)"""
+    value that does not pickle the same way twice only costs a miss.)
+
+    The digest is kept on the article (articles are immutable; a copy made with
+    `dataclasses.replace` starts without one), so it travels with the parsed articles
+    through worker processes and the cache: a warm run does not hash its articles again."""
+    known: bytes | None = article.__dict__.get(_DIGEST)
+    if known is not None:
+        return known
     values = [getattr(article, f.name) for f in fields(article)]
     values[_IGNORES] = sorted(article.ignores)
-    return hashlib.blake2b(pickle.dumps(values, protocol=5), digest_size=16).digest()
+    digest = hashlib.blake2b(pickle.dumps(values, protocol=5), digest_size=16).digest()
+    object.__setattr__(article, _DIGEST, digest)
+    return digest
 
 
 def _private_folder(folder: Path) -> bool:
@@ -111,6 +131,7 @@ class Cache:
         self.folder = folder
         self.max_bytes = max_bytes
         self.hits = self.misses = 0
+        self._grew = False  # entries were written: the size bound is checked on close
         self._db: sqlite3.Connection | None = None
         if _private_folder(folder):
             self._db = self._open(folder / FILE_NAME)
@@ -194,6 +215,7 @@ class Cache:
             rows.append((key, blob, len(blob), now))
         try:
             self._write("INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?)", rows)
+            self._grew = True
         except sqlite3.Error:
             self._db = None
 
@@ -210,11 +232,14 @@ class Cache:
             raise
 
     def close(self) -> None:
-        """Evict the least recently used entries over the size bound, then close."""
+        """Evict the least recently used entries over the size bound (when this run wrote
+        any: summing the sizes reads the whole table), then close."""
         if self._db is None:
             return
         try:
-            (total,) = self._db.execute("SELECT COALESCE(SUM(size), 0) FROM entry").fetchone()
+            total = 0
+            if self._grew:
+                (total,) = self._db.execute("SELECT COALESCE(SUM(size), 0) FROM entry").fetchone()
             if total > self.max_bytes:
                 keep = int(self.max_bytes * 0.8)
                 rows = self._db.execute("SELECT key, size FROM entry ORDER BY used DESC")

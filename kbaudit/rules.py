@@ -99,6 +99,13 @@ def article_only(ctx: Context) -> None:
     return None
 
 
+def corpus_only(ctx: Context) -> None:
+    """`CheckKind.cached_with` of a corpus-wide kind whose findings depend on the corpus
+    (every article, the KB's files, base URL and format), the analyses in its `needs` and
+    the rule alone."""
+    return None
+
+
 def as_of(ctx: Context) -> str:
     """`CheckKind.cached_with` of a kind whose findings also depend on the date the audit
     runs as of (ages, passed dates, expired tokens)."""
@@ -111,11 +118,12 @@ class CheckKind:
     `needs` names the analyses (duplicates, topics, coverage) a corpus-wide check reads from
     `ctx.analysis`; their settings live in the config's section of the same name.
 
-    `cached_with` says that a per-article kind's findings may be kept in the incremental
-    cache and reused for an unchanged article, and what they depend on besides the article
-    and the rule (its kind, params, severity and pack): `article_only`, `as_of`, or a
-    function of the context giving the corpus or config values the check reads, with a
-    stable repr (sorted lists, no sets); a change of that value is a cache miss. None (the
+    `cached_with` says that a kind's findings may be kept in the incremental cache and
+    reused for an unchanged article (per-article kinds) or an unchanged corpus and analyses
+    (corpus-wide kinds), and what they depend on besides that and the rule (its kind,
+    params, severity and pack): `article_only`, `corpus_only`, `as_of`, or a function of the
+    context giving the config values (or, per article, corpus values) the check reads, with
+    a stable repr (sorted lists, no sets); a change of that value is a cache miss. None (the
     default, and for plugins that do not declare it): computed on every run."""
 
     name: str
@@ -138,8 +146,6 @@ class Registry:
             raise RuleError(f"check kind {kind.name!r} is registered twice")
         if (kind.check is None) == (kind.check_corpus is None):
             raise RuleError(f"check kind {kind.name!r} needs exactly one of check/check_corpus")
-        if kind.cached_with is not None and kind.check is None:
-            raise RuleError(f"check kind {kind.name!r}: only per-article findings are cached")
         self.kinds[kind.name] = kind
 
     def get(self, name: str) -> CheckKind:

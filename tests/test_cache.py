@@ -183,7 +183,6 @@ def test_only_kinds_that_declare_their_inputs_are_cached(tmp_path: Path) -> None
     from kbaudit.analysis import Analysis
     from kbaudit.audit import load_corpus, run_rules
     from kbaudit.config import Config
-    from kbaudit.errors import RuleError
     from kbaudit.model import Article, Finding, Severity
     from kbaudit.rules import CheckKind, Context, Registry, Rule, article_only
 
@@ -206,10 +205,6 @@ def test_only_kinds_that_declare_their_inputs_are_cached(tmp_path: Path) -> None
     registry.add(CheckKind("kept", "cached", check=counting("kept"), cached_with=article_only))
     registry.add(CheckKind("plain", "not cached", check=counting("plain")))
     registry.add(CheckKind("budget", "input", check=out_of_time, cached_with=article_only))
-    with pytest.raises(RuleError, match="only per-article"):
-        registry.add(
-            CheckKind("whole", "corpus", check_corpus=lambda c, x: [], cached_with=article_only)
-        )
     rules = [
         Rule("X001", "x.kept", "kept", "quality", Severity.INFO, "s"),
         Rule("X002", "x.plain", "plain", "quality", Severity.INFO, "s"),
@@ -233,6 +228,71 @@ def test_only_kinds_that_declare_their_inputs_are_cached(tmp_path: Path) -> None
     assert calls == {"kept": n, "plain": 2 * n, "budget": n + unchecked}
     assert warm == cold and [f.article for f in warm] == [f.article for f in cold]
     assert any(f.rule == "X001" for f in warm)
+
+
+def test_corpus_wide_findings_are_reused_while_the_corpus_is_the_same(tmp_path: Path) -> None:
+    """A corpus-wide kind with `cached_with` runs once for an unchanged corpus and again
+    after any article changes; its findings come back attached to the same articles. One
+    without it, or reading an analysis that cannot be described (questions), always runs."""
+    from kbaudit.analysis import Analysis
+    from kbaudit.audit import load_corpus, run_rules
+    from kbaudit.config import Config
+    from kbaudit.corpus import Corpus
+    from kbaudit.model import Finding, Severity
+    from kbaudit.rules import CheckKind, Context, Registry, Rule, corpus_only
+
+    calls = {"kept": 0, "plain": 0, "asked": 0}
+
+    def counting(name: str) -> Callable[[Corpus, Context], Iterator[Finding]]:
+        def check(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
+            calls[name] += 1
+            for article in corpus.articles:
+                if "refund" in article.text:
+                    yield ctx.finding(article, "mentions refunds")
+            yield ctx.finding(None, "the whole KB", path="")
+
+        return check
+
+    registry = Registry()
+    registry.add(
+        CheckKind("kept", "cached", check_corpus=counting("kept"), cached_with=corpus_only)
+    )
+    registry.add(CheckKind("plain", "not cached", check_corpus=counting("plain")))
+    registry.add(
+        CheckKind(
+            "asked", "reads questions", check_corpus=counting("asked"),
+            needs=("coverage",), cached_with=corpus_only,
+        )
+    )  # fmt: skip
+    rules = [
+        Rule("X001", "x.kept", "kept", "quality", Severity.INFO, "s"),
+        Rule("X002", "x.plain", "plain", "quality", Severity.INFO, "s"),
+        Rule("X003", "x.asked", "asked", "quality", Severity.INFO, "s"),
+    ]
+    config = Config(jobs=1, cache=False)
+    kb = tmp_path / "kb"
+    shutil.copytree(SAMPLE_KB, kb)
+
+    def run() -> list[Finding]:
+        store = Cache(tmp_path / "c")
+        corpus = load_corpus(kb, config)
+        corpus.store = store
+        analysis = Analysis(inputs={"coverage": None})
+        try:
+            return run_rules(corpus, rules, registry, config, analysis, store=store)
+        finally:
+            store.close()
+
+    cold = run()
+    assert calls == {"kept": 1, "plain": 1, "asked": 1}
+    warm = run()
+    assert calls == {"kept": 1, "plain": 2, "asked": 2}
+    assert warm == cold and [f.article for f in warm] == [f.article for f in cold]
+    assert sum(f.rule == "X001" and f.article is not None for f in warm) > 1
+    _edit(kb)
+    edited = run()
+    assert calls == {"kept": 2, "plain": 3, "asked": 3}
+    assert edited != cold
 
 
 def test_cached_similarity_inputs_give_the_cold_report(

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 DUPLICATES, TOPICS, COVERAGE = "duplicates", "topics", "coverage"
 ANALYSES = (DUPLICATES, TOPICS, COVERAGE)
+COVERED, PARTIAL, UNCOVERED = "covered", "partial", "uncovered"  # a question's status
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,10 @@ class Analysis:
     coverage: Coverage | None = None
     computed: frozenset[str] = frozenset()
     timings: dict[str, float] = field(default_factory=dict)
+    # Per analysis, a complete description of what it was computed from (`Corpus.state`
+    # with its settings), or None where it cannot be described (it read the questions):
+    # findings of a corpus-wide rule that reads it are reused while this stays the same.
+    inputs: dict[str, bytes | None] = field(default_factory=dict)
 
     def sections(self, corpus: Corpus) -> dict[str, Any]:
         """The JSON-ready sections of the result (`duplicates`, `topics`, `questions`,
@@ -89,11 +94,11 @@ def matching_articles(articles: Sequence[Article], locale: str) -> list[Article]
     return [a for a in articles if not a.locale or a.locale.split("-")[0] == wanted]
 
 
-def _coverage(corpus: Corpus, config: Config) -> Coverage | None:
+def _coverage(corpus: Corpus, config: Config) -> tuple[Coverage | None, None]:
+    if corpus.questions is None:
+        return None, None
     from kbaudit.analysis.coverage import Thresholds, analyse
 
-    if corpus.questions is None:
-        return None
     s = config.coverage
     if not 0.0 <= s.partial <= s.covered <= 1.0:
         raise ConfigError(
@@ -109,18 +114,17 @@ def _coverage(corpus: Corpus, config: Config) -> Coverage | None:
     report = analyse(
         articles, corpus.questions, thresholds, embedder=embedder, terms=terms, jobs=config.jobs
     )
-    return Coverage(report, articles)
+    return Coverage(report, articles), None
 
 
 def _document_terms(corpus: Corpus, articles: Sequence[Article]) -> DocumentTerms:
     """The matching terms of the articles' documents, reused from the incremental cache
     while every document (and the stop words, which come with scikit-learn) is the same."""
-    import sklearn
-
     from kbaudit.analysis.matching import article_document, document_terms
+    from kbaudit.cache import sklearn_version
 
     documents = [article_document(a) for a in articles]
-    inputs = "\0".join([sklearn.__version__, *documents]).encode("utf-8", "surrogatepass")
+    inputs = "\0".join([sklearn_version(), *documents]).encode("utf-8", "surrogatepass")
     return corpus.whole("matching-documents", inputs, lambda: document_terms(documents))
 
 
@@ -137,17 +141,19 @@ def _embedder(settings: CoverageSettings, jobs: int) -> Embedder | None:
     return load_embedder(settings.model or None, wanted[settings.semantic], jobs, cache)
 
 
-def _duplicates(corpus: Corpus, config: Config) -> Duplicates:
-    import sklearn
-
+def _duplicates(corpus: Corpus, config: Config) -> tuple[Duplicates, bytes | None]:
     from kbaudit.analysis.duplicates import find_duplicates
+    from kbaudit.cache import sklearn_version
 
     # Reused from the incremental cache while every article and the settings are the same.
-    inputs = corpus.state(config.duplicates, sklearn.__version__)
-    return corpus.whole("duplicates", inputs, lambda: find_duplicates(corpus, config.duplicates))
+    inputs = corpus.state(config.duplicates, sklearn_version())
+    found = corpus.whole("duplicates", inputs, lambda: find_duplicates(corpus, config.duplicates))
+    return found, inputs
 
 
-def _topics(corpus: Corpus, config: Config, prior: PriorTopics | None = None) -> TopicModel:
+def _topics(
+    corpus: Corpus, config: Config, prior: PriorTopics | None = None
+) -> tuple[TopicModel, bytes | None]:
     """Topic clusters of the articles (K from `topics`, else chosen), seeded; carried over
     from `prior` (an earlier run's topics) when few articles changed."""
     import json
@@ -161,14 +167,14 @@ def _topics(corpus: Corpus, config: Config, prior: PriorTopics | None = None) ->
 
     # Reused from the incremental cache while everything the clustering reads is the same:
     # every article, K, the prior topics and the scikit-learn that clusters.
-    import sklearn
+    from kbaudit.cache import sklearn_version
 
     given = json.dumps(prior.to_json() if prior else None, sort_keys=True)
-    inputs = corpus.state(config.topics, given, sklearn.__version__)
-    return corpus.whole("topics", inputs, fit)
+    inputs = corpus.state(config.topics, given, sklearn_version())
+    return corpus.whole("topics", inputs, fit), inputs
 
 
-_BUILDERS: dict[str, Callable[[Corpus, Config], Any]] = {
+_BUILDERS: dict[str, Callable[[Corpus, Config], tuple[Any, bytes | None]]] = {
     DUPLICATES: _duplicates,
     TOPICS: _topics,
     COVERAGE: _coverage,
@@ -194,7 +200,7 @@ def analyse(
             f"unknown analysis {', '.join(sorted(unknown))}; known: {', '.join(ANALYSES)}"
         )
     analysis = Analysis(computed=frozenset(wanted))
-    builders: dict[str, Callable[[Corpus, Config], Any]] = {
+    builders: dict[str, Callable[[Corpus, Config], tuple[Any, bytes | None]]] = {
         **_BUILDERS,
         TOPICS: partial(_topics, prior=prior_topics),
     }
@@ -203,6 +209,7 @@ def analyse(
             continue
         progress(f"Finding {name}", None, 0)
         started = time.perf_counter()
-        setattr(analysis, name, builders[name](corpus, config))
+        value, analysis.inputs[name] = builders[name](corpus, config)
+        setattr(analysis, name, value)
         analysis.timings[name] = time.perf_counter() - started
     return analysis

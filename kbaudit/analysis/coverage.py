@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from kbaudit.analysis import COVERED, PARTIAL, UNCOVERED
 from kbaudit.analysis.matching import (
     STOP,
     DocumentTerms,
@@ -46,7 +47,6 @@ from kbaudit.text import shorten
 if TYPE_CHECKING:
     from kbaudit.semantic import Embedder
 
-COVERED, PARTIAL, UNCOVERED = "covered", "partial", "uncovered"
 MAX_LABEL = 90  # characters of a gap topic's label
 CANDIDATES = 10  # best articles kept per question for the neighbour score
 NEIGHBOURS = 20  # whose scores are mixed into a question's own, per article

@@ -13,11 +13,9 @@ from typing import Any
 import numpy as np
 
 from kbaudit.analysis.groups import UnionFind
-from kbaudit.analysis.matching import subject_terms
 from kbaudit.analysis.similarity import CANONICAL_RULES, Conflict, canonical_key, conflicts
 from kbaudit.config import DuplicateSettings
 from kbaudit.corpus import Corpus
-from kbaudit.corpus.similarity import cosine_of_pairs as _cosines
 from kbaudit.errors import ConfigError
 
 EXACT, NEAR, TITLE, CONFLICT = "exact", "near", "title", "conflict"
@@ -99,8 +97,10 @@ class _Finder:
     def similarities(self, pairs: Sequence[tuple[int, int]]) -> list[float]:
         if not pairs:
             return []
+        from kbaudit.corpus.similarity import cosine_of_pairs
+
         matrix = self.corpus.tfidf(*self._boilerplate())[1]
-        return [float(s) for s in _cosines(matrix, np.array(pairs, dtype=np.int64))]
+        return [float(s) for s in cosine_of_pairs(matrix, np.array(pairs, dtype=np.int64))]
 
     def _others(self, members: Iterable[int], canonical: int) -> tuple[int, ...]:
         articles = self.corpus.articles
@@ -146,6 +146,8 @@ class _Finder:
     def _own_subjects(self, i: int, j: int) -> tuple[bool, bool]:
         """Whether each title names a term the other title does not and its own body uses,
         at least SIBLING_RATIO times as often as the other body."""
+        from kbaudit.analysis.matching import subject_terms  # scikit-learn: only when grouping
+
         a, b = self.corpus.articles[i], self.corpus.articles[j]
         title_a, title_b = set(subject_terms(a.title)), set(subject_terms(b.title))
         body_a, body_b = subject_terms(a.text), subject_terms(b.text)

@@ -33,19 +33,18 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy import sparse
-from sklearn.cluster import MiniBatchKMeans
-from sklearn.decomposition import TruncatedSVD
-from sklearn.metrics import silhouette_score
-from sklearn.preprocessing import normalize
 
 from kbaudit.corpus.similarity import shingle_hashes, sorted_unique
 from kbaudit.errors import ConfigError
 from kbaudit.model import Article
 from kbaudit.text import words
+
+if TYPE_CHECKING:
+    from sklearn.cluster import MiniBatchKMeans
 
 MIN_ARTICLES = 8  # fewer articles than this have no topic structure worth reporting
 SAMPLE = 3000  # articles used to choose K
@@ -147,6 +146,8 @@ def _candidates(n: int) -> list[int]:
 
 
 def _kmeans(vectors: np.ndarray, k: int, seed: int) -> MiniBatchKMeans:
+    from sklearn.cluster import MiniBatchKMeans
+
     model = MiniBatchKMeans(
         n_clusters=k, random_state=seed, n_init=3, batch_size=2048, max_no_improvement=20
     )
@@ -156,6 +157,8 @@ def _kmeans(vectors: np.ndarray, k: int, seed: int) -> MiniBatchKMeans:
 def choose_k(vectors: np.ndarray, seed: int = 0) -> tuple[int, dict[int, float]]:
     """The K with the best silhouette (cosine) on a seeded sample, and every K's score.
     Candidates follow the size of the whole KB, not of the sample."""
+    from sklearn.metrics import silhouette_score
+
     rng = np.random.default_rng(seed)
     sample = vectors
     if len(vectors) > SAMPLE:
@@ -227,6 +230,8 @@ def _locale_space(
 ) -> tuple[np.ndarray, sparse.csr_matrix, np.ndarray] | None:
     """One locale's articles (`rows` of the TF-IDF matrix) over the terms that tell its topics
     apart: the rows that have such terms, their normalised vectors, and the terms' columns."""
+    from sklearn.preprocessing import normalize
+
     columns = topic_terms(matrix[rows])
     if len(columns) < 3:
         return None
@@ -264,6 +269,9 @@ def _cluster_group(
     matrix: sparse.csr_matrix, rows: np.ndarray, k: int | None, seed: int
 ) -> tuple[list[_Cluster], dict[int, float]]:
     """Topics of one locale's articles (`rows` of the TF-IDF matrix), fitted afresh."""
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.preprocessing import normalize
+
     space = _locale_space(matrix, rows)
     if space is None:
         return [], {}
@@ -289,6 +297,8 @@ def _carried_group(
 ) -> list[_Cluster]:
     """Topics of one locale's articles carried over: `known[i]` is article i's earlier topic
     (-1: none), or -2 when it is new or edited; those join the nearest earlier topic."""
+    from sklearn.preprocessing import normalize
+
     space = _locale_space(matrix, rows)
     if space is None:
         return []
@@ -425,6 +435,8 @@ def without_passages(
 ) -> sparse.csr_matrix:
     """The TF-IDF rows without the terms each article has only in shared passages, rows
     normalised again."""
+    from sklearn.preprocessing import normalize
+
     if len(articles) != matrix.shape[0]:
         return matrix
     column = {t: j for j, t in enumerate(terms)}

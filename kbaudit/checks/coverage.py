@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from kbaudit.analysis import COVERAGE
+from kbaudit.analysis import COVERAGE, PARTIAL, UNCOVERED
 from kbaudit.corpus import Corpus
 from kbaudit.errors import RuleError
 from kbaudit.model import Article, Finding, Related
@@ -16,8 +16,6 @@ from kbaudit.rules import CheckKind, Context, Param, Registry
 
 
 def question_coverage(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
-    from kbaudit.analysis.coverage import PARTIAL, UNCOVERED  # scikit-learn only when run
-
     wanted = str(ctx.params["status"])
     if wanted not in (UNCOVERED, PARTIAL):
         raise RuleError(

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from kbaudit.analysis import DUPLICATES
 from kbaudit.corpus import Corpus
 from kbaudit.model import Finding, Related
-from kbaudit.rules import CheckKind, Context, Param, Registry
+from kbaudit.rules import CheckKind, Context, Param, Registry, corpus_only
 
 if TYPE_CHECKING:
     from kbaudit.analysis.duplicates import DuplicateGroup, Duplicates
@@ -112,6 +112,7 @@ def register(registry: Registry) -> None:
             "exact-duplicate",
             "Articles whose normalised bodies are identical (same locale).",
             check_corpus=exact_duplicate,
+            cached_with=corpus_only,
             needs=needs,
         )
     )
@@ -120,6 +121,7 @@ def register(registry: Registry) -> None:
             "near-duplicate",
             "Articles whose bodies are near duplicates (TF-IDF cosine, boilerplate removed).",
             check_corpus=near_duplicate,
+            cached_with=corpus_only,
             needs=needs,
         )
     )
@@ -128,6 +130,7 @@ def register(registry: Registry) -> None:
             "title-duplicate",
             "Articles with the same or nearly the same title in one locale.",
             check_corpus=title_duplicate,
+            cached_with=corpus_only,
             needs=needs,
         )
     )
@@ -137,6 +140,7 @@ def register(registry: Registry) -> None:
             "Near duplicates whose matching passages state different facts.",
             {"max_quotes": Param(2, "differing passages quoted in the message")},
             check_corpus=conflicting_duplicate,
+            cached_with=corpus_only,
             needs=needs,
         )
     )

@@ -17,7 +17,7 @@ from kbaudit.corpus import Corpus
 from kbaudit.corpus.links import anchors, site_link
 from kbaudit.errors import RuleError
 from kbaudit.model import Article, Finding, InputCode, Related, Severity
-from kbaudit.rules import CheckKind, Context, Param, Registry, article_only, as_of
+from kbaudit.rules import CheckKind, Context, Param, Registry, article_only, as_of, corpus_only
 
 # Article text is untrusted: a pattern scans at most WINDOW characters at a time (windows
 # overlap by OVERLAP, so a match up to that long is never cut), and a rule's patterns get a
@@ -465,6 +465,7 @@ def register(registry: Registry) -> None:
                 "skip_status": Param(UNPUBLISHED, "statuses whose links are not checked"),
             },
             check_corpus=broken_link,
+            cached_with=corpus_only,
         )
     )
     registry.add(

@@ -13,7 +13,7 @@ from kbaudit.analysis.groups import UnionFind
 from kbaudit.corpus import Corpus
 from kbaudit.model import Article, Finding, Related
 from kbaudit.normalize import SourceOptions, known_keys
-from kbaudit.rules import CheckKind, Context, Param, Registry, article_only
+from kbaudit.rules import CheckKind, Context, Param, Registry, article_only, corpus_only
 
 FIELDS = ("title", "category", "tags", "owner", "updated_at", "locale", "url", "status")
 
@@ -332,6 +332,7 @@ def register(registry: Registry) -> None:
                 ),
             },
             check_corpus=variant_spelling,
+            cached_with=corpus_only,
         )
     )
     registry.add(
@@ -340,6 +341,7 @@ def register(registry: Registry) -> None:
             "Categories or tags named only by an id.",
             {"fields": Param(["category"], "fields to check (category, tags)")},
             check_corpus=id_named,
+            cached_with=corpus_only,
         )
     )
     registry.add(
@@ -364,5 +366,6 @@ def register(registry: Registry) -> None:
                 "max": Param(0, "most articles a category should have (0 = no limit)"),
             },
             check_corpus=category_size,
+            cached_with=corpus_only,
         )
     )

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from kbaudit.analysis import TOPICS
 from kbaudit.corpus import Corpus
 from kbaudit.model import Finding, Related
-from kbaudit.rules import CheckKind, Context, Param, Registry
+from kbaudit.rules import CheckKind, Context, Param, Registry, corpus_only
 
 if TYPE_CHECKING:
     from kbaudit.analysis.topics import TopicModel
@@ -243,6 +243,7 @@ def register(registry: Registry) -> None:
                 ),
             },
             check_corpus=topic_mismatch,
+            cached_with=corpus_only,
             needs=(TOPICS,),
         )
     )
@@ -261,6 +262,7 @@ def register(registry: Registry) -> None:
                 ),
             },
             check_corpus=scattered_category,
+            cached_with=corpus_only,
             needs=(TOPICS,),
         )
     )
@@ -273,6 +275,7 @@ def register(registry: Registry) -> None:
                 "min_share": Param(0.3, "a category holding this share of a topic covers it"),
             },
             check_corpus=uncovered_topic,
+            cached_with=corpus_only,
             needs=(TOPICS,),
         )
     )

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from kbaudit.corpus import Corpus
 from kbaudit.model import Article, Finding, Related
 from kbaudit.normalize import EMPTY_TRANSLATIONS, TRANSLATION_OF
-from kbaudit.rules import CheckKind, Context, Param, Registry
+from kbaudit.rules import CheckKind, Context, Param, Registry, corpus_only
 
 _LOCALE_SEGMENT = re.compile(r"^([a-z]{2})(?:[-_][a-z]{2,4})?$", re.I)
 # Language codes a locale folder may carry; two-letter folder names that are usually
@@ -244,6 +244,7 @@ def register(registry: Registry) -> None:
             "Translation last updated before its source article.",
             {"grace_days": Param(0, "days a translation may lag behind its source")},
             check_corpus=translation_outdated,
+            cached_with=corpus_only,
         )
     )
     registry.add(
@@ -258,5 +259,6 @@ def register(registry: Registry) -> None:
                 )
             },
             check_corpus=translation_missing,
+            cached_with=corpus_only,
         )
     )

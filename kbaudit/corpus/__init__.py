@@ -292,11 +292,9 @@ class Corpus:
         version; with the cache keys (None without a cache)."""
         if self.store is None or not self.store.enabled:
             return _computed(compute, list(range(len(texts))), self.jobs), None
-        import sklearn
+        from kbaudit.cache import entry_key, fingerprint, sklearn_version
 
-        from kbaudit.cache import entry_key, fingerprint
-
-        namespace = fingerprint(step, sklearn.__version__)  # stop words come with sklearn
+        namespace = fingerprint(step, sklearn_version())  # stop words come with sklearn
         keys = [
             entry_key(namespace, "", t.encode("utf-8", "surrogatepass") + b"\0" + salt)
             for t, salt in zip(texts, salts, strict=True)
@@ -363,12 +361,11 @@ class Corpus:
         min_articles: int = BOILERPLATE_MIN_ARTICLES,
     ) -> tuple[TfidfVectorizer, csr_matrix]:
         """The TF-IDF matrix of the clean texts (one row per article), built once."""
-        import sklearn
-
+        from kbaudit.cache import sklearn_version
         from kbaudit.corpus.similarity import tfidf_of_terms
 
         def build() -> tuple[TfidfVectorizer, csr_matrix]:
-            inputs = self.state(share, min_articles, sklearn.__version__)
+            inputs = self.state(share, min_articles, sklearn_version())
             fit = lambda: tfidf_of_terms(self.clean_terms(share, min_articles))  # noqa: E731
             return self.whole("tfidf", inputs, fit)
 

@@ -17,14 +17,16 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from rapidfuzz import fuzz, process
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from kbaudit.model import Article
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 _NON_WORD = re.compile(r"[\W_]+")
 # Words that start with a letter: numbers are facts (compared separately), not vocabulary.
@@ -134,6 +136,8 @@ def _vectorizer(cls: type[TfidfVectorizer], n: int) -> TfidfVectorizer:
 def _analyzer() -> Callable[[str], list[str]]:
     """The tokens TF-IDF counts: words starting with a letter, lower-cased, English stop
     words removed (the analyzer of the corpus' vectorizer)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     return _vectorizer(TfidfVectorizer, 0).build_analyzer()
 
 
@@ -151,37 +155,53 @@ def text_terms(text: str) -> TextTerms:
     return TextTerms("\n".join(index), tokens, text.count(" ") + 1, shingle_hashes(ids[tokens]))
 
 
-class _CountedTfidf(TfidfVectorizer):
-    """Fitted on documents already tokenised and counted (TextTerms): the vocabulary, matrix
-    and idf are those of fitting on the texts (the same counts in the same order go through
-    scikit-learn's own sorting, pruning and weighting), without tokenising again."""
+@lru_cache(maxsize=1)
+def _counted_tfidf() -> type[TfidfVectorizer]:
+    """The vectorizer class below, defined on first use: scikit-learn takes a second or two
+    to import, and a warm run that reads every result from the cache never needs it."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
-    def _count_vocab(self, raw_documents: Any, fixed_vocab: bool) -> tuple[dict[str, int], Any]:
-        if fixed_vocab:  # transform() of new texts: as usual
-            return super()._count_vocab(raw_documents, fixed_vocab)
-        vocabulary: defaultdict[str, int] = defaultdict()
-        vocabulary.default_factory = vocabulary.__len__
-        columns: list[int] = []
-        values: list[np.ndarray] = []
-        indptr = [0]
-        for doc in raw_documents:
-            terms = doc.term_list()
-            columns.extend(map(vocabulary.__getitem__, terms))
-            values.append(np.bincount(doc.tokens, minlength=len(terms)))
-            indptr.append(len(columns))
-        if not vocabulary:
-            raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
-        matrix = sparse.csr_matrix(
-            (
-                np.concatenate(values).astype(np.intc),
-                np.asarray(columns, dtype=np.int32),
-                np.asarray(indptr, dtype=np.int32),
-            ),
-            shape=(len(indptr) - 1, len(vocabulary)),
-            dtype=self.dtype,
-        )
-        matrix.sort_indices()
-        return dict(vocabulary), matrix
+    class _CountedTfidf(TfidfVectorizer):
+        """Fitted on documents already tokenised and counted (TextTerms): the vocabulary, matrix
+        and idf are those of fitting on the texts (the same counts in the same order go through
+        scikit-learn's own sorting, pruning and weighting), without tokenising again."""
+
+        def _count_vocab(self, raw_documents: Any, fixed_vocab: bool) -> tuple[dict[str, int], Any]:
+            if fixed_vocab:  # transform() of new texts: as usual
+                return super()._count_vocab(raw_documents, fixed_vocab)
+            vocabulary: defaultdict[str, int] = defaultdict()
+            vocabulary.default_factory = vocabulary.__len__
+            columns: list[int] = []
+            values: list[np.ndarray] = []
+            indptr = [0]
+            for doc in raw_documents:
+                terms = doc.term_list()
+                columns.extend(map(vocabulary.__getitem__, terms))
+                values.append(np.bincount(doc.tokens, minlength=len(terms)))
+                indptr.append(len(columns))
+            if not vocabulary:
+                raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
+            matrix = sparse.csr_matrix(
+                (
+                    np.concatenate(values).astype(np.intc),
+                    np.asarray(columns, dtype=np.int32),
+                    np.asarray(indptr, dtype=np.int32),
+                ),
+                shape=(len(indptr) - 1, len(vocabulary)),
+                dtype=self.dtype,
+            )
+            matrix.sort_indices()
+            return dict(vocabulary), matrix
+
+    _CountedTfidf.__qualname__ = "_CountedTfidf"  # pickles find it through __getattr__
+    return _CountedTfidf
+
+
+def __getattr__(name: str) -> Any:
+    """`_CountedTfidf`, as pickles of a fitted vectorizer name it."""
+    if name == "_CountedTfidf":
+        return _counted_tfidf()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def build_tfidf(texts: Sequence[str]) -> tuple[TfidfVectorizer, sparse.csr_matrix]:
@@ -194,7 +214,9 @@ def tfidf_of_terms(docs: Sequence[TextTerms]) -> tuple[TfidfVectorizer, sparse.c
     detection and topics, from each text's counted terms. Very common terms are dropped on
     large KBs to save memory."""
     n = len(docs)
-    vectorizer = _vectorizer(_CountedTfidf, n)
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vectorizer = _vectorizer(_counted_tfidf(), n)
     try:
         matrix = vectorizer.fit_transform(docs)
     except ValueError:  # no term at all (empty or numbers-only KB)

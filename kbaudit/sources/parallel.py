@@ -15,7 +15,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, TypeVar
 
-from kbaudit.model import InputCode, LoadProblem
+from kbaudit.model import Article, InputCode, LoadProblem
 from kbaudit.normalize import SourceOptions
 from kbaudit.sources.base import Record
 from kbaudit.sources.tree import Tree
@@ -28,9 +28,19 @@ MIN_FILES_PER_WORKER = 150
 
 
 def _parse_chunk(
-    parse: Parse, chunk: list[tuple[str, bytes]], options: SourceOptions
+    parse: Parse, chunk: list[tuple[str, bytes]], options: SourceOptions, digest: bool
 ) -> list[list[Record]]:
-    return [list(parse(rel, data, options)) for rel, data in chunk]
+    """Records of each file; with `digest`, each article's digest computed here (where a
+    cache will key by it), on the worker's core."""
+    out = [list(parse(rel, data, options)) for rel, data in chunk]
+    if digest:
+        from kbaudit.cache import article_digest
+
+        for records in out:
+            for record in records:
+                if isinstance(record, Article):
+                    article_digest(record)
+    return out
 
 
 def _read(tree: Tree, rels: list[str]) -> Iterator[tuple[str, bytes] | LoadProblem]:
@@ -89,17 +99,21 @@ def in_threads(work: Callable[[T], R], items: Sequence[T], jobs: int) -> list[R]
 
 
 def _parse_all(
-    parse: Parse, files: list[tuple[str, bytes]], options: SourceOptions
+    parse: Parse, files: list[tuple[str, bytes]], options: SourceOptions, digest: bool
 ) -> list[list[Record]]:
     """Each file's records, in order; on all cores when there are enough files."""
     n = workers(options.jobs, len(files))
     if n == 1:
-        return [list(parse(rel, data, options)) for rel, data in files]
+        return _parse_chunk(parse, files, options, digest)
     chunks = [files[i : i + CHUNK] for i in range(0, len(files), CHUNK)]
     out: list[list[Record]] = []
     with process_pool(n) as pool:
         for records in pool.map(
-            _parse_chunk, [parse] * len(chunks), chunks, [options] * len(chunks)
+            _parse_chunk,
+            [parse] * len(chunks),
+            chunks,
+            [options] * len(chunks),
+            [digest] * len(chunks),
         ):
             out.extend(records)
     return out
@@ -131,7 +145,11 @@ def parse_files(
         cached = cache.get_many(keys.values())
     missing = [(rel, data) for rel, data in files if keys.get(rel) not in cached]
     parsed = dict(
-        zip((rel for rel, _ in missing), _parse_all(parse, missing, options), strict=True)
+        zip(
+            (rel for rel, _ in missing),
+            _parse_all(parse, missing, options, digest=cache is not None),
+            strict=True,
+        )
     )
     if cache is not None:
         cache.put_many({keys[rel]: records for rel, records in parsed.items()})

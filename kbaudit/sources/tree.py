@@ -92,7 +92,7 @@ class Tree:
     all_paths: list[str] = field(default_factory=list)  # before include/exclude: link targets
     problems: list[LoadProblem] = field(default_factory=list)  # entries refused while listing
     parsed: dict[str, Any] = field(default_factory=dict, repr=False)  # parsed once, shared
-    files: dict[str, Path] = field(default_factory=dict, repr=False)  # rel -> checked real path
+    files: dict[str, str] = field(default_factory=dict, repr=False)  # rel -> checked real path
     limits: dict[str, int] = field(default_factory=lambda: check_limits({}))
 
     def read_bytes(self, rel: str) -> bytes:
@@ -112,7 +112,7 @@ class Tree:
         return data
 
     def size(self, rel: str) -> int:
-        return self.files[rel].stat().st_size
+        return os.stat(self.files[rel]).st_size
 
     def with_suffix(self, *suffixes: str) -> list[str]:
         return [p for p in self.paths if p.lower().endswith(suffixes)]
@@ -162,19 +162,24 @@ def _too_large(key: str, limit: int) -> str:
     )
 
 
-def _skip_reason(path: Path, root: Path, limits: dict[str, int]) -> tuple[Path | None, str | None]:
-    """The real path to read, or why the entry is skipped (never opening it)."""
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _skip_reason(path: str, root: str, limits: dict[str, int]) -> tuple[str | None, str | None]:
+    """The real path to read, or why the entry is skipped (never opening it). Plain strings
+    and `os` calls: this runs once per file of the KB."""
     try:
-        info = path.lstat()
+        info = os.lstat(path)
         link = stat.S_ISLNK(info.st_mode)
-        real = path.resolve(strict=True) if link else path
-        if link and not real.is_relative_to(root):
+        real = os.path.realpath(path, strict=True) if link else path
+        if link and not _inside(real, root):
             return None, (
                 "symbolic link to a file outside the KB; not followed. Copy the file into "
                 "the KB or remove the link"
             )
         if link:
-            info = real.stat()
+            info = os.stat(real)
     except (OSError, RuntimeError):  # dangling or looping link, or vanished meanwhile
         return None, "broken symbolic link or unreadable entry; not read. Remove it"
     if not stat.S_ISREG(info.st_mode):
@@ -187,7 +192,7 @@ def _skip_reason(path: Path, root: Path, limits: dict[str, int]) -> tuple[Path |
         )
         via = "symbolic link to " if link else ""
         return None, f"{via}{kind}, not a regular file; not opened. Remove it from the KB"
-    key, limit = size_limit(path.name, limits)
+    key, limit = size_limit(os.path.basename(path), limits)
     if info.st_size > limit:
         return None, f"{info.st_size} bytes, " + _too_large(key, limit)
     return real, None
@@ -208,12 +213,12 @@ def open_tree(
 
             return open_zip(path, include, exclude, lim)
         tree = Tree(path.parent, path.name, limits=lim)
-        real, reason = _skip_reason(path, path.resolve().parent, lim)
+        real, reason = _skip_reason(str(path), str(path.resolve().parent), lim)
         if reason:
             tree.problems.append(LoadProblem(InputCode.UNREADABLE, path.name, reason))
         else:
             tree.paths, tree.all_paths = [path.name], [path.name]
-            tree.files[path.name] = real or path
+            tree.files[path.name] = real or str(path)
         return tree
     root = path.resolve()
     tree = Tree(path, str(path), limits=lim)
@@ -239,14 +244,15 @@ def open_tree(
         dirnames[:] = kept
         for name in filenames:
             rel = name if rel_dir == "." else f"{rel_dir}/{name}"
-            real, reason = _skip_reason(Path(dirpath, name), root, lim)
+            where = os.path.join(dirpath, name)
+            real, reason = _skip_reason(where, str(root), lim)
             chosen = selected(rel, include, exclude)
             if reason and chosen:
                 tree.problems.append(LoadProblem(InputCode.UNREADABLE, rel, reason))
                 continue
             tree.all_paths.append(rel)  # link targets, and index files a source may read
             if reason is None:  # an excluded special file is named, never opened
-                tree.files[rel] = real or Path(dirpath, name)
+                tree.files[rel] = real or where
             if chosen:
                 tree.paths.append(rel)
     tree.paths.sort()
