@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from kbaudit import __version__
 from kbaudit.analysis import Analysis, analyse
-from kbaudit.cache import Cache, entry_key, fingerprint, open_cache
+from kbaudit.cache import Cache, Shelves, entry_key, fingerprint, open_cache
 from kbaudit.config import Config
 from kbaudit.corpus import Corpus
 from kbaudit.errors import SourceError
@@ -228,12 +228,12 @@ def _balanced_ranges(todo: Todo) -> list[tuple[int, int]]:
 
 
 class _StoredFindings:
-    """Per-article findings in the incremental cache: one entry per article (keyed by a hash
-    of every field of the article and the kbaudit version) maps the fingerprint of each
-    cacheable rule (kind, code, name, category, severity, params, pack and what its kind's
-    `cached_with` gives) to the findings that rule gave, detached from the article. A rule
-    whose fingerprint is missing runs again; the entry is rewritten with the rules of this
-    run only. A result with an `input` finding (the article was not checked: a CPU budget ran
+    """Per-article findings in the incremental cache: one value per article (keyed by a hash
+    of every field of the article and the kbaudit version, kept on `Shelves`) maps the
+    fingerprint of each cacheable rule (kind, code, name, category, severity, params, pack
+    and what its kind's `cached_with` gives) to the findings that rule gave, detached from
+    the article. A rule whose fingerprint is missing runs again; the value is rewritten with
+    the rules of this run only. A result with an `input` finding (the article was not checked: a CPU budget ran
     out) is not kept, so the next run tries again."""
 
     def __init__(
@@ -243,7 +243,6 @@ class _StoredFindings:
         kinds: list[CheckKind],
         contexts: ArticleContexts,
     ) -> None:
-        self.store = store
         self.articles = corpus.articles
         self.prints: list[str | None] = [None] * len(contexts)
         self.keys: list[str] = []
@@ -251,11 +250,15 @@ class _StoredFindings:
         if store is not None and store.enabled:
             for c, (kind, (_, ctx)) in enumerate(zip(kinds, contexts, strict=True)):
                 self.prints[c] = _rule_print(kind, ctx)
+        self.shelves: Shelves | None = None
         if any(self.prints):
             namespace = fingerprint("article-findings")
             self.keys = [entry_key(namespace, "", digest) for digest in corpus.digests()]
             assert store is not None
-            found = store.get_many(self.keys)
+            place = f"{namespace}\0{Path(corpus.root).resolve()}"
+            refs = [a.ref for a in self.articles]
+            self.shelves = Shelves(store, place, list(zip(refs, self.keys, strict=True)))
+            found = self.shelves.get()
             self.entries = [found.get(k, {}) for k in self.keys]
         self.todo: Todo = [
             tuple(c for c, p in enumerate(self.prints) if p is None or p not in entry)
@@ -291,8 +294,8 @@ class _StoredFindings:
                     for p in self.prints
                     if p is not None and (p in fresh or p in entry)
                 }
-        if self.store is not None and new:
-            self.store.put_many(new)
+        if self.shelves is not None:
+            self.shelves.put(new)
         return out
 
 

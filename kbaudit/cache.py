@@ -29,7 +29,8 @@ import pickle
 import sqlite3
 import stat
 import time
-from collections.abc import Iterable, Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,7 @@ DEFAULT_MAX_BYTES = 1 << 30
 FILE_NAME = f"cache-v{SCHEMA}.sqlite"
 _BATCH = 900  # SQLite's limit on bound parameters is 999 in old builds
 _TOUCH_AFTER = 3600  # seconds: an entry used within the last hour is not marked used again
+SHELVES = 1024  # per-file and per-article values of one KB are stored in this many entries
 _IGNORES = [f.name for f in fields(Article)].index("ignores")
 _DIGEST = "_digest"  # where article_digest keeps an article's digest
 
@@ -256,3 +258,46 @@ class Cache:
         except sqlite3.Error:
             pass
         self._db = None
+
+
+class Shelves:
+    """Many small values (a file's parsed articles, an article's findings) stored together:
+    each value has its content key (`entry_key`) and a slot (a file's path, an article's
+    reference), and the values of the slots that hash alike share one entry, a shelf, keyed
+    by `place` (the step and the KB) and the shelf's number. A shelf maps content keys to
+    values, so a value is only ever taken for the same content; an edited file finds its
+    old shelf and misses its own value alone. A warm run of 50,000 files reads 1,024 entries
+    instead of 50,000 (a database lookup and an unpickling call each)."""
+
+    def __init__(self, cache: Cache, place: str, items: Sequence[tuple[str, str]]) -> None:
+        self.cache = cache
+        self.members: dict[int, list[str]] = defaultdict(list)
+        for slot, key in items:
+            digest = hashlib.blake2b(slot.encode("utf-8", "surrogatepass"), digest_size=4)
+            self.members[int.from_bytes(digest.digest(), "little") % SHELVES].append(key)
+        namespace = fingerprint("shelf", place)
+        self.keys = {n: entry_key(namespace, "", str(n).encode()) for n in self.members}
+        self.held: dict[int, dict[str, Any]] = {}
+
+    def get(self) -> dict[str, Any]:
+        """The stored values of the items' keys (those found)."""
+        stored = self.cache.get_many(self.keys.values())
+        found: dict[str, Any] = {}
+        for n, keys in self.members.items():
+            held = stored.get(self.keys[n])
+            self.held[n] = held if isinstance(held, dict) else {}
+            found.update((k, self.held[n][k]) for k in keys if k in self.held[n])
+        return found
+
+    def put(self, new: Mapping[str, Any]) -> None:
+        """Store the `new` values: each shelf that holds other keys than its items' (a value
+        added or changed, or one of a file no longer there) is written again, whole."""
+        out = {}
+        for n, keys in self.members.items():
+            held = self.held.get(n, {})
+            if held.keys() == set(keys) and not any(k in new for k in keys):
+                continue
+            out[self.keys[n]] = {
+                k: new[k] if k in new else held[k] for k in keys if k in new or k in held
+            }
+        self.cache.put_many(out)

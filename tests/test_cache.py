@@ -382,3 +382,36 @@ def test_matching_terms_are_reused_while_the_documents_are_the_same(
     _edit(kb)
     assert gaps("edited", *cache) == gaps("edited-cold", "--no-cache")
     assert len(counted) == 3
+
+
+def test_shelves_hold_values_by_content_and_rewrite_only_what_changed(tmp_path: Path) -> None:
+    """Values of many slots share entries (shelves): an edited slot misses its own value
+    alone, a removed one is dropped when its shelf is written again, an unchanged run writes
+    nothing, and another place (step or KB) sees none of them."""
+    from kbaudit.cache import SHELVES, Shelves
+
+    cache = Cache(tmp_path / "c")
+    items = [(f"docs/page-{i}.md", f"key-{i}") for i in range(3 * SHELVES)]
+    first = Shelves(cache, "kb", items)
+    assert first.get() == {}
+    first.put({k: i for i, (_, k) in enumerate(items)})
+    assert len(first.keys) > SHELVES // 2  # spread over many shelves, not one entry each
+
+    written: list[int] = []
+    real_put = cache.put_many
+    cache.put_many = lambda values: (written.append(len(values)), real_put(values))  # type: ignore[method-assign]
+    edited = [(slot, "key-0-edited" if k == "key-0" else k) for slot, k in items if k != "key-1"]
+    second = Shelves(cache, "kb", edited)
+    found = second.get()
+    assert found == {k: int(k.split("-")[1]) for _, k in edited if k != "key-0-edited"}
+    second.put({"key-0-edited": -1})
+    touched = {n for n, keys in second.members.items() if "key-0-edited" in keys}
+    touched |= {n for n, held in second.held.items() if "key-1" in held}
+    assert written == [len(touched)]
+
+    third = Shelves(cache, "kb", edited)
+    assert third.get() == {**found, "key-0-edited": -1}
+    third.put({})
+    assert written == [len(touched), 0]
+    assert Shelves(cache, "another kb", edited).get() == {}
+    cache.close()

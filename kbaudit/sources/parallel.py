@@ -131,18 +131,21 @@ def parse_files(
 ) -> Iterator[Record]:
     """Records of every file in order. Files whose bytes, path, parser and reading settings
     are in the cache are not parsed again."""
-    from kbaudit.cache import entry_key, fingerprint, open_cache
+    from kbaudit.cache import Shelves, entry_key, fingerprint, open_cache
 
     items = list(_read(tree, rels))
     files = [item for item in items if not isinstance(item, LoadProblem)]
     cache = open_cache(options.cache_dir, Path(tree.root), options.cache_max_bytes)
     cached: dict[str, list[Record]] = {}
     keys: dict[str, str] = {}
+    shelves = None
     if cache is not None:
         settings = dataclasses.replace(options, jobs=0, cache_dir=None, cache_max_bytes=0)
         namespace = fingerprint("parse", _parser_name(parse), settings)
         keys = {rel: entry_key(namespace, rel, data) for rel, data in files}
-        cached = cache.get_many(keys.values())
+        place = f"{namespace}\0{Path(tree.root).resolve()}"
+        shelves = Shelves(cache, place, list(keys.items()))
+        cached = shelves.get()
     missing = [(rel, data) for rel, data in files if keys.get(rel) not in cached]
     parsed = dict(
         zip(
@@ -151,8 +154,8 @@ def parse_files(
             strict=True,
         )
     )
-    if cache is not None:
-        cache.put_many({keys[rel]: records for rel, records in parsed.items()})
+    if cache is not None and shelves is not None:
+        shelves.put({keys[rel]: records for rel, records in parsed.items()})
         cache.close()
     for item in items:
         if isinstance(item, LoadProblem):
