@@ -102,11 +102,23 @@ class Tree:
         if path is None:
             raise OSError(errno.ENOENT, "not a listed regular file of the KB")
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
-        with os.fdopen(fd, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
                 raise OSError(errno.EINVAL, "not a regular file")
             key, limit = size_limit(rel, self.limits)
-            data = handle.read(limit + 1)
+            # Asked for its listed size (a read of `limit + 1` bytes would allocate that
+            # much for every small file), then on to the limit in case it grew since.
+            parts, got, want = [], 0, min(info.st_size, limit) + 1
+            while got <= limit:
+                part = os.read(fd, want - got if got < want else limit + 1 - got)
+                if not part:
+                    break
+                parts.append(part)
+                got += len(part)
+            data = b"".join(parts)
+        finally:
+            os.close(fd)
         if len(data) > limit:
             raise OSError(errno.EFBIG, _too_large(key, limit))
         return data
