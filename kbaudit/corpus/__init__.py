@@ -8,6 +8,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from kbaudit.corpus.links import SiteIndex, SiteLink, build_site_index, site_link
@@ -292,17 +293,21 @@ class Corpus:
         version; with the cache keys (None without a cache)."""
         if self.store is None or not self.store.enabled:
             return _computed(compute, list(range(len(texts))), self.jobs), None
-        from kbaudit.cache import entry_key, fingerprint, sklearn_version
+        from kbaudit.cache import Shelves, entry_key, fingerprint, sklearn_version
 
         namespace = fingerprint(step, sklearn_version())  # stop words come with sklearn
         keys = [
             entry_key(namespace, "", t.encode("utf-8", "surrogatepass") + b"\0" + salt)
             for t, salt in zip(texts, salts, strict=True)
         ]
-        found = self.store.get_many(keys)
+        place = f"{namespace}\0{Path(self.root).resolve()}"
+        shelves = Shelves(
+            self.store, place, [(a.ref, k) for a, k in zip(self.articles, keys, strict=True)]
+        )
+        found = shelves.get()
         missing = [i for i, k in enumerate(keys) if k not in found]
         computed = dict(zip(missing, _computed(compute, missing, self.jobs), strict=True))
-        self.store.put_many({keys[i]: v for i, v in computed.items()})
+        shelves.put({keys[i]: v for i, v in computed.items()})
         return [computed[i] if i in computed else found[k] for i, k in enumerate(keys)], keys
 
     def whole(self, step: str, inputs: bytes | None, compute: Callable[[], T]) -> T:
