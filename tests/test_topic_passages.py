@@ -3,7 +3,7 @@ do not make topics: a word an article uses only inside them does not count."""
 
 from __future__ import annotations
 
-from kbaudit.analysis.topics import cluster_topics, without_passages
+from kbaudit.analysis.topics import cluster_topics, passage_words, without_passages
 from kbaudit.corpus.similarity import build_tfidf
 from kbaudit.model import Article
 
@@ -36,7 +36,7 @@ def test_words_only_in_shared_passages_leave_the_rows() -> None:
     texts = _kb()
     vectorizer, matrix = build_tfidf(texts)
     terms = list(vectorizer.get_feature_names_out())
-    cleaned = without_passages(matrix, terms, _articles(texts))
+    cleaned = without_passages(matrix, terms, passage_words(_articles(texts)))
     j = terms.index("merchantability")
     assert matrix[:, j].nnz > 0
     assert cleaned[:, j].nnz == 0
@@ -59,5 +59,7 @@ def test_a_disclaimer_is_no_topic() -> None:
 def test_templated_articles_keep_their_words() -> None:
     texts = [f"{BANK} {DISCLAIMER}" for _ in range(12)]
     vectorizer, matrix = build_tfidf(texts)
-    cleaned = without_passages(matrix, list(vectorizer.get_feature_names_out()), _articles(texts))
+    cleaned = without_passages(
+        matrix, list(vectorizer.get_feature_names_out()), passage_words(_articles(texts))
+    )
     assert (cleaned != matrix).nnz == 0

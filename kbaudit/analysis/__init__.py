@@ -158,12 +158,20 @@ def _topics(
     from `prior` (an earlier run's topics) when few articles changed."""
     import json
 
-    from kbaudit.analysis.topics import cluster_topics
+    from kbaudit.analysis.topics import (
+        PASSAGE_MIN_ARTICLES,
+        PASSAGE_SHARE,
+        PASSAGE_WORDS,
+        cluster_topics,
+    )
 
     def fit() -> TopicModel:
         vectorizer, matrix = corpus.tfidf()
         terms = vectorizer.get_feature_names_out()
-        return cluster_topics(matrix, terms, corpus.articles, config.topics, prior=prior)
+        shared = corpus.passage_words(PASSAGE_WORDS, PASSAGE_SHARE, PASSAGE_MIN_ARTICLES)
+        return cluster_topics(
+            matrix, terms, corpus.articles, config.topics, prior=prior, shared=shared
+        )
 
     # Reused from the incremental cache while everything the clustering reads is the same:
     # every article, K, the prior topics and the scikit-learn that clusters.

@@ -38,10 +38,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from scipy import sparse
 
-from kbaudit.corpus.similarity import shingle_hashes, sorted_unique
+from kbaudit.corpus import Corpus
 from kbaudit.errors import ConfigError
 from kbaudit.model import Article
-from kbaudit.text import words
 
 if TYPE_CHECKING:
     from sklearn.cluster import MiniBatchKMeans
@@ -354,95 +353,30 @@ def _label_terms(top: Sequence[str], titles: Sequence[str], size: int = 3) -> li
     return (named + [t for t in top if t not in named])[:size]
 
 
-def _passages(articles: Sequence[Article]) -> list[list[str]]:
-    """Per article, the words that only occur inside passages repeated across many articles:
-    legal disclaimers, "back up the registry" warnings, event-log table headers, bylines.
-    Such text says nothing about what an article is about, yet would form topics of its own
-    (or pull its articles together) if left in. Passages are runs of PASSAGE_WORDS words,
-    hashed over word ids; every step after reading the words runs on the whole KB's tokens
-    at once (numpy), not per article."""
-    vocabulary: dict[str, int] = {}
-    chunks = []
-    for article in articles:  # one article's words alive at a time: ids are kept, not strings
-        found = words(article.text)
-        for w in set(found).difference(vocabulary):
-            vocabulary[w] = len(vocabulary)
-        chunks.append(np.fromiter(map(vocabulary.__getitem__, found), np.int32, len(found)))
-    names = list(vocabulary)
-    lengths = np.fromiter(map(len, chunks), np.int64, count=len(chunks))
-    tokens = np.concatenate(chunks) if chunks else np.zeros(0, np.int32)
-    del chunks
-    owner = np.repeat(np.arange(len(articles), dtype=np.int32), lengths)
-    starts = np.cumsum(lengths) - lengths
-    # a run starting at position p lies inside its article when p + PASSAGE_WORDS <= its end
-    hashes = shingle_hashes(tokens, PASSAGE_WORDS)
-    ends = (starts + lengths)[owner[: len(hashes)]]
-    runs = np.flatnonzero(np.arange(len(hashes)) + PASSAGE_WORDS <= ends)
-    hashes = hashes[runs]
-    # the articles each run is in: sorted by (run, article), one entry per distinct pair
-    order = np.lexsort((owner[runs], hashes))
-    ordered, holders = hashes[order], owner[runs][order]
-    del order
-    distinct = ordered[_starts_of_runs(ordered) | _starts_of_runs(holders)]
-    del ordered, holders
-    first = np.flatnonzero(_starts_of_runs(distinct))
-    in_articles = np.diff(np.append(first, len(distinct)))
-    floor = max(PASSAGE_MIN_ARTICLES, PASSAGE_SHARE * len(articles))
-    shared = distinct[first][in_articles > floor]
-    if not len(shared):
-        return [[] for _ in articles]
-    hits = runs[_member(hashes, shared)]
-    del hashes, runs
-    depth = np.bincount(hits, minlength=len(tokens) + PASSAGE_WORDS)
-    depth[PASSAGE_WORDS:] -= depth[: len(depth) - PASSAGE_WORDS].copy()
-    covered = np.cumsum(depth[: len(tokens)]) > 0
-    size = np.int64(len(vocabulary))
-    keys = owner.astype(np.int64) * size + tokens  # one key per (article, word)
-    del owner, tokens
-    inside, outside = sorted_unique(keys[covered]), sorted_unique(keys[~covered])
-    only = inside[~_member(inside, outside)]
-    seen = sorted_unique(np.concatenate([inside, outside]))
-    words_of = np.bincount(seen // size, minlength=len(articles))
-    per_article = np.bincount(only // size, minlength=len(articles))
-    named = np.array(names, dtype=object)
-    out: list[list[str]] = [[] for _ in articles]
-    bounds = np.searchsorted(only, np.arange(len(articles) + 1) * size)
-    for i in np.flatnonzero(per_article):
-        # an article made mostly of shared text is a templated article, not boilerplate
-        if per_article[i] <= 0.8 * words_of[i]:
-            mine = only[bounds[i] : bounds[i + 1]] - i * size
-            out[i] = sorted(named[mine].tolist())
-    return out
-
-
-def _starts_of_runs(values: np.ndarray) -> np.ndarray:
-    """True where a sorted array's value differs from the one before."""
-    flags = np.ones(len(values), dtype=bool)
-    flags[1:] = values[1:] != values[:-1]
-    return flags
-
-
-def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
-    """Whether each value is in the sorted, distinct array (np.isin by binary search)."""
-    if not len(sorted_set):
-        return np.zeros(len(values), dtype=bool)
-    at = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
-    return sorted_set[at] == values
+def passage_words(articles: Sequence[Article]) -> list[list[str]]:
+    """Per article, the words it has only inside passages repeated across many articles
+    (PASSAGE_WORDS words or more, in more than PASSAGE_SHARE of the articles): legal
+    disclaimers, "back up the registry" warnings, event-log table headers, bylines. Such
+    text says nothing about what an article is about, yet would form topics of its own (or
+    pull its articles together) if left in. From the KB's corpus, cached per text there."""
+    return Corpus(articles=list(articles)).passage_words(
+        PASSAGE_WORDS, PASSAGE_SHARE, PASSAGE_MIN_ARTICLES
+    )
 
 
 def without_passages(
-    matrix: sparse.csr_matrix, terms: Sequence[str], articles: Sequence[Article]
+    matrix: sparse.csr_matrix, terms: Sequence[str], shared: Sequence[Sequence[str]]
 ) -> sparse.csr_matrix:
-    """The TF-IDF rows without the terms each article has only in shared passages, rows
-    normalised again."""
+    """The TF-IDF rows without the terms each article has only in shared passages
+    (`passage_words`), rows normalised again."""
     from sklearn.preprocessing import normalize
 
-    if len(articles) != matrix.shape[0]:
+    if len(shared) != matrix.shape[0]:
         return matrix
     column = {t: j for j, t in enumerate(terms)}
     drop_rows: list[int] = []
     drop_cols: list[int] = []
-    for i, only_shared in enumerate(_passages(articles)):
+    for i, only_shared in enumerate(shared):
         for w in only_shared:
             j = column.get(w)
             if j is not None:
@@ -465,13 +399,16 @@ def cluster_topics(
     k: int | None = None,
     seed: int = 0,
     prior: PriorTopics | None = None,
+    shared: Sequence[Sequence[str]] | None = None,
 ) -> TopicModel:
     """Cluster the articles (rows of the TF-IDF matrix) into topics, each locale on its own
     (`k`, when given, is the number of topics per locale), or carry over the topics of
-    `prior` when few articles changed since."""
+    `prior` when few articles changed since. `shared`: the articles' `passage_words`, when
+    the caller has them (from the corpus' cache)."""
     if k is not None and k < 2:
         raise ConfigError(f"--topics {k}: ask for at least 2 topics")
-    matrix = without_passages(matrix, terms, articles)
+    shared = passage_words(articles) if shared is None else shared
+    matrix = without_passages(matrix, terms, shared)
     usable = np.flatnonzero(np.diff(matrix.indptr) > 0)
     known = _known_topics(articles, prior, k)
     clusters: list[_Cluster] = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import posixpath
 import re
 from collections import Counter, defaultdict
@@ -17,6 +18,7 @@ from kbaudit.model import Article, Link, LoadProblem, Question
 if TYPE_CHECKING:
     from collections.abc import Callable, Hashable
 
+    import numpy as np
     from scipy.sparse import csr_matrix
     from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -285,6 +287,31 @@ class Corpus:
 
         return self.memo(("clean-terms", share, min_articles), build)
 
+    def passage_words(self, size: int, share: float, min_articles: int) -> list[list[str]]:
+        """Per article, the words it has only inside passages of `size` words repeated in
+        more than `share` of the articles (and more than `min_articles`): disclaimers,
+        warnings, bylines (`similarity.words_only_in`). Each text's run hashes are cached
+        per text, its words per text and the shared runs it holds: an edit recomputes the
+        edited articles and those whose shared runs changed, and no other."""
+        from kbaudit.corpus.similarity import text_runs, words_only_in
+
+        def build() -> list[list[str]]:
+            texts = [a.text for a in self.articles]
+            none = [b""] * len(texts)
+            runs, _ = self._stored(
+                f"text-runs-{size}", texts, none, lambda i: text_runs(texts[i], size)
+            )
+            held = _shared_held(runs, max(min_articles, share * len(texts)))
+            found, _ = self._stored(
+                f"passage-words-{size}",
+                texts,
+                [h.tobytes() for h in held],
+                lambda i: words_only_in(texts[i], held[i], size),
+            )
+            return found
+
+        return self.memo(("passage-words", size, share, min_articles), build)
+
     def _stored(
         self, step: str, texts: list[str], salts: list[bytes], compute: Callable[[int], T]
     ) -> tuple[list[T], list[str] | None]:
@@ -450,6 +477,20 @@ _TASK_CHUNK = 256
 def _run_chunk(indexes: list[int]) -> list[Any]:
     assert _task is not None
     return [_task(i) for i in indexes]
+
+
+def _shared_held(runs: list[np.ndarray], floor: float) -> list[np.ndarray]:
+    """Per text, those of its run hashes (distinct, sorted) found in more than `floor`
+    texts, counted over every text at once."""
+    import numpy as np
+
+    if not runs:
+        return []
+    every = np.concatenate(runs)
+    _, inverse, counts = np.unique(every, return_inverse=True, return_counts=True)
+    shared = counts[inverse] > floor
+    bounds = np.cumsum([0] + [len(r) for r in runs])
+    return [every[a:b][shared[a:b]] for a, b in itertools.pairwise(bounds.tolist())]
 
 
 def _computed(compute: Callable[[int], T], indexes: list[int], jobs: int) -> list[T]:

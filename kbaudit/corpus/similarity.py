@@ -24,6 +24,7 @@ from rapidfuzz import fuzz, process
 from scipy import sparse
 
 from kbaudit.model import Article
+from kbaudit.text import words
 
 if TYPE_CHECKING:
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -258,6 +259,33 @@ def shingle_hashes(tokens: Sequence[int] | np.ndarray, size: int = SHINGLE_WORDS
             h = (h ^ ids[k : len(ids) - size + 1 + k]) * _MIX
             h ^= h >> np.uint64(29)
     return h
+
+
+def text_runs(text: str, size: int) -> np.ndarray:
+    """The distinct hashes (sorted) of a text's runs of `size` consecutive words (every
+    word, stop words included: a shared passage is repeated text, whatever it says)."""
+    found = words(text)
+    return sorted_unique(shingle_hashes(np.fromiter(map(term_id, found), np.uint64), size))
+
+
+def words_only_in(text: str, shared: np.ndarray, size: int) -> list[str]:
+    """The words a text has only inside its runs of `size` words whose hash is in `shared`
+    (sorted hashes): words of repeated passages it does not use elsewhere. None when they
+    would be most (over 80 %) of its distinct words: a templated article, not boilerplate."""
+    if not len(shared):
+        return []
+    found = words(text)
+    hashes = shingle_hashes(np.fromiter(map(term_id, found), np.uint64), size)
+    hits = np.flatnonzero(np.isin(hashes, shared))
+    if not len(hits):
+        return []
+    depth = np.bincount(hits, minlength=len(found) + size)  # runs open at p, close at p+size
+    depth[size:] -= depth[: len(depth) - size].copy()
+    covered = np.cumsum(depth[: len(found)]) > 0
+    named = np.array(found, dtype=object)
+    inside, outside = set(named[covered].tolist()), set(named[~covered].tolist())
+    only = inside - outside
+    return sorted(only) if len(only) <= 0.8 * len(inside | outside) else []
 
 
 def candidate_pairs(
