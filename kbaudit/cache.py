@@ -31,7 +31,7 @@ import stat
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -133,7 +133,6 @@ class Cache:
         self.folder = folder
         self.max_bytes = max_bytes
         self.hits = self.misses = 0
-        self._grew = False  # entries were written: the size bound is checked on close
         self._db: sqlite3.Connection | None = None
         if _private_folder(folder):
             self._db = self._open(folder / FILE_NAME)
@@ -203,6 +202,7 @@ class Cache:
         finally:
             if collecting:
                 gc.enable()
+        _RUN.read.update(found)
         self.hits += len(found)
         self.misses += len(wanted) - len(found)
         return found
@@ -217,7 +217,7 @@ class Cache:
             rows.append((key, blob, len(blob), now))
         try:
             self._write("INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?)", rows)
-            self._grew = True
+            _RUN.grew = True
         except sqlite3.Error:
             self._db = None
 
@@ -233,31 +233,52 @@ class Cache:
             self._db.execute("ROLLBACK")
             raise
 
-    def close(self) -> None:
-        """Evict the least recently used entries over the size bound (when this run wrote
-        any: summing the sizes reads the whole table), then close."""
+    def close(self, evict: bool = True) -> None:
+        """Close; first, with `evict` (the end of a run) and when the run wrote anything,
+        evict the least recently used entries over the size bound. What the run read counts
+        as used now (an entry's use is only recorded hourly as it is read), so a run never
+        evicts what it has just read for older leftovers of earlier runs."""
         if self._db is None:
             return
         try:
-            total = 0
-            if self._grew:
-                (total,) = self._db.execute("SELECT COALESCE(SUM(size), 0) FROM entry").fetchone()
-            if total > self.max_bytes:
-                keep = int(self.max_bytes * 0.8)
-                rows = self._db.execute("SELECT key, size FROM entry ORDER BY used DESC")
-                kept, drop = 0, []
-                for key, size in rows:
-                    kept += size
-                    if kept > keep:
-                        drop.append((key,))
-                self._db.execute("BEGIN IMMEDIATE")
-                self._db.executemany("DELETE FROM entry WHERE key = ?", drop)
-                self._db.execute("COMMIT")
-                self._db.execute("VACUUM")
+            if evict and _RUN.grew:
+                self._evict()
             self._db.close()
         except sqlite3.Error:
             pass
         self._db = None
+
+    def _evict(self) -> None:
+        assert self._db is not None
+        read, _RUN.read, _RUN.grew = _RUN.read, set(), False
+        (total,) = self._db.execute("SELECT COALESCE(SUM(size), 0) FROM entry").fetchone()
+        if total <= self.max_bytes:
+            return
+        now = time.time()
+        self._write("UPDATE entry SET used = ? WHERE key = ?", [(now, k) for k in read])
+        keep = int(self.max_bytes * 0.8)
+        rows = self._db.execute("SELECT key, size FROM entry ORDER BY used DESC")
+        kept, drop = 0, []
+        for key, size in rows:
+            kept += size
+            if kept > keep:
+                drop.append((key,))
+        # No VACUUM (it rewrites the whole file, seconds on a large KB's cache): the freed
+        # pages are reused, so the file stays near the bound.
+        self._write("DELETE FROM entry WHERE key = ?", drop)
+
+
+@dataclass
+class _RunUse:
+    """What this process' runs read from the cache and whether they wrote, since the last
+    eviction: the parse step and the rest of an audit each open the cache, and only the
+    run's end evicts."""
+
+    read: set[str] = field(default_factory=set)
+    grew: bool = False
+
+
+_RUN = _RunUse()
 
 
 class Shelves:

@@ -129,6 +129,29 @@ def test_least_recently_used_entries_are_evicted(tmp_path: Path) -> None:
     assert (tmp_path / "c").stat().st_mode & 0o777 == 0o700
 
 
+def test_what_a_run_read_is_not_evicted_for_what_it_wrote(tmp_path: Path) -> None:
+    """Entries read within the hour are not marked used again as they are read; the run's
+    eviction still counts them as used now, also when another handle (the parse step's)
+    read them, and drops the older leftovers and this run's surplus instead."""
+    cache = Cache(tmp_path / "c", max_bytes=100_000)
+    cache.put_many({f"read{i}": "x" * 1000 for i in range(6)})
+    cache.put_many({f"left{i}": "z" * 1000 for i in range(4)})
+    cache.close()
+    with sqlite3.connect(tmp_path / "c" / FILE_NAME) as db:  # half an hour ago: not touched
+        db.execute("UPDATE entry SET used = used - 1800")
+    parse = Cache(tmp_path / "c", max_bytes=10_000)
+    assert len(parse.get_many([f"read{i}" for i in range(6)])) == 6
+    parse.close(evict=False)
+    run = Cache(tmp_path / "c", max_bytes=10_000)
+    run.put_many({f"new{i}": "y" * 1000 for i in range(4)})
+    run.close()
+    kept = Cache(tmp_path / "c", max_bytes=10_000).get_many(
+        [f"read{i}" for i in range(6)] + [f"left{i}" for i in range(4)]
+    )
+    assert {f"read{i}" for i in range(6)} <= set(kept)
+    assert not any(k.startswith("left") for k in kept)
+
+
 def test_a_shared_or_foreign_folder_is_not_used(tmp_path: Path) -> None:
     folder = tmp_path / "open"
     folder.mkdir(mode=0o777)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import itertools
 import posixpath
 import re
 from collections import Counter, defaultdict
@@ -484,13 +483,16 @@ def _shared_held(runs: list[np.ndarray], floor: float) -> list[np.ndarray]:
     texts, counted over every text at once."""
     import numpy as np
 
+    from kbaudit.corpus.similarity import in_sorted
+
     if not runs:
         return []
-    every = np.concatenate(runs)
-    _, inverse, counts = np.unique(every, return_inverse=True, return_counts=True)
-    shared = counts[inverse] > floor
-    bounds = np.cumsum([0] + [len(r) for r in runs])
-    return [every[a:b][shared[a:b]] for a, b in itertools.pairwise(bounds.tolist())]
+    ordered = np.sort(np.concatenate(runs))  # each text's runs are distinct: counts are texts
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    counts = np.diff(np.r_[starts, len(ordered)])
+    shared = ordered[starts[counts > floor]]
+    del ordered
+    return [r[in_sorted(r, shared)] for r in runs]
 
 
 def _computed(compute: Callable[[int], T], indexes: list[int], jobs: int) -> list[T]:

@@ -81,14 +81,14 @@ class Boilerplate:
 
     def present(self, text: TextLines) -> np.ndarray:
         """The hashes of this text's boilerplate lines, sorted and distinct."""
-        found = np.unique(text.lines)
-        return found[np.isin(found, self.sorted_lines, assume_unique=True)]
+        found = sorted_unique(text.lines)
+        return found[in_sorted(found, self.sorted_lines)]
 
 
 def find_boilerplate(texts: Sequence[TextLines], share: float, min_articles: int) -> Boilerplate:
     """Normalised lines present in more than `share` of the texts (and at least
     `min_articles` of them): footers, "Was this article helpful?", legal lines."""
-    distinct = [np.unique(t.lines) for t in texts]
+    distinct = [sorted_unique(t.lines) for t in texts]
     floor = max(min_articles, share * len(texts))
     if not distinct:
         return Boilerplate(frozenset(), share, min_articles)
@@ -276,7 +276,7 @@ def words_only_in(text: str, shared: np.ndarray, size: int) -> list[str]:
         return []
     found = words(text)
     hashes = shingle_hashes(np.fromiter(map(term_id, found), np.uint64), size)
-    hits = np.flatnonzero(np.isin(hashes, shared))
+    hits = np.flatnonzero(in_sorted(hashes, shared))
     if not len(hits):
         return []
     depth = np.bincount(hits, minlength=len(found) + size)  # runs open at p, close at p+size
@@ -300,7 +300,7 @@ def candidate_pairs(
     docs: list[np.ndarray] = []
     keys: list[np.ndarray] = []
     for i, h in enumerate(shingles):
-        kept = np.unique(h if len(h) < SHORT_TEXT else h[h % np.uint64(sample) == 0])
+        kept = sorted_unique(h if len(h) < SHORT_TEXT else h[h % np.uint64(sample) == 0])
         docs.append(np.full(len(kept), i, dtype=np.int64))
         keys.append(kept)
     if not keys:
@@ -476,9 +476,19 @@ def _sharing_a_key(keys: Sequence[np.ndarray]) -> np.ndarray:
 
 def sorted_unique(codes: np.ndarray) -> np.ndarray:
     """Sorted distinct values. numpy's np.unique hashes integers, which is many times slower
-    than sorting on tens of millions of pair codes."""
+    than sorting on tens of millions of pair codes, and costs more per call on small arrays
+    (it runs once per text)."""
     codes = np.sort(codes, kind="stable")
     return codes[np.r_[True, codes[1:] != codes[:-1]]] if len(codes) else codes
+
+
+def in_sorted(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """Whether each value is in `sorted_set` (sorted, distinct): a binary search per value,
+    cheaper than np.isin for a small set or a single text's values."""
+    if not len(sorted_set):
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
+    return sorted_set[at] == values
 
 
 def _score(

@@ -156,7 +156,7 @@ def parse_files(
     )
     if cache is not None and shelves is not None:
         shelves.put({keys[rel]: records for rel, records in parsed.items()})
-        cache.close()
+        cache.close(evict=False)  # the audit's end evicts, knowing all the run used
     for item in items:
         if isinstance(item, LoadProblem):
             yield item
