@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,7 +54,13 @@ class AuditResult:
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, not reported
     analysis: Analysis = field(default_factory=Analysis)
     scope: Scope = ALL
-    topics: PriorTopics | None = None  # this run's topics, for a baseline to carry over
+    # This run's topics as a baseline carries them over, computed when asked for (it hashes
+    # every article as read, before any masking).
+    carry: Callable[[], PriorTopics] | None = field(default=None, repr=False)
+
+    @cached_property
+    def topics(self) -> PriorTopics | None:
+        return None if self.carry is None else self.carry()
 
     @property
     def articles(self) -> int:
@@ -417,7 +424,7 @@ def audit(
     )
     listed = listed[len(secrets) :]
     model = analysis.topics  # digests of the articles as read, before any masking
-    topics = None if model is None else model.prior(corpus.articles, config.topics)
+    carry = None if model is None else partial(model.prior, corpus.articles, config.topics)
     if articles is not corpus.articles:
         corpus = replace(corpus, articles=articles)
     return AuditResult(
@@ -431,5 +438,5 @@ def audit(
         timings=timings,
         analysis=analysis,
         scope=scope,
-        topics=topics,
+        carry=carry,
     )

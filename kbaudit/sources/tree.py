@@ -17,7 +17,7 @@ import re
 import stat
 import zipfile
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -127,7 +127,12 @@ class Tree:
         return os.stat(self.files[rel]).st_size
 
     def with_suffix(self, *suffixes: str) -> list[str]:
-        return [p for p in self.paths if p.lower().endswith(suffixes)]
+        return [p for p, low in zip(self.paths, self._lower, strict=True) if low.endswith(suffixes)]
+
+    @cached_property
+    def _lower(self) -> list[str]:
+        """The paths in lower case, once: each source's detection asks for its suffixes."""
+        return [p.lower() for p in self.paths]
 
     def share(self, suffixes: tuple[str, ...]) -> float:
         """Share of the tree's document files (not images, styles or YAML) with these endings."""
