@@ -15,8 +15,12 @@ pickles: Articles are nested frozen dataclasses with dates, which JSON would hav
 rebuild field by field. Unpickling runs code, so values are only ever read from this private
 folder that kbaudit alone writes; an entry that fails to load (truncated, corrupted, written
 by another version) is a miss and is dropped, never a crash. The database is bounded
-(`max_bytes`, 1 GiB by default): after a run, the least recently used entries go first
-(an entry's use is recorded at most once an hour, so a warm run rewrites nothing).
+(`max_bytes`, 1 GiB by default): at the end of a run that wrote, the least recently used
+entries go first (an entry's use is recorded at most once an hour as it is read, so a warm
+run rewrites nothing; what the run read counts as used now when it evicts).
+
+Many small values of one KB (per file, per article, per text) are kept on `Shelves`: one
+entry holds the values of many slots, still each under its own content key.
 """
 
 from __future__ import annotations
