@@ -253,19 +253,22 @@ class Cache:
         self._db = None
 
     def _evict(self) -> None:
+        """Drop the least recently used entries of earlier runs until the cache is under
+        80 % of the bound. This run's own (read or written) are never dropped: they are what
+        the next run of the same KB reads, and a KB whose working set alone is over the
+        bound would otherwise be parsed afresh every time."""
         assert self._db is not None
-        read, _RUN.read, _RUN.grew = _RUN.read, set(), False
+        run, now = _RUN.reset(), time.time()
         (total,) = self._db.execute("SELECT COALESCE(SUM(size), 0) FROM entry").fetchone()
         if total <= self.max_bytes:
             return
-        now = time.time()
-        self._write("UPDATE entry SET used = ? WHERE key = ?", [(now, k) for k in read])
+        self._write("UPDATE entry SET used = ? WHERE key = ?", [(now, k) for k in run.read])
         keep = int(self.max_bytes * 0.8)
-        rows = self._db.execute("SELECT key, size FROM entry ORDER BY used DESC")
+        rows = self._db.execute("SELECT key, size, used FROM entry ORDER BY used DESC")
         kept, drop = 0, []
-        for key, size in rows:
+        for key, size, used in rows:
             kept += size
-            if kept > keep:
+            if kept > keep and used < run.started:
                 drop.append((key,))
         # No VACUUM (it rewrites the whole file, seconds on a large KB's cache): the freed
         # pages are reused, so the file stays near the bound.
@@ -274,12 +277,19 @@ class Cache:
 
 @dataclass
 class _RunUse:
-    """What this process' runs read from the cache and whether they wrote, since the last
-    eviction: the parse step and the rest of an audit each open the cache, and only the
-    run's end evicts."""
+    """What this process' run read from the cache, whether it wrote, and when it started
+    (the last eviction): the parse step and the rest of an audit each open the cache, and
+    only the run's end evicts."""
 
     read: set[str] = field(default_factory=set)
     grew: bool = False
+    started: float = field(default_factory=time.time)
+
+    def reset(self) -> _RunUse:
+        """This run's use, the next run's starting now."""
+        run = _RunUse(self.read, self.grew, self.started)
+        self.read, self.grew, self.started = set(), False, time.time()
+        return run
 
 
 _RUN = _RunUse()

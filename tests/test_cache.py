@@ -152,6 +152,22 @@ def test_what_a_run_read_is_not_evicted_for_what_it_wrote(tmp_path: Path) -> Non
     assert not any(k.startswith("left") for k in kept)
 
 
+def test_a_run_over_the_bound_keeps_its_own_entries(tmp_path: Path) -> None:
+    """A KB whose entries alone are over the bound keeps them (the next run reads them) and
+    drops every older entry instead."""
+    Cache(tmp_path / "c", max_bytes=100_000).close()  # an earlier run ends here
+    earlier = Cache(tmp_path / "c", max_bytes=100_000)
+    earlier.put_many({f"old{i}": "o" * 1000 for i in range(3)})
+    with sqlite3.connect(tmp_path / "c" / FILE_NAME) as db:
+        db.execute("UPDATE entry SET used = used - 7200")
+    earlier.close()  # and this one, two hours ago
+    run = Cache(tmp_path / "c", max_bytes=5_000)
+    run.put_many({f"mine{i}": "m" * 1000 for i in range(10)})
+    run.close()
+    kept = Cache(tmp_path / "c").get_many([f"mine{i}" for i in range(10)] + ["old0"])
+    assert set(kept) == {f"mine{i}" for i in range(10)}
+
+
 def test_a_shared_or_foreign_folder_is_not_used(tmp_path: Path) -> None:
     folder = tmp_path / "open"
     folder.mkdir(mode=0o777)
