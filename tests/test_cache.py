@@ -4,6 +4,7 @@ with a damaged cache, with two runs sharing it, and on one or two cores; the KB 
 from __future__ import annotations
 
 import hashlib
+import pickle
 import shutil
 import sqlite3
 import subprocess
@@ -454,3 +455,40 @@ def test_shelves_hold_values_by_content_and_rewrite_only_what_changed(tmp_path: 
     assert written == [len(touched), 0]
     assert Shelves(cache, "another kb", edited).get() == {}
     cache.close()
+
+
+def test_a_warm_run_imports_no_scikit_learn_and_reads_its_pickles(kb: Path, tmp_path: Path) -> None:
+    """Every result of a warm run comes from the cache, so scikit-learn (seconds to import)
+    is never loaded; a fitted vectorizer in the cache unpickles in a fresh process although
+    its class is only defined on first use."""
+    cache = str(tmp_path / "cache")
+    script = (
+        "import sys\n"
+        "from kbaudit.cli.app import main\n"
+        "sys.argv = ['kbaudit', 'audit', sys.argv[1], '-q', '-f', 'json', '-o', sys.argv[2],"
+        " '--cache-dir', sys.argv[3], '--as-of', '2026-11-23']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('sklearn' in sys.modules)\n"
+    )
+
+    def run(name: str) -> str:
+        out = subprocess.run(
+            [sys.executable, "-c", script, str(kb), str(tmp_path / name), cache],
+            capture_output=True, text=True, check=True, cwd=ROOT,
+        )  # fmt: skip
+        return out.stdout.split()[-1]
+
+    assert run("cold.json") == "True"
+    assert run("warm.json") == "False"
+    assert (tmp_path / "warm.json").read_bytes() == (tmp_path / "cold.json").read_bytes()
+
+    from kbaudit.corpus.similarity import text_terms, tfidf_of_terms
+
+    fitted = tfidf_of_terms([text_terms("refund a card payment"), text_terms("card delivery")])
+    (tmp_path / "fitted.pkl").write_bytes(pickle.dumps(fitted))
+    loads = "import pickle, sys; v, m = pickle.load(open(sys.argv[1], 'rb')); print(m.shape[0])"
+    out = subprocess.run(
+        [sys.executable, "-c", loads, str(tmp_path / "fitted.pkl")],
+        capture_output=True, text=True, check=True, cwd=ROOT,
+    )  # fmt: skip
+    assert out.stdout.strip() == "2"
