@@ -240,8 +240,8 @@ class _StoredFindings:
     fingerprint of each cacheable rule (kind, code, name, category, severity, params, pack
     and what its kind's `cached_with` gives) to the findings that rule gave, detached from
     the article. A rule whose fingerprint is missing runs again; the value is rewritten with
-    the rules of this run only. A result with an `input` finding (the article was not checked: a CPU budget ran
-    out) is not kept, so the next run tries again."""
+    the rules of this run only. A result with an `input` finding (the article was not
+    checked: a CPU budget ran out) is not kept, so the next run tries again."""
 
     def __init__(
         self,
@@ -262,9 +262,9 @@ class _StoredFindings:
             namespace = fingerprint("article-findings")
             self.keys = [entry_key(namespace, "", digest) for digest in corpus.digests()]
             assert store is not None
-            place = f"{namespace}\0{Path(corpus.root).resolve()}"
             refs = [a.ref for a in self.articles]
-            self.shelves = Shelves(store, place, list(zip(refs, self.keys, strict=True)))
+            items = list(zip(refs, self.keys, strict=True))
+            self.shelves = Shelves(store, namespace, corpus.root, items)
             found = self.shelves.get()
             self.entries = [found.get(k, {}) for k in self.keys]
         self.todo: Todo = [
@@ -330,8 +330,8 @@ def _corpus_findings(kind: CheckKind, ctx: Context, store: Cache | None) -> list
     assert kind.check_corpus is not None
     printed = _rule_print(kind, ctx)
     needed = [analysis.inputs.get(n) if analysis else None for n in kind.needs]
-    inputs = corpus.state(printed, *needed)
-    if store is None or printed is None or inputs is None or None in needed:
+    inputs = None if printed is None or None in needed else corpus.state(printed, *needed)
+    if store is None or inputs is None:
         return list(kind.check_corpus(corpus, ctx))
     key = entry_key(fingerprint("corpus-findings"), "", inputs)
     articles = corpus.articles

@@ -245,20 +245,22 @@ class Cache:
         if self._db is None:
             return
         try:
-            if evict and _RUN.grew:
-                self._evict()
+            if evict:
+                run = _RUN.reset()
+                if run.grew:
+                    self._evict(run)
             self._db.close()
         except sqlite3.Error:
             pass
         self._db = None
 
-    def _evict(self) -> None:
+    def _evict(self, run: _RunUse) -> None:
         """Drop the least recently used entries of earlier runs until the cache is under
         80 % of the bound. This run's own (read or written) are never dropped: they are what
         the next run of the same KB reads, and a KB whose working set alone is over the
         bound would otherwise be parsed afresh every time."""
         assert self._db is not None
-        run, now = _RUN.reset(), time.time()
+        now = time.time()
         (total,) = self._db.execute("SELECT COALESCE(SUM(size), 0) FROM entry").fetchone()
         if total <= self.max_bytes:
             return
@@ -278,7 +280,7 @@ class Cache:
 @dataclass
 class _RunUse:
     """What this process' run read from the cache, whether it wrote, and when it started
-    (the last eviction): the parse step and the rest of an audit each open the cache, and
+    (the end of the run before): the parse step and the rest of an audit each open the cache, and
     only the run's end evicts."""
 
     read: set[str] = field(default_factory=set)
@@ -299,18 +301,20 @@ class Shelves:
     """Many small values (a file's parsed articles, an article's findings) stored together:
     each value has its content key (`entry_key`) and a slot (a file's path, an article's
     reference), and the values of the slots that hash alike share one entry, a shelf, keyed
-    by `place` (the step and the KB) and the shelf's number. A shelf maps content keys to
+    by the step (its cache namespace), the KB's folder and the shelf's number. A shelf maps content keys to
     values, so a value is only ever taken for the same content; an edited file finds its
     old shelf and misses its own value alone. A warm run of 50,000 files reads 1,024 entries
     instead of 50,000 (a database lookup and an unpickling call each)."""
 
-    def __init__(self, cache: Cache, place: str, items: Sequence[tuple[str, str]]) -> None:
+    def __init__(
+        self, cache: Cache, step: str, kb: str | Path, items: Sequence[tuple[str, str]]
+    ) -> None:
         self.cache = cache
         self.members: dict[int, list[str]] = defaultdict(list)
         for slot, key in items:
             digest = hashlib.blake2b(slot.encode("utf-8", "surrogatepass"), digest_size=4)
             self.members[int.from_bytes(digest.digest(), "little") % SHELVES].append(key)
-        namespace = fingerprint("shelf", place)
+        namespace = fingerprint("shelf", step, str(Path(kb).resolve()))
         self.keys = {n: entry_key(namespace, "", str(n).encode()) for n in self.members}
         self.held: dict[int, dict[str, Any]] = {}
 

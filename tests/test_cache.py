@@ -432,7 +432,7 @@ def test_shelves_hold_values_by_content_and_rewrite_only_what_changed(tmp_path: 
 
     cache = Cache(tmp_path / "c")
     items = [(f"docs/page-{i}.md", f"key-{i}") for i in range(3 * SHELVES)]
-    first = Shelves(cache, "kb", items)
+    first = Shelves(cache, "step", tmp_path / "kb", items)
     assert first.get() == {}
     first.put({k: i for i, (_, k) in enumerate(items)})
     assert len(first.keys) > SHELVES // 2  # spread over many shelves, not one entry each
@@ -441,7 +441,7 @@ def test_shelves_hold_values_by_content_and_rewrite_only_what_changed(tmp_path: 
     real_put = cache.put_many
     cache.put_many = lambda values: (written.append(len(values)), real_put(values))  # type: ignore[method-assign]
     edited = [(slot, "key-0-edited" if k == "key-0" else k) for slot, k in items if k != "key-1"]
-    second = Shelves(cache, "kb", edited)
+    second = Shelves(cache, "step", tmp_path / "kb", edited)
     found = second.get()
     assert found == {k: int(k.split("-")[1]) for _, k in edited if k != "key-0-edited"}
     second.put({"key-0-edited": -1})
@@ -449,11 +449,11 @@ def test_shelves_hold_values_by_content_and_rewrite_only_what_changed(tmp_path: 
     touched |= {n for n, held in second.held.items() if "key-1" in held}
     assert written == [len(touched)]
 
-    third = Shelves(cache, "kb", edited)
+    third = Shelves(cache, "step", tmp_path / "kb", edited)
     assert third.get() == {**found, "key-0-edited": -1}
     third.put({})
     assert written == [len(touched), 0]
-    assert Shelves(cache, "another kb", edited).get() == {}
+    assert Shelves(cache, "step", tmp_path / "another kb", edited).get() == {}
     cache.close()
 
 

@@ -8,7 +8,6 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from kbaudit.corpus.links import SiteIndex, SiteLink, build_site_index, site_link
@@ -17,7 +16,6 @@ from kbaudit.model import Article, Link, LoadProblem, Question
 if TYPE_CHECKING:
     from collections.abc import Callable, Hashable
 
-    import numpy as np
     from scipy.sparse import csr_matrix
     from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -292,7 +290,7 @@ class Corpus:
         warnings, bylines (`similarity.words_only_in`). Each text's run hashes are cached
         per text, its words per text and the shared runs it holds: an edit recomputes the
         edited articles and those whose shared runs changed, and no other."""
-        from kbaudit.corpus.similarity import text_runs, words_only_in
+        from kbaudit.corpus.similarity import shared_runs, text_runs, words_only_in
 
         def build() -> list[list[str]]:
             texts = [a.text for a in self.articles]
@@ -300,7 +298,7 @@ class Corpus:
             runs, _ = self._stored(
                 f"text-runs-{size}", texts, none, lambda i: text_runs(texts[i], size)
             )
-            held = _shared_held(runs, max(min_articles, share * len(texts)))
+            held = shared_runs(runs, max(min_articles, share * len(texts)))
             found, _ = self._stored(
                 f"passage-words-{size}",
                 texts,
@@ -326,10 +324,8 @@ class Corpus:
             entry_key(namespace, "", t.encode("utf-8", "surrogatepass") + b"\0" + salt)
             for t, salt in zip(texts, salts, strict=True)
         ]
-        place = f"{namespace}\0{Path(self.root).resolve()}"
-        shelves = Shelves(
-            self.store, place, [(a.ref, k) for a, k in zip(self.articles, keys, strict=True)]
-        )
+        items = [(a.ref, k) for a, k in zip(self.articles, keys, strict=True)]
+        shelves = Shelves(self.store, namespace, self.root, items)
         found = shelves.get()
         missing = [i for i, k in enumerate(keys) if k not in found]
         computed = dict(zip(missing, _computed(compute, missing, self.jobs), strict=True))
@@ -476,23 +472,6 @@ _TASK_CHUNK = 256
 def _run_chunk(indexes: list[int]) -> list[Any]:
     assert _task is not None
     return [_task(i) for i in indexes]
-
-
-def _shared_held(runs: list[np.ndarray], floor: float) -> list[np.ndarray]:
-    """Per text, those of its run hashes (distinct, sorted) found in more than `floor`
-    texts, counted over every text at once."""
-    import numpy as np
-
-    from kbaudit.corpus.similarity import in_sorted
-
-    if not runs:
-        return []
-    ordered = np.sort(np.concatenate(runs))  # each text's runs are distinct: counts are texts
-    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
-    counts = np.diff(np.r_[starts, len(ordered)])
-    shared = ordered[starts[counts > floor]]
-    del ordered
-    return [r[in_sorted(r, shared)] for r in runs]
 
 
 def _computed(compute: Callable[[int], T], indexes: list[int], jobs: int) -> list[T]:

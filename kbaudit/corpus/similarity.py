@@ -88,12 +88,10 @@ class Boilerplate:
 def find_boilerplate(texts: Sequence[TextLines], share: float, min_articles: int) -> Boilerplate:
     """Normalised lines present in more than `share` of the texts (and at least
     `min_articles` of them): footers, "Was this article helpful?", legal lines."""
-    distinct = [sorted_unique(t.lines) for t in texts]
-    floor = max(min_articles, share * len(texts))
-    if not distinct:
-        return Boilerplate(frozenset(), share, min_articles)
-    hashes, counts = np.unique(np.concatenate(distinct), return_counts=True)
-    common = hashes[(counts > floor) & (hashes != 0)]
+    found = in_more_than(
+        [sorted_unique(t.lines) for t in texts], max(min_articles, share * len(texts))
+    )
+    common = found[found != 0]
     return Boilerplate(frozenset(int(h) for h in common), share, min_articles, common)
 
 
@@ -261,11 +259,21 @@ def shingle_hashes(tokens: Sequence[int] | np.ndarray, size: int = SHINGLE_WORDS
     return h
 
 
+def _runs(found: list[str], size: int) -> np.ndarray:
+    """The hash of each run of `size` consecutive words, in order."""
+    return shingle_hashes(np.fromiter(map(term_id, found), np.uint64), size)
+
+
 def text_runs(text: str, size: int) -> np.ndarray:
     """The distinct hashes (sorted) of a text's runs of `size` consecutive words (every
     word, stop words included: a shared passage is repeated text, whatever it says)."""
-    found = words(text)
-    return sorted_unique(shingle_hashes(np.fromiter(map(term_id, found), np.uint64), size))
+    return sorted_unique(_runs(words(text), size))
+
+
+def shared_runs(runs: list[np.ndarray], floor: float) -> list[np.ndarray]:
+    """Per text, those of its run hashes (`text_runs`) found in more than `floor` texts."""
+    shared = in_more_than(runs, floor)
+    return [r[in_sorted(r, shared)] for r in runs]
 
 
 def words_only_in(text: str, shared: np.ndarray, size: int) -> list[str]:
@@ -275,8 +283,7 @@ def words_only_in(text: str, shared: np.ndarray, size: int) -> list[str]:
     if not len(shared):
         return []
     found = words(text)
-    hashes = shingle_hashes(np.fromiter(map(term_id, found), np.uint64), size)
-    hits = np.flatnonzero(in_sorted(hashes, shared))
+    hits = np.flatnonzero(in_sorted(_runs(found, size), shared))
     if not len(hits):
         return []
     depth = np.bincount(hits, minlength=len(found) + size)  # runs open at p, close at p+size
@@ -480,6 +487,17 @@ def sorted_unique(codes: np.ndarray) -> np.ndarray:
     (it runs once per text)."""
     codes = np.sort(codes, kind="stable")
     return codes[np.r_[True, codes[1:] != codes[:-1]]] if len(codes) else codes
+
+
+def in_more_than(distinct: Sequence[np.ndarray], floor: float) -> np.ndarray:
+    """The values (sorted) found in more than `floor` of the arrays, each of distinct
+    values: lines or passages repeated across texts."""
+    if not distinct:
+        return np.zeros(0, dtype=np.uint64)
+    ordered = np.sort(np.concatenate(distinct))
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    counts = np.diff(np.r_[starts, len(ordered)])
+    return ordered[starts[counts > floor]]
 
 
 def in_sorted(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:

@@ -143,8 +143,7 @@ def parse_files(
         settings = dataclasses.replace(options, jobs=0, cache_dir=None, cache_max_bytes=0)
         namespace = fingerprint("parse", _parser_name(parse), settings)
         keys = {rel: entry_key(namespace, rel, data) for rel, data in files}
-        place = f"{namespace}\0{Path(tree.root).resolve()}"
-        shelves = Shelves(cache, place, list(keys.items()))
+        shelves = Shelves(cache, namespace, tree.root, list(keys.items()))
         cached = shelves.get()
     missing = [(rel, data) for rel, data in files if keys.get(rel) not in cached]
     parsed = dict(
@@ -154,9 +153,9 @@ def parse_files(
             strict=True,
         )
     )
-    if cache is not None and shelves is not None:
+    if shelves is not None:
         shelves.put({keys[rel]: records for rel, records in parsed.items()})
-        cache.close(evict=False)  # the audit's end evicts, knowing all the run used
+        shelves.cache.close(evict=False)  # the audit's end evicts, knowing all the run used
     for item in items:
         if isinstance(item, LoadProblem):
             yield item
