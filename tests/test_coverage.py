@@ -11,6 +11,8 @@ import pytest
 
 from kbaudit.analysis.coverage import (
     COVERED,
+    NEIGHBOUR_SHARE,
+    NEIGHBOURS,
     PARTIAL,
     UNCOVERED,
     QuestionResult,
@@ -18,6 +20,7 @@ from kbaudit.analysis.coverage import (
     _nearest,
     _title,
     _Titles,
+    _with_neighbours,
     analyse,
 )
 from kbaudit.analysis.matching import Match
@@ -510,3 +513,29 @@ def test_latent_space_learns_customer_words_from_the_questions() -> None:
     (best, *_), *_ = matcher.top(["slangkilo"], 3)
     assert best.article == 3
     assert dict(best.parts)["concepts"] > 0
+
+
+def test_neighbour_scores_mix_each_candidate_with_its_mean_over_the_neighbours() -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    n = 60
+    tops = []  # each question's candidates, best first as the matcher gives them
+    for _ in range(n):
+        found = zip(rng.choice(12, 4, replace=False).tolist(), rng.random(4).tolist(), strict=True)
+        tops.append([Match(a, s) for a, s in sorted(found, key=lambda p: (-p[1], p[0]))])
+    tops[5] = []  # a question with no candidate
+    near = [rng.choice(n, int(rng.integers(0, 25)), replace=False) for _ in range(n)]
+    mixed = _with_neighbours(tops, near, 3)
+    for i in range(n):
+        nearest = near[i][:NEIGHBOURS]
+        share = NEIGHBOUR_SHARE * len(nearest) / NEIGHBOURS
+        expected = []
+        for m in tops[i]:
+            seen = [
+                next((x.score for x in tops[j] if x.article == m.article), 0.0) for j in nearest
+            ]
+            mean = float(np.mean(seen)) if len(nearest) else 0.0
+            expected.append((m.article, (1 - share) * m.score + share * mean))
+        expected.sort(key=lambda pair: (-pair[1], pair[0]))
+        assert [(m.article, m.score) for m in mixed[i]] == expected[:3]

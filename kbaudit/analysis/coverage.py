@@ -182,22 +182,47 @@ def neighbours(vectors: np.ndarray, k: int = NEIGHBOURHOOD) -> list[np.ndarray]:
 def _with_neighbours(tops: list[list[Match]], near: list[np.ndarray], k: int) -> list[list[Match]]:
     """Each candidate's score mixed with the mean score its article has over the question's
     neighbours (0 where it is not among a neighbour's candidates); best k kept."""
-    lookup = [{m.article: m.score for m in t} for t in tops]
+    nearest = [n[:NEIGHBOURS] for n in near]
+    means = iter(_neighbour_means(tops, nearest).tolist())
     out = []
-    for i, matches in enumerate(tops):
-        nearest = near[i][:NEIGHBOURS]
-        if not len(nearest):
+    for matches, close in zip(tops, nearest, strict=True):
+        if not len(close):
             out.append(matches[:k])
             continue
-        share = NEIGHBOUR_SHARE * len(nearest) / NEIGHBOURS
+        share = NEIGHBOUR_SHARE * len(close) / NEIGHBOURS
         mixed = []
         for m in matches:
-            mean = float(np.mean([lookup[j].get(m.article, 0.0) for j in nearest]))
+            mean = next(means)
             parts = (*tuple((n, v * (1 - share)) for n, v in m.parts), ("neighbours", share * mean))
             mixed.append(Match(m.article, (1 - share) * m.score + share * mean, parts))
         mixed.sort(key=lambda m: (-m.score, m.article))
         out.append(mixed[:k])
     return out
+
+
+def _neighbour_means(tops: list[list[Match]], nearest: list[np.ndarray]) -> np.ndarray:
+    """For every candidate of a question that has neighbours (in order), the mean score of
+    its article over those neighbours' candidates (0 where it is not one). Questions with
+    the same number of neighbours are averaged together, so each mean sums the same values
+    in the same order as one question's own would."""
+    count = np.array([len(t) for t in tops], dtype=np.int64)
+    asker = np.repeat(np.arange(len(tops)), count)
+    article = np.array([m.article for t in tops for m in t], dtype=np.int64)
+    score = np.array([m.score for t in tops for m in t], dtype=np.float64)
+    width = int(article.max()) + 1 if len(article) else 1
+    keys = asker * width + article  # sorted: by question, and ...
+    order = np.argsort(keys, kind="stable")  # ... by article within one
+    keys, ordered = keys[order], score[order]
+    sizes = np.array([len(n) for n in nearest], dtype=np.int64)
+    means = np.zeros(len(article))
+    for size in np.unique(sizes[sizes > 0]).tolist():
+        askers = np.flatnonzero(sizes == size)
+        table = np.stack([nearest[q] for q in askers.tolist()]).astype(np.int64)
+        rows = np.flatnonzero(sizes[asker] == size)
+        wanted = table[np.searchsorted(askers, asker[rows])] * width + article[rows, None]
+        at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+        means[rows] = np.where(keys[at] == wanted, ordered[at], 0.0).mean(axis=1)
+    return means[sizes[asker] > 0]
 
 
 def question_vectors(texts: Sequence[str], matcher: Matcher | None, seed: int = 0) -> np.ndarray:
