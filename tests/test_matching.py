@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from kbaudit.analysis import matching
-from kbaudit.analysis.matching import best_k, fit_matcher
+from kbaudit.analysis.matching import best_k, char_grams, content_words, fit_matcher
 from kbaudit.sources import load
 
 from .conftest import FIXTURES
@@ -45,3 +45,28 @@ def test_questions_are_scored_the_same_on_several_threads(monkeypatch: pytest.Mo
     several = fit_matcher(articles, questions, jobs=3).top(questions, 3)
     assert len(one) == len(questions) and any(one)
     assert several == one
+
+
+def test_char_grams_give_scikit_learns_char_wb_matrix() -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    texts = [
+        "How do I reset my password?",
+        "password reset link expired",
+        "Can't log in after the update",
+        "a",
+        "",
+        "  ab  cd\t\nefgh  ",
+        "ÉCOLE Straße naïve café",
+        "x y z",
+        "abcdef abcdef abcdef",
+    ]
+    for preprocess, given in ((str.lower, {}), (content_words, {"preprocessor": content_words})):
+        theirs = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), **given)  # type: ignore[arg-type]
+        ours = TfidfVectorizer(analyzer=char_grams(preprocess))
+        expected, got = theirs.fit_transform(texts), ours.fit_transform(texts)
+        assert list(ours.get_feature_names_out()) == list(theirs.get_feature_names_out())
+        assert (expected != got).nnz == 0
+        assert np.array_equal(
+            ours.transform(texts[:3]).toarray(), theirs.transform(texts[:3]).toarray()
+        )

@@ -15,11 +15,11 @@ from scipy.sparse.csgraph import connected_components
 from sklearn.cluster import KMeans
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.metrics import silhouette_score
+from sklearn.metrics import pairwise_distances, silhouette_score
 from sklearn.preprocessing import normalize
 from sklearn.utils.extmath import randomized_svd
 
-from kbaudit.analysis.matching import STOP, best_k, make_analyzer
+from kbaudit.analysis.matching import STOP, best_k, char_grams, make_analyzer
 from kbaudit.analysis.topics import class_tfidf
 
 NEIGHBOURS = 10  # of each question in the clustering graph (fewer below 400 questions)
@@ -30,9 +30,7 @@ SILHOUETTE_SAMPLE = 3000
 def question_matrix(texts: Sequence[str]) -> sparse.csr_matrix | None:
     """Word (stemmed) + character n-gram TF-IDF, or None when no text has either."""
     words = TfidfVectorizer(analyzer=make_analyzer(), sublinear_tf=True, dtype=np.float32)
-    chars = TfidfVectorizer(
-        analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, dtype=np.float32
-    )
+    chars = TfidfVectorizer(analyzer=char_grams(str.lower), sublinear_tf=True, dtype=np.float32)
     parts = []
     for vectorizer in (words, chars):
         try:
@@ -173,6 +171,7 @@ def _cluster(vectors: np.ndarray, texts: Sequence[str], k: int | None, seed: int
     embedding = spectral_embedding(vectors, max(candidates) + 1, seed)
     rng = np.random.default_rng(seed)
     sample = np.sort(rng.choice(n, min(n, SILHOUETTE_SAMPLE), replace=False))
+    distances = pairwise_distances(vectors[sample], metric="cosine")  # once for every K
     best: tuple[float, int, np.ndarray] | None = None
     for c in candidates:
         c = min(c, n - 1)
@@ -181,7 +180,7 @@ def _cluster(vectors: np.ndarray, texts: Sequence[str], k: int | None, seed: int
         if k is not None or len(set(labels[sample].tolist())) < 2:
             score = 0.0
         else:
-            score = float(silhouette_score(vectors[sample], labels[sample], metric="cosine"))
+            score = float(silhouette_score(distances, labels[sample], metric="precomputed"))
         if best is None or score > best[0] + 1e-9:
             best = (score, c, labels)
     assert best is not None
