@@ -203,9 +203,9 @@ class Speller:
 
     def __init__(self, known: Iterable[str], min_ratio: float = 80.0) -> None:
         self.known = set(known)
-        self.by_start: dict[str, list[str]] = {}
-        for word in sorted(self.known):
-            self.by_start.setdefault(word[0], []).append(word)
+        self.by_shape: dict[tuple[str, int], list[str]] = {}  # (first letter, length) -> words
+        for word in self.known:
+            self.by_shape.setdefault((word[0], len(word)), []).append(word)
         self.min_ratio = min_ratio
         self.cache: dict[str, str] = {}
 
@@ -213,7 +213,9 @@ class Speller:
         if word in self.known or word in STOP or len(word) < 4 or word[0].isdigit():
             return word
         if word not in self.cache:
-            pool = [w for w in self.by_start.get(word[0], ()) if abs(len(w) - len(word)) <= 2]
+            size = len(word)
+            shapes = ((word[0], n) for n in range(size - 2, size + 3))
+            pool = sorted(w for shape in shapes for w in self.by_shape.get(shape, ()))
             best = process.extractOne(word, pool, scorer=fuzz.ratio, score_cutoff=self.min_ratio)
             self.cache[word] = best[0] if best else word
         return self.cache[word]
@@ -331,11 +333,18 @@ class Matcher:
         blocks = [query["words"], w["coverage"] * query["found"], query["chars"]]
         lexical = sparse.hstack(blocks, format="csr") @ self._article_side()
         scores = np.asarray(lexical.toarray(), dtype=np.float32)
+        # In place: a chunk's score arrays are large (1,024 x articles).
         if query["latent"] is not None and self.concepts is not None:
-            scores += np.clip(query["latent"] @ self.concepts.T, 0, None) * w["concepts"]
+            cos = query["latent"] @ self.concepts.T
+            np.maximum(cos, 0, out=cos)
+            cos *= w["concepts"]
+            scores += cos
         if query["embedded"] is not None and self.article_vectors is not None:
             cos = query["embedded"] @ self.article_vectors.T
-            scores += np.clip(cos - SEMANTIC_OFFSET, 0, None) * w["semantic"]
+            cos -= SEMANTIC_OFFSET
+            np.maximum(cos, 0, out=cos)
+            cos *= w["semantic"]
+            scores += cos
         return scores
 
     def _parts(
@@ -421,13 +430,14 @@ class Matcher:
         chosen: list[list[tuple[int, float]]] = [[] for _ in range(scores.shape[0])]
         for row, col, val in zip(rows.tolist(), cols.tolist(), vals.tolist(), strict=True):
             chosen[row].append((col, val))
-        parts = self._parts(query, rows, cols) if len(rows) else {}
+        found = self._parts(query, rows, cols) if len(rows) else {}
+        parts = {name: values.tolist() for name, values in found.items()}
         out: list[list[Match]] = []
         at = 0
         for picks in chosen:
             matches = []
             for article, score in picks:
-                named = tuple((name, float(v[at])) for name, v in parts.items())
+                named = tuple((name, v[at]) for name, v in parts.items())
                 matches.append(Match(article, score, named))
                 at += 1
             out.append(matches)
