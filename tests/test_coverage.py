@@ -237,16 +237,8 @@ def test_audit_takes_questions(runner, tmp_path: Path) -> None:
     assert data["gaps"]
 
 
-def test_gap_questions_cluster_into_the_written_topics() -> None:
-    """The sample's gap questions were written in 8 topics (fixtures/questions/expected-gaps.md):
-    the gap-topic clustering should find them again (NMI 0.83 measured; shuffled labels of the
-    same sizes give 0.40 on average, 0.51 at the 99th percentile)."""
-    import re
-
-    from sklearn.metrics import normalized_mutual_info_score
-
-    from kbaudit.analysis.question_topics import cluster_questions
-
+def _written_gap_topics() -> tuple[list[str], list[str]]:
+    """The sample's gap questions and the topic each was written in."""
     text = (FIXTURES / "questions" / "expected-gaps.md").read_text(encoding="utf-8")
     section = text.split("### Gap questions")[1].split("\n## ")[0]
     texts, topics, topic = [], [], ""
@@ -256,9 +248,39 @@ def test_gap_questions_cluster_into_the_written_topics() -> None:
         elif (m := re.match(r"^- (.+?) \(\d+", line)) and topic:
             texts.append(m.group(1))
             topics.append(topic)
+    return texts, topics
+
+
+def test_gap_questions_cluster_into_the_written_topics() -> None:
+    """The sample's gap questions were written in 8 topics (fixtures/questions/expected-gaps.md):
+    the gap-topic clustering should find them again (NMI 0.83 measured; shuffled labels of the
+    same sizes give 0.40 on average, 0.51 at the 99th percentile)."""
+    from sklearn.metrics import normalized_mutual_info_score
+
+    from kbaudit.analysis.question_topics import cluster_questions
+
+    texts, topics = _written_gap_topics()
     assert len(set(topics)) == 8 and len(texts) >= 30
     labels, _ = cluster_questions(texts)
     assert normalized_mutual_info_score(topics, labels) >= 0.75
+
+
+def test_more_gap_questions_than_the_sample_choose_k_on_it_and_cluster_them_all(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Over SILHOUETTE_SAMPLE questions, K is chosen by clustering a sample of them; every
+    question is then clustered with it, and the written topics are found as with no sample."""
+    from sklearn.metrics import normalized_mutual_info_score
+
+    from kbaudit.analysis import question_topics
+
+    texts, topics = _written_gap_topics()
+    whole, _ = question_topics.cluster_questions(texts)
+    monkeypatch.setattr(question_topics, "SILHOUETTE_SAMPLE", len(texts) * 3 // 4)
+    sampled, _ = question_topics.cluster_questions(texts)
+    assert len(sampled) == len(texts) and sampled.min() == 0
+    assert normalized_mutual_info_score(topics, sampled) >= 0.75
+    assert normalized_mutual_info_score(whole, sampled) >= 0.8
 
 
 def test_match_parts_explain_the_score(articles: list) -> None:
