@@ -25,6 +25,7 @@ entry holds the values of many slots, still each under its own content key.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import hashlib
@@ -42,7 +43,7 @@ from typing import Any
 from kbaudit import __version__
 from kbaudit.model import Article
 
-SCHEMA = 2  # bump when the shape of cached values changes
+SCHEMA = 3  # bump when the shape of cached values or of the table changes
 DEFAULT_MAX_BYTES = 1 << 30
 FILE_NAME = f"cache-v{SCHEMA}.sqlite"
 _BATCH = 900  # SQLite's limit on bound parameters is 999 in old builds
@@ -149,11 +150,15 @@ class Cache:
         for attempt in range(2):
             try:
                 db = sqlite3.connect(file, timeout=30, isolation_level=None)
+                # The value last: a large value spills onto overflow pages, and a column
+                # stored after it (its size, its last use) could only be read by walking
+                # them all (summing the sizes read the whole file: 1.6 s at 1 GB).
                 db.execute(
-                    "CREATE TABLE IF NOT EXISTS entry (key TEXT PRIMARY KEY, value BLOB "
-                    "NOT NULL, size INTEGER NOT NULL, used REAL NOT NULL)"
+                    "CREATE TABLE IF NOT EXISTS entry (key TEXT PRIMARY KEY, size INTEGER "
+                    "NOT NULL, used REAL NOT NULL, value BLOB NOT NULL)"
                 )
                 os.chmod(file, 0o600)
+                _drop_older(file)
                 return db
             except sqlite3.DatabaseError:  # not a database (corrupted): start afresh
                 if attempt == 0:
@@ -218,9 +223,11 @@ class Cache:
         rows = []
         for key, value in values.items():
             blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-            rows.append((key, blob, len(blob), now))
+            rows.append((key, len(blob), now, blob))
         try:
-            self._write("INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?)", rows)
+            self._write(
+                "INSERT OR REPLACE INTO entry (key, size, used, value) VALUES (?, ?, ?, ?)", rows
+            )
             _RUN.grew = True
         except sqlite3.Error:
             self._db = None
@@ -275,6 +282,13 @@ class Cache:
         # No VACUUM (it rewrites the whole file, seconds on a large KB's cache): the freed
         # pages are reused, so the file stays near the bound.
         self._write("DELETE FROM entry WHERE key = ?", drop)
+
+
+def _drop_older(file: Path) -> None:
+    """Remove the cache files of earlier schemas beside `file` (nothing reads them again)."""
+    for schema in range(1, SCHEMA):
+        with contextlib.suppress(OSError):
+            (file.parent / f"cache-v{schema}.sqlite").unlink(missing_ok=True)
 
 
 @dataclass

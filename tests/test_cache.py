@@ -492,3 +492,18 @@ def test_a_warm_run_imports_no_scikit_learn_and_reads_its_pickles(kb: Path, tmp_
         capture_output=True, text=True, check=True, cwd=ROOT,
     )  # fmt: skip
     assert out.stdout.strip() == "2"
+
+
+def test_cache_files_of_earlier_schemas_are_removed(tmp_path: Path) -> None:
+    from kbaudit.cache import SCHEMA
+
+    folder = tmp_path / "c"
+    folder.mkdir(mode=0o700)
+    older = [folder / f"cache-v{n}.sqlite" for n in range(1, SCHEMA)]
+    for file in older:
+        file.write_bytes(b"an old cache")
+    unrelated = folder / "notes.txt"
+    unrelated.write_text("kept", encoding="utf-8")
+    Cache(folder).close()
+    assert (folder / FILE_NAME).is_file() and unrelated.is_file()
+    assert not any(file.exists() for file in older)

@@ -239,7 +239,7 @@ class Corpus:
         def build() -> list[TextLines]:
             texts = [a.text for a in self.articles]
             found, _ = self._stored(
-                "text-lines", texts, [b""] * len(texts), lambda i: text_lines(texts[i])
+                "text-lines", [b""] * len(texts), lambda i: text_lines(texts[i])
             )
             return found
 
@@ -275,7 +275,6 @@ class Corpus:
             present = [found.present(t).tobytes() for t in lines]
             terms, keys = self._stored(
                 "text-terms",
-                texts,
                 present,
                 lambda i: text_terms(strip_boilerplate(texts[i], lines[i], found)),
             )
@@ -295,13 +294,10 @@ class Corpus:
         def build() -> list[list[str]]:
             texts = [a.text for a in self.articles]
             none = [b""] * len(texts)
-            runs, _ = self._stored(
-                f"text-runs-{size}", texts, none, lambda i: text_runs(texts[i], size)
-            )
+            runs, _ = self._stored(f"text-runs-{size}", none, lambda i: text_runs(texts[i], size))
             held = shared_runs(runs, max(min_articles, share * len(texts)))
             found, _ = self._stored(
                 f"passage-words-{size}",
-                texts,
                 [h.tobytes() for h in held],
                 lambda i: words_only_in(texts[i], held[i], size),
             )
@@ -310,19 +306,19 @@ class Corpus:
         return self.memo(("passage-words", size, share, min_articles), build)
 
     def _stored(
-        self, step: str, texts: list[str], salts: list[bytes], compute: Callable[[int], T]
+        self, step: str, salts: list[bytes], compute: Callable[[int], T]
     ) -> tuple[list[T], list[str] | None]:
         """compute(i) for the text of each article i, taken from the incremental cache where
         it holds the same text (and salt: what else the value depends on) for this step and
         version; with the cache keys (None without a cache)."""
         if self.store is None or not self.store.enabled:
-            return _computed(compute, list(range(len(texts))), self.jobs), None
+            return _computed(compute, list(range(len(self.articles))), self.jobs), None
         from kbaudit.cache import Shelves, entry_key, fingerprint, sklearn_version
 
         namespace = fingerprint(step, sklearn_version())  # stop words come with sklearn
         keys = [
-            entry_key(namespace, "", t.encode("utf-8", "surrogatepass") + b"\0" + salt)
-            for t, salt in zip(texts, salts, strict=True)
+            entry_key(namespace, "", text + b"\0" + salt)
+            for text, salt in zip(self._text_digests(), salts, strict=True)
         ]
         items = [(a.ref, k) for a, k in zip(self.articles, keys, strict=True)]
         shelves = Shelves(self.store, namespace, self.root, items)
@@ -331,6 +327,18 @@ class Corpus:
         computed = dict(zip(missing, _computed(compute, missing, self.jobs), strict=True))
         shelves.put({keys[i]: v for i, v in computed.items()})
         return [computed[i] if i in computed else found[k] for i, k in enumerate(keys)], keys
+
+    def _text_digests(self) -> list[bytes]:
+        """A hash of each article's text, for the keys of the per-text steps (hashed once,
+        not once per step)."""
+
+        def build() -> list[bytes]:
+            return [
+                hashlib.blake2b(a.text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+                for a in self.articles
+            ]
+
+        return self.memo(("text-digests",), build)
 
     def whole(self, step: str, inputs: bytes | None, compute: Callable[[], T]) -> T:
         """compute(), or its result from the incremental cache when a run of this version
