@@ -36,6 +36,7 @@ _VERIFY_CHUNK = 100_000  # pairs verified at a time per thread (memory: two gath
 SHINGLE_WORDS = 3  # near duplicates share runs of words, not just vocabulary
 SHINGLE_SAMPLE = 4  # keep one shingle in four (consistently, by hash)
 SHORT_TEXT = 64  # texts with fewer shingles keep them all
+_SAMPLE_BLOCK = 4096  # texts whose shingles are sampled together
 
 
 def normalise(text: str) -> str:
@@ -306,16 +307,23 @@ def candidate_pairs(
     skipped: each shingle adds at most max_df² pairs, so the work grows linearly with n."""
     docs: list[np.ndarray] = []
     keys: list[np.ndarray] = []
-    for i, h in enumerate(shingles):
-        kept = sorted_unique(h if len(h) < SHORT_TEXT else h[h % np.uint64(sample) == 0])
-        docs.append(np.full(len(kept), i, dtype=np.int64))
-        keys.append(kept)
+    for start in range(0, len(shingles), _SAMPLE_BLOCK):  # bounded memory: texts in blocks
+        block = shingles[start : start + _SAMPLE_BLOCK]
+        sizes = np.array([len(h) for h in block], dtype=np.int64)
+        doc = np.repeat(np.arange(start, start + len(block), dtype=np.int64), sizes)
+        key = np.concatenate(block) if len(block) else np.zeros(0, dtype=np.uint64)
+        kept = (sizes < SHORT_TEXT)[doc - start] | (key % np.uint64(sample) == 0)
+        docs.append(doc[kept])
+        keys.append(key[kept])
     if not keys:
         return np.zeros((0, 2), dtype=np.int64)
     doc = np.concatenate(docs)
     key = np.concatenate(keys)
     order = np.lexsort((doc, key))
     doc, key = doc[order], key[order]
+    # A text's repeated shingle counts once.
+    first = np.r_[True, (key[1:] != key[:-1]) | (doc[1:] != doc[:-1])]
+    doc, key = doc[first], key[first]
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
     sizes = np.diff(np.r_[starts, len(key)])
     pairs: list[np.ndarray] = []
