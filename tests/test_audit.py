@@ -144,3 +144,13 @@ def test_per_path_and_inline_ignores(tmp_path: Path) -> None:
         as_of=dt.date(2026, 1, 1), select=["STALE001"], per_path_ignores={"archive/**": ["STALE"]}
     )
     assert [f.where for f in audit(tmp_path, config).findings] == ["other.md"]
+
+
+def test_a_kb_of_articles_too_short_to_compare_is_audited(tmp_path: Path) -> None:
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    for n in range(3):
+        (kb / f"note-{n}.md").write_text(f"---\ntitle: Note {n}\n---\nShort note {n}.\n", "utf-8")
+    result = audit(kb, Config(cache=False))
+    assert len(result.corpus.articles) == 3
+    assert not [f for f in result.findings if f.rule.startswith("DUP")]

@@ -97,6 +97,30 @@ def test_boilerplate_found_by_share_and_count() -> None:
     assert not find_boilerplate(lines[:4], share=0.5, min_articles=5).lines
 
 
+def test_boilerplate_present_in_each_text_sorted_and_once() -> None:
+    footer, legal = "Was this article helpful?", "All rights reserved."
+    texts = [f"body {i}\n{footer}\n{legal}\n{footer}" for i in range(8)] + ["no footer here", ""]
+    lines = [text_lines(t) for t in texts]
+    found = find_boilerplate(lines, share=0.5, min_articles=5)
+    present = found.present(lines)
+    both = np.sort(
+        np.array(
+            [line_hash("was this article helpful"), line_hash("all rights reserved")],
+            dtype=np.uint64,
+        )
+    )
+    assert len(present) == len(texts)
+    assert all(np.array_equal(p, both) for p in present[:8])
+    assert [len(p) for p in present[8:]] == [0, 0]
+
+
+def test_nothing_to_compare_gives_nothing() -> None:
+    assert candidate_pairs([np.zeros(0, dtype=np.uint64)] * 3).shape == (0, 2)
+    assert candidate_pairs([]).shape == (0, 2)
+    nothing = find_boilerplate([], share=0.5, min_articles=5)
+    assert not nothing.lines and nothing.present([]) == []
+
+
 def test_tfidf_from_counted_terms_is_scikit_learns() -> None:
     """The corpus' TF-IDF is fitted on terms counted once per text (and cached): the same
     vocabulary, matrix and idf, bit for bit, as fitting scikit-learn's vectorizer on the

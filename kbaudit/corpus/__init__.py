@@ -272,7 +272,7 @@ class Corpus:
             found = self.boilerplate(share, min_articles)
             lines = self.text_lines()
             texts = [a.text for a in self.articles]
-            present = [found.present(t).tobytes() for t in lines]
+            present = [p.tobytes() for p in found.present(lines)]
             terms, keys = self._stored(
                 "text-terms",
                 present,

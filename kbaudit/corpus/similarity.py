@@ -80,18 +80,41 @@ class Boilerplate:
     min_articles: int
     sorted_lines: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
 
-    def present(self, text: TextLines) -> np.ndarray:
-        """The hashes of this text's boilerplate lines, sorted and distinct."""
-        found = sorted_unique(text.lines)
-        return found[in_sorted(found, self.sorted_lines)]
+    def present(self, texts: Sequence[TextLines]) -> list[np.ndarray]:
+        """The hashes of each text's boilerplate lines, sorted and distinct."""
+        if not texts:
+            return []
+        doc, line = _distinct_pairs([t.lines for t in texts])
+        held = in_sorted(line, self.sorted_lines)
+        doc, line = doc[held], line[held]
+        by_text = np.argsort(doc, kind="stable")  # the lines stay sorted within a text
+        doc, line = doc[by_text], line[by_text]
+        return np.split(line, np.searchsorted(doc, np.arange(1, len(texts))))
+
+
+def _distinct_pairs(values: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Each (text, value) pair of the texts' value arrays once, as (texts, values) sorted by
+    value, then text: the whole corpus in a few array operations, not one sort per text."""
+    sizes = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+    doc = np.repeat(np.arange(len(values), dtype=np.int64), sizes)
+    value = np.concatenate(values) if len(values) else np.zeros(0, dtype=np.uint64)
+    return _unique_pairs(doc, value)
+
+
+def _unique_pairs(doc: np.ndarray, value: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The (doc, value) pairs sorted by value, then doc, each once."""
+    order = np.lexsort((doc, value))
+    doc, value = doc[order], value[order]
+    first = np.ones(len(value), dtype=bool)
+    first[1:] = (value[1:] != value[:-1]) | (doc[1:] != doc[:-1])
+    return doc[first], value[first]
 
 
 def find_boilerplate(texts: Sequence[TextLines], share: float, min_articles: int) -> Boilerplate:
     """Normalised lines present in more than `share` of the texts (and at least
     `min_articles` of them): footers, "Was this article helpful?", legal lines."""
-    found = in_more_than(
-        [sorted_unique(t.lines) for t in texts], max(min_articles, share * len(texts))
-    )
+    _, lines = _distinct_pairs([t.lines for t in texts])  # each text's lines once
+    found = in_more_than([lines], max(min_articles, share * len(texts)))
     common = found[found != 0]
     return Boilerplate(frozenset(int(h) for h in common), share, min_articles, common)
 
@@ -317,13 +340,7 @@ def candidate_pairs(
         keys.append(key[kept])
     if not keys:
         return np.zeros((0, 2), dtype=np.int64)
-    doc = np.concatenate(docs)
-    key = np.concatenate(keys)
-    order = np.lexsort((doc, key))
-    doc, key = doc[order], key[order]
-    # A text's repeated shingle counts once.
-    first = np.r_[True, (key[1:] != key[:-1]) | (doc[1:] != doc[:-1])]
-    doc, key = doc[first], key[first]
+    doc, key = _unique_pairs(np.concatenate(docs), np.concatenate(keys))  # a repeat counts once
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
     sizes = np.diff(np.r_[starts, len(key)])
     pairs: list[np.ndarray] = []
