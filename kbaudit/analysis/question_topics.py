@@ -1,8 +1,10 @@
 """Gap topics: customer questions grouped by what they ask. TF-IDF (stemmed words + character
 n-grams) -> normalised SVD -> a k-nearest-neighbour similarity graph -> spectral embedding
--> KMeans, K chosen by silhouette; with sentence embeddings (semantic mode) the SVD vectors
-and the embeddings side by side. Labels are key phrases by class-based TF-IDF. Seeded and
-deterministic. Questions that share no word or character n-gram are never one topic.
+-> KMeans, K chosen by silhouette (on a seeded sample of SILHOUETTE_SAMPLE questions clustered
+alone; then all of them are clustered with that K); with sentence embeddings (semantic mode)
+the SVD vectors and the embeddings side by side. Labels are key phrases by class-based
+TF-IDF. Seeded and deterministic. Questions that share no word or character n-gram are never
+one topic.
 """
 
 from __future__ import annotations
