@@ -173,15 +173,20 @@ class _Finder:
             f"body text TF-IDF cosine >= {self.settings.threshold:g} once boilerplate lines are "
             "removed; they share whole passages"
         )
-        groups = []
+        chosen = []
         for found in sets.groups():
             members = list(found)
             canonical = self.pick(members)
-            others = self._others(members, canonical)
-            scores = self.similarities([(canonical, m) for m in others])
+            chosen.append((canonical, self._others(members, canonical)))
+        # Every group's similarities to its canonical article in one batch (a batch per group
+        # cost a gather of rows each: 1.5 s for 1,500 groups).
+        scores = iter(self.similarities([(c, m) for c, others in chosen for m in others]))
+        groups = []
+        for canonical, others in chosen:
+            group_scores = tuple(next(scores) for _ in others)
             closest = tuple(best[m] for m in others)
             groups.append(
-                DuplicateGroup(NEAR, canonical, others, tuple(scores), reason, closest=closest)
+                DuplicateGroup(NEAR, canonical, others, group_scores, reason, closest=closest)
             )
         return self._sorted(groups)
 
