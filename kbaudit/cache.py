@@ -291,6 +291,14 @@ def _drop_older(file: Path) -> None:
             (file.parent / f"cache-v{schema}.sqlite").unlink(missing_ok=True)
 
 
+@functools.lru_cache(maxsize=1 << 18)
+def _shelf_of(slot: str) -> int:
+    """The shelf of a slot (remembered: each per-text step of a run shelves the same
+    articles)."""
+    digest = hashlib.blake2b(slot.encode("utf-8", "surrogatepass"), digest_size=4)
+    return int.from_bytes(digest.digest(), "little") % SHELVES
+
+
 @dataclass
 class _RunUse:
     """What this process' run read from the cache, whether it wrote, and when it started
@@ -326,8 +334,7 @@ class Shelves:
         self.cache = cache
         self.members: dict[int, list[str]] = defaultdict(list)
         for slot, key in items:
-            digest = hashlib.blake2b(slot.encode("utf-8", "surrogatepass"), digest_size=4)
-            self.members[int.from_bytes(digest.digest(), "little") % SHELVES].append(key)
+            self.members[_shelf_of(slot)].append(key)
         namespace = fingerprint("shelf", step, str(Path(kb).resolve()))
         self.keys = {n: entry_key(namespace, "", str(n).encode()) for n in self.members}
         self.held: dict[int, dict[str, Any]] = {}

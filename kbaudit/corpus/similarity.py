@@ -84,21 +84,20 @@ class Boilerplate:
         """The hashes of each text's boilerplate lines, sorted and distinct."""
         if not texts:
             return []
-        doc, line = _distinct_pairs([t.lines for t in texts])
-        held = in_sorted(line, self.sorted_lines)
-        doc, line = doc[held], line[held]
+        doc, line = _text_values([t.lines for t in texts])
+        held = in_sorted(line, self.sorted_lines)  # only the few boilerplate lines are sorted
+        doc, line = _unique_pairs(doc[held], line[held])
         by_text = np.argsort(doc, kind="stable")  # the lines stay sorted within a text
         doc, line = doc[by_text], line[by_text]
         return np.split(line, np.searchsorted(doc, np.arange(1, len(texts))))
 
 
-def _distinct_pairs(values: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Each (text, value) pair of the texts' value arrays once, as (texts, values) sorted by
-    value, then text: the whole corpus in a few array operations, not one sort per text."""
+def _text_values(values: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The texts' value arrays as one: (text of each value, value)."""
     sizes = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
     doc = np.repeat(np.arange(len(values), dtype=np.int64), sizes)
     value = np.concatenate(values) if len(values) else np.zeros(0, dtype=np.uint64)
-    return _unique_pairs(doc, value)
+    return doc, value
 
 
 def _unique_pairs(doc: np.ndarray, value: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -113,7 +112,7 @@ def _unique_pairs(doc: np.ndarray, value: np.ndarray) -> tuple[np.ndarray, np.nd
 def find_boilerplate(texts: Sequence[TextLines], share: float, min_articles: int) -> Boilerplate:
     """Normalised lines present in more than `share` of the texts (and at least
     `min_articles` of them): footers, "Was this article helpful?", legal lines."""
-    _, lines = _distinct_pairs([t.lines for t in texts])  # each text's lines once
+    _, lines = _unique_pairs(*_text_values([t.lines for t in texts]))  # a text's lines once
     found = in_more_than([lines], max(min_articles, share * len(texts)))
     common = found[found != 0]
     return Boilerplate(frozenset(int(h) for h in common), share, min_articles, common)
@@ -332,11 +331,10 @@ def candidate_pairs(
     keys: list[np.ndarray] = []
     for start in range(0, len(shingles), _SAMPLE_BLOCK):  # bounded memory: texts in blocks
         block = shingles[start : start + _SAMPLE_BLOCK]
-        sizes = np.array([len(h) for h in block], dtype=np.int64)
-        doc = np.repeat(np.arange(start, start + len(block), dtype=np.int64), sizes)
-        key = np.concatenate(block) if len(block) else np.zeros(0, dtype=np.uint64)
-        kept = (sizes < SHORT_TEXT)[doc - start] | (key % np.uint64(sample) == 0)
-        docs.append(doc[kept])
+        doc, key = _text_values(block)
+        short = np.array([len(h) < SHORT_TEXT for h in block])
+        kept = short[doc] | (key % np.uint64(sample) == 0)
+        docs.append(doc[kept] + start)
         keys.append(key[kept])
     if not keys:
         return np.zeros((0, 2), dtype=np.int64)
