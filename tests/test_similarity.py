@@ -21,6 +21,7 @@ from kbaudit.corpus.similarity import (
     candidate_pairs,
     exact_groups,
     find_boilerplate,
+    in_more_than,
     line_hash,
     near_pairs,
     normalise,
@@ -86,6 +87,29 @@ def test_candidates_skip_stock_phrases() -> None:
     shingles = [shared.copy() for _ in range(5)]
     assert len(candidate_pairs(shingles, max_df=10)) == 10
     assert len(candidate_pairs(shingles, max_df=4)) == 0
+
+
+@pytest.mark.parametrize("bucket_bits", [22, 3])
+def test_values_in_more_than_a_floor_of_texts(
+    monkeypatch: pytest.MonkeyPatch, bucket_bits: int
+) -> None:
+    """Counting by bucket first (forced on small input with 8 buckets, so each holds many
+    values, shared or not) finds exactly the values a plain count finds."""
+    import kbaudit.corpus.similarity as similarity
+
+    monkeypatch.setattr(similarity, "_BUCKET_BITS", bucket_bits)
+    rng = np.random.default_rng(3)
+    pool = rng.integers(0, 2**63, size=40, dtype=np.uint64) * np.uint64(2)
+    texts = [np.unique(rng.choice(pool, size=rng.integers(0, 30))) for _ in range(60)]
+    texts.append(np.zeros(0, dtype=np.uint64))
+    counts: dict[int, int] = {}
+    for text in texts:
+        for v in text.tolist():
+            counts[v] = counts.get(v, 0) + 1
+    for floor in (0, 5, 12.5, 20, 60):
+        expected = sorted(v for v, n in counts.items() if n > floor)
+        assert in_more_than(texts, floor).tolist() == expected
+    assert in_more_than([], 1).tolist() == []
 
 
 def test_boilerplate_found_by_share_and_count() -> None:

@@ -37,6 +37,8 @@ SHINGLE_WORDS = 3  # near duplicates share runs of words, not just vocabulary
 SHINGLE_SAMPLE = 4  # keep one shingle in four (consistently, by hash)
 SHORT_TEXT = 64  # texts with fewer shingles keep them all
 _SAMPLE_BLOCK = 4096  # texts whose shingles are sampled together
+_COUNT_BLOCK = 4096  # texts whose values are counted by bucket together (see in_more_than)
+_BUCKET_BITS = 22  # 4 million buckets (32 MB of counts), for over 4 million values
 
 
 def normalise(text: str) -> str:
@@ -514,10 +516,26 @@ def sorted_unique(codes: np.ndarray) -> np.ndarray:
 
 def in_more_than(distinct: Sequence[np.ndarray], floor: float) -> np.ndarray:
     """The values (sorted) found in more than `floor` of the arrays, each of distinct
-    values: lines or passages repeated across texts."""
+    hash values: lines or passages repeated across texts.
+
+    Many values are first counted by bucket (their top _BUCKET_BITS bits): a value in more
+    than `floor` arrays lies in a bucket holding more than `floor` values, so only the values
+    of such buckets are sorted and counted one by one. Hashes spread evenly over the
+    buckets, so these are about the shared values alone (15 million passage hashes, as in a
+    50k KB: 2.7 s to sort them all, 0.8-1.1 s by bucket first)."""
     if not distinct:
         return np.zeros(0, dtype=np.uint64)
-    ordered = np.sort(np.concatenate(distinct))
+    blocks = [
+        np.concatenate(distinct[i : i + _COUNT_BLOCK])
+        for i in range(0, len(distinct), _COUNT_BLOCK)
+    ]
+    if sum(map(len, blocks)) > 1 << _BUCKET_BITS:
+        shift = np.uint64(64 - _BUCKET_BITS)
+        per_bucket = np.zeros(1 << _BUCKET_BITS, dtype=np.int64)
+        for block in blocks:
+            per_bucket += np.bincount((block >> shift).astype(np.intp), minlength=len(per_bucket))
+        blocks = [b[per_bucket[(b >> shift).astype(np.intp)] > floor] for b in blocks]
+    ordered = np.sort(np.concatenate(blocks))
     starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
     counts = np.diff(np.r_[starts, len(ordered)])
     return ordered[starts[counts > floor]]
