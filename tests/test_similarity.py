@@ -89,15 +89,18 @@ def test_candidates_skip_stock_phrases() -> None:
     assert len(candidate_pairs(shingles, max_df=4)) == 0
 
 
-@pytest.mark.parametrize("bucket_bits", [22, 3])
+@pytest.mark.parametrize("bucket_bits", [0, 3, 22])
 def test_values_in_more_than_a_floor_of_texts(
     monkeypatch: pytest.MonkeyPatch, bucket_bits: int
 ) -> None:
-    """Counting by bucket first (forced on small input with 8 buckets, so each holds many
-    values, shared or not) finds exactly the values a plain count finds."""
+    """Counting by bucket first (forced on small input; with 8 buckets each holds many
+    values, shared or not) finds exactly the values a plain count finds, and so do the
+    boilerplate lines."""
     import kbaudit.corpus.similarity as similarity
 
-    monkeypatch.setattr(similarity, "_BUCKET_BITS", bucket_bits)
+    if bucket_bits:
+        monkeypatch.setattr(similarity, "_BUCKETS_FROM", 0)
+        monkeypatch.setattr(similarity, "_BUCKET_BITS", bucket_bits)
     rng = np.random.default_rng(3)
     pool = rng.integers(0, 2**63, size=40, dtype=np.uint64) * np.uint64(2)
     texts = [np.unique(rng.choice(pool, size=rng.integers(0, 30))) for _ in range(60)]
@@ -110,6 +113,14 @@ def test_values_in_more_than_a_floor_of_texts(
         expected = sorted(v for v, n in counts.items() if n > floor)
         assert in_more_than(texts, floor).tolist() == expected
     assert in_more_than([], 1).tolist() == []
+    # Boilerplate: each text's lines repeat (a line twice in one text counts once).
+    lines = [text_lines("\n".join(f"line {v % 7}" for v in t.tolist() * 2)) for t in texts]
+    per_text = [set(t.lines.tolist()) for t in lines]
+    for share in (0.1, 0.3, 0.6):
+        found = find_boilerplate(lines, share, min_articles=2).lines
+        floor = max(2, share * len(lines))
+        everywhere = set().union(*per_text)
+        assert found == {h for h in everywhere if sum(h in t for t in per_text) > floor}
 
 
 def test_boilerplate_found_by_share_and_count() -> None:

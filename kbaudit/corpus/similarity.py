@@ -38,7 +38,8 @@ SHINGLE_SAMPLE = 4  # keep one shingle in four (consistently, by hash)
 SHORT_TEXT = 64  # texts with fewer shingles keep them all
 _SAMPLE_BLOCK = 4096  # texts whose shingles are sampled together
 _COUNT_BLOCK = 4096  # texts whose values are counted by bucket together (see in_more_than)
-_BUCKET_BITS = 22  # 4 million buckets (32 MB of counts), for over 4 million values
+_BUCKETS_FROM = 1 << 16  # values from which counting them by bucket first pays
+_BUCKET_BITS = 22  # at most 4 million buckets (32 MB of counts)
 
 
 def normalise(text: str) -> str:
@@ -114,8 +115,11 @@ def _unique_pairs(doc: np.ndarray, value: np.ndarray) -> tuple[np.ndarray, np.nd
 def find_boilerplate(texts: Sequence[TextLines], share: float, min_articles: int) -> Boilerplate:
     """Normalised lines present in more than `share` of the texts (and at least
     `min_articles` of them): footers, "Was this article helpful?", legal lines."""
-    _, lines = _unique_pairs(*_text_values([t.lines for t in texts]))  # a text's lines once
-    found = in_more_than([lines], max(min_articles, share * len(texts)))
+    floor = max(min_articles, share * len(texts))
+    doc, value = _text_values([t.lines for t in texts])
+    (keep,) = _crowded([value], floor)  # a line repeated within a text counts each time here
+    _, lines = _unique_pairs(doc[keep], value[keep])  # a text's lines once
+    found = in_more_than([lines], floor)
     common = found[found != 0]
     return Boilerplate(frozenset(int(h) for h in common), share, min_articles, common)
 
@@ -516,29 +520,37 @@ def sorted_unique(codes: np.ndarray) -> np.ndarray:
 
 def in_more_than(distinct: Sequence[np.ndarray], floor: float) -> np.ndarray:
     """The values (sorted) found in more than `floor` of the arrays, each of distinct
-    hash values: lines or passages repeated across texts.
-
-    Many values are first counted by bucket (their top _BUCKET_BITS bits): a value in more
-    than `floor` arrays lies in a bucket holding more than `floor` values, so only the values
-    of such buckets are sorted and counted one by one. Hashes spread evenly over the
-    buckets, so these are about the shared values alone (15 million passage hashes, as in a
-    50k KB: 2.7 s to sort them all, 0.8-1.1 s by bucket first)."""
+    hash values: lines or passages repeated across texts. Only values in crowded buckets
+    (`_crowded`) are sorted and counted."""
     if not distinct:
         return np.zeros(0, dtype=np.uint64)
     blocks = [
         np.concatenate(distinct[i : i + _COUNT_BLOCK])
         for i in range(0, len(distinct), _COUNT_BLOCK)
     ]
-    if sum(map(len, blocks)) > 1 << _BUCKET_BITS:
-        shift = np.uint64(64 - _BUCKET_BITS)
-        per_bucket = np.zeros(1 << _BUCKET_BITS, dtype=np.int64)
-        for block in blocks:
-            per_bucket += np.bincount((block >> shift).astype(np.intp), minlength=len(per_bucket))
-        blocks = [b[per_bucket[(b >> shift).astype(np.intp)] > floor] for b in blocks]
+    blocks = [b[keep] for b, keep in zip(blocks, _crowded(blocks, floor), strict=True)]
     ordered = np.sort(np.concatenate(blocks))
     starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
     counts = np.diff(np.r_[starts, len(ordered)])
     return ordered[starts[counts > floor]]
+
+
+def _crowded(blocks: list[np.ndarray], floor: float) -> list[np.ndarray | slice]:
+    """Per block of hash values, which may occur more than `floor` times in all of them:
+    many values are counted by bucket first (their top _BUCKET_BITS bits), and a value
+    occurring more than `floor` times lies in a bucket holding more than `floor` values.
+    Hashes spread evenly over the buckets, so those are about the repeated values alone,
+    and only they need sorting (15 million passage hashes, as in a 50k KB: 2.7 s to sort
+    them all, 0.8-1.1 s by bucket first). Few values: all of them (slices)."""
+    total = sum(map(len, blocks))
+    if total <= _BUCKETS_FROM:
+        return [slice(None)] * len(blocks)
+    bits = min(_BUCKET_BITS, total.bit_length())  # about one value per bucket, at most 4M
+    shift = np.uint64(64 - bits)
+    per_bucket = np.zeros(1 << bits, dtype=np.int64)
+    for block in blocks:
+        per_bucket += np.bincount((block >> shift).astype(np.intp), minlength=len(per_bucket))
+    return [per_bucket[(b >> shift).astype(np.intp)] > floor for b in blocks]
 
 
 def in_sorted(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
