@@ -344,7 +344,9 @@ def candidate_pairs(
         keys.append(key[kept])
     if not keys:
         return np.zeros((0, 2), dtype=np.int64)
-    doc, key = _unique_pairs(np.concatenate(docs), np.concatenate(keys))  # a repeat counts once
+    doc, key = np.concatenate(docs), np.concatenate(keys)
+    (shared,) = _crowded([key], 1)  # most sampled shingles are in one text: no pair
+    doc, key = _unique_pairs(doc[shared], key[shared])  # a repeat counts once
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
     sizes = np.diff(np.r_[starts, len(key)])
     pairs: list[np.ndarray] = []
