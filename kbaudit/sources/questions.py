@@ -49,6 +49,9 @@ NO_RESULTS = "no-results"
 NO_CLICKS = "no-clicks"
 INPUT_FORMATS = ("auto", "text", "csv", "tsv", "jsonl", "json", "tickets")
 MAX_TEXT = 300  # characters of a ticket's first comment kept with its subject
+# Characters of one question kept: a pasted log or a runaway cell is not one question, and a
+# question of megabytes would be tokenised and matched whole.
+MAX_QUESTION = 1000
 
 _SPACE = re.compile(r"\s+")
 # From the first to the last letter or digit, with a `+` or `#` right after it ("C++", "C#").
@@ -80,14 +83,14 @@ def question_key(text: str) -> str:
 
 
 def merge(rows: Iterable[_Row | Question]) -> list[Question]:
-    """One Question per distinct text, volumes summed, the strongest gap signal kept;
-    most asked first (ties by text)."""
+    """One Question per distinct text (at most MAX_QUESTION characters), volumes summed, the
+    strongest gap signal kept; most asked first (ties by text)."""
     volume: dict[str, int] = {}
     shown: dict[str, str] = {}
     signal: dict[str, str | None] = {}
     rank = {None: 0, NO_CLICKS: 1, NO_RESULTS: 2}
     for row in rows:
-        text = _SPACE.sub(" ", row.text).strip()
+        text = shorten(_SPACE.sub(" ", row.text[: 4 * MAX_QUESTION]).strip(), MAX_QUESTION)
         key = question_key(text)
         if not key:
             continue

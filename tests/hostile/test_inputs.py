@@ -22,7 +22,7 @@ from kbaudit.errors import ConfigError, RuleError, SourceError
 from kbaudit.model import InputCode
 from kbaudit.rules import build_registry, load_rules
 from kbaudit.sources.markdown import split_front_matter
-from kbaudit.sources.questions import QuestionsError, parse_questions
+from kbaudit.sources.questions import MAX_QUESTION, QuestionsError, parse_questions
 
 from .helpers import (
     ARTICLE,
@@ -256,6 +256,15 @@ def test_deeply_nested_json_is_an_input_problem(kb: Path) -> None:
     write(kb, {"export.json": deep})
     result = read(kb / "export.json", fmt="zendesk")
     assert "nested too deeply" in problems(result, InputCode.UNREADABLE)["export.json"]
+
+
+@pytest.mark.limits(seconds=30, memory_mb=1024)
+def test_a_question_of_megabytes_is_cut() -> None:
+    # a 40 MB line (a pasted log) took minutes and gigabytes to match when read whole
+    line = "invoice refund password " * 1_700_000
+    got = {q.text[:14]: q.text for q in parse_questions(f"where is my refund\n{line}\n")}
+    assert got["where is my re"] == "where is my refund"
+    assert len(got["invoice refund"]) <= MAX_QUESTION + 4
 
 
 def test_deeply_nested_json_questions_are_a_questions_error() -> None:
