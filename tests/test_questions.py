@@ -12,6 +12,7 @@ from kbaudit.sources.questions import NO_RESULTS, QuestionsError, load_questions
 from .conftest import FIXTURES
 
 QUESTIONS = FIXTURES / "coverage" / "questions"
+EXPORTS = FIXTURES / "questions" / "exports"
 
 
 @pytest.mark.parametrize(
@@ -195,3 +196,32 @@ def test_utf16_spreadsheet_text(tmp_path: Path) -> None:
 def test_folder_given_as_questions(tmp_path: Path) -> None:
     with pytest.raises(QuestionsError, match="is a folder"):
         load_questions(tmp_path)
+
+
+def test_tickets_keep_what_the_customer_wrote() -> None:
+    # HTML, a greeting line, a sign-off and signature, a mobile footer, a quoted reply, a
+    # forwarded message, "Re:"/"FW:" and a subject the help desk wrote for the channel
+    assert sorted(q.text for q in load_questions(EXPORTS / "zendesk-tickets.json")) == [
+        "Bank feed stopped: My bank feed stopped importing on Friday. How do I reconnect it?",
+        "Can I print cheques from Ledgerly?",
+        "Payment reminder: Why did this reminder go to a client who already paid?",
+        "where do I change the currency of a quote",
+    ]
+    assert [q.text for q in load_questions(EXPORTS / "freshdesk-tickets.json")] == [
+        "Receipts: does the phone app read receipts in French?"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        ("<p>How do I export <b>invoices</b>?</p>", "How do I export invoices?"),
+        ("&lt;p&gt;reset my password&lt;/p&gt;", "reset my password"),
+        ("fees for ACH &amp; wire", "fees for ACH & wire"),
+        ("is <support@ledgerly.example> the right address", None),
+    ],
+)
+def test_html_in_any_question_is_text(text: str, question: str | None) -> None:
+    assert [q.text for q in parse_questions(f"question\n{json.dumps(text)}\n")] == [
+        question or text
+    ]

@@ -10,7 +10,6 @@ summed. Searches with zero results or zero clicks carry a `signal`: a strong sig
 from __future__ import annotations
 
 import csv
-import html
 import io
 import math
 import re
@@ -22,6 +21,7 @@ from typing import Any
 from kbaudit.errors import KbauditError
 from kbaudit.model import Question
 from kbaudit.sources.base import decode, not_text
+from kbaudit.sources.messages import message_text, subject_text
 from kbaudit.sources.records import parse_json_text
 from kbaudit.text import shorten
 
@@ -90,7 +90,7 @@ def merge(rows: Iterable[_Row | Question]) -> list[Question]:
     signal: dict[str, str | None] = {}
     rank = {None: 0, NO_CLICKS: 1, NO_RESULTS: 2}
     for row in rows:
-        text = shorten(_SPACE.sub(" ", row.text[: 4 * MAX_QUESTION]).strip(), MAX_QUESTION)
+        text = shorten(message_text(row.text[: 20 * MAX_QUESTION]), MAX_QUESTION)
         key = question_key(text)
         if not key:
             continue
@@ -230,16 +230,17 @@ def _text(value: Any) -> str:
 
 
 def _ticket_text(ticket: dict[str, Any]) -> str:
-    subject = _text(ticket.get("subject") or ticket.get("title")).strip()
-    first = _text(ticket.get("description"))
+    """Subject and what the customer wrote first (Freshdesk: `description_text`, the
+    description without HTML), without quoted replies and signatures."""
+    subject = subject_text(_text(ticket.get("subject") or ticket.get("title")))
+    first = _text(ticket.get("description_text")) or _text(ticket.get("description"))
     comments = ticket.get("comments")
     if not first.strip() and isinstance(comments, list) and comments:
         head = comments[0]
         first = _text(
             head.get("body") or head.get("plain_body") if isinstance(head, dict) else head
         )
-    first = _SPACE.sub(" ", first).strip()
-    first = shorten(first, MAX_TEXT)
+    first = shorten(message_text(first), MAX_TEXT)
     if subject and first and question_key(first) != question_key(subject):
         return f"{subject}: {first}"
     return subject or first
@@ -270,24 +271,16 @@ CUSTOMER_ROLES = frozenset(
     {"user", "customer", "end-user", "end_user", "enduser", "contact", "visitor", "lead",
      "human", "requester", "client", "guest"}
 )  # fmt: skip
-_TAG = re.compile(r"<[^<>]+>")
-_BEFORE_PUNCTUATION = re.compile(r"(?<!\s)\s+([?.!,;:])")
-
-
-def _plain_text(value: Any) -> str:
-    """A message body as one line of text: HTML tags dropped, entities decoded."""
-    text = _SPACE.sub(" ", html.unescape(_TAG.sub(" ", str(value or "")))).strip()
-    return _BEFORE_PUNCTUATION.sub(r"\1", text)
 
 
 def _message_text(message: Any) -> str:
     if isinstance(message, str):
-        return _plain_text(message)
+        return message_text(message)
     if not isinstance(message, dict):
         return ""
     for key in ("body", "text", "content", "message", "plain_body", "value"):
         if isinstance(message.get(key), str) and message[key].strip():
-            return _plain_text(message[key])
+            return message_text(message[key])
     return ""
 
 

@@ -1,0 +1,131 @@
+"""What a customer wrote in an email, ticket or chat message, as one line of text: HTML tags
+dropped and entities decoded; quoted replies ("On Mon, ... wrote:", "> ..."), forwarded
+messages, signatures ("-- ", "Sent from my iPhone") and a sign-off with the lines after it
+("Thanks,\\nJo") cut; a greeting on a line of its own ("Hi there,") dropped. A text without
+any of these (a search query, a one-line question) comes back with its spacing tidied."""
+
+from __future__ import annotations
+
+import html
+import re
+
+_SPACE = re.compile(r"\s+")
+_BEFORE_PUNCTUATION = re.compile(r"(?<!\s)\s+([?.!,;:])(?=\s|$)")
+
+# Only tags of elements mail and chat tools write: "<support@example.com>" stays text.
+_ELEMENTS = (
+    r"a|abbr|b|blockquote|body|br|center|code|div|em|font|h[1-6]|head|hr|html|i|img|li|ol|p|"
+    r"pre|s|small|span|strike|strong|sub|sup|table|tbody|td|th|thead|tr|u|ul"
+)
+_HTML_TAG = re.compile(rf"</?(?:{_ELEMENTS})\b[^<>]*>", re.I)
+_HTML_BREAK = re.compile(r"<(?:br|/?(?:div|h[1-6]|hr|li|ol|p|pre|table|tr|ul))\b[^<>]*>", re.I)
+_HTML_QUOTE = re.compile(r"<blockquote\b[^<>]*>", re.I)
+_HTML_HIDDEN = re.compile(r"<(style|script|head)\b[^<>]*>.*?</\1\s*>", re.I | re.DOTALL)
+
+# A line where the customer's own words end: a reply header, a forwarded message, a signature
+# delimiter, a mobile footer, a help desk's reply marker.
+_CUT = re.compile(  # anchored: read whole lines, linear on a long run of one character
+    r"^(?:(?:on|le|am|el|il|op|em|den|w dniu)\s.{1,300}?"
+    r"(?:wrote|a écrit|schrieb|escribió|ha scritto|schreef|escreveu|skrev|napisał)\s?:"
+    r"|-{2,}\s*(?:original message|forwarded message|mensaje original|message d'origine|"
+    r"ursprüngliche nachricht|messaggio originale)\s*-*"
+    r"|#{2}-\s*please (?:type|write) your reply above this line\s*-#{2}"
+    r"|begin forwarded message:?|_{10,}|-{2}|—"
+    r"|sent from (?:my|mail for|outlook for|yahoo mail)\b.*|get outlook for \S.*)",
+    re.I,
+)
+_REPLY_START = re.compile(r"(?:on|le|am|el|il|op|em|den|w dniu)\s", re.I)
+_HEADER = re.compile(r"(?:from|de|von|van|da)\s?:\s.+", re.I)
+_HEADER_NEXT = re.compile(
+    r"(?:sent|date|to|subject|cc|envoyé|gesendet|enviado|à|an|objet|betreff|asunto)\s?:", re.I
+)
+_SIGN_OFF = re.compile(
+    r"(?:thanks|thank you|many thanks|thanks (?:again|in advance|a lot)|thx|ty|cheers|"
+    r"(?:kind |best |warm |many )?regards|best(?: wishes)?|sincerely|yours(?: sincerely| truly)?|"
+    r"cordialement|merci|saludos|gracias|danke|viele grüße|mit freundlichen grüßen|lg|br)"
+    r"[\s,.!]*",
+    re.I,
+)
+SIGNATURE_LINES = 4  # short lines after a sign-off read as a signature (name, role, phone)
+SIGNATURE_WIDTH = 60
+_GREETING = r"(?:hi|hello|hey|hiya|dear|greetings|good (?:morning|afternoon|evening|day))"
+# "Hi there,", "Hello", "Dear Ledgerly team," (not "hi how do I": no closing comma)
+_GREETING_LINE = re.compile(
+    rf"{_GREETING}(?:\s+(?:there|team|all|everyone|folks|support))?[\s,!.:;]*"
+    rf"|{_GREETING}(?:\s+[^\s,!.:;]+){{1,3}}\s*[,!:;][\s,!.:;]*",
+    re.I,
+)
+
+
+def _html_lines(text: str) -> str:
+    """HTML as lines of text: block ends are line ends and a quote starts a "> " line."""
+    for _ in range(3):  # an escaped HTML body ("&lt;p&gt;") is HTML once decoded
+        if _HTML_TAG.search(text):
+            text = _HTML_HIDDEN.sub(" ", text)
+            text = _HTML_QUOTE.sub("\n> ", text)
+            text = _HTML_TAG.sub(" ", _HTML_BREAK.sub("\n", text))
+        decoded = html.unescape(text) if "&" in text else text
+        if decoded == text:
+            break
+        text = decoded
+    return text
+
+
+def _own_lines(lines: list[str]) -> list[str]:
+    """The customer's own lines: up to the first reply header, forward or signature after
+    their words; quoted ("> ") lines and a forwarded message's header at the top left out."""
+    kept: list[str] = []
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        if not stripped or stripped.startswith(">"):
+            continue
+        following = next((x.strip() for x in lines[i + 1 :] if x.strip()), "")
+        is_cut = _CUT.fullmatch(stripped) is not None or (
+            _REPLY_START.match(stripped) is not None
+            and _CUT.fullmatch(f"{stripped} {following}") is not None
+        )
+        is_header = _HEADER.fullmatch(stripped) is not None and _HEADER_NEXT.match(following)
+        if kept and (is_cut or is_header):
+            break
+        if not (is_cut or _HEADER.fullmatch(stripped) or _HEADER_NEXT.match(stripped)):
+            kept.append(stripped)
+    return kept
+
+
+def _before_sign_off(lines: list[str]) -> list[str]:
+    """The lines before a sign-off followed by at most a short signature ("Thanks,\nJo")."""
+    for at in range(1, len(lines)):
+        rest = lines[at + 1 :]
+        short = len(rest) <= SIGNATURE_LINES and all(len(x) <= SIGNATURE_WIDTH for x in rest)
+        if short and _SIGN_OFF.fullmatch(lines[at]):
+            return lines[:at]
+    return lines
+
+
+def message_text(value: str) -> str:
+    """What the customer wrote in a message (see the module note), as one line."""
+    text = _html_lines(value)
+    if "\n" in text or "\r" in text:
+        lines = _before_sign_off(_own_lines(text.splitlines()))
+        if len(lines) > 1 and _GREETING_LINE.fullmatch(lines[0]):
+            lines = lines[1:]
+        text = " ".join(lines)
+    return _BEFORE_PUNCTUATION.sub(r"\1", _SPACE.sub(" ", text).strip())
+
+
+_SUBJECT_PREFIX = re.compile(
+    r"^(?:\s*(?:re|fwd?|aw|wg|tr|sv|vs|antw|rv|enc|res)\s*(?:\[\d+\]|\(\d+\))?\s*:)+\s*", re.I
+)
+# Subjects a help desk writes for a channel, not the customer: "Chat with Visitor 88231".
+_CHANNEL_SUBJECT = re.compile(
+    r"(?:offline |missed |text |sms |whatsapp |facebook |instagram |web )?"
+    r"(?:chat|conversation|call|voicemail|message)s?\s+(?:with|from)\b.*",
+    re.I,
+)
+
+
+def subject_text(value: str) -> str:
+    """A ticket's subject as the customer gave it: "Re:"/"Fwd:" prefixes dropped; empty when
+    the help desk wrote it for the channel ("Chat with Visitor 88231", "Call from ...")."""
+    text = _SUBJECT_PREFIX.sub("", message_text(value), count=1)
+    return "" if _CHANNEL_SUBJECT.fullmatch(text) else text

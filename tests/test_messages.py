@@ -1,0 +1,57 @@
+"""What a customer wrote in a message: HTML, quoted replies, signatures and greetings."""
+
+from __future__ import annotations
+
+import pytest
+
+from kbaudit.sources.messages import message_text, subject_text
+
+
+@pytest.mark.parametrize(
+    ("body", "text"),
+    [
+        ("where is my refund", "where is my refund"),
+        ("where is my refund\n\n-- \nSam\nSam's Plumbing", "where is my refund"),
+        ("where is my refund\n\nSent from my iPhone", "where is my refund"),
+        ("where is my refund\nThanks!\nSam", "where is my refund"),
+        ("Hi there,\nwhere is my refund", "where is my refund"),
+        ("hi\nwhere is my refund", "where is my refund"),
+        ("hi how do I\nget a refund", "hi how do I get a refund"),
+        (
+            "where is my refund\nOn Mon, 2 Nov 2026, Ledgerly <a@b.example> wrote:\n> Closed.",
+            "where is my refund",
+        ),
+        ("Le lun. 2 nov. 2026, Ledgerly a écrit :\n> Fermé.\nremboursement ?", "remboursement?"),
+        ("> quoted line\nmy answer below", "my answer below"),
+        (
+            "why twice?\n\nFrom: Ledgerly <a@b.example>\nSent: Monday\nSubject: Bill\n\nPaid.",
+            "why twice?",
+        ),
+        ("Begin forwarded message:\nFrom: x <a@b.example>\nDate: Mon\n\nwhy twice?", "why twice?"),
+        (
+            "refund please\n\nThanks, and one more thing: can I also change the plan today?",
+            "refund please Thanks, and one more thing: can I also change the plan today?",
+        ),
+        ("<div>refund?<blockquote>On Mon, you wrote: closed</blockquote></div>", "refund?"),
+        ("<style>p {color: red}</style><p>refund?</p>", "refund?"),
+        ("Thanks", "Thanks"),
+    ],
+)
+def test_message_text(body: str, text: str) -> None:
+    assert message_text(body) == text
+
+
+@pytest.mark.parametrize(
+    ("subject", "text"),
+    [
+        ("Re: RE: Fwd: invoice copy", "invoice copy"),
+        ("AW: Rechnung", "Rechnung"),
+        ("Chat with Visitor 88231", ""),
+        ("Conversation with Jane Doe", ""),
+        ("Call from: +1 555 0100", ""),
+        ("Reconcile a chat payment", "Reconcile a chat payment"),
+        ("Refund for March", "Refund for March"),
+    ],
+)
+def test_subject_text(subject: str, text: str) -> None:
+    assert subject_text(subject) == text
