@@ -103,8 +103,8 @@ def test_duplicates_are_merged_and_volumes_summed() -> None:
 
 
 def test_named_text_column() -> None:
-    questions = parse_questions("asked,n\nhello there,1\n", text_column="asked")
-    assert [q.text for q in questions] == ["hello there"]
+    questions = parse_questions("asked;n\nhello, where is my refund;1\n", text_column="asked")
+    assert [q.text for q in questions] == ["hello, where is my refund"]
 
 
 @pytest.mark.parametrize(
@@ -225,3 +225,22 @@ def test_html_in_any_question_is_text(text: str, question: str | None) -> None:
     assert [q.text for q in parse_questions(f"question\n{json.dumps(text)}\n")] == [
         question or text
     ]
+
+
+def test_greetings_and_thanks_alone_are_no_question() -> None:
+    text = "hi\nHello?\nthanks!\nis anyone there\nhelp\nhi, where is my refund\n"
+    assert [q.text for q in parse_questions(text)] == ["hi, where is my refund"]
+    with pytest.raises(QuestionsError, match="only greetings"):
+        parse_questions("hi\nthank you\n")
+
+
+def test_a_chat_that_opens_with_a_greeting_gives_the_next_customer_message() -> None:
+    chat = {
+        "messages": [
+            {"role": "user", "content": "hello"},
+            {"role": "assistant", "content": "Hi! How can I help?"},
+            {"role": "user", "content": "can I pay staff in two countries?"},
+        ]
+    }
+    got = parse_questions(json.dumps(chat))
+    assert [q.text for q in got] == ["can I pay staff in two countries?"]

@@ -129,3 +129,21 @@ def subject_text(value: str) -> str:
     the help desk wrote it for the channel ("Chat with Visitor 88231", "Call from ...")."""
     text = _SUBJECT_PREFIX.sub("", message_text(value), count=1)
     return "" if _CHANNEL_SUBJECT.fullmatch(text) else text
+
+
+# Words of a message that asks nothing: greetings, thanks, yes/no, "is anyone there?".
+_COURTESY = """hi hello hey hiya howdy yo hallo hola bonjour salut ciao ola olá hej moin servus
+    there team all everyone everybody folks guys support anyone anybody someone somebody
+    good morning afternoon evening day night thanks thank you thx ty tia cheers merci danke
+    gracias grazie obrigado obrigada ok okay k yes yeah yep yup no nope sure cool great fine
+    perfect alright please pls plz help me i need can could is are still test testing hmm um
+    uh bye goodbye again much lot so very"""
+COURTESY_WORDS = frozenset(_COURTESY.split())
+_WORD = re.compile(r"[^\W_]+")
+
+
+def is_courtesy(text: str) -> bool:
+    """Whether a message only greets, thanks or asks for attention ("hi", "hello?", "thanks!",
+    "is anyone there"): no question for the knowledge base."""
+    words = _WORD.findall(text.casefold())
+    return bool(words) and all(word in COURTESY_WORDS for word in words)

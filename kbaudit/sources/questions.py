@@ -21,7 +21,7 @@ from typing import Any
 from kbaudit.errors import KbauditError
 from kbaudit.model import Question
 from kbaudit.sources.base import decode, not_text
-from kbaudit.sources.messages import message_text, subject_text
+from kbaudit.sources.messages import is_courtesy, message_text, subject_text
 from kbaudit.sources.records import parse_json_text
 from kbaudit.text import shorten
 
@@ -84,7 +84,8 @@ def question_key(text: str) -> str:
 
 def merge(rows: Iterable[_Row | Question]) -> list[Question]:
     """One Question per distinct text (at most MAX_QUESTION characters), volumes summed, the
-    strongest gap signal kept; most asked first (ties by text)."""
+    strongest gap signal kept; most asked first (ties by text). Greetings and thanks alone
+    ("hi", "hello?") are left out: they ask the knowledge base nothing."""
     volume: dict[str, int] = {}
     shown: dict[str, str] = {}
     signal: dict[str, str | None] = {}
@@ -92,7 +93,7 @@ def merge(rows: Iterable[_Row | Question]) -> list[Question]:
     for row in rows:
         text = shorten(message_text(row.text[: 20 * MAX_QUESTION]), MAX_QUESTION)
         key = question_key(text)
-        if not key:
+        if not key or is_courtesy(text):
             continue
         shown.setdefault(key, text)
         volume[key] = volume.get(key, 0) + row.volume
@@ -307,16 +308,18 @@ def _is_customer(message: Any) -> bool:
 
 
 def _chat_text(chat: dict[str, Any]) -> str:
-    """A chat transcript's question: its first customer message (Intercom: the source)."""
+    """A chat transcript's question: its first customer message that is more than a greeting
+    (Intercom: the source)."""
     source = chat.get("source")
-    if isinstance(source, dict) and _message_text(source):
-        return _message_text(source)
+    if isinstance(source, dict) and not is_courtesy(text := _message_text(source)) and text:
+        return text
     messages = next((chat[k] for k in MESSAGE_LISTS if isinstance(chat.get(k), list)), None)
     if isinstance(messages, dict):  # conversation_parts: {"conversation_parts": [...]}
         messages = messages.get("conversation_parts")
     for message in messages or []:
-        if _is_customer(message) and _message_text(message):
-            return shorten(_message_text(message), MAX_TEXT)
+        text = _message_text(message) if _is_customer(message) else ""
+        if text and not is_courtesy(text):  # "hi" first, then what they came for
+            return shorten(text, MAX_TEXT)
     return ""
 
 
@@ -462,8 +465,8 @@ def parse_questions(
     questions = merge(rows)
     if not questions:
         raise QuestionsError(
-            f"{where} holds no question (none with a letter or digit); give one question per "
-            "line or a table"
+            f"{where} holds no question (none with a letter or digit, or only greetings and "
+            "thanks); give one question per line or a table"
         )
     return questions
 
