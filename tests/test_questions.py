@@ -244,3 +244,37 @@ def test_a_chat_that_opens_with_a_greeting_gives_the_next_customer_message() -> 
     }
     got = parse_questions(json.dumps(chat))
     assert [q.text for q in got] == ["can I pay staff in two countries?"]
+
+
+@pytest.mark.parametrize(
+    ("name", "questions"),
+    [
+        (
+            # parts one level down; a source the team or a bot wrote is not the question
+            "intercom-conversations.json",
+            [
+                "Can two people approve the same expense?",
+                "does it work offline?",
+                "how do I merge two customers",
+            ],
+        ),
+        # a list of conversations, each a list of system/assistant/user messages
+        (
+            "chat-sessions.json",
+            ["how do I undo a bank reconciliation", "which banks work in Ireland"],
+        ),
+    ],
+)
+def test_chat_exports_give_the_customers_first_question(name: str, questions: list[str]) -> None:
+    assert sorted(q.text for q in load_questions(EXPORTS / name)) == questions
+
+
+def test_chat_messages_under_conversation_and_roles_after_an_address() -> None:
+    line = {
+        "id": 3,
+        "conversation": [
+            {"from": "agent@ledgerly.example", "sender_type": "agent", "text": "Hi!"},
+            {"from": "sam@bakery.example", "sender_type": "customer", "text": "export to csv?"},
+        ],
+    }
+    assert [q.text for q in parse_questions(json.dumps(line) + "\n")] == ["export to csv?"]

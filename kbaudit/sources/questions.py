@@ -267,11 +267,22 @@ def _is_ticket(item: Any) -> bool:
     )
 
 
-MESSAGE_LISTS = ("messages", "conversation_parts", "parts", "turns", "transcript", "utterances")
+MESSAGE_LISTS = (
+    "messages", "conversation_parts", "parts", "turns", "transcript", "utterances",
+    "conversation", "dialog", "dialogue", "history", "chat_history",
+)  # fmt: skip
 CUSTOMER_ROLES = frozenset(
     {"user", "customer", "end-user", "end_user", "enduser", "contact", "visitor", "lead",
      "human", "requester", "client", "guest"}
 )  # fmt: skip
+# Who else writes in a conversation: a role naming one of these is not the customer's.
+STAFF_ROLES = frozenset(
+    {"assistant", "agent", "admin", "bot", "system", "operator", "staff", "support", "team",
+     "ai", "model", "tool", "function", "developer", "employee", "automated", "workflow"}
+)  # fmt: skip
+ROLE_KEYS = ("role", "author_type", "sender_type", "from", "sender", "speaker", "author", "type")
+# Intercom: how a conversation started; one the team or a bot started opens with their message.
+_STAFF_STARTS = frozenset({"admin_initiated", "automated", "operator_initiated", "campaign"})
 
 
 def _message_text(message: Any) -> str:
@@ -285,45 +296,64 @@ def _message_text(message: Any) -> str:
     return ""
 
 
-def _is_customer(message: Any) -> bool:
-    """Whether a chat message was written by the customer (role, author type, sender ...)."""
+def _role(message: Any) -> str | None:
+    """Who wrote a chat message: "customer", "staff" or None (not said). The first key that
+    names a known role decides ("from": an address names none)."""
     if not isinstance(message, dict):
-        return False
-    for key in (
-        "role",
-        "author_type",
-        "sender_type",
-        "from",
-        "sender",
-        "speaker",
-        "author",
-        "type",
-    ):
+        return None
+    for key in ROLE_KEYS:
         value = message.get(key)
         if isinstance(value, dict):
             value = value.get("type") or value.get("role")
         if isinstance(value, str):
-            return value.strip().casefold() in CUSTOMER_ROLES
-    return False
+            role = value.strip().casefold()
+            if role in CUSTOMER_ROLES:
+                return "customer"
+            if role in STAFF_ROLES:
+                return "staff"
+    return None
 
 
-def _chat_text(chat: dict[str, Any]) -> str:
+def _is_customer(message: Any) -> bool:
+    """Whether a chat message was written by the customer (role, author type, sender ...)."""
+    return _role(message) == "customer"
+
+
+def _message_list(value: Any) -> list[Any]:
+    """The messages of a conversation: a list, or a list one level down
+    (Intercom: {"conversation_parts": {"conversation_parts": [...]}})."""
+    if isinstance(value, list):
+        return value
+    if isinstance(value, dict):
+        inner = next((value[k] for k in MESSAGE_LISTS if isinstance(value.get(k), list)), None)
+        return inner or []
+    return []
+
+
+def _chat_text(chat: dict[str, Any] | list[Any]) -> str:
     """A chat transcript's question: its first customer message that is more than a greeting
-    (Intercom: the source)."""
+    (Intercom: the source, unless the team or a bot wrote it)."""
+    if isinstance(chat, list):
+        chat = {"messages": chat}
+    candidates: list[Any] = []
     source = chat.get("source")
-    if isinstance(source, dict) and not is_courtesy(text := _message_text(source)) and text:
-        return text
-    messages = next((chat[k] for k in MESSAGE_LISTS if isinstance(chat.get(k), list)), None)
-    if isinstance(messages, dict):  # conversation_parts: {"conversation_parts": [...]}
-        messages = messages.get("conversation_parts")
-    for message in messages or []:
-        text = _message_text(message) if _is_customer(message) else ""
+    if isinstance(source, dict):
+        started_by_staff = source.get("delivered_as") in _STAFF_STARTS
+        if _role(source) == "customer" or (_role(source) is None and not started_by_staff):
+            candidates.append(source)
+    key = next((k for k in MESSAGE_LISTS if isinstance(chat.get(k), list | dict)), None)
+    messages = _message_list(chat[key]) if key else []
+    candidates += [m for m in messages if _is_customer(m)]
+    for message in candidates:
+        text = _message_text(message)
         if text and not is_courtesy(text):  # "hi" first, then what they came for
             return shorten(text, MAX_TEXT)
     return ""
 
 
 def _is_chat(item: Any) -> bool:
+    if isinstance(item, list):  # a conversation given as its list of messages
+        return any(_role(m) for m in item)
     return isinstance(item, dict) and (
         isinstance(item.get("source"), dict)
         or any(isinstance(item.get(k), list | dict) for k in MESSAGE_LISTS)
@@ -331,7 +361,7 @@ def _is_chat(item: Any) -> bool:
 
 
 def _chats(items: list[Any], where: str) -> list[_Row]:
-    rows = [_Row(text) for item in items if isinstance(item, dict) if (text := _chat_text(item))]
+    rows = [_Row(text) for item in items if _is_chat(item) if (text := _chat_text(item))]
     if not rows:
         raise QuestionsError(
             f"{where}: no chat has a customer message (a message whose role, author type or "
@@ -344,6 +374,9 @@ def _objects(items: list[Any], where: str, text_column: str | None) -> list[_Row
     """A list of JSON values: strings are questions; objects are records, tickets or chats."""
     strings = [_Row(x) for x in items if isinstance(x, str)]
     objects = [x for x in items if isinstance(x, dict)]
+    conversations = [x for x in items if isinstance(x, list)]
+    if conversations and not objects and all(map(_is_chat, conversations)):
+        return strings + _chats(conversations, where)
     if objects and text_column is None and all(_is_ticket(x) for x in objects):
         return strings + _tickets(objects, where)
     if objects and text_column is None and all(_is_chat(x) for x in objects):
