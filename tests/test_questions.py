@@ -278,3 +278,16 @@ def test_chat_messages_under_conversation_and_roles_after_an_address() -> None:
         ],
     }
     assert [q.text for q in parse_questions(json.dumps(line) + "\n")] == ["export to csv?"]
+
+
+def test_a_log_of_chat_messages_gives_each_conversations_first_question() -> None:
+    # one row per message: the bot's and agents' rows and follow-ups are not questions
+    got = [q.text for q in load_questions(EXPORTS / "chat-log.csv")]
+    assert got == ["how do I give my bookkeeper access", "late fee on overdue invoices"]
+    lines = [
+        {"role": "assistant", "content": "How can I help?"},
+        {"role": "user", "content": "close my account"},
+        {"role": "user", "content": "delete my data too"},
+    ]
+    got = [q.text for q in parse_questions("".join(json.dumps(x) + "\n" for x in lines))]
+    assert got == ["close my account", "delete my data too"]  # no conversation column

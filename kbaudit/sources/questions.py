@@ -29,6 +29,7 @@ TEXT_COLUMNS = (
     "question", "questions", "query", "search", "search_query", "search_term", "search_terms",
     "search_string", "search_phrase", "keyword", "keywords", "phrase", "term", "subject",
     "text", "title", "description", "message", "utterance", "customer_question", "user_message",
+    "content", "body", "message_text", "prompt", "user_input",
 )  # fmt: skip
 VOLUME_COLUMNS = (
     "count", "searches", "search_count", "total_searches", "total_unique_searches",
@@ -44,6 +45,15 @@ RESULT_COLUMNS = (
 NO_RESULT_COLUMNS = (
     "no_results", "zero_results", "no_result_searches", "searches_with_no_results",
     "null_searches", "zero_result_searches",
+)  # fmt: skip
+# A log of chat messages, one row each: who wrote it and which conversation it belongs to.
+ROLE_COLUMNS = (
+    "role", "sender_type", "author_type", "sender", "author", "speaker", "from", "participant",
+    "user_type", "type",
+)  # fmt: skip
+CONVERSATION_COLUMNS = (
+    "conversation_id", "conversation", "session_id", "session", "chat_id", "thread_id",
+    "dialog_id", "dialogue_id", "transcript_id", "ticket_id",
 )  # fmt: skip
 NO_RESULTS = "no-results"
 NO_CLICKS = "no-clicks"
@@ -142,15 +152,46 @@ def _pick(columns: Iterable[str], wanted: Iterable[str]) -> str | None:
     return next((by_key[w] for w in wanted if w in by_key), None)
 
 
+def _customer_rows(
+    records: Sequence[dict[str, Any]], columns: list[str], text_col: str
+) -> set[int] | None:
+    """In a log of chat messages (a column naming who wrote each: user, agent, bot ...), the
+    rows the customer wrote; with a conversation column, only each conversation's first
+    customer message that is more than a greeting. None when no column names a role."""
+    for role_col in (_pick(columns, [name]) for name in ROLE_COLUMNS):
+        if role_col is None or role_col == text_col:
+            continue
+        roles = [_role({"role": record.get(role_col)}) for record in records]
+        if any(roles):
+            break
+    else:
+        return None
+    conversation_col = _pick(columns, CONVERSATION_COLUMNS)
+    keep: set[int] = set()
+    asked: set[str] = set()
+    for i, (record, role) in enumerate(zip(records, roles, strict=True)):
+        if role != "customer":
+            continue
+        if conversation_col is not None:
+            conversation = str(record.get(conversation_col))
+            text = message_text(_text(record.get(text_col)))
+            if conversation in asked or not text or is_courtesy(text):
+                continue
+            asked.add(conversation)
+        keep.add(i)
+    return keep
+
+
 def _records(
-    records: Iterable[dict[str, Any]],
+    records: Sequence[dict[str, Any]],
     where: str,
     text_column: str | None,
     columns: list[str],
     lines: Sequence[int] = (),
 ) -> Iterator[_Row]:
-    """Rows of a table or JSON objects: the text column, volume and search-log signal.
-    `lines`: the line each table row ends on, to name it in errors."""
+    """Rows of a table or JSON objects: the text column, volume and search-log signal (in a
+    log of chat messages, the customer's). `lines`: the line each table row ends on, to name
+    it in errors."""
     if text_column is not None:
         text_col = _pick(columns, [_key(text_column)])
         if text_col is None:
@@ -168,7 +209,10 @@ def _records(
     click_col = _pick(columns, CLICK_COLUMNS)
     result_col = _pick(columns, RESULT_COLUMNS)
     empty_col = _pick(columns, NO_RESULT_COLUMNS)
+    customer = _customer_rows(records, columns, text_col)
     for number, record in enumerate(records, 1):
+        if customer is not None and number - 1 not in customer:
+            continue
         text = record.get(text_col)
         if not isinstance(text, str) or not text.strip():
             continue
