@@ -291,3 +291,12 @@ def test_a_log_of_chat_messages_gives_each_conversations_first_question() -> Non
     ]
     got = [q.text for q in parse_questions("".join(json.dumps(x) + "\n" for x in lines))]
     assert got == ["close my account", "delete my data too"]  # no conversation column
+
+
+def test_a_table_of_cases_reads_the_subject_with_the_description() -> None:
+    # "Refund" alone asks nothing the description does not say better
+    assert sorted(q.text for q in load_questions(EXPORTS / "cases.csv")) == [
+        "Does the app run on a Chromebook?",
+        "Refund: Can I get my money back for the yearly plan if I cancel in month two?",
+        "locked out: I typed the wrong code three times. How long until I can try again?",
+    ]

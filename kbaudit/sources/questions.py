@@ -55,6 +55,9 @@ CONVERSATION_COLUMNS = (
     "conversation_id", "conversation", "session_id", "session", "chat_id", "thread_id",
     "dialog_id", "dialogue_id", "transcript_id", "ticket_id",
 )  # fmt: skip
+# A table of tickets or cases: the subject is read with the customer's first message.
+SUBJECT_COLUMNS = ("subject", "title")
+BODY_COLUMNS = ("description_text", "description", "body", "first_comment", "comment", "message")
 NO_RESULTS = "no-results"
 NO_CLICKS = "no-clicks"
 INPUT_FORMATS = ("auto", "text", "csv", "tsv", "jsonl", "json", "tickets")
@@ -210,10 +213,15 @@ def _records(
     result_col = _pick(columns, RESULT_COLUMNS)
     empty_col = _pick(columns, NO_RESULT_COLUMNS)
     customer = _customer_rows(records, columns, text_col)
+    # Tickets or cases (Subject, Description): the subject with the first message, as in JSON.
+    is_subject = text_column is None and _key(text_col) in SUBJECT_COLUMNS
+    body_col = _pick(columns, BODY_COLUMNS) if is_subject else None
     for number, record in enumerate(records, 1):
         if customer is not None and number - 1 not in customer:
             continue
         text = record.get(text_col)
+        if body_col is not None:
+            text = _ticket_text({"subject": text, "description": record.get(body_col)})
         if not isinstance(text, str) or not text.strip():
             continue
         place = f"{where} line {lines[number - 1]}" if lines else f"{where} record {number}"
