@@ -300,3 +300,24 @@ def test_a_table_of_cases_reads_the_subject_with_the_description() -> None:
         "Refund: Can I get my money back for the yearly plan if I cancel in month two?",
         "locked out: I typed the wrong code three times. How long until I can try again?",
     ]
+
+
+def test_plain_lists_lose_their_markers_and_quotes() -> None:
+    text = (
+        "- how do I add a discount\n* change invoice numbers\n• connect PayPal\n"
+        "1. set payment terms\n2) find credit notes\n(3) void a bill\n"
+        "\"reset password\"\n“close my account”\n'add' or 'remove' users\n"
+        "-5% early payment discount\n"
+    )
+    assert sorted(q.text for q in parse_questions(text)) == [
+        "'add' or 'remove' users",
+        "-5% early payment discount",
+        "change invoice numbers",
+        "close my account",
+        "connect PayPal",
+        "find credit notes",
+        "how do I add a discount",
+        "reset password",
+        "set payment terms",
+        "void a bill",
+    ]

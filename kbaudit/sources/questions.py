@@ -476,8 +476,30 @@ def _jsonl(text: str, where: str, text_column: str | None) -> list[_Row]:
 _COMMENT = re.compile(r"^#(\s|$)")  # "# note" is a comment; "#1 reason ..." is a question
 
 
+# A list's marker ("- ", "* ", "• ", "1. ", "2) ", "(3) ") and quotes around the whole line;
+# anchored at the start, as every pattern here that may meet a long run of spaces.
+_LIST_MARKER = re.compile(r"^\s*(?:[-*+•·‣▪◦–—]|\d{1,3}[.)]|\(\d{1,3}\))\s+")
+_QUOTED = re.compile(r"^\s*([\"'“‘«„])(.+)([\"'”’»“])\s*")
+_QUOTE_PAIRS = {('"', '"'), ("'", "'"), ("“", "”"), ("‘", "’"), ("«", "»"), ("„", "“")}
+
+
+def _plain_line(line: str) -> str:
+    """A line of a plain list as the question: its list marker and enclosing quotes dropped."""
+    marker = _LIST_MARKER.match(line)
+    line = line[marker.end() :] if marker else line
+    quoted = _QUOTED.fullmatch(line)
+    if quoted is None or (quoted.group(1), quoted.group(3)) not in _QUOTE_PAIRS:
+        return line
+    inner = quoted.group(2)  # "'a' or 'b'" is not one quoted question
+    return line if quoted.group(1) in inner or quoted.group(3) in inner else inner
+
+
 def _plain(text: str) -> list[_Row]:
-    return [_Row(line) for line in text.splitlines() if line.strip() and not _COMMENT.match(line)]
+    return [
+        _Row(_plain_line(line))
+        for line in text.splitlines()
+        if line.strip() and not _COMMENT.match(line)
+    ]
 
 
 def detect(text: str, text_column: str | None = None) -> str:
