@@ -321,3 +321,22 @@ def test_plain_lists_lose_their_markers_and_quotes() -> None:
         "set payment terms",
         "void a bill",
     ]
+
+
+def test_comment_lines_before_a_tables_header() -> None:
+    # analytics exports open with "# ..." lines (report name, date range) and a blank line
+    text = "# Search terms\n# 20261101-20261130\n\nquery,count\nreset password,4\n"
+    assert [(q.text, q.volume) for q in parse_questions(text)] == [("reset password", 4)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\n\nquestion,count\nok,1\nreset,many\n",
+        "sep=,\nquestion,count\nok,1\nfine,2\nreset,many\n",
+        "# export\n\nquestion,count\nok,1\nreset,many\n",
+    ],
+)
+def test_errors_name_the_line_of_the_file(text: str) -> None:
+    with pytest.raises(QuestionsError, match="line 5: volume 'many'"):
+        parse_questions(text)

@@ -71,6 +71,7 @@ _SPACE = re.compile(r"\s+")
 _CORE = re.compile(r"[^\W_](?:.*[^\W_])?[+#]*", re.DOTALL)
 _SEP_LINE = re.compile(r"sep=(.)[ \t]*\r?\n")  # a spreadsheet's "sep=;" first line
 _LEADING_BLANK = re.compile(r"^\s*\n")
+_PREAMBLE = re.compile(r"^(?:[ \t]*(?:#(?:[ \t][^\n]*)?)?\r?\n)+")  # blank and "# ..." lines
 
 
 class QuestionsError(KbauditError):
@@ -237,19 +238,22 @@ def _records(
         yield _Row(text, volume, signal)
 
 
-def _table(text: str, delimiter: str, where: str, text_column: str | None) -> list[_Row]:
-    _check_quotes(text, delimiter, where)
+def _table(
+    text: str, delimiter: str, where: str, text_column: str | None, skipped: int = 0
+) -> list[_Row]:
+    """The rows of a table; `skipped`: lines of the file before `text`."""
+    _check_quotes(text, delimiter, where, skipped)
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     rows, lines = [], []
     try:
         columns = [c for c in (reader.fieldnames or []) if c is not None]
         for row in reader:
-            lines.append(reader.line_num)
+            lines.append(skipped + reader.line_num)
             extra = row.get(None)
             if extra and any(str(cell).strip() for cell in extra):
                 name = {",": "comma", ";": "semicolon", "\t": "tab"}.get(delimiter, delimiter)
                 raise QuestionsError(
-                    f"{where} line {reader.line_num}: more cells than the {len(columns)} "
+                    f"{where} line {skipped + reader.line_num}: more cells than the {len(columns)} "
                     f"column(s) of the header; a {name} inside a question or a number (1,234) "
                     "needs quotes around its cell"
                 )
@@ -259,13 +263,13 @@ def _table(text: str, delimiter: str, where: str, text_column: str | None) -> li
     return list(_records(rows, where, text_column, columns, lines))
 
 
-def _check_quotes(text: str, delimiter: str, where: str) -> None:
+def _check_quotes(text: str, delimiter: str, where: str, skipped: int = 0) -> None:
     """A quote that is never closed would make the rest of the file one cell, silently."""
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
-    start = 1
+    start = 1 + skipped
     try:
         for _ in reader:
-            start = reader.line_num + 1
+            start = skipped + reader.line_num + 1
     except csv.Error as exc:
         if "end of data" in str(exc):
             raise QuestionsError(
@@ -547,9 +551,20 @@ def parse_questions(
         raise QuestionsError(f"questions format {fmt!r}: use one of {', '.join(INPUT_FORMATS)}")
     text = text.removeprefix("\ufeff")
     sep = _SEP_LINE.match(text)
+    skipped = 0  # lines before a table's header, to name a row by its line in the file
     if sep:
         text = text[sep.end() :]
         fmt = "csv" if fmt == "auto" else fmt
+        skipped = 1
+    preamble = _PREAMBLE.match(text) if fmt in ("auto", "csv", "tsv") else None
+    if preamble and "#" in preamble.group(0):  # an analytics export's "# Date range: ..." lines
+        rest = text[preamble.end() :]
+        try:
+            table = fmt != "auto" or detect(rest, text_column) in ("csv", "tsv")
+        except QuestionsError:
+            table = False  # read as before: plain text whose comment lines are skipped
+        if table:
+            text, skipped = rest, skipped + preamble.group(0).count("\n")
     if fmt == "auto":
         fmt = detect(text, text_column)
     if fmt == "json" or fmt == "tickets":
@@ -562,11 +577,13 @@ def parse_questions(
     elif fmt == "jsonl":
         rows = _jsonl(text, where, text_column)
     elif fmt in ("csv", "tsv"):
-        text = _LEADING_BLANK.sub("", text)
+        blank = _LEADING_BLANK.match(text)
+        if blank:
+            text, skipped = text[blank.end() :], skipped + blank.group(0).count("\n")
         header = text.split("\n", 1)[0]
         delimiter = "\t" if fmt == "tsv" else ("," if "," in header else ";")
         delimiter = sep.group(1) if sep else delimiter
-        rows = _table(text, delimiter, where, text_column)
+        rows = _table(text, delimiter, where, text_column, skipped)
     else:
         rows = _plain(text)
     questions = merge(rows)
