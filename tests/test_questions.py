@@ -340,3 +340,22 @@ def test_comment_lines_before_a_tables_header() -> None:
 def test_errors_name_the_line_of_the_file(text: str) -> None:
     with pytest.raises(QuestionsError, match="line 5: volume 'many'"):
         parse_questions(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Frage;Anzahl\nWie storniere ich eine Rechnung?;7\n",
+        "Pregunta,Cantidad\n¿Cómo anulo una factura?,7\n",
+        "Recherche,Nombre de recherches\nannuler une facture,7\n",
+        "Search term,Events,Total users\nvoid an invoice,7,5\n",
+    ],
+)
+def test_column_names_of_other_languages_and_analytics_tools(text: str) -> None:
+    assert [q.volume for q in parse_questions(text)] == [7]
+
+
+def test_search_analytics_hits_and_click_through_rate() -> None:
+    text = "search,count,clickThroughRate,nbHits\nvoid invoice,9,0,0\nlate fee,5,0,3\nvat,4,0.4,8\n"
+    got = {q.text: q.signal for q in parse_questions(text)}
+    assert got == {"void invoice": NO_RESULTS, "late fee": "no-clicks", "vat": None}

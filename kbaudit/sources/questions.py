@@ -30,16 +30,29 @@ TEXT_COLUMNS = (
     "search_string", "search_phrase", "keyword", "keywords", "phrase", "term", "subject",
     "text", "title", "description", "message", "utterance", "customer_question", "user_message",
     "content", "body", "message_text", "prompt", "user_input",
+    # the same in German, French, Spanish, Portuguese, Italian and Dutch exports
+    "frage", "fragen", "suchbegriff", "suchanfrage", "betreff", "requête", "recherche",
+    "terme_de_recherche", "objet", "pregunta", "preguntas", "consulta", "búsqueda",
+    "término_de_búsqueda", "asunto", "pergunta", "perguntas", "pesquisa", "termo_de_pesquisa",
+    "assunto", "domanda", "domande", "ricerca", "termine_di_ricerca", "oggetto", "vraag",
+    "vragen", "zoekterm", "zoekopdracht", "onderwerp",
 )  # fmt: skip
 VOLUME_COLUMNS = (
     "count", "searches", "search_count", "total_searches", "total_unique_searches",
     "unique_searches", "number_of_searches", "num_searches", "search_volume", "volume",
-    "frequency", "hits", "times", "occurrences", "tickets", "ticket_count",
+    "frequency", "hits", "times", "occurrences", "tickets", "ticket_count", "event_count",
+    "events", "total_events",
+    "anzahl", "häufigkeit", "suchanfragen", "nombre", "recherches", "nombre_de_recherches",
+    "cantidad", "búsquedas", "quantidade", "pesquisas", "numero", "número", "conteggio",
+    "ricerche", "aantal", "zoekopdrachten",
 )  # fmt: skip
-CLICK_COLUMNS = ("clicks", "click_count", "total_clicks", "clicked", "click_through")
+CLICK_COLUMNS = (
+    "clicks", "click_count", "total_clicks", "clicked", "click_through", "click_through_rate",
+    "clickthroughrate", "ctr",
+)  # fmt: skip
 RESULT_COLUMNS = (
     "results", "result_count", "results_count", "num_results", "hits_returned", "avg_results",
-    "average_results",
+    "average_results", "nbhits", "nb_hits",
 )  # fmt: skip
 # Columns that count the searches which found nothing: a gap signal when most of them did.
 NO_RESULT_COLUMNS = (
