@@ -21,7 +21,7 @@ from kbaudit.sources.messages import message_text, subject_text
             "where is my refund\nOn Mon, 2 Nov 2026, Ledgerly <a@b.example> wrote:\n> Closed.",
             "where is my refund",
         ),
-        ("Le lun. 2 nov. 2026, Ledgerly a écrit :\n> Fermé.\nremboursement ?", "remboursement?"),
+        ("Le lun. 2 nov. 2026, Ledgerly a écrit :\n> Fermé.\nremboursement ?", "remboursement ?"),
         ("> quoted line\nmy answer below", "my answer below"),
         (
             "why twice?\n\nFrom: Ledgerly <a@b.example>\nSent: Monday\nSubject: Bill\n\nPaid.",
@@ -35,6 +35,7 @@ from kbaudit.sources.messages import message_text, subject_text
         ("<div>refund?<blockquote>On Mon, you wrote: closed</blockquote></div>", "refund?"),
         ("<style>p {color: red}</style><p>refund?</p>", "refund?"),
         ("Thanks", "Thanks"),
+        ("Comment changer mon mot de passe ?", "Comment changer mon mot de passe ?"),
     ],
 )
 def test_message_text(body: str, text: str) -> None:

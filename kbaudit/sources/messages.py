@@ -105,12 +105,15 @@ def _before_sign_off(lines: list[str]) -> list[str]:
 def message_text(value: str) -> str:
     """What the customer wrote in a message (see the module note), as one line."""
     text = _html_lines(value)
+    was_html = text != value
     if "\n" in text or "\r" in text:
         lines = _before_sign_off(_own_lines(text.splitlines()))
         if len(lines) > 1 and _GREETING_LINE.fullmatch(lines[0]):
             lines = lines[1:]
         text = " ".join(lines)
-    return _BEFORE_PUNCTUATION.sub(r"\1", _SPACE.sub(" ", text).strip())
+    text = _SPACE.sub(" ", text).strip()
+    # "<b>invoices</b>?" left a space before "?"; a French "passe ?" keeps its own
+    return _BEFORE_PUNCTUATION.sub(r"\1", text) if was_html else text
 
 
 _SUBJECT_PREFIX = re.compile(
