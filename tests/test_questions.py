@@ -110,7 +110,9 @@ def test_named_text_column() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("", "no question"),
+        ("", "is empty"),
+        ("\ufeff\r\n \n", "is empty"),
+        ("\ufeffquestion,count\r\n", "has a header \\(question, count\\) but no rows"),
         ("question,count\nreset,many\n", "not a number"),
         ('{"other": 1}', "tickets"),
         ('{"text": "a"}\nnot json\n', "line 2 is not valid JSON"),

@@ -273,6 +273,11 @@ def _table(
             rows.append(row)
     except csv.Error as exc:
         raise QuestionsError(f"{where}: not a readable table ({exc}); check its quoting") from exc
+    if not rows:
+        raise QuestionsError(
+            f"{where} has a header ({', '.join(columns)}) but no rows; export the questions "
+            "again with their rows"
+        )
     return list(_records(rows, where, text_column, columns, lines))
 
 
@@ -563,6 +568,11 @@ def parse_questions(
     if fmt not in INPUT_FORMATS:
         raise QuestionsError(f"questions format {fmt!r}: use one of {', '.join(INPUT_FORMATS)}")
     text = text.removeprefix("\ufeff")
+    if not text.strip():
+        raise QuestionsError(
+            f"{where} is empty; export the questions again (one per line, or a table with a "
+            "question column)"
+        )
     sep = _SEP_LINE.match(text)
     skipped = 0  # lines before a table's header, to name a row by its line in the file
     if sep:
