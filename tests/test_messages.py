@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kbaudit.sources.messages import message_text, subject_text
+from kbaudit.sources.messages import message_text, subject_speaker, subject_text
 
 
 @pytest.mark.parametrize(
@@ -56,3 +56,39 @@ def test_message_text(body: str, text: str) -> None:
 )
 def test_subject_text(subject: str, text: str) -> None:
     assert subject_text(subject) == text
+
+
+ZENDESK_CHAT = """Chat started: 2026-11-02 03:55 PM UTC
+
+(03:55:44 PM) Sam Lee: hi
+(03:56:01 PM) *** Dana joined the chat ***
+(03:56:10 PM) Dana: Hello Sam! How can I help today?
+(03:56:30 PM) Sam Lee: which report shows unpaid bills?
+(03:57:02 PM) Dana: The aged payables report."""
+
+
+@pytest.mark.parametrize(
+    ("body", "customer", "text"),
+    [
+        (ZENDESK_CHAT, "Sam Lee", "which report shows unpaid bills?"),
+        (ZENDESK_CHAT, None, "which report shows unpaid bills?"),
+        (
+            "Answer Bot: Ask me anything.\nVisitor 1: hello\nVisitor 1: cancel my plan",
+            None,
+            "cancel my plan",
+        ),
+        # fields of an email are not a conversation
+        ("Invoice: 118\nAmount: 40\nWhy was it charged twice?", None, None),
+        ("Problem: export fails\nSteps: open reports, click export", None, None),
+    ],
+)
+def test_a_transcript_gives_the_customers_first_question(
+    body: str, customer: str | None, text: str | None
+) -> None:
+    assert message_text(body, customer) == (text or " ".join(body.split()))
+
+
+def test_subject_speaker() -> None:
+    assert subject_speaker("Chat with Sam Lee") == "Sam Lee"
+    assert subject_speaker("Re: Conversation with Web User 6a3f") == "Web User 6a3f"
+    assert subject_speaker("Refund for March") is None

@@ -102,11 +102,58 @@ def _before_sign_off(lines: list[str]) -> list[str]:
     return lines
 
 
-def message_text(value: str) -> str:
-    """What the customer wrote in a message (see the module note), as one line."""
+# A chat transcript written into one text (a chat ticket's description, a transcript cell):
+# "(03:55:44 PM) Sam Lee: hi" or "Visitor 88231: hi".
+_TURN = re.compile(
+    r"^[\[(]?(?:\d{4}-\d{2}-\d{2}[ T])?(\d{1,2}:\d{2}(?::\d{2})?(?:\s?[ap]\.?m\.?)?)?[\])]?\s*"
+    r"([^\s:*()\[\]<>][^:\n]{0,39}?):\s+(\S.*)",
+    re.I,
+)
+_STAFF_NAME = re.compile(
+    r"\b(?:bot|agent|support|assistant|system|team|admin|operator|helpdesk|ai)\b", re.I
+)
+# Header lines of a transcript, not speakers: "Chat started: ...", "URL: ...".
+_NOT_SPEAKERS = frozenset(
+    {"url", "page", "page url", "referrer", "referer", "date", "time", "chat started",
+     "chat ended", "started", "ended", "email", "e-mail", "name", "phone", "country", "city",
+     "region", "ip", "ip address", "browser", "platform", "device", "os", "subject", "from",
+     "to", "sent", "cc", "tags", "rating", "comment", "department"}
+)  # fmt: skip
+
+
+def _transcript_question(lines: list[str], customer: str | None) -> str | None:
+    """The customer's first turn that is more than a greeting, when `lines` are a chat
+    transcript (two speakers or more, turns with times or a staff speaker such as "Agent
+    Dana" or "Answer Bot", or the customer named by the subject); else None."""
+    turns = []
+    for line in lines:
+        turn = _TURN.fullmatch(line.strip())
+        if turn and turn.group(2).strip().casefold() not in _NOT_SPEAKERS:
+            turns.append((turn.group(1), turn.group(2).strip(), turn.group(3)))
+    speakers = list(dict.fromkeys(name for _, name, _ in turns))
+    named = next((n for n in speakers if customer and n.casefold() == customer.casefold()), None)
+    timed = sum(1 for time, _, _ in turns if time)
+    staff = [n for n in speakers if _STAFF_NAME.search(n)]
+    if len(speakers) < 2 or not (timed >= 2 or staff or named):
+        return None
+    who = named or next((n for n in speakers if n not in staff), None)
+    if who is None:
+        return None
+    asked = (text for _, name, text in turns if name == who and not is_courtesy(text))
+    return next(asked, "")
+
+
+def message_text(value: str, customer: str | None = None) -> str:
+    """What the customer wrote in a message (see the module note), as one line; of a chat
+    transcript, the customer's first question (`customer`: their name, if known)."""
     text = _html_lines(value)
     was_html = text != value
+    transcript = None
     if "\n" in text or "\r" in text:
+        transcript = _transcript_question(text.splitlines(), customer)
+    if transcript is not None:
+        text = transcript
+    elif "\n" in text or "\r" in text:
         lines = _before_sign_off(_own_lines(text.splitlines()))
         if len(lines) > 1 and _GREETING_LINE.fullmatch(lines[0]):
             lines = lines[1:]
@@ -122,9 +169,15 @@ _SUBJECT_PREFIX = re.compile(
 # Subjects a help desk writes for a channel, not the customer: "Chat with Visitor 88231".
 _CHANNEL_SUBJECT = re.compile(
     r"(?:offline |missed |text |sms |whatsapp |facebook |instagram |web )?"
-    r"(?:chat|conversation|call|voicemail|message)s?\s+(?:with|from)\b.*",
+    r"(?:chat|conversation|call|voicemail|message)s?\s+(?:with|from)\b:?\s*(.*)",
     re.I,
 )
+
+
+def subject_speaker(value: str) -> str | None:
+    """Whom a help desk's channel subject names ("Chat with Sam Lee": Sam Lee), else None."""
+    found = _CHANNEL_SUBJECT.fullmatch(_SUBJECT_PREFIX.sub("", value.strip(), count=1))
+    return found.group(1).strip() or None if found else None
 
 
 def subject_text(value: str) -> str:
@@ -140,7 +193,7 @@ _COURTESY = """hi hello hey hiya howdy yo hallo hola bonjour salut ciao ola olá
     good morning afternoon evening day night thanks thank you thx ty tia cheers merci danke
     gracias grazie obrigado obrigada ok okay k yes yeah yep yup no nope sure cool great fine
     perfect alright please pls plz help me i need can could is are still test testing hmm um
-    uh bye goodbye again much lot so very"""
+    uh bye goodbye again much lot so very have a question quick got one"""
 COURTESY_WORDS = frozenset(_COURTESY.split())
 _WORD = re.compile(r"[^\W_]+")
 

@@ -21,7 +21,7 @@ from typing import Any
 from kbaudit.errors import KbauditError
 from kbaudit.model import Question
 from kbaudit.sources.base import decode, not_text
-from kbaudit.sources.messages import is_courtesy, message_text, subject_text
+from kbaudit.sources.messages import is_courtesy, message_text, subject_speaker, subject_text
 from kbaudit.sources.records import parse_json_text
 from kbaudit.text import shorten
 
@@ -29,7 +29,7 @@ TEXT_COLUMNS = (
     "question", "questions", "query", "search", "search_query", "search_term", "search_terms",
     "search_string", "search_phrase", "keyword", "keywords", "phrase", "term", "subject",
     "text", "title", "description", "message", "utterance", "customer_question", "user_message",
-    "content", "body", "message_text", "prompt", "user_input",
+    "content", "body", "message_text", "prompt", "user_input", "transcript", "chat_transcript",
     # the same in German, French, Spanish, Portuguese, Italian and Dutch exports
     "frage", "fragen", "suchbegriff", "suchanfrage", "betreff", "requête", "recherche",
     "terme_de_recherche", "objet", "pregunta", "preguntas", "consulta", "búsqueda",
@@ -307,7 +307,8 @@ def _text(value: Any) -> str:
 def _ticket_text(ticket: dict[str, Any]) -> str:
     """Subject and what the customer wrote first (Freshdesk: `description_text`, the
     description without HTML), without quoted replies and signatures."""
-    subject = subject_text(_text(ticket.get("subject") or ticket.get("title")))
+    raw_subject = _text(ticket.get("subject") or ticket.get("title"))
+    subject = subject_text(raw_subject)
     first = _text(ticket.get("description_text")) or _text(ticket.get("description"))
     comments = ticket.get("comments")
     if not first.strip() and isinstance(comments, list) and comments:
@@ -315,7 +316,7 @@ def _ticket_text(ticket: dict[str, Any]) -> str:
         first = _text(
             head.get("body") or head.get("plain_body") if isinstance(head, dict) else head
         )
-    first = shorten(message_text(first), MAX_TEXT)
+    first = shorten(message_text(first, subject_speaker(raw_subject)), MAX_TEXT)
     if subject and first and question_key(first) != question_key(subject):
         return f"{subject}: {first}"
     return subject or first
