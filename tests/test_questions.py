@@ -362,3 +362,9 @@ def test_search_analytics_hits_and_click_through_rate() -> None:
     text = "search,count,clickThroughRate,nbHits\nvoid invoice,9,0,0\nlate fee,5,0,3\nvat,4,0.4,8\n"
     got = {q.text: q.signal for q in parse_questions(text)}
     assert got == {"void invoice": NO_RESULTS, "late fee": "no-clicks", "vat": None}
+
+
+def test_the_same_question_in_other_unicode_forms_is_merged() -> None:
+    text = "Can’t log in\ncan't log in\nｒｅｓｅｔ password\nreset password\ncafe\u0301 menu\ncafé menu\n"
+    got = sorted((q.text, q.volume) for q in parse_questions(text))
+    assert got == [("Can’t log in", 2), ("cafe\u0301 menu", 2), ("ｒｅｓｅｔ password", 2)]

@@ -13,6 +13,7 @@ import csv
 import io
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,10 +103,15 @@ def _key(name: str) -> str:
     return re.sub(r"[\s\-]+", "_", name.strip().casefold())
 
 
+_QUOTE_FORMS = str.maketrans({"‘": "'", "’": "'", "‛": "'", "′": "'", "“": '"', "”": '"'})
+
+
 def question_key(text: str) -> str:
-    """What makes two questions the same: case, spacing and end punctuation ignored ("C++"
-    and "C#" keep theirs). Empty without a letter or digit."""
-    found = _CORE.search(_SPACE.sub(" ", text.casefold()))
+    """What makes two questions the same: case, spacing, end punctuation, Unicode forms
+    (full-width letters, a decomposed "é") and curly quotes ignored ("C++" and "C#" keep
+    theirs). Empty without a letter or digit."""
+    folded = unicodedata.normalize("NFKC", text).translate(_QUOTE_FORMS).casefold()
+    found = _CORE.search(_SPACE.sub(" ", folded))
     return found.group(0) if found else ""
 
 
