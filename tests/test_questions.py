@@ -368,3 +368,18 @@ def test_the_same_question_in_other_unicode_forms_is_merged() -> None:
     text = "Can’t log in\ncan't log in\nｒｅｓｅｔ password\nreset password\ncafe\u0301 menu\ncafé menu\n"
     got = sorted((q.text, q.volume) for q in parse_questions(text))
     assert got == [("Can’t log in", 2), ("cafe\u0301 menu", 2), ("ｒｅｓｅｔ password", 2)]
+
+
+@pytest.mark.parametrize(
+    ("text", "volume"),
+    [
+        ("Suchbegriff;Anzahl\nRechnung stornieren;1.234\n", 1234),
+        ("Suchbegriff;Anzahl\nRechnung stornieren;2.345.678\n", 2345678),
+        ("Recherche;Nombre\nannuler facture;1\u00a0234\n", 1234),
+        ('query,count\nvoid invoice,"1\'234"\n', 1234),
+        ('query,count\nvoid invoice,"1,234"\n', 1234),
+        ("query,count\nvoid invoice,2.6\n", 3),
+    ],
+)
+def test_counts_with_thousands_separators(text: str, volume: int) -> None:
+    assert [q.volume for q in parse_questions(text)] == [volume]

@@ -147,10 +147,16 @@ def _number(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
+# A count with thousands separators: "1.234" (German), "1 234" (French), "1'234" (Swiss).
+_GROUPED = re.compile(r"\d{1,3}([.\u00a0\u202f ']\d{3})(?:[.\u00a0\u202f ']\d{3})*")
+
+
 def _volume(value: Any, where: str) -> int:
     if value is None or (isinstance(value, str) and not value.strip()):
         return 1
-    number = _number(value)
+    # a count is whole: "1.234" searches are 1,234 of them, not one and a bit
+    grouped = _GROUPED.fullmatch(str(value).strip())
+    number = float(re.sub(r"\D", "", grouped.group(0))) if grouped else _number(value)
     if number is None:
         raise QuestionsError(
             f"{where}: volume {value!r} is not a number; fix the cell or remove the column"
