@@ -35,6 +35,10 @@ from kbaudit.sources.messages import message_text, subject_speaker, subject_text
         ("<div>refund?<blockquote>On Mon, you wrote: closed</blockquote></div>", "refund?"),
         ("<style>p {color: red}</style><p>refund?</p>", "refund?"),
         ("Thanks", "Thanks"),
+        ("where can I find my invoice?\nKim", "where can I find my invoice?"),
+        ("where can I find my invoice?\nMary-Jo O'Neil", "where can I find my invoice?"),
+        ("my invoice shows the wrong\nVAT rate", "my invoice shows the wrong VAT rate"),
+        ("how do I set up\nPayroll Plus", "how do I set up Payroll Plus"),
         ("Comment changer mon mot de passe ?", "Comment changer mon mot de passe ?"),
     ],
 )

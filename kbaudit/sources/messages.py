@@ -92,6 +92,15 @@ def _own_lines(lines: list[str]) -> list[str]:
     return kept
 
 
+def _is_name(line: str) -> bool:
+    """A name signed on a line of its own: one to three capitalised words, nothing else."""
+    words = line.split()
+    plain = (w.replace("-", "").replace("'", "").replace(".", "") for w in words)
+    return 0 < len(words) <= 3 and all(w[0].isupper() for w in words) and all(
+        p.isalpha() for p in plain
+    )
+
+
 def _before_sign_off(lines: list[str]) -> list[str]:
     """The lines before a sign-off followed by at most a short signature ("Thanks,\nJo")."""
     for at in range(1, len(lines)):
@@ -99,6 +108,9 @@ def _before_sign_off(lines: list[str]) -> list[str]:
         short = len(rest) <= SIGNATURE_LINES and all(len(x) <= SIGNATURE_WIDTH for x in rest)
         if short and _SIGN_OFF.fullmatch(lines[at]):
             return lines[:at]
+    # "...find it?\nKim": a name after a finished sentence ("set up\nPayroll Plus" is not)
+    if len(lines) > 1 and lines[-2].endswith(("?", ".", "!")) and _is_name(lines[-1]):
+        return lines[:-1]
     return lines
 
 
