@@ -383,3 +383,24 @@ def test_the_same_question_in_other_unicode_forms_is_merged() -> None:
 )
 def test_counts_with_thousands_separators(text: str, volume: int) -> None:
     assert [q.volume for q in parse_questions(text)] == [volume]
+
+
+def test_help_desks_that_flag_who_wrote_each_message() -> None:
+    # Gorgias: tickets with messages flagged from_agent; the subject is kept
+    assert sorted(q.text for q in load_questions(EXPORTS / "gorgias-tickets.json")) == [
+        "Annual plan: I moved to the annual plan last week. Will I get a refund for the rest "
+        "of the month?",
+        "can the receipt scanner read PDF files",
+    ]
+    # Front (is_inbound) and Freshdesk conversations (incoming)
+    lines = [
+        {
+            "messages": [
+                {"is_inbound": False, "text": "Our update"},
+                {"is_inbound": True, "text": "unsubscribe me"},
+            ]
+        },
+        {"conversations": [{"incoming": True, "body_text": "bank feed shows payments twice"}]},
+    ]
+    got = parse_questions("".join(json.dumps(x) + "\n" for x in lines))
+    assert sorted(q.text for q in got) == ["bank feed shows payments twice", "unsubscribe me"]

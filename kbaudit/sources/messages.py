@@ -96,8 +96,10 @@ def _is_name(line: str) -> bool:
     """A name signed on a line of its own: one to three capitalised words, nothing else."""
     words = line.split()
     plain = (w.replace("-", "").replace("'", "").replace(".", "") for w in words)
-    return 0 < len(words) <= 3 and all(w[0].isupper() for w in words) and all(
-        p.isalpha() for p in plain
+    return (
+        0 < len(words) <= 3
+        and all(w[0].isupper() for w in words)
+        and all(p.isalpha() for p in plain)
     )
 
 

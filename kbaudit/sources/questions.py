@@ -329,6 +329,8 @@ def _ticket_text(ticket: dict[str, Any]) -> str:
             head.get("body") or head.get("plain_body") if isinstance(head, dict) else head
         )
     first = shorten(message_text(first, subject_speaker(raw_subject)), MAX_TEXT)
+    if not first and _is_chat(ticket):  # Gorgias, Front: the messages of the ticket
+        first = _chat_text(ticket)
     if subject and first and question_key(first) != question_key(subject):
         return f"{subject}: {first}"
     return subject or first
@@ -356,7 +358,7 @@ def _is_ticket(item: Any) -> bool:
 
 MESSAGE_LISTS = (
     "messages", "conversation_parts", "parts", "turns", "transcript", "utterances",
-    "conversation", "dialog", "dialogue", "history", "chat_history",
+    "conversation", "dialog", "dialogue", "history", "chat_history", "conversations", "threads",
 )  # fmt: skip
 CUSTOMER_ROLES = frozenset(
     {"user", "customer", "end-user", "end_user", "enduser", "contact", "visitor", "lead",
@@ -367,9 +369,21 @@ STAFF_ROLES = frozenset(
     {"assistant", "agent", "admin", "bot", "system", "operator", "staff", "support", "team",
      "ai", "model", "tool", "function", "developer", "employee", "automated", "workflow"}
 )  # fmt: skip
+# Help desks that mark who wrote a message with a flag: Gorgias from_agent, Front is_inbound,
+# Freshdesk incoming; the flag and its value for a customer's message.
+ROLE_FLAGS = (
+    ("from_agent", False), ("is_agent", False), ("from_customer", True), ("is_customer", True),
+    ("is_inbound", True), ("inbound", True), ("incoming", True),
+)  # fmt: skip
 ROLE_KEYS = ("role", "author_type", "sender_type", "from", "sender", "speaker", "author", "type")
 # Intercom: how a conversation started; one the team or a bot started opens with their message.
 _STAFF_STARTS = frozenset({"admin_initiated", "automated", "operator_initiated", "campaign"})
+
+
+MESSAGE_TEXTS = (
+    "body", "text", "content", "message", "plain_body", "body_text", "stripped_text",
+    "text_body", "plain_text", "value", "body_html", "html_body", "html",
+)  # fmt: skip
 
 
 def _message_text(message: Any) -> str:
@@ -377,7 +391,7 @@ def _message_text(message: Any) -> str:
         return message_text(message)
     if not isinstance(message, dict):
         return ""
-    for key in ("body", "text", "content", "message", "plain_body", "value"):
+    for key in MESSAGE_TEXTS:
         if isinstance(message.get(key), str) and message[key].strip():
             return message_text(message[key])
     return ""
@@ -388,6 +402,9 @@ def _role(message: Any) -> str | None:
     names a known role decides ("from": an address names none)."""
     if not isinstance(message, dict):
         return None
+    for flag, customer in ROLE_FLAGS:
+        if isinstance(message.get(flag), bool):
+            return "customer" if message[flag] is customer else "staff"
     for key in ROLE_KEYS:
         value = message.get(key)
         if isinstance(value, dict):
