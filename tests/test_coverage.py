@@ -561,3 +561,19 @@ def test_neighbour_scores_mix_each_candidate_with_its_mean_over_the_neighbours()
             expected.append((m.article, (1 - share) * m.score + share * mean))
         expected.sort(key=lambda pair: (-pair[1], pair[0]))
         assert [(m.article, m.score) for m in mixed[i]] == expected[:3]
+
+
+@pytest.mark.parametrize("command", ["gaps", "audit"])
+def test_a_windows_1252_questions_file_is_read_with_a_warning(
+    runner, tmp_path: Path, command: str
+) -> None:
+    # a spreadsheet's "CSV" on Windows: not UTF-8
+    questions = tmp_path / "questions.csv"
+    questions.write_bytes("question;count\r\nréinitialiser la facture;3\r\n".encode("cp1252"))
+    target = tmp_path / "out.json"
+    args = [command, str(KB), "--questions", str(questions), "-o", str(target), "--quiet"]
+    outcome = runner.invoke(app, [*args, "--as-of", AS_OF.isoformat()])
+    assert outcome.exit_code in (0, 1), outcome.output
+    assert "not valid UTF-8 (byte 0xe9 at line 2); read as Windows-1252" in outcome.output
+    data = json.loads(target.read_text(encoding="utf-8"))
+    assert [q["text"] for q in data["questions"]] == ["réinitialiser la facture"]

@@ -404,3 +404,13 @@ def test_help_desks_that_flag_who_wrote_each_message() -> None:
     ]
     got = parse_questions("".join(json.dumps(x) + "\n" for x in lines))
     assert sorted(q.text for q in got) == ["bank feed shows payments twice", "unsubscribe me"]
+
+
+def test_not_utf8_is_an_error_unless_warnings_are_collected(tmp_path: Path) -> None:
+    path = tmp_path / "questions.csv"
+    path.write_bytes("question\nréinitialiser\n".encode("cp1252"))
+    with pytest.raises(QuestionsError, match="not UTF-8"):
+        load_questions(path)
+    warnings: list[str] = []
+    assert [q.text for q in load_questions(path, warnings=warnings)] == ["réinitialiser"]
+    assert "read as Windows-1252" in warnings[0]

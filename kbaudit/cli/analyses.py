@@ -7,7 +7,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kbaudit.cli.audit import inputs
-from kbaudit.cli.common import check_output, interactive, load, progress_display
+from kbaudit.cli.common import (
+    check_output,
+    interactive,
+    load,
+    print_warnings,
+    progress_display,
+)
 
 if TYPE_CHECKING:
     from kbaudit.audit import AuditResult
@@ -50,7 +56,8 @@ def run_view(
     if questions_path is not None:
         from kbaudit.sources.questions import load_questions
 
-        questions = load_questions(questions_path, text_column)
+        questions = load_questions(questions_path, text_column, warnings=config.warnings)
+        print_warnings(config)
     with progress_display(interactive(quiet)) as progress:
         return audit(
             path,

@@ -207,7 +207,7 @@ def run(
     if questions_path is not None:
         from kbaudit.sources.questions import load_questions
 
-        questions = load_questions(questions_path, text_column)
+        questions = load_questions(questions_path, text_column, warnings=config.warnings)
     from kbaudit.scope import ALL, ChangedSince
 
     with progress_display(interactive(quiet)) as progress:

@@ -648,8 +648,15 @@ def parse_questions(
     return questions
 
 
-def load_questions(path: Path, text_column: str | None = None, fmt: str = "auto") -> list[Question]:
-    """Questions from a file: plain text, CSV/TSV, JSON(L), tickets export or search log."""
+def load_questions(
+    path: Path,
+    text_column: str | None = None,
+    fmt: str = "auto",
+    warnings: list[str] | None = None,
+) -> list[Question]:
+    """Questions from a file: plain text, CSV/TSV, JSON(L), tickets export or search log.
+    A file that is not UTF-8 (a spreadsheet's "CSV" on Windows) is read as Windows-1252 with a
+    line in `warnings` when it is given, else it is an error."""
     if path.is_dir():
         raise QuestionsError(f"{path} is a folder; give --questions the file of questions")
     if not path.is_file():
@@ -661,8 +668,13 @@ def load_questions(path: Path, text_column: str | None = None, fmt: str = "auto"
     # Spreadsheets save "Unicode text" as UTF-16 with a byte order mark: decoded like exports.
     problem = not_text(raw, str(path))
     text, not_utf8 = decode(raw, str(path)) if problem is None else ("", None)
-    if problem or not_utf8:
+    if problem or (not_utf8 and warnings is None):
         raise QuestionsError(
             f"{path} is not UTF-8 text; save it as UTF-8 (in a spreadsheet: CSV UTF-8)"
+        )
+    if not_utf8 and warnings is not None:
+        warnings.append(
+            f"{path}: {not_utf8.message.split(';')[0]}; read as Windows-1252. If accents look "
+            "wrong in the report, save it as UTF-8 (in a spreadsheet: CSV UTF-8)"
         )
     return parse_questions(text, str(path), text_column, fmt)
