@@ -414,3 +414,23 @@ def test_not_utf8_is_an_error_unless_warnings_are_collected(tmp_path: Path) -> N
     warnings: list[str] = []
     assert [q.text for q in load_questions(path, warnings=warnings)] == ["réinitialiser"]
     assert "read as Windows-1252" in warnings[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "reset password\t12\nwhere is my refund\t4\n",  # a query's output, no header
+        "reset password,12\nwhere is my refund,4\n",
+        "12;reset password;0.4\n4;where is my refund;0.1\n",
+    ],
+)
+def test_a_table_without_a_header_row(text: str) -> None:
+    got = [(q.text, q.volume) for q in parse_questions(text)]
+    assert got == [("reset password", 12), ("where is my refund", 4)]
+
+
+def test_errors_about_a_table_name_the_file() -> None:
+    with pytest.raises(
+        QuestionsError, match=r"^log\.csv looks like a table with columns id, asked"
+    ):
+        parse_questions("id,asked\n1,hello\n", where="log.csv")

@@ -554,7 +554,7 @@ def _plain(text: str) -> list[_Row]:
     ]
 
 
-def detect(text: str, text_column: str | None = None) -> str:
+def detect(text: str, text_column: str | None = None, where: str = "this file") -> str:
     """The format of a questions file from its content."""
     stripped = text.lstrip()
     if stripped[:1] in "[{":
@@ -568,15 +568,39 @@ def detect(text: str, text_column: str | None = None) -> str:
             if wanted & {_key(f) for f in fields}:
                 return fmt
     if text_column is None:
+        for fmt, delimiter in (("tsv", "\t"), ("csv", ","), ("csv", ";")):
+            if _headerless(stripped, delimiter):
+                return fmt
         for delimiter in ("\t", ",", ";"):
             if _looks_like_table(stripped, delimiter):
                 columns = next(csv.reader([header], delimiter=delimiter), [])
                 raise QuestionsError(
-                    f"this looks like a table with columns {', '.join(columns)}, none of which "
+                    f"{where} looks like a table with columns {', '.join(columns)}, none of which "
                     f"holds the questions (usual names: {', '.join(TEXT_COLUMNS[:8])}); "
                     "name the column with --text-column"
                 )
     return "text"
+
+
+def _headerless(text: str, delimiter: str) -> list[str] | None:
+    """Column names for a table without a header row (a query's output: "reset password,12"):
+    every one of the first lines has the same cells, one of text and the others numbers.
+    None when it is not such a table."""
+    lines = [line for line in text.splitlines()[:20] if line.strip()]
+    if not lines or delimiter not in lines[0]:
+        return None
+    rows = list(csv.reader(lines, delimiter=delimiter))
+    width = len(rows[0])
+    if width < 2 or any(len(row) != width for row in rows):
+        return None
+    numeric = [all(_number(row[i]) is not None for row in rows) for i in range(width)]
+    texts = [i for i in range(width) if not numeric[i]]
+    if len(texts) != 1:
+        return None
+    names = [f"column_{i + 1}" for i in range(width)]
+    names[texts[0]] = "question"
+    names[numeric.index(True)] = "count"
+    return names
 
 
 def _looks_like_table(text: str, delimiter: str) -> bool:
@@ -613,13 +637,13 @@ def parse_questions(
     if preamble and "#" in preamble.group(0):  # an analytics export's "# Date range: ..." lines
         rest = text[preamble.end() :]
         try:
-            table = fmt != "auto" or detect(rest, text_column) in ("csv", "tsv")
+            table = fmt != "auto" or detect(rest, text_column, where) in ("csv", "tsv")
         except QuestionsError:
             table = False  # read as before: plain text whose comment lines are skipped
         if table:
             text, skipped = rest, skipped + preamble.group(0).count("\n")
     if fmt == "auto":
-        fmt = detect(text, text_column)
+        fmt = detect(text, text_column, where)
     if fmt == "json" or fmt == "tickets":
         data = _parsed_json(text, where, lines=False)
         rows = (
@@ -636,6 +660,9 @@ def parse_questions(
         header = text.split("\n", 1)[0]
         delimiter = "\t" if fmt == "tsv" else ("," if "," in header else ";")
         delimiter = sep.group(1) if sep else delimiter
+        names = None if text_column else _headerless(text, delimiter)
+        if names:  # the first line is a question: name the columns above it
+            text, skipped = delimiter.join(names) + "\n" + text, skipped - 1
         rows = _table(text, delimiter, where, text_column, skipped)
     else:
         rows = _plain(text)
