@@ -133,7 +133,9 @@ def test_bad_input_is_one_clear_error(text: str, message: str) -> None:
 
 
 def test_plain_text_comments_and_hash_questions() -> None:
-    text = "# exported 2026-11-01\n#\n#1 reason my card was declined\nwhere is my refund\n"
+    text = (
+        "# exported 2026-11-01\n#\n#1 reason my card was declined\n## Billing\nwhere is my refund\n"
+    )
     assert [q.text for q in parse_questions(text)] == [
         "#1 reason my card was declined",
         "where is my refund",

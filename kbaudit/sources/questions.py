@@ -525,7 +525,8 @@ def _jsonl(text: str, where: str, text_column: str | None) -> list[_Row]:
     return _objects(_parsed_json(text, where, lines=True), where, text_column)
 
 
-_COMMENT = re.compile(r"^#(\s|$)")  # "# note" is a comment; "#1 reason ..." is a question
+# "# note" is a comment and "## Billing" a Markdown heading; "#1 reason ..." is a question
+_COMMENT = re.compile(r"^#{1,6}(\s|$)")
 
 
 # A list's marker ("- ", "* ", "• ", "1. ", "2) ", "(3) ") and quotes around the whole line;
