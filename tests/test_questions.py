@@ -436,3 +436,14 @@ def test_errors_about_a_table_name_the_file() -> None:
         QuestionsError, match=r"^log\.csv looks like a table with columns id, asked"
     ):
         parse_questions("id,asked\n1,hello\n", where="log.csv")
+
+
+def test_a_log_of_searches_flags_those_without_results() -> None:
+    text = "query,no_results\nvoid invoice,true\nvoid invoice,TRUE\nreset password,false\n"
+    got = {q.text: (q.volume, q.signal) for q in parse_questions(text)}
+    assert got == {"void invoice": (2, NO_RESULTS), "reset password": (1, None)}
+    lines = '{"query": "void invoice", "no_results": true}\n{"query": "vat", "no_results": false}\n'
+    assert {q.text: q.signal for q in parse_questions(lines)} == {
+        "void invoice": NO_RESULTS,
+        "vat": None,
+    }

@@ -171,6 +171,19 @@ def _count(value: Any) -> int | None:
     return None if number is None else int(number)
 
 
+_TRUE = frozenset({"true", "yes", "y", "t"})
+_FALSE = frozenset({"false", "no", "n", "f"})
+
+
+def _empty_count(value: Any, volume: int) -> int | None:
+    """How many of a row's searches found nothing: a count, or a flag of a log with one row
+    per search ("true": all of them)."""
+    if isinstance(value, bool):
+        return volume if value else 0
+    flag = str(value).strip().casefold()
+    return volume if flag in _TRUE else 0 if flag in _FALSE else _count(value)
+
+
 def _is_zero(value: Any) -> bool:
     """0, "0", "0.0" or "0%" (an average of 0.4 results is not zero)."""
     return _number(str(value).rstrip("% ")) == 0.0
@@ -253,7 +266,7 @@ def _records(
         place = f"{where} line {lines[number - 1]}" if lines else f"{where} record {number}"
         volume = _volume(record.get(volume_col), place) if volume_col else 1
         signal = None
-        empty = _count(record.get(empty_col)) if empty_col is not None else None
+        empty = _empty_count(record.get(empty_col), volume) if empty_col is not None else None
         found_nothing = result_col is not None and _is_zero(record.get(result_col))
         mostly_empty = empty is not None and empty > 0 and 2 * empty >= volume
         if found_nothing or mostly_empty:
