@@ -354,6 +354,7 @@ def test_errors_name_the_line_of_the_file(text: str) -> None:
         "Pregunta,Cantidad\n¿Cómo anulo una factura?,7\n",
         "Recherche,Nombre de recherches\nannuler une facture,7\n",
         "Search term,Events,Total users\nvoid an invoice,7,5\n",
+        "Conversation ID,Started at,First message,Count\n1,2026-11-01,void an invoice,7\n",
     ],
 )
 def test_column_names_of_other_languages_and_analytics_tools(text: str) -> None:

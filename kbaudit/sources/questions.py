@@ -31,6 +31,8 @@ TEXT_COLUMNS = (
     "search_string", "search_phrase", "keyword", "keywords", "phrase", "term", "subject",
     "text", "title", "description", "message", "utterance", "customer_question", "user_message",
     "content", "body", "message_text", "prompt", "user_input", "transcript", "chat_transcript",
+    "first_message", "first_customer_message", "initial_message", "opening_message",
+    "customer_message", "first_comment",
     # the same in German, French, Spanish, Portuguese, Italian and Dutch exports
     "frage", "fragen", "suchbegriff", "suchanfrage", "betreff", "requête", "recherche",
     "terme_de_recherche", "objet", "pregunta", "preguntas", "consulta", "búsqueda",
