@@ -448,3 +448,18 @@ def test_a_log_of_searches_flags_those_without_results() -> None:
         "void invoice": NO_RESULTS,
         "vat": None,
     }
+
+
+def test_chat_logs_of_a_model_api() -> None:
+    # content as a list of parts, and messages under a name of the log's own ("input")
+    lines = [
+        {
+            "messages": [
+                {"role": "system", "content": [{"type": "text", "text": "Be brief."}]},
+                {"role": "user", "content": [{"type": "text", "text": "add a sales tax rate"}]},
+            ]
+        },
+        {"input": [{"role": "user", "content": [{"type": "input_text", "text": "lock a period"}]}]},
+    ]
+    got = parse_questions("".join(json.dumps(x) + "\n" for x in lines))
+    assert sorted(q.text for q in got) == ["add a sales tax rate", "lock a period"]

@@ -407,9 +407,16 @@ def _message_text(message: Any) -> str:
     if not isinstance(message, dict):
         return ""
     for key in MESSAGE_TEXTS:
-        if isinstance(message.get(key), str) and message[key].strip():
-            return message_text(message[key])
+        value = message.get(key)
+        if isinstance(value, list):  # content parts: [{"type": "text", "text": "..."}]
+            value = " ".join(p["text"] for p in value if isinstance(p, dict) and _is_text(p))
+        if isinstance(value, str) and value.strip():
+            return message_text(value)
     return ""
+
+
+def _is_text(part: dict[str, Any]) -> bool:
+    return isinstance(part.get("text"), str) and part.get("type", "text") in ("text", "input_text")
 
 
 def _role(message: Any) -> str | None:
@@ -460,14 +467,26 @@ def _chat_text(chat: dict[str, Any] | list[Any]) -> str:
         started_by_staff = source.get("delivered_as") in _STAFF_STARTS
         if _role(source) == "customer" or (_role(source) is None and not started_by_staff):
             candidates.append(source)
-    key = next((k for k in MESSAGE_LISTS if isinstance(chat.get(k), list | dict)), None)
-    messages = _message_list(chat[key]) if key else []
-    candidates += [m for m in messages if _is_customer(m)]
+    candidates += [m for m in _messages(chat) if _is_customer(m)]
     for message in candidates:
         text = _message_text(message)
         if text and not is_courtesy(text):  # "hi" first, then what they came for
             return shorten(text, MAX_TEXT)
     return ""
+
+
+def _has_roles(items: list[Any]) -> bool:
+    """A list of chat messages: most of its items say who wrote them."""
+    return bool(items) and 2 * sum(1 for m in items if _role(m)) > len(items)
+
+
+def _messages(chat: dict[str, Any]) -> list[Any]:
+    """A conversation's messages: under a usual name (messages, conversation_parts ...), else
+    the first list whose items say who wrote them ("input" of a model's request log)."""
+    key = next((k for k in MESSAGE_LISTS if isinstance(chat.get(k), list | dict)), None)
+    if key is not None:
+        return _message_list(chat[key])
+    return next((v for v in chat.values() if isinstance(v, list) and _has_roles(v)), [])
 
 
 def _is_chat(item: Any) -> bool:
@@ -476,6 +495,7 @@ def _is_chat(item: Any) -> bool:
     return isinstance(item, dict) and (
         isinstance(item.get("source"), dict)
         or any(isinstance(item.get(k), list | dict) for k in MESSAGE_LISTS)
+        or any(isinstance(v, list) and _has_roles(v) for v in item.values())
     )
 
 
