@@ -437,6 +437,8 @@ def test_errors_about_a_table_name_the_file() -> None:
         QuestionsError, match=r"^log\.csv looks like a table with columns id, asked"
     ):
         parse_questions("id,asked\n1,hello\n", where="log.csv")
+    with pytest.raises(QuestionsError, match=r"^log\.csv line 5: volume 'many'"):
+        parse_questions("reset,12\nrefund,4\nvat,3\nfees,1\nplan,many\n", where="log.csv")
 
 
 def test_a_log_of_searches_flags_those_without_results() -> None:

@@ -620,7 +620,8 @@ def detect(text: str, text_column: str | None = None, where: str = "this file") 
 
 def _headerless(text: str, delimiter: str) -> list[str] | None:
     """Column names for a table without a header row (a query's output: "reset password,12"):
-    every one of the first lines has the same cells, one of text and the others numbers.
+    every one of the first lines has the same number of cells, one column of text and the
+    others of numbers (four in five of them at least, the first line's all).
     None when it is not such a table."""
     lines = [line for line in text.splitlines()[:20] if line.strip()]
     if not lines or delimiter not in lines[0]:
@@ -629,9 +630,13 @@ def _headerless(text: str, delimiter: str) -> list[str] | None:
     width = len(rows[0])
     if width < 2 or any(len(row) != width for row in rows):
         return None
-    numeric = [all(_number(row[i]) is not None for row in rows) for i in range(width)]
+    # a column of numbers may hold a typo ("many"): the count's error then names its line
+    numbers = [sum(_number(row[i]) is not None for row in rows) for i in range(width)]
+    numeric = [
+        5 * n >= 4 * len(rows) and _number(rows[0][i]) is not None for i, n in enumerate(numbers)
+    ]
     texts = [i for i in range(width) if not numeric[i]]
-    if len(texts) != 1:
+    if len(texts) != 1 or numbers[texts[0]]:
         return None
     names = [f"column_{i + 1}" for i in range(width)]
     names[texts[0]] = "question"
