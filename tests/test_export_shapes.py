@@ -415,3 +415,32 @@ def test_hostile_navigation_files_are_skipped(tmp_path: Path) -> None:
     }
     got = _categories(_kb(tmp_path, files))
     assert got == {"docs/one.md": "docs", "other/two.md": "other"}
+
+
+def test_zendesk_sideloaded_sections_categories_and_users(tmp_path: Path) -> None:
+    """`articles.json?include=users,sections,categories` puts the names in the same page."""
+    page = {
+        "articles": [
+            {
+                "id": 4101,
+                "title": "Pause a subscription",
+                "body": "<p>Open the plan page and choose Pause.</p>",
+                "section_id": "51",
+                "author_id": 7,
+                "html_url": "https://help.example/hc/en-us/articles/4101",
+                "label_names": [],
+                "draft": False,
+            }
+        ],
+        "sections": [{"id": 51, "name": "Plans", "category_id": 9, "parent_section_id": None}],
+        "categories": [{"id": 9, "name": "Billing"}],
+        "users": [{"id": 7, "name": "Rosa Vidal", "email": "rosa@help.example"}],
+        "next_page": None,
+        "page": 1,
+        "page_count": 1,
+    }
+    (tmp_path / "articles.json").write_text(json.dumps(page))
+    [article] = load(tmp_path).articles
+    assert article.category == "Billing > Plans"
+    assert not article.meta[CATEGORY_ID_ONLY]
+    assert article.owner == "Rosa Vidal"

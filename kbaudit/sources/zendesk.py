@@ -79,6 +79,17 @@ def _section_paths(sections: list[dict], categories: dict[str, str]) -> dict[str
     return {sid: " > ".join(p for p in path(sid) if p) for sid in by_id}
 
 
+def _related(docs: dict[str, list[tuple[str, Any]]], kind: str) -> Iterator[dict[str, Any]]:
+    """The sections, categories or users of the export: their own files, and the lists an
+    articles page carries beside its articles (`articles.json?include=users,sections,categories`
+    sideloads them into the same document)."""
+    for _, doc in docs[kind]:
+        yield from items(doc, (kind,))
+    for _, doc in docs["articles"]:
+        if isinstance(doc, dict) and isinstance(doc.get(kind), list):
+            yield from (r for r in doc[kind] if isinstance(r, dict))
+
+
 def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
     docs: dict[str, list[tuple[str, Any]]] = {k: [] for k in (*_LISTS, "other")}
     for rel in json_paths(tree):
@@ -86,9 +97,9 @@ def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
         yield from problems
         if doc is not None:
             docs[_kind(doc)].append((rel, doc))
-    sections = [s for _, d in docs["sections"] for s in items(d, ("sections",))]
-    categories = names_by_id(c for _, d in docs["categories"] for c in items(d, ("categories",)))
-    users = names_by_id(u for _, d in docs["users"] for u in items(d, ("users",)))
+    sections = list(_related(docs, "sections"))
+    categories = names_by_id(_related(docs, "categories"))
+    users = names_by_id(_related(docs, "users"))
     section_path = _section_paths(sections, categories)
     per_file = len(docs["articles"]) > 1
     by_folder = folder_categories(rel for rel, _ in docs["articles"]) if not sections else {}
