@@ -83,6 +83,81 @@ _IGNORE_COMMENT = re.compile(r"<!--\s*+kbaudit:\s*+ignore\s++([A-Za-z0-9_,\s-]*?
 _OUTDATED_STATUS = {"archived", "outdated", "deprecated", "retired", "obsolete", "expired"}
 
 
+_LOCALE_SEGMENT = re.compile(r"^([a-z]{2})(?:[-_][a-z]{2,4})?$", re.I)
+# Language codes a locale folder may carry; two-letter folder names that are usually
+# something else (go, js, id, ui, ...) are not listed, so they never pair articles.
+LANGUAGES = frozenset(
+    [
+        "ar",
+        "bg",
+        "bn",
+        "ca",
+        "cs",
+        "cy",
+        "da",
+        "de",
+        "el",
+        "en",
+        "es",
+        "et",
+        "eu",
+        "fa",
+        "fi",
+        "fr",
+        "ga",
+        "gl",
+        "he",
+        "hi",
+        "hr",
+        "hu",
+        "hy",
+        "is",
+        "it",
+        "ja",
+        "ka",
+        "kk",
+        "ko",
+        "lt",
+        "lv",
+        "mk",
+        "mn",
+        "ms",
+        "mt",
+        "nb",
+        "nl",
+        "nn",
+        "no",
+        "pl",
+        "pt",
+        "ro",
+        "ru",
+        "sk",
+        "sl",
+        "sq",
+        "sr",
+        "sv",
+        "sw",
+        "ta",
+        "te",
+        "th",
+        "tl",
+        "tr",
+        "uk",
+        "ur",
+        "uz",
+        "vi",
+        "zh",
+    ]
+)
+
+
+def is_locale_folder(segment: str) -> bool:
+    """Whether a folder name is a locale (`fr`, `en-us`, `pt_BR`): translations of a KB are
+    filed by it, so it pairs translations and is never a category."""
+    m = _LOCALE_SEGMENT.match(segment)
+    return m is not None and m.group(1).casefold() in LANGUAGES
+
+
 DEFAULT_LIMITS: dict[str, int] = {
     "max_entries": 100_000,  # files in an archive
     "max_total_size": 2 * 1024**3,  # bytes, uncompressed, all archive entries together

@@ -444,3 +444,27 @@ def test_zendesk_sideloaded_sections_categories_and_users(tmp_path: Path) -> Non
     assert article.category == "Billing > Plans"
     assert not article.meta[CATEGORY_ID_ONLY]
     assert article.owner == "Rosa Vidal"
+
+
+def test_locale_folders_are_not_categories(tmp_path: Path) -> None:
+    files = _md(
+        "docs/en/billing/refunds.md",
+        "docs/en/account/email.md",
+        "docs/pt-br/billing/refunds.md",
+        "docs/pt-br/account/email.md",
+    )
+    assert _categories(_kb(tmp_path / "md", files)) == {
+        "docs/en/account/email.md": "account",
+        "docs/en/billing/refunds.md": "billing",
+        "docs/pt-br/account/email.md": "account",
+        "docs/pt-br/billing/refunds.md": "billing",
+    }
+    record = {"id": 7001, "title": "Close an account", "body": "<p>Open Settings.</p>"}
+    record |= {"section_id": 88, "html_url": "https://help.example/hc/7001", "label_names": []}
+    zendesk = tmp_path / "zendesk"
+    for locale in ("en-us", "de"):
+        (zendesk / locale).mkdir(parents=True)
+        translated = dict(record, locale=locale, source_locale="en-us")
+        (zendesk / locale / "articles.json").write_text(json.dumps({"articles": [translated]}))
+    for article in load(zendesk).articles:  # no sections file: the id, not the locale folder
+        assert article.category == "section 88" and article.meta[CATEGORY_ID_ONLY]

@@ -10,7 +10,7 @@ from typing import Any
 
 from kbaudit import text
 from kbaudit.model import InputCode, LoadProblem
-from kbaudit.normalize import SourceOptions, build_article
+from kbaudit.normalize import SourceOptions, build_article, is_locale_folder
 from kbaudit.sources.base import Record, decode, not_text
 from kbaudit.sources.tree import DOCUMENT_SUFFIXES, Tree
 
@@ -243,8 +243,14 @@ def file_locale(rel: str) -> str | None:
 def folder_categories(paths: Iterable[str]) -> dict[str, str]:
     """File -> the folder path it lives in below the folders all files share, as a category
     ("Apps & Integrations" from `docs/Apps-&-Integrations/articles.json`); empty when every
-    file is in the same folder (the folders then say nothing about categories)."""
-    folders = {p: p.rsplit("/", 1)[0].split("/") if "/" in p else [] for p in paths}
+    file is in the same folder (the folders then say nothing about categories). Locale
+    folders (`en-us/`, `fr/`) file translations, not topics: they are left out."""
+    folders = {
+        p: [f for f in p.rsplit("/", 1)[0].split("/") if not is_locale_folder(f)]
+        if "/" in p
+        else []
+        for p in paths
+    }
     if len({tuple(f) for f in folders.values()}) < 2:
         return {}
     common = 0
