@@ -468,3 +468,21 @@ def test_locale_folders_are_not_categories(tmp_path: Path) -> None:
         (zendesk / locale / "articles.json").write_text(json.dumps({"articles": [translated]}))
     for article in load(zendesk).articles:  # no sections file: the id, not the locale folder
         assert article.category == "section 88" and article.meta[CATEGORY_ID_ONLY]
+
+
+def test_a_copy_in_another_locale_folder_is_not_a_duplicate(tmp_path: Path) -> None:
+    body = (
+        "Invoices can be downloaded for the last seven years. Open Billing, choose the month "
+        "and select Download; a PDF with the company's tax number is saved."
+    )
+    files = {
+        f"{loc}/billing/invoices.md": f"# Download invoices\n\n{body}\n" for loc in ["en", "de"]
+    }
+    root = _kb(tmp_path / "kb", files)
+    assert {a.path: a.locale for a in load(root).articles} == {
+        "de/billing/invoices.md": "de",
+        "en/billing/invoices.md": "en",
+    }
+    assert audit(root, Config(select=["DUP"], as_of=AS_OF)).findings == []
+    single = _kb(tmp_path / "one", {"it/vpn.md": f"# VPN\n\n{body}\n"})  # a topic, not Italian
+    assert [a.locale for a in load(single).articles] == [None]
