@@ -195,6 +195,25 @@ def test_intercom_empty_translations_are_counted(tmp_path: Path) -> None:
     assert source.category == "collection 55" and source.meta[CATEGORY_ID_ONLY] is True
 
 
+def test_intercom_collection_from_parent_ids(tmp_path: Path) -> None:
+    """Articles listed with `parent_ids` only (no `parent_id`) are in the first collection."""
+    article = {
+        "type": "article",
+        "id": "82",
+        "workspace_id": "w1",
+        "parent_ids": [19],
+        "author_id": 7,
+        "state": "published",
+        "title": "Fix calendar sync errors",
+        "body": "<p>Disconnect the calendar and connect it again.</p>",
+    }
+    collection = {"type": "collection", "id": "19", "name": "Calendars", "parent_id": None}
+    (tmp_path / "articles.json").write_text(json.dumps({"type": "list", "data": [article]}))
+    (tmp_path / "collections.json").write_text(json.dumps({"type": "list", "data": [collection]}))
+    [only] = load(tmp_path).articles
+    assert only.category == "Calendars" and not only.meta[CATEGORY_ID_ONLY]
+
+
 def test_confluence_bylines_titles_and_dates(tmp_path: Path) -> None:
     export = tmp_path / "space"
     shutil.copytree(EXPORTS / "confluence" / "LH", export)
