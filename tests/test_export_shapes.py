@@ -130,6 +130,24 @@ def test_freshdesk_folder_known_only_by_id(tmp_path: Path) -> None:
     assert article.category == "folder 70" and article.meta[CATEGORY_ID_ONLY] is True
 
 
+def test_freshdesk_folder_named_by_another_articles_hierarchy(tmp_path: Path) -> None:
+    levels = [
+        {"level": 0, "type": "category", "data": {"id": 11, "name": "Getting started"}},
+        {"level": 1, "type": "folder", "data": {"id": 22, "name": "Contacts"}},
+    ]
+    article = {"folder_id": 22, "category_id": 11, "status": 2, "agent_id": 5, "tags": []}
+    records = [
+        dict(
+            article, id=1, title="Export contacts", description="<p>Export.</p>", hierarchy=levels
+        ),
+        dict(article, id=2, title="Merge contacts", description="", description_text="Merge."),
+    ]
+    (tmp_path / "articles.json").write_text(json.dumps(records))
+    articles = by_title(load(tmp_path).articles)
+    assert articles["Merge contacts"].category == "Getting started > Contacts"
+    assert not articles["Merge contacts"].meta.get(CATEGORY_ID_ONLY)
+
+
 def test_zendesk_sections_named_by_export_folders_else_id_only(tmp_path: Path) -> None:
     record = {
         "id": 360001,
