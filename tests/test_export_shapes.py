@@ -14,6 +14,7 @@ import pytest
 
 from kbaudit.audit import audit
 from kbaudit.config import Config
+from kbaudit.errors import SourceError
 from kbaudit.model import Article
 from kbaudit.normalize import (
     CATEGORY_ID_ONLY,
@@ -68,6 +69,25 @@ def test_same_records_in_json_and_csv_are_read_once(tmp_path: Path) -> None:
     ]
     (tmp_path / "articles.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert len(load(tmp_path).articles) == 3
+
+
+def test_salesforce_data_category_selections_and_side_tables() -> None:
+    """Data Loader files: the articles (BOM, CRLF, upper-case headers, a body spanning lines),
+    the data category selections that file them, and a users table that holds no articles."""
+    result = load(EXPORTS / "salesforce-categories")
+    articles = {a.id: a for a in result.articles}
+    assert sorted(articles) == ["000002001", "000002001/fr", "000002003"]
+    assert articles["000002001"].category == "Card_Readers"
+    assert articles["000002001/fr"].category == "Card_Readers"  # shares its master's category
+    assert articles["000002003"].category == "Printers"
+    assert "choose Add reader" in articles["000002001"].text
+    assert [(p.path, p.code.value) for p in result.problems] == [("users.csv", "INPUT001")]
+
+
+def test_a_table_without_articles_alone_is_still_an_error(tmp_path: Path) -> None:
+    (tmp_path / "users.csv").write_text("Id,Name,Email\n0051,Noor Haddad,noor@shop.example\n")
+    with pytest.raises(SourceError, match="no body column"):
+        load(tmp_path)
 
 
 def test_servicenow_jsonv2_and_sys_id_categories() -> None:

@@ -10,12 +10,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kbaudit.errors import ConfigError, SourceError
-from kbaudit.model import InputCode, LoadProblem
+from kbaudit.model import Article, InputCode, LoadProblem
 from kbaudit.normalize import (
     ALIASES,
     CATEGORY_ID_ONLY,
@@ -24,7 +24,14 @@ from kbaudit.normalize import (
     is_record_id,
 )
 from kbaudit.sources.base import Record, Source, decode, not_text
-from kbaudit.sources.records import body_article, json_paths, read_json, record_table, unique
+from kbaudit.sources.records import (
+    body_article,
+    json_paths,
+    peek,
+    read_json,
+    record_table,
+    unique,
+)
 from kbaudit.sources.tree import Tree
 
 SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson")
@@ -280,27 +287,99 @@ def _truthy(value: Any) -> bool:
     return str(value).strip().lower() in ("true", "1", "yes", "y")
 
 
+def _selections(header: list[str]) -> tuple[str, str] | None:
+    """The (parent id, category name) columns of a Salesforce data category selection table
+    (`Knowledge__DataCategorySelection`: ParentId, DataCategoryGroupName, DataCategoryName),
+    exported beside the articles it files; None for any other table."""
+    by_key = {_key(c): c for c in header}
+    if "parentid" in by_key and "datacategoryname" in by_key and not _has_body(by_key):
+        return by_key["parentid"], by_key["datacategoryname"]
+    return None
+
+
+def _has_body(by_key: dict[str, str]) -> bool:
+    return any(k in by_key for k in BODY_COLUMNS) or any(
+        c in by_key for p in PRESETS.values() for c in p.columns.get("body", ())
+    )
+
+
 def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
     check_mapping(options.mapping)
     csv.field_size_limit(MAX_FIELD)  # article bodies are far longer than csv's default cap
     seen: set[str] = set()
     # The same records exported twice (articles.json beside articles.csv) are read once.
     read: dict[tuple[str, str], str] = {}
-    for rel in table_paths(tree):
+    categories: dict[str, str] = {}  # article (version) id -> data category, from selections
+    tables = yield from _data_categories(tree, table_paths(tree), categories)
+    skipped: list[tuple[str, SourceError]] = []
+    later: list[Article] = []
+    filed: dict[str, str | None] = {}
+    for rel in tables:
         columns: Columns | None = None
         for item in _rows(tree, rel):
             if isinstance(item, LoadProblem):
                 yield item
             elif isinstance(item, list):
-                columns = resolve_columns(item, rel, options)
+                try:
+                    columns = resolve_columns(item, rel, options)
+                except SourceError as exc:
+                    if len(tables) < 2:
+                        raise
+                    skipped.append((rel, exc))  # a side table (users, categories) of the export
+                    break
             elif columns is not None:
-                for record in _row_article(rel, *item, columns, seen, options):
+                for record in _row_article(rel, *item, columns, seen, options, categories):
                     if isinstance(record, LoadProblem):
                         yield record
                         continue
                     key = (record.id, record.locale or "")
-                    if read.setdefault(key, rel) == rel:
+                    if read.setdefault(key, rel) != rel:
+                        continue
+                    if categories and record.category is None and TRANSLATION_OF in record.meta:
+                        later.append(record)  # filed with its master version, read below
+                    else:
+                        filed.setdefault(record.id, record.category)
                         yield record
+    for record in later:  # Salesforce translations share their master's data categories
+        category = filed.get(str(record.meta[TRANSLATION_OF]))
+        yield replace(record, category=category) if category else record
+    if skipped and not read:  # no table of the export holds articles
+        raise skipped[0][1]
+    for side, error in skipped:
+        message = str(error).removeprefix(f"{side}: ")
+        yield LoadProblem(InputCode.UNREADABLE, side, f"not read as articles: {message}")
+
+
+def _data_categories(
+    tree: Tree, paths: list[str], categories: dict[str, str]
+) -> Generator[LoadProblem, None, list[str]]:
+    """Read the data category selection tables among `paths` into `categories` (article id
+    -> category name); returns the other tables, those that may hold articles."""
+    tables: list[str] = []
+    for rel in paths:
+        header = _header(tree, rel)
+        picked = _selections(header) if header else None
+        if picked is None:
+            tables.append(rel)
+            continue
+        for item in _rows(tree, rel):
+            if isinstance(item, LoadProblem):
+                yield item
+            elif isinstance(item, tuple):
+                parent, name = (str(item[1].get(c) or "").strip() for c in picked)
+                if parent and name:
+                    categories.setdefault(parent, name)
+    return tables
+
+
+def _header(tree: Tree, rel: str) -> list[str]:
+    """The header row of a table, from its first bytes (JSON tables: their parsed keys)."""
+    if rel.lower().endswith(JSON_TABLES):
+        for item in _rows(tree, rel):
+            return item if isinstance(item, list) else []
+        return []
+    first = _LINE_END.split(peek(tree, rel).lstrip("\ufeff"), maxsplit=1)[0]
+    return [h.strip() for h in next(csv.reader([first], delimiter=_delimiter(first, rel)), [])]
 
 
 def table_paths(tree: Tree) -> list[str]:
@@ -317,6 +396,7 @@ def _row_article(
     columns: Columns,
     seen: set[str],
     options: SourceOptions,
+    selections: dict[str, str] | None = None,
 ) -> list[Record]:
     if "IsLatestVersion" in row and not _truthy(row["IsLatestVersion"]):
         return []
@@ -334,6 +414,9 @@ def _row_article(
         picked = [str(row[c]).split("+")[0].strip() for c in columns.categories if row.get(c)]
         if picked:
             meta["category"] = picked[0]
+    if selections and not meta.get("category"):  # filed by a data category selection table
+        ids = (v for k, v in row.items() if _key(k) in ("id", "knowledgearticleid") and v)
+        meta["category"] = next((selections[str(v)] for v in ids if str(v) in selections), None)
     if is_record_id(meta.get("category")):  # a ServiceNow sys_id, not a category name
         meta[CATEGORY_ID_ONLY] = True
     if preset is not None and preset.translations:
