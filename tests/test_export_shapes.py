@@ -106,6 +106,48 @@ def test_servicenow_jsonv2_and_sys_id_categories() -> None:
     assert partial.meta[CATEGORY_ID_ONLY] is True  # a 32-hex sys_id is no category name
 
 
+SYS_ID = "2fd3ab1f8f0a5a00f2fd3ab1f8f0a5a0"
+USER_ID = "6816f79cc0a8016401c5a33be04be441"
+
+
+def test_servicenow_display_values_beside_stored_values(tmp_path: Path) -> None:
+    """JSONv2 with `displayvalue=all` (`dv_` twins) and the Table API with
+    `sysparm_display_value=all` (`{display_value, value}`): references by their display
+    value, dates, languages and choices by their stored value (the display value of a date
+    is in the exporting user's format)."""
+    jsonv2 = {
+        "number": "KB0020001",
+        "short_description": "Map a network drive",
+        "text": "<p>Open Explorer and choose Map network drive.</p>",
+        "kb_category": SYS_ID,
+        "dv_kb_category": "Storage",
+        "author": USER_ID,
+        "dv_author": "Ines Moreau",
+        "workflow_state": "published",
+        "dv_workflow_state": "Published",
+        "sys_updated_on": "2026-03-02 10:00:00",
+        "dv_sys_updated_on": "02-03-2026 11:00:00",
+        "language": "fr",
+        "dv_language": "French",
+    }
+    table_api = {
+        k: {"display_value": jsonv2.get(f"dv_{k}", v), "value": v}
+        for k, v in jsonv2.items()
+        if not k.startswith("dv_")
+    }
+    (tmp_path / "v2").mkdir()
+    (tmp_path / "v2" / "kb_knowledge.json").write_text(json.dumps({"records": [jsonv2]}))
+    (tmp_path / "table").mkdir()
+    (tmp_path / "table" / "kb_knowledge.json").write_text(json.dumps({"result": [table_api]}))
+    for folder in ("v2", "table"):
+        [article] = load(tmp_path / folder).articles
+        assert article.category == "Storage" and not article.meta.get(CATEGORY_ID_ONLY)
+        assert article.owner == "Ines Moreau"
+        assert article.updated_at == dt.date(2026, 3, 2)
+        assert (article.locale, article.status) == ("fr", "published")
+        assert not any(k.startswith("dv_") for k in article.meta)
+
+
 def test_servicenow_list_without_body_loads_every_article() -> None:
     result = load(EXPORTS / "servicenow-list")
     assert len(result.articles) == 3 and not result.problems

@@ -165,18 +165,38 @@ def record_table(doc: Any) -> list[dict[str, Any]] | None:
     return None
 
 
+_SYS_IDS = re.compile(r"^[0-9a-f]{32}(?:,[0-9a-f]{32})*$", re.I)
+
+
+def _shown(value: Any, display: Any) -> Any:
+    """A ServiceNow field exported with its display value too: the stored value (a date in
+    the system's `2024-05-01 10:00:00`, a language code, a choice) unless it is a reference
+    (a sys_id, or a list of them), which only the display value names."""
+    if display in (None, ""):
+        return value
+    if value in (None, "") or (isinstance(value, str) and _SYS_IDS.match(value)):
+        return display
+    return value
+
+
 def flatten(record: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     """One table row from a query record: related records become `CreatedBy.Name` columns,
     Salesforce `attributes` are dropped, and ServiceNow `{display_value, value}` or
-    `{link, value}` pairs become their display value."""
+    `{link, value}` pairs (Table API) and `dv_` twins of fields (JSONv2 with
+    `displayvalue=all`) become one value: the stored one, or the display value of a
+    reference."""
     row: dict[str, Any] = {}
     for key, value in record.items():
         if key == "attributes" and isinstance(value, dict):
             continue
+        if key.startswith("dv_") and key[3:] in record:
+            continue  # read with its field below
         name = f"{prefix}{key}"
-        if isinstance(value, dict):
+        if f"dv_{key}" in record and not isinstance(value, dict | list):
+            row[name] = _shown(value, record[f"dv_{key}"])
+        elif isinstance(value, dict):
             if "display_value" in value or ("value" in value and "link" in value):
-                row[name] = value.get("display_value") or value.get("value")
+                row[name] = _shown(value.get("value"), value.get("display_value"))
             else:
                 row.update(flatten(value, f"{name}."))
         elif isinstance(value, list):
