@@ -317,6 +317,24 @@ def test_confluence_bylines_titles_and_dates(tmp_path: Path) -> None:
     assert all(" : " not in a.title for a in result.articles)
 
 
+def test_confluence_server_byline_with_view_change_link(tmp_path: Path) -> None:
+    export = tmp_path / "space"
+    shutil.copytree(EXPORTS / "confluence" / "LH", export)
+    page = export / "Refund-a-customer-payment_65601.html"
+    page.write_text(
+        page.read_text()
+        .replace(
+            "Created by <span class='author'> Dana Whitfield</span>, last modified by",
+            "Added by <span class='author'> Dana Whitfield</span>, last edited by",
+        )
+        .replace("on Mar 04, 2026", 'on Mar 04, 2014 (<a href="viewpage.action">view change</a>)')
+    )
+    result = load(export)
+    assert not [p for p in result.problems if p.code == "INPUT004"]
+    refund = by_title(result.articles)["Refund a customer payment"]
+    assert (refund.owner, refund.updated_at) == ("Dana Whitfield", dt.date(2014, 3, 4))
+
+
 # ---- categories from structure ---------------------------------------------------------------
 
 ARTICLE = "---\ntitle: {title}\n---\nSome text about {title} that readers can follow.\n"
