@@ -603,3 +603,17 @@ def test_a_copy_in_another_locale_folder_is_not_a_duplicate(tmp_path: Path) -> N
     assert audit(root, Config(select=["DUP"], as_of=AS_OF)).findings == []
     single = _kb(tmp_path / "one", {"it/vpn.md": f"# VPN\n\n{body}\n"})  # a topic, not Italian
     assert [a.locale for a in load(single).articles] == [None]
+
+
+def test_mdx_imports_and_exports_are_not_text(tmp_path: Path) -> None:
+    page = (
+        "---\ntitle: Pair a reader\n---\n"
+        "import Tabs from '@theme/Tabs';\nimport {\n  TabItem,\n} from '@theme/TabItem';\n\n"
+        "Hold the button until the light blinks.\n\n"
+        "```js\nimport reader from 'reader-sdk';\n```\n\n"
+        "export const toc = [\n  {id: 'pair'},\n];\n"
+    )
+    [article] = load(_kb(tmp_path, {"docs/pair.mdx": page})).articles
+    assert article.text.startswith("Hold the button")
+    assert "@theme" not in article.text and "toc" not in article.text
+    assert "import reader from 'reader-sdk';" in article.text  # code in a fence stays
