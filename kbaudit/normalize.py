@@ -69,6 +69,12 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "url": ("url", "html_url", "permalink", "canonical_url"),
 }
 DATE_FIELDS = ("updated_at", "created_at", "review_at")
+# Keys of a date field given as a mapping, in order of preference for each date.
+_DATE_PARTS = {
+    "updated_at": ("updated", "date", "value", "created"),
+    "created_at": ("created", "date", "value"),
+    "review_at": ("date", "value"),
+}
 # Article.meta keys the loaders set (not export fields):
 # - CATEGORY_ID_ONLY: True when the export names the article's category only by an id
 #   (a Zendesk section or Freshdesk folder whose name file is absent, a ServiceNow sys_id);
@@ -303,7 +309,8 @@ def build_article(
             values[f"{name}__key"] = key
     dates: dict[str, dt.date | None] = {}
     for name in DATE_FIELDS:
-        value = _named(values.get(name), ("date", "value"))  # last_update: {date: ...}
+        # last_update: {date: ...}; MkDocs Material's date: {created: ..., updated: ...}
+        value = _named(values.get(name), _DATE_PARTS[name])
         if value in (None, "") or isinstance(value, bool):  # `published: false` is a flag
             dates[name] = None
             continue

@@ -617,3 +617,11 @@ def test_mdx_imports_and_exports_are_not_text(tmp_path: Path) -> None:
     assert article.text.startswith("Hold the button")
     assert "@theme" not in article.text and "toc" not in article.text
     assert "import reader from 'reader-sdk';" in article.text  # code in a fence stays
+
+
+def test_mkdocs_material_created_and_updated_dates(tmp_path: Path) -> None:
+    page = "---\ndate:\n  created: 2023-01-31\n  updated: 2026-02-01\n---\n# Export data\n\nText.\n"
+    first = "---\ndate:\n  created: 2025-11-02\n---\n# Import data\n\nText.\n"
+    root = _kb(tmp_path, {"docs/blog/export.md": page, "docs/blog/import.md": first})
+    dates = {a.title: a.updated_at for a in load(root).articles}
+    assert dates == {"Export data": dt.date(2026, 2, 1), "Import data": dt.date(2025, 11, 2)}
