@@ -167,6 +167,23 @@ def test_latin1_file_is_read_and_reported(tmp_path: Path) -> None:
     assert "UTF-8" in result.problems[0].message
 
 
+@pytest.mark.parametrize(
+    "head",
+    [
+        '<meta charset="ISO-8859-1">',
+        '<meta http-equiv="Content-Type" content="text/html; charset=windows-1252">',
+    ],
+)
+def test_html_page_in_its_declared_charset_is_not_an_encoding_problem(
+    tmp_path: Path, head: str
+) -> None:
+    page = f"<html><head>{head}</head><body><article><h1>Caf\xe9</h1><p>Menu \xe0 la carte"
+    write(tmp_path, "cafe.html", page.encode("latin-1"))
+    result = load(tmp_path)
+    assert result.problems == []
+    assert result.articles[0].title == "Café" and "à la carte" in result.articles[0].text
+
+
 def test_inline_and_front_matter_ignores(tmp_path: Path) -> None:
     write(
         tmp_path,

@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup, Tag
 from kbaudit import text
 from kbaudit.model import InputCode, LoadProblem
 from kbaudit.normalize import SourceOptions, build_article
-from kbaudit.sources.base import Record, Source, decode, not_text
+from kbaudit.sources.base import Record, Source, decode, html_charset, not_text
 from kbaudit.sources.parallel import parse_files
 from kbaudit.sources.records import peek
 from kbaudit.sources.tree import Tree
@@ -118,7 +118,7 @@ def parse(space: Space, rel: str, data: bytes, options: SourceOptions) -> Iterat
     if binary:
         yield binary
         return
-    raw, problem = decode(data, rel)
+    raw, problem = decode(data, rel, html_charset(data))
     if problem:
         yield problem
     soup = BeautifulSoup(raw, "lxml")

@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from kbaudit import text
 from kbaudit.model import InputCode, LoadProblem
 from kbaudit.normalize import SourceOptions, build_article
-from kbaudit.sources.base import Record, Source, decode, not_text
+from kbaudit.sources.base import Record, Source, decode, html_charset, not_text
 from kbaudit.sources.parallel import parse_files
 from kbaudit.sources.tree import Tree
 
@@ -79,7 +79,7 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
     if binary:
         yield binary
         return
-    raw, problem = decode(data, rel)
+    raw, problem = decode(data, rel, html_charset(data))
     if problem:
         yield problem
     soup = BeautifulSoup(raw, "lxml")
