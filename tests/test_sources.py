@@ -260,6 +260,21 @@ def test_html_article_widgets_are_not_text_and_byline_is_owner(tmp_path: Path) -
     assert a.headings == ("How refunds work",)
 
 
+def test_html_byline_block_with_avatar_and_date_names_only_the_author(tmp_path: Path) -> None:
+    page = (
+        "<html><body><article><h1>Close an account</h1>"
+        '<div class="article-author"><img src="a.png" alt="">'
+        '<div class="article-meta"><a href="/profiles/7">Tomás Ruiz</a>'
+        '<ul><li><time datetime="2026-02-03T10:00:00Z">February 03, 2026 10:00</time></li>'
+        "<li>Updated</li></ul></div></div>"
+        '<div class="article-body"><p>Open Settings and choose Close account.</p></div>'
+        "</article></body></html>"
+    )
+    write(tmp_path, "close.html", page)
+    [a] = load(tmp_path).articles
+    assert a.owner == "Tomás Ruiz" and a.updated_at == dt.date(2026, 2, 3)
+
+
 def test_malformed_html_still_parses(tmp_path: Path) -> None:
     write(tmp_path, "broken.html", "<html><body><article><h1>Broken<p>Unclosed <b>tags <div>here")
     [a] = load(tmp_path).articles

@@ -91,8 +91,12 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
         meta.setdefault("locale", str(html_tag.get("lang")))
     if "author" not in meta:
         byline = soup.select_one("[rel=author], [itemprop=author], .author, .article-author")
-        if byline is not None and byline.get_text(" ", strip=True):
-            meta["author"] = byline.get_text(" ", strip=True)
+        # a byline block (Zendesk's .article-author) also holds the avatar and the date:
+        # the name is its link or its itemprop=name
+        name = byline.select_one("[itemprop=name], a[href]") if byline is not None else None
+        who = (name or byline).get_text(" ", strip=True) if byline is not None else ""
+        if who:
+            meta["author"] = who
     crumbs = _breadcrumbs(soup)
     root = next((r for sel in _CONTENT_SELECTORS if (r := soup.select_one(sel)) is not None), soup)
     if "updated_at" not in meta:
