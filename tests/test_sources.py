@@ -275,6 +275,24 @@ def test_html_byline_block_with_avatar_and_date_names_only_the_author(tmp_path: 
     assert a.owner == "Tomás Ruiz" and a.updated_at == dt.date(2026, 2, 3)
 
 
+def test_html_json_ld_article_gives_dates_author_and_keywords(tmp_path: Path) -> None:
+    ld = (
+        '{"@context": "https://schema.org", "@graph": [{"@type": "WebSite", "name": "Help"},'
+        ' {"@type": ["TechArticle"], "headline": "Export data", "dateModified": '
+        '"2026-01-15T08:00:00+00:00", "datePublished": "2024-03-01", "author": [{"@type": '
+        '"Person", "name": "Lena Ortiz"}], "keywords": "export, csv"}]}'
+    )
+    page = (
+        f'<html><head><script type="application/ld+json">{ld}</script>'
+        '<script type="application/ld+json">{not json</script></head>'
+        "<body><article><h1>Export data</h1><p>Choose Export.</p></article></body></html>"
+    )
+    write(tmp_path, "export.html", page)
+    [a] = load(tmp_path).articles
+    assert (a.updated_at, a.created_at) == (dt.date(2026, 1, 15), dt.date(2024, 3, 1))
+    assert a.owner == "Lena Ortiz" and a.tags == ("export", "csv")
+
+
 def test_malformed_html_still_parses(tmp_path: Path) -> None:
     write(tmp_path, "broken.html", "<html><body><article><h1>Broken<p>Unclosed <b>tags <div>here")
     [a] = load(tmp_path).articles

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -61,6 +62,46 @@ def _meta(soup: BeautifulSoup) -> dict[str, Any]:
     return meta
 
 
+_LD_TYPES = {"article", "techarticle", "blogposting", "newsarticle", "webpage", "faqpage", "howto"}
+_LD_FIELDS = {
+    "dateModified": "updated_at",
+    "datePublished": "created_at",
+    "author": "author",
+    "keywords": "tags",
+    "articleSection": "category",
+    "inLanguage": "locale",
+}
+
+
+def _json_ld(soup: BeautifulSoup) -> dict[str, Any]:
+    """Fields of the page's schema.org Article in JSON-LD (`dateModified`, `author`,
+    `keywords`, ...): many help centers give the dates and author only there."""
+    out: dict[str, Any] = {}
+    for script in soup.find_all("script", type="application/ld+json"):
+        try:
+            doc = json.loads(script.get_text() or "null")
+        except (ValueError, RecursionError):
+            continue
+        found = doc.get("@graph", doc) if isinstance(doc, dict) else doc
+        for item in found if isinstance(found, list) else [found]:
+            if not isinstance(item, dict):
+                continue
+            kinds = item.get("@type")
+            kinds = kinds if isinstance(kinds, list) else [kinds]
+            if not any(str(k).casefold() in _LD_TYPES for k in kinds):
+                continue
+            for key, field in _LD_FIELDS.items():
+                value = item.get(key)
+                if isinstance(value, dict | list) and field == "author":
+                    people = value if isinstance(value, list) else [value]
+                    value = ", ".join(
+                        str(p.get("name")) for p in people if isinstance(p, dict) and p.get("name")
+                    )
+                if isinstance(value, str | list) and value:
+                    out.setdefault(field, value)
+    return out
+
+
 def _breadcrumbs(soup: BeautifulSoup) -> list[str]:
     crumb = soup.select_one(
         "[aria-label=breadcrumb], [aria-label=Breadcrumb], .breadcrumbs, .breadcrumb, "
@@ -84,6 +125,8 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
         yield problem
     soup = BeautifulSoup(raw, "lxml")
     meta = _meta(soup)
+    for key, value in _json_ld(soup).items():
+        meta.setdefault(key, value)
     if "noindex" in str(meta.get("robots", "")).lower() and soup.find("article") is None:
         return  # a listing or search page, not an article
     html_tag = soup.find("html")
