@@ -84,6 +84,31 @@ def test_salesforce_data_category_selections_and_side_tables() -> None:
     assert [(p.path, p.code.value) for p in result.problems] == [("users.csv", "INPUT001")]
 
 
+def test_salesforce_cli_data_categories_from_a_sub_query(tmp_path: Path) -> None:
+    def selections(*names: str) -> dict:
+        records = [
+            {"attributes": {"type": "Knowledge__DataCategorySelection"}, "DataCategoryName": n}
+            for n in names
+        ]
+        return {"totalSize": len(names), "done": True, "records": records}
+
+    record = {
+        "attributes": {"type": "Knowledge__kav"},
+        "KnowledgeArticleId": "kA05",
+        "ArticleNumber": "000005",
+        "Title": "Print a receipt",
+        "Body__c": "<p>Open the sale and choose Print.</p>",
+        "PublishStatus": "Online",
+        "DataCategorySelections": selections("Printers", "Accessories"),
+    }
+    other = dict(record, ArticleNumber="000006", Title="Pair", DataCategorySelections=None)
+    doc = {"status": 0, "result": {"records": [record, other], "totalSize": 2, "done": True}}
+    (tmp_path / "result.json").write_text(json.dumps(doc))
+    articles = by_title(load(tmp_path).articles)
+    assert articles["Print a receipt"].category == "Printers"
+    assert articles["Pair"].category is None
+
+
 def test_a_table_without_articles_alone_is_still_an_error(tmp_path: Path) -> None:
     (tmp_path / "users.csv").write_text("Id,Name,Email\n0051,Noor Haddad,noor@shop.example\n")
     with pytest.raises(SourceError, match="no body column"):

@@ -184,7 +184,7 @@ def flatten(record: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     Salesforce `attributes` are dropped, and ServiceNow `{display_value, value}` or
     `{link, value}` pairs (Table API) and `dv_` twins of fields (JSONv2 with
     `displayvalue=all`) become one value: the stored one, or the display value of a
-    reference."""
+    reference. A sub-query's records become one column per field, their values joined."""
     row: dict[str, Any] = {}
     for key, value in record.items():
         if key == "attributes" and isinstance(value, dict):
@@ -197,6 +197,13 @@ def flatten(record: dict[str, Any], prefix: str = "") -> dict[str, Any]:
         elif isinstance(value, dict):
             if "display_value" in value or ("value" in value and "link" in value):
                 row[name] = _shown(value.get("value"), value.get("display_value"))
+            elif isinstance(value.get("records"), list) and "totalSize" in value:
+                # a Salesforce sub-query (`(SELECT DataCategoryName FROM
+                # DataCategorySelections)`): each field of its records, the values joined
+                children = [flatten(r) for r in value["records"] if isinstance(r, dict)]
+                for field in dict.fromkeys(k for child in children for k in child):
+                    found = [str(c[field]) for c in children if c.get(field) not in (None, "")]
+                    row[f"{name}.{field}"] = ", ".join(dict.fromkeys(found))
             else:
                 row.update(flatten(value, f"{name}."))
         elif isinstance(value, list):

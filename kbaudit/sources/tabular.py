@@ -111,7 +111,7 @@ PRESETS: dict[str, Preset] = {
                 frozenset({"knowledgearticleid", "title"}),
             ),
             {"online": "published", "draft": "draft", "archived": "archived"},
-            ("datacategorygroup.", "datacategory."),
+            ("datacategorygroup.", "datacategory.", "datacategoryselections.datacategoryname"),
             "/s/article/{url_name}",
             True,
         ),
@@ -411,7 +411,9 @@ def _row_article(
     meta.update({ALIASES[name][0]: v for name, v in values.items() if v is not None})
     preset = columns.preset
     if columns.categories:
-        picked = [str(row[c]).split("+")[0].strip() for c in columns.categories if row.get(c)]
+        picked = [
+            re.split(r"[+,]", str(row[c]))[0].strip() for c in columns.categories if row.get(c)
+        ]
         if picked:
             meta["category"] = picked[0]
     if selections and not meta.get("category"):  # filed by a data category selection table
