@@ -650,3 +650,21 @@ def test_mkdocs_material_created_and_updated_dates(tmp_path: Path) -> None:
     root = _kb(tmp_path, {"docs/blog/export.md": page, "docs/blog/import.md": first})
     dates = {a.title: a.updated_at for a in load(root).articles}
     assert dates == {"Export data": dt.date(2026, 2, 1), "Import data": dt.date(2025, 11, 2)}
+
+
+def test_docusaurus_translations_in_i18n(tmp_path: Path) -> None:
+    body = "Refunds reach the card within ten business days of the request being accepted."
+    french = "i18n/fr/docusaurus-plugin-content-docs/current/billing/refunds.md"
+    files = {
+        "docs/billing/refunds.md": f"---\nid: refunds\ntitle: Refunds\n---\n{body}\n",
+        "docs/account/close.md": "---\ntitle: Close\n---\nClose the account in Settings.\n",
+        french: f"---\nid: refunds\ntitle: Remboursements\n---\n{body}\n",
+    }
+    root = _kb(tmp_path, files)
+    articles = {a.path: a for a in load(root).articles}
+    source, translation = articles["docs/billing/refunds.md"], articles[french]
+    assert (translation.locale, translation.id) == ("fr", "refunds/fr")
+    assert translation.meta[TRANSLATION_OF] == source.id == "refunds"
+    assert source.category == translation.category == "billing"
+    assert articles["docs/account/close.md"].category == "account"
+    assert audit(root, Config(select=["DUP"], as_of=AS_OF)).findings == []

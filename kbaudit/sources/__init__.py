@@ -67,6 +67,7 @@ def load(
         else:
             result.problems.append(record)
     result.articles = structure.with_categories(tree, result.articles, options.category_from)
+    result.articles = structure.with_docusaurus_translations(result.articles)
     result.articles = structure.with_folder_locales(result.articles)
     if options.base_url:  # links by public URL resolve to the article they name
         prefix = options.base_url.rstrip("/") + "/"

@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from kbaudit.model import Article
-from kbaudit.normalize import is_locale_folder
+from kbaudit.normalize import TRANSLATION_OF, is_locale_folder
 from kbaudit.sources.base import decode
 from kbaudit.sources.records import deslug, folder_categories
 from kbaudit.sources.tree import Tree
@@ -60,7 +60,9 @@ def with_categories(tree: Tree, articles: list[Article], mode: str) -> list[Arti
     elif mode == "auto" and sum(a.category is not None for a in files) < len(files) / 2:
         # folders stand in for a category field the KB does not use; where most articles
         # have the field, one without it is missing it (TAX001), whatever its folder
-        folders = folder_categories(a.path for a in files if a.path)
+        folders = folder_categories(
+            a.path for a in files if a.path and docusaurus_source(a.path) is None
+        )
     else:
         folders = {}
     # When the navigation tree files most articles, it is the KB's taxonomy: a category field
@@ -76,6 +78,55 @@ def with_categories(tree: Tree, articles: list[Article], mode: str) -> list[Arti
             category = tree_categories.get(article.path) or folders.get(article.path)
             if category:
                 article = replace(article, category=category)
+        out.append(article)
+    return out
+
+
+# Docusaurus keeps translations beside the site: i18n/<locale>/docusaurus-plugin-content-
+# docs/current/<page> translates docs/<page> (version-1.0/ one of versioned_docs/).
+_DOCUSAURUS_I18N = re.compile(
+    r"^(?P<root>(?:.+/)?)i18n/(?P<locale>[^/]+)/docusaurus-plugin-content-"
+    r"(?P<plugin>docs|blog|pages)/(?P<rest>.+)$"
+)
+
+
+def docusaurus_source(path: str) -> tuple[str, str] | None:
+    """(locale, path of the source page) of a Docusaurus translation, else None."""
+    m = _DOCUSAURUS_I18N.match(path)
+    if m is None:
+        return None
+    rest = m["rest"]
+    if m["plugin"] == "docs":
+        version, _, page = rest.partition("/")
+        source = f"docs/{page}" if version == "current" else f"versioned_docs/{version}/{page}"
+    else:
+        source = f"blog/{rest}" if m["plugin"] == "blog" else f"src/pages/{rest}"
+    return m["locale"].casefold().replace("_", "-"), m["root"] + source
+
+
+def with_docusaurus_translations(articles: list[Article]) -> list[Article]:
+    """Docusaurus translations take their locale from `i18n/<locale>/`, and the id and
+    category of the page they translate (their folders name no topic)."""
+    by_path = {a.path: a for a in articles if a.path}
+    out = []
+    for article in articles:
+        found = docusaurus_source(article.path) if article.path else None
+        if found is not None:
+            locale, source_path = found
+            source = by_path.get(source_path)
+            meta = dict(article.meta)
+            category = article.category
+            if source is not None:
+                meta[TRANSLATION_OF] = source.id
+                category = article.meta.get("category") or source.category
+            same_id = source is not None and article.id == source.id  # front matter `id:`
+            article = replace(
+                article,
+                id=f"{article.id}/{locale}" if same_id else article.id,
+                locale=article.locale or locale,
+                category=category,
+                meta=meta,
+            )
         out.append(article)
     return out
 
