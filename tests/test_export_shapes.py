@@ -668,3 +668,19 @@ def test_docusaurus_translations_in_i18n(tmp_path: Path) -> None:
     assert source.category == translation.category == "billing"
     assert articles["docs/account/close.md"].category == "account"
     assert audit(root, Config(select=["DUP"], as_of=AS_OF)).findings == []
+
+
+def test_translations_named_by_a_locale_suffix(tmp_path: Path) -> None:
+    body = "Refunds reach the card within ten business days of the request being accepted."
+    files = {
+        "content/refunds.md": f"+++\ntitle = 'Refunds'\n+++\n{body}\n",
+        "content/refunds.pt-br.md": f"+++\ntitle = 'Reembolsos'\n+++\n{body}\n",
+        "content/setup.de.md": "+++\ntitle = 'Setup'\n+++\nNo file setup.md beside it.\n",
+    }
+    root = _kb(tmp_path, files)
+    articles = {a.path: a for a in load(root).articles}
+    translation = articles["content/refunds.pt-br.md"]
+    assert translation.locale == "pt-br"
+    assert translation.meta[TRANSLATION_OF] == articles["content/refunds.md"].id
+    assert articles["content/setup.de.md"].locale is None
+    assert audit(root, Config(select=["DUP"], as_of=AS_OF)).findings == []

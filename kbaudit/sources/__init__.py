@@ -69,6 +69,7 @@ def load(
     result.articles = structure.with_categories(tree, result.articles, options.category_from)
     result.articles = structure.with_docusaurus_translations(result.articles)
     result.articles = structure.with_folder_locales(result.articles)
+    result.articles = structure.with_file_locales(result.articles)
     if options.base_url:  # links by public URL resolve to the article they name
         prefix = options.base_url.rstrip("/") + "/"
         result.files += sorted(

@@ -131,6 +131,34 @@ def with_docusaurus_translations(articles: list[Article]) -> list[Article]:
     return out
 
 
+_LOCALE_SUFFIX = re.compile(
+    r"^(?P<stem>.+)\.(?P<locale>[A-Za-z]{2}(?:[-_][A-Za-z]{2,4})?)(?P<ext>\.[^.]+)$"
+)
+
+
+def with_file_locales(articles: list[Article]) -> list[Article]:
+    """Translations named by a locale suffix beside their source (Hugo's and
+    mkdocs-static-i18n's `refunds.fr.md` next to `refunds.md`) take that locale and are
+    paired with the source; without the source file a suffix says nothing."""
+    by_path = {a.path: a for a in articles if a.path and "#" not in a.path}
+    out = []
+    for article in articles:
+        m = _LOCALE_SUFFIX.match(article.path or "") if article.path in by_path else None
+        source = by_path.get(f"{m['stem']}{m['ext']}") if m else None
+        if m and source is not None and is_locale_folder(m["locale"]):
+            locale = m["locale"].casefold().replace("_", "-")
+            meta = {**article.meta, TRANSLATION_OF: source.id}
+            same_id = article.id == source.id
+            article = replace(
+                article,
+                id=f"{article.id}/{locale}" if same_id else article.id,
+                locale=article.locale or locale,
+                meta=meta,
+            )
+        out.append(article)
+    return out
+
+
 def with_folder_locales(articles: list[Article]) -> list[Article]:
     """Articles without a locale field filed under a locale folder (`en/…`, `fr/…`, Hugo's
     `content/de/…`, mkdocs-static-i18n's `docs/pt-BR/…`) take that folder's locale, so an
