@@ -15,7 +15,7 @@ from kbaudit.model import Article, Extracted, InputCode, LoadProblem
 # Article field -> keys that exports use for it, in order of preference.
 ALIASES: dict[str, tuple[str, ...]] = {
     "id": ("id", "article_id", "uid", "slug"),
-    "title": ("title", "name", "heading", "subject"),
+    "title": ("title", "name", "heading", "subject", "question"),
     "updated_at": (
         "updated_at",
         "updated",

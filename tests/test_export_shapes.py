@@ -684,3 +684,25 @@ def test_translations_named_by_a_locale_suffix(tmp_path: Path) -> None:
     assert translation.meta[TRANSLATION_OF] == articles["content/refunds.md"].id
     assert articles["content/setup.de.md"].locale is None
     assert audit(root, Config(select=["DUP"], as_of=AS_OF)).findings == []
+
+
+def test_table_column_names_of_faq_and_help_desk_exports(tmp_path: Path) -> None:
+    (tmp_path / "faq").mkdir()
+    (tmp_path / "faq" / "faq.csv").write_text(
+        "Question,Answer,Category,Last Modified\n"
+        '"Can I pay by invoice?","Yes, on the yearly plan.",Billing,2026-01-05\n'
+    )
+    [faq] = load(tmp_path / "faq").articles
+    assert (faq.title, faq.text, faq.category) == (
+        "Can I pay by invoice?",
+        "Yes, on the yearly plan.",
+        "Billing",
+    )
+    (tmp_path / "kb").mkdir()
+    (tmp_path / "kb" / "kb.csv").write_text(
+        "Article Title,Article Body,Category Name,Last Updated Date,Author Name,Article Tags\n"
+        'Pay by card,<p>Choose Card.</p>,Billing,2026-01-05,Lea Berg,"cards, billing"\n'
+    )
+    [kb] = load(tmp_path / "kb").articles
+    assert (kb.title, kb.category, kb.owner) == ("Pay by card", "Billing", "Lea Berg")
+    assert kb.updated_at == dt.date(2026, 1, 5) and kb.tags == ("cards", "billing")

@@ -153,6 +153,11 @@ PRESETS: dict[str, Preset] = {
 }
 
 
+# What help-desk and spreadsheet exports add around a usual column name: `Article Title`,
+# `KB Body`, `Category Name`, `Last Updated Date`.
+_LOOSE = re.compile(r"^(?:article|kb|knowledge|page|faq)_(?=.)|(?<=.)_(?:name|date|text)$")
+
+
 def _key(column: str) -> str:
     return re.sub(r"\s+", "_", column.strip().casefold())
 
@@ -205,9 +210,12 @@ def resolve_columns(header: list[str], rel: str, options: SourceOptions) -> Colu
                 fields[name] = found
         categories = [c for c in header if _key(c).startswith(preset.category_prefixes or ("\0",))]
     else:  # the usual names (and the config's `fields:`), whatever their case
+        usual = dict(by_key)
+        for key, column in by_key.items():  # "Article Title", "Category Name", "Updated Date"
+            usual.setdefault(_LOOSE.sub("", key), column)
         for name in FIELDS:
             keys = BODY_COLUMNS if name == "body" else options.keys_for(name)
-            found = list(dict.fromkeys(by_key[_key(k)] for k in keys if _key(k) in by_key))
+            found = list(dict.fromkeys(usual[_key(k)] for k in keys if _key(k) in usual))
             if found:
                 fields[name] = found[:1] if name == "body" else found
     for name, column in options.mapping.items():
