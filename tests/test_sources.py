@@ -295,6 +295,21 @@ def test_html_json_ld_article_gives_dates_author_and_keywords(tmp_path: Path) ->
     assert a.owner == "Lena Ortiz" and a.tags == ("export", "csv")
 
 
+def test_heading_permalinks_are_not_text(tmp_path: Path) -> None:
+    page = (
+        '<html><body><article><h1 id="refunds">Refunds<a class="headerlink" href="#refunds">'
+        '&para;</a></h1><p>Choose Refund.</p><h2 id="partial">Partial refunds<a href="#partial"'
+        ' class="hash-link" aria-label="Direct link">&#8203;</a></h2><p>Type less.</p>'
+        '<h2 id="fees"><a class="anchor" href="#fees">#</a> Fees</h2><p>None.</p>'
+        "</article></body></html>"
+    )
+    write(tmp_path, "refunds.html", page)
+    [a] = load(tmp_path).articles
+    assert a.title == "Refunds"
+    assert a.headings == ("Refunds", "Partial refunds", "Fees")
+    assert "¶" not in a.text and "#" not in a.text and "\u200b" not in a.text
+
+
 def test_malformed_html_still_parses(tmp_path: Path) -> None:
     write(tmp_path, "broken.html", "<html><body><article><h1>Broken<p>Unclosed <b>tags <div>here")
     [a] = load(tmp_path).articles
