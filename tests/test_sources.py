@@ -310,6 +310,26 @@ def test_heading_permalinks_are_not_text(tmp_path: Path) -> None:
     assert "¶" not in a.text and "#" not in a.text and "\u200b" not in a.text
 
 
+@pytest.mark.parametrize(
+    "shown",
+    [
+        '<aside class="md-source-file"><span class="git-revision-date-localized-plugin '
+        'git-revision-date-localized-plugin-date">March 2, 2026</span></aside>',
+        '<span class="git-revision-date-localized-plugin timeago" '
+        'datetime="2026-03-02T09:00:00+00:00"></span>',
+        '<div class="footer">&copy; Acme. Last updated on Mar 02, 2026.</div>',
+        "<footer><p>Last updated: <b>2026-03-02</b></p></footer>",
+    ],
+)
+def test_built_site_last_updated_line(tmp_path: Path, shown: str) -> None:
+    page = (
+        f"<html><body><article><h1>Refunds</h1><p>Choose Refund.</p>{shown}</article></body></html>"
+    )
+    write(tmp_path, "refunds.html", page)
+    result = load(tmp_path)
+    assert result.articles[0].updated_at == dt.date(2026, 3, 2) and not result.problems
+
+
 def test_malformed_html_still_parses(tmp_path: Path) -> None:
     write(tmp_path, "broken.html", "<html><body><article><h1>Broken<p>Unclosed <b>tags <div>here")
     [a] = load(tmp_path).articles

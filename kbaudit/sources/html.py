@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Iterator
@@ -10,6 +11,7 @@ from typing import Any
 from bs4 import BeautifulSoup
 
 from kbaudit import text
+from kbaudit.dates import DateError, parse_date
 from kbaudit.model import InputCode, LoadProblem
 from kbaudit.normalize import SourceOptions, build_article
 from kbaudit.sources.base import Record, Source, decode, html_charset, not_text
@@ -102,6 +104,34 @@ def _json_ld(soup: BeautifulSoup) -> dict[str, Any]:
     return out
 
 
+# Where built docs sites print the last update: MkDocs' git-revision-date plugin
+# (`<span class="git-revision-date-localized-plugin-date">May 1, 2024</span>`, or a
+# `datetime` attribute in its timeago form), a "Last updated on ..." line (Sphinx, themes).
+_UPDATED_CLASS = re.compile(r"revision-date|last-?updated|last-?modified|lastmod|timeago", re.I)
+_UPDATED_TEXT = re.compile(r"\blast (?:updated|modified|edited|changed)\b\s*(?:on\b|:)?\s*", re.I)
+
+
+def _shown_update(soup: BeautifulSoup, order: str) -> dt.date | None:
+    """The last-updated date a built site prints on the page, when it reads as a date."""
+    candidates: list[str] = []
+    for tag in soup.find_all(class_=_UPDATED_CLASS, limit=20):
+        candidates += [str(tag.get("datetime") or ""), tag.get_text(" ", strip=True)]
+    for string in soup.find_all(string=_UPDATED_TEXT, limit=5):
+        after = _UPDATED_TEXT.split(str(string), maxsplit=1)[-1].strip()
+        if not after:  # the date in the next element: "Last updated: <b>...</b>"
+            after = str(string.find_next(string=True) or "")
+        candidates.append(after)
+    for candidate in candidates:
+        candidate = _UPDATED_TEXT.sub("", candidate).strip().rstrip(".")
+        if not candidate or len(candidate) > 60:
+            continue
+        try:
+            return parse_date(candidate, order)
+        except DateError:
+            continue
+    return None
+
+
 def _breadcrumbs(soup: BeautifulSoup) -> list[str]:
     crumb = soup.select_one(
         "[aria-label=breadcrumb], [aria-label=Breadcrumb], .breadcrumbs, .breadcrumb, "
@@ -146,6 +176,8 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
         time_tag = root.find("time", datetime=True) or soup.find("time", datetime=True)
         if time_tag is not None:
             meta["updated_at"] = str(time_tag["datetime"])
+        elif (shown := _shown_update(soup, options.date_order)) is not None:
+            meta["updated_at"] = shown
     page_title = soup.title.get_text(" ", strip=True) if soup.title else ""
     extracted = text.html_body(root)
     title = extracted.h1 or _TITLE_SUFFIX.sub("", page_title).strip()
