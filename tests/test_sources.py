@@ -330,6 +330,13 @@ def test_built_site_last_updated_line(tmp_path: Path, shown: str) -> None:
     assert result.articles[0].updated_at == dt.date(2026, 3, 2) and not result.problems
 
 
+def test_built_site_not_found_and_search_pages_are_not_articles(tmp_path: Path) -> None:
+    page = "<html><body><article><h1>{0}</h1><p>{0} text.</p></article></body></html>"
+    for rel in ("404.html", "search.html", "search/index.html", "genindex.html", "a/b.html"):
+        write(tmp_path, rel, page.format(rel))
+    assert [a.path for a in load(tmp_path).articles] == ["a/b.html"]
+
+
 def test_malformed_html_still_parses(tmp_path: Path) -> None:
     write(tmp_path, "broken.html", "<html><body><article><h1>Broken<p>Unclosed <b>tags <div>here")
     [a] = load(tmp_path).articles

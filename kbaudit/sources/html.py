@@ -209,8 +209,17 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
     yield article
 
 
+# Pages every built site has that are no articles: the not-found page, the search page,
+# Sphinx' indexes.
+_SITE_PAGES = re.compile(
+    r"(?:^|/)(?:404|search|genindex|py-modindex)\.html?$|(?:^|/)(?:404|search)/index\.html?$",
+    re.I,
+)
+
+
 def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
-    yield from parse_files(parse, tree, tree.with_suffix(*SUFFIXES), options)
+    pages = [p for p in tree.with_suffix(*SUFFIXES) if not _SITE_PAGES.search(p)]
+    yield from parse_files(parse, tree, pages, options)
 
 
 def sniff(tree: Tree) -> float:
