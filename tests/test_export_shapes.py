@@ -173,6 +173,42 @@ def test_servicenow_display_values_beside_stored_values(tmp_path: Path) -> None:
         assert not any(k.startswith("dv_") for k in article.meta)
 
 
+def test_servicenow_xml_export() -> None:
+    result = load(EXPORTS / "servicenow-xml")
+    assert result.format == "tabular" and not result.problems
+    articles = {a.id: a for a in result.articles}
+    drive = articles["KB0030001"]
+    assert (drive.title, drive.category, drive.owner) == (
+        "Map a network drive",
+        "Storage",
+        "Ines Moreau",
+    )
+    assert drive.updated_at == dt.date(2026, 3, 2) and drive.status == "published"
+    assert drive.text == "Open Explorer, choose Map network drive & pick a letter."
+    assert articles["KB0030002"].outdated and "recycle bin" in articles["KB0030002"].text
+
+
+def test_xml_entities_are_never_expanded(tmp_path: Path) -> None:
+    shutil.copytree(EXPORTS / "servicenow-xml", tmp_path / "kb")
+    laughs = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 9))
+    (tmp_path / "kb" / "laughs.xml").write_text(
+        f'<?xml version="1.0"?><!DOCTYPE unload [<!ENTITY l0 "lol">{laughs}'
+        '<!ENTITY secret SYSTEM "file:///etc/passwd">]><unload><kb_knowledge>'
+        "<number>KB1</number><short_description>&l8;</short_description>"
+        "<text>&secret;</text></kb_knowledge></unload>"
+    )
+    (tmp_path / "kb" / "secret.xml").write_text(
+        '<?xml version="1.0"?><!DOCTYPE unload [<!ENTITY secret SYSTEM "file:///etc/passwd">]>'
+        "<unload><kb_knowledge><number>KB2</number><short_description>Secret</short_description>"
+        "<text>&secret;</text></kb_knowledge></unload>"
+    )
+    result = load(tmp_path / "kb")
+    articles = {a.id: a for a in result.articles}
+    assert sorted(articles) == ["KB0030001", "KB0030002", "KB2"]
+    assert "root:" not in articles["KB2"].text
+    assert [(p.path, p.code) for p in result.problems] == [("laughs.xml", "INPUT001")]
+
+
 def test_servicenow_list_without_body_loads_every_article() -> None:
     result = load(EXPORTS / "servicenow-list")
     assert len(result.articles) == 3 and not result.problems

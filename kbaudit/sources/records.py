@@ -107,6 +107,50 @@ def parse_json_text(raw: str, rel: str, lines: bool) -> tuple[Any, list[LoadProb
         return None, problems
 
 
+def read_xml_records(tree: Tree, rel: str) -> tuple[list[dict[str, Any]] | None, list[LoadProblem]]:
+    """The rows of a ServiceNow XML export (`<unload><kb_knowledge>` records of field
+    elements; a reference's name in its `display_value` attribute), parsed once per tree;
+    None when the file is another kind of XML. Entities are never expanded, no DTD or
+    network is read."""
+    key = f"xml:{rel}"
+    if key not in tree.parsed:
+        tree.parsed[key] = _parse_unload(tree, rel)
+    return tree.parsed[key]
+
+
+def _parse_unload(tree: Tree, rel: str) -> tuple[list[dict[str, Any]] | None, list[LoadProblem]]:
+    if "<unload" not in peek(tree, rel)[:4096]:
+        return None, []
+    from lxml import etree  # type: ignore[import-untyped]
+
+    try:
+        data = tree.read_bytes(rel)
+    except (OSError, KeyError) as exc:
+        return None, [LoadProblem(InputCode.UNREADABLE, rel, f"cannot read the file: {exc}")]
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=False
+    )
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:  # also entities that would expand too far
+        message = f"not valid XML: {exc}; fix the file or export it again"
+        return [], [LoadProblem(InputCode.UNREADABLE, rel, message, exc.lineno)]
+    if not isinstance(root.tag, str) or root.tag != "unload":
+        return None, []
+    rows = []
+    for record in root:
+        if not isinstance(record.tag, str):
+            continue
+        row: dict[str, Any] = {}
+        for field in record:
+            if isinstance(field.tag, str):  # its text, less any entity left unexpanded
+                value = (field.text or "") + "".join(child.tail or "" for child in field)
+                row[field.tag] = _shown(value, field.get("display_value"))
+        if row:
+            rows.append(row)
+    return rows, []
+
+
 def items(doc: Any, lists: tuple[str, ...] = (), single: tuple[str, ...] = ()) -> list[dict]:
     """The records of a JSON document: a paged object's list (`articles`, `data` ...), a plain
     list, a single wrapped record (`{"article": {...}}`) or a bare record."""

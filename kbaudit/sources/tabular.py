@@ -29,6 +29,7 @@ from kbaudit.sources.records import (
     json_paths,
     peek,
     read_json,
+    read_xml_records,
     record_table,
     unique,
 )
@@ -247,10 +248,18 @@ def _delimiter(first_line: str, rel: str) -> str:
 
 def _rows(tree: Tree, rel: str) -> Iterator[tuple[int, dict[str, Any]] | LoadProblem | list[str]]:
     """The header (a list) then (line, row) pairs of one table; problems for unreadable parts."""
-    if rel.lower().endswith(JSON_TABLES):
-        doc, problems = read_json(tree, rel)
+    if rel.lower().endswith((*JSON_TABLES, ".xml")):
+        if rel.lower().endswith(".xml"):
+            rows, problems = read_xml_records(tree, rel)
+            if not rows:  # not read: its problems say why
+                yield from problems
+                return
+            table: list[dict[str, Any]] | None = rows
+            doc = None
+        else:
+            doc, problems = read_json(tree, rel)
+            table = record_table(doc)
         yield from problems
-        table = record_table(doc)
         records = table if table is not None else [r for r in doc or [] if isinstance(r, dict)]
         yield list(dict.fromkeys(k for r in records for k in r))
         yield from enumerate(records, 1)
@@ -382,7 +391,7 @@ def _data_categories(
 
 def _header(tree: Tree, rel: str) -> list[str]:
     """The header row of a table, from its first bytes (JSON tables: their parsed keys)."""
-    if rel.lower().endswith(JSON_TABLES):
+    if rel.lower().endswith((*JSON_TABLES, ".xml")):
         for item in _rows(tree, rel):
             return item if isinstance(item, list) else []
         return []
@@ -394,7 +403,13 @@ def table_paths(tree: Tree) -> list[str]:
     """The tables of the tree: CSV, TSV, JSON Lines, and JSON files holding query results
     (JSON query results first: they keep related records such as `CreatedBy.Name`)."""
     results = [p for p in json_paths(tree) if record_table(read_json(tree, p)[0]) is not None]
+    results += _unloads(tree)
     return [*results, *(p for p in tree.with_suffix(*SUFFIXES) if p not in results)]
+
+
+def _unloads(tree: Tree) -> list[str]:
+    """The ServiceNow XML exports of the tree (other XML files, such as a sitemap, are not)."""
+    return [p for p in tree.with_suffix(".xml") if read_xml_records(tree, p)[0] is not None]
 
 
 def _row_article(
@@ -469,6 +484,10 @@ def sniff(tree: Tree) -> float:
         table = record_table(read_json(tree, rel)[0])
         if table and detect_preset(list(dict.fromkeys(k for r in table[:20] for k in r))):
             return 0.95  # a Salesforce or ServiceNow query result
+    for rel in tree.with_suffix(".xml")[:8]:
+        rows = read_xml_records(tree, rel)[0]
+        if rows and detect_preset(list(dict.fromkeys(k for r in rows[:20] for k in r))):
+            return 0.95  # a ServiceNow XML export
     if not docs:
         return 0.0
     jsonl = tree.share((".jsonl", ".ndjson"))
@@ -477,7 +496,8 @@ def sniff(tree: Tree) -> float:
 
 SOURCE = Source(
     name="tabular",
-    description="CSV, TSV or JSON Lines, one row per article; columns from `mapping:` "
+    description="CSV, TSV, JSON Lines or a ServiceNow XML export, one row per article; "
+    "columns from `mapping:` "
     "{field: column}, a preset (salesforce, servicenow — recognised from the header) or usual "
     "names (title, body, updated_at ...); HTML bodies are fine",
     example="knowledge.csv  (ArticleNumber,Title,UrlName,Answer__c,PublishStatus,"
