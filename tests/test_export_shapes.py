@@ -742,3 +742,49 @@ def test_table_column_names_of_faq_and_help_desk_exports(tmp_path: Path) -> None
     [kb] = load(tmp_path / "kb").articles
     assert (kb.title, kb.category, kb.owner) == ("Pay by card", "Billing", "Lea Berg")
     assert kb.updated_at == dt.date(2026, 1, 5) and kb.tags == ("cards", "billing")
+
+
+def test_zendesk_translations_files(tmp_path: Path) -> None:
+    """Translations API files (`{"translations": [...]}` or a bare list of them) add each
+    translation as an article of its source's section, paired with it; the source locale's
+    own translation is the article itself."""
+    article = {
+        "id": 4201,
+        "title": "Pause a subscription",
+        "body": "<p>Open the plan page and choose Pause.</p>",
+        "section_id": 51,
+        "html_url": "https://help.example/hc/en-us/articles/4201",
+        "label_names": ["plans"],
+        "locale": "en-us",
+        "source_locale": "en-us",
+        "edited_at": "2026-02-01T10:00:00Z",
+    }
+    sections = [{"id": 51, "name": "Plans", "category_id": None}]
+
+    def translation(locale: str, title: str) -> dict:
+        return {
+            "id": 9000 + len(locale),
+            "source_id": 4201,
+            "source_type": "Article",
+            "locale": locale,
+            "title": title,
+            "body": f"<p>{title}.</p>",
+            "updated_at": "2025-06-01T10:00:00Z",
+            "outdated": True,
+            "draft": False,
+        }
+
+    (tmp_path / "articles.json").write_text(json.dumps({"articles": [article]}))
+    (tmp_path / "sections.json").write_text(json.dumps({"sections": sections}))
+    (tmp_path / "translations.json").write_text(
+        json.dumps({"translations": [translation("en-us", "Same"), translation("de", "Pausieren")]})
+    )
+    (tmp_path / "4201_translations_fr.json").write_text(
+        json.dumps([translation("fr", "Suspendre")])
+    )
+    articles = {a.id: a for a in load(tmp_path).articles}
+    assert sorted(articles) == ["4201", "4201/de", "4201/fr"]
+    german = articles["4201/de"]
+    assert (german.title, german.locale, german.category) == ("Pausieren", "de", "Plans")
+    assert german.meta[TRANSLATION_OF] == "4201" and german.outdated
+    assert german.updated_at == dt.date(2025, 6, 1) and german.tags == ("plans",)

@@ -35,7 +35,18 @@ SIGNATURE = {
     "promoted",
     "vote_sum",
 }
-_LISTS = ("articles", "sections", "categories", "users")
+_LISTS = ("articles", "translations", "sections", "categories", "users")
+# What a translation (Translations API, or `include=translations`) replaces in its article.
+_TRANSLATED = (
+    "title",
+    "body",
+    "locale",
+    "outdated",
+    "draft",
+    "created_at",
+    "updated_at",
+    "html_url",
+)
 
 
 def _kind(doc: Any) -> str:
@@ -51,6 +62,8 @@ def _kind(doc: Any) -> str:
     if not records:
         return "other"
     first = records[0]
+    if "source_id" in first and "source_type" in first:
+        return "translations"
     if "body" in first or "section_id" in first:
         return "articles"
     if "email" in first:
@@ -104,9 +117,13 @@ def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
     per_file = len(docs["articles"]) > 1
     by_folder = folder_categories(rel for rel, _ in docs["articles"]) if not sections else {}
     seen: set[str] = set()
+    sources: dict[str, tuple[str, dict[str, Any]]] = {}  # article id -> (file, record)
+    read: set[tuple[str, str]] = set()  # (article id, locale) already read
     for rel, doc in docs["articles"]:
         records = items(doc, ("articles",), ("article",))
         for record in records:
+            sources.setdefault(str(record.get("id")), (rel, record))
+            read.add((str(record.get("id")), str(record.get("locale") or "")))
             yield from _article(
                 rel,
                 record,
@@ -117,6 +134,18 @@ def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
                 users,
                 by_folder.get(rel),
             )
+    for translation in _related(docs, "translations"):
+        found = sources.get(str(translation.get("source_id")))
+        key = (str(translation.get("source_id")), str(translation.get("locale") or ""))
+        if found is None or key in read or translation.get("source_type") not in (None, "Article"):
+            continue
+        read.add(key)
+        rel, source = found
+        record = {k: v for k, v in source.items() if k != "edited_at"}
+        record.update({k: translation[k] for k in _TRANSLATED if k in translation})
+        record["source_locale"] = source.get("source_locale") or source.get("locale")
+        folder = by_folder.get(rel)
+        yield from _article(rel, record, False, seen, options, section_path, users, folder)
 
 
 def _article(
