@@ -664,6 +664,16 @@ def test_a_copy_in_another_locale_folder_is_not_a_duplicate(tmp_path: Path) -> N
     assert audit(root, Config(select=["DUP"], as_of=AS_OF)).findings == []
     single = _kb(tmp_path / "one", {"it/vpn.md": f"# VPN\n\n{body}\n"})  # a topic, not Italian
     assert [a.locale for a in load(single).articles] == [None]
+    # IT and HR departments' folders: topics that share an index page, not translations
+    departments = _md("it/index.md", "it/vpn.md", "it/laptops.md", "hr/index.md", "hr/leave.md")
+    articles = load(_kb(tmp_path / "departments", departments)).articles
+    assert {a.path: (a.locale, a.category) for a in articles} == {
+        "hr/index.md": (None, "hr"),
+        "hr/leave.md": (None, "hr"),
+        "it/index.md": (None, "it"),
+        "it/laptops.md": (None, "it"),
+        "it/vpn.md": (None, "it"),
+    }
 
 
 def test_mdx_imports_and_exports_are_not_text(tmp_path: Path) -> None:

@@ -311,13 +311,50 @@ def file_locale(rel: str) -> str | None:
     return m.group(1).lower().replace("_", "-")
 
 
+def locale_folder(path: str) -> tuple[int, str] | None:
+    """(position, locale) of the first folder of a path named like a locale (`fr`, `pt-BR`)."""
+    parts = path.split("/")[:-1]
+    at = next((i for i, part in enumerate(parts) if is_locale_folder(part)), None)
+    return None if at is None else (at, parts[at].casefold().replace("_", "-"))
+
+
+_INDEX_PAGE = re.compile(r"^(?:_?index|readme|home|overview)\.[a-z]+$", re.I)
+
+
+def translated_folders(paths: Iterable[str]) -> bool:
+    """Whether the KB files translations by locale folder (`en/billing/refunds.md`,
+    `fr/billing/refunds.md`): two locale folders or more that hold the same files, at least
+    half of the smaller one's, index pages aside. Folders of an internal KB named `it/` and
+    `hr/` (IT, human resources) share an index page at most."""
+    holders: dict[str, set[str]] = {}
+    sizes: dict[str, int] = {}
+    for path in paths:
+        found = locale_folder(path)
+        if found is None:
+            continue
+        at, locale = found
+        parts = path.split("/")
+        sizes[locale] = sizes.get(locale, 0) + 1
+        holders.setdefault("/".join(parts[:at] + parts[at + 1 :]), set()).add(locale)
+    if len(sizes) < 2:
+        return False
+    shared = sum(
+        1
+        for key, locales in holders.items()
+        if len(locales) > 1 and not _INDEX_PAGE.match(key.rsplit("/", 1)[-1])
+    )
+    return shared > 0 and shared * 2 >= min(sizes.values())
+
+
 def folder_categories(paths: Iterable[str]) -> dict[str, str]:
     """File -> the folder path it lives in below the folders all files share, as a category
     ("Apps & Integrations" from `docs/Apps-&-Integrations/articles.json`); empty when every
     file is in the same folder (the folders then say nothing about categories). Locale
-    folders (`en-us/`, `fr/`) file translations, not topics: they are left out."""
+    folders (`en-us/`, `fr/`) that file translations are not topics: they are left out."""
+    paths = list(paths)
+    translated = translated_folders(paths)
     folders = {
-        p: [f for f in p.rsplit("/", 1)[0].split("/") if not is_locale_folder(f)]
+        p: [f for f in p.rsplit("/", 1)[0].split("/") if not (translated and is_locale_folder(f))]
         if "/" in p
         else []
         for p in paths

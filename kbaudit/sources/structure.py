@@ -23,7 +23,7 @@ import yaml
 from kbaudit.model import Article
 from kbaudit.normalize import TRANSLATION_OF, is_locale_folder
 from kbaudit.sources.base import decode
-from kbaudit.sources.records import deslug, folder_categories
+from kbaudit.sources.records import deslug, folder_categories, locale_folder, translated_folders
 from kbaudit.sources.tree import Tree
 
 MODES = ("auto", "field", "toc", "path", "none")
@@ -163,20 +163,17 @@ def with_folder_locales(articles: list[Article]) -> list[Article]:
     """Articles without a locale field filed under a locale folder (`en/…`, `fr/…`, Hugo's
     `content/de/…`, mkdocs-static-i18n's `docs/pt-BR/…`) take that folder's locale, so an
     untranslated copy in `fr/` is a translation, not a duplicate of its English page. Only
-    when the KB has two locale folders or more: one folder named `it/` is a topic."""
-    folder_of: dict[int, str] = {}
-    for i, article in enumerate(articles):
-        if article.path and "#" not in article.path:
-            parts = article.path.split("/")[:-1]
-            found = next((p for p in parts if is_locale_folder(p)), None)
-            if found is not None:
-                folder_of[i] = found.casefold().replace("_", "-")
-    if len(set(folder_of.values())) < 2:
+    when the folders hold translations of the same files: `it/` and `hr/` may be topics."""
+    files = [a.path for a in articles if a.path and "#" not in a.path]
+    if not translated_folders(files):
         return articles
-    return [
-        replace(a, locale=folder_of[i]) if i in folder_of and a.locale is None else a
-        for i, a in enumerate(articles)
-    ]
+    out = []
+    for article in articles:
+        found = locale_folder(article.path) if article.path and "#" not in article.path else None
+        if found is not None and article.locale is None:
+            article = replace(article, locale=found[1])
+        out.append(article)
+    return out
 
 
 def navigation(tree: Tree) -> tuple[dict[str, str], set[str]]:
