@@ -751,6 +751,9 @@ def test_table_column_names_of_faq_and_help_desk_exports(tmp_path: Path) -> None
     )
     [kb] = load(tmp_path / "kb").articles
     assert (kb.title, kb.category, kb.owner) == ("Pay by card", "Billing", "Lea Berg")
+    (tmp_path / "text").mkdir()
+    (tmp_path / "text" / "kb.csv").write_text("Article Title,Article Text\nPay,Choose Card.\n")
+    assert [a.text for a in load(tmp_path / "text").articles] == ["Choose Card."]
     assert kb.updated_at == dt.date(2026, 1, 5) and kb.tags == ("cards", "billing")
 
 

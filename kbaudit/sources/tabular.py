@@ -156,7 +156,8 @@ PRESETS: dict[str, Preset] = {
 
 # What help-desk and spreadsheet exports add around a usual column name: `Article Title`,
 # `KB Body`, `Category Name`, `Last Updated Date`.
-_LOOSE = re.compile(r"^(?:article|kb|knowledge|page|faq)_(?=.)|(?<=.)_(?:name|date|text)$")
+_PREFIX = re.compile(r"^(?:article|kb|knowledge|page|faq)_(?=.)")
+_SUFFIX = re.compile(r"(?<=.)_(?:name|date|text)$")
 
 
 def _key(column: str) -> str:
@@ -213,7 +214,9 @@ def resolve_columns(header: list[str], rel: str, options: SourceOptions) -> Colu
     else:  # the usual names (and the config's `fields:`), whatever their case
         usual = dict(by_key)
         for key, column in by_key.items():  # "Article Title", "Category Name", "Updated Date"
-            usual.setdefault(_LOOSE.sub("", key), column)
+            for loose in (_PREFIX.sub("", key), _SUFFIX.sub("", key)):
+                usual.setdefault(loose, column)
+            usual.setdefault(_SUFFIX.sub("", _PREFIX.sub("", key)) or key, column)
         for name in FIELDS:
             keys = BODY_COLUMNS if name == "body" else options.keys_for(name)
             found = list(dict.fromkeys(usual[_key(k)] for k in keys if _key(k) in usual))
