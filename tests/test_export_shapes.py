@@ -209,6 +209,24 @@ def test_xml_entities_are_never_expanded(tmp_path: Path) -> None:
     assert [(p.path, p.code) for p in result.problems] == [("laughs.xml", "INPUT001")]
 
 
+def test_servicenow_list_with_column_labels(tmp_path: Path) -> None:
+    (tmp_path / "kb_knowledge.csv").write_text(
+        "Number,Short description,Article body,Knowledge base,Category,Workflow,Updated,Author\n"
+        'KB0040001,Map a network drive,"<p>Choose Map network drive.</p>",IT,Storage,'
+        "Published,2026-03-02 10:00:00,Ines Moreau\n"
+        'KB0040002,Free up disk space,"<p>Empty the bin.</p>",IT,Storage,Retired,'
+        "2025-01-20 09:30:00,Ines Moreau\n"
+    )
+    articles = {a.id: a for a in load(tmp_path).articles}
+    drive = articles["KB0040001"]
+    assert (drive.title, drive.category, drive.status) == (
+        "Map a network drive",
+        "Storage",
+        "published",
+    )
+    assert articles["KB0040002"].outdated
+
+
 def test_servicenow_list_without_body_loads_every_article() -> None:
     result = load(EXPORTS / "servicenow-list")
     assert len(result.articles) == 3 and not result.problems

@@ -137,6 +137,10 @@ PRESETS: dict[str, Preset] = {
                 frozenset({"number", "short_description", "kb_category"}),
                 frozenset({"number", "short_description", "workflow_state"}),
                 frozenset({"number", "short_description", "sys_id"}),
+                # a list exported with its column labels (Excel, then saved as CSV)
+                frozenset({"number", "short_description", "article_body"}),
+                frozenset({"number", "short_description", "workflow"}),
+                frozenset({"number", "short_description", "knowledge_base"}),
             ),
             {
                 "published": "published",
