@@ -84,6 +84,18 @@ def test_salesforce_data_category_selections_and_side_tables() -> None:
     assert [(p.path, p.code.value) for p in result.problems] == [("users.csv", "INPUT001")]
 
 
+def test_salesforce_body_in_an_orgs_own_field(tmp_path: Path) -> None:
+    """No usual body field: the org's rich-text field (Resolution__c) is the body, not the
+    Summary."""
+    (tmp_path / "knowledge.csv").write_text(
+        "Id,KnowledgeArticleId,ArticleNumber,Title,UrlName,Summary,Product__c,Resolution__c\n"
+        'ka07,kA07,000007,Fix a jammed drawer,fix-drawer,Drawer help,POS,"<p>Unplug the '
+        'drawer, press the release lever and pull the till out.</p>"\n'
+    )
+    [article] = load(tmp_path).articles
+    assert article.text == "Unplug the drawer, press the release lever and pull the till out."
+
+
 def test_salesforce_cli_data_categories_from_a_sub_query(tmp_path: Path) -> None:
     def selections(*names: str) -> dict:
         records = [

@@ -164,6 +164,14 @@ _PREFIX = re.compile(r"^(?:article|kb|knowledge|page|faq)_(?=.)")
 _SUFFIX = re.compile(r"(?<=.)_(?:name|date|text)$")
 
 
+# A Salesforce org's own rich-text field that holds the article (when none of the preset's
+# usual names is there): `Resolution__c`, `Article_Content__c`, `Steps__c`, ...
+_BODY_FIELD = re.compile(
+    r"(?:answer|body|content|details|solution|resolution|description|text|article|information"
+    r"|instructions|steps|procedure)[a-z0-9_]*__c$"
+)
+
+
 def _key(column: str) -> str:
     return re.sub(r"\s+", "_", column.strip().casefold())
 
@@ -214,6 +222,13 @@ def resolve_columns(header: list[str], rel: str, options: SourceOptions) -> Colu
             found = [by_key[c] for c in candidates if c in by_key]
             if found:
                 fields[name] = found
+        custom = [c for c in header if _BODY_FIELD.search(_key(c))]  # Resolution__c, ...
+        if (
+            preset.name == "salesforce"
+            and custom
+            and not set(fields.get("body", [])) - {by_key.get("summary")}
+        ):
+            fields["body"] = [*custom, *fields.get("body", [])]
         categories = [c for c in header if _key(c).startswith(preset.category_prefixes or ("\0",))]
     else:  # the usual names (and the config's `fields:`), whatever their case
         usual = dict(by_key)
