@@ -7,7 +7,12 @@ file), `path` (field, else the first folder), `auto` (the navigation tree where 
 articles, else the field, else — when most articles have no category field — the folder path
 below the folders every article shares) and `none` (field only). Only articles
 that are files of their own (Markdown, HTML) get a category from structure; record exports
-(JSON, tables) name theirs in the records."""
+(JSON, tables) name theirs in the records.
+
+Translations are found in the structure too: locale folders that hold the same files
+(`en/…`, `fr/…`), Docusaurus' `i18n/<locale>/` tree and locale suffixes (`refunds.fr.md`)
+give an article without a locale field its locale; the last two also pair it with the page
+it translates (`translation_of`), locale folders are paired by path in the checks."""
 
 from __future__ import annotations
 
@@ -118,7 +123,7 @@ def with_docusaurus_translations(articles: list[Article]) -> list[Article]:
             category = article.category
             if source is not None:
                 meta[TRANSLATION_OF] = source.id
-                category = article.meta.get("category") or source.category
+                category = article.category or source.category  # its own field, else
             same_id = source is not None and article.id == source.id  # front matter `id:`
             article = replace(
                 article,
