@@ -265,7 +265,7 @@ def test_html_article_widgets_are_not_text_and_byline_is_owner(tmp_path: Path) -
 def test_html_byline_block_with_avatar_and_date_names_only_the_author(tmp_path: Path) -> None:
     page = (
         "<html><body><article><h1>Close an account</h1>"
-        '<div class="article-author"><img src="a.png" alt="">'
+        '<div class="article-author"><a href="/profiles/7"><img src="a.png" alt=""></a>'
         '<div class="article-meta"><a href="/profiles/7">Tomás Ruiz</a>'
         '<ul><li><time datetime="2026-02-03T10:00:00Z">February 03, 2026 10:00</time></li>'
         "<li>Updated</li></ul></div></div>"

@@ -166,8 +166,11 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
         byline = soup.select_one("[rel=author], [itemprop=author], .author, .article-author")
         # a byline block (Zendesk's .article-author) also holds the avatar and the date:
         # the name is its link or its itemprop=name
-        name = byline.select_one("[itemprop=name], a[href]") if byline is not None else None
-        who = (name or byline).get_text(" ", strip=True) if byline is not None else ""
+        names = byline.select("[itemprop=name], a[href]") if byline is not None else []
+        named = [n.get_text(" ", strip=True) for n in names]  # a linked avatar has no text
+        who = next((n for n in named if n), None) or (
+            byline.get_text(" ", strip=True) if byline is not None else ""
+        )
         if who:
             meta["author"] = who
     crumbs = _breadcrumbs(soup)
