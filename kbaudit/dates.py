@@ -8,7 +8,7 @@ import re
 from kbaudit.errors import KbauditError
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})")
-_SLASH = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b")
+_SLASH = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})[/.-](\d{4})\b")
 _YMD_SLASH = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})\b")
 _FORMATS = (
     "%B %d, %Y",
@@ -27,8 +27,9 @@ class DateError(KbauditError, ValueError):
 
 
 def parse_date(value: object, order: str = "mdy") -> dt.date:
-    """A date from a YAML date, ISO text, `05/01/2024` (`order` mdy or dmy), a month name
-    or epoch seconds/milliseconds. Raises DateError with the value when it cannot."""
+    """A date from a YAML date, ISO text, `05/01/2024` (`order` mdy or dmy), `01.05.2024`
+    (day first), a month name or epoch seconds/milliseconds. Raises DateError with the
+    value when it cannot."""
     try:
         return _parse(value, order)
     except DateError:
@@ -57,8 +58,9 @@ def _parse(value: object, order: str) -> dt.date:
     if m := _YMD_SLASH.match(text):
         return dt.date(int(m[1]), int(m[2]), int(m[3]))
     if m := _SLASH.match(text):
-        a, b, year = int(m[1]), int(m[2]), int(m[3])
-        month, day = (a, b) if order == "mdy" else (b, a)
+        a, b, year = int(m[1]), int(m[3]), int(m[4])
+        # dots are written day first (01.05.2024, as German or Russian software writes it)
+        month, day = (a, b) if order == "mdy" and m[2] != "." else (b, a)
         if month > 12 and day <= 12:
             month, day = day, month
         return dt.date(year, month, day)

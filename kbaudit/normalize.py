@@ -15,7 +15,7 @@ from kbaudit.model import Article, Extracted, InputCode, LoadProblem
 # Article field -> keys that exports use for it, in order of preference.
 ALIASES: dict[str, tuple[str, ...]] = {
     "id": ("id", "article_id", "uid", "slug"),
-    "title": ("title", "name", "heading", "subject"),
+    "title": ("title", "name", "heading", "subject", "question"),
     "updated_at": (
         "updated_at",
         "updated",
@@ -69,6 +69,12 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "url": ("url", "html_url", "permalink", "canonical_url"),
 }
 DATE_FIELDS = ("updated_at", "created_at", "review_at")
+# Keys of a date field given as a mapping, in order of preference for each date.
+_DATE_PARTS = {
+    "updated_at": ("updated", "date", "value", "created"),
+    "created_at": ("created", "date", "value"),
+    "review_at": ("date", "value"),
+}
 # Article.meta keys the loaders set (not export fields):
 # - CATEGORY_ID_ONLY: True when the export names the article's category only by an id
 #   (a Zendesk section or Freshdesk folder whose name file is absent, a ServiceNow sys_id);
@@ -81,6 +87,81 @@ EMPTY_TRANSLATIONS = "empty_translations"
 _RECORD_ID = re.compile(r"^(?:[0-9a-f]{32}|\d{6,})$", re.I)
 _IGNORE_COMMENT = re.compile(r"<!--\s*+kbaudit:\s*+ignore\s++([A-Za-z0-9_,\s-]*?)-->")
 _OUTDATED_STATUS = {"archived", "outdated", "deprecated", "retired", "obsolete", "expired"}
+
+
+_LOCALE_SEGMENT = re.compile(r"^([a-z]{2})(?:[-_][a-z]{2,4})?$", re.I)
+# Language codes a locale folder may carry; two-letter folder names that are usually
+# something else (go, js, id, ui, ...) are not listed, so they never pair articles.
+LANGUAGES = frozenset(
+    [
+        "ar",
+        "bg",
+        "bn",
+        "ca",
+        "cs",
+        "cy",
+        "da",
+        "de",
+        "el",
+        "en",
+        "es",
+        "et",
+        "eu",
+        "fa",
+        "fi",
+        "fr",
+        "ga",
+        "gl",
+        "he",
+        "hi",
+        "hr",
+        "hu",
+        "hy",
+        "is",
+        "it",
+        "ja",
+        "ka",
+        "kk",
+        "ko",
+        "lt",
+        "lv",
+        "mk",
+        "mn",
+        "ms",
+        "mt",
+        "nb",
+        "nl",
+        "nn",
+        "no",
+        "pl",
+        "pt",
+        "ro",
+        "ru",
+        "sk",
+        "sl",
+        "sq",
+        "sr",
+        "sv",
+        "sw",
+        "ta",
+        "te",
+        "th",
+        "tl",
+        "tr",
+        "uk",
+        "ur",
+        "uz",
+        "vi",
+        "zh",
+    ]
+)
+
+
+def is_locale_folder(segment: str) -> bool:
+    """Whether a folder name is a locale (`fr`, `en-us`, `pt_BR`): translations of a KB are
+    filed by it, so it pairs translations and is never a category."""
+    m = _LOCALE_SEGMENT.match(segment)
+    return m is not None and m.group(1).casefold() in LANGUAGES
 
 
 DEFAULT_LIMITS: dict[str, int] = {
@@ -228,7 +309,8 @@ def build_article(
             values[f"{name}__key"] = key
     dates: dict[str, dt.date | None] = {}
     for name in DATE_FIELDS:
-        value = _named(values.get(name), ("date", "value"))  # last_update: {date: ...}
+        # last_update: {date: ...}; MkDocs Material's date: {created: ..., updated: ...}
+        value = _named(values.get(name), _DATE_PARTS[name])
         if value in (None, "") or isinstance(value, bool):  # `published: false` is a flag
             dates[name] = None
             continue

@@ -213,6 +213,9 @@ _CHROME_CLASSES = re.compile(
     re.I,
 )
 _BLOCKS = {"p", "li", "pre", "tr", "br", "div", "section", "blockquote", "dd", "dt", "table"}
+_HEADINGS = ["h1", "h2", "h3", "h4", "h5", "h6"]
+# What a heading's permalink shows instead of words (zero-width spaces included).
+_ANCHOR_MARKS = " \t\n\u00a0\u200b\u200c\u200d\ufeff¶§#🔗"
 
 
 def html_body(soup: BeautifulSoup | Tag) -> Extracted:
@@ -228,9 +231,11 @@ def html_body(soup: BeautifulSoup | Tag) -> Extracted:
         tag.decompose()
     for comment in root.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
-    headings = tuple(
-        h.get_text(" ", strip=True) for h in root.find_all(["h1", "h2", "h3", "h4", "h5", "h6"])
-    )
+    for heading in root.find_all(_HEADINGS):  # permalinks: MkDocs/Sphinx ¶, Docusaurus, Hugo #
+        for a in heading.find_all("a"):
+            if a.get_text().strip(_ANCHOR_MARKS) == "" and not a.find("img"):
+                a.decompose()
+    headings = tuple(h.get_text(" ", strip=True) for h in root.find_all(_HEADINGS))
     h1_tag = root.find("h1")
     links = tuple(
         Link(

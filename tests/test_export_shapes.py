@@ -14,6 +14,7 @@ import pytest
 
 from kbaudit.audit import audit
 from kbaudit.config import Config
+from kbaudit.errors import SourceError
 from kbaudit.model import Article
 from kbaudit.normalize import (
     CATEGORY_ID_ONLY,
@@ -70,6 +71,62 @@ def test_same_records_in_json_and_csv_are_read_once(tmp_path: Path) -> None:
     assert len(load(tmp_path).articles) == 3
 
 
+def test_salesforce_data_category_selections_and_side_tables() -> None:
+    """Data Loader files: the articles (BOM, CRLF, upper-case headers, a body spanning lines),
+    the data category selections that file them, and a users table that holds no articles."""
+    result = load(EXPORTS / "salesforce-categories")
+    articles = {a.id: a for a in result.articles}
+    assert sorted(articles) == ["000002001", "000002001/fr", "000002003"]
+    assert articles["000002001"].category == "Card_Readers"
+    assert articles["000002001/fr"].category == "Card_Readers"  # shares its master's category
+    assert articles["000002003"].category == "Printers"
+    assert "choose Add reader" in articles["000002001"].text
+    assert [(p.path, p.code.value) for p in result.problems] == [("users.csv", "INPUT001")]
+
+
+def test_salesforce_body_in_an_orgs_own_field(tmp_path: Path) -> None:
+    """No usual body field: the org's rich-text field (Resolution__c) is the body, not the
+    Summary."""
+    (tmp_path / "knowledge.csv").write_text(
+        "Id,KnowledgeArticleId,ArticleNumber,Title,UrlName,Summary,Product__c,Resolution__c\n"
+        'ka07,kA07,000007,Fix a jammed drawer,fix-drawer,Drawer help,POS,"<p>Unplug the '
+        'drawer, press the release lever and pull the till out.</p>"\n'
+    )
+    [article] = load(tmp_path).articles
+    assert article.text == "Unplug the drawer, press the release lever and pull the till out."
+
+
+def test_salesforce_cli_data_categories_from_a_sub_query(tmp_path: Path) -> None:
+    def selections(*names: str) -> dict:
+        records = [
+            {"attributes": {"type": "Knowledge__DataCategorySelection"}, "DataCategoryName": n}
+            for n in names
+        ]
+        return {"totalSize": len(names), "done": True, "records": records}
+
+    record = {
+        "attributes": {"type": "Knowledge__kav"},
+        "KnowledgeArticleId": "kA05",
+        "ArticleNumber": "000005",
+        "Title": "Print a receipt",
+        "Body__c": "<p>Open the sale and choose Print.</p>",
+        "PublishStatus": "Online",
+        "DataCategorySelections": selections("Printers", "Accessories"),
+    }
+    other = dict(record, ArticleNumber="000006", Title="Pair", DataCategorySelections=None)
+    doc = {"status": 0, "result": {"records": [record, other], "totalSize": 2, "done": True}}
+    (tmp_path / "result.json").write_text(json.dumps(doc))
+    articles = by_title(load(tmp_path).articles)
+    assert articles["Print a receipt"].category == "Printers"
+    assert articles["Pair"].category is None
+
+
+def test_a_table_without_articles_alone_is_still_an_error(tmp_path: Path) -> None:
+    (tmp_path / "users.csv").write_text("Id,Name,Email\n0051,Noor Haddad,noor@shop.example\n")
+    with pytest.raises(SourceError, match="no body column"):
+        load(tmp_path)
+
+
 def test_servicenow_jsonv2_and_sys_id_categories() -> None:
     result = load(EXPORTS / "servicenow-json")
     assert result.format == "tabular"
@@ -84,6 +141,102 @@ def test_servicenow_jsonv2_and_sys_id_categories() -> None:
     assert not refund.meta.get(CATEGORY_ID_ONLY)
     partial = articles["Issue a partial refund"]
     assert partial.meta[CATEGORY_ID_ONLY] is True  # a 32-hex sys_id is no category name
+
+
+SYS_ID = "2fd3ab1f8f0a5a00f2fd3ab1f8f0a5a0"
+USER_ID = "6816f79cc0a8016401c5a33be04be441"
+
+
+def test_servicenow_display_values_beside_stored_values(tmp_path: Path) -> None:
+    """JSONv2 with `displayvalue=all` (`dv_` twins) and the Table API with
+    `sysparm_display_value=all` (`{display_value, value}`): references by their display
+    value, dates, languages and choices by their stored value (the display value of a date
+    is in the exporting user's format)."""
+    jsonv2 = {
+        "number": "KB0020001",
+        "short_description": "Map a network drive",
+        "text": "<p>Open Explorer and choose Map network drive.</p>",
+        "kb_category": SYS_ID,
+        "dv_kb_category": "Storage",
+        "author": USER_ID,
+        "dv_author": "Ines Moreau",
+        "workflow_state": "published",
+        "dv_workflow_state": "Published",
+        "sys_updated_on": "2026-03-02 10:00:00",
+        "dv_sys_updated_on": "02-03-2026 11:00:00",
+        "language": "fr",
+        "dv_language": "French",
+    }
+    table_api = {
+        k: {"display_value": jsonv2.get(f"dv_{k}", v), "value": v}
+        for k, v in jsonv2.items()
+        if not k.startswith("dv_")
+    }
+    (tmp_path / "v2").mkdir()
+    (tmp_path / "v2" / "kb_knowledge.json").write_text(json.dumps({"records": [jsonv2]}))
+    (tmp_path / "table").mkdir()
+    (tmp_path / "table" / "kb_knowledge.json").write_text(json.dumps({"result": [table_api]}))
+    for folder in ("v2", "table"):
+        [article] = load(tmp_path / folder).articles
+        assert article.category == "Storage" and not article.meta.get(CATEGORY_ID_ONLY)
+        assert article.owner == "Ines Moreau"
+        assert article.updated_at == dt.date(2026, 3, 2)
+        assert (article.locale, article.status) == ("fr", "published")
+        assert not any(k.startswith("dv_") for k in article.meta)
+
+
+def test_servicenow_xml_export() -> None:
+    result = load(EXPORTS / "servicenow-xml")
+    assert result.format == "tabular" and not result.problems
+    articles = {a.id: a for a in result.articles}
+    drive = articles["KB0030001"]
+    assert (drive.title, drive.category, drive.owner) == (
+        "Map a network drive",
+        "Storage",
+        "Ines Moreau",
+    )
+    assert drive.updated_at == dt.date(2026, 3, 2) and drive.status == "published"
+    assert drive.text == "Open Explorer, choose Map network drive & pick a letter."
+    assert articles["KB0030002"].outdated and "recycle bin" in articles["KB0030002"].text
+
+
+def test_xml_entities_are_never_expanded(tmp_path: Path) -> None:
+    shutil.copytree(EXPORTS / "servicenow-xml", tmp_path / "kb")
+    laughs = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 9))
+    (tmp_path / "kb" / "laughs.xml").write_text(
+        f'<?xml version="1.0"?><!DOCTYPE unload [<!ENTITY l0 "lol">{laughs}'
+        '<!ENTITY secret SYSTEM "file:///etc/passwd">]><unload><kb_knowledge>'
+        "<number>KB1</number><short_description>&l8;</short_description>"
+        "<text>&secret;</text></kb_knowledge></unload>"
+    )
+    (tmp_path / "kb" / "secret.xml").write_text(
+        '<?xml version="1.0"?><!DOCTYPE unload [<!ENTITY secret SYSTEM "file:///etc/passwd">]>'
+        "<unload><kb_knowledge><number>KB2</number><short_description>Secret</short_description>"
+        "<text>&secret;</text></kb_knowledge></unload>"
+    )
+    result = load(tmp_path / "kb")
+    articles = {a.id: a for a in result.articles}
+    assert sorted(articles) == ["KB0030001", "KB0030002", "KB2"]
+    assert "root:" not in articles["KB2"].text
+    assert [(p.path, p.code) for p in result.problems] == [("laughs.xml", "INPUT001")]
+
+
+def test_servicenow_list_with_column_labels(tmp_path: Path) -> None:
+    (tmp_path / "kb_knowledge.csv").write_text(
+        "Number,Short description,Article body,Knowledge base,Category,Workflow,Updated,Author\n"
+        'KB0040001,Map a network drive,"<p>Choose Map network drive.</p>",IT,Storage,'
+        "Published,2026-03-02 10:00:00,Ines Moreau\n"
+        'KB0040002,Free up disk space,"<p>Empty the bin.</p>",IT,Storage,Retired,'
+        "2025-01-20 09:30:00,Ines Moreau\n"
+    )
+    articles = {a.id: a for a in load(tmp_path).articles}
+    drive = articles["KB0040001"]
+    assert (drive.title, drive.category, drive.status) == (
+        "Map a network drive",
+        "Storage",
+        "published",
+    )
+    assert articles["KB0040002"].outdated
 
 
 def test_servicenow_list_without_body_loads_every_article() -> None:
@@ -128,6 +281,24 @@ def test_freshdesk_folder_known_only_by_id(tmp_path: Path) -> None:
     (tmp_path / "articles.json").write_text(json.dumps(data))
     [article, _] = load(tmp_path).articles
     assert article.category == "folder 70" and article.meta[CATEGORY_ID_ONLY] is True
+
+
+def test_freshdesk_folder_named_by_another_articles_hierarchy(tmp_path: Path) -> None:
+    levels = [
+        {"level": 0, "type": "category", "data": {"id": 11, "name": "Getting started"}},
+        {"level": 1, "type": "folder", "data": {"id": 22, "name": "Contacts"}},
+    ]
+    article = {"folder_id": 22, "category_id": 11, "status": 2, "agent_id": 5, "tags": []}
+    records = [
+        dict(
+            article, id=1, title="Export contacts", description="<p>Export.</p>", hierarchy=levels
+        ),
+        dict(article, id=2, title="Merge contacts", description="", description_text="Merge."),
+    ]
+    (tmp_path / "articles.json").write_text(json.dumps(records))
+    articles = by_title(load(tmp_path).articles)
+    assert articles["Merge contacts"].category == "Getting started > Contacts"
+    assert not articles["Merge contacts"].meta.get(CATEGORY_ID_ONLY)
 
 
 def test_zendesk_sections_named_by_export_folders_else_id_only(tmp_path: Path) -> None:
@@ -195,6 +366,25 @@ def test_intercom_empty_translations_are_counted(tmp_path: Path) -> None:
     assert source.category == "collection 55" and source.meta[CATEGORY_ID_ONLY] is True
 
 
+def test_intercom_collection_from_parent_ids(tmp_path: Path) -> None:
+    """Articles listed with `parent_ids` only (no `parent_id`) are in the first collection."""
+    article = {
+        "type": "article",
+        "id": "82",
+        "workspace_id": "w1",
+        "parent_ids": [19],
+        "author_id": 7,
+        "state": "published",
+        "title": "Fix calendar sync errors",
+        "body": "<p>Disconnect the calendar and connect it again.</p>",
+    }
+    collection = {"type": "collection", "id": "19", "name": "Calendars", "parent_id": None}
+    (tmp_path / "articles.json").write_text(json.dumps({"type": "list", "data": [article]}))
+    (tmp_path / "collections.json").write_text(json.dumps({"type": "list", "data": [collection]}))
+    [only] = load(tmp_path).articles
+    assert only.category == "Calendars" and not only.meta[CATEGORY_ID_ONLY]
+
+
 def test_confluence_bylines_titles_and_dates(tmp_path: Path) -> None:
     export = tmp_path / "space"
     shutil.copytree(EXPORTS / "confluence" / "LH", export)
@@ -216,6 +406,24 @@ def test_confluence_bylines_titles_and_dates(tmp_path: Path) -> None:
     assert refund.owner == "Dana Whitfield"
     assert refund.updated_at == dt.date(2024, 9, 27)
     assert all(" : " not in a.title for a in result.articles)
+
+
+def test_confluence_server_byline_with_view_change_link(tmp_path: Path) -> None:
+    export = tmp_path / "space"
+    shutil.copytree(EXPORTS / "confluence" / "LH", export)
+    page = export / "Refund-a-customer-payment_65601.html"
+    page.write_text(
+        page.read_text()
+        .replace(
+            "Created by <span class='author'> Dana Whitfield</span>, last modified by",
+            "Added by <span class='author'> Dana Whitfield</span>, last edited by",
+        )
+        .replace("on Mar 04, 2026", 'on Mar 04, 2014 (<a href="viewpage.action">view change</a>)')
+    )
+    result = load(export)
+    assert not [p for p in result.problems if p.code == "INPUT004"]
+    refund = by_title(result.articles)["Refund a customer payment"]
+    assert (refund.owner, refund.updated_at) == ("Dana Whitfield", dt.date(2014, 3, 4))
 
 
 # ---- categories from structure ---------------------------------------------------------------
@@ -415,3 +623,211 @@ def test_hostile_navigation_files_are_skipped(tmp_path: Path) -> None:
     }
     got = _categories(_kb(tmp_path, files))
     assert got == {"docs/one.md": "docs", "other/two.md": "other"}
+
+
+def test_zendesk_sideloaded_sections_categories_and_users(tmp_path: Path) -> None:
+    """`articles.json?include=users,sections,categories` puts the names in the same page."""
+    page = {
+        "articles": [
+            {
+                "id": 4101,
+                "title": "Pause a subscription",
+                "body": "<p>Open the plan page and choose Pause.</p>",
+                "section_id": "51",
+                "author_id": 7,
+                "html_url": "https://help.example/hc/en-us/articles/4101",
+                "label_names": [],
+                "draft": False,
+            }
+        ],
+        "sections": [{"id": 51, "name": "Plans", "category_id": 9, "parent_section_id": None}],
+        "categories": [{"id": 9, "name": "Billing"}],
+        "users": [{"id": 7, "name": "Rosa Vidal", "email": "rosa@help.example"}],
+        "next_page": None,
+        "page": 1,
+        "page_count": 1,
+    }
+    (tmp_path / "articles.json").write_text(json.dumps(page))
+    [article] = load(tmp_path).articles
+    assert article.category == "Billing > Plans"
+    assert not article.meta[CATEGORY_ID_ONLY]
+    assert article.owner == "Rosa Vidal"
+
+
+def test_locale_folders_are_not_categories(tmp_path: Path) -> None:
+    files = _md(
+        "docs/en/billing/refunds.md",
+        "docs/en/account/email.md",
+        "docs/pt-br/billing/refunds.md",
+        "docs/pt-br/account/email.md",
+    )
+    assert _categories(_kb(tmp_path / "md", files)) == {
+        "docs/en/account/email.md": "account",
+        "docs/en/billing/refunds.md": "billing",
+        "docs/pt-br/account/email.md": "account",
+        "docs/pt-br/billing/refunds.md": "billing",
+    }
+    record = {"id": 7001, "title": "Close an account", "body": "<p>Open Settings.</p>"}
+    record |= {"section_id": 88, "html_url": "https://help.example/hc/7001", "label_names": []}
+    zendesk = tmp_path / "zendesk"
+    for locale in ("en-us", "de"):
+        (zendesk / locale).mkdir(parents=True)
+        translated = dict(record, locale=locale, source_locale="en-us")
+        (zendesk / locale / "articles.json").write_text(json.dumps({"articles": [translated]}))
+    for article in load(zendesk).articles:  # no sections file: the id, not the locale folder
+        assert article.category == "section 88" and article.meta[CATEGORY_ID_ONLY]
+
+
+def test_a_copy_in_another_locale_folder_is_not_a_duplicate(tmp_path: Path) -> None:
+    body = (
+        "Invoices can be downloaded for the last seven years. Open Billing, choose the month "
+        "and select Download; a PDF with the company's tax number is saved."
+    )
+    files = {
+        f"{loc}/billing/invoices.md": f"# Download invoices\n\n{body}\n" for loc in ["en", "de"]
+    }
+    root = _kb(tmp_path / "kb", files)
+    assert {a.path: a.locale for a in load(root).articles} == {
+        "de/billing/invoices.md": "de",
+        "en/billing/invoices.md": "en",
+    }
+    assert audit(root, Config(select=["DUP"], as_of=AS_OF)).findings == []
+    single = _kb(tmp_path / "one", {"it/vpn.md": f"# VPN\n\n{body}\n"})  # a topic, not Italian
+    assert [a.locale for a in load(single).articles] == [None]
+    # IT and HR departments' folders: topics that share an index page, not translations
+    departments = _md("it/index.md", "it/vpn.md", "it/laptops.md", "hr/index.md", "hr/leave.md")
+    articles = load(_kb(tmp_path / "departments", departments)).articles
+    assert {a.path: (a.locale, a.category) for a in articles} == {
+        "hr/index.md": (None, "hr"),
+        "hr/leave.md": (None, "hr"),
+        "it/index.md": (None, "it"),
+        "it/laptops.md": (None, "it"),
+        "it/vpn.md": (None, "it"),
+    }
+
+
+def test_mdx_imports_and_exports_are_not_text(tmp_path: Path) -> None:
+    page = (
+        "---\ntitle: Pair a reader\n---\n"
+        "import Tabs from '@theme/Tabs';\nimport {\n  TabItem,\n} from '@theme/TabItem';\n\n"
+        "Hold the button until the light blinks.\n\n"
+        "```js\nimport reader from 'reader-sdk';\n```\n\n"
+        "export const toc = [\n  {id: 'pair'},\n];\n"
+    )
+    [article] = load(_kb(tmp_path, {"docs/pair.mdx": page})).articles
+    assert article.text.startswith("Hold the button")
+    assert "@theme" not in article.text and "toc" not in article.text
+    assert "import reader from 'reader-sdk';" in article.text  # code in a fence stays
+
+
+def test_mkdocs_material_created_and_updated_dates(tmp_path: Path) -> None:
+    page = "---\ndate:\n  created: 2023-01-31\n  updated: 2026-02-01\n---\n# Export data\n\nText.\n"
+    first = "---\ndate:\n  created: 2025-11-02\n---\n# Import data\n\nText.\n"
+    root = _kb(tmp_path, {"docs/blog/export.md": page, "docs/blog/import.md": first})
+    dates = {a.title: a.updated_at for a in load(root).articles}
+    assert dates == {"Export data": dt.date(2026, 2, 1), "Import data": dt.date(2025, 11, 2)}
+
+
+def test_docusaurus_translations_in_i18n(tmp_path: Path) -> None:
+    body = "Refunds reach the card within ten business days of the request being accepted."
+    french = "i18n/fr/docusaurus-plugin-content-docs/current/billing/refunds.md"
+    files = {
+        "docs/billing/refunds.md": f"---\nid: refunds\ntitle: Refunds\n---\n{body}\n",
+        "docs/account/close.md": "---\ntitle: Close\n---\nClose the account in Settings.\n",
+        french: f"---\nid: refunds\ntitle: Remboursements\n---\n{body}\n",
+    }
+    root = _kb(tmp_path, files)
+    articles = {a.path: a for a in load(root).articles}
+    source, translation = articles["docs/billing/refunds.md"], articles[french]
+    assert (translation.locale, translation.id) == ("fr", "refunds/fr")
+    assert translation.meta[TRANSLATION_OF] == source.id == "refunds"
+    assert source.category == translation.category == "billing"
+    assert articles["docs/account/close.md"].category == "account"
+    assert audit(root, Config(select=["DUP"], as_of=AS_OF)).findings == []
+
+
+def test_translations_named_by_a_locale_suffix(tmp_path: Path) -> None:
+    body = "Refunds reach the card within ten business days of the request being accepted."
+    files = {
+        "content/refunds.md": f"+++\ntitle = 'Refunds'\n+++\n{body}\n",
+        "content/refunds.pt-br.md": f"+++\ntitle = 'Reembolsos'\n+++\n{body}\n",
+        "content/setup.de.md": "+++\ntitle = 'Setup'\n+++\nNo file setup.md beside it.\n",
+    }
+    root = _kb(tmp_path, files)
+    articles = {a.path: a for a in load(root).articles}
+    translation = articles["content/refunds.pt-br.md"]
+    assert translation.locale == "pt-br"
+    assert translation.meta[TRANSLATION_OF] == articles["content/refunds.md"].id
+    assert articles["content/setup.de.md"].locale is None
+    assert audit(root, Config(select=["DUP"], as_of=AS_OF)).findings == []
+
+
+def test_table_column_names_of_faq_and_help_desk_exports(tmp_path: Path) -> None:
+    (tmp_path / "faq").mkdir()
+    (tmp_path / "faq" / "faq.csv").write_text(
+        "Question,Answer,Category,Last Modified\n"
+        '"Can I pay by invoice?","Yes, on the yearly plan.",Billing,2026-01-05\n'
+    )
+    [faq] = load(tmp_path / "faq").articles
+    assert (faq.title, faq.text, faq.category) == (
+        "Can I pay by invoice?",
+        "Yes, on the yearly plan.",
+        "Billing",
+    )
+    (tmp_path / "kb").mkdir()
+    (tmp_path / "kb" / "kb.csv").write_text(
+        "Article Title,Article Body,Category Name,Last Updated Date,Author Name,Article Tags\n"
+        'Pay by card,<p>Choose Card.</p>,Billing,2026-01-05,Lea Berg,"cards, billing"\n'
+    )
+    [kb] = load(tmp_path / "kb").articles
+    assert (kb.title, kb.category, kb.owner) == ("Pay by card", "Billing", "Lea Berg")
+    (tmp_path / "text").mkdir()
+    (tmp_path / "text" / "kb.csv").write_text("Article Title,Article Text\nPay,Choose Card.\n")
+    assert [a.text for a in load(tmp_path / "text").articles] == ["Choose Card."]
+    assert kb.updated_at == dt.date(2026, 1, 5) and kb.tags == ("cards", "billing")
+
+
+def test_zendesk_translations_files(tmp_path: Path) -> None:
+    """Translations API files (`{"translations": [...]}` or a bare list of them) add each
+    translation as an article of its source's section, paired with it; the source locale's
+    own translation is the article itself."""
+    article = {
+        "id": 4201,
+        "title": "Pause a subscription",
+        "body": "<p>Open the plan page and choose Pause.</p>",
+        "section_id": 51,
+        "html_url": "https://help.example/hc/en-us/articles/4201",
+        "label_names": ["plans"],
+        "locale": "en-us",
+        "source_locale": "en-us",
+        "edited_at": "2026-02-01T10:00:00Z",
+    }
+    sections = [{"id": 51, "name": "Plans", "category_id": None}]
+
+    def translation(locale: str, title: str) -> dict:
+        return {
+            "id": 9000 + len(locale),
+            "source_id": 4201,
+            "source_type": "Article",
+            "locale": locale,
+            "title": title,
+            "body": f"<p>{title}.</p>",
+            "updated_at": "2025-06-01T10:00:00Z",
+            "outdated": True,
+            "draft": False,
+        }
+
+    (tmp_path / "articles.json").write_text(json.dumps({"articles": [article]}))
+    (tmp_path / "sections.json").write_text(json.dumps({"sections": sections}))
+    (tmp_path / "translations.json").write_text(
+        json.dumps({"translations": [translation("en-us", "Same"), translation("de", "Pausieren")]})
+    )
+    (tmp_path / "4201_translations_fr.json").write_text(
+        json.dumps([translation("fr", "Suspendre")])
+    )
+    articles = {a.id: a for a in load(tmp_path).articles}
+    assert sorted(articles) == ["4201", "4201/de", "4201/fr"]
+    german = articles["4201/de"]
+    assert (german.title, german.locale, german.category) == ("Pausieren", "de", "Plans")
+    assert german.meta[TRANSLATION_OF] == "4201" and german.outdated
+    assert german.updated_at == dt.date(2025, 6, 1) and german.tags == ("plans",)

@@ -27,6 +27,8 @@ def write(root: Path, rel: str, text: str | bytes) -> Path:
         ("2024-05-01", "mdy", dt.date(2024, 5, 1)),
         ("05/01/2024", "mdy", dt.date(2024, 5, 1)),
         ("05/01/2024", "dmy", dt.date(2024, 1, 5)),
+        ("01.05.2024", "mdy", dt.date(2024, 5, 1)),
+        ("01.05.2024 10:00", "dmy", dt.date(2024, 5, 1)),
         ("13/01/2024", "mdy", dt.date(2024, 1, 13)),
         ("2026-02-11T09:30:00Z", "mdy", dt.date(2026, 2, 11)),
         ("March 4, 2026", "mdy", dt.date(2026, 3, 4)),
@@ -167,6 +169,23 @@ def test_latin1_file_is_read_and_reported(tmp_path: Path) -> None:
     assert "UTF-8" in result.problems[0].message
 
 
+@pytest.mark.parametrize(
+    "head",
+    [
+        '<meta charset="ISO-8859-1">',
+        '<meta http-equiv="Content-Type" content="text/html; charset=windows-1252">',
+    ],
+)
+def test_html_page_in_its_declared_charset_is_not_an_encoding_problem(
+    tmp_path: Path, head: str
+) -> None:
+    page = f"<html><head>{head}</head><body><article><h1>Caf\xe9</h1><p>Menu \xe0 la carte"
+    write(tmp_path, "cafe.html", page.encode("latin-1"))
+    result = load(tmp_path)
+    assert result.problems == []
+    assert result.articles[0].title == "Café" and "à la carte" in result.articles[0].text
+
+
 def test_inline_and_front_matter_ignores(tmp_path: Path) -> None:
     write(
         tmp_path,
@@ -241,6 +260,81 @@ def test_html_article_widgets_are_not_text_and_byline_is_owner(tmp_path: Path) -
     assert a.owner == "Priya N." and a.updated_at == dt.date(2026, 5, 4)
     assert a.text == "How refunds work\nRefunds go back to the card within 10 days."
     assert a.headings == ("How refunds work",)
+
+
+def test_html_byline_block_with_avatar_and_date_names_only_the_author(tmp_path: Path) -> None:
+    page = (
+        "<html><body><article><h1>Close an account</h1>"
+        '<div class="article-author"><a href="/profiles/7"><img src="a.png" alt=""></a>'
+        '<div class="article-meta"><a href="/profiles/7">Tomás Ruiz</a>'
+        '<ul><li><time datetime="2026-02-03T10:00:00Z">February 03, 2026 10:00</time></li>'
+        "<li>Updated</li></ul></div></div>"
+        '<div class="article-body"><p>Open Settings and choose Close account.</p></div>'
+        "</article></body></html>"
+    )
+    write(tmp_path, "close.html", page)
+    [a] = load(tmp_path).articles
+    assert a.owner == "Tomás Ruiz" and a.updated_at == dt.date(2026, 2, 3)
+
+
+def test_html_json_ld_article_gives_dates_author_and_keywords(tmp_path: Path) -> None:
+    ld = (
+        '{"@context": "https://schema.org", "@graph": [{"@type": "WebSite", "name": "Help"},'
+        ' {"@type": ["TechArticle"], "headline": "Export data", "dateModified": '
+        '"2026-01-15T08:00:00+00:00", "datePublished": "2024-03-01", "author": [{"@type": '
+        '"Person", "name": "Lena Ortiz"}], "keywords": "export, csv"}]}'
+    )
+    page = (
+        f'<html><head><script type="application/ld+json">{ld}</script>'
+        '<script type="application/ld+json">{not json</script></head>'
+        "<body><article><h1>Export data</h1><p>Choose Export.</p></article></body></html>"
+    )
+    write(tmp_path, "export.html", page)
+    [a] = load(tmp_path).articles
+    assert (a.updated_at, a.created_at) == (dt.date(2026, 1, 15), dt.date(2024, 3, 1))
+    assert a.owner == "Lena Ortiz" and a.tags == ("export", "csv")
+
+
+def test_heading_permalinks_are_not_text(tmp_path: Path) -> None:
+    page = (
+        '<html><body><article><h1 id="refunds">Refunds<a class="headerlink" href="#refunds">'
+        '&para;</a></h1><p>Choose Refund.</p><h2 id="partial">Partial refunds<a href="#partial"'
+        ' class="hash-link" aria-label="Direct link">&#8203;</a></h2><p>Type less.</p>'
+        '<h2 id="fees"><a class="anchor" href="#fees">#</a> Fees</h2><p>None.</p>'
+        "</article></body></html>"
+    )
+    write(tmp_path, "refunds.html", page)
+    [a] = load(tmp_path).articles
+    assert a.title == "Refunds"
+    assert a.headings == ("Refunds", "Partial refunds", "Fees")
+    assert "¶" not in a.text and "#" not in a.text and "\u200b" not in a.text
+
+
+@pytest.mark.parametrize(
+    "shown",
+    [
+        '<aside class="md-source-file"><span class="git-revision-date-localized-plugin '
+        'git-revision-date-localized-plugin-date">March 2, 2026</span></aside>',
+        '<span class="git-revision-date-localized-plugin timeago" '
+        'datetime="2026-03-02T09:00:00+00:00"></span>',
+        '<div class="footer">&copy; Acme. Last updated on Mar 02, 2026.</div>',
+        "<footer><p>Last updated: <b>2026-03-02</b></p></footer>",
+    ],
+)
+def test_built_site_last_updated_line(tmp_path: Path, shown: str) -> None:
+    page = (
+        f"<html><body><article><h1>Refunds</h1><p>Choose Refund.</p>{shown}</article></body></html>"
+    )
+    write(tmp_path, "refunds.html", page)
+    result = load(tmp_path)
+    assert result.articles[0].updated_at == dt.date(2026, 3, 2) and not result.problems
+
+
+def test_built_site_not_found_and_search_pages_are_not_articles(tmp_path: Path) -> None:
+    page = "<html><body><article><h1>{0}</h1><p>{0} text.</p></article></body></html>"
+    for rel in ("404.html", "search.html", "search/index.html", "genindex.html", "a/b.html"):
+        write(tmp_path, rel, page.format(rel))
+    assert [a.path for a in load(tmp_path).articles] == ["a/b.html"]
 
 
 def test_malformed_html_still_parses(tmp_path: Path) -> None:

@@ -56,6 +56,17 @@ def test_zip_reads_like_the_folder(tmp_path: Path, name: str, top: str) -> None:
     assert summary(archive) == summary(EXPORTS / name)
 
 
+def test_a_folder_holding_only_the_archive_reads_the_archive(tmp_path: Path) -> None:
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    zip_folder(EXPORTS / "zendesk", downloads / "help-center.zip", "help-center/")
+    (downloads / "notes.png").write_bytes(b"\x89PNG")  # not a document of the KB
+    expected = load(EXPORTS / "zendesk").articles
+    got = load(downloads)
+    assert got.format == "zendesk"
+    assert [(a.path, a.title) for a in got.articles] == [(a.path, a.title) for a in expected]
+
+
 def test_zip_detected_by_content_not_name(tmp_path: Path) -> None:
     archive = zip_folder(EXPORTS / "intercom", tmp_path / "intercom-backup.dat")
     assert load(archive).format == "intercom"

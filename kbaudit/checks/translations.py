@@ -9,82 +9,14 @@ same path under a locale folder (`en/billing/refunds.md` and `fr/billing/refunds
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from kbaudit.corpus import Corpus
 from kbaudit.model import Article, Finding, Related
-from kbaudit.normalize import EMPTY_TRANSLATIONS, TRANSLATION_OF
+from kbaudit.normalize import EMPTY_TRANSLATIONS, TRANSLATION_OF, is_locale_folder
 from kbaudit.rules import CheckKind, Context, Param, Registry, corpus_only
-
-_LOCALE_SEGMENT = re.compile(r"^([a-z]{2})(?:[-_][a-z]{2,4})?$", re.I)
-# Language codes a locale folder may carry; two-letter folder names that are usually
-# something else (go, js, id, ui, ...) are not listed, so they never pair articles.
-LANGUAGES = frozenset(
-    [
-        "ar",
-        "bg",
-        "bn",
-        "ca",
-        "cs",
-        "cy",
-        "da",
-        "de",
-        "el",
-        "en",
-        "es",
-        "et",
-        "eu",
-        "fa",
-        "fi",
-        "fr",
-        "ga",
-        "gl",
-        "he",
-        "hi",
-        "hr",
-        "hu",
-        "hy",
-        "is",
-        "it",
-        "ja",
-        "ka",
-        "kk",
-        "ko",
-        "lt",
-        "lv",
-        "mk",
-        "mn",
-        "ms",
-        "mt",
-        "nb",
-        "nl",
-        "nn",
-        "no",
-        "pl",
-        "pt",
-        "ro",
-        "ru",
-        "sk",
-        "sl",
-        "sq",
-        "sr",
-        "sv",
-        "sw",
-        "ta",
-        "te",
-        "th",
-        "tl",
-        "tr",
-        "uk",
-        "ur",
-        "uz",
-        "vi",
-        "zh",
-    ]
-)
 
 
 @dataclass
@@ -130,7 +62,7 @@ def _path_families(articles: list[Article], paired: set[int]) -> list[Family]:
         if i in paired or not article.path or "#" in article.path:
             continue
         parts = article.path.split("/")
-        at = next((n for n, p in enumerate(parts[:-1]) if _is_locale(p)), None)
+        at = next((n for n, p in enumerate(parts[:-1]) if is_locale_folder(p)), None)
         if at is None:
             groups["/".join(parts)].setdefault("", i)
         else:
@@ -150,11 +82,6 @@ def _path_families(articles: list[Article], paired: set[int]) -> list[Family]:
         source = group[source_locale]
         out.append(Family(source, {loc: i for loc, i in group.items() if loc != source_locale}))
     return out
-
-
-def _is_locale(segment: str) -> bool:
-    m = _LOCALE_SEGMENT.match(segment)
-    return m is not None and m.group(1).casefold() in LANGUAGES
 
 
 def _related(article: Article) -> Related:

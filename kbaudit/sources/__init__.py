@@ -23,7 +23,7 @@ from kbaudit.sources import (
 )
 from kbaudit.sources.base import Source, SourceResult
 from kbaudit.sources.detect import detect
-from kbaudit.sources.tree import open_tree
+from kbaudit.sources.tree import DOCUMENT_SUFFIXES, open_tree
 
 # Order breaks ties in detection: specific formats before the generic folders they look like.
 SOURCES: list[Source] = [
@@ -56,6 +56,12 @@ def load(
     if not path.exists():
         raise SourceError(f"{path} does not exist; give the folder or file of the KB export")
     tree = open_tree(path, options.include, options.exclude, options.limits)
+    archives = tree.with_suffix(".zip")
+    if path.is_dir() and len(archives) == 1 and tree.with_suffix(*DOCUMENT_SUFFIXES) == archives:
+        # a folder that holds the export's archive and nothing else: the archive is the KB
+        zipped = open_tree(path / archives[0], options.include, options.exclude, options.limits)
+        zipped.problems[:0] = tree.problems
+        tree = zipped
     source = source_by_name(input_format) if input_format else detect(tree, SOURCES)
     result = SourceResult(format=source.name, root=str(path), files=tree.all_paths)
     result.problems.extend(tree.problems)
@@ -67,6 +73,9 @@ def load(
         else:
             result.problems.append(record)
     result.articles = structure.with_categories(tree, result.articles, options.category_from)
+    result.articles = structure.with_docusaurus_translations(result.articles)
+    result.articles = structure.with_folder_locales(result.articles)
+    result.articles = structure.with_file_locales(result.articles)
     if options.base_url:  # links by public URL resolve to the article they name
         prefix = options.base_url.rstrip("/") + "/"
         result.files += sorted(

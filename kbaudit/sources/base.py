@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import codecs
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -59,9 +61,28 @@ def not_text(data: bytes, rel: str) -> LoadProblem | None:
     )
 
 
-def decode(data: bytes, rel: str) -> tuple[str, LoadProblem | None]:
-    """UTF-8 (with or without BOM, or UTF-16 with BOM); otherwise Windows-1252 so no text is
-    lost, plus an INPUT003 problem telling the user to re-save the file as UTF-8."""
+# `<meta charset="...">` or `<meta http-equiv="Content-Type" content="...; charset=...">`
+_HTML_CHARSET = re.compile(
+    rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([A-Za-z0-9_:.-]{1,40})", re.I
+)
+
+
+def html_charset(data: bytes) -> str | None:
+    """The character set an HTML page declares in its head, when Python knows it."""
+    found = _HTML_CHARSET.search(data[:4096])
+    if found is None:
+        return None
+    name = found.group(1).decode("ascii")
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def decode(data: bytes, rel: str, declared: str | None = None) -> tuple[str, LoadProblem | None]:
+    """UTF-8 (with or without BOM, or UTF-16 with BOM); else the character set the file
+    declares (`declared`, an HTML page's `<meta charset>`); otherwise Windows-1252 so no text
+    is lost, plus an INPUT003 problem telling the user to re-save the file as UTF-8."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16"), None
@@ -70,6 +91,11 @@ def decode(data: bytes, rel: str) -> tuple[str, LoadProblem | None]:
     try:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
+        if declared and declared not in ("utf-8", "utf-16"):
+            try:
+                return data.decode(declared), None
+            except UnicodeDecodeError:
+                pass
         text = data.decode("cp1252", errors="replace")
         line = data[: exc.start].count(b"\n") + 1
         return text, LoadProblem(

@@ -100,6 +100,28 @@ def _hierarchy(record: dict[str, Any]) -> str | None:
     return " > ".join(names) or None
 
 
+def _hierarchy_paths(articles: list[dict[str, Any]]) -> dict[str, str]:
+    """Folder id -> category path, from the `hierarchy` of the articles that carry one: it
+    names the folder of the export's other articles in that folder too."""
+    out: dict[str, str] = {}
+    for record in articles:
+        levels = record.get("hierarchy")
+        path = _hierarchy(record)
+        if not path or not isinstance(levels, list):
+            continue
+        folders = [
+            lv["data"].get("id")
+            for lv in sorted(
+                (lv for lv in levels if isinstance(lv, dict) and isinstance(lv.get("data"), dict)),
+                key=lambda lv: lv.get("level", 0),
+            )
+            if lv.get("type") == "folder"
+        ]
+        if folders and folders[-1] is not None and str(folders[-1]) == str(record.get("folder_id")):
+            out.setdefault(str(folders[-1]), path)
+    return out
+
+
 def _kind_by_name(rel: str) -> str:
     """What a file holds by its name or folder (`solution_categories.json`, `folders/3.json`)
     when its records do not say: Freshdesk's category and folder records are bare."""
@@ -147,6 +169,7 @@ def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
     articles = found.get("article", [])
     sources = {str(a.get("id")) for a in articles if locale_of[id(a)] is None}
     by_folder = folder_categories(origin[id(a)] for a in articles)
+    from_hierarchy = _hierarchy_paths(articles)
     seen: set[str] = set()
     for record in articles:
         locale = locale_of[id(record)]
@@ -159,7 +182,11 @@ def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
         if folder_path and category_name and " > " not in folder_path:
             folder_path = f"{category_name} > {folder_path}"
         meta["category"] = (
-            _hierarchy(record) or folder_path or by_folder.get(origin[id(record)]) or None
+            _hierarchy(record)
+            or folder_path
+            or from_hierarchy.get(str(folder))
+            or by_folder.get(origin[id(record)])
+            or None
         )
         if meta["category"] is None and folder is not None:
             meta["category"] = f"folder {folder}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -9,9 +11,10 @@ from typing import Any
 from bs4 import BeautifulSoup
 
 from kbaudit import text
+from kbaudit.dates import DateError, parse_date
 from kbaudit.model import InputCode, LoadProblem
 from kbaudit.normalize import SourceOptions, build_article
-from kbaudit.sources.base import Record, Source, decode, not_text
+from kbaudit.sources.base import Record, Source, decode, html_charset, not_text
 from kbaudit.sources.parallel import parse_files
 from kbaudit.sources.tree import Tree
 
@@ -61,6 +64,74 @@ def _meta(soup: BeautifulSoup) -> dict[str, Any]:
     return meta
 
 
+_LD_TYPES = {"article", "techarticle", "blogposting", "newsarticle", "webpage", "faqpage", "howto"}
+_LD_FIELDS = {
+    "dateModified": "updated_at",
+    "datePublished": "created_at",
+    "author": "author",
+    "keywords": "tags",
+    "articleSection": "category",
+    "inLanguage": "locale",
+}
+
+
+def _json_ld(soup: BeautifulSoup) -> dict[str, Any]:
+    """Fields of the page's schema.org Article in JSON-LD (`dateModified`, `author`,
+    `keywords`, ...): many help centers give the dates and author only there."""
+    out: dict[str, Any] = {}
+    for script in soup.find_all("script", type="application/ld+json"):
+        try:
+            doc = json.loads(script.get_text() or "null")
+        except (ValueError, RecursionError):
+            continue
+        found = doc.get("@graph", doc) if isinstance(doc, dict) else doc
+        for item in found if isinstance(found, list) else [found]:
+            if not isinstance(item, dict):
+                continue
+            kinds = item.get("@type")
+            kinds = kinds if isinstance(kinds, list) else [kinds]
+            if not any(str(k).casefold() in _LD_TYPES for k in kinds):
+                continue
+            for key, field in _LD_FIELDS.items():
+                value = item.get(key)
+                if isinstance(value, dict | list) and field == "author":
+                    people = value if isinstance(value, list) else [value]
+                    value = ", ".join(
+                        str(p.get("name")) for p in people if isinstance(p, dict) and p.get("name")
+                    )
+                if isinstance(value, str | list) and value:
+                    out.setdefault(field, value)
+    return out
+
+
+# Where built docs sites print the last update: MkDocs' git-revision-date plugin
+# (`<span class="git-revision-date-localized-plugin-date">May 1, 2024</span>`, or a
+# `datetime` attribute in its timeago form), a "Last updated on ..." line (Sphinx, themes).
+_UPDATED_CLASS = re.compile(r"revision-date|last-?updated|last-?modified|lastmod|timeago", re.I)
+_UPDATED_TEXT = re.compile(r"\blast (?:updated|modified|edited|changed)\b\s*(?:on\b|:)?\s*", re.I)
+
+
+def _shown_update(soup: BeautifulSoup, order: str) -> dt.date | None:
+    """The last-updated date a built site prints on the page, when it reads as a date."""
+    candidates: list[str] = []
+    for tag in soup.find_all(class_=_UPDATED_CLASS, limit=20):
+        candidates += [str(tag.get("datetime") or ""), tag.get_text(" ", strip=True)]
+    for string in soup.find_all(string=_UPDATED_TEXT, limit=5):
+        after = _UPDATED_TEXT.split(str(string), maxsplit=1)[-1].strip()
+        if not after:  # the date in the next element: "Last updated: <b>...</b>"
+            after = str(string.find_next(string=True) or "")
+        candidates.append(after)
+    for candidate in candidates:
+        candidate = _UPDATED_TEXT.sub("", candidate).strip().rstrip(".")
+        if not candidate or len(candidate) > 60:
+            continue
+        try:
+            return parse_date(candidate, order)
+        except DateError:
+            continue
+    return None
+
+
 def _breadcrumbs(soup: BeautifulSoup) -> list[str]:
     crumb = soup.select_one(
         "[aria-label=breadcrumb], [aria-label=Breadcrumb], .breadcrumbs, .breadcrumb, "
@@ -79,11 +150,13 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
     if binary:
         yield binary
         return
-    raw, problem = decode(data, rel)
+    raw, problem = decode(data, rel, html_charset(data))
     if problem:
         yield problem
     soup = BeautifulSoup(raw, "lxml")
     meta = _meta(soup)
+    for key, value in _json_ld(soup).items():
+        meta.setdefault(key, value)
     if "noindex" in str(meta.get("robots", "")).lower() and soup.find("article") is None:
         return  # a listing or search page, not an article
     html_tag = soup.find("html")
@@ -91,14 +164,23 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
         meta.setdefault("locale", str(html_tag.get("lang")))
     if "author" not in meta:
         byline = soup.select_one("[rel=author], [itemprop=author], .author, .article-author")
-        if byline is not None and byline.get_text(" ", strip=True):
-            meta["author"] = byline.get_text(" ", strip=True)
+        # a byline block (Zendesk's .article-author) also holds the avatar and the date:
+        # the name is its link or its itemprop=name
+        names = byline.select("[itemprop=name], a[href]") if byline is not None else []
+        named = [n.get_text(" ", strip=True) for n in names]  # a linked avatar has no text
+        who = next((n for n in named if n), None) or (
+            byline.get_text(" ", strip=True) if byline is not None else ""
+        )
+        if who:
+            meta["author"] = who
     crumbs = _breadcrumbs(soup)
     root = next((r for sel in _CONTENT_SELECTORS if (r := soup.select_one(sel)) is not None), soup)
     if "updated_at" not in meta:
         time_tag = root.find("time", datetime=True) or soup.find("time", datetime=True)
         if time_tag is not None:
             meta["updated_at"] = str(time_tag["datetime"])
+        elif (shown := _shown_update(soup, options.date_order)) is not None:
+            meta["updated_at"] = shown
     page_title = soup.title.get_text(" ", strip=True) if soup.title else ""
     extracted = text.html_body(root)
     title = extracted.h1 or _TITLE_SUFFIX.sub("", page_title).strip()
@@ -130,8 +212,17 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
     yield article
 
 
+# Pages every built site has that are no articles: the not-found page, the search page,
+# Sphinx' indexes.
+_SITE_PAGES = re.compile(
+    r"(?:^|/)(?:404|search|genindex|py-modindex)\.html?$|(?:^|/)(?:404|search)/index\.html?$",
+    re.I,
+)
+
+
 def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
-    yield from parse_files(parse, tree, tree.with_suffix(*SUFFIXES), options)
+    pages = [p for p in tree.with_suffix(*SUFFIXES) if not _SITE_PAGES.search(p)]
+    yield from parse_files(parse, tree, pages, options)
 
 
 def sniff(tree: Tree) -> float:

@@ -100,6 +100,9 @@ def _articles(
     """The article in its default locale, then each translation as an article of its own."""
     base = scalars(record, drop=("body",))
     parent = record.get("parent_id")
+    parents = record.get("parent_ids")
+    if parent is None and isinstance(parents, list) and parents:  # only the list is given
+        parent = parents[0]
     if parent is not None:
         base["category"] = paths.get(str(parent)) or f"collection {parent}"
         base[CATEGORY_ID_ONLY] = str(parent) not in paths

@@ -109,6 +109,40 @@ def split_front_matter(raw: str, rel: str) -> tuple[dict[str, Any], str, int, Lo
     return {str(k): v for k, v in meta.items()}, body, body_line, None
 
 
+_ESM = re.compile(
+    r"^(?:import\s+(?:[\w$]+\s*(?:,[^\n]*)?\bfrom\s*['\"]|\{|\*\s*as\b|['\"])"
+    r"|export\s+(?:const|let|var|function|async|class|default|\{))"
+)
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def drop_esm(body: str) -> str:
+    """MDX `import`/`export` statements (Docusaurus pages) blanked out, keeping the line
+    count: they are code for the site, not text. A statement starts a block (after a blank
+    line, outside code fences) and runs to the next blank line, as MDX reads it."""
+    if "import" not in body and "export" not in body:
+        return body
+    lines = body.split("\n")
+    fence: str | None = None
+    in_esm = False
+    previous_blank = True
+    for i, line in enumerate(lines):
+        blank = not line.strip()
+        if in_esm:
+            in_esm = not blank
+            lines[i] = ""
+        elif fence is not None:
+            if line.strip().startswith(fence):
+                fence = None
+        elif m := _FENCE.match(line):
+            fence = m.group(1)
+        elif previous_blank and _ESM.match(line):
+            in_esm = True
+            lines[i] = ""
+        previous_blank = blank
+    return "\n".join(lines)
+
+
 def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
     """One Markdown file: the article plus any problems reading it."""
     binary = not_text(data, rel)
@@ -122,7 +156,7 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
     meta, body, body_line, problem = split_front_matter(raw, rel)
     if problem:
         yield problem
-    extracted = text.markdown(body, body_line - 1)
+    extracted = text.markdown(drop_esm(body), body_line - 1)
     article, problems = build_article(
         rel=rel,
         meta=meta,

@@ -10,7 +10,7 @@ from typing import Any
 
 from kbaudit import text
 from kbaudit.model import InputCode, LoadProblem
-from kbaudit.normalize import SourceOptions, build_article
+from kbaudit.normalize import SourceOptions, build_article, is_locale_folder
 from kbaudit.sources.base import Record, decode, not_text
 from kbaudit.sources.tree import DOCUMENT_SUFFIXES, Tree
 
@@ -107,6 +107,50 @@ def parse_json_text(raw: str, rel: str, lines: bool) -> tuple[Any, list[LoadProb
         return None, problems
 
 
+def read_xml_records(tree: Tree, rel: str) -> tuple[list[dict[str, Any]] | None, list[LoadProblem]]:
+    """The rows of a ServiceNow XML export (`<unload><kb_knowledge>` records of field
+    elements; a reference's name in its `display_value` attribute), parsed once per tree;
+    None when the file is another kind of XML. Entities are never expanded, no DTD or
+    network is read."""
+    key = f"xml:{rel}"
+    if key not in tree.parsed:
+        tree.parsed[key] = _parse_unload(tree, rel)
+    return tree.parsed[key]
+
+
+def _parse_unload(tree: Tree, rel: str) -> tuple[list[dict[str, Any]] | None, list[LoadProblem]]:
+    if "<unload" not in peek(tree, rel)[:4096]:
+        return None, []
+    from lxml import etree  # type: ignore[import-untyped]
+
+    try:
+        data = tree.read_bytes(rel)
+    except (OSError, KeyError) as exc:
+        return None, [LoadProblem(InputCode.UNREADABLE, rel, f"cannot read the file: {exc}")]
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=False
+    )
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:  # also entities that would expand too far
+        message = f"not valid XML: {exc}; fix the file or export it again"
+        return [], [LoadProblem(InputCode.UNREADABLE, rel, message, exc.lineno)]
+    if not isinstance(root.tag, str) or root.tag != "unload":
+        return None, []
+    rows = []
+    for record in root:
+        if not isinstance(record.tag, str):
+            continue
+        row: dict[str, Any] = {}
+        for field in record:
+            if isinstance(field.tag, str):  # its text, less any entity left unexpanded
+                value = (field.text or "") + "".join(child.tail or "" for child in field)
+                row[field.tag] = _shown(value, field.get("display_value"))
+        if row:
+            rows.append(row)
+    return rows, []
+
+
 def items(doc: Any, lists: tuple[str, ...] = (), single: tuple[str, ...] = ()) -> list[dict]:
     """The records of a JSON document: a paged object's list (`articles`, `data` ...), a plain
     list, a single wrapped record (`{"article": {...}}`) or a bare record."""
@@ -165,18 +209,45 @@ def record_table(doc: Any) -> list[dict[str, Any]] | None:
     return None
 
 
+_SYS_IDS = re.compile(r"^[0-9a-f]{32}(?:,[0-9a-f]{32})*$", re.I)
+
+
+def _shown(value: Any, display: Any) -> Any:
+    """A ServiceNow field exported with its display value too: the stored value (a date in
+    the system's `2024-05-01 10:00:00`, a language code, a choice) unless it is a reference
+    (a sys_id, or a list of them), which only the display value names."""
+    if display in (None, ""):
+        return value
+    if value in (None, "") or (isinstance(value, str) and _SYS_IDS.match(value)):
+        return display
+    return value
+
+
 def flatten(record: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     """One table row from a query record: related records become `CreatedBy.Name` columns,
     Salesforce `attributes` are dropped, and ServiceNow `{display_value, value}` or
-    `{link, value}` pairs become their display value."""
+    `{link, value}` pairs (Table API) and `dv_` twins of fields (JSONv2 with
+    `displayvalue=all`) become one value: the stored one, or the display value of a
+    reference. A sub-query's records become one column per field, their values joined."""
     row: dict[str, Any] = {}
     for key, value in record.items():
         if key == "attributes" and isinstance(value, dict):
             continue
+        if key.startswith("dv_") and key[3:] in record:
+            continue  # read with its field below
         name = f"{prefix}{key}"
-        if isinstance(value, dict):
+        if f"dv_{key}" in record and not isinstance(value, dict | list):
+            row[name] = _shown(value, record[f"dv_{key}"])
+        elif isinstance(value, dict):
             if "display_value" in value or ("value" in value and "link" in value):
-                row[name] = value.get("display_value") or value.get("value")
+                row[name] = _shown(value.get("value"), value.get("display_value"))
+            elif isinstance(value.get("records"), list) and "totalSize" in value:
+                # a Salesforce sub-query (`(SELECT DataCategoryName FROM
+                # DataCategorySelections)`): each field of its records, the values joined
+                children = [flatten(r) for r in value["records"] if isinstance(r, dict)]
+                for field in dict.fromkeys(k for child in children for k in child):
+                    found = [str(c[field]) for c in children if c.get(field) not in (None, "")]
+                    row[f"{name}.{field}"] = ", ".join(dict.fromkeys(found))
             else:
                 row.update(flatten(value, f"{name}."))
         elif isinstance(value, list):
@@ -240,11 +311,54 @@ def file_locale(rel: str) -> str | None:
     return m.group(1).lower().replace("_", "-")
 
 
+def locale_folder(path: str) -> tuple[int, str] | None:
+    """(position, locale) of the first folder of a path named like a locale (`fr`, `pt-BR`)."""
+    parts = path.split("/")[:-1]
+    at = next((i for i, part in enumerate(parts) if is_locale_folder(part)), None)
+    return None if at is None else (at, parts[at].casefold().replace("_", "-"))
+
+
+_INDEX_PAGE = re.compile(r"^(?:_?index|readme|home|overview)\.[a-z]+$", re.I)
+
+
+def translated_folders(paths: Iterable[str]) -> bool:
+    """Whether the KB files translations by locale folder (`en/billing/refunds.md`,
+    `fr/billing/refunds.md`): two locale folders or more that hold the same files, at least
+    half of the smaller one's, index pages aside. Folders of an internal KB named `it/` and
+    `hr/` (IT, human resources) share an index page at most."""
+    holders: dict[str, set[str]] = {}
+    sizes: dict[str, int] = {}
+    for path in paths:
+        found = locale_folder(path)
+        if found is None:
+            continue
+        at, locale = found
+        parts = path.split("/")
+        sizes[locale] = sizes.get(locale, 0) + 1
+        holders.setdefault("/".join(parts[:at] + parts[at + 1 :]), set()).add(locale)
+    if len(sizes) < 2:
+        return False
+    shared = sum(
+        1
+        for key, locales in holders.items()
+        if len(locales) > 1 and not _INDEX_PAGE.match(key.rsplit("/", 1)[-1])
+    )
+    return shared > 0 and shared * 2 >= min(sizes.values())
+
+
 def folder_categories(paths: Iterable[str]) -> dict[str, str]:
     """File -> the folder path it lives in below the folders all files share, as a category
     ("Apps & Integrations" from `docs/Apps-&-Integrations/articles.json`); empty when every
-    file is in the same folder (the folders then say nothing about categories)."""
-    folders = {p: p.rsplit("/", 1)[0].split("/") if "/" in p else [] for p in paths}
+    file is in the same folder (the folders then say nothing about categories). Locale
+    folders (`en-us/`, `fr/`) that file translations are not topics: they are left out."""
+    paths = list(paths)
+    translated = translated_folders(paths)
+    folders = {
+        p: [f for f in p.rsplit("/", 1)[0].split("/") if not (translated and is_locale_folder(f))]
+        if "/" in p
+        else []
+        for p in paths
+    }
     if len({tuple(f) for f in folders.values()}) < 2:
         return {}
     common = 0

@@ -7,7 +7,12 @@ file), `path` (field, else the first folder), `auto` (the navigation tree where 
 articles, else the field, else — when most articles have no category field — the folder path
 below the folders every article shares) and `none` (field only). Only articles
 that are files of their own (Markdown, HTML) get a category from structure; record exports
-(JSON, tables) name theirs in the records."""
+(JSON, tables) name theirs in the records.
+
+Translations are found in the structure too: locale folders that hold the same files
+(`en/…`, `fr/…`), Docusaurus' `i18n/<locale>/` tree and locale suffixes (`refunds.fr.md`)
+give an article without a locale field its locale; the last two also pair it with the page
+it translates (`translation_of`), locale folders are paired by path in the checks."""
 
 from __future__ import annotations
 
@@ -21,8 +26,9 @@ from typing import Any
 import yaml
 
 from kbaudit.model import Article
+from kbaudit.normalize import TRANSLATION_OF, is_locale_folder
 from kbaudit.sources.base import decode
-from kbaudit.sources.records import deslug, folder_categories
+from kbaudit.sources.records import deslug, folder_categories, locale_folder, translated_folders
 from kbaudit.sources.tree import Tree
 
 MODES = ("auto", "field", "toc", "path", "none")
@@ -59,7 +65,9 @@ def with_categories(tree: Tree, articles: list[Article], mode: str) -> list[Arti
     elif mode == "auto" and sum(a.category is not None for a in files) < len(files) / 2:
         # folders stand in for a category field the KB does not use; where most articles
         # have the field, one without it is missing it (TAX001), whatever its folder
-        folders = folder_categories(a.path for a in files if a.path)
+        folders = folder_categories(
+            a.path for a in files if a.path and docusaurus_source(a.path) is None
+        )
     else:
         folders = {}
     # When the navigation tree files most articles, it is the KB's taxonomy: a category field
@@ -75,6 +83,100 @@ def with_categories(tree: Tree, articles: list[Article], mode: str) -> list[Arti
             category = tree_categories.get(article.path) or folders.get(article.path)
             if category:
                 article = replace(article, category=category)
+        out.append(article)
+    return out
+
+
+# Docusaurus keeps translations beside the site: i18n/<locale>/docusaurus-plugin-content-
+# docs/current/<page> translates docs/<page> (version-1.0/ one of versioned_docs/).
+_DOCUSAURUS_I18N = re.compile(
+    r"^(?P<root>(?:.+/)?)i18n/(?P<locale>[^/]+)/docusaurus-plugin-content-"
+    r"(?P<plugin>docs|blog|pages)/(?P<rest>.+)$"
+)
+
+
+def docusaurus_source(path: str) -> tuple[str, str] | None:
+    """(locale, path of the source page) of a Docusaurus translation, else None."""
+    m = _DOCUSAURUS_I18N.match(path)
+    if m is None:
+        return None
+    rest = m["rest"]
+    if m["plugin"] == "docs":
+        version, _, page = rest.partition("/")
+        source = f"docs/{page}" if version == "current" else f"versioned_docs/{version}/{page}"
+    else:
+        source = f"blog/{rest}" if m["plugin"] == "blog" else f"src/pages/{rest}"
+    return m["locale"].casefold().replace("_", "-"), m["root"] + source
+
+
+def with_docusaurus_translations(articles: list[Article]) -> list[Article]:
+    """Docusaurus translations take their locale from `i18n/<locale>/`, and the id and
+    category of the page they translate (their folders name no topic)."""
+    by_path = {a.path: a for a in articles if a.path}
+    out = []
+    for article in articles:
+        found = docusaurus_source(article.path) if article.path else None
+        if found is not None:
+            locale, source_path = found
+            source = by_path.get(source_path)
+            meta = dict(article.meta)
+            category = article.category
+            if source is not None:
+                meta[TRANSLATION_OF] = source.id
+                category = article.category or source.category  # its own field, else
+            same_id = source is not None and article.id == source.id  # front matter `id:`
+            article = replace(
+                article,
+                id=f"{article.id}/{locale}" if same_id else article.id,
+                locale=article.locale or locale,
+                category=category,
+                meta=meta,
+            )
+        out.append(article)
+    return out
+
+
+_LOCALE_SUFFIX = re.compile(
+    r"^(?P<stem>.+)\.(?P<locale>[A-Za-z]{2}(?:[-_][A-Za-z]{2,4})?)(?P<ext>\.[^.]+)$"
+)
+
+
+def with_file_locales(articles: list[Article]) -> list[Article]:
+    """Translations named by a locale suffix beside their source (Hugo's and
+    mkdocs-static-i18n's `refunds.fr.md` next to `refunds.md`) take that locale and are
+    paired with the source; without the source file a suffix says nothing."""
+    by_path = {a.path: a for a in articles if a.path and "#" not in a.path}
+    out = []
+    for article in articles:
+        m = _LOCALE_SUFFIX.match(article.path or "") if article.path in by_path else None
+        source = by_path.get(f"{m['stem']}{m['ext']}") if m else None
+        if m and source is not None and is_locale_folder(m["locale"]):
+            locale = m["locale"].casefold().replace("_", "-")
+            meta = {**article.meta, TRANSLATION_OF: source.id}
+            same_id = article.id == source.id
+            article = replace(
+                article,
+                id=f"{article.id}/{locale}" if same_id else article.id,
+                locale=article.locale or locale,
+                meta=meta,
+            )
+        out.append(article)
+    return out
+
+
+def with_folder_locales(articles: list[Article]) -> list[Article]:
+    """Articles without a locale field filed under a locale folder (`en/…`, `fr/…`, Hugo's
+    `content/de/…`, mkdocs-static-i18n's `docs/pt-BR/…`) take that folder's locale, so an
+    untranslated copy in `fr/` is a translation, not a duplicate of its English page. Only
+    when the folders hold translations of the same files: `it/` and `hr/` may be topics."""
+    files = [a.path for a in articles if a.path and "#" not in a.path]
+    if not translated_folders(files):
+        return articles
+    out = []
+    for article in articles:
+        found = locale_folder(article.path) if article.path and "#" not in article.path else None
+        if found is not None and article.locale is None:
+            article = replace(article, locale=found[1])
         out.append(article)
     return out
 

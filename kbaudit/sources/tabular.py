@@ -10,12 +10,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kbaudit.errors import ConfigError, SourceError
-from kbaudit.model import InputCode, LoadProblem
+from kbaudit.model import Article, InputCode, LoadProblem
 from kbaudit.normalize import (
     ALIASES,
     CATEGORY_ID_ONLY,
@@ -24,7 +24,15 @@ from kbaudit.normalize import (
     is_record_id,
 )
 from kbaudit.sources.base import Record, Source, decode, not_text
-from kbaudit.sources.records import body_article, json_paths, read_json, record_table, unique
+from kbaudit.sources.records import (
+    body_article,
+    json_paths,
+    peek,
+    read_json,
+    read_xml_records,
+    record_table,
+    unique,
+)
 from kbaudit.sources.tree import Tree
 
 SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson")
@@ -104,7 +112,7 @@ PRESETS: dict[str, Preset] = {
                 frozenset({"knowledgearticleid", "title"}),
             ),
             {"online": "published", "draft": "draft", "archived": "archived"},
-            ("datacategorygroup.", "datacategory."),
+            ("datacategorygroup.", "datacategory.", "datacategoryselections.datacategoryname"),
             "/s/article/{url_name}",
             True,
         ),
@@ -129,6 +137,10 @@ PRESETS: dict[str, Preset] = {
                 frozenset({"number", "short_description", "kb_category"}),
                 frozenset({"number", "short_description", "workflow_state"}),
                 frozenset({"number", "short_description", "sys_id"}),
+                # a list exported with its column labels (Excel, then saved as CSV)
+                frozenset({"number", "short_description", "article_body"}),
+                frozenset({"number", "short_description", "workflow"}),
+                frozenset({"number", "short_description", "knowledge_base"}),
             ),
             {
                 "published": "published",
@@ -144,6 +156,20 @@ PRESETS: dict[str, Preset] = {
         ),
     )
 }
+
+
+# What help-desk and spreadsheet exports add around a usual column name: `Article Title`,
+# `KB Body`, `Category Name`, `Last Updated Date`.
+_PREFIX = re.compile(r"^(?:article|kb|knowledge|page|faq)_(?=.)")
+_SUFFIX = re.compile(r"(?<=.)_(?:name|date|text)$")
+
+
+# A Salesforce org's own rich-text field that holds the article (when none of the preset's
+# usual names is there): `Resolution__c`, `Article_Content__c`, `Steps__c`, ...
+_BODY_FIELD = re.compile(
+    r"(?:answer|body|content|details|solution|resolution|description|text|article|information"
+    r"|instructions|steps|procedure)[a-z0-9_]*__c$"
+)
 
 
 def _key(column: str) -> str:
@@ -196,11 +222,23 @@ def resolve_columns(header: list[str], rel: str, options: SourceOptions) -> Colu
             found = [by_key[c] for c in candidates if c in by_key]
             if found:
                 fields[name] = found
+        custom = [c for c in header if _BODY_FIELD.search(_key(c))]  # Resolution__c, ...
+        if (
+            preset.name == "salesforce"
+            and custom
+            and not set(fields.get("body", [])) - {by_key.get("summary")}
+        ):
+            fields["body"] = [*custom, *fields.get("body", [])]
         categories = [c for c in header if _key(c).startswith(preset.category_prefixes or ("\0",))]
     else:  # the usual names (and the config's `fields:`), whatever their case
+        usual = dict(by_key)
+        for key, column in by_key.items():  # "Article Title", "Category Name", "Updated Date"
+            for loose in (_PREFIX.sub("", key), _SUFFIX.sub("", key)):
+                usual.setdefault(loose, column)
+            usual.setdefault(_SUFFIX.sub("", _PREFIX.sub("", key)) or key, column)
         for name in FIELDS:
             keys = BODY_COLUMNS if name == "body" else options.keys_for(name)
-            found = list(dict.fromkeys(by_key[_key(k)] for k in keys if _key(k) in by_key))
+            found = list(dict.fromkeys(usual[_key(k)] for k in keys if _key(k) in usual))
             if found:
                 fields[name] = found[:1] if name == "body" else found
     for name, column in options.mapping.items():
@@ -232,10 +270,18 @@ def _delimiter(first_line: str, rel: str) -> str:
 
 def _rows(tree: Tree, rel: str) -> Iterator[tuple[int, dict[str, Any]] | LoadProblem | list[str]]:
     """The header (a list) then (line, row) pairs of one table; problems for unreadable parts."""
-    if rel.lower().endswith(JSON_TABLES):
-        doc, problems = read_json(tree, rel)
+    if rel.lower().endswith((*JSON_TABLES, ".xml")):
+        if rel.lower().endswith(".xml"):
+            rows, problems = read_xml_records(tree, rel)
+            if not rows:  # not read: its problems say why
+                yield from problems
+                return
+            table: list[dict[str, Any]] | None = rows
+            doc = None
+        else:
+            doc, problems = read_json(tree, rel)
+            table = record_table(doc)
         yield from problems
-        table = record_table(doc)
         records = table if table is not None else [r for r in doc or [] if isinstance(r, dict)]
         yield list(dict.fromkeys(k for r in records for k in r))
         yield from enumerate(records, 1)
@@ -280,34 +326,112 @@ def _truthy(value: Any) -> bool:
     return str(value).strip().lower() in ("true", "1", "yes", "y")
 
 
+def _selections(header: list[str]) -> tuple[str, str] | None:
+    """The (parent id, category name) columns of a Salesforce data category selection table
+    (`Knowledge__DataCategorySelection`: ParentId, DataCategoryGroupName, DataCategoryName),
+    exported beside the articles it files; None for any other table."""
+    by_key = {_key(c): c for c in header}
+    if "parentid" in by_key and "datacategoryname" in by_key and not _has_body(by_key):
+        return by_key["parentid"], by_key["datacategoryname"]
+    return None
+
+
+def _has_body(by_key: dict[str, str]) -> bool:
+    return any(k in by_key for k in BODY_COLUMNS) or any(
+        c in by_key for p in PRESETS.values() for c in p.columns.get("body", ())
+    )
+
+
 def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
     check_mapping(options.mapping)
     csv.field_size_limit(MAX_FIELD)  # article bodies are far longer than csv's default cap
     seen: set[str] = set()
     # The same records exported twice (articles.json beside articles.csv) are read once.
     read: dict[tuple[str, str], str] = {}
-    for rel in table_paths(tree):
+    categories: dict[str, str] = {}  # article (version) id -> data category, from selections
+    tables = yield from _data_categories(tree, table_paths(tree), categories)
+    skipped: list[tuple[str, SourceError]] = []
+    later: list[Article] = []
+    filed: dict[str, str | None] = {}
+    for rel in tables:
         columns: Columns | None = None
         for item in _rows(tree, rel):
             if isinstance(item, LoadProblem):
                 yield item
             elif isinstance(item, list):
-                columns = resolve_columns(item, rel, options)
+                try:
+                    columns = resolve_columns(item, rel, options)
+                except SourceError as exc:
+                    if len(tables) < 2:
+                        raise
+                    skipped.append((rel, exc))  # a side table (users, categories) of the export
+                    break
             elif columns is not None:
-                for record in _row_article(rel, *item, columns, seen, options):
+                for record in _row_article(rel, *item, columns, seen, options, categories):
                     if isinstance(record, LoadProblem):
                         yield record
                         continue
                     key = (record.id, record.locale or "")
-                    if read.setdefault(key, rel) == rel:
+                    if read.setdefault(key, rel) != rel:
+                        continue
+                    if categories and record.category is None and TRANSLATION_OF in record.meta:
+                        later.append(record)  # filed with its master version, read below
+                    else:
+                        filed.setdefault(record.id, record.category)
                         yield record
+    for record in later:  # Salesforce translations share their master's data categories
+        category = filed.get(str(record.meta[TRANSLATION_OF]))
+        yield replace(record, category=category) if category else record
+    if skipped and not read:  # no table of the export holds articles
+        raise skipped[0][1]
+    for side, error in skipped:
+        message = str(error).removeprefix(f"{side}: ")
+        yield LoadProblem(InputCode.UNREADABLE, side, f"not read as articles: {message}")
+
+
+def _data_categories(
+    tree: Tree, paths: list[str], categories: dict[str, str]
+) -> Generator[LoadProblem, None, list[str]]:
+    """Read the data category selection tables among `paths` into `categories` (article id
+    -> category name); returns the other tables, those that may hold articles."""
+    tables: list[str] = []
+    for rel in paths:
+        header = _header(tree, rel)
+        picked = _selections(header) if header else None
+        if picked is None:
+            tables.append(rel)
+            continue
+        for item in _rows(tree, rel):
+            if isinstance(item, LoadProblem):
+                yield item
+            elif isinstance(item, tuple):
+                parent, name = (str(item[1].get(c) or "").strip() for c in picked)
+                if parent and name:
+                    categories.setdefault(parent, name)
+    return tables
+
+
+def _header(tree: Tree, rel: str) -> list[str]:
+    """The header row of a table, from its first bytes (JSON tables: their parsed keys)."""
+    if rel.lower().endswith((*JSON_TABLES, ".xml")):
+        for item in _rows(tree, rel):
+            return item if isinstance(item, list) else []
+        return []
+    first = _LINE_END.split(peek(tree, rel).lstrip("\ufeff"), maxsplit=1)[0]
+    return [h.strip() for h in next(csv.reader([first], delimiter=_delimiter(first, rel)), [])]
 
 
 def table_paths(tree: Tree) -> list[str]:
     """The tables of the tree: CSV, TSV, JSON Lines, and JSON files holding query results
     (JSON query results first: they keep related records such as `CreatedBy.Name`)."""
     results = [p for p in json_paths(tree) if record_table(read_json(tree, p)[0]) is not None]
+    results += _unloads(tree)
     return [*results, *(p for p in tree.with_suffix(*SUFFIXES) if p not in results)]
+
+
+def _unloads(tree: Tree) -> list[str]:
+    """The ServiceNow XML exports of the tree (other XML files, such as a sitemap, are not)."""
+    return [p for p in tree.with_suffix(".xml") if read_xml_records(tree, p)[0] is not None]
 
 
 def _row_article(
@@ -317,6 +441,7 @@ def _row_article(
     columns: Columns,
     seen: set[str],
     options: SourceOptions,
+    selections: dict[str, str] | None = None,
 ) -> list[Record]:
     if "IsLatestVersion" in row and not _truthy(row["IsLatestVersion"]):
         return []
@@ -331,9 +456,14 @@ def _row_article(
     meta.update({ALIASES[name][0]: v for name, v in values.items() if v is not None})
     preset = columns.preset
     if columns.categories:
-        picked = [str(row[c]).split("+")[0].strip() for c in columns.categories if row.get(c)]
+        picked = [
+            re.split(r"[+,]", str(row[c]))[0].strip() for c in columns.categories if row.get(c)
+        ]
         if picked:
             meta["category"] = picked[0]
+    if selections and not meta.get("category"):  # filed by a data category selection table
+        ids = (v for k, v in row.items() if _key(k) in ("id", "knowledgearticleid") and v)
+        meta["category"] = next((selections[str(v)] for v in ids if str(v) in selections), None)
     if is_record_id(meta.get("category")):  # a ServiceNow sys_id, not a category name
         meta[CATEGORY_ID_ONLY] = True
     if preset is not None and preset.translations:
@@ -376,6 +506,10 @@ def sniff(tree: Tree) -> float:
         table = record_table(read_json(tree, rel)[0])
         if table and detect_preset(list(dict.fromkeys(k for r in table[:20] for k in r))):
             return 0.95  # a Salesforce or ServiceNow query result
+    for rel in tree.with_suffix(".xml")[:8]:
+        rows = read_xml_records(tree, rel)[0]
+        if rows and detect_preset(list(dict.fromkeys(k for r in rows[:20] for k in r))):
+            return 0.95  # a ServiceNow XML export
     if not docs:
         return 0.0
     jsonl = tree.share((".jsonl", ".ndjson"))
@@ -384,7 +518,8 @@ def sniff(tree: Tree) -> float:
 
 SOURCE = Source(
     name="tabular",
-    description="CSV, TSV or JSON Lines, one row per article; columns from `mapping:` "
+    description="CSV, TSV, JSON Lines or a ServiceNow XML export, one row per article; "
+    "columns from `mapping:` "
     "{field: column}, a preset (salesforce, servicenow — recognised from the header) or usual "
     "names (title, body, updated_at ...); HTML bodies are fine",
     example="knowledge.csv  (ArticleNumber,Title,UrlName,Answer__c,PublishStatus,"

@@ -35,7 +35,18 @@ SIGNATURE = {
     "promoted",
     "vote_sum",
 }
-_LISTS = ("articles", "sections", "categories", "users")
+_LISTS = ("articles", "translations", "sections", "categories", "users")
+# What a translation (Translations API, or `include=translations`) replaces in its article.
+_TRANSLATED = (
+    "title",
+    "body",
+    "locale",
+    "outdated",
+    "draft",
+    "created_at",
+    "updated_at",
+    "html_url",
+)
 
 
 def _kind(doc: Any) -> str:
@@ -51,6 +62,8 @@ def _kind(doc: Any) -> str:
     if not records:
         return "other"
     first = records[0]
+    if "source_id" in first and "source_type" in first:
+        return "translations"
     if "body" in first or "section_id" in first:
         return "articles"
     if "email" in first:
@@ -79,6 +92,17 @@ def _section_paths(sections: list[dict], categories: dict[str, str]) -> dict[str
     return {sid: " > ".join(p for p in path(sid) if p) for sid in by_id}
 
 
+def _related(docs: dict[str, list[tuple[str, Any]]], kind: str) -> Iterator[dict[str, Any]]:
+    """The sections, categories or users of the export: their own files, and the lists an
+    articles page carries beside its articles (`articles.json?include=users,sections,categories`
+    sideloads them into the same document)."""
+    for _, doc in docs[kind]:
+        yield from items(doc, (kind,))
+    for _, doc in docs["articles"]:
+        if isinstance(doc, dict) and isinstance(doc.get(kind), list):
+            yield from (r for r in doc[kind] if isinstance(r, dict))
+
+
 def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
     docs: dict[str, list[tuple[str, Any]]] = {k: [] for k in (*_LISTS, "other")}
     for rel in json_paths(tree):
@@ -86,16 +110,20 @@ def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
         yield from problems
         if doc is not None:
             docs[_kind(doc)].append((rel, doc))
-    sections = [s for _, d in docs["sections"] for s in items(d, ("sections",))]
-    categories = names_by_id(c for _, d in docs["categories"] for c in items(d, ("categories",)))
-    users = names_by_id(u for _, d in docs["users"] for u in items(d, ("users",)))
+    sections = list(_related(docs, "sections"))
+    categories = names_by_id(_related(docs, "categories"))
+    users = names_by_id(_related(docs, "users"))
     section_path = _section_paths(sections, categories)
     per_file = len(docs["articles"]) > 1
     by_folder = folder_categories(rel for rel, _ in docs["articles"]) if not sections else {}
     seen: set[str] = set()
+    sources: dict[str, tuple[str, dict[str, Any]]] = {}  # article id -> (file, record)
+    read: set[tuple[str, str]] = set()  # (article id, locale) already read
     for rel, doc in docs["articles"]:
         records = items(doc, ("articles",), ("article",))
         for record in records:
+            sources.setdefault(str(record.get("id")), (rel, record))
+            read.add((str(record.get("id")), str(record.get("locale") or "")))
             yield from _article(
                 rel,
                 record,
@@ -106,6 +134,18 @@ def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
                 users,
                 by_folder.get(rel),
             )
+    for translation in _related(docs, "translations"):
+        found = sources.get(str(translation.get("source_id")))
+        key = (str(translation.get("source_id")), str(translation.get("locale") or ""))
+        if found is None or key in read or translation.get("source_type") not in (None, "Article"):
+            continue
+        read.add(key)
+        rel, source = found
+        record = {k: v for k, v in source.items() if k != "edited_at"}
+        record.update({k: translation[k] for k in _TRANSLATED if k in translation})
+        record["source_locale"] = source.get("source_locale") or source.get("locale")
+        folder = by_folder.get(rel)
+        yield from _article(rel, record, False, seen, options, section_path, users, folder)
 
 
 def _article(
