@@ -10,6 +10,12 @@ from kbaudit.errors import KbauditError
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})")
 _SLASH = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})[/.-](\d{4})\b")
 _YMD_SLASH = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})\b")
+_SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
+# Spreadsheet serial dates (days since 1899-12-30, as Excel and Google Sheets store them and
+# CSV exports of a sheet write them): 20,000-79,999 is 1954-2119. As epoch seconds those
+# numbers would all fall on 1 January 1970, a date no article has.
+_SERIAL_DAYS = (20_000, 80_000)
+_SERIAL_EPOCH = dt.date(1899, 12, 30)
 _FORMATS = (
     "%B %d, %Y",
     "%b %d, %Y",
@@ -28,7 +34,8 @@ class DateError(KbauditError, ValueError):
 
 def parse_date(value: object, order: str = "mdy") -> dt.date:
     """A date from a YAML date, ISO text, `05/01/2024` (`order` mdy or dmy), `01.05.2024`
-    (day first), a month name or epoch seconds/milliseconds. Raises DateError with the
+    (day first), a month name, epoch seconds/milliseconds or a spreadsheet serial date
+    (45413 is 2024-05-01). Raises DateError with the
     value when it cannot."""
     try:
         return _parse(value, order)
@@ -46,6 +53,8 @@ def _parse(value: object, order: str) -> dt.date:
     if isinstance(value, bool):
         raise DateError(f"{value!r} is not a date")
     if isinstance(value, int | float):
+        if _SERIAL_DAYS[0] <= value < _SERIAL_DAYS[1]:
+            return _SERIAL_EPOCH + dt.timedelta(days=int(value))
         seconds = float(value) / (1000 if value > 1e11 else 1)
         if 0 < seconds < 4e9:
             return dt.datetime.fromtimestamp(seconds, tz=dt.UTC).date()
@@ -53,6 +62,11 @@ def _parse(value: object, order: str) -> dt.date:
     text = str(value).strip()
     if text.isdigit() and len(text) >= 9:
         return _parse(int(text), order)
+    if _SERIAL.match(text):
+        days = float(text)
+        if not _SERIAL_DAYS[0] <= days < _SERIAL_DAYS[1]:
+            raise DateError(f"{text!r} is not a date kbaudit can read")
+        return _SERIAL_EPOCH + dt.timedelta(days=int(days))
     if m := _ISO.match(text):
         return dt.date(int(m[1]), int(m[2]), int(m[3]))
     if m := _YMD_SLASH.match(text):

@@ -36,13 +36,20 @@ def write(root: Path, rel: str, text: str | bytes) -> Path:
         (1700000000, "mdy", dt.date(2023, 11, 14)),
         (1700000000000, "mdy", dt.date(2023, 11, 14)),
         (dt.date(2020, 1, 2), "mdy", dt.date(2020, 1, 2)),
+        # spreadsheet serial dates, as a sheet saved as CSV writes them
+        ("45413", "mdy", dt.date(2024, 5, 1)),
+        ("45413.75", "dmy", dt.date(2024, 5, 1)),
+        (45413, "mdy", dt.date(2024, 5, 1)),
+        (36526.0, "mdy", dt.date(2000, 1, 1)),
     ],
 )
 def test_parse_date(value: object, order: str, expected: dt.date) -> None:
     assert parse_date(value, order) == expected
 
 
-@pytest.mark.parametrize("value", ["sometime last spring", "", True, "2024-13-45"])
+@pytest.mark.parametrize(
+    "value", ["sometime last spring", "", True, "2024-13-45", "12345", "99999.5"]
+)
 def test_parse_date_rejects(value: object) -> None:
     with pytest.raises(ValueError):
         parse_date(value)
