@@ -190,6 +190,40 @@ def test_ticket_fields_that_are_not_text_are_left_out() -> None:
     assert [q.text for q in parse_questions(json.dumps(tickets))] == ["Card lost"]
 
 
+def test_ticket_opened_by_an_agent_gives_the_customers_first_comment() -> None:
+    agent, customer = 7, 42
+    tickets = {
+        "tickets": [
+            {
+                "subject": "Your payroll run",
+                "requester_id": customer,
+                "description": "Hello, we noticed your payroll run failed last night.",
+                "comments": [
+                    {"author_id": agent, "body": "Hello, we noticed your payroll run failed."},
+                    {"author_id": customer, "body": "Why does payroll fail on bank holidays?"},
+                ],
+            },
+            {
+                "subject": "Checking in",
+                "requester_id": customer,
+                "description": "Just checking your import worked.",
+                "comments": [{"author_id": agent, "body": "Just checking your import worked."}],
+            },
+            {
+                "subject": "Export",
+                "requester_id": customer,
+                "description": "How do I export my ledger to a spreadsheet?",
+                "comments": [{"author_id": customer, "body": "How do I export my ledger?"}],
+            },
+        ]
+    }
+    assert sorted(q.text for q in parse_questions(json.dumps(tickets))) == [
+        "Checking in",
+        "Export: How do I export my ledger to a spreadsheet?",
+        "Your payroll run: Why does payroll fail on bank holidays?",
+    ]
+
+
 def test_utf16_spreadsheet_text(tmp_path: Path) -> None:
     path = tmp_path / "questions.txt"
     path.write_bytes("question\tcount\nréinitialiser le mot de passe\t2\n".encode("utf-16"))

@@ -338,17 +338,34 @@ def _ticket_text(ticket: dict[str, Any]) -> str:
     subject = subject_text(raw_subject)
     first = _text(ticket.get("description_text")) or _text(ticket.get("description"))
     comments = ticket.get("comments")
-    if not first.strip() and isinstance(comments, list) and comments:
-        head = comments[0]
-        first = _text(
-            head.get("body") or head.get("plain_body") if isinstance(head, dict) else head
-        )
+    if isinstance(comments, list) and comments:
+        own = _requester_comments(ticket, comments)
+        if own is not None:  # an agent opened the ticket: its description is the agent's
+            first = _text(own[0].get("body") or own[0].get("plain_body")) if own else ""
+        elif not first.strip():
+            head = comments[0]
+            first = _text(
+                head.get("body") or head.get("plain_body") if isinstance(head, dict) else head
+            )
     first = shorten(message_text(first, subject_speaker(raw_subject)), MAX_TEXT)
     if not first and _is_chat(ticket):  # Gorgias, Front: the messages of the ticket
         first = _chat_text(ticket)
     if subject and first and question_key(first) != question_key(subject):
         return f"{subject}: {first}"
     return subject or first
+
+
+def _requester_comments(ticket: dict[str, Any], comments: list[Any]) -> list[dict] | None:
+    """The requester's comments, in order, when the ticket's first comment (its
+    description) was written by someone else (`author_id` is not the `requester_id`: an
+    agent opened the ticket for the customer, or wrote to them first); else None."""
+    requester = ticket.get("requester_id")
+    head = comments[0]
+    if requester is None or not isinstance(head, dict) or head.get("author_id") is None:
+        return None
+    if head["author_id"] == requester:
+        return None
+    return [c for c in comments if isinstance(c, dict) and c.get("author_id") == requester]
 
 
 def _tickets(items: list[Any], where: str) -> list[_Row]:
