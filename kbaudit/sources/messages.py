@@ -75,11 +75,13 @@ def _own_lines(lines: list[str]) -> list[str]:
     """The customer's own lines: up to the first reply header, forward or signature after
     their words; quoted ("> ") lines and a forwarded message's header at the top left out."""
     kept: list[str] = []
-    for i, line in enumerate(lines):
-        stripped = line.strip()
+    texts = [line.strip() for line in lines]
+    after = [""] * len(texts)  # the next line that is not blank, found in one backward pass
+    for i in range(len(texts) - 1, 0, -1):
+        after[i - 1] = texts[i] or after[i]
+    for stripped, following in zip(texts, after, strict=True):
         if not stripped or stripped.startswith(">"):
             continue
-        following = next((x.strip() for x in lines[i + 1 :] if x.strip()), "")
         is_cut = _CUT.fullmatch(stripped) is not None or (
             _REPLY_START.match(stripped) is not None
             and _CUT.fullmatch(f"{stripped} {following}") is not None
@@ -105,7 +107,7 @@ def _is_name(line: str) -> bool:
 
 def _before_sign_off(lines: list[str]) -> list[str]:
     """The lines before a sign-off followed by at most a short signature ("Thanks,\nJo")."""
-    for at in range(1, len(lines)):
+    for at in range(max(1, len(lines) - 1 - SIGNATURE_LINES), len(lines)):  # "rest" is short
         rest = lines[at + 1 :]
         short = len(rest) <= SIGNATURE_LINES and all(len(x) <= SIGNATURE_WIDTH for x in rest)
         if short and _SIGN_OFF.fullmatch(lines[at]):
