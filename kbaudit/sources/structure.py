@@ -109,6 +109,20 @@ def docusaurus_source(path: str) -> tuple[str, str] | None:
     return m["locale"].casefold().replace("_", "-"), m["root"] + source
 
 
+def _translation(article: Article, locale: str, source: Article | None) -> Article:
+    """`article` as the `locale` translation of `source` (None: not found beside it): its
+    locale unless it names one, paired with the source, and its id made its own when it
+    repeats the source's (a front-matter `id:` kept by the translator)."""
+    same_id = source is not None and article.id == source.id
+    meta = article.meta if source is None else {**article.meta, TRANSLATION_OF: source.id}
+    return replace(
+        article,
+        id=f"{article.id}/{locale}" if same_id else article.id,
+        locale=article.locale or locale,
+        meta=meta,
+    )
+
+
 def with_docusaurus_translations(articles: list[Article]) -> list[Article]:
     """Docusaurus translations take their locale from `i18n/<locale>/`, and the id and
     category of the page they translate (their folders name no topic)."""
@@ -119,19 +133,9 @@ def with_docusaurus_translations(articles: list[Article]) -> list[Article]:
         if found is not None:
             locale, source_path = found
             source = by_path.get(source_path)
-            meta = dict(article.meta)
-            category = article.category
-            if source is not None:
-                meta[TRANSLATION_OF] = source.id
-                category = article.category or source.category  # its own field, else
-            same_id = source is not None and article.id == source.id  # front matter `id:`
-            article = replace(
-                article,
-                id=f"{article.id}/{locale}" if same_id else article.id,
-                locale=article.locale or locale,
-                category=category,
-                meta=meta,
-            )
+            article = _translation(article, locale, source)
+            if source is not None and not article.category:  # its own field, else
+                article = replace(article, category=source.category)
         out.append(article)
     return out
 
@@ -151,15 +155,7 @@ def with_file_locales(articles: list[Article]) -> list[Article]:
         m = _LOCALE_SUFFIX.match(article.path or "") if article.path in by_path else None
         source = by_path.get(f"{m['stem']}{m['ext']}") if m else None
         if m and source is not None and is_locale_folder(m["locale"]):
-            locale = m["locale"].casefold().replace("_", "-")
-            meta = {**article.meta, TRANSLATION_OF: source.id}
-            same_id = article.id == source.id
-            article = replace(
-                article,
-                id=f"{article.id}/{locale}" if same_id else article.id,
-                locale=article.locale or locale,
-                meta=meta,
-            )
+            article = _translation(article, m["locale"].casefold().replace("_", "-"), source)
         out.append(article)
     return out
 
