@@ -81,9 +81,12 @@ _DATE_PARTS = {
 #   Article.category then holds that id (e.g. "section 900000347206"), which is not vocabulary.
 # - TRANSLATION_OF: the id of the source-language article this article translates.
 # - EMPTY_TRANSLATIONS: locales the export lists for this article with an empty body.
+# - SUMMARY_ONLY: True when the export has no body field and the text is the article's
+#   summary (INPUT006 says so once per table); its length says nothing about the article.
 CATEGORY_ID_ONLY = "category_id_only"
 TRANSLATION_OF = "translation_of"
 EMPTY_TRANSLATIONS = "empty_translations"
+SUMMARY_ONLY = "summary_only"
 _RECORD_ID = re.compile(r"^(?:[0-9a-f]{32}|\d{6,})$", re.I)
 _IGNORE_COMMENT = re.compile(r"<!--\s*+kbaudit:\s*+ignore\s++([A-Za-z0-9_,\s-]*?)-->")
 _OUTDATED_STATUS = {"archived", "outdated", "deprecated", "retired", "obsolete", "expired"}
@@ -184,6 +187,7 @@ def known_keys(options: SourceOptions) -> set[str]:
             CATEGORY_ID_ONLY,
             TRANSLATION_OF,
             EMPTY_TRANSLATIONS,
+            SUMMARY_ONLY,
         }
     )
 

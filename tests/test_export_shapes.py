@@ -19,6 +19,7 @@ from kbaudit.model import Article
 from kbaudit.normalize import (
     CATEGORY_ID_ONLY,
     EMPTY_TRANSLATIONS,
+    SUMMARY_ONLY,
     TRANSLATION_OF,
     SourceOptions,
 )
@@ -37,7 +38,9 @@ def by_title(articles: list[Article]) -> dict[str, Article]:
 def test_salesforce_cli_query_result() -> None:
     result = load(EXPORTS / "salesforce-cli")
     assert result.format == "tabular"
-    assert not result.problems
+    # the query selected no body field: said once for the table, not per article
+    assert [(p.code, p.path) for p in result.problems] == [("INPUT006", "articles.json")]
+    assert "3 articles read from the 'Summary' column" in result.problems[0].message
     articles = by_title(result.articles)
     assert sorted(articles) == [
         "Connect your bank feed",
@@ -51,6 +54,7 @@ def test_salesforce_cli_query_result() -> None:
     assert source.locale == "en-us"
     assert source.status == "published"
     assert "five to ten business days" in source.text  # Summary is the body
+    assert all(a.meta[SUMMARY_ONLY] for a in result.articles)
     translation = articles["Rembourser un paiement client"]
     assert translation.locale == "fr"
     assert translation.meta[TRANSLATION_OF] == source.id
@@ -424,6 +428,39 @@ def test_confluence_server_byline_with_view_change_link(tmp_path: Path) -> None:
     assert not [p for p in result.problems if p.code == "INPUT004"]
     refund = by_title(result.articles)["Refund a customer payment"]
     assert (refund.owner, refund.updated_at) == ("Dana Whitfield", dt.date(2014, 3, 4))
+
+
+def test_confluence_page_without_main_content_and_cloud_placeholders(tmp_path: Path) -> None:
+    """A page that was never written has a byline but no #main-content: its body is empty
+    (the byline is metadata, not text). A whiteboard or database is exported as a
+    placeholder sentence: an INPUT001 problem naming the page, not an article."""
+    export = tmp_path / "space"
+    shutil.copytree(EXPORTS / "confluence" / "LH", export)
+    page = export / "Refund-a-customer-payment_65601.html"
+    original = page.read_text()
+    start = original.index('<div id="main-content"')
+    end = original.index('<div class="labels-content">')
+    (export / "Refund-notes_65610.html").write_text(
+        (original[:start] + original[end:]).replace("Refund a customer payment", "Refund notes")
+    )
+    placeholder = (
+        '<div id="main-content" class="wiki-content group"><b>We currently only support '
+        'exported pages </b></div><div id="main-content-2" class="wiki-content group">'
+        "Whiteboards and databases can be exported later.</div>"
+    )
+    (export / "Refund-flow-board_65611.html").write_text(
+        (original[:start] + placeholder + original[end:]).replace(
+            "Refund a customer payment", "Refund flow board"
+        )
+    )
+    result = load(export)
+    articles = by_title(result.articles)
+    notes = articles["Refund notes"]
+    assert notes.word_count == 0 and "Created by" not in notes.text
+    assert notes.owner == "Dana Whitfield"
+    assert "Refund flow board" not in articles
+    [problem] = [p for p in result.problems if p.path == "Refund-flow-board_65611.html"]
+    assert problem.code == "INPUT001" and "whiteboard or a database" in problem.message
 
 
 # ---- categories from structure ---------------------------------------------------------------

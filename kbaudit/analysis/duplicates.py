@@ -193,13 +193,17 @@ class _Finder:
     def title(self) -> list[DuplicateGroup]:
         """Articles with matching titles (same locale) whose bodies are not duplicates, and
         neither title names a subject of its own that its body is about ("Outlook calendar
-        scan" / "Outlook scan", "upload errors related to attributes" / "... derivation")."""
+        scan" / "Outlook scan", "upload errors related to attributes" / "... derivation").
+        Empty pages are left out: they give no answer to confuse with the other's."""
         pairs = self.corpus.title_duplicates(self.settings.title_threshold)
         ordered = sorted(pairs)
         bodies = self.similarities(ordered)
         apart = self.settings.separate_template_siblings
         sets: UnionFind[int] = UnionFind()
+        articles = self.corpus.articles
         for pair, body in zip(ordered, bodies, strict=True):
+            if min(articles[i].word_count for i in pair) == 0:
+                continue  # an empty page (QUAL001, or a parent page) is no second answer
             if body < self.settings.max_body_similarity and not (
                 apart and any(self._own_subjects(*pair))
             ):

@@ -12,6 +12,7 @@ from kbaudit.analysis import COVERAGE, PARTIAL, UNCOVERED
 from kbaudit.corpus import Corpus
 from kbaudit.errors import RuleError
 from kbaudit.model import Article, Finding, Related
+from kbaudit.normalize import SUMMARY_ONLY
 from kbaudit.rules import CheckKind, Context, Param, Registry
 
 
@@ -99,7 +100,7 @@ def _weak(article: Article, ctx: Context) -> str | None:
         return "flagged outdated"
     if article.updated_at and (ctx.today - article.updated_at).days > int(ctx.params["days"]):
         return f"updated {article.updated_at.isoformat()}"
-    if article.word_count < int(ctx.params["min_words"]):
+    if article.word_count < int(ctx.params["min_words"]) and not article.meta.get(SUMMARY_ONLY):
         return f"{article.word_count} words"
     return None
 

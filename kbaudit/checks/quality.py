@@ -17,6 +17,7 @@ from kbaudit.corpus import Corpus
 from kbaudit.corpus.links import anchors, site_link
 from kbaudit.errors import RuleError
 from kbaudit.model import Article, Finding, InputCode, Related, Severity
+from kbaudit.normalize import SUMMARY_ONLY
 from kbaudit.rules import CheckKind, Context, Param, Registry, article_only, as_of, corpus_only
 
 # Article text is untrusted: a pattern scans at most WINDOW characters at a time (windows
@@ -39,20 +40,56 @@ def unpublished(article: Article, ctx: Context) -> bool:
     return (article.status or "") in ctx.params.get("skip_status", [])
 
 
+# "Click here", "see the article below", "can be found in the guide": the text sends the reader
+# elsewhere (with the words up to the link: "please click API reference").
+_SENDS_AWAY = re.compile(
+    r"\b(?:click|tap|see|visit|refer to|read|check out|follow|(?:can|could) be found)\b"
+    r"(?P<rest>[^.!?\n]{0,48})",
+    re.I,
+)
+_ELSEWHERE = re.compile(
+    r"\b(?:here|below|above|link|article|page|guide|post|video|whitepaper|documentation)\b", re.I
+)
+
+
+def points_elsewhere(article: Article) -> str | None:
+    """Why a short article is a pointer rather than an answer: most of its words are link
+    text, or it sends the reader to a link ("click here", "see the article below")."""
+    if not article.links:
+        return None
+    named = [link.text.strip() for link in article.links if link.text.strip()]
+    if 2 * sum(len(t.split()) for t in named) >= article.word_count:
+        return "most of its words are links"
+    for m in _SENDS_AWAY.finditer(article.text):
+        rest = m["rest"].lstrip().lstrip(":").lstrip()  # also a no-break space
+        if _ELSEWHERE.search(rest) or any(rest.startswith(t) for t in named):
+            return f"it sends the reader elsewhere ({' '.join(m.group(0).split())!r})"
+    return None
+
+
 def min_words(article: Article, ctx: Context) -> Iterator[Finding]:
     if unpublished(article, ctx):
         return
+    if ctx.params["skip_summaries"] and article.meta.get(SUMMARY_ONLY):
+        return  # the export carries only its summary (INPUT006), not its body
     low, floor = int(ctx.params["min"]), int(ctx.params["skip_below"])
     n = article.word_count
-    if n == 0 and ctx.params["skip_sections"] and article.ref in ctx.corpus.section_pages:
-        return  # a page of the tree that holds its children, not an answer left empty
-    if floor <= n < low:
-        what = "empty" if n == 0 else f"only {n} word{'s' * (n != 1)}"
-        yield ctx.finding(
-            article,
-            f"{what}; at least {low} expected for a bot to answer from",
-            data={"words": n, "min": low},
-        )
+    if not floor <= n < low:
+        return
+    if ctx.params["skip_sections"] and article.ref in ctx.corpus.section_pages:
+        return  # a page of the tree that holds its children, not an answer
+    answer_min, pointer = int(ctx.params["answer_min"]), None
+    if answer_min and n >= answer_min:
+        pointer = points_elsewhere(article)
+        if pointer is None:
+            return  # short, but an answer in its own words ("Yes: 4K screens need a 4K player")
+    what = "empty" if n == 0 else f"only {n} word{'s' * (n != 1)}"
+    why = f" and {pointer}" if pointer else ""
+    yield ctx.finding(
+        article,
+        f"{what}{why}; at least {low} expected for a bot to answer from",
+        data={"words": n, "min": low},
+    )
 
 
 _FENCE = re.compile(r"^[ \t]*(```+|~~~+).*?(?:^[ \t]*\1[ \t]*$|\Z)", re.M | re.S)
@@ -369,7 +406,20 @@ def register(registry: Registry) -> None:
                 "skip_below": Param(0, "bodies with fewer words are left to another rule"),
                 "skip_status": Param(UNPUBLISHED, "statuses to leave out (drafts, hidden pages)"),
                 "skip_sections": Param(
-                    True, "leave out empty pages other articles are filed under (parent pages)"
+                    True,
+                    "leave out pages other articles are filed under (parent pages): they hold "
+                    "their children, not an answer",
+                ),
+                "answer_min": Param(
+                    0,
+                    "under `min`, articles of at least this many words are reported only when "
+                    "they point elsewhere (most words are link text, or 'click here', 'see the "
+                    "article below'); 0 reports every article under `min`",
+                ),
+                "skip_summaries": Param(
+                    True,
+                    "leave out articles read from a summary because the export has no body "
+                    "field (INPUT006 reports the export once)",
                 ),
             },
             check=min_words,

@@ -19,6 +19,7 @@ from kbaudit.model import Article, InputCode, LoadProblem
 from kbaudit.normalize import (
     ALIASES,
     CATEGORY_ID_ONLY,
+    SUMMARY_ONLY,
     TRANSLATION_OF,
     SourceOptions,
     is_record_id,
@@ -201,6 +202,7 @@ class Columns:
     fields: dict[str, list[str]]
     categories: list[str]
     preset: Preset | None
+    summary: str | None = None  # the body is this summary column: the export has no body
 
 
 def resolve_columns(header: list[str], rel: str, options: SourceOptions) -> Columns:
@@ -254,7 +256,9 @@ def resolve_columns(header: list[str], rel: str, options: SourceOptions) -> Colu
             f"{rel}: no body column among {listed}; map one in the config with "
             "`mapping: {body: COLUMN}` (or set `preset:`)"
         )
-    return Columns(fields, categories, preset)
+    summary = by_key.get("summary")
+    only = summary is not None and fields.get("body") == [summary] and "body" not in options.mapping
+    return Columns(fields, categories, preset, summary if only else None)
 
 
 _LINE_END = re.compile(r"\r\n?|\n")
@@ -355,6 +359,7 @@ def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
     filed: dict[str, str | None] = {}
     for rel in tables:
         columns: Columns | None = None
+        summaries = 0
         for item in _rows(tree, rel):
             if isinstance(item, LoadProblem):
                 yield item
@@ -379,6 +384,9 @@ def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
                     else:
                         filed.setdefault(record.id, record.category)
                         yield record
+                    summaries += columns.summary is not None
+        if columns is not None and columns.summary and summaries:
+            yield _summary_only(rel, columns.summary, summaries)
     for record in later:  # Salesforce translations share their master's data categories
         category = filed.get(str(record.meta[TRANSLATION_OF]))
         yield replace(record, category=category) if category else record
@@ -387,6 +395,18 @@ def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
     for side, error in skipped:
         message = str(error).removeprefix(f"{side}: ")
         yield LoadProblem(InputCode.UNREADABLE, side, f"not read as articles: {message}")
+
+
+def _summary_only(rel: str, column: str, count: int) -> LoadProblem:
+    return LoadProblem(
+        InputCode.SUMMARY_ONLY,
+        rel,
+        f"no article body in this export: {count} article{'s' * (count != 1)} read from the "
+        f"{column!r} column, a summary; export the body field as well (in Salesforce "
+        "Knowledge, the rich-text field of the article type, such as Answer__c or Details__c) "
+        "or name it with `mapping: {body: COLUMN}`. Until then thin or empty bodies "
+        "(QUAL001, QUAL002) are not reported for these articles",
+    )
 
 
 def _data_categories(
@@ -466,6 +486,8 @@ def _row_article(
         meta["category"] = next((selections[str(v)] for v in ids if str(v) in selections), None)
     if is_record_id(meta.get("category")):  # a ServiceNow sys_id, not a category name
         meta[CATEGORY_ID_ONLY] = True
+    if columns.summary is not None:
+        meta[SUMMARY_ONLY] = True
     if preset is not None and preset.translations:
         _mark_translation(row, meta)
     if preset is not None and meta.get("status") is not None:
