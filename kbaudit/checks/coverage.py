@@ -5,6 +5,7 @@ weak-category (taxonomy categories with no article, or only stale or thin ones).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 
@@ -51,10 +52,20 @@ def question_coverage(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
         )
 
 
+# The last part of a link target that cannot name an article: an address, a template variable
+# left unrendered by the export (`$itemUrl`, `{{url}}`), a file or a domain ("deck.pptx",
+# "bonus.ly"); its broken link is QUAL006's. Page suffixes and versions ("v2.5") can.
+_NOT_A_PAGE = re.compile(
+    r"[@$]|\{\{|%7B%7B|\.(?!(?:md|markdown|mdx|html?|aspx?|php|rst)$)[a-z]{2,6}$", re.I
+)
+
+
 def missing_article(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
     """One finding per link target that does not exist, naming every article linking to it."""
     by_target: dict[str, list[Article]] = defaultdict(list)
     for broken in corpus.broken_links:
+        if _NOT_A_PAGE.search(broken.resolved.rsplit("/", 1)[-1]):
+            continue
         if broken.article not in by_target[broken.resolved]:
             by_target[broken.resolved].append(broken.article)
     minimum = int(ctx.params["min_links"])

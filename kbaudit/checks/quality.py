@@ -30,7 +30,7 @@ UNPUBLISHED = ["draft", "hidden"]
 
 
 def section_pages(ctx: Context) -> list[str]:
-    """`CheckKind.cached_with` of min-words: whether an empty article is a parent page
+    """`CheckKind.cached_with` of min-words and title: whether an article is a parent page
     depends on the other articles' categories."""
     return sorted(ctx.corpus.section_pages) if ctx.params["skip_sections"] else []
 
@@ -251,6 +251,8 @@ def title(article: Article, ctx: Context) -> Iterator[Finding]:
     generic = {g.casefold() for g in ctx.params["generic"]}
     if not t:
         yield ctx.finding(article, "no title: neither a title field nor a level-1 heading")
+    elif ctx.params["skip_sections"] and article.ref in ctx.corpus.section_pages:
+        return  # a parent page is named after its section ("Payroll"), as its children say
     elif t.casefold() in generic or (
         article.category and t.casefold() == article.category.casefold()
     ):
@@ -486,9 +488,14 @@ def register(registry: Registry) -> None:
                 ),
                 "min_length": Param(8, "fewest characters in a title"),
                 "skip_status": Param(UNPUBLISHED, "statuses to leave out (drafts, hidden pages)"),
+                "skip_sections": Param(
+                    True,
+                    "leave short or generic titles of parent pages (pages other articles are "
+                    "filed under) alone: a section is named by a word",
+                ),
             },
             check=title,
-            cached_with=article_only,
+            cached_with=section_pages,
         )
     )
     registry.add(
