@@ -220,6 +220,18 @@ def _named(value: Any, keys: tuple[str, ...]) -> Any:
     return value
 
 
+def _first_term(value: Any) -> Any:
+    """The category of a field that lists several: its first term. `categories: [billing,
+    invoices]` (Hugo's taxonomy terms, Jekyll's categories, a record filed in several
+    categories) files the article under each term, the first being its main one; joining
+    them into one path would make a category no other article has and no vocabulary lists.
+    The whole list stays in the article's meta."""
+    if isinstance(value, list | tuple):
+        terms = (_named(v, ("name", "title", "label")) for v in value)
+        return next((t for t in terms if t not in (None, "") and str(t).strip()), None)
+    return _named(value, ("name", "title", "label"))
+
+
 def _truthy(value: Any) -> bool:
     if isinstance(value, str):
         return value.strip().lower() in ("true", "yes", "1", "y")
@@ -271,9 +283,7 @@ def build_article(
                     f"field `{key}`: {exc}; write it as YYYY-MM-DD",
                 )
             )
-    category = values.get("category")
-    if isinstance(category, list | tuple):
-        category = " > ".join(str(c) for c in category if c) or None
+    category = _first_term(values.get("category"))
     status = str(values["status"]).strip().lower() if values.get("status") is not None else None
     if status is None:  # static-site flags: not published, or published but unlisted
         if _truthy(meta.get("draft")) or meta.get("published") is False:

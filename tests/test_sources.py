@@ -163,6 +163,24 @@ def test_static_site_generator_fields(tmp_path: Path) -> None:
     assert got == {"A": (dt.date(2026, 1, 2), "Ana, Bo"), "B": (dt.date(2025, 3, 4), "Cy")}
 
 
+def test_list_of_categories_files_the_article_under_its_first_term(tmp_path: Path) -> None:
+    """Hugo's and Jekyll's `categories:` lists (flow, block, TOML) are terms, not one path."""
+    write(tmp_path, "a.md", "---\ntitle: Pay an invoice\ncategories: [Billing, Invoices]\n---\nx\n")
+    write(
+        tmp_path,
+        "b.md",
+        "---\ntitle: Get a receipt\ncategories:\n  - Billing\n  - Receipts\n---\nx\n",
+    )
+    write(tmp_path, "c.md", '+++\ntitle = "Plans"\ncategories = ["", "Billing"]\n+++\nx\n')
+    write(tmp_path, "d.md", "---\ntitle: Refunds\ncategories: [{name: Billing, id: 4}]\n---\nx\n")
+    result = load(tmp_path)
+    assert not result.problems
+    assert {a.path: a.category for a in result.articles} == dict.fromkeys(
+        ("a.md", "b.md", "c.md", "d.md"), "Billing"
+    )
+    assert result.articles[0].meta["categories"] == ["Billing", "Invoices"]
+
+
 def test_toml_error_names_the_line() -> None:
     _, _, _, problem = split_front_matter('+++\ntitle = "ok"\nowner = [a\n+++\nbody', "x.md")
     assert problem is not None and "TOML" in problem.message and problem.line == 3
