@@ -298,6 +298,10 @@ def build_article(
         names = (_named(o, ("name", "email", "login")) for o in owner)
         owner = ", ".join(str(o) for o in names if o not in (None, "")) or None
     owner = _named(owner, ("name", "email", "login"))  # author: {name: ..., email: ...}
+    if owner in (None, ""):  # Docusaurus: last_update: {author: ..., date: ...}
+        changed = values.get("updated_at")
+        owner = _named(changed, ("author", "by")) if isinstance(changed, dict) else None
+        owner = _named(owner, ("name", "email", "login"))
     title = values.get("title")
     title = str(title).strip() if title is not None else (body.h1 or "")
     article_id = str(values.get("id") or rel or title)

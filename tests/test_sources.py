@@ -181,6 +181,27 @@ def test_list_of_categories_files_the_article_under_its_first_term(tmp_path: Pat
     assert result.articles[0].meta["categories"] == ["Billing", "Invoices"]
 
 
+def test_docusaurus_last_update_author_is_the_owner(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "docs/close-account.md",
+        "---\ntitle: Close your account\nlast_update:\n  author: Maria Lopez\n"
+        "  date: 3/14/2025\n---\nOpen Settings.\n",
+    )
+    write(
+        tmp_path,
+        "docs/other.md",
+        "---\nlast_update: {author: Bo, date: 2025-01-02}\nauthor: Ana\n---\nx\n",
+    )
+    result = load(tmp_path)
+    assert not result.problems
+    got = {a.path: (a.owner, a.updated_at) for a in result.articles}
+    assert got == {
+        "docs/close-account.md": ("Maria Lopez", dt.date(2025, 3, 14)),
+        "docs/other.md": ("Ana", dt.date(2025, 1, 2)),
+    }
+
+
 def test_toml_error_names_the_line() -> None:
     _, _, _, problem = split_front_matter('+++\ntitle = "ok"\nowner = [a\n+++\nbody', "x.md")
     assert problem is not None and "TOML" in problem.message and problem.line == 3
