@@ -220,16 +220,24 @@ def _named(value: Any, keys: tuple[str, ...]) -> Any:
     return value
 
 
-def _first_term(value: Any) -> Any:
-    """The category of a field that lists several: its first term. `categories: [billing,
-    invoices]` (Hugo's taxonomy terms, Jekyll's categories, a record filed in several
-    categories) files the article under each term, the first being its main one; joining
-    them into one path would make a category no other article has and no vocabulary lists.
-    The whole list stays in the article's meta."""
-    if isinstance(value, list | tuple):
-        terms = (_named(v, ("name", "title", "label")) for v in value)
-        return next((t for t in terms if t not in (None, "") and str(t).strip()), None)
-    return _named(value, ("name", "title", "label"))
+_SEVERAL = ("categories", "sections", "collections", "folders", "topics", "groups")
+
+
+def _category(value: Any, key: str) -> Any:
+    """The category of a field. A list under a plural key lists several categories:
+    `categories: [billing, invoices]` (Hugo's taxonomy terms, Jekyll's categories) files the
+    article under each term, the first being its main one, so that is the category; joining
+    the terms into one path would make a category no other article has and no vocabulary
+    lists. A list under a singular key (`category: [Payments, Refunds]`) is one category
+    given as its path. The whole list stays in the article's meta."""
+    names = ("name", "title", "label")
+    if not isinstance(value, list | tuple):
+        return _named(value, names)
+    terms = [str(t).strip() for t in (_named(v, names) for v in value) if t is not None]
+    terms = [t for t in terms if t]
+    if key.casefold().endswith(_SEVERAL):
+        return terms[0] if terms else None
+    return " > ".join(terms) or None
 
 
 def _truthy(value: Any) -> bool:
@@ -283,7 +291,7 @@ def build_article(
                     f"field `{key}`: {exc}; write it as YYYY-MM-DD",
                 )
             )
-    category = _first_term(values.get("category"))
+    category = _category(values.get("category"), str(values.get("category__key", "")))
     status = str(values["status"]).strip().lower() if values.get("status") is not None else None
     if status is None:  # static-site flags: not published, or published but unlisted
         if _truthy(meta.get("draft")) or meta.get("published") is False:

@@ -179,6 +179,8 @@ def test_list_of_categories_files_the_article_under_its_first_term(tmp_path: Pat
         ("a.md", "b.md", "c.md", "d.md"), "Billing"
     )
     assert result.articles[0].meta["categories"] == ["Billing", "Invoices"]
+    write(tmp_path, "e.md", "---\ntitle: Refunds\ncategory: [Billing, Refunds]\n---\nx\n")
+    assert load(tmp_path).articles[-1].category == "Billing > Refunds"  # one, as its path
 
 
 def test_docusaurus_last_update_author_is_the_owner(tmp_path: Path) -> None:
