@@ -136,6 +136,7 @@ class InputCode(StrEnum):
     ENCODING = "INPUT003"
     BAD_DATE = "INPUT004"
     SLOW_PATTERN = "INPUT005"
+    NOT_READ = "INPUT007"
 
 
 @dataclass(frozen=True)

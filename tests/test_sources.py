@@ -455,3 +455,36 @@ def test_git_dates_outside_a_repo_is_a_problem(tmp_path: Path) -> None:
     write(tmp_path, "a.md", "text")
     result = load(tmp_path, options=SourceOptions(dates="git"))
     assert [p.code for p in result.problems] == ["INPUT001"]
+
+
+def test_markdown_and_html_pages_side_by_side_are_all_read(tmp_path: Path) -> None:
+    """A KB folder that holds Markdown files and HTML pages (a migration half done): each
+    page is read by its own reader; the site's templates and built copy are not pages."""
+    write(
+        tmp_path, "billing/pay-online.md", "---\ntitle: Pay online\nowner: Ana\n---\nUse a card.\n"
+    )
+    write(tmp_path, "billing/vat.md", "---\ntitle: VAT on invoices\n---\nVAT is shown per line.\n")
+    write(
+        tmp_path,
+        "account/close.html",
+        '<html><head><title>Close your account</title><meta name="author" content="Bo">'
+        "</head><body><main><h1>Close your account</h1><p>Open Settings and choose Close."
+        "</p></main></body></html>",
+    )
+    write(tmp_path, "_layouts/default.html", "<html><body>{{ content }}</body></html>")
+    write(tmp_path, "_site/billing/pay-online/index.html", "<html><body><p>Use a card.</p>")
+    write(tmp_path, "account/export.rst", "Export your data\n================\n\nOpen Settings.\n")
+    result = load(tmp_path)
+    assert set(result.format.split("+")) == {"markdown", "html"}
+    got = {a.path: (a.title, a.owner) for a in result.articles}
+    assert got == {
+        "billing/pay-online.md": ("Pay online", "Ana"),
+        "billing/vat.md": ("VAT on invoices", None),
+        "account/close.html": ("Close your account", "Bo"),
+    }
+    [problem] = result.problems
+    assert (problem.code, problem.path) == ("INPUT007", "account/export.rst")
+    assert "pandoc" in problem.message
+    forced = load(tmp_path, "markdown")  # a forced format reads only its own files
+    assert len(forced.articles) == 2
+    assert {p.path for p in forced.problems} == {"account/close.html", "account/export.rst"}

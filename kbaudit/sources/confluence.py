@@ -208,4 +208,5 @@ SOURCE = Source(
     ".page-metadata, #main-content)",
     sniff=sniff,
     load=load,
+    reads=(".html", ".htm"),
 )

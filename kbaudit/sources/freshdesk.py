@@ -10,6 +10,7 @@ from typing import Any
 from kbaudit.normalize import CATEGORY_ID_ONLY, TRANSLATION_OF, SourceOptions
 from kbaudit.sources.base import Record, Source
 from kbaudit.sources.records import (
+    JSON_SUFFIXES,
     body_article,
     file_locale,
     folder_categories,
@@ -236,4 +237,5 @@ SOURCE = Source(
     '"status": 2, "folder_id": 70, "tags": [...], "updated_at": "2026-03-04T12:00:00Z"}])',
     sniff=sniff,
     load=load,
+    reads=JSON_SUFFIXES,
 )

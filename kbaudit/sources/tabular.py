@@ -526,4 +526,5 @@ SOURCE = Source(
     "LastPublishedDate,...)",
     sniff=sniff,
     load=load,
+    reads=(*SUFFIXES, ".json", ".xml"),
 )
