@@ -41,6 +41,14 @@ def write(root: Path, rel: str, text: str | bytes) -> Path:
         ("45413.75", "dmy", dt.date(2024, 5, 1)),
         (45413, "mdy", dt.date(2024, 5, 1)),
         (36526.0, "mdy", dt.date(2000, 1, 1)),
+        # month names in the export's language, CJK dates
+        ("14. Mai 2024", "mdy", dt.date(2024, 5, 14)),
+        ("3 févr. 2023", "mdy", dt.date(2023, 2, 3)),
+        ("14 de mayo de 2024", "mdy", dt.date(2024, 5, 14)),
+        ("mei 14, 2024", "mdy", dt.date(2024, 5, 14)),
+        ("1 agosto 2022", "mdy", dt.date(2022, 8, 1)),
+        ("2024年5月14日", "mdy", dt.date(2024, 5, 14)),
+        ("5月 14, 2024", "mdy", dt.date(2024, 5, 14)),
     ],
 )
 def test_parse_date(value: object, order: str, expected: dt.date) -> None:
@@ -48,7 +56,8 @@ def test_parse_date(value: object, order: str, expected: dt.date) -> None:
 
 
 @pytest.mark.parametrize(
-    "value", ["sometime last spring", "", True, "2024-13-45", "12345", "99999.5"]
+    "value",
+    ["sometime last spring", "", True, "2024-13-45", "12345", "99999.5", "14 Brumaire 2024"],
 )
 def test_parse_date_rejects(value: object) -> None:
     with pytest.raises(ValueError):
