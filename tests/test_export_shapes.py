@@ -972,3 +972,71 @@ def test_salesforce_knowledge_report_exported_as_csv(tmp_path: Path) -> None:
     }
     assert result.articles[0].text.startswith("Choose Forgot password")
     assert result.articles[1].path == "report.csv#000001013"
+
+
+FRESHDESK_XML = """<?xml version="1.0" encoding="UTF-8"?>
+<solution-categories type="array">
+  <solution-category>
+    <id type="integer">7000012001</id>
+    <name>Billing</name>
+    <folders type="array">
+      <solution-folder>
+        <category-id type="integer">7000012001</category-id>
+        <description nil="true"></description>
+        <id type="integer">7000034501</id>
+        <name>Invoices</name>
+        <visibility type="integer">1</visibility>
+        <articles type="array">
+          <solution-article>
+            <description>&lt;p&gt;Open &lt;b&gt;Billing&lt;/b&gt;, pick the invoice and choose
+              Download PDF.&lt;/p&gt;</description>
+            <desc-un-html>Open Billing, pick the invoice and choose Download PDF.</desc-un-html>
+            <folder-id type="integer">7000034501</folder-id>
+            <id type="integer">7000098801</id>
+            <status type="integer">2</status>
+            <title>Download an invoice</title>
+            <updated-at type="datetime">2024-11-05T16:45:00+01:00</updated-at>
+            <user-id type="integer">7000000042</user-id>
+            <tags type="array"><tag><name>invoices</name></tag><tag><name>pdf</name></tag></tags>
+          </solution-article>
+          <solution-article>
+            <desc-un-html>How a credit note cancels part of an invoice or all of it.</desc-un-html>
+            <folder-id type="integer">7000034501</folder-id>
+            <id type="integer">7000098802</id>
+            <status type="integer">1</status>
+            <title>Credit notes</title>
+            <updated-at type="datetime">2024-01-08T08:00:00+01:00</updated-at>
+          </solution-article>
+        </articles>
+      </solution-folder>
+    </folders>
+  </solution-category>
+</solution-categories>
+"""
+
+
+def test_freshdesk_account_export_xml(tmp_path: Path) -> None:
+    """Freshdesk's account export writes solutions as XML (Solutions.xml: categories >
+    folders > articles, Rails style) and the people as Users.xml; the folder was refused
+    as a format kbaudit cannot tell."""
+    (tmp_path / "Solutions.xml").write_text(FRESHDESK_XML)
+    (tmp_path / "Users.xml").write_text(
+        '<?xml version="1.0"?>\n<users type="array"><user><id type="integer">7000000042</id>'
+        "<name>Nadia Haddad</name></user></users>\n"
+    )
+    result = load(tmp_path)
+    assert result.format == "freshdesk" and not result.problems
+    got = {a.title: (a.category, a.owner, a.updated_at, a.status, a.tags) for a in result.articles}
+    assert got == {
+        "Download an invoice": (
+            "Billing > Invoices",
+            "Nadia Haddad",
+            dt.date(2024, 11, 5),
+            "published",
+            ("invoices", "pdf"),
+        ),
+        "Credit notes": ("Billing > Invoices", None, dt.date(2024, 1, 8), "draft", ()),
+    }
+    download = by_title(result.articles)["Download an invoice"]
+    assert download.text.startswith("Open Billing") and "&lt;" not in download.raw
+    assert by_title(result.articles)["Credit notes"].text.startswith("How a credit note")
