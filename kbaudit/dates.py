@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 from kbaudit.errors import KbauditError
 
@@ -28,13 +29,59 @@ _FORMATS = (
 )
 
 
+# Month names and abbreviations in the languages help centers are exported in (English,
+# German, French, Spanish, Dutch, Italian, Portuguese), accents folded; no two languages
+# give one word different months.
+_MONTH_WORDS = {
+    1: "january jan januar janner janvier janv enero ene januari gennaio gen janeiro",
+    2: "february feb februar fevrier fevr febrero februari febbraio fevereiro fev",
+    3: "march mar marz mars marzo maart mrt marco",
+    4: "april apr avril avr abril aprile",
+    5: "may mai mayo mei maggio mag maio",
+    6: "june jun juni juin junio giugno giu junho",
+    7: "july jul juli juillet juil julio luglio lug julho",
+    8: "august aug aout agosto augustus ago",
+    9: "september sep sept septembre septiembre setiembre set settembre setembro",
+    10: "october oct oktober okt octobre octubre ottobre ott outubro out",
+    11: "november nov novembre noviembre novembro",
+    12: "december dec dezember dez decembre diciembre dic dicembre dezembro",
+}
+_MONTHS = {word: month for month, words in _MONTH_WORDS.items() for word in words.split()}
+_WORD = r"([^\W\d_]{3,10})\.?"
+# "14. Mai 2024", "14 de mayo de 2024", "3 févr. 2023"; "mei 14, 2024" (Confluence's
+# "MMM dd, yyyy" in the export's language); "2024年5月14日", "5月 14, 2024" (Japanese, Chinese)
+_DAY_MONTH = re.compile(rf"^(\d{{1,2}})\.?\s+(?:de\s+)?{_WORD}\s+(?:de\s+)?(\d{{4}})\b", re.I)
+_MONTH_DAY = re.compile(rf"^{_WORD}\s+(\d{{1,2}}),?\s+(\d{{4}})\b", re.I)
+_CJK = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_CJK_MONTH_DAY = re.compile(r"^(\d{1,2})\s*月\s*(\d{1,2}),?\s*(\d{4})\b")
+
+
+def _fold(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _worded(text: str) -> dt.date | None:
+    """A date written with a month name in one of the languages above, or in CJK numerals."""
+    if m := _CJK.match(text):
+        return dt.date(int(m[1]), int(m[2]), int(m[3]))
+    if m := _CJK_MONTH_DAY.match(text):
+        return dt.date(int(m[3]), int(m[1]), int(m[2]))
+    if (m := _DAY_MONTH.match(text)) and (month := _MONTHS.get(_fold(m[2]))):
+        return dt.date(int(m[3]), month, int(m[1]))
+    if (m := _MONTH_DAY.match(text)) and (month := _MONTHS.get(_fold(m[1]))):
+        return dt.date(int(m[3]), month, int(m[2]))
+    return None
+
+
 class DateError(KbauditError, ValueError):
     """A value is not a date kbaudit can read (the readers turn it into an INPUT004 problem)."""
 
 
 def parse_date(value: object, order: str = "mdy") -> dt.date:
     """A date from a YAML date, ISO text, `05/01/2024` (`order` mdy or dmy), `01.05.2024`
-    (day first), a month name, epoch seconds/milliseconds or a spreadsheet serial date
+    (day first), a month name (in English, German, French, Spanish, Dutch, Italian or
+    Portuguese: `14. Mai 2024`, `14 de mayo de 2024`), `2024年5月14日`, epoch seconds/milliseconds or a spreadsheet serial date
     (45413 is 2024-05-01). Raises DateError with the
     value when it cannot."""
     try:
@@ -85,4 +132,7 @@ def _parse(value: object, order: str) -> dt.date:
             return dt.datetime.strptime(cleaned, fmt).date()
         except ValueError:
             continue
+    worded = _worded(cleaned)
+    if worded is not None:
+        return worded
     raise DateError(f"{text[:80]!r} is not a date kbaudit can read")

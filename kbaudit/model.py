@@ -137,6 +137,7 @@ class InputCode(StrEnum):
     BAD_DATE = "INPUT004"
     SLOW_PATTERN = "INPUT005"
     SUMMARY_ONLY = "INPUT006"
+    NOT_READ = "INPUT007"
 
 
 @dataclass(frozen=True)

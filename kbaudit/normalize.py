@@ -224,6 +224,26 @@ def _named(value: Any, keys: tuple[str, ...]) -> Any:
     return value
 
 
+_SEVERAL = ("categories", "sections", "collections", "folders", "topics", "groups")
+
+
+def _category(value: Any, key: str) -> Any:
+    """The category of a field. A list under a plural key lists several categories:
+    `categories: [billing, invoices]` (Hugo's taxonomy terms, Jekyll's categories) files the
+    article under each term, the first being its main one, so that is the category; joining
+    the terms into one path would make a category no other article has and no vocabulary
+    lists. A list under a singular key (`category: [Payments, Refunds]`) is one category
+    given as its path. The whole list stays in the article's meta."""
+    names = ("name", "title", "label")
+    if not isinstance(value, list | tuple):
+        return _named(value, names)
+    terms = [str(t).strip() for t in (_named(v, names) for v in value) if t is not None]
+    terms = [t for t in terms if t]
+    if key.casefold().endswith(_SEVERAL):
+        return terms[0] if terms else None
+    return " > ".join(terms) or None
+
+
 def _truthy(value: Any) -> bool:
     if isinstance(value, str):
         return value.strip().lower() in ("true", "yes", "1", "y")
@@ -275,9 +295,7 @@ def build_article(
                     f"field `{key}`: {exc}; write it as YYYY-MM-DD",
                 )
             )
-    category = values.get("category")
-    if isinstance(category, list | tuple):
-        category = " > ".join(str(c) for c in category if c) or None
+    category = _category(values.get("category"), str(values.get("category__key", "")))
     status = str(values["status"]).strip().lower() if values.get("status") is not None else None
     if status is None:  # static-site flags: not published, or published but unlisted
         if _truthy(meta.get("draft")) or meta.get("published") is False:
@@ -292,6 +310,10 @@ def build_article(
         names = (_named(o, ("name", "email", "login")) for o in owner)
         owner = ", ".join(str(o) for o in names if o not in (None, "")) or None
     owner = _named(owner, ("name", "email", "login"))  # author: {name: ..., email: ...}
+    if owner in (None, ""):  # Docusaurus: last_update: {author: ..., date: ...}
+        changed = values.get("updated_at")
+        owner = _named(changed, ("author", "by")) if isinstance(changed, dict) else None
+        owner = _named(owner, ("name", "email", "login"))
     title = values.get("title")
     title = str(title).strip() if title is not None else (body.h1 or "")
     article_id = str(values.get("id") or rel or title)

@@ -41,6 +41,14 @@ def write(root: Path, rel: str, text: str | bytes) -> Path:
         ("45413.75", "dmy", dt.date(2024, 5, 1)),
         (45413, "mdy", dt.date(2024, 5, 1)),
         (36526.0, "mdy", dt.date(2000, 1, 1)),
+        # month names in the export's language, CJK dates
+        ("14. Mai 2024", "mdy", dt.date(2024, 5, 14)),
+        ("3 févr. 2023", "mdy", dt.date(2023, 2, 3)),
+        ("14 de mayo de 2024", "mdy", dt.date(2024, 5, 14)),
+        ("mei 14, 2024", "mdy", dt.date(2024, 5, 14)),
+        ("1 agosto 2022", "mdy", dt.date(2022, 8, 1)),
+        ("2024年5月14日", "mdy", dt.date(2024, 5, 14)),
+        ("5月 14, 2024", "mdy", dt.date(2024, 5, 14)),
     ],
 )
 def test_parse_date(value: object, order: str, expected: dt.date) -> None:
@@ -48,7 +56,8 @@ def test_parse_date(value: object, order: str, expected: dt.date) -> None:
 
 
 @pytest.mark.parametrize(
-    "value", ["sometime last spring", "", True, "2024-13-45", "12345", "99999.5"]
+    "value",
+    ["sometime last spring", "", True, "2024-13-45", "12345", "99999.5", "14 Brumaire 2024"],
 )
 def test_parse_date_rejects(value: object) -> None:
     with pytest.raises(ValueError):
@@ -161,6 +170,47 @@ def test_static_site_generator_fields(tmp_path: Path) -> None:
     assert not result.problems
     got = {a.title: (a.updated_at, a.owner) for a in result.articles}
     assert got == {"A": (dt.date(2026, 1, 2), "Ana, Bo"), "B": (dt.date(2025, 3, 4), "Cy")}
+
+
+def test_list_of_categories_files_the_article_under_its_first_term(tmp_path: Path) -> None:
+    """Hugo's and Jekyll's `categories:` lists (flow, block, TOML) are terms, not one path."""
+    write(tmp_path, "a.md", "---\ntitle: Pay an invoice\ncategories: [Billing, Invoices]\n---\nx\n")
+    write(
+        tmp_path,
+        "b.md",
+        "---\ntitle: Get a receipt\ncategories:\n  - Billing\n  - Receipts\n---\nx\n",
+    )
+    write(tmp_path, "c.md", '+++\ntitle = "Plans"\ncategories = ["", "Billing"]\n+++\nx\n')
+    write(tmp_path, "d.md", "---\ntitle: Refunds\ncategories: [{name: Billing, id: 4}]\n---\nx\n")
+    result = load(tmp_path)
+    assert not result.problems
+    assert {a.path: a.category for a in result.articles} == dict.fromkeys(
+        ("a.md", "b.md", "c.md", "d.md"), "Billing"
+    )
+    assert result.articles[0].meta["categories"] == ["Billing", "Invoices"]
+    write(tmp_path, "e.md", "---\ntitle: Refunds\ncategory: [Billing, Refunds]\n---\nx\n")
+    assert load(tmp_path).articles[-1].category == "Billing > Refunds"  # one, as its path
+
+
+def test_docusaurus_last_update_author_is_the_owner(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "docs/close-account.md",
+        "---\ntitle: Close your account\nlast_update:\n  author: Maria Lopez\n"
+        "  date: 3/14/2025\n---\nOpen Settings.\n",
+    )
+    write(
+        tmp_path,
+        "docs/other.md",
+        "---\nlast_update: {author: Bo, date: 2025-01-02}\nauthor: Ana\n---\nx\n",
+    )
+    result = load(tmp_path)
+    assert not result.problems
+    got = {a.path: (a.owner, a.updated_at) for a in result.articles}
+    assert got == {
+        "docs/close-account.md": ("Maria Lopez", dt.date(2025, 3, 14)),
+        "docs/other.md": ("Ana", dt.date(2025, 1, 2)),
+    }
 
 
 def test_toml_error_names_the_line() -> None:
@@ -414,3 +464,36 @@ def test_git_dates_outside_a_repo_is_a_problem(tmp_path: Path) -> None:
     write(tmp_path, "a.md", "text")
     result = load(tmp_path, options=SourceOptions(dates="git"))
     assert [p.code for p in result.problems] == ["INPUT001"]
+
+
+def test_markdown_and_html_pages_side_by_side_are_all_read(tmp_path: Path) -> None:
+    """A KB folder that holds Markdown files and HTML pages (a migration half done): each
+    page is read by its own reader; the site's templates and built copy are not pages."""
+    write(
+        tmp_path, "billing/pay-online.md", "---\ntitle: Pay online\nowner: Ana\n---\nUse a card.\n"
+    )
+    write(tmp_path, "billing/vat.md", "---\ntitle: VAT on invoices\n---\nVAT is shown per line.\n")
+    write(
+        tmp_path,
+        "account/close.html",
+        '<html><head><title>Close your account</title><meta name="author" content="Bo">'
+        "</head><body><main><h1>Close your account</h1><p>Open Settings and choose Close."
+        "</p></main></body></html>",
+    )
+    write(tmp_path, "_layouts/default.html", "<html><body>{{ content }}</body></html>")
+    write(tmp_path, "_site/billing/pay-online/index.html", "<html><body><p>Use a card.</p>")
+    write(tmp_path, "account/export.rst", "Export your data\n================\n\nOpen Settings.\n")
+    result = load(tmp_path)
+    assert set(result.format.split("+")) == {"markdown", "html"}
+    got = {a.path: (a.title, a.owner) for a in result.articles}
+    assert got == {
+        "billing/pay-online.md": ("Pay online", "Ana"),
+        "billing/vat.md": ("VAT on invoices", None),
+        "account/close.html": ("Close your account", "Bo"),
+    }
+    [problem] = result.problems
+    assert (problem.code, problem.path) == ("INPUT007", "account/export.rst")
+    assert "pandoc" in problem.message
+    forced = load(tmp_path, "markdown")  # a forced format reads only its own files
+    assert len(forced.articles) == 2
+    assert {p.path for p in forced.problems} == {"account/close.html", "account/export.rst"}

@@ -17,6 +17,7 @@ from kbaudit.sources import (
     html,
     intercom,
     markdown,
+    mixed,
     structure,
     tabular,
     zendesk,
@@ -63,15 +64,22 @@ def load(
         zipped.problems[:0] = tree.problems
         tree = zipped
     source = source_by_name(input_format) if input_format else detect(tree, SOURCES)
-    result = SourceResult(format=source.name, root=str(path), files=tree.all_paths)
+    # pages of another format beside the detected one are read by their own reader; a
+    # forced format reads only its own files. Pages no reader reads are named (INPUT007).
+    readers = [(source, tree)] if input_format else mixed.readers(tree, source, SOURCES)
+    result = SourceResult(
+        format="+".join(s.name for s, _ in readers), root=str(path), files=tree.all_paths
+    )
     result.problems.extend(tree.problems)
-    for record in source.load(tree, options):
-        if isinstance(record, Article):
-            result.articles.append(record)
-            if progress:
-                progress(1)
-        else:
-            result.problems.append(record)
+    for reader, view in readers:
+        for record in reader.load(view, options):
+            if isinstance(record, Article):
+                result.articles.append(record)
+                if progress:
+                    progress(1)
+            else:
+                result.problems.append(record)
+    result.problems.extend(mixed.unread(tree, readers))
     result.articles = structure.with_categories(tree, result.articles, options.category_from)
     result.articles = structure.with_docusaurus_translations(result.articles)
     result.articles = structure.with_folder_locales(result.articles)

@@ -23,6 +23,7 @@ class Source:
     example: str
     sniff: Callable[[Tree], float]
     load: Callable[[Tree, SourceOptions], Iterator[Record]]
+    reads: tuple[str, ...] = ()  # endings of the files it reads (the others are not read)
 
 
 @dataclass

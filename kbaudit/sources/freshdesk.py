@@ -1,15 +1,19 @@
 """Freshdesk solution articles JSON (API v2): articles with `folder_id`, `status` 1 draft /
 2 published, tags and `hierarchy`; categories and folders files (or a nested backup of
-categories > folders > articles) name the category path; an agents file names the author."""
+categories > folders > articles) name the category path; an agents file names the author.
+The account export's XML (`Solutions.xml`: solution-category > folders > articles elements,
+`Users.xml` naming the authors) is read as the same records."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
 
+from kbaudit.model import LoadProblem
 from kbaudit.normalize import CATEGORY_ID_ONLY, TRANSLATION_OF, SourceOptions
 from kbaudit.sources.base import Record, Source
 from kbaudit.sources.records import (
+    JSON_SUFFIXES,
     body_article,
     file_locale,
     folder_categories,
@@ -17,6 +21,7 @@ from kbaudit.sources.records import (
     json_paths,
     key_score,
     read_json,
+    read_record_xml,
     scalars,
     unique,
 )
@@ -132,12 +137,43 @@ def _kind_by_name(rel: str) -> str:
     return "other"
 
 
+# Root elements of a Freshdesk account export's XML files that hold solutions or users.
+XML_ROOTS = (
+    "solution-categories",
+    "solution-category",
+    "solution-folders",
+    "solution-folder",
+    "solution-articles",
+    "solution-article",
+)
+
+
+def _xml_docs(tree: Tree) -> Iterator[tuple[str, Any, list[LoadProblem]]]:
+    """(file, records, problems) of the export's XML files of solutions (and users, as
+    agents: `<user><id>..</id><name>..</name>`)."""
+    for rel in tree.with_suffix(".xml"):
+        root, doc, problems = read_record_xml(tree, rel)
+        if root in XML_ROOTS:
+            if isinstance(doc, dict):  # one element: the record itself
+                doc = [doc]
+            yield rel, doc, problems
+        elif root == "users" and isinstance(doc, list):
+            agents = [
+                {"id": u["id"], "contact": {"name": u.get("name")}}
+                for u in doc
+                if isinstance(u, dict) and u.get("id") is not None
+            ]
+            yield rel, {"agents": agents}, problems
+        elif problems and root is None and rel.lower().rsplit("/", 1)[-1].startswith("solution"):
+            yield rel, None, problems
+
+
 def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
     found: dict[str, list[dict[str, Any]]] = {}
     origin: dict[int, str] = {}
     locale_of: dict[int, str | None] = {}
-    for rel in json_paths(tree):
-        doc, problems = read_json(tree, rel)
+    docs = ((rel, *read_json(tree, rel)) for rel in json_paths(tree))
+    for rel, doc, problems in (*docs, *_xml_docs(tree)):
         yield from problems
         locale = file_locale(rel)
         batch: dict[str, list[dict[str, Any]]] = {}
@@ -173,7 +209,10 @@ def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
     seen: set[str] = set()
     for record in articles:
         locale = locale_of[id(record)]
-        meta = scalars(record, drop=("description", "description_text"))
+        meta = scalars(record, drop=("description", "description_text", "desc_un_html"))
+        tags = record.get("tags")
+        if isinstance(tags, list) and any(isinstance(t, dict) for t in tags):  # XML: <tag><name>
+            meta["tags"] = [t.get("name") for t in tags if isinstance(t, dict) and t.get("name")]
         folder = record.get("folder_id")
         folder_path = (folder_paths.get(locale) or folder_paths.get(None) or {}).get(str(folder))
         category_name = (names.get(locale) or names.get(None, {})).get(
@@ -191,7 +230,7 @@ def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
         if meta["category"] is None and folder is not None:
             meta["category"] = f"folder {folder}"
             meta[CATEGORY_ID_ONLY] = True
-        agent = record.get("agent_id")
+        agent = record.get("agent_id", record.get("user_id"))  # the XML export: user_id
         if agent is not None:
             meta["owner"] = agents.get(str(agent)) or str(agent)
         status = record.get("status")
@@ -211,7 +250,11 @@ def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
                 meta[TRANSLATION_OF] = str(record["id"])
                 meta["id"] = f"{record['id']}/{locale}"
         path = unique(f"{origin[id(record)]}#{meta.get('id', '')}", seen, "/copy")
-        body = record.get("description") or record.get("description_text")
+        body = (
+            record.get("description")
+            or record.get("description_text")
+            or record.get("desc_un_html")
+        )
         yield from body_article(path, meta, body, options)
 
 
@@ -219,6 +262,9 @@ def sniff(tree: Tree) -> float:
     score = key_score(tree, SIGNATURE, 4, ("articles", "categories", "folders"))
     if score:
         return score
+    for rel in tree.with_suffix(".xml")[:8]:  # the account export's Solutions.xml
+        if read_record_xml(tree, rel)[0] in XML_ROOTS:
+            return 0.95
     for rel in json_paths(tree)[:8]:  # a nested backup: categories > folders > articles
         found: dict[str, list[dict[str, Any]]] = {}
         for record in items(read_json(tree, rel)[0], ("categories",))[:5]:
@@ -231,9 +277,11 @@ def sniff(tree: Tree) -> float:
 SOURCE = Source(
     name="freshdesk",
     description="Freshdesk solution articles JSON (API v2: status 1 draft / 2 published, tags, "
-    "folder_id/hierarchy) + optional categories, folders and agents files, or a nested backup",
+    "folder_id/hierarchy) + optional categories, folders and agents files, or a nested backup; "
+    "the account export's Solutions.xml",
     example='articles.json  ([{"id": 5001, "title": ..., "description": "<p>...", '
     '"status": 2, "folder_id": 70, "tags": [...], "updated_at": "2026-03-04T12:00:00Z"}])',
     sniff=sniff,
     load=load,
+    reads=(*JSON_SUFFIXES, ".xml"),
 )

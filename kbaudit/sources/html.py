@@ -236,4 +236,5 @@ SOURCE = Source(
     example='help/billing/refunds.html  (<meta name="author">, <article><h1>Refunds</h1>...)',
     sniff=sniff,
     load=load,
+    reads=SUFFIXES,
 )

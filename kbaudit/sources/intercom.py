@@ -16,6 +16,7 @@ from kbaudit.normalize import (
 )
 from kbaudit.sources.base import Record, Source
 from kbaudit.sources.records import (
+    JSON_SUFFIXES,
     body_article,
     items,
     json_paths,
@@ -150,4 +151,5 @@ SOURCE = Source(
     '"title": ..., "body": "<p>...", "state": "published", "updated_at": 1772625600}]})',
     sniff=sniff,
     load=load,
+    reads=JSON_SUFFIXES,
 )

@@ -185,4 +185,5 @@ SOURCE = Source(
     example="help-center/billing/refunds.md  (---\\ntitle: Refunds\\ncategory: billing\\n---)",
     sniff=sniff,
     load=load,
+    reads=SUFFIXES,
 )

@@ -151,6 +151,59 @@ def _parse_unload(tree: Tree, rel: str) -> tuple[list[dict[str, Any]] | None, li
     return rows, []
 
 
+def read_record_xml(tree: Tree, rel: str) -> tuple[str | None, Any, list[LoadProblem]]:
+    """(root element, records, problems) of an XML file of records as Rails' `to_xml`
+    writes them (a Freshdesk account export: `<solution-categories type="array">` of
+    `<solution-category>` elements with `<folders type="array">` ...): an element of child
+    elements is a mapping with its names dasherized to underscores, `type="array"` a list,
+    `nil="true"` None, `type="integer"` and `type="boolean"` their values. (None, None, [])
+    when the file is another kind of XML. Parsed once per tree; entities are never
+    expanded, no DTD or network is read."""
+    key = f"records-xml:{rel}"
+    if key not in tree.parsed:
+        tree.parsed[key] = _parse_record_xml(tree, rel)
+    return tree.parsed[key]
+
+
+def _parse_record_xml(tree: Tree, rel: str) -> tuple[str | None, Any, list[LoadProblem]]:
+    if 'type="array"' not in peek(tree, rel)[:4096]:
+        return None, None, []
+    from lxml import etree
+
+    try:
+        data = tree.read_bytes(rel)
+    except (OSError, KeyError) as exc:
+        return None, None, [LoadProblem(InputCode.UNREADABLE, rel, f"cannot read the file: {exc}")]
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=False
+    )
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        message = f"not valid XML: {exc}; fix the file or export it again"
+        return None, None, [LoadProblem(InputCode.UNREADABLE, rel, message, exc.lineno)]
+    if not isinstance(root.tag, str):
+        return None, None, []
+    return root.tag, _xml_value(root, 0), []
+
+
+def _xml_value(element: Any, depth: int) -> Any:
+    children = [c for c in element if isinstance(c.tag, str)]
+    kind = element.get("type")
+    if depth > 50 or element.get("nil") == "true":
+        return None
+    if kind == "array":
+        return [_xml_value(c, depth + 1) for c in children]
+    if children:
+        return {c.tag.replace("-", "_"): _xml_value(c, depth + 1) for c in children}
+    value = (element.text or "") + "".join(c.tail or "" for c in element)
+    if kind == "integer" and value.strip().lstrip("-").isdigit():
+        return int(value)
+    if kind == "boolean":
+        return value.strip().lower() == "true"
+    return value
+
+
 def items(doc: Any, lists: tuple[str, ...] = (), single: tuple[str, ...] = ()) -> list[dict]:
     """The records of a JSON document: a paged object's list (`articles`, `data` ...), a plain
     list, a single wrapped record (`{"article": {...}}`) or a bare record."""

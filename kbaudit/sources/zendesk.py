@@ -9,6 +9,7 @@ from typing import Any
 from kbaudit.normalize import CATEGORY_ID_ONLY, TRANSLATION_OF, SourceOptions
 from kbaudit.sources.base import Record, Source
 from kbaudit.sources.records import (
+    JSON_SUFFIXES,
     body_article,
     folder_categories,
     items,
@@ -195,4 +196,5 @@ SOURCE = Source(
     '"section_id": ..., "label_names": [...], "draft": false}], "next_page": null})',
     sniff=sniff,
     load=load,
+    reads=JSON_SUFFIXES,
 )
