@@ -14,6 +14,7 @@ from kbaudit.normalize import SourceOptions
 from kbaudit.sources import (
     confluence,
     freshdesk,
+    helpdesk,
     html,
     intercom,
     markdown,
@@ -31,6 +32,7 @@ SOURCES: list[Source] = [
     intercom.SOURCE,
     freshdesk.SOURCE,
     confluence.SOURCE,
+    helpdesk.SOURCE,
     tabular.SOURCE,
     markdown.SOURCE,
     html.SOURCE,
