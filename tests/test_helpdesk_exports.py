@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 from kbaudit.sources import load
+from kbaudit.sources.records import deslug
 
 from .conftest import write_files
 
@@ -120,3 +121,87 @@ def test_zoho_guru_document360_records(tmp_path: Path) -> None:
     assert (g.updated_at, g.review_at) == (dt.date(2026, 2, 4), dt.date(2026, 5, 4))
     assert (d.category, d.owner, d.status) == ("Billing", "Ana Ruiz", "hidden")
     assert d.updated_at == dt.date(2026, 2, 5) and "history page" in d.text
+
+
+NOTION_ID = "1a2b3c4d5e6f708192a3b4c5d6e7f809"
+NOTION_BODY = (
+    "Open the billing page and press Download next to the month you need. The PDF shows the "
+    "company name, the tax number and every seat charged in that period."
+)
+
+
+def test_notion_markdown_pages_with_properties(tmp_path: Path) -> None:
+    """A Notion Markdown & CSV export: pages named with their id in a database's folder,
+    properties as lines under the title; the database CSV beside the folder."""
+    folder = f"Help Center {NOTION_ID}/Articles {NOTION_ID[::-1]}"
+    write_files(
+        tmp_path,
+        {
+            f"{folder}/Download an invoice {NOTION_ID}.md": (
+                "# Download an invoice\n\nOwner: Chloe Martin\n"
+                "Last edited time: March 3, 2026 4:12 PM\nStatus: Draft\n"
+                f"Tags: invoices, billing\n\n{NOTION_BODY}\n"
+            ),
+            f"{folder}/Invoice history {NOTION_ID[1:]}0.md": (
+                f"# Invoice history\n\nCreated by: Dev Patel\nCreated: January 5, 2026 9:00 AM\n\n"
+                f"Note: older invoices stay available.\n{NOTION_BODY}\n"
+            ),
+            f"Help Center {NOTION_ID[::-1]}/Articles {NOTION_ID[::-1]}.csv": (
+                "Name,Owner,Category,Last edited time,Status,Tags\n"
+                'Download an invoice,Chloe Martin,Billing,"March 3, 2026 4:12 PM",Draft,invoices\n'
+            ),
+        },
+    )
+    result = load(tmp_path)
+    assert result.format == "markdown" and not result.problems
+    first, second = sorted(result.articles, key=lambda a: a.title)
+    assert (first.title, first.owner) == ("Download an invoice", "Chloe Martin")
+    assert (first.updated_at, first.status, first.tags) == (
+        dt.date(2026, 3, 3),
+        "draft",
+        ("invoices", "billing"),
+    )
+    assert "Owner" not in first.text and first.text.count("Download") == 2
+    assert (second.owner, second.created_at) == ("Dev Patel", dt.date(2026, 1, 5))
+    # a folder that files pages is named as its page is, without the page id
+    assert deslug(f"Team Guides {NOTION_ID}") == "Team Guides"
+    assert "Note: older invoices" in second.text
+
+
+def test_notion_html_pages_with_properties(tmp_path: Path) -> None:
+    """A Notion HTML export: the properties table under the title are fields, the database's
+    list view is no article."""
+    props = (
+        '<table class="properties"><tbody>'
+        '<tr class="property-row"><th><span class="icon"></span>Owner</th><td><span class="user">'
+        '<img src="https://example.com/a.png" class="icon user-icon"/>Chloe Martin</span></td></tr>'
+        "<tr><th>Last edited time</th><td><time>@March 3, 2026 4:12 PM</time></td></tr>"
+        '<tr><th>Tags</th><td><span class="selected-value">invoices</span>'
+        '<span class="selected-value">billing</span></td></tr>'
+        "<tr><th>Category</th><td>Billing</td></tr></tbody></table>"
+    )
+    write_files(
+        tmp_path,
+        {
+            f"Articles {NOTION_ID}/Download an invoice {NOTION_ID}.html": (
+                '<html><head><meta charset="utf-8"/><title>Download an invoice</title></head><body>'
+                '<article class="page sans"><header><h1 class="page-title">Download an invoice</h1>'
+                f'{props}</header><div class="page-body"><p>{NOTION_BODY}</p></div></article>'
+                "</body></html>"
+            ),
+            f"Articles {NOTION_ID}.html": (
+                '<html><body><article class="page sans"><header><h1>Articles</h1></header>'
+                '<table class="collection-content"><tbody><tr><td><a href="x.html">'
+                "Download an invoice</a></td><td>Billing</td></tr></tbody></table></article>"
+                "</body></html>"
+            ),
+        },
+    )
+    (article,) = load(tmp_path).articles
+    assert (article.owner, article.category, article.tags) == (
+        "Chloe Martin",
+        "Billing",
+        ("invoices", "billing"),
+    )
+    assert article.updated_at == dt.date(2026, 3, 3) and not article.images
+    assert "Last edited" not in article.text
