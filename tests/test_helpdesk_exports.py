@@ -205,3 +205,41 @@ def test_notion_html_pages_with_properties(tmp_path: Path) -> None:
     )
     assert article.updated_at == dt.date(2026, 3, 3) and not article.images
     assert "Last edited" not in article.text
+
+
+def test_article_files_with_an_index_beside_them(tmp_path: Path) -> None:
+    """A help-center backup script's output: `<id>-<slug>.html` per article, their fields in
+    an index CSV (or JSON) naming each file or its id."""
+    write_files(
+        tmp_path,
+        {
+            "articles/360001-download-an-invoice.html": f"<h1>Download an invoice</h1>{BODY}",
+            "articles/360002-refund-rules.html": "<h1>Refund rules</h1>"
+            + BODY.replace("billing page", "refunds page"),
+            "articles/index.csv": (
+                "id,title,file,section,author,updated_at,draft,label_names,html_url\n"
+                "360001,Download an invoice,360001-download-an-invoice.html,Billing,Chloe Martin,"
+                "2026-02-03T10:00:00Z,False,invoices;billing,https://acme.zendesk.com/hc/a/360001\n"
+                "360002,Refund rules,,Billing,Dev Patel,2026-02-04T10:00:00Z,True,refunds,\n"
+            ),
+        },
+    )
+    result = load(tmp_path)
+    assert result.format == "html" and not result.problems
+    first, second = sorted(result.articles, key=lambda a: a.title)
+    assert (first.category, first.owner, first.tags) == (
+        "Billing",
+        "Chloe Martin",
+        ("invoices", "billing"),
+    )
+    assert (first.updated_at, first.status, first.url) == (
+        dt.date(2026, 2, 3),
+        None,
+        "https://acme.zendesk.com/hc/a/360001",
+    )
+    # matched by the id its file name starts with
+    assert (second.owner, second.status, second.updated_at) == (
+        "Dev Patel",
+        "draft",
+        dt.date(2026, 2, 4),
+    )

@@ -16,6 +16,7 @@ from kbaudit.sources import (
     freshdesk,
     helpdesk,
     html,
+    index,
     intercom,
     markdown,
     structure,
@@ -74,6 +75,9 @@ def load(
                 progress(1)
         else:
             result.problems.append(record)
+    if source.name in ("markdown", "html"):  # one file per article, an index beside them
+        result.articles, found = index.with_index(tree, result.articles, options)
+        result.problems.extend(found)
     result.articles = structure.with_categories(tree, result.articles, options.category_from)
     result.articles = structure.with_docusaurus_translations(result.articles)
     result.articles = structure.with_folder_locales(result.articles)
