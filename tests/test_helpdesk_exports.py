@@ -8,7 +8,8 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from kbaudit.sources import load
+from kbaudit.config import DEFAULT_EXCLUDE
+from kbaudit.sources import SourceOptions, load
 from kbaudit.sources.records import deslug
 
 from .conftest import write_files
@@ -243,3 +244,25 @@ def test_article_files_with_an_index_beside_them(tmp_path: Path) -> None:
         "draft",
         dt.date(2026, 2, 4),
     )
+
+
+def test_hugo_archetypes_and_jekyll_drafts(tmp_path: Path) -> None:
+    """A Hugo archetype is a template for new pages, not a page; a page in Jekyll's `_drafts/`
+    is a draft."""
+    page = "---\ntitle: Download an invoice\ndate: 2026-02-03\n---\n\n" + NOTION_BODY + "\n"
+    write_files(
+        tmp_path,
+        {
+            "hugo.toml": "title = 'Help'\n",
+            "archetypes/default.md": '+++\ntitle = \'{{ replace .File.ContentBaseName "-" " " | title }}\'\n'
+            "date = {{ .Date }}\ndraft = true\n+++\n",
+            "content/billing/download-an-invoice.md": page,
+            "_drafts/refund-rules.md": page.replace("Download an invoice", "Refund rules"),
+        },
+    )
+    result = load(tmp_path, options=SourceOptions(exclude=list(DEFAULT_EXCLUDE)))
+    assert not result.problems
+    assert {a.path: a.status for a in result.articles} == {
+        "content/billing/download-an-invoice.md": None,
+        "_drafts/refund-rules.md": "draft",
+    }

@@ -79,6 +79,7 @@ def load(
         result.articles, found = index.with_index(tree, result.articles, options)
         result.problems.extend(found)
     result.articles = structure.with_categories(tree, result.articles, options.category_from)
+    result.articles = structure.with_draft_folders(result.articles)
     result.articles = structure.with_docusaurus_translations(result.articles)
     result.articles = structure.with_folder_locales(result.articles)
     result.articles = structure.with_file_locales(result.articles)
