@@ -42,6 +42,7 @@ DEFAULT_EXCLUDE = [
     "LICENSE.md",
     "includes/**",
     "_includes/**",
+    "archetypes/**",  # Hugo's templates for new pages (Go template, not content)
     "node_modules/**",
 ]
 

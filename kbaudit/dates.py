@@ -12,6 +12,12 @@ _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})")
 _SLASH = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})[/.-](\d{4})\b")
 _YMD_SLASH = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})\b")
 _SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
+# A time of day after a month-name date, as Notion writes "Last edited time: March 3, 2025
+# 4:12 PM" (and its HTML export "@March 3, 2025 4:12 PM"), with an optional zone name.
+_TIME_OF_DAY = re.compile(
+    r"(?<=\d{4}),?\s+(?:at\s+)?\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AP]\.?M\.?)?(?:\s*\(?[A-Z]{2,5}\)?)?$",
+    re.I,
+)
 # Spreadsheet serial dates (days since 1899-12-30, as Excel and Google Sheets store them and
 # CSV exports of a sheet write them): 20,000-79,999 is 1954-2119. As epoch seconds those
 # numbers would all fall on 1 January 1970, a date no article has.
@@ -125,7 +131,8 @@ def _parse(value: object, order: str) -> dt.date:
         if month > 12 and day <= 12:
             month, day = day, month
         return dt.date(year, month, day)
-    cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text.split(" GMT")[0]).strip()
+    cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text.split(" GMT")[0]).strip().lstrip("@")
+    cleaned = _TIME_OF_DAY.sub("", cleaned)
     cleaned = re.sub(r"\bSept\b\.?", "Sep", cleaned, flags=re.I)  # Confluence: "Sept 27, 2024"
     for fmt in _FORMATS:
         try:

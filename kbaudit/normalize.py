@@ -26,6 +26,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "last_update",
         "lastUpdated",
         "modified_at",
+        "modifiedAt",
+        "modifiedTime",
+        "lastModified",
         "dateModified",
         "last_updated",
         "modified",
@@ -37,6 +40,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "created_at",
         "created",
         "createdAt",
+        "createdTime",
+        "dateCreated",
         "date_created",
         "published",
         "published_at",
@@ -50,6 +55,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "valid_to",
         "expires",
         "expiry_date",
+        "nextVerificationDate",  # Guru: when the card is due to be verified again
     ),
     "category": ("category", "categories", "section", "ms.service", "collection", "folder"),
     "tags": ("tags", "labels", "keywords", "topics", "label_names"),
@@ -89,6 +95,8 @@ EMPTY_TRANSLATIONS = "empty_translations"
 SUMMARY_ONLY = "summary_only"
 _RECORD_ID = re.compile(r"^(?:[0-9a-f]{32}|\d{6,})$", re.I)
 _IGNORE_COMMENT = re.compile(r"<!--\s*+kbaudit:\s*+ignore\s++([A-Za-z0-9_,\s-]*?)-->")
+# Status values that say the article is not published, whatever the platform calls it.
+_DRAFT_STATUS = {"unpublished", "notpublished", "not_published", "not published"}
 _OUTDATED_STATUS = {"archived", "outdated", "deprecated", "retired", "obsolete", "expired"}
 
 
@@ -297,6 +305,8 @@ def build_article(
             )
     category = _category(values.get("category"), str(values.get("category__key", "")))
     status = str(values["status"]).strip().lower() if values.get("status") is not None else None
+    if status in _DRAFT_STATUS:  # Help Scout's `notpublished`, an unpublished page
+        status = "draft"
     if status is None:  # static-site flags: not published, or published but unlisted
         if _truthy(meta.get("draft")) or meta.get("published") is False:
             status = "draft"

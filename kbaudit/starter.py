@@ -10,7 +10,7 @@ STARTER_CONFIG = """\
 include: []
 exclude: ["/README.md", "/SUMMARY.md", "_sidebar.md", "_navbar.md", ".github/**",
           "CONTRIBUTING.md", "CODE_OF_CONDUCT.md", "SECURITY.md", "CHANGELOG.md",
-          "LICENSE.md", "includes/**", "_includes/**", "node_modules/**"]
+          "LICENSE.md", "includes/**", "_includes/**", "archetypes/**", "node_modules/**"]
 extend_exclude: []
 
 # Extra names for fields, when your export uses its own keys (example):

@@ -33,6 +33,10 @@ def write(root: Path, rel: str, text: str | bytes) -> Path:
         ("2026-02-11T09:30:00Z", "mdy", dt.date(2026, 2, 11)),
         ("March 4, 2026", "mdy", dt.date(2026, 3, 4)),
         ("4 March 2026", "mdy", dt.date(2026, 3, 4)),
+        # Notion's "Last edited time" property, in its Markdown and HTML exports
+        ("March 3, 2025 4:12 PM", "mdy", dt.date(2025, 3, 3)),
+        ("@March 3, 2025 4:12 PM", "mdy", dt.date(2025, 3, 3)),
+        ("3 March 2025 16:12", "dmy", dt.date(2025, 3, 3)),
         (1700000000, "mdy", dt.date(2023, 11, 14)),
         (1700000000000, "mdy", dt.date(2023, 11, 14)),
         (dt.date(2020, 1, 2), "mdy", dt.date(2020, 1, 2)),

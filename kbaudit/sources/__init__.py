@@ -14,7 +14,9 @@ from kbaudit.normalize import SourceOptions
 from kbaudit.sources import (
     confluence,
     freshdesk,
+    helpdesk,
     html,
+    index,
     intercom,
     markdown,
     mixed,
@@ -32,6 +34,7 @@ SOURCES: list[Source] = [
     intercom.SOURCE,
     freshdesk.SOURCE,
     confluence.SOURCE,
+    helpdesk.SOURCE,
     tabular.SOURCE,
     markdown.SOURCE,
     html.SOURCE,
@@ -79,8 +82,12 @@ def load(
                     progress(1)
             else:
                 result.problems.append(record)
+    if any(s.name in ("markdown", "html") for s, _ in readers):  # an index beside the files
+        result.articles, found = index.with_index(tree, result.articles, options)
+        result.problems.extend(found)
     result.problems.extend(mixed.unread(tree, readers))
     result.articles = structure.with_categories(tree, result.articles, options.category_from)
+    result.articles = structure.with_draft_folders(result.articles)
     result.articles = structure.with_docusaurus_translations(result.articles)
     result.articles = structure.with_folder_locales(result.articles)
     result.articles = structure.with_file_locales(result.articles)

@@ -14,6 +14,7 @@ from kbaudit import text
 from kbaudit.dates import DateError, parse_date
 from kbaudit.model import InputCode, LoadProblem
 from kbaudit.normalize import SourceOptions, build_article
+from kbaudit.sources import notion
 from kbaudit.sources.base import Record, Source, decode, html_charset, not_text
 from kbaudit.sources.parallel import parse_files
 from kbaudit.sources.tree import Tree
@@ -155,6 +156,10 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
         yield problem
     soup = BeautifulSoup(raw, "lxml")
     meta = _meta(soup)
+    if notion.is_page(rel):  # a Notion page: its properties table, or a database's view
+        if notion.is_database_view(soup):
+            return
+        meta.update(notion.html_properties(soup))
     for key, value in _json_ld(soup).items():
         meta.setdefault(key, value)
     if "noindex" in str(meta.get("robots", "")).lower() and soup.find("article") is None:

@@ -12,6 +12,7 @@ import yaml
 from kbaudit import safeyaml, text
 from kbaudit.model import InputCode, LoadProblem
 from kbaudit.normalize import SourceOptions, build_article
+from kbaudit.sources import notion
 from kbaudit.sources.base import Record, Source, decode, not_text
 from kbaudit.sources.parallel import parse_files
 from kbaudit.sources.tree import Tree
@@ -156,6 +157,8 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
     meta, body, body_line, problem = split_front_matter(raw, rel)
     if problem:
         yield problem
+    if not meta and notion.is_page(rel):  # `Owner: Ana` lines under a Notion page's title
+        meta, body = notion.markdown_properties(body)
     extracted = text.markdown(drop_esm(body), body_line - 1)
     article, problems = build_article(
         rel=rel,

@@ -12,6 +12,7 @@ from kbaudit import text
 from kbaudit.model import InputCode, LoadProblem
 from kbaudit.normalize import SourceOptions, build_article, is_locale_folder
 from kbaudit.sources.base import Record, decode, not_text
+from kbaudit.sources.notion import strip_id
 from kbaudit.sources.tree import DOCUMENT_SUFFIXES, Tree
 
 JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")
@@ -422,7 +423,9 @@ def folder_categories(paths: Iterable[str]) -> dict[str, str]:
 
 
 def deslug(name: str) -> str:
-    """A folder or file name as words: `Apps-&-Integrations` -> `Apps & Integrations`."""
+    """A folder or file name as words: `Apps-&-Integrations` -> `Apps & Integrations`; a
+    Notion export's page id is left out (`Billing 1a2b...9f` -> `Billing`)."""
+    name = strip_id(name)
     if " " in name or not re.search(r"[-_]", name):
         return name
     return re.sub(r"\s+", " ", re.sub(r"[-_]+", " ", name)).strip() or name

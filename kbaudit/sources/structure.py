@@ -420,3 +420,14 @@ def _js_value(
     if kind == "str":
         entries.append((posixpath.join(docs_dir, value), names))
     return i + 1
+
+
+def with_draft_folders(articles: list[Article]) -> list[Article]:
+    """Pages in a Jekyll `_drafts/` folder are drafts (the site does not publish them) when
+    their front matter gives no status."""
+    return [
+        replace(a, status="draft")
+        if a.status is None and a.path and "_drafts" in a.path.split("/")[:-1]
+        else a
+        for a in articles
+    ]
