@@ -499,3 +499,55 @@ def test_chat_logs_of_a_model_api() -> None:
     ]
     got = parse_questions("".join(json.dumps(x) + "\n" for x in lines))
     assert sorted(q.text for q in got) == ["add a sales tax rate", "lock a period"]
+
+
+def test_help_scout_conversations_give_the_customers_first_thread() -> None:
+    # the API's page: conversations under `_embedded`, threads newest first under each
+    # conversation's `_embedded`; notes, line items and replies are the team's (`user`)
+    def thread(kind: str, by: str, at: str, body: str | None = None) -> dict:
+        made = {"type": kind, "createdBy": {"id": 1, "type": by}, "createdAt": at}
+        return made | ({"body": body} if body is not None else {"action": {"type": "closed"}})
+
+    page = {
+        "_embedded": {
+            "conversations": [
+                {
+                    "subject": "Card declined abroad",
+                    "threads": 5,
+                    "createdBy": {"id": 12, "type": "customer"},
+                    "_embedded": {
+                        "threads": [
+                            thread("customer", "customer", "2024-03-04T11:02:00Z", "any news?"),
+                            thread("note", "user", "2024-03-04T10:40:00Z", "<p>Fraud rule.</p>"),
+                            thread("lineitem", "user", "2024-03-04T10:39:00Z"),
+                            thread(
+                                "message", "user", "2024-03-04T10:38:00Z", "<p>Hi! Try now.</p>"
+                            ),
+                            thread(
+                                "customer",
+                                "customer",
+                                "2024-03-04T09:12:44Z",
+                                "<div>Hi,</div><div>Is there a limit on card payments in "
+                                "Portugal?</div><div>Thanks,</div><div>Maria</div>",
+                            ),
+                        ]
+                    },
+                },
+                {
+                    "subject": "Following up on your statement request",
+                    "createdBy": {"id": 4, "type": "user"},
+                    "_embedded": {
+                        "threads": [
+                            thread("customer", "customer", "2024-03-05T09:30:00Z", "ok. when?"),
+                            thread("message", "user", "2024-03-05T08:00:00Z", "We need a file."),
+                        ]
+                    },
+                },
+            ]
+        },
+        "page": {"size": 25, "totalElements": 2, "totalPages": 1, "number": 1},
+    }
+    assert sorted(q.text for q in parse_questions(json.dumps(page))) == [
+        "Is there a limit on card payments in Portugal?",
+        "ok. when?",
+    ]

@@ -10,7 +10,9 @@ summed. Searches with zero results or zero clicks carry a `signal`: a strong sig
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import itertools
 import math
 import re
 import unicodedata
@@ -408,6 +410,11 @@ ROLE_FLAGS = (
     ("is_inbound", True), ("inbound", True), ("incoming", True),
 )  # fmt: skip
 ROLE_KEYS = ("role", "author_type", "sender_type", "from", "sender", "speaker", "author", "type")
+# The help desk account that wrote a message (Help Scout's thread `createdBy`): its "user" is
+# one of the team's users, the customer is "customer".
+CREATOR_KEYS = ("createdBy", "created_by", "creator")
+# When a message was written: a list of them newest first is read oldest first.
+TIME_KEYS = ("createdAt", "created_at", "created", "timestamp", "ts", "sent_at", "date", "time")
 # Intercom: how a conversation started; one the team or a bot started opens with their message.
 _STAFF_STARTS = frozenset({"admin_initiated", "automated", "operator_initiated", "campaign"})
 
@@ -454,6 +461,12 @@ def _role(message: Any) -> str | None:
                 return "customer"
             if role in STAFF_ROLES:
                 return "staff"
+    for key in CREATOR_KEYS:
+        creator = message.get(key)
+        kind = creator.get("type") if isinstance(creator, dict) else None
+        if isinstance(kind, str) and kind.strip():
+            customer = kind.strip().casefold() in CUSTOMER_ROLES - {"user"}
+            return "customer" if customer else "staff"
     return None
 
 
@@ -498,12 +511,51 @@ def _has_roles(items: list[Any]) -> bool:
 
 
 def _messages(chat: dict[str, Any]) -> list[Any]:
-    """A conversation's messages: under a usual name (messages, conversation_parts ...), else
-    the first list whose items say who wrote them ("input" of a model's request log)."""
+    """A conversation's messages, oldest first: under a usual name (messages,
+    conversation_parts ...), else the first list whose items say who wrote them ("input" of a
+    model's request log)."""
     key = next((k for k in MESSAGE_LISTS if isinstance(chat.get(k), list | dict)), None)
     if key is not None:
-        return _message_list(chat[key])
-    return next((v for v in chat.values() if isinstance(v, list) and _has_roles(v)), [])
+        return _oldest_first(_message_list(chat[key]))
+    found = (v for v in chat.values() if isinstance(v, list) and _has_roles(v))
+    return _oldest_first(next(found, []))
+
+
+def _time(message: Any) -> float | None:
+    """When a message was written: epoch seconds (Slack's "1709543564.000200" too) or ISO
+    8601 text under a usual key; None when it says nothing readable."""
+    if not isinstance(message, dict):
+        return None
+    value = next((message[k] for k in TIME_KEYS if k in message), None)
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    try:
+        when = dt.datetime.fromisoformat(str(value).strip())
+    except ValueError:
+        return None
+    return (when if when.tzinfo else when.replace(tzinfo=dt.UTC)).timestamp()
+
+
+def _oldest_first(messages: list[Any]) -> list[Any]:
+    """Messages newest first (Help Scout's threads, as its API lists them) in the order they
+    were written; a list that is not clearly newest first is kept as it is."""
+    times = [t for t in map(_time, messages) if t is not None]
+    if len(times) < 2 or len(times) < len(messages):
+        return messages
+    backward = all(a >= b for a, b in itertools.pairwise(times))
+    return messages[::-1] if backward and times[0] != times[-1] else messages
+
+
+def _embedded(item: Any) -> Any:
+    """An object of a HAL API (Help Scout) with what it embeds (`_embedded`: the
+    conversations of a page, the threads of a conversation) read as its own fields."""
+    if isinstance(item, dict) and isinstance(item.get("_embedded"), dict):
+        return {**item, **item["_embedded"]}
+    return item
 
 
 def _is_chat(item: Any) -> bool:
@@ -517,6 +569,7 @@ def _is_chat(item: Any) -> bool:
 
 
 def _chats(items: list[Any], where: str) -> list[_Row]:
+    items = [_embedded(item) for item in items]
     rows = [_Row(text) for item in items if _is_chat(item) if (text := _chat_text(item))]
     if not rows:
         raise QuestionsError(
@@ -528,6 +581,7 @@ def _chats(items: list[Any], where: str) -> list[_Row]:
 
 def _objects(items: list[Any], where: str, text_column: str | None) -> list[_Row]:
     """A list of JSON values: strings are questions; objects are records, tickets or chats."""
+    items = [_embedded(item) for item in items]
     strings = [_Row(x) for x in items if isinstance(x, str)]
     objects = [x for x in items if isinstance(x, dict)]
     conversations = [x for x in items if isinstance(x, list)]
@@ -542,6 +596,7 @@ def _objects(items: list[Any], where: str, text_column: str | None) -> list[_Row
 
 
 def _json(data: Any, where: str, text_column: str | None) -> list[_Row]:
+    data = _embedded(data)
     if isinstance(data, dict):
         for key in ("tickets", "results", "requests"):
             items = data.get(key)
