@@ -362,6 +362,34 @@ def test_plain_lists_lose_their_markers_and_quotes() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Top searches last 30 days",
+        "Questions from chat, March",
+        "Unanswered questions (Q1 2024)",
+        "Search terms - week 12",
+        "Customer questions:",
+        "Export\n=======",
+    ],
+)
+def test_a_plain_lists_title_is_no_question(title: str) -> None:
+    text = f"{title}\nhow do I change my PIN\n\nwhy was my transfer declined\n"
+    assert sorted(q.text for q in parse_questions(text)) == [
+        "how do I change my PIN",
+        "why was my transfer declined",
+    ]
+
+
+@pytest.mark.parametrize(
+    "first",
+    ["open tickets", "messages from the bank not arriving", "Questions about card fees"],
+)
+def test_a_first_question_like_a_title_is_kept(first: str) -> None:
+    text = f"{first}\nwhy was my transfer declined\n"
+    assert len(parse_questions(text)) == 2
+
+
 def test_comment_lines_before_a_tables_header() -> None:
     # analytics exports open with "# ..." lines (report name, date range) and a blank line
     text = "# Search terms\n# 20261101-20261130\n\nquery,count\nreset password,4\n"

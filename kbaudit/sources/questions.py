@@ -654,12 +654,54 @@ def _plain_line(line: str) -> str:
     return line if quoted.group(1) in inner or quoted.group(3) in inner else inner
 
 
+# A plain list's title: it names the list ("Top searches last 30 days", "Questions from chat,
+# March", "Unanswered questions", "Search terms - week 12"): a word for what was collected
+# with a period, a source or a ranking around it.
+_NAMED = r"(?:questions|queries|searches|keywords|faqs|inquiries|enquiries|phrases)"
+_LISTED = (  # "tickets" or "messages" alone may be what a customer asks about
+    rf"(?:(?:customer|user|visitor|chat|search|support|ticket|help ?desk|bot)\s+"
+    rf"(?:{_NAMED}|terms|strings|tickets|chats|conversations|requests|messages|topics)|{_NAMED})"
+)
+_MONTHS = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+_PERIOD = re.compile(
+    rf"\b(?:{_MONTHS}|(?:19|20)\d{{2}}|\d{{1,4}}[-/.]\d{{1,2}}(?:[-/.]\d{{1,4}})?|"
+    r"(?:last|past|previous|this|next)\s+(?:\d+\s+)?(?:days?|weeks?|months?|quarters?|years?)|"
+    r"week\s+\d+|q[1-4]|today|yesterday|daily|weekly|monthly|quarterly|yearly)\b",
+    re.I,
+)
+_LIST_TITLE = re.compile(
+    rf"(?:(?:top(?:\s+\d+)?|most\s+(?:asked|common|frequent|popular|searched)|"
+    rf"(?:most\s+)?(?:common|frequent|frequently asked|popular|recent|new|unanswered|"
+    rf"open|failed|zero[- ]results?|no[- ]results?|null))\s+{_LISTED}|"
+    rf"{_LISTED}(?:\s+(?:from|via|in|by|per|during|since|over|of)(?:\s+[^\s,;:(]+){{1,4}})?)"
+    r"(?:[\s\d,.;:()\[\]/&+–—-]|\b(?:to|and|through|until|till)\b)*",
+    re.I,
+)
+_UNDERLINE = re.compile(r"\s*(?:=+|-+)\s*")
+
+
+def _is_list_title(line: str, following: str) -> bool:
+    """Whether a plain list's first line is its title, not a question: underlined
+    ("====="), ended by a colon, or naming the list (see `_LIST_TITLE`), with a period
+    ("last 30 days", "March", "2024-03") or in the list's own words ("Top searches",
+    "Questions from chat", "Unanswered questions"). A line with a question mark asks."""
+    line = line.strip()
+    if "?" in line or len(line.split()) > 12:
+        return False
+    if _UNDERLINE.fullmatch(following) or line.endswith(":"):
+        return True
+    undated = _PERIOD.sub(" ", line)
+    return _LIST_TITLE.fullmatch(undated.strip(" \t,.;:()[]-–—|")) is not None
+
+
 def _plain(text: str) -> list[_Row]:
-    return [
-        _Row(_plain_line(line))
-        for line in text.splitlines()
-        if line.strip() and not _COMMENT.match(line)
-    ]
+    lines = [line for line in text.splitlines() if line.strip() and not _COMMENT.match(line)]
+    if lines and _is_list_title(lines[0], lines[1] if len(lines) > 1 else ""):
+        lines = lines[1:]
+    return [_Row(_plain_line(line)) for line in lines]
 
 
 def detect(text: str, text_column: str | None = None, where: str = "this file") -> str:
