@@ -341,6 +341,23 @@ def test_a_table_of_cases_reads_the_subject_with_the_description() -> None:
     ]
 
 
+def test_a_crm_tickets_export_with_columns_named_for_the_ticket() -> None:
+    # HubSpot: "Ticket name" is the subject, "Ticket description" what the customer wrote; a
+    # chat ticket's name is the help desk's
+    text = (
+        "Ticket ID,Ticket name,Ticket description,Pipeline,Ticket status,Source\n"
+        '11,Login after new phone,"The app sends the code to my old number. How do I change '
+        'it?",Support Pipeline,Closed,Email\n'
+        '12,Wire fee,"Hi team,\n\nWhat does a wire to Canada cost?\n\nThanks,\nOli",Support '
+        "Pipeline,New,Form\n"
+        "13,New chat from website visitor,,Support Pipeline,New,Chat\n"
+    )
+    assert sorted(q.text for q in parse_questions(text)) == [
+        "Login after new phone: The app sends the code to my old number. How do I change it?",
+        "Wire fee: What does a wire to Canada cost?",
+    ]
+
+
 def test_plain_lists_lose_their_markers_and_quotes() -> None:
     text = (
         "- how do I add a discount\n* change invoice numbers\n• connect PayPal\n"

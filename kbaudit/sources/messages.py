@@ -184,7 +184,7 @@ _SUBJECT_PREFIX = re.compile(
 )
 # Subjects a help desk writes for a channel, not the customer: "Chat with Visitor 88231".
 _CHANNEL_SUBJECT = re.compile(
-    r"(?:offline |missed |text |sms |whatsapp |facebook |instagram |web )?"
+    r"(?:new |incoming )?(?:offline |missed |text |sms |whatsapp |facebook |instagram |web )?"
     r"(?:chat|conversation|call|voicemail|message)s?\s+(?:with|from)\b:?\s*(.*)",
     re.I,
 )

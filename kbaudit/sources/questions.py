@@ -193,8 +193,25 @@ def _is_zero(value: Any) -> bool:
     return _number(str(value).rstrip("% ")) == 0.0
 
 
+# A column named for the record it describes: a CRM's "Ticket name" and "Ticket description"
+# (HubSpot), "Case subject"; its "name" is the record's subject.
+_RECORD_PREFIX = re.compile(r"(ticket|case|conversation|chat|request|issue)_(.+)")
+
+
+def _unprefixed(key: str) -> str:
+    found = _RECORD_PREFIX.fullmatch(key)
+    if found is None:
+        return key
+    return "subject" if found.group(2) in ("name", "title") else found.group(2)
+
+
 def _pick(columns: Iterable[str], wanted: Iterable[str]) -> str | None:
+    """The first of the `wanted` names among the columns; a name with the record's own
+    prefix (ticket_description) stands for the plain one when that is missing."""
+    columns = list(columns)
     by_key = {_key(c): c for c in columns}
+    for column in columns:
+        by_key.setdefault(_unprefixed(_key(column)), column)
     return next((by_key[w] for w in wanted if w in by_key), None)
 
 
@@ -257,7 +274,7 @@ def _records(
     empty_col = _pick(columns, NO_RESULT_COLUMNS)
     customer = _customer_rows(records, columns, text_col)
     # Tickets or cases (Subject, Description): the subject with the first message, as in JSON.
-    is_subject = text_column is None and _key(text_col) in SUBJECT_COLUMNS
+    is_subject = text_column is None and _unprefixed(_key(text_col)) in SUBJECT_COLUMNS
     body_col = _pick(columns, BODY_COLUMNS) if is_subject else None
     for number, record in enumerate(records, 1):
         if customer is not None and number - 1 not in customer:
@@ -715,7 +732,7 @@ def detect(text: str, text_column: str | None = None, where: str = "this file") 
     for fmt, delimiter in (("tsv", "\t"), ("csv", ","), ("csv", ";")):
         if delimiter in header or text_column or delimiter == "\t":
             fields = next(csv.reader([header], delimiter=delimiter), [])
-            if wanted & {_key(f) for f in fields}:
+            if wanted & {k for f in fields for k in (_key(f), _unprefixed(_key(f)))}:
                 return fmt
     if text_column is None:
         for fmt, delimiter in (("tsv", "\t"), ("csv", ","), ("csv", ";")):
