@@ -358,6 +358,16 @@ def test_a_crm_tickets_export_with_columns_named_for_the_ticket() -> None:
     ]
 
 
+def test_a_search_console_queries_export_counts_impressions() -> None:
+    text = (
+        "Top queries,Clicks,Impressions,CTR,Position\n"
+        "ledgerly vat return,120,3400,3.53%,1.2\n"
+        "ledgerly swift code,0,1200,0%,7.9\n"
+    )
+    got = {q.text: (q.volume, q.signal) for q in parse_questions(text)}
+    assert got == {"ledgerly vat return": (3400, None), "ledgerly swift code": (1200, "no-clicks")}
+
+
 def test_plain_lists_lose_their_markers_and_quotes() -> None:
     text = (
         "- how do I add a discount\n* change invoice numbers\n• connect PayPal\n"

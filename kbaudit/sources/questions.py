@@ -30,7 +30,7 @@ from kbaudit.text import shorten
 
 TEXT_COLUMNS = (
     "question", "questions", "query", "search", "search_query", "search_term", "search_terms",
-    "search_string", "search_phrase", "keyword", "keywords", "phrase", "term", "subject",
+    "search_string", "search_phrase", "keyword", "keywords", "phrase", "term", "subject", "queries",
     "text", "title", "description", "message", "utterance", "customer_question", "user_message",
     "content", "body", "message_text", "prompt", "user_input", "transcript", "chat_transcript",
     "first_message", "first_customer_message", "initial_message", "opening_message",
@@ -46,7 +46,7 @@ VOLUME_COLUMNS = (
     "count", "searches", "search_count", "total_searches", "total_unique_searches",
     "unique_searches", "number_of_searches", "num_searches", "search_volume", "volume",
     "frequency", "hits", "times", "occurrences", "tickets", "ticket_count", "event_count",
-    "events", "total_events",
+    "events", "total_events", "impressions",
     "anzahl", "häufigkeit", "suchanfragen", "nombre", "recherches", "nombre_de_recherches",
     "cantidad", "búsquedas", "quantidade", "pesquisas", "numero", "número", "conteggio",
     "ricerche", "aantal", "zoekopdrachten",
@@ -194,8 +194,8 @@ def _is_zero(value: Any) -> bool:
 
 
 # A column named for the record it describes: a CRM's "Ticket name" and "Ticket description"
-# (HubSpot), "Case subject"; its "name" is the record's subject.
-_RECORD_PREFIX = re.compile(r"(ticket|case|conversation|chat|request|issue)_(.+)")
+# (HubSpot), "Case subject" (its "name" is the record's subject); a report's "Top queries".
+_RECORD_PREFIX = re.compile(r"(ticket|case|conversation|chat|request|issue|top)_(.+)")
 
 
 def _unprefixed(key: str) -> str:
