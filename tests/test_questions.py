@@ -368,6 +368,40 @@ def test_a_search_console_queries_export_counts_impressions() -> None:
     assert got == {"ledgerly vat return": (3400, None), "ledgerly swift code": (1200, "no-clicks")}
 
 
+@pytest.mark.parametrize(
+    ("text", "questions"),
+    [
+        (  # a chat widget's transcript: header lines, then timed turns
+            "Chat Transcript\nWebsite: Ledgerly\nVisitor: Mira\nDate: 2026-03-05\n\n"
+            "[10:02] Visitor: hello\n[10:02] Agent (Tom): Hi Mira! How can I help?\n"
+            "[10:03] Visitor: my import stopped, how long do bank feeds take?\n"
+            "[10:04] Agent (Tom): Usually a day.\n[10:05] Visitor: ok thanks\n",
+            ["my import stopped, how long do bank feeds take?"],
+        ),
+        (  # transcripts one after another, dated turns
+            "Chat transcript with Pedro\n2026-03-06 14:10:02 Visitor: hi\n"
+            "2026-03-06 14:10:10 Agent: Hello Pedro, what can I do for you?\n"
+            "2026-03-06 14:10:45 Visitor: can I add a second user\n\n"
+            "Chat transcript with Ana\n2026-03-06 15:00:00 Visitor: why is an invoice pending\n"
+            "2026-03-06 15:01:00 Agent: Let me check.\n",
+            ["can I add a second user", "why is an invoice pending"],
+        ),
+        (  # the customer named by the header, the agent speaking first
+            "Chat transcript with Pedro\n(14:10) Julia: Hello, how can I help?\n"
+            "(14:11) Pedro: how do I undo a payment\n",
+            ["how do I undo a payment"],
+        ),
+    ],
+)
+def test_chat_transcripts_in_plain_text(text: str, questions: list[str]) -> None:
+    assert sorted(q.text for q in parse_questions(text)) == questions
+
+
+def test_a_list_of_questions_with_colons_is_no_transcript() -> None:
+    text = "Billing: why was I charged twice\nCards: how to freeze\nSupport: phone number\n"
+    assert len(parse_questions(text)) == 3
+
+
 def test_plain_lists_lose_their_markers_and_quotes() -> None:
     text = (
         "- how do I add a discount\n* change invoice numbers\n• connect PayPal\n"

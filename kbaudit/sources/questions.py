@@ -24,7 +24,13 @@ from typing import Any
 from kbaudit.errors import KbauditError
 from kbaudit.model import Question
 from kbaudit.sources.base import decode, not_text
-from kbaudit.sources.messages import is_courtesy, message_text, subject_speaker, subject_text
+from kbaudit.sources.messages import (
+    is_courtesy,
+    message_text,
+    subject_speaker,
+    subject_text,
+    transcript_questions,
+)
 from kbaudit.sources.records import parse_json_text
 from kbaudit.text import shorten
 
@@ -715,6 +721,9 @@ def _is_list_title(line: str, following: str) -> bool:
 
 
 def _plain(text: str) -> list[_Row]:
+    chats = transcript_questions(text)
+    if chats is not None:
+        return [_Row(question) for question in chats]
     lines = [line for line in text.splitlines() if line.strip() and not _COMMENT.match(line)]
     if lines and _is_list_title(lines[0], lines[1] if len(lines) > 1 else ""):
         lines = lines[1:]
@@ -724,9 +733,14 @@ def _plain(text: str) -> list[_Row]:
 def detect(text: str, text_column: str | None = None, where: str = "this file") -> str:
     """The format of a questions file from its content."""
     stripped = text.lstrip()
+    header = stripped.splitlines()[0] if stripped else ""
+    # chat transcripts in plain text: "[10:02] Visitor: hi" is no JSON; "Chat Transcript"
+    # over the turns no column name
+    delimited = any(delimiter in header for delimiter in "\t,;")
+    if text_column is None and not delimited and transcript_questions(stripped) is not None:
+        return "text"
     if stripped[:1] in "[{":
         return "jsonl" if parse_json_text(stripped, "", lines=False)[1] else "json"
-    header = stripped.splitlines()[0] if stripped else ""
     wanted = {_key(text_column)} if text_column else set(TEXT_COLUMNS)
     # A header without a tab may still be one column's name ("question"): read as TSV.
     for fmt, delimiter in (("tsv", "\t"), ("csv", ","), ("csv", ";")):
@@ -735,6 +749,8 @@ def detect(text: str, text_column: str | None = None, where: str = "this file") 
             if wanted & {k for f in fields for k in (_key(f), _unprefixed(_key(f)))}:
                 return fmt
     if text_column is None:
+        if delimited and transcript_questions(stripped) is not None:
+            return "text"
         for fmt, delimiter in (("tsv", "\t"), ("csv", ","), ("csv", ";")):
             if _headerless(stripped, delimiter):
                 return fmt
