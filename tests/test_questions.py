@@ -402,6 +402,62 @@ def test_a_list_of_questions_with_colons_is_no_transcript() -> None:
     assert len(parse_questions(text)) == 3
 
 
+def test_chat_platform_exports_that_name_authors_by_id_or_call_the_team_user() -> None:
+    # LiveChat: the chat lists its users; each event of its thread names only its author
+    livechat = {
+        "chats": [
+            {
+                "users": [
+                    {"id": "c-1", "type": "customer"},
+                    {"id": "a@x.example", "type": "agent"},
+                ],
+                "thread": {
+                    "events": [
+                        {"type": "system_message", "text": "Chat started"},
+                        {"type": "message", "author_id": "a@x.example", "text": "How can I help?"},
+                        {"type": "message", "author_id": "c-1", "text": "fee for paying in euros?"},
+                    ]
+                },
+            }
+        ]
+    }
+    assert [q.text for q in parse_questions(json.dumps(livechat))] == ["fee for paying in euros?"]
+    # Drift: one list of messages of all conversations inside {"data": ...}; the team's
+    # accounts and bots are "user", customers "contact"
+    drift = {
+        "data": {
+            "messages": [
+                {"conversationId": 1, "author": {"type": "user", "bot": True}, "body": "Welcome!"},
+                {
+                    "conversationId": 1,
+                    "author": {"type": "contact"},
+                    "body": "open a business account",
+                },
+                {"conversationId": 1, "author": {"type": "user"}, "body": "Let me connect you."},
+                {"conversationId": 2, "author": {"type": "user", "bot": True}, "body": "Welcome!"},
+                {
+                    "conversationId": 2,
+                    "author": {"type": "contact"},
+                    "body": "move a standing order",
+                },
+            ]
+        }
+    }
+    assert sorted(q.text for q in parse_questions(json.dumps(drift))) == [
+        "move a standing order",
+        "open a business account",
+    ]
+
+
+def test_a_forums_topic_list_gives_the_topic_titles() -> None:
+    # Discourse: {"topic_list": {"topics": [...]}} beside the list of users
+    topics = {
+        "users": [{"id": 1, "username": "nora"}],
+        "topic_list": {"per_page": 30, "topics": [{"id": 3, "title": "Savings interest monthly?"}]},
+    }
+    assert [q.text for q in parse_questions(json.dumps(topics))] == ["Savings interest monthly?"]
+
+
 def test_plain_lists_lose_their_markers_and_quotes() -> None:
     text = (
         "- how do I add a discount\n* change invoice numbers\n• connect PayPal\n"

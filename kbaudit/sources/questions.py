@@ -110,7 +110,10 @@ class _Row:
 
 
 def _key(name: str) -> str:
-    return re.sub(r"[\s\-]+", "_", name.strip().casefold())
+    """A column's name compared: case, spaces and hyphens ignored, camelCase split
+    (conversationId: conversation_id)."""
+    name = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name.strip())
+    return re.sub(r"[\s\-]+", "_", name.casefold())
 
 
 _QUOTE_FORMS = str.maketrans({"‘": "'", "’": "'", "‛": "'", "′": "'", "“": '"', "”": '"'})
@@ -416,6 +419,7 @@ def _is_ticket(item: Any) -> bool:
 MESSAGE_LISTS = (
     "messages", "conversation_parts", "parts", "turns", "transcript", "utterances",
     "conversation", "dialog", "dialogue", "history", "chat_history", "conversations", "threads",
+    "thread", "events",
 )  # fmt: skip
 CUSTOMER_ROLES = frozenset(
     {"user", "customer", "end-user", "end_user", "enduser", "contact", "visitor", "lead",
@@ -436,6 +440,9 @@ ROLE_KEYS = ("role", "author_type", "sender_type", "from", "sender", "speaker", 
 # The help desk account that wrote a message (Help Scout's thread `createdBy`): its "user" is
 # one of the team's users, the customer is "customer".
 CREATOR_KEYS = ("createdBy", "created_by", "creator")
+# A message that names only its author, and the conversation's list of participants.
+AUTHOR_ID_KEYS = ("author_id", "authorId", "user_id", "userId", "sender_id", "senderId", "from_id")
+PARTICIPANT_LISTS = ("users", "participants", "members", "authors", "people")
 # When a message was written: a list of them newest first is read oldest first.
 TIME_KEYS = ("createdAt", "created_at", "created", "timestamp", "ts", "sent_at", "date", "time")
 # Intercom: how a conversation started; one the team or a bot started opens with their message.
@@ -466,36 +473,60 @@ def _is_text(part: dict[str, Any]) -> bool:
     return isinstance(part.get("text"), str) and part.get("type", "text") in ("text", "input_text")
 
 
-def _role(message: Any) -> str | None:
-    """Who wrote a chat message: "customer", "staff" or None (not said). The first key that
-    names a known role decides ("from": an address names none)."""
-    if not isinstance(message, dict):
-        return None
-    for flag, customer in ROLE_FLAGS:
-        if isinstance(message.get(flag), bool):
-            return "customer" if message[flag] is customer else "staff"
+def _role_word(message: dict[str, Any]) -> str | None:
+    """The word of the first key that names a known role ("from": an address names none)."""
     for key in ROLE_KEYS:
         value = message.get(key)
         if isinstance(value, dict):
             value = value.get("type") or value.get("role")
         if isinstance(value, str):
             role = value.strip().casefold()
-            if role in CUSTOMER_ROLES:
-                return "customer"
-            if role in STAFF_ROLES:
-                return "staff"
+            if role in CUSTOMER_ROLES or role in STAFF_ROLES:
+                return role
+    return None
+
+
+def _role(
+    message: Any, team_users: bool = False, people: dict[str, str] | None = None
+) -> str | None:
+    """Who wrote a chat message: "customer", "staff" or None (not said). `team_users`: the
+    log calls the team's accounts "user" (see `_team_users`); `people`: the role of each
+    participant of the conversation by id, for a message that names only its author's id."""
+    if not isinstance(message, dict):
+        return None
+    for flag, customer in ROLE_FLAGS:
+        if isinstance(message.get(flag), bool):
+            return "customer" if message[flag] is customer else "staff"
+    word = _role_word(message)
+    if word is not None:
+        return "staff" if word in STAFF_ROLES or (team_users and word == "user") else "customer"
     for key in CREATOR_KEYS:
         creator = message.get(key)
         kind = creator.get("type") if isinstance(creator, dict) else None
         if isinstance(kind, str) and kind.strip():
             customer = kind.strip().casefold() in CUSTOMER_ROLES - {"user"}
             return "customer" if customer else "staff"
-    return None
+    author = next((message[k] for k in AUTHOR_ID_KEYS if k in message), None)
+    return (people or {}).get(str(author)) if author is not None else None
 
 
-def _is_customer(message: Any) -> bool:
-    """Whether a chat message was written by the customer (role, author type, sender ...)."""
-    return _role(message) == "customer"
+def _team_users(messages: list[Any]) -> bool:
+    """Whether a log calls the team's accounts "user": its messages name "user" and another
+    customer role (Drift's "contact") but no staff role."""
+    words = {_role_word(m) for m in messages if isinstance(m, dict)}
+    others = words & (CUSTOMER_ROLES - {"user"})
+    return "user" in words and bool(others) and not words & STAFF_ROLES
+
+
+def _people(chat: dict[str, Any]) -> dict[str, str]:
+    """The role of each participant a conversation lists with its id (LiveChat's `users`)."""
+    people: dict[str, str] = {}
+    for key in PARTICIPANT_LISTS:
+        for person in chat.get(key) or []:
+            role = _role(person) if isinstance(person, dict) else None
+            if role is not None and person.get("id") is not None:
+                people[str(person["id"])] = role
+    return people
 
 
 def _message_list(value: Any) -> list[Any]:
@@ -520,7 +551,9 @@ def _chat_text(chat: dict[str, Any] | list[Any]) -> str:
         started_by_staff = source.get("delivered_as") in _STAFF_STARTS
         if _role(source) == "customer" or (_role(source) is None and not started_by_staff):
             candidates.append(source)
-    candidates += [m for m in _messages(chat) if _is_customer(m)]
+    messages = _messages(chat)
+    team_users, people = _team_users(messages), _people(chat)
+    candidates += [m for m in messages if _role(m, team_users, people) == "customer"]
     for message in candidates:
         text = _message_text(message)
         if text and not is_courtesy(text):  # "hi" first, then what they came for
@@ -591,8 +624,21 @@ def _is_chat(item: Any) -> bool:
     )
 
 
+def _by_conversation(chat: Any) -> list[Any]:
+    """A chat, or the conversations of a log of messages that each name theirs (Drift's
+    `conversationId`), each as its list of messages."""
+    messages = _messages(chat) if isinstance(chat, dict) else chat
+    keys = [_pick(m, CONVERSATION_COLUMNS) if isinstance(m, dict) else None for m in messages]
+    if not messages or None in keys:
+        return [chat]
+    groups: dict[str, list[Any]] = {}
+    for message, key in zip(messages, keys, strict=True):
+        groups.setdefault(str(message[key]), []).append(message)
+    return list(groups.values()) if len(groups) > 1 else [chat]
+
+
 def _chats(items: list[Any], where: str) -> list[_Row]:
-    items = [_embedded(item) for item in items]
+    items = [c for item in items for c in _by_conversation(_embedded(item))]
     rows = [_Row(text) for item in items if _is_chat(item) if (text := _chat_text(item))]
     if not rows:
         raise QuestionsError(
@@ -628,12 +674,26 @@ def _json(data: Any, where: str, text_column: str | None) -> list[_Row]:
         for key in ("conversations", "chats", "transcripts"):
             if isinstance(data.get(key), list):
                 return _chats(data[key], where)
-        for key in ("questions", "queries", "searches", "items", "data", "results", "requests"):
+        for key in (
+            "questions",
+            "queries",
+            "searches",
+            "items",
+            "data",
+            "results",
+            "requests",
+            "topics",
+        ):
             if isinstance(data.get(key), list):
                 return _objects(data[key], where, text_column)
         wanted = [_key(text_column)] if text_column else TEXT_COLUMNS
         if _is_ticket(data) or _is_chat(data) or _pick(data, wanted):
             return _objects([data], where, text_column)  # one record (a one-line JSONL)
+        for inner in (v for v in data.values() if isinstance(v, dict)):  # {"data": {...}}
+            try:
+                return _json(inner, where, text_column)
+            except QuestionsError:
+                continue
         raise QuestionsError(
             f"{where}: JSON object without a `tickets`, `conversations` or `questions` list; "
             "give a list of questions, a tickets or chat export, or JSONL"
