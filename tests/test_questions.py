@@ -458,6 +458,42 @@ def test_a_forums_topic_list_gives_the_topic_titles() -> None:
     assert [q.text for q in parse_questions(json.dumps(topics))] == ["Savings interest monthly?"]
 
 
+def test_a_slack_channels_day_gives_the_messages_that_start_a_thread() -> None:
+    # a day file of a Slack export: joins, bot posts and the replies in a thread are not asked
+    day = [
+        {"type": "message", "subtype": "channel_join", "ts": "1.0", "user": "U3", "text": "joined"},
+        {
+            "type": "message",
+            "ts": "2.0",
+            "thread_ts": "2.0",
+            "user": "U3",
+            "text": "add a co-owner?",
+        },
+        {"type": "message", "ts": "3.0", "thread_ts": "2.0", "user": "U2", "text": "In Settings."},
+        {"type": "message", "ts": "4.0", "thread_ts": "2.0", "user": "U3", "text": "found it"},
+        {
+            "type": "message",
+            "subtype": "bot_message",
+            "ts": "5.0",
+            "text": "Check the status page.",
+        },
+        {"type": "message", "ts": "6.0", "bot_id": "B2", "text": "New ticket #4411 created"},
+        {"type": "message", "ts": "7.0", "user": "U4", "text": "export transactions to CSV?"},
+        {
+            "type": "message",
+            "subtype": "file_share",
+            "ts": "8.0",
+            "user": "U5",
+            "text": "why this fee?",
+        },
+    ]
+    assert sorted(q.text for q in parse_questions(json.dumps(day))) == [
+        "add a co-owner?",
+        "export transactions to CSV?",
+        "why this fee?",
+    ]
+
+
 def test_plain_lists_lose_their_markers_and_quotes() -> None:
     text = (
         "- how do I add a discount\n* change invoice numbers\n• connect PayPal\n"

@@ -288,6 +288,8 @@ def _records(
     for number, record in enumerate(records, 1):
         if customer is not None and number - 1 not in customer:
             continue
+        if not lines and _not_asked(record):  # a JSON log's record
+            continue
         text = record.get(text_col)
         if body_col is not None:
             text = _ticket_text({"subject": text, "description": record.get(body_col)})
@@ -304,6 +306,27 @@ def _records(
         elif click_col is not None and _is_zero(record.get(click_col)):
             signal = NO_CLICKS
         yield _Row(text, volume, signal)
+
+
+# A message a chat tool logs that no customer asked (Slack's bot messages and channel joins);
+# a subtype of a person's own message is read.
+_OWN_SUBTYPES = frozenset({"thread_broadcast", "file_share", "me_message"})
+REPLY_KEYS = ("parent_user_id", "parent_id", "in_reply_to", "in_reply_to_id", "reply_to")
+
+
+def _not_asked(record: dict[str, Any]) -> bool:
+    """A record of a chat log that is no question: a bot's message or the tool's event
+    (Slack: `bot_id`, a subtype such as bot_message or channel_join) or a reply in a thread
+    (a `thread_ts` other than its own `ts`, a parent)."""
+    if record.get("bot_id") or record.get("is_bot") is True:
+        return True
+    subtype = record.get("subtype")
+    if isinstance(subtype, str) and subtype.strip() and subtype not in _OWN_SUBTYPES:
+        return True
+    thread = record.get("thread_ts")
+    if thread not in (None, "") and thread != record.get("ts"):
+        return True
+    return any(record.get(key) not in (None, "") for key in REPLY_KEYS)
 
 
 def _table(
