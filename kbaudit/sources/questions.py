@@ -786,7 +786,7 @@ _LIST_TITLE = re.compile(
     r"(?:[\s\d,.;:()\[\]/&+–—-]|\b(?:to|and|through|until|till)\b)*",
     re.I,
 )
-_UNDERLINE = re.compile(r"\s*(?:=+|-+)\s*")
+_UNDERLINE = re.compile(r"=+|-+")
 
 
 def _is_list_title(line: str, following: str) -> bool:
@@ -797,7 +797,7 @@ def _is_list_title(line: str, following: str) -> bool:
     line = line.strip()
     if "?" in line or len(line.split()) > 12:
         return False
-    if _UNDERLINE.fullmatch(following) or line.endswith(":"):
+    if _UNDERLINE.fullmatch(following.strip()) or line.endswith(":"):
         return True
     undated = _PERIOD.sub(" ", line)
     return _LIST_TITLE.fullmatch(undated.strip(" \t,.;:()[]-–—|")) is not None
