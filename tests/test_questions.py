@@ -341,6 +341,159 @@ def test_a_table_of_cases_reads_the_subject_with_the_description() -> None:
     ]
 
 
+def test_a_crm_tickets_export_with_columns_named_for_the_ticket() -> None:
+    # HubSpot: "Ticket name" is the subject, "Ticket description" what the customer wrote; a
+    # chat ticket's name is the help desk's
+    text = (
+        "Ticket ID,Ticket name,Ticket description,Pipeline,Ticket status,Source\n"
+        '11,Login after new phone,"The app sends the code to my old number. How do I change '
+        'it?",Support Pipeline,Closed,Email\n'
+        '12,Wire fee,"Hi team,\n\nWhat does a wire to Canada cost?\n\nThanks,\nOli",Support '
+        "Pipeline,New,Form\n"
+        "13,New chat from website visitor,,Support Pipeline,New,Chat\n"
+    )
+    assert sorted(q.text for q in parse_questions(text)) == [
+        "Login after new phone: The app sends the code to my old number. How do I change it?",
+        "Wire fee: What does a wire to Canada cost?",
+    ]
+
+
+def test_a_search_console_queries_export_counts_impressions() -> None:
+    text = (
+        "Top queries,Clicks,Impressions,CTR,Position\n"
+        "ledgerly vat return,120,3400,3.53%,1.2\n"
+        "ledgerly swift code,0,1200,0%,7.9\n"
+    )
+    got = {q.text: (q.volume, q.signal) for q in parse_questions(text)}
+    assert got == {"ledgerly vat return": (3400, None), "ledgerly swift code": (1200, "no-clicks")}
+
+
+@pytest.mark.parametrize(
+    ("text", "questions"),
+    [
+        (  # a chat widget's transcript: header lines, then timed turns
+            "Chat Transcript\nWebsite: Ledgerly\nVisitor: Mira\nDate: 2026-03-05\n\n"
+            "[10:02] Visitor: hello\n[10:02] Agent (Tom): Hi Mira! How can I help?\n"
+            "[10:03] Visitor: my import stopped, how long do bank feeds take?\n"
+            "[10:04] Agent (Tom): Usually a day.\n[10:05] Visitor: ok thanks\n",
+            ["my import stopped, how long do bank feeds take?"],
+        ),
+        (  # transcripts one after another, dated turns
+            "Chat transcript with Pedro\n2026-03-06 14:10:02 Visitor: hi\n"
+            "2026-03-06 14:10:10 Agent: Hello Pedro, what can I do for you?\n"
+            "2026-03-06 14:10:45 Visitor: can I add a second user\n\n"
+            "Chat transcript with Ana\n2026-03-06 15:00:00 Visitor: why is an invoice pending\n"
+            "2026-03-06 15:01:00 Agent: Let me check.\n",
+            ["can I add a second user", "why is an invoice pending"],
+        ),
+        (  # the customer named by the header, the agent speaking first
+            "Chat transcript with Pedro\n(14:10) Julia: Hello, how can I help?\n"
+            "(14:11) Pedro: how do I undo a payment\n",
+            ["how do I undo a payment"],
+        ),
+    ],
+)
+def test_chat_transcripts_in_plain_text(text: str, questions: list[str]) -> None:
+    assert sorted(q.text for q in parse_questions(text)) == questions
+
+
+def test_a_list_of_questions_with_colons_is_no_transcript() -> None:
+    text = "Billing: why was I charged twice\nCards: how to freeze\nSupport: phone number\n"
+    assert len(parse_questions(text)) == 3
+
+
+def test_chat_platform_exports_that_name_authors_by_id_or_call_the_team_user() -> None:
+    # LiveChat: the chat lists its users; each event of its thread names only its author
+    livechat = {
+        "chats": [
+            {
+                "users": [
+                    {"id": "c-1", "type": "customer"},
+                    {"id": "a@x.example", "type": "agent"},
+                ],
+                "thread": {
+                    "events": [
+                        {"type": "system_message", "text": "Chat started"},
+                        {"type": "message", "author_id": "a@x.example", "text": "How can I help?"},
+                        {"type": "message", "author_id": "c-1", "text": "fee for paying in euros?"},
+                    ]
+                },
+            }
+        ]
+    }
+    assert [q.text for q in parse_questions(json.dumps(livechat))] == ["fee for paying in euros?"]
+    # Drift: one list of messages of all conversations inside {"data": ...}; the team's
+    # accounts and bots are "user", customers "contact"
+    drift = {
+        "data": {
+            "messages": [
+                {"conversationId": 1, "author": {"type": "user", "bot": True}, "body": "Welcome!"},
+                {
+                    "conversationId": 1,
+                    "author": {"type": "contact"},
+                    "body": "open a business account",
+                },
+                {"conversationId": 1, "author": {"type": "user"}, "body": "Let me connect you."},
+                {"conversationId": 2, "author": {"type": "user", "bot": True}, "body": "Welcome!"},
+                {
+                    "conversationId": 2,
+                    "author": {"type": "contact"},
+                    "body": "move a standing order",
+                },
+            ]
+        }
+    }
+    assert sorted(q.text for q in parse_questions(json.dumps(drift))) == [
+        "move a standing order",
+        "open a business account",
+    ]
+
+
+def test_a_forums_topic_list_gives_the_topic_titles() -> None:
+    # Discourse: {"topic_list": {"topics": [...]}} beside the list of users
+    topics = {
+        "users": [{"id": 1, "username": "nora"}],
+        "topic_list": {"per_page": 30, "topics": [{"id": 3, "title": "Savings interest monthly?"}]},
+    }
+    assert [q.text for q in parse_questions(json.dumps(topics))] == ["Savings interest monthly?"]
+
+
+def test_a_slack_channels_day_gives_the_messages_that_start_a_thread() -> None:
+    # a day file of a Slack export: joins, bot posts and the replies in a thread are not asked
+    day = [
+        {"type": "message", "subtype": "channel_join", "ts": "1.0", "user": "U3", "text": "joined"},
+        {
+            "type": "message",
+            "ts": "2.0",
+            "thread_ts": "2.0",
+            "user": "U3",
+            "text": "add a co-owner?",
+        },
+        {"type": "message", "ts": "3.0", "thread_ts": "2.0", "user": "U2", "text": "In Settings."},
+        {"type": "message", "ts": "4.0", "thread_ts": "2.0", "user": "U3", "text": "found it"},
+        {
+            "type": "message",
+            "subtype": "bot_message",
+            "ts": "5.0",
+            "text": "Check the status page.",
+        },
+        {"type": "message", "ts": "6.0", "bot_id": "B2", "text": "New ticket #4411 created"},
+        {"type": "message", "ts": "7.0", "user": "U4", "text": "export transactions to CSV?"},
+        {
+            "type": "message",
+            "subtype": "file_share",
+            "ts": "8.0",
+            "user": "U5",
+            "text": "why this fee?",
+        },
+    ]
+    assert sorted(q.text for q in parse_questions(json.dumps(day))) == [
+        "add a co-owner?",
+        "export transactions to CSV?",
+        "why this fee?",
+    ]
+
+
 def test_plain_lists_lose_their_markers_and_quotes() -> None:
     text = (
         "- how do I add a discount\n* change invoice numbers\n• connect PayPal\n"
@@ -360,6 +513,34 @@ def test_plain_lists_lose_their_markers_and_quotes() -> None:
         "set payment terms",
         "void a bill",
     ]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Top searches last 30 days",
+        "Questions from chat, March",
+        "Unanswered questions (Q1 2024)",
+        "Search terms - week 12",
+        "Customer questions:",
+        "Export\n=======",
+    ],
+)
+def test_a_plain_lists_title_is_no_question(title: str) -> None:
+    text = f"{title}\nhow do I change my PIN\n\nwhy was my transfer declined\n"
+    assert sorted(q.text for q in parse_questions(text)) == [
+        "how do I change my PIN",
+        "why was my transfer declined",
+    ]
+
+
+@pytest.mark.parametrize(
+    "first",
+    ["open tickets", "messages from the bank not arriving", "Questions about card fees"],
+)
+def test_a_first_question_like_a_title_is_kept(first: str) -> None:
+    text = f"{first}\nwhy was my transfer declined\n"
+    assert len(parse_questions(text)) == 2
 
 
 def test_comment_lines_before_a_tables_header() -> None:
@@ -499,3 +680,55 @@ def test_chat_logs_of_a_model_api() -> None:
     ]
     got = parse_questions("".join(json.dumps(x) + "\n" for x in lines))
     assert sorted(q.text for q in got) == ["add a sales tax rate", "lock a period"]
+
+
+def test_help_scout_conversations_give_the_customers_first_thread() -> None:
+    # the API's page: conversations under `_embedded`, threads newest first under each
+    # conversation's `_embedded`; notes, line items and replies are the team's (`user`)
+    def thread(kind: str, by: str, at: str, body: str | None = None) -> dict:
+        made = {"type": kind, "createdBy": {"id": 1, "type": by}, "createdAt": at}
+        return made | ({"body": body} if body is not None else {"action": {"type": "closed"}})
+
+    page = {
+        "_embedded": {
+            "conversations": [
+                {
+                    "subject": "Card declined abroad",
+                    "threads": 5,
+                    "createdBy": {"id": 12, "type": "customer"},
+                    "_embedded": {
+                        "threads": [
+                            thread("customer", "customer", "2024-03-04T11:02:00Z", "any news?"),
+                            thread("note", "user", "2024-03-04T10:40:00Z", "<p>Fraud rule.</p>"),
+                            thread("lineitem", "user", "2024-03-04T10:39:00Z"),
+                            thread(
+                                "message", "user", "2024-03-04T10:38:00Z", "<p>Hi! Try now.</p>"
+                            ),
+                            thread(
+                                "customer",
+                                "customer",
+                                "2024-03-04T09:12:44Z",
+                                "<div>Hi,</div><div>Is there a limit on card payments in "
+                                "Portugal?</div><div>Thanks,</div><div>Maria</div>",
+                            ),
+                        ]
+                    },
+                },
+                {
+                    "subject": "Following up on your statement request",
+                    "createdBy": {"id": 4, "type": "user"},
+                    "_embedded": {
+                        "threads": [
+                            thread("customer", "customer", "2024-03-05T09:30:00Z", "ok. when?"),
+                            thread("message", "user", "2024-03-05T08:00:00Z", "We need a file."),
+                        ]
+                    },
+                },
+            ]
+        },
+        "page": {"size": 25, "totalElements": 2, "totalPages": 1, "number": 1},
+    }
+    assert sorted(q.text for q in parse_questions(json.dumps(page))) == [
+        "Is there a limit on card payments in Portugal?",
+        "ok. when?",
+    ]

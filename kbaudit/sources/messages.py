@@ -137,18 +137,39 @@ _NOT_SPEAKERS = frozenset(
 )  # fmt: skip
 
 
-def _transcript_question(lines: list[str], customer: str | None) -> str | None:
-    """The customer's first turn that is more than a greeting, when `lines` are a chat
-    transcript (two speakers or more, turns with times or a staff speaker such as "Agent
-    Dana" or "Answer Bot", or the customer named by the subject); else None."""
+_CUSTOMER_NAMES = re.compile(
+    r"(?:visitor|customer|user|client|guest|contact|lead|end[- ]user|me|you)(?:\s*(?:name|\d+))?",
+    re.I,
+)
+_SEPARATOR = re.compile(r"[-=*_#~.\s]{3,}")
+
+
+def _turns(lines: list[str]) -> list[tuple[str | None, str, str]]:
+    """The (time, speaker, text) of each line that is a turn; header lines ("Date: ...")
+    are not."""
     turns = []
     for line in lines:
         turn = _TURN.fullmatch(line.strip())
         if turn and turn.group(2).strip().casefold() not in _NOT_SPEAKERS:
             turns.append((turn.group(1), turn.group(2).strip(), turn.group(3)))
+    return turns
+
+
+def _transcript_question(lines: list[str], customer: str | None) -> str | None:
+    """The customer's first turn that is more than a greeting, when `lines` are a chat
+    transcript (two speakers or more, turns with times or a staff speaker such as "Agent
+    Dana" or "Answer Bot", or the customer named by the subject); else None. When most turns
+    have a time, those without are the transcript's header ("Visitor: Sam" names the
+    customer)."""
+    turns = _turns(lines)
+    timed = sum(1 for time, _, _ in turns if time)
+    if timed >= 2 and 2 * timed >= len(turns):
+        for _, name, text in turns:
+            if customer is None and _CUSTOMER_NAMES.fullmatch(name) and _is_name(text):
+                customer = text.strip()
+        turns = [turn for turn in turns if turn[0]]
     speakers = list(dict.fromkeys(name for _, name, _ in turns))
     named = next((n for n in speakers if customer and n.casefold() == customer.casefold()), None)
-    timed = sum(1 for time, _, _ in turns if time)
     staff = [n for n in speakers if _STAFF_NAME.search(n)]
     if len(speakers) < 2 or not (timed >= 2 or staff or named):
         return None
@@ -157,6 +178,49 @@ def _transcript_question(lines: list[str], customer: str | None) -> str | None:
         return None
     asked = (text for _, name, text in turns if name == who and not is_courtesy(text))
     return next(asked, "")
+
+
+def transcript_questions(text: str) -> list[str] | None:
+    """Of a file of chat transcripts in plain text ("[10:02] Visitor: hi" lines, one
+    conversation after another), each conversation's question; None when the file is not
+    one: most of its lines are turns, with times or a customer and a staff speaker. A
+    conversation starts at a line that is no turn (its header) after a blank line or a
+    separator ("-----") that follows turns."""
+    lines = [line.strip() for line in text.splitlines()]
+    filled = [line for line in lines if line and not _SEPARATOR.fullmatch(line)]
+    turns = _turns(filled)
+    speakers = {name for _, name, _ in turns}
+    timed = sum(1 for time, _, _ in turns if time)
+    both = any(_STAFF_NAME.search(n) for n in speakers) and any(
+        _CUSTOMER_NAMES.fullmatch(n) for n in speakers
+    )
+    if len(speakers) < 2 or 2 * len(turns) < len(filled) or not (2 * timed > len(turns) or both):
+        return None
+    conversations: list[list[str]] = [[]]
+    seen_turn = broken = False
+    for line in lines:
+        if not line or _SEPARATOR.fullmatch(line):
+            broken = seen_turn
+            continue
+        is_turn = bool(_turns([line]))
+        if broken and not is_turn:
+            conversations.append([])
+            seen_turn = False
+        broken = False
+        seen_turn = seen_turn or is_turn
+        conversations[-1].append(line)
+    found = (_transcript_question(lines, _header_speaker(lines)) for lines in conversations)
+    return [question for question in found if question]
+
+
+def _header_speaker(lines: list[str]) -> str | None:
+    """The customer a transcript's header names ("Chat transcript with Pedro")."""
+    for line in lines:
+        if _turns([line]):
+            return None
+        if name := subject_speaker(line):
+            return name
+    return None
 
 
 def message_text(value: str, customer: str | None = None) -> str:
@@ -184,8 +248,8 @@ _SUBJECT_PREFIX = re.compile(
 )
 # Subjects a help desk writes for a channel, not the customer: "Chat with Visitor 88231".
 _CHANNEL_SUBJECT = re.compile(
-    r"(?:offline |missed |text |sms |whatsapp |facebook |instagram |web )?"
-    r"(?:chat|conversation|call|voicemail|message)s?\s+(?:with|from)\b:?\s*(.*)",
+    r"(?:new |incoming )?(?:offline |missed |text |sms |whatsapp |facebook |instagram |web )?"
+    r"(?:chat|conversation|call|voicemail|message)s?\s+(?:transcript\s+|log\s+)?(?:with|from)\b:?\s*(.*)",
     re.I,
 )
 

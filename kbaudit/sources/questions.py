@@ -10,7 +10,9 @@ summed. Searches with zero results or zero clicks carry a `signal`: a strong sig
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import itertools
 import math
 import re
 import unicodedata
@@ -22,13 +24,19 @@ from typing import Any
 from kbaudit.errors import KbauditError
 from kbaudit.model import Question
 from kbaudit.sources.base import decode, not_text
-from kbaudit.sources.messages import is_courtesy, message_text, subject_speaker, subject_text
+from kbaudit.sources.messages import (
+    is_courtesy,
+    message_text,
+    subject_speaker,
+    subject_text,
+    transcript_questions,
+)
 from kbaudit.sources.records import parse_json_text
 from kbaudit.text import shorten
 
 TEXT_COLUMNS = (
     "question", "questions", "query", "search", "search_query", "search_term", "search_terms",
-    "search_string", "search_phrase", "keyword", "keywords", "phrase", "term", "subject",
+    "search_string", "search_phrase", "keyword", "keywords", "phrase", "term", "subject", "queries",
     "text", "title", "description", "message", "utterance", "customer_question", "user_message",
     "content", "body", "message_text", "prompt", "user_input", "transcript", "chat_transcript",
     "first_message", "first_customer_message", "initial_message", "opening_message",
@@ -44,7 +52,7 @@ VOLUME_COLUMNS = (
     "count", "searches", "search_count", "total_searches", "total_unique_searches",
     "unique_searches", "number_of_searches", "num_searches", "search_volume", "volume",
     "frequency", "hits", "times", "occurrences", "tickets", "ticket_count", "event_count",
-    "events", "total_events",
+    "events", "total_events", "impressions",
     "anzahl", "häufigkeit", "suchanfragen", "nombre", "recherches", "nombre_de_recherches",
     "cantidad", "búsquedas", "quantidade", "pesquisas", "numero", "número", "conteggio",
     "ricerche", "aantal", "zoekopdrachten",
@@ -102,7 +110,10 @@ class _Row:
 
 
 def _key(name: str) -> str:
-    return re.sub(r"[\s\-]+", "_", name.strip().casefold())
+    """A column's name compared: case, spaces and hyphens ignored, camelCase split
+    (conversationId: conversation_id)."""
+    name = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name.strip())
+    return re.sub(r"[\s\-]+", "_", name.casefold())
 
 
 _QUOTE_FORMS = str.maketrans({"‘": "'", "’": "'", "‛": "'", "′": "'", "“": '"', "”": '"'})
@@ -191,8 +202,25 @@ def _is_zero(value: Any) -> bool:
     return _number(str(value).rstrip("% ")) == 0.0
 
 
+# A column named for the record it describes: a CRM's "Ticket name" and "Ticket description"
+# (HubSpot), "Case subject" (its "name" is the record's subject); a report's "Top queries".
+_RECORD_PREFIX = re.compile(r"(ticket|case|conversation|chat|request|issue|top)_(.+)")
+
+
+def _unprefixed(key: str) -> str:
+    found = _RECORD_PREFIX.fullmatch(key)
+    if found is None:
+        return key
+    return "subject" if found.group(2) in ("name", "title") else found.group(2)
+
+
 def _pick(columns: Iterable[str], wanted: Iterable[str]) -> str | None:
+    """The first of the `wanted` names among the columns; a name with the record's own
+    prefix (ticket_description) stands for the plain one when that is missing."""
+    columns = list(columns)
     by_key = {_key(c): c for c in columns}
+    for column in columns:
+        by_key.setdefault(_unprefixed(_key(column)), column)
     return next((by_key[w] for w in wanted if w in by_key), None)
 
 
@@ -255,10 +283,12 @@ def _records(
     empty_col = _pick(columns, NO_RESULT_COLUMNS)
     customer = _customer_rows(records, columns, text_col)
     # Tickets or cases (Subject, Description): the subject with the first message, as in JSON.
-    is_subject = text_column is None and _key(text_col) in SUBJECT_COLUMNS
+    is_subject = text_column is None and _unprefixed(_key(text_col)) in SUBJECT_COLUMNS
     body_col = _pick(columns, BODY_COLUMNS) if is_subject else None
     for number, record in enumerate(records, 1):
         if customer is not None and number - 1 not in customer:
+            continue
+        if not lines and _not_asked(record):  # a JSON log's record
             continue
         text = record.get(text_col)
         if body_col is not None:
@@ -276,6 +306,27 @@ def _records(
         elif click_col is not None and _is_zero(record.get(click_col)):
             signal = NO_CLICKS
         yield _Row(text, volume, signal)
+
+
+# A message a chat tool logs that no customer asked (Slack's bot messages and channel joins);
+# a subtype of a person's own message is read.
+_OWN_SUBTYPES = frozenset({"thread_broadcast", "file_share", "me_message"})
+REPLY_KEYS = ("parent_user_id", "parent_id", "in_reply_to", "in_reply_to_id", "reply_to")
+
+
+def _not_asked(record: dict[str, Any]) -> bool:
+    """A record of a chat log that is no question: a bot's message or the tool's event
+    (Slack: `bot_id`, a subtype such as bot_message or channel_join) or a reply in a thread
+    (a `thread_ts` other than its own `ts`, a parent)."""
+    if record.get("bot_id") or record.get("is_bot") is True:
+        return True
+    subtype = record.get("subtype")
+    if isinstance(subtype, str) and subtype.strip() and subtype not in _OWN_SUBTYPES:
+        return True
+    thread = record.get("thread_ts")
+    if thread not in (None, "") and thread != record.get("ts"):
+        return True
+    return any(record.get(key) not in (None, "") for key in REPLY_KEYS)
 
 
 def _table(
@@ -391,6 +442,7 @@ def _is_ticket(item: Any) -> bool:
 MESSAGE_LISTS = (
     "messages", "conversation_parts", "parts", "turns", "transcript", "utterances",
     "conversation", "dialog", "dialogue", "history", "chat_history", "conversations", "threads",
+    "thread", "events",
 )  # fmt: skip
 CUSTOMER_ROLES = frozenset(
     {"user", "customer", "end-user", "end_user", "enduser", "contact", "visitor", "lead",
@@ -408,6 +460,14 @@ ROLE_FLAGS = (
     ("is_inbound", True), ("inbound", True), ("incoming", True),
 )  # fmt: skip
 ROLE_KEYS = ("role", "author_type", "sender_type", "from", "sender", "speaker", "author", "type")
+# The help desk account that wrote a message (Help Scout's thread `createdBy`): its "user" is
+# one of the team's users, the customer is "customer".
+CREATOR_KEYS = ("createdBy", "created_by", "creator")
+# A message that names only its author, and the conversation's list of participants.
+AUTHOR_ID_KEYS = ("author_id", "authorId", "user_id", "userId", "sender_id", "senderId", "from_id")
+PARTICIPANT_LISTS = ("users", "participants", "members", "authors", "people")
+# When a message was written: a list of them newest first is read oldest first.
+TIME_KEYS = ("createdAt", "created_at", "created", "timestamp", "ts", "sent_at", "date", "time")
 # Intercom: how a conversation started; one the team or a bot started opens with their message.
 _STAFF_STARTS = frozenset({"admin_initiated", "automated", "operator_initiated", "campaign"})
 
@@ -436,30 +496,60 @@ def _is_text(part: dict[str, Any]) -> bool:
     return isinstance(part.get("text"), str) and part.get("type", "text") in ("text", "input_text")
 
 
-def _role(message: Any) -> str | None:
-    """Who wrote a chat message: "customer", "staff" or None (not said). The first key that
-    names a known role decides ("from": an address names none)."""
-    if not isinstance(message, dict):
-        return None
-    for flag, customer in ROLE_FLAGS:
-        if isinstance(message.get(flag), bool):
-            return "customer" if message[flag] is customer else "staff"
+def _role_word(message: dict[str, Any]) -> str | None:
+    """The word of the first key that names a known role ("from": an address names none)."""
     for key in ROLE_KEYS:
         value = message.get(key)
         if isinstance(value, dict):
             value = value.get("type") or value.get("role")
         if isinstance(value, str):
             role = value.strip().casefold()
-            if role in CUSTOMER_ROLES:
-                return "customer"
-            if role in STAFF_ROLES:
-                return "staff"
+            if role in CUSTOMER_ROLES or role in STAFF_ROLES:
+                return role
     return None
 
 
-def _is_customer(message: Any) -> bool:
-    """Whether a chat message was written by the customer (role, author type, sender ...)."""
-    return _role(message) == "customer"
+def _role(
+    message: Any, team_users: bool = False, people: dict[str, str] | None = None
+) -> str | None:
+    """Who wrote a chat message: "customer", "staff" or None (not said). `team_users`: the
+    log calls the team's accounts "user" (see `_team_users`); `people`: the role of each
+    participant of the conversation by id, for a message that names only its author's id."""
+    if not isinstance(message, dict):
+        return None
+    for flag, customer in ROLE_FLAGS:
+        if isinstance(message.get(flag), bool):
+            return "customer" if message[flag] is customer else "staff"
+    word = _role_word(message)
+    if word is not None:
+        return "staff" if word in STAFF_ROLES or (team_users and word == "user") else "customer"
+    for key in CREATOR_KEYS:
+        creator = message.get(key)
+        kind = creator.get("type") if isinstance(creator, dict) else None
+        if isinstance(kind, str) and kind.strip():
+            customer = kind.strip().casefold() in CUSTOMER_ROLES - {"user"}
+            return "customer" if customer else "staff"
+    author = next((message[k] for k in AUTHOR_ID_KEYS if k in message), None)
+    return (people or {}).get(str(author)) if author is not None else None
+
+
+def _team_users(messages: list[Any]) -> bool:
+    """Whether a log calls the team's accounts "user": its messages name "user" and another
+    customer role (Drift's "contact") but no staff role."""
+    words = {_role_word(m) for m in messages if isinstance(m, dict)}
+    others = words & (CUSTOMER_ROLES - {"user"})
+    return "user" in words and bool(others) and not words & STAFF_ROLES
+
+
+def _people(chat: dict[str, Any]) -> dict[str, str]:
+    """The role of each participant a conversation lists with its id (LiveChat's `users`)."""
+    people: dict[str, str] = {}
+    for key in PARTICIPANT_LISTS:
+        for person in chat.get(key) or []:
+            role = _role(person) if isinstance(person, dict) else None
+            if role is not None and person.get("id") is not None:
+                people[str(person["id"])] = role
+    return people
 
 
 def _message_list(value: Any) -> list[Any]:
@@ -484,7 +574,9 @@ def _chat_text(chat: dict[str, Any] | list[Any]) -> str:
         started_by_staff = source.get("delivered_as") in _STAFF_STARTS
         if _role(source) == "customer" or (_role(source) is None and not started_by_staff):
             candidates.append(source)
-    candidates += [m for m in _messages(chat) if _is_customer(m)]
+    messages = _messages(chat)
+    team_users, people = _team_users(messages), _people(chat)
+    candidates += [m for m in messages if _role(m, team_users, people) == "customer"]
     for message in candidates:
         text = _message_text(message)
         if text and not is_courtesy(text):  # "hi" first, then what they came for
@@ -498,12 +590,51 @@ def _has_roles(items: list[Any]) -> bool:
 
 
 def _messages(chat: dict[str, Any]) -> list[Any]:
-    """A conversation's messages: under a usual name (messages, conversation_parts ...), else
-    the first list whose items say who wrote them ("input" of a model's request log)."""
+    """A conversation's messages, oldest first: under a usual name (messages,
+    conversation_parts ...), else the first list whose items say who wrote them ("input" of a
+    model's request log)."""
     key = next((k for k in MESSAGE_LISTS if isinstance(chat.get(k), list | dict)), None)
     if key is not None:
-        return _message_list(chat[key])
-    return next((v for v in chat.values() if isinstance(v, list) and _has_roles(v)), [])
+        return _oldest_first(_message_list(chat[key]))
+    found = (v for v in chat.values() if isinstance(v, list) and _has_roles(v))
+    return _oldest_first(next(found, []))
+
+
+def _time(message: Any) -> float | None:
+    """When a message was written: epoch seconds (Slack's "1709543564.000200" too) or ISO
+    8601 text under a usual key; None when it says nothing readable."""
+    if not isinstance(message, dict):
+        return None
+    value = next((message[k] for k in TIME_KEYS if k in message), None)
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    try:
+        when = dt.datetime.fromisoformat(str(value).strip())
+    except ValueError:
+        return None
+    return (when if when.tzinfo else when.replace(tzinfo=dt.UTC)).timestamp()
+
+
+def _oldest_first(messages: list[Any]) -> list[Any]:
+    """Messages newest first (Help Scout's threads, as its API lists them) in the order they
+    were written; a list that is not clearly newest first is kept as it is."""
+    times = [t for t in map(_time, messages) if t is not None]
+    if len(times) < 2 or len(times) < len(messages):
+        return messages
+    backward = all(a >= b for a, b in itertools.pairwise(times))
+    return messages[::-1] if backward and times[0] != times[-1] else messages
+
+
+def _embedded(item: Any) -> Any:
+    """An object of a HAL API (Help Scout) with what it embeds (`_embedded`: the
+    conversations of a page, the threads of a conversation) read as its own fields."""
+    if isinstance(item, dict) and isinstance(item.get("_embedded"), dict):
+        return {**item, **item["_embedded"]}
+    return item
 
 
 def _is_chat(item: Any) -> bool:
@@ -516,7 +647,21 @@ def _is_chat(item: Any) -> bool:
     )
 
 
+def _by_conversation(chat: Any) -> list[Any]:
+    """A chat, or the conversations of a log of messages that each name theirs (Drift's
+    `conversationId`), each as its list of messages."""
+    messages = _messages(chat) if isinstance(chat, dict) else chat
+    keys = [_pick(m, CONVERSATION_COLUMNS) if isinstance(m, dict) else None for m in messages]
+    if not messages or None in keys:
+        return [chat]
+    groups: dict[str, list[Any]] = {}
+    for message, key in zip(messages, keys, strict=True):
+        groups.setdefault(str(message[key]), []).append(message)
+    return list(groups.values()) if len(groups) > 1 else [chat]
+
+
 def _chats(items: list[Any], where: str) -> list[_Row]:
+    items = [c for item in items for c in _by_conversation(_embedded(item))]
     rows = [_Row(text) for item in items if _is_chat(item) if (text := _chat_text(item))]
     if not rows:
         raise QuestionsError(
@@ -528,6 +673,7 @@ def _chats(items: list[Any], where: str) -> list[_Row]:
 
 def _objects(items: list[Any], where: str, text_column: str | None) -> list[_Row]:
     """A list of JSON values: strings are questions; objects are records, tickets or chats."""
+    items = [_embedded(item) for item in items]
     strings = [_Row(x) for x in items if isinstance(x, str)]
     objects = [x for x in items if isinstance(x, dict)]
     conversations = [x for x in items if isinstance(x, list)]
@@ -542,6 +688,7 @@ def _objects(items: list[Any], where: str, text_column: str | None) -> list[_Row
 
 
 def _json(data: Any, where: str, text_column: str | None) -> list[_Row]:
+    data = _embedded(data)
     if isinstance(data, dict):
         for key in ("tickets", "results", "requests"):
             items = data.get(key)
@@ -550,12 +697,26 @@ def _json(data: Any, where: str, text_column: str | None) -> list[_Row]:
         for key in ("conversations", "chats", "transcripts"):
             if isinstance(data.get(key), list):
                 return _chats(data[key], where)
-        for key in ("questions", "queries", "searches", "items", "data", "results", "requests"):
+        for key in (
+            "questions",
+            "queries",
+            "searches",
+            "items",
+            "data",
+            "results",
+            "requests",
+            "topics",
+        ):
             if isinstance(data.get(key), list):
                 return _objects(data[key], where, text_column)
         wanted = [_key(text_column)] if text_column else TEXT_COLUMNS
         if _is_ticket(data) or _is_chat(data) or _pick(data, wanted):
             return _objects([data], where, text_column)  # one record (a one-line JSONL)
+        for inner in (v for v in data.values() if isinstance(v, dict)):  # {"data": {...}}
+            try:
+                return _json(inner, where, text_column)
+            except QuestionsError:
+                continue
         raise QuestionsError(
             f"{where}: JSON object without a `tickets`, `conversations` or `questions` list; "
             "give a list of questions, a tickets or chat export, or JSONL"
@@ -599,28 +760,80 @@ def _plain_line(line: str) -> str:
     return line if quoted.group(1) in inner or quoted.group(3) in inner else inner
 
 
+# A plain list's title: it names the list ("Top searches last 30 days", "Questions from chat,
+# March", "Unanswered questions", "Search terms - week 12"): a word for what was collected
+# with a period, a source or a ranking around it.
+_NAMED = r"(?:questions|queries|searches|keywords|faqs|inquiries|enquiries|phrases)"
+_LISTED = (  # "tickets" or "messages" alone may be what a customer asks about
+    rf"(?:(?:customer|user|visitor|chat|search|support|ticket|help ?desk|bot)\s+"
+    rf"(?:{_NAMED}|terms|strings|tickets|chats|conversations|requests|messages|topics)|{_NAMED})"
+)
+_MONTHS = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+_PERIOD = re.compile(
+    rf"\b(?:{_MONTHS}|(?:19|20)\d{{2}}|\d{{1,4}}[-/.]\d{{1,2}}(?:[-/.]\d{{1,4}})?|"
+    r"(?:last|past|previous|this|next)\s+(?:\d+\s+)?(?:days?|weeks?|months?|quarters?|years?)|"
+    r"week\s+\d+|q[1-4]|today|yesterday|daily|weekly|monthly|quarterly|yearly)\b",
+    re.I,
+)
+_LIST_TITLE = re.compile(
+    rf"(?:(?:top(?:\s+\d+)?|most\s+(?:asked|common|frequent|popular|searched)|"
+    rf"(?:most\s+)?(?:common|frequent|frequently asked|popular|recent|new|unanswered|"
+    rf"open|failed|zero[- ]results?|no[- ]results?|null))\s+{_LISTED}|"
+    rf"{_LISTED}(?:\s+(?:from|via|in|by|per|during|since|over|of)(?:\s+[^\s,;:(]+){{1,4}})?)"
+    r"(?:[\s\d,.;:()\[\]/&+–—-]|\b(?:to|and|through|until|till)\b)*",
+    re.I,
+)
+_UNDERLINE = re.compile(r"=+|-+")
+
+
+def _is_list_title(line: str, following: str) -> bool:
+    """Whether a plain list's first line is its title, not a question: underlined
+    ("====="), ended by a colon, or naming the list (see `_LIST_TITLE`), with a period
+    ("last 30 days", "March", "2024-03") or in the list's own words ("Top searches",
+    "Questions from chat", "Unanswered questions"). A line with a question mark asks."""
+    line = line.strip()
+    if "?" in line or len(line.split()) > 12:
+        return False
+    if _UNDERLINE.fullmatch(following.strip()) or line.endswith(":"):
+        return True
+    undated = _PERIOD.sub(" ", line)
+    return _LIST_TITLE.fullmatch(undated.strip(" \t,.;:()[]-–—|")) is not None
+
+
 def _plain(text: str) -> list[_Row]:
-    return [
-        _Row(_plain_line(line))
-        for line in text.splitlines()
-        if line.strip() and not _COMMENT.match(line)
-    ]
+    chats = transcript_questions(text)
+    if chats is not None:
+        return [_Row(question) for question in chats]
+    lines = [line for line in text.splitlines() if line.strip() and not _COMMENT.match(line)]
+    if lines and _is_list_title(lines[0], lines[1] if len(lines) > 1 else ""):
+        lines = lines[1:]
+    return [_Row(_plain_line(line)) for line in lines]
 
 
 def detect(text: str, text_column: str | None = None, where: str = "this file") -> str:
     """The format of a questions file from its content."""
     stripped = text.lstrip()
+    header = stripped.splitlines()[0] if stripped else ""
+    # chat transcripts in plain text: "[10:02] Visitor: hi" is no JSON; "Chat Transcript"
+    # over the turns no column name
+    delimited = any(delimiter in header for delimiter in "\t,;")
+    if text_column is None and not delimited and transcript_questions(stripped) is not None:
+        return "text"
     if stripped[:1] in "[{":
         return "jsonl" if parse_json_text(stripped, "", lines=False)[1] else "json"
-    header = stripped.splitlines()[0] if stripped else ""
     wanted = {_key(text_column)} if text_column else set(TEXT_COLUMNS)
     # A header without a tab may still be one column's name ("question"): read as TSV.
     for fmt, delimiter in (("tsv", "\t"), ("csv", ","), ("csv", ";")):
         if delimiter in header or text_column or delimiter == "\t":
             fields = next(csv.reader([header], delimiter=delimiter), [])
-            if wanted & {_key(f) for f in fields}:
+            if wanted & {k for f in fields for k in (_key(f), _unprefixed(_key(f)))}:
                 return fmt
     if text_column is None:
+        if delimited and transcript_questions(stripped) is not None:
+            return "text"
         for fmt, delimiter in (("tsv", "\t"), ("csv", ","), ("csv", ";")):
             if _headerless(stripped, delimiter):
                 return fmt
