@@ -55,6 +55,7 @@ SUFFIXES = {
     "zendesk": "json",
     "intercom": "json",
     "freshdesk": "json",
+    "helpdesk": "json",
 }
 
 
