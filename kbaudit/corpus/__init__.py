@@ -31,6 +31,9 @@ _ASSET = re.compile(
     r"\.(png|jpe?g|gif|svg|webp|ico|pdf|zip|mp4|mov|css|js|json|ya?ml|txt|xlsx?|docx?)$", re.I
 )
 _DOC_SUFFIXES = (".md", ".markdown", ".mdx", ".html", ".htm")
+# The file that stands for its folder: `_index.md` (Hugo), `index.md`, `README.md` (GitBook,
+# GitHub), `index.html`.
+_INDEX_PAGE = re.compile(r"(?:^|/)(?:_?index|readme)\.(?:md|markdown|mdx|html?)$", re.I)
 
 
 @dataclass(frozen=True)
@@ -76,17 +79,30 @@ class Corpus:
     def section_pages(self) -> frozenset[str]:
         """Refs of articles other articles are filed under: their category path followed by
         their title is (a prefix of) another article's category, as a Confluence parent page
-        is in its children's breadcrumbs. Such a page may hold nothing but its children."""
+        is in its children's breadcrumbs; or the index file of a folder holding other
+        articles (Hugo's `_index.md`, a GitBook or GitHub `README.md`, `index.md`). Such a
+        page may hold nothing but its children."""
         nodes: set[str] = set()
+        folders: set[str] = set()  # every folder above an article's file
         for article in self.articles:
             parts = (article.category or "").casefold().split(" > ")
             nodes.update(" > ".join(parts[:depth]) for depth in range(1, len(parts) + 1))
+            if article.path and _INDEX_PAGE.search(article.path) is None:
+                folder = posixpath.dirname(article.path)
+                while folder not in folders:
+                    folders.add(folder)
+                    folder = posixpath.dirname(folder)
         nodes.discard("")
-        return frozenset(
-            a.ref
-            for a in self.articles
-            if a.title and " > ".join(p for p in (a.category, a.title) if p).casefold() in nodes
-        )
+
+        def parent(a: Article) -> bool:
+            if a.path and (m := _INDEX_PAGE.search(a.path)):
+                return a.path[: m.start()].rstrip("/") in folders
+            return (
+                bool(a.title)
+                and " > ".join(p for p in (a.category, a.title) if p).casefold() in nodes
+            )
+
+        return frozenset(a.ref for a in self.articles if parent(a))
 
     @cached_property
     def meta_key_counts(self) -> Counter[str]:
