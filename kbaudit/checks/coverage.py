@@ -56,7 +56,7 @@ def question_coverage(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
 # left unrendered by the export (`$itemUrl`, `{{url}}`), a file or a domain ("deck.pptx",
 # "bonus.ly"); its broken link is QUAL006's. Page suffixes and versions ("v2.5") can.
 _NOT_A_PAGE = re.compile(
-    r"[@$]|\{\{|%7B%7B|\.(?!(?:md|markdown|mdx|html?|aspx?|php|rst)$)[a-z]{2,6}$", re.I
+    r"[@$]|\{\{|%7B%7B|\.(?!(?:md|markdown|mdx|html?|aspx?|php|rst)$)[a-z]{1,10}$", re.I
 )
 
 
