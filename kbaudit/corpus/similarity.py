@@ -405,6 +405,9 @@ def brute_force_pairs(matrix: sparse.csr_matrix, threshold: float) -> dict[tuple
 # ---- similar strings and titles -----------------------------------------------------------
 
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+# The numbers of a normalised title: digits, and Roman numerals of two letters or more
+# ("Release II" is not "Release III"; a lone "i", "v" or "x" is more often a word or a letter).
+TITLE_NUMBERS = re.compile(r"\d+(?:[.,]\d+)*|\b(?:x{0,3})(?:ix|iv|v?i{1,3}|v)\b(?<=\w\w)", re.I)
 _PAD_START, _PAD_END = "\x02", "\x03"
 _PAIR_CHUNK = 1_000_000
 
@@ -609,7 +612,7 @@ def title_pairs(
 ) -> dict[tuple[int, int], float]:
     """Pairs (i < j) of articles in the same locale whose titles match (rapidfuzz
     token_sort_ratio >= threshold, as a 0-1 score) and carry the same numbers ("Office 2016"
-    is not "Office 2019").
+    is not "Office 2019", "Release II" not "Release III").
 
     Not all pairs: identical titles are compared once, and distinct titles only when they
     share one of their `block_keys` rarest words (within a locale and set of numbers) and
@@ -622,7 +625,9 @@ def title_pairs(
     The work grows with the size of rare-word blocks, near-linearly in the number of titles
     (100,000 titles: seconds, where comparing all pairs takes hours)."""
     titles = [normalise(a.title) for a in articles]
-    blocks = [(a.locale, tuple(_DIGITS.findall(t))) for a, t in zip(articles, titles, strict=True)]
+    blocks = [
+        (a.locale, tuple(TITLE_NUMBERS.findall(t))) for a, t in zip(articles, titles, strict=True)
+    ]
     members = _distinct([" ".join(sorted(t.split())) for t in titles], blocks)
     distinct = list(members)
     df: Counter[tuple[object, str]] = Counter()
