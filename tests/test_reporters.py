@@ -62,7 +62,7 @@ owner: sam
 updated_at: 2026-10-01
 tags: [invoices]
 ---
-Create an invoice from the Invoices page, choose a customer, add the lines and select Send.
+Create an invoice from the Invoices page. TODO: add the steps for sending it.
 """,
 }
 
