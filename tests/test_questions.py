@@ -732,3 +732,38 @@ def test_help_scout_conversations_give_the_customers_first_thread() -> None:
         "Is there a limit on card payments in Portugal?",
         "ok. when?",
     ]
+
+
+def test_kustomer_messages_give_each_conversations_first_inbound_message() -> None:
+    # JSON:API: the fields under `attributes`, the conversation under `relationships`;
+    # direction "in" is the customer's, "out" the team's
+    def message(conversation: str, direction: str, preview: str, **more: str) -> dict:
+        return {
+            "type": "message",
+            "id": f"m{len(preview)}{direction}",
+            "attributes": {"channel": "chat", "direction": direction, "preview": preview, **more},
+            "relationships": {
+                "conversation": {"data": {"type": "conversation", "id": conversation}},
+                "customer": {"data": {"type": "customer", "id": "c-7"}},
+            },
+        }
+
+    page = {
+        "data": [
+            message("conv-1", "in", "hi there"),
+            message("conv-1", "in", "my card was charged twice, how do I dispute one?"),
+            message("conv-1", "out", "Sorry about that! I can open a dispute for you."),
+            message("conv-2", "out", "Your replacement card was posted today."),
+            message("conv-2", "in", "can I use it before the old one expires?"),
+            message("conv-3", "in", "fee for sending money to Mexico"),
+        ],
+        "links": {"next": None},
+    }
+    assert sorted(q.text for q in parse_questions(json.dumps(page))) == [
+        "can I use it before the old one expires?",
+        "fee for sending money to Mexico",
+        "my card was charged twice, how do I dispute one?",
+    ]
+    # the same log as a table with a Direction column
+    table = "Conversation,Direction,Preview\n1,out,Welcome!\n1,in,close my account\n"
+    assert [q.text for q in parse_questions(table)] == ["close my account"]

@@ -16,7 +16,7 @@ import itertools
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,7 +40,7 @@ TEXT_COLUMNS = (
     "text", "title", "description", "message", "utterance", "customer_question", "user_message",
     "content", "body", "message_text", "prompt", "user_input", "transcript", "chat_transcript",
     "first_message", "first_customer_message", "initial_message", "opening_message",
-    "customer_message", "first_comment",
+    "customer_message", "first_comment", "preview",
     # the same in German, French, Spanish, Portuguese, Italian and Dutch exports
     "frage", "fragen", "suchbegriff", "suchanfrage", "betreff", "requête", "recherche",
     "terme_de_recherche", "objet", "pregunta", "preguntas", "consulta", "búsqueda",
@@ -81,7 +81,9 @@ CONVERSATION_COLUMNS = (
 )  # fmt: skip
 # A table of tickets or cases: the subject is read with the customer's first message.
 SUBJECT_COLUMNS = ("subject", "title")
-BODY_COLUMNS = ("description_text", "description", "body", "first_comment", "comment", "message")
+BODY_COLUMNS = (
+    "description_text", "description", "body", "first_comment", "comment", "message", "preview",
+)  # fmt: skip
 NO_RESULTS = "no-results"
 NO_CLICKS = "no-clicks"
 INPUT_FORMATS = ("auto", "text", "csv", "tsv", "jsonl", "json", "tickets")
@@ -225,15 +227,20 @@ def _pick(columns: Iterable[str], wanted: Iterable[str]) -> str | None:
 
 
 def _customer_rows(
-    records: Sequence[dict[str, Any]], columns: list[str], text_col: str
+    records: Sequence[dict[str, Any]],
+    columns: list[str],
+    text_col: str,
+    text_of: Callable[[dict[str, Any]], Any],
 ) -> set[int] | None:
     """In a log of chat messages (a column naming who wrote each: user, agent, bot ...), the
     rows the customer wrote; with a conversation column, only each conversation's first
     customer message that is more than a greeting. None when no column names a role."""
-    for role_col in (_pick(columns, [name]) for name in ROLE_COLUMNS):
+    for name in (*DIRECTION_KEYS, *ROLE_COLUMNS):
+        role_col = _pick(columns, [name])
         if role_col is None or role_col == text_col:
             continue
-        roles = [_role({"role": record.get(role_col)}) for record in records]
+        key = "direction" if name in DIRECTION_KEYS else "role"
+        roles = [_role({key: record.get(role_col)}) for record in records]
         if any(roles):
             break
     else:
@@ -246,7 +253,7 @@ def _customer_rows(
             continue
         if conversation_col is not None:
             conversation = str(record.get(conversation_col))
-            text = message_text(_text(record.get(text_col)))
+            text = message_text(_text(text_of(record)))
             if conversation in asked or not text or is_courtesy(text):
                 continue
             asked.add(conversation)
@@ -281,18 +288,23 @@ def _records(
     click_col = _pick(columns, CLICK_COLUMNS)
     result_col = _pick(columns, RESULT_COLUMNS)
     empty_col = _pick(columns, NO_RESULT_COLUMNS)
-    customer = _customer_rows(records, columns, text_col)
     # Tickets or cases (Subject, Description): the subject with the first message, as in JSON.
     is_subject = text_column is None and _unprefixed(_key(text_col)) in SUBJECT_COLUMNS
     body_col = _pick(columns, BODY_COLUMNS) if is_subject else None
+
+    def text_of(record: dict[str, Any]) -> Any:
+        text = record.get(text_col)
+        if body_col is not None:
+            return _ticket_text({"subject": text, "description": record.get(body_col)})
+        return text
+
+    customer = _customer_rows(records, columns, text_col, text_of)
     for number, record in enumerate(records, 1):
         if customer is not None and number - 1 not in customer:
             continue
         if not lines and _not_asked(record):  # a JSON log's record
             continue
-        text = record.get(text_col)
-        if body_col is not None:
-            text = _ticket_text({"subject": text, "description": record.get(body_col)})
+        text = text_of(record)
         if not isinstance(text, str) or not text.strip():
             continue
         place = f"{where} line {lines[number - 1]}" if lines else f"{where} record {number}"
@@ -460,6 +472,11 @@ ROLE_FLAGS = (
     ("is_inbound", True), ("inbound", True), ("incoming", True),
 )  # fmt: skip
 ROLE_KEYS = ("role", "author_type", "sender_type", "from", "sender", "speaker", "author", "type")
+# Help desks and messaging APIs that say which way a message went (Kustomer, Twilio): what
+# came in is the customer's, what went out the team's ("outbound-api" too).
+DIRECTION_KEYS = ("direction", "message_direction")
+_INBOUND = frozenset({"in", "inbound", "incoming"})
+_OUTBOUND = frozenset({"out", "outbound", "outgoing"})
 # The help desk account that wrote a message (Help Scout's thread `createdBy`): its "user" is
 # one of the team's users, the customer is "customer".
 CREATOR_KEYS = ("createdBy", "created_by", "creator")
@@ -474,7 +491,7 @@ _STAFF_STARTS = frozenset({"admin_initiated", "automated", "operator_initiated",
 
 MESSAGE_TEXTS = (
     "body", "text", "content", "message", "plain_body", "body_text", "stripped_text",
-    "text_body", "plain_text", "value", "body_html", "html_body", "html",
+    "text_body", "plain_text", "value", "body_html", "html_body", "html", "preview",
 )  # fmt: skip
 
 
@@ -520,6 +537,10 @@ def _role(
     for flag, customer in ROLE_FLAGS:
         if isinstance(message.get(flag), bool):
             return "customer" if message[flag] is customer else "staff"
+    for key in DIRECTION_KEYS:
+        way = _direction(message.get(key))
+        if way is not None:
+            return way
     word = _role_word(message)
     if word is not None:
         return "staff" if word in STAFF_ROLES or (team_users and word == "user") else "customer"
@@ -531,6 +552,14 @@ def _role(
             return "customer" if customer else "staff"
     author = next((message[k] for k in AUTHOR_ID_KEYS if k in message), None)
     return (people or {}).get(str(author)) if author is not None else None
+
+
+def _direction(value: Any) -> str | None:
+    """The role a message's direction gives: "in" the customer's, "out" the team's."""
+    if not isinstance(value, str):
+        return None
+    way = value.strip().casefold().split("-")[0]  # "outbound-api", "outbound-reply"
+    return "customer" if way in _INBOUND else "staff" if way in _OUTBOUND else None
 
 
 def _team_users(messages: list[Any]) -> bool:
@@ -629,12 +658,29 @@ def _oldest_first(messages: list[Any]) -> list[Any]:
     return messages[::-1] if backward and times[0] != times[-1] else messages
 
 
-def _embedded(item: Any) -> Any:
-    """An object of a HAL API (Help Scout) with what it embeds (`_embedded`: the
-    conversations of a page, the threads of a conversation) read as its own fields."""
-    if isinstance(item, dict) and isinstance(item.get("_embedded"), dict):
+# The members of a JSON:API resource object: its fields are under `attributes`.
+_RESOURCE_MEMBERS = frozenset({"id", "lid", "type", "attributes", "relationships", "links", "meta"})
+
+
+def _opened(item: Any) -> Any:
+    """An object of an API with its fields read as its own: what a HAL API (Help Scout)
+    embeds (`_embedded`: the conversations of a page, the threads of a conversation); a
+    JSON:API resource's `attributes` (Kustomer), and the id of each resource its
+    `relationships` name as `<name>_id` (a message's conversation: `conversation_id`)."""
+    if not isinstance(item, dict):
+        return item
+    if isinstance(item.get("_embedded"), dict):
         return {**item, **item["_embedded"]}
-    return item
+    attributes = item.get("attributes")
+    if not (isinstance(attributes, dict) and "type" in item and set(item) <= _RESOURCE_MEMBERS):
+        return item  # a Salesforce record's `attributes` describe the record, not its fields
+    opened = {**item, **attributes}
+    relationships = item.get("relationships")
+    for name, related in relationships.items() if isinstance(relationships, dict) else ():
+        data = related.get("data") if isinstance(related, dict) else None
+        if isinstance(data, dict) and isinstance(data.get("id"), str | int):
+            opened.setdefault(f"{name}_id", data["id"])
+    return opened
 
 
 def _is_chat(item: Any) -> bool:
@@ -661,7 +707,7 @@ def _by_conversation(chat: Any) -> list[Any]:
 
 
 def _chats(items: list[Any], where: str) -> list[_Row]:
-    items = [c for item in items for c in _by_conversation(_embedded(item))]
+    items = [c for item in items for c in _by_conversation(_opened(item))]
     rows = [_Row(text) for item in items if _is_chat(item) if (text := _chat_text(item))]
     if not rows:
         raise QuestionsError(
@@ -673,7 +719,7 @@ def _chats(items: list[Any], where: str) -> list[_Row]:
 
 def _objects(items: list[Any], where: str, text_column: str | None) -> list[_Row]:
     """A list of JSON values: strings are questions; objects are records, tickets or chats."""
-    items = [_embedded(item) for item in items]
+    items = [_opened(item) for item in items]
     strings = [_Row(x) for x in items if isinstance(x, str)]
     objects = [x for x in items if isinstance(x, dict)]
     conversations = [x for x in items if isinstance(x, list)]
@@ -688,7 +734,7 @@ def _objects(items: list[Any], where: str, text_column: str | None) -> list[_Row
 
 
 def _json(data: Any, where: str, text_column: str | None) -> list[_Row]:
-    data = _embedded(data)
+    data = _opened(data)
     if isinstance(data, dict):
         for key in ("tickets", "results", "requests"):
             items = data.get(key)
