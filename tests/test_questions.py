@@ -767,3 +767,41 @@ def test_kustomer_messages_give_each_conversations_first_inbound_message() -> No
     # the same log as a table with a Direction column
     table = "Conversation,Direction,Preview\n1,out,Welcome!\n1,in,close my account\n"
     assert [q.text for q in parse_questions(table)] == ["close my account"]
+
+
+def test_a_forums_category_definition_and_pinned_topics_are_no_questions() -> None:
+    # Discourse writes an "About the ... category" topic for each category and pins it; an
+    # admin may unpin, close or archive it, or the forum may be in another language
+    def topic(title: str, pinned: bool = False, closed: bool = False) -> dict:
+        return {
+            "id": len(title),
+            "title": title,
+            "posts_count": 1,
+            "archetype": "regular",
+            "pinned": pinned,
+            "pinned_globally": False,
+            "closed": closed,
+            "archived": closed,
+            "category_id": 5,
+        }
+
+    page = {
+        "users": [{"id": 1, "username": "marta_admin", "admin": True}],
+        "topic_list": {
+            "per_page": 30,
+            "topics": [
+                topic("About the Billing & Payments category", pinned=True),
+                topic("About the Cards category", closed=True),
+                topic("Über die Kategorie Konto"),
+                topic("Read this before posting: forum guidelines", pinned=True),
+                topic("Refund still not on my card after 10 days"),
+                topic("Can I get a VAT invoice for an annual plan?", closed=True),
+                topic("Question about the premium category of accounts"),
+            ],
+        },
+    }
+    assert sorted(q.text for q in parse_questions(json.dumps(page))) == [
+        "Can I get a VAT invoice for an annual plan?",
+        "Question about the premium category of accounts",
+        "Refund still not on my card after 10 days",
+    ]

@@ -326,11 +326,28 @@ _OWN_SUBTYPES = frozenset({"thread_broadcast", "file_share", "me_message"})
 REPLY_KEYS = ("parent_user_id", "parent_id", "in_reply_to", "in_reply_to_id", "reply_to")
 
 
+# The topic a forum writes to describe each category (Discourse: "About the Billing
+# category", in the forum's language), pinned in it; closed or archived, it is still no one's
+# question.
+_CATEGORY_TOPIC = re.compile(
+    r"about the .{1,100} category|über die kategorie .{1,100}|à propos de la catégorie .{1,100}"
+    r"|acerca de la categoría .{1,100}|sobre a categoria .{1,100}"
+    r"|informazioni sulla categoria .{1,100}|over de categorie .{1,100}",
+    re.I,
+)
+
+
 def _not_asked(record: dict[str, Any]) -> bool:
-    """A record of a chat log that is no question: a bot's message or the tool's event
-    (Slack: `bot_id`, a subtype such as bot_message or channel_join) or a reply in a thread
-    (a `thread_ts` other than its own `ts`, a parent)."""
+    """A record of a chat log or forum that is no question: a bot's message or the tool's
+    event (Slack: `bot_id`, a subtype such as bot_message or channel_join), a reply in a
+    thread (a `thread_ts` other than its own `ts`, a parent), a forum's topic pinned for
+    everyone to read (Discourse: `pinned`, `pinned_globally`) or describing a category."""
     if record.get("bot_id") or record.get("is_bot") is True:
+        return True
+    if record.get("pinned") is True or record.get("pinned_globally") is True:
+        return True
+    title = record.get("title")
+    if isinstance(title, str) and _CATEGORY_TOPIC.fullmatch(title.strip()):
         return True
     subtype = record.get("subtype")
     if isinstance(subtype, str) and subtype.strip() and subtype not in _OWN_SUBTYPES:
