@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from kbaudit.sources.questions import NO_RESULTS, QuestionsError, load_questions, parse_questions
+from kbaudit.sources.questions import (
+    NO_RESULTS,
+    TICKET_AFTER_SEARCH,
+    QuestionsError,
+    load_questions,
+    parse_questions,
+)
 
 from .conftest import FIXTURES
 
@@ -805,3 +811,32 @@ def test_a_forums_category_definition_and_pinned_topics_are_no_questions() -> No
         "Question about the premium category of accounts",
         "Refund still not on my card after 10 days",
     ]
+
+
+def test_zendesk_search_report_flags_searches_that_ended_in_a_ticket() -> None:
+    # a search that ended in a ticket far more often than the log's searches do (here 101
+    # tickets in 2,740 searches) is a gap signal; "Avg. results" of 0 is no result
+    text = (
+        "Search string,Searches,Avg. results,Clicks,Tickets created\n"
+        "reset password,1480,12,962,3\n"
+        "card declined abroad,412,7,188,61\n"
+        "change pin,390,9,301,0\n"
+        "transfer limit,233,4,0,0\n"
+        "crypto withdrawal,98,0,0,14\n"
+        "dispute a charge,87,6,41,22\n"
+        "joint account,40,5,12,1\n"
+    )
+    got = {q.text: q.signal for q in parse_questions(text)}
+    assert got == {
+        "reset password": None,
+        "card declined abroad": TICKET_AFTER_SEARCH,
+        "change pin": None,
+        "transfer limit": "no-clicks",
+        "crypto withdrawal": NO_RESULTS,
+        "dispute a charge": TICKET_AFTER_SEARCH,
+        "joint account": None,
+    }
+    # one row per search, flagged when it led to a ticket
+    log = "query,ticket_created\nclose account,true\nclose account,false\nvat,false\nfee,false\n"
+    got = {q.text: q.signal for q in parse_questions(log)}
+    assert got == {"close account": TICKET_AFTER_SEARCH, "vat": None, "fee": None}

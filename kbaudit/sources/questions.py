@@ -4,7 +4,8 @@ CSV/TSV (a text column and an optional volume column), JSONL, a Zendesk-style ti
 and a help-center search log (query, searches, clicks or results).
 
 Repeated questions are merged (case, spacing and end punctuation ignored) and their volumes
-summed. Searches with zero results or zero clicks carry a `signal`: a strong sign of a gap.
+summed. Searches with zero results or zero clicks, or that ended in a ticket far more often
+than the log's searches do, carry a `signal`: a strong sign of a gap.
 """
 
 from __future__ import annotations
@@ -70,6 +71,12 @@ NO_RESULT_COLUMNS = (
     "no_results", "zero_results", "no_result_searches", "searches_with_no_results",
     "null_searches", "zero_result_searches",
 )  # fmt: skip
+# Columns that count the searches after which the customer still opened a ticket (Zendesk's
+# search report "Tickets created"), or flag such a search in a log with one row per search.
+TICKET_COLUMNS = (
+    "tickets_created", "created_tickets", "ticket_created", "tickets_after_search",
+    "searches_with_tickets", "searches_with_ticket", "led_to_ticket", "escalated_to_ticket",
+)  # fmt: skip
 # A log of chat messages, one row each: who wrote it and which conversation it belongs to.
 ROLE_COLUMNS = (
     "role", "sender_type", "author_type", "sender", "author", "speaker", "from", "participant",
@@ -86,6 +93,10 @@ BODY_COLUMNS = (
 )  # fmt: skip
 NO_RESULTS = "no-results"
 NO_CLICKS = "no-clicks"
+# A search that ended in a ticket at least TICKET_FACTOR times as often as the log's searches
+# do on average: the customer searched, read what came back, and still had to ask.
+TICKET_AFTER_SEARCH = "ticket-after-search"
+TICKET_FACTOR = 2
 INPUT_FORMATS = ("auto", "text", "csv", "tsv", "jsonl", "json", "tickets")
 MAX_TEXT = 300  # characters of a ticket's first comment kept with its subject
 # Characters of one question kept: a pasted log or a runaway cell is not one question, and a
@@ -115,7 +126,7 @@ def _key(name: str) -> str:
     """A column's name compared: case, spaces and hyphens ignored, camelCase split
     (conversationId: conversation_id)."""
     name = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name.strip())
-    return re.sub(r"[\s\-]+", "_", name.casefold())
+    return re.sub(r"[\s\-]+|\.[\s\-]*", "_", name.casefold()).strip("_")
 
 
 _QUOTE_FORMS = str.maketrans({"‘": "'", "’": "'", "‛": "'", "′": "'", "“": '"', "”": '"'})
@@ -137,7 +148,7 @@ def merge(rows: Iterable[_Row | Question]) -> list[Question]:
     volume: dict[str, int] = {}
     shown: dict[str, str] = {}
     signal: dict[str, str | None] = {}
-    rank = {None: 0, NO_CLICKS: 1, NO_RESULTS: 2}
+    rank = {None: 0, NO_CLICKS: 1, TICKET_AFTER_SEARCH: 2, NO_RESULTS: 3}
     for row in rows:
         text = shorten(message_text(row.text[: 20 * MAX_QUESTION]), MAX_QUESTION)
         key = question_key(text)
@@ -288,6 +299,8 @@ def _records(
     click_col = _pick(columns, CLICK_COLUMNS)
     result_col = _pick(columns, RESULT_COLUMNS)
     empty_col = _pick(columns, NO_RESULT_COLUMNS)
+    ticket_col = _pick(columns, TICKET_COLUMNS)
+    ticket_rate = _ticket_rate(records, ticket_col, volume_col)
     # Tickets or cases (Subject, Description): the subject with the first message, as in JSON.
     is_subject = text_column is None and _unprefixed(_key(text_col)) in SUBJECT_COLUMNS
     body_col = _pick(columns, BODY_COLUMNS) if is_subject else None
@@ -313,11 +326,32 @@ def _records(
         empty = _empty_count(record.get(empty_col), volume) if empty_col is not None else None
         found_nothing = result_col is not None and _is_zero(record.get(result_col))
         mostly_empty = empty is not None and empty > 0 and 2 * empty >= volume
+        tickets = _empty_count(record.get(ticket_col), volume) if ticket_col else None
         if found_nothing or mostly_empty:
             signal = NO_RESULTS
+        elif tickets and ticket_rate and tickets >= TICKET_FACTOR * ticket_rate * volume:
+            signal = TICKET_AFTER_SEARCH
         elif click_col is not None and _is_zero(record.get(click_col)):
             signal = NO_CLICKS
         yield _Row(text, volume, signal)
+
+
+def _ticket_rate(
+    records: Sequence[dict[str, Any]], ticket_col: str | None, volume_col: str | None
+) -> float | None:
+    """Of all the searches of a log, the share that ended in a ticket; None without a
+    tickets column or a readable count."""
+    if ticket_col is None:
+        return None
+    searches = tickets = 0
+    for record in records:
+        try:
+            volume = _volume(record.get(volume_col), "") if volume_col else 1
+        except QuestionsError:
+            continue  # the row's own error is raised where it is read
+        searches += volume
+        tickets += _empty_count(record.get(ticket_col), volume) or 0
+    return tickets / searches if searches and tickets else None
 
 
 # A message a chat tool logs that no customer asked (Slack's bot messages and channel joins);
