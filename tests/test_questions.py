@@ -397,6 +397,28 @@ def test_a_search_console_queries_export_counts_impressions() -> None:
             "(14:11) Pedro: how do I undo a payment\n",
             ["how do I undo a payment"],
         ),
+        (  # no labels, no header: the agent opens with an offer of help; conversations
+            # only a blank line apart, the same agent in two of them
+            "[09:02] Priya Raman: Hi, welcome to Northbank! How can I help you today?\n"
+            "[09:02] Tom Becker: my new card still hasn't arrived\n"
+            "[09:03] Priya Raman: Let me check the status.\n\n"
+            "[10:14] Priya Raman: Hello! What can I do for you?\n"
+            "[10:15] Lena Ortiz: why was my transfer to Spain declined?\n\n"
+            "[11:40] Marcus Hill: Hi\n"
+            "[11:40] Marcus Hill: This is Marcus from Northbank, how may I assist?\n"
+            "[11:41] Aisha Khan: hi\n[11:41] Aisha Khan: can I raise my ATM limit?\n",
+            [
+                "can I raise my ATM limit?",
+                "my new card still hasn't arrived",
+                "why was my transfer to Spain declined?",
+            ],
+        ),
+        (  # a transcript with its turns spaced out, and a pause: still one conversation
+            "[10:02] Visitor: hi\n\n[10:02] Agent: Hello!\n\n[10:03] Visitor: freeze my card\n\n"
+            "[10:04] Agent: Done.\n[10:05] Visitor: and unfreeze it later?\n\n"
+            "[10:20] Agent: In the app.\n[10:21] Visitor: ok\n",
+            ["freeze my card"],
+        ),
     ],
 )
 def test_chat_transcripts_in_plain_text(text: str, questions: list[str]) -> None:

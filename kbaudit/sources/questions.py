@@ -920,7 +920,11 @@ def detect(text: str, text_column: str | None = None, where: str = "this file") 
     if text_column is None and not delimited and transcript_questions(stripped) is not None:
         return "text"
     if stripped[:1] in "[{":
-        return "jsonl" if parse_json_text(stripped, "", lines=False)[1] else "json"
+        if not parse_json_text(stripped, "", lines=False)[1]:
+            return "json"
+        # "[10:02] Agent: Hi, how can I help?" is no JSON Lines either
+        chat = text_column is None and transcript_questions(stripped) is not None
+        return "text" if chat else "jsonl"
     wanted = {_key(text_column)} if text_column else set(TEXT_COLUMNS)
     # A header without a tab may still be one column's name ("question"): read as TSV.
     for fmt, delimiter in (("tsv", "\t"), ("csv", ","), ("csv", ";")):
