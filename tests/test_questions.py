@@ -862,3 +862,57 @@ def test_zendesk_search_report_flags_searches_that_ended_in_a_ticket() -> None:
     log = "query,ticket_created\nclose account,true\nclose account,false\nvat,false\nfee,false\n"
     got = {q.text: q.signal for q in parse_questions(log)}
     assert got == {"close account": TICKET_AFTER_SEARCH, "vat": None, "fee": None}
+
+
+def test_a_slack_export_folder_gives_the_customers_posts_that_start_a_thread(
+    tmp_path: Path,
+) -> None:
+    # channels.json and users.json beside a folder per channel of day files; admins',
+    # owners' and bots' posts are the team's; direct messages are not read
+    def write(name: str, value: object) -> None:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(json.dumps(value), encoding="utf-8")
+
+    def post(user: str, ts: str, text: str, **more: str) -> dict:
+        return {"type": "message", "user": user, "ts": ts, "text": text, **more}
+
+    write("channels.json", [{"id": "C1", "name": "help-desk"}, {"id": "C2", "name": "general"}])
+    write(
+        "users.json",
+        [
+            {"id": "U1", "name": "marta", "is_admin": True, "is_owner": True},
+            {"id": "U2", "name": "kofi", "is_admin": True, "profile": {"display_name": "Kofi"}},
+            {"id": "U3", "name": "statusbot", "is_bot": True},
+            {"id": "U7", "name": "dmitri", "is_admin": False, "is_restricted": True},
+            {"id": "U8", "name": "ana", "is_admin": False},
+        ],
+    )
+    write("integration_logs.json", [])
+    write(
+        "help-desk/2024-03-04.json",
+        [
+            post("U8", "1.0", "<@U8> has joined the channel", subtype="channel_join"),
+            post("U1", "2.0", "Heads up: app 5.2 is out, update before reporting login issues"),
+            post("U7", "3.0", "how do I add a joint account holder?", thread_ts="3.0"),
+            post("U2", "4.0", "Under Profile > Account holders.", thread_ts="3.0"),
+        ],
+    )
+    write(
+        "help-desk/2024-03-05.json",
+        [
+            post("U2", "5.0", "Branch hours change, see <https://bank.example/hours|this page>"),
+            post("U8", "6.0", "<@U2> is there a fee for paying by card in Japan?"),
+            post("U3", "7.0", "Card payments are delayed for some customers"),
+        ],
+    )
+    write("general/2024-03-04.json", [post("U7", "8.0", "can I freeze my card online?")])
+    write("D0DM12345/2024-03-04.json", [post("U8", "9.0", "private: my PIN is blocked")])
+    assert sorted(q.text for q in load_questions(tmp_path)) == [
+        "@Kofi is there a fee for paying by card in Japan?",
+        "can I freeze my card online?",
+        "how do I add a joint account holder?",
+    ]
+    # one channel's folder: that channel, with the users of the export above it
+    assert sorted(q.text for q in load_questions(tmp_path / "general")) == [
+        "can I freeze my card online?"
+    ]

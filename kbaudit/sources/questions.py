@@ -24,6 +24,7 @@ from typing import Any
 
 from kbaudit.errors import KbauditError
 from kbaudit.model import Question
+from kbaudit.sources import slack
 from kbaudit.sources.base import decode, not_text
 from kbaudit.sources.messages import (
     is_courtesy,
@@ -1053,11 +1054,27 @@ def load_questions(
     fmt: str = "auto",
     warnings: list[str] | None = None,
 ) -> list[Question]:
-    """Questions from a file: plain text, CSV/TSV, JSON(L), tickets export or search log.
+    """Questions from a file: plain text, CSV/TSV, JSON(L), tickets export or search log;
+    or from a Slack export's folder (see `kbaudit.sources.slack`).
     A file that is not UTF-8 (a spreadsheet's "CSV" on Windows) is read as Windows-1252 with a
     line in `warnings` when it is given, else it is an error."""
     if path.is_dir():
-        raise QuestionsError(f"{path} is a folder; give --questions the file of questions")
+        if not slack.is_export(path):
+            raise QuestionsError(
+                f"{path} is a folder; give --questions the file of questions (or a Slack "
+                "export's folder)"
+            )
+        try:
+            messages = slack.export_messages(path)
+        except slack.SlackError as exc:
+            raise QuestionsError(str(exc)) from None
+        questions = merge(_objects(messages, str(path), None))
+        if not questions:
+            raise QuestionsError(
+                f"{path}: no customer question in the Slack export (only the team's posts, "
+                "replies in threads and greetings); check the channels it holds"
+            )
+        return questions
     if not path.is_file():
         raise QuestionsError(f"questions file {path} does not exist; check --questions")
     try:
