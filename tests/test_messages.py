@@ -81,6 +81,12 @@ ZENDESK_CHAT = """Chat started: 2026-11-02 03:55 PM UTC
             None,
             "cancel my plan",
         ),
+        (  # no staff label: the one who opens with an offer of help is the agent
+            "(09:14) Olivia Brandt: Thanks for contacting Ledgerly, Olivia here.\n"
+            "(09:15) Sam Lee: which report shows unpaid bills?\n(09:16) Olivia Brandt: Aged payables.",
+            None,
+            "which report shows unpaid bills?",
+        ),
         # fields of an email are not a conversation
         ("Invoice: 118\nAmount: 40\nWhy was it charged twice?", None, None),
         ("Problem: export fails\nSteps: open reports, click export", None, None),

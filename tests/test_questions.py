@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from kbaudit.sources.questions import NO_RESULTS, QuestionsError, load_questions, parse_questions
+from kbaudit.sources.questions import (
+    NO_RESULTS,
+    TICKET_AFTER_SEARCH,
+    QuestionsError,
+    load_questions,
+    parse_questions,
+)
 
 from .conftest import FIXTURES
 
@@ -391,6 +397,28 @@ def test_a_search_console_queries_export_counts_impressions() -> None:
             "(14:11) Pedro: how do I undo a payment\n",
             ["how do I undo a payment"],
         ),
+        (  # no labels, no header: the agent opens with an offer of help; conversations
+            # only a blank line apart, the same agent in two of them
+            "[09:02] Priya Raman: Hi, welcome to Northbank! How can I help you today?\n"
+            "[09:02] Tom Becker: my new card still hasn't arrived\n"
+            "[09:03] Priya Raman: Let me check the status.\n\n"
+            "[10:14] Priya Raman: Hello! What can I do for you?\n"
+            "[10:15] Lena Ortiz: why was my transfer to Spain declined?\n\n"
+            "[11:40] Marcus Hill: Hi\n"
+            "[11:40] Marcus Hill: This is Marcus from Northbank, how may I assist?\n"
+            "[11:41] Aisha Khan: hi\n[11:41] Aisha Khan: can I raise my ATM limit?\n",
+            [
+                "can I raise my ATM limit?",
+                "my new card still hasn't arrived",
+                "why was my transfer to Spain declined?",
+            ],
+        ),
+        (  # a transcript with its turns spaced out, and a pause: still one conversation
+            "[10:02] Visitor: hi\n\n[10:02] Agent: Hello!\n\n[10:03] Visitor: freeze my card\n\n"
+            "[10:04] Agent: Done.\n[10:05] Visitor: and unfreeze it later?\n\n"
+            "[10:20] Agent: In the app.\n[10:21] Visitor: ok\n",
+            ["freeze my card"],
+        ),
     ],
 )
 def test_chat_transcripts_in_plain_text(text: str, questions: list[str]) -> None:
@@ -731,4 +759,160 @@ def test_help_scout_conversations_give_the_customers_first_thread() -> None:
     assert sorted(q.text for q in parse_questions(json.dumps(page))) == [
         "Is there a limit on card payments in Portugal?",
         "ok. when?",
+    ]
+
+
+def test_kustomer_messages_give_each_conversations_first_inbound_message() -> None:
+    # JSON:API: the fields under `attributes`, the conversation under `relationships`;
+    # direction "in" is the customer's, "out" the team's
+    def message(conversation: str, direction: str, preview: str, **more: str) -> dict:
+        return {
+            "type": "message",
+            "id": f"m{len(preview)}{direction}",
+            "attributes": {"channel": "chat", "direction": direction, "preview": preview, **more},
+            "relationships": {
+                "conversation": {"data": {"type": "conversation", "id": conversation}},
+                "customer": {"data": {"type": "customer", "id": "c-7"}},
+            },
+        }
+
+    page = {
+        "data": [
+            message("conv-1", "in", "hi there"),
+            message("conv-1", "in", "my card was charged twice, how do I dispute one?"),
+            message("conv-1", "out", "Sorry about that! I can open a dispute for you."),
+            message("conv-2", "out", "Your replacement card was posted today."),
+            message("conv-2", "in", "can I use it before the old one expires?"),
+            message("conv-3", "in", "fee for sending money to Mexico"),
+        ],
+        "links": {"next": None},
+    }
+    assert sorted(q.text for q in parse_questions(json.dumps(page))) == [
+        "can I use it before the old one expires?",
+        "fee for sending money to Mexico",
+        "my card was charged twice, how do I dispute one?",
+    ]
+    # the same log as a table with a Direction column
+    table = "Conversation,Direction,Preview\n1,out,Welcome!\n1,in,close my account\n"
+    assert [q.text for q in parse_questions(table)] == ["close my account"]
+
+
+def test_a_forums_category_definition_and_pinned_topics_are_no_questions() -> None:
+    # Discourse writes an "About the ... category" topic for each category and pins it; an
+    # admin may unpin, close or archive it, or the forum may be in another language
+    def topic(title: str, pinned: bool = False, closed: bool = False) -> dict:
+        return {
+            "id": len(title),
+            "title": title,
+            "posts_count": 1,
+            "archetype": "regular",
+            "pinned": pinned,
+            "pinned_globally": False,
+            "closed": closed,
+            "archived": closed,
+            "category_id": 5,
+        }
+
+    page = {
+        "users": [{"id": 1, "username": "marta_admin", "admin": True}],
+        "topic_list": {
+            "per_page": 30,
+            "topics": [
+                topic("About the Billing & Payments category", pinned=True),
+                topic("About the Cards category", closed=True),
+                topic("Über die Kategorie Konto"),
+                topic("Read this before posting: forum guidelines", pinned=True),
+                topic("Refund still not on my card after 10 days"),
+                topic("Can I get a VAT invoice for an annual plan?", closed=True),
+                topic("Question about the premium category of accounts"),
+            ],
+        },
+    }
+    assert sorted(q.text for q in parse_questions(json.dumps(page))) == [
+        "Can I get a VAT invoice for an annual plan?",
+        "Question about the premium category of accounts",
+        "Refund still not on my card after 10 days",
+    ]
+
+
+def test_zendesk_search_report_flags_searches_that_ended_in_a_ticket() -> None:
+    # a search that ended in a ticket far more often than the log's searches do (here 101
+    # tickets in 2,740 searches) is a gap signal; "Avg. results" of 0 is no result
+    text = (
+        "Search string,Searches,Avg. results,Clicks,Tickets created\n"
+        "reset password,1480,12,962,3\n"
+        "card declined abroad,412,7,188,61\n"
+        "change pin,390,9,301,0\n"
+        "transfer limit,233,4,0,0\n"
+        "crypto withdrawal,98,0,0,14\n"
+        "dispute a charge,87,6,41,22\n"
+        "joint account,40,5,12,1\n"
+    )
+    got = {q.text: q.signal for q in parse_questions(text)}
+    assert got == {
+        "reset password": None,
+        "card declined abroad": TICKET_AFTER_SEARCH,
+        "change pin": None,
+        "transfer limit": "no-clicks",
+        "crypto withdrawal": NO_RESULTS,
+        "dispute a charge": TICKET_AFTER_SEARCH,
+        "joint account": None,
+    }
+    # one row per search, flagged when it led to a ticket
+    log = "query,ticket_created\nclose account,true\nclose account,false\nvat,false\nfee,false\n"
+    got = {q.text: q.signal for q in parse_questions(log)}
+    assert got == {"close account": TICKET_AFTER_SEARCH, "vat": None, "fee": None}
+
+
+def test_a_slack_export_folder_gives_the_customers_posts_that_start_a_thread(
+    tmp_path: Path,
+) -> None:
+    # channels.json and users.json beside a folder per channel of day files; admins',
+    # owners' and bots' posts are the team's; direct messages are not read
+    def write(name: str, value: object) -> None:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(json.dumps(value), encoding="utf-8")
+
+    def post(user: str, ts: str, text: str, **more: str) -> dict:
+        return {"type": "message", "user": user, "ts": ts, "text": text, **more}
+
+    write("channels.json", [{"id": "C1", "name": "help-desk"}, {"id": "C2", "name": "general"}])
+    write(
+        "users.json",
+        [
+            {"id": "U1", "name": "marta", "is_admin": True, "is_owner": True},
+            {"id": "U2", "name": "kofi", "is_admin": True, "profile": {"display_name": "Kofi"}},
+            {"id": "U3", "name": "statusbot", "is_bot": True},
+            {"id": "U7", "name": "dmitri", "is_admin": False, "is_restricted": True},
+            {"id": "U8", "name": "ana", "is_admin": False},
+        ],
+    )
+    write("integration_logs.json", [])
+    write(
+        "help-desk/2024-03-04.json",
+        [
+            post("U8", "1.0", "<@U8> has joined the channel", subtype="channel_join"),
+            post("U1", "2.0", "Heads up: app 5.2 is out, update before reporting login issues"),
+            post("U7", "3.0", "how do I add a joint account holder?", thread_ts="3.0"),
+            post("U2", "4.0", "Under Profile > Account holders.", thread_ts="3.0"),
+        ],
+    )
+    write(
+        "help-desk/2024-03-05.json",
+        [
+            post("U2", "5.0", "Branch hours change, see <https://bank.example/hours|this page>"),
+            post("U8", "6.0", "<@U2> is there a fee for paying by card in Japan?"),
+            post("U3", "7.0", "Card payments are delayed for some customers"),
+        ],
+    )
+    write("general/2024-03-04.json", [post("U7", "8.0", "can I freeze my card online?")])
+    write("D0DM12345/2024-03-04.json", [post("U8", "9.0", "private: my PIN is blocked")])
+    assert sorted(q.text for q in load_questions(tmp_path)) == [
+        "@Kofi is there a fee for paying by card in Japan?",
+        "can I freeze my card online?",
+        "how do I add a joint account holder?",
+    ]
+    # one channel's folder: that channel, with the users of the export above it
+    assert sorted(q.text for q in load_questions(tmp_path / "general")) == [
+        "can I freeze my card online?"
     ]

@@ -61,7 +61,8 @@ QuestionsOpt = Annotated[
     Path | None,
     typer.Option(
         "--questions",
-        help="Customer questions: text, CSV/TSV, JSON(L), tickets, chats, search log.",
+        help="Customer questions: text, CSV/TSV, JSON(L), tickets, chats, search log, or a "
+        "Slack export's folder (or one channel's).",
     ),
 ]
 TextColumnOpt = Annotated[

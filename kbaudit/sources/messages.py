@@ -142,6 +142,16 @@ _CUSTOMER_NAMES = re.compile(
     re.I,
 )
 _SEPARATOR = re.compile(r"[-=*_#~.\s]{3,}")
+# How an agent opens a chat: an offer of help, a welcome, thanks for getting in touch, their
+# name and company ("this is Marcus from Northbank"). Searched from the start of the turn.
+_AGENT_OPENING = re.compile(
+    r"^.{0,80}?\b(?:how (?:can|may|could|might) (?:i|we) (?:help|assist)"
+    r"|what can (?:i|we) do for you|(?:can|may|could) (?:i|we) help you"
+    r"|(?:thanks?|thank you) for (?:contacting|reaching out|getting in touch|chatting|calling)"
+    r"|welcome to|you(?:'re| are) (?:chatting|speaking|talking) (?:with|to)"
+    r"|this is \w+(?: \w+)? (?:from|with|at) )",
+    re.I,
+)
 
 
 def _turns(lines: list[str]) -> list[tuple[str | None, str, str]]:
@@ -173,6 +183,10 @@ def _transcript_question(lines: list[str], customer: str | None) -> str | None:
     staff = [n for n in speakers if _STAFF_NAME.search(n)]
     if len(speakers) < 2 or not (timed >= 2 or staff or named):
         return None
+    if not staff:  # no speaker named as staff: those who open by offering help are
+        first = {name: text for _, name, text in reversed(turns) if not is_courtesy(text)}
+        staff = [n for n in speakers if _AGENT_OPENING.match(first.get(n, ""))]
+        staff = [] if len(staff) == len(speakers) else staff
     who = named or next((n for n in speakers if n not in staff), None)
     if who is None:
         return None
@@ -196,19 +210,26 @@ def transcript_questions(text: str) -> list[str] | None:
     )
     if len(speakers) < 2 or 2 * len(turns) < len(filled) or not (2 * timed > len(turns) or both):
         return None
-    conversations: list[list[str]] = [[]]
-    seen_turn = broken = False
+    blocks: list[list[str]] = [[]]  # runs of lines between blank lines and separators
     for line in lines:
         if not line or _SEPARATOR.fullmatch(line):
-            broken = seen_turn
-            continue
-        is_turn = bool(_turns([line]))
-        if broken and not is_turn:
+            if blocks[-1]:
+                blocks.append([])
+        else:
+            blocks[-1].append(line)
+    # Turns one to a block are a transcript spaced out; else a blank line after turns of two
+    # speakers or more ends the conversation when the next block brings in someone new.
+    spaced = all(len(_turns(block)) <= 1 for block in blocks)
+    conversations: list[list[str]] = [[]]
+    said: set[str] = set()  # who has spoken in the conversation so far
+    for block in filter(None, blocks):
+        names = {name for _, name, _ in _turns(block)}
+        header = not _turns(block[:1])
+        if said and (header or (not spaced and len(said) > 1 and names - said)):
             conversations.append([])
-            seen_turn = False
-        broken = False
-        seen_turn = seen_turn or is_turn
-        conversations[-1].append(line)
+            said = set()
+        said |= names
+        conversations[-1].extend(block)
     found = (_transcript_question(lines, _header_speaker(lines)) for lines in conversations)
     return [question for question in found if question]
 

@@ -4,7 +4,8 @@ CSV/TSV (a text column and an optional volume column), JSONL, a Zendesk-style ti
 and a help-center search log (query, searches, clicks or results).
 
 Repeated questions are merged (case, spacing and end punctuation ignored) and their volumes
-summed. Searches with zero results or zero clicks carry a `signal`: a strong sign of a gap.
+summed. Searches with zero results or zero clicks, or that ended in a ticket far more often
+than the log's searches do, carry a `signal`: a strong sign of a gap.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ import itertools
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from kbaudit.errors import KbauditError
 from kbaudit.model import Question
+from kbaudit.sources import slack
 from kbaudit.sources.base import decode, not_text
 from kbaudit.sources.messages import (
     is_courtesy,
@@ -40,7 +42,7 @@ TEXT_COLUMNS = (
     "text", "title", "description", "message", "utterance", "customer_question", "user_message",
     "content", "body", "message_text", "prompt", "user_input", "transcript", "chat_transcript",
     "first_message", "first_customer_message", "initial_message", "opening_message",
-    "customer_message", "first_comment",
+    "customer_message", "first_comment", "preview",
     # the same in German, French, Spanish, Portuguese, Italian and Dutch exports
     "frage", "fragen", "suchbegriff", "suchanfrage", "betreff", "requête", "recherche",
     "terme_de_recherche", "objet", "pregunta", "preguntas", "consulta", "búsqueda",
@@ -70,6 +72,12 @@ NO_RESULT_COLUMNS = (
     "no_results", "zero_results", "no_result_searches", "searches_with_no_results",
     "null_searches", "zero_result_searches",
 )  # fmt: skip
+# Columns that count the searches after which the customer still opened a ticket (Zendesk's
+# search report "Tickets created"), or flag such a search in a log with one row per search.
+TICKET_COLUMNS = (
+    "tickets_created", "created_tickets", "ticket_created", "tickets_after_search",
+    "searches_with_tickets", "searches_with_ticket", "led_to_ticket", "escalated_to_ticket",
+)  # fmt: skip
 # A log of chat messages, one row each: who wrote it and which conversation it belongs to.
 ROLE_COLUMNS = (
     "role", "sender_type", "author_type", "sender", "author", "speaker", "from", "participant",
@@ -81,9 +89,15 @@ CONVERSATION_COLUMNS = (
 )  # fmt: skip
 # A table of tickets or cases: the subject is read with the customer's first message.
 SUBJECT_COLUMNS = ("subject", "title")
-BODY_COLUMNS = ("description_text", "description", "body", "first_comment", "comment", "message")
+BODY_COLUMNS = (
+    "description_text", "description", "body", "first_comment", "comment", "message", "preview",
+)  # fmt: skip
 NO_RESULTS = "no-results"
 NO_CLICKS = "no-clicks"
+# A search that ended in a ticket at least TICKET_FACTOR times as often as the log's searches
+# do on average: the customer searched, read what came back, and still had to ask.
+TICKET_AFTER_SEARCH = "ticket-after-search"
+TICKET_FACTOR = 2
 INPUT_FORMATS = ("auto", "text", "csv", "tsv", "jsonl", "json", "tickets")
 MAX_TEXT = 300  # characters of a ticket's first comment kept with its subject
 # Characters of one question kept: a pasted log or a runaway cell is not one question, and a
@@ -113,7 +127,7 @@ def _key(name: str) -> str:
     """A column's name compared: case, spaces and hyphens ignored, camelCase split
     (conversationId: conversation_id)."""
     name = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name.strip())
-    return re.sub(r"[\s\-]+", "_", name.casefold())
+    return re.sub(r"[\s\-]+|\.[\s\-]*", "_", name.casefold()).strip("_")
 
 
 _QUOTE_FORMS = str.maketrans({"‘": "'", "’": "'", "‛": "'", "′": "'", "“": '"', "”": '"'})
@@ -135,7 +149,7 @@ def merge(rows: Iterable[_Row | Question]) -> list[Question]:
     volume: dict[str, int] = {}
     shown: dict[str, str] = {}
     signal: dict[str, str | None] = {}
-    rank = {None: 0, NO_CLICKS: 1, NO_RESULTS: 2}
+    rank = {None: 0, NO_CLICKS: 1, TICKET_AFTER_SEARCH: 2, NO_RESULTS: 3}
     for row in rows:
         text = shorten(message_text(row.text[: 20 * MAX_QUESTION]), MAX_QUESTION)
         key = question_key(text)
@@ -225,15 +239,20 @@ def _pick(columns: Iterable[str], wanted: Iterable[str]) -> str | None:
 
 
 def _customer_rows(
-    records: Sequence[dict[str, Any]], columns: list[str], text_col: str
+    records: Sequence[dict[str, Any]],
+    columns: list[str],
+    text_col: str,
+    text_of: Callable[[dict[str, Any]], Any],
 ) -> set[int] | None:
     """In a log of chat messages (a column naming who wrote each: user, agent, bot ...), the
     rows the customer wrote; with a conversation column, only each conversation's first
     customer message that is more than a greeting. None when no column names a role."""
-    for role_col in (_pick(columns, [name]) for name in ROLE_COLUMNS):
+    for name in (*DIRECTION_KEYS, *ROLE_COLUMNS):
+        role_col = _pick(columns, [name])
         if role_col is None or role_col == text_col:
             continue
-        roles = [_role({"role": record.get(role_col)}) for record in records]
+        key = "direction" if name in DIRECTION_KEYS else "role"
+        roles = [_role({key: record.get(role_col)}) for record in records]
         if any(roles):
             break
     else:
@@ -246,7 +265,7 @@ def _customer_rows(
             continue
         if conversation_col is not None:
             conversation = str(record.get(conversation_col))
-            text = message_text(_text(record.get(text_col)))
+            text = message_text(_text(text_of(record)))
             if conversation in asked or not text or is_courtesy(text):
                 continue
             asked.add(conversation)
@@ -281,18 +300,25 @@ def _records(
     click_col = _pick(columns, CLICK_COLUMNS)
     result_col = _pick(columns, RESULT_COLUMNS)
     empty_col = _pick(columns, NO_RESULT_COLUMNS)
-    customer = _customer_rows(records, columns, text_col)
+    ticket_col = _pick(columns, TICKET_COLUMNS)
+    ticket_rate = _ticket_rate(records, ticket_col, volume_col)
     # Tickets or cases (Subject, Description): the subject with the first message, as in JSON.
     is_subject = text_column is None and _unprefixed(_key(text_col)) in SUBJECT_COLUMNS
     body_col = _pick(columns, BODY_COLUMNS) if is_subject else None
+
+    def text_of(record: dict[str, Any]) -> Any:
+        text = record.get(text_col)
+        if body_col is not None:
+            return _ticket_text({"subject": text, "description": record.get(body_col)})
+        return text
+
+    customer = _customer_rows(records, columns, text_col, text_of)
     for number, record in enumerate(records, 1):
         if customer is not None and number - 1 not in customer:
             continue
         if not lines and _not_asked(record):  # a JSON log's record
             continue
-        text = record.get(text_col)
-        if body_col is not None:
-            text = _ticket_text({"subject": text, "description": record.get(body_col)})
+        text = text_of(record)
         if not isinstance(text, str) or not text.strip():
             continue
         place = f"{where} line {lines[number - 1]}" if lines else f"{where} record {number}"
@@ -301,11 +327,32 @@ def _records(
         empty = _empty_count(record.get(empty_col), volume) if empty_col is not None else None
         found_nothing = result_col is not None and _is_zero(record.get(result_col))
         mostly_empty = empty is not None and empty > 0 and 2 * empty >= volume
+        tickets = _empty_count(record.get(ticket_col), volume) if ticket_col else None
         if found_nothing or mostly_empty:
             signal = NO_RESULTS
+        elif tickets and ticket_rate and tickets >= TICKET_FACTOR * ticket_rate * volume:
+            signal = TICKET_AFTER_SEARCH
         elif click_col is not None and _is_zero(record.get(click_col)):
             signal = NO_CLICKS
         yield _Row(text, volume, signal)
+
+
+def _ticket_rate(
+    records: Sequence[dict[str, Any]], ticket_col: str | None, volume_col: str | None
+) -> float | None:
+    """Of all the searches of a log, the share that ended in a ticket; None without a
+    tickets column or a readable count."""
+    if ticket_col is None:
+        return None
+    searches = tickets = 0
+    for record in records:
+        try:
+            volume = _volume(record.get(volume_col), "") if volume_col else 1
+        except QuestionsError:
+            continue  # the row's own error is raised where it is read
+        searches += volume
+        tickets += _empty_count(record.get(ticket_col), volume) or 0
+    return tickets / searches if searches and tickets else None
 
 
 # A message a chat tool logs that no customer asked (Slack's bot messages and channel joins);
@@ -314,11 +361,28 @@ _OWN_SUBTYPES = frozenset({"thread_broadcast", "file_share", "me_message"})
 REPLY_KEYS = ("parent_user_id", "parent_id", "in_reply_to", "in_reply_to_id", "reply_to")
 
 
+# The topic a forum writes to describe each category (Discourse: "About the Billing
+# category", in the forum's language), pinned in it; closed or archived, it is still no one's
+# question.
+_CATEGORY_TOPIC = re.compile(
+    r"about the .{1,100} category|über die kategorie .{1,100}|à propos de la catégorie .{1,100}"
+    r"|acerca de la categoría .{1,100}|sobre a categoria .{1,100}"
+    r"|informazioni sulla categoria .{1,100}|over de categorie .{1,100}",
+    re.I,
+)
+
+
 def _not_asked(record: dict[str, Any]) -> bool:
-    """A record of a chat log that is no question: a bot's message or the tool's event
-    (Slack: `bot_id`, a subtype such as bot_message or channel_join) or a reply in a thread
-    (a `thread_ts` other than its own `ts`, a parent)."""
+    """A record of a chat log or forum that is no question: a bot's message or the tool's
+    event (Slack: `bot_id`, a subtype such as bot_message or channel_join), a reply in a
+    thread (a `thread_ts` other than its own `ts`, a parent), a forum's topic pinned for
+    everyone to read (Discourse: `pinned`, `pinned_globally`) or describing a category."""
     if record.get("bot_id") or record.get("is_bot") is True:
+        return True
+    if record.get("pinned") is True or record.get("pinned_globally") is True:
+        return True
+    title = record.get("title")
+    if isinstance(title, str) and _CATEGORY_TOPIC.fullmatch(title.strip()):
         return True
     subtype = record.get("subtype")
     if isinstance(subtype, str) and subtype.strip() and subtype not in _OWN_SUBTYPES:
@@ -460,6 +524,11 @@ ROLE_FLAGS = (
     ("is_inbound", True), ("inbound", True), ("incoming", True),
 )  # fmt: skip
 ROLE_KEYS = ("role", "author_type", "sender_type", "from", "sender", "speaker", "author", "type")
+# Help desks and messaging APIs that say which way a message went (Kustomer, Twilio): what
+# came in is the customer's, what went out the team's ("outbound-api" too).
+DIRECTION_KEYS = ("direction", "message_direction")
+_INBOUND = frozenset({"in", "inbound", "incoming"})
+_OUTBOUND = frozenset({"out", "outbound", "outgoing"})
 # The help desk account that wrote a message (Help Scout's thread `createdBy`): its "user" is
 # one of the team's users, the customer is "customer".
 CREATOR_KEYS = ("createdBy", "created_by", "creator")
@@ -474,7 +543,7 @@ _STAFF_STARTS = frozenset({"admin_initiated", "automated", "operator_initiated",
 
 MESSAGE_TEXTS = (
     "body", "text", "content", "message", "plain_body", "body_text", "stripped_text",
-    "text_body", "plain_text", "value", "body_html", "html_body", "html",
+    "text_body", "plain_text", "value", "body_html", "html_body", "html", "preview",
 )  # fmt: skip
 
 
@@ -520,6 +589,10 @@ def _role(
     for flag, customer in ROLE_FLAGS:
         if isinstance(message.get(flag), bool):
             return "customer" if message[flag] is customer else "staff"
+    for key in DIRECTION_KEYS:
+        way = _direction(message.get(key))
+        if way is not None:
+            return way
     word = _role_word(message)
     if word is not None:
         return "staff" if word in STAFF_ROLES or (team_users and word == "user") else "customer"
@@ -531,6 +604,14 @@ def _role(
             return "customer" if customer else "staff"
     author = next((message[k] for k in AUTHOR_ID_KEYS if k in message), None)
     return (people or {}).get(str(author)) if author is not None else None
+
+
+def _direction(value: Any) -> str | None:
+    """The role a message's direction gives: "in" the customer's, "out" the team's."""
+    if not isinstance(value, str):
+        return None
+    way = value.strip().casefold().split("-")[0]  # "outbound-api", "outbound-reply"
+    return "customer" if way in _INBOUND else "staff" if way in _OUTBOUND else None
 
 
 def _team_users(messages: list[Any]) -> bool:
@@ -629,12 +710,29 @@ def _oldest_first(messages: list[Any]) -> list[Any]:
     return messages[::-1] if backward and times[0] != times[-1] else messages
 
 
-def _embedded(item: Any) -> Any:
-    """An object of a HAL API (Help Scout) with what it embeds (`_embedded`: the
-    conversations of a page, the threads of a conversation) read as its own fields."""
-    if isinstance(item, dict) and isinstance(item.get("_embedded"), dict):
+# The members of a JSON:API resource object: its fields are under `attributes`.
+_RESOURCE_MEMBERS = frozenset({"id", "lid", "type", "attributes", "relationships", "links", "meta"})
+
+
+def _opened(item: Any) -> Any:
+    """An object of an API with its fields read as its own: what a HAL API (Help Scout)
+    embeds (`_embedded`: the conversations of a page, the threads of a conversation); a
+    JSON:API resource's `attributes` (Kustomer), and the id of each resource its
+    `relationships` name as `<name>_id` (a message's conversation: `conversation_id`)."""
+    if not isinstance(item, dict):
+        return item
+    if isinstance(item.get("_embedded"), dict):
         return {**item, **item["_embedded"]}
-    return item
+    attributes = item.get("attributes")
+    if not (isinstance(attributes, dict) and "type" in item and set(item) <= _RESOURCE_MEMBERS):
+        return item  # a Salesforce record's `attributes` describe the record, not its fields
+    opened = {**item, **attributes}
+    relationships = item.get("relationships")
+    for name, related in relationships.items() if isinstance(relationships, dict) else ():
+        data = related.get("data") if isinstance(related, dict) else None
+        if isinstance(data, dict) and isinstance(data.get("id"), str | int):
+            opened.setdefault(f"{name}_id", data["id"])
+    return opened
 
 
 def _is_chat(item: Any) -> bool:
@@ -661,7 +759,7 @@ def _by_conversation(chat: Any) -> list[Any]:
 
 
 def _chats(items: list[Any], where: str) -> list[_Row]:
-    items = [c for item in items for c in _by_conversation(_embedded(item))]
+    items = [c for item in items for c in _by_conversation(_opened(item))]
     rows = [_Row(text) for item in items if _is_chat(item) if (text := _chat_text(item))]
     if not rows:
         raise QuestionsError(
@@ -673,7 +771,7 @@ def _chats(items: list[Any], where: str) -> list[_Row]:
 
 def _objects(items: list[Any], where: str, text_column: str | None) -> list[_Row]:
     """A list of JSON values: strings are questions; objects are records, tickets or chats."""
-    items = [_embedded(item) for item in items]
+    items = [_opened(item) for item in items]
     strings = [_Row(x) for x in items if isinstance(x, str)]
     objects = [x for x in items if isinstance(x, dict)]
     conversations = [x for x in items if isinstance(x, list)]
@@ -688,7 +786,7 @@ def _objects(items: list[Any], where: str, text_column: str | None) -> list[_Row
 
 
 def _json(data: Any, where: str, text_column: str | None) -> list[_Row]:
-    data = _embedded(data)
+    data = _opened(data)
     if isinstance(data, dict):
         for key in ("tickets", "results", "requests"):
             items = data.get(key)
@@ -823,7 +921,11 @@ def detect(text: str, text_column: str | None = None, where: str = "this file") 
     if text_column is None and not delimited and transcript_questions(stripped) is not None:
         return "text"
     if stripped[:1] in "[{":
-        return "jsonl" if parse_json_text(stripped, "", lines=False)[1] else "json"
+        if not parse_json_text(stripped, "", lines=False)[1]:
+            return "json"
+        # "[10:02] Agent: Hi, how can I help?" is no JSON Lines either
+        chat = text_column is None and transcript_questions(stripped) is not None
+        return "text" if chat else "jsonl"
     wanted = {_key(text_column)} if text_column else set(TEXT_COLUMNS)
     # A header without a tab may still be one column's name ("question"): read as TSV.
     for fmt, delimiter in (("tsv", "\t"), ("csv", ","), ("csv", ";")):
@@ -952,11 +1054,27 @@ def load_questions(
     fmt: str = "auto",
     warnings: list[str] | None = None,
 ) -> list[Question]:
-    """Questions from a file: plain text, CSV/TSV, JSON(L), tickets export or search log.
+    """Questions from a file: plain text, CSV/TSV, JSON(L), tickets export or search log;
+    or from a Slack export's folder (see `kbaudit.sources.slack`).
     A file that is not UTF-8 (a spreadsheet's "CSV" on Windows) is read as Windows-1252 with a
     line in `warnings` when it is given, else it is an error."""
     if path.is_dir():
-        raise QuestionsError(f"{path} is a folder; give --questions the file of questions")
+        if not slack.is_export(path):
+            raise QuestionsError(
+                f"{path} is a folder; give --questions the file of questions (or a Slack "
+                "export's folder)"
+            )
+        try:
+            messages = slack.export_messages(path)
+        except slack.SlackError as exc:
+            raise QuestionsError(str(exc)) from None
+        questions = merge(_objects(messages, str(path), None))
+        if not questions:
+            raise QuestionsError(
+                f"{path}: no customer question in the Slack export (only the team's posts, "
+                "replies in threads and greetings); check the channels it holds"
+            )
+        return questions
     if not path.is_file():
         raise QuestionsError(f"questions file {path} does not exist; check --questions")
     try:
