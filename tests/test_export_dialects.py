@@ -1,0 +1,130 @@
+"""Platform dialects inside otherwise ordinary exports: ReadMe.com's legacy blocks and id-only
+categories, Jekyll listing pages made of Liquid, Document360's numeric status, Intercom's
+`tag.list` tags."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kbaudit.audit import audit
+from kbaudit.config import Config
+from kbaudit.normalize import CATEGORY_ID_ONLY
+from kbaudit.sources import load
+from kbaudit.text import markdown
+
+from .conftest import AS_OF, write_files
+
+_README_PAGE = """\
+---
+title: "Sign requests with your key"
+slug: "signing"
+hidden: false
+updatedAt: "2026-09-14T08:00:00.000Z"
+category: 64b7f0c2a91e3d0012ab34cd
+---
+Each call to the API proves who sends it with the secret key of your workspace.
+
+[block:api-header]
+{
+  "title": "Where the key goes"
+}
+[/block]
+Send it as the user name of basic authentication, with an empty password.
+
+[block:callout]
+{
+  "type": "danger",
+  "title": "Never in the browser",
+  "body": "Code that runs in a customer's browser shows the key to anyone who looks."
+}
+[/block]
+
+[block:code]
+{
+  "codes": [
+    {
+      "code": "curl https://api.example.test/v2/invoices \\\\\\n  --user sk_live_example:",
+      "language": "shell"
+    }
+  ]
+}
+[/block]
+
+[block:parameters]
+{
+  "data": {
+    "h-0": "Status",
+    "h-1": "What went wrong",
+    "0-0": "401",
+    "0-1": "No key, or a revoked one",
+    "1-0": "403",
+    "1-1": "The key may not call this endpoint"
+  },
+  "cols": 2,
+  "rows": 2
+}
+[/block]
+
+[block:image]
+{
+  "images": [
+    {
+      "image": ["https://files.readme.io/9f8e7d6-workspace-keys.png", "keys.png", 1024, 512, "#ffffff"],
+      "caption": "Workspace settings, Keys tab"
+    }
+  ]
+}
+[/block]
+
+Rotate the key from the same tab when a teammate leaves.
+"""
+
+
+def test_readme_blocks_are_rendered_to_their_text() -> None:
+    found = markdown(_README_PAGE.split("---\n", 2)[2])
+    assert "codes" not in found.text and '"' not in found.text  # no JSON left
+    assert "[block:" not in found.text and "[/block]" not in found.text
+    assert "Never in the browser" in found.text  # callout title and body
+    assert "shows the key to anyone who looks" in found.text
+    assert "curl https://api.example.test/v2/invoices" in found.text  # code as code
+    assert "The key may not call this endpoint" in found.text  # parameters cells
+    assert "403" in found.text and "What went wrong" in found.text
+    assert "Where the key goes" in found.headings  # the API section header
+    assert [(i.src, i.alt) for i in found.images] == [
+        ("https://files.readme.io/9f8e7d6-workspace-keys.png", "Workspace settings, Keys tab")
+    ]
+    # a block keeps its lines: what follows it keeps its line number
+    assert found.text.endswith("Rotate the key from the same tab when a teammate leaves.")
+
+
+def test_readme_block_that_does_not_read_is_dropped_and_unclosed_is_text() -> None:
+    broken = markdown("Before.\n\n[block:callout]\n{not json\n[/block]\n\nAfter.\n")
+    assert broken.text.split() == ["Before.", "After."]
+    unclosed = markdown("[block:callout]\nA line of text.\n")
+    assert "A line of text." in unclosed.text
+
+
+def test_readme_category_id_is_an_id_only_category(tmp_path: Path) -> None:
+    other = _README_PAGE.replace("64b7f0c2a91e3d0012ab34cd", "64b7f0c2a91e3d0012ab99ff")
+    root = write_files(tmp_path / "kb", {"docs/signing.md": _README_PAGE, "docs/other.md": other})
+    articles = {a.path: a for a in load(root).articles}
+    signing = articles["docs/signing.md"]
+    assert signing.category == "64b7f0c2a91e3d0012ab34cd"
+    assert signing.meta[CATEGORY_ID_ONLY] is True
+    codes = {f.rule for f in audit(root, Config(select=["TAX"], as_of=AS_OF)).findings}
+    # named only by an id: reported as such (TAX012), never as a category to merge (TAX008)
+    assert "TAX012" in codes and "TAX008" not in codes
+
+
+def test_readme_category_id_named_by_its_folder(tmp_path: Path) -> None:
+    root = write_files(
+        tmp_path / "kb",
+        {
+            "Authentication/signing.md": _README_PAGE,
+            "Webhooks/retries.md": _README_PAGE.replace("signing", "retries"),
+        },
+    )
+    articles = {a.path: a for a in load(root).articles}
+    assert articles["Authentication/signing.md"].category == "Authentication"
+    assert articles["Webhooks/retries.md"].category == "Webhooks"
+    assert not articles["Webhooks/retries.md"].meta[CATEGORY_ID_ONLY]
