@@ -152,6 +152,21 @@ def readme_blocks(body: str) -> str:
     return "\n".join(out)
 
 
+# Template code of a site generator: a Liquid/Jinja statement (`{% for post in site.posts %}`)
+# or expression (`{{ post.url }}`); Hugo shortcodes (`{{< youtube >}}`) are content.
+_TEMPLATE_CODE = re.compile(r"\{%-?[ \t]*\w|\{\{-?[ \t]*[\w.\[\]\"'|: -]{1,300}?-?\}\}")
+
+
+def template_only(body: str, extracted: Extracted) -> bool:
+    """Whether a page is only template code: a Jekyll `index.md` looping over `site.posts`, a
+    tags page. It has template tags and, besides its headings, no word of text: a listing
+    the site builds, not an article."""
+    if "{" not in body or _TEMPLATE_CODE.search(body) is None:
+        return False
+    headings = sum(word_count(h) for h in extracted.headings)
+    return word_count(strip_templates(extracted.text)) <= headings
+
+
 # Emphasis markers are dropped from inline text (the parser's emphasis rule is off for speed).
 # The emphasised span never crosses its own marker character, so every pattern here is linear
 # in the text's length (article text is untrusted); nested emphasis takes a second pass.

@@ -128,3 +128,91 @@ def test_readme_category_id_named_by_its_folder(tmp_path: Path) -> None:
     assert articles["Authentication/signing.md"].category == "Authentication"
     assert articles["Webhooks/retries.md"].category == "Webhooks"
     assert not articles["Webhooks/retries.md"].meta[CATEGORY_ID_ONLY]
+
+
+_POST = """\
+---
+title: Change the email address of your account
+date: 2026-06-02
+category: account
+author: Priya
+tags: [login]
+---
+Open Settings, then Profile, and type the new address in the Email field. We send a
+confirmation message to it; the change takes effect when you open the link in that message.
+Read the [newest posts]({{ site.baseurl }}{{ post.url }}), the
+[tag page]({{ tag | slugify | prepend: "/tags/" }}), [this one](%7B%7B%20page.url%20%7D%7D)
+and [how to sign in]({{ site.baseurl }}/sign-in/).
+
+## If the old address no longer works
+Contact support from the sign-in page and we confirm who you are another way.
+"""
+
+
+def test_jekyll_listing_page_is_no_article_and_template_links_are_not_checked(
+    tmp_path: Path,
+) -> None:
+    root = write_files(
+        tmp_path / "site",
+        {
+            "index.md": (
+                "---\nlayout: home\ntitle: Help center\n---\n# Latest answers\n\n"
+                "{% for post in site.posts limit: 10 %}\n"
+                '<h2><a href="{{ post.url | relative_url }}">{{ post.title }}</a></h2>\n'
+                "<p>{{ post.excerpt | strip_html }}</p>\n{% endfor %}\n"
+            ),
+            "tags.md": (
+                "---\ntitle: Tags\n---\n{% for tag in site.tags %}\n"
+                "- [{{ tag[0] }}]({{ tag[0] | slugify | prepend: '/tags/' }})\n{% endfor %}\n"
+            ),
+            "_posts/2026-06-02-change-email.md": _POST,
+            "sign-in.md": _POST.replace("Change the email address", "Sign in to")
+            .replace("Settings, then Profile", "the app, then Sign in")
+            .replace("[newest posts]", "[all posts]"),
+        },
+    )
+    result = load(root)
+    assert sorted(a.path for a in result.articles) == [
+        "_posts/2026-06-02-change-email.md",
+        "sign-in.md",
+    ]  # index.md and tags.md are Liquid only: listings the site builds
+    found = audit(root, Config(select=["QUAL006", "COV003"], as_of=AS_OF)).findings
+    assert [(f.rule, f.data.get("target")) for f in found] == []
+
+
+def test_html_pages_template_links_and_listing_are_not_checked(tmp_path: Path) -> None:
+    page = (
+        "<html><head><title>{}</title></head><body><article><h1>{}</h1>"
+        "<p>Invoices are numbered in order and a number is never reused, even when an invoice "
+        'is voided. See <a href="{{{{ site.baseurl }}}}{{{{ post.url }}}}">the latest note</a> '
+        'and <a href="{{{{ page.next.url }}}}">the next page</a>.</p></article></body></html>'
+    )
+    root = write_files(
+        tmp_path / "site",
+        {
+            "invoices/numbering.html": page.format("Invoice numbers", "Invoice numbers"),
+            "invoices/voiding.html": page.format("Void an invoice", "Void an invoice"),
+            "posts.html": (
+                "<html><body><ul>{% for post in site.posts %}"
+                '<li><a href="{{ post.url }}">{{ post.title }}</a></li>{% endfor %}</ul>'
+                "</body></html>"
+            ),
+        },
+    )
+    result = load(root)
+    assert result.format == "html"
+    assert sorted(a.path for a in result.articles) == [
+        "invoices/numbering.html",
+        "invoices/voiding.html",
+    ]
+    found = audit(root, Config(select=["QUAL006", "COV003"], as_of=AS_OF)).findings
+    assert found == []
+
+
+def test_page_with_a_placeholder_and_text_is_an_article() -> None:
+    from kbaudit.text import template_only
+
+    body = "Your ticket number is {{ ticket.id }}; quote it when you call us.\n"
+    assert not template_only(body, markdown(body))
+    listing = "# Posts\n{% for p in site.posts %}\n- [{{ p.title }}]({{ p.url }})\n{% endfor %}\n"
+    assert template_only(listing, markdown(listing))
