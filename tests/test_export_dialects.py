@@ -4,6 +4,7 @@ categories, Jekyll listing pages made of Liquid, Document360's numeric status, I
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from kbaudit.audit import audit
@@ -216,3 +217,37 @@ def test_page_with_a_placeholder_and_text_is_an_article() -> None:
     assert not template_only(body, markdown(body))
     listing = "# Posts\n{% for p in site.posts %}\n- [{{ p.title }}]({{ p.url }})\n{% endfor %}\n"
     assert template_only(listing, markdown(listing))
+
+
+def test_document360_numeric_status(tmp_path: Path) -> None:
+    def record(n: int, title: str, status: int) -> dict[str, object]:
+        return {
+            "id": f"7c1e4a90-0d2b-4f6e-9a51-{n:012d}",
+            "title": title,
+            "html_content": f"<p>{title}: open the Billing page and follow the steps shown.</p>",
+            "category_id": "3f9d2b71-8a64-4c0e-b5d7-2e61a9c4f083",
+            "public_version": 2 if status == 3 else 0,
+            "latest_version": 2,
+            "language_code": "en",
+            "hidden": False,
+            "status": status,
+            "modified_at": "2026-10-02T09:15:00Z",
+        }
+
+    doc = {
+        "data": [
+            record(1, "Download an invoice", 3),
+            record(2, "Change the billing currency", 0),
+            record(3, "Split a payment", 7),  # not a documented value: left unread
+        ],
+        "success": True,
+    }
+    root = write_files(tmp_path / "kb", {"articles.json": json.dumps(doc)})
+    result = load(root)
+    assert result.format == "helpdesk"
+    status = {a.title: a.status for a in result.articles}
+    assert status == {
+        "Download an invoice": "published",
+        "Change the billing currency": "draft",
+        "Split a payment": None,
+    }
