@@ -251,3 +251,54 @@ def test_document360_numeric_status(tmp_path: Path) -> None:
         "Change the billing currency": "draft",
         "Split a payment": None,
     }
+
+
+def test_intercom_tag_list_tags(tmp_path: Path) -> None:
+    def article(n: int, title: str, tags: object) -> dict[str, object]:
+        return {
+            "type": "article",
+            "id": str(8100 + n),
+            "workspace_id": "k3x9q2",
+            "parent_id": 1201,
+            "parent_type": "collection",
+            "parent_ids": [1201],
+            "title": title,
+            "description": "",
+            "body": f"<p>{title}: open Settings, choose Billing and follow the steps.</p>",
+            "author_id": 5521,
+            "state": "published",
+            "created_at": 1780000000,
+            "updated_at": 1790000000,
+            "url": f"https://help.example.test/en/articles/{8100 + n}",
+            "tags": tags,
+        }
+
+    doc = {
+        "type": "list",
+        "data": [
+            article(
+                1,
+                "Update your card",
+                {
+                    "type": "tag.list",
+                    "tags": [
+                        {"type": "tag", "id": "90311", "name": "billing"},
+                        {"type": "tag", "id": "90312", "name": "cards"},
+                    ],
+                },
+            ),
+            article(2, "Download receipts", [{"type": "tag", "id": "90311", "name": "billing"}]),
+            article(3, "Close your account", {"type": "tag.list", "tags": []}),
+        ],
+    }
+    root = write_files(tmp_path / "kb", {"articles.json": json.dumps(doc)})
+    result = load(root)
+    assert result.format == "intercom"
+    tags = {a.title: a.tags for a in result.articles}
+    assert tags == {
+        "Update your card": ("billing", "cards"),
+        "Download receipts": ("billing",),
+        "Close your account": (),
+    }
+    found = audit(root, Config(select=["TAX003"], as_of=AS_OF)).findings
+    assert [f.article.title for f in found if f.article] == ["Close your account"]
