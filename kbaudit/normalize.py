@@ -93,7 +93,8 @@ CATEGORY_ID_ONLY = "category_id_only"
 TRANSLATION_OF = "translation_of"
 EMPTY_TRANSLATIONS = "empty_translations"
 SUMMARY_ONLY = "summary_only"
-_RECORD_ID = re.compile(r"^(?:[0-9a-f]{32}|\d{6,})$", re.I)
+# A record id: a 32-hex ServiceNow sys_id, a 24-hex object id (ReadMe), a long number.
+_RECORD_ID = re.compile(r"^(?:[0-9a-f]{32}|[0-9a-f]{24}|\d{6,})$", re.I)
 _IGNORE_COMMENT = re.compile(r"<!--\s*+kbaudit:\s*+ignore\s++([A-Za-z0-9_,\s-]*?)-->")
 # Status values that say the article is not published, whatever the platform calls it.
 _DRAFT_STATUS = {"unpublished", "notpublished", "not_published", "not published"}
@@ -201,7 +202,8 @@ def known_keys(options: SourceOptions) -> set[str]:
 
 
 def is_record_id(value: Any) -> bool:
-    """Whether a category value is a record id (a 32-hex sys_id, a long number), not a name."""
+    """Whether a category value is a record id (a 32-hex sys_id, a 24-hex object id, a long
+    number), not a name."""
     return isinstance(value, str | int) and bool(_RECORD_ID.match(str(value).strip()))
 
 
@@ -304,6 +306,8 @@ def build_article(
                 )
             )
     category = _category(values.get("category"), str(values.get("category__key", "")))
+    if CATEGORY_ID_ONLY not in meta and is_record_id(category):
+        meta = {**meta, CATEGORY_ID_ONLY: True}  # ReadMe's `category: 5f3c...`: no name given
     status = str(values["status"]).strip().lower() if values.get("status") is not None else None
     if status in _DRAFT_STATUS:  # Help Scout's `notpublished`, an unpublished page
         status = "draft"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import json
 import re
 from urllib.parse import unquote, urlsplit
 
@@ -44,6 +46,125 @@ def strip_templates(text: str) -> str:
     if "{" not in text:
         return text
     return _TEMPLATE_TAG.sub(" ", _TEMPLATE_COMMENT.sub(" ", text))
+
+
+# ReadMe.com's legacy "magic blocks": `[block:callout]` + a JSON object + `[/block]`, each
+# on lines of their own. The JSON is the block's data, not text (see `readme_blocks`).
+_README_OPEN = re.compile(r"^\[block:([\w-]{1,40})\][ \t]*$")
+_README_CLOSE = "[/block]"
+
+
+def _readme_cell(value: object) -> str:
+    return " ".join(str(value).split()).replace("|", "\\|")
+
+
+def _readme_block(kind: str, data: dict[str, object]) -> str:
+    """The Markdown a ReadMe block stands for: a callout's title and body, code as fenced
+    code, a parameters table's cells, an image with its alt text (or caption), an API
+    section header as a heading, an embed as its link; blocks of pure layout give nothing."""
+
+    def text(key: str) -> str:
+        value = data.get(key)
+        return value.strip() if isinstance(value, str) else ""
+
+    if kind == "callout":
+        lines = [f"**{text('title')}**", ""] if text("title") else []
+        lines += text("body").split("\n") if text("body") else []
+        return "\n".join(f"> {line}".rstrip() for line in lines)
+    if kind == "api-header":
+        return f"## {text('title')}" if text("title") else ""
+    if kind == "code":
+        codes = data.get("codes")
+        out = []
+        for code in codes if isinstance(codes, list) else []:
+            if isinstance(code, dict) and isinstance(code.get("code"), str):
+                body = code["code"]
+                fence = "`" * max(3, 1 + max((len(r) for r in re.findall(r"`+", body)), default=0))
+                language = str(code.get("language") or "").split()[0:1]
+                out.append(f"{fence}{''.join(language)}\n{body}\n{fence}")
+        return "\n\n".join(out)
+    if kind == "parameters":
+        cells = data.get("data")
+        if not isinstance(cells, dict):
+            return ""
+        cols, rows = data.get("cols"), data.get("rows")
+        cols = cols if isinstance(cols, int) and 0 < cols <= 50 else 0
+        rows = rows if isinstance(rows, int) and 0 <= rows <= 1000 else 0
+        head = [_readme_cell(cells.get(f"h-{c}", "")) for c in range(cols)]
+        body_rows = [
+            [_readme_cell(cells.get(f"{r}-{c}", "")) for c in range(cols)] for r in range(rows)
+        ]
+        if not cols:
+            return ""
+        table = [head, ["---"] * cols, *body_rows]
+        return "\n".join("| " + " | ".join(row) + " |" for row in table)
+    if kind == "image":
+        images = data.get("images")
+        out = []
+        for image in images if isinstance(images, list) else []:
+            if not isinstance(image, dict):
+                continue
+            source = image.get("image")
+            url = source[0] if isinstance(source, list) and source else source
+            if not isinstance(url, str) or not url.strip():
+                continue
+            caption = image.get("caption") if isinstance(image.get("caption"), str) else ""
+            alt = image.get("alt") if isinstance(image.get("alt"), str) else ""
+            alt = " ".join(str(alt or caption).split()).replace("]", "\\]")
+            out.append(f"![{alt}](<{url.strip()}>)")
+            if str(caption).strip():
+                out.append(str(caption).strip())
+        return "\n\n".join(out)
+    if kind == "html":
+        return text("html")
+    if kind == "embed":
+        url, title = text("url"), text("title")
+        return f"[{title or url}](<{url}>)" if url else ""
+    return ""
+
+
+def readme_blocks(body: str) -> str:
+    """ReadMe.com's legacy blocks rendered to the Markdown they display. A block keeps the
+    lines it took (blank lines pad a shorter rendering), so line numbers after it hold; a
+    block whose JSON does not read is dropped: it is markup either way."""
+    if "[block:" not in body:
+        return body
+    lines = body.split("\n")
+    closes = [j for j, line in enumerate(lines) if line.strip() == _README_CLOSE]
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        opened = _README_OPEN.match(lines[i].strip())
+        at = bisect.bisect_right(closes, i)  # the next closing line: linear on unclosed ones
+        if opened is None or at == len(closes):
+            out.append(lines[i])
+            i += 1
+            continue
+        end = closes[at]
+        try:
+            data = json.loads("\n".join(lines[i + 1 : end]))
+        except (ValueError, RecursionError):
+            data = None
+        rendered = _readme_block(opened.group(1).lower(), data) if isinstance(data, dict) else ""
+        block = ["", *rendered.split("\n"), ""] if rendered else []
+        out += block + [""] * (end + 1 - i - len(block))
+        i = end + 1
+    return "\n".join(out)
+
+
+# Template code of a site generator: a Liquid/Jinja statement (`{% for post in site.posts %}`)
+# or expression (`{{ post.url }}`); Hugo shortcodes (`{{< youtube >}}`) are content.
+_TEMPLATE_CODE = re.compile(r"\{%-?[ \t]*\w|\{\{-?[ \t]*[\w.\[\]\"'|: -]{1,300}?-?\}\}")
+
+
+def template_only(body: str, extracted: Extracted) -> bool:
+    """Whether a page is only template code: a Jekyll `index.md` looping over `site.posts`, a
+    tags page. It has template tags and, besides its headings, no word of text: a listing
+    the site builds, not an article."""
+    if "{" not in body or _TEMPLATE_CODE.search(body) is None:
+        return False
+    headings = sum(word_count(h) for h in extracted.headings)
+    return word_count(strip_templates(extracted.text)) <= headings
 
 
 # Emphasis markers are dropped from inline text (the parser's emphasis rule is off for speed).
@@ -104,7 +225,7 @@ def link_path(target: str) -> str:
 
 def markdown(body: str, line_offset: int = 0) -> Extracted:
     """Parse a Markdown body with markdown-it-py; line numbers are shifted by `line_offset`."""
-    tokens = _md.parse(_template_links(body))
+    tokens = _md.parse(_template_links(readme_blocks(body)))
     chunks: list[str] = []
     headings: list[str] = []
     links: list[Link] = []

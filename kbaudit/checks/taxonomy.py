@@ -256,7 +256,7 @@ def category_size(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
     members: dict[str, list[Article]] = defaultdict(list)
     in_folder: dict[str, Counter[str]] = defaultdict(Counter)
     for article in corpus.articles:
-        if article.category:
+        if article.category and not is_id_name(article.category):  # ids: TAX012's
             members[article.category].append(article)
             folder = _folder(article)
             if folder is not None:

@@ -10,7 +10,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from kbaudit.corpus.links import SiteIndex, SiteLink, build_site_index, site_link
+from kbaudit.corpus.links import (
+    SiteIndex,
+    SiteLink,
+    build_site_index,
+    is_template,
+    site_link,
+)
 from kbaudit.model import Article, Link, LoadProblem, Question
 
 if TYPE_CHECKING:
@@ -121,13 +127,18 @@ class Corpus:
         """Where an internal link points, as a KB-relative path; None when not judgeable
         (external, in-page, an asset, or a site-absolute URL outside this export). Links
         written with Liquid or Hugo tags and published URLs (permalinks, slugs, redirects)
-        resolve to the articles they name."""
+        resolve to the articles they name; any other template code in a target (a loop's
+        `{{ post.url }}`) is not judgeable."""
         from kbaudit.text import is_internal, link_path  # bs4 only when links are resolved
 
         target = link.target
         site = site_link(target)
         if site is not None:
+            if is_template(site.path):  # {{ site.baseurl }}{{ post.url }}: a loop's link
+                return None
             return self._resolve_site_link(article, site)
+        if is_template(target):  # {{ post.url }}, {{ tag | slugify }}: known once built
+            return None
         if self.base_url and target.startswith(self.base_url):
             target = "/" + target[len(self.base_url) :].lstrip("/")
         if not is_internal(target):

@@ -37,6 +37,17 @@ _DOC_EXT = re.compile(r"\.(?:md|markdown|mdx|html?)$", re.I)
 _INDEX = ("index", "_index", "readme")
 
 
+# A template expression or tag anywhere in a link target, as written or URL-encoded:
+# `{{ post.url }}`, `{% link x %}`, `%7B%7B%20post.url%20%7D%7D`.
+_TEMPLATE = re.compile(r"\{\{|\{%|%7B%7B|%7B%25", re.I)
+
+
+def is_template(target: str) -> bool:
+    """Whether a link target is (or still holds) template code: the page that writes it is
+    a template, and where it points is known only when the site is built."""
+    return _TEMPLATE.search(target) is not None
+
+
 @dataclass(frozen=True)
 class SiteLink:
     """A link written with a site generator's tag: where it points, from the site root

@@ -119,16 +119,27 @@ def _first(record: dict[str, Any], keys: tuple[str, ...]) -> tuple[str | None, A
     return None, None
 
 
+# Numeric statuses: Document360's API gives `status` 0 (draft) or 3 (published); other
+# numbers are not known to mean either and are left to the flags.
+_NUMBERED_STATUS = {0: "draft", 3: "published"}
+
+
 def _status(record: dict[str, Any]) -> str | None:
     _, value = _first(record, ("status", "state", "workflow_state"))
     if isinstance(value, str):
         return value
+    number = record.get("status")
+    numbered = None
+    if isinstance(number, int) and not isinstance(number, bool):
+        numbered = _NUMBERED_STATUS.get(number)
+    if numbered == "draft":
+        return numbered
     for flag in ("published", "is_published", "isPublished"):
         if isinstance(record.get(flag), bool):
             return "published" if record[flag] else "draft"
     if record.get("hidden") is True or record.get("is_hidden") is True:
-        return "hidden"
-    return None
+        return "hidden"  # published but hidden from the site (Document360's `hidden`)
+    return numbered
 
 
 def _article(

@@ -188,6 +188,8 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
             meta["updated_at"] = shown
     page_title = soup.title.get_text(" ", strip=True) if soup.title else ""
     extracted = text.html_body(root)
+    if text.template_only(raw, extracted):
+        return  # a template or listing page (Liquid, Jinja), not an article
     title = extracted.h1 or _TITLE_SUFFIX.sub("", page_title).strip()
     if title:
         meta.setdefault("title", title)

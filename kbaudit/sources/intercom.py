@@ -90,6 +90,19 @@ def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
         yield from _articles(rel, record, paths, admins, seen, options)
 
 
+def _tags(value: Any) -> list[str]:
+    """Tag names as Intercom writes them: a `{"type": "tag.list", "tags": [{"type": "tag",
+    "name": ...}]}` object, a list of tag objects, or a list of names."""
+    if isinstance(value, dict):
+        value = value.get("tags") if isinstance(value.get("tags"), list) else value.get("data")
+    names = []
+    for tag in value if isinstance(value, list) else []:
+        name = tag.get("name") if isinstance(tag, dict) else tag
+        if isinstance(name, str) and name.strip():
+            names.append(name.strip())
+    return names
+
+
 def _articles(
     rel: str,
     record: dict[str, Any],
@@ -99,7 +112,9 @@ def _articles(
     options: SourceOptions,
 ) -> Iterator[Record]:
     """The article in its default locale, then each translation as an article of its own."""
-    base = scalars(record, drop=("body",))
+    base = scalars(record, drop=("body", "tags"))
+    if "tags" in record:
+        base["tags"] = _tags(record["tags"])
     parent = record.get("parent_id")
     parents = record.get("parent_ids")
     if parent is None and isinstance(parents, list) and parents:  # only the list is given

@@ -160,6 +160,8 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
     if not meta and notion.is_page(rel):  # `Owner: Ana` lines under a Notion page's title
         meta, body = notion.markdown_properties(body)
     extracted = text.markdown(drop_esm(body), body_line - 1)
+    if text.template_only(body, extracted):
+        return  # a listing the site generator builds (Liquid over site.posts), no article
     article, problems = build_article(
         rel=rel,
         meta=meta,

@@ -26,7 +26,7 @@ from typing import Any
 import yaml
 
 from kbaudit.model import Article
-from kbaudit.normalize import TRANSLATION_OF, is_locale_folder
+from kbaudit.normalize import CATEGORY_ID_ONLY, TRANSLATION_OF, is_locale_folder
 from kbaudit.sources.base import decode
 from kbaudit.sources.records import deslug, folder_categories, locale_folder, translated_folders
 from kbaudit.sources.tree import Tree
@@ -51,18 +51,31 @@ _NavLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 _NavLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
 
 
+def _unnamed(article: Article) -> bool:
+    """An article with no category name: no category field, or only a record id for one
+    (ReadMe's `category: 5f3c...`), which the structure may name."""
+    return article.category is None or bool(article.meta.get(CATEGORY_ID_ONLY))
+
+
+def _filed(article: Article, category: str) -> Article:
+    """The article filed under a category the structure names (no longer an id only)."""
+    if article.meta.get(CATEGORY_ID_ONLY):
+        return replace(article, category=category, meta={**article.meta, CATEGORY_ID_ONLY: False})
+    return replace(article, category=category)
+
+
 def with_categories(tree: Tree, articles: list[Article], mode: str) -> list[Article]:
     """The articles, those without a category given one from the KB's structure; navigation
     files (SUMMARY.md, _sidebar.md) that gave the tree are not articles themselves."""
     if mode in ("field", "none"):
         return articles
     files = [a for a in articles if a.path and "#" not in a.path]
-    if not any(a.category is None for a in files):
+    if not any(_unnamed(a) for a in files):
         return articles
     tree_categories, nav_files = ({}, set()) if mode == "path" else navigation(tree)
     if mode == "path":
         folders = {a.path: a.path.split("/")[0] for a in files if a.path and "/" in a.path}
-    elif mode == "auto" and sum(a.category is not None for a in files) < len(files) / 2:
+    elif mode == "auto" and sum(not _unnamed(a) for a in files) < len(files) / 2:
         # folders stand in for a category field the KB does not use; where most articles
         # have the field, one without it is missing it (TAX001), whatever its folder
         folders = folder_categories(
@@ -78,11 +91,11 @@ def with_categories(tree: Tree, articles: list[Article], mode: str) -> list[Arti
         if article.path in nav_files:
             continue
         if tree_wins and article.path in tree_categories:
-            article = replace(article, category=tree_categories[article.path])
-        elif article.category is None and article.path and "#" not in article.path:
+            article = _filed(article, tree_categories[article.path])
+        elif _unnamed(article) and article.path and "#" not in article.path:
             category = tree_categories.get(article.path) or folders.get(article.path)
             if category:
-                article = replace(article, category=category)
+                article = _filed(article, category)
         out.append(article)
     return out
 
