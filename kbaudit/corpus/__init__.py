@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import unquote, urlsplit
 
 from kbaudit.corpus.links import (
     SiteIndex,
@@ -33,6 +34,12 @@ T = TypeVar("T")
 BOILERPLATE_SHARE = 0.02  # a line in more than this share of articles is boilerplate
 BOILERPLATE_MIN_ARTICLES = 5
 
+# A help center's article URL names the article by its number; the slug after it and the
+# locale before it are cosmetic (Zendesk `/hc/en-us/articles/360001-Title`, Freshdesk
+# `/support/solutions/articles/5000123`, Intercom `/en/articles/123-title`).
+_ARTICLE_URL = re.compile(
+    r"^/(?P<first>[^/]+)/(?:[^?#]*/)?articles/(?P<id>\d+)(?:-[^/?#]*|\.json)?/?$"
+)
 _ASSET = re.compile(
     r"\.(png|jpe?g|gif|svg|webp|ico|pdf|zip|mp4|mov|css|js|json|ya?ml|txt|xlsx?|docx?)$", re.I
 )
@@ -123,6 +130,46 @@ class Corpus:
         """Published URLs, permalinks, slugs and redirects of the articles (static sites)."""
         return self.memo(("site-index",), lambda: build_site_index(self.articles))
 
+    @cached_property
+    def article_url_ids(self) -> tuple[frozenset[str], frozenset[str], dict[str, str]]:
+        """Hosts and first path segments of the articles' own help-center URLs, and article
+        number -> the article's path; empty unless most articles with a URL have one that names
+        them by number (a help center's export, not a docs site)."""
+        hosts: Counter[str] = Counter()
+        firsts: set[str] = set()
+        ids: dict[str, str] = {}
+        with_url = 0
+        for a in self.articles:
+            if not a.url or not a.path:
+                continue
+            with_url += 1
+            parts = urlsplit(a.url)
+            m = _ARTICLE_URL.match(parts.path)
+            if m is None:
+                continue
+            hosts[parts.netloc.lower()] += 1
+            firsts.add(m.group("first"))
+            ids.setdefault(m.group("id"), a.path)
+        if not ids or 2 * sum(hosts.values()) < with_url:
+            return frozenset(), frozenset(), {}
+        return frozenset(hosts), frozenset(firsts), ids
+
+    def _resolve_by_article_id(self, target: str) -> str | None:
+        """A link to this help center's article URL: the article with that number, or the
+        URL's path when no article has it (a broken link); None for any other link."""
+        hosts, firsts, ids = self.article_url_ids
+        if not ids:
+            return None
+        parts = urlsplit(target)
+        if parts.netloc and (
+            parts.scheme not in ("http", "https") or parts.netloc.lower() not in hosts
+        ):
+            return None
+        m = _ARTICLE_URL.match(unquote(parts.path))
+        if m is None or m.group("first") not in firsts:
+            return None
+        return ids.get(m.group("id")) or parts.path.strip("/")
+
     def resolve_link(self, article: Article, link: Link) -> str | None:
         """Where an internal link points, as a KB-relative path; None when not judgeable
         (external, in-page, an asset, or a site-absolute URL outside this export). Links
@@ -139,6 +186,9 @@ class Corpus:
             return self._resolve_site_link(article, site)
         if is_template(target):  # {{ post.url }}, {{ tag | slugify }}: known once built
             return None
+        by_id = self._resolve_by_article_id(target)
+        if by_id is not None:
+            return by_id
         if self.base_url and target.startswith(self.base_url):
             target = "/" + target[len(self.base_url) :].lstrip("/")
         if not is_internal(target):
@@ -214,7 +264,7 @@ class Corpus:
 
     def link_exists(self, resolved: str) -> bool:
         known = self.files or frozenset(self.by_path)
-        if resolved in known:
+        if resolved in known or resolved in self.by_path:
             return True
         candidates = self._file_candidates(resolved)
         if any(c in known for c in candidates):
