@@ -315,6 +315,8 @@ def broken_link(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
 def _anchor(target: str) -> str:
     site = site_link(target)
     fragment = site.anchor if site is not None else urlsplit(target).fragment
+    # `#:~:text=...` is a text fragment (scroll to the quoted words), not an element id
+    fragment = fragment.split(":~:", 1)[0]
     return unquote(fragment).strip().lower()
 
 
