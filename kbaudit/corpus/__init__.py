@@ -49,6 +49,20 @@ _DOC_SUFFIXES = (".md", ".markdown", ".mdx", ".html", ".htm")
 _INDEX_PAGE = re.compile(r"(?:^|/)(?:_?index|readme)\.(?:md|markdown|mdx|html?)$", re.I)
 
 
+def _article_number(target: str, hosts: frozenset[str], firsts: frozenset[str]) -> str | None:
+    """The article number of a link to one of these help-center hosts (or a site-absolute
+    path with the same first segment), else None."""
+    parts = urlsplit(target)
+    if parts.netloc and (
+        parts.scheme not in ("http", "https") or parts.netloc.lower() not in hosts
+    ):
+        return None
+    m = _ARTICLE_URL.match(unquote(parts.path))
+    if m is None or m.group("first") not in firsts:
+        return None
+    return m.group("id")
+
+
 @dataclass(frozen=True)
 class BrokenLink:
     article: Article
@@ -131,10 +145,13 @@ class Corpus:
         return self.memo(("site-index",), lambda: build_site_index(self.articles))
 
     @cached_property
-    def article_url_ids(self) -> tuple[frozenset[str], frozenset[str], dict[str, str]]:
-        """Hosts and first path segments of the articles' own help-center URLs, and article
-        number -> the article's path; empty unless most articles with a URL have one that names
-        them by number (a help center's export, not a docs site)."""
+    def article_url_ids(self) -> tuple[frozenset[str], frozenset[str], dict[str, str], bool]:
+        """Hosts and first path segments of the articles' own help-center URLs, article
+        number -> the article's path, and whether a link to a number no article has is
+        judged; empty unless most articles with a URL have one that names them by number
+        (a help center's export, not a docs site). When most such links name articles the
+        export lacks, it is a part of the help center (one section, one brand): the missing
+        targets are elsewhere, so they are not judged."""
         hosts: Counter[str] = Counter()
         firsts: set[str] = set()
         ids: dict[str, str] = {}
@@ -151,24 +168,29 @@ class Corpus:
             firsts.add(m.group("first"))
             ids.setdefault(m.group("id"), a.path)
         if not ids or 2 * sum(hosts.values()) < with_url:
-            return frozenset(), frozenset(), {}
-        return frozenset(hosts), frozenset(firsts), ids
+            return frozenset(), frozenset(), {}, False
+        found = frozenset(hosts), frozenset(firsts)
+        named = [
+            number
+            for a in self.articles
+            for link in a.links
+            if (number := _article_number(link.target, *found)) is not None
+        ]
+        missing = sum(number not in ids for number in named)
+        return *found, ids, 2 * missing <= len(named)
 
     def _resolve_by_article_id(self, target: str) -> str | None:
         """A link to this help center's article URL: the article with that number, or the
         URL's path when no article has it (a broken link); None for any other link."""
-        hosts, firsts, ids = self.article_url_ids
+        hosts, firsts, ids, judge_missing = self.article_url_ids
         if not ids:
             return None
-        parts = urlsplit(target)
-        if parts.netloc and (
-            parts.scheme not in ("http", "https") or parts.netloc.lower() not in hosts
-        ):
+        number = _article_number(target, hosts, firsts)
+        if number is None:
             return None
-        m = _ARTICLE_URL.match(unquote(parts.path))
-        if m is None or m.group("first") not in firsts:
-            return None
-        return ids.get(m.group("id")) or parts.path.strip("/")
+        if number in ids:
+            return ids[number]
+        return urlsplit(target).path.strip("/") if judge_missing else None
 
     def resolve_link(self, article: Article, link: Link) -> str | None:
         """Where an internal link points, as a KB-relative path; None when not judgeable
