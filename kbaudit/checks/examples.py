@@ -357,6 +357,25 @@ _BUSINESS_LINE = re.compile(
 )
 
 
+def phone_is_undiallable(value: str) -> bool:
+    """A +1 number the North American plan cannot route: not ten digits, or an area or
+    exchange code starting with 0 or 1 (`+1 (123) 456-7890`, `+1 555 010 0000`), or an N11
+    service code or an N9X area code. Templates and forms use such numbers; no person has one."""
+    if not value.startswith("+1"):
+        return False
+    digits = re.sub(r"\D", "", value)[1:]
+    if len(digits) != 10:
+        return True
+    area, exchange = digits[:3], digits[3:6]
+    return (
+        area[0] in "01"
+        or area[1] == "9"
+        or area[1:] == "11"
+        or exchange[0] in "01"
+        or exchange[1:] == "11"
+    )
+
+
 def phone_is_business_line(source: str, start: int) -> bool:
     """A number the company publishes (`Phone support: +1 ...`, `Call us on ...`) is contact
     information, not a customer's personal data."""

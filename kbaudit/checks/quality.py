@@ -143,7 +143,7 @@ def _mask(value: str, keep: int) -> str:
 def _valid(how: str | None, m: regex.Match[str], source: str, ctx: Context) -> bool:
     """Whether a match is the real thing: `luhn` (a valid card checksum), `card` (that, written
     as a card number), `secret` (not a documentation sample), `email` (not a sample address), `phone` (not the
-    company's own published line)."""
+    company's own published line, and a number that can be dialled)."""
     value = m.group(0)
     samples, domains = ctx.params["samples"], ctx.params["example_domains"]
     if how == "luhn":
@@ -155,7 +155,10 @@ def _valid(how: str | None, m: regex.Match[str], source: str, ctx: Context) -> b
             value, source, m.start(), m.end(), today=ctx.today, samples=samples, domains=domains
         )
     if how == "phone":
-        return not examples.phone_is_business_line(source, m.start())
+        return not (
+            examples.phone_is_undiallable(value)
+            or examples.phone_is_business_line(source, m.start())
+        )
     if how == "email":
         return not examples.email_is_sample(value, domains)
     return True
@@ -312,6 +315,8 @@ def broken_link(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
 def _anchor(target: str) -> str:
     site = site_link(target)
     fragment = site.anchor if site is not None else urlsplit(target).fragment
+    # `#:~:text=...` is a text fragment (scroll to the quoted words), not an element id
+    fragment = fragment.split(":~:", 1)[0]
     return unquote(fragment).strip().lower()
 
 

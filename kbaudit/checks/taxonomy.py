@@ -249,8 +249,8 @@ def _folder(article: Article) -> str | None:
 
 def category_size(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
     """Categories with too few or too many articles. A small category that is the only one
-    in its folders, or a node of a category tree ("A > B > C"), mirrors the
-    KB's structure and is left alone; one that shares its folders with other categories is a
+    in its folders, or a node of a category tree ("A > B > C"), or one holding only landing
+    pages (a folder's or the KB's index page), mirrors the KB's structure and is left alone; one that shares its folders with other categories is a
     leftover to merge."""
     low, high = int(ctx.params["min"]), int(ctx.params["max"])
     members: dict[str, list[Article]] = defaultdict(list)
@@ -265,6 +265,8 @@ def category_size(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
         n = len(articles)
         if n < low and _split_path(category)[0]:
             continue  # a node of a category tree (Confluence pages, nested sections)
+        if n < low and all(a.ref in corpus.section_pages for a in articles):
+            continue  # only landing pages (the KB's home page): navigation, not a category
         neighbours: Counter[str] = Counter()
         folders = {_folder(a) for a in articles}
         for folder in folders - {None}:

@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import unquote, urlsplit
 
 from kbaudit.corpus.links import (
     SiteIndex,
@@ -33,6 +34,12 @@ T = TypeVar("T")
 BOILERPLATE_SHARE = 0.02  # a line in more than this share of articles is boilerplate
 BOILERPLATE_MIN_ARTICLES = 5
 
+# A help center's article URL names the article by its number; the slug after it and the
+# locale before it are cosmetic (Zendesk `/hc/en-us/articles/360001-Title`, Freshdesk
+# `/support/solutions/articles/5000123`, Intercom `/en/articles/123-title`).
+_ARTICLE_URL = re.compile(
+    r"^/(?P<first>[^/]+)/(?:[^?#]*/)?articles/(?P<id>\d+)(?:-[^/?#]*|\.json)?/?$"
+)
 _ASSET = re.compile(
     r"\.(png|jpe?g|gif|svg|webp|ico|pdf|zip|mp4|mov|css|js|json|ya?ml|txt|xlsx?|docx?)$", re.I
 )
@@ -40,6 +47,20 @@ _DOC_SUFFIXES = (".md", ".markdown", ".mdx", ".html", ".htm")
 # The file that stands for its folder: `_index.md` (Hugo), `index.md`, `README.md` (GitBook,
 # GitHub), `index.html`.
 _INDEX_PAGE = re.compile(r"(?:^|/)(?:_?index|readme)\.(?:md|markdown|mdx|html?)$", re.I)
+
+
+def _article_number(target: str, hosts: frozenset[str], firsts: frozenset[str]) -> str | None:
+    """The article number of a link to one of these help-center hosts (or a site-absolute
+    path with the same first segment), else None."""
+    parts = urlsplit(target)
+    if parts.netloc and (
+        parts.scheme not in ("http", "https") or parts.netloc.lower() not in hosts
+    ):
+        return None
+    m = _ARTICLE_URL.match(unquote(parts.path))
+    if m is None or m.group("first") not in firsts:
+        return None
+    return m.group("id")
 
 
 @dataclass(frozen=True)
@@ -123,6 +144,54 @@ class Corpus:
         """Published URLs, permalinks, slugs and redirects of the articles (static sites)."""
         return self.memo(("site-index",), lambda: build_site_index(self.articles))
 
+    @cached_property
+    def article_url_ids(self) -> tuple[frozenset[str], frozenset[str], dict[str, str], bool]:
+        """Hosts and first path segments of the articles' own help-center URLs, article
+        number -> the article's path, and whether a link to a number no article has is
+        judged; empty unless most articles with a URL have one that names them by number
+        (a help center's export, not a docs site). When most such links name articles the
+        export lacks, it is a part of the help center (one section, one brand): the missing
+        targets are elsewhere, so they are not judged."""
+        hosts: Counter[str] = Counter()
+        firsts: set[str] = set()
+        ids: dict[str, str] = {}
+        with_url = 0
+        for a in self.articles:
+            if not a.url or not a.path:
+                continue
+            with_url += 1
+            parts = urlsplit(a.url)
+            m = _ARTICLE_URL.match(parts.path)
+            if m is None:
+                continue
+            hosts[parts.netloc.lower()] += 1
+            firsts.add(m.group("first"))
+            ids.setdefault(m.group("id"), a.path)
+        if not ids or 2 * sum(hosts.values()) < with_url:
+            return frozenset(), frozenset(), {}, False
+        found = frozenset(hosts), frozenset(firsts)
+        named = [
+            number
+            for a in self.articles
+            for link in a.links
+            if (number := _article_number(link.target, *found)) is not None
+        ]
+        missing = sum(number not in ids for number in named)
+        return *found, ids, 2 * missing <= len(named)
+
+    def _resolve_by_article_id(self, target: str) -> str | None:
+        """A link to this help center's article URL: the article with that number, or the
+        URL's path when no article has it (a broken link); None for any other link."""
+        hosts, firsts, ids, judge_missing = self.article_url_ids
+        if not ids:
+            return None
+        number = _article_number(target, hosts, firsts)
+        if number is None:
+            return None
+        if number in ids:
+            return ids[number]
+        return urlsplit(target).path.strip("/") if judge_missing else None
+
     def resolve_link(self, article: Article, link: Link) -> str | None:
         """Where an internal link points, as a KB-relative path; None when not judgeable
         (external, in-page, an asset, or a site-absolute URL outside this export). Links
@@ -139,6 +208,9 @@ class Corpus:
             return self._resolve_site_link(article, site)
         if is_template(target):  # {{ post.url }}, {{ tag | slugify }}: known once built
             return None
+        by_id = self._resolve_by_article_id(target)
+        if by_id is not None:
+            return by_id
         if self.base_url and target.startswith(self.base_url):
             target = "/" + target[len(self.base_url) :].lstrip("/")
         if not is_internal(target):
@@ -214,7 +286,7 @@ class Corpus:
 
     def link_exists(self, resolved: str) -> bool:
         known = self.files or frozenset(self.by_path)
-        if resolved in known:
+        if resolved in known or resolved in self.by_path:
             return True
         candidates = self._file_candidates(resolved)
         if any(c in known for c in candidates):

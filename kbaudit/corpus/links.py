@@ -169,5 +169,6 @@ def anchors(article: Article) -> set[str]:
         if heading:
             found |= slug_forms(heading)
     for m in _EXPLICIT_ID.finditer(article.raw or ""):
-        found.add((m.group(1) or m.group(2)).lower())
+        name = (m.group(1) or m.group(2)).lower()
+        found |= {name, unquote(name)}  # `<a name="Add%20Items">` is reached by `#Add%20Items`
     return found
