@@ -302,3 +302,70 @@ def test_intercom_tag_list_tags(tmp_path: Path) -> None:
     }
     found = audit(root, Config(select=["TAX003"], as_of=AS_OF)).findings
     assert [f.article.title for f in found if f.article] == ["Close your account"]
+
+
+def _intercom_article(n: int, title: str, tags: object) -> dict[str, object]:
+    return {
+        "type": "article",
+        "id": str(8200 + n),
+        "workspace_id": "k3x9q2",
+        "parent_id": None,
+        "author_id": 5521,
+        "state": "published",
+        "title": title,
+        "body": f"<p>{title}: open Settings, choose Billing and follow the steps.</p>",
+        "updated_at": 1790000000,
+        "tags": tags,
+    }
+
+
+def test_intercom_tags_by_id_named_by_the_exports_tag_list(tmp_path: Path) -> None:
+    """Tags given by id only take their names from a tags.json beside the articles, or from
+    tags side-loaded in the articles' file."""
+    by_id = [
+        _intercom_article(1, "Update your card", {"type": "tag.list", "tags": [{"id": "90311"}]}),
+        _intercom_article(2, "Download receipts", ["90311", 90312]),
+    ]
+    tag_list = {
+        "type": "list",
+        "data": [
+            {"type": "tag", "id": "90311", "name": "billing"},
+            {"type": "tag", "id": "90312", "name": "receipts"},
+        ],
+    }
+    beside = write_files(
+        tmp_path / "beside",
+        {
+            "articles.json": json.dumps({"type": "list", "data": by_id}),
+            "tags.json": json.dumps(tag_list),
+        },
+    )
+    side_loaded = write_files(
+        tmp_path / "side-loaded",
+        {"articles.json": json.dumps({"type": "list", "data": by_id, "tags": tag_list["data"]})},
+    )
+    for root in (beside, side_loaded):
+        result = load(root)
+        assert result.format == "intercom" and not result.problems
+        assert {a.title: a.tags for a in result.articles} == {
+            "Update your card": ("billing",),
+            "Download receipts": ("billing", "receipts"),
+        }
+
+
+def test_intercom_tags_by_id_with_no_names_are_left_out_and_reported_once(
+    tmp_path: Path,
+) -> None:
+    articles = [
+        _intercom_article(1, "Update your card", {"type": "tag.list", "tags": [{"id": "90311"}]}),
+        _intercom_article(2, "Download receipts", ["90311", 90312, "receipts"]),
+    ]
+    root = write_files(tmp_path, {"articles.json": json.dumps({"type": "list", "data": articles})})
+    result = load(root)
+    assert {a.title: a.tags for a in result.articles} == {
+        "Update your card": (),
+        "Download receipts": ("receipts",),
+    }
+    [problem] = result.problems
+    assert problem.code == "INPUT008" and problem.path == "articles.json"
+    assert "90311, 90312" in problem.message
