@@ -797,6 +797,76 @@ def test_kustomer_messages_give_each_conversations_first_inbound_message() -> No
     assert [q.text for q in parse_questions(table)] == ["close my account"]
 
 
+def test_kustomer_messages_are_read_in_the_order_they_were_written() -> None:
+    # the export lists messages in no particular order; `createdAt` says which came first
+    def message(conversation: str, direction: str, preview: str, at: str) -> dict:
+        return {
+            "type": "message",
+            "id": f"m-{conversation}-{at}",
+            "attributes": {"direction": direction, "preview": preview, "createdAt": at},
+            "relationships": {
+                "conversation": {"data": {"type": "conversation", "id": conversation}}
+            },
+        }
+
+    page = {
+        "data": [
+            message(
+                "conv-1", "in", "and can I get a refund for the second?", "2024-05-02T10:06:00Z"
+            ),
+            message("conv-1", "out", "Sorry about that! Let me look.", "2024-05-02T10:05:00Z"),
+            message("conv-1", "in", "my card was charged twice", "2024-05-02T10:04:00Z"),
+            message("conv-2", "in", "thanks, bye", "2024-05-03T09:10:00Z"),
+            message("conv-2", "in", "how do I order a new PIN?", "2024-05-03T09:00:00Z"),
+            message("conv-2", "in", "and change it later?", "2024-05-03T09:02:00Z"),
+        ]
+    }
+    assert sorted(q.text for q in parse_questions(json.dumps(page))) == [
+        "how do I order a new PIN?",
+        "my card was charged twice",
+    ]
+    # a conversation with its messages inside, in no particular order
+    chat = {
+        "conversations": [
+            {
+                "id": "conv-3",
+                "messages": [
+                    {
+                        "direction": "in",
+                        "preview": "ok thanks",
+                        "created_at": "2024-05-04T08:09:00Z",
+                    },
+                    {
+                        "direction": "in",
+                        "preview": "is there a fee to close my account?",
+                        "created_at": "2024-05-04T08:01:00Z",
+                    },
+                    {
+                        "direction": "out",
+                        "preview": "No fee.",
+                        "created_at": "2024-05-04T08:05:00Z",
+                    },
+                    {
+                        "direction": "in",
+                        "preview": "and the card?",
+                        "created_at": "2024-05-04T08:07:00Z",
+                    },
+                ],
+            }
+        ]
+    }
+    assert [q.text for q in parse_questions(json.dumps(chat))] == [
+        "is there a fee to close my account?"
+    ]
+    # the same log as a table
+    table = (
+        "Conversation,Direction,Preview,Created At\n"
+        "1,in,where is my statement,2024-05-05T10:03:00Z\n"
+        "1,in,close my account,2024-05-05T10:01:00Z\n"
+    )
+    assert [q.text for q in parse_questions(table)] == ["close my account"]
+
+
 def test_a_forums_category_definition_and_pinned_topics_are_no_questions() -> None:
     # Discourse writes an "About the ... category" topic for each category and pins it; an
     # admin may unpin, close or archive it, or the forum may be in another language
