@@ -419,6 +419,23 @@ def test_a_search_console_queries_export_counts_impressions() -> None:
             "[10:20] Agent: In the app.\n[10:21] Visitor: ok\n",
             ["freeze my card"],
         ),
+        (  # role labels without times, conversations a blank line apart
+            "Customer: hi\nAgent: Hello! How can I help?\nCustomer: how do I reset my PIN?\n"
+            "Agent: In the app, under Card.\n\n"
+            "Customer: can I change my plan mid-month?\nAgent: Yes, from Settings.\n",
+            ["can I change my plan mid-month?", "how do I reset my PIN?"],
+        ),
+        (  # speakers in brackets, no colon; a separator between conversations
+            "[Visitor] hello\n[Agent] Hi, what can I do for you?\n"
+            "[Visitor] why was my transfer declined?\n-----\n"
+            "[Visitor] is there a fee for paying in euros?\n[Agent] No fee.\n",
+            ["is there a fee for paying in euros?", "why was my transfer declined?"],
+        ),
+        (  # no times, the agent known by offering help
+            "Visitor: hi\nSam: Hello! How can I help you today?\n"
+            "Visitor: where is my refund\nSam: Let me check.\n",
+            ["where is my refund"],
+        ),
     ],
 )
 def test_chat_transcripts_in_plain_text(text: str, questions: list[str]) -> None:
@@ -428,6 +445,18 @@ def test_chat_transcripts_in_plain_text(text: str, questions: list[str]) -> None
 def test_a_list_of_questions_with_colons_is_no_transcript() -> None:
     text = "Billing: why was I charged twice\nCards: how to freeze\nSupport: phone number\n"
     assert len(parse_questions(text)) == 3
+
+
+def test_a_list_of_questions_stays_a_list_beside_transcript_shapes() -> None:
+    """Lines that name a customer and one that offers help, each once, are a list of
+    questions, not a conversation; a plain list stays a list."""
+    text = (
+        "Refunds: how can I help a customer get their money back?\nUser: cannot log in\n"
+        "Cards: how to freeze\nhow do I order a new card?\n"
+    )
+    assert len(parse_questions(text)) == 4
+    plain = "How do I reset my password?\nCan I change my plan?\nWhere is my invoice?\n"
+    assert sorted(q.text for q in parse_questions(plain)) == sorted(plain.splitlines())
 
 
 def test_chat_platform_exports_that_name_authors_by_id_or_call_the_team_user() -> None:
