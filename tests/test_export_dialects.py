@@ -210,6 +210,42 @@ def test_html_pages_template_links_and_listing_are_not_checked(tmp_path: Path) -
     assert found == []
 
 
+def test_unbuilt_jekyll_html_pages_front_matter_is_fields_and_liquid_no_text(
+    tmp_path: Path,
+) -> None:
+    """A folder of a Jekyll site's `.html` sources, read by the HTML reader alone: the front
+    matter gives the fields as it does on a Markdown page, and Liquid tags are no words."""
+    root = write_files(
+        tmp_path / "site",
+        {
+            "payments/refund.html": (
+                "---\ntitle: Refund a card payment\ncategory: Payments\n"
+                "tags: [refunds, cards]\nlast_modified_at: 2026-02-03\n---\n"
+                "{% include notice.html %}\n<h1>{{ page.title }}</h1>\n"
+                "<p>Open the payment in {{ site.product }} and choose "
+                '<a href="{{ site.baseurl }}/payments/partial.html">Refund</a>. The money is '
+                "back on the card within five working days.</p>\n"
+                "{% if page.note %}<p>{{ page.note }}</p>{% endif %}\n"
+            ),
+            "payments/partial.html": (
+                "---\ntitle: Issue a partial refund\ncategory: Payments\n---\n"
+                "<h2>{{ page.title }}</h2>\n<p>Type the amount to give back before you "
+                "confirm the refund; the rest of the payment stays charged.</p>\n"
+            ),
+        },
+    )
+    result = load(root)
+    assert result.format == "html" and not result.problems
+    articles = {a.path: a for a in result.articles}
+    refund = articles["payments/refund.html"]
+    assert refund.title == "Refund a card payment"
+    assert refund.category == "Payments" and refund.tags == ("refunds", "cards")
+    assert str(refund.updated_at) == "2026-02-03"
+    assert refund.text.startswith("Open the payment in and choose Refund")
+    assert not [t for a in result.articles for t in (a.text, *a.headings) if "{" in t or "---" in t]
+    assert articles["payments/partial.html"].title == "Issue a partial refund"
+
+
 def test_page_with_a_placeholder_and_text_is_an_article() -> None:
     from kbaudit.text import template_only
 
