@@ -248,9 +248,7 @@ def _without_templates(extracted: Extracted) -> Extracted:
     def strip(value: str) -> str:
         return " ".join(text.strip_templates(value).split())
 
-    plain = "\n".join(
-        line for line in (strip(line) for line in extracted.text.split("\n")) if line
-    )
+    plain = "\n".join(line for line in (strip(line) for line in extracted.text.split("\n")) if line)
     headings = tuple(h for h in map(strip, extracted.headings) if h)
     links = tuple(replace(link, text=strip(link.text)) for link in extracted.links)
     h1 = strip(extracted.h1) if extracted.h1 is not None else None
