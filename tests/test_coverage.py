@@ -113,6 +113,27 @@ def test_suggested_titles(question: str, title: str | None) -> None:
 
 
 @pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        # a ticket reads "subject: first message"; the subject is the customer's own title
+        (
+            "printer shows offline: Hello, since Monday the label printer is offline again.",
+            "Printer shows offline",
+        ),
+        # a subject of one or two words names too little: the message gives the title
+        (
+            "refund: I was charged twice for one order. Please refund the second payment.",
+            "What to do when you were charged twice for one order",
+        ),
+        ("Payroll question: how do I add a new employee?", "How to add a new employee"),
+        ("Invoice template: can I put my logo on it?", "How to put your logo on it"),
+    ],
+)
+def test_suggested_titles_of_tickets(question: str, title: str) -> None:
+    assert suggest_title(question) == title
+
+
+@pytest.mark.parametrize(
     ("questions", "phrases", "title"),
     [
         # the sentence that names the topic, not the plea for help after it
