@@ -7,6 +7,7 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from kbaudit.analysis.coverage import (
@@ -470,6 +471,25 @@ def test_questions_asking_the_same_are_one_gap_topic(texts: list[str]) -> None:
 )
 def test_questions_sharing_nothing_are_not_one_gap_topic(texts: list[str], topics: int) -> None:
     assert len(analyse([], [Question(t) for t in texts]).gaps) == topics
+
+
+def test_gap_labels_are_not_made_of_web_addresses() -> None:
+    from kbaudit.analysis.question_topics import key_phrases
+
+    texts = [
+        "dark mode for portal.acme-cloud.com please",
+        "is there a dark theme on portal.acme-cloud.com",
+        "portal.acme-cloud.com is too bright, any dark mode?",
+        "night mode for https://portal.acme-cloud.com/settings",
+        "export invoices to csv, mail ap@acme-cloud.com",
+        "how do I export my invoices",
+        "export all invoices as csv",
+    ]
+    labels = np.array([0, 0, 0, 0, 1, 1, 1])
+    phrases = key_phrases(texts, labels, 2, np.ones(7))
+    words = {w for group in phrases for p in group for w in p.split()}
+    assert not words & {"portal", "acme", "cloud", "com", "https", "settings", "ap"}
+    assert "dark mode" in phrases[0]
 
 
 def test_gap_labels_stay_short() -> None:
