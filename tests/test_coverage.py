@@ -159,6 +159,18 @@ def test_suggested_titles_of_tickets(question: str, title: str) -> None:
             ["freeze my card"],
             "How to freeze your card",
         ),
+        # of the sentences that name the topic, the question, not the aside
+        (
+            ["affiliate program: do you have an affiliate program? I blog about web shops"],
+            ["web shops", "partner program"],
+            "Do you have an affiliate program?",
+        ),
+        # a plural names the topic too
+        (
+            ["MSP pricing: We run 30 clients. Is there wholesale pricing for resellers?"],
+            ["reseller", "clients"],
+            "Is there wholesale pricing for resellers?",
+        ),
     ],
 )
 def test_gap_titles_name_the_topic(questions: list[str], phrases: list[str], title: str) -> None:
