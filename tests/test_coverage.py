@@ -7,6 +7,7 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from kbaudit.analysis.coverage import (
@@ -113,6 +114,27 @@ def test_suggested_titles(question: str, title: str | None) -> None:
 
 
 @pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        # a ticket reads "subject: first message"; the subject is the customer's own title
+        (
+            "printer shows offline: Hello, since Monday the label printer is offline again.",
+            "Printer shows offline",
+        ),
+        # a subject of one or two words names too little: the message gives the title
+        (
+            "refund: I was charged twice for one order. Please refund the second payment.",
+            "What to do when you were charged twice for one order",
+        ),
+        ("Payroll question: how do I add a new employee?", "How to add a new employee"),
+        ("Invoice template: can I put my logo on it?", "How to put your logo on it"),
+    ],
+)
+def test_suggested_titles_of_tickets(question: str, title: str) -> None:
+    assert suggest_title(question) == title
+
+
+@pytest.mark.parametrize(
     ("questions", "phrases", "title"),
     [
         # the sentence that names the topic, not the plea for help after it
@@ -136,6 +158,18 @@ def test_suggested_titles(question: str, title: str | None) -> None:
             ],
             ["freeze my card"],
             "How to freeze your card",
+        ),
+        # of the sentences that name the topic, the question, not the aside
+        (
+            ["affiliate program: do you have an affiliate program? I blog about web shops"],
+            ["web shops", "partner program"],
+            "Do you have an affiliate program?",
+        ),
+        # a plural names the topic too
+        (
+            ["MSP pricing: We run 30 clients. Is there wholesale pricing for resellers?"],
+            ["reseller", "clients"],
+            "Is there wholesale pricing for resellers?",
         ),
     ],
 )
@@ -449,6 +483,25 @@ def test_questions_asking_the_same_are_one_gap_topic(texts: list[str]) -> None:
 )
 def test_questions_sharing_nothing_are_not_one_gap_topic(texts: list[str], topics: int) -> None:
     assert len(analyse([], [Question(t) for t in texts]).gaps) == topics
+
+
+def test_gap_labels_are_not_made_of_web_addresses() -> None:
+    from kbaudit.analysis.question_topics import key_phrases
+
+    texts = [
+        "dark mode for portal.acme-cloud.com please",
+        "is there a dark theme on portal.acme-cloud.com",
+        "portal.acme-cloud.com is too bright, any dark mode?",
+        "night mode for https://portal.acme-cloud.com/settings",
+        "export invoices to csv, mail ap@acme-cloud.com",
+        "how do I export my invoices",
+        "export all invoices as csv",
+    ]
+    labels = np.array([0, 0, 0, 0, 1, 1, 1])
+    phrases = key_phrases(texts, labels, 2, np.ones(7))
+    words = {w for group in phrases for p in group for w in p.split()}
+    assert not words & {"portal", "acme", "cloud", "com", "https", "settings", "ap"}
+    assert "dark mode" in phrases[0]
 
 
 def test_gap_labels_stay_short() -> None:

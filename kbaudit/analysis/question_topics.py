@@ -9,6 +9,7 @@ one topic.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -196,6 +197,21 @@ def _kmeans(embedding: np.ndarray, k: int, seed: int) -> np.ndarray:
     return fit_kmeans(KMeans(k, random_state=seed, n_init=3), normalize(embedding[:, :k])).labels_
 
 
+# Web and mail addresses name a place, not a subject: "app.example.com" would give the
+# phrases "app example" and "example com".
+_ADDRESS = re.compile(
+    r"\b(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|\b(?:[a-z0-9-]+\.)+(?:com|net|org|edu|gov|io|co|app|dev|ai|info|biz|me|us|uk|de|fr|"
+    r"es|it|nl|ca|au|eu)\b(?:/\S*)?",
+    re.I,
+)
+
+
+def without_addresses(text: str) -> str:
+    """`text` with its web and mail addresses left out."""
+    return _ADDRESS.sub(" ", text)
+
+
 # Words that end a phrase although they are stop words ("top up", "sign out", "pay back").
 PARTICLES = frozenset({"up", "out", "off", "back", "down"})
 
@@ -215,14 +231,14 @@ def key_phrases(
     """Each group's most distinctive phrases by class-based TF-IDF (questions counted by the
     square root of their volume: labels say what is asked most): 2-3 word phrases first,
     single words only where a group has too few phrases; no stop word alone, no phrase
-    inside an already chosen one."""
+    inside an already chosen one, no part of a web or mail address."""
     vectorizer = TfidfVectorizer(
         token_pattern=r"(?u)\b[^\W\d_][^\W_]+(?:['’][^\W_]+)?\b",
         ngram_range=(1, 3),
         dtype=np.float32,
     )
     try:
-        matrix = vectorizer.fit_transform(texts)
+        matrix = vectorizer.fit_transform([without_addresses(t) for t in texts])
     except ValueError:
         return [[] for _ in range(k)]
     terms = vectorizer.get_feature_names_out()

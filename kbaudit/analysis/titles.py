@@ -83,31 +83,63 @@ _TASK_VERBS = frozenset({
 })  # fmt: skip
 
 
+# A ticket is read as "subject: first message"; a short lead before a colon is a sentence
+# of its own ("refund: I was charged twice" asks two things, not "refund: i was ...").
+_LEAD = re.compile(r"^([^.?!:\n]+?):\s+(?=\S)")
+MAX_LEAD_WORDS = 10
+
+
+def _lead_apart(text: str) -> tuple[str, str]:
+    """A short subject before the first colon of `text` ("" when there is none) and the
+    rest."""
+    m = _LEAD.match(text)
+    if m and len(m.group(1).split()) <= MAX_LEAD_WORDS and not re.search(r"\d$", m.group(1)):
+        return m.group(1).strip(), text[m.end() :]
+    return "", text
+
+
+def _clean(sentence: str) -> str:
+    """A sentence without greetings, filler and trailing pleas."""
+    sentence = _GREETING.sub("", sentence)
+    previous = None
+    while previous != sentence:
+        previous = sentence
+        sentence = _FILLER.sub("", _GREETING.sub("", sentence))
+    return _TRAILING.sub("", sentence).strip(" ,;:-")
+
+
 def _ask(question: str, focus: frozenset[str] = frozenset()) -> str:
     """The sentence that asks something: greetings and filler stripped, the first sentence
-    with at least MIN_WORDS words left; one that names the topic (`focus` words) preferred,
-    then a question sentence ("I lost my card. Can you help me?" -> "I lost my card" when the
-    topic is about lost cards)."""
-    text = re.sub(r"\s+", " ", question).strip()
+    with at least MIN_WORDS words left; of the sentences that name the topic (`focus` words),
+    a question first, else the one naming it most ("I lost my card. Can you help me?" -> "I
+    lost my card" when the topic is about lost cards); a ticket's subject when it names the
+    topic in MIN_WORDS words or more."""
+    lead, text = _lead_apart(re.sub(r"\s+", " ", question).strip())
     sentences = [s.strip() for s in re.split(r"(?<=[.?!])\s+|\n", text) if s.strip()]
     cleaned = []
-    for sentence in sentences:
-        sentence = _GREETING.sub("", sentence)
-        previous = None
-        while previous != sentence:
-            previous = sentence
-            sentence = _FILLER.sub("", _GREETING.sub("", sentence))
-        sentence = _TRAILING.sub("", sentence).strip(" ,;:-")
+    for sentence in [lead, *sentences] if lead else sentences:
+        sentence = _clean(sentence)
         if len(sentence.split()) >= 2:
             cleaned.append(sentence)
-    if focus:
-        overlap = [len(focus & set(re.findall(r"\w+", s.lower()))) for s in cleaned]
-        most = max(overlap, default=0)
-        cleaned = (
-            [s for s, n in zip(cleaned, overlap, strict=True) if n == most] if most else cleaned
-        )
-    asking = [s for s in cleaned if s.endswith("?")]
-    return (asking or cleaned or [""])[0].rstrip("?!.: ")
+    overlap = [len(_folded(focus) & _folded(re.findall(r"\w+", s.lower()))) for s in cleaned]
+    named = [(s, n) for s, n in zip(cleaned, overlap, strict=True) if n] or [
+        (s, 0) for s in cleaned
+    ]
+    if lead and named and named[0][0] == _clean(lead):
+        # A ticket's subject is the customer's own title of it; too short, it names little.
+        if len(named[0][0].split()) >= MIN_WORDS:
+            return named[0][0].rstrip("?!.: ")
+        if len(named) > 1:
+            named = named[1:]
+    # Of the sentences that name the topic, a question, else the one naming it most.
+    asking = [s for s, _ in named if s.endswith("?")]
+    most = max((n for _, n in named), default=0)
+    return (asking or [s for s, n in named if n == most] or [""])[0].rstrip("?!.: ")
+
+
+def _folded(words: Iterable[str]) -> frozenset[str]:
+    """Words with a plural counted as its singular ("resellers" names "reseller")."""
+    return frozenset(w[:-1] if len(w) > 3 and w.endswith("s") else w for w in words)
 
 
 _WORD = re.compile(r"[^\W\d_][\w]*(?:['.+-][\w]+)*")
