@@ -33,6 +33,13 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "last_updated",
         "modified",
         "date_modified",
+        # the day someone last confirmed the article is right (IT and policy KBs)
+        "last_reviewed",
+        "last_reviewed_at",
+        "last_reviewed_on",
+        "lastReviewed",
+        "reviewed_at",
+        "reviewed_on",
         "ms.date",
         "date",
     ),
