@@ -99,11 +99,14 @@ _DATE_PARTS = {
 # - VERSION: the product version whose docs hold the article when the KB keeps the docs of
 #   older versions beside the current ones (Docusaurus `versioned_docs/version-2.x/`); the
 #   current docs have none. Copies of a page in two versions are not duplicates.
+# - INCLUDED_BY: the paths of the pages that include this file (a snippet, an include file):
+#   a fragment of those pages, not a page of its own (see sources/fragments.py).
 CATEGORY_ID_ONLY = "category_id_only"
 TRANSLATION_OF = "translation_of"
 EMPTY_TRANSLATIONS = "empty_translations"
 SUMMARY_ONLY = "summary_only"
 VERSION = "version"
+INCLUDED_BY = "included_by"
 # A record id: a 32-hex ServiceNow sys_id, a 24-hex object id (ReadMe), a long number.
 _RECORD_ID = re.compile(r"^(?:[0-9a-f]{32}|[0-9a-f]{24}|\d{6,})$", re.I)
 _IGNORE_COMMENT = re.compile(r"<!--\s*+kbaudit:\s*+ignore\s++([A-Za-z0-9_,\s-]*?)-->")

@@ -167,6 +167,26 @@ def template_only(body: str, extracted: Extracted) -> bool:
     return word_count(strip_templates(extracted.text)) <= headings
 
 
+# Markers a site generator replaces with a listing it builds: MkDocs Material's tags index
+# (`[TAGS]`, or `<!-- material/tags -->` since 9.6), each on a line of its own.
+_LISTING_MARKER = re.compile(
+    r"^[ \t]{0,3}(?:\[TAGS\]|<!--[ \t]*material/tags\b[^\n]{0,300}-->)[ \t]*$", re.M
+)
+_LISTING_INTRO_WORDS = 30
+
+
+def generated_listing(body: str, extracted: Extracted) -> bool:
+    """Whether a page is a listing the site builds around a marker (MkDocs Material's tags
+    page: a heading, a line of introduction and `[TAGS]`): not an article."""
+    if "TAGS]" not in body and "material/tags" not in body:
+        return False
+    if _LISTING_MARKER.search(body) is None:
+        return False
+    headings = sum(word_count(h) for h in extracted.headings)
+    marker = 1 if "[TAGS]" in extracted.text else 0
+    return word_count(extracted.text) - headings - marker < _LISTING_INTRO_WORDS
+
+
 # Emphasis markers are dropped from inline text (the parser's emphasis rule is off for speed).
 # The emphasised span never crosses its own marker character, so every pattern here is linear
 # in the text's length (article text is untrusted); nested emphasis takes a second pass.

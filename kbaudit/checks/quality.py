@@ -466,6 +466,7 @@ def register(registry: Registry) -> None:
                 ),
             },
             check=pattern,
+            fragments=True,
             cached_with=as_of,
         )
     )
@@ -527,6 +528,7 @@ def register(registry: Registry) -> None:
                 "skip_status": Param(UNPUBLISHED, "statuses whose links are not checked"),
             },
             check_corpus=broken_link,
+            fragments=True,
             cached_with=corpus_only,
         )
     )
@@ -536,6 +538,7 @@ def register(registry: Registry) -> None:
             "Images without alt text.",
             {"skip_status": Param(UNPUBLISHED, "statuses to leave out (drafts, hidden pages)")},
             check=image_alt,
+            fragments=True,
             cached_with=article_only,
         )
     )
@@ -572,6 +575,7 @@ def register(registry: Registry) -> None:
                 ),
             },
             check=hidden_comment,
+            fragments=True,
             cached_with=article_only,
         )
     )

@@ -247,6 +247,7 @@ def register(registry: Registry) -> None:
             "Review-by or valid-until date in the past.",
             {"grace_days": Param(0, "days of grace after the date"), "skip_status": _SKIP},
             check=date_passed,
+            fragments=True,
             cached_with=as_of,
         )
     )
@@ -261,6 +262,7 @@ def register(registry: Registry) -> None:
                 )
             },
             check=flagged,
+            fragments=True,
             cached_with=article_only,
         )
     )
@@ -280,6 +282,7 @@ def register(registry: Registry) -> None:
                 "skip_status": _SKIP,
             },
             check=retired_versions,
+            fragments=True,
             cached_with=as_of,
         )
     )
@@ -302,6 +305,7 @@ def register(registry: Registry) -> None:
                 "skip_status": _SKIP,
             },
             check=expired_mention,
+            fragments=True,
             cached_with=as_of,
         )
     )

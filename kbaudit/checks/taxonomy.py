@@ -356,6 +356,7 @@ def register(registry: Registry) -> None:
                 "threshold": Param(85, "rapidfuzz ratio (0-100) for a near miss"),
             },
             check=misspelled_key,
+            fragments=True,
             cached_with=known_keys_in_use,
         )
     )
