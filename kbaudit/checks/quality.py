@@ -18,7 +18,7 @@ from kbaudit.corpus.links import anchors, site_link
 from kbaudit.errors import RuleError
 from kbaudit.model import Article, Finding, InputCode, Related, Severity
 from kbaudit.normalize import SUMMARY_ONLY
-from kbaudit.rules import CheckKind, Context, Param, Registry, article_only, as_of, corpus_only
+from kbaudit.rules import CheckKind, Context, Param, Registry, article_only, corpus_only
 
 # Article text is untrusted: a pattern scans at most WINDOW characters at a time (windows
 # overlap by OVERLAP, so a match up to that long is never cut), and a rule's patterns get a
@@ -143,7 +143,8 @@ def _mask(value: str, keep: int) -> str:
 def _valid(how: str | None, m: regex.Match[str], source: str, ctx: Context) -> bool:
     """Whether a match is the real thing: `luhn` (a valid card checksum), `card` (that, written
     as a card number), `secret` (not a documentation sample), `email` (not a sample address), `phone` (not the
-    company's own published line, and a number that can be dialled)."""
+    company's own published line, and a number that can be dialled), `outsider-email` (a
+    person's address at a domain no other article names: a customer's)."""
     value = m.group(0)
     samples, domains = ctx.params["samples"], ctx.params["example_domains"]
     if how == "luhn":
@@ -161,7 +162,21 @@ def _valid(how: str | None, m: regex.Match[str], source: str, ctx: Context) -> b
         )
     if how == "email":
         return not examples.email_is_sample(value, domains)
+    if how == "outsider-email":
+        return examples.email_is_outsiders(value, ctx.corpus.named_domains, domains)
     return True
+
+
+def pattern_inputs(ctx: Context) -> list[str]:
+    """`CheckKind.cached_with` of pattern: the audit date (tokens expire) and, for a rule
+    that tells outsiders' addresses (`outsider-email`) apart, the domains only one article
+    names, which other articles decide."""
+    outsiders = any(
+        isinstance(p, dict) and p.get("validate") == "outsider-email"
+        for p in ctx.params["patterns"]
+    )
+    named = ctx.corpus.named_domains if outsiders else {}
+    return [ctx.today.isoformat(), *sorted(d for d, n in named.items() if n <= 1)]
 
 
 def pattern(article: Article, ctx: Context) -> Iterator[Finding]:
@@ -442,7 +457,8 @@ def register(registry: Registry) -> None:
                     [],
                     "regexes, or mappings {pattern, label, contains, validate}; validate is "
                     "luhn, card (Luhn and written as a card number), secret (not a sample "
-                    "credential), email (not a sample address) or phone (not a published "
+                    "credential), email (not a sample address), outsider-email (a person's "
+                    "address at a domain no other article names) or phone (not a published "
                     "company line)",
                 ),
                 "field": Param("raw", "raw (file text), text (plain body) or title"),
@@ -467,7 +483,7 @@ def register(registry: Registry) -> None:
             },
             check=pattern,
             fragments=True,
-            cached_with=as_of,
+            cached_with=pattern_inputs,
         )
     )
     registry.add(

@@ -104,6 +104,18 @@ class Corpus:
         return frozenset(p.split("/")[0] for p in (self.files or self.by_path) if "/" in p)
 
     @cached_property
+    def named_domains(self) -> Counter[str]:
+        """Registrable domains (`routewise.io`, `bbc.co.uk`) by the number of articles whose
+        source names them in a URL or an email address: the company's own and the products
+        it documents are named across the KB, a customer's by the one article it leaked in."""
+        from kbaudit.text import named_domains
+
+        found: Counter[str] = Counter()
+        for article in self.articles:
+            found.update(named_domains(article.raw or article.text))
+        return found
+
+    @cached_property
     def section_pages(self) -> frozenset[str]:
         """Refs of articles other articles are filed under: their category path followed by
         their title is (a prefix of) another article's category, as a Confluence parent page
