@@ -494,7 +494,11 @@ def register(registry: Registry) -> None:
                 "generic": Param(
                     [
                         "untitled",
+                        "untitled page",
+                        "untitled document",
                         "new article",
+                        "new page",
+                        "new document",
                         "faq",
                         "faqs",
                         "article",
