@@ -367,28 +367,49 @@ _COMMENT = re.compile(r"<!--(.*?)-->|\{%-?\s*comment\s*-?%\}(.*?)\{%-?\s*endcomm
 _EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
 
 
-def hidden_comment(article: Article, ctx: Context) -> Iterator[Finding]:
-    """HTML (or Liquid) comments outside code that carry internal notes: names, e-mail
-    addresses, `internal`, `TODO`. Readers never see them; a bot reading the source does."""
+def _mdx_comments(raw: str) -> Iterator[tuple[int, str]]:
+    """MDX's comments, `{/* ... */}` (an MDX page cannot hold HTML comments): (start, body).
+    Each opening looks for the next closing once, so the scan is linear on any text."""
+    start = raw.find("{/*")
+    while start >= 0:
+        end = raw.find("*/}", start + 3)
+        if end < 0:
+            return
+        yield start, raw[start + 3 : end]
+        start = raw.find("{/*", end + 3)
+
+
+def _comments(article: Article) -> Iterator[tuple[int, str]]:
     raw = article.raw
-    if "<!--" not in raw and "comment" not in raw:
+    for m in _COMMENT.finditer(raw):
+        yield m.start(), m.group(1) or m.group(2) or ""
+    if (article.path or "").lower().endswith(".mdx") and "{/*" in raw:
+        yield from _mdx_comments(raw)
+
+
+def hidden_comment(article: Article, ctx: Context) -> Iterator[Finding]:
+    """HTML (or Liquid, or MDX) comments outside code that carry internal notes: names,
+    e-mail addresses, `internal`, `TODO`. Readers never see them; a bot reading the source
+    does."""
+    raw = article.raw
+    if "<!--" not in raw and "comment" not in raw and "{/*" not in raw:
         return
     fences = [(m.start(), m.end()) for m in _FENCE.finditer(raw)]
     ignore = [_compile(p, True) for p in ctx.params["ignore"]]
     markers = _compile(r"\b(?:" + "|".join(ctx.params["markers"]) + r")", True)
     hits: list[tuple[int, str, str]] = []
-    for m in _COMMENT.finditer(raw):
-        if any(a <= m.start() < b for a, b in fences):
+    for at, body in sorted(_comments(article)):
+        if any(a <= at < b for a, b in fences):
             continue
-        note = " ".join((m.group(1) or m.group(2) or "").split())
+        note = " ".join(body.split())
         if not note or any(p.search(note) for p in ignore):
             continue
         email = _EMAIL.search(note)
         marker = markers.search(note)
         if email is not None:
-            hits.append((m.start(), note, f"an e-mail address ({email.group(0)})"))
+            hits.append((at, note, f"an e-mail address ({email.group(0)})"))
         elif marker is not None:
-            hits.append((m.start(), note, repr(marker.group(0))))
+            hits.append((at, note, repr(marker.group(0))))
     if hits:
         from kbaudit.text import shorten  # markup parsers only when a comment is reported
 

@@ -165,6 +165,24 @@ def named_date(rel: str) -> dict[str, Any] | None:
     return {"updated_at": day, "created_at": day}
 
 
+def drop_mdx_comments(body: str) -> str:
+    """MDX comments (`{/* ... */}`) blanked out, keeping the line count: readers never see
+    them (SEC003 reads them in the source). Each opening looks for the next closing once:
+    linear on any text."""
+    if "{/*" not in body:
+        return body
+    out, at = [], 0
+    start = body.find("{/*")
+    while start >= 0:
+        end = body.find("*/}", start + 3)
+        if end < 0:
+            break
+        out += [body[at:start], re.sub(r"[^\n]", "", body[start : end + 3])]
+        at = end + 3
+        start = body.find("{/*", at)
+    return "".join(out) + body[at:]
+
+
 def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
     """One Markdown file: the article plus any problems reading it."""
     binary = not_text(data, rel)
@@ -180,6 +198,8 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
         yield problem
     if not meta and notion.is_page(rel):  # `Owner: Ana` lines under a Notion page's title
         meta, body = notion.markdown_properties(body)
+    if rel.lower().endswith(".mdx"):
+        body = drop_mdx_comments(body)
     extracted = text.markdown(drop_esm(body), body_line - 1)
     if text.template_only(body, extracted) or text.generated_listing(body, extracted):
         return  # a listing the site generator builds (Liquid over site.posts, tags), no article
