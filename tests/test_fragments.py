@@ -26,6 +26,8 @@ def test_include_directives_of_each_site_generator() -> None:
             "{{#include ../shared/setup.md}}",
             "{% include_relative steps.md %}",
             "import Partial from './_partial.mdx';",
+            "import Shared from '@site/docs/_shared/hours.md';",
+            "import Intro from './intro.md';",
             "import Tabs from '@theme/Tabs';",
             '--8<-- "https://example.com/remote.md"',
         ]
@@ -39,7 +41,8 @@ def test_include_directives_of_each_site_generator() -> None:
         "../shared/setup.md",
         "steps.md",
         "./_partial.mdx",
-    ]
+        "@site/docs/_shared/hours.md",
+    ]  # ./intro.md is a page of its own that another page also shows
 
 
 def test_targets_resolve_relative_to_the_page_the_root_or_a_unique_tail() -> None:

@@ -3,8 +3,8 @@
 Docs-as-code KBs keep text shared by many pages in one file that each page includes: MkDocs'
 snippets (`--8<-- "contact-us.md"`, or a block of file names between two `--8<--` lines),
 DocFX and Microsoft Docs (`[!INCLUDE [note](../includes/note.md)]`), mdBook
-(`{{#include note.md}}`), Jekyll (`{% include_relative note.md %}`) and MDX imports
-(`import Note from './_note.mdx'`). The included file is read like any article, so what its
+(`{{#include note.md}}`), Jekyll (`{% include_relative note.md %}`) and MDX imports of a
+partial (`import Note from './_note.mdx'`: Docusaurus publishes no `_` file as a page). The included file is read like any article, so what its
 text says (a secret, a placeholder, a broken link) is still reported on it; but it has no
 title, date, owner, tags or category of its own to report, is short by design and is not a
 duplicate of the pages that share it: `Article.meta["included_by"]` names the pages that
@@ -52,7 +52,9 @@ def targets(raw: str) -> list[str]:
     if "8<" in raw:
         found += _snippet_blocks(raw)
     found += _DOCFX.findall(raw) + _MDBOOK.findall(raw) + _JEKYLL.findall(raw)
-    found += [m[2] for m in _IMPORT.finditer(raw)]
+    # an MDX import names a partial when its file or a folder of it starts with `_`
+    # (Docusaurus never publishes those); another imported page is still a page
+    found += [m[2] for m in _IMPORT.finditer(raw) if "/_" in "/" + m[2].lstrip("./")]
     return [_SELECTOR.sub(r"\1", t.split("#", 1)[0]) for t in found if "://" not in t]
 
 
