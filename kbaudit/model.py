@@ -138,6 +138,7 @@ class InputCode(StrEnum):
     SLOW_PATTERN = "INPUT005"
     SUMMARY_ONLY = "INPUT006"
     NOT_READ = "INPUT007"
+    UNNAMED_TAGS = "INPUT008"
 
 
 @dataclass(frozen=True)

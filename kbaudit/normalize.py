@@ -101,12 +101,16 @@ _DATE_PARTS = {
 #   current docs have none. Copies of a page in two versions are not duplicates.
 # - INCLUDED_BY: the paths of the pages that include this file (a snippet, an include file):
 #   a fragment of those pages, not a page of its own (see sources/fragments.py).
+# - PARENT_PAGE: True when the export's page tree has the article as a parent of other pages
+#   that do not name it in their category path (a Confluence space's home page, which the
+#   breadcrumbs of its children leave out): a section page, like a folder's index page.
 CATEGORY_ID_ONLY = "category_id_only"
 TRANSLATION_OF = "translation_of"
 EMPTY_TRANSLATIONS = "empty_translations"
 SUMMARY_ONLY = "summary_only"
 VERSION = "version"
 INCLUDED_BY = "included_by"
+PARENT_PAGE = "parent_page"
 # A record id: a 32-hex ServiceNow sys_id, a 24-hex object id (ReadMe), a long number.
 _RECORD_ID = re.compile(r"^(?:[0-9a-f]{32}|[0-9a-f]{24}|\d{6,})$", re.I)
 _IGNORE_COMMENT = re.compile(r"<!--\s*+kbaudit:\s*+ignore\s++([A-Za-z0-9_,\s-]*?)-->")
@@ -219,6 +223,7 @@ def known_keys(options: SourceOptions) -> set[str]:
             TRANSLATION_OF,
             EMPTY_TRANSLATIONS,
             SUMMARY_ONLY,
+            PARENT_PAGE,
         }
     )
 

@@ -24,7 +24,7 @@ from kbaudit.analysis.coverage import (
     analyse,
 )
 from kbaudit.analysis.matching import Match
-from kbaudit.analysis.titles import suggest_title
+from kbaudit.analysis.titles import suggest_title, word_casing
 from kbaudit.audit import audit
 from kbaudit.cli import app
 from kbaudit.config import Config, CoverageSettings, load_config
@@ -140,7 +140,53 @@ def test_suggested_titles(question: str, title: str | None) -> None:
     ],
 )
 def test_gap_titles_name_the_topic(questions: list[str], phrases: list[str], title: str) -> None:
-    assert _title(questions, phrases) == title
+    assert _title(questions, phrases, {}) == title
+
+
+CASING_QUESTIONS = [
+    "sso with okta",
+    "can we log in with Okta",
+    "does Okta work with the api",
+    "api rate limit",
+    "how do i call the api",
+    "send money to the United States",
+    "the page states my card is declined",
+    "the screen states it failed",
+    "How To Reset My Password",  # Title Case: only its capitals and mixed case count
+    "I CANNOT FIND MY INVOICE",  # capitals: not counted at all
+    "sync with my iPhone",
+    "the iPhone app crashes",
+    "my iphone will not sync",
+]
+
+
+def test_word_casing_learns_names_and_acronyms_not_common_words() -> None:
+    casing = word_casing(CASING_QUESTIONS, ["Get started with the Ledgerly API"])
+    assert casing["api"] == "API"  # one title use outweighs customers' lower case
+    assert casing["okta"] == "Okta"  # two of three uses capitalised inside a sentence
+    assert casing["iphone"] == "iPhone"
+    assert casing["ledgerly"] == "Ledgerly"
+    # "States" of "United States" is one use of three: the verb keeps lower case
+    for common in ("states", "reset", "password", "invoice", "cannot", "us", "i"):
+        assert common not in casing
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        ("sso with okta please", "SSO with Okta"),
+        ("how do i raise the api rate limit", "How to raise the API rate limit"),
+        ("How long does a US transfer take?", "How long does a US transfer take?"),
+        ("can you send it to us", "How to send it to you"),
+        (
+            "I CANNOT FIND THE VERIFICATION CODE",
+            "What to do when you cannot find the verification code",
+        ),
+    ],
+)
+def test_suggested_titles_write_words_as_the_kb_does(question: str, title: str) -> None:
+    casing = {"sso": "SSO", "okta": "Okta", "api": "API"}
+    assert suggest_title(question, casing=casing) == title
 
 
 def _asked(article: int, score: float) -> QuestionResult:

@@ -210,6 +210,42 @@ def test_html_pages_template_links_and_listing_are_not_checked(tmp_path: Path) -
     assert found == []
 
 
+def test_unbuilt_jekyll_html_pages_front_matter_is_fields_and_liquid_no_text(
+    tmp_path: Path,
+) -> None:
+    """A folder of a Jekyll site's `.html` sources, read by the HTML reader alone: the front
+    matter gives the fields as it does on a Markdown page, and Liquid tags are no words."""
+    root = write_files(
+        tmp_path / "site",
+        {
+            "payments/refund.html": (
+                "---\ntitle: Refund a card payment\ncategory: Payments\n"
+                "tags: [refunds, cards]\nlast_modified_at: 2026-02-03\n---\n"
+                "{% include notice.html %}\n<h1>{{ page.title }}</h1>\n"
+                "<p>Open the payment in {{ site.product }} and choose "
+                '<a href="{{ site.baseurl }}/payments/partial.html">Refund</a>. The money is '
+                "back on the card within five working days.</p>\n"
+                "{% if page.note %}<p>{{ page.note }}</p>{% endif %}\n"
+            ),
+            "payments/partial.html": (
+                "---\ntitle: Issue a partial refund\ncategory: Payments\n---\n"
+                "<h2>{{ page.title }}</h2>\n<p>Type the amount to give back before you "
+                "confirm the refund; the rest of the payment stays charged.</p>\n"
+            ),
+        },
+    )
+    result = load(root)
+    assert result.format == "html" and not result.problems
+    articles = {a.path: a for a in result.articles}
+    refund = articles["payments/refund.html"]
+    assert refund.title == "Refund a card payment"
+    assert refund.category == "Payments" and refund.tags == ("refunds", "cards")
+    assert str(refund.updated_at) == "2026-02-03"
+    assert refund.text.startswith("Open the payment in and choose Refund")
+    assert not [t for a in result.articles for t in (a.text, *a.headings) if "{" in t or "---" in t]
+    assert articles["payments/partial.html"].title == "Issue a partial refund"
+
+
 def test_page_with_a_placeholder_and_text_is_an_article() -> None:
     from kbaudit.text import template_only
 
@@ -319,3 +355,70 @@ def test_intercom_tag_list_tags(tmp_path: Path) -> None:
     }
     found = audit(root, Config(select=["TAX003"], as_of=AS_OF)).findings
     assert [f.article.title for f in found if f.article] == ["Close your account"]
+
+
+def _intercom_article(n: int, title: str, tags: object) -> dict[str, object]:
+    return {
+        "type": "article",
+        "id": str(8200 + n),
+        "workspace_id": "k3x9q2",
+        "parent_id": None,
+        "author_id": 5521,
+        "state": "published",
+        "title": title,
+        "body": f"<p>{title}: open Settings, choose Billing and follow the steps.</p>",
+        "updated_at": 1790000000,
+        "tags": tags,
+    }
+
+
+def test_intercom_tags_by_id_named_by_the_exports_tag_list(tmp_path: Path) -> None:
+    """Tags given by id only take their names from a tags.json beside the articles, or from
+    tags side-loaded in the articles' file."""
+    by_id = [
+        _intercom_article(1, "Update your card", {"type": "tag.list", "tags": [{"id": "90311"}]}),
+        _intercom_article(2, "Download receipts", ["90311", 90312]),
+    ]
+    tag_list = {
+        "type": "list",
+        "data": [
+            {"type": "tag", "id": "90311", "name": "billing"},
+            {"type": "tag", "id": "90312", "name": "receipts"},
+        ],
+    }
+    beside = write_files(
+        tmp_path / "beside",
+        {
+            "articles.json": json.dumps({"type": "list", "data": by_id}),
+            "tags.json": json.dumps(tag_list),
+        },
+    )
+    side_loaded = write_files(
+        tmp_path / "side-loaded",
+        {"articles.json": json.dumps({"type": "list", "data": by_id, "tags": tag_list["data"]})},
+    )
+    for root in (beside, side_loaded):
+        result = load(root)
+        assert result.format == "intercom" and not result.problems
+        assert {a.title: a.tags for a in result.articles} == {
+            "Update your card": ("billing",),
+            "Download receipts": ("billing", "receipts"),
+        }
+
+
+def test_intercom_tags_by_id_with_no_names_are_left_out_and_reported_once(
+    tmp_path: Path,
+) -> None:
+    articles = [
+        _intercom_article(1, "Update your card", {"type": "tag.list", "tags": [{"id": "90311"}]}),
+        _intercom_article(2, "Download receipts", ["90311", 90312, "receipts"]),
+    ]
+    root = write_files(tmp_path, {"articles.json": json.dumps({"type": "list", "data": articles})})
+    result = load(root)
+    assert {a.title: a.tags for a in result.articles} == {
+        "Update your card": (),
+        "Download receipts": ("receipts",),
+    }
+    [problem] = result.problems
+    assert problem.code == "INPUT008" and problem.path == "articles.json"
+    assert "90311, 90312" in problem.message

@@ -20,6 +20,7 @@ from kbaudit.model import Article
 from kbaudit.normalize import (
     CATEGORY_ID_ONLY,
     EMPTY_TRANSLATIONS,
+    PARENT_PAGE,
     SUMMARY_ONLY,
     TRANSLATION_OF,
     SourceOptions,
@@ -462,6 +463,24 @@ def test_confluence_page_without_main_content_and_cloud_placeholders(tmp_path: P
     assert "Refund flow board" not in articles
     [problem] = [p for p in result.problems if p.path == "Refund-flow-board_65611.html"]
     assert problem.code == "INPUT001" and "whiteboard or a database" in problem.message
+
+
+def test_confluence_space_home_page_is_a_parent_page(tmp_path: Path) -> None:
+    """The root of the space's page tree is the parent of the pages under it, though their
+    breadcrumbs leave it out of their category: its short title is no QUAL004 finding. A
+    home page with no child pages is an article like any other."""
+    export = tmp_path / "space"
+    shutil.copytree(EXPORTS / "confluence" / "LH", export)
+    home = export / "Ledgerly-Help-Home_65537.html"
+    home.write_text(home.read_text().replace("Ledgerly Help Home", "Home"))
+    result = audit(export, Config(select=["QUAL004"], as_of=AS_OF))
+    assert not [f for f in result.findings if f.where == home.name]
+    assert by_title(load(export).articles)["Home"].meta[PARENT_PAGE]
+    index = export / "index.html"
+    lone = '<ul><li><a href="Ledgerly-Help-Home_65537.html">Home</a></li></ul>\n'
+    index.write_text(re.sub(r"<ul><li>.*</ul>\n", lone, index.read_text()))
+    result = audit(export, Config(select=["QUAL004"], as_of=AS_OF))
+    assert [f.where for f in result.findings] == [home.name]
 
 
 @pytest.mark.parametrize(

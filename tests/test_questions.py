@@ -419,6 +419,23 @@ def test_a_search_console_queries_export_counts_impressions() -> None:
             "[10:20] Agent: In the app.\n[10:21] Visitor: ok\n",
             ["freeze my card"],
         ),
+        (  # role labels without times, conversations a blank line apart
+            "Customer: hi\nAgent: Hello! How can I help?\nCustomer: how do I reset my PIN?\n"
+            "Agent: In the app, under Card.\n\n"
+            "Customer: can I change my plan mid-month?\nAgent: Yes, from Settings.\n",
+            ["can I change my plan mid-month?", "how do I reset my PIN?"],
+        ),
+        (  # speakers in brackets, no colon; a separator between conversations
+            "[Visitor] hello\n[Agent] Hi, what can I do for you?\n"
+            "[Visitor] why was my transfer declined?\n-----\n"
+            "[Visitor] is there a fee for paying in euros?\n[Agent] No fee.\n",
+            ["is there a fee for paying in euros?", "why was my transfer declined?"],
+        ),
+        (  # no times, the agent known by offering help
+            "Visitor: hi\nSam: Hello! How can I help you today?\n"
+            "Visitor: where is my refund\nSam: Let me check.\n",
+            ["where is my refund"],
+        ),
     ],
 )
 def test_chat_transcripts_in_plain_text(text: str, questions: list[str]) -> None:
@@ -428,6 +445,18 @@ def test_chat_transcripts_in_plain_text(text: str, questions: list[str]) -> None
 def test_a_list_of_questions_with_colons_is_no_transcript() -> None:
     text = "Billing: why was I charged twice\nCards: how to freeze\nSupport: phone number\n"
     assert len(parse_questions(text)) == 3
+
+
+def test_a_list_of_questions_stays_a_list_beside_transcript_shapes() -> None:
+    """Lines that name a customer and one that offers help, each once, are a list of
+    questions, not a conversation; a plain list stays a list."""
+    text = (
+        "Refunds: how can I help a customer get their money back?\nUser: cannot log in\n"
+        "Cards: how to freeze\nhow do I order a new card?\n"
+    )
+    assert len(parse_questions(text)) == 4
+    plain = "How do I reset my password?\nCan I change my plan?\nWhere is my invoice?\n"
+    assert sorted(q.text for q in parse_questions(plain)) == sorted(plain.splitlines())
 
 
 def test_chat_platform_exports_that_name_authors_by_id_or_call_the_team_user() -> None:
@@ -794,6 +823,76 @@ def test_kustomer_messages_give_each_conversations_first_inbound_message() -> No
     ]
     # the same log as a table with a Direction column
     table = "Conversation,Direction,Preview\n1,out,Welcome!\n1,in,close my account\n"
+    assert [q.text for q in parse_questions(table)] == ["close my account"]
+
+
+def test_kustomer_messages_are_read_in_the_order_they_were_written() -> None:
+    # the export lists messages in no particular order; `createdAt` says which came first
+    def message(conversation: str, direction: str, preview: str, at: str) -> dict:
+        return {
+            "type": "message",
+            "id": f"m-{conversation}-{at}",
+            "attributes": {"direction": direction, "preview": preview, "createdAt": at},
+            "relationships": {
+                "conversation": {"data": {"type": "conversation", "id": conversation}}
+            },
+        }
+
+    page = {
+        "data": [
+            message(
+                "conv-1", "in", "and can I get a refund for the second?", "2024-05-02T10:06:00Z"
+            ),
+            message("conv-1", "out", "Sorry about that! Let me look.", "2024-05-02T10:05:00Z"),
+            message("conv-1", "in", "my card was charged twice", "2024-05-02T10:04:00Z"),
+            message("conv-2", "in", "thanks, bye", "2024-05-03T09:10:00Z"),
+            message("conv-2", "in", "how do I order a new PIN?", "2024-05-03T09:00:00Z"),
+            message("conv-2", "in", "and change it later?", "2024-05-03T09:02:00Z"),
+        ]
+    }
+    assert sorted(q.text for q in parse_questions(json.dumps(page))) == [
+        "how do I order a new PIN?",
+        "my card was charged twice",
+    ]
+    # a conversation with its messages inside, in no particular order
+    chat = {
+        "conversations": [
+            {
+                "id": "conv-3",
+                "messages": [
+                    {
+                        "direction": "in",
+                        "preview": "ok thanks",
+                        "created_at": "2024-05-04T08:09:00Z",
+                    },
+                    {
+                        "direction": "in",
+                        "preview": "is there a fee to close my account?",
+                        "created_at": "2024-05-04T08:01:00Z",
+                    },
+                    {
+                        "direction": "out",
+                        "preview": "No fee.",
+                        "created_at": "2024-05-04T08:05:00Z",
+                    },
+                    {
+                        "direction": "in",
+                        "preview": "and the card?",
+                        "created_at": "2024-05-04T08:07:00Z",
+                    },
+                ],
+            }
+        ]
+    }
+    assert [q.text for q in parse_questions(json.dumps(chat))] == [
+        "is there a fee to close my account?"
+    ]
+    # the same log as a table
+    table = (
+        "Conversation,Direction,Preview,Created At\n"
+        "1,in,where is my statement,2024-05-05T10:03:00Z\n"
+        "1,in,close my account,2024-05-05T10:01:00Z\n"
+    )
     assert [q.text for q in parse_questions(table)] == ["close my account"]
 
 

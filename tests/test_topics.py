@@ -12,7 +12,7 @@ from scipy import sparse
 from sklearn.metrics import normalized_mutual_info_score
 
 from kbaudit.analysis import TOPICS, analyse
-from kbaudit.analysis.topics import choose_k, class_tfidf, cluster_topics
+from kbaudit.analysis.topics import ONE_THREAD, choose_k, class_tfidf, cluster_topics, fit_kmeans
 from kbaudit.audit import load_corpus
 from kbaudit.cli import app
 from kbaudit.config import load_config
@@ -22,6 +22,33 @@ from kbaudit.model import Article
 from .conftest import FIXTURES, OFFICEDOCS, SAMPLE_KB, needs
 
 TOPICS_KB = FIXTURES / "duplicates" / "topics" / "kb"
+
+
+class ThreadProbe:
+    """A stand-in model that records the OpenMP threads it was given."""
+
+    threads: set[int]
+
+    def fit(self, vectors: np.ndarray) -> ThreadProbe:
+        from threadpoolctl import threadpool_info
+
+        self.threads = {p["num_threads"] for p in threadpool_info() if p["user_api"] == "openmp"}
+        return self
+
+
+def test_small_kmeans_fits_run_on_one_thread_with_the_same_labels() -> None:
+    from sklearn.cluster import KMeans
+    from threadpoolctl import threadpool_limits
+
+    untouched = ThreadProbe().fit(np.zeros(1)).threads
+    assert fit_kmeans(ThreadProbe(), np.zeros((ONE_THREAD - 1, 2))).threads <= {1}
+    assert fit_kmeans(ThreadProbe(), np.zeros((ONE_THREAD, 2))).threads == untouched
+    vectors = np.random.default_rng(0).normal(size=(600, 8))
+    with threadpool_limits(2, user_api="openmp"):
+        many = KMeans(6, random_state=0, n_init=3).fit(vectors).labels_
+    assert (
+        fit_kmeans(KMeans(6, random_state=0, n_init=3), vectors).labels_.tolist() == many.tolist()
+    )
 
 
 @pytest.mark.parametrize("k", [3, 5, 8])

@@ -18,7 +18,7 @@ below `covered` is listed; one at or above `partial` counts half in the coverage
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -40,7 +40,7 @@ from kbaudit.analysis.question_topics import (
     question_matrix,
     svd_vectors,
 )
-from kbaudit.analysis.titles import suggest_title
+from kbaudit.analysis.titles import cased, suggest_title, word_casing
 from kbaudit.model import Article, Question
 from kbaudit.text import shorten
 
@@ -274,7 +274,7 @@ def _subject(text: str) -> frozenset[str]:
     return frozenset(subject_terms(text))
 
 
-def _title(texts: Sequence[str], phrases: Sequence[str]) -> str:
+def _title(texts: Sequence[str], phrases: Sequence[str], casing: Mapping[str, str]) -> str:
     """The first representative question (short ones first) that makes a title naming the
     topic (a word of its key phrases), else the first that makes a title, else one from the
     key phrase: "How to help you" or "What is this?" name nothing."""
@@ -283,14 +283,14 @@ def _title(texts: Sequence[str], phrases: Sequence[str]) -> str:
     found = []
     short = [t for t in texts[:5] if len(t.split()) <= 20]  # a long story makes a poor title
     for text in short + [t for t in texts[:5] if t not in short]:
-        title = suggest_title(text, named)
+        title = suggest_title(text, named, casing)
         if title and (not focus or focus & _subject(title)):
             return title
         found += [title] if title else []
     if found:
         return found[0]
     if phrases:
-        return f"Questions about {phrases[0]}"
+        return f"Questions about {cased(phrases[0], casing)}"
     return shorten(texts[0], 90) if texts else ""
 
 
@@ -312,6 +312,7 @@ def gap_topics(
     if not chosen:
         return []
     known = _Titles(titles)
+    casing = word_casing((r.question.text for r in results), titles)
     texts = [results[i].question.text for i in chosen]
     volumes = np.array([results[i].question.volume for i in chosen], dtype=float)
     extra = vectors[chosen] if vectors is not None else None
@@ -344,12 +345,12 @@ def gap_topics(
         )
         topics.append(
             GapTopic(
-                label=shorten(" / ".join(terms) or ordered[0], MAX_LABEL),
+                label=shorten(cased(" / ".join(terms), casing) or ordered[0], MAX_LABEL),
                 terms=terms,
                 volume=int(volumes[members].sum()),
                 members=tuple(chosen[i] for i in members),
                 nearest=nearest,
-                suggested_title=_title(ordered, terms),
+                suggested_title=_title(ordered, terms, casing),
                 representative=_representative(ordered),
                 confidence=confidence,
                 alike=alike,

@@ -22,7 +22,7 @@ from sklearn.preprocessing import normalize
 from sklearn.utils.extmath import randomized_svd
 
 from kbaudit.analysis.matching import STOP, best_k, char_grams, make_analyzer
-from kbaudit.analysis.topics import class_tfidf
+from kbaudit.analysis.topics import class_tfidf, fit_kmeans
 
 NEIGHBOURS = 10  # of each question in the clustering graph (fewer below 400 questions)
 MAX_TOPICS = 150
@@ -193,7 +193,7 @@ def _cluster(vectors: np.ndarray, texts: Sequence[str], k: int | None, seed: int
 
 def _kmeans(embedding: np.ndarray, k: int, seed: int) -> np.ndarray:
     """KMeans labels of the rows in the first k dimensions of the spectral embedding."""
-    return KMeans(k, random_state=seed, n_init=3).fit(normalize(embedding[:, :k])).labels_
+    return fit_kmeans(KMeans(k, random_state=seed, n_init=3), normalize(embedding[:, :k])).labels_
 
 
 # Words that end a phrase although they are stop words ("top up", "sign out", "pay back").

@@ -1,10 +1,13 @@
 """Suggested article titles for gap topics, from the wording of a customer question: the
 first sentence that asks something, greetings and filler removed, first person turned into
-second person with the verb agreeing ("I am" -> "you are"), at least MIN_WORDS words."""
+second person with the verb agreeing ("I am" -> "you are"), at least MIN_WORDS words, and
+words written as the KB and its customers write them ("sso with okta" -> "SSO with Okta")."""
 
 from __future__ import annotations
 
 import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 
 from kbaudit.text import shorten
 
@@ -107,13 +110,78 @@ def _ask(question: str, focus: frozenset[str] = frozenset()) -> str:
     return (asking or cleaned or [""])[0].rstrip("?!.: ")
 
 
+_WORD = re.compile(r"[^\W\d_][\w]*(?:['.+-][\w]+)*")
+MIN_SEEN = 2  # a word's written form is learned from at least this many uses
+CASED_SHARE = 0.2  # ... that make at least this share of the word's uses
+
+
+def _shouting(text: str) -> bool:
+    """Written in capitals: most letters upper case ("I CAN NOT FIND THE CODE")."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 8 and sum(c.isupper() for c in letters) > 0.6 * len(letters)
+
+
+def _title_case(title: str) -> bool:
+    words = [w for w in _WORD.findall(title)[1:] if len(w) > 3]
+    return len(words) >= 2 and sum(w[0].isupper() for w in words) > 0.5 * len(words)
+
+
+def word_casing(questions: Iterable[str], titles: Iterable[str] = ()) -> dict[str, str]:
+    """How the customers and the KB write the words that are not plain lower case: acronyms
+    and names ("api" -> "API", "okta" -> "Okta", "iphone" -> "iPhone"). A use counts when the
+    word does not start a sentence; texts in capitals do not count, and texts in Title Case
+    count only their all-capital and mixed-case words. A title's use counts MIN_SEEN times,
+    a question's once. Customers often type names in lower case, but seldom capitalise a
+    common word inside a sentence: a word takes its most frequent form that is not lower
+    case when that form was seen MIN_SEEN times and makes more than CASED_SHARE of its uses
+    (an acronym or a mixed-case name) or more than half ("States" of "United States" is not
+    the verb "states").
+    First person pronouns and single letters keep theirs ("us" is not "US")."""
+    forms: defaultdict[str, Counter[str]] = defaultdict(Counter)
+
+    def count(text: str, weight: int) -> None:
+        if _shouting(text):
+            return
+        only_marked = _title_case(text)
+        for sentence in re.split(r"(?<=[.?!:])\s+|\n", text):
+            for w in _WORD.findall(sentence)[1:]:
+                marked = w[1:] != w[1:].lower()  # "API", "iPhone", "QuickBooks"; not "Okta"
+                if not only_marked or marked:
+                    forms[w.lower()][w] += weight
+
+    for text in questions:
+        count(text, 1)
+    for title in titles:  # written with care: one use is enough
+        count(title, MIN_SEEN)
+    casing = {}
+    for low, seen in forms.items():
+        written = [(n, form) for form, n in seen.items() if form != low]
+        if not written or low in _PRONOUNS or len(low) < 2:
+            continue
+        n, form = max(written)
+        share = CASED_SHARE if form[1:] != form[1:].lower() else 0.5
+        if n >= MIN_SEEN and n > share * sum(seen.values()):
+            casing[low] = form
+    return casing
+
+
+def cased(text: str, casing: Mapping[str, str]) -> str:
+    """`text` with its lower-case words written as `casing` says."""
+    if not casing:
+        return text
+    return _WORD.sub(lambda m: casing.get(m.group(), m.group()), text)
+
+
 def _swap(part: str) -> str:
-    """First person -> second person; "I am" -> "you are", "I was" -> "you were"."""
+    """First person -> second person; "I am" -> "you are", "I was" -> "you were". "US" in
+    capitals is the country, not "us"."""
     words = part.split(" ")
     out = []
     for i, w in enumerate(words):
         low = w.lower()
-        if i and words[i - 1].lower() in ("i", "we") and low in _AGREE:
+        if w == "US":
+            out.append(w)
+        elif i and words[i - 1].lower() in ("i", "we") and low in _AGREE:
             out.append(_AGREE[low])
         elif low in ("i", "we") and out and out[-1].lower() in _AGREE:  # "was I" -> "were you"
             out[-1] = _AGREE[out[-1].lower()]
@@ -125,13 +193,17 @@ def _swap(part: str) -> str:
     return " ".join(out)
 
 
-def suggest_title(question: str, focus: frozenset[str] = frozenset()) -> str | None:
+def suggest_title(
+    question: str, focus: frozenset[str] = frozenset(), casing: Mapping[str, str] | None = None
+) -> str | None:
     """A help-center style title from a customer question: "How do I ... ?" -> "How to ...";
     tasks ("send an estimate") -> "How to send an estimate"; yes/no questions stay questions;
     problems ("cant login") -> "What to do when you can't login"; other phrases are kept as
     a topic title ("Recurring invoices"). None when fewer than MIN_WORDS words are left
     after greetings and filler ("Hi", "Thanks!"). `focus`: words of the topic, to pick the
-    sentence that names it."""
+    sentence that names it; `casing`: how words are written (`word_casing`)."""
+    if _shouting(question):
+        question = question.lower()
     text = _ask(question, focus)
     if not text:
         return None
@@ -167,7 +239,7 @@ def suggest_title(question: str, focus: frozenset[str] = frozenset()) -> str | N
             title = f"How to {swapped}"
         else:
             title = swapped
-    title = re.sub(r"\bi\b", "you", title)
+    title = cased(re.sub(r"\bi\b", "you", title), casing or {})
     title = title[:1].upper() + title[1:]
     if len(title.split()) < MIN_WORDS:
         return None

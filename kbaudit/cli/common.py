@@ -221,8 +221,10 @@ def load(
     """The config for PATH, with the CLI flags that were given laid over it. What a config
     inside the audited KB was not allowed to change is said on stderr."""
     from kbaudit.config import load_config, parse_as_of
+    from kbaudit.deferred import defer_scipy_stats
     from kbaudit.model import Severity
 
+    defer_scipy_stats()  # every command that reads a KB: before anything imports scikit-learn
     config = load_config(path, config_path, True if trust_kb_config else None)
     print_warnings(config)
     for key, value in overrides.items():

@@ -19,7 +19,7 @@ from kbaudit.corpus.links import (
     site_link,
 )
 from kbaudit.model import Article, Link, LoadProblem, Question
-from kbaudit.normalize import edition
+from kbaudit.normalize import PARENT_PAGE, edition
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Hashable
@@ -120,8 +120,10 @@ class Corpus:
         """Refs of articles other articles are filed under: their category path followed by
         their title is (a prefix of) another article's category, as a Confluence parent page
         is in its children's breadcrumbs; or the index file of a folder holding other
-        articles (Hugo's `_index.md`, a GitBook or GitHub `README.md`, `index.md`). Such a
-        page may hold nothing but its children."""
+        articles (Hugo's `_index.md`, a GitBook or GitHub `README.md`, `index.md`); or a page
+        the export's page tree gives children its category path leaves out (a Confluence
+        space's home page: see `PARENT_PAGE`). Such a page may hold nothing but its
+        children."""
         nodes: set[str] = set()
         folders: set[str] = set()  # every folder above an article's file
         for article in self.articles:
@@ -135,6 +137,8 @@ class Corpus:
         nodes.discard("")
 
         def parent(a: Article) -> bool:
+            if a.meta.get(PARENT_PAGE):
+                return True
             if a.path and (m := _INDEX_PAGE.search(a.path)):
                 return a.path[: m.start()].rstrip("/") in folders
             return (

@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from typing import TYPE_CHECKING, Any
 
 from kbaudit.model import Finding, Severity
-from kbaudit.reporters.escape import html_text, md_code, md_text
+from kbaudit.reporters.escape import html_text, md_code, md_text, one_line
 
 if TYPE_CHECKING:
     from kbaudit.audit import AuditResult
@@ -32,10 +32,14 @@ def table(header: list[str], rows: list[list[str]], align: str = "") -> list[str
 
 
 def where(finding: Finding) -> str:
+    """The article's title, then its path (and line): a record of an export file is known by
+    its title, not by `articles.json#360048914673`."""
     ref = finding.where
     if not ref:
         return "—"
-    return md_code(f"{ref}:{finding.line}" if finding.line else ref)
+    shown = md_code(f"{ref}:{finding.line}" if finding.line else ref)
+    title = finding.article.title if finding.article is not None else ""
+    return f"{md_text(one_line(title))} {shown}" if title else shown
 
 
 def summary(result: AuditResult) -> list[str]:

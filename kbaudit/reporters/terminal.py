@@ -139,28 +139,36 @@ def categories_table(result: AuditResult, width: int, limit: int = 15) -> Table 
 
 
 def worst_articles(result: AuditResult, console_width: int, limit: int = 10) -> Table | None:
-    """The articles with the most severity-weighted findings, one per line: a long path is
-    folded in the middle, a long rule list ends in "…"."""
+    """The articles with the most severity-weighted findings: the title over the path (dim),
+    each folded in the middle when long; a long rule list ends in "…"."""
     weight: defaultdict[str, float] = defaultdict(float)
     count: Counter[str] = Counter()
     rules: dict[str, set[str]] = defaultdict(set)
+    titles: dict[str, str] = {}
     for f in result.findings:
         if f.article is not None:
+            titles[f.article.ref] = f.article.title
             weight[f.article.ref] += SEVERITY_WEIGHT[f.severity]
             count[f.article.ref] += 1
             rules[f.article.ref].add(f.rule)
     if not weight:
         return None
     ranked = sorted(weight.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-    refs = [fold(ref, max(24, console_width // 2 - 8)) for ref, _ in ranked]
-    article = max(len("article"), *(len(r) for r in refs))
+    room = max(24, console_width // 2 - 8)
+    cells = []
+    for ref, _ in ranked:
+        title = titles[ref]
+        cell = Text(fold(title, room) + "\n") if title else Text()
+        cell.append(fold(ref, room), style="dim" if title else "")
+        cells.append(cell)
+    article = max(len("article"), *(line.cell_len for cell in cells for line in cell.split()))
     listed = max(10, console_width - article - len("findings") - 10)
     table = Table(title="Articles needing the most work", title_justify="left")
     table.add_column("article", no_wrap=True, width=article)
     table.add_column("findings", justify="right", no_wrap=True, width=len("findings"))
     table.add_column("rules", no_wrap=True, overflow="ellipsis", width=listed)
-    for (ref, _), shown in zip(ranked, refs, strict=True):
-        table.add_row(Text(shown), str(count[ref]), term(", ".join(sorted(rules[ref]))))
+    for (ref, _), cell in zip(ranked, cells, strict=True):
+        table.add_row(cell, str(count[ref]), term(", ".join(sorted(rules[ref]))))
     return table
 
 

@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup, Tag
 
 from kbaudit import text
 from kbaudit.model import InputCode, LoadProblem
-from kbaudit.normalize import SourceOptions, build_article
+from kbaudit.normalize import PARENT_PAGE, SourceOptions, build_article
 from kbaudit.sources.base import Record, Source, decode, html_charset, not_text
 from kbaudit.sources.parallel import parse_files
 from kbaudit.sources.records import peek
@@ -99,10 +99,12 @@ def _byline(line: str) -> dict[str, str] | None:
 
 @dataclass(frozen=True)
 class Space:
-    """What index.html says about the space: its name and its home page file(s)."""
+    """What index.html says about the space: its name, its home page file(s) (the root of
+    the page tree, when there is one root) and whether the home page has child pages."""
 
     name: str = ""
     home: tuple[str, ...] = ()
+    home_has_children: bool = False
 
 
 def _index(tree: Tree) -> tuple[str, Space]:
@@ -117,15 +119,18 @@ def _index(tree: Tree) -> tuple[str, Space]:
     except (OSError, KeyError):
         return folder, Space()
     name = _space_name(soup)
-    roots: list[str] = []
+    roots: list[tuple[str, bool]] = []  # (file, has child pages)
     tree_list = _page_tree(soup)
     if tree_list is not None:
         roots = [
-            str(a["href"])
+            (str(a["href"]), any(ul.find("a", href=True) for ul in li.find_all("ul")))
             for li in tree_list.find_all("li", recursive=False)
             if (a := li.find("a", href=True)) is not None
         ]
-    return folder, Space(name, tuple(roots) if len(roots) == 1 else ())
+    if len(roots) != 1:
+        return folder, Space(name)
+    [(home, children)] = roots
+    return folder, Space(name, (home,), children)
 
 
 def _space_name(soup: BeautifulSoup) -> str:
@@ -226,6 +231,8 @@ def parse(space: Space, rel: str, data: bytes, options: SourceOptions) -> Iterat
         meta["labels"] = labels
     if match := _PAGE_ID.search(rel.rsplit("/", 1)[-1]):
         meta["id"] = match.group(1)
+    if space.home_has_children and rel.rsplit("/", 1)[-1] in space.home:
+        meta[PARENT_PAGE] = True  # its children's breadcrumbs leave the home page out
     html_tag = soup.find("html")
     if isinstance(html_tag, Tag) and html_tag.get("lang"):
         meta["locale"] = str(html_tag["lang"])

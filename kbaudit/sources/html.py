@@ -6,16 +6,18 @@ import datetime as dt
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from bs4 import BeautifulSoup
 
 from kbaudit import text
 from kbaudit.dates import DateError, parse_date
-from kbaudit.model import InputCode, LoadProblem
+from kbaudit.model import Extracted, InputCode, LoadProblem
 from kbaudit.normalize import SourceOptions, build_article
 from kbaudit.sources import notion
 from kbaudit.sources.base import Record, Source, decode, html_charset, not_text
+from kbaudit.sources.markdown import split_front_matter
 from kbaudit.sources.parallel import parse_files
 from kbaudit.sources.tree import Tree
 
@@ -154,7 +156,21 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
     raw, problem = decode(data, rel, html_charset(data))
     if problem:
         yield problem
-    soup = BeautifulSoup(raw, "lxml")
+    # An unbuilt page of a static site (Jekyll): YAML front matter above HTML with Liquid
+    # tags. The front matter is the page's fields, read as the Markdown reader reads them;
+    # its lines stay as blank lines so the markup's line numbers hold.
+    front: dict[str, Any] = {}
+    markup, body_line = raw, 1
+    if raw.lstrip("\ufeff").startswith(("---", "+++")):
+        front, body, body_line, problem = split_front_matter(
+            raw.lstrip("\ufeff").replace("\r\n", "\n"), rel
+        )
+        if problem:
+            yield problem
+        if body_line > 1:
+            markup = "\n" * (body_line - 1) + body
+    site_source = body_line > 1  # Liquid in its text is the site's code, not words
+    soup = BeautifulSoup(markup, "lxml")
     meta = _meta(soup)
     if notion.is_page(rel):  # a Notion page: its properties table, or a database's view
         if notion.is_database_view(soup):
@@ -188,8 +204,12 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
             meta["updated_at"] = shown
     page_title = soup.title.get_text(" ", strip=True) if soup.title else ""
     extracted = text.html_body(root)
-    if text.template_only(raw, extracted):
+    if text.template_only(markup, extracted):
         return  # a template or listing page (Liquid, Jinja), not an article
+    if site_source:
+        extracted = _without_templates(extracted)
+        page_title = text.strip_templates(page_title).strip()
+    meta.update(front)
     title = extracted.h1 or _TITLE_SUFFIX.sub("", page_title).strip()
     if title:
         meta.setdefault("title", title)
@@ -214,9 +234,32 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
         raw=raw,
         body_format="html",
         options=options,
+        body_line=body_line,
     )
     yield from problems
     yield article
+
+
+def _without_templates(extracted: Extracted) -> Extracted:
+    """The text, headings and link texts of a page's markup less its Liquid tags
+    (`{% include note.html %}`, `{{ page.title }}`); link targets keep theirs, which the
+    link checks resolve."""
+
+    def strip(value: str) -> str:
+        return " ".join(text.strip_templates(value).split())
+
+    plain = "\n".join(line for line in (strip(line) for line in extracted.text.split("\n")) if line)
+    headings = tuple(h for h in map(strip, extracted.headings) if h)
+    links = tuple(replace(link, text=strip(link.text)) for link in extracted.links)
+    h1 = strip(extracted.h1) if extracted.h1 is not None else None
+    return replace(
+        extracted,
+        text=plain,
+        headings=headings,
+        links=links,
+        word_count=text.word_count(plain),
+        h1=h1 or None,
+    )
 
 
 # Pages every built site has that are no articles: the not-found page, the search page,

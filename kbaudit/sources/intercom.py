@@ -4,15 +4,18 @@ admins files name the collection path and the author."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
 from kbaudit import text
+from kbaudit.model import InputCode, LoadProblem
 from kbaudit.normalize import (
     CATEGORY_ID_ONLY,
     EMPTY_TRANSLATIONS,
     TRANSLATION_OF,
     SourceOptions,
+    is_record_id,
 )
 from kbaudit.sources.base import Record, Source
 from kbaudit.sources.records import (
@@ -51,10 +54,12 @@ _CONTENT_KEYS = (
 )
 
 
-def _kind(record: dict[str, Any]) -> str:
+def _kind(record: dict[str, Any], rel: str) -> str:
     kind = str(record.get("type") or "")
-    if kind in ("article", "collection", "section", "admin"):
+    if kind in ("article", "collection", "section", "admin", "tag"):
         return kind
+    if _TAG_FILE.search(rel) and "body" not in record:  # tags.json: the workspace's tags
+        return "tag"
     if "email" in record:
         return "admin"
     return "article" if "body" in record else "collection" if "name" in record else "other"
@@ -75,32 +80,76 @@ def _collection_paths(collections: list[dict[str, Any]]) -> dict[str, str]:
     return {cid: " > ".join(p for p in path(cid) if p) for cid in by_id}
 
 
+_TAG_FILE = re.compile(r"(?:^|/)tags\.(?:json|jsonl|ndjson)$", re.I)
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def _id_text(value: str) -> bool:
+    """Text that is an id, not a tag's name: only digits, or a record id (hexadecimal)."""
+    return bool(_DIGITS.fullmatch(value.strip())) or is_record_id(value)
+
+
 def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
     grouped: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     for rel in json_paths(tree):
         doc, problems = read_json(tree, rel)
         yield from problems
         for record in items(doc, ("data", "admins", "articles", "collections")):
-            grouped.setdefault(_kind(record), []).append((rel, record))
+            grouped.setdefault(_kind(record, rel), []).append((rel, record))
+        if isinstance(doc, dict) and isinstance(doc.get("tags"), list) and "body" not in doc:
+            # the workspace's tags: a tag list, or side-loaded beside a page of articles
+            listed = [t for t in doc["tags"] if isinstance(t, dict) and "body" not in t]
+            grouped.setdefault("tag", []).extend((rel, t) for t in listed)
     collections = [c for k in ("collection", "section") for _, c in grouped.get(k, [])]
     paths = _collection_paths(collections)
     admins = names_by_id(a for _, a in grouped.get("admin", []))
+    tags = {k: v for k, v in names_by_id(t for _, t in grouped.get("tag", [])).items() if v}
     seen: set[str] = set()
+    unnamed: dict[str, list[str]] = {}  # id of a tag no tag list names -> files giving it
     for rel, record in grouped.get("article", []):
-        yield from _articles(rel, record, paths, admins, seen, options)
+        yield from _articles(rel, record, paths, admins, tags, seen, options, unnamed)
+    if unnamed:
+        ids, n = sorted(unnamed), len(unnamed)
+        files = sorted({rel for rels in unnamed.values() for rel in rels})
+        yield LoadProblem(
+            InputCode.UNNAMED_TAGS,
+            files[0],
+            f"{n} tag{'s are' if n != 1 else ' is'} given by id only "
+            f"({', '.join(ids[:3])}{', ...' if n > 3 else ''}) and no tag list of the export "
+            "names them, so they are left out of the articles' tags; export the workspace's "
+            "tags (the Tags API's list) as tags.json beside the articles",
+        )
 
 
-def _tags(value: Any) -> list[str]:
-    """Tag names as Intercom writes them: a `{"type": "tag.list", "tags": [{"type": "tag",
-    "name": ...}]}` object, a list of tag objects, or a list of names."""
+def _tag_list(value: Any) -> list[Any]:
+    """The tags of an article: a `{"type": "tag.list", "tags": [...]}` object or a list."""
     if isinstance(value, dict):
         value = value.get("tags") if isinstance(value.get("tags"), list) else value.get("data")
-    names = []
-    for tag in value if isinstance(value, list) else []:
-        name = tag.get("name") if isinstance(tag, dict) else tag
+    return value if isinstance(value, list) else []
+
+
+def _tags(value: Any, names: dict[str, str]) -> tuple[list[str], list[str]]:
+    """Tag names as Intercom writes them, and the ids of tags given by id that `names` (the
+    workspace's tag list, id -> name) does not name. A tag is a `{"type": "tag", "id": ...,
+    "name": ...}` object, an object with its id only, a name, or an id (a number, or text
+    that is only digits or a record id, or an id the tag list names)."""
+    found, unnamed = [], []
+    for tag in _tag_list(value):
+        if isinstance(tag, dict):
+            name, tag_id = tag.get("name"), tag.get("id")
+        elif isinstance(tag, int) and not isinstance(tag, bool):
+            name, tag_id = None, tag
+        elif isinstance(tag, str) and (tag.strip() in names or _id_text(tag)):
+            name, tag_id = None, tag.strip()
+        else:
+            name, tag_id = tag, None
+        if not (isinstance(name, str) and name.strip()) and tag_id is not None:
+            name = names.get(str(tag_id))
+            if name is None:
+                unnamed.append(str(tag_id))
         if isinstance(name, str) and name.strip():
-            names.append(name.strip())
-    return names
+            found.append(name.strip())
+    return found, unnamed
 
 
 def _articles(
@@ -108,13 +157,17 @@ def _articles(
     record: dict[str, Any],
     paths: dict[str, str],
     admins: dict[str, str],
+    tags: dict[str, str],
     seen: set[str],
     options: SourceOptions,
+    unnamed: dict[str, list[str]],
 ) -> Iterator[Record]:
     """The article in its default locale, then each translation as an article of its own."""
     base = scalars(record, drop=("body", "tags"))
     if "tags" in record:
-        base["tags"] = _tags(record["tags"])
+        base["tags"], ids = _tags(record["tags"], tags)
+        for tag_id in ids:
+            unnamed.setdefault(tag_id, []).append(rel)
     parent = record.get("parent_id")
     parents = record.get("parent_ids")
     if parent is None and isinstance(parents, list) and parents:  # only the list is given

@@ -125,6 +125,12 @@ _TURN = re.compile(
     r"([^\s:*()\[\]<>][^:\n]{0,39}?):\s+(\S.*)",
     re.I,
 )
+# A speaker in brackets, no colon needed: "[Visitor] hi", "[10:02] [Agent] Hello", "<Sam> hi".
+_BRACKET_TURN = re.compile(
+    r"^(?:[\[(]?(?:\d{4}-\d{2}-\d{2}[ T])?(\d{1,2}:\d{2}(?::\d{2})?(?:\s?[ap]\.?m\.?)?)[\])]?\s*)?"
+    r"[\[<]([^\s:\[\]<>][^:\[\]<>\n]{0,39}?)[\]>]:?\s+(\S.*)",
+    re.I,
+)
 _STAFF_NAME = re.compile(
     r"\b(?:bot|agent|support|assistant|system|team|admin|operator|helpdesk|ai)\b", re.I
 )
@@ -159,10 +165,18 @@ def _turns(lines: list[str]) -> list[tuple[str | None, str, str]]:
     are not."""
     turns = []
     for line in lines:
-        turn = _TURN.fullmatch(line.strip())
+        turn = _BRACKET_TURN.fullmatch(line.strip()) or _TURN.fullmatch(line.strip())
         if turn and turn.group(2).strip().casefold() not in _NOT_SPEAKERS:
             turns.append((turn.group(1), turn.group(2).strip(), turn.group(3)))
     return turns
+
+
+def _opens_like_staff(turns: list[tuple[str | None, str, str]], speakers: list[str]) -> list[str]:
+    """The speakers whose first turn that is more than a greeting offers help ("How can I
+    help?"), unless every speaker does."""
+    first = {name: text for _, name, text in reversed(turns) if not is_courtesy(text)}
+    staff = [n for n in speakers if _AGENT_OPENING.match(first.get(n, ""))]
+    return [] if len(staff) == len(speakers) else staff
 
 
 def _transcript_question(lines: list[str], customer: str | None) -> str | None:
@@ -181,12 +195,15 @@ def _transcript_question(lines: list[str], customer: str | None) -> str | None:
     speakers = list(dict.fromkeys(name for _, name, _ in turns))
     named = next((n for n in speakers if customer and n.casefold() == customer.casefold()), None)
     staff = [n for n in speakers if _STAFF_NAME.search(n)]
-    if len(speakers) < 2 or not (timed >= 2 or staff or named):
+    if len(speakers) < 2:
         return None
     if not staff:  # no speaker named as staff: those who open by offering help are
-        first = {name: text for _, name, text in reversed(turns) if not is_courtesy(text)}
-        staff = [n for n in speakers if _AGENT_OPENING.match(first.get(n, ""))]
-        staff = [] if len(staff) == len(speakers) else staff
+        staff = _opens_like_staff(turns, speakers)
+        # "Visitor: ..." beside "Sam: How can I help?": the visitor is the customer
+        labelled = next((n for n in speakers if _CUSTOMER_NAMES.fullmatch(n)), None)
+        if not (timed >= 2 or named or (labelled and staff)):
+            return None
+        named = named or labelled
     who = named or next((n for n in speakers if n not in staff), None)
     if who is None:
         return None
@@ -195,9 +212,10 @@ def _transcript_question(lines: list[str], customer: str | None) -> str | None:
 
 
 def transcript_questions(text: str) -> list[str] | None:
-    """Of a file of chat transcripts in plain text ("[10:02] Visitor: hi" lines, one
-    conversation after another), each conversation's question; None when the file is not
-    one: most of its lines are turns, with times or a customer and a staff speaker. A
+    """Of a file of chat transcripts in plain text ("[10:02] Visitor: hi", "Customer: hi",
+    "[Visitor] hi" lines, one conversation after another), each conversation's question;
+    None when the file is not one: most of its lines are turns, with times or a customer
+    and a staff speaker (named so, or offering help in a conversation). A
     conversation starts at a line that is no turn (its header) after a blank line or a
     separator ("-----") that follows turns."""
     lines = [line.strip() for line in text.splitlines()]
@@ -205,8 +223,11 @@ def transcript_questions(text: str) -> list[str] | None:
     turns = _turns(filled)
     speakers = {name for _, name, _ in turns}
     timed = sum(1 for time, _, _ in turns if time)
-    both = any(_STAFF_NAME.search(n) for n in speakers) and any(
-        _CUSTOMER_NAMES.fullmatch(n) for n in speakers
+    # a customer ("Visitor", "Customer") and the team: named so ("Agent"), or offering help
+    # in a conversation (each speaker has two turns or more on average, not one a line)
+    both = any(_CUSTOMER_NAMES.fullmatch(n) for n in speakers) and (
+        any(_STAFF_NAME.search(n) for n in speakers)
+        or (2 * len(speakers) <= len(turns) and bool(_opens_like_staff(turns, sorted(speakers))))
     )
     if len(speakers) < 2 or 2 * len(turns) < len(filled) or not (2 * timed > len(turns) or both):
         return None
@@ -218,16 +239,28 @@ def transcript_questions(text: str) -> list[str] | None:
         else:
             blocks[-1].append(line)
     # Turns one to a block are a transcript spaced out; else a blank line after turns of two
-    # speakers or more ends the conversation when the next block brings in someone new.
+    # speakers or more ends the conversation when the next block brings in someone new, or,
+    # in turns without times ("Customer: ..." / "Agent: ..." in every conversation), when
+    # the next block is an exchange opened by whoever opened the conversation.
     spaced = all(len(_turns(block)) <= 1 for block in blocks)
     conversations: list[list[str]] = [[]]
     said: set[str] = set()  # who has spoken in the conversation so far
+    opener = ""  # who spoke first in the conversation
     for block in filter(None, blocks):
-        names = {name for _, name, _ in _turns(block)}
+        block_turns = _turns(block)
+        names = {name for _, name, _ in block_turns}
         header = not _turns(block[:1])
-        if said and (header or (not spaced and len(said) > 1 and names - said)):
+        again = (
+            not header
+            and len(names) > 1
+            and block_turns[0][1] == opener
+            and not any(time for time, _, _ in block_turns)
+        )
+        if said and (header or (not spaced and len(said) > 1 and (names - said or again))):
             conversations.append([])
             said = set()
+        if not said:
+            opener = block_turns[0][1] if block_turns and not header else ""
         said |= names
         conversations[-1].extend(block)
     found = (_transcript_question(lines, _header_speaker(lines)) for lines in conversations)

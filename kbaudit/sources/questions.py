@@ -260,7 +260,25 @@ def _customer_rows(
     conversation_col = _pick(columns, CONVERSATION_COLUMNS)
     keep: set[int] = set()
     asked: set[str] = set()
-    for i, (record, role) in enumerate(zip(records, roles, strict=True)):
+    order: list[int] = list(range(len(records)))
+    time_col = _pick(columns, [_key(k) for k in TIME_KEYS])
+    if conversation_col is not None and time_col is not None:
+        # each conversation's messages as they were written, when each says when
+        times = [_time({"time": record.get(time_col)}) for record in records]
+        by_conversation: dict[str, list[int]] = {}
+        for i, record in enumerate(records):
+            by_conversation.setdefault(str(record.get(conversation_col)), []).append(i)
+        order = [
+            i
+            for indexes in by_conversation.values()
+            for i in (
+                sorted(indexes, key=lambda i: times[i] or 0.0)
+                if all(times[i] is not None for i in indexes)
+                else indexes
+            )
+        ]
+    for i in order:
+        record, role = records[i], roles[i]
         if role != "customer":
             continue
         if conversation_col is not None:
@@ -701,13 +719,17 @@ def _time(message: Any) -> float | None:
 
 
 def _oldest_first(messages: list[Any]) -> list[Any]:
-    """Messages newest first (Help Scout's threads, as its API lists them) in the order they
-    were written; a list that is not clearly newest first is kept as it is."""
-    times = [t for t in map(_time, messages) if t is not None]
-    if len(times) < 2 or len(times) < len(messages):
+    """Messages in the order they were written, when each says when: newest first (Help
+    Scout's threads, as its API lists them) reversed, any other order (Kustomer's messages)
+    sorted by time, ties kept in file order; a list where some message has no time is kept
+    as it is."""
+    times = [_time(m) for m in messages]
+    known = [t for t in times if t is not None]
+    if len(known) < 2 or len(known) < len(messages):
         return messages
-    backward = all(a >= b for a, b in itertools.pairwise(times))
-    return messages[::-1] if backward and times[0] != times[-1] else messages
+    if all(a >= b for a, b in itertools.pairwise(known)):
+        return messages[::-1] if known[0] != known[-1] else messages
+    return [m for _, m in sorted(zip(known, messages, strict=True), key=lambda pair: pair[0])]
 
 
 # The members of a JSON:API resource object: its fields are under `attributes`.
