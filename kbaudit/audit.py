@@ -18,6 +18,7 @@ from kbaudit.config import Config
 from kbaudit.corpus import Corpus
 from kbaudit.errors import SourceError
 from kbaudit.model import Article, Finding, Question
+from kbaudit.normalize import INCLUDED_BY
 from kbaudit.redact import redact
 from kbaudit.rules import (
     CheckKind,
@@ -143,7 +144,8 @@ def run_rules(
         findings.extend(_corpus_findings(registry.get(rule.kind), ctx, store))
         timings[f"{rule.code} {rule.name}"] = time.perf_counter() - started
         progress(stage, total, 1)
-    kept = [f for f in findings if not _ignored(f, config)]
+    whole = {r.code for r in rules if not registry.get(r.kind).fragments}
+    kept = [f for f in findings if not _ignored(f, config) and not _on_fragment(f, whole)]
     kept.sort(key=lambda f: (f.where, f.line or 0, f.rule, f.message))
     return kept
 
@@ -374,6 +376,17 @@ def _detach(found: list[Finding], article: Article) -> tuple[tuple[Finding, bool
 
 def _attach(cached: tuple[tuple[Finding, bool], ...], article: Article) -> list[Finding]:
     return [f.about(article) if mine else f for f, mine in cached]
+
+
+def _on_fragment(finding: Finding, whole_page_rules: set[str]) -> bool:
+    """A finding about a fragment (a file other pages include) from a rule about whole pages
+    (title, date, owner, length, duplicates): the fragment is part of those pages."""
+    article = finding.article
+    return (
+        article is not None
+        and bool(article.meta.get(INCLUDED_BY))
+        and finding.rule in whole_page_rules
+    )
 
 
 def _ignored(finding: Finding, config: Config) -> bool:

@@ -33,6 +33,13 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "last_updated",
         "modified",
         "date_modified",
+        # the day someone last confirmed the article is right (IT and policy KBs)
+        "last_reviewed",
+        "last_reviewed_at",
+        "last_reviewed_on",
+        "lastReviewed",
+        "reviewed_at",
+        "reviewed_on",
         "ms.date",
         "date",
     ),
@@ -89,6 +96,11 @@ _DATE_PARTS = {
 # - EMPTY_TRANSLATIONS: locales the export lists for this article with an empty body.
 # - SUMMARY_ONLY: True when the export has no body field and the text is the article's
 #   summary (INPUT006 says so once per table); its length says nothing about the article.
+# - VERSION: the product version whose docs hold the article when the KB keeps the docs of
+#   older versions beside the current ones (Docusaurus `versioned_docs/version-2.x/`); the
+#   current docs have none. Copies of a page in two versions are not duplicates.
+# - INCLUDED_BY: the paths of the pages that include this file (a snippet, an include file):
+#   a fragment of those pages, not a page of its own (see sources/fragments.py).
 # - PARENT_PAGE: True when the export's page tree has the article as a parent of other pages
 #   that do not name it in their category path (a Confluence space's home page, which the
 #   breadcrumbs of its children leave out): a section page, like a folder's index page.
@@ -96,6 +108,8 @@ CATEGORY_ID_ONLY = "category_id_only"
 TRANSLATION_OF = "translation_of"
 EMPTY_TRANSLATIONS = "empty_translations"
 SUMMARY_ONLY = "summary_only"
+VERSION = "version"
+INCLUDED_BY = "included_by"
 PARENT_PAGE = "parent_page"
 # A record id: a 32-hex ServiceNow sys_id, a 24-hex object id (ReadMe), a long number.
 _RECORD_ID = re.compile(r"^(?:[0-9a-f]{32}|[0-9a-f]{24}|\d{6,})$", re.I)
@@ -116,6 +130,14 @@ LANGUAGES = frozenset(
         "sq", "sr", "sv", "sw", "ta", "te", "th", "tl", "tr", "uk", "ur", "uz", "vi", "zh",
     }
 )  # fmt: skip
+
+
+def edition(article: Article) -> tuple[str | None, str | None]:
+    """The language and product version an article is written for: duplicates and matching
+    titles are looked for within one edition (a page and its translation, or its copy in the
+    docs of another version, answer the same question for other readers)."""
+    version = article.meta.get(VERSION)
+    return article.locale, None if version is None else str(version)
 
 
 def is_locale_folder(segment: str) -> bool:

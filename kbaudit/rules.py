@@ -124,7 +124,11 @@ class CheckKind:
     params, severity and pack): `article_only`, `corpus_only`, `as_of`, or a function of the
     context giving the config values (or, per article, corpus values) the check reads, with
     a stable repr (sorted lists, no sets); a change of that value is a cache miss. None (the
-    default, and for plugins that do not declare it): computed on every run."""
+    default, and for plugins that do not declare it): computed on every run.
+
+    `fragments` says that the kind judges an article's text itself (a secret, a placeholder,
+    a link), so its findings stand on a fragment too: a file other pages include
+    (`Article.meta["included_by"]`), which has no title, date, owner or place of its own."""
 
     name: str
     summary: str
@@ -133,6 +137,7 @@ class CheckKind:
     check_corpus: CorpusCheck | None = None
     needs: tuple[str, ...] = ()
     cached_with: CacheInputs | None = None
+    fragments: bool = False
 
 
 class Registry:

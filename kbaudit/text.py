@@ -167,6 +167,48 @@ def template_only(body: str, extracted: Extracted) -> bool:
     return word_count(strip_templates(extracted.text)) <= headings
 
 
+# A host named in a URL or an email address (`https://app.routewise.io`, `ana@routewise.io`).
+_NAMED_HOST = re.compile(
+    r"(?:https?://|@)((?:[a-z0-9](?:[a-z0-9-]{0,62})\.){1,10}[a-z]{2,12})\b", re.I
+)
+
+
+def registrable_domain(host: str) -> str:
+    """The domain an organisation registers (`app.routewise.io` -> `routewise.io`,
+    `mail.bbc.co.uk` -> `bbc.co.uk`): the last two labels, or three under a country's
+    second-level domain (`co.uk`, `com.au`)."""
+    labels = host.lower().rstrip(".").split(".")
+    keep = 3 if len(labels) >= 3 and len(labels[-1]) == 2 and len(labels[-2]) <= 3 else 2
+    return ".".join(labels[-keep:])
+
+
+def named_domains(source: str) -> set[str]:
+    """The registrable domains a text names in URLs and email addresses."""
+    if "@" not in source and "//" not in source:
+        return set()
+    return {registrable_domain(h) for h in _NAMED_HOST.findall(source)}
+
+
+# Markers a site generator replaces with a listing it builds: MkDocs Material's tags index
+# (`[TAGS]`, or `<!-- material/tags -->` since 9.6), each on a line of its own.
+_LISTING_MARKER = re.compile(
+    r"^[ \t]{0,3}(?:\[TAGS\]|<!--[ \t]*material/tags\b[^\n]{0,300}-->)[ \t]*$", re.M
+)
+_LISTING_INTRO_WORDS = 30
+
+
+def generated_listing(body: str, extracted: Extracted) -> bool:
+    """Whether a page is a listing the site builds around a marker (MkDocs Material's tags
+    page: a heading, a line of introduction and `[TAGS]`): not an article."""
+    if "TAGS]" not in body and "material/tags" not in body:
+        return False
+    if _LISTING_MARKER.search(body) is None:
+        return False
+    headings = sum(word_count(h) for h in extracted.headings)
+    marker = 1 if "[TAGS]" in extracted.text else 0
+    return word_count(extracted.text) - headings - marker < _LISTING_INTRO_WORDS
+
+
 # Emphasis markers are dropped from inline text (the parser's emphasis rule is off for speed).
 # The emphasised span never crosses its own marker character, so every pattern here is linear
 # in the text's length (article text is untrusted); nested emphasis takes a second pass.

@@ -255,6 +255,23 @@ def test_page_with_a_placeholder_and_text_is_an_article() -> None:
     assert template_only(listing, markdown(listing))
 
 
+def test_mkdocs_material_tags_index_is_no_article(tmp_path: Path) -> None:
+    root = write_files(
+        tmp_path / "site",
+        {
+            "docs/tags.md": "---\ntitle: Tags\n---\n# Tags\n\nBrowse articles by tag.\n\n[TAGS]\n",
+            "docs/topics.md": "# Topics\n\n<!-- material/tags { include: [vpn] } -->\n",
+            "docs/tagging.md": (
+                "# How we tag pages\n\nEvery page lists its tags in the front matter; the "
+                "site builds the index from them, and writers pick tags from the list below "
+                "so that one subject never ends up under two spellings in the index. Ask the "
+                "service desk team before adding a new tag to the list.\n\n[TAGS]\n"
+            ),
+        },
+    )
+    assert [a.path for a in load(root).articles] == ["docs/tagging.md"]
+
+
 def test_document360_numeric_status(tmp_path: Path) -> None:
     def record(n: int, title: str, status: int) -> dict[str, object]:
         return {

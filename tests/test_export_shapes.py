@@ -884,6 +884,20 @@ def test_mdx_imports_and_exports_are_not_text(tmp_path: Path) -> None:
     assert "import reader from 'reader-sdk';" in article.text  # code in a fence stays
 
 
+def test_mdx_comments_are_not_text(tmp_path: Path) -> None:
+    page = (
+        "---\ntitle: Vehicle types\n---\n{/* TODO: add e-cargo bikes\n   after the beta */}\n\n"
+        "Each driver drives one vehicle type.\n\n## Capacity\n"
+    )
+    markdown_page = "---\ntitle: Braces\n---\nType {/* literally */} in the template.\n"
+    files = {"docs/vehicles.mdx": page, "docs/braces.md": markdown_page}
+    articles = {a.path: a for a in load(_kb(tmp_path, files)).articles}
+    vehicles = articles["docs/vehicles.mdx"]
+    assert vehicles.text.startswith("Each driver") and "TODO" not in vehicles.text
+    assert vehicles.headings == ("Capacity",)
+    assert "{/* literally */}" in articles["docs/braces.md"].text  # plain Markdown shows it
+
+
 def test_mkdocs_material_created_and_updated_dates(tmp_path: Path) -> None:
     page = "---\ndate:\n  created: 2023-01-31\n  updated: 2026-02-01\n---\n# Export data\n\nText.\n"
     first = "---\ndate:\n  created: 2025-11-02\n---\n# Import data\n\nText.\n"

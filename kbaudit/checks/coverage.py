@@ -153,6 +153,7 @@ def register(registry: Registry) -> None:
             "Internal links to articles that do not exist, grouped by target.",
             {"min_links": Param(1, "links a missing target needs to be reported")},
             check_corpus=missing_article,
+            fragments=True,
         )
     )
     registry.add(

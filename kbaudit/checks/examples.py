@@ -16,7 +16,9 @@ import binascii
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+
+from kbaudit.text import registrable_domain
 
 # Published sample credentials (vendor docs, RFCs, TOTP demos) and the passwords every how-to
 # uses. Compared case-insensitively as substrings of the match.
@@ -349,6 +351,16 @@ def email_is_sample(address: str, domains: Iterable[str] = ()) -> bool:
     if any(p in SAMPLE_MARKERS or any(m in p for m in EXAMPLE_COMPANIES) for p in parts):
         return True
     return all(p in SAMPLE_PEOPLE or len(p) == 1 for p in parts)
+
+
+def email_is_outsiders(address: str, named: Mapping[str, int], domains: Iterable[str] = ()) -> bool:
+    """A person's address (`jennifer.okafor@brightlane-foods.com`) at a domain no other
+    article names: someone outside the company and the products it documents, such as a
+    customer quoted from a ticket. The company's own staff and its vendors' addresses sit
+    at domains the KB names again and again."""
+    if email_is_sample(address, domains):
+        return False
+    return named.get(registrable_domain(address.rpartition("@")[2]), 0) <= 1
 
 
 _BUSINESS_LINE = re.compile(

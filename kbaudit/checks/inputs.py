@@ -28,5 +28,6 @@ def register(registry: Registry) -> None:
             "Problems reading the export (reported by the source loaders).",
             {},
             check_corpus=input_problems,
+            fragments=True,
         )
     )

@@ -18,7 +18,7 @@ from kbaudit.corpus.links import anchors, site_link
 from kbaudit.errors import RuleError
 from kbaudit.model import Article, Finding, InputCode, Related, Severity
 from kbaudit.normalize import SUMMARY_ONLY
-from kbaudit.rules import CheckKind, Context, Param, Registry, article_only, as_of, corpus_only
+from kbaudit.rules import CheckKind, Context, Param, Registry, article_only, corpus_only
 
 # Article text is untrusted: a pattern scans at most WINDOW characters at a time (windows
 # overlap by OVERLAP, so a match up to that long is never cut), and a rule's patterns get a
@@ -143,7 +143,8 @@ def _mask(value: str, keep: int) -> str:
 def _valid(how: str | None, m: regex.Match[str], source: str, ctx: Context) -> bool:
     """Whether a match is the real thing: `luhn` (a valid card checksum), `card` (that, written
     as a card number), `secret` (not a documentation sample), `email` (not a sample address), `phone` (not the
-    company's own published line, and a number that can be dialled)."""
+    company's own published line, and a number that can be dialled), `outsider-email` (a
+    person's address at a domain no other article names: a customer's)."""
     value = m.group(0)
     samples, domains = ctx.params["samples"], ctx.params["example_domains"]
     if how == "luhn":
@@ -161,7 +162,21 @@ def _valid(how: str | None, m: regex.Match[str], source: str, ctx: Context) -> b
         )
     if how == "email":
         return not examples.email_is_sample(value, domains)
+    if how == "outsider-email":
+        return examples.email_is_outsiders(value, ctx.corpus.named_domains, domains)
     return True
+
+
+def pattern_inputs(ctx: Context) -> list[str]:
+    """`CheckKind.cached_with` of pattern: the audit date (tokens expire) and, for a rule
+    that tells outsiders' addresses (`outsider-email`) apart, the domains only one article
+    names, which other articles decide."""
+    outsiders = any(
+        isinstance(p, dict) and p.get("validate") == "outsider-email"
+        for p in ctx.params["patterns"]
+    )
+    named = ctx.corpus.named_domains if outsiders else {}
+    return [ctx.today.isoformat(), *sorted(d for d, n in named.items() if n <= 1)]
 
 
 def pattern(article: Article, ctx: Context) -> Iterator[Finding]:
@@ -352,28 +367,49 @@ _COMMENT = re.compile(r"<!--(.*?)-->|\{%-?\s*comment\s*-?%\}(.*?)\{%-?\s*endcomm
 _EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
 
 
-def hidden_comment(article: Article, ctx: Context) -> Iterator[Finding]:
-    """HTML (or Liquid) comments outside code that carry internal notes: names, e-mail
-    addresses, `internal`, `TODO`. Readers never see them; a bot reading the source does."""
+def _mdx_comments(raw: str) -> Iterator[tuple[int, str]]:
+    """MDX's comments, `{/* ... */}` (an MDX page cannot hold HTML comments): (start, body).
+    Each opening looks for the next closing once, so the scan is linear on any text."""
+    start = raw.find("{/*")
+    while start >= 0:
+        end = raw.find("*/}", start + 3)
+        if end < 0:
+            return
+        yield start, raw[start + 3 : end]
+        start = raw.find("{/*", end + 3)
+
+
+def _comments(article: Article) -> Iterator[tuple[int, str]]:
     raw = article.raw
-    if "<!--" not in raw and "comment" not in raw:
+    for m in _COMMENT.finditer(raw):
+        yield m.start(), m.group(1) or m.group(2) or ""
+    if (article.path or "").lower().endswith(".mdx") and "{/*" in raw:
+        yield from _mdx_comments(raw)
+
+
+def hidden_comment(article: Article, ctx: Context) -> Iterator[Finding]:
+    """HTML (or Liquid, or MDX) comments outside code that carry internal notes: names,
+    e-mail addresses, `internal`, `TODO`. Readers never see them; a bot reading the source
+    does."""
+    raw = article.raw
+    if "<!--" not in raw and "comment" not in raw and "{/*" not in raw:
         return
     fences = [(m.start(), m.end()) for m in _FENCE.finditer(raw)]
     ignore = [_compile(p, True) for p in ctx.params["ignore"]]
     markers = _compile(r"\b(?:" + "|".join(ctx.params["markers"]) + r")", True)
     hits: list[tuple[int, str, str]] = []
-    for m in _COMMENT.finditer(raw):
-        if any(a <= m.start() < b for a, b in fences):
+    for at, body in sorted(_comments(article)):
+        if any(a <= at < b for a, b in fences):
             continue
-        note = " ".join((m.group(1) or m.group(2) or "").split())
+        note = " ".join(body.split())
         if not note or any(p.search(note) for p in ignore):
             continue
         email = _EMAIL.search(note)
         marker = markers.search(note)
         if email is not None:
-            hits.append((m.start(), note, f"an e-mail address ({email.group(0)})"))
+            hits.append((at, note, f"an e-mail address ({email.group(0)})"))
         elif marker is not None:
-            hits.append((m.start(), note, repr(marker.group(0))))
+            hits.append((at, note, repr(marker.group(0))))
     if hits:
         from kbaudit.text import shorten  # markup parsers only when a comment is reported
 
@@ -442,7 +478,8 @@ def register(registry: Registry) -> None:
                     [],
                     "regexes, or mappings {pattern, label, contains, validate}; validate is "
                     "luhn, card (Luhn and written as a card number), secret (not a sample "
-                    "credential), email (not a sample address) or phone (not a published "
+                    "credential), email (not a sample address), outsider-email (a person's "
+                    "address at a domain no other article names) or phone (not a published "
                     "company line)",
                 ),
                 "field": Param("raw", "raw (file text), text (plain body) or title"),
@@ -466,7 +503,8 @@ def register(registry: Registry) -> None:
                 ),
             },
             check=pattern,
-            cached_with=as_of,
+            fragments=True,
+            cached_with=pattern_inputs,
         )
     )
     registry.add(
@@ -477,7 +515,11 @@ def register(registry: Registry) -> None:
                 "generic": Param(
                     [
                         "untitled",
+                        "untitled page",
+                        "untitled document",
                         "new article",
+                        "new page",
+                        "new document",
                         "faq",
                         "faqs",
                         "article",
@@ -527,6 +569,7 @@ def register(registry: Registry) -> None:
                 "skip_status": Param(UNPUBLISHED, "statuses whose links are not checked"),
             },
             check_corpus=broken_link,
+            fragments=True,
             cached_with=corpus_only,
         )
     )
@@ -536,6 +579,7 @@ def register(registry: Registry) -> None:
             "Images without alt text.",
             {"skip_status": Param(UNPUBLISHED, "statuses to leave out (drafts, hidden pages)")},
             check=image_alt,
+            fragments=True,
             cached_with=article_only,
         )
     )
@@ -572,6 +616,7 @@ def register(registry: Registry) -> None:
                 ),
             },
             check=hidden_comment,
+            fragments=True,
             cached_with=article_only,
         )
     )

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 
 from kbaudit.model import Article, Finding
+from kbaudit.normalize import VERSION
 from kbaudit.rules import CheckKind, Context, Param, Registry, article_only, as_of
 
 
@@ -18,6 +19,8 @@ def _skipped(article: Article, ctx: Context) -> bool:
 def max_age(article: Article, ctx: Context) -> Iterator[Finding]:
     if _skipped(article, ctx) or article.updated_at is None:
         return
+    if article.meta.get(VERSION) is not None:
+        return  # an older version's docs are frozen with it: their age is the version's
     by_category = {str(k).lower(): int(v) for k, v in (ctx.params["by_category"] or {}).items()}
     category = (article.category or "").lower()
     days = by_category.get(category, int(ctx.params["days"]))
@@ -244,6 +247,7 @@ def register(registry: Registry) -> None:
             "Review-by or valid-until date in the past.",
             {"grace_days": Param(0, "days of grace after the date"), "skip_status": _SKIP},
             check=date_passed,
+            fragments=True,
             cached_with=as_of,
         )
     )
@@ -258,6 +262,7 @@ def register(registry: Registry) -> None:
                 )
             },
             check=flagged,
+            fragments=True,
             cached_with=article_only,
         )
     )
@@ -277,6 +282,7 @@ def register(registry: Registry) -> None:
                 "skip_status": _SKIP,
             },
             check=retired_versions,
+            fragments=True,
             cached_with=as_of,
         )
     )
@@ -299,6 +305,7 @@ def register(registry: Registry) -> None:
                 "skip_status": _SKIP,
             },
             check=expired_mention,
+            fragments=True,
             cached_with=as_of,
         )
     )

@@ -13,7 +13,7 @@ from kbaudit.analysis.groups import UnionFind
 from kbaudit.corpus import Corpus
 from kbaudit.model import Article, Finding, Related
 from kbaudit.normalize import SourceOptions, known_keys
-from kbaudit.rules import CheckKind, Context, Param, Registry, article_only, corpus_only
+from kbaudit.rules import CheckKind, Context, Param, Registry, corpus_only
 
 FIELDS = ("title", "category", "tags", "owner", "updated_at", "locale", "url", "status")
 
@@ -27,7 +27,15 @@ def _value(article: Article, name: str) -> object:
 def required_field(article: Article, ctx: Context) -> Iterator[Finding]:
     name = ctx.params["field"]
     if _value(article, name) in (None, "", (), []):
+        if ctx.params["skip_sections"] and article.ref in ctx.corpus.section_pages:
+            return  # a home or section page holds the articles filed under it
         yield ctx.finding(article, ctx.params["message"] or f"no `{name}`", data={"field": name})
+
+
+def section_pages_if_skipped(ctx: Context) -> list[str]:
+    """`CheckKind.cached_with` of required-field: with `skip_sections`, whether an article
+    is a section page depends on the other articles."""
+    return sorted(ctx.corpus.section_pages) if ctx.params["skip_sections"] else []
 
 
 def controlled_vocabulary(ctx: Context) -> tuple[list[str], list[str]]:
@@ -301,9 +309,14 @@ def register(registry: Registry) -> None:
                     "field name (title, category, tags, owner, ... or any front-matter key)",
                 ),
                 "message": Param("", "message to show instead of the default"),
+                "skip_sections": Param(
+                    False,
+                    "leave pages other articles are filed under (the home page, a section's "
+                    "index or parent page) alone",
+                ),
             },
             check=required_field,
-            cached_with=article_only,
+            cached_with=section_pages_if_skipped,
         )
     )
     registry.add(
@@ -356,6 +369,7 @@ def register(registry: Registry) -> None:
                 "threshold": Param(85, "rapidfuzz ratio (0-100) for a near miss"),
             },
             check=misspelled_key,
+            fragments=True,
             cached_with=known_keys_in_use,
         )
     )

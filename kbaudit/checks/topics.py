@@ -192,8 +192,12 @@ def _covering(categories: dict[str, int], size: int) -> tuple[str | None, float]
 
 def uncovered_topic(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
     """Topics that no category covers: no category, nor parent category, holds a real share
-    of their articles."""
+    of their articles, and no category is mostly about the topic (a "Designer" category
+    whose articles are nearly all in the designer topic is its home, however many articles
+    about the designer other categories also hold)."""
     model = _model(corpus, ctx)
+    sizes = Counter(a.category for a in corpus.articles if a.category)
+    home = float(ctx.params["home_share"])
     for topic in model.topics:
         dominant, share = _covering(topic.categories, topic.size)
         filed = sum(topic.categories.values())
@@ -202,6 +206,8 @@ def uncovered_topic(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
             or share >= float(ctx.params["min_share"])
             or filed < topic.size / 2  # mostly uncategorised: TAX001 reports those articles
         ):
+            continue
+        if any(n >= 2 and n >= home * sizes[c] for c, n in topic.categories.items()):
             continue
         first = corpus.articles[topic.members[0]]
         held = f"at most {share:.0%} in {dominant!r}" if dominant else "none has a category"
@@ -273,6 +279,10 @@ def register(registry: Registry) -> None:
             {
                 "min_topic_size": Param(5, "smaller topics are not judged"),
                 "min_share": Param(0.3, "a category holding this share of a topic covers it"),
+                "home_share": Param(
+                    0.5,
+                    "a category with this share of its own articles in the topic is its home",
+                ),
             },
             check_corpus=uncovered_topic,
             cached_with=corpus_only,

@@ -19,7 +19,7 @@ from kbaudit.corpus.links import (
     site_link,
 )
 from kbaudit.model import Article, Link, LoadProblem, Question
-from kbaudit.normalize import PARENT_PAGE
+from kbaudit.normalize import PARENT_PAGE, edition
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Hashable
@@ -102,6 +102,18 @@ class Corpus:
     @cached_property
     def top_folders(self) -> frozenset[str]:
         return frozenset(p.split("/")[0] for p in (self.files or self.by_path) if "/" in p)
+
+    @cached_property
+    def named_domains(self) -> Counter[str]:
+        """Registrable domains (`routewise.io`, `bbc.co.uk`) by the number of articles whose
+        source names them in a URL or an email address: the company's own and the products
+        it documents are named across the KB, a customer's by the one article it leaked in."""
+        from kbaudit.text import named_domains
+
+        found: Counter[str] = Counter()
+        for article in self.articles:
+            found.update(named_domains(article.raw or article.text))
+        return found
 
     @cached_property
     def section_pages(self) -> frozenset[str]:
@@ -511,7 +523,7 @@ class Corpus:
         return self.memo(("tfidf", share, min_articles), build)
 
     def exact_duplicates(self, min_words: int) -> list[list[int]]:
-        """Groups of article indexes with the same normalised body, per locale."""
+        """Groups of article indexes with the same normalised body, per edition."""
         from kbaudit.corpus.similarity import exact_groups
 
         return self.memo(
@@ -540,11 +552,11 @@ class Corpus:
         share: float = BOILERPLATE_SHARE,
         min_articles: int = BOILERPLATE_MIN_ARTICLES,
     ) -> dict[tuple[int, int], float]:
-        """Pairs (i < j) of same-locale articles whose clean texts (at least `min_words`
-        words) have a TF-IDF cosine >= threshold."""
+        """Pairs (i < j) of articles of one edition (locale and version) whose clean texts
+        (at least `min_words` words) have a TF-IDF cosine >= threshold."""
         from kbaudit.corpus.similarity import near_pairs
 
-        locale = [a.locale for a in self.articles]
+        locale = [edition(a) for a in self.articles]
 
         def build() -> dict[tuple[int, int], float]:
             matrix = self.tfidf(share, min_articles)[1]
@@ -565,11 +577,11 @@ class Corpus:
         return self.memo(("near", threshold, min_words, share, min_articles), stored)
 
     def title_duplicates(self, threshold: float) -> dict[tuple[int, int], float]:
-        """Pairs (i < j) of same-locale articles with matching titles (0-1 score)."""
+        """Pairs (i < j) of articles of one edition with matching titles (0-1 score)."""
         from kbaudit.corpus.similarity import title_pairs
 
         def stored() -> dict[tuple[int, int], float]:
-            titles = [(a.title, a.locale) for a in self.articles]
+            titles = [(a.title, edition(a)) for a in self.articles]
             inputs = repr((threshold, titles)).encode("utf-8", "surrogatepass")
             return self.whole("title-pairs", inputs, lambda: title_pairs(self.articles, threshold))
 

@@ -24,6 +24,7 @@ from rapidfuzz import fuzz, process
 from scipy import sparse
 
 from kbaudit.model import Article
+from kbaudit.normalize import edition
 from kbaudit.text import words
 
 if TYPE_CHECKING:
@@ -257,12 +258,13 @@ def tfidf_of_terms(docs: Sequence[TextTerms]) -> tuple[TfidfVectorizer, sparse.c
 def exact_groups(
     articles: Sequence[Article], min_words: int, lines: Sequence[TextLines] | None = None
 ) -> list[list[int]]:
-    """Indexes of articles with the same normalised body (within one locale), two or more."""
+    """Indexes of articles with the same normalised body (within one edition: locale and
+    version), two or more."""
     bodies = lines if lines is not None else [text_lines(a.text) for a in articles]
-    by_body: dict[tuple[str | None, bytes], list[int]] = defaultdict(list)
+    by_body: dict[tuple[tuple[str | None, str | None], bytes], list[int]] = defaultdict(list)
     for i, (article, body) in enumerate(zip(articles, bodies, strict=True)):
         if body.body_words >= min_words:
-            by_body[(article.locale, body.body)].append(i)
+            by_body[(edition(article), body.body)].append(i)
     return sorted((g for g in by_body.values() if len(g) > 1), key=lambda g: g[0])
 
 
@@ -610,12 +612,12 @@ def _score(
 def title_pairs(
     articles: Sequence[Article], threshold: float, block_keys: int = 3, max_block: int = 2000
 ) -> dict[tuple[int, int], float]:
-    """Pairs (i < j) of articles in the same locale whose titles match (rapidfuzz
+    """Pairs (i < j) of articles of one edition (locale and version) whose titles match (rapidfuzz
     token_sort_ratio >= threshold, as a 0-1 score) and carry the same numbers ("Office 2016"
     is not "Office 2019", "Release II" not "Release III").
 
     Not all pairs: identical titles are compared once, and distinct titles only when they
-    share one of their `block_keys` rarest words (within a locale and set of numbers) and
+    share one of their `block_keys` rarest words (within an edition and set of numbers) and
     have compatible lengths. When each title has fewer than `block_keys` words the other
     lacks, the rarest word they share is among the keys of both, so the answer is the
     all-pairs one; matching titles (the default threshold 92) share all but a word or so,
@@ -626,7 +628,7 @@ def title_pairs(
     (100,000 titles: seconds, where comparing all pairs takes hours)."""
     titles = [normalise(a.title) for a in articles]
     blocks = [
-        (a.locale, tuple(TITLE_NUMBERS.findall(t))) for a, t in zip(articles, titles, strict=True)
+        (edition(a), tuple(TITLE_NUMBERS.findall(t))) for a, t in zip(articles, titles, strict=True)
     ]
     members = _distinct([" ".join(sorted(t.split())) for t in titles], blocks)
     distinct = list(members)

@@ -13,6 +13,7 @@ from kbaudit.model import Article, InputCode, LoadProblem
 from kbaudit.normalize import SourceOptions
 from kbaudit.sources import (
     confluence,
+    fragments,
     freshdesk,
     helpdesk,
     html,
@@ -88,6 +89,8 @@ def load(
     result.problems.extend(mixed.unread(tree, readers))
     result.articles = structure.with_categories(tree, result.articles, options.category_from)
     result.articles = structure.with_draft_folders(result.articles)
+    result.articles = fragments.with_fragments(result.articles)
+    result.articles = structure.with_docusaurus_versions(result.articles)
     result.articles = structure.with_docusaurus_translations(result.articles)
     result.articles = structure.with_folder_locales(result.articles)
     result.articles = structure.with_file_locales(result.articles)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import tomllib
 from collections.abc import Iterator
@@ -144,6 +145,44 @@ def drop_esm(body: str) -> str:
     return "\n".join(lines)
 
 
+# Jekyll posts and Docusaurus blog posts are dated by their file name (or, for a post in a
+# folder of its own, the folder's): `_posts/2026-06-02-change-email.md`,
+# `blog/2026-06-12-batch-stops/index.md`.
+_NAMED_DATE = re.compile(r"^(\d{4}-\d\d-\d\d)-[^/]+$")
+
+
+def named_date(rel: str) -> dict[str, Any] | None:
+    """The date a post's file name gives, as the default of its date fields."""
+    parts = rel.split("/")
+    name = parts[-2] if len(parts) > 1 and parts[-1].lower().startswith("index.") else parts[-1]
+    m = _NAMED_DATE.match(name)
+    if m is None:
+        return None
+    try:
+        day = dt.date.fromisoformat(m[1])
+    except ValueError:
+        return None
+    return {"updated_at": day, "created_at": day}
+
+
+def drop_mdx_comments(body: str) -> str:
+    """MDX comments (`{/* ... */}`) blanked out, keeping the line count: readers never see
+    them (SEC003 reads them in the source). Each opening looks for the next closing once:
+    linear on any text."""
+    if "{/*" not in body:
+        return body
+    out, at = [], 0
+    start = body.find("{/*")
+    while start >= 0:
+        end = body.find("*/}", start + 3)
+        if end < 0:
+            break
+        out += [body[at:start], re.sub(r"[^\n]", "", body[start : end + 3])]
+        at = end + 3
+        start = body.find("{/*", at)
+    return "".join(out) + body[at:]
+
+
 def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
     """One Markdown file: the article plus any problems reading it."""
     binary = not_text(data, rel)
@@ -159,9 +198,11 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
         yield problem
     if not meta and notion.is_page(rel):  # `Owner: Ana` lines under a Notion page's title
         meta, body = notion.markdown_properties(body)
+    if rel.lower().endswith(".mdx"):
+        body = drop_mdx_comments(body)
     extracted = text.markdown(drop_esm(body), body_line - 1)
-    if text.template_only(body, extracted):
-        return  # a listing the site generator builds (Liquid over site.posts), no article
+    if text.template_only(body, extracted) or text.generated_listing(body, extracted):
+        return  # a listing the site generator builds (Liquid over site.posts, tags), no article
     article, problems = build_article(
         rel=rel,
         meta=meta,
@@ -170,6 +211,7 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
         body_format="markdown",
         options=options,
         body_line=body_line,
+        defaults=named_date(rel),
     )
     yield from problems
     yield article

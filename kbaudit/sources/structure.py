@@ -26,7 +26,7 @@ from typing import Any
 import yaml
 
 from kbaudit.model import Article
-from kbaudit.normalize import CATEGORY_ID_ONLY, TRANSLATION_OF, is_locale_folder
+from kbaudit.normalize import CATEGORY_ID_ONLY, TRANSLATION_OF, VERSION, is_locale_folder
 from kbaudit.sources.base import decode
 from kbaudit.sources.records import deslug, folder_categories, locale_folder, translated_folders
 from kbaudit.sources.tree import Tree
@@ -120,6 +120,39 @@ def docusaurus_source(path: str) -> tuple[str, str] | None:
     else:
         source = f"blog/{rest}" if m["plugin"] == "blog" else f"src/pages/{rest}"
     return m["locale"].casefold().replace("_", "-"), m["root"] + source
+
+
+# Docusaurus keeps the docs of older versions beside the current ones:
+# versioned_docs/version-<name>/<page> (`<plugin id>_versioned_docs/` for another docs plugin).
+_DOCUSAURUS_VERSION = re.compile(
+    r"^(?P<root>(?:.+/)?)(?:[\w.-]+_)?versioned_docs/version-(?P<version>[^/]+)/(?P<page>.+)$"
+)
+
+
+def docusaurus_version(path: str) -> str | None:
+    """The version a Docusaurus page documents when it is one of an older version's docs (a
+    page of `versioned_docs/version-2.x/`, or its translation), else None."""
+    found = docusaurus_source(path)
+    m = _DOCUSAURUS_VERSION.match(found[1] if found is not None else path)
+    return None if m is None else m["version"]
+
+
+def with_docusaurus_versions(articles: list[Article]) -> list[Article]:
+    """Pages of an older version's docs carry that version (`Article.meta["version"]`), and
+    an id of their own when their front matter repeats the current page's `id:` (Docusaurus
+    names it `version-2.x/<id>`), so links, translations and findings name the right copy."""
+    out = []
+    for article in articles:
+        version = docusaurus_version(article.path) if article.path else None
+        if version is not None:
+            own_id = article.id == article.path or article.id.startswith("version-")
+            article = replace(
+                article,
+                id=article.id if own_id else f"version-{version}/{article.id}",
+                meta={**article.meta, VERSION: version},
+            )
+        out.append(article)
+    return out
 
 
 def _translation(article: Article, locale: str, source: Article | None) -> Article:

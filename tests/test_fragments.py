@@ -1,0 +1,74 @@
+"""Files that pages include (snippets, include files) are fragments of those pages."""
+
+from __future__ import annotations
+
+from kbaudit.model import Article
+from kbaudit.normalize import INCLUDED_BY
+from kbaudit.sources.fragments import targets, with_fragments
+
+
+def _page(path: str, raw: str) -> Article:
+    return Article(id=path, path=path, title=path, text=raw, raw=raw)
+
+
+def test_include_directives_of_each_site_generator() -> None:
+    raw = "\n".join(
+        [
+            '--8<-- "contact.md"',
+            "    -8<- 'indented/note.md:intro'",
+            ';--8<-- "commented-out.md"',
+            "--8<--",
+            "block-one.md",
+            "; block-skipped.md",
+            "block-two.md:3:8",
+            "--8<--",
+            "[!INCLUDE [Disclaimer](../includes/disclaimer.md)]",
+            "{{#include ../shared/setup.md}}",
+            "{% include_relative steps.md %}",
+            "import Partial from './_partial.mdx';",
+            "import Shared from '@site/docs/_shared/hours.md';",
+            "import Intro from './intro.md';",
+            "import Tabs from '@theme/Tabs';",
+            '--8<-- "https://example.com/remote.md"',
+        ]
+    )
+    assert targets(raw) == [
+        "contact.md",
+        "indented/note.md",
+        "block-one.md",
+        "block-two.md",
+        "../includes/disclaimer.md",
+        "../shared/setup.md",
+        "steps.md",
+        "./_partial.mdx",
+        "@site/docs/_shared/hours.md",
+    ]  # ./intro.md is a page of its own that another page also shows
+
+
+def test_targets_resolve_relative_to_the_page_the_root_or_a_unique_tail() -> None:
+    pages = [
+        _page("docs/a/page.md", '--8<-- "contact.md"\n\nimport P from "./_p.mdx"'),
+        _page("docs/a/_p.mdx", "Shared text."),
+        _page("docs/_snippets/contact.md", "Call the desk."),
+        _page("docs/b/other.md", "[!INCLUDE [x](/includes/note.md)]"),
+        _page("includes/note.md", "A note."),
+        _page("docs/c/readme.md", '--8<-- "missing.md"'),
+    ]
+    included = {a.path: a.meta.get(INCLUDED_BY) for a in with_fragments(pages)}
+    assert included == {
+        "docs/a/page.md": None,
+        "docs/a/_p.mdx": ["docs/a/page.md"],
+        "docs/_snippets/contact.md": ["docs/a/page.md"],
+        "docs/b/other.md": None,
+        "includes/note.md": ["docs/b/other.md"],
+        "docs/c/readme.md": None,
+    }
+
+
+def test_an_ambiguous_tail_marks_nothing() -> None:
+    pages = [
+        _page("docs/page.md", '--8<-- "note.md"'),
+        _page("docs/x/note.md", "One."),
+        _page("docs/y/note.md", "Two."),
+    ]
+    assert all(INCLUDED_BY not in a.meta for a in with_fragments(pages))
