@@ -18,8 +18,6 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 
-from kbaudit.text import registrable_domain
-
 # Published sample credentials (vendor docs, RFCs, TOTP demos) and the passwords every how-to
 # uses. Compared case-insensitively as substrings of the match.
 SAMPLE_VALUES = (
@@ -358,6 +356,9 @@ def email_is_outsiders(address: str, named: Mapping[str, int], domains: Iterable
     article names: someone outside the company and the products it documents, such as a
     customer quoted from a ticket. The company's own staff and its vendors' addresses sit
     at domains the KB names again and again."""
+    # Imported here: kbaudit.text loads bs4, which `kbaudit rules` must not.
+    from kbaudit.text import registrable_domain
+
     if email_is_sample(address, domains):
         return False
     return named.get(registrable_domain(address.rpartition("@")[2]), 0) <= 1
