@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from kbaudit.analysis import COVERED, PARTIAL, UNCOVERED
+from kbaudit.analysis.language import NAMES as LANGUAGE_NAMES
+from kbaudit.analysis.language import language_of, written_in
 from kbaudit.analysis.matching import (
     STOP,
     DocumentTerms,
@@ -55,6 +57,7 @@ STATUS_QUANTILE = 0.6  # of those scores (tuned on the banking dev set's tuning 
 NEIGHBOUR_SHARE = 0.5  # of a question's score that comes from its neighbours
 MIN_NEIGHBOUR_SIMILARITY = 0.6  # cosine; less alike questions are not neighbours
 SAME_TOPIC = 0.85  # centroid cosine from which two gap topics are one subject
+OPENING = 400  # characters of an article read to tell the KB's language
 RARE_TITLES = 0.05  # a title word in at most this share of titles names a subject
 
 
@@ -301,16 +304,24 @@ def gap_topics(
     vectors: np.ndarray | None = None,
     thresholds: Thresholds | None = None,
     titles: Sequence[str] = (),
+    languages: frozenset[str] = frozenset(),
 ) -> list[GapTopic]:
     """Questions with an `include`d status grouped into topics; topics on the same subject
     merged; ranked by volume x confidence x (1 + alike): a subject many customers ask in
     nearly the same words comes before a residue of scattered, unlike questions that the
     clustering had to put somewhere. `vectors`: every result's question vector (the
-    clustering uses them with the words; sentence embeddings group paraphrases)."""
+    clustering uses them with the words; sentence embeddings group paraphrases).
+    `languages`: the KB's (`language.written_in`); questions in another language make one
+    topic per language, listed after the subjects."""
     thresholds = thresholds or Thresholds()
     chosen = [i for i, r in enumerate(results) if r.status in include]
+    apart = _other_languages(results, chosen, languages)
+    if apart:
+        elsewhere = {i for members in apart.values() for i in members}
+        chosen = [i for i in chosen if i not in elsewhere]
+    by_language = _language_topics(results, apart)
     if not chosen:
-        return []
+        return by_language
     known = _Titles(titles)
     casing = word_casing((r.question.text for r in results), titles)
     texts = [results[i].question.text for i in chosen]
@@ -357,9 +368,49 @@ def gap_topics(
                 extend=extend,
             )
         )
-    return sorted(
+    ranked = sorted(
         topics, key=lambda t: (-t.volume * t.confidence * (1 + t.alike), -t.volume, t.label)
     )
+    return ranked + by_language
+
+
+def _other_languages(
+    results: Sequence[QuestionResult], chosen: Sequence[int], languages: frozenset[str]
+) -> dict[str, list[int]]:
+    """The `chosen` questions written in a language the KB has no articles in, by language
+    (none when the KB's languages are not known)."""
+    apart: dict[str, list[int]] = {}
+    if not languages:
+        return apart
+    for i in chosen:
+        lang = language_of(results[i].question.text)
+        if lang is not None and lang not in languages:
+            apart.setdefault(lang, []).append(i)
+    return apart
+
+
+def _language_topics(
+    results: Sequence[QuestionResult], apart: Mapping[str, Sequence[int]]
+) -> list[GapTopic]:
+    """One gap topic per language the KB has no articles in, largest first: word matching
+    cannot tell what such questions ask, so they are a gap of language, never mixed into
+    the subjects."""
+    topics = []
+    for lang, members in apart.items():
+        ordered = sorted(members, key=lambda i: (-results[i].question.volume, i))
+        name = LANGUAGE_NAMES.get(lang, lang)
+        topics.append(
+            GapTopic(
+                label=f"questions in {name}",
+                terms=(),
+                volume=sum(results[i].question.volume for i in ordered),
+                members=tuple(ordered),
+                nearest=None,
+                suggested_title=f"{name} versions of the articles these questions need",
+                representative=results[ordered[0]].question.text,
+            )
+        )
+    return sorted(topics, key=lambda t: (-t.volume, t.label))
 
 
 def _merge_same_subject(labels: np.ndarray, points: np.ndarray, volumes: np.ndarray) -> np.ndarray:
@@ -469,5 +520,8 @@ def analyse(
         vectors=embedded,
         thresholds=thresholds,
         titles=[a.title for a in articles],
+        languages=written_in(
+            (f"{a.title}. {a.text[:OPENING]}" for a in articles), (a.locale for a in articles)
+        ),
     )
     return CoverageReport(results, gaps, thresholds, totals, mode)

@@ -1,0 +1,91 @@
+"""Questions in a language the KB has no articles in: told by their function words, never
+guessed on an English question, and listed as a gap of language apart from the subjects."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import replace
+
+import pytest
+
+from kbaudit.analysis.coverage import analyse
+from kbaudit.analysis.language import language_of, written_in
+from kbaudit.model import Question
+from kbaudit.sources import load
+
+from .conftest import FIXTURES
+
+KB = FIXTURES / "coverage" / "kb"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Wie kann ich mein Passwort zurücksetzen? Ich bekomme keine E-Mail.", "de"),
+        ("Hola, ¿cómo cambio la dirección de facturación de mi cuenta? Gracias", "es"),
+        ("Bonjour, où puis-je télécharger mes factures ? Merci", "fr"),
+        ("Hoe kan ik mijn abonnement opzeggen", "nl"),
+        ("Como faço para cancelar minha assinatura", "pt"),
+        ("Non riesco ad accedere al mio account", "it"),
+        ("How do I change the billing address on my account?", "en"),
+        ("why was my card declined at the shop", "en"),
+    ],
+)
+def test_language_of_a_question(text: str, language: str) -> None:
+    assert language_of(text) == language
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "api request limit per minute: api request limit per minute",  # "per" is English too
+        "make.com integration",
+        "refund",
+        "I paid at Banco de la Nación and it is not showing",  # foreign names, English words
+        "Is there a fee to top up a US card using a debit or credit card?",
+        "la carte",  # one clue is no clue
+    ],
+)
+def test_an_english_or_too_short_question_is_never_given_another_language(text: str) -> None:
+    assert language_of(text) in ("en", None)
+
+
+def test_a_kb_is_written_in_its_locales_and_its_main_language() -> None:
+    openings = ["How do I reset my password?", "What is the refund policy for yearly plans"]
+    assert written_in(openings) == {"en"}
+    assert written_in(openings, ["de-DE", None, "fr_FR"]) == {"en", "de", "fr"}
+    assert written_in(["Refund policy", "Pricing"]) == set()  # titles that tell nothing
+
+
+QUESTIONS = [
+    Question("how do I file my VAT return", 20),
+    Question("submit a vat return to the tax office", 5),
+    Question("Wie kann ich meine Umsatzsteuer-Voranmeldung abgeben? Danke", 4),
+    Question("Hallo, ich habe mein Passwort vergessen und bekomme keine E-Mail", 2),
+    Question("Hola, ¿cómo puedo pagar con bitcoin? Gracias", 1),
+]
+
+
+def test_questions_in_other_languages_are_a_gap_of_language_listed_last() -> None:
+    articles = load(KB).articles
+    report = analyse(articles, QUESTIONS)
+    labels = [g.label for g in report.gaps]
+    assert labels[-2:] == ["questions in German", "questions in Spanish"]
+    german = report.gaps[-2]
+    assert german.volume == 6 and german.nearest is None
+    assert german.suggested_title == "German versions of the articles these questions need"
+    for gap in report.gaps[:-2]:  # the subjects hold only the KB's language
+        assert all(language_of(report.results[i].question.text) != "de" for i in gap.members)
+
+
+def test_a_kb_in_that_language_matches_its_questions_as_usual() -> None:
+    articles = [replace(a, locale="de") for a in load(KB).articles]
+    report = analyse(articles, QUESTIONS)
+    assert "questions in German" not in [g.label for g in report.gaps]
+    assert "questions in Spanish" in [g.label for g in report.gaps]
+
+
+def test_an_english_question_log_gets_no_language_topic() -> None:
+    with (FIXTURES / "questions" / "questions.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert all(language_of(r["question"]) in ("en", None) for r in rows)
