@@ -10,10 +10,12 @@ import pytest
 
 from kbaudit.analysis.coverage import analyse
 from kbaudit.analysis.language import language_of, written_in
+from kbaudit.audit import audit
+from kbaudit.config import Config
 from kbaudit.model import Question
 from kbaudit.sources import load
 
-from .conftest import FIXTURES
+from .conftest import AS_OF, FIXTURES
 
 KB = FIXTURES / "coverage" / "kb"
 
@@ -89,3 +91,19 @@ def test_an_english_question_log_gets_no_language_topic() -> None:
     with (FIXTURES / "questions" / "questions.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert all(language_of(r["question"]) in ("en", None) for r in rows)
+
+
+def test_reports_say_why_a_language_topic_has_no_nearest_article() -> None:
+    from kbaudit.reporters.gaps import _nearest
+
+    articles = load(KB).articles
+    report = analyse(articles, QUESTIONS)
+    rows = report.gaps_json(articles)
+    assert rows[-1]["language"] == "es" and rows[0]["language"] == ""
+    assert _nearest(rows[-1]) == "none: the KB has no articles in this language"
+    result = audit(KB, Config(as_of=AS_OF, select=["COV001"]), questions=QUESTIONS)
+    said = {f.data["question"]: f.message for f in result.findings}
+    assert said[QUESTIONS[3].text].endswith(
+        "written in German, a language the KB has no articles in"
+    )
+    assert "nearest article" in said[QUESTIONS[0].text]

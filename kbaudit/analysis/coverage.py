@@ -98,6 +98,7 @@ class GapTopic:
     confidence: float = 1.0  # how surely this is one unanswered subject (0-1)
     alike: float = 0.0  # mean number of other questions asked nearly as each of its questions
     extend: bool = False  # the nearest article is on the subject: extend it, no new article
+    language: str = ""  # a topic of questions in a language the KB has no articles in ("de")
 
 
 @dataclass
@@ -139,6 +140,7 @@ class CoverageReport:
                 "nearest": _match_json(g.nearest, articles) if g.nearest else {},
                 "extend": g.extend,
                 "suggested_title": g.suggested_title,
+                "language": g.language,
             }
             for g in self.gaps
         ]
@@ -408,6 +410,7 @@ def _language_topics(
                 nearest=None,
                 suggested_title=f"{name} versions of the articles these questions need",
                 representative=results[ordered[0]].question.text,
+                language=lang,
             )
         )
     return sorted(topics, key=lambda t: (-t.volume, t.label))

@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from kbaudit.analysis import COVERAGE, PARTIAL, UNCOVERED
+from kbaudit.analysis.language import NAMES as LANGUAGE_NAMES
 from kbaudit.corpus import Corpus
 from kbaudit.errors import RuleError
 from kbaudit.model import Article, Finding, Related
@@ -28,12 +29,16 @@ def question_coverage(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
     if coverage is None:
         return
     articles = coverage.articles
-    for result in coverage.report.results:
+    written = {i: g.language for g in coverage.report.gaps if g.language for i in g.members}
+    for n, result in enumerate(coverage.report.results):
         if result.status != wanted:
             continue
         q = result.question
         best = articles[result.matches[0].article] if result.matches else None
         nearest = f"; nearest article {best.ref!r} ({result.matches[0].score:.2f})" if best else ""
+        if n in written:
+            name = LANGUAGE_NAMES.get(written[n], written[n])
+            nearest = f"; written in {name}, a language the KB has no articles in"
         signal = f", {q.signal}" if q.signal else ""
         yield ctx.finding(
             None,

@@ -50,8 +50,10 @@ def _asked(result: AuditResult) -> bool:
 
 def _nearest(gap: dict[str, Any]) -> str:
     """The nearest article by title and path with its score, and "extend this" when it is on
-    the topic's subject."""
+    the topic's subject; for questions in another language, that the KB has none in it."""
     near = gap.get("nearest") or {}
+    if gap.get("language"):
+        return "none: the KB has no articles in this language"
     if not near:
         return ""
     text = f"{near.get('title') or near['path']} ({near['path']}, {near['score']:.2f})"
