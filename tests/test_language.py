@@ -107,3 +107,21 @@ def test_reports_say_why_a_language_topic_has_no_nearest_article() -> None:
         "written in German, a language the KB has no articles in"
     )
     assert "nearest article" in said[QUESTIONS[0].text]
+
+
+@pytest.mark.parametrize(
+    ("score", "extend", "shown"),
+    [
+        (0.31, False, "Refund policy (billing/refunds.md, 0.31)"),
+        (0.31, True, "extend this: Refund policy (billing/refunds.md, 0.31)"),
+        (0.09, False, "none close (nearest: Refund policy (billing/refunds.md, 0.09))"),
+    ],
+)
+def test_the_nearest_article_says_when_nothing_is_close(
+    score: float, extend: bool, shown: str
+) -> None:
+    from kbaudit.reporters.gaps import _nearest
+
+    near = {"title": "Refund policy", "path": "billing/refunds.md", "score": score}
+    gap = {"nearest": near, "nearest_close": score >= 0.22, "extend": extend}
+    assert _nearest(gap) == shown

@@ -138,6 +138,10 @@ class CoverageReport:
                 "members": [int(i) for i in g.members],  # indices into "questions"
                 "statuses": dict(Counter(self.results[i].status for i in g.members)),
                 "nearest": _match_json(g.nearest, articles) if g.nearest else {},
+                # the nearest article scores a partial answer or better for some question
+                "nearest_close": bool(
+                    g.nearest and round(g.nearest.score, 2) >= self.thresholds.partial
+                ),
                 "extend": g.extend,
                 "suggested_title": g.suggested_title,
                 "language": g.language,

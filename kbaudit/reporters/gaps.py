@@ -49,15 +49,18 @@ def _asked(result: AuditResult) -> bool:
 
 
 def _nearest(gap: dict[str, Any]) -> str:
-    """The nearest article by title and path with its score, and "extend this" when it is on
-    the topic's subject; for questions in another language, that the KB has none in it."""
+    """The nearest article by title and path with its score: "extend this" when it is on the
+    topic's subject, "none close" when no question of the topic scores it a partial answer;
+    for questions in another language, that the KB has none in it."""
     near = gap.get("nearest") or {}
     if gap.get("language"):
         return "none: the KB has no articles in this language"
     if not near:
         return ""
     text = f"{near.get('title') or near['path']} ({near['path']}, {near['score']:.2f})"
-    return f"extend this: {text}" if gap.get("extend") else text
+    if gap.get("extend"):
+        return f"extend this: {text}"
+    return text if gap.get("nearest_close", True) else f"none close (nearest: {text})"
 
 
 def print_gaps(console: Console, result: AuditResult) -> None:
