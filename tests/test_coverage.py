@@ -218,6 +218,21 @@ def test_word_casing_learns_names_and_acronyms_not_common_words() -> None:
         ),
     ],
 )
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        ("refund request", None),  # a compound noun, not "How to refund request"
+        ("transfer limit please", None),
+        ("export invoice history", "How to export invoice history"),
+        ("cancel the request", "How to cancel the request"),
+    ],
+)
+def test_a_task_verb_that_begins_a_compound_noun_is_no_instruction(
+    question: str, title: str | None
+) -> None:
+    assert suggest_title(question) == title
+
+
 def test_suggested_titles_write_words_as_the_kb_does(question: str, title: str) -> None:
     casing = {"sso": "SSO", "okta": "Okta", "api": "API"}
     assert suggest_title(question, casing=casing) == title

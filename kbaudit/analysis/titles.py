@@ -108,6 +108,15 @@ def _clean(sentence: str) -> str:
     return _TRAILING.sub("", sentence).strip(" ,;:-")
 
 
+# A task verb that is the first noun of a two-word compound ("refund request", "transfer
+# limit", "top up limit"), not an instruction: no "How to" before it.
+_COMPOUND = re.compile(
+    r"^\S+ (?:up )?(?:request|requests|status|limit|limits|policy|fee|fees|time|times|"
+    r"process|history|options?|settings|issues?|problems?|errors?|form|confirmation|receipt|"
+    r"number|date|amount|rates?|methods?|delay|details|info|information|page)$"
+)
+
+
 def _ask(question: str, focus: frozenset[str] = frozenset()) -> str:
     """The sentence that asks something: greetings and filler stripped, the first sentence
     with at least MIN_WORDS words left; of the sentences that name the topic (`focus` words),
@@ -267,7 +276,7 @@ def suggest_title(
         elif _PROBLEM.search(folded):
             subject = "you " if _NEEDS_SUBJECT.match(folded) else ""
             title = f"What to do when {subject}{swapped}"
-        elif first in _TASK_VERBS:
+        elif first in _TASK_VERBS and not _COMPOUND.match(folded):
             title = f"How to {swapped}"
         else:
             title = swapped
