@@ -48,16 +48,18 @@ def _asked(result: AuditResult) -> bool:
     return bool(result.corpus.questions)
 
 
-def _nearest(gap: dict[str, Any]) -> str:
+def _nearest(gap: dict[str, Any], path: bool = True) -> str:
     """The nearest article by title and path with its score: "extend this" when it is on the
     topic's subject, "none close" when no question of the topic scores it a partial answer;
-    for questions in another language, that the KB has none in it."""
+    for questions in another language, that the KB has none in it. The terminal leaves out
+    the path (`path=False`): the title says which article it is."""
     near = gap.get("nearest") or {}
     if gap.get("language"):
         return "none: the KB has no articles in this language"
     if not near:
         return ""
-    text = f"{near.get('title') or near['path']} ({near['path']}, {near['score']:.2f})"
+    where = f"{near['path']}, " if path else ""
+    text = f"{near.get('title') or near['path']} ({where}{near['score']:.2f})"
     if gap.get("extend"):
         return f"extend this: {text}"
     return text if gap.get("nearest_close", True) else f"none close (nearest: {text})"
@@ -74,7 +76,7 @@ def print_gaps(console: Console, result: AuditResult) -> None:
             examples = Text("\n").join(term(q) for q in g["questions"][:3])
             grid.add_row(
                 str(n), term(g["label"]), str(g["volume"]), examples,
-                Text(fold(_nearest(g), width)), term(g["suggested_title"]),
+                term(_nearest(g, path=False)), term(g["suggested_title"]),
             )  # fmt: skip
         console.print(grid)
     else:
