@@ -12,7 +12,7 @@ from kbaudit.analysis.coverage import analyse
 from kbaudit.analysis.language import language_of, written_in
 from kbaudit.audit import audit
 from kbaudit.config import Config
-from kbaudit.model import Question
+from kbaudit.model import Article, Question
 from kbaudit.sources import load
 
 from .conftest import AS_OF, FIXTURES
@@ -59,6 +59,11 @@ def test_a_kb_is_written_in_its_locales_and_its_main_language() -> None:
     assert written_in(["Refund policy", "Pricing"]) == set()  # titles that tell nothing
 
 
+def test_a_locale_that_names_its_language_gives_its_code() -> None:
+    locales = ["English", "en_GB.UTF-8", "Deutsch", "fra", "pt-BR", "zh-Hans", "", None]
+    assert written_in([], locales) == {"en", "de", "fr", "pt", "zh"}
+
+
 QUESTIONS = [
     Question("how do I file my VAT return", 20),
     Question("submit a vat return to the tax office", 5),
@@ -78,6 +83,18 @@ def test_questions_in_other_languages_are_a_gap_of_language_listed_last() -> Non
     assert german.suggested_title == "German versions of the articles these questions need"
     for gap in report.gaps[:-2]:  # the subjects hold only the KB's language
         assert all(language_of(report.results[i].question.text) != "de" for i in gap.members)
+
+
+def test_a_kb_whose_locale_field_names_english_gets_no_english_language_topic() -> None:
+    # texts too short to tell their language: the locale field alone says it
+    articles = [
+        Article(id=t, path=f"{t}.md", title=t, text=f"{t}: Settings, Billing.", locale="English")
+        for t in ("Refund policy", "Change plan", "Reset password")
+    ]
+    asked = [Question("why was my card declined at the shop", 3), QUESTIONS[3]]
+    labels = [g.label for g in analyse(articles, asked).gaps]
+    assert "questions in English" not in labels
+    assert "questions in German" in labels
 
 
 def test_a_kb_in_that_language_matches_its_questions_as_usual() -> None:
