@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
+from collections.abc import Iterator
 from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup, Comment, Tag
@@ -207,6 +208,19 @@ def generated_listing(body: str, extracted: Extracted) -> bool:
     headings = sum(word_count(h) for h in extracted.headings)
     marker = 1 if "[TAGS]" in extracted.text else 0
     return word_count(extracted.text) - headings - marker < _LISTING_INTRO_WORDS
+
+
+def mdx_comments(source: str) -> Iterator[tuple[int, int]]:
+    """The spans (start, end) of MDX's comments, `{/* ... */}` (an MDX page cannot hold HTML
+    comments), each with its braces. Each opening looks for the next closing once: linear on
+    any text."""
+    start = source.find("{/*")
+    while start >= 0:
+        end = source.find("*/}", start + 3)
+        if end < 0:
+            return
+        yield start, end + 3
+        start = source.find("{/*", end + 3)
 
 
 # Emphasis markers are dropped from inline text (the parser's emphasis rule is off for speed).
