@@ -174,12 +174,20 @@ _NAMED_HOST = re.compile(
 )
 
 
+# The labels countries register names under (`co.uk`, `com.au`, `ac.jp`, `gob.mx`); any
+# other label before a country's code is the name itself (`sap.de`, `ing.nl`).
+_SECOND_LEVEL = frozenset(
+    {"ac", "co", "com", "edu", "go", "gob", "gov", "gv", "lg", "ltd", "mil", "ne", "net",
+     "nic", "nom", "or", "org", "plc", "sch"}
+)  # fmt: skip
+
+
 def registrable_domain(host: str) -> str:
     """The domain an organisation registers (`app.routewise.io` -> `routewise.io`,
-    `mail.bbc.co.uk` -> `bbc.co.uk`): the last two labels, or three under a country's
-    second-level domain (`co.uk`, `com.au`)."""
+    `mail.bbc.co.uk` -> `bbc.co.uk`, `www.sap.de` -> `sap.de`): the last two labels, or
+    three under a country's second-level domain (`co.uk`, `com.au`)."""
     labels = host.lower().rstrip(".").split(".")
-    keep = 3 if len(labels) >= 3 and len(labels[-1]) == 2 and len(labels[-2]) <= 3 else 2
+    keep = 3 if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL else 2
     return ".".join(labels[-keep:])
 
 
