@@ -108,7 +108,7 @@ CATEGORY_ID_ONLY = "category_id_only"
 TRANSLATION_OF = "translation_of"
 EMPTY_TRANSLATIONS = "empty_translations"
 SUMMARY_ONLY = "summary_only"
-VERSION = "version"
+VERSION = "docs_version"
 INCLUDED_BY = "included_by"
 PARENT_PAGE = "parent_page"
 # A record id: a 32-hex ServiceNow sys_id, a 24-hex object id (ReadMe), a long number.
@@ -223,6 +223,8 @@ def known_keys(options: SourceOptions) -> set[str]:
             TRANSLATION_OF,
             EMPTY_TRANSLATIONS,
             SUMMARY_ONLY,
+            VERSION,
+            INCLUDED_BY,
             PARENT_PAGE,
         }
     )

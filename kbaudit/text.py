@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
+from collections.abc import Iterator
 from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup, Comment, Tag
@@ -173,12 +174,20 @@ _NAMED_HOST = re.compile(
 )
 
 
+# The labels countries register names under (`co.uk`, `com.au`, `ac.jp`, `gob.mx`); any
+# other label before a country's code is the name itself (`sap.de`, `ing.nl`).
+_SECOND_LEVEL = frozenset(
+    {"ac", "co", "com", "edu", "go", "gob", "gov", "gv", "lg", "ltd", "mil", "ne", "net",
+     "nic", "nom", "or", "org", "plc", "sch"}
+)  # fmt: skip
+
+
 def registrable_domain(host: str) -> str:
     """The domain an organisation registers (`app.routewise.io` -> `routewise.io`,
-    `mail.bbc.co.uk` -> `bbc.co.uk`): the last two labels, or three under a country's
-    second-level domain (`co.uk`, `com.au`)."""
+    `mail.bbc.co.uk` -> `bbc.co.uk`, `www.sap.de` -> `sap.de`): the last two labels, or
+    three under a country's second-level domain (`co.uk`, `com.au`)."""
     labels = host.lower().rstrip(".").split(".")
-    keep = 3 if len(labels) >= 3 and len(labels[-1]) == 2 and len(labels[-2]) <= 3 else 2
+    keep = 3 if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL else 2
     return ".".join(labels[-keep:])
 
 
@@ -207,6 +216,19 @@ def generated_listing(body: str, extracted: Extracted) -> bool:
     headings = sum(word_count(h) for h in extracted.headings)
     marker = 1 if "[TAGS]" in extracted.text else 0
     return word_count(extracted.text) - headings - marker < _LISTING_INTRO_WORDS
+
+
+def mdx_comments(source: str) -> Iterator[tuple[int, int]]:
+    """The spans (start, end) of MDX's comments, `{/* ... */}` (an MDX page cannot hold HTML
+    comments), each with its braces. Each opening looks for the next closing once: linear on
+    any text."""
+    start = source.find("{/*")
+    while start >= 0:
+        end = source.find("*/}", start + 3)
+        if end < 0:
+            return
+        yield start, end + 3
+        start = source.find("{/*", end + 3)
 
 
 # Emphasis markers are dropped from inline text (the parser's emphasis rule is off for speed).

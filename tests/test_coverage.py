@@ -16,6 +16,8 @@ from kbaudit.analysis.coverage import (
     NEIGHBOURS,
     PARTIAL,
     UNCOVERED,
+    CoverageReport,
+    GapTopic,
     QuestionResult,
     Thresholds,
     _nearest,
@@ -30,7 +32,7 @@ from kbaudit.audit import audit
 from kbaudit.cli import app
 from kbaudit.config import Config, CoverageSettings, load_config
 from kbaudit.errors import ConfigError
-from kbaudit.model import Question
+from kbaudit.model import Article, Question
 from kbaudit.sources import load
 
 from .conftest import AS_OF, FIXTURES
@@ -240,6 +242,26 @@ def test_suggested_titles_write_words_as_the_kb_does(question: str, title: str) 
 
 def _asked(article: int, score: float) -> QuestionResult:
     return QuestionResult(Question("q"), PARTIAL, (Match(article, score),), score)
+
+
+@pytest.mark.parametrize(
+    ("score", "close"), [(0.30, True), (0.22, True), (0.2151, True), (0.2149, False), (0.05, False)]
+)
+def test_a_gap_says_whether_its_nearest_article_scores_a_partial_answer(
+    score: float, close: bool
+) -> None:
+    """`nearest_close` compares the score as shown (two decimals) with the partial cut."""
+    article = Article(id="a", path="billing/refunds.md", title="Refund policy", text="")
+    gap = GapTopic("refunds", ("refund",), 3, (0,), Match(0, score), "How to get a refund")
+    report = CoverageReport([_asked(0, score)], [gap], Thresholds())
+    assert report.gaps_json([article])[0]["nearest_close"] is close
+    foreign = GapTopic("questions in German", (), 3, (0,), None, "", language="de")
+    assert (
+        CoverageReport([_asked(0, score)], [foreign], Thresholds()).gaps_json([article])[0][
+            "nearest_close"
+        ]
+        is False
+    )
 
 
 TITLES = [

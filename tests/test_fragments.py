@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kbaudit.model import Article
-from kbaudit.normalize import INCLUDED_BY
+from kbaudit.normalize import INCLUDED_BY, VERSION, SourceOptions, known_keys
 from kbaudit.sources.fragments import targets, with_fragments
 
 
@@ -72,3 +72,9 @@ def test_an_ambiguous_tail_marks_nothing() -> None:
         _page("docs/y/note.md", "Two."),
     ]
     assert all(INCLUDED_BY not in a.meta for a in with_fragments(pages))
+
+
+def test_the_keys_readers_set_are_known_keys() -> None:
+    """`included_by` (a fragment) and `version` (an older version's docs) are set by the
+    readers: never taken for a misspelling of a front-matter key, at any threshold."""
+    assert {INCLUDED_BY, VERSION} <= known_keys(SourceOptions())

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import csv
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
+from kbaudit.analysis import matching_articles
 from kbaudit.analysis.coverage import analyse
 from kbaudit.analysis.language import language_of, written_in
 from kbaudit.audit import audit
 from kbaudit.config import Config
-from kbaudit.model import Question
+from kbaudit.model import Article, Question
 from kbaudit.sources import load
 
 from .conftest import AS_OF, FIXTURES
@@ -59,6 +61,11 @@ def test_a_kb_is_written_in_its_locales_and_its_main_language() -> None:
     assert written_in(["Refund policy", "Pricing"]) == set()  # titles that tell nothing
 
 
+def test_a_locale_that_names_its_language_gives_its_code() -> None:
+    locales = ["English", "en_GB.UTF-8", "Deutsch", "fra", "pt-BR", "zh-Hans", "", None]
+    assert written_in([], locales) == {"en", "de", "fr", "pt", "zh"}
+
+
 QUESTIONS = [
     Question("how do I file my VAT return", 20),
     Question("submit a vat return to the tax office", 5),
@@ -80,11 +87,55 @@ def test_questions_in_other_languages_are_a_gap_of_language_listed_last() -> Non
         assert all(language_of(report.results[i].question.text) != "de" for i in gap.members)
 
 
+def test_a_kb_whose_locale_field_names_english_gets_no_english_language_topic() -> None:
+    # texts too short to tell their language: the locale field alone says it
+    articles = [
+        Article(id=t, path=f"{t}.md", title=t, text=f"{t}: Settings, Billing.", locale="English")
+        for t in ("Refund policy", "Change plan", "Reset password")
+    ]
+    asked = [Question("why was my card declined at the shop", 3), QUESTIONS[3]]
+    labels = [g.label for g in analyse(articles, asked).gaps]
+    assert "questions in English" not in labels
+    assert "questions in German" in labels
+
+
 def test_a_kb_in_that_language_matches_its_questions_as_usual() -> None:
     articles = [replace(a, locale="de") for a in load(KB).articles]
     report = analyse(articles, QUESTIONS)
     assert "questions in German" not in [g.label for g in report.gaps]
     assert "questions in Spanish" in [g.label for g in report.gaps]
+
+
+def test_a_kb_with_articles_in_that_language_left_out_of_matching_has_no_language_topic(
+    tmp_path: Path,
+) -> None:
+    """Matching reads the KB's main language only (`coverage.locale: auto`); its German
+    articles still mean German questions are no gap of language."""
+    english = [replace(a, locale="en") for a in load(KB).articles]
+    german = [replace(a, id=f"de/{a.id}", path=f"de/{a.path}", locale="de") for a in english[:2]]
+    used = matching_articles([*english, *german], "auto")
+    assert len(used) == len(english)
+    locales = [a.locale for a in [*english, *german]]
+    labels = [g.label for g in analyse(used, QUESTIONS, locales=locales).gaps]
+    assert "questions in German" not in labels
+    assert "questions in Spanish" in labels
+    # the audit gives the matching the locales of the whole KB
+    for name, locale, body in [
+        ("vat.md", "en", "File your VAT return from Reports, then Tax, before the deadline."),
+        ("invoices.md", "en", "Create an invoice from Sales and send it to your customer."),
+        ("refunds.md", "en", "Refund a payment from its page: choose Refund and the amount."),
+        ("de/passwort.md", "de", "Öffnen Sie die Einstellungen und wählen Sie Passwort ändern."),
+    ]:
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(
+            f"---\ntitle: {name}\nlocale: {locale}\n---\n{body}\n", encoding="utf-8"
+        )
+    result = audit(tmp_path, Config(as_of=AS_OF, select=["COV001"]), questions=QUESTIONS)
+    said = {f.data["question"]: f.message for f in result.findings}
+    assert "German" not in said[QUESTIONS[3].text]
+    assert said[QUESTIONS[4].text].endswith(
+        "written in Spanish, a language the KB has no articles in"
+    )
 
 
 def test_an_english_question_log_gets_no_language_topic() -> None:

@@ -41,6 +41,8 @@ def test_small_kmeans_fits_run_on_one_thread_with_the_same_labels() -> None:
     from threadpoolctl import threadpool_limits
 
     untouched = ThreadProbe().fit(np.zeros(1)).threads
+    if not untouched:  # without an OpenMP runtime loaded there is no limit to see
+        pytest.skip("no OpenMP runtime loaded")
     assert fit_kmeans(ThreadProbe(), np.zeros((ONE_THREAD - 1, 2))).threads <= {1}
     assert fit_kmeans(ThreadProbe(), np.zeros((ONE_THREAD, 2))).threads == untouched
     vectors = np.random.default_rng(0).normal(size=(600, 8))

@@ -112,7 +112,13 @@ def _coverage(corpus: Corpus, config: Config) -> tuple[Coverage | None, None]:
     embedder = _embedder(s, config.jobs) if corpus.questions and articles else None
     terms = _document_terms(corpus, articles) if corpus.questions and articles else None
     report = analyse(
-        articles, corpus.questions, thresholds, embedder=embedder, terms=terms, jobs=config.jobs
+        articles,
+        corpus.questions,
+        thresholds,
+        embedder=embedder,
+        terms=terms,
+        jobs=config.jobs,
+        locales=[a.locale for a in corpus.articles],
     )
     return Coverage(report, articles), None
 

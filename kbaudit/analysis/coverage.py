@@ -498,11 +498,14 @@ def analyse(
     embedder: Embedder | None = None,
     terms: DocumentTerms | None = None,
     jobs: int = 1,
+    locales: Sequence[str | None] | None = None,
 ) -> CoverageReport:
     """Match, classify and group the questions of one KB; with an embedder, the match score
     is the hybrid lexical + sentence-embedding one (mode `semantic`). `terms`: the articles'
     DocumentTerms when already known (from the incremental cache); `jobs`: threads that
-    score the questions (0: one per core)."""
+    score the questions (0: one per core). `locales`: those of every article of the KB when
+    `articles` are only the ones of its main language (`coverage.locale`): a question in
+    the language of articles left out of the matching is no gap of language."""
     thresholds = thresholds or Thresholds()
     mode = "lexical"
     vectors = None
@@ -528,7 +531,8 @@ def analyse(
         thresholds=thresholds,
         titles=[a.title for a in articles],
         languages=written_in(
-            (f"{a.title}. {a.text[:OPENING]}" for a in articles), (a.locale for a in articles)
+            (f"{a.title}. {a.text[:OPENING]}" for a in articles),
+            [a.locale for a in articles] if locales is None else locales,
         ),
     )
     return CoverageReport(results, gaps, thresholds, totals, mode)

@@ -9,8 +9,8 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-# Frequent function words and greetings, none of one letter ("a" is English and Portuguese)
-# and none that English uses too ("per", "com" of make.com).
+# Frequent function words and greetings, none of one letter but English "i" ("a" is English
+# and Portuguese) and none that English uses too ("per", "com" of make.com).
 # Words in several lists ("de", "la") are left out when counting.
 _WORDS = {
     "en": "the and is are was were have has how what why when where which who can could would "
@@ -50,6 +50,30 @@ _OWN = {
     for lang, vocab in FUNCTION_WORDS.items()
 }
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+# A locale field may name the language rather than give its code (`language: English`), or
+# give the three-letter code (`deu`): both read as the two-letter code.
+_CODES = {name.lower(): code for code, name in NAMES.items()} | {
+    "eng": "en",
+    "deu": "de",
+    "ger": "de",
+    "deutsch": "de",
+    "fra": "fr",
+    "fre": "fr",
+    "français": "fr",
+    "francais": "fr",
+    "spa": "es",
+    "español": "es",
+    "espanol": "es",
+    "ita": "it",
+    "italiano": "it",
+    "nld": "nl",
+    "dut": "nl",
+    "nederlands": "nl",
+    "por": "pt",
+    "português": "pt",
+    "portugues": "pt",
+}
+_PRIMARY = re.compile(r"[^\W\d_]*")
 
 
 def language_of(text: str) -> str | None:
@@ -67,12 +91,20 @@ def language_of(text: str) -> str | None:
 
 
 def written_in(texts: Iterable[str], locales: Iterable[str | None] = ()) -> frozenset[str]:
-    """The languages of a KB: those its articles' locales name, and the one most of `texts`
-    (say, each article's opening) are written in. Empty when neither tells."""
-    languages = {loc.split("-")[0].split("_")[0].lower() for loc in locales if loc}
+    """The languages of a KB: those its articles' locales name (`pt-BR`, `en_GB`, `English`,
+    `deu`), and the one most of `texts` (say, each article's opening) are written in. Empty
+    when neither tells."""
+    languages = {code for loc in locales if loc and (code := _language_code(loc))}
     found = Counter(lang for t in texts if (lang := language_of(t)) is not None)
     if found:
         lang, n = found.most_common(1)[0]
         if n >= 0.5 * sum(found.values()):
             languages.add(lang)
     return frozenset(languages)
+
+
+def _language_code(locale: str) -> str:
+    """The two-letter code of a locale's language (`pt-BR` -> `pt`, `English` -> `en`)."""
+    primary = _PRIMARY.match(locale.strip().lower())
+    found = primary.group() if primary else ""
+    return _CODES.get(found, found)

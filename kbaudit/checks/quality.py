@@ -367,24 +367,16 @@ _COMMENT = re.compile(r"<!--(.*?)-->|\{%-?\s*comment\s*-?%\}(.*?)\{%-?\s*endcomm
 _EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
 
 
-def _mdx_comments(raw: str) -> Iterator[tuple[int, str]]:
-    """MDX's comments, `{/* ... */}` (an MDX page cannot hold HTML comments): (start, body).
-    Each opening looks for the next closing once, so the scan is linear on any text."""
-    start = raw.find("{/*")
-    while start >= 0:
-        end = raw.find("*/}", start + 3)
-        if end < 0:
-            return
-        yield start, raw[start + 3 : end]
-        start = raw.find("{/*", end + 3)
-
-
 def _comments(article: Article) -> Iterator[tuple[int, str]]:
+    """The comments of an article's source: (start, body)."""
     raw = article.raw
     for m in _COMMENT.finditer(raw):
         yield m.start(), m.group(1) or m.group(2) or ""
     if (article.path or "").lower().endswith(".mdx") and "{/*" in raw:
-        yield from _mdx_comments(raw)
+        from kbaudit.text import mdx_comments  # markup parsers only for an MDX comment
+
+        for start, end in mdx_comments(raw):
+            yield start, raw[start + 3 : end - 3]
 
 
 def hidden_comment(article: Article, ctx: Context) -> Iterator[Finding]:

@@ -137,7 +137,7 @@ class Corpus:
         nodes.discard("")
 
         def parent(a: Article) -> bool:
-            if a.meta.get(PARENT_PAGE):
+            if a.meta.get(PARENT_PAGE) is True:  # set by a reader, not a front-matter value
                 return True
             if a.path and (m := _INDEX_PAGE.search(a.path)):
                 return a.path[: m.start()].rstrip("/") in folders

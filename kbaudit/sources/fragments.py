@@ -77,22 +77,23 @@ def _resolve(page: str, target: str, paths: set[str], by_tail: dict[str, list[st
 
 def with_fragments(articles: list[Article]) -> list[Article]:
     """Articles other pages include carry `included_by`: the pages that include them."""
-    if not any(targets(a.raw) for a in articles if a.path and a.raw):
-        return articles
     paths = {a.path for a in articles if a.path and "#" not in a.path}
+    including = {
+        a.path: named for a in articles if a.path and a.path in paths and (named := targets(a.raw))
+    }
+    if not including:
+        return articles
     by_tail: dict[str, list[str]] = defaultdict(list)
     for path in sorted(paths):
         parts = path.split("/")
         for i in range(len(parts)):
             by_tail["/".join(parts[i:])].append(path)
     included: dict[str, set[str]] = defaultdict(set)
-    for article in articles:
-        if not article.path or article.path not in paths:
-            continue
-        for target in targets(article.raw):
-            found = _resolve(article.path, target, paths, by_tail)
-            if found is not None and found != article.path:
-                included[found].add(article.path)
+    for page, written in including.items():
+        for target in written:
+            found = _resolve(page, target, paths, by_tail)
+            if found is not None and found != page:
+                included[found].add(page)
     if not included:
         return articles
     return [

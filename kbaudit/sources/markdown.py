@@ -167,19 +167,13 @@ def named_date(rel: str) -> dict[str, Any] | None:
 
 def drop_mdx_comments(body: str) -> str:
     """MDX comments (`{/* ... */}`) blanked out, keeping the line count: readers never see
-    them (SEC003 reads them in the source). Each opening looks for the next closing once:
-    linear on any text."""
+    them (SEC003 reads them in the source)."""
     if "{/*" not in body:
         return body
     out, at = [], 0
-    start = body.find("{/*")
-    while start >= 0:
-        end = body.find("*/}", start + 3)
-        if end < 0:
-            break
-        out += [body[at:start], re.sub(r"[^\n]", "", body[start : end + 3])]
-        at = end + 3
-        start = body.find("{/*", at)
+    for start, end in text.mdx_comments(body):
+        out += [body[at:start], "\n" * body.count("\n", start, end)]
+        at = end
     return "".join(out) + body[at:]
 
 

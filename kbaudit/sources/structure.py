@@ -138,7 +138,7 @@ def docusaurus_version(path: str) -> str | None:
 
 
 def with_docusaurus_versions(articles: list[Article]) -> list[Article]:
-    """Pages of an older version's docs carry that version (`Article.meta["version"]`), and
+    """Pages of an older version's docs carry that version (`Article.meta["docs_version"]`), and
     an id of their own when their front matter repeats the current page's `id:` (Docusaurus
     names it `version-2.x/<id>`), so links, translations and findings name the right copy."""
     out = []
