@@ -363,15 +363,41 @@ def _broken_anchors(corpus: Corpus, ctx: Context, seen: set[tuple[str, str]]) ->
             )
 
 
-_COMMENT = re.compile(r"<!--(.*?)-->|\{%-?\s*comment\s*-?%\}(.*?)\{%-?\s*endcomment\s*-?%\}", re.S)
+_LIQUID_OPEN = re.compile(r"\{%-?\s*comment\s*-?%\}")
+_LIQUID_CLOSE = re.compile(r"\{%-?\s*endcomment\s*-?%\}")
 _EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
+
+
+def _html_comments(raw: str) -> Iterator[tuple[int, str]]:
+    """`<!-- ... -->` comments, each closed by the first `-->` after it. Found by scanning
+    forward once: a lazy regex would rescan to the end of the text from every unclosed
+    `<!--` (quadratic on a text of many)."""
+    at = raw.find("<!--")
+    while at != -1:
+        end = raw.find("-->", at + 4)
+        if end == -1:
+            return
+        yield at, raw[at + 4 : end]
+        at = raw.find("<!--", end + 3)
+
+
+def _liquid_comments(raw: str) -> Iterator[tuple[int, str]]:
+    """`{% comment %} ... {% endcomment %}` blocks, scanned forward once."""
+    opened = _LIQUID_OPEN.search(raw)
+    while opened is not None:
+        closed = _LIQUID_CLOSE.search(raw, opened.end())
+        if closed is None:
+            return
+        yield opened.start(), raw[opened.end() : closed.start()]
+        opened = _LIQUID_OPEN.search(raw, closed.end())
 
 
 def _comments(article: Article) -> Iterator[tuple[int, str]]:
     """The comments of an article's source: (start, body)."""
     raw = article.raw
-    for m in _COMMENT.finditer(raw):
-        yield m.start(), m.group(1) or m.group(2) or ""
+    yield from _html_comments(raw)
+    if "comment" in raw:
+        yield from _liquid_comments(raw)
     if (article.path or "").lower().endswith(".mdx") and "{/*" in raw:
         from kbaudit.text import mdx_comments  # markup parsers only for an MDX comment
 

@@ -441,3 +441,15 @@ def test_input_findings_say_what_and_how_to_fix(kb: Path) -> None:
     assert set(found) == {"noise.md", "zero.md", "pipe.md"}
     for message in found.values():
         assert any(w in message for w in ("Exclude", "Remove", "Copy")), message
+
+
+@pytest.mark.limits(seconds=20, memory_mb=512)
+def test_hidden_comments_are_found_in_linear_time() -> None:
+    # a lazy `<!--(.*?)-->` rescanned to the end of the text from every unclosed `<!--`
+    from kbaudit.checks.quality import _html_comments, _liquid_comments
+
+    raw = "<!-- " * 400_000 + "text"
+    assert list(_html_comments(raw)) == []
+    assert list(_liquid_comments("{% comment %} " * 200_000)) == []
+    closed = "<!-- a --> <!-- b -->" + "<!--" * 100_000
+    assert [body for _, body in _html_comments(closed)] == [" a ", " b "]
