@@ -18,7 +18,7 @@ from kbaudit.config import Config
 from kbaudit.model import Severity
 from kbaudit.reporters import html
 from tests.cdp import Browser
-from tests.conftest import AS_OF, OFFICEDOCS, SAMPLE_KB, needs
+from tests.conftest import AS_OF, FIXTURES, OFFICEDOCS, SAMPLE_KB, needs
 from tests.test_reporters import write_hostile_kb
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -155,3 +155,30 @@ def test_real_corpus_report_is_light(tmp_path: Path) -> None:
             f"{first['scorecard']:.0f} px, {first['nodes']:,} elements, script done "
             f"{first['ready']:.0f} ms after navigation"
         )
+
+
+def test_gap_topics_say_how_the_nearest_article_stands(tmp_path: Path) -> None:
+    """A gap topic's body says "extend this" only when the nearest article is on the subject,
+    that nothing is close when no question scores it a partial answer, and that questions in
+    another language have no article in it."""
+    from kbaudit.model import Question
+
+    kb = FIXTURES / "coverage" / "kb"
+    questions = [
+        Question("how do I file my VAT return", 20),
+        Question("submit a vat return to the tax office", 5),
+        Question("Hallo, ich habe mein Passwort vergessen und bekomme keine E-Mail", 2),
+    ]
+    result = audit(kb, Config(as_of=AS_OF, jobs=1), questions=questions)
+    page = page_of(result, tmp_path / "gaps.html")
+    with Browser(str(CHROMIUM), tmp_path / "profile", WIDTH, HEIGHT) as browser:
+        browser.open(page.as_uri())
+        assert measure(browser)["error"] is None
+        assert open_groups(browser, "gap-list") >= 2
+        said = browser.evaluate(
+            "Array.from(document.querySelectorAll('#gap-list p.doc')).map(p=>p.textContent)"
+            ".join('\\n')"
+        )
+    assert "Written in a language the KB has no articles in." in said
+    assert "to extend" not in said
+    assert "No article is close; the nearest: Accept card payments on invoices" in said

@@ -644,6 +644,9 @@ def report_data(result: AuditResult) -> dict[str, Any]:
                 str(g.get("suggested_title", "")),
                 article_of(str(near.get("path") or ""), str(near.get("title") or "")),
                 near.get("score", 0),
+                # how the nearest article stands to the topic: extend it, or nothing is close
+                "extend" if g.get("extend") else "" if g.get("nearest_close", True) else "far",
+                str(g.get("language") or ""),
             ]
         )
     return {
@@ -816,7 +819,9 @@ if(x)s.appendChild(el('span','count','asked '+num(x[1])+'× · '+num(x[3])+' unc
 else s.appendChild(el('span','count',num(g.items.length)+' questions'));}
 function gapBody(d,g){var x=G[g.key];if(x){var p=el('p','doc');
 if(x[5])p.appendChild(el('span',null,'Suggested article: '+x[5]+'. '));
-if(A[x[6]])p.appendChild(el('span',null,'Nearest article (to extend): '+A[x[6]][0]+
+if(x[9])p.appendChild(el('span',null,'Written in a language the KB has no articles in.'));
+else if(A[x[6]])p.appendChild(el('span',null,(x[8]==='extend'?'Nearest article, extend this: ':
+x[8]==='far'?'No article is close; the nearest: ':'Nearest article: ')+(A[x[6]][1]||A[x[6]][0])+
 ' (score '+Number(x[7]).toFixed(2)+').'));d.appendChild(p);}
 rows(d,g.items,function(q){var near=A[q[5]];return [el('div','msg',q[6]),num(q[3])+'×',pill(q[1],q[7]),
 Number(q[4]).toFixed(2),near?el('span','path keep',near[0]):'—'];});}
