@@ -218,17 +218,23 @@ def generated_listing(body: str, extracted: Extracted) -> bool:
     return word_count(extracted.text) - headings - marker < _LISTING_INTRO_WORDS
 
 
-def mdx_comments(source: str) -> Iterator[tuple[int, int]]:
-    """The spans (start, end) of MDX's comments, `{/* ... */}` (an MDX page cannot hold HTML
-    comments), each with its braces. Each opening looks for the next closing once: linear on
-    any text."""
-    start = source.find("{/*")
+def delimited(source: str, opener: str, closer: str) -> Iterator[tuple[int, int]]:
+    """The spans (start, end) of `opener ... closer` in `source`, delimiters included, each
+    closed by the first `closer` after it. Each opening looks for the next closing once:
+    linear on any text (a lazy regex rescans to the end from every unclosed opening)."""
+    start = source.find(opener)
     while start >= 0:
-        end = source.find("*/}", start + 3)
+        end = source.find(closer, start + len(opener))
         if end < 0:
             return
-        yield start, end + 3
-        start = source.find("{/*", end + 3)
+        yield start, end + len(closer)
+        start = source.find(opener, end + len(closer))
+
+
+def mdx_comments(source: str) -> Iterator[tuple[int, int]]:
+    """The spans (start, end) of MDX's comments, `{/* ... */}` (an MDX page cannot hold HTML
+    comments), each with its braces."""
+    return delimited(source, "{/*", "*/}")
 
 
 # Emphasis markers are dropped from inline text (the parser's emphasis rule is off for speed).

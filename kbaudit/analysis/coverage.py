@@ -25,8 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from kbaudit.analysis import COVERED, PARTIAL, UNCOVERED
-from kbaudit.analysis.language import NAMES as LANGUAGE_NAMES
-from kbaudit.analysis.language import language_of, written_in
+from kbaudit.analysis.language import language_name, language_of, written_in
 from kbaudit.analysis.matching import (
     STOP,
     DocumentTerms,
@@ -404,7 +403,7 @@ def _language_topics(
     topics = []
     for lang, members in apart.items():
         ordered = sorted(members, key=lambda i: (-results[i].question.volume, i))
-        name = LANGUAGE_NAMES.get(lang, lang)
+        name = language_name(lang)
         topics.append(
             GapTopic(
                 label=f"questions in {name}",

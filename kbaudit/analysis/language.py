@@ -76,6 +76,11 @@ _CODES = {name.lower(): code for code, name in NAMES.items()} | {
 _PRIMARY = re.compile(r"[^\W\d_]*")
 
 
+def language_name(code: str) -> str:
+    """The English name of a language code (`de` -> German); the code when not known."""
+    return NAMES.get(code, code)
+
+
 def language_of(text: str) -> str | None:
     """The language of `text` when its function words say so clearly: at least MIN_CLUES
     words that only that language's list holds, more than twice as many as any other

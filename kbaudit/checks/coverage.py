@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from kbaudit.analysis import COVERAGE, PARTIAL, UNCOVERED
-from kbaudit.analysis.language import NAMES as LANGUAGE_NAMES
+from kbaudit.analysis.language import language_name
 from kbaudit.corpus import Corpus
 from kbaudit.errors import RuleError
 from kbaudit.model import Article, Finding, Related
@@ -37,7 +37,7 @@ def question_coverage(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
         best = articles[result.matches[0].article] if result.matches else None
         nearest = f"; nearest article {best.ref!r} ({result.matches[0].score:.2f})" if best else ""
         if n in written:
-            name = LANGUAGE_NAMES.get(written[n], written[n])
+            name = language_name(written[n])
             nearest = f"; written in {name}, a language the KB has no articles in"
         signal = f", {q.signal}" if q.signal else ""
         yield ctx.finding(

@@ -369,16 +369,11 @@ _EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
 
 
 def _html_comments(raw: str) -> Iterator[tuple[int, str]]:
-    """`<!-- ... -->` comments, each closed by the first `-->` after it. Found by scanning
-    forward once: a lazy regex would rescan to the end of the text from every unclosed
-    `<!--` (quadratic on a text of many)."""
-    at = raw.find("<!--")
-    while at != -1:
-        end = raw.find("-->", at + 4)
-        if end == -1:
-            return
-        yield at, raw[at + 4 : end]
-        at = raw.find("<!--", end + 3)
+    """`<!-- ... -->` comments: (start, body)."""
+    from kbaudit.text import delimited  # here: kbaudit.text loads bs4, which `rules` must not
+
+    for start, end in delimited(raw, "<!--", "-->"):
+        yield start, raw[start + 4 : end - 3]
 
 
 def _liquid_comments(raw: str) -> Iterator[tuple[int, str]]:
@@ -399,7 +394,7 @@ def _comments(article: Article) -> Iterator[tuple[int, str]]:
     if "comment" in raw:
         yield from _liquid_comments(raw)
     if (article.path or "").lower().endswith(".mdx") and "{/*" in raw:
-        from kbaudit.text import mdx_comments  # markup parsers only for an MDX comment
+        from kbaudit.text import mdx_comments
 
         for start, end in mdx_comments(raw):
             yield start, raw[start + 3 : end - 3]
