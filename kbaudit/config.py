@@ -343,8 +343,12 @@ def _number(value: Any, key: str, low: float | None = None, high: float | None =
         number = math.nan
     if not math.isfinite(number):
         raise ConfigError(f"`{key}: {value!r}` is not a number; write a number")
-    if (low is not None and number < low) or (high is not None and number > high):
-        raise ConfigError(f"`{key}: {value!r}` must be between {low:g} and {high:g}")
+    if low is not None and number < low:
+        bound = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
+        raise ConfigError(f"`{key}: {value!r}` must be {bound}")
+    if high is not None and number > high:
+        bound = f"between {low:g} and {high:g}" if low is not None else f"at most {high:g}"
+        raise ConfigError(f"`{key}: {value!r}` must be {bound}")
     return number
 
 

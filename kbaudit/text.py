@@ -378,6 +378,44 @@ def _drop_comments(markup: str) -> str:
     return "".join([*parts, markup[start:]])
 
 
+# Pictures that decorate rather than inform: icons, emoticons, avatars, bullets, spacers.
+_DECORATIVE_CLASS = re.compile(
+    r"(?:^|[-_])(?:icons?|emoticons?|emoji|avatars?|spacer|bullet|expand-control)(?:$|[-_])", re.I
+)
+_DECORATIVE_SRC = re.compile(
+    r"/(?:icons?|emoticons?|emoji|avatars?)/|universal_avatar|spacer\.gif", re.I
+)
+_ICON_PX = 32  # an image drawn no larger than this on both sides is an icon
+
+
+def _pixels(value: object) -> int | None:
+    match = re.fullmatch(r"\s*(\d{1,5})(?:px)?\s*", str(value)) if value is not None else None
+    return int(match.group(1)) if match else None
+
+
+def _shown(img: Tag) -> bool:
+    """Whether an `<img>` is content a reader needs, as opposed to decoration (marked
+    `role="presentation"` or `aria-hidden`, an icon, emoticon or avatar by its class or
+    address, or drawn at icon size)."""
+    if str(img.get("role", "")).lower() in ("presentation", "none"):
+        return False
+    if str(img.get("aria-hidden", "")).lower() == "true":
+        return False
+    classes = img.get("class") or []
+    if isinstance(classes, str):
+        classes = classes.split()
+    if any(_DECORATIVE_CLASS.search(c) for c in classes):
+        return False
+    if _DECORATIVE_SRC.search(str(img.get("src", ""))):
+        return False
+    width, height = _pixels(img.get("width")), _pixels(img.get("height"))
+    return not (width is not None and height is not None and max(width, height) <= _ICON_PX)
+
+
+def _content_image(img: Tag, line: int | None) -> Image:
+    return Image(str(img.get("src", "")), str(img.get("alt", "") or ""), line)
+
+
 def _html_fragment(
     fragment: str, chunks: list[str], links: list[Link], images: list[Image], line: int | None
 ) -> None:
@@ -387,8 +425,7 @@ def _html_fragment(
         for a in soup.find_all("a", href=True):
             href = str(a["href"])
             links.append(Link(href, a.get_text(" ", strip=True), is_internal(href), line))
-        for img in soup.find_all("img"):
-            images.append(Image(str(img.get("src", "")), str(img.get("alt", "") or ""), line))
+        images.extend(_content_image(img, line) for img in soup.find_all("img") if _shown(img))
         chunks.append(strip_templates(soup.get_text(" ")))
         return
     text = strip_templates(_HTML_TAG.sub(" ", _drop_comments(fragment)))
@@ -438,8 +475,7 @@ def html_body(soup: BeautifulSoup | Tag) -> Extracted:
         for a in root.find_all("a", href=True)
     )
     images = tuple(
-        Image(str(i.get("src", "")), str(i.get("alt", "") or ""), getattr(i, "sourceline", None))
-        for i in root.find_all("img")
+        _content_image(i, getattr(i, "sourceline", None)) for i in root.find_all("img") if _shown(i)
     )
     for tag in root.find_all(_BLOCKS):
         tag.insert_before("\n")

@@ -75,6 +75,9 @@ def test_full_config(tmp_path: Path) -> None:
         ({"scorecard": {"weights": {"speed": 1}}}, "weights"),
         ({"taxonomy": 3}, "taxonomy"),
         ({"duplicates": {"separate_template_siblings": "no"}}, "not true or false"),
+        ({"jobs": -1}, "must be at least 0"),
+        ({"scorecard": {"weights": {"coverage": -0.5}}}, "must be at least 0"),
+        ({"fail_under": 101}, "between 0 and 100"),
     ],
 )
 def test_invalid_settings_say_what_to_do(data: dict, message: str) -> None:

@@ -439,17 +439,29 @@ def hidden_comment(article: Article, ctx: Context) -> Iterator[Finding]:
 def image_alt(article: Article, ctx: Context) -> Iterator[Finding]:
     if unpublished(article, ctx):
         return
+    says_nothing = [_compile(p, True) for p in ctx.params["says_nothing"]]
     missing = [i for i in article.images if not i.alt.strip()]
-    if missing:
-        first = missing[0]
-        more = f" and {len(missing) - 1} more" if len(missing) > 1 else ""
-        yield ctx.finding(
-            article,
-            f"image {first.src!r}{more} has no alt text; a bot cannot read the "
-            "picture, so the alt text is the only thing it learns from it",
-            line=first.line,
-            data={"images": [i.src for i in missing]},
-        )
+    empty = [
+        i
+        for i in article.images
+        if i.alt.strip() and any(p.fullmatch(i.alt.strip()) for p in says_nothing)
+    ]
+    if not missing and not empty:
+        return
+    first = min([*missing, *empty], key=lambda i: i.line or 0)
+    count = len(missing) + len(empty)
+    more = f" and {count - 1} more" if count > 1 else ""
+    if first in missing:
+        what = "has no alt text"
+    else:
+        what = f"has alt text that says nothing ({first.alt.strip()!r})"
+    yield ctx.finding(
+        article,
+        f"image {first.src!r}{more} {what}; a bot cannot read the picture, so the alt text "
+        "is the only thing it learns from it",
+        line=first.line,
+        data={"images": [i.src for i in [*missing, *empty]]},
+    )
 
 
 def register(registry: Registry) -> None:
@@ -589,8 +601,20 @@ def register(registry: Registry) -> None:
     registry.add(
         CheckKind(
             "image-alt",
-            "Images without alt text.",
-            {"skip_status": Param(UNPUBLISHED, "statuses to leave out (drafts, hidden pages)")},
+            "Images without alt text, or with alt text that says nothing (a file name).",
+            {
+                "skip_status": Param(UNPUBLISHED, "statuses to leave out (drafts, hidden pages)"),
+                "says_nothing": Param(
+                    [
+                        r"[^\s/\\]+(?: [^\s/\\]+){0,6}\.(?:png|jpe?g|gif|webp|svg|bmp|tiff?|heic|avif)",
+                        r"(?:an? )?(?:image|img|picture|pic|photo|screenshot|screen ?shot|screen "
+                        r"capture|graphic|figure|untitled|alt|alt text|placeholder)[ _-]*\d*",
+                        r"(?:screenshot|screen ?shot|img|image|dsc|pxl)[ _-]*\d[\d _.-]*",
+                    ],
+                    "alt text that describes nothing, matched whole and case-insensitively "
+                    "(file names, 'image', 'Screenshot 2025-04-25')",
+                ),
+            },
             check=image_alt,
             fragments=True,
             cached_with=article_only,

@@ -41,9 +41,18 @@ BOILERPLATE_MIN_ARTICLES = 5
 _ARTICLE_URL = re.compile(
     r"^/(?P<first>[^/]+)/(?:[^?#]*/)?articles/(?P<id>\d+)(?:-[^/?#]*|\.json)?/?$"
 )
-_ASSET = re.compile(
-    r"\.(png|jpe?g|gif|svg|webp|ico|pdf|zip|mp4|mov|css|js|json|ya?ml|txt|xlsx?|docx?)$", re.I
-)
+# A file that is not a page (a picture, a download, a slide deck, a design file): links to
+# it are not judged, since exports leave attachments out. Named one by one, so that a domain
+# written without its scheme ("bonus.ly") is still a broken link.
+_ASSET_SUFFIXES = {
+    "pictures": "png jpe?g gif svg webp ico bmp tiff? heic avif eps ai psd sketch fig xd ase aseprite",
+    "documents": "pdf docx? xlsx? pptx? odt ods odp rtf epub csv tsv txt json ya?ml xml ics vcf",
+    "media": "mp[34] m4[av] mov avi mkv webm wav ogg flac",
+    "archives": "zip rar 7z tar gz tgz bz2 xz",
+    "software": "exe msi dmg pkg apk ipa deb rpm unitypackage css js",
+    "models": "fbx obj blend stl dwg dxf vsdx? pbix",
+}
+_ASSET = re.compile(r"\.(?:" + "|".join(" ".join(_ASSET_SUFFIXES.values()).split()) + r")$", re.I)
 _DOC_SUFFIXES = (".md", ".markdown", ".mdx", ".html", ".htm")
 # The file that stands for its folder: `_index.md` (Hugo), `index.md`, `README.md` (GitBook,
 # GitHub), `index.html`.

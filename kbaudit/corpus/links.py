@@ -38,8 +38,9 @@ _INDEX = ("index", "_index", "readme")
 
 
 # A template expression or tag anywhere in a link target, as written or URL-encoded:
-# `{{ post.url }}`, `{% link x %}`, `%7B%7B%20post.url%20%7D%7D`.
-_TEMPLATE = re.compile(r"\{\{|\{%|%7B%7B|%7B%25", re.I)
+# `{{ post.url }}`, `{% link x %}`, `%7B%7B%20post.url%20%7D%7D`; or a target that starts
+# with a variable an export left unrendered (Confluence's `$itemRenderedUrl`, `${url}`).
+_TEMPLATE = re.compile(r"\{\{|\{%|%7B%7B|%7B%25|^\$\{?[A-Za-z_]", re.I)
 
 
 def is_template(target: str) -> bool:
