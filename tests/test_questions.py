@@ -110,7 +110,7 @@ def test_duplicates_are_merged_and_volumes_summed() -> None:
 
 def test_named_text_column() -> None:
     questions = parse_questions("asked;n\nhello, where is my refund;1\n", text_column="asked")
-    assert [q.text for q in questions] == ["hello, where is my refund"]
+    assert [q.text for q in questions] == ["Where is my refund"]  # the greeting dropped
 
 
 @pytest.mark.parametrize(
@@ -151,7 +151,7 @@ def test_plain_text_comments_and_hash_questions() -> None:
 def test_plain_questions_with_commas_stay_plain() -> None:
     text = "hi, my card has not arrived, what now\nwhere is my refund\n"
     assert [q.text for q in parse_questions(text)] == [
-        "hi, my card has not arrived, what now",
+        "My card has not arrived, what now",  # one question, its greeting dropped
         "where is my refund",
     ]
 
@@ -274,7 +274,7 @@ def test_html_in_any_question_is_text(text: str, question: str | None) -> None:
 
 def test_greetings_and_thanks_alone_are_no_question() -> None:
     text = "hi\nHello?\nthanks!\nis anyone there\nhelp\nhi, where is my refund\n"
-    assert [q.text for q in parse_questions(text)] == ["hi, where is my refund"]
+    assert [q.text for q in parse_questions(text)] == ["Where is my refund"]
     with pytest.raises(QuestionsError, match="only greetings"):
         parse_questions("hi\nthank you\n")
 
@@ -1014,4 +1014,85 @@ def test_a_slack_export_folder_gives_the_customers_posts_that_start_a_thread(
     # one channel's folder: that channel, with the users of the export above it
     assert sorted(q.text for q in load_questions(tmp_path / "general")) == [
         "can I freeze my card online?"
+    ]
+
+
+def test_issue_trackers_read_the_summary_with_the_description() -> None:
+    jira = (
+        "Summary,Issue key,Issue Type,Status,Description\n"
+        '"Add a second user to our account",HELP-7,Question,Open,'
+        '"Hi team, we hired a bookkeeper and want to give him access. Thanks, Priya"\n'
+    )
+    servicenow = (
+        '"number","short_description","description","state"\n'
+        '"INC0042","Bank feed stopped","The feed for our savings account stopped on Monday.","New"\n'
+    )
+    assert [q.text for q in parse_questions(jira)] == [
+        "Add a second user to our account: We hired a bookkeeper and want to give him access."
+    ]
+    assert [q.text for q in parse_questions(servicenow)] == [
+        "Bank feed stopped: The feed for our savings account stopped on Monday."
+    ]
+
+
+def test_an_analytics_export_keeps_its_search_terms_only() -> None:
+    export = (
+        "# Search terms\n# Start date: 20261101\n"
+        "Search term,Event count,Total users\n"
+        "Grand total,64,50\n"
+        "export to pdf,41,38\n"
+        "(not set),9,9\n"
+        "paypal,14,12\n"
+    )
+    assert [(q.text, q.volume) for q in parse_questions(export)] == [
+        ("export to pdf", 41),
+        ("paypal", 14),
+    ]
+
+
+def test_issue_tracker_and_case_exports_in_json() -> None:
+    jira = {
+        "startAt": 0,
+        "issues": [
+            {
+                "key": "HELP-3",
+                "fields": {
+                    "summary": "Bank feed stopped",
+                    "description": {  # Jira Cloud's rich text
+                        "type": "doc",
+                        "content": [
+                            {"type": "paragraph", "content": [{"type": "text", "text": "Hi,"}]},
+                            {
+                                "type": "paragraph",
+                                "content": [
+                                    {"type": "text", "text": "The feed for our "},
+                                    {"type": "text", "text": "savings", "marks": [{"type": "em"}]},
+                                    {"type": "text", "text": " account stopped."},
+                                ],
+                            },
+                        ],
+                    },
+                },
+            }
+        ],
+    }
+    servicenow = {"result": [{"short_description": "Payroll run failed", "description": ""}]}
+    salesforce = {
+        "status": 0,
+        "result": {
+            "records": [
+                {
+                    "attributes": {"type": "Case"},
+                    "Subject": "Cannot print statements",
+                    "Description": "The printed statement is blank.",
+                }
+            ]
+        },
+    }
+    assert [q.text for q in parse_questions(json.dumps(jira))] == [
+        "Bank feed stopped: The feed for our savings account stopped."
+    ]
+    assert [q.text for q in parse_questions(json.dumps(servicenow))] == ["Payroll run failed"]
+    assert [q.text for q in parse_questions(json.dumps(salesforce))] == [
+        "Cannot print statements: The printed statement is blank."
     ]

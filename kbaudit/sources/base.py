@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from kbaudit.model import Article, InputCode, LoadProblem
@@ -106,3 +106,21 @@ def decode(data: bytes, rel: str, declared: str | None = None) -> tuple[str, Loa
             "Windows-1252. Re-save the file as UTF-8.",
             line,
         )
+
+
+# The totals row of a report (Salesforce: "Grand Totals (12 records)", an analytics export's
+# "Grand total"), not a record: its first cell names it and the others are numbers.
+_TOTALS = re.compile(
+    r"^(?:grand\s+totals?\b.*|totals?|sub-?totals?)(?:\s*\(\d+ records?\))?$", re.I
+)
+_FIGURE = re.compile(r"[-+\d.,\s%$€£]*")
+
+
+def totals_row(cells: Sequence[object]) -> bool:
+    """Whether a table row (its cells in column order) is a report's totals row."""
+    filled = [str(c).strip() for c in cells if c is not None and str(c).strip()]
+    return (
+        bool(filled)
+        and bool(_TOTALS.match(filled[0]))
+        and all(_FIGURE.fullmatch(c) for c in filled[1:])
+    )

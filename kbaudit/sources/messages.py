@@ -39,13 +39,12 @@ _HEADER = re.compile(r"(?:from|de|von|van|da)\s?:\s.+", re.I)
 _HEADER_NEXT = re.compile(
     r"(?:sent|date|to|subject|cc|envoyé|gesendet|enviado|à|an|objet|betreff|asunto)\s?:", re.I
 )
-_SIGN_OFF = re.compile(
+_SIGN_OFF_WORDS = (
     r"(?:thanks|thank you|many thanks|thanks (?:again|in advance|a lot)|thx|ty|cheers|"
     r"(?:kind |best |warm |many )?regards|best(?: wishes)?|sincerely|yours(?: sincerely| truly)?|"
     r"cordialement|merci|saludos|gracias|danke|viele grüße|mit freundlichen grüßen|lg|br)"
-    r"[\s,.!]*",
-    re.I,
 )
+_SIGN_OFF = re.compile(_SIGN_OFF_WORDS + r"[\s,.!]*", re.I)
 SIGNATURE_LINES = 4  # short lines after a sign-off read as a signature (name, role, phone)
 SIGNATURE_WIDTH = 60
 _GREETING = r"(?:hi|hello|hey|hiya|dear|greetings|good (?:morning|afternoon|evening|day))"
@@ -55,6 +54,25 @@ _GREETING_LINE = re.compile(
     rf"|{_GREETING}(?:\s+[^\s,!.:;]+){{1,3}}\s*[,!:;][\s,!.:;]*",
     re.I,
 )
+
+# The same written into the message's one line: "Hi team, we hired ..." and "... access.
+# Thanks, Bob" (a sign-off after a finished sentence, with at most a capitalised name).
+_INLINE_GREETING = re.compile(rf"{_GREETING}(?: [^\s,!.:;]+){{0,3}} ?[,!] ", re.I)
+_INLINE_SIGN_OFF = re.compile(
+    rf"(?<=[.?!]) (?i:{_SIGN_OFF_WORDS})[ ,.!]*(?:[A-Z][\w'.-]*(?: [A-Z][\w'.-]*){{0,2}})?[.!]?$"
+)
+
+
+def _without_courtesies(text: str) -> str:
+    """One line without the greeting that opens it and the sign-off that closes it."""
+    greeting = _INLINE_GREETING.match(text)
+    if greeting is not None and len(text[greeting.end() :].split()) >= 2:
+        text = text[greeting.end() :]
+        text = text[0].upper() + text[1:]
+    sign_off = _INLINE_SIGN_OFF.search(text)
+    if sign_off is not None and len(text[: sign_off.start()].split()) >= 2:
+        text = text[: sign_off.start()]
+    return text
 
 
 def _html_lines(text: str) -> str:
@@ -292,7 +310,7 @@ def message_text(value: str, customer: str | None = None) -> str:
         if len(lines) > 1 and _GREETING_LINE.fullmatch(lines[0]):
             lines = lines[1:]
         text = " ".join(lines)
-    text = _SPACE.sub(" ", text).strip()
+    text = _without_courtesies(_SPACE.sub(" ", text).strip())
     # "<b>invoices</b>?" left a space before "?"; a French "passe ?" keeps its own
     return _BEFORE_PUNCTUATION.sub(r"\1", text) if was_html else text
 

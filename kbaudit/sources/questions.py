@@ -25,7 +25,7 @@ from typing import Any
 from kbaudit.errors import KbauditError
 from kbaudit.model import Question
 from kbaudit.sources import slack
-from kbaudit.sources.base import decode, not_text
+from kbaudit.sources.base import decode, not_text, totals_row
 from kbaudit.sources.messages import (
     is_courtesy,
     message_text,
@@ -42,7 +42,7 @@ TEXT_COLUMNS = (
     "text", "title", "description", "message", "utterance", "customer_question", "user_message",
     "content", "body", "message_text", "prompt", "user_input", "transcript", "chat_transcript",
     "first_message", "first_customer_message", "initial_message", "opening_message",
-    "customer_message", "first_comment", "preview",
+    "customer_message", "first_comment", "preview", "summary", "short_description",
     # the same in German, French, Spanish, Portuguese, Italian and Dutch exports
     "frage", "fragen", "suchbegriff", "suchanfrage", "betreff", "requête", "recherche",
     "terme_de_recherche", "objet", "pregunta", "preguntas", "consulta", "búsqueda",
@@ -88,10 +88,14 @@ CONVERSATION_COLUMNS = (
     "dialog_id", "dialogue_id", "transcript_id", "ticket_id",
 )  # fmt: skip
 # A table of tickets or cases: the subject is read with the customer's first message.
-SUBJECT_COLUMNS = ("subject", "title")
+SUBJECT_COLUMNS = ("subject", "title", "summary", "short_description")
 BODY_COLUMNS = (
     "description_text", "description", "body", "first_comment", "comment", "message", "preview",
 )  # fmt: skip
+# A ticket's long text, read after its subject when the table has one.
+_DESCRIPTIONS = ("description", "description_text", "body", "first_comment")
+# What an analytics tool writes where it has no search term, not a question.
+_NO_TERM = re.compile(r"\((?:not set|other|none|not provided|empty)\)", re.I)
 NO_RESULTS = "no-results"
 NO_CLICKS = "no-clicks"
 # A search that ended in a ticket at least TICKET_FACTOR times as often as the log's searches
@@ -320,8 +324,12 @@ def _records(
     empty_col = _pick(columns, NO_RESULT_COLUMNS)
     ticket_col = _pick(columns, TICKET_COLUMNS)
     ticket_rate = _ticket_rate(records, ticket_col, volume_col)
-    # Tickets or cases (Subject, Description): the subject with the first message, as in JSON.
-    is_subject = text_column is None and _unprefixed(_key(text_col)) in SUBJECT_COLUMNS
+    # Tickets or cases (Subject, Description; Jira's Summary, ServiceNow's Short description):
+    # the subject with the first message, as in JSON.
+    subject_col = _pick(columns, SUBJECT_COLUMNS) if text_column is None else None
+    if subject_col is not None and _unprefixed(_key(text_col)) in _DESCRIPTIONS:
+        text_col = subject_col
+    is_subject = subject_col is not None and _unprefixed(_key(text_col)) in SUBJECT_COLUMNS
     body_col = _pick(columns, BODY_COLUMNS) if is_subject else None
 
     def text_of(record: dict[str, Any]) -> Any:
@@ -337,7 +345,9 @@ def _records(
         if not lines and _not_asked(record):  # a JSON log's record
             continue
         text = text_of(record)
-        if not isinstance(text, str) or not text.strip():
+        if not isinstance(text, str) or not text.strip() or _NO_TERM.fullmatch(text.strip()):
+            continue
+        if totals_row([text, *(v for k, v in record.items() if k != text_col)]):
             continue
         place = f"{where} line {lines[number - 1]}" if lines else f"{where} record {number}"
         volume = _volume(record.get(volume_col), place) if volume_col else 1
@@ -736,6 +746,26 @@ def _oldest_first(messages: list[Any]) -> list[Any]:
 _RESOURCE_MEMBERS = frozenset({"id", "lid", "type", "attributes", "relationships", "links", "meta"})
 
 
+def _document_text(value: Any) -> Any:
+    """The text of a rich-text document as Jira Cloud gives it (Atlassian Document Format:
+    `{"type": "doc", "content": [...]}`, text in `text` nodes), one line per paragraph; any
+    other value as it is."""
+    if not (isinstance(value, dict) and value.get("type") == "doc"):
+        return value
+    lines: list[str] = []
+    stack: list[Any] = [value]
+    while stack:  # depth first, in document order, without recursion
+        node = stack.pop()
+        if isinstance(node, dict):
+            if isinstance(node.get("text"), str):
+                lines.append(node["text"])
+            elif node.get("type") in ("paragraph", "heading", "hardBreak", "listItem"):
+                lines.append("\n")
+            if isinstance(node.get("content"), list):
+                stack.extend(reversed(node["content"]))
+    return "".join(lines).strip()
+
+
 def _opened(item: Any) -> Any:
     """An object of an API with its fields read as its own: what a HAL API (Help Scout)
     embeds (`_embedded`: the conversations of a page, the threads of a conversation); a
@@ -745,6 +775,9 @@ def _opened(item: Any) -> Any:
         return item
     if isinstance(item.get("_embedded"), dict):
         return {**item, **item["_embedded"]}
+    if isinstance(item.get("fields"), dict) and "key" in item:  # a Jira issue
+        fields = {k: _document_text(v) for k, v in item["fields"].items()}
+        return {**item, **fields}
     attributes = item.get("attributes")
     if not (isinstance(attributes, dict) and "type" in item and set(item) <= _RESOURCE_MEMBERS):
         return item  # a Salesforce record's `attributes` describe the record, not its fields
@@ -826,6 +859,12 @@ def _json(data: Any, where: str, text_column: str | None) -> list[_Row]:
             "results",
             "requests",
             "topics",
+            "issues",  # Jira's search API
+            "records",  # Salesforce and ServiceNow query results
+            "result",  # ServiceNow's Table API
+            "cases",
+            "incidents",
+            "value",  # OData (Dynamics 365 cases)
         ):
             if isinstance(data.get(key), list):
                 return _objects(data[key], where, text_column)
