@@ -398,6 +398,29 @@ def test_built_site_not_found_and_search_pages_are_not_articles(tmp_path: Path) 
     assert [a.path for a in load(tmp_path).articles] == ["a/b.html"]
 
 
+def test_pages_saved_from_a_browser(tmp_path: Path) -> None:
+    """A page saved with its resources ("X.html" + "X_files/"): the frames in the resources
+    folder are no articles, and the address the browser noted is the page's URL."""
+    page = (
+        "<!-- saved from url=(0058)https://help.example.com/hc/en-us/articles/501-Pause-a-plan -->\n"
+        "<html><head><title>Pause a plan - Example Help</title></head><body><article>"
+        "<h1>Pause a plan</h1><p>Choose Pause on the plan page.</p></article></body></html>"
+    )
+    write(tmp_path, "Pause a plan - Example Help.html", page)
+    write(tmp_path, "Pause a plan - Example Help_files/saved_resource.html", "<p>ad</p>")
+    write(tmp_path, "Pausen - Hilfe.html", page)
+    write(tmp_path, "Pausen - Hilfe-Dateien/frame.html", "<p>ad</p>")
+    write(tmp_path, "shared_files/guide.html", page)  # no page of that name beside it
+    articles = load(tmp_path).articles
+    assert sorted(a.path for a in articles) == [
+        "Pause a plan - Example Help.html",
+        "Pausen - Hilfe.html",
+        "shared_files/guide.html",
+    ]
+    assert articles[0].url == "https://help.example.com/hc/en-us/articles/501-Pause-a-plan"
+    assert articles[0].title == "Pause a plan"
+
+
 def test_malformed_html_still_parses(tmp_path: Path) -> None:
     write(tmp_path, "broken.html", "<html><body><article><h1>Broken<p>Unclosed <b>tags <div>here")
     [a] = load(tmp_path).articles

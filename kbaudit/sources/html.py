@@ -39,6 +39,8 @@ _META_KEYS = {
     "kb:review-by": "review_by",
     "robots": "robots",
 }
+# The mark a browser leaves on a page it saved: <!-- saved from url=(0071)https://... -->
+_SAVED_FROM = re.compile(r"<!-- saved from url=\(\d{1,6}\)(https?://[^\s>]{1,2000}) -->")
 _CONTENT_SELECTORS = (
     "article",
     "main",
@@ -180,6 +182,13 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
         meta.setdefault(key, value)
     if "noindex" in str(meta.get("robots", "")).lower() and soup.find("article") is None:
         return  # a listing or search page, not an article
+    if "url" not in meta:  # the page's own address: canonical, else where a browser saved it
+        canonical = soup.find("link", rel="canonical", href=True)
+        saved = _SAVED_FROM.search(raw[:2000])
+        if canonical is not None:
+            meta["url"] = str(canonical["href"]).strip()
+        elif saved is not None:
+            meta["url"] = saved.group(1)
     html_tag = soup.find("html")
     if html_tag is not None and html_tag.get("lang"):
         meta.setdefault("locale", str(html_tag.get("lang")))
@@ -270,8 +279,26 @@ _SITE_PAGES = re.compile(
 )
 
 
+# The folder a browser saves a page's resources in, beside the page ("Refunds.html" and
+# "Refunds_files/"; German "-Dateien", French "_fichiers", Spanish "_archivos", ...): its
+# frames and widgets are not articles.
+_SAVED_RESOURCES = re.compile(
+    r"^(?P<page>.*?)(?:_files|-Dateien|_fichiers|_archivos|_arquivos|_file|-bestanden)/", re.I
+)
+
+
+def _saved_resource(path: str, pages: set[str]) -> bool:
+    """Whether a page sits in the resources folder a browser saved beside another page."""
+    found = _SAVED_RESOURCES.match(path)
+    return found is not None and any(
+        f"{found.group('page')}{suffix}".lower() in pages for suffix in (".html", ".htm")
+    )
+
+
 def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
     pages = [p for p in tree.with_suffix(*SUFFIXES) if not _SITE_PAGES.search(p)]
+    lowered = {p.lower() for p in pages}
+    pages = [p for p in pages if not _saved_resource(p, lowered)]
     yield from parse_files(parse, tree, pages, options)
 
 
