@@ -289,6 +289,13 @@ def _truthy(value: Any) -> bool:
     return bool(value)
 
 
+def _falsy(value: Any) -> bool:
+    """False as YAML gives it, or as a table's cell writes it ("false", "no", "0")."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("false", "no", "0", "n")
+    return value is False
+
+
 def inline_ignores(raw: str) -> set[str]:
     codes: set[str] = set()
     for m in _IGNORE_COMMENT.finditer(raw):
@@ -341,7 +348,7 @@ def build_article(
     if status in _DRAFT_STATUS:  # Help Scout's `notpublished`, an unpublished page
         status = "draft"
     if status is None:  # static-site flags: not published, or published but unlisted
-        if _truthy(meta.get("draft")) or meta.get("published") is False:
+        if _truthy(meta.get("draft")) or _falsy(meta.get("published")):
             status = "draft"
         elif _truthy(meta.get("hidden")) or _truthy(meta.get("unlisted")):
             status = "hidden"

@@ -257,6 +257,28 @@ def test_servicenow_list_without_body_loads_every_article() -> None:
     assert sorted(f.rule for f in found) == ["QUAL001"] * 3  # each a finding, none refused
 
 
+def test_help_center_table_with_category_section_and_flags(tmp_path: Path) -> None:
+    """A help center's articles exported to a spreadsheet: the section is filed under its
+    category, and a flag column in another case ("Draft") is the known field."""
+    (tmp_path / "articles.csv").write_text(
+        "Article ID,Title,Body,Category,Section,Draft,Published\n"
+        "11,Pause a plan,<p>Choose Pause on the plan page.</p>,Plans,Changes,false,true\n"
+        "12,Plan notes,<p>TBD</p>,Plans,Changes,TRUE,\n"
+        "13,Plan list,<p>All plans.</p>,Plans,plans,,false\n"
+        "14,Close an account,<p>Write to us.</p>,Account,,no,\n",
+        encoding="utf-8",
+    )
+    result = load(tmp_path)
+    articles = by_title(result.articles)
+    assert articles["Pause a plan"].category == "Plans > Changes"
+    assert articles["Pause a plan"].status is None
+    assert articles["Plan notes"].status == "draft"
+    assert articles["Plan list"].category == "Plans" and articles["Plan list"].status == "draft"
+    assert articles["Close an account"].category == "Account"
+    found = audit(tmp_path, Config(select=["TAX007"], as_of=AS_OF)).findings
+    assert found == []  # "Draft" and "Published" are no misspelt keys
+
+
 def test_freshdesk_locale_files() -> None:
     result = load(EXPORTS / "freshdesk-locales")
     assert result.format == "freshdesk"

@@ -23,6 +23,7 @@ from kbaudit.normalize import (
     TRANSLATION_OF,
     SourceOptions,
     is_record_id,
+    known_keys,
 )
 from kbaudit.sources.base import Record, Source, decode, not_text, totals_row
 from kbaudit.sources.records import (
@@ -226,6 +227,10 @@ class Columns:
     categories: list[str]
     preset: Preset | None
     summary: str | None = None  # the body is this summary column: the export has no body
+    # Other columns named as a known field in another case ("Draft"): kept under that name.
+    renamed: dict[str, str] = field(default_factory=dict)
+    # Without a preset, a Category column and a Section (or Folder) column below it.
+    levels: tuple[str, str] | None = None
 
 
 def resolve_columns(header: list[str], rel: str, options: SourceOptions) -> Columns:
@@ -281,10 +286,22 @@ def resolve_columns(header: list[str], rel: str, options: SourceOptions) -> Colu
         )
     summary = by_key.get("summary")
     only = summary is not None and fields.get("body") == [summary] and "body" not in options.mapping
-    return Columns(fields, categories, preset, summary if only else None)
+    taken = {c for columns in fields.values() for c in columns}
+    known = known_keys(options)
+    renamed = {c: _key(c) for c in header if c not in taken and _key(c) != c and _key(c) in known}
+    levels = None
+    if preset is None and "category" not in options.mapping:
+        by_level = {
+            _SUFFIX.sub("", _PREFIX.sub("", _key(c))): c for c in fields.get("category", [])
+        }
+        parent = by_level.get("category") or by_level.get("categories")
+        child = by_level.get("section") or by_level.get("folder")
+        levels = (parent, child) if parent and child else None
+    return Columns(fields, categories, preset, summary if only else None, renamed, levels)
 
 
 _LINE_END = re.compile(r"\r\n?|\n")
+_FLAGS = frozenset({"true", "false", "yes", "no"})
 
 
 def _delimiter(first_line: str, rel: str) -> str:
@@ -528,14 +545,27 @@ def _row_article(
         return []
     # Mapped columns are kept under the field's usual name; the other columns as they are.
     mapped = {c for candidates in columns.fields.values() for c in candidates}
-    meta = {k: v for k, v in row.items() if k and k not in mapped and v not in (None, "")}
+    meta = {
+        columns.renamed.get(k, k): v
+        for k, v in row.items()
+        if k and k not in mapped and v not in (None, "")
+    }
     values = {
         name: next((row[c] for c in candidates if row.get(c) not in (None, "")), None)
         for name, candidates in columns.fields.items()
     }
+    for name in ("created_at", "updated_at"):  # "Published: false" is a flag, not a date
+        given = values.get(name)
+        if isinstance(given, str) and given.strip().lower() in _FLAGS:
+            column = next(c for c in columns.fields[name] if row.get(c) == given)
+            meta[_key(column)] = values.pop(name)
     body = values.pop("body", None)
     meta.update({ALIASES[name][0]: v for name, v in values.items() if v is not None})
     preset = columns.preset
+    if columns.levels is not None:  # Zendesk's Category > Section, Freshdesk's Category > Folder
+        named = [str(row.get(c) or "").strip() for c in columns.levels]
+        if all(named) and named[0].casefold() != named[1].casefold():
+            meta["category"] = " > ".join(named)
     if columns.categories:
         picked = [
             re.split(r"[+,]", str(row[c]))[0].strip() for c in columns.categories if row.get(c)
