@@ -177,6 +177,22 @@ def test_static_site_generator_fields(tmp_path: Path) -> None:
     assert got == {"A": (dt.date(2026, 1, 2), "Ana, Bo"), "B": (dt.date(2025, 3, 4), "Cy")}
 
 
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        ("Refunds &amp; Returns", "Refunds & Returns"),
+        ("Don&#39;t lose receipts", "Don't lose receipts"),
+        ("R&D budgets", "R&D budgets"),
+        ("Terms &notes", "Terms &notes"),
+    ],
+)
+def test_character_references_in_a_title_field_are_the_characters_a_page_shows(
+    tmp_path: Path, written: str, shown: str
+) -> None:
+    write(tmp_path, "a.md", f"---\ntitle: {written}\n---\nbody\n")
+    assert load(tmp_path).articles[0].title == shown
+
+
 def test_list_of_categories_files_the_article_under_its_first_term(tmp_path: Path) -> None:
     """Hugo's and Jekyll's `categories:` lists (flow, block, TOML) are terms, not one path."""
     write(tmp_path, "a.md", "---\ntitle: Pay an invoice\ncategories: [Billing, Invoices]\n---\nx\n")
