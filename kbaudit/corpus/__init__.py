@@ -281,8 +281,8 @@ class Corpus:
     def _resolve_site_link(self, article: Article, site: SiteLink) -> str | None:
         if not site.path:
             return article.path  # an anchor on the page itself
-        if _ASSET.search(site.path):
-            return None
+        if _ASSET.search(site.path) or not site.path.strip("/"):
+            return None  # a file the site serves, or its home page (`{{ site.baseurl }}/`)
         path = site.path.replace("\\", "/")
         candidates = [posixpath.normpath(path.lstrip("/"))]
         if site.by_name and not path.startswith("/"):
