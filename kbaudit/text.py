@@ -410,8 +410,12 @@ def _drop_comments(markup: str) -> str:
 _DECORATIVE_CLASS = re.compile(
     r"(?:^|[-_])(?:icons?|emoticons?|emoji|avatars?|spacer|bullet|expand-control)(?:$|[-_])", re.I
 )
+# ... or by its address: a folder of icons, or a file named as one (`share_icon.png`,
+# `icon-gear.svg`).
 _DECORATIVE_SRC = re.compile(
-    r"/(?:icons?|emoticons?|emoji|avatars?)/|universal_avatar|spacer\.gif", re.I
+    r"/(?:icons?|emoticons?|emoji|avatars?)/|universal_avatar|spacer\.gif"
+    r"|[_-]icon\.[a-z]{3,4}\b|(?:^|/)icon[_-][^/]*$",
+    re.I,
 )
 _ICON_PX = 32  # an image drawn no larger than this on both sides is an icon
 
