@@ -44,6 +44,7 @@ DEFAULT_EXCLUDE = [
     "_includes/**",
     "archetypes/**",  # Hugo's templates for new pages (Go template, not content)
     "node_modules/**",
+    "vendor/bundle/**",  # gems Bundler installs into a Jekyll site (Jekyll skips them too)
 ]
 
 

@@ -4,6 +4,7 @@ become Article fields: the one mapping place. Light on purpose: the config impor
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -117,6 +118,19 @@ _IGNORE_COMMENT = re.compile(r"<!--\s*+kbaudit:\s*+ignore\s++([A-Za-z0-9_,\s-]*?
 # Status values that say the article is not published, whatever the platform calls it.
 _DRAFT_STATUS = {"unpublished", "notpublished", "not_published", "not published"}
 _OUTDATED_STATUS = {"archived", "outdated", "deprecated", "retired", "obsolete", "expired"}
+
+
+# A character reference written in a title field (`Import &amp; Export`): pages show the
+# character. Only complete references: `R&D` and `Terms &notes` are text.
+_CHARACTER_REFERENCE = re.compile(
+    r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
+)
+
+
+def _unescaped(title: str) -> str:
+    if "&" not in title:
+        return title
+    return _CHARACTER_REFERENCE.sub(lambda m: html.unescape(m.group()), title)
 
 
 _LOCALE_SEGMENT = re.compile(r"^([a-z]{2})(?:[-_][a-z]{2,4})?$", re.I)
@@ -365,7 +379,7 @@ def build_article(
         owner = _named(changed, ("author", "by")) if isinstance(changed, dict) else None
         owner = _named(owner, ("name", "email", "login"))
     title = values.get("title")
-    title = str(title).strip() if title is not None else (body.h1 or "")
+    title = _unescaped(str(title).strip()) if title is not None else (body.h1 or "")
     article_id = str(values.get("id") or rel or title)
     article = Article(
         id=article_id,

@@ -10,7 +10,8 @@ STARTER_CONFIG = """\
 include: []
 exclude: ["/README.md", "/SUMMARY.md", "_sidebar.md", "_navbar.md", ".github/**",
           "CONTRIBUTING.md", "CODE_OF_CONDUCT.md", "SECURITY.md", "CHANGELOG.md",
-          "LICENSE.md", "includes/**", "_includes/**", "archetypes/**", "node_modules/**"]
+          "LICENSE.md", "includes/**", "_includes/**", "archetypes/**", "node_modules/**",
+          "vendor/bundle/**"]
 extend_exclude: []
 
 # Extra names for fields, when your export uses its own keys (example):

@@ -41,6 +41,34 @@ def _template_links(body: str) -> str:
     return _TEMPLATE_LINK.sub(lambda m: m.group(1) + re.sub(r"\s", "%20", m.group(2)), body)
 
 
+# A line that holds only Liquid tags (`{% capture tab %}`, `{% endif %}`): Jekyll renders
+# Liquid before Markdown, and such a tag renders to nothing, so the line is blank for the
+# Markdown parser. Blank, it ends an HTML block (`<div class="tab-pane">` right above a
+# `{% capture %}` whose Markdown follows), as it does on the site.
+_LIQUID_LINE = re.compile(r"^[ \t]*(?:\{%[^{}\n]{0,300}?%\}[ \t]*)+$", re.M)
+_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})(.*)$", re.M)
+
+
+def _liquid_lines(body: str) -> str:
+    """Lines of Liquid tags only, outside fenced code, made blank, and Liquid comments
+    (which Liquid drops before anything else) too; line numbers are kept."""
+    if "{%" not in body:
+        return body
+    body = _TEMPLATE_COMMENT.sub(lambda m: "\n" * m.group().count("\n"), body)
+    parts, start, fence = [], 0, ""
+    for mark in _FENCE.finditer(body):
+        ticks = mark.group(1)
+        if not fence:
+            parts.append(_LIQUID_LINE.sub("", body[start : mark.start()]))
+            start, fence = mark.start(), ticks
+        elif ticks[0] == fence[0] and len(ticks) >= len(fence) and not mark.group(2).strip():
+            parts.append(body[start : mark.end()])  # fenced code is kept as written
+            start, fence = mark.end(), ""
+    tail = body[start:]
+    parts.append(tail if fence else _LIQUID_LINE.sub("", tail))
+    return "".join(parts)
+
+
 def strip_templates(text: str) -> str:
     """Text without Liquid and Hugo tags (the words of `{{< ref >}}` links are kept by the
     link itself)."""
@@ -295,7 +323,7 @@ def link_path(target: str) -> str:
 
 def markdown(body: str, line_offset: int = 0) -> Extracted:
     """Parse a Markdown body with markdown-it-py; line numbers are shifted by `line_offset`."""
-    tokens = _md.parse(_template_links(readme_blocks(body)))
+    tokens = _md.parse(_template_links(_liquid_lines(readme_blocks(body))))
     chunks: list[str] = []
     headings: list[str] = []
     links: list[Link] = []
@@ -382,8 +410,12 @@ def _drop_comments(markup: str) -> str:
 _DECORATIVE_CLASS = re.compile(
     r"(?:^|[-_])(?:icons?|emoticons?|emoji|avatars?|spacer|bullet|expand-control)(?:$|[-_])", re.I
 )
+# ... or by its address: a folder of icons, or a file named as one (`share_icon.png`,
+# `icon-gear.svg`).
 _DECORATIVE_SRC = re.compile(
-    r"/(?:icons?|emoticons?|emoji|avatars?)/|universal_avatar|spacer\.gif", re.I
+    r"/(?:icons?|emoticons?|emoji|avatars?)/|universal_avatar|spacer\.gif"
+    r"|[_-]icon\.[a-z]{3,4}\b|(?:^|/)icon[_-][^/]*$",
+    re.I,
 )
 _ICON_PX = 32  # an image drawn no larger than this on both sides is an icon
 
@@ -401,7 +433,7 @@ def _shown(img: Tag) -> bool:
         return False
     if str(img.get("aria-hidden", "")).lower() == "true":
         return False
-    classes = img.get("class") or []
+    classes: str | list[str] = img.get("class") or []
     if isinstance(classes, str):
         classes = classes.split()
     if any(_DECORATIVE_CLASS.search(c) for c in classes):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import subprocess
 from pathlib import Path
 
@@ -176,6 +177,22 @@ def test_static_site_generator_fields(tmp_path: Path) -> None:
     assert got == {"A": (dt.date(2026, 1, 2), "Ana, Bo"), "B": (dt.date(2025, 3, 4), "Cy")}
 
 
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        ("Refunds &amp; Returns", "Refunds & Returns"),
+        ("Don&#39;t lose receipts", "Don't lose receipts"),
+        ("R&D budgets", "R&D budgets"),
+        ("Terms &notes", "Terms &notes"),
+    ],
+)
+def test_character_references_in_a_title_field_are_the_characters_a_page_shows(
+    tmp_path: Path, written: str, shown: str
+) -> None:
+    write(tmp_path, "a.md", f"---\ntitle: {written}\n---\nbody\n")
+    assert load(tmp_path).articles[0].title == shown
+
+
 def test_list_of_categories_files_the_article_under_its_first_term(tmp_path: Path) -> None:
     """Hugo's and Jekyll's `categories:` lists (flow, block, TOML) are terms, not one path."""
     write(tmp_path, "a.md", "---\ntitle: Pay an invoice\ncategories: [Billing, Invoices]\n---\nx\n")
@@ -265,6 +282,26 @@ def test_include_exclude_globs(tmp_path: Path) -> None:
     assert glob_match("x/README.md", ["README.md"])
     assert glob_match("README.md", ["/README.md"]) and not glob_match("x/README.md", ["/README.md"])
     assert not glob_match("docs/a.md", ["includes/**"])
+
+
+def test_gems_installed_into_a_jekyll_site_are_not_the_kb(tmp_path: Path) -> None:
+    """`bundle install --path vendor/bundle` puts gems (with their JSON test data) beside a
+    Jekyll site's pages: by default they are no part of the KB and do not decide its format."""
+    from kbaudit.config import DEFAULT_EXCLUDE
+
+    write(tmp_path, "_config.yml", "collections: {guides: {output: true}}\n")
+    for name in ("pair-a-reader", "print-labels"):
+        write(tmp_path, f"_guides/{name}.md", "---\ntitle: Guide\n---\nSteps to follow.")
+    cases = [{"name": f"case {i}", "body": "GET / HTTP/1.1"} for i in range(30)]
+    for part in ("requests", "responses", "errors"):
+        gem = f"vendor/bundle/ruby/3.1.0/gems/parser-1.0/spec/{part}.json"
+        write(tmp_path, gem, json.dumps(cases))
+    result = load(tmp_path, options=SourceOptions(exclude=list(DEFAULT_EXCLUDE)))
+    assert result.format == "markdown"
+    assert [a.path for a in result.articles] == [
+        "_guides/pair-a-reader.md",
+        "_guides/print-labels.md",
+    ]
 
 
 HTML_PAGE = """<!doctype html><html lang="en"><head>

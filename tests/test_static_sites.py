@@ -57,3 +57,26 @@ def test_template_tags_are_not_text() -> None:
     assert "{{ kept in code }}" in out.text
     assert out.links[0].target == "{{ site.baseurl }}/article/guide/"
     assert text.words(out.text)[:7] == ["settings", "hello", "open", "the", "guide", "back", "up"]
+
+
+def test_liquid_tag_lines_are_blank_lines_as_jekyll_renders_them() -> None:
+    """A `{% capture %}` line right under a tab panel's `<div>` ends the HTML block, so the
+    Markdown captured below it is read as Markdown; tag lines in fenced code are kept."""
+    body = (
+        '<div class="tab-pane" id="web">\n'
+        "{% capture web_steps %}\n"
+        "### In the browser\n\n"
+        "1. Open **Settings**.\n"
+        "{% endcapture %}\n"
+        "{{ web_steps | markdownify }}\n"
+        "</div>\n\n"
+        "{% comment %}\nDraft note for reviewers.\n{% endcomment %}\n\n"
+        "```liquid\n{% if user %}\nHi\n{% endif %}\n```\n"
+        "Done.\n"
+    )
+    out = text.markdown(body, line_offset=3)
+    assert out.headings == ("In the browser",)
+    assert "###" not in out.text
+    assert "Draft" not in out.text
+    assert "{% if user %}\nHi\n{% endif %}" in out.text
+    assert text.words(out.text)[-1] == "done"

@@ -59,6 +59,12 @@ _DOC_SUFFIXES = (".md", ".markdown", ".mdx", ".html", ".htm")
 _INDEX_PAGE = re.compile(r"(?:^|/)(?:_?index|readme)\.(?:md|markdown|mdx|html?)$", re.I)
 
 
+def _file_name_form(term: str) -> str:
+    """A category term as a file name writes it: `Import Export` and `import_export` are
+    `import-export`."""
+    return re.sub(r"[\s_-]+", "-", term.strip().casefold()).strip("-")
+
+
 def _article_number(target: str, hosts: frozenset[str], firsts: frozenset[str]) -> str | None:
     """The article number of a link to one of these help-center hosts (or a site-absolute
     path with the same first segment), else None."""
@@ -131,25 +137,33 @@ class Corpus:
         is in its children's breadcrumbs; or the index file of a folder holding other
         articles (Hugo's `_index.md`, a GitBook or GitHub `README.md`, `index.md`); or a page
         the export's page tree gives children its category path leaves out (a Confluence
-        space's home page: see `PARENT_PAGE`). Such a page may hold nothing but its
-        children."""
+        space's home page: see `PARENT_PAGE`); or a page without a category whose file is
+        named after a category of other articles (Jekyll's `_categories/billing.md` for the
+        articles filed under `billing`). Such a page may hold nothing but its children."""
         nodes: set[str] = set()
+        named: set[str] = set()  # the categories' last terms, as a file would name them
         folders: set[str] = set()  # every folder above an article's file
         for article in self.articles:
             parts = (article.category or "").casefold().split(" > ")
             nodes.update(" > ".join(parts[:depth]) for depth in range(1, len(parts) + 1))
+            named.add(_file_name_form(parts[-1]))
             if article.path and _INDEX_PAGE.search(article.path) is None:
                 folder = posixpath.dirname(article.path)
                 while folder not in folders:
                     folders.add(folder)
                     folder = posixpath.dirname(folder)
         nodes.discard("")
+        named.discard("")
 
         def parent(a: Article) -> bool:
             if a.meta.get(PARENT_PAGE) is True:  # set by a reader, not a front-matter value
                 return True
             if a.path and (m := _INDEX_PAGE.search(a.path)):
                 return a.path[: m.start()].rstrip("/") in folders
+            if a.path and not a.category:
+                stem = posixpath.splitext(posixpath.basename(a.path))[0]
+                if _file_name_form(stem) in named:
+                    return True
             return (
                 bool(a.title)
                 and " > ".join(p for p in (a.category, a.title) if p).casefold() in nodes
@@ -267,8 +281,8 @@ class Corpus:
     def _resolve_site_link(self, article: Article, site: SiteLink) -> str | None:
         if not site.path:
             return article.path  # an anchor on the page itself
-        if _ASSET.search(site.path):
-            return None
+        if _ASSET.search(site.path) or not site.path.strip("/"):
+            return None  # a file the site serves, or its home page (`{{ site.baseurl }}/`)
         path = site.path.replace("\\", "/")
         candidates = [posixpath.normpath(path.lstrip("/"))]
         if site.by_name and not path.startswith("/"):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import posixpath
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import unquote
@@ -164,11 +164,17 @@ _EXPLICIT_ID = re.compile(r"""\{#([\w:.-]+)\}|\b(?:id|name)\s*=\s*["']([^"']+)["
 
 
 def anchors(article: Article) -> set[str]:
-    """Every anchor an article offers: slugs of its headings and explicit ids."""
-    found: set[str] = set()
-    for heading in (article.title, *article.headings):
-        if heading:
-            found |= slug_forms(heading)
+    """Every anchor an article offers: slugs of its headings and explicit ids. A heading
+    repeated in the page gets its slug numbered from its second time on (`setup`,
+    `setup-1`; `setup_1` in MkDocs), as GitHub, kramdown and Hugo number them."""
+    found = slug_forms(article.title) if article.title else set()
+    seen: Counter[str] = Counter()
+    for heading in article.headings:
+        for slug in slug_forms(heading):
+            if seen[slug]:
+                found |= {f"{slug}-{seen[slug]}", f"{slug}_{seen[slug]}"}
+            found.add(slug)
+            seen[slug] += 1
     for m in _EXPLICIT_ID.finditer(article.raw or ""):
         name = (m.group(1) or m.group(2)).lower()
         found |= {name, unquote(name)}  # `<a name="Add%20Items">` is reached by `#Add%20Items`
