@@ -106,6 +106,31 @@ def corpus_only(ctx: Context) -> None:
     return None
 
 
+# A page other articles are filed under with fewer words than this holds no answer of its
+# own (a Hugo `_index.md`, a Jekyll category page): its date, owner and tags matter to nobody.
+EMPTY_SECTION_WORDS = 15
+SKIP_EMPTY_SECTIONS = Param(
+    True,
+    f"leave alone pages other articles are filed under (a section's index or category page) "
+    f"with fewer than {EMPTY_SECTION_WORDS} words of their own",
+)
+
+
+def empty_section(article: Article, ctx: Context) -> bool:
+    """Whether `skip_empty_sections` leaves the article alone."""
+    return (
+        bool(ctx.params.get("skip_empty_sections"))
+        and article.word_count < EMPTY_SECTION_WORDS
+        and article.ref in ctx.corpus.section_pages
+    )
+
+
+def empty_sections(ctx: Context) -> list[str]:
+    """`CheckKind.cached_with` of a kind with `skip_empty_sections`: whether an article is a
+    section page depends on the other articles."""
+    return sorted(ctx.corpus.section_pages) if ctx.params.get("skip_empty_sections") else []
+
+
 def as_of(ctx: Context) -> str:
     """`CheckKind.cached_with` of a kind whose findings also depend on the date the audit
     runs as of (ages, passed dates, expired tokens)."""

@@ -9,7 +9,17 @@ from collections.abc import Iterator
 
 from kbaudit.model import Article, Finding
 from kbaudit.normalize import VERSION
-from kbaudit.rules import CheckKind, Context, Param, Registry, article_only, as_of
+from kbaudit.rules import (
+    SKIP_EMPTY_SECTIONS,
+    CheckKind,
+    Context,
+    Param,
+    Registry,
+    article_only,
+    as_of,
+    empty_section,
+    empty_sections,
+)
 
 
 def _skipped(article: Article, ctx: Context) -> bool:
@@ -37,7 +47,7 @@ def max_age(article: Article, ctx: Context) -> Iterator[Finding]:
 
 
 def missing_date(article: Article, ctx: Context) -> Iterator[Finding]:
-    if _skipped(article, ctx) or article.updated_at is not None:
+    if _skipped(article, ctx) or article.updated_at is not None or empty_section(article, ctx):
         return
     yield ctx.finding(article, "no last-updated date, so nobody can tell whether it is current")
 
@@ -236,9 +246,9 @@ def register(registry: Registry) -> None:
         CheckKind(
             "missing-date",
             "Article without any last-updated date.",
-            {"skip_status": _SKIP},
+            {"skip_status": _SKIP, "skip_empty_sections": SKIP_EMPTY_SECTIONS},
             check=missing_date,
-            cached_with=article_only,
+            cached_with=empty_sections,
         )
     )
     registry.add(

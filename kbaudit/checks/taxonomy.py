@@ -13,7 +13,16 @@ from kbaudit.analysis.groups import UnionFind
 from kbaudit.corpus import Corpus
 from kbaudit.model import Article, Finding, Related
 from kbaudit.normalize import SourceOptions, known_keys
-from kbaudit.rules import CheckKind, Context, Param, Registry, corpus_only
+from kbaudit.rules import (
+    SKIP_EMPTY_SECTIONS,
+    CheckKind,
+    Context,
+    Param,
+    Registry,
+    corpus_only,
+    empty_section,
+    empty_sections,
+)
 
 FIELDS = ("title", "category", "tags", "owner", "updated_at", "locale", "url", "status")
 
@@ -29,13 +38,15 @@ def required_field(article: Article, ctx: Context) -> Iterator[Finding]:
     if _value(article, name) in (None, "", (), []):
         if ctx.params["skip_sections"] and article.ref in ctx.corpus.section_pages:
             return  # a home or section page holds the articles filed under it
+        if empty_section(article, ctx):
+            return
         yield ctx.finding(article, ctx.params["message"] or f"no `{name}`", data={"field": name})
 
 
 def section_pages_if_skipped(ctx: Context) -> list[str]:
-    """`CheckKind.cached_with` of required-field: with `skip_sections`, whether an article
-    is a section page depends on the other articles."""
-    return sorted(ctx.corpus.section_pages) if ctx.params["skip_sections"] else []
+    """`CheckKind.cached_with` of required-field: with `skip_sections` or
+    `skip_empty_sections`, whether an article is a section page depends on the others."""
+    return sorted(ctx.corpus.section_pages) if ctx.params["skip_sections"] else empty_sections(ctx)
 
 
 def controlled_vocabulary(ctx: Context) -> tuple[list[str], list[str]]:
@@ -314,6 +325,7 @@ def register(registry: Registry) -> None:
                     "leave pages other articles are filed under (the home page, a section's "
                     "index or parent page) alone",
                 ),
+                "skip_empty_sections": SKIP_EMPTY_SECTIONS,
             },
             check=required_field,
             cached_with=section_pages_if_skipped,

@@ -289,10 +289,40 @@ class Corpus:
             base = posixpath.dirname(article.path or "")
             candidates.insert(0, posixpath.normpath(posixpath.join(base, path)))
         candidates += [f"content/{c}" for c in candidates]
+        found = self._site_target(path, candidates)
+        if found is not None:
+            return found
+        if site.by_name or candidates[0].split("/")[0] in self._site_prefixes:
+            return candidates[0]
+        # a page of the site outside this export (`{{ site.baseurl }}/hosting/` from a
+        # collection audited alone): its first part names no folder or URL of the export
+        return None
+
+    def _site_target(self, path: str, candidates: list[str]) -> str | None:
         for candidate in candidates:
             if self.link_exists(candidate):
                 return candidate
-        return self.site_index.lookup(path) or candidates[0]
+        return self.site_index.lookup(path)
+
+    @cached_property
+    def _site_prefixes(self) -> frozenset[str]:
+        """First parts of this export's published paths: its top folders (a Jekyll
+        collection's `_guides` publishes under `guides` or `guide`), and the first part of
+        every site link that reaches an article (`article` of `/article/refunds/`)."""
+        reached = set(self.top_folders)
+        for folder in self.top_folders:
+            if folder.startswith("_") and len(folder) > 1:
+                reached |= {folder[1:], folder[1:].removesuffix("s")}
+        for article in self.articles:
+            for link in article.links:
+                site = site_link(link.target)
+                if site is None or site.by_name or not site.path or is_template(site.path):
+                    continue
+                first = posixpath.normpath(site.path.replace("\\", "/").lstrip("/"))
+                top = first.split("/")[0]
+                if top not in reached and self._site_target(site.path, [first, f"content/{first}"]):
+                    reached.add(top)
+        return frozenset(reached)
 
     def target_article(self, resolved: str) -> Article | None:
         """The article at a resolved link target (a file, its folder index or a URL)."""
