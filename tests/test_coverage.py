@@ -207,6 +207,13 @@ def test_word_casing_learns_names_and_acronyms_not_common_words() -> None:
         assert common not in casing
 
 
+def test_word_casing_knows_common_acronyms_the_texts_never_capitalise() -> None:
+    casing = word_casing(["sso with okta", "file my vat return", "export to pdf"])
+    assert (casing["sso"], casing["vat"], casing["pdf"]) == ("SSO", "VAT", "PDF")
+    # the texts' own way wins: a KB that writes "Pdf" keeps it
+    assert word_casing(["export to pdf"], ["Save the Pdf copy", "Print a Pdf"])["pdf"] == "Pdf"
+
+
 @pytest.mark.parametrize(
     ("question", "title"),
     [

@@ -154,6 +154,15 @@ def _folded(words: Iterable[str]) -> frozenset[str]:
 _WORD = re.compile(r"[^\W\d_][\w]*(?:['.+-][\w]+)*")
 MIN_SEEN = 2  # a word's written form is learned from at least this many uses
 CASED_SHARE = 0.2  # ... that make at least this share of the word's uses
+# Acronyms and names no English word shares, as support texts write them: used when the
+# customers and the KB never wrote the word otherwise ("sso with okta" -> "SSO").
+_KNOWN_GROUPS = {
+    "software": "API APIs SDK SSO SAML MFA 2FA OTP PDF CSV XML JSON HTML URL DNS SSL TLS VPN",
+    "support": "SMS FAQ QR USB NFC ATM CRM ERP",
+    "money and law": "VAT GST HST GDPR KYC IBAN SEPA ACH UK EU USA",
+    "names": "iOS macOS iPhone iPad Android Linux PayPal",
+}
+_KNOWN_FORMS = {w.lower(): w for w in " ".join(_KNOWN_GROUPS.values()).split()}
 
 
 def _shouting(text: str) -> bool:
@@ -177,10 +186,14 @@ def word_casing(questions: Iterable[str], titles: Iterable[str] = ()) -> dict[st
     case when that form was seen MIN_SEEN times and makes more than CASED_SHARE of its uses
     (an acronym or a mixed-case name) or more than half ("States" of "United States" is not
     the verb "states").
-    First person pronouns and single letters keep theirs ("us" is not "US")."""
+    First person pronouns and single letters keep theirs ("us" is not "US"). Well-known
+    acronyms and names ("sso", "vat", "iphone") take their usual form unless the texts
+    write them otherwise."""
     forms: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    known: set[str] = set()  # well-known acronyms and names met anywhere
 
     def count(text: str, weight: int) -> None:
+        known.update(w for w in _WORD.findall(text.lower()) if w in _KNOWN_FORMS)
         if _shouting(text):
             return
         only_marked = _title_case(text)
@@ -203,6 +216,8 @@ def word_casing(questions: Iterable[str], titles: Iterable[str] = ()) -> dict[st
         share = CASED_SHARE if form[1:] != form[1:].lower() else 0.5
         if n >= MIN_SEEN and n > share * sum(seen.values()):
             casing[low] = form
+    for low in known:
+        casing.setdefault(low, _KNOWN_FORMS[low])
     return casing
 
 
