@@ -215,15 +215,20 @@ def without_addresses(text: str) -> str:
 
 # Words that end a phrase although they are stop words ("top up", "sign out", "pay back").
 PARTICLES = frozenset({"up", "out", "off", "back", "down"})
+# Words that name no subject, so never begin, end or make a label ("does", "different").
+_FILLERS = "does did doing done get gets got getting know tell let really still actually guys"
+_FILLERS += " anyone someone something thing things stuff yes yeah okay sure try trying tried"
+_NOT_LABELS = STOP | frozenset((_FILLERS + " different way use using used").split())
 
 
 def _phrase_ok(phrase: str) -> bool:
     """2-3 word phrases that neither start nor end with a stop word (a particle may end
     one), or a single word that is not a stop word."""
     words = [w.replace("'", "").replace("’", "") for w in phrase.split()]
-    if words[0] in STOP or (words[-1] in STOP and (len(words) == 1 or words[-1] not in PARTICLES)):
+    last = words[-1] in _NOT_LABELS and (len(words) == 1 or words[-1] not in PARTICLES)
+    if words[0] in _NOT_LABELS or last:
         return False
-    return any(w not in STOP for w in words)
+    return any(w not in _NOT_LABELS for w in words)
 
 
 def key_phrases(
