@@ -306,8 +306,10 @@ def build_article(
     options: SourceOptions,
     body_line: int = 1,
     defaults: dict[str, Any] | None = None,
+    file_title: str | None = None,
 ) -> tuple[Article, list[LoadProblem]]:
-    """Build one normalised Article from an export record; unreadable values become problems."""
+    """Build one normalised Article from an export record; unreadable values become problems.
+    The title is the title field, else the level-1 heading, else `file_title`."""
     problems: list[LoadProblem] = []
     values: dict[str, Any] = dict(defaults or {})
     for name in ALIASES:
@@ -358,7 +360,7 @@ def build_article(
         owner = _named(changed, ("author", "by")) if isinstance(changed, dict) else None
         owner = _named(owner, ("name", "email", "login"))
     title = values.get("title")
-    title = str(title).strip() if title is not None else (body.h1 or "")
+    title = str(title).strip() if title is not None else (body.h1 or file_title or "")
     article_id = str(values.get("id") or rel or title)
     article = Article(
         id=article_id,

@@ -268,7 +268,10 @@ def title(article: Article, ctx: Context) -> Iterator[Finding]:
     t = article.title.strip()
     generic = {g.casefold() for g in ctx.params["generic"]}
     if not t:
-        yield ctx.finding(article, "no title: neither a title field nor a level-1 heading")
+        yield ctx.finding(
+            article,
+            "no title: no title field or level-1 heading, and its file name is not written as one",
+        )
     elif ctx.params["skip_sections"] and article.ref in ctx.corpus.section_pages:
         return  # a parent page is named after its section ("Payroll"), as its children say
     elif t.casefold() in generic or (

@@ -165,6 +165,25 @@ def named_date(rel: str) -> dict[str, Any] | None:
     return {"updated_at": day, "created_at": day}
 
 
+# A file name written as a title: words with spaces (`Reset your password.md`) or one word of
+# letters (`Hotkeys.md`, `快捷键.md`), not a URL slug (`reset-password.md`), a code
+# (`KB0012.md`) or an index page. A wiki (Obsidian, Foam) names a note by it and shows it as
+# the note's title; a page with no title field and no level-1 heading is titled by it.
+_SLUG = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*")
+_ONE_WORD = re.compile(r"[^\W\d_]+")
+_INDEX_NAMES = ("index", "_index", "readme")
+
+
+def file_title(rel: str) -> str | None:
+    """The title a Markdown file's name gives, if it is written as one."""
+    stem = rel.rsplit("/", 1)[-1]
+    stem = stem[: stem.rfind(".")] if "." in stem else stem
+    stem = " ".join(stem.split())
+    if stem.lower() in _INDEX_NAMES or _SLUG.fullmatch(stem) or notion.is_page(rel):
+        return None
+    return stem if " " in stem or _ONE_WORD.fullmatch(stem) else None
+
+
 def drop_mdx_comments(body: str) -> str:
     """MDX comments (`{/* ... */}`) blanked out, keeping the line count: readers never see
     them (SEC003 reads them in the source)."""
@@ -206,6 +225,7 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
         options=options,
         body_line=body_line,
         defaults=named_date(rel),
+        file_title=file_title(rel),
     )
     yield from problems
     yield article
