@@ -121,13 +121,16 @@ _OUTDATED_STATUS = {"archived", "outdated", "deprecated", "retired", "obsolete",
 
 _LOCALE_SEGMENT = re.compile(r"^([a-z]{2})(?:[-_][a-z]{2,4})?$", re.I)
 # Language codes a locale folder may carry; two-letter folder names that are usually
-# something else (go, js, id, ui, ...) are not listed, so they never pair articles.
+# something else (go, js, ui, ...) are not listed, so they never pair articles. A folder named
+# like a language that is also a common word (`it/`, `id/`) is a locale only where locale
+# folders hold the same files (`translated_folders`) or a suffix names its source beside it.
 LANGUAGES = frozenset(
     {
-        "ar", "bg", "bn", "ca", "cs", "cy", "da", "de", "el", "en", "es", "et", "eu", "fa", "fi",
-        "fr", "ga", "gl", "he", "hi", "hr", "hu", "hy", "is", "it", "ja", "ka", "kk", "ko", "lt",
-        "lv", "mk", "mn", "ms", "mt", "nb", "nl", "nn", "no", "pl", "pt", "ro", "ru", "sk", "sl",
-        "sq", "sr", "sv", "sw", "ta", "te", "th", "tl", "tr", "uk", "ur", "uz", "vi", "zh",
+        "af", "am", "ar", "az", "be", "bg", "bn", "bs", "ca", "cs", "cy", "da", "de", "el", "en",
+        "es", "et", "eu", "fa", "fi", "fr", "ga", "gl", "gu", "he", "hi", "hr", "hu", "hy", "id",
+        "is", "it", "ja", "ka", "kk", "km", "kn", "ko", "lo", "lt", "lv", "mk", "ml", "mn", "mr",
+        "ms", "mt", "nb", "ne", "nl", "nn", "no", "pa", "pl", "ps", "pt", "ro", "ru", "si", "sk",
+        "sl", "sq", "sr", "sv", "sw", "ta", "te", "th", "tl", "tr", "uk", "ur", "uz", "vi", "zh",
     }
 )  # fmt: skip
 
