@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
+import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
@@ -170,8 +171,15 @@ def named_date(rel: str) -> dict[str, Any] | None:
 # (`KB0012.md`) or an index page. A wiki (Obsidian, Foam) names a note by it and shows it as
 # the note's title; a page with no title field and no level-1 heading is titled by it.
 _SLUG = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*")
-_ONE_WORD = re.compile(r"[^\W\d_]+")
 _INDEX_NAMES = ("index", "_index", "readme")
+_JOINERS = "\u200c\u200d"  # zero-width (non-)joiners inside Persian and Indic words
+
+
+def _one_word(name: str) -> bool:
+    """Letters only, with the vowel signs of Thai, Khmer or Bengali (combining marks)."""
+    return name[:1].isalpha() and all(
+        c.isalpha() or c in _JOINERS or unicodedata.category(c).startswith("M") for c in name
+    )
 
 
 def file_title(rel: str) -> str | None:
@@ -181,7 +189,7 @@ def file_title(rel: str) -> str | None:
     stem = " ".join(stem.split())
     if stem.lower() in _INDEX_NAMES or _SLUG.fullmatch(stem) or notion.is_page(rel):
         return None
-    return stem if " " in stem or _ONE_WORD.fullmatch(stem) else None
+    return stem if " " in stem or _one_word(stem) else None
 
 
 def drop_mdx_comments(body: str) -> str:
