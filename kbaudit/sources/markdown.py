@@ -166,8 +166,9 @@ def named_date(rel: str) -> dict[str, Any] | None:
     return {"updated_at": day, "created_at": day}
 
 
-# A file name written as a title: words with spaces (`Reset your password.md`) or one word of
-# letters (`Hotkeys.md`, `快捷键.md`), not a URL slug (`reset-password.md`), a code
+# A file name written as a title: words with spaces (`Reset your password.md`), one word of
+# letters (`Hotkeys.md`, `快捷键.md`) or a compound of words joined by hyphens
+# (`Graph-Ansicht.md`), not a URL slug (`reset-password.md`), a code
 # (`KB0012.md`) or an index page. A wiki (Obsidian, Foam) names a note by it and shows it as
 # the note's title; a page with no title field and no level-1 heading is titled by it.
 _SLUG = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*")
@@ -189,7 +190,11 @@ def file_title(rel: str) -> str | None:
     stem = " ".join(stem.split())
     if stem.lower() in _INDEX_NAMES or _SLUG.fullmatch(stem) or notion.is_page(rel):
         return None
-    return stem if " " in stem or _one_word(stem) else None
+    if " " in stem:
+        return stem
+    parts = stem.split("-")  # a compound written with hyphens: `Graph-Ansicht`, `HTML-Inhalte`
+    words = [p for p in parts if _one_word(p)]
+    return stem if words and all(p in words or p.isdigit() for p in parts) else None
 
 
 def drop_mdx_comments(body: str) -> str:
