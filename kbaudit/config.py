@@ -34,7 +34,7 @@ DEFAULT_EXCLUDE = [
     "/SUMMARY.md",  # GitBook's table of contents
     "_sidebar.md",  # docsify navigation
     "_navbar.md",
-    ".github/**",
+    "**/.*/**",  # hidden folders (.github, .obsidian, .vitepress): settings, never published
     "CONTRIBUTING.md",
     "CODE_OF_CONDUCT.md",
     "SECURITY.md",

@@ -21,12 +21,15 @@ class Severity(IntEnum):
 
 @dataclass(frozen=True)
 class Link:
-    """A link found in an article body. `internal` links point into the KB."""
+    """A link found in an article body. `internal` links point into the KB. A link `by_name`
+    is a wikilink (`[[Reset password#Steps|label]]`): its target names a note, wherever in the
+    KB it is, rather than giving a path."""
 
     target: str
     text: str = ""
     internal: bool = False
     line: int | None = None
+    by_name: bool = False
 
 
 @dataclass(frozen=True)

@@ -135,13 +135,16 @@ def _unescaped(title: str) -> str:
 
 _LOCALE_SEGMENT = re.compile(r"^([a-z]{2})(?:[-_][a-z]{2,4})?$", re.I)
 # Language codes a locale folder may carry; two-letter folder names that are usually
-# something else (go, js, id, ui, ...) are not listed, so they never pair articles.
+# something else (go, js, ui, ...) are not listed, so they never pair articles. A folder named
+# like a language that is also a common word (`it/`, `id/`) is a locale only where locale
+# folders hold the same files (`translated_folders`) or a suffix names its source beside it.
 LANGUAGES = frozenset(
     {
-        "ar", "bg", "bn", "ca", "cs", "cy", "da", "de", "el", "en", "es", "et", "eu", "fa", "fi",
-        "fr", "ga", "gl", "he", "hi", "hr", "hu", "hy", "is", "it", "ja", "ka", "kk", "ko", "lt",
-        "lv", "mk", "mn", "ms", "mt", "nb", "nl", "nn", "no", "pl", "pt", "ro", "ru", "sk", "sl",
-        "sq", "sr", "sv", "sw", "ta", "te", "th", "tl", "tr", "uk", "ur", "uz", "vi", "zh",
+        "af", "am", "ar", "az", "be", "bg", "bn", "bs", "ca", "cs", "cy", "da", "de", "el", "en",
+        "es", "et", "eu", "fa", "fi", "fr", "ga", "gl", "gu", "he", "hi", "hr", "hu", "hy", "id",
+        "is", "it", "ja", "ka", "kk", "km", "kn", "ko", "lo", "lt", "lv", "mk", "ml", "mn", "mr",
+        "ms", "mt", "nb", "ne", "nl", "nn", "no", "pa", "pl", "ps", "pt", "ro", "ru", "si", "sk",
+        "sl", "sq", "sr", "sv", "sw", "ta", "te", "th", "tl", "tr", "uk", "ur", "uz", "vi", "zh",
     }
 )  # fmt: skip
 
@@ -327,8 +330,10 @@ def build_article(
     options: SourceOptions,
     body_line: int = 1,
     defaults: dict[str, Any] | None = None,
+    file_title: str | None = None,
 ) -> tuple[Article, list[LoadProblem]]:
-    """Build one normalised Article from an export record; unreadable values become problems."""
+    """Build one normalised Article from an export record; unreadable values become problems.
+    The title is the title field, else the level-1 heading, else `file_title`."""
     problems: list[LoadProblem] = []
     values: dict[str, Any] = dict(defaults or {})
     for name in ALIASES:
@@ -379,7 +384,7 @@ def build_article(
         owner = _named(changed, ("author", "by")) if isinstance(changed, dict) else None
         owner = _named(owner, ("name", "email", "login"))
     title = values.get("title")
-    title = _unescaped(str(title).strip()) if title is not None else (body.h1 or "")
+    title = _unescaped(str(title).strip()) if title is not None else (body.h1 or file_title or "")
     article_id = str(values.get("id") or rel or title)
     article = Article(
         id=article_id,

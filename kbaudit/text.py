@@ -10,6 +10,8 @@ from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup, Comment, Tag
 from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
 
 from kbaudit.model import Extracted, Image, Link
 
@@ -273,8 +275,73 @@ _EMPHASIS = re.compile(
     r"(?![\w*])"
 )
 
+# Wikilinks (Obsidian, Foam, Dendron, wikis, MkDocs and Docusaurus plugins) name a note, not
+# a path: `[[Reset password]]`, `[[Reset password#Steps|the steps]]`, `[[Folder/Note.md]]`
+# (`\|` in a table). `![[diagram.png|alt text]]` embeds a picture (`|300` or `|300x200` is its
+# size, not alt text), `![[Note]]` a note. The target is one line of bounded length with no
+# brackets and no space at its ends (`[[ -f x ]]` is shell), and `[[x]](url)` is a Markdown link.
+_WIKILINK_MAX = 500
+_PICTURE = re.compile(r"\.(?:png|jpe?g|gif|svg|webp|bmp|avif|tiff?|heic|ico)$", re.I)
+_EMBED_SIZE = re.compile(r"(\d{1,5})(?:x\d{1,5})?")
+_NOTE_SUFFIX = re.compile(r"\.(?:md|markdown|mdx)$", re.I)
+# The id that ends a block for `[[Note#^step-2]]` to link to is not shown: `... ^step-2`.
+_BLOCK_ID = re.compile(r"(?:^|(?<=[\s\]]))\^[A-Za-z0-9-]{1,100}[ \t]*$")
+
+
+def wikilink_name(target: str) -> str:
+    """What a wikilink without a label shows: the note's name (no `.md`), then the heading
+    it points to (`Note > Heading`); a block reference (`#^id`) shows no id."""
+    name, _, heading = target.partition("#")
+    name = _NOTE_SUFFIX.sub("", name.strip())
+    parts = [p.strip() for p in heading.split("#") if p.strip() and not p.startswith("^")]
+    return " > ".join(p for p in (name, *parts) if p)
+
+
+def _wikilink(state: StateInline, silent: bool) -> bool:
+    src, pos = state.src, state.pos
+    embed = src.startswith("![[", pos)
+    if not embed and not src.startswith("[[", pos):
+        return False
+    start = pos + (3 if embed else 2)
+    end = src.find("]]", start, min(state.posMax, start + _WIKILINK_MAX + 2))
+    inner = src[start:end] if end > start else ""
+    if (
+        not inner
+        or inner != inner.strip()
+        or any(c in inner for c in "[]\n")
+        or src.startswith("(", end + 2)
+    ):
+        return False
+    bar = inner.find("|")
+    target, label = (inner, "") if bar < 0 else (inner[:bar].rstrip("\\"), inner[bar + 1 :])
+    target, label = target.strip(), label.strip()
+    if not target:
+        return False
+    if not silent:
+        if embed and _PICTURE.search(target.partition("#")[0]):
+            size = _EMBED_SIZE.fullmatch(label)
+            alt = Token("text", "", 0)
+            alt.content = "" if size else label
+            token = state.push("image", "img", 0)
+            token.attrs = {"src": target, "alt": ""}
+            if size:
+                token.attrs["width"] = size.group(1)
+            token.children = [alt]
+        else:
+            token = state.push("link_open", "a", 1)
+            token.attrs = {"href": target}
+            token.meta = {"by_name": True}
+            if not embed:  # an embedded note shows that note, not words of this one
+                shown = state.push("text", "", 0)
+                shown.content = label or wikilink_name(target)
+            state.push("link_close", "a", -1)
+    state.pos = end + 2
+    return True
+
+
 # Emphasis is not parsed: it changes no word, link or heading and costs a tenth of the time.
 _md = MarkdownIt("commonmark", {"html": True}).disable("emphasis")
+_md.inline.ruler.before("link", "wikilink", _wikilink)
 
 
 def shorten(text: str, limit: int) -> str:
@@ -344,31 +411,37 @@ def markdown(body: str, line_offset: int = 0) -> Extracted:
         if token.type != "inline":
             continue
         parts: list[str] = []
-        link_stack: list[tuple[str, list[str]]] = []
+        link_stack: list[tuple[str, list[str], bool]] = []
         for child in token.children or []:
             if child.type in ("text", "code_inline"):
                 content = child.content
                 if child.type == "text" and ("*" in content or "_" in content):
                     content = _EMPHASIS.sub(r"\2\4", _EMPHASIS.sub(r"\2\4", content))
                 parts.append(content)
-                for _, texts in link_stack:
+                for _, texts, _ in link_stack:
                     texts.append(content)
             elif child.type in ("softbreak", "hardbreak"):
                 parts.append("\n")
             elif child.type == "link_open":
-                link_stack.append((str(child.attrGet("href") or ""), []))
+                by_name = bool(child.meta.get("by_name"))
+                link_stack.append((str(child.attrGet("href") or ""), [], by_name))
             elif child.type == "link_close" and link_stack:
-                href, texts = link_stack.pop()
+                href, texts, by_name = link_stack.pop()
                 if "%7B" in href:  # a template tag, as written: {{ site.baseurl }}/a/
                     href = unquote(href)
-                links.append(Link(href, "".join(texts).strip(), is_internal(href), line))
+                internal = by_name or is_internal(href)
+                links.append(Link(href, "".join(texts).strip(), internal, line, by_name))
             elif child.type == "image":
                 src = str(child.attrGet("src") or "")
                 alt = "".join(c.content for c in child.children or [])
-                images.append(Image(src, alt.strip(), line))
+                width = _pixels(child.attrGet("width"))  # a wikilink embed's `|20`
+                if not _DECORATIVE_SRC.search(src) and not (width and width <= _ICON_PX):
+                    images.append(Image(src, alt.strip(), line))
             elif child.type == "html_inline":
                 _html_fragment(child.content, parts, links, images, line)
         text = strip_templates("".join(parts))
+        if "^" in text:
+            text = _BLOCK_ID.sub("", text)
         if in_heading:
             headings.append(text.strip())
             if in_heading == "h1" and h1 is None:
@@ -410,11 +483,10 @@ def _drop_comments(markup: str) -> str:
 _DECORATIVE_CLASS = re.compile(
     r"(?:^|[-_])(?:icons?|emoticons?|emoji|avatars?|spacer|bullet|expand-control)(?:$|[-_])", re.I
 )
-# ... or by its address: a folder of icons, or a file named as one (`share_icon.png`,
-# `icon-gear.svg`).
+# ... or by their address: a folder, a part of the file name or a fragment that says so
+# (`/icons/`, `app-icon-sync.svg`, `share_icon.png`, `send.svg#icon`).
 _DECORATIVE_SRC = re.compile(
-    r"/(?:icons?|emoticons?|emoji|avatars?)/|universal_avatar|spacer\.gif"
-    r"|[_-]icon\.[a-z]{3,4}\b|(?:^|/)icon[_-][^/]*$",
+    r"(?:^|[/#_.-])(?:icons?|emoticons?|emoji|avatars?)(?:[/#_.-]|$)|universal_avatar|spacer\.gif",
     re.I,
 )
 _ICON_PX = 32  # an image drawn no larger than this on both sides is an icon
@@ -433,9 +505,8 @@ def _shown(img: Tag) -> bool:
         return False
     if str(img.get("aria-hidden", "")).lower() == "true":
         return False
-    classes: str | list[str] = img.get("class") or []
-    if isinstance(classes, str):
-        classes = classes.split()
+    found = img.get("class")
+    classes = found.split() if isinstance(found, str) else list(found or [])
     if any(_DECORATIVE_CLASS.search(c) for c in classes):
         return False
     if _DECORATIVE_SRC.search(str(img.get("src", ""))):

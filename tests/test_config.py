@@ -162,3 +162,13 @@ def test_starter_config_lists_the_default_excludes() -> None:
     from kbaudit.starter import STARTER_CONFIG
 
     assert yaml.safe_load(STARTER_CONFIG)["exclude"] == DEFAULT_EXCLUDE
+
+
+def test_hidden_folders_are_not_read_by_default() -> None:
+    from kbaudit.config import DEFAULT_EXCLUDE
+    from kbaudit.sources.tree import glob_match
+
+    for hidden in (".github/PULL_REQUEST_TEMPLATE.md", ".tools/notes/setup.md", "docs/.site/a.md"):
+        assert glob_match(hidden, DEFAULT_EXCLUDE), hidden
+    for shown in ("docs/v1.2/install.md", "Guides/Pitch a tent.md", "a.b/c.md"):
+        assert not glob_match(shown, DEFAULT_EXCLUDE), shown

@@ -14,9 +14,9 @@ import regex
 
 from kbaudit.checks import examples
 from kbaudit.corpus import Corpus
-from kbaudit.corpus.links import anchors, site_link
+from kbaudit.corpus.links import anchors, site_link, slug_forms
 from kbaudit.errors import RuleError
-from kbaudit.model import Article, Finding, InputCode, Related, Severity
+from kbaudit.model import Article, Finding, InputCode, Link, Related, Severity
 from kbaudit.normalize import SUMMARY_ONLY
 from kbaudit.rules import CheckKind, Context, Param, Registry, article_only, corpus_only
 
@@ -268,7 +268,10 @@ def title(article: Article, ctx: Context) -> Iterator[Finding]:
     t = article.title.strip()
     generic = {g.casefold() for g in ctx.params["generic"]}
     if not t:
-        yield ctx.finding(article, "no title: neither a title field nor a level-1 heading")
+        yield ctx.finding(
+            article,
+            "no title: no title field or level-1 heading, and its file name is not written as one",
+        )
     elif ctx.params["skip_sections"] and article.ref in ctx.corpus.section_pages:
         return  # a parent page is named after its section ("Payroll"), as its children say
     elif t.casefold() in generic or (
@@ -327,7 +330,10 @@ def broken_link(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
         yield from _broken_anchors(corpus, ctx, seen)
 
 
-def _anchor(target: str) -> str:
+def _anchor(link: Link) -> str:
+    target = link.target
+    if link.by_name:  # [[Note#Heading]], [[Note#Heading#Subheading]], [[Note#^block-id]]
+        return target.rsplit("#", 1)[-1].strip().lower()
     site = site_link(target)
     fragment = site.anchor if site is not None else urlsplit(target).fragment
     # `#:~:text=...` is a text fragment (scroll to the quoted words), not an element id
@@ -340,7 +346,7 @@ def _broken_anchors(corpus: Corpus, ctx: Context, seen: set[tuple[str, str]]) ->
     offered: dict[str, set[str]] = {}
     for article in corpus.articles:
         for link in article.links if not unpublished(article, ctx) else ():
-            anchor = _anchor(link.target) if "#" in link.target else ""
+            anchor = _anchor(link) if "#" in link.target else ""
             if not anchor:
                 continue
             resolved = corpus.resolve_link(article, link)
@@ -350,7 +356,10 @@ def _broken_anchors(corpus: Corpus, ctx: Context, seen: set[tuple[str, str]]) ->
             if target.path not in offered:
                 offered[target.path] = anchors(target)
             key = (article.ref, f"{target.path}#{anchor}")
-            if anchor in offered[target.path] or key in seen:
+            wanted = {anchor}  # a wikilink names the heading as written, not its slug
+            if link.by_name and not anchor.startswith("^"):
+                wanted |= slug_forms(anchor)
+            if wanted & offered[target.path] or key in seen:
                 continue
             seen.add(key)
             yield ctx.finding(

@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import unquote, urlsplit
 
 from kbaudit.corpus.links import (
+    NoteIndex,
     SiteIndex,
     SiteLink,
+    build_note_index,
     build_site_index,
     is_template,
     site_link,
@@ -184,6 +186,39 @@ class Corpus:
         """Published URLs, permalinks, slugs and redirects of the articles (static sites)."""
         return self.memo(("site-index",), lambda: build_site_index(self.articles))
 
+    @property
+    def note_index(self) -> NoteIndex:
+        """The KB's files by name: where wikilinks point."""
+        return self.memo(("note-index",), lambda: build_note_index(self.files or self.by_path))
+
+    @cached_property
+    def wikilinks_judged(self) -> bool:
+        """Whether a wikilink that names no file of the KB is a broken link: the KB links by
+        wikilinks, most of them finding their note. Where they do not, `[[1, 2]]` is text."""
+        found = total = 0
+        for article in self.articles:
+            for link in article.links:
+                name = link.target.partition("#")[0].strip()
+                if link.by_name and name and not _ASSET.search(name):
+                    total += 1
+                    found += self.note_index.lookup(name, article.path or "") is not None
+        return 2 * found >= total
+
+    def _resolve_wikilink(self, article: Article, target: str) -> str | None:
+        """The file a wikilink names (`[[Note]]`, `[[Folder/Note.md#Heading]]`); the note
+        itself for `[[#Heading]]`; None for an attachment; when no file has the name, the
+        note it would create, if wikilinks are judged here."""
+        name = target.partition("#")[0].strip()
+        if not name:
+            return article.path
+        if _ASSET.search(name):
+            return None
+        found = self.note_index.lookup(name, article.path or "")
+        if found is not None or not self.wikilinks_judged:
+            return found
+        name = name.replace("\\", "/").strip("/")
+        return name if name.lower().endswith(_DOC_SUFFIXES) else f"{name}.md"
+
     @cached_property
     def article_url_ids(self) -> tuple[frozenset[str], frozenset[str], dict[str, str], bool]:
         """Hosts and first path segments of the articles' own help-center URLs, article
@@ -241,6 +276,8 @@ class Corpus:
         from kbaudit.text import is_internal, link_path  # bs4 only when links are resolved
 
         target = link.target
+        if link.by_name:
+            return self._resolve_wikilink(article, target)
         site = site_link(target)
         if site is not None:
             if is_template(site.path):  # {{ site.baseurl }}{{ post.url }}: a loop's link

@@ -150,6 +150,56 @@ def build_site_index(articles: Iterable[Article]) -> SiteIndex:
     return SiteIndex(urls, dict(names))
 
 
+_NOTE_SUFFIX = re.compile(r"\.(?:md|markdown|mdx)$", re.I)
+
+
+@dataclass
+class NoteIndex:
+    """The KB's files by name, lower-cased, with and without a note's suffix: how a wikilink
+    (`[[Reset password]]`, `[[Guides/Reset password.md]]`) finds its note wherever it is."""
+
+    names: dict[str, list[str]]
+
+    def lookup(self, name: str, source: str) -> str | None:
+        """The file a wikilink from `source` names, case-insensitively. A name with folders
+        names the file whose path ends with them; of several files of one name, the one
+        nearest the linking note (most folders in common, then fewest folders) is meant: a
+        vault per language links within its own folder."""
+        key = name.replace("\\", "/").strip().strip("/").lower()
+        found = self.names.get(key.rsplit("/", 1)[-1], [])
+        if "/" in key:
+            found = [p for p in found if _ends_with(p.lower(), key)]
+        if not found:
+            return None
+        folder = source.split("/")[:-1]
+
+        def rank(path: str) -> tuple[int, int, str]:
+            parts = path.split("/")[:-1]
+            shared = 0
+            for a, b in zip(parts, folder, strict=False):
+                if a != b:
+                    break
+                shared += 1
+            return -shared, len(parts), path
+
+        return min(found, key=rank)
+
+
+def _ends_with(path: str, key: str) -> bool:
+    return any(p == key or p.endswith("/" + key) for p in (path, _NOTE_SUFFIX.sub("", path)))
+
+
+def build_note_index(paths: Iterable[str]) -> NoteIndex:
+    names: dict[str, list[str]] = defaultdict(list)
+    for path in sorted(paths):
+        name = posixpath.basename(path).lower()
+        names[name].append(path)
+        stem = _NOTE_SUFFIX.sub("", name)
+        if stem != name:
+            names[stem].append(path)
+    return NoteIndex(dict(names))
+
+
 def slug_forms(heading: str) -> set[str]:
     """The anchors generators give a heading: GitHub/Jekyll (kramdown), Hugo and MkDocs."""
     text = re.sub(r"\{#([\w:.-]+)\}\s*$", "", heading).strip()
@@ -161,10 +211,13 @@ def slug_forms(heading: str) -> set[str]:
 
 
 _EXPLICIT_ID = re.compile(r"""\{#([\w:.-]+)\}|\b(?:id|name)\s*=\s*["']([^"']+)["']""")
+# A block id ends the paragraph, item or embed it names (`... ^step-2`, `![[a.png]]^step-2`):
+# `[[Note#^step-2]]` links to it (Obsidian).
+_BLOCK_ID = re.compile(r"(?:^|[ \t\]])\^([A-Za-z0-9-]{1,100})[ \t]*$", re.M)
 
 
 def anchors(article: Article) -> set[str]:
-    """Every anchor an article offers: slugs of its headings and explicit ids. A heading
+    """Every anchor an article offers: slugs of its headings, explicit ids and block ids. A heading
     repeated in the page gets its slug numbered from its second time on (`setup`,
     `setup-1`; `setup_1` in MkDocs), as GitHub, kramdown and Hugo number them."""
     found = slug_forms(article.title) if article.title else set()
@@ -178,4 +231,5 @@ def anchors(article: Article) -> set[str]:
     for m in _EXPLICIT_ID.finditer(article.raw or ""):
         name = (m.group(1) or m.group(2)).lower()
         found |= {name, unquote(name)}  # `<a name="Add%20Items">` is reached by `#Add%20Items`
+    found |= {f"^{m.group(1).lower()}" for m in _BLOCK_ID.finditer(article.raw or "")}
     return found

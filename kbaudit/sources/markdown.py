@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
+import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
@@ -165,6 +166,37 @@ def named_date(rel: str) -> dict[str, Any] | None:
     return {"updated_at": day, "created_at": day}
 
 
+# A file name written as a title: words with spaces (`Reset your password.md`), one word of
+# letters (`Hotkeys.md`, `快捷键.md`) or a compound of words joined by hyphens
+# (`Graph-Ansicht.md`), not a URL slug (`reset-password.md`), a code
+# (`KB0012.md`) or an index page. A wiki (Obsidian, Foam) names a note by it and shows it as
+# the note's title; a page with no title field and no level-1 heading is titled by it.
+_SLUG = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*")
+_INDEX_NAMES = ("index", "_index", "readme")
+_JOINERS = "\u200c\u200d"  # zero-width (non-)joiners inside Persian and Indic words
+
+
+def _one_word(name: str) -> bool:
+    """Letters only, with the vowel signs of Thai, Khmer or Bengali (combining marks)."""
+    return name[:1].isalpha() and all(
+        c.isalpha() or c in _JOINERS or unicodedata.category(c).startswith("M") for c in name
+    )
+
+
+def file_title(rel: str) -> str | None:
+    """The title a Markdown file's name gives, if it is written as one."""
+    stem = rel.rsplit("/", 1)[-1]
+    stem = stem[: stem.rfind(".")] if "." in stem else stem
+    stem = " ".join(stem.split())
+    if stem.lower() in _INDEX_NAMES or _SLUG.fullmatch(stem) or notion.is_page(rel):
+        return None
+    if " " in stem:
+        return stem
+    parts = stem.split("-")  # a compound written with hyphens: `Graph-Ansicht`, `HTML-Inhalte`
+    words = [p for p in parts if _one_word(p)]
+    return stem if words and all(p in words or p.isdigit() for p in parts) else None
+
+
 def drop_mdx_comments(body: str) -> str:
     """MDX comments (`{/* ... */}`) blanked out, keeping the line count: readers never see
     them (SEC003 reads them in the source)."""
@@ -206,6 +238,7 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
         options=options,
         body_line=body_line,
         defaults=named_date(rel),
+        file_title=file_title(rel),
     )
     yield from problems
     yield article
