@@ -31,6 +31,7 @@ DEFAULT_WEIGHTS = {
 # Repository files that are not articles. `exclude` replaces this list; `extend_exclude` adds.
 DEFAULT_EXCLUDE = [
     "/README.md",
+    "/AGENTS.md",  # a repository's notes for its contributors
     "/SUMMARY.md",  # GitBook's table of contents
     "_sidebar.md",  # docsify navigation
     "_navbar.md",

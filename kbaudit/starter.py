@@ -8,7 +8,7 @@ STARTER_CONFIG = """\
 # Files to read and to skip (gitignore-style globs, relative to the audited folder; a
 # leading / anchors to the root). `exclude` replaces the default list; `extend_exclude` adds.
 include: []
-exclude: ["/README.md", "/SUMMARY.md", "_sidebar.md", "_navbar.md", "**/.*/**",
+exclude: ["/README.md", "/AGENTS.md", "/SUMMARY.md", "_sidebar.md", "_navbar.md", "**/.*/**",
           "CONTRIBUTING.md", "CODE_OF_CONDUCT.md", "SECURITY.md", "CHANGELOG.md",
           "LICENSE.md", "includes/**", "_includes/**", "archetypes/**", "node_modules/**",
           "vendor/bundle/**"]

@@ -165,36 +165,51 @@ def variant_spelling(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
     made only of ids are not vocabulary (TAX012 reports them) and are never compared."""
     threshold = float(ctx.params["threshold"])
     vocabulary = _Vocabulary(corpus, int(ctx.params["min_word_articles"]))
+    # each language's team names its own (Dutch Plug-ins, English Plugins); an article of no
+    # known language is of the KB's main one
+    languages = [(a.locale or "").replace("_", "-").split("-")[0].lower() for a in corpus.articles]
+    main = Counter(x for x in languages if x).most_common(1)
+    by_language: dict[str, list[Article]] = defaultdict(list)
+    for article, language in zip(corpus.articles, languages, strict=True):
+        by_language[language or (main[0][0] if main else "")].append(article)
     for name in ctx.params["fields"]:
-        counts: Counter[str] = Counter()
-        users: dict[str, list[Article]] = defaultdict(list)
-        for article in corpus.articles:
-            values = [article.category] if name == "category" else list(article.tags)
-            for value in values:
-                if value and not is_id_name(value):
-                    counts[value] += 1
-                    users[value].append(article)
-        groups = _variant_groups(
-            sorted(counts), threshold, int(ctx.params["min_length"]), vocabulary.distinct
-        )
-        for group in groups:
-            preferred = max(group, key=lambda v: (counts[v], v == v.lower(), v))
-            for value in sorted(group):
-                if value == preferred:
-                    continue
-                for article in users[value]:
-                    yield ctx.finding(
-                        article,
-                        f"{name} {value!r} looks like a variant of {preferred!r} "
-                        f"({counts[preferred]} articles) — spellings in use: "
-                        f"{', '.join(repr(v) for v in sorted(group))}",
-                        data={
-                            "field": name,
-                            "value": value,
-                            "preferred": preferred,
-                            "variants": sorted(group),
-                        },
-                    )
+        for _, articles in sorted(by_language.items()):
+            yield from _variants_of(name, articles, ctx, threshold, vocabulary)
+
+
+def _variants_of(
+    name: str, articles: list[Article], ctx: Context, threshold: float, vocabulary: _Vocabulary
+) -> Iterator[Finding]:
+    """TAX006 findings of one field among articles of one language."""
+    counts: Counter[str] = Counter()
+    users: dict[str, list[Article]] = defaultdict(list)
+    for article in articles:
+        values = [article.category] if name == "category" else list(article.tags)
+        for value in values:
+            if value and not is_id_name(value):
+                counts[value] += 1
+                users[value].append(article)
+    groups = _variant_groups(
+        sorted(counts), threshold, int(ctx.params["min_length"]), vocabulary.distinct
+    )
+    for group in groups:
+        preferred = max(group, key=lambda v: (counts[v], v == v.lower(), v))
+        for value in sorted(group):
+            if value == preferred:
+                continue
+            for article in users[value]:
+                yield ctx.finding(
+                    article,
+                    f"{name} {value!r} looks like a variant of {preferred!r} "
+                    f"({counts[preferred]} articles) — spellings in use: "
+                    f"{', '.join(repr(v) for v in sorted(group))}",
+                    data={
+                        "field": name,
+                        "value": value,
+                        "preferred": preferred,
+                        "variants": sorted(group),
+                    },
+                )
 
 
 def id_named(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
