@@ -6,6 +6,7 @@ import bisect
 import json
 import re
 from collections.abc import Iterator
+from functools import partial
 from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup, Comment, Tag
@@ -341,6 +342,7 @@ def _wikilink(state: StateInline, silent: bool) -> bool:
 
 # Emphasis is not parsed: it changes no word, link or heading and costs a tenth of the time.
 _md = MarkdownIt("commonmark", {"html": True}).disable("emphasis")
+_CODE_MARK = re.compile("\ue000(\\d+)\ue001")
 _md.inline.ruler.before("link", "wikilink", _wikilink)
 
 
@@ -411,13 +413,18 @@ def markdown(body: str, line_offset: int = 0) -> Extracted:
         if token.type != "inline":
             continue
         parts: list[str] = []
+        code: list[str] = []  # code spans, held out of the emphasis pass
         link_stack: list[tuple[str, list[str], bool]] = []
         for child in token.children or []:
             if child.type in ("text", "code_inline"):
                 content = child.content
                 if child.type == "text" and ("*" in content or "_" in content):
                     content = _EMPHASIS.sub(r"\2\4", _EMPHASIS.sub(r"\2\4", content))
-                parts.append(content)
+                if child.type == "code_inline":
+                    parts.append(f"\ue000{len(code)}\ue001")
+                    code.append(content)
+                else:
+                    parts.append(content)
                 for _, texts, _ in link_stack:
                     texts.append(content)
             elif child.type in ("softbreak", "hardbreak"):
@@ -439,7 +446,12 @@ def markdown(body: str, line_offset: int = 0) -> Extracted:
                     images.append(Image(src, alt.strip(), line))
             elif child.type == "html_inline":
                 _html_fragment(child.content, parts, links, images, line)
-        text = strip_templates("".join(parts))
+        text = "".join(parts)
+        if "*" in text or "_" in text:  # emphasis around a link: **[Settings](settings.md)**
+            text = _EMPHASIS.sub(r"\2\4", text)
+        if code:
+            text = _CODE_MARK.sub(partial(_held, code), text)
+        text = strip_templates(text)
         if "^" in text:
             text = _BLOCK_ID.sub("", text)
         if in_heading:
@@ -452,6 +464,12 @@ def markdown(body: str, line_offset: int = 0) -> Extracted:
     plain = _COLON_BLOCK.sub(" ", plain)
     plain = re.sub(r"[ \t]+", " ", plain).strip()
     return Extracted(plain, tuple(headings), tuple(links), tuple(images), word_count(plain), h1)
+
+
+def _held(code: list[str], mark: re.Match[str]) -> str:
+    """The code span a mark stands for (a mark the text itself wrote stays as it is)."""
+    i = int(mark.group(1))
+    return code[i] if i < len(code) else mark.group(0)
 
 
 def _drop_directives(text: str) -> str:

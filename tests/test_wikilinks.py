@@ -64,3 +64,8 @@ def test_a_note_is_found_by_name_nearest_the_linking_note() -> None:
     assert index.lookup("map.png", "en/Gear/Tents.md") == "en/img/map.png"
     assert index.lookup("Other/Tents", "en/Intro.md") is None
     assert index.lookup("Stove", "en/Intro.md") is None
+
+
+def test_emphasis_around_a_link_is_no_text() -> None:
+    extracted = text.markdown("Open **[Settings](settings.md)**, then **[[Plans]]**; run `a*b*c`.")
+    assert extracted.text == "Open Settings, then Plans; run a*b*c."
