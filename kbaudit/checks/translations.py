@@ -4,8 +4,9 @@ articles, or one the export lists with an empty body).
 
 Translations are paired with their source by the id the export gives them
 (`translation_of`, set by the loaders from Salesforce `KnowledgeArticleId`/`ArticleNumber`,
-Zendesk `source_locale`, Intercom `translated_content`, Freshdesk per-locale files), or by the
-same path under a locale folder (`en/billing/refunds.md` and `fr/billing/refunds.md`)."""
+Zendesk `source_locale`, Intercom `translated_content`, Freshdesk per-locale files), by the
+same path under a locale folder (`en/billing/refunds.md` and `fr/billing/refunds.md`), or by a
+translation key articles of different locales share (Hugo's `translationKey`, a `permalink`)."""
 
 from __future__ import annotations
 
@@ -48,6 +49,9 @@ def _families(articles: list[Article]) -> list[Family]:
             paired.add(i)
     for family in _path_families(articles, paired):
         found.setdefault(family.source, family)
+        paired.update(family.translations.values())
+    for family in _key_families(articles, paired | set(found)):
+        found.setdefault(family.source, family)
     for i, article in enumerate(articles):  # sources whose translations are all empty
         if article.meta.get(EMPTY_TRANSLATIONS) and i not in found:
             found[i] = Family(i)
@@ -81,6 +85,42 @@ def _path_families(articles: list[Article], paired: set[int]) -> list[Family]:
             continue
         source = group[source_locale]
         out.append(Family(source, {loc: i for loc, i in group.items() if loc != source_locale}))
+    return out
+
+
+# Front-matter keys a multilingual site gives every translation of one page alike (Hugo's
+# translationKey; a permalink the language vaults share, as Obsidian's help does).
+TRANSLATION_KEYS = ("translationKey", "translation_key", "translation_id", "i18n_key", "permalink")
+
+
+def _folder_locale(path: str) -> str:
+    folder = next((p for p in path.split("/")[:-1] if is_locale_folder(p)), "")
+    return folder.casefold().replace("_", "-")
+
+
+def _key_families(articles: list[Article], taken: set[int]) -> list[Family]:
+    """Articles of different locales (their field, else a locale folder on their path) with
+    the same translation key, their files named in their own language: the KB's most common
+    locale is the source."""
+    found = [_locale(a) or _folder_locale(a.path or "") for a in articles]
+    locales = Counter(x for x in found if x)
+    if len(locales) < 2:
+        return []
+    groups: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
+    for i, (article, locale) in enumerate(zip(articles, found, strict=True)):
+        if i in taken or not locale:
+            continue
+        for key in TRANSLATION_KEYS:
+            value = article.meta.get(key)
+            if isinstance(value, str | int) and str(value).strip():
+                groups[(key, str(value).strip().strip("/").casefold())].setdefault(locale, i)
+                break
+    out = []
+    for group in groups.values():
+        source_locale = max(group, key=lambda loc: (locales[loc], loc))
+        if len(group) > 1:
+            source = group[source_locale]
+            out.append(Family(source, {k: i for k, i in group.items() if k != source_locale}))
     return out
 
 
