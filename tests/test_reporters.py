@@ -160,6 +160,25 @@ def test_sarif_locations_are_repository_relative_with_lines(sample: AuditResult)
     assert any(f.line for f, _ in by_finding)
 
 
+def test_an_article_read_from_a_record_points_at_its_export_file(tmp_path: Path) -> None:
+    """An article that is a row of a table is named `articles.csv#11`: code scanning and
+    annotations point at the table, the record named beside it, with no line of the body."""
+    (tmp_path / "articles.csv").write_text(
+        "id,title,body,updated_at\n11,Pause a plan,Choose Pause.,2020-01-01\n", encoding="utf-8"
+    )
+    result = audit(tmp_path, Config(select=["STALE001"], as_of=AS_OF))
+    [finding] = result.findings
+    assert finding.where == "articles.csv#11"
+    [res] = json.loads(sarif.render(result))["runs"][0]["results"]
+    [location] = res["locations"]
+    assert location["physicalLocation"] == {
+        "artifactLocation": {"uri": f"{tmp_path.as_posix()}/articles.csv"}
+    }
+    assert location["logicalLocations"] == [{"name": "11", "kind": "object"}]
+    line = github.render(result).splitlines()[0]
+    assert f"file={tmp_path.as_posix()}/articles.csv," in line and "(record 11)" in line
+
+
 def test_location_outside_a_repository_is_the_path_as_given(tmp_path: Path) -> None:
     assert sarif.kb_location(str(tmp_path / "kb")) == (tmp_path / "kb").as_posix()
     assert sarif.kb_location(str(SAMPLE_KB)) == "fixtures/sample-kb"

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from kbaudit.model import Finding, Severity
 from kbaudit.reporters.escape import github_data, github_property
-from kbaudit.reporters.sarif import finding_file
+from kbaudit.reporters.sarif import finding_file, finding_line, record_of
 
 if TYPE_CHECKING:
     from kbaudit.audit import AuditResult
@@ -17,9 +17,12 @@ COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: 
 
 def annotation(result: AuditResult, finding: Finding) -> str:
     props = [f"file={github_property(finding_file(result, finding))}"]
-    if finding.line:
-        props.append(f"line={finding.line}")
-    props.append(f"title={github_property(f'{finding.rule} {finding.name}')}")
+    line = finding_line(result, finding)
+    if line:
+        props.append(f"line={line}")
+    record = record_of(result, finding.where)[1]
+    title = f"{finding.rule} {finding.name}" + (f" (record {record})" if record else "")
+    props.append(f"title={github_property(title)}")
     return f"::{COMMAND[finding.severity]} {','.join(props)}::{github_data(finding.message)}"
 
 

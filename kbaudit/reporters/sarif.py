@@ -41,14 +41,32 @@ def kb_location(source_path: str) -> str:
     return PurePosixPath(given.as_posix()).as_posix().removeprefix("./")
 
 
+def record_of(result: AuditResult, where: str | None) -> tuple[str | None, str | None]:
+    """A finding's place split into the file and the record in it: an article read from a
+    row or object of an export file is named `articles.csv#360001`, a file that does not
+    exist; (where, None) for an article that is a file of its own."""
+    if not where or "#" not in where:
+        return where, None
+    file, _, record = where.partition("#")
+    folder = Path(result.source_path)
+    return (file, record) if folder.is_dir() and (folder / file).is_file() else (where, None)
+
+
 def finding_file(result: AuditResult, finding: Finding) -> str:
-    """The repository path a finding points at: the article's file inside the audited folder,
-    the export file itself for single-file exports, else the audited folder."""
+    """The repository path a finding points at: the article's file inside the audited folder
+    (the export file that holds it, for an article read from a record), the export file
+    itself for single-file exports, else the audited folder."""
     base = kb_location(result.source_path)
-    where = finding.where
+    where, _ = record_of(result, finding.where)
     if not where or Path(result.source_path).is_file():
         return base or "."
     return f"{base}/{where}" if base else where
+
+
+def finding_line(result: AuditResult, finding: Finding) -> int | None:
+    """The line of a finding in its file; none for an article read from a record (its line
+    counts in the article's body, not in the export file)."""
+    return finding.line if record_of(result, finding.where)[1] is None else None
 
 
 def _help(rule: Rule) -> tuple[str, str]:
@@ -102,16 +120,19 @@ def _result(
         "ruleId": finding.rule,
         "level": LEVEL[finding.severity],
         "message": {"text": finding.message},
-        "locations": [_location(finding_file(result, finding), finding.line)],
+        "locations": [_location(finding_file(result, finding), finding_line(result, finding))],
         "partialFingerprints": {"kbauditFingerprint/v1": fingerprint},
         "properties": {"category": finding.category},
     }
+    record = record_of(result, finding.where)[1]
+    if record is not None:
+        out["locations"][0]["logicalLocations"] = [{"name": record, "kind": "object"}]
     if finding.rule in index:
         out["ruleIndex"] = index[finding.rule]
     related = [
-        _location(f"{base}/{r.path}" if base else r.path, None, r.title or r.path)
+        _location(f"{base}/{file}" if base else file, None, r.title or r.path)
         for r in finding.related
-        if r.path
+        if r.path and (file := record_of(result, r.path)[0])
     ]
     if related:
         out["relatedLocations"] = [{"id": i, **loc} for i, loc in enumerate(related)]
