@@ -557,6 +557,16 @@ def test_git_dates_one_call_per_repo(tmp_path: Path) -> None:
     assert forced["b.md"] == dt.date(2024, 3, 1)
 
 
+def test_git_dates_of_files_named_with_accents(tmp_path: Path) -> None:
+    """git quotes such paths in its output by default (`"Caf\303\251/..."`): they are read
+    as written, so the article gets its date."""
+    write(tmp_path, "Café Menü/Brew a flat white.md", "---\ntitle: Brew\n---\nSteam the milk.")
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", ".")
+    _git(tmp_path, "commit", "-qm", "one", date="2024-03-01T12:00:00Z")
+    assert git_dates(tmp_path) == {"Café Menü/Brew a flat white.md": dt.date(2024, 3, 1)}
+
+
 def test_git_dates_outside_a_repo_is_a_problem(tmp_path: Path) -> None:
     write(tmp_path, "a.md", "text")
     result = load(tmp_path, options=SourceOptions(dates="git"))

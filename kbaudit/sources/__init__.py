@@ -116,6 +116,8 @@ def git_dates(root: Path) -> dict[str, dt.date]:
                 "git",
                 "-C",
                 str(root),
+                "-c",
+                "core.quotePath=false",  # `Yún Board/x.md` as written, not "Y\303\272n ..."
                 "log",
                 "--format=%x00%ct",
                 "--name-only",
