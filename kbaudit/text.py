@@ -534,7 +534,14 @@ def _shown(img: Tag) -> bool:
 
 
 def _content_image(img: Tag, line: int | None) -> Image:
-    return Image(str(img.get("src", "")), str(img.get("alt", "") or ""), line)
+    """The picture with its text alternative: its alt text, else the caption of the
+    `<figure>` it is in (`<figcaption>`), which readers and a bot read beside it."""
+    alt = str(img.get("alt", "") or "")
+    if not alt.strip() and (figure := img.find_parent("figure")) is not None:
+        caption = figure.find("figcaption")
+        if caption is not None:
+            alt = caption.get_text(" ", strip=True)
+    return Image(str(img.get("src", "")), alt, line)
 
 
 def _html_fragment(

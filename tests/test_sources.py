@@ -284,6 +284,39 @@ def test_include_exclude_globs(tmp_path: Path) -> None:
     assert not glob_match("docs/a.md", ["includes/**"])
 
 
+def test_documentation_of_tools_beside_the_kb_is_not_read(tmp_path: Path) -> None:
+    """A repository audited from its root: a folder whose only page is a README next to a
+    program (a script, a package manifest) holds a tool; its pages, nested ones too, are the
+    tool's documentation. A section's README among other pages, and a site generator's
+    folder that holds most pages, stay articles."""
+    page = "---\ntitle: Page\n---\nSteps to follow in the garden planner."
+    for rel in ("articles/Beds/Raised beds.md", "articles/Beds/Soil mix.md", "guide/README.md"):
+        write(tmp_path, rel, page)
+    write(tmp_path, "guide/watering.md", page)
+    write(tmp_path, "guide/schedule.py", "print('sample')\n")
+    write(tmp_path, "tools/linter/README.md", "# Linter\n\nRun `npm test`.")
+    write(tmp_path, "tools/linter/package.json", "{}")
+    write(tmp_path, "tools/linter/rules/Rules.md", "# Rules\n\nEach rule checks a page.")
+    write(tmp_path, "tools/linter/rules/r1.js", "module.exports = {}\n")
+    write(tmp_path, "tools/sync/README.md", "# Sync\n\nSet the token first.")
+    write(tmp_path, "tools/sync/sync.py", "print('sync')\n")
+    paths = [a.path for a in load(tmp_path).articles]
+    assert paths == [
+        "articles/Beds/Raised beds.md",
+        "articles/Beds/Soil mix.md",
+        "guide/README.md",
+        "guide/watering.md",
+    ]
+    assert [a.category for a in load(tmp_path).articles][:2] == ["articles > Beds"] * 2
+
+    site = tmp_path / "site"
+    write(site, "website/README.md", "# Website\n\nnpm start")
+    write(site, "website/docusaurus.config.js", "module.exports = {}\n")
+    for name in ("plant", "prune", "harvest"):
+        write(site, f"website/docs/{name}.md", page)
+    assert len(load(site).articles) == 4  # the site's own README is a page like the docs
+
+
 def test_gems_installed_into_a_jekyll_site_are_not_the_kb(tmp_path: Path) -> None:
     """`bundle install --path vendor/bundle` puts gems (with their JSON test data) beside a
     Jekyll site's pages: by default they are no part of the KB and do not decide its format."""
@@ -522,6 +555,16 @@ def test_git_dates_one_call_per_repo(tmp_path: Path) -> None:
         a.path: a.updated_at for a in load(tmp_path, options=SourceOptions(dates="git")).articles
     }
     assert forced["b.md"] == dt.date(2024, 3, 1)
+
+
+def test_git_dates_of_files_named_with_accents(tmp_path: Path) -> None:
+    """git quotes such paths in its output by default (`"Caf\303\251/..."`): they are read
+    as written, so the article gets its date."""
+    write(tmp_path, "Café Menü/Brew a flat white.md", "---\ntitle: Brew\n---\nSteam the milk.")
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", ".")
+    _git(tmp_path, "commit", "-qm", "one", date="2024-03-01T12:00:00Z")
+    assert git_dates(tmp_path) == {"Café Menü/Brew a flat white.md": dt.date(2024, 3, 1)}
 
 
 def test_git_dates_outside_a_repo_is_a_problem(tmp_path: Path) -> None:

@@ -200,3 +200,11 @@ def test_labels_prefer_the_terms_titles_use() -> None:
     assert _label_terms(top, titles) == ["password", "sign", "open"]
     # with too few title words the body's order stands
     assert _label_terms(top, ["Account"]) == ["open", "time", "password"]
+    # halves of a hyphenated word are one term again
+    top = ["network", "fi", "wi", "router", "connect"]
+    titles = ["Join a Wi-Fi network", "If the router drops Wi-Fi", "Reset the router"]
+    assert _label_terms(top, titles) == ["wi-fi", "router", "network"]
+    # ... unless the titles also use a half as a word of its own
+    top = ["cloud", "iot", "nb", "modem"]
+    titles = ["Set up the IoT Cloud", "IoT Cloud plans", "NB-IoT modem firmware"]
+    assert _label_terms(top, titles) == ["cloud", "iot", "nb"]

@@ -360,10 +360,35 @@ def _label_terms(top: Sequence[str], titles: Sequence[str], size: int = 3) -> li
     """Three of a topic's distinctive terms for its label, those its articles' titles use
     first: titles name what an article is about, bodies also say how to click through it
     ("open", "time", "add")."""
+    top = _joined_compounds(top, titles)
     words = [set(re.findall(r"\w+", title.casefold())) for title in titles]
-    in_titles = {t: sum(all(w in title for w in t.split()) for title in words) for t in top}
+    in_titles = {
+        t: sum(all(w in title for w in re.split(r"[\s-]", t)) for title in words) for t in top
+    }
     named = [t for t in top if in_titles[t] >= min(2, len(titles))]
     return (named + [t for t in top if t not in named])[:size]
+
+
+def _joined_compounds(top: Sequence[str], titles: Sequence[str]) -> list[str]:
+    """The terms with the halves of a word the titles write with a hyphen joined again
+    (`wi` and `fi` are `wi-fi`, `e` and `book` `e-book`): the index splits words at hyphens,
+    and a label of half words reads as nothing. A half the titles also use as a word of its
+    own (`iot` of `nb-iot` beside `IoT Cloud`) stays a term."""
+    words: Counter[str] = Counter()
+    inside: Counter[tuple[str, ...]] = Counter()
+    for title in titles:
+        lowered = title.casefold()
+        words.update(re.findall(r"\w+", lowered))
+        inside.update(tuple(c.split("-")) for c in re.findall(r"\w+(?:-\w+)+", lowered))
+    terms = list(top)
+    for parts, count in sorted(inside.items()):
+        if len(set(parts)) < len(parts) or not all(p in terms for p in parts):
+            continue
+        if all(words[p] == count for p in parts):
+            at = min(terms.index(p) for p in parts)
+            terms = [t for t in terms if t not in parts]
+            terms.insert(at, "-".join(parts))
+    return terms
 
 
 def passage_words(articles: Sequence[Article]) -> list[list[str]]:

@@ -179,6 +179,21 @@ def pattern_inputs(ctx: Context) -> list[str]:
     return [ctx.today.isoformat(), *sorted(d for d, n in named.items() if n <= 1)]
 
 
+def _blank_comments(article: Article, source: str) -> str:
+    """The raw text with its hidden comments blanked out, keeping line numbers: readers never
+    see them, and SEC003 reports the internal notes they hold."""
+    spans = sorted((start, end) for start, end, _ in _comments(article))
+    if not spans:
+        return source
+    parts, at = [], 0
+    for start, end in spans:
+        if start < at:  # a comment inside another one (`<!--` within `{% comment %}`)
+            continue
+        parts += [source[at:start], re.sub(r"[^\n]", " ", source[start:end])]
+        at = end
+    return "".join([*parts, source[at:]])
+
+
 def pattern(article: Article, ctx: Context) -> Iterator[Finding]:
     """Regular expressions over the raw text (or title); one finding per pattern per article,
     and text an earlier pattern of the rule reported is not reported again by a later one."""
@@ -189,6 +204,8 @@ def pattern(article: Article, ctx: Context) -> Iterator[Finding]:
     source = targets[params["field"]]
     if params["skip_code"] and ("```" in source or "~~~" in source):
         source = _FENCE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), source)
+    if params["skip_comments"] and params["field"] == "raw" and article.raw:
+        source = _blank_comments(article, source)
     allow = [_compile(a, True) for a in params["allow"]]
     for item in params["patterns"]:  # a bad pattern is an error even where it never runs
         _compile(item["pattern"] if isinstance(item, dict) else item, bool(params["ignore_case"]))
@@ -377,36 +394,37 @@ _LIQUID_CLOSE = re.compile(r"\{%-?\s*endcomment\s*-?%\}")
 _EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
 
 
-def _html_comments(raw: str) -> Iterator[tuple[int, str]]:
-    """`<!-- ... -->` comments: (start, body)."""
+def _html_comments(raw: str) -> Iterator[tuple[int, int, str]]:
+    """`<!-- ... -->` comments: (start, end, body)."""
     from kbaudit.text import delimited  # here: kbaudit.text loads bs4, which `rules` must not
 
     for start, end in delimited(raw, "<!--", "-->"):
-        yield start, raw[start + 4 : end - 3]
+        yield start, end, raw[start + 4 : end - 3]
 
 
-def _liquid_comments(raw: str) -> Iterator[tuple[int, str]]:
+def _liquid_comments(raw: str) -> Iterator[tuple[int, int, str]]:
     """`{% comment %} ... {% endcomment %}` blocks, scanned forward once."""
     opened = _LIQUID_OPEN.search(raw)
     while opened is not None:
         closed = _LIQUID_CLOSE.search(raw, opened.end())
         if closed is None:
             return
-        yield opened.start(), raw[opened.end() : closed.start()]
+        yield opened.start(), closed.end(), raw[opened.end() : closed.start()]
         opened = _LIQUID_OPEN.search(raw, closed.end())
 
 
-def _comments(article: Article) -> Iterator[tuple[int, str]]:
-    """The comments of an article's source: (start, body)."""
+def _comments(article: Article) -> Iterator[tuple[int, int, str]]:
+    """The comments of an article's source: (start, end, body)."""
     raw = article.raw
-    yield from _html_comments(raw)
+    if "<!--" in raw:
+        yield from _html_comments(raw)
     if "comment" in raw:
         yield from _liquid_comments(raw)
     if (article.path or "").lower().endswith(".mdx") and "{/*" in raw:
         from kbaudit.text import mdx_comments
 
         for start, end in mdx_comments(raw):
-            yield start, raw[start + 3 : end - 3]
+            yield start, end, raw[start + 3 : end - 3]
 
 
 def hidden_comment(article: Article, ctx: Context) -> Iterator[Finding]:
@@ -420,7 +438,7 @@ def hidden_comment(article: Article, ctx: Context) -> Iterator[Finding]:
     ignore = [_compile(p, True) for p in ctx.params["ignore"]]
     markers = _compile(r"\b(?:" + "|".join(ctx.params["markers"]) + r")", True)
     hits: list[tuple[int, str, str]] = []
-    for at, body in sorted(_comments(article)):
+    for at, _, body in sorted(_comments(article)):
         if any(a <= at < b for a, b in fences):
             continue
         note = " ".join(body.split())
@@ -520,6 +538,11 @@ def register(registry: Registry) -> None:
                 "ignore_case": Param(True, "match without regard to case"),
                 "allow": Param([], "regexes for matches that are fine (e.g. example domains)"),
                 "skip_code": Param(False, "leave fenced code blocks out (sample code)"),
+                "skip_comments": Param(
+                    False,
+                    "leave hidden comments out (`<!-- -->`, Liquid and MDX comments): text "
+                    "readers never see (SEC003 reports internal notes there)",
+                ),
                 "skip_status": Param([], "statuses to leave out (e.g. draft, hidden)"),
                 "samples": Param(
                     [], "extra published sample values that are never a leak (validate: secret)"

@@ -242,6 +242,8 @@ class Corpus:
             hosts[parts.netloc.lower()] += 1
             firsts.add(m.group("first"))
             ids.setdefault(m.group("id"), a.path)
+        if not with_url:  # no URLs: the help center's own links may name the articles
+            hosts, firsts, ids = self._hosts_named_by_links()
         if not ids or 2 * sum(hosts.values()) < with_url:
             return frozenset(), frozenset(), {}, False
         found = frozenset(hosts), frozenset(firsts)
@@ -253,6 +255,32 @@ class Corpus:
         ]
         missing = sum(number not in ids for number in named)
         return *found, ids, 2 * missing <= len(named)
+
+    def _hosts_named_by_links(self) -> tuple[Counter[str], set[str], dict[str, str]]:
+        """For articles that carry their help-center number (`id: 360001`) but no URL, as
+        a help center kept in a repository does: the hosts and first path segments of the
+        article URLs its links use (`https://help.example.com/hc/en-us/articles/360001-x`),
+        where most such links name an article of the export by its number."""
+        ids = {str(a.id): a.path for a in self.articles if a.path and str(a.id).isdigit()}
+        if not ids:
+            return Counter(), set(), {}
+        total: Counter[tuple[str, str]] = Counter()
+        named: Counter[tuple[str, str]] = Counter()
+        for a in self.articles:
+            for link in a.links:
+                parts = urlsplit(link.target)
+                if parts.scheme not in ("http", "https") or not parts.netloc:
+                    continue
+                m = _ARTICLE_URL.match(unquote(parts.path))
+                if m is None:
+                    continue
+                key = (parts.netloc.lower(), m.group("first"))
+                total[key] += 1
+                named[key] += m.group("id") in ids
+        kept = [key for key in total if 2 * named[key] > total[key]]
+        if not kept:
+            return Counter(), set(), {}
+        return Counter(host for host, _ in kept), {first for _, first in kept}, ids
 
     def _resolve_by_article_id(self, target: str) -> str | None:
         """A link to this help center's article URL: the article with that number, or the

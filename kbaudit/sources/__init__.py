@@ -67,6 +67,8 @@ def load(
         zipped = open_tree(path / archives[0], options.include, options.exclude, options.limits)
         zipped.problems[:0] = tree.problems
         tree = zipped
+    if not options.include:  # globs that choose the files say what is an article
+        tree = mixed.without_program_docs(tree)
     source = source_by_name(input_format) if input_format else detect(tree, SOURCES)
     # pages of another format beside the detected one are read by their own reader; a
     # forced format reads only its own files. Pages no reader reads are named (INPUT007).
@@ -114,6 +116,8 @@ def git_dates(root: Path) -> dict[str, dt.date]:
                 "git",
                 "-C",
                 str(root),
+                "-c",
+                "core.quotePath=false",  # `Yún Board/x.md` as written, not "Y\303\272n ..."
                 "log",
                 "--format=%x00%ct",
                 "--name-only",

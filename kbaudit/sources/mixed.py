@@ -11,6 +11,7 @@ repository or site has (README, LICENSE, robots.txt, requirements.txt)."""
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import replace
 
 from kbaudit.model import InputCode, LoadProblem
@@ -51,6 +52,43 @@ _TEMPLATE = re.compile(
     rb"\{%-?\s*\w|\{\{-?\s*(?:\.|(?:content|page|site|config|partial|block|super|self"
     rb"|theme|nav|layout)\b)"
 )
+
+
+# A program's files: source code, scripts and package manifests.
+_PROGRAM_FILES = re.compile(
+    r"\.(?:py|js|mjs|cjs|ts|go|rb|sh|bash|ps1|bat|php|java|kt|rs|c|cc|cpp|h|cs|pl|lua)$"
+    r"|^(?:package\.json|go\.mod|pyproject\.toml|setup\.py|cargo\.toml|composer\.json"
+    r"|pom\.xml|build\.gradle|gemfile|makefile|dockerfile)$",
+    re.I,
+)
+_README = re.compile(r"^readme\.", re.I)
+
+
+def without_program_docs(tree: Tree) -> Tree:
+    """The tree without the documentation of programs kept beside the KB: a folder whose
+    only page is a README next to source code or a package manifest (`scripts/linter/`
+    with `package.json`, a `sync.py` and its README) holds a tool, and every page in or
+    under it documents that tool, not the product. Such a folder is left alone when it
+    holds most of the KB's pages (a site generator's folder: its docs are the KB)."""
+    names: dict[str, list[str]] = defaultdict(list)
+    for rel in tree.paths:
+        folder, _, name = rel.rpartition("/")
+        names[folder].append(name)
+    pages = [p for p in tree.paths if _suffix(p) in _PAGE_KINDS]
+    dropped: set[str] = set()
+    for folder in sorted(names, key=lambda f: f.count("/")):
+        here = names[folder]
+        own_pages = [n for n in here if _suffix(n) in _PAGE_KINDS]
+        if not folder or len(own_pages) != 1 or not _README.match(own_pages[0]):
+            continue
+        if not any(_PROGRAM_FILES.search(n) for n in here):
+            continue
+        docs = {p for p in pages if p.startswith(folder + "/")}
+        if 2 * len(docs) < len(pages):
+            dropped |= docs
+    if not dropped:
+        return tree
+    return replace(tree, paths=[p for p in tree.paths if p not in dropped])
 
 
 def _suffix(rel: str) -> str:
