@@ -66,7 +66,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "nextVerificationDate",  # Guru: when the card is due to be verified again
     ),
     "category": ("category", "categories", "section", "ms.service", "collection", "folder"),
-    "tags": ("tags", "labels", "keywords", "topics", "label_names"),
+    # `tag` as Jekyll reads it beside `tags` (a single tag, or a list)
+    "tags": ("tags", "labels", "keywords", "topics", "label_names", "tag"),
     "owner": (
         "owner",
         "owners",

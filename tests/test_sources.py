@@ -193,6 +193,33 @@ def test_character_references_in_a_title_field_are_the_characters_a_page_shows(
     assert load(tmp_path).articles[0].title == shown
 
 
+def test_locale_folders_of_translated_file_names_are_no_category(tmp_path: Path) -> None:
+    """Translations whose file names are translated slugs share no file name across locale
+    folders, but their own locale fields say the folders are languages, not topics; folders
+    named like languages whose articles say nothing of the kind stay categories."""
+    pages = {
+        "help/en/billing/pay-an-invoice.md": ("en", "Pay an invoice"),
+        "help/en/account/close-your-account.md": ("en", "Close your account"),
+        "help/fr/billing/payer-une-facture.md": ("fr", "Payer une facture"),
+        "help/fr/account/fermer-votre-compte.md": ("fr", "Fermer votre compte"),
+    }
+    for rel, (locale, title) in pages.items():
+        write(tmp_path, rel, f"---\ntitle: {title}\nlocale: {locale}\n---\nText.\n")
+    assert {a.path: a.category for a in load(tmp_path).articles} == {
+        "help/en/account/close-your-account.md": "account",
+        "help/en/billing/pay-an-invoice.md": "billing",
+        "help/fr/account/fermer-votre-compte.md": "account",
+        "help/fr/billing/payer-une-facture.md": "billing",
+    }
+    internal = tmp_path / "internal"
+    write(internal, "it/laptops/request-a-laptop.md", "---\ntitle: Request a laptop\n---\nx\n")
+    write(internal, "hr/leave/book-leave.md", "---\ntitle: Book leave\n---\nx\n")
+    assert {a.path: a.category for a in load(internal).articles} == {
+        "hr/leave/book-leave.md": "hr > leave",
+        "it/laptops/request-a-laptop.md": "it > laptops",
+    }
+
+
 def test_list_of_categories_files_the_article_under_its_first_term(tmp_path: Path) -> None:
     """Hugo's and Jekyll's `categories:` lists (flow, block, TOML) are terms, not one path."""
     write(tmp_path, "a.md", "---\ntitle: Pay an invoice\ncategories: [Billing, Invoices]\n---\nx\n")

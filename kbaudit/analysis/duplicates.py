@@ -69,7 +69,9 @@ def find_duplicates(corpus: Corpus, settings: DuplicateSettings) -> Duplicates:
             f"use a list of {', '.join(CANONICAL_RULES)}"
         )
     finder = _Finder(corpus, settings, rule)
-    exact_sets = corpus.exact_duplicates(settings.min_words)
+    exact_sets = corpus.exact_duplicates(
+        settings.min_words, settings.boilerplate_share, settings.boilerplate_min_articles
+    )
     pairs, representative = finder.body_pairs(exact_sets)
     return Duplicates(
         exact=finder.exact(exact_sets),

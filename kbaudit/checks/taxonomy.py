@@ -124,11 +124,37 @@ def _variant_groups(
         keys = list(by_fold)
         if len(keys) < 2:
             continue
+        series = _series(siblings)
         for a, b in similar_strings(keys, threshold):  # not all pairs: near-linear in keys
             left, right = by_fold[keys[a]], by_fold[keys[b]]
-            if min(len(keys[a]), len(keys[b])) >= min_length and not distinct(left, right):
+            if (
+                min(len(keys[a]), len(keys[b])) >= min_length
+                and not distinct(left, right)
+                and not _in_series(left, right, series)
+            ):
                 sets.union(left, right)
     return [g for g in sets.groups() if len(g) > 1]
+
+
+def _leaf_words(value: str) -> tuple[str, ...]:
+    return tuple(_split_path(value)[1].casefold().split())
+
+
+def _series(siblings: list[str]) -> Counter[tuple[str, ...]]:
+    """How many siblings extend each run of opening words by words of their own: "Marketplace
+    In" and "Marketplace Out" make "Marketplace" a series of two."""
+    counts: Counter[tuple[str, ...]] = Counter()
+    for words in {_leaf_words(v) for v in siblings}:
+        counts.update(words[:n] for n in range(1, len(words)))
+    return counts
+
+
+def _in_series(a: str, b: str, series: Counter[tuple[str, ...]]) -> bool:
+    """Whether one value is the other with words added, and other siblings add their own
+    words to it too ("Marketplace In" beside "Marketplace Out" and "Marketplace"): a family
+    of names for narrower subjects, not the same name spelled two ways."""
+    short, long = sorted((_leaf_words(a), _leaf_words(b)), key=len)
+    return len(short) < len(long) and long[: len(short)] == short and series[short] > 1
 
 
 class _Vocabulary:

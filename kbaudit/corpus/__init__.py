@@ -640,14 +640,25 @@ class Corpus:
 
         return self.memo(("tfidf", share, min_articles), build)
 
-    def exact_duplicates(self, min_words: int) -> list[list[int]]:
-        """Groups of article indexes with the same normalised body, per edition."""
+    def exact_duplicates(
+        self,
+        min_words: int,
+        share: float = BOILERPLATE_SHARE,
+        min_articles: int = BOILERPLATE_MIN_ARTICLES,
+    ) -> list[list[int]]:
+        """Groups of article indexes with the same normalised body, per edition. Like near
+        duplicates, a body of fewer than `min_words` words once its boilerplate lines are
+        left out is not compared: pages of one template left blank (its headings and a
+        notice every page carries) are empty pages, not copies of one answer."""
         from kbaudit.corpus.similarity import exact_groups
 
-        return self.memo(
-            ("exact", min_words),
-            lambda: exact_groups(self.articles, min_words, self.text_lines()),
-        )
+        def build() -> list[list[int]]:
+            clean = self.clean_terms(share, min_articles)
+            groups = exact_groups(self.articles, min_words, self.text_lines())
+            kept = [[i for i in group if clean[i].words >= min_words] for group in groups]
+            return [group for group in kept if len(group) > 1]
+
+        return self.memo(("exact", min_words, share, min_articles), build)
 
     def shingles(
         self,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
@@ -400,13 +401,35 @@ def translated_folders(paths: Iterable[str]) -> bool:
     return shared > 0 and shared * 2 >= min(sizes.values())
 
 
-def folder_categories(paths: Iterable[str]) -> dict[str, str]:
+def declared_locale_folders(located: Iterable[tuple[str, str | None]]) -> bool:
+    """Whether the KB files translations by locale folder as its articles say: two locale
+    folders or more whose articles mostly give that folder's language in their own locale
+    field (`locale: pt` in `pt/`), whatever the files are called (a slug translated into each
+    language names no file alike). `located`: each file's path and locale field."""
+    held: Counter[str] = Counter()
+    agreeing: Counter[str] = Counter()
+    for path, locale in located:
+        found = locale_folder(path)
+        if found is None:
+            continue
+        held[found[1]] += 1
+        language = (locale or "").casefold().replace("_", "-").split("-")[0]
+        agreeing[found[1]] += language == found[1].split("-")[0]
+    return sum(2 * agreeing[folder] > n for folder, n in held.items()) >= 2
+
+
+def folder_categories(
+    paths: Iterable[str], locales: dict[str, str | None] | None = None
+) -> dict[str, str]:
     """File -> the folder path it lives in below the folders all files share, as a category
     ("Apps & Integrations" from `docs/Apps-&-Integrations/articles.json`); empty when every
     file is in the same folder (the folders then say nothing about categories). Locale
-    folders (`en-us/`, `fr/`) that file translations are not topics: they are left out."""
+    folders (`en-us/`, `fr/`) that file translations are not topics: they are left out
+    (`locales`, each file's own locale field when the export has one, tells them apart too)."""
     paths = list(paths)
-    translated = translated_folders(paths)
+    translated = translated_folders(paths) or (
+        locales is not None and declared_locale_folders((p, locales.get(p)) for p in paths)
+    )
     folders = {
         p: [f for f in p.rsplit("/", 1)[0].split("/") if not (translated and is_locale_folder(f))]
         if "/" in p

@@ -79,7 +79,8 @@ def with_categories(tree: Tree, articles: list[Article], mode: str) -> list[Arti
         # folders stand in for a category field the KB does not use; where most articles
         # have the field, one without it is missing it (TAX001), whatever its folder
         folders = folder_categories(
-            a.path for a in files if a.path and docusaurus_source(a.path) is None
+            (a.path for a in files if a.path and docusaurus_source(a.path) is None),
+            {a.path: a.locale for a in files if a.path},
         )
     else:
         folders = {}
