@@ -31,31 +31,51 @@ def _related(corpus: Corpus, members: tuple[int, ...]) -> list[Related]:
     ]
 
 
+def _languages(corpus: Corpus) -> list[str]:
+    """Each article's language (`fr` of `fr-CA`), an article of none taking the KB's most
+    common one, as the topics do: topics are clustered per language, so a category is
+    compared with the topics of each of its languages on its own."""
+
+    def build() -> list[str]:
+        found = [
+            (a.locale or "").replace("_", "-").split("-")[0].casefold() for a in corpus.articles
+        ]
+        main = Counter(x for x in found if x).most_common(1)
+        return [x or (main[0][0] if main else "") for x in found]
+
+    return corpus.memo(("article-languages",), build)
+
+
+Filed = tuple[str, str]  # (category, language)
+
+
 class _Categories:
-    """Each category's articles as TF-IDF rows, to tell how close an article is to a
-    category: the cosine to the sum (the direction of the mean) of the category's other
-    articles. Sums are built once per category asked about."""
+    """Each category's articles of one language as TF-IDF rows, to tell how close an article
+    is to a category: the cosine to the sum (the direction of the mean) of the category's
+    other articles in the article's language. Sums are built once per category asked about."""
 
     def __init__(self, corpus: Corpus) -> None:
         self.matrix = corpus.tfidf()[1]
-        self.rows: dict[str, list[int]] = defaultdict(list)
+        self.rows: dict[Filed, list[int]] = defaultdict(list)
         self.filed = [article.category for article in corpus.articles]
+        self.languages = _languages(corpus)
         for i, category in enumerate(self.filed):
             if category:
-                self.rows[category].append(i)
-        self._sums: dict[str, tuple[Any, float]] = {}
-        self._typical: dict[tuple[str, float], float] = {}
+                self.rows[(category, self.languages[i])].append(i)
+        self._sums: dict[Filed, tuple[Any, float]] = {}
+        self._typical: dict[tuple[Filed, float], float] = {}
 
-    def _sum(self, category: str) -> tuple[Any, float]:
+    def _sum(self, key: Filed) -> tuple[Any, float]:
         """The category's summed rows (a sparse row) and its squared norm."""
-        if category not in self._sums:
-            total = self.matrix[self.rows[category]].sum(axis=0)
-            self._sums[category] = (total, float((total @ total.T).item()))
-        return self._sums[category]
+        if key not in self._sums:
+            total = self.matrix[self.rows[key]].sum(axis=0)
+            self._sums[key] = (total, float((total @ total.T).item()))
+        return self._sums[key]
 
     def closeness(self, i: int, category: str) -> float:
-        """Cosine of article i to the category's articles other than itself."""
-        total, squared = self._sum(category)
+        """Cosine of article i to the category's articles (in its language) other than
+        itself."""
+        total, squared = self._sum((category, self.languages[i]))
         row = self.matrix[i]
         dot = float((row @ total.T).item())
         own = float(row.multiply(row).sum()) if self.filed[i] == category else 0.0
@@ -63,22 +83,29 @@ class _Categories:
             dot, squared = dot - own, squared - 2 * dot + own
         return dot / squared**0.5 if squared > 1e-12 else 0.0
 
-    def typical(self, category: str, quantile: float) -> float:
-        """How close the category's articles are to the rest of it: the `quantile` of their
-        closeness (each against the others)."""
+    def typical(self, key: Filed, quantile: float) -> float:
+        """How close the category's articles of one language are to the rest of them: the
+        `quantile` of their closeness (each against the others)."""
         import numpy as np
 
-        key = (category, quantile)
-        if key not in self._typical:
-            rows = self.rows[category]
+        if (key, quantile) not in self._typical:
+            rows = self.rows[key]
             block = self.matrix[rows]
             total = np.asarray(block.sum(axis=0)).ravel()
             dots = np.asarray(block @ total).ravel()
             own = np.asarray(block.multiply(block).sum(axis=1)).ravel()
             rest = np.sqrt(np.maximum(total @ total - 2 * dots + own, 0.0))
             close = np.divide(dots - own, rest, out=np.zeros_like(rest), where=rest > 0)
-            self._typical[key] = float(np.quantile(close, quantile)) if len(rows) > 1 else 0.0
-        return self._typical[key]
+            self._typical[(key, quantile)] = (
+                float(np.quantile(close, quantile)) if len(rows) > 1 else 0.0
+            )
+        return self._typical[(key, quantile)]
+
+    def named(self, key: Filed) -> str:
+        """A category as reports name it: with its language when the KB has several."""
+        category, language = key
+        several = len({lang for _, lang in self.rows}) > 1
+        return f"{category} ({language})" if several and language else category
 
 
 def topic_mismatch(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
@@ -105,7 +132,8 @@ def topic_mismatch(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
                 continue
             there = categories.closeness(i, dominant)
             here = categories.closeness(i, own)
-            if there < advantage * here or there < categories.typical(dominant, quantile):
+            typical = categories.typical((dominant, categories.languages[i]), quantile)
+            if there < advantage * here or there < typical:
                 continue
             yield ctx.finding(
                 article,
@@ -135,14 +163,15 @@ def scattered_category(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
         c for c, rows in categories.rows.items() if len(rows) >= int(ctx.params["min_articles"])
     ]
     usual = float(np.median([categories.typical(c, 0.5) for c in sized])) if sized else 0.0
-    spread: dict[str, Counter[int]] = defaultdict(Counter)
-    members: dict[str, list[int]] = defaultdict(list)
+    spread: dict[Filed, Counter[int]] = defaultdict(Counter)
+    members: dict[Filed, list[int]] = defaultdict(list)
     for i, topic in enumerate(model.assignment):
         category = corpus.articles[i].category
         if category and topic >= 0:
-            spread[category][topic] += 1
-            members[category].append(i)
-    for category, counts in sorted(spread.items()):
+            key = (category, categories.languages[i])
+            spread[key][topic] += 1
+            members[key].append(i)
+    for key, counts in sorted(spread.items()):
         total = sum(counts.values())
         largest = max(counts.values())
         topics = sum(1 for n in counts.values() if n >= 2)
@@ -152,19 +181,20 @@ def scattered_category(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
             or largest / total >= float(ctx.params["min_share"])
         ):
             continue
-        cohesion = categories.typical(category, 0.5)
+        cohesion = categories.typical(key, 0.5)
         if cohesion >= float(ctx.params["max_cohesion"]) * usual:
             continue
         where = {model.topics[t].label: n for t, n in counts.most_common()}
+        category = key[0]
         yield ctx.finding(
             None,
-            f"category {category!r} is scattered over {len(counts)} topics (the largest holds "
-            f"{largest / total:.0%} of its {total} articles; its articles are less alike than "
-            f"those of most categories: {cohesion:.2f} against {usual:.2f}): "
+            f"category {categories.named(key)!r} is scattered over {len(counts)} topics (the "
+            f"largest holds {largest / total:.0%} of its {total} articles; its articles are "
+            f"less alike than those of most categories: {cohesion:.2f} against {usual:.2f}): "
             + ", ".join(f"{label} ({n})" for label, n in list(where.items())[:4])
             + "; split it or move articles to the categories of their topics",
-            path=corpus.articles[members[category][0]].path,
-            related=_related(corpus, tuple(members[category])),
+            path=corpus.articles[members[key][0]].path,
+            related=_related(corpus, tuple(members[key])),
             data={"category": category, "topics": where, "subject": category},
         )
 
@@ -190,15 +220,27 @@ def _covering(categories: dict[str, int], size: int) -> tuple[str | None, float]
     return name, n / size
 
 
+def _spread(categories: dict[str, int]) -> float:
+    """How many categories a topic's articles are spread over, evenly counted: the
+    exponential of the entropy of their shares (4 for four equal categories)."""
+    import math
+
+    total = sum(categories.values())
+    shares = [n / total for n in categories.values() if n]
+    return math.exp(-sum(p * math.log(p) for p in shares)) if total else 0.0
+
+
 def uncovered_topic(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
     """Topics that no category covers: no category, nor parent category, holds a real share
     of their articles, and no category is mostly about the topic (a "Designer" category
     whose articles are nearly all in the designer topic is its home, however many articles
     about the designer other categories also hold)."""
     model = _model(corpus, ctx)
-    sizes = Counter(a.category for a in corpus.articles if a.category)
+    languages = _languages(corpus)
+    sizes = Counter((a.category, languages[i]) for i, a in enumerate(corpus.articles) if a.category)
     home = float(ctx.params["home_share"])
     for topic in model.topics:
+        language = languages[topic.members[0]] if topic.members else ""
         dominant, share = _covering(topic.categories, topic.size)
         filed = sum(topic.categories.values())
         if (
@@ -207,8 +249,10 @@ def uncovered_topic(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
             or filed < topic.size / 2  # mostly uncategorised: TAX001 reports those articles
         ):
             continue
-        if any(n >= 2 and n >= home * sizes[c] for c, n in topic.categories.items()):
+        if any(n >= 2 and n >= home * sizes[(c, language)] for c, n in topic.categories.items()):
             continue
+        if _spread(topic.categories) > float(ctx.params["max_spread"]):
+            continue  # a facet that cuts across the categories (errors, prices), no subject
         first = corpus.articles[topic.members[0]]
         held = f"at most {share:.0%} in {dominant!r}" if dominant else "none has a category"
         yield ctx.finding(
@@ -282,6 +326,12 @@ def register(registry: Registry) -> None:
                 "home_share": Param(
                     0.5,
                     "a category with this share of its own articles in the topic is its home",
+                ),
+                "max_spread": Param(
+                    6.5,
+                    "a topic spread over more categories than this (counted evenly: the "
+                    "exponential of the entropy of their shares) is a facet that cuts across "
+                    "the taxonomy (errors, prices), not a subject missing a category",
                 ),
             },
             check_corpus=uncovered_topic,
