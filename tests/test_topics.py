@@ -208,3 +208,33 @@ def test_labels_prefer_the_terms_titles_use() -> None:
     top = ["cloud", "iot", "nb", "modem"]
     titles = ["Set up the IoT Cloud", "IoT Cloud plans", "NB-IoT modem firmware"]
     assert _label_terms(top, titles) == ["cloud", "iot", "nb"]
+
+
+def test_categories_are_compared_with_topics_in_each_language() -> None:
+    """A category holding articles in two languages is two categories to the topic checks:
+    closeness to it is to its articles in the reader's language, and an article of no
+    language is of the KB's main one."""
+    from kbaudit.checks.topics import _Categories, _spread
+    from kbaudit.corpus import Corpus
+
+    texts = [f"refund the card payment invoice {w}" for w in ("now", "today", "again")]
+    texts += [f"rembourser le paiement facture {w}" for w in ("maintenant", "encore")]
+    texts += ["refund an invoice payment by card"]  # no locale: English, the main language
+    locales = [*["en"] * 3, "fr-CA", "fr", None]
+    articles = [
+        Article(id=str(i), path=f"{i}.md", title=str(i), text=t, category="Billing", locale=loc)
+        for i, (t, loc) in enumerate(zip(texts, locales, strict=True))
+    ]
+    categories = _Categories(Corpus(articles))
+    assert sorted((key, len(rows)) for key, rows in categories.rows.items()) == [
+        (("Billing", "en"), 4),
+        (("Billing", "fr"), 2),
+    ]
+    matrix = categories.matrix
+    others = matrix[[1, 2, 5]].sum(axis=0)  # English rows but the article's own
+    expected = float((matrix[0] @ others.T).item()) / float((others @ others.T).item()) ** 0.5
+    assert categories.closeness(0, "Billing") == pytest.approx(expected)
+    assert categories.named(("Billing", "fr")) == "Billing (fr)"
+    # a topic spread evenly over four categories counts four; one category counts one
+    assert _spread({"a": 3, "b": 3, "c": 3, "d": 3}) == pytest.approx(4.0)
+    assert _spread({"a": 5}) == pytest.approx(1.0)

@@ -452,4 +452,4 @@ def test_hidden_comments_are_found_in_linear_time() -> None:
     assert list(_html_comments(raw)) == []
     assert list(_liquid_comments("{% comment %} " * 200_000)) == []
     closed = "<!-- a --> <!-- b -->" + "<!--" * 100_000
-    assert [body for _, body in _html_comments(closed)] == [" a ", " b "]
+    assert [body for _, _, body in _html_comments(closed)] == [" a ", " b "]
