@@ -47,10 +47,12 @@ def _families(articles: list[Article]) -> list[Family]:
             family = found.setdefault(by_id[str(source)], Family(by_id[str(source)]))
             family.translations.setdefault(_locale(article) or "?", i)
             paired.add(i)
-    for family in _path_families(articles, paired):
+    # a shared translation key first: files named alike under two locale folders must not
+    # leave a third translation, named in its own language, without its family
+    for family in _key_families(articles, paired | set(found)):
         found.setdefault(family.source, family)
         paired.update(family.translations.values())
-    for family in _key_families(articles, paired | set(found)):
+    for family in _path_families(articles, paired):
         found.setdefault(family.source, family)
     for i, article in enumerate(articles):  # sources whose translations are all empty
         if article.meta.get(EMPTY_TRANSLATIONS) and i not in found:
@@ -89,8 +91,25 @@ def _path_families(articles: list[Article], paired: set[int]) -> list[Family]:
 
 
 # Front-matter keys a multilingual site gives every translation of one page alike (Hugo's
-# translationKey; a permalink the language vaults share, as Obsidian's help does).
-TRANSLATION_KEYS = ("translationKey", "translation_key", "translation_id", "i18n_key", "permalink")
+# translationKey; the source's slug, as Contentful exports write it; a permalink the language
+# vaults share, as Obsidian's help does); without
+# one, translations that keep their source's id are paired by it.
+TRANSLATION_KEYS = (
+    "translationKey", "translation_key", "translation_id", "i18n_key", "source_slug",
+    "original_slug", "slugEN", "slug_en", "permalink",
+)  # fmt: skip
+
+
+def _slug(article: Article) -> str:
+    """The article's own slug (its `slug` field, else its file name), as keys are compared."""
+    slug = article.meta.get("slug")
+    if not _value(slug):
+        slug = (article.path or "").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return str(slug).strip().strip("/").casefold()
+
+
+def _value(value: object) -> bool:
+    return isinstance(value, str | int) and bool(str(value).strip())
 
 
 def _folder_locale(path: str) -> str:
@@ -106,22 +125,37 @@ def _key_families(articles: list[Article], taken: set[int]) -> list[Family]:
     locales = Counter(x for x in found if x)
     if len(locales) < 2:
         return []
-    groups: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
+    groups: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
     for i, (article, locale) in enumerate(zip(articles, found, strict=True)):
         if i in taken or not locale:
             continue
-        for key in TRANSLATION_KEYS:
-            value = article.meta.get(key)
-            if isinstance(value, str | int) and str(value).strip():
-                groups[(key, str(value).strip().strip("/").casefold())].setdefault(locale, i)
-                break
+        given = ((k, article.meta.get(k)) for k in TRANSLATION_KEYS)
+        # else the article's own id: exports give each translation its source's (Contentful)
+        key, value = next(((k, v) for k, v in given if _value(v)), ("id", article.id))
+        groups[(key, str(value).strip().strip("/").casefold())].append((locale, i))
     out = []
-    for group in groups.values():
-        source_locale = max(group, key=lambda loc: (locales[loc], loc))
-        if len(group) > 1:
-            source = group[source_locale]
-            out.append(Family(source, {k: i for k, i in group.items() if k != source_locale}))
+    for (_, value), members in groups.items():
+        for group in _by_copy(articles, members):
+            # the source is the one whose own slug is the key (slugEN), else the commonest
+            named = [loc for loc, i in group.items() if _slug(articles[i]) == value]
+            source_locale = (
+                named[0] if len(named) == 1 else max(group, key=lambda c: (locales[c], c))
+            )
+            if len(group) > 1:
+                source = group[source_locale]
+                out.append(Family(source, {k: i for k, i in group.items() if k != source_locale}))
     return out
+
+
+def _by_copy(articles: list[Article], members: list[tuple[str, int]]) -> list[dict[str, int]]:
+    """Articles sharing a translation key, a locale -> article map per copy: an article filed
+    twice (under two categories, in each language) is two families, told apart by category."""
+    if len({loc for loc, _ in members}) == len(members):
+        return [dict(members)]
+    copies: dict[str, dict[str, int]] = defaultdict(dict)
+    for locale, i in members:
+        copies[articles[i].category or ""].setdefault(locale, i)
+    return list(copies.values())
 
 
 def _related(article: Article) -> Related:
@@ -184,7 +218,9 @@ def translation_missing(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
         missing = [
             loc
             for loc in expected
-            if loc not in (family.translations if family else {}) and loc not in empty
+            if loc not in (family.translations if family else {})
+            and loc not in empty
+            and loc != _locale(article)  # a Portuguese article needs no Portuguese copy
         ]
         if empty:
             yield ctx.finding(
