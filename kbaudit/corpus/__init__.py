@@ -143,12 +143,14 @@ class Corpus:
         named after a category of other articles (Jekyll's `_categories/billing.md` for the
         articles filed under `billing`). Such a page may hold nothing but its children."""
         nodes: set[str] = set()
-        named: set[str] = set()  # the categories' last terms, as a file would name them
+        lasts: set[str] = set()  # the categories' last terms
         folders: set[str] = set()  # every folder above an article's file
-        for article in self.articles:
-            parts = (article.category or "").casefold().split(" > ")
+        for category in {a.category or "" for a in self.articles}:
+            parts = category.casefold().split(" > ")
             nodes.update(" > ".join(parts[:depth]) for depth in range(1, len(parts) + 1))
-            named.add(_file_name_form(parts[-1]))
+            lasts.add(parts[-1])
+        named = {_file_name_form(term) for term in lasts}  # as a file would name them
+        for article in self.articles:
             if article.path and _INDEX_PAGE.search(article.path) is None:
                 folder = posixpath.dirname(article.path)
                 while folder not in folders:

@@ -74,15 +74,19 @@ def without_program_docs(tree: Tree) -> Tree:
     for rel in tree.paths:
         folder, _, name = rel.rpartition("/")
         names[folder].append(name)
-    pages = [p for p in tree.paths if _suffix(p) in _PAGE_KINDS]
+    pages: list[str] | None = None  # listed when a tool's folder is found (seldom)
     dropped: set[str] = set()
     for folder in sorted(names, key=lambda f: f.count("/")):
         here = names[folder]
+        if not folder or not any(_README.match(n) for n in here):
+            continue
         own_pages = [n for n in here if _suffix(n) in _PAGE_KINDS]
-        if not folder or len(own_pages) != 1 or not _README.match(own_pages[0]):
+        if len(own_pages) != 1 or not _README.match(own_pages[0]):
             continue
         if not any(_PROGRAM_FILES.search(n) for n in here):
             continue
+        if pages is None:
+            pages = [p for p in tree.paths if _suffix(p) in _PAGE_KINDS]
         docs = {p for p in pages if p.startswith(folder + "/")}
         if 2 * len(docs) < len(pages):
             dropped |= docs
