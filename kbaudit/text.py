@@ -408,7 +408,10 @@ def markdown(body: str, line_offset: int = 0) -> Extracted:
             chunks.append(token.content)
             continue
         if token.type == "html_block":
-            _html_fragment(token.content, chunks, links, images, line)
+            for level, heading in _html_fragment(token.content, chunks, links, images, line):
+                headings.append(heading)  # an <h2> written in HTML inside Markdown
+                if level == "h1" and h1 is None:
+                    h1 = heading
             continue
         if token.type != "inline":
             continue
@@ -546,19 +549,25 @@ def _content_image(img: Tag, line: int | None) -> Image:
 
 def _html_fragment(
     fragment: str, chunks: list[str], links: list[Link], images: list[Image], line: int | None
-) -> None:
-    """Raw HTML inside Markdown: keep links and images, drop tags and comments."""
-    if "<a" in fragment or "<img" in fragment:
+) -> list[tuple[str, str]]:
+    """Raw HTML inside Markdown: keep links and images, drop tags and comments; the
+    headings it holds, as (level, text)."""
+    if "<a" in fragment or "<img" in fragment or _HTML_HEADING.search(fragment):
         soup = BeautifulSoup(fragment, "lxml")
         for a in soup.find_all("a", href=True):
             href = str(a["href"])
             links.append(Link(href, a.get_text(" ", strip=True), is_internal(href), line))
         images.extend(_content_image(img, line) for img in soup.find_all("img") if _shown(img))
         chunks.append(strip_templates(soup.get_text(" ")))
-        return
+        found = ((h.name, strip_templates(h.get_text(" ", strip=True))) for h in soup(_HEADINGS))
+        return [(level, text) for level, text in found if text]
     text = strip_templates(_HTML_TAG.sub(" ", _drop_comments(fragment)))
     if text.strip():
         chunks.append(text)
+    return []
+
+
+_HTML_HEADING = re.compile(r"<h[1-6][\s>]", re.I)
 
 
 # Site chrome that is never article content.
