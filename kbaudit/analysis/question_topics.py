@@ -218,6 +218,7 @@ PARTICLES = frozenset({"up", "out", "off", "back", "down"})
 # Words that name no subject, so never begin, end or make a label ("does", "different").
 _FILLERS = "does did doing done get gets got getting know tell let really still actually guys"
 _FILLERS += " anyone someone something thing things stuff yes yeah okay sure try trying tried"
+_FILLERS += " ve ll re"  # what is left of I've, you'll, we're
 _NOT_LABELS = STOP | frozenset((_FILLERS + " different way use using used").split())
 
 
