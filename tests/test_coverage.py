@@ -720,3 +720,12 @@ def test_a_windows_1252_questions_file_is_read_with_a_warning(
     assert "not valid UTF-8 (byte 0xe9 at line 2); read as Windows-1252" in outcome.output
     data = json.loads(target.read_text(encoding="utf-8"))
     assert [q["text"] for q in data["questions"]] == ["réinitialiser la facture"]
+
+
+def test_a_gap_no_article_shares_a_word_with_says_so() -> None:
+    from kbaudit.reporters.gaps import _nearest
+
+    assert (
+        _nearest({"nearest": None}) == "none close: no article shares a word with these questions"
+    )
+    assert word_casing(["2fa setup"])["2fa"] == "2FA"  # a known form that opens with a digit

@@ -84,7 +84,7 @@ def test_liquid_tag_lines_are_blank_lines_as_jekyll_renders_them() -> None:
 
 def test_headings_written_in_html_inside_markdown_are_headings() -> None:
     extracted = text.markdown(
-        "Pair the screen first.\n\n<h2 id=\"wifi\">Connect to <b>Wi-Fi</b></h2>\n\n"
+        'Pair the screen first.\n\n<h2 id="wifi">Connect to <b>Wi-Fi</b></h2>\n\n'
         "Choose the network.\n\n## Reset the screen\n\nHold the button.\n"
     )
     assert extracted.headings == ("Connect to Wi-Fi", "Reset the screen")

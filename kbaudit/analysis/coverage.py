@@ -299,7 +299,7 @@ def _title(texts: Sequence[str], phrases: Sequence[str], casing: Mapping[str, st
         return found[0]
     if phrases:
         return f"Questions about {cased(phrases[0], casing)}"
-    return shorten(texts[0], 90) if texts else ""
+    return shorten(cased(texts[0], casing), 90) if texts else ""
 
 
 def gap_topics(
@@ -361,7 +361,7 @@ def gap_topics(
         )
         topics.append(
             GapTopic(
-                label=shorten(cased(" / ".join(terms), casing) or ordered[0], MAX_LABEL),
+                label=shorten(cased(" / ".join(terms) or ordered[0], casing), MAX_LABEL),
                 terms=terms,
                 volume=int(volumes[members].sum()),
                 members=tuple(chosen[i] for i in members),

@@ -152,6 +152,7 @@ def _folded(words: Iterable[str]) -> frozenset[str]:
 
 
 _WORD = re.compile(r"[^\W\d_][\w]*(?:['.+-][\w]+)*")
+_ANY_WORD = re.compile(r"[^\W_][\w]*(?:['.+-][\w]+)*")  # also "2fa", as casing writes it
 MIN_SEEN = 2  # a word's written form is learned from at least this many uses
 CASED_SHARE = 0.2  # ... that make at least this share of the word's uses
 # Acronyms and names no English word shares, as support texts write them: used when the
@@ -193,7 +194,7 @@ def word_casing(questions: Iterable[str], titles: Iterable[str] = ()) -> dict[st
     known: set[str] = set()  # well-known acronyms and names met anywhere
 
     def count(text: str, weight: int) -> None:
-        known.update(w for w in _WORD.findall(text.lower()) if w in _KNOWN_FORMS)
+        known.update(w for w in _ANY_WORD.findall(text.lower()) if w in _KNOWN_FORMS)
         if _shouting(text):
             return
         only_marked = _title_case(text)
@@ -225,7 +226,7 @@ def cased(text: str, casing: Mapping[str, str]) -> str:
     """`text` with its lower-case words written as `casing` says."""
     if not casing:
         return text
-    return _WORD.sub(lambda m: casing.get(m.group(), m.group()), text)
+    return _ANY_WORD.sub(lambda m: casing.get(m.group(), m.group()), text)
 
 
 def _swap(part: str) -> str:

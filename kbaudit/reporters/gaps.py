@@ -57,7 +57,7 @@ def _nearest(gap: dict[str, Any], path: bool = True) -> str:
     if gap.get("language"):
         return "none: the KB has no articles in this language"
     if not near:
-        return ""
+        return "none close: no article shares a word with these questions"
     where = f"{near['path']}, " if path else ""
     text = f"{near.get('title') or near['path']} ({where}{near['score']:.2f})"
     if gap.get("extend"):
