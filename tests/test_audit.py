@@ -154,3 +154,21 @@ def test_a_kb_of_articles_too_short_to_compare_is_audited(tmp_path: Path) -> Non
     result = audit(kb, Config(cache=False))
     assert len(result.corpus.articles) == 3
     assert not [f for f in result.findings if f.rule.startswith("DUP")]
+
+
+def test_an_old_dated_post_is_told_to_be_archived_not_updated(tmp_path: Path) -> None:
+    for rel, title in (
+        ("release-notes/2023-02-01-spring-release.md", "Spring release"),
+        ("billing/change-plan.md", "Change your plan"),
+    ):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(
+            f"---\ntitle: {title}\nupdated_at: 2023-02-01\n---\nPick a plan on the Plan page.\n",
+            encoding="utf-8",
+        )
+    found = audit(tmp_path, Config(select=["STALE001"], as_of=dt.date(2026, 1, 1))).findings
+    by_path = {f.path: f for f in found}
+    post = by_path["release-notes/2023-02-01-spring-release.md"]
+    assert post.message.startswith("a dated post (release notes) from 2023-02-01")
+    assert "archive it" in post.message and post.data["dated_post"] is True
+    assert by_path["billing/change-plan.md"].message.startswith("last updated 2023-02-01")

@@ -37,13 +37,47 @@ def max_age(article: Article, ctx: Context) -> Iterator[Finding]:
     age = (ctx.today - article.updated_at).days
     if age > days:
         source = " (from git)" if article.date_source == "git" else ""
+        limit = f"{'for ' + repr(article.category) + ' ' if category in by_category else ''}"
+        post = _dated_post(article.path or "")
+        if post:  # a record of its day: updating it is not the fix
+            message = (
+                f"a dated post ({post}) from {article.updated_at.isoformat()}{source}, {age} "
+                f"days ago (the limit {limit}is {days} days): it tells what was new then, and a "
+                "bot repeats it as current; archive it or keep it out of the bot's sources"
+            )
+        else:
+            message = (
+                f"last updated {article.updated_at.isoformat()}{source}, {age} days ago; the "
+                f"limit {limit}is {days} days"
+            )
         yield ctx.finding(
             article,
-            f"last updated {article.updated_at.isoformat()}{source}, {age} days ago; the limit "
-            f"{'for ' + repr(article.category) + ' ' if category in by_category else ''}is "
-            f"{days} days",
-            data={"updated_at": article.updated_at.isoformat(), "age_days": age, "limit": days},
+            message,
+            data={
+                "updated_at": article.updated_at.isoformat(),
+                "age_days": age,
+                "limit": days,
+                "dated_post": bool(post),
+            },
         )
+
+
+# Folders of posts that record a day (release notes, announcements, blog and news posts,
+# changelogs, security bulletins), as their names say; Jekyll's `_posts`.
+_POSTS = re.compile(
+    r"(?:^|/)(?P<kind>_posts|blog|news|release[-_ ]?notes|changelogs?|announcements?"
+    r"|whats[-_ ]new|security[-_ ]bulletins?|bulletins?)/",
+    re.I,
+)
+
+
+def _dated_post(path: str) -> str:
+    """What kind of dated post the article is, by the folder it is in ('' for none)."""
+    found = _POSTS.search(path)
+    if found is None:
+        return ""
+    kind = found["kind"].lower().strip("_").replace("_", " ").replace("-", " ")
+    return "post" if kind == "posts" else kind
 
 
 def missing_date(article: Article, ctx: Context) -> Iterator[Finding]:
