@@ -47,6 +47,10 @@ def _languages(corpus: Corpus) -> list[str]:
 
 
 Filed = tuple[str, str]  # (category, language)
+MIN_CATEGORIES = 3  # a language with fewer judged categories is compared with the whole KB
+# Below this usual closeness the words of a language are matched too little (Japanese or
+# Chinese text without spaces) for closeness to tell a scattered category from any other.
+MIN_USUAL = 0.1
 
 
 class _Categories:
@@ -163,6 +167,15 @@ def scattered_category(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
         c for c, rows in categories.rows.items() if len(rows) >= int(ctx.params["min_articles"])
     ]
     usual = float(np.median([categories.typical(c, 0.5) for c in sized])) if sized else 0.0
+    # how alike a language's categories usually are: words of an unspaced script (Japanese)
+    # are matched less, so its categories are compared with each other, not with English ones
+    by_language: dict[str, list[float]] = defaultdict(list)
+    for c in sized:
+        by_language[c[1]].append(categories.typical(c, 0.5))
+    usual_in = {
+        lang: float(np.median(found)) if len(found) >= MIN_CATEGORIES else usual
+        for lang, found in by_language.items()
+    }
     spread: dict[Filed, Counter[int]] = defaultdict(Counter)
     members: dict[Filed, list[int]] = defaultdict(list)
     for i, topic in enumerate(model.assignment):
@@ -182,15 +195,16 @@ def scattered_category(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
         ):
             continue
         cohesion = categories.typical(key, 0.5)
-        if cohesion >= float(ctx.params["max_cohesion"]) * usual:
-            continue
+        usual_here = usual_in.get(key[1], usual)
+        if usual_here < MIN_USUAL or cohesion >= float(ctx.params["max_cohesion"]) * usual_here:
+            continue  # (a language whose categories are hardly alike at all cannot tell)
         where = {model.topics[t].label: n for t, n in counts.most_common()}
         category = key[0]
         yield ctx.finding(
             None,
             f"category {categories.named(key)!r} is scattered over {len(counts)} topics (the "
             f"largest holds {largest / total:.0%} of its {total} articles; its articles are "
-            f"less alike than those of most categories: {cohesion:.2f} against {usual:.2f}): "
+            f"less alike than those of most categories: {cohesion:.2f} against {usual_here:.2f}): "
             + ", ".join(f"{label} ({n})" for label, n in list(where.items())[:4])
             + "; split it or move articles to the categories of their topics",
             path=corpus.articles[members[key][0]].path,
