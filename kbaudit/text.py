@@ -342,8 +342,8 @@ def _wikilink(state: StateInline, silent: bool) -> bool:
 
 # Emphasis is not parsed: it changes no word, link or heading and costs a tenth of the time.
 _md = MarkdownIt("commonmark", {"html": True}).disable("emphasis")
-_CODE_MARK = re.compile("\ue000(\\d+)\ue001")
 _md.inline.ruler.before("link", "wikilink", _wikilink)
+_CODE_MARK = re.compile("\ue000(\\d+)\ue001")  # a code span held out of the emphasis pass
 
 
 def shorten(text: str, limit: int) -> str:

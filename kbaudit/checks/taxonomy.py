@@ -191,13 +191,10 @@ def variant_spelling(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
     made only of ids are not vocabulary (TAX012 reports them) and are never compared."""
     threshold = float(ctx.params["threshold"])
     vocabulary = _Vocabulary(corpus, int(ctx.params["min_word_articles"]))
-    # each language's team names its own (Dutch Plug-ins, English Plugins); an article of no
-    # known language is of the KB's main one
-    languages = [(a.locale or "").replace("_", "-").split("-")[0].lower() for a in corpus.articles]
-    main = Counter(x for x in languages if x).most_common(1)
+    # each language's team names its own (Dutch Plug-ins, English Plugins)
     by_language: dict[str, list[Article]] = defaultdict(list)
-    for article, language in zip(corpus.articles, languages, strict=True):
-        by_language[language or (main[0][0] if main else "")].append(article)
+    for article, language in zip(corpus.articles, corpus.languages, strict=True):
+        by_language[language].append(article)
     for name in ctx.params["fields"]:
         for _, articles in sorted(by_language.items()):
             yield from _variants_of(name, articles, ctx, threshold, vocabulary)

@@ -31,21 +31,6 @@ def _related(corpus: Corpus, members: tuple[int, ...]) -> list[Related]:
     ]
 
 
-def _languages(corpus: Corpus) -> list[str]:
-    """Each article's language (`fr` of `fr-CA`), an article of none taking the KB's most
-    common one, as the topics do: topics are clustered per language, so a category is
-    compared with the topics of each of its languages on its own."""
-
-    def build() -> list[str]:
-        found = [
-            (a.locale or "").replace("_", "-").split("-")[0].casefold() for a in corpus.articles
-        ]
-        main = Counter(x for x in found if x).most_common(1)
-        return [x or (main[0][0] if main else "") for x in found]
-
-    return corpus.memo(("article-languages",), build)
-
-
 Filed = tuple[str, str]  # (category, language)
 MIN_CATEGORIES = 3  # a language with fewer judged categories is compared with the whole KB
 # Below this usual closeness the words of a language are matched too little (Japanese or
@@ -62,7 +47,7 @@ class _Categories:
         self.matrix = corpus.tfidf()[1]
         self.rows: dict[Filed, list[int]] = defaultdict(list)
         self.filed = [article.category for article in corpus.articles]
-        self.languages = _languages(corpus)
+        self.languages = corpus.languages
         for i, category in enumerate(self.filed):
             if category:
                 self.rows[(category, self.languages[i])].append(i)
@@ -250,7 +235,7 @@ def uncovered_topic(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
     whose articles are nearly all in the designer topic is its home, however many articles
     about the designer other categories also hold)."""
     model = _model(corpus, ctx)
-    languages = _languages(corpus)
+    languages = corpus.languages
     sizes = Counter((a.category, languages[i]) for i, a in enumerate(corpus.articles) if a.category)
     home = float(ctx.params["home_share"])
     for topic in model.topics:

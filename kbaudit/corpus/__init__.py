@@ -117,6 +117,15 @@ class Corpus:
         return {a.id: a for a in self.articles}
 
     @cached_property
+    def languages(self) -> list[str]:
+        """Each article's language (`fr` of `fr-CA`), an article of none taking the KB's most
+        common one, as the topics do: checks that compare articles of one language only
+        (topics are clustered per language; each language's team names its own tags)."""
+        found = [(a.locale or "").replace("_", "-").split("-")[0].casefold() for a in self.articles]
+        main = Counter(x for x in found if x).most_common(1)
+        return [x or (main[0][0] if main else "") for x in found]
+
+    @cached_property
     def top_folders(self) -> frozenset[str]:
         return frozenset(p.split("/")[0] for p in (self.files or self.by_path) if "/" in p)
 
