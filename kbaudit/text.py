@@ -417,7 +417,7 @@ def markdown(body: str, line_offset: int = 0) -> Extracted:
             continue
         parts: list[str] = []
         code: list[str] = []  # code spans, held out of the emphasis pass
-        link_stack: list[tuple[str, list[str], bool]] = []
+        link_stack: list[tuple[str, list[str], bool, int]] = []
         for child in token.children or []:
             if child.type in ("text", "code_inline"):
                 content = child.content
@@ -428,19 +428,22 @@ def markdown(body: str, line_offset: int = 0) -> Extracted:
                     code.append(content)
                 else:
                     parts.append(content)
-                for _, texts, _ in link_stack:
+                for _, texts, _, _ in link_stack:
                     texts.append(content)
             elif child.type in ("softbreak", "hardbreak"):
                 parts.append("\n")
             elif child.type == "link_open":
                 by_name = bool(child.meta.get("by_name"))
-                link_stack.append((str(child.attrGet("href") or ""), [], by_name))
+                link_stack.append((str(child.attrGet("href") or ""), [], by_name, len(images)))
             elif child.type == "link_close" and link_stack:
-                href, texts, by_name = link_stack.pop()
+                href, texts, by_name, first = link_stack.pop()
                 if "%7B" in href:  # a template tag, as written: {{ site.baseurl }}/a/
                     href = unquote(href)
                 internal = by_name or is_internal(href)
-                links.append(Link(href, "".join(texts).strip(), internal, line, by_name))
+                label = "".join(texts).strip()
+                links.append(Link(href, label, internal, line, by_name))
+                if label:  # a picture beside a link's words decorates it: [![](i.svg) Billing]
+                    del images[first:]
             elif child.type == "image":
                 src = str(child.attrGet("src") or "")
                 alt = "".join(c.content for c in child.children or [])
@@ -521,7 +524,7 @@ def _pixels(value: object) -> int | None:
 def _shown(img: Tag) -> bool:
     """Whether an `<img>` is content a reader needs, as opposed to decoration (marked
     `role="presentation"` or `aria-hidden`, an icon, emoticon or avatar by its class or
-    address, or drawn at icon size)."""
+    address, inside a link that has words of its own, or drawn at icon size)."""
     if str(img.get("role", "")).lower() in ("presentation", "none"):
         return False
     if str(img.get("aria-hidden", "")).lower() == "true":
@@ -532,6 +535,9 @@ def _shown(img: Tag) -> bool:
         return False
     if _DECORATIVE_SRC.search(str(img.get("src", ""))):
         return False
+    link = img.find_parent("a")
+    if link is not None and link.get_text(" ", strip=True):
+        return False  # beside the words of its link (a card's picture): they say it
     width, height = _pixels(img.get("width")), _pixels(img.get("height"))
     return not (width is not None and height is not None and max(width, height) <= _ICON_PX)
 
