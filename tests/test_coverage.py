@@ -109,6 +109,14 @@ def test_gap_topics_group_and_rank_by_volume(articles: list) -> None:
             "customers card keeps getting declined",
             "What to do when customers card keeps getting declined",
         ),
+        # a greeting or filler word is dropped whole, never the start of a longer word
+        ("Okay the app logs me out every hour", "The app logs you out every hour"),
+        ("nothing happens when I press export", "Nothing happens when you press export"),
+        (
+            "something is wrong with my invoice",
+            "What to do when something is wrong with your invoice",
+        ),
+        ("helpdesk login fails on mobile", "What to do when helpdesk login fails on mobile"),
     ],
 )
 def test_suggested_titles(question: str, title: str | None) -> None:

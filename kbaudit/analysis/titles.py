@@ -26,7 +26,7 @@ _GREETING = re.compile(
     r"^(?:(?:hi|hello|hey|hiya|greetings|good (?:morning|afternoon|evening)|dear \w+|"
     r"thanks|thank you|please|pls|help|urgent|it'?s urgent|this is urgent|question|ok|okay|"
     r"so|well|um|yes|no|sorry)"
-    r"(?: there| team| all| guys)?[\s,.!:;-]*)+",
+    r"(?: there| team| all| guys)?(?![\w'-])[\s,.!:;-]*)+",  # whole words: not "So" of "Something"
     re.I,
 )
 _FILLER = re.compile(
@@ -41,7 +41,7 @@ _FILLER = re.compile(
 )
 # The lookbehind starts a match only at the first of a run of separators: linear time.
 _TRAILING = re.compile(
-    r"(?<![\s,.!;-])[\s,.!;-]*(?:thanks?(?: you)?(?: in advance)?|thx|please(?: help)?|asap|why is that|"
+    r"(?<![\s,.!;-])[\s,.!;-]*\b(?:thanks?(?: you)?(?: in advance)?|thx|please(?: help)?|asap|why is that|"
     r"what (?:can|should|do) (?:i|we) do(?: now| about it)?|what now|"
     r"any help(?: is| would be)? appreciated|help)[\s.!?]*$",
     re.I,
