@@ -1006,10 +1006,11 @@ def test_a_slack_export_folder_gives_the_customers_posts_that_start_a_thread(
     )
     write("general/2024-03-04.json", [post("U7", "8.0", "can I freeze my card online?")])
     write("D0DM12345/2024-03-04.json", [post("U8", "9.0", "private: my PIN is blocked")])
+    # the @mention that addresses the post is whom it was sent to, not what was asked
     assert sorted(q.text for q in load_questions(tmp_path)) == [
-        "@Kofi is there a fee for paying by card in Japan?",
         "can I freeze my card online?",
         "how do I add a joint account holder?",
+        "is there a fee for paying by card in Japan?",
     ]
     # one channel's folder: that channel, with the users of the export above it
     assert sorted(q.text for q in load_questions(tmp_path / "general")) == [
@@ -1095,4 +1096,102 @@ def test_issue_tracker_and_case_exports_in_json() -> None:
     assert [q.text for q in parse_questions(json.dumps(servicenow))] == ["Payroll run failed"]
     assert [q.text for q in parse_questions(json.dumps(salesforce))] == [
         "Cannot print statements: The printed statement is blank."
+    ]
+
+
+def test_a_log_of_posts_gives_the_customers_opening_posts() -> None:
+    # posts to a brand's support account, one row each: an inbound flag (True: the
+    # customer's), the post each answers; replies of either side are no opening question,
+    # and the @handles a post is addressed to are not what was asked
+    log = (
+        "post_id,author_id,inbound,created_at,text,response_post_id,in_response_to_post_id\n"
+        "11,4401,True,Mon Mar 04 09:12:00 +0000 2024,"
+        "@AcmeBankHelp my card was declined at the airport twice?,12,\n"
+        "12,AcmeBankHelp,False,Mon Mar 04 09:20:00 +0000 2024,"
+        '"@4401 Sorry to hear that! Please DM us the last four digits. ^JL '
+        'https://t.example/abc",13,11\n'
+        "13,4401,True,Mon Mar 04 09:25:00 +0000 2024,@AcmeBankHelp done sent you a DM,,12\n"
+        "14,4402,True,Mon Mar 04 10:02:00 +0000 2024,"
+        "how do I raise my transfer limit in the app @AcmeBankHelp @4480,,\n"
+        "15,AcmeBankHelp,False,Mon Mar 04 10:30:00 +0000 2024,"
+        "@4402 Under Settings > Limits. ^PK,,14\n"
+        "16,4403,True,Mon Mar 04 11:00:00 +0000 2024,@AcmeBankHelp hi,,\n"
+    )
+    assert sorted(q.text for q in parse_questions(log)) == [
+        "how do I raise my transfer limit in the app",
+        "my card was declined at the airport twice?",
+    ]
+    # the same as JSON Lines, with the flag written true/false
+    lines = [
+        {"id": 1, "inbound": True, "text": "@AcmeBankHelp where do I see my IBAN?"},
+        {"id": 2, "inbound": False, "text": "@77 In the app, under Account.", "in_reply_to": 1},
+        {"id": 3, "inbound": True, "text": "can I order a second card for my partner?"},
+    ]
+    text = "\n".join(json.dumps(line) for line in lines)
+    assert sorted(q.text for q in parse_questions(text)) == [
+        "can I order a second card for my partner?",
+        "where do I see my IBAN?",
+    ]
+
+
+def test_dialogue_turns_named_utterances() -> None:
+    # dialogues of a data set: turns with a speaker (USER, SYSTEM) and an utterance
+    dialogues = [
+        {
+            "dialogue_id": "1_001",
+            "turns": [
+                {"speaker": "USER", "utterance": "I want to move 200 dollars to savings."},
+                {"speaker": "SYSTEM", "utterance": "From which account?"},
+                {"speaker": "USER", "utterance": "From checking."},
+            ],
+        },
+        {
+            "dialogue_id": "1_002",
+            "turns": [
+                {"speaker": "USER", "utterance": "What is my checking balance?"},
+                {"speaker": "SYSTEM", "utterance": "It is 420 dollars."},
+            ],
+        },
+    ]
+    assert sorted(q.text for q in parse_questions(json.dumps(dialogues))) == [
+        "I want to move 200 dollars to savings.",
+        "What is my checking balance?",
+    ]
+
+
+def test_a_data_set_of_questions_in_parts() -> None:
+    # an intent data set: parts (train, test, out of scope), each a list of [text, intent]
+    parts = {
+        "train": [["how do i unlock my card", "card_unlock"], ["unlock card", "card_unlock"]],
+        "test": [["what's the fee for a wire abroad", "wire_fee"]],
+        "oos_test": [["who won the game last night", "oos"], ["hello", "greeting"]],
+    }
+    got = {q.text: q.volume for q in parse_questions(json.dumps(parts))}
+    assert got == {
+        "how do i unlock my card": 1,
+        "unlock card": 1,
+        "what's the fee for a wire abroad": 1,
+        "who won the game last night": 1,
+    }
+    # its one list under a name of its own, of records with a text
+    named = {"test_data_annotation": [{"text": "set an alarm for six", "intent": "alarm_set"}]}
+    assert [q.text for q in parse_questions(json.dumps(named))] == ["set an alarm for six"]
+    # a search log given as [query, count] rows
+    rows = [["reset password", 12], ["close account", 3]]
+    got = {q.text: q.volume for q in parse_questions(json.dumps(rows))}
+    assert got == {"reset password": 12, "close account": 3}
+
+
+def test_a_chat_bot_training_set_gives_its_requests() -> None:
+    # customer requests with their intent and a written answer: the request is the question;
+    # a template's blank ({{Order Number}}) is no word the customer asked
+    text = (
+        "flags,instruction,category,intent,response\n"
+        'BQ,how can i return the shoes from order {{Order Number}}?,REFUND,return_item,"Sure.\n'
+        '\n1. Open {{Orders Page}}.\n2. Pick the order."\n'
+        "BL,where is my parcel,DELIVERY,track_parcel,Check {{Tracking Page}} for its status.\n"
+    )
+    assert [q.text for q in parse_questions(text)] == [
+        "how can i return the shoes from order?",
+        "where is my parcel",
     ]

@@ -10,6 +10,7 @@ import html
 import re
 
 _SPACE = re.compile(r"\s+")
+_PLACEHOLDER = re.compile(r"\{\{[^{}\n]{1,80}\}\}")
 _BEFORE_PUNCTUATION = re.compile(r"(?<!\s)\s+([?.!,;:])(?=\s|$)")
 
 # Only tags of elements mail and chat tools write: "<support@example.com>" stays text.
@@ -63,8 +64,31 @@ _INLINE_SIGN_OFF = re.compile(
 )
 
 
+# The @handles a post is addressed to ("@AcmeHelp @sam my card ..."), or ends with ("... fix
+# it @AcmeHelp!"): whom it was sent to, not what was asked. An address (me@x.io) is no handle.
+_LEADING_HANDLES = re.compile(r"(?:@\w[\w.-]*[ ,:]*)+")
+_HANDLE = re.compile(r"@\w[\w.-]*")
+
+
+def _without_handles(text: str) -> str:
+    """One line without the @handles that open or close it, when something is left."""
+    leading = _LEADING_HANDLES.match(text)
+    if leading is not None and text[leading.end() :].strip():
+        text = text[leading.end() :]
+    body = text.rstrip(".!?")
+    words = body.split(" ")
+    kept = len(words)
+    while kept > 1 and _HANDLE.fullmatch(words[kept - 1]):
+        kept -= 1
+    if kept < len(words) and " ".join(words[:kept]).strip():
+        text = " ".join(words[:kept]) + text[len(body) :]
+    return text
+
+
 def _without_courtesies(text: str) -> str:
-    """One line without the greeting that opens it and the sign-off that closes it."""
+    """One line without the @handles and greeting that open it and the sign-off that
+    closes it."""
+    text = _without_handles(text)
     greeting = _INLINE_GREETING.match(text)
     if greeting is not None and len(text[greeting.end() :].split()) >= 2:
         text = text[greeting.end() :]
@@ -310,6 +334,8 @@ def message_text(value: str, customer: str | None = None) -> str:
         if len(lines) > 1 and _GREETING_LINE.fullmatch(lines[0]):
             lines = lines[1:]
         text = " ".join(lines)
+    if "{{" in text:  # "cancel order {{Order Number}}": a template's blank, no word asked
+        text = _BEFORE_PUNCTUATION.sub(r"\1", _PLACEHOLDER.sub(" ", text))
     text = _without_courtesies(_SPACE.sub(" ", text).strip())
     # "<b>invoices</b>?" left a space before "?"; a French "passe ?" keeps its own
     return _BEFORE_PUNCTUATION.sub(r"\1", text) if was_html else text

@@ -43,6 +43,10 @@ TEXT_COLUMNS = (
     "content", "body", "message_text", "prompt", "user_input", "transcript", "chat_transcript",
     "first_message", "first_customer_message", "initial_message", "opening_message",
     "customer_message", "first_comment", "preview", "summary", "short_description",
+    # data sets of customer requests for training chat bots (Bitext: instruction, intent,
+    # response; prompt/completion logs: input, output)
+    "instruction", "customer_query", "user_query", "user_utterance", "customer_request",
+    "inquiry", "enquiry", "request", "input",
     # the same in German, French, Spanish, Portuguese, Italian and Dutch exports
     "frage", "fragen", "suchbegriff", "suchanfrage", "betreff", "requête", "recherche",
     "terme_de_recherche", "objet", "pregunta", "preguntas", "consulta", "búsqueda",
@@ -251,15 +255,8 @@ def _customer_rows(
     """In a log of chat messages (a column naming who wrote each: user, agent, bot ...), the
     rows the customer wrote; with a conversation column, only each conversation's first
     customer message that is more than a greeting. None when no column names a role."""
-    for name in (*DIRECTION_KEYS, *ROLE_COLUMNS):
-        role_col = _pick(columns, [name])
-        if role_col is None or role_col == text_col:
-            continue
-        key = "direction" if name in DIRECTION_KEYS else "role"
-        roles = [_role({key: record.get(role_col)}) for record in records]
-        if any(roles):
-            break
-    else:
+    roles = _table_roles(records, columns, text_col)
+    if roles is None:
         return None
     conversation_col = _pick(columns, CONVERSATION_COLUMNS)
     keep: set[int] = set()
@@ -293,6 +290,38 @@ def _customer_rows(
             asked.add(conversation)
         keep.add(i)
     return keep
+
+
+def _table_roles(
+    records: Sequence[dict[str, Any]], columns: list[str], text_col: str
+) -> list[str | None] | None:
+    """Who wrote each row of a log of messages: a flag column (TWCS's `inbound`, Front's
+    `is_inbound`, Gorgias's `from_agent`: true/false), a direction, or a role column; None
+    when no column says it."""
+    for flag, customer in ROLE_FLAGS:
+        flag_col = _pick(columns, [flag])
+        if flag_col is None:
+            continue
+        flags = [_flag(record.get(flag_col)) for record in records]
+        if any(f is not None for f in flags):
+            return [None if f is None else "customer" if f is customer else "staff" for f in flags]
+    for name in (*DIRECTION_KEYS, *ROLE_COLUMNS):
+        role_col = _pick(columns, [name])
+        if role_col is None or role_col == text_col:
+            continue
+        key = "direction" if name in DIRECTION_KEYS else "role"
+        roles = [_role({key: record.get(role_col)}) for record in records]
+        if any(roles):
+            return roles
+    return None
+
+
+def _flag(value: Any) -> bool | None:
+    """A true/false cell (True, "true", "yes", "1"), else None."""
+    if isinstance(value, bool):
+        return value
+    flag = str(value).strip().casefold() if isinstance(value, str | int) else ""
+    return True if flag in _TRUE | {"1"} else False if flag in _FALSE | {"0"} else None
 
 
 def _records(
@@ -342,7 +371,7 @@ def _records(
     for number, record in enumerate(records, 1):
         if customer is not None and number - 1 not in customer:
             continue
-        if not lines and _not_asked(record):  # a JSON log's record
+        if _not_asked(record) if not lines else _is_reply(record):  # a reply is no opener
             continue
         text = text_of(record)
         if not isinstance(text, str) or not text.strip() or _NO_TERM.fullmatch(text.strip()):
@@ -386,7 +415,18 @@ def _ticket_rate(
 # A message a chat tool logs that no customer asked (Slack's bot messages and channel joins);
 # a subtype of a person's own message is read.
 _OWN_SUBTYPES = frozenset({"thread_broadcast", "file_share", "me_message"})
-REPLY_KEYS = ("parent_user_id", "parent_id", "in_reply_to", "in_reply_to_id", "reply_to")
+# A message that answers another: a reply in a thread (Slack's parent_user_id), a tweet in
+# response to one (Twitter's in_reply_to_status_id, the TWCS corpus' in_response_to_tweet_id).
+_REPLY_KEY = re.compile(r"(?:in_)?(?:reply|response)_to(?:_\w*id)?|parent(?:_\w+)?_id")
+
+
+def _is_reply(record: dict[str, Any]) -> bool:
+    """Whether a message names the message it answers (an empty cell names none)."""
+    return any(
+        _REPLY_KEY.fullmatch(_key(key)) and value not in (None, "") and str(value).strip()
+        for key, value in record.items()
+        if isinstance(key, str)
+    )
 
 
 # The topic a forum writes to describe each category (Discourse: "About the Billing
@@ -418,7 +458,7 @@ def _not_asked(record: dict[str, Any]) -> bool:
     thread = record.get("thread_ts")
     if thread not in (None, "") and thread != record.get("ts"):
         return True
-    return any(record.get(key) not in (None, "") for key in REPLY_KEYS)
+    return _is_reply(record)
 
 
 def _table(
@@ -571,7 +611,7 @@ _STAFF_STARTS = frozenset({"admin_initiated", "automated", "operator_initiated",
 
 MESSAGE_TEXTS = (
     "body", "text", "content", "message", "plain_body", "body_text", "stripped_text",
-    "text_body", "plain_text", "value", "body_html", "html_body", "html", "preview",
+    "text_body", "plain_text", "value", "body_html", "html_body", "html", "preview", "utterance",
 )  # fmt: skip
 
 
@@ -824,14 +864,44 @@ def _chats(items: list[Any], where: str) -> list[_Row]:
     return rows
 
 
+def _pair(item: list[Any]) -> _Row | None:
+    """A row given as a list of values (["reset my pin", "change_pin"], ["reset pin", 12]):
+    its text with the most words, and its one count as the volume. None for a list holding
+    anything other than text and numbers, or no text."""
+    if not all(isinstance(v, str | int | float) and not isinstance(v, bool) for v in item):
+        return None
+    texts = [v for v in item if isinstance(v, str) and v.strip() and _number(v) is None]
+    counts = [v for v in item if not isinstance(v, str)]
+    if not texts:
+        return None
+    text = max(texts, key=lambda v: len(v.split()))  # the first of the longest
+    volume = counts[0] if len(counts) == 1 and counts[0] >= 0 else 1
+    return _Row(text, round(volume))
+
+
+def _is_questions(items: list[Any], wanted: Sequence[str]) -> bool:
+    """A list of questions: strings, rows of text and numbers (see `_pair`), or records with
+    a question field (`wanted`: its usual names)."""
+    return bool(items) and all(
+        isinstance(x, str)
+        or (isinstance(x, list) and _pair(x) is not None)
+        or (isinstance(x, dict) and _pick(x, wanted) is not None)
+        for x in items
+    )
+
+
 def _objects(items: list[Any], where: str, text_column: str | None) -> list[_Row]:
-    """A list of JSON values: strings are questions; objects are records, tickets or chats."""
+    """A list of JSON values: strings are questions; objects are records, tickets or chats;
+    lists are conversations (lists of messages) or rows of values (text, intent, count)."""
     items = [_opened(item) for item in items]
     strings = [_Row(x) for x in items if isinstance(x, str)]
     objects = [x for x in items if isinstance(x, dict)]
     conversations = [x for x in items if isinstance(x, list)]
     if conversations and not objects and all(map(_is_chat, conversations)):
         return strings + _chats(conversations, where)
+    pairs = [row for x in conversations if (row := _pair(x)) is not None]
+    if pairs and not objects and len(pairs) == len(conversations):
+        return strings + pairs
     if objects and text_column is None and all(_is_ticket(x) for x in objects):
         return strings + _tickets(objects, where)
     if objects and text_column is None and all(_is_chat(x) for x in objects):
@@ -871,6 +941,11 @@ def _json(data: Any, where: str, text_column: str | None) -> list[_Row]:
         wanted = [_key(text_column)] if text_column else TEXT_COLUMNS
         if _is_ticket(data) or _is_chat(data) or _pick(data, wanted):
             return _objects([data], where, text_column)  # one record (a one-line JSONL)
+        # a data set in parts, each a list of questions ({"train": [...], "test": [...]}), or
+        # its one list under a name of its own ({"test_data_annotation": [{"text": ...}]})
+        parts = [v for v in data.values() if isinstance(v, list) and v]
+        if parts and all(_is_questions(part, wanted) for part in parts):
+            return [row for part in parts for row in _objects(part, where, text_column)]
         for inner in (v for v in data.values() if isinstance(v, dict)):  # {"data": {...}}
             try:
                 return _json(inner, where, text_column)
