@@ -1195,3 +1195,73 @@ def test_a_chat_bot_training_set_gives_its_requests() -> None:
         "how can i return the shoes from order?",
         "where is my parcel",
     ]
+
+
+def test_dialogue_data_sets_in_their_own_shapes() -> None:
+    def read(value: object) -> list[str]:
+        return sorted(q.text for q in parse_questions(json.dumps(value)))
+
+    # dialogues keyed by their ids, turns that do not say who wrote them: the two sides take
+    # turns, the customer first
+    keyed = {
+        "D01.json": {
+            "goal": {"message": ["Ask for a cheap hotel"]},
+            "log": [
+                {"text": "I need a cheap hotel near the station.", "metadata": {}},
+                {"text": "There are three. Any area?", "metadata": {"hotel": {}}},
+                {"text": "The north, please.", "metadata": {}},
+            ],
+        },
+        "D02.json": {"log": [{"text": "hello"}, {"text": "Hi!"}, {"text": "Is the pool open?"}]},
+    }
+    assert read(keyed) == ["I need a cheap hotel near the station.", "Is the pool open?"]
+    # a bot that opens by offering help is not the customer; turns as plain strings, JSONL
+    lines = [
+        {"id": "a1", "turns": ["Hello, how may I help you?", "can I pay my bill by phone?"]},
+        {"id": "a2", "turns": ["Hi! How can I help you today?", "hi", "ok", "where is my refund"]},
+    ]
+    text = "\n".join(json.dumps(line) for line in lines)
+    assert sorted(q.text for q in parse_questions(text)) == [
+        "can I pay my bill by phone?",
+        "where is my refund",
+    ]
+    # messages as [speaker, text] pairs, or as texts their speaker opens
+    pairs = [
+        {"convo_id": 7, "original": [["agent", "Hi! How can I help?"], ["customer", "hi"],
+                                     ["customer", "My promo code does not work"]]},
+        {"convo_id": 8, "dialogue": ["customer: Hello.", "agent: Hello, how can I help you?",
+                                     "customer: Can I move my flight to Friday?"]},
+    ]  # fmt: skip
+    assert read(pairs) == ["Can I move my flight to Friday?", "My promo code does not work"]
+    # turns holding both sides: the user's utterance and the system's response
+    both = {
+        "set--train--1": {
+            "log": [
+                {"user utterance": "Do you ship to Norway?", "system response": "We do."},
+                {"user utterance": "How long does it take?", "system response": "A week."},
+            ]
+        },
+        "set--train--2": {
+            "log": [
+                {"transcript": "a vegan place in the centre", "system_transcript": "Hello!"},
+            ]
+        },
+    }
+    assert read(both) == ["Do you ship to Norway?", "a vegan place in the centre"]
+    # a flag on each turn, its text as a list of sentences, the dialogue one level down; the
+    # speakers of a booking data set (USR, wizard)
+    flagged = [
+        {
+            "dialog": {
+                "dialog_id": "f1",
+                "turns": [
+                    {"is_agent": False, "sentences": ["My parcel is late.", "Where is it?"]},
+                    {"is_agent": True, "sentences": ["Sorry! Please DM us."]},
+                ],
+            },
+            "summaries": {"abstractive_summaries": [["Customer asks about a late parcel."]]},
+        },
+        {"utterances": [{"speaker": "wizard", "text": "Hello, where to?"},
+                        {"speaker": "USR", "text": "A trip to Lisbon for two in May"}]},
+    ]  # fmt: skip
+    assert read(flagged) == ["A trip to Lisbon for two in May", "My parcel is late. Where is it?"]

@@ -202,6 +202,11 @@ _AGENT_OPENING = re.compile(
 )
 
 
+def offers_help(text: str) -> bool:
+    """Whether a chat turn opens as an agent does ("Hello, how may I help you?")."""
+    return _AGENT_OPENING.match(text) is not None
+
+
 def _turns(lines: list[str]) -> list[tuple[str | None, str, str]]:
     """The (time, speaker, text) of each line that is a turn; header lines ("Date: ...")
     are not."""

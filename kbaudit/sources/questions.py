@@ -29,6 +29,7 @@ from kbaudit.sources.base import decode, not_text, totals_row
 from kbaudit.sources.messages import (
     is_courtesy,
     message_text,
+    offers_help,
     subject_speaker,
     subject_text,
     transcript_questions,
@@ -574,16 +575,17 @@ def _is_ticket(item: Any) -> bool:
 MESSAGE_LISTS = (
     "messages", "conversation_parts", "parts", "turns", "transcript", "utterances",
     "conversation", "dialog", "dialogue", "history", "chat_history", "conversations", "threads",
-    "thread", "events",
+    "thread", "events", "log",
 )  # fmt: skip
 CUSTOMER_ROLES = frozenset(
     {"user", "customer", "end-user", "end_user", "enduser", "contact", "visitor", "lead",
-     "human", "requester", "client", "guest"}
+     "human", "requester", "client", "guest", "usr"}
 )  # fmt: skip
 # Who else writes in a conversation: a role naming one of these is not the customer's.
 STAFF_ROLES = frozenset(
     {"assistant", "agent", "admin", "bot", "system", "operator", "staff", "support", "team",
-     "ai", "model", "tool", "function", "developer", "employee", "automated", "workflow"}
+     "ai", "model", "tool", "function", "developer", "employee", "automated", "workflow",
+     "sys", "wizard"}
 )  # fmt: skip
 # Help desks that mark who wrote a message with a flag: Gorgias from_agent, Front is_inbound,
 # Freshdesk incoming; the flag and its value for a customer's message.
@@ -612,10 +614,33 @@ _STAFF_STARTS = frozenset({"admin_initiated", "automated", "operator_initiated",
 MESSAGE_TEXTS = (
     "body", "text", "content", "message", "plain_body", "body_text", "stripped_text",
     "text_body", "plain_text", "value", "body_html", "html_body", "html", "preview", "utterance",
+    "transcript", "sentences",
 )  # fmt: skip
+# A turn of a dialogue that holds both sides ({"user utterance": ..., "system response": ...};
+# {"transcript": ..., "system_transcript": ...}): the customer's side and the other's.
+_SIDE_TEXTS = r"(?:utterance|text|message|transcript|response|reply|input|output|query|turn)"
+_CUSTOMER_SIDE = re.compile(rf"(?:user|customer|client|visitor|usr|human)_{_SIDE_TEXTS}")
+_STAFF_SIDE = re.compile(rf"(?:system|sys|agent|bot|assistant|wizard|ai)_{_SIDE_TEXTS}")
+
+
+_SPOKEN = re.compile(r"([A-Za-z_-]{2,12})\s?:\s*(.*)", re.DOTALL)  # "agent: How can I help?"
+
+
+def _as_message(message: Any) -> Any:
+    """A message given as a [speaker, text] pair (["customer", "my order ..."]) or as a text
+    its speaker opens ("customer: my order ...") as an object; any other value as it is."""
+    speaker, text = None, None
+    if isinstance(message, list) and len(message) == 2 and all(isinstance(v, str) for v in message):
+        speaker, text = message
+    elif isinstance(message, str) and (spoken := _SPOKEN.match(message)) is not None:
+        speaker, text = spoken.groups()
+    if speaker is not None and speaker.strip().casefold() in CUSTOMER_ROLES | STAFF_ROLES:
+        return {"role": speaker, "text": text}
+    return message
 
 
 def _message_text(message: Any) -> str:
+    message = _as_message(message)
     if isinstance(message, str):
         return message_text(message)
     if not isinstance(message, dict):
@@ -623,9 +648,28 @@ def _message_text(message: Any) -> str:
     for key in MESSAGE_TEXTS:
         value = message.get(key)
         if isinstance(value, list):  # content parts: [{"type": "text", "text": "..."}]
-            value = " ".join(p["text"] for p in value if isinstance(p, dict) and _is_text(p))
+            value = " ".join(
+                p if isinstance(p, str) else p["text"]  # or sentences
+                for p in value
+                if isinstance(p, str) or (isinstance(p, dict) and _is_text(p))
+            )
         if isinstance(value, str) and value.strip():
             return message_text(value)
+    return ""
+
+
+def _customer_side(message: Any) -> str:
+    """The customer's text in a dialogue turn that holds both sides: under a key naming the
+    customer ("user utterance"), or the plain text key beside one naming the system
+    ("transcript" beside "system_transcript"); "" for any other message."""
+    if not isinstance(message, dict):
+        return ""
+    keys = {_key(k): k for k in message if isinstance(k, str)}
+    for key, name in keys.items():
+        if _CUSTOMER_SIDE.fullmatch(key) and isinstance(message[name], str):
+            return message_text(message[name])
+    if any(_STAFF_SIDE.fullmatch(key) for key in keys):
+        return _message_text(message)
     return ""
 
 
@@ -652,6 +696,7 @@ def _role(
     """Who wrote a chat message: "customer", "staff" or None (not said). `team_users`: the
     log calls the team's accounts "user" (see `_team_users`); `people`: the role of each
     participant of the conversation by id, for a message that names only its author's id."""
+    message = _as_message(message)
     if not isinstance(message, dict):
         return None
     for flag, customer in ROLE_FLAGS:
@@ -725,12 +770,31 @@ def _chat_text(chat: dict[str, Any] | list[Any]) -> str:
             candidates.append(source)
     messages = _messages(chat)
     team_users, people = _team_users(messages), _people(chat)
-    candidates += [m for m in messages if _role(m, team_users, people) == "customer"]
+    roles = [_role(m, team_users, people) for m in messages]
+    # a turn holding both sides gives the customer's; turns that say nothing take turns
+    sides = [
+        _customer_side(m) if role is None else "" for m, role in zip(messages, roles, strict=True)
+    ]
+    if not any(roles) and not any(sides):
+        roles = _alternating(messages)
+    for message, role, side in zip(messages, roles, sides, strict=True):
+        if side or role == "customer":
+            candidates.append(side or message)
     for message in candidates:
         text = _message_text(message)
         if text and not is_courtesy(text):  # "hi" first, then what they came for
             return shorten(text, MAX_TEXT)
     return ""
+
+
+def _alternating(messages: list[Any]) -> list[str | None]:
+    """The roles of a dialogue's turns that say nothing of who wrote them (MultiWOZ's log,
+    a list of strings): the two sides take turns, and the customer is the side that does not
+    open by offering help ("Hello, how may I help you?"), the first one when neither does."""
+    texts = [_message_text(m) for m in messages]
+    first = [next((t for t in texts[side::2] if t and not is_courtesy(t)), "") for side in (0, 1)]
+    customer = 1 if offers_help(first[0]) and not offers_help(first[1]) else 0
+    return ["customer" if i % 2 == customer else "staff" for i in range(len(messages))]
 
 
 def _has_roles(items: list[Any]) -> bool:
@@ -832,7 +896,7 @@ def _opened(item: Any) -> Any:
 
 def _is_chat(item: Any) -> bool:
     if isinstance(item, list):  # a conversation given as its list of messages
-        return any(_role(m) for m in item)
+        return any(_role(m) or _customer_side(m) for m in item)
     return isinstance(item, dict) and (
         isinstance(item.get("source"), dict)
         or any(isinstance(item.get(k), list | dict) for k in MESSAGE_LISTS)
@@ -946,6 +1010,13 @@ def _json(data: Any, where: str, text_column: str | None) -> list[_Row]:
         parts = [v for v in data.values() if isinstance(v, list) and v]
         if parts and all(_is_questions(part, wanted) for part in parts):
             return [row for part in parts for row in _objects(part, where, text_column)]
+        # conversations or tickets keyed by their ids ({"SNG01856.json": {"log": [...]}})
+        values = [_opened(v) for v in data.values()]
+        if len(values) > 1 and all(isinstance(v, dict) for v in values):
+            if all(map(_is_ticket, values)):
+                return _tickets(values, where)
+            if all(map(_is_chat, values)):
+                return _chats(values, where)
         for inner in (v for v in data.values() if isinstance(v, dict)):  # {"data": {...}}
             try:
                 return _json(inner, where, text_column)
