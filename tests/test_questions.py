@@ -122,7 +122,7 @@ def test_named_text_column() -> None:
         ("question,count\nreset,many\n", "not a number"),
         ('{"other": 1}', "tickets"),
         ('{"text": "a"}\nnot json\n', "line 2 is not valid JSON"),
-        ("ticket id,body text\n1,hello\n2,my card\n", "none of which holds the questions"),
+        ("ticket id,remark\n1,hello\n2,my card\n", "none of which holds the questions"),
         ("id;asked\n1;hello\n", "none of which holds the questions"),
         ("question,count\nreset,inf\n", "'inf' is not a number"),
         ("question,count\nreset,1e999\n", "is not a number"),
@@ -1265,3 +1265,50 @@ def test_dialogue_data_sets_in_their_own_shapes() -> None:
                         {"speaker": "USR", "text": "A trip to Lisbon for two in May"}]},
     ]  # fmt: skip
     assert read(flagged) == ["A trip to Lisbon for two in May", "My parcel is late. Where is it?"]
+
+
+def test_webhook_events_and_a_conversations_opening_message() -> None:
+    # events of a webhook, each wrapping a conversation whose opening message is apart
+    # (`conversation_message`, as Intercom's older API gives it); one the team opened
+    def event(author: str, body: str) -> dict:
+        conversation = {
+            "type": "conversation",
+            "conversation_message": {"body": f"<p>{body}</p>", "author": {"type": author}},
+            "conversation_parts": {
+                "conversation_parts": [
+                    {"part_type": "note", "body": "<p>VIP</p>", "author": {"type": "admin"}}
+                ]
+            },
+        }
+        return {"type": "notification_event", "data": {"item": conversation}}
+
+    events = [
+        event("user", "Can I pay invoices by bank transfer?"),
+        event("admin", "Your trial ends tomorrow"),
+        event("lead", "Do you offer a nonprofit discount?"),
+    ]
+    assert sorted(q.text for q in parse_questions(json.dumps(events))) == [
+        "Can I pay invoices by bank transfer?",
+        "Do you offer a nonprofit discount?",
+    ]
+    text = "\n".join(json.dumps(e) for e in events)
+    assert len(parse_questions(text)) == 2
+    # one event alone, whose customer only asked for help, says so
+    with pytest.raises(QuestionsError, match="beyond a greeting"):
+        parse_questions(json.dumps(event("user", "I need help!")))
+    # a ticket's first message apart (`first_message`), flagged as the agent's or not
+    tickets = [
+        {"id": 1, "first_message": {"body_text": "Where is order 1182?", "from_agent": False}},
+        {"id": 2, "first_message": {"body_text": "Your order has shipped", "from_agent": True}},
+    ]
+    assert [q.text for q in parse_questions(json.dumps(tickets))] == ["Where is order 1182?"]
+
+
+def test_a_file_of_the_teams_messages_only_says_so() -> None:
+    # a ticket's replies and private notes (incoming: false) without the customer's
+    notes = [
+        {"body_text": "Private note: refund approved", "incoming": False, "private": True},
+        {"body_text": "We have refunded you", "incoming": False, "private": False},
+    ]
+    with pytest.raises(QuestionsError, match="every message is the team's"):
+        parse_questions(json.dumps(notes))

@@ -41,7 +41,8 @@ TEXT_COLUMNS = (
     "question", "questions", "query", "search", "search_query", "search_term", "search_terms",
     "search_string", "search_phrase", "keyword", "keywords", "phrase", "term", "subject", "queries",
     "text", "title", "description", "message", "utterance", "customer_question", "user_message",
-    "content", "body", "message_text", "prompt", "user_input", "transcript", "chat_transcript",
+    "content", "body_text", "plain_body", "stripped_text", "text_body", "body", "message_text",
+    "prompt", "user_input", "transcript", "chat_transcript",
     "first_message", "first_customer_message", "initial_message", "opening_message",
     "customer_message", "first_comment", "preview", "summary", "short_description",
     # data sets of customer requests for training chat bots (Bitext: instruction, intent,
@@ -252,6 +253,7 @@ def _customer_rows(
     columns: list[str],
     text_col: str,
     text_of: Callable[[dict[str, Any]], Any],
+    where: str,
 ) -> set[int] | None:
     """In a log of chat messages (a column naming who wrote each: user, agent, bot ...), the
     rows the customer wrote; with a conversation column, only each conversation's first
@@ -259,6 +261,11 @@ def _customer_rows(
     roles = _table_roles(records, columns, text_col)
     if roles is None:
         return None
+    if "customer" not in roles:  # a ticket's replies and notes, without the customer's
+        raise QuestionsError(
+            f"{where}: every message is the team's or a bot's (none is marked as the "
+            "customer's); export the conversations with the customers' messages"
+        )
     conversation_col = _pick(columns, CONVERSATION_COLUMNS)
     keep: set[int] = set()
     asked: set[str] = set()
@@ -368,7 +375,7 @@ def _records(
             return _ticket_text({"subject": text, "description": record.get(body_col)})
         return text
 
-    customer = _customer_rows(records, columns, text_col, text_of)
+    customer = _customer_rows(records, columns, text_col, text_of, where)
     for number, record in enumerate(records, 1):
         if customer is not None and number - 1 not in customer:
             continue
@@ -607,6 +614,9 @@ AUTHOR_ID_KEYS = ("author_id", "authorId", "user_id", "userId", "sender_id", "se
 PARTICIPANT_LISTS = ("users", "participants", "members", "authors", "people")
 # When a message was written: a list of them newest first is read oldest first.
 TIME_KEYS = ("createdAt", "created_at", "created", "timestamp", "ts", "sent_at", "date", "time")
+# The message that opened a conversation, apart from the rest: Intercom's `source` (its
+# older API's `conversation_message`), Gorgias's `first_message`.
+OPENING_KEYS = ("source", "conversation_message", "first_message")
 # Intercom: how a conversation started; one the team or a bot started opens with their message.
 _STAFF_STARTS = frozenset({"admin_initiated", "automated", "operator_initiated", "campaign"})
 
@@ -763,7 +773,7 @@ def _chat_text(chat: dict[str, Any] | list[Any]) -> str:
     if isinstance(chat, list):
         chat = {"messages": chat}
     candidates: list[Any] = []
-    source = chat.get("source")
+    source = next((chat[k] for k in OPENING_KEYS if isinstance(chat.get(k), dict)), None)
     if isinstance(source, dict):
         started_by_staff = source.get("delivered_as") in _STAFF_STARTS
         if _role(source) == "customer" or (_role(source) is None and not started_by_staff):
@@ -898,7 +908,7 @@ def _is_chat(item: Any) -> bool:
     if isinstance(item, list):  # a conversation given as its list of messages
         return any(_role(m) or _customer_side(m) for m in item)
     return isinstance(item, dict) and (
-        isinstance(item.get("source"), dict)
+        any(isinstance(item.get(k), dict) for k in OPENING_KEYS)
         or any(isinstance(item.get(k), list | dict) for k in MESSAGE_LISTS)
         or any(isinstance(v, list) and _has_roles(v) for v in item.values())
     )
@@ -922,8 +932,9 @@ def _chats(items: list[Any], where: str) -> list[_Row]:
     rows = [_Row(text) for item in items if _is_chat(item) if (text := _chat_text(item))]
     if not rows:
         raise QuestionsError(
-            f"{where}: no chat has a customer message (a message whose role, author type or "
-            "sender is user/customer/contact); check the export"
+            f"{where}: no chat has a customer message that asks something (a message whose "
+            "role, author type or sender is user/customer/contact, beyond a greeting such as "
+            "'hi' or 'I need help'); check the export"
         )
     return rows
 
@@ -954,10 +965,31 @@ def _is_questions(items: list[Any], wanted: Sequence[str]) -> bool:
     )
 
 
+# What a webhook's event wraps its record in: Intercom's {"type": "notification_event",
+# "data": {"item": {conversation}}}, other tools' "payload", "object" or "ticket".
+_ENVELOPES = ("data", "item", "object", "payload", "resource", "ticket")
+
+
+def _unwrapped(item: Any) -> Any:
+    """The ticket or chat an event wraps (up to three levels down); any other value as it
+    is."""
+    inner = item
+    for _ in range(4):
+        if not isinstance(inner, dict):
+            return item
+        if _is_ticket(inner) or _is_chat(inner):
+            return inner
+        inner = _opened(
+            next((inner[k] for k in _ENVELOPES if isinstance(inner.get(k), dict)), None)
+        )
+    return item
+
+
 def _objects(items: list[Any], where: str, text_column: str | None) -> list[_Row]:
-    """A list of JSON values: strings are questions; objects are records, tickets or chats;
-    lists are conversations (lists of messages) or rows of values (text, intent, count)."""
-    items = [_opened(item) for item in items]
+    """A list of JSON values: strings are questions; objects are records, tickets or chats
+    (or events wrapping one); lists are conversations (lists of messages) or rows of values
+    (text, intent, count)."""
+    items = [_unwrapped(_opened(item)) for item in items]
     strings = [_Row(x) for x in items if isinstance(x, str)]
     objects = [x for x in items if isinstance(x, dict)]
     conversations = [x for x in items if isinstance(x, list)]
@@ -976,6 +1008,8 @@ def _objects(items: list[Any], where: str, text_column: str | None) -> list[_Row
 
 def _json(data: Any, where: str, text_column: str | None) -> list[_Row]:
     data = _opened(data)
+    if isinstance(data, dict) and (inner := _unwrapped(data)) is not data:
+        return _objects([inner], where, text_column)  # one event of a webhook
     if isinstance(data, dict):
         for key in ("tickets", "results", "requests"):
             items = data.get(key)
