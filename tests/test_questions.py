@@ -1312,3 +1312,21 @@ def test_a_file_of_the_teams_messages_only_says_so() -> None:
     ]
     with pytest.raises(QuestionsError, match="every message is the team's"):
         parse_questions(json.dumps(notes))
+
+
+def test_a_search_log_without_a_header_row() -> None:
+    # one row per search: user id, time, market, query, duration, shown and clicked
+    # addresses; the query is the column of words, the numbers are no counts
+    log = (
+        "5120\t3/4/2024 9:02:11 AM\ten-us\treset my password\t41\thelp.example.com/reset\tNULL\n"
+        "5121\t3/4/2024 9:03:40 AM\ten-gb\texport invoices\t380\thelp.example.com/export;"
+        "help.example.com/invoices\thelp.example.com/export\n"
+        "5120\t3/4/2024 9:05:02 AM\ten-us\treset my password\t12\thelp.example.com/reset\t"
+        "help.example.com/reset\n"
+        "5188\t3/5/2024 1:15:40 PM\ten-ca\tvat\t9\tNULL\tNULL\n"
+    )
+    got = {q.text: q.volume for q in parse_questions(log)}
+    assert got == {"reset my password": 2, "export invoices": 1, "vat": 1}
+    # a list of questions with commas stays a list
+    text = "how do I pay, and when, by card?\nwhere is my invoice, the one from May?\n"
+    assert len(parse_questions(text)) == 2

@@ -1209,12 +1209,49 @@ def _headerless(text: str, delimiter: str) -> list[str] | None:
         5 * n >= 4 * len(rows) and _number(rows[0][i]) is not None for i, n in enumerate(numbers)
     ]
     texts = [i for i in range(width) if not numeric[i]]
-    if len(texts) != 1 or numbers[texts[0]]:
-        return None
     names = [f"column_{i + 1}" for i in range(width)]
+    if len(texts) != 1 or numbers[texts[0]]:
+        asked = _logged_question(rows)
+        if asked is None:
+            return None
+        names[asked] = "question"  # a log's numbers are ids and durations, not counts
+        return names
     names[texts[0]] = "question"
     names[numeric.index(True)] = "count"
     return names
+
+
+# What a log writes beside what was asked: a time ("2/15/2012 11:53:16 AM", "2024-03-06"),
+# a web or mail address, a list of them, or nothing ("NULL").
+_LOGGED_VALUE = re.compile(
+    r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\b.*|.*\b\d{1,2}:\d{2}\b.*|\S*(?:://|@|/|;)\S*"
+    r"|(?:[\w-]+\.)+[a-z]{2,}\S*|null|none|n/a|-|",
+    re.I | re.DOTALL,
+)
+
+
+def _logged_question(rows: list[list[str]]) -> int | None:
+    """The column of a log without a header row that holds what was asked (a search log:
+    user id, time, market, query, duration, result and clicked addresses): the first whose
+    cells are words (four in five), some of them more than one, beside a column of numbers,
+    times or addresses; the first row holds such a value, so it is no header. None when no
+    column or no such value is found."""
+    if len(rows) < 2 or len(rows[0]) < 3:
+        return None
+
+    def logged(cell: str) -> bool:
+        return _number(cell) is not None or _LOGGED_VALUE.fullmatch(cell.strip()) is not None
+
+    width = len(rows[0])
+    machine = [5 * sum(logged(row[i]) for row in rows) >= 4 * len(rows) for i in range(width)]
+    if not any(machine) or not any(logged(cell) for cell in rows[0]):
+        return None
+    for i in range(width):
+        cells = [row[i].strip() for row in rows]
+        words = [c for c in cells if not logged(c) and re.search(r"[^\W\d_]", c)]
+        if 5 * len(words) >= 4 * len(rows) and any(" " in c for c in words):
+            return i
+    return None
 
 
 def _looks_like_table(text: str, delimiter: str) -> bool:
