@@ -117,6 +117,10 @@ def test_gap_topics_group_and_rank_by_volume(articles: list) -> None:
             "What to do when something is wrong with your invoice",
         ),
         ("helpdesk login fails on mobile", "What to do when helpdesk login fails on mobile"),
+        # "I'd like to", "we'd like to", "I wish to" ask for a task as "I want to" does
+        ("I'd like to know my balance.", "How to know your balance"),
+        ("We'd like to add a second user", "How to add a second user"),
+        ("I wish to make a transfer to my landlord", "How to make a transfer to your landlord"),
     ],
 )
 def test_suggested_titles(question: str, title: str | None) -> None:

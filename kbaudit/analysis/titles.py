@@ -17,7 +17,12 @@ _LEADS = (
     (re.compile(r"^(?:can|could|may) (?:i|we|you) (.+)$"), "How to {}"),
     (re.compile(r"^is (?:it|there a way) (?:possible )?to (.+)$"), "How to {}"),
     (re.compile(r"^(?:is there a way|is it possible) (?:for me |for us )?to (.+)$"), "How to {}"),
-    (re.compile(r"^(?:i|we) (?:want|need|would like|'d like) to (.+)$"), "How to {}"),
+    (
+        re.compile(
+            r"^(?:i|we)(?: (?:want|need|wish|would like|would love)|['’]d (?:like|love)) to (.+)$"
+        ),
+        "How to {}",
+    ),
     (re.compile(r"^(why|what|when|which|who|where|how) (.+)$"), "{} {}"),
 )
 MIN_WORDS = 3
