@@ -1184,17 +1184,23 @@ def test_a_data_set_of_questions_in_parts() -> None:
 
 def test_a_chat_bot_training_set_gives_its_requests() -> None:
     # customer requests with their intent and a written answer: the request is the question;
-    # a template's blank ({{Order Number}}) is no word the customer asked
-    text = (
-        "flags,instruction,category,intent,response\n"
-        'BQ,how can i return the shoes from order {{Order Number}}?,REFUND,return_item,"Sure.\n'
-        '\n1. Open {{Orders Page}}.\n2. Pick the order."\n'
-        "BL,where is my parcel,DELIVERY,track_parcel,Check {{Tracking Page}} for its status.\n"
+    # a template's blank ({{Order Number}}, {product}) that many requests hold is no word the
+    # customer asked
+    items = ["shoes", "coat", "bag", "scarf", "belt", "hat", "gloves", "socks", "boots", "tie"]
+    rows = "".join(
+        f"BQ,how can i return the {item} from order {{{{Order Number}}}} ?,REFUND,return_item,"
+        f'"Sure.\n\n1. Open {{{{Orders Page}}}}.\n2. Pick the order."\n'
+        for item in items
     )
-    assert [q.text for q in parse_questions(text)] == [
-        "how can i return the shoes from order?",
-        "where is my parcel",
-    ]
+    text = "flags,instruction,category,intent,response\n" + rows
+    text += "BL,my {product} is late,DELIVERY,track_parcel,Check {{Tracking Page}}.\n" * 10
+    got = {q.text: q.volume for q in parse_questions(text)}
+    assert got["how can i return the shoes from order?"] == 1
+    assert got["my is late"] == 10
+    assert len(got) == 11
+    # a few questions about a template language keep their braces
+    asked = ["how do I print {{ page.title }} in a layout", "what does {{ content }} hold"]
+    assert sorted(q.text for q in parse_questions("\n".join(asked * 3))) == sorted(asked)
 
 
 def test_dialogue_data_sets_in_their_own_shapes() -> None:

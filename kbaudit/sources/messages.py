@@ -10,7 +10,6 @@ import html
 import re
 
 _SPACE = re.compile(r"\s+")
-_PLACEHOLDER = re.compile(r"\{\{[^{}\n]{1,80}\}\}")
 _BEFORE_PUNCTUATION = re.compile(r"(?<!\s)\s+([?.!,;:])(?=\s|$)")
 
 # Only tags of elements mail and chat tools write: "<support@example.com>" stays text.
@@ -339,8 +338,6 @@ def message_text(value: str, customer: str | None = None) -> str:
         if len(lines) > 1 and _GREETING_LINE.fullmatch(lines[0]):
             lines = lines[1:]
         text = " ".join(lines)
-    if "{{" in text:  # "cancel order {{Order Number}}": a template's blank, no word asked
-        text = _BEFORE_PUNCTUATION.sub(r"\1", _PLACEHOLDER.sub(" ", text))
     text = _without_courtesies(_SPACE.sub(" ", text).strip())
     # "<b>invoices</b>?" left a space before "?"; a French "passe ?" keeps its own
     return _BEFORE_PUNCTUATION.sub(r"\1", text) if was_html else text

@@ -152,16 +152,44 @@ def question_key(text: str) -> str:
     return found.group(0) if found else ""
 
 
+# A template's blank: "{{Order Number}}", "{product_purchased}" (one brace: a name alone).
+_BLANK = re.compile(r"\{\{[^{}\n]{1,80}\}\}|\{[A-Za-z_][\w.]{0,60}\}")
+_BEFORE_MARK = re.compile(r"(?<=\w) +(?=[?.!,;:](?:\s|$))")
+# A blank is a template's when at least this many questions, and one in BLANK_SHARE of them,
+# hold it; a few questions about "{{ page.title }}" ask about the template language.
+BLANK_QUESTIONS = 10
+BLANK_SHARE = 50
+
+
+def _template_blanks(rows: list[_Row | Question]) -> re.Pattern[str] | None:
+    """The blanks a file's questions were written from a template with ("cancel order
+    {{Order Number}}" in a data set of requests, "an issue with the {product_purchased}"),
+    as one pattern; None when there are none."""
+    counts: dict[str, int] = {}
+    for row in rows:
+        if "{" in row.text:
+            for blank in set(_BLANK.findall(row.text[: 20 * MAX_QUESTION])):
+                counts[blank] = counts.get(blank, 0) + 1
+    blanks = [b for b, n in counts.items() if n >= BLANK_QUESTIONS and n * BLANK_SHARE >= len(rows)]
+    return re.compile("|".join(map(re.escape, sorted(blanks)))) if blanks else None
+
+
 def merge(rows: Iterable[_Row | Question]) -> list[Question]:
     """One Question per distinct text (at most MAX_QUESTION characters), volumes summed, the
     strongest gap signal kept; most asked first (ties by text). Greetings and thanks alone
-    ("hi", "hello?") are left out: they ask the knowledge base nothing."""
+    ("hi", "hello?") are left out: they ask the knowledge base nothing; a template's blanks
+    ("{{Order Number}}") are no word of the question."""
     volume: dict[str, int] = {}
     shown: dict[str, str] = {}
     signal: dict[str, str | None] = {}
     rank = {None: 0, NO_CLICKS: 1, TICKET_AFTER_SEARCH: 2, NO_RESULTS: 3}
+    rows = list(rows)
+    blanks = _template_blanks(rows)
     for row in rows:
-        text = shorten(message_text(row.text[: 20 * MAX_QUESTION]), MAX_QUESTION)
+        raw = row.text[: 20 * MAX_QUESTION]
+        if blanks is not None and "{" in raw:
+            raw = _BEFORE_MARK.sub("", blanks.sub(" ", raw))
+        text = shorten(message_text(raw), MAX_QUESTION)
         key = question_key(text)
         if not key or is_courtesy(text):
             continue
