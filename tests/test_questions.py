@@ -1336,3 +1336,26 @@ def test_a_search_log_without_a_header_row() -> None:
     # a list of questions with commas stays a list
     text = "how do I pay, and when, by card?\nwhere is my invoice, the one from May?\n"
     assert len(parse_questions(text)) == 2
+
+
+def test_json_written_column_by_column_and_nested_texts() -> None:
+    # a table written column by column, as a data frame's to_dict gives it
+    columns = {"question": ["close my account", "add a user"], "count": [7, 2]}
+    got = {q.text: q.volume for q in parse_questions(json.dumps(columns))}
+    assert got == {"close my account": 7, "add a user": 2}
+    # a record's question given as an object with its text
+    nested = [{"userInput": {"text": "I want to fly to Oslo"}, "labels": []}]
+    assert [q.text for q in parse_questions(json.dumps(nested))] == ["I want to fly to Oslo"]
+    # one-turn dialogues keyed by their ids, the turn alone rather than in a list
+    one_turn = {
+        "set--train--1": {"log": {"user utterance": "is my card on its way", "system response": "card_arrival"}},
+        "set--train--2": {"log": {"user utterance": "change my pin", "system response": "change_pin"}},
+    }  # fmt: skip
+    got_texts = sorted(q.text for q in parse_questions(json.dumps(one_turn)))
+    assert got_texts == ["change my pin", "is my card on its way"]
+    # a data set in two parts of one length stays two parts
+    parts = {"train": [["reset my pin", "pin"]], "test": [["lost card", "card"]]}
+    assert sorted(q.text for q in parse_questions(json.dumps(parts))) == [
+        "lost card",
+        "reset my pin",
+    ]

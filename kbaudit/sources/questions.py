@@ -399,6 +399,8 @@ def _records(
 
     def text_of(record: dict[str, Any]) -> Any:
         text = record.get(text_col)
+        if isinstance(text, dict):  # {"userInput": {"text": "..."}}
+            text = _message_text(text)
         if body_col is not None:
             return _ticket_text({"subject": text, "description": record.get(body_col)})
         return text
@@ -786,11 +788,14 @@ def _people(chat: dict[str, Any]) -> dict[str, str]:
 
 def _message_list(value: Any) -> list[Any]:
     """The messages of a conversation: a list, or a list one level down
-    (Intercom: {"conversation_parts": {"conversation_parts": [...]}})."""
+    (Intercom: {"conversation_parts": {"conversation_parts": [...]}}), or one message alone
+    (a one-turn dialogue's {"log": {"user utterance": ...}})."""
     if isinstance(value, list):
         return value
     if isinstance(value, dict):
         inner = next((value[k] for k in MESSAGE_LISTS if isinstance(value.get(k), list)), None)
+        if inner is None and (_message_text(value) or _customer_side(value)):
+            return [value]
         return inner or []
     return []
 
@@ -1034,10 +1039,25 @@ def _objects(items: list[Any], where: str, text_column: str | None) -> list[_Row
     return strings + (list(_records(objects, where, text_column, columns)) if objects else [])
 
 
+def _columns(data: dict[str, Any], wanted: Sequence[str]) -> list[dict[str, Any]] | None:
+    """The records of a table written column by column ({"question": [...], "count":
+    [...]}, as a data frame's or data set's to_dict gives it): lists of one length (two
+    columns or more), one of them named for questions or messages; else None."""
+    lists = [v for v in data.values() if isinstance(v, list)]
+    if len(data) < 2 or len(lists) != len(data) or len({len(v) for v in lists}) != 1:
+        return None
+    if not lists[0] or _pick(data, [*wanted, *MESSAGE_LISTS]) is None:
+        return None
+    return [dict(zip(data, row, strict=True)) for row in zip(*lists, strict=True)]
+
+
 def _json(data: Any, where: str, text_column: str | None) -> list[_Row]:
     data = _opened(data)
     if isinstance(data, dict) and (inner := _unwrapped(data)) is not data:
         return _objects([inner], where, text_column)  # one event of a webhook
+    wanted = [_key(text_column)] if text_column else TEXT_COLUMNS
+    if isinstance(data, dict) and (records := _columns(data, wanted)) is not None:
+        return _objects(records, where, text_column)
     if isinstance(data, dict):
         for key in ("tickets", "results", "requests"):
             items = data.get(key)
@@ -1064,7 +1084,6 @@ def _json(data: Any, where: str, text_column: str | None) -> list[_Row]:
         ):
             if isinstance(data.get(key), list):
                 return _objects(data[key], where, text_column)
-        wanted = [_key(text_column)] if text_column else TEXT_COLUMNS
         if _is_ticket(data) or _is_chat(data) or _pick(data, wanted):
             return _objects([data], where, text_column)  # one record (a one-line JSONL)
         # a data set in parts, each a list of questions ({"train": [...], "test": [...]}), or
