@@ -121,6 +121,9 @@ def test_gap_topics_group_and_rank_by_volume(articles: list) -> None:
         ("I'd like to know my balance.", "How to know your balance"),
         ("We'd like to add a second user", "How to add a second user"),
         ("I wish to make a transfer to my landlord", "How to make a transfer to your landlord"),
+        # an @handle inside a post reads as the name, an anonymised one as nothing
+        ("the new @40213 update drains my battery", "The new update drains your battery"),
+        ("can I pay @Acme with a gift card", "How to pay Acme with a gift card"),
     ],
 )
 def test_suggested_titles(question: str, title: str | None) -> None:

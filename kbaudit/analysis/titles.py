@@ -122,13 +122,22 @@ _COMPOUND = re.compile(
 )
 
 
+# An @handle inside a post: a name ("@Tesco") reads as the name, an anonymised one ("@76099",
+# as public data sets write every customer's and some brands' handles) as nothing.
+_HANDLE = re.compile(r"(?<![\w@.])@(?:(\d+)\b\s?|([^\W\d]\w*))")
+
+
+def _unmentioned(text: str) -> str:
+    return _HANDLE.sub(lambda m: m.group(2) or "", text)
+
+
 def _ask(question: str, focus: frozenset[str] = frozenset()) -> str:
     """The sentence that asks something: greetings and filler stripped, the first sentence
     with at least MIN_WORDS words left; of the sentences that name the topic (`focus` words),
     a question first, else the one naming it most ("I lost my card. Can you help me?" -> "I
     lost my card" when the topic is about lost cards); a ticket's subject when it names the
     topic in MIN_WORDS words or more."""
-    lead, text = _lead_apart(re.sub(r"\s+", " ", question).strip())
+    lead, text = _lead_apart(re.sub(r"\s+", " ", _unmentioned(question)).strip())
     sentences = [s.strip() for s in re.split(r"(?<=[.?!])\s+|\n", text) if s.strip()]
     cleaned = []
     for sentence in [lead, *sentences] if lead else sentences:
