@@ -1359,3 +1359,23 @@ def test_json_written_column_by_column_and_nested_texts() -> None:
         "lost card",
         "reset my pin",
     ]
+
+
+def test_a_messaging_history_with_nested_texts_and_participant_lists() -> None:
+    # conversations whose messages say who sent them (Consumer, Agent) and nest their text;
+    # a list of participants with roles beside the messages is not the messages
+    record = {
+        "info": {"conversationId": "c-1", "status": "CLOSE"},
+        "messageRecords": [
+            {"messageData": {"msg": {"text": "hello"}}, "sentBy": "Consumer", "seq": 0},
+            {"messageData": {"msg": {"text": "Hi, how can I help?"}}, "sentBy": "Agent", "seq": 1},
+            {
+                "messageData": {"msg": {"text": "Can I get a paper statement?"}},
+                "sentBy": "Consumer",
+            },
+        ],
+        "agentParticipants": [{"agentId": "77", "role": "AGENT"}],
+        "consumerParticipant": [{"participantId": "p-1", "consumerName": "Visitor"}],
+    }
+    page = {"_metadata": {"count": 1}, "conversationHistoryRecords": [record]}
+    assert [q.text for q in parse_questions(json.dumps(page))] == ["Can I get a paper statement?"]

@@ -616,7 +616,7 @@ MESSAGE_LISTS = (
 )  # fmt: skip
 CUSTOMER_ROLES = frozenset(
     {"user", "customer", "end-user", "end_user", "enduser", "contact", "visitor", "lead",
-     "human", "requester", "client", "guest", "usr"}
+     "human", "requester", "client", "guest", "usr", "consumer"}
 )  # fmt: skip
 # Who else writes in a conversation: a role naming one of these is not the customer's.
 STAFF_ROLES = frozenset(
@@ -630,7 +630,10 @@ ROLE_FLAGS = (
     ("from_agent", False), ("is_agent", False), ("from_customer", True), ("is_customer", True),
     ("is_inbound", True), ("inbound", True), ("incoming", True),
 )  # fmt: skip
-ROLE_KEYS = ("role", "author_type", "sender_type", "from", "sender", "speaker", "author", "type")
+ROLE_KEYS = (
+    "role", "author_type", "sender_type", "from", "sender", "speaker", "author", "type",
+    "sentBy", "sent_by",
+)  # fmt: skip
 # Help desks and messaging APIs that say which way a message went (Kustomer, Twilio): what
 # came in is the customer's, what went out the team's ("outbound-api" too).
 DIRECTION_KEYS = ("direction", "message_direction")
@@ -695,7 +698,16 @@ def _message_text(message: Any) -> str:
             )
         if isinstance(value, str) and value.strip():
             return message_text(value)
+    for key, value in message.items():  # LivePerson: {"messageData": {"msg": {"text": ...}}}
+        if isinstance(value, dict) and _NESTED_TEXT.search(_key(str(key))):
+            text = _message_text(value)
+            if text:
+                return text
     return ""
+
+
+# Objects a message nests its text in: "messageData", "msg", "content", "payload".
+_NESTED_TEXT = re.compile(r"message|msg|content|payload|data")
 
 
 def _customer_side(message: Any) -> str:
@@ -852,8 +864,10 @@ def _messages(chat: dict[str, Any]) -> list[Any]:
     key = next((k for k in MESSAGE_LISTS if isinstance(chat.get(k), list | dict)), None)
     if key is not None:
         return _oldest_first(_message_list(chat[key]))
-    found = (v for v in chat.values() if isinstance(v, list) and _has_roles(v))
-    return _oldest_first(next(found, []))
+    # of the lists whose items say who wrote them, one with texts (not the participants')
+    found = [v for v in chat.values() if isinstance(v, list) and _has_roles(v)]
+    texts = (v for v in found if any(_message_text(m) for m in v[:20]))
+    return _oldest_first(next(texts, found[0] if found else []))
 
 
 def _time(message: Any) -> float | None:
@@ -988,12 +1002,12 @@ def _pair(item: list[Any]) -> _Row | None:
 
 
 def _is_questions(items: list[Any], wanted: Sequence[str]) -> bool:
-    """A list of questions: strings, rows of text and numbers (see `_pair`), or records with
-    a question field (`wanted`: its usual names)."""
+    """A list of questions: strings, rows of text and numbers (see `_pair`), records with
+    a question field (`wanted`: its usual names), tickets or chats."""
     return bool(items) and all(
         isinstance(x, str)
         or (isinstance(x, list) and _pair(x) is not None)
-        or (isinstance(x, dict) and _pick(x, wanted) is not None)
+        or (isinstance(x, dict) and (_pick(x, wanted) is not None or _is_ticket(x) or _is_chat(x)))
         for x in items
     )
 
