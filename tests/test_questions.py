@@ -1379,3 +1379,17 @@ def test_a_messaging_history_with_nested_texts_and_participant_lists() -> None:
     }
     page = {"_metadata": {"count": 1}, "conversationHistoryRecords": [record]}
     assert [q.text for q in parse_questions(json.dumps(page))] == ["Can I get a paper statement?"]
+
+
+def test_a_site_search_report_that_names_its_keyword_label() -> None:
+    # a web analytics tool's site search keywords: the row's label, its visits the volume;
+    # beside a text column, a label is an intent, not the question
+    rows = [
+        {"label": "reset password", "nb_visits": 31, "nb_pages_per_search": 1.4, "exit_rate": "52%"},
+        {"label": "vat number", "nb_visits": 4, "nb_pages_per_search": 1, "exit_rate": "100%"},
+    ]  # fmt: skip
+    got = {q.text: q.volume for q in parse_questions(json.dumps(rows))}
+    assert got == {"reset password": 31, "vat number": 4}
+    assert [q.text for q in parse_questions("text,label\nmy card is late,card_arrival\n")] == [
+        "my card is late"
+    ]

@@ -49,6 +49,8 @@ TEXT_COLUMNS = (
     # response; prompt/completion logs: input, output)
     "instruction", "customer_query", "user_query", "user_utterance", "customer_request",
     "inquiry", "enquiry", "request", "input",
+    # last: a report's row name (Matomo's site search keywords: label, nb_visits)
+    "label",
     # the same in German, French, Spanish, Portuguese, Italian and Dutch exports
     "frage", "fragen", "suchbegriff", "suchanfrage", "betreff", "requête", "recherche",
     "terme_de_recherche", "objet", "pregunta", "preguntas", "consulta", "búsqueda",
@@ -60,7 +62,7 @@ VOLUME_COLUMNS = (
     "count", "searches", "search_count", "total_searches", "total_unique_searches",
     "unique_searches", "number_of_searches", "num_searches", "search_volume", "volume",
     "frequency", "hits", "times", "occurrences", "tickets", "ticket_count", "event_count",
-    "events", "total_events", "impressions",
+    "events", "total_events", "impressions", "nb_visits",
     "anzahl", "häufigkeit", "suchanfragen", "nombre", "recherches", "nombre_de_recherches",
     "cantidad", "búsquedas", "quantidade", "pesquisas", "numero", "número", "conteggio",
     "ricerche", "aantal", "zoekopdrachten",
