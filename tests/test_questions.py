@@ -1393,3 +1393,13 @@ def test_a_site_search_report_that_names_its_keyword_label() -> None:
     assert [q.text for q in parse_questions("text,label\nmy card is late,card_arrival\n")] == [
         "my card is late"
     ]
+
+
+def test_a_reply_to_address_or_a_parent_case_is_no_reply() -> None:
+    # a mail's Reply-To address and a case's parent case do not make a row a follow-up
+    text = (
+        "Subject,Description,Reply-To,Parent Case ID\n"
+        "Invoice missing,Where is my March invoice?,ap@client.example,\n"
+        "Second login,Can a colleague log in too?,,5001\n"
+    )
+    assert len(parse_questions(text)) == 2

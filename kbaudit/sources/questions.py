@@ -457,15 +457,20 @@ def _ticket_rate(
 _OWN_SUBTYPES = frozenset({"thread_broadcast", "file_share", "me_message"})
 # A message that answers another: a reply in a thread (Slack's parent_user_id), a tweet in
 # response to one (Twitter's in_reply_to_status_id, the TWCS corpus' in_response_to_tweet_id).
-_REPLY_KEY = re.compile(r"(?:in_)?(?:reply|response)_to(?:_\w*id)?|parent(?:_\w+)?_id")
+# A parent case or ticket (parent_case_id) is a record's hierarchy, not a reply.
+_REPLY_KEY = re.compile(
+    r"(?:in_)?(?:reply|response)_to(?:_\w*id)?"
+    r"|parent(?:_(?:user|message|post|tweet|comment|status|thread))?_id"
+)
 
 
 def _is_reply(record: dict[str, Any]) -> bool:
-    """Whether a message names the message it answers (an empty cell names none)."""
+    """Whether a message names the message it answers (an empty cell names none, nor does a
+    mail's Reply-To address)."""
     return any(
-        _REPLY_KEY.fullmatch(_key(key)) and value not in (None, "") and str(value).strip()
+        _REPLY_KEY.fullmatch(_key(key)) and str(value).strip() and "@" not in str(value)
         for key, value in record.items()
-        if isinstance(key, str)
+        if isinstance(key, str) and value is not None
     )
 
 
