@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import itertools
 import math
@@ -135,6 +136,7 @@ class _Row:
     signal: str | None = None
 
 
+@functools.lru_cache(maxsize=4096)  # a log's column names, asked for on every row
 def _key(name: str) -> str:
     """A column's name compared: case, spaces and hyphens ignored, camelCase split
     (conversationId: conversation_id)."""
