@@ -124,6 +124,9 @@ def test_gap_topics_group_and_rank_by_volume(articles: list) -> None:
         # an @handle inside a post reads as the name, an anonymised one as nothing
         ("the new @40213 update drains my battery", "The new update drains your battery"),
         ("can I pay @Acme with a gift card", "How to pay Acme with a gift card"),
+        # a request to an assistant ("tell me what ...") titles what it asks
+        ("please tell me what alarms are on", "What alarms are on?"),
+        ("show me how to export invoices", "How to export invoices"),
     ],
 )
 def test_suggested_titles(question: str, title: str | None) -> None:

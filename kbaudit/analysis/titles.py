@@ -40,6 +40,8 @@ _FILLER = re.compile(
     r"i (?:would|'d) like to know(?: if| whether| how)?|i want to know(?: if| whether| how)?|"
     r"(?:can|could|would) you (?:please )?(?:tell|help|explain to|show) me(?: with)?|"
     r"please (?:tell|help|explain to|show) me(?: with)?|do you know(?: if| whether| how)?|"
+    r"(?:tell|show) me(?= (?:what|which|when|where|who|why|how)\b)|"
+    r"let me know(?= (?:what|which|when|where|who|why|how)\b)|"
     r"i need (?:some )?(?:help|assistance|information)(?: with| on| about| regarding)?|"
     r"i need to know(?: if| whether| how)?)\s+",
     re.I,
