@@ -1403,3 +1403,28 @@ def test_a_reply_to_address_or_a_parent_case_is_no_reply() -> None:
         "Second login,Can a colleague log in too?,,5001\n"
     )
     assert len(parse_questions(text)) == 2
+
+
+def test_turns_without_roles_by_their_writers() -> None:
+    # two writers named on each message: the customer is the one who does not offer help,
+    # however many messages each writes in a row
+    chat = {
+        "messages": [
+            {"author": "sam", "text": "hi"},
+            {"author": "sam", "text": "my export fails"},
+            {"author": "kim", "text": "Hello, how can I help?"},
+            {"author": "sam", "text": "it says error 5"},
+        ]
+    }
+    assert [q.text for q in parse_questions(json.dumps(chat))] == ["my export fails"]
+    # a channel of three writers or more has no customer side to take turns with
+    channel = {
+        "channel": {"name": "help"},
+        "messages": [
+            {"author": {"id": "a", "name": "ann"}, "content": "how do I reset my key?"},
+            {"author": {"id": "b", "name": "bob"}, "content": "try settings"},
+            {"author": {"id": "c", "name": "cy"}, "content": "where are the logs?"},
+        ],
+    }
+    with pytest.raises(QuestionsError, match="no chat has a customer message"):
+        parse_questions(json.dumps(channel))

@@ -851,14 +851,53 @@ def _chat_text(chat: dict[str, Any] | list[Any]) -> str:
     return ""
 
 
+# Who wrote a message, when it names a person rather than a role (an author's id or name).
+SPEAKER_KEYS = (
+    "author", "author_id", "authorId", "user", "user_id", "userId", "username", "user_name",
+    "sender", "sender_id", "from", "name", "nick", "speaker", "participant", "participantId",
+)  # fmt: skip
+
+
+def _speaker(message: Any) -> str | None:
+    if not isinstance(message, dict):
+        return None
+    for key in SPEAKER_KEYS:
+        value = message.get(key)
+        if isinstance(value, dict):
+            value = value.get("id") or value.get("name") or value.get("username")
+        if isinstance(value, str | int) and not isinstance(value, bool) and str(value).strip():
+            return str(value)
+    return None
+
+
 def _alternating(messages: list[Any]) -> list[str | None]:
     """The roles of a dialogue's turns that say nothing of who wrote them (MultiWOZ's log,
-    a list of strings): the two sides take turns, and the customer is the side that does not
-    open by offering help ("Hello, how may I help you?"), the first one when neither does."""
+    a list of strings): two sides take turns (or, when each message names its writer, the
+    two writers), and the customer is the side that does not open by offering help
+    ("Hello, how may I help you?"), else the one who spoke first. A log of three writers or
+    more (a community channel) has no customer side: no roles."""
     texts = [_message_text(m) for m in messages]
-    first = [next((t for t in texts[side::2] if t and not is_courtesy(t)), "") for side in (0, 1)]
+    speakers = [_speaker(m) for m in messages]
+    if all(speakers):
+        names = list(dict.fromkeys(speakers))
+        if len(names) != 2:
+            return [None] * len(messages)
+        sides = [names.index(name) for name in speakers]
+    else:
+        sides = [i % 2 for i in range(len(messages))]
+    first = [
+        next(
+            (
+                t
+                for t, s in zip(texts, sides, strict=True)
+                if s == side and t and not is_courtesy(t)
+            ),
+            "",
+        )
+        for side in (0, 1)
+    ]
     customer = 1 if offers_help(first[0]) and not offers_help(first[1]) else 0
-    return ["customer" if i % 2 == customer else "staff" for i in range(len(messages))]
+    return ["customer" if side == customer else "staff" for side in sides]
 
 
 def _has_roles(items: list[Any]) -> bool:
