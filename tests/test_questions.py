@@ -1428,3 +1428,26 @@ def test_turns_without_roles_by_their_writers() -> None:
     }
     with pytest.raises(QuestionsError, match="no chat has a customer message"):
         parse_questions(json.dumps(channel))
+
+
+def test_a_chat_history_of_named_members_and_events() -> None:
+    # a live chat's history: members join, messages under "msg" named by who sent them
+    chats = {
+        "chats": [
+            {
+                "type": "chat",
+                "history": [
+                    {"type": "chat.memberjoin", "name": "Visitor 5120"},
+                    {"type": "chat.msg", "name": "Visitor 5120", "msg": "hello"},
+                    {"type": "chat.memberjoin", "name": "Dana"},
+                    {"type": "chat.msg", "name": "Dana", "msg": "Hi! How can I help you today?"},
+                    {
+                        "type": "chat.msg",
+                        "name": "Visitor 5120",
+                        "msg": "Is there a student discount?",
+                    },
+                ],
+            }
+        ]
+    }
+    assert [q.text for q in parse_questions(json.dumps(chats))] == ["Is there a student discount?"]

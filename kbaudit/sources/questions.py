@@ -666,7 +666,7 @@ _STAFF_STARTS = frozenset({"admin_initiated", "automated", "operator_initiated",
 MESSAGE_TEXTS = (
     "body", "text", "content", "message", "plain_body", "body_text", "stripped_text",
     "text_body", "plain_text", "value", "body_html", "html_body", "html", "preview", "utterance",
-    "transcript", "sentences",
+    "transcript", "sentences", "msg",
 )  # fmt: skip
 # A turn of a dialogue that holds both sides ({"user utterance": ..., "system response": ...};
 # {"transcript": ..., "system_transcript": ...}): the customer's side and the other's.
