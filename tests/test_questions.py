@@ -1451,3 +1451,17 @@ def test_a_chat_history_of_named_members_and_events() -> None:
         ]
     }
     assert [q.text for q in parse_questions(json.dumps(chats))] == ["Is there a student discount?"]
+
+
+def test_a_cell_longer_than_csv_allows_and_a_header_of_many_columns() -> None:
+    # a cell of 300 KB (a log pasted into one) was an uncaught csv error
+    text = "question,count\n" + '"' + "where is my parcel " * 16000 + '",3\n'
+    (question,) = parse_questions(text)
+    assert question.volume == 3 and len(question.text) <= 1003
+    # ... or in a first line without a header, where it stopped the run
+    log = "1\t" + "x" * 200_000 + "\thow do i pay\n2\t3/3/2024\twhere is my card\n"
+    assert len(parse_questions(log)) == 2
+    # an error names the first columns of a wide table and how many more there are
+    wide = "\t".join(f"c{i}" for i in range(500)) + "\n" + "\t".join("1" * 500) + "\n"
+    with pytest.raises(QuestionsError, match=r"c11 and 488 more, none of which"):
+        parse_questions(wide)

@@ -270,6 +270,12 @@ def _unprefixed(key: str) -> str:
     return "subject" if found.group(2) in ("name", "title") else found.group(2)
 
 
+def _listed(columns: Sequence[str], most: int = 12) -> str:
+    """Column names for a message: the first `most`, and how many more."""
+    more = f" and {len(columns) - most} more" if len(columns) > most else ""
+    return ", ".join(columns[:most]) + more
+
+
 def _pick(columns: Iterable[str], wanted: Iterable[str]) -> str | None:
     """The first of the `wanted` names among the columns; a name with the record's own
     prefix (ticket_description) stands for the plain one when that is missing."""
@@ -378,13 +384,13 @@ def _records(
         text_col = _pick(columns, [_key(text_column)])
         if text_col is None:
             raise QuestionsError(
-                f"{where}: no column {text_column!r}; columns are {', '.join(columns)}"
+                f"{where}: no column {text_column!r}; columns are {_listed(columns)}"
             )
     else:
         text_col = _pick(columns, TEXT_COLUMNS)
         if text_col is None:
             raise QuestionsError(
-                f"{where}: no question column found among {', '.join(columns) or 'none'}; "
+                f"{where}: no question column found among {_listed(columns) or 'none'}; "
                 f"name it with --text-column (usual names: {', '.join(TEXT_COLUMNS[:8])})"
             )
     volume_col = _pick(columns, VOLUME_COLUMNS)
@@ -532,7 +538,7 @@ def _table(
         raise QuestionsError(f"{where}: not a readable table ({exc}); check its quoting") from exc
     if not rows:
         raise QuestionsError(
-            f"{where} has a header ({', '.join(columns)}) but no rows; export the questions "
+            f"{where} has a header ({_listed(columns)}) but no rows; export the questions "
             "again with their rows"
         )
     return list(_records(rows, where, text_column, columns, lines))
@@ -1293,7 +1299,7 @@ def detect(text: str, text_column: str | None = None, where: str = "this file") 
             if _looks_like_table(stripped, delimiter):
                 columns = next(csv.reader([header], delimiter=delimiter), [])
                 raise QuestionsError(
-                    f"{where} looks like a table with columns {', '.join(columns)}, none of which "
+                    f"{where} looks like a table with columns {_listed(columns)}, none of which "
                     f"holds the questions (usual names: {', '.join(TEXT_COLUMNS[:8])}); "
                     "name the column with --text-column"
                 )
@@ -1382,6 +1388,9 @@ def parse_questions(
     if fmt not in INPUT_FORMATS:
         raise QuestionsError(f"questions format {fmt!r}: use one of {', '.join(INPUT_FORMATS)}")
     text = text.removeprefix("\ufeff")
+    # a cell may be as long as the file (a pasted log in one cell): csv's 128 KB cap raised
+    # an error no reader caught; the question is cut to MAX_QUESTION when read
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     if not text.strip():
         raise QuestionsError(
             f"{where} is empty; export the questions again (one per line, or a table with a "
