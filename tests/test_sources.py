@@ -341,7 +341,51 @@ def test_documentation_of_tools_beside_the_kb_is_not_read(tmp_path: Path) -> Non
     write(site, "website/docusaurus.config.js", "module.exports = {}\n")
     for name in ("plant", "prune", "harvest"):
         write(site, f"website/docs/{name}.md", page)
-    assert len(load(site).articles) == 4  # the site's own README is a page like the docs
+    paths = [a.path for a in load(site).articles]  # the site's README is no page of it
+    assert paths == ["website/docs/harvest.md", "website/docs/plant.md", "website/docs/prune.md"]
+
+
+def test_a_docusaurus_site_is_read_as_it_publishes(tmp_path: Path) -> None:
+    """A Docusaurus site publishes the Markdown of its content folders (docs/, blog/,
+    src/pages/, versioned_docs/, i18n/, a docs plugin's `path:`), not its README, the
+    source a plugin generates pages from, nor the repository's other notes; a file that a
+    page imports is shown in that page, so it is read as a fragment of it."""
+    page = "---\ntitle: Repot a fern\n---\nWater the fern the day before you move it.\n"
+    config = "module.exports = {plugins: [['@docusaurus/plugin-content-docs',\n"
+    config += "  {id: 'care', path: '../care-guides', routeBasePath: 'care'}]],\n"
+    config += "  presets: [['classic', {docs: {versions: {current: {path: 'next'}}}}]]}\n"
+    files = {
+        "NOTES.md": "# Team notes\n\nRelease on Fridays.",
+        "app/STYLE.md": "# Code style\n\nTabs, not spaces.",
+        "app/main.py": "print('hi')\n",
+        "site/README.md": "# Site\n\nRun npm start.",
+        "site/docusaurus.config.js": config,
+        "site/templates/info.mdx": "# Generated intro\n\nSource of a generated page.",
+        "site/docs/ferns.md": page,
+        "site/docs/setup.mdx": page + "\nimport Guide from '../../app/GUIDE.md';\n\n<Guide />\n",
+        "app/GUIDE.md": "# Install the app\n\nDownload it, open it and sign in with your code.",
+        "site/blog/2026-05-01-spring.md": page,
+        "site/versioned_docs/version-1.0/ferns.md": page,
+        "care-guides/watering.md": page,
+    }
+    for rel, text in files.items():
+        write(tmp_path, rel, text)
+    articles = {a.path: a for a in load(tmp_path).articles}
+    assert sorted(articles) == [
+        "app/GUIDE.md",
+        "care-guides/watering.md",
+        "site/blog/2026-05-01-spring.md",
+        "site/docs/ferns.md",
+        "site/docs/setup.mdx",
+        "site/versioned_docs/version-1.0/ferns.md",
+    ]
+    assert articles["app/GUIDE.md"].meta["included_by"] == ["site/docs/setup.mdx"]
+    own = articles["site/docs/ferns.md"].word_count
+    assert articles["site/docs/setup.mdx"].word_count == own + articles["app/GUIDE.md"].word_count
+    assert articles["site/docs/setup.mdx"].headings == ("Install the app",)
+    # include globs choose the files themselves
+    chosen = load(tmp_path, options=SourceOptions(include=["site/**"])).articles
+    assert "site/README.md" in [a.path for a in chosen]
 
 
 def test_gems_installed_into_a_jekyll_site_are_not_the_kb(tmp_path: Path) -> None:

@@ -1,0 +1,114 @@
+"""Docusaurus sites: which files of a site folder are its published pages.
+
+A folder holding `docusaurus.config.js` (or `.ts`, `.mjs`, `.cjs`, `.mts`, `.cts`) is a
+Docusaurus site. It publishes the Markdown of its content folders only: `docs/` (or the folder
+a docs plugin's `path:` names, `../docs` too), `blog/`, `src/pages/`, the older versions'
+`versioned_docs/` (`<plugin id>_versioned_docs/` for another docs plugin) and the translations
+under `i18n/`. The other Markdown of the site folder (its README, the source a plugin
+generates pages from) and of the repository around it (the repository's notes, another
+program's documentation) is no page of the help center, and is not read.
+
+A file that a published page imports (`import Guide from '../../api/README.md'`, then
+`<Guide />`) is shown inside that page wherever it lies: it is kept, as a fragment of the
+pages that show it (see sources/fragments.py)."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import replace
+
+from kbaudit.sources import fragments
+from kbaudit.sources.base import decode
+from kbaudit.sources.tree import Tree
+
+_CONFIG = re.compile(r"(?:^|/)docusaurus\.config\.[cm]?[jt]s$")
+# Folders every site publishes from, relative to the site folder.
+_CONTENT = ("docs", "blog", "src/pages", "versioned_docs", "i18n")
+_PLUGIN_VERSIONS = re.compile(r"^[\w-]+_versioned_docs$")
+# A content plugin's folder: `path: 'guides'` or `path: path.resolve(__dirname, 'guides')`.
+_PATH_OPTION = re.compile(
+    r"""\bpath\s*:\s*(?:path\.(?:resolve|join)\(\s*__dirname\s*,\s*)?(["'])([^"'\n]{1,300})\1"""
+)
+# Files a site shows as pages (others, such as images and JSON, are never articles).
+_PAGES = (".md", ".markdown", ".mdx", ".html", ".htm", ".txt", ".rst", ".adoc")
+_MAX_CONFIG_BYTES = 1024 * 1024
+
+
+def sites(tree: Tree) -> list[str]:
+    """The folders of the tree that hold a Docusaurus site ("" for the root)."""
+    return sorted({posixpath.dirname(p) for p in tree.paths if _CONFIG.search(p)})
+
+
+def _join(folder: str, rel: str) -> str:
+    return posixpath.normpath(posixpath.join(folder, rel)).lstrip("/")
+
+
+def content_folders(tree: Tree, site: str) -> set[str]:
+    """The folders a site publishes pages from, as tree paths."""
+    found = {_join(site, c) for c in _CONTENT}
+    prefix = f"{site}/" if site else ""
+    for path in tree.paths:
+        first = path[len(prefix) :].split("/", 1)[0] if path.startswith(prefix) else ""
+        if _PLUGIN_VERSIONS.match(first):
+            found.add(prefix + first)
+    config = next(p for p in tree.paths if _CONFIG.search(p) and posixpath.dirname(p) == site)
+    try:
+        if tree.size(config) <= _MAX_CONFIG_BYTES:
+            raw = decode(tree.read_bytes(config), config)[0]
+            for m in _PATH_OPTION.finditer(raw):
+                folder = _join(site, m[2].strip().rstrip("/"))
+                if folder not in ("", ".") and not folder.startswith(".."):
+                    found.add(folder)  # a URL path (`versions: {x: {path: 'next'}}`) names
+                    # no folder of the tree, so it holds no page and changes nothing
+    except OSError:
+        pass  # the reader of the files reports what cannot be read
+    return found
+
+
+def _inside(path: str, folders: set[str]) -> bool:
+    return any(path.startswith(f + "/") for f in folders)
+
+
+def published(tree: Tree) -> tuple[Tree, frozenset[str]]:
+    """The tree without the pages the Docusaurus sites in it do not publish, and the files
+    kept because a published page imports them (fragments). The tree is left as it is
+    when it holds no site, or when the sites' content folders hold under half of its pages
+    (the sites are then not the KB)."""
+    found = sites(tree)
+    if not found:
+        return tree, frozenset()
+    folders: set[str] = set()
+    for site in found:
+        folders |= content_folders(tree, site)
+    pages = [p for p in tree.paths if p.lower().endswith(_PAGES)]
+    shown = [p for p in pages if _inside(p, folders)]
+    if 2 * len(shown) < len(pages):
+        return tree, frozenset()
+    others = set(pages) - set(shown)
+    imported = _imported(tree, shown, found) & others
+    dropped = others - imported
+    if not dropped:
+        return tree, frozenset(imported)
+    return replace(tree, paths=[p for p in tree.paths if p not in dropped]), frozenset(imported)
+
+
+def _imported(tree: Tree, pages: list[str], sites: list[str]) -> set[str]:
+    """The Markdown files the pages import (relative to the page, or `@site/` to its site)."""
+    out: set[str] = set()
+    for page in pages:
+        if not page.lower().endswith((".md", ".mdx")):
+            continue
+        try:
+            data = tree.read_bytes(page)
+        except OSError:
+            continue
+        if b"import" not in data:
+            continue
+        site = max((s for s in sites if not s or page.startswith(s + "/")), key=len, default="")
+        for target in fragments.imports(decode(data, page)[0]):
+            if target.startswith("@site/"):
+                out.add(_join(site, target.removeprefix("@site/")))
+            elif target.startswith("."):
+                out.add(_join(posixpath.dirname(page), target))
+    return out
