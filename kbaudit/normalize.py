@@ -103,8 +103,10 @@ _DATE_PARTS = {
 #   current docs have none. Copies of a page in two versions are not duplicates.
 # - INCLUDED_BY: the paths of the pages that include this file (a snippet, an include file):
 #   a fragment of those pages, not a page of its own (see sources/fragments.py).
-# - SHOWS_UNREAD: the Markdown files an MDX page imports and shows that the KB does not hold
-#   (outside the export, or excluded): the page is longer than its own text says.
+# - SHOWS_UNREAD: what an MDX page shows that kbaudit does not read: Markdown files it imports
+#   that the KB does not hold (outside the export, or excluded), or "component data" (the
+#   `{...}` data its components draw, such as an API page's schema): the page is longer than
+#   its own text says.
 # - PARENT_PAGE: True when the export's page tree has the article as a parent of other pages
 #   that do not name it in their category path (a Confluence space's home page, which the
 #   breadcrumbs of its children leave out): a section page, like a folder's index page.

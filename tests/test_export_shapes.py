@@ -920,6 +920,38 @@ def test_mdx_comments_are_not_text(tmp_path: Path) -> None:
     assert "{/* literally */}" in articles["docs/braces.md"].text  # plain Markdown shows it
 
 
+def test_mdx_components_are_read_as_the_page_shows_them(tmp_path: Path) -> None:
+    """JSX components are no text but the labels they show; props written over several
+    lines or as `{...}` expressions never leak into the text; `<Link to>` is a link; an
+    indented JSX block is markup (MDX has no indented code); an admonition's title is
+    text; code keeps its tags; line numbers stay those of the source."""
+    page = (
+        "---\ntitle: Pair a reader\n---\n"  # lines 1-3
+        "import Tabs from '@theme/Tabs';\n\n"  # 4-5
+        "<ApiHeading\n  as={'h1'}\n  schema={{type: 'object', note: 'a > b'}}\n/>\n\n"  # 6-10
+        '<Tabs groupId="os">\n<TabItem value="ios" label="iPhone">\n\n'  # 11-13
+        "Hold the button until the light blinks.\n\n</TabItem>\n</Tabs>\n\n"  # 14-18
+        ":::tip Charge it first\n\nA flat battery stops pairing.\n\n:::\n\n"  # 19-24
+        '<div className="cards">\n    <Link to="/readers/reset" className="card">\n'  # 25-26
+        "      <p>Reset a reader</p>\n    </Link>\n</div>\n\n"  # 27-30
+        "Use `<Tabs>` to group steps; see the [manual](manual.md).\n\n"  # 31-32
+        '<img src={require("./reader.png").default} alt="The pair button" />\n\n'  # 33-34
+        "```jsx\n<Reader mode={{fast: true}} />\n```\n"  # 35-37
+    )
+    [article] = load(_kb(tmp_path, {"docs/pair.mdx": page})).articles
+    text = " ".join(article.text.split())
+    assert text.startswith("iPhone Hold the button until the light blinks. Charge it first A flat")
+    for leak in ("schema", "as=", "groupId", "className", "{{"):
+        assert leak not in text.replace("<Reader mode={{fast: true}} />", "")
+    assert "Reset a reader" in text and "Use <Tabs> to group steps" in text
+    assert "<Reader mode={{fast: true}} />" in article.text  # code is kept as written
+    assert [(link.target, link.line) for link in article.links] == [
+        ("/readers/reset", 25),  # the line of the HTML block that holds it
+        ("manual.md", 31),
+    ]
+    assert [(i.alt, i.line) for i in article.images] == [("The pair button", 33)]
+
+
 def test_mkdocs_material_created_and_updated_dates(tmp_path: Path) -> None:
     page = "---\ndate:\n  created: 2023-01-31\n  updated: 2026-02-01\n---\n# Export data\n\nText.\n"
     first = "---\ndate:\n  created: 2025-11-02\n---\n# Import data\n\nText.\n"
