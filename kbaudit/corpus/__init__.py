@@ -340,6 +340,9 @@ class Corpus:
             resolved = posixpath.normpath(path.lstrip("/"))
             if self.link_exists(resolved):
                 return resolved
+            in_site = self._docusaurus_target(article, path)
+            if in_site is not None:
+                return in_site
             published = self.site_index.lookup(resolved)
             if published is not None:
                 return published
@@ -349,10 +352,29 @@ class Corpus:
         else:
             base = posixpath.dirname(article.path or "")
             resolved = posixpath.normpath(posixpath.join(base, path))
-            if not self.link_exists(resolved) and not resolved.lower().endswith(_DOC_SUFFIXES):
+            if self.link_exists(resolved):
+                return resolved
+            if not resolved.lower().endswith(_DOC_SUFFIXES):
                 # a pretty URL relative to the page (`../reset-password/`), not a file
-                resolved = self.site_index.lookup(resolved) or resolved
+                return self.site_index.lookup(resolved) or resolved
+            if not path.startswith(("./", "../")):
+                return self._docusaurus_target(article, path) or resolved
         return resolved
+
+    def _docusaurus_target(self, article: Article, path: str) -> str | None:
+        """The file a Docusaurus page's Markdown link names when it is not relative to the
+        page: Docusaurus looks for `x.md` and `/x.md` in the page's content folder, then in
+        the site folder (`versioned_docs/version-2.x/setup.md` from any page of the site)."""
+        if not article.path or not path.lower().endswith((".md", ".mdx")):
+            return None
+        from kbaudit.sources.docusaurus import link_folders, site_folders
+
+        sites = self.memo(("docusaurus-sites",), lambda: site_folders(self.files))
+        for folder in link_folders(article.path, sites):
+            candidate = posixpath.normpath(posixpath.join(folder, path.lstrip("/")))
+            if self.link_exists(candidate):
+                return candidate
+        return None
 
     def _resolve_site_link(self, article: Article, site: SiteLink) -> str | None:
         if not site.path:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 
 from kbaudit.sources import fragments
@@ -37,7 +38,34 @@ _MAX_CONFIG_BYTES = 1024 * 1024
 
 def sites(tree: Tree) -> list[str]:
     """The folders of the tree that hold a Docusaurus site ("" for the root)."""
-    return sorted({posixpath.dirname(p) for p in tree.paths if _CONFIG.search(p)})
+    return site_folders(tree.paths)
+
+
+def site_folders(paths: Iterable[str]) -> list[str]:
+    """The folders holding a Docusaurus site's config among these paths ("" for the root)."""
+    return sorted({posixpath.dirname(p) for p in paths if _CONFIG.search(p)})
+
+
+# The content folder a page of an older version or a translation lies in.
+_VERSION_ROOT = re.compile(r"^(?:.*/)?(?:[\w-]+_)?versioned_docs/version-[^/]+/")
+_I18N_ROOT = re.compile(r"^(?:.*/)?i18n/[^/]+/docusaurus-plugin-content-[\w-]+/(?:[^/]+/)?")
+
+
+def link_folders(page: str, sites: list[str]) -> list[str]:
+    """Where Docusaurus looks for a page's Markdown link (`x.md`, `/x.md`) that is not
+    relative to the page itself: the page's content folder (`docs/`, an older version's
+    `versioned_docs/version-2.x/`, its translation's folder), then the site folder.
+    Empty for a page of no site."""
+    site = max((s for s in sites if not s or page.startswith(s + "/")), key=len, default=None)
+    found = [
+        m.group(0).rstrip("/") for m in (_VERSION_ROOT.match(page), _I18N_ROOT.match(page)) if m
+    ]
+    if site is None:
+        return found
+    docs = _join(site, "docs")
+    if not found and page.startswith(docs + "/"):
+        found.append(docs)
+    return [*found, site]
 
 
 def _join(folder: str, rel: str) -> str:
