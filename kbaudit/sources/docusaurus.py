@@ -51,21 +51,27 @@ _VERSION_ROOT = re.compile(r"^(?:.*/)?(?:[\w-]+_)?versioned_docs/version-[^/]+/"
 _I18N_ROOT = re.compile(r"^(?:.*/)?i18n/[^/]+/docusaurus-plugin-content-[\w-]+/(?:[^/]+/)?")
 
 
+def content_root(page: str, sites: list[str]) -> str | None:
+    """The content folder a Docusaurus page lies in (`docs`, `versioned_docs/version-2.x`,
+    `i18n/fr/docusaurus-plugin-content-docs/current`), or None."""
+    for m in (_VERSION_ROOT.match(page), _I18N_ROOT.match(page)):
+        if m:
+            return m.group(0).rstrip("/")
+    site = _site_of(page, sites)
+    docs = None if site is None else _join(site, "docs")
+    return docs if docs is not None and page.startswith(docs + "/") else None
+
+
+def _site_of(page: str, sites: list[str]) -> str | None:
+    return max((s for s in sites if not s or page.startswith(s + "/")), key=len, default=None)
+
+
 def link_folders(page: str, sites: list[str]) -> list[str]:
     """Where Docusaurus looks for a page's Markdown link (`x.md`, `/x.md`) that is not
     relative to the page itself: the page's content folder (`docs/`, an older version's
-    `versioned_docs/version-2.x/`, its translation's folder), then the site folder.
-    Empty for a page of no site."""
-    site = max((s for s in sites if not s or page.startswith(s + "/")), key=len, default=None)
-    found = [
-        m.group(0).rstrip("/") for m in (_VERSION_ROOT.match(page), _I18N_ROOT.match(page)) if m
-    ]
-    if site is None:
-        return found
-    docs = _join(site, "docs")
-    if not found and page.startswith(docs + "/"):
-        found.append(docs)
-    return [*found, site]
+    `versioned_docs/version-2.x/`, its translation's folder), then the site folder."""
+    root, site = content_root(page, sites), _site_of(page, sites)
+    return [f for f in (root, site) if f is not None]
 
 
 def _join(folder: str, rel: str) -> str:
@@ -133,7 +139,7 @@ def _imported(tree: Tree, pages: list[str], sites: list[str]) -> set[str]:
             continue
         if b"import" not in data:
             continue
-        site = max((s for s in sites if not s or page.startswith(s + "/")), key=len, default="")
+        site = _site_of(page, sites) or ""
         for target in fragments.imports(decode(data, page)[0]):
             if target.startswith("@site/"):
                 out.add(_join(site, target.removeprefix("@site/")))
