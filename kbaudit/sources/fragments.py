@@ -84,8 +84,8 @@ def with_fragments(
     articles: list[Article], imported: frozenset[str] = frozenset()
 ) -> list[Article]:
     """Articles other pages include carry `included_by`: the pages that include them. A
-    page that includes fragments counts their words and headings as its own (the reader
-    sees them in the page); one that imports Markdown the KB does not hold (a file outside
+    page that includes fragments (or imports another page to show it) counts their words
+    and headings as its own (the reader sees them in the page); one that imports Markdown the KB does not hold (a file outside
     the export) carries `shows_unread`: how long it is cannot be told. `imported` names
     files that are fragments whenever a page imports them (files a site does not publish
     as pages of their own)."""
@@ -106,16 +106,20 @@ def with_fragments(
             found = _resolve(page, target, paths, by_tail)
             if found is not None and found != page:
                 included[found].add(page)
-    unread = {
-        page: missing
-        for page, written in importing.items()
-        if (missing := [t for t in written if _resolve(page, t, paths, by_tail) is None])
-    }
-    by_path = {a.path: a for a in articles if a.path in included}
-    shown: dict[str, list[Article]] = defaultdict(list)
-    for fragment in sorted(included):
-        for page in included[fragment]:
-            shown[page].append(by_path[fragment])
+    unread: dict[str, list[str]] = defaultdict(list)
+    shows: dict[str, set[str]] = defaultdict(set)  # page -> the files it shows
+    for fragment, including_pages in included.items():
+        for page in including_pages:
+            shows[page].add(fragment)
+    for page, written in importing.items():
+        for target in written:
+            found = _resolve(page, target, paths, by_tail)
+            if found is None:
+                unread[page].append(target)
+            elif found != page:
+                shows[page].add(found)  # another page shown in this one: its words count too
+    by_path = {a.path: a for a in articles if a.path}
+    shown = {page: [by_path[f] for f in sorted(files)] for page, files in shows.items()}
     out = []
     for a in articles:
         if a.path in included:

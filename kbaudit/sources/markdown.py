@@ -156,6 +156,7 @@ _SHOWN_ATTRIBUTES = ("title", "label")  # a tab's label, an admonition's title: 
 # Characters of `{...}` data handed to components from which a page is mostly drawn by them
 # (an API reference page's schema): its text alone does not say how long it is.
 COMPONENT_DATA = 1000
+_COMPONENT = re.compile(r"<[A-Z][\w.]*[\s/>]")
 
 
 def _tag_end(body: str, start: int) -> int | None:
@@ -364,8 +365,9 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
     mdx = rel.lower().endswith(".mdx")
     if mdx:
         body = drop_mdx_comments(body)
-    body, drawn = jsx_as_html(drop_esm(body))
-    extracted = text.markdown(body, body_line - 1, mdx=mdx)
+    source = drop_esm(body)
+    shown, drawn = jsx_as_html(source)
+    extracted = text.markdown(shown, body_line - 1, mdx=mdx)
     if text.template_only(body, extracted) or text.generated_listing(body, extracted):
         return  # a listing the site generator builds (Liquid over site.posts, tags), no article
     article, problems = build_article(
@@ -380,7 +382,9 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
         file_title=file_title(rel),
     )
     yield from problems
-    if drawn >= COMPONENT_DATA:
+    if drawn >= COMPONENT_DATA or (extracted.word_count == 0 and _COMPONENT.search(source)):
+        # drawn by its components (a schema handed to them, or a component that is the
+        # whole page, such as a filtered list of guides): its text is not all it shows
         article = replace(article, meta={**article.meta, SHOWS_UNREAD: ["component data"]})
     yield article
 
