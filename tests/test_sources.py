@@ -675,3 +675,30 @@ def test_markdown_and_html_pages_side_by_side_are_all_read(tmp_path: Path) -> No
     forced = load(tmp_path, "markdown")  # a forced format reads only its own files
     assert len(forced.articles) == 2
     assert {p.path for p in forced.problems} == {"account/close.html", "account/export.rst"}
+
+
+def test_docusaurus_pages_take_the_address_the_site_publishes(tmp_path: Path) -> None:
+    page = "---\ntitle: Page\n{extra}---\nText of the page.\n"
+    files = {
+        "docusaurus.config.js": "module.exports = {presets: [['classic', "
+        "{docs: {routeBasePath: '/help'}}]]};",
+        "docs/01-start/index.md": page.format(extra=""),
+        "docs/01-start/02-install.md": page.format(extra=""),
+        "docs/billing/billing.md": page.format(extra=""),
+        "docs/billing/refund-a-card.md": page.format(extra="id: refunds\n"),
+        "docs/billing/fees.md": page.format(extra="slug: /pricing/fees\n"),
+        "docs/billing/tax.md": page.format(extra="url: https://help.example.com/tax\n"),
+        "versioned_docs/version-1.0/billing/fees.md": page.format(extra=""),
+    }
+    for rel, text in files.items():
+        write(tmp_path, rel, text)
+    urls = {a.path: a.url for a in load(tmp_path).articles}
+    assert urls == {
+        "docs/01-start/index.md": "/help/start",
+        "docs/01-start/02-install.md": "/help/start/install",
+        "docs/billing/billing.md": "/help/billing",
+        "docs/billing/refund-a-card.md": "/help/billing/refunds",
+        "docs/billing/fees.md": "/help/pricing/fees",
+        "docs/billing/tax.md": "https://help.example.com/tax",  # its own field wins
+        "versioned_docs/version-1.0/billing/fees.md": None,
+    }

@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import replace
 
+from kbaudit.model import Article
 from kbaudit.sources import fragments
 from kbaudit.sources.base import decode
 from kbaudit.sources.tree import Tree
@@ -146,3 +147,56 @@ def _imported(tree: Tree, pages: list[str], sites: list[str]) -> set[str]:
             elif target.startswith("."):
                 out.add(_join(posixpath.dirname(page), target))
     return out
+
+
+_ROUTE_BASE = re.compile(r"""\brouteBasePath\s*:\s*(["'])([^"'\n]{0,300})\1""")
+_NUMBER_PREFIX = re.compile(r"^\d+[-_.]")  # Docusaurus leaves `01-` out of ids and URLs
+_INDEX_NAMES = ("index", "readme")
+
+
+def with_urls(tree: Tree, articles: list[Article]) -> list[Article]:
+    """Pages of a site's current docs without a URL field take the address Docusaurus
+    publishes them at (`/<routeBasePath>/<folders>/<id>`, a `slug:` where given), so links by
+    that address (`/billing/refunds`) reach them."""
+    found = sites(tree)
+    if not found:
+        return articles
+    bases = {site: _route_base(tree, site) for site in found}
+    out = []
+    for article in articles:
+        site = _site_of(article.path or "", found) if article.path else None
+        if site is not None and article.url is None:
+            root = content_root(article.path or "", found)
+            if root == _join(site, "docs"):
+                url = _route(article, (article.path or "")[len(root) + 1 :], bases[site])
+                article = replace(article, url=url)
+        out.append(article)
+    return out
+
+
+def _route_base(tree: Tree, site: str) -> str:
+    """The docs' `routeBasePath` (the first the config gives), `docs` by default."""
+    config = next(p for p in tree.paths if _CONFIG.search(p) and posixpath.dirname(p) == site)
+    try:
+        if tree.size(config) <= _MAX_CONFIG_BYTES:
+            m = _ROUTE_BASE.search(decode(tree.read_bytes(config), config)[0])
+            if m:
+                return m[2].strip("/")
+    except OSError:
+        pass
+    return "docs"
+
+
+def _route(article: Article, rel: str, base: str) -> str:
+    """The URL path of a page at `rel` under its content folder."""
+    folders = [_NUMBER_PREFIX.sub("", f) or f for f in rel.split("/")[:-1]]
+    stem = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    own_id = article.meta.get("id")
+    name = str(own_id) if isinstance(own_id, str | int) else _NUMBER_PREFIX.sub("", stem) or stem
+    index = stem.lower() in _INDEX_NAMES or (folders and stem == rel.split("/")[-2])
+    parts = folders if index and own_id is None else [*folders, name]
+    slug = article.meta.get("slug")
+    if isinstance(slug, str) and slug.strip():
+        parts = slug.strip().strip("/").split("/") if slug.startswith("/") else [*folders, slug]
+    path = "/".join(p for p in [base, *parts] if p)
+    return "/" + path
