@@ -548,8 +548,9 @@ def _shown(img: Tag) -> bool:
     link = img.find_parent("a")
     if link is not None and link.get_text(" ", strip=True):
         return False  # beside the words of its link (a card's picture): they say it
-    width, height = _pixels(img.get("width")), _pixels(img.get("height"))
-    return not (width is not None and height is not None and max(width, height) <= _ICON_PX)
+    # drawn at icon size: both sides, or the one side given (the other follows it)
+    sides = [s for s in (_pixels(img.get("width")), _pixels(img.get("height"))) if s is not None]
+    return not (sides and max(sides) <= _ICON_PX)
 
 
 def _content_image(img: Tag, line: int | None) -> Image:
