@@ -702,3 +702,25 @@ def test_docusaurus_pages_take_the_address_the_site_publishes(tmp_path: Path) ->
         "docs/billing/tax.md": "https://help.example.com/tax",  # its own field wins
         "versioned_docs/version-1.0/billing/fees.md": None,
     }
+
+
+def test_docusaurus_versions_the_config_leaves_out_are_not_read(tmp_path: Path) -> None:
+    """`onlyIncludeVersions` builds the versions it lists (the current docs only when it
+    lists `current`); `includeCurrentVersion: false` leaves the current docs out."""
+    page = "---\ntitle: Page\n---\nText of the page.\n"
+    config = "module.exports = {presets: [['classic', {docs: {\n"
+    config += "  lastVersion: '3.0', onlyIncludeVersions: ['3.0', \"1.0\"]}}]]};\n"
+    for rel in (
+        "docs/setup.md",
+        "versioned_docs/version-1.0/setup.md",
+        "versioned_docs/version-2.0/setup.md",
+        "versioned_docs/version-3.0/setup.md",
+    ):
+        write(tmp_path, rel, page)
+    write(tmp_path, "docusaurus.config.js", config)
+    assert [a.path for a in load(tmp_path).articles] == [
+        "versioned_docs/version-1.0/setup.md",
+        "versioned_docs/version-3.0/setup.md",
+    ]
+    write(tmp_path, "docusaurus.config.js", "module.exports = {includeCurrentVersion: false};")
+    assert "docs/setup.md" not in [a.path for a in load(tmp_path).articles]

@@ -32,6 +32,10 @@ _PLUGIN_VERSIONS = re.compile(r"^[\w-]+_versioned_docs$")
 _PATH_OPTION = re.compile(
     r"""\bpath\s*:\s*(?:path\.(?:resolve|join)\(\s*__dirname\s*,\s*)?(["'])([^"'\n]{1,300})\1"""
 )
+# The versions a docs plugin builds: `onlyIncludeVersions: ['current', '2.0']`.
+_ONLY_VERSIONS = re.compile(r"\bonlyIncludeVersions\s*:\s*\[([^\]]{0,2000})\]")
+_STRING = re.compile(r"""(["'])([^"'\n]{1,100})\1""")
+_NO_CURRENT = re.compile(r"\bincludeCurrentVersion\s*:\s*false\b")
 # Files a site shows as pages (others, such as images and JSON, are never articles).
 _PAGES = (".md", ".markdown", ".mdx", ".html", ".htm", ".txt", ".rst", ".adoc")
 _MAX_CONFIG_BYTES = 1024 * 1024
@@ -80,25 +84,41 @@ def _join(folder: str, rel: str) -> str:
 
 
 def content_folders(tree: Tree, site: str) -> set[str]:
-    """The folders a site publishes pages from, as tree paths."""
+    """The folders a site publishes pages from, as tree paths. `onlyIncludeVersions` in the
+    config keeps the versions it lists (the current docs, `docs/`, only when it lists
+    `current`), and `includeCurrentVersion: false` leaves `docs/` out."""
     found = {_join(site, c) for c in _CONTENT}
     prefix = f"{site}/" if site else ""
     for path in tree.paths:
         first = path[len(prefix) :].split("/", 1)[0] if path.startswith(prefix) else ""
         if _PLUGIN_VERSIONS.match(first):
             found.add(prefix + first)
+    raw = _config(tree, site)
+    for m in _PATH_OPTION.finditer(raw):
+        folder = _join(site, m[2].strip().rstrip("/"))
+        if folder not in ("", ".") and not folder.startswith(".."):
+            found.add(folder)  # a URL path (`versions: {x: {path: 'next'}}`) names no
+            # folder of the tree, so it holds no page and changes nothing
+    if only := _ONLY_VERSIONS.search(raw):
+        versions = {v[2] for v in _STRING.finditer(only[1])}
+        found.discard(_join(site, "versioned_docs"))
+        found |= {_join(site, f"versioned_docs/version-{v}") for v in versions - {"current"}}
+        if "current" not in versions:
+            found.discard(_join(site, "docs"))
+    if _NO_CURRENT.search(raw):
+        found.discard(_join(site, "docs"))
+    return found
+
+
+def _config(tree: Tree, site: str) -> str:
+    """The text of a site's config ("" when it cannot be read: the reader reports it)."""
     config = next(p for p in tree.paths if _CONFIG.search(p) and posixpath.dirname(p) == site)
     try:
         if tree.size(config) <= _MAX_CONFIG_BYTES:
-            raw = decode(tree.read_bytes(config), config)[0]
-            for m in _PATH_OPTION.finditer(raw):
-                folder = _join(site, m[2].strip().rstrip("/"))
-                if folder not in ("", ".") and not folder.startswith(".."):
-                    found.add(folder)  # a URL path (`versions: {x: {path: 'next'}}`) names
-                    # no folder of the tree, so it holds no page and changes nothing
+            return decode(tree.read_bytes(config), config)[0]
     except OSError:
-        pass  # the reader of the files reports what cannot be read
-    return found
+        pass
+    return ""
 
 
 def _inside(path: str, folders: set[str]) -> bool:
@@ -176,15 +196,8 @@ def with_urls(tree: Tree, articles: list[Article]) -> list[Article]:
 
 def _route_base(tree: Tree, site: str) -> str:
     """The docs' `routeBasePath` (the first the config gives), `docs` by default."""
-    config = next(p for p in tree.paths if _CONFIG.search(p) and posixpath.dirname(p) == site)
-    try:
-        if tree.size(config) <= _MAX_CONFIG_BYTES:
-            m = _ROUTE_BASE.search(decode(tree.read_bytes(config), config)[0])
-            if m:
-                return m[2].strip("/")
-    except OSError:
-        pass
-    return "docs"
+    m = _ROUTE_BASE.search(_config(tree, site))
+    return m[2].strip("/") if m else "docs"
 
 
 def _route(article: Article, rel: str, base: str) -> str:
