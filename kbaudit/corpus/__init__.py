@@ -334,6 +334,11 @@ class Corpus:
         path = link_path(target).replace("\\", "/")
         if not path or _ASSET.search(path):
             return None
+        if path.startswith("@site/"):  # Docusaurus: from the folder of the page's site
+            from kbaudit.sources.docusaurus import site_of
+
+            folder = site_of(article.path or "", self._docusaurus_sites) or ""
+            return posixpath.normpath(posixpath.join(folder, path.removeprefix("@site/")))
         if path.startswith("/"):
             # Site-absolute: often a published URL of another docs set. Judged only when it
             # resolves, or names a document file inside a top folder of this export.
@@ -361,16 +366,22 @@ class Corpus:
                 return self._docusaurus_target(article, path) or resolved
         return resolved
 
+    @cached_property
+    def _docusaurus_sites(self) -> list[str]:
+        """The folders of the KB that hold a Docusaurus site's config."""
+        from kbaudit.sources.docusaurus import site_folders
+
+        return site_folders(self.files)
+
     def _docusaurus_target(self, article: Article, path: str) -> str | None:
         """The file a Docusaurus page's Markdown link names when it is not relative to the
         page: Docusaurus looks for `x.md` and `/x.md` in the page's content folder, then in
         the site folder (`versioned_docs/version-2.x/setup.md` from any page of the site)."""
         if not article.path or not path.lower().endswith((".md", ".mdx")):
             return None
-        from kbaudit.sources.docusaurus import link_folders, site_folders
+        from kbaudit.sources.docusaurus import link_folders
 
-        sites = self.memo(("docusaurus-sites",), lambda: site_folders(self.files))
-        for folder in link_folders(article.path, sites):
+        for folder in link_folders(article.path, self._docusaurus_sites):
             candidate = posixpath.normpath(posixpath.join(folder, path.lstrip("/")))
             if self.link_exists(candidate):
                 return candidate

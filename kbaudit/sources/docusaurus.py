@@ -62,12 +62,13 @@ def content_root(page: str, sites: list[str]) -> str | None:
     for m in (_VERSION_ROOT.match(page), _I18N_ROOT.match(page)):
         if m:
             return m.group(0).rstrip("/")
-    site = _site_of(page, sites)
+    site = site_of(page, sites)
     docs = None if site is None else _join(site, "docs")
     return docs if docs is not None and page.startswith(docs + "/") else None
 
 
-def _site_of(page: str, sites: list[str]) -> str | None:
+def site_of(page: str, sites: list[str]) -> str | None:
+    """The folder of the site a page belongs to (the nearest above it), or None."""
     return max((s for s in sites if not s or page.startswith(s + "/")), key=len, default=None)
 
 
@@ -75,7 +76,7 @@ def link_folders(page: str, sites: list[str]) -> list[str]:
     """Where Docusaurus looks for a page's Markdown link (`x.md`, `/x.md`) that is not
     relative to the page itself: the page's content folder (`docs/`, an older version's
     `versioned_docs/version-2.x/`, its translation's folder), then the site folder."""
-    root, site = content_root(page, sites), _site_of(page, sites)
+    root, site = content_root(page, sites), site_of(page, sites)
     return [f for f in (root, site) if f is not None]
 
 
@@ -160,7 +161,7 @@ def _imported(tree: Tree, pages: list[str], sites: list[str]) -> set[str]:
             continue
         if b"import" not in data:
             continue
-        site = _site_of(page, sites) or ""
+        site = site_of(page, sites) or ""
         for target in fragments.imports(decode(data, page)[0]):
             if target.startswith("@site/"):
                 out.add(_join(site, target.removeprefix("@site/")))
@@ -184,7 +185,7 @@ def with_urls(tree: Tree, articles: list[Article]) -> list[Article]:
     bases = {site: _route_base(tree, site) for site in found}
     out = []
     for article in articles:
-        site = _site_of(article.path or "", found) if article.path else None
+        site = site_of(article.path or "", found) if article.path else None
         if site is not None and article.url is None:
             root = content_root(article.path or "", found)
             if root == _join(site, "docs"):
