@@ -790,6 +790,19 @@ def test_docusaurus_versions_are_no_folder_category(tmp_path: Path) -> None:
     }
 
 
+def test_a_dated_post_in_its_own_folder_is_filed_by_the_folder_above(tmp_path: Path) -> None:
+    files = _md(
+        "blog/2026-03-01-launch/index.md",
+        "blog/2026-04-02-payouts.md",
+        "guides/billing/refunds.md",
+        "guides/billing/invoices.md",
+    )
+    got = _categories(_kb(tmp_path, files))
+    assert got["blog/2026-03-01-launch/index.md"] == "blog"
+    assert got["blog/2026-04-02-payouts.md"] == "blog"
+    assert got["guides/billing/refunds.md"] == "guides > billing"
+
+
 def test_category_modes(tmp_path: Path) -> None:
     files = {**_md("help/billing/refunds.md", "help/account/sign-in.md")}
     files["help/billing/tagged.md"] = "---\ntitle: Tagged\ncategory: Invoices\n---\nText here.\n"

@@ -43,6 +43,9 @@ _ITEM = re.compile(r"^(\s*)[-*+]\s+(.*)$")
 _HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$")
 _DOC_SUFFIXES = (".md", ".markdown", ".mdx", ".html", ".htm")
 _CATEGORY_FILES = ("_category_.json", "_category_.yml", "_category_.yaml")
+# A dated post kept in a folder of its own (Docusaurus' blog, Hugo's page bundles):
+# `blog/2026-03-01-launch/index.md`.
+_POST_FOLDER = re.compile(r"(?:^|/)\d{4}-\d{2}-\d{2}[^/]*/index\.mdx?$", re.I)
 _NUMBER_PREFIX = re.compile(r"^\d+[-_.\s]+")  # Docusaurus leaves `01-` out of a folder's name
 
 
@@ -112,15 +115,18 @@ def with_categories(tree: Tree, articles: list[Article], mode: str) -> list[Arti
 def _folder_categories(tree: Tree, files: list[Article]) -> dict[str, str]:
     """Folder categories; a Docusaurus page's folders are counted from its content folder
     (`docs/`, `versioned_docs/version-2.x/`): the version is no category, and each version's
-    copy of a page is filed as the current one is."""
+    copy of a page is filed as the current one is. A dated post's own folder is no category."""
     sites = docusaurus.site_folders(tree.all_paths)
     counted: dict[str, str] = {}  # path in the tree -> path as counted
     locales: dict[str, str | None] = {}
     for a in files:
         if a.path and docusaurus_source(a.path) is None:
             root = docusaurus.content_root(a.path, sites)
-            counted[a.path] = a.path[len(root) + 1 :] if root else a.path
-            locales[counted[a.path]] = a.locale
+            path = a.path[len(root) + 1 :] if root else a.path
+            if _POST_FOLDER.search(path):  # a post in a folder of its own: the folder is it
+                path = path.rsplit("/", 1)[0] + ".md"
+            counted[a.path] = path
+            locales[path] = a.locale
     found = folder_categories(sorted(set(counted.values())), locales)
     return {path: found[c] for path, c in counted.items() if c in found}
 
