@@ -101,6 +101,8 @@ _DATE_PARTS = {
 # - VERSION: the product version whose docs hold the article when the KB keeps the docs of
 #   older versions beside the current ones (Docusaurus `versioned_docs/version-2.x/`); the
 #   current docs have none. Copies of a page in two versions are not duplicates.
+# - LATEST: True on the pages of the version a Docusaurus site publishes as its current docs
+#   (`lastVersion`, else the newest in versions.json): a VERSION that is not frozen.
 # - INCLUDED_BY: the paths of the pages that include this file (a snippet, an include file):
 #   a fragment of those pages, not a page of its own (see sources/fragments.py).
 # - SHOWS_UNREAD: what an MDX page shows that kbaudit does not read: Markdown files it imports
@@ -115,6 +117,7 @@ TRANSLATION_OF = "translation_of"
 EMPTY_TRANSLATIONS = "empty_translations"
 SUMMARY_ONLY = "summary_only"
 VERSION = "docs_version"
+LATEST = "docs_latest"
 INCLUDED_BY = "included_by"
 SHOWS_UNREAD = "shows_unread"
 PARENT_PAGE = "parent_page"
@@ -247,6 +250,7 @@ def known_keys(options: SourceOptions) -> set[str]:
             EMPTY_TRANSLATIONS,
             SUMMARY_ONLY,
             VERSION,
+            LATEST,
             INCLUDED_BY,
             SHOWS_UNREAD,
             PARENT_PAGE,

@@ -97,6 +97,7 @@ def load(
     result.articles = fragments.with_fragments(result.articles, imported)
     result.articles = docusaurus.with_urls(tree, result.articles)
     result.articles = structure.with_docusaurus_versions(result.articles)
+    result.articles = docusaurus.with_latest_version(tree, result.articles)
     result.articles = structure.with_docusaurus_translations(result.articles)
     result.articles = structure.with_folder_locales(result.articles)
     result.articles = structure.with_file_locales(result.articles)

@@ -14,12 +14,14 @@ pages that show it (see sources/fragments.py)."""
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 from collections.abc import Iterable
 from dataclasses import replace
 
 from kbaudit.model import Article
+from kbaudit.normalize import LATEST
 from kbaudit.sources import fragments
 from kbaudit.sources.base import decode
 from kbaudit.sources.tree import Tree
@@ -214,3 +216,37 @@ def _route(article: Article, rel: str, base: str) -> str:
         parts = slug.strip().strip("/").split("/") if slug.startswith("/") else [*folders, slug]
     path = "/".join(p for p in [base, *parts] if p)
     return "/" + path
+
+
+_LAST_VERSION = re.compile(r"""\blastVersion\s*:\s*(["'])([^"'\n]{1,100})\1""")
+
+
+def with_latest_version(tree: Tree, articles: list[Article]) -> list[Article]:
+    """Pages of the version a site publishes as its current docs carry `docs_latest`: the
+    config's `lastVersion`, else the newest of `versions.json` (Docusaurus then publishes
+    `docs/` as the next, unreleased version). Their age is judged like the current docs'."""
+    latest: set[str] = set()
+    for site in sites(tree):
+        m = _LAST_VERSION.search(_config(tree, site))
+        name = m[2] if m else _newest(tree, _join(site, "versions.json"))
+        if name and name != "current":
+            latest.add(_join(site, f"versioned_docs/version-{name}"))
+    if not latest:
+        return articles
+    return [
+        replace(a, meta={**a.meta, LATEST: True})
+        if a.path and any(a.path.startswith(f + "/") for f in latest)
+        else a
+        for a in articles
+    ]
+
+
+def _newest(tree: Tree, rel: str) -> str | None:
+    """The first version `versions.json` lists (the newest), or None."""
+    if rel not in tree.paths:
+        return None
+    try:
+        names = json.loads(decode(tree.read_bytes(rel), rel)[0])
+    except (OSError, ValueError):
+        return None
+    return names[0] if isinstance(names, list) and names and isinstance(names[0], str) else None
