@@ -209,6 +209,7 @@ def _jsx_tag(tag: str, closing: bool, name: str) -> str | None:
     return plain.replace("\n", " ") + breaks
 
 
+_JSX_HINT = re.compile(r"<[A-Z]|=\{")
 _JSX_VALUES = re.compile(r"(?<![\w:-])[\w:-]++\s*+=\s*+\{")
 
 
@@ -233,8 +234,8 @@ def jsx_as_html(body: str) -> tuple[str, int]:
     whose props span lines keeps its line breaks, so line numbers stay right. Also returns
     how many characters of `{...}` data the components are given (a generated API page
     hands its schema to the components that draw it)."""
-    if "<" not in body:
-        return body, 0
+    if "<" not in body or not _JSX_HINT.search(body):
+        return body, 0  # plain Markdown: no component, no `{...}` value
     chunks: list[tuple[bool, list[str]]] = [(False, [])]  # (code?, lines)
     fence: str | None = None
     for line in body.split("\n"):
