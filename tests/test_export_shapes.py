@@ -974,6 +974,22 @@ def test_mdx_imports_and_exports_are_not_text(tmp_path: Path) -> None:
     assert "import reader from 'reader-sdk';" in article.text  # code in a fence stays
 
 
+def test_mdx_code_block_fences_hold_the_pages_own_mdx(tmp_path: Path) -> None:
+    page = (
+        "---\ntitle: Pair a reader\n---\n"
+        "```mdx-code-block\nimport Tabs from '@theme/Tabs';\nimport TabItem from '@theme/TabItem';\n"
+        "```\n\nHold the button until the light blinks.\n\n"
+        '```mdx-code-block\n<Tabs>\n<TabItem value="ios" label="iPhone">\n```\n\n'
+        "Open the app.\n\n```mdx-code-block\n</TabItem>\n</Tabs>\n```\n\n"
+        "```js\nimport reader from 'reader-sdk';\n```\n"
+    )
+    [article] = load(_kb(tmp_path, {"docs/pair.mdx": page})).articles
+    text = " ".join(article.text.split())
+    assert text.startswith("Hold the button until the light blinks. iPhone Open the app.")
+    assert "@theme" not in text and "<Tabs>" not in text
+    assert "import reader from 'reader-sdk';" in text  # a real code block stays
+
+
 def test_mdx_comments_are_not_text(tmp_path: Path) -> None:
     page = (
         "---\ntitle: Vehicle types\n---\n{/* TODO: add e-cargo bikes\n   after the beta */}\n\n"

@@ -14,7 +14,7 @@ import yaml
 
 from kbaudit import safeyaml, text
 from kbaudit.model import InputCode, LoadProblem
-from kbaudit.normalize import SHOWS_UNREAD, SourceOptions, build_article
+from kbaudit.normalize import PARENT_PAGE, SHOWS_UNREAD, SourceOptions, build_article
 from kbaudit.sources import notion
 from kbaudit.sources.base import Record, Source, decode, not_text
 from kbaudit.sources.parallel import parse_files
@@ -120,6 +120,25 @@ _ESM = re.compile(
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 
+_MDX_CODE_BLOCK = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*mdx-code-block[ \t]*$")
+
+
+def unwrap_mdx_code_blocks(body: str) -> str:
+    """Docusaurus' ```` ```mdx-code-block ```` fences hold MDX the page runs (imports, JSX,
+    text), kept out of the way of other Markdown tools: their fence lines are blanked so
+    the content is read as the page's own. Line numbers are kept."""
+    if "mdx-code-block" not in body:
+        return body
+    lines = body.split("\n")
+    fence: str | None = None
+    for i, line in enumerate(lines):
+        if fence is None and (m := _MDX_CODE_BLOCK.match(line)):
+            fence, lines[i] = m.group(1), ""
+        elif fence is not None and line.strip() == fence:
+            fence, lines[i] = None, ""
+    return "\n".join(lines)
+
+
 def drop_esm(body: str) -> str:
     """MDX `import`/`export` statements (Docusaurus pages) blanked out, keeping the line
     count: they are code for the site, not text. A statement starts a block (after a blank
@@ -157,6 +176,7 @@ _SHOWN_ATTRIBUTES = ("title", "label")  # a tab's label, an admonition's title: 
 # (an API reference page's schema): its text alone does not say how long it is.
 COMPONENT_DATA = 1000
 _COMPONENT = re.compile(r"<[A-Z][\w.]*[\s/>]")
+_CARD_LIST = re.compile(r"^[ \t]*<DocCardList\b", re.M)
 
 
 def _tag_end(body: str, start: int) -> int | None:
@@ -366,7 +386,7 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
     mdx = rel.lower().endswith(".mdx")
     if mdx:
         body = drop_mdx_comments(body)
-    source = drop_esm(body)
+    source = drop_esm(unwrap_mdx_code_blocks(body))
     shown, drawn = jsx_as_html(source)
     extracted = text.markdown(shown, body_line - 1, mdx=mdx)
     if text.template_only(body, extracted) or text.generated_listing(body, extracted):
@@ -387,6 +407,8 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
         # drawn by its components (a schema handed to them, or a component that is the
         # whole page, such as a filtered list of guides): its text is not all it shows
         article = replace(article, meta={**article.meta, SHOWS_UNREAD: ["component data"]})
+    if _CARD_LIST.search(source):  # Docusaurus' cards of the pages of its sidebar category
+        article = replace(article, meta={**article.meta, PARENT_PAGE: True})
     yield article
 
 
