@@ -724,3 +724,16 @@ def test_docusaurus_versions_the_config_leaves_out_are_not_read(tmp_path: Path) 
     ]
     write(tmp_path, "docusaurus.config.js", "module.exports = {includeCurrentVersion: false};")
     assert "docs/setup.md" not in [a.path for a in load(tmp_path).articles]
+
+
+def test_docusaurus_does_not_publish_hidden_or_underscore_files(tmp_path: Path) -> None:
+    """A hidden file (`.old-setup.md`, a backup) and a `_` file or folder no page imports
+    are not pages of the site; a `_` partial a page imports is its fragment."""
+    page = "---\ntitle: Page\n---\nText of the page.\n"
+    write(tmp_path, "docusaurus.config.js", "module.exports = {};\n")
+    write(tmp_path, "docs/setup.mdx", page + "\nimport Note from './_note.md';\n\n<Note />\n")
+    write(tmp_path, "docs/_note.md", "Keep the receipt.")
+    write(tmp_path, "docs/_drafts/plans.md", page)
+    write(tmp_path, "docs/.old-setup.md", page)
+    paths = [a.path for a in load(tmp_path).articles]
+    assert paths == ["docs/_note.md", "docs/setup.mdx"]

@@ -65,7 +65,7 @@ def max_age(article: Article, ctx: Context) -> Iterator[Finding]:
 # Folders of posts that record a day (release notes, announcements, blog and news posts,
 # changelogs, security bulletins), as their names say; Jekyll's `_posts`.
 _POSTS = re.compile(
-    r"(?:^|/)(?P<kind>_posts|blog|news|release[-_ ]?notes|changelogs?|announcements?"
+    r"(?:^|/)(?:docusaurus-plugin-content-)?(?P<kind>_posts|blog|news|release[-_ ]?notes|changelogs?|announcements?"
     r"|whats[-_ ]new|security[-_ ]bulletins?|bulletins?)/",
     re.I,
 )

@@ -360,6 +360,8 @@ class Corpus:
             if self.link_exists(resolved):
                 return resolved
             if not resolved.lower().endswith(_DOC_SUFFIXES):
+                if self._generated_index(article, resolved):
+                    return None  # built by the site from its sidebar: not judgeable
                 # a pretty URL relative to the page (`../reset-password/`), not a file
                 return self.site_index.lookup(resolved) or resolved
             if not path.startswith(("./", "../")):
@@ -372,6 +374,14 @@ class Corpus:
         from kbaudit.sources.docusaurus import site_folders
 
         return site_folders(self.files)
+
+    def _generated_index(self, article: Article, resolved: str) -> bool:
+        """Whether a Docusaurus page's relative link names a category page the site builds
+        from its sidebar (`category/user-guides`, a generated index), which no file holds."""
+        from kbaudit.sources.docusaurus import content_root
+
+        root = content_root(article.path or "", self._docusaurus_sites)
+        return root is not None and resolved.startswith(f"{root}/category/")
 
     def _docusaurus_target(self, article: Article, path: str) -> str | None:
         """The file a Docusaurus page's Markdown link names when it is not relative to the

@@ -39,6 +39,7 @@ _ONLY_VERSIONS = re.compile(r"\bonlyIncludeVersions\s*:\s*\[([^\]]{0,2000})\]")
 _STRING = re.compile(r"""(["'])([^"'\n]{1,100})\1""")
 _NO_CURRENT = re.compile(r"\bincludeCurrentVersion\s*:\s*false\b")
 # Files a site shows as pages (others, such as images and JSON, are never articles).
+_UNPUBLISHED = re.compile(r"(?:^|/)[_.]")
 _PAGES = (".md", ".markdown", ".mdx", ".html", ".htm", ".txt", ".rst", ".adoc")
 _MAX_CONFIG_BYTES = 1024 * 1024
 
@@ -128,6 +129,12 @@ def _inside(path: str, folders: set[str]) -> bool:
     return any(path.startswith(f + "/") for f in folders)
 
 
+def _below(path: str, folders: set[str]) -> str:
+    """The path below the deepest content folder holding it."""
+    folder = max((f for f in folders if path.startswith(f + "/")), key=len)
+    return path[len(folder) + 1 :]
+
+
 def published(tree: Tree) -> tuple[Tree, frozenset[str]]:
     """The tree without the pages the Docusaurus sites in it do not publish, and the files
     kept because a published page imports them (fragments). The tree is left as it is
@@ -140,9 +147,11 @@ def published(tree: Tree) -> tuple[Tree, frozenset[str]]:
     for site in found:
         folders |= content_folders(tree, site)
     pages = [p for p in tree.paths if p.lower().endswith(_PAGES)]
-    shown = [p for p in pages if _inside(p, folders)]
-    if 2 * len(shown) < len(pages):
+    inside = [p for p in pages if _inside(p, folders)]
+    if 2 * len(inside) < len(pages):
         return tree, frozenset()
+    # Docusaurus publishes no `_` file or folder (partials) and no hidden file (`.draft.md`)
+    shown = [p for p in inside if not _UNPUBLISHED.search(_below(p, folders))]
     others = set(pages) - set(shown)
     imported = _imported(tree, shown, found) & others
     dropped = others - imported
