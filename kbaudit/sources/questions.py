@@ -1337,12 +1337,24 @@ def _headerless(text: str, delimiter: str) -> list[str] | None:
 
 
 # What a log writes beside what was asked: a time ("2/15/2012 11:53:16 AM", "2024-03-06"),
-# a web or mail address, a list of them, or nothing ("NULL").
-_LOGGED_VALUE = re.compile(
-    r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\b.*|.*\b\d{1,2}:\d{2}\b.*|\S*(?:://|@|/|;)\S*"
-    r"|(?:[\w-]+\.)+[a-z]{2,}\S*|null|none|n/a|-|",
-    re.I | re.DOTALL,
-)
+# a web or mail address, a list of them, or nothing ("NULL"). Each pattern is linear on any
+# input (a cell may be megabytes): a date opens the cell, a time is anywhere in it, an address
+# is one word that holds "://", "@", "/" or ";" or opens with a domain name.
+_LOGGED_DATE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\b")
+_LOGGED_TIME = re.compile(r"\b\d{1,2}:\d{2}\b")
+_LOGGED_DOMAIN = re.compile(r"(?<![\w.-])(?:[\w-]++\.)+[a-z]{2,}", re.I)
+_LOGGED_NOTHING = frozenset({"null", "none", "n/a", "-", ""})
+
+
+def _logged_value(cell: str) -> bool:
+    """Whether a cell (stripped) holds one of the values a log writes beside the question."""
+    if cell.casefold() in _LOGGED_NOTHING:
+        return True
+    if _LOGGED_DATE.match(cell) or _LOGGED_TIME.search(cell):
+        return True
+    if any(c.isspace() for c in cell):
+        return False
+    return any(m in cell for m in ("://", "@", "/", ";")) or bool(_LOGGED_DOMAIN.match(cell))
 
 
 def _logged_question(rows: list[list[str]]) -> int | None:
@@ -1355,7 +1367,7 @@ def _logged_question(rows: list[list[str]]) -> int | None:
         return None
 
     def logged(cell: str) -> bool:
-        return _number(cell) is not None or _LOGGED_VALUE.fullmatch(cell.strip()) is not None
+        return _number(cell) is not None or _logged_value(cell.strip())
 
     width = len(rows[0])
     machine = [5 * sum(logged(row[i]) for row in rows) >= 4 * len(rows) for i in range(width)]
