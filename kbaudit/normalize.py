@@ -103,6 +103,8 @@ _DATE_PARTS = {
 #   current docs have none. Copies of a page in two versions are not duplicates.
 # - INCLUDED_BY: the paths of the pages that include this file (a snippet, an include file):
 #   a fragment of those pages, not a page of its own (see sources/fragments.py).
+# - INCLUDED_WORDS: on a page that includes files, the words they bring to it (None when one
+#   of them is a file of the KB that is not read, so the count is not known).
 # - PARENT_PAGE: True when the export's page tree has the article as a parent of other pages
 #   that do not name it in their category path (a Confluence space's home page, which the
 #   breadcrumbs of its children leave out): a section page, like a folder's index page.
@@ -112,6 +114,7 @@ EMPTY_TRANSLATIONS = "empty_translations"
 SUMMARY_ONLY = "summary_only"
 VERSION = "docs_version"
 INCLUDED_BY = "included_by"
+INCLUDED_WORDS = "included_words"
 PARENT_PAGE = "parent_page"
 # A record id: a 32-hex ServiceNow sys_id, a 24-hex object id (ReadMe), a long number.
 _RECORD_ID = re.compile(r"^(?:[0-9a-f]{32}|[0-9a-f]{24}|\d{6,})$", re.I)
@@ -243,6 +246,7 @@ def known_keys(options: SourceOptions) -> set[str]:
             SUMMARY_ONLY,
             VERSION,
             INCLUDED_BY,
+            INCLUDED_WORDS,
             PARENT_PAGE,
         }
     )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from kbaudit.model import Article
-from kbaudit.normalize import INCLUDED_BY, VERSION, SourceOptions, known_keys
+from kbaudit.normalize import INCLUDED_BY, INCLUDED_WORDS, VERSION, SourceOptions, known_keys
 from kbaudit.sources.fragments import targets, with_fragments
 
 
@@ -78,3 +80,23 @@ def test_the_keys_readers_set_are_known_keys() -> None:
     """`included_by` (a fragment) and `version` (an older version's docs) are set by the
     readers: never taken for a misspelling of a front-matter key, at any threshold."""
     assert {INCLUDED_BY, VERSION} <= known_keys(SourceOptions())
+
+
+def test_include_markdown_plugin_tags_are_includes() -> None:
+    raw = '{% include-markdown "../parts/steps.md" %}\n{! include-markdown "faq.md" !}\n'
+    assert targets(raw) == ["../parts/steps.md", "faq.md"]
+
+
+def test_a_page_counts_the_words_its_includes_bring() -> None:
+    pages = [
+        _page("docs/a.md", '--8<-- "parts/steps.md"\n--8<-- "parts/unread.md"'),
+        _page("docs/b.md", '--8<-- "parts/steps.md"'),
+        replace(_page("parts/steps.md", "Open the tab and export."), word_count=5),
+    ]
+    words = {
+        a.path: a.meta.get(INCLUDED_WORDS, "-")
+        for a in with_fragments(
+            pages, ["docs/a.md", "docs/b.md", "parts/steps.md", "parts/unread.md"]
+        )
+    }
+    assert words == {"docs/a.md": None, "docs/b.md": 5, "parts/steps.md": "-"}

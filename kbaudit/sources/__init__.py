@@ -91,7 +91,7 @@ def load(
     result.problems.extend(mixed.unread(tree, readers))
     result.articles = structure.with_categories(tree, result.articles, options.category_from)
     result.articles = structure.with_draft_folders(result.articles)
-    result.articles = fragments.with_fragments(result.articles)
+    result.articles = fragments.with_fragments(result.articles, tree.all_paths)
     result.articles = structure.with_docusaurus_versions(result.articles)
     result.articles = structure.with_docusaurus_translations(result.articles)
     result.articles = structure.with_folder_locales(result.articles)

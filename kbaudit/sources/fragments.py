@@ -1,31 +1,40 @@
 """Fragments: Markdown files that pages include rather than pages of their own.
 
 Docs-as-code KBs keep text shared by many pages in one file that each page includes: MkDocs'
-snippets (`--8<-- "contact-us.md"`, or a block of file names between two `--8<--` lines),
-DocFX and Microsoft Docs (`[!INCLUDE [note](../includes/note.md)]`), mdBook
+snippets (`--8<-- "contact-us.md"`, or a block of file names between two `--8<--` lines)
+and the include-markdown plugin (`{% include-markdown "note.md" %}`, `{! include-markdown
+"note.md" !}` with its own tags), DocFX and Microsoft Docs (`[!INCLUDE [note](../includes/note.md)]`), mdBook
 (`{{#include note.md}}`), Jekyll (`{% include_relative note.md %}`) and MDX imports of a
 partial (`import Note from './_note.mdx'`: Docusaurus publishes no `_` file as a page). The included file is read like any article, so what its
 text says (a secret, a placeholder, a broken link) is still reported on it; but it has no
 title, date, owner, tags or category of its own to report, is short by design and is not a
 duplicate of the pages that share it: `Article.meta["included_by"]` names the pages that
-include it, and the audit keeps only the findings of check kinds about the text itself."""
+include it, and the audit keeps only the findings of check kinds about the text itself.
+
+A page that includes files shows their text too: `Article.meta["included_words"]` is the
+number of words its included files bring (None when one of them exists but is not read, an
+excluded `includes/` folder: how much it brings is not known), so a page made of includes is
+not judged empty or thin by its own few lines."""
 
 from __future__ import annotations
 
 import posixpath
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import replace
 
 from kbaudit.model import Article
-from kbaudit.normalize import INCLUDED_BY
+from kbaudit.normalize import INCLUDED_BY, INCLUDED_WORDS
 
 # Include directives, each on a line of its own. Spans are bounded: linear on any text.
 _SNIPPET = re.compile(r"""^[ \t]{0,12}-{1,8}8<-{1,8}[ \t]+(["'])([^"'\n]{1,500})\1""", re.M)
 _SNIPPET_BLOCK = re.compile(r"^[ \t]{0,12}-{1,8}8<-{1,8}[ \t]*$")
 _DOCFX = re.compile(r"\[!INCLUDE[ \t]*\[[^\]\n]{0,500}\][ \t]*\([ \t]*<?([^()<>\s]{1,500})", re.I)
 _MDBOOK = re.compile(r"\{\{#(?:include|rustdoc_include)[ \t]+([^\s}]{1,500})")
+_INCLUDE_MARKDOWN = re.compile(
+    r"""(?:\{%|\{!)-?[ \t]*include-markdown[ \t]+(["'])([^"'\n]{1,500})\1"""
+)
 _JEKYLL = re.compile(r"\{%-?[ \t]*include_relative[ \t]+([^\s%}]{1,500})")
 _IMPORT = re.compile(
     r"""^import[ \t]+[\w${},*\s]{1,500}?[ \t]from[ \t]+(["'])([^"'\n]{1,500}\.mdx?)\1""", re.M
@@ -46,9 +55,11 @@ def _snippet_blocks(raw: str) -> Iterator[str]:
 
 def targets(raw: str) -> list[str]:
     """The files a page's source includes, as written."""
-    if not any(mark in raw for mark in ("8<", "[!", "{{#", "include_relative", "import")):
+    marks = ("8<", "[!", "{{#", "include_relative", "include-markdown", "import")
+    if not any(mark in raw for mark in marks):
         return []
     found = [m[2] for m in _SNIPPET.finditer(raw)]
+    found += [m[2] for m in _INCLUDE_MARKDOWN.finditer(raw)]
     if "8<" in raw:
         found += _snippet_blocks(raw)
     found += _DOCFX.findall(raw) + _MDBOOK.findall(raw) + _JEKYLL.findall(raw)
@@ -75,8 +86,9 @@ def _resolve(page: str, target: str, paths: set[str], by_tail: dict[str, list[st
     return found[0] if len(found) == 1 else None
 
 
-def with_fragments(articles: list[Article]) -> list[Article]:
-    """Articles other pages include carry `included_by`: the pages that include them."""
+def with_fragments(articles: list[Article], files: Collection[str] = ()) -> list[Article]:
+    """Articles other pages include carry `included_by`: the pages that include them; the
+    pages that include read articles or other `files` of the KB carry `included_words`."""
     paths = {a.path for a in articles if a.path and "#" not in a.path}
     including = {
         a.path: named for a in articles if a.path and a.path in paths and (named := targets(a.raw))
@@ -88,17 +100,27 @@ def with_fragments(articles: list[Article]) -> list[Article]:
         parts = path.split("/")
         for i in range(len(parts)):
             by_tail["/".join(parts[i:])].append(path)
+    words = {a.path: a.word_count for a in articles if a.path in paths}
+    unread = set(files) - paths
     included: dict[str, set[str]] = defaultdict(set)
+    shown: dict[str, int | None] = {}
     for page, written in including.items():
         for target in written:
             found = _resolve(page, target, paths, by_tail)
             if found is not None and found != page:
                 included[found].add(page)
-    if not included:
+                count = shown.get(page, 0)
+                shown[page] = None if count is None else count + words[found]
+            elif found is None and _resolve(page, target, unread, {}) is not None:
+                shown[page] = None  # a file of the KB that is not read (excluded)
+    if not included and not shown:
         return articles
-    return [
-        replace(a, meta={**a.meta, INCLUDED_BY: sorted(included[a.path])})
-        if a.path in included
-        else a
-        for a in articles
-    ]
+    out = []
+    for a in articles:
+        meta = a.meta
+        if a.path in included:
+            meta = {**meta, INCLUDED_BY: sorted(included[a.path])}
+        if a.path in shown:
+            meta = {**meta, INCLUDED_WORDS: shown[a.path]}
+        out.append(a if meta is a.meta else replace(a, meta=meta))
+    return out

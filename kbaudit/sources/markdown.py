@@ -14,7 +14,7 @@ import yaml
 from kbaudit import safeyaml, text
 from kbaudit.model import InputCode, LoadProblem
 from kbaudit.normalize import SourceOptions, build_article
-from kbaudit.sources import notion
+from kbaudit.sources import fragments, notion
 from kbaudit.sources.base import Record, Source, decode, not_text
 from kbaudit.sources.parallel import parse_files
 from kbaudit.sources.tree import Tree
@@ -227,7 +227,8 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
     if rel.lower().endswith(".mdx"):
         body = drop_mdx_comments(body)
     extracted = text.markdown(drop_esm(body), body_line - 1)
-    if text.template_only(body, extracted) or text.generated_listing(body, extracted):
+    listing = text.template_only(body, extracted) or text.generated_listing(body, extracted)
+    if listing and not fragments.targets(body):  # a page made of includes shows their text
         return  # a listing the site generator builds (Liquid over site.posts, tags), no article
     article, problems = build_article(
         rel=rel,
