@@ -3,7 +3,12 @@ as the site shows it."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from kbaudit import text
+from kbaudit.config import build_config
+from kbaudit.model import Article
+from kbaudit.sources import load, mkdocs
 
 
 def test_admonitions_and_tabs_are_opened_not_read_as_code() -> None:
@@ -70,3 +75,64 @@ def test_inline_extension_marks_leave_their_text() -> None:
     assert "ctrl+shift+r" in out.text and "CO2" in out.text and "x2" in out.text
     assert "never unplug" in out.text
     assert out.images[0].alt == "Front panel"
+
+
+def _site(root: Path, files: dict[str, str]) -> dict[str, Article]:
+    for rel, content in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(content, encoding="utf-8")
+    options = build_config({}).source_options()
+    return {a.path or "": a for a in load(root, None, options).articles}
+
+
+def test_a_repository_is_read_as_its_site_builds_it(tmp_path: Path) -> None:
+    read = _site(
+        tmp_path,
+        {
+            "mkdocs.yml": (
+                "site_name: Scales\ndocs_dir: pages\n"
+                "exclude_docs: |\n  internal/\ndraft_docs: |\n  upcoming-*.md\n"
+                "theme:\n  name: material\n  icon: !!python/name:material.icons\n"
+                "nav:\n  - Start: index.md\n  - Setup:\n    - Pair your scale: setup/pair.md\n"
+            ),
+            "notes/release-checklist.md": "# Release checklist\n\nTag, build, publish.\n",
+            "shared/support-hours.md": "We answer on weekdays.\n",
+            "pages/index.md": "Welcome to the scale help.\n",
+            "pages/setup/pair.md": "Open the app.\n\n# Troubleshooting\n\nRestart it.\n",
+            "pages/setup/battery-life.md": "<!-- reviewed -->\n# How long the battery lasts\n",
+            "pages/setup/wifi_setup.md": '---\ntags: [wifi]\n---\n--8<-- "shared/support-hours.md"\n',
+            "pages/setup/.pages": "nav:\n  - Reset to factory settings: reset.md\n  - ...\n",
+            "pages/setup/reset.md": "Hold the button for ten seconds.\n",
+            "pages/setup/Error-Codes.md": "Codes the display shows.\n",
+            "pages/internal/roadmap.md": "# Roadmap\n",
+            "pages/.drafts/idea.md": "# Idea\n",
+            "pages/upcoming-app.md": "# The new app\n",
+        },
+    )
+    assert sorted(read) == [
+        "pages/index.md",
+        "pages/setup/Error-Codes.md",
+        "pages/setup/battery-life.md",
+        "pages/setup/pair.md",
+        "pages/setup/reset.md",
+        "pages/setup/wifi_setup.md",
+        "pages/upcoming-app.md",
+        "shared/support-hours.md",  # a snippet a page includes
+    ]
+    titles = {path: a.title for path, a in read.items()}
+    assert titles["pages/index.md"] == "Start"  # nav title, the page has no heading
+    assert titles["pages/setup/pair.md"] == "Pair your scale"  # not its section heading
+    assert titles["pages/setup/battery-life.md"] == "How long the battery lasts"
+    assert titles["pages/setup/reset.md"] == "Reset to factory settings"  # from .pages
+    assert titles["pages/setup/wifi_setup.md"] == "Wifi setup"
+    assert titles["pages/setup/Error-Codes.md"] == "Error Codes"
+    assert read["pages/upcoming-app.md"].status == "draft"
+    assert read["pages/setup/pair.md"].category == "Setup"
+
+
+def test_file_titles_follow_mkdocs() -> None:
+    assert mkdocs.file_title("index.md") == "Home"
+    assert mkdocs.file_title("billing/index.md") == "Billing"
+    assert mkdocs.file_title("billing/README.md") == "Billing"
+    assert mkdocs.file_title("billing/refund_policy.md") == "Refund policy"
+    assert mkdocs.file_title("billing/VAT-in-the-EU.md") == "VAT in the EU"

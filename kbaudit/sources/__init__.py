@@ -21,6 +21,7 @@ from kbaudit.sources import (
     intercom,
     markdown,
     mixed,
+    mkdocs,
     structure,
     tabular,
     zendesk,
@@ -89,9 +90,10 @@ def load(
         result.articles, found = index.with_index(tree, result.articles, options)
         result.problems.extend(found)
     result.problems.extend(mixed.unread(tree, readers))
+    result.articles = fragments.with_fragments(result.articles, tree.all_paths)
+    result.articles = mkdocs.with_sites(tree, result.articles, options)
     result.articles = structure.with_categories(tree, result.articles, options.category_from)
     result.articles = structure.with_draft_folders(result.articles)
-    result.articles = fragments.with_fragments(result.articles, tree.all_paths)
     result.articles = structure.with_docusaurus_versions(result.articles)
     result.articles = structure.with_docusaurus_translations(result.articles)
     result.articles = structure.with_folder_locales(result.articles)

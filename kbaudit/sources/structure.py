@@ -26,7 +26,13 @@ from typing import Any
 import yaml
 
 from kbaudit.model import Article
-from kbaudit.normalize import CATEGORY_ID_ONLY, TRANSLATION_OF, VERSION, is_locale_folder
+from kbaudit.normalize import (
+    CATEGORY_ID_ONLY,
+    INCLUDED_BY,
+    TRANSLATION_OF,
+    VERSION,
+    is_locale_folder,
+)
 from kbaudit.sources.base import decode
 from kbaudit.sources.records import deslug, folder_categories, locale_folder, translated_folders
 from kbaudit.sources.tree import Tree
@@ -43,12 +49,12 @@ _HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$")
 _DOC_SUFFIXES = (".md", ".markdown", ".mdx", ".html", ".htm")
 
 
-class _NavLoader(yaml.SafeLoader):
+class NavLoader(yaml.SafeLoader):
     """Safe YAML that reads MkDocs files: unknown tags (`!!python/name:...`, `!ENV`) are None."""
 
 
-_NavLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-_NavLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+NavLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+NavLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
 
 
 def _unnamed(article: Article) -> bool:
@@ -78,8 +84,12 @@ def with_categories(tree: Tree, articles: list[Article], mode: str) -> list[Arti
     elif mode == "auto" and sum(not _unnamed(a) for a in files) < len(files) / 2:
         # folders stand in for a category field the KB does not use; where most articles
         # have the field, one without it is missing it (TAX001), whatever its folder
-        folders = folder_categories(
-            (a.path for a in files if a.path and docusaurus_source(a.path) is None),
+        folders = folder_categories(  # a fragment has no category: its folder says nothing
+            (
+                a.path
+                for a in files
+                if a.path and docusaurus_source(a.path) is None and INCLUDED_BY not in a.meta
+            ),
             {a.path: a.locale for a in files if a.path},
         )
     else:
@@ -287,7 +297,7 @@ def _text(tree: Tree, rel: str) -> str:
 
 
 def _yaml(tree: Tree, rel: str) -> Any:
-    return yaml.load(_text(tree, rel), Loader=_NavLoader)
+    return yaml.load(_text(tree, rel), Loader=NavLoader)
 
 
 def _candidates(target: str) -> Iterator[str]:

@@ -1,0 +1,189 @@
+"""MkDocs sites: the pages a site builds and the titles it gives them.
+
+A repository audited from its root holds the site's configuration (`mkdocs.yml`) and its
+pages in the folder it names (`docs_dir`, `docs/` by default). MkDocs builds a page of
+every Markdown file of that folder but the ones `exclude_docs` names (and, always, hidden
+files and folders and `templates/`); `draft_docs` are built only for preview. Files of the
+repository outside the folder (issue templates, notes for contributors) are no pages,
+unless a page includes them (a snippet).
+
+MkDocs titles a page by its title in `nav:` (or in an awesome-pages `.pages` file), else its
+`title:` field, else a level-1 heading that opens the page, else its file name (`-` and `_`
+as spaces, capitalised when written in lower case; an index page by its folder, the home
+page "Home"). The page's own heading is what a reader sees above its text, so it comes first
+here; a page without a title field or an opening heading takes its navigation title, else
+the title its file name gives. A level-1 heading further down names a section, not the page.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import yaml
+
+from kbaudit.model import Article
+from kbaudit.normalize import INCLUDED_BY, SourceOptions
+from kbaudit.sources.base import decode
+from kbaudit.sources.markdown import split_front_matter
+from kbaudit.sources.structure import MAX_NAV_BYTES, NavLoader
+from kbaudit.sources.tree import Tree, glob_match
+
+CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
+ALWAYS_EXCLUDED = (".*", "/templates/")  # MkDocs' own exclude_docs, kept under the config's
+_PAGE_SUFFIXES = (".md", ".markdown")
+_ATX_H1 = re.compile(r"^[ ]{0,3}#[ \t]+\S")
+_SETEXT_H1 = re.compile(r"^[ ]{0,3}=+[ \t]*$")
+_COMMENT_LINE = re.compile(r"^[ \t]*<!--.*-->[ \t]*$")
+
+
+@dataclass
+class Site:
+    """One MkDocs site of the tree: its pages' folder, what it leaves out, its nav titles."""
+
+    docs_dir: str  # relative to the KB root, "" for the root itself
+    excluded: list[str] = field(default_factory=list)  # gitignore lines, relative to docs_dir
+    drafts: list[str] = field(default_factory=list)
+    titles: dict[str, str] = field(default_factory=dict)  # page path -> its nav title
+
+    def holds(self, rel: str) -> bool:
+        return not self.docs_dir or rel.startswith(self.docs_dir + "/")
+
+    def inner(self, rel: str) -> str:
+        return rel[len(self.docs_dir) + 1 :] if self.docs_dir else rel
+
+
+def _lines(value: Any) -> list[str]:
+    """exclude_docs / draft_docs: gitignore lines in one string (a list is read too)."""
+    if isinstance(value, str):
+        value = value.splitlines()
+    if not isinstance(value, list):
+        return []
+    return [str(v).strip() for v in value if str(v).strip() and not str(v).startswith("#")]
+
+
+def _matches(rel: str, lines: list[str]) -> bool:
+    """Whether gitignore lines name the file or a folder above it (`!` lines name it back)."""
+    parts = rel.split("/")
+    ancestors = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+    names = [p for p in lines if not p.startswith("!")]
+    back = [p[1:] for p in lines if p.startswith("!")]
+    hit = any(glob_match(a, names) for a in ancestors)
+    return hit and not (back and any(glob_match(a, back) for a in ancestors))
+
+
+def _nav_titles(nav: Any, folder: str, titles: dict[str, str], depth: int = 0) -> None:
+    """`- Title: page.md` entries of a nav (mkdocs.yml or .pages), anywhere in its sections."""
+    if depth > 50:
+        return
+    if isinstance(nav, list):
+        for item in nav:
+            _nav_titles(item, folder, titles, depth + 1)
+    elif isinstance(nav, dict):
+        for title, value in nav.items():
+            if isinstance(value, str) and value.lower().endswith(_PAGE_SUFFIXES):
+                if "://" not in value and str(title).strip():
+                    path = posixpath.normpath(posixpath.join(folder, value.split("#", 1)[0]))
+                    titles.setdefault(path, str(title).strip())
+            else:
+                _nav_titles(value, folder, titles, depth + 1)
+
+
+def _read_yaml(tree: Tree, rel: str) -> Any:
+    if tree.size(rel) > MAX_NAV_BYTES:
+        return None
+    return yaml.load(decode(tree.read_bytes(rel), rel)[0], Loader=NavLoader)
+
+
+def sites(tree: Tree) -> list[Site]:
+    """The MkDocs sites whose configuration is in the tree (broken ones are skipped: they
+    only help, the pages are read either way)."""
+    found = []
+    for rel in tree.all_paths:
+        folder, _, name = rel.rpartition("/")
+        if name not in CONFIG_NAMES:
+            continue
+        try:
+            config = _read_yaml(tree, rel)
+        except (OSError, ValueError, yaml.YAMLError, RecursionError):
+            continue
+        if not isinstance(config, dict):
+            continue
+        docs_dir = posixpath.normpath(posixpath.join(folder, str(config.get("docs_dir") or "docs")))
+        if docs_dir.startswith(("../", "/")) or docs_dir == "..":
+            continue
+        site = Site(
+            docs_dir="" if docs_dir == "." else docs_dir,
+            excluded=[*ALWAYS_EXCLUDED, *_lines(config.get("exclude_docs"))],
+            drafts=_lines(config.get("draft_docs")),
+        )
+        _nav_titles(config.get("nav"), site.docs_dir, site.titles)
+        for pages in tree.all_paths:  # awesome-pages: a .pages file in a folder of the site
+            if pages.rpartition("/")[2] == ".pages" and site.holds(pages):
+                try:
+                    listing = _read_yaml(tree, pages)
+                except (OSError, ValueError, yaml.YAMLError, RecursionError):
+                    continue
+                if isinstance(listing, dict):
+                    _nav_titles(listing.get("nav"), pages.rpartition("/")[0], site.titles)
+        found.append(site)
+    return found
+
+
+def file_title(inner: str) -> str:
+    """The title MkDocs gives a page from its path inside the docs folder."""
+    parts = inner.split("/")
+    stem = parts[-1].rsplit(".", 1)[0]
+    if stem in ("index", "README"):
+        if len(parts) == 1:
+            return "Home"
+        stem = parts[-2]
+    title = " ".join(stem.replace("-", " ").replace("_", " ").split())
+    return title.capitalize() if title.lower() == title else title
+
+
+def opens_with_heading(article: Article) -> bool:
+    """Whether the page's first line of text is a level-1 heading (`# Title`, or `Title`
+    over `===`); comment lines before it show nothing."""
+    lines = split_front_matter(article.raw or "", article.path or "")[1].split("\n")
+    for i, line in enumerate(lines):
+        if not line.strip() or _COMMENT_LINE.match(line):
+            continue
+        return bool(_ATX_H1.match(line)) or (
+            i + 1 < len(lines) and bool(_SETEXT_H1.match(lines[i + 1]))
+        )
+    return False
+
+
+def with_sites(tree: Tree, articles: list[Article], options: SourceOptions) -> list[Article]:
+    """The articles as MkDocs sites of the tree build them: the files a site leaves out are
+    gone, drafts are drafts, and pages are titled as the site titles them (see module doc).
+    When a tree holds sites whose folders hold fewer than half its pages (a tool's own docs
+    beside the KB), files outside the folders stay."""
+    found = sites(tree)
+    if not found:
+        return articles
+    pages = [a for a in articles if a.path and "#" not in a.path]
+    inside = sum(any(s.holds(a.path or "") for s in found) for a in pages)
+    confine = 2 * inside >= len(pages)
+    title_keys = options.keys_for("title")
+    out = []
+    for article in articles:
+        rel = article.path or ""
+        site = next((s for s in found if s.holds(rel)), None) if rel and "#" not in rel else None
+        if site is None:
+            if not (confine and rel and "#" not in rel and not article.meta.get(INCLUDED_BY)):
+                out.append(article)
+            continue
+        inner = site.inner(rel)
+        if _matches(inner, site.excluded):
+            continue
+        if article.status is None and site.drafts and _matches(inner, site.drafts):
+            article = replace(article, status="draft")
+        titled = any(k in article.meta for k in title_keys) or opens_with_heading(article)
+        if not titled and article.body_format == "markdown":
+            article = replace(article, title=site.titles.get(rel) or file_title(inner))
+        out.append(article)
+    return out
