@@ -104,7 +104,7 @@ _DATE_PARTS = {
 # - INCLUDED_BY: the paths of the pages that include this file (a snippet, an include file):
 #   a fragment of those pages, not a page of its own (see sources/fragments.py).
 # - INCLUDED_WORDS: on a page that includes files, the words they bring to it (None when one
-#   of them is a file of the KB that is not read, so the count is not known).
+#   of them cannot be read, so the count is not known); INCLUDED_HEADINGS their headings.
 # - PARENT_PAGE: True when the export's page tree has the article as a parent of other pages
 #   that do not name it in their category path (a Confluence space's home page, which the
 #   breadcrumbs of its children leave out): a section page, like a folder's index page.
@@ -115,6 +115,7 @@ SUMMARY_ONLY = "summary_only"
 VERSION = "docs_version"
 INCLUDED_BY = "included_by"
 INCLUDED_WORDS = "included_words"
+INCLUDED_HEADINGS = "included_headings"
 PARENT_PAGE = "parent_page"
 # A record id: a 32-hex ServiceNow sys_id, a 24-hex object id (ReadMe), a long number.
 _RECORD_ID = re.compile(r"^(?:[0-9a-f]{32}|[0-9a-f]{24}|\d{6,})$", re.I)
@@ -247,6 +248,7 @@ def known_keys(options: SourceOptions) -> set[str]:
             VERSION,
             INCLUDED_BY,
             INCLUDED_WORDS,
+            INCLUDED_HEADINGS,
             PARENT_PAGE,
         }
     )

@@ -138,6 +138,43 @@ def python_markdown_blocks(body: str) -> str:
     return "\n".join(out)
 
 
+_TAB = re.compile(r'^([ \t]*)===([+!]{0,2})[ \t]+"([^"\n]*)"[ \t]*$')
+
+
+def content_tabs(body: str) -> list[list[str]]:
+    """The labels of each set of content tabs (`=== "Label"`) in the order the sets open:
+    tabs that follow each other at one indent are a set (`===!` starts another); a tab set
+    inside a tab is a set of its own. Fenced code is skipped."""
+    if "===" not in body:
+        return []
+    sets: list[list[str]] = []
+    open_sets: list[tuple[int, int]] = []  # (indent, index in sets) of the sets still open
+    fence = ""
+    for line in body.split("\n"):
+        if fence or _FENCE.match(line.lstrip()):
+            fence = _fence_at(line.lstrip(), fence)
+            continue
+        if not line.strip():
+            continue
+        indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
+        tab = _TAB.match(line)
+        while open_sets and (
+            indent < open_sets[-1][0] or (indent == open_sets[-1][0] and tab is None)
+        ):
+            open_sets.pop()
+        if tab is None:
+            continue
+        label = _extension_marks(tab.group(3)).strip()
+        if open_sets and open_sets[-1][0] == indent and "!" not in tab.group(2):
+            sets[open_sets[-1][1]].append(label)
+        else:
+            if open_sets and open_sets[-1][0] == indent:
+                open_sets.pop()
+            sets.append([label])
+            open_sets.append((indent, len(sets) - 1))
+    return sets
+
+
 # Inline syntax of Python-Markdown extensions that shows no text of its own: an attribute
 # list after an element (`[Start](a.md){ .md-button }`, `## Steps { #steps }`,
 # `![x](a.png){ width="300" }`), an icon (`:material-cog:`, `:fontawesome-brands-github:`),

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 from kbaudit.model import Article
-from kbaudit.normalize import INCLUDED_BY, INCLUDED_WORDS, VERSION, SourceOptions, known_keys
+from kbaudit.normalize import (
+    INCLUDED_BY,
+    INCLUDED_HEADINGS,
+    INCLUDED_WORDS,
+    VERSION,
+    SourceOptions,
+    known_keys,
+)
 from kbaudit.sources.fragments import targets, with_fragments
+from kbaudit.sources.tree import open_tree
 
 
 def _page(path: str, raw: str) -> Article:
@@ -87,16 +96,17 @@ def test_include_markdown_plugin_tags_are_includes() -> None:
     assert targets(raw) == ["../parts/steps.md", "faq.md"]
 
 
-def test_a_page_counts_the_words_its_includes_bring() -> None:
+def test_a_page_counts_the_words_and_headings_its_includes_bring(tmp_path: Path) -> None:
+    (tmp_path / "parts").mkdir()
+    (tmp_path / "parts" / "unread.md").write_text("## Limits\n\nTen a day.\n", encoding="utf-8")
+    tree = open_tree(tmp_path, [], [])
     pages = [
         _page("docs/a.md", '--8<-- "parts/steps.md"\n--8<-- "parts/unread.md"'),
-        _page("docs/b.md", '--8<-- "parts/steps.md"'),
-        replace(_page("parts/steps.md", "Open the tab and export."), word_count=5),
+        _page("docs/b.md", '--8<-- "parts/steps.md"\n--8<-- "parts/missing.md"'),
+        replace(_page("parts/steps.md", "Open the tab."), word_count=3, headings=("Steps",)),
     ]
-    words = {
-        a.path: a.meta.get(INCLUDED_WORDS, "-")
-        for a in with_fragments(
-            pages, ["docs/a.md", "docs/b.md", "parts/steps.md", "parts/unread.md"]
-        )
-    }
-    assert words == {"docs/a.md": None, "docs/b.md": 5, "parts/steps.md": "-"}
+    read = {a.path: a.meta for a in with_fragments(pages, tree)}
+    assert read["docs/a.md"][INCLUDED_WORDS] == 3 + 4
+    assert read["docs/a.md"][INCLUDED_HEADINGS] == ["Steps", "Limits"]
+    assert read["docs/b.md"][INCLUDED_WORDS] == 3
+    assert INCLUDED_WORDS not in read["parts/steps.md"]

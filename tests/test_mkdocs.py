@@ -136,3 +136,22 @@ def test_file_titles_follow_mkdocs() -> None:
     assert mkdocs.file_title("billing/README.md") == "Billing"
     assert mkdocs.file_title("billing/refund_policy.md") == "Refund policy"
     assert mkdocs.file_title("billing/VAT-in-the-EU.md") == "VAT in the EU"
+
+
+def test_content_tab_sets_are_numbered_as_the_site_numbers_them() -> None:
+    body = (
+        '=== "Desktop"\n\n    Download it.\n\n'
+        '    === "Windows"\n\n        Run the installer.\n\n'
+        '    === "Linux"\n\n        Unpack the archive.\n\n'
+        '=== "Phone :material-cellphone:"\n\n    Use the store.\n\n'
+        '===! "Beta"\n\n    Join the beta.\n\n'
+        "Done.\n\n"
+        '```\n=== "In code"\n```\n'
+        '=== "Web"\n\n    Open the site.\n'
+    )
+    assert text.content_tabs(body) == [
+        ["Desktop", "Phone"],
+        ["Windows", "Linux"],
+        ["Beta"],
+        ["Web"],
+    ]

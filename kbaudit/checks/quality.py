@@ -17,7 +17,7 @@ from kbaudit.corpus import Corpus
 from kbaudit.corpus.links import anchors, site_link, slug_forms
 from kbaudit.errors import RuleError
 from kbaudit.model import Article, Finding, InputCode, Link, Related, Severity
-from kbaudit.normalize import INCLUDED_WORDS, SUMMARY_ONLY
+from kbaudit.normalize import INCLUDED_BY, INCLUDED_WORDS, SUMMARY_ONLY
 from kbaudit.rules import CheckKind, Context, Param, Registry, article_only, corpus_only
 
 # Article text is untrusted: a pattern scans at most WINDOW characters at a time (windows
@@ -73,7 +73,7 @@ def min_words(article: Article, ctx: Context) -> Iterator[Finding]:
     if ctx.params["skip_summaries"] and article.meta.get(SUMMARY_ONLY):
         return  # the export carries only its summary (INPUT006), not its body
     if INCLUDED_WORDS in article.meta and article.meta[INCLUDED_WORDS] is None:
-        return  # it shows a file the audit does not read: its length is not known
+        return  # it shows a file that cannot be read: its length is not known
     low, floor = int(ctx.params["min"]), int(ctx.params["skip_below"])
     n = article.word_count + article.meta.get(INCLUDED_WORDS, 0)
     if not floor <= n < low:
@@ -361,8 +361,14 @@ def _anchor(link: Link) -> str:
 
 
 def _broken_anchors(corpus: Corpus, ctx: Context, seen: set[tuple[str, str]]) -> Iterator[Finding]:
-    """Links to a section (`page.md#section`) of an article that has no such heading or id."""
+    """Links to a section (`page.md#section`) of an article that has no such heading or id.
+    A page offers the anchors of the files it includes too; one that includes a file that
+    cannot be read offers anchors nobody knows, so links into it are not judged."""
     offered: dict[str, set[str]] = {}
+    shown: dict[str, list[Article]] = {}  # page -> the fragments it includes
+    for fragment in corpus.articles:
+        for page in fragment.meta.get(INCLUDED_BY) or ():
+            shown.setdefault(page, []).append(fragment)
     for article in corpus.articles:
         for link in article.links if not unpublished(article, ctx) else ():
             anchor = _anchor(link) if "#" in link.target else ""
@@ -372,8 +378,12 @@ def _broken_anchors(corpus: Corpus, ctx: Context, seen: set[tuple[str, str]]) ->
             target = corpus.target_article(resolved) if resolved is not None else None
             if target is None or target.path is None:
                 continue
+            if target.meta.get(INCLUDED_WORDS, 0) is None:
+                continue  # part of its text is in a file that cannot be read
             if target.path not in offered:
-                offered[target.path] = anchors(target)
+                offered[target.path] = anchors(target).union(
+                    *(anchors(f) for f in shown.get(target.path, ()))
+                )
             key = (article.ref, f"{target.path}#{anchor}")
             wanted = {anchor}  # a wikilink names the heading as written, not its slug
             if link.by_name and not anchor.startswith("^"):

@@ -90,7 +90,7 @@ def load(
         result.articles, found = index.with_index(tree, result.articles, options)
         result.problems.extend(found)
     result.problems.extend(mixed.unread(tree, readers))
-    result.articles = fragments.with_fragments(result.articles, tree.all_paths)
+    result.articles = fragments.with_fragments(result.articles, tree)
     result.articles = mkdocs.with_sites(tree, result.articles, options)
     result.articles = structure.with_categories(tree, result.articles, options.category_from)
     result.articles = structure.with_draft_folders(result.articles)

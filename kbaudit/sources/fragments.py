@@ -12,20 +12,25 @@ duplicate of the pages that share it: `Article.meta["included_by"]` names the pa
 include it, and the audit keeps only the findings of check kinds about the text itself.
 
 A page that includes files shows their text too: `Article.meta["included_words"]` is the
-number of words its included files bring (None when one of them exists but is not read, an
-excluded `includes/` folder: how much it brings is not known), so a page made of includes is
-not judged empty or thin by its own few lines."""
+number of words its included files bring (None when one of them cannot be read) and
+`Article.meta["included_headings"]` their headings, so a page made of includes is not judged
+empty or thin by its own few lines, and a link to a heading of an included file lands. A
+file the audit does not read as an article (an excluded `includes/` folder) is read for
+that, and only for that."""
 
 from __future__ import annotations
 
 import posixpath
 import re
 from collections import defaultdict
-from collections.abc import Collection, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 
-from kbaudit.model import Article
-from kbaudit.normalize import INCLUDED_BY, INCLUDED_WORDS
+from kbaudit import text
+from kbaudit.model import Article, Extracted
+from kbaudit.normalize import INCLUDED_BY, INCLUDED_HEADINGS, INCLUDED_WORDS
+from kbaudit.sources.base import decode
+from kbaudit.sources.tree import Tree
 
 # Include directives, each on a line of its own. Spans are bounded: linear on any text.
 _SNIPPET = re.compile(r"""^[ \t]{0,12}-{1,8}8<-{1,8}[ \t]+(["'])([^"'\n]{1,500})\1""", re.M)
@@ -86,9 +91,19 @@ def _resolve(page: str, target: str, paths: set[str], by_tail: dict[str, list[st
     return found[0] if len(found) == 1 else None
 
 
-def with_fragments(articles: list[Article], files: Collection[str] = ()) -> list[Article]:
-    """Articles other pages include carry `included_by`: the pages that include them; the
-    pages that include read articles or other `files` of the KB carry `included_words`."""
+def _unread_text(tree: Tree, rel: str) -> Extracted | None:
+    """What an included file the audit does not read (an excluded folder) shows, or None
+    when it cannot be read."""
+    try:
+        return text.markdown(decode(tree.read_bytes(rel), rel)[0])
+    except OSError:
+        return None
+
+
+def with_fragments(articles: list[Article], tree: Tree | None = None) -> list[Article]:
+    """Articles other pages include carry `included_by`: the pages that include them. Pages
+    that include files carry `included_words` and `included_headings`: what the files they
+    include (read as articles, or other files of the `tree`) bring to them."""
     paths = {a.path for a in articles if a.path and "#" not in a.path}
     including = {
         a.path: named for a in articles if a.path and a.path in paths and (named := targets(a.raw))
@@ -100,27 +115,42 @@ def with_fragments(articles: list[Article], files: Collection[str] = ()) -> list
         parts = path.split("/")
         for i in range(len(parts)):
             by_tail["/".join(parts[i:])].append(path)
-    words = {a.path: a.word_count for a in articles if a.path in paths}
-    unread = set(files) - paths
+    read = {a.path: a for a in articles if a.path in paths}
+    unread = set(tree.all_paths if tree is not None else ()) - paths
+    unread_text: dict[str, Extracted | None] = {}
     included: dict[str, set[str]] = defaultdict(set)
-    shown: dict[str, int | None] = {}
+    words: dict[str, int | None] = {}
+    headings: dict[str, list[str]] = defaultdict(list)
     for page, written in including.items():
         for target in written:
             found = _resolve(page, target, paths, by_tail)
+            shown: Article | Extracted | None = None
             if found is not None and found != page:
                 included[found].add(page)
-                count = shown.get(page, 0)
-                shown[page] = None if count is None else count + words[found]
-            elif found is None and _resolve(page, target, unread, {}) is not None:
-                shown[page] = None  # a file of the KB that is not read (excluded)
-    if not included and not shown:
+                shown = read[found]
+            elif found is None and tree is not None:
+                other = _resolve(page, target, unread, {})
+                if other is None:
+                    continue  # names no file: the page shows nothing for it
+                if other not in unread_text:
+                    unread_text[other] = _unread_text(tree, other)
+                shown = unread_text[other]
+            else:
+                continue
+            count = words.get(page, 0)
+            words[page] = None if count is None or shown is None else count + shown.word_count
+            if shown is not None:
+                headings[page] += shown.headings
+    if not included and not words:
         return articles
     out = []
     for a in articles:
         meta = a.meta
         if a.path in included:
             meta = {**meta, INCLUDED_BY: sorted(included[a.path])}
-        if a.path in shown:
-            meta = {**meta, INCLUDED_WORDS: shown[a.path]}
+        if a.path in words:
+            meta = {**meta, INCLUDED_WORDS: words[a.path]}
+        if headings.get(a.path or ""):
+            meta = {**meta, INCLUDED_HEADINGS: headings[a.path or ""]}
         out.append(a if meta is a.meta else replace(a, meta=meta))
     return out
