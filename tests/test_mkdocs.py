@@ -155,3 +155,37 @@ def test_content_tab_sets_are_numbered_as_the_site_numbers_them() -> None:
         ["Beta"],
         ["Web"],
     ]
+
+
+def test_fields_without_front_matter_redirects_and_static_files(tmp_path: Path) -> None:
+    files = {
+        "mkdocs.yml": (
+            "site_name: Scales\nplugins:\n  - search\n  - redirects:\n"
+            "      redirect_maps:\n        old-pairing.md: pairing.md\n"
+        ),
+        "runtime.txt": "3.12\n",
+        "docs/pairing.md": "Title: Pair the scale\nTags: setup,\n    bluetooth\n\nOpen the app.\n",
+        "docs/old-pairing.md": "This page moved.\n",
+        "docs/battery.md": "redirect: pairing.md\n",
+        "docs/reset.md": "---\nredirect_to: /pairing/\n---\n",
+        "docs/assets/manual.txt": "The printed manual.\n",
+        "docs/notes.txt": "Written in plain text.\n",
+    }
+    for rel, content in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(content, encoding="utf-8")
+    result = load(tmp_path, None, build_config({}).source_options())
+    assert [a.path for a in result.articles] == ["docs/pairing.md"]
+    pairing = result.articles[0]
+    assert pairing.title == "Pair the scale"
+    assert pairing.text == "Open the app."
+    assert pairing.body_line == 1 and pairing.links == ()
+    assert not result.problems  # no INPUT007: MkDocs copies .txt files, builds no page of them
+
+
+def test_multimarkdown_fields_stop_as_mkdocs_stops() -> None:
+    assert mkdocs.multimarkdown_fields("Status: draft\nText right below.\n") == (
+        {"status": "draft"},
+        "\nText right below.\n",
+    )
+    assert mkdocs.multimarkdown_fields("# Heading\nkey: value\n") == ({}, "# Heading\nkey: value\n")

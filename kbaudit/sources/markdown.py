@@ -224,6 +224,21 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
         yield problem
     if not meta and notion.is_page(rel):  # `Owner: Ana` lines under a Notion page's title
         meta, body = notion.markdown_properties(body)
+    yield from page(rel, raw, meta, body, body_line, options)
+
+
+# Front matter that makes the page a redirect to another (jekyll-redirect-from's
+# `redirect_to:`, a theme's `redirect:`): the site serves no article there.
+_REDIRECT_KEYS = ("redirect_to", "redirect")
+
+
+def page(
+    rel: str, raw: str, meta: dict[str, Any], body: str, body_line: int, options: SourceOptions
+) -> Iterator[Record]:
+    """The article of a Markdown page whose fields (`meta`) are split from its body, plus any
+    problems reading them; nothing for a redirect or a listing the site builds."""
+    if any(isinstance(meta.get(k), str | list) and meta.get(k) for k in _REDIRECT_KEYS):
+        return
     if rel.lower().endswith(".mdx"):
         body = drop_mdx_comments(body)
     extracted = text.markdown(drop_esm(body), body_line - 1)

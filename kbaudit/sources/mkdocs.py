@@ -3,9 +3,14 @@
 A repository audited from its root holds the site's configuration (`mkdocs.yml`) and its
 pages in the folder it names (`docs_dir`, `docs/` by default). MkDocs builds a page of
 every Markdown file of that folder but the ones `exclude_docs` names (and, always, hidden
-files and folders and `templates/`); `draft_docs` are built only for preview. Files of the
-repository outside the folder (issue templates, notes for contributors) are no pages,
-unless a page includes them (a snippet).
+files and folders and `templates/`); `draft_docs` are built only for preview; the old pages
+of the redirects plugin (`redirect_maps`) are replaced by redirects. Other files of the
+folder (`.txt`, pictures) are copied as they are, never pages. Files of the repository
+outside the folder (issue templates, notes for contributors) are no pages, unless a page
+includes them (a snippet).
+
+MkDocs reads a page's fields from YAML front matter or, without it, from MultiMarkdown-style
+lines at its top (`redirect: other.md`, `title: Pairing`, up to the first blank line).
 
 MkDocs titles a page by its title in `nav:` (or in an awesome-pages `.pages` file), else its
 `title:` field, else a level-1 heading that opens the page, else its file name (`-` and `_`
@@ -24,8 +29,9 @@ from typing import Any
 
 import yaml
 
-from kbaudit.model import Article
+from kbaudit.model import Article, InputCode, LoadProblem
 from kbaudit.normalize import INCLUDED_BY, SourceOptions
+from kbaudit.sources import markdown
 from kbaudit.sources.base import decode
 from kbaudit.sources.markdown import split_front_matter
 from kbaudit.sources.structure import MAX_NAV_BYTES, NavLoader
@@ -47,6 +53,7 @@ class Site:
     excluded: list[str] = field(default_factory=list)  # gitignore lines, relative to docs_dir
     drafts: list[str] = field(default_factory=list)
     titles: dict[str, str] = field(default_factory=dict)  # page path -> its nav title
+    redirected: set[str] = field(default_factory=set)  # old pages, relative to docs_dir
 
     def holds(self, rel: str) -> bool:
         return not self.docs_dir or rel.startswith(self.docs_dir + "/")
@@ -91,6 +98,62 @@ def _nav_titles(nav: Any, folder: str, titles: dict[str, str], depth: int = 0) -
                 _nav_titles(value, folder, titles, depth + 1)
 
 
+def _redirected(plugins: Any) -> set[str]:
+    """The old pages of the redirects plugin: `plugins: [{redirects: {redirect_maps: ...}}]`."""
+    entries = plugins if isinstance(plugins, list) else [plugins]
+    for entry in entries:
+        if isinstance(entry, dict) and isinstance(entry.get("redirects"), dict):
+            maps = entry["redirects"].get("redirect_maps")
+            if isinstance(maps, dict):
+                return {posixpath.normpath(str(old)) for old in maps}
+    return set()
+
+
+# MultiMarkdown-style fields as MkDocs reads them: `key: value` lines (a line indented four
+# spaces or a tab goes on with the value) up to the first blank line; a page whose first
+# line is no such field has none.
+_MMD_FIELD = re.compile(r"^[ ]{0,3}([A-Za-z0-9_-]+):\s*(.*)$")
+_MMD_MORE = re.compile(r"^(?:[ ]{4}|\t)\s*(.*)$")
+
+
+def multimarkdown_fields(raw: str) -> tuple[dict[str, Any], str]:
+    """The fields at the top of a page without front matter, and its body with their lines
+    blank (so line numbers stay); no fields: ({}, raw)."""
+    lines = raw.split("\n")
+    fields: dict[str, Any] = {}
+    key = ""
+    end = 0
+    while end < len(lines) and lines[end].strip():
+        line = lines[end]
+        if (m := _MMD_FIELD.match(line)) is not None:
+            key = m.group(1).lower()
+            value = m.group(2).strip()
+            fields[key] = f"{fields[key]} {value}" if key in fields else value
+        elif key and (more := _MMD_MORE.match(line)) is not None:
+            fields[key] = f"{fields[key]} {more.group(1).strip()}"
+        else:
+            break
+        end += 1
+    if not fields:
+        return {}, raw
+    return fields, "\n" * end + "\n".join(lines[end:])
+
+
+def _with_fields(article: Article, options: SourceOptions) -> Article | None:
+    """The page read again with the MultiMarkdown-style fields at its top (None: it is a
+    redirect, no article), keeping what was learnt about it since (its includes)."""
+    fields, body = multimarkdown_fields(article.raw)
+    if not fields:
+        return article
+    path = article.path or ""
+    read = markdown.page(path, article.raw, fields, body, 1, options)
+    found = next((r for r in read if isinstance(r, Article)), None)
+    if found is None:
+        return None
+    kept = {k: v for k, v in article.meta.items() if k not in found.meta and k not in fields}
+    return replace(found, meta={**found.meta, **kept})
+
+
 def _read_yaml(tree: Tree, rel: str) -> Any:
     if tree.size(rel) > MAX_NAV_BYTES:
         return None
@@ -120,6 +183,7 @@ def sites(tree: Tree) -> list[Site]:
             drafts=_lines(config.get("draft_docs")),
         )
         _nav_titles(config.get("nav"), site.docs_dir, site.titles)
+        site.redirected = _redirected(config.get("plugins"))
         for pages in tree.all_paths:  # awesome-pages: a .pages file in a folder of the site
             if pages.rpartition("/")[2] == ".pages" and site.holds(pages):
                 try:
@@ -157,17 +221,37 @@ def opens_with_heading(article: Article) -> bool:
     return False
 
 
-def with_sites(tree: Tree, articles: list[Article], options: SourceOptions) -> list[Article]:
-    """The articles as MkDocs sites of the tree build them: the files a site leaves out are
-    gone, drafts are drafts, and pages are titled as the site titles them (see module doc).
-    When a tree holds sites whose folders hold fewer than half its pages (a tool's own docs
-    beside the KB), files outside the folders stay."""
-    found = sites(tree)
-    if not found:
-        return articles
+def _confined(found: list[Site], articles: list[Article]) -> bool:
+    """Whether the sites' folders hold at least half the pages (else they are a tool's own
+    docs beside the KB, and files outside them stay)."""
     pages = [a for a in articles if a.path and "#" not in a.path]
     inside = sum(any(s.holds(a.path or "") for s in found) for a in pages)
-    confine = 2 * inside >= len(pages)
+    return bool(found) and 2 * inside >= len(pages)
+
+
+def without_built_files(
+    found: list[Site], articles: list[Article], problems: list[LoadProblem]
+) -> list[LoadProblem]:
+    """The problems less INPUT007 on files the sites never build as pages: files of a docs
+    folder other than Markdown (copied as they are) and files outside the folders."""
+    if not found:
+        return problems
+    confine = _confined(found, articles)
+
+    def built_elsewhere(rel: str) -> bool:
+        site = next((s for s in found if s.holds(rel)), None)
+        return not rel.lower().endswith(_PAGE_SUFFIXES) if site is not None else confine
+
+    return [p for p in problems if p.code != InputCode.NOT_READ or not built_elsewhere(p.path)]
+
+
+def with_sites(found: list[Site], articles: list[Article], options: SourceOptions) -> list[Article]:
+    """The articles as the MkDocs sites `found` in the tree build them: the files a site
+    leaves out are gone, drafts are drafts, fields written MultiMarkdown-style are read, and
+    pages are titled as the site titles them (see module doc)."""
+    if not found:
+        return articles
+    confine = _confined(found, articles)
     title_keys = options.keys_for("title")
     out = []
     for article in articles:
@@ -178,8 +262,13 @@ def with_sites(tree: Tree, articles: list[Article], options: SourceOptions) -> l
                 out.append(article)
             continue
         inner = site.inner(rel)
-        if _matches(inner, site.excluded):
+        if _matches(inner, site.excluded) or posixpath.normpath(inner) in site.redirected:
             continue
+        if article.body_format == "markdown" and not article.raw.startswith(("---", "+++")):
+            found_article = _with_fields(article, options)
+            if found_article is None:
+                continue  # a redirect
+            article = found_article
         if article.status is None and site.drafts and _matches(inner, site.drafts):
             article = replace(article, status="draft")
         titled = any(k in article.meta for k in title_keys) or opens_with_heading(article)
