@@ -97,6 +97,28 @@ def min_words(article: Article, ctx: Context) -> Iterator[Finding]:
 _FENCE = re.compile(r"^[ \t]*(```+|~~~+).*?(?:^[ \t]*\1[ \t]*$|\Z)", re.M | re.S)
 
 
+_CODE_ELEMENT = re.compile(r"<(script|style)\b", re.I)
+
+
+def _blank_scripts(source: str) -> str:
+    """`<script>` and `<style>` elements blanked (newlines kept): code, not text. Linear
+    whatever the number of openers without their closer (a tag found unclosed once is
+    never looked for again)."""
+    lower = source.lower()
+    parts, at, unclosed = [], 0, set()
+    for opener in _CODE_ELEMENT.finditer(source):
+        tag = opener.group(1).lower()
+        if opener.start() < at or tag in unclosed:
+            continue
+        end = lower.find(f"</{tag}", opener.end())
+        if end < 0:
+            unclosed.add(tag)
+            continue
+        parts += [source[at : opener.start()], re.sub(r"[^\n]", " ", source[opener.start() : end])]
+        at = end
+    return "".join([*parts, source[at:]])
+
+
 @lru_cache(maxsize=256)
 def _compile(pattern: str, ignore_case: bool) -> regex.Pattern[str]:
     try:
@@ -206,6 +228,8 @@ def pattern(article: Article, ctx: Context) -> Iterator[Finding]:
     source = targets[params["field"]]
     if params["skip_code"] and ("```" in source or "~~~" in source):
         source = _FENCE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), source)
+    if params["skip_code"] and "<s" in source.lower():
+        source = _blank_scripts(source)
     if params["skip_comments"] and params["field"] == "raw" and article.raw:
         source = _blank_comments(article, source)
     allow = [_compile(a, True) for a in params["allow"]]
@@ -549,7 +573,9 @@ def register(registry: Registry) -> None:
                 "field": Param("raw", "raw (file text), text (plain body) or title"),
                 "ignore_case": Param(True, "match without regard to case"),
                 "allow": Param([], "regexes for matches that are fine (e.g. example domains)"),
-                "skip_code": Param(False, "leave fenced code blocks out (sample code)"),
+                "skip_code": Param(
+                    False, "leave fenced code blocks and `<script>`, `<style>` elements out"
+                ),
                 "skip_comments": Param(
                     False,
                     "leave hidden comments out (`<!-- -->`, Liquid and MDX comments): text "
