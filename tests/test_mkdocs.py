@@ -189,3 +189,33 @@ def test_multimarkdown_fields_stop_as_mkdocs_stops() -> None:
         "\nText right below.\n",
     )
     assert mkdocs.multimarkdown_fields("# Heading\nkey: value\n") == ({}, "# Heading\nkey: value\n")
+
+
+def test_the_docs_folder_audited_on_its_own_is_read_with_the_site_above_it(
+    tmp_path: Path,
+) -> None:
+    files = {
+        "mkdocs.yml": (
+            "site_name: Scales\ndocs_dir: pages\nexclude_docs: |\n  internal/\n"
+            "nav:\n  - Setup:\n    - Pair your scale: setup/pair.md\n    - setup/reset.md\n"
+        ),
+        "pages/setup/pair.md": "Open the app.\n",
+        "pages/setup/reset.md": "# Reset the scale\n\nHold the button.\n",
+        "pages/setup/battery.md": "Change the battery.\n",
+        "pages/internal/roadmap.md": "# Roadmap\n",
+    }
+    for rel, content in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(content, encoding="utf-8")
+    options = build_config({}).source_options()
+    read = {a.path: a for a in load(tmp_path / "pages", None, options).articles}
+    assert sorted(read) == ["setup/battery.md", "setup/pair.md", "setup/reset.md"]
+    assert read["setup/pair.md"].title == "Pair your scale"
+    assert read["setup/pair.md"].category == "Setup"
+    assert read["setup/reset.md"].category == "Setup"
+    assert read["setup/battery.md"].title == "Battery"
+    # a folder the configuration above it does not name is read as any folder of pages
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "internal-faq.md").write_text("Ask the lead.\n", encoding="utf-8")
+    (tmp_path / "notes" / ".hidden.md").write_text("Hidden.\n", encoding="utf-8")
+    assert {a.title for a in load(tmp_path / "notes", None, options).articles} == {""}

@@ -25,6 +25,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -34,8 +35,8 @@ from kbaudit.normalize import INCLUDED_BY, SourceOptions
 from kbaudit.sources import markdown
 from kbaudit.sources.base import decode
 from kbaudit.sources.markdown import split_front_matter
-from kbaudit.sources.structure import MAX_NAV_BYTES, NavLoader
-from kbaudit.sources.tree import Tree, glob_match
+from kbaudit.sources.structure import MAX_NAV_BYTES, NavLoader, nav_sections
+from kbaudit.sources.tree import Tree, glob_match, open_tree
 
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
 ALWAYS_EXCLUDED = (".*", "/templates/")  # MkDocs' own exclude_docs, kept under the config's
@@ -54,6 +55,8 @@ class Site:
     drafts: list[str] = field(default_factory=list)
     titles: dict[str, str] = field(default_factory=dict)  # page path -> its nav title
     redirected: set[str] = field(default_factory=set)  # old pages, relative to docs_dir
+    sections: dict[str, str] = field(default_factory=dict)  # page -> nav category, when the
+    # configuration is outside the tree (the tree is the docs folder)
 
     def holds(self, rel: str) -> bool:
         return not self.docs_dir or rel.startswith(self.docs_dir + "/")
@@ -160,9 +163,54 @@ def _read_yaml(tree: Tree, rel: str) -> Any:
     return yaml.load(decode(tree.read_bytes(rel), rel)[0], Loader=NavLoader)
 
 
-def sites(tree: Tree) -> list[Site]:
-    """The MkDocs sites whose configuration is in the tree (broken ones are skipped: they
-    only help, the pages are read either way)."""
+def _site(tree: Tree, config: Any, docs_dir: str) -> Site:
+    """The site a configuration describes, its docs folder `docs_dir` in the tree."""
+    site = Site(
+        docs_dir=docs_dir,
+        excluded=[*ALWAYS_EXCLUDED, *_lines(config.get("exclude_docs"))],
+        drafts=_lines(config.get("draft_docs")),
+        redirected=_redirected(config.get("plugins")),
+    )
+    _nav_titles(config.get("nav"), docs_dir, site.titles)
+    for pages in tree.all_paths:  # awesome-pages: a .pages file in a folder of the site
+        if pages.rpartition("/")[2] == ".pages" and site.holds(pages):
+            try:
+                listing = _read_yaml(tree, pages)
+            except (OSError, ValueError, yaml.YAMLError, RecursionError):
+                continue
+            if isinstance(listing, dict):
+                _nav_titles(listing.get("nav"), pages.rpartition("/")[0], site.titles)
+    return site
+
+
+def _outer_config(tree: Tree, path: Path) -> Any:
+    """The configuration of the site whose docs folder is the audited folder itself: an
+    `mkdocs.yml` in the folder above it that names it (`docs_dir`). Read with the limits
+    and checks of any file of the KB; None when there is none."""
+    if not path.is_dir():
+        return None
+    root = path.resolve()
+    for name in CONFIG_NAMES:
+        candidate = root.parent / name
+        if not candidate.is_file():
+            continue
+        single = open_tree(candidate, [], [], tree.limits)
+        try:
+            config = _read_yaml(single, name) if not single.problems else None
+        except (OSError, ValueError, yaml.YAMLError, RecursionError):
+            config = None
+        if not isinstance(config, dict):
+            continue
+        docs_dir = root.parent / str(config.get("docs_dir") or "docs")
+        if docs_dir.resolve() == root:
+            return config
+    return None
+
+
+def sites(tree: Tree, path: Path | None = None) -> list[Site]:
+    """The MkDocs sites whose configuration is in the tree, or the one whose docs folder is
+    the audited folder `path` (its mkdocs.yml one level up). Broken configurations are
+    skipped: they only help, the pages are read either way."""
     found = []
     for rel in tree.all_paths:
         folder, _, name = rel.rpartition("/")
@@ -177,23 +225,18 @@ def sites(tree: Tree) -> list[Site]:
         docs_dir = posixpath.normpath(posixpath.join(folder, str(config.get("docs_dir") or "docs")))
         if docs_dir.startswith(("../", "/")) or docs_dir == "..":
             continue
-        site = Site(
-            docs_dir="" if docs_dir == "." else docs_dir,
-            excluded=[*ALWAYS_EXCLUDED, *_lines(config.get("exclude_docs"))],
-            drafts=_lines(config.get("draft_docs")),
-        )
-        _nav_titles(config.get("nav"), site.docs_dir, site.titles)
-        site.redirected = _redirected(config.get("plugins"))
-        for pages in tree.all_paths:  # awesome-pages: a .pages file in a folder of the site
-            if pages.rpartition("/")[2] == ".pages" and site.holds(pages):
-                try:
-                    listing = _read_yaml(tree, pages)
-                except (OSError, ValueError, yaml.YAMLError, RecursionError):
-                    continue
-                if isinstance(listing, dict):
-                    _nav_titles(listing.get("nav"), pages.rpartition("/")[0], site.titles)
+        found.append(_site(tree, config, "" if docs_dir == "." else docs_dir))
+    if not found and path is not None and (config := _outer_config(tree, path)) is not None:
+        site = _site(tree, config, "")
+        site.sections = nav_sections(config.get("nav"), "")
         found.append(site)
     return found
+
+
+def outer_sections(found: list[Site]) -> dict[str, str]:
+    """Page -> category from the nav of a site whose configuration is outside the tree
+    (the navigation files in the tree are read where categories are made)."""
+    return {page: category for site in found for page, category in site.sections.items()}
 
 
 def file_title(inner: str) -> str:

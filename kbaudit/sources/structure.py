@@ -70,15 +70,24 @@ def _filed(article: Article, category: str) -> Article:
     return replace(article, category=category)
 
 
-def with_categories(tree: Tree, articles: list[Article], mode: str) -> list[Article]:
+def with_categories(
+    tree: Tree, articles: list[Article], mode: str, outer: dict[str, str] | None = None
+) -> list[Article]:
     """The articles, those without a category given one from the KB's structure; navigation
-    files (SUMMARY.md, _sidebar.md) that gave the tree are not articles themselves."""
+    files (SUMMARY.md, _sidebar.md) that gave the tree are not articles themselves. `outer`
+    files pages by a navigation file outside the tree (the mkdocs.yml above a docs folder)."""
     if mode in ("field", "none"):
         return articles
     files = [a for a in articles if a.path and "#" not in a.path]
     if not any(_unnamed(a) for a in files):
         return articles
     tree_categories, nav_files = ({}, set()) if mode == "path" else navigation(tree)
+    if outer and mode != "path":
+        files_here = set(tree.all_paths)
+        for target, section in outer.items():
+            page = next((p for p in _candidates(target) if p in files_here), None)
+            if page is not None:
+                tree_categories.setdefault(page, section)
     if mode == "path":
         folders = {a.path: a.path.split("/")[0] for a in files if a.path and "/" in a.path}
     elif mode == "auto" and sum(not _unnamed(a) for a in files) < len(files) / 2:
@@ -363,6 +372,19 @@ def _mkdocs(
                 yield from _mkdocs(value, docs_dir, (*names, str(title)), budget)
             else:
                 yield from _mkdocs(value, docs_dir, names, budget)
+
+
+def nav_sections(nav: Any, docs_dir: str) -> dict[str, str]:
+    """Page -> category path from an MkDocs `nav:` (pages in no section are left out)."""
+    try:
+        entries = list(_mkdocs(nav, docs_dir, (), _Budget()))
+    except (ValueError, RecursionError):
+        return {}
+    found: dict[str, str] = {}
+    for target, names in entries:
+        if names and "://" not in target:
+            found.setdefault(posixpath.normpath(target), " > ".join(names))
+    return found
 
 
 def _markdown_nav(raw: str, folder: str) -> list[tuple[str, tuple[str, ...]]]:
