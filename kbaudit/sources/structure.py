@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
@@ -106,6 +107,7 @@ def with_categories(
     # When the navigation tree files most articles, it is the KB's taxonomy: a category field
     # that a few articles carry (a product code such as ms.service) does not split it.
     tree_wins = mode == "auto" and len(tree_categories) >= len(files) / 2
+    folders = {**folders, **_sections_of_folders(tree_categories, files)}
     out = []
     for article in articles:
         if article.path in nav_files:
@@ -118,6 +120,25 @@ def with_categories(
                 article = _filed(article, category)
         out.append(article)
     return out
+
+
+def _sections_of_folders(tree_categories: dict[str, str], files: list[Article]) -> dict[str, str]:
+    """Pages the navigation leaves out, filed under the section that files at least half of
+    their folder's pages in the navigation (`cli/store.md` beside `cli/*.md` filed under
+    "CLI"): their folder's name would spell that section another way ("cli")."""
+    by_folder: dict[str, Counter[str]] = defaultdict(Counter)
+    for path, category in tree_categories.items():
+        by_folder[posixpath.dirname(path)][category] += 1
+    found = {}
+    for article in files:
+        path = article.path or ""
+        counts = by_folder.get(posixpath.dirname(path))
+        if path in tree_categories or not counts:
+            continue
+        section, n = counts.most_common(1)[0]
+        if 2 * n >= sum(counts.values()):
+            found[path] = section
+    return found
 
 
 # Docusaurus keeps translations beside the site: i18n/<locale>/docusaurus-plugin-content-
