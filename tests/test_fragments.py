@@ -110,3 +110,10 @@ def test_a_page_counts_the_words_and_headings_its_includes_bring(tmp_path: Path)
     assert read["docs/a.md"][INCLUDED_HEADINGS] == ["Steps", "Limits"]
     assert read["docs/b.md"][INCLUDED_WORDS] == 3
     assert INCLUDED_WORDS not in read["parts/steps.md"]
+
+
+def test_markdown_include_extension_tags_are_includes() -> None:
+    assert targets("Intro.\n\n{!shared/hours.md!}\n{! parts/limits.md !}\n") == [
+        "shared/hours.md",
+        "parts/limits.md",
+    ]

@@ -8,6 +8,7 @@ from pathlib import Path
 from kbaudit import text
 from kbaudit.config import build_config
 from kbaudit.model import Article
+from kbaudit.normalize import INCLUDED_BY, INCLUDED_WORDS
 from kbaudit.sources import load, mkdocs
 
 
@@ -219,3 +220,33 @@ def test_the_docs_folder_audited_on_its_own_is_read_with_the_site_above_it(
     (tmp_path / "notes" / "internal-faq.md").write_text("Ask the lead.\n", encoding="utf-8")
     (tmp_path / "notes" / ".hidden.md").write_text("Hidden.\n", encoding="utf-8")
     assert {a.title for a in load(tmp_path / "notes", None, options).articles} == {""}
+
+
+def test_a_glossary_appended_to_every_page_is_a_fragment(tmp_path: Path) -> None:
+    files = {
+        "mkdocs.yml": (
+            "site_name: Scales\nmarkdown_extensions:\n  - abbr\n  - pymdownx.snippets:\n"
+            "      auto_append:\n        - docs/glossary.md\n  - markdown_include.include:\n"
+            "      base_path: docs\n"
+        ),
+        "docs/glossary.md": "*[BLE]: Bluetooth Low Energy\n*[LED]: Light-emitting diode\n",
+        "docs/pair.md": "# Pair the scale\n\nTurn on BLE and wait for the LED.\n",
+        "docs/limits.md": "# Limits\n\n{!parts/limits.md!}\n",
+        "docs/parts/limits.md": "Ten weighings a day are kept.\n",
+    }
+    for rel, content in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(content, encoding="utf-8")
+    read = {a.path: a for a in load(tmp_path, None, build_config({}).source_options()).articles}
+    assert read["docs/glossary.md"].meta[INCLUDED_BY] == [
+        "docs/limits.md",
+        "docs/pair.md",
+        "docs/parts/limits.md",
+    ]
+    assert read["docs/parts/limits.md"].meta[INCLUDED_BY] == ["docs/limits.md"]
+    assert read["docs/limits.md"].meta[INCLUDED_WORDS] == 6
+    # the docs folder audited on its own finds the glossary from the configuration above it
+    alone = {
+        a.path: a for a in load(tmp_path / "docs", None, build_config({}).source_options()).articles
+    }
+    assert INCLUDED_BY in alone["glossary.md"].meta

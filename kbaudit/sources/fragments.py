@@ -3,7 +3,7 @@
 Docs-as-code KBs keep text shared by many pages in one file that each page includes: MkDocs'
 snippets (`--8<-- "contact-us.md"`, or a block of file names between two `--8<--` lines)
 and the include-markdown plugin (`{% include-markdown "note.md" %}`, `{! include-markdown
-"note.md" !}` with its own tags), DocFX and Microsoft Docs (`[!INCLUDE [note](../includes/note.md)]`), mdBook
+"note.md" !}` with its own tags) or the markdown-include extension (`{!note.md!}`), DocFX and Microsoft Docs (`[!INCLUDE [note](../includes/note.md)]`), mdBook
 (`{{#include note.md}}`), Jekyll (`{% include_relative note.md %}`) and MDX imports of a
 partial (`import Note from './_note.mdx'`: Docusaurus publishes no `_` file as a page). The included file is read like any article, so what its
 text says (a secret, a placeholder, a broken link) is still reported on it; but it has no
@@ -40,6 +40,7 @@ _MDBOOK = re.compile(r"\{\{#(?:include|rustdoc_include)[ \t]+([^\s}]{1,500})")
 _INCLUDE_MARKDOWN = re.compile(
     r"""(?:\{%|\{!)-?[ \t]*include-markdown[ \t]+(["'])([^"'\n]{1,500})\1"""
 )
+_MARKDOWN_INCLUDE = re.compile(r"\{![ \t]*([^\s!{}\"']{1,500}\.(?:md|markdown|txt))[ \t]*!\}")
 _JEKYLL = re.compile(r"\{%-?[ \t]*include_relative[ \t]+([^\s%}]{1,500})")
 _IMPORT = re.compile(
     r"""^import[ \t]+[\w${},*\s]{1,500}?[ \t]from[ \t]+(["'])([^"'\n]{1,500}\.mdx?)\1""", re.M
@@ -60,11 +61,12 @@ def _snippet_blocks(raw: str) -> Iterator[str]:
 
 def targets(raw: str) -> list[str]:
     """The files a page's source includes, as written."""
-    marks = ("8<", "[!", "{{#", "include_relative", "include-markdown", "import")
+    marks = ("8<", "[!", "{{#", "{!", "include_relative", "include-markdown", "import")
     if not any(mark in raw for mark in marks):
         return []
     found = [m[2] for m in _SNIPPET.finditer(raw)]
     found += [m[2] for m in _INCLUDE_MARKDOWN.finditer(raw)]
+    found += _MARKDOWN_INCLUDE.findall(raw)
     if "8<" in raw:
         found += _snippet_blocks(raw)
     found += _DOCFX.findall(raw) + _MDBOOK.findall(raw) + _JEKYLL.findall(raw)

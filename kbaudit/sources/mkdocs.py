@@ -4,7 +4,8 @@ A repository audited from its root holds the site's configuration (`mkdocs.yml`)
 pages in the folder it names (`docs_dir`, `docs/` by default). MkDocs builds a page of
 every Markdown file of that folder but the ones `exclude_docs` names (and, always, hidden
 files and folders and `templates/`); `draft_docs` are built only for preview; the old pages
-of the redirects plugin (`redirect_maps`) are replaced by redirects. Other files of the
+of the redirects plugin (`redirect_maps`) are replaced by redirects; the files snippets
+appends to every page (`auto_append`, a glossary of abbreviations) are fragments of them. Other files of the
 folder (`.txt`, pictures) are copied as they are, never pages. Files of the repository
 outside the folder (issue templates, notes for contributors) are no pages, unless a page
 includes them (a snippet).
@@ -55,6 +56,7 @@ class Site:
     drafts: list[str] = field(default_factory=list)
     titles: dict[str, str] = field(default_factory=dict)  # page path -> its nav title
     redirected: set[str] = field(default_factory=set)  # old pages, relative to docs_dir
+    appended: set[str] = field(default_factory=set)  # files snippets appends to every page
     sections: dict[str, str] = field(default_factory=dict)  # page -> nav category, when the
     # configuration is outside the tree (the tree is the docs folder)
 
@@ -163,14 +165,37 @@ def _read_yaml(tree: Tree, rel: str) -> Any:
     return yaml.load(decode(tree.read_bytes(rel), rel)[0], Loader=NavLoader)
 
 
-def _site(tree: Tree, config: Any, docs_dir: str) -> Site:
-    """The site a configuration describes, its docs folder `docs_dir` in the tree."""
+def _appended(extensions: Any) -> tuple[list[str], list[str]]:
+    """The files pymdownx.snippets appends to every page (`auto_append`) and the folders it
+    finds them in (`base_path`, the configuration's folder by default)."""
+    for entry in extensions if isinstance(extensions, list) else []:
+        options = entry.get("pymdownx.snippets") if isinstance(entry, dict) else None
+        if isinstance(options, dict):
+            files = options.get("auto_append") or []
+            bases = options.get("base_path") or ["."]
+            files = [files] if isinstance(files, str) else files
+            bases = [bases] if isinstance(bases, str) else bases
+            return [str(f) for f in files], [str(b) for b in bases]
+    return [], []
+
+
+def _site(tree: Tree, config: Any, docs_dir: str, home: str | None) -> Site:
+    """The site a configuration describes, its docs folder `docs_dir` in the tree; `home`
+    is the configuration's folder in the tree (None: the folder above the tree)."""
     site = Site(
         docs_dir=docs_dir,
         excluded=[*ALWAYS_EXCLUDED, *_lines(config.get("exclude_docs"))],
         drafts=_lines(config.get("draft_docs")),
         redirected=_redirected(config.get("plugins")),
     )
+    files, bases = _appended(config.get("markdown_extensions"))
+    for base in bases:
+        for name in files:
+            rel = posixpath.normpath(posixpath.join(base, name))
+            if home is not None:
+                site.appended.add(posixpath.normpath(posixpath.join(home, rel)))
+            elif "/" in rel:  # `docs/glossary.md` from the folder above the tree
+                site.appended.add(rel.split("/", 1)[1])
     _nav_titles(config.get("nav"), docs_dir, site.titles)
     for pages in tree.all_paths:  # awesome-pages: a .pages file in a folder of the site
         if pages.rpartition("/")[2] == ".pages" and site.holds(pages):
@@ -225,9 +250,9 @@ def sites(tree: Tree, path: Path | None = None) -> list[Site]:
         docs_dir = posixpath.normpath(posixpath.join(folder, str(config.get("docs_dir") or "docs")))
         if docs_dir.startswith(("../", "/")) or docs_dir == "..":
             continue
-        found.append(_site(tree, config, "" if docs_dir == "." else docs_dir))
+        found.append(_site(tree, config, "" if docs_dir == "." else docs_dir, folder))
     if not found and path is not None and (config := _outer_config(tree, path)) is not None:
-        site = _site(tree, config, "")
+        site = _site(tree, config, "", None)
         site.sections = nav_sections(config.get("nav"), "")
         found.append(site)
     return found
@@ -295,6 +320,13 @@ def with_sites(found: list[Site], articles: list[Article], options: SourceOption
     if not found:
         return articles
     confine = _confined(found, articles)
+    appended = {rel for site in found for rel in site.appended}
+    if appended:  # a fragment of every page (a glossary of abbreviations)
+        pages = sorted(a.path for a in articles if a.path and a.path not in appended)
+        articles = [
+            replace(a, meta={**a.meta, INCLUDED_BY: pages}) if a.path in appended else a
+            for a in articles
+        ]
     title_keys = options.keys_for("title")
     out = []
     for article in articles:
