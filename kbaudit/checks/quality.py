@@ -95,6 +95,9 @@ def min_words(article: Article, ctx: Context) -> Iterator[Finding]:
 
 
 _FENCE = re.compile(r"^[ \t]*(```+|~~~+).*?(?:^[ \t]*\1[ \t]*$|\Z)", re.M | re.S)
+# A folder's own page (`billing/index.md`, Hugo's `_index.md`, a README): the section it is
+# the page of is its category, so its title naming that section repeats nothing.
+_INDEX_PAGE = re.compile(r"(?:^|/)(?:_?index|readme)\.(?:md|markdown|mdx|html?)$", re.I)
 
 
 _CODE_ELEMENT = re.compile(r"<(script|style)\b", re.I)
@@ -318,7 +321,9 @@ def title(article: Article, ctx: Context) -> Iterator[Finding]:
     elif ctx.params["skip_sections"] and article.ref in ctx.corpus.section_pages:
         return  # a parent page is named after its section ("Payroll"), as its children say
     elif t.casefold() in generic or (
-        article.category and t.casefold() == article.category.casefold()
+        article.category
+        and t.casefold() == article.category.casefold()
+        and not _INDEX_PAGE.search(article.path or "")  # a section's own page names it
     ):
         yield ctx.finding(article, f"generic title {t!r} says nothing about the answer inside")
     elif _title_length(t) < int(ctx.params["min_length"]):
