@@ -250,3 +250,20 @@ def test_a_glossary_appended_to_every_page_is_a_fragment(tmp_path: Path) -> None
         a.path: a for a in load(tmp_path / "docs", None, build_config({}).source_options()).articles
     }
     assert INCLUDED_BY in alone["glossary.md"].meta
+
+
+def test_the_built_site_is_no_pages_of_its_own(tmp_path: Path) -> None:
+    files = {"mkdocs.yml": "site_name: Scales\nsite_dir: public\n"}
+    for name in ("pair", "reset"):
+        files[f"docs/{name}.md"] = f"# How to {name} the scale\n\nHold the button.\n"
+    for name in ("pair", "reset", "battery", "wifi", "limits", "404", "search", "tags"):
+        files[f"public/{name}/index.html"] = (
+            f"<html><head><title>{name}</title></head><body><article><h1>How to {name}</h1>"
+            "<p>Hold the button for five seconds until the light blinks.</p></article></body></html>"
+        )
+    for rel, content in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(content, encoding="utf-8")
+    result = load(tmp_path, None, build_config({}).source_options())
+    assert sorted(a.path or "" for a in result.articles) == ["docs/pair.md", "docs/reset.md"]
+    assert not result.problems

@@ -6,7 +6,8 @@ every Markdown file of that folder but the ones `exclude_docs` names (and, alway
 files and folders and `templates/`); `draft_docs` are built only for preview; the old pages
 of the redirects plugin (`redirect_maps`) are replaced by redirects; the files snippets
 appends to every page (`auto_append`, a glossary of abbreviations) are fragments of them. Other files of the
-folder (`.txt`, pictures) are copied as they are, never pages. Files of the repository
+folder (`.txt`, pictures) are copied as they are, never pages. The site `mkdocs build` wrote
+(`site_dir`, `site/` by default) holds copies of the pages, not pages of their own. Files of the repository
 outside the folder (issue templates, notes for contributors) are no pages, unless a page
 includes them (a snippet).
 
@@ -57,6 +58,11 @@ class Site:
     titles: dict[str, str] = field(default_factory=dict)  # page path -> its nav title
     redirected: set[str] = field(default_factory=set)  # old pages, relative to docs_dir
     appended: set[str] = field(default_factory=set)  # files snippets appends to every page
+    built: str = ""  # the folder `mkdocs build` writes the site to (site_dir), "" for none
+
+    def built_here(self, rel: str) -> bool:
+        return bool(self.built) and rel.startswith(self.built + "/")
+
     sections: dict[str, str] = field(default_factory=dict)  # page -> nav category, when the
     # configuration is outside the tree (the tree is the docs folder)
 
@@ -182,11 +188,14 @@ def _appended(extensions: Any) -> tuple[list[str], list[str]]:
 def _site(tree: Tree, config: Any, docs_dir: str, home: str | None) -> Site:
     """The site a configuration describes, its docs folder `docs_dir` in the tree; `home`
     is the configuration's folder in the tree (None: the folder above the tree)."""
+    here = ".." if home is None else home  # the folder above the tree: the site is not in it
+    built = posixpath.normpath(posixpath.join(here, str(config.get("site_dir") or "site")))
     site = Site(
         docs_dir=docs_dir,
         excluded=[*ALWAYS_EXCLUDED, *_lines(config.get("exclude_docs"))],
         drafts=_lines(config.get("draft_docs")),
         redirected=_redirected(config.get("plugins")),
+        built="" if built.startswith("..") else built,
     )
     files, bases = _appended(config.get("markdown_extensions"))
     for base in bases:
@@ -292,21 +301,30 @@ def opens_with_heading(article: Article) -> bool:
 def _confined(found: list[Site], articles: list[Article]) -> bool:
     """Whether the sites' folders hold at least half the pages (else they are a tool's own
     docs beside the KB, and files outside them stay)."""
-    pages = [a for a in articles if a.path and "#" not in a.path]
-    inside = sum(any(s.holds(a.path or "") for s in found) for a in pages)
+    pages = [_file(a) for a in articles if _file(a)]
+    pages = [p for p in pages if not any(s.built_here(p) for s in found)]
+    inside = sum(any(s.holds(p) for s in found) for p in pages)
     return bool(found) and 2 * inside >= len(pages)
+
+
+def _file(article: Article) -> str:
+    """The article's file ("" for a record of a file holding many)."""
+    return article.path if article.path and "#" not in article.path else ""
 
 
 def without_built_files(
     found: list[Site], articles: list[Article], problems: list[LoadProblem]
 ) -> list[LoadProblem]:
     """The problems less INPUT007 on files the sites never build as pages: files of a docs
-    folder other than Markdown (copied as they are) and files outside the folders."""
+    folder other than Markdown (copied as they are), files outside the folders and the
+    built site (`site_dir`)."""
     if not found:
         return problems
     confine = _confined(found, articles)
 
     def built_elsewhere(rel: str) -> bool:
+        if any(s.built_here(rel) for s in found):
+            return True  # the built site itself
         site = next((s for s in found if s.holds(rel)), None)
         return not rel.lower().endswith(_PAGE_SUFFIXES) if site is not None else confine
 
@@ -331,6 +349,8 @@ def with_sites(found: list[Site], articles: list[Article], options: SourceOption
     out = []
     for article in articles:
         rel = article.path or ""
+        if any(s.built_here(rel) for s in found):
+            continue  # the site `mkdocs build` wrote: copies of the pages
         site = next((s for s in found if s.holds(rel)), None) if rel and "#" not in rel else None
         if site is None:
             if not (confine and rel and "#" not in rel and not article.meta.get(INCLUDED_BY)):
