@@ -77,9 +77,10 @@ def _liquid_lines(body: str) -> str:
 # (`=== "Windows"`) opens on a marker line, and its body is indented four spaces below it.
 # CommonMark would read a body after a blank line as code (its links, headings and pictures
 # lost) and the marker as text; the body is dedented and the marker is its title or label.
+# A title may hold quotes: it runs to the last quote of the line, as Python-Markdown reads it.
 _BLOCK_MARKER = re.compile(
-    r"^(?P<indent>[ ]*)(?:(?:!!!|\?\?\?\+?)[ \t]+[\w-]+(?:[ \t]+[\w-]+)*"
-    r"(?:[ \t]+\"(?P<title>[^\"\n]*)\")?|===[+!]{0,2}[ \t]+\"(?P<label>[^\"\n]*)\")[ \t]*$"
+    r"^(?P<indent>[ ]*)(?:(?:!!!|\?\?\?\+?)[ \t]*[\w-]+(?:[ \t]+[\w-]+)*"
+    r"(?:[ \t]+\"(?P<title>[^\n]*)\")?|===[+!]{0,2}[ \t]+\"(?P<label>[^\n]*)\")[ \t]*$"
 )
 # Lines that show nothing: a `[TOC]` marker, an abbreviation's definition (`*[HTML]: ...`,
 # the abbreviation is still text where it is used), an attribute list on a line of its own
@@ -138,7 +139,7 @@ def python_markdown_blocks(body: str) -> str:
     return "\n".join(out)
 
 
-_TAB = re.compile(r'^([ \t]*)===([+!]{0,2})[ \t]+"([^"\n]*)"[ \t]*$')
+_TAB = re.compile(r'^([ \t]*)===([+!]{0,2})[ \t]+"([^\n]*)"[ \t]*$')
 
 
 def content_tabs(body: str) -> list[list[str]]:

@@ -267,3 +267,10 @@ def test_the_built_site_is_no_pages_of_its_own(tmp_path: Path) -> None:
     result = load(tmp_path, None, build_config({}).source_options())
     assert sorted(a.path or "" for a in result.articles) == ["docs/pair.md", "docs/reset.md"]
     assert not result.problems
+
+
+def test_a_block_title_may_hold_quotes() -> None:
+    body = '??? tip "Set the mode to "Pause" first"\n\n    Then [restart](restart.md).\n'
+    out = text.markdown(body)
+    assert out.text == 'Set the mode to "Pause" first\nThen restart.'
+    assert [link.target for link in out.links] == ["restart.md"]
