@@ -78,9 +78,11 @@ def _liquid_lines(body: str) -> str:
 # CommonMark would read a body after a blank line as code (its links, headings and pictures
 # lost) and the marker as text; the body is dedented and the marker is its title or label.
 # A title may hold quotes: it runs to the last quote of the line, as Python-Markdown reads it.
+# A collapsible block may have a title and no type (`??? "Raw data"`).
 _BLOCK_MARKER = re.compile(
     r"^(?P<indent>[ ]*)(?:(?:!!!|\?\?\?\+?)[ \t]*[\w-]+(?:[ \t]+[\w-]+)*"
-    r"(?:[ \t]+\"(?P<title>[^\n]*)\")?|===[+!]{0,2}[ \t]+\"(?P<label>[^\n]*)\")[ \t]*$"
+    r"(?:[ \t]+\"(?P<title>[^\n]*)\")?|\?\?\?\+?[ \t]*\"(?P<named>[^\n]*)\""
+    r"|===[+!]{0,2}[ \t]+\"(?P<label>[^\n]*)\")[ \t]*$"
 )
 # Lines that show nothing: a `[TOC]` marker, an abbreviation's definition (`*[HTML]: ...`,
 # the abbreviation is still text where it is used), an attribute list on a line of its own
@@ -129,7 +131,7 @@ def python_markdown_blocks(body: str) -> str:
         marker = _BLOCK_MARKER.match(line)
         if marker is not None:
             blocks.append(lead)
-            title = marker.group("title") or marker.group("label") or ""
+            title = marker.group("title") or marker.group("named") or marker.group("label") or ""
             out.append(marker.group("indent") + title if title.strip() else "")
         elif _SILENT_LINE.match(line):
             out.append("")

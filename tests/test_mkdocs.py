@@ -270,7 +270,10 @@ def test_the_built_site_is_no_pages_of_its_own(tmp_path: Path) -> None:
 
 
 def test_a_block_title_may_hold_quotes() -> None:
-    body = '??? tip "Set the mode to "Pause" first"\n\n    Then [restart](restart.md).\n'
+    body = (
+        '??? tip "Set the mode to "Pause" first"\n\n    Then [restart](restart.md).\n\n'
+        '??? "Raw log"\n    Kept for support.\n'
+    )
     out = text.markdown(body)
-    assert out.text == 'Set the mode to "Pause" first\nThen restart.'
+    assert out.text == 'Set the mode to "Pause" first\nThen restart.\nRaw log\nKept for support.'
     assert [link.target for link in out.links] == ["restart.md"]
