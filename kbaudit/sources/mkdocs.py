@@ -36,7 +36,6 @@ from kbaudit.model import Article, InputCode, LoadProblem
 from kbaudit.normalize import INCLUDED_BY, SourceOptions
 from kbaudit.sources import markdown
 from kbaudit.sources.base import decode
-from kbaudit.sources.markdown import split_front_matter
 from kbaudit.sources.structure import MAX_NAV_BYTES, NavLoader, nav_sections
 from kbaudit.sources.tree import Tree, glob_match, open_tree
 
@@ -287,8 +286,13 @@ def file_title(inner: str) -> str:
 
 def opens_with_heading(article: Article) -> bool:
     """Whether the page's first line of text is a level-1 heading (`# Title`, or `Title`
-    over `===`); comment lines before it show nothing."""
-    lines = split_front_matter(article.raw or "", article.path or "")[1].split("\n")
+    over `===`); comment lines before it show nothing. The body starts after the front
+    matter (its closing line is `body_line`) or the MultiMarkdown-style fields."""
+    raw = article.raw or ""
+    if raw.startswith(("---", "+++")) and article.body_line > 1:
+        lines = raw.split("\n")[article.body_line :]
+    else:
+        lines = multimarkdown_fields(raw)[1].split("\n")
     for i, line in enumerate(lines):
         if not line.strip() or _COMMENT_LINE.match(line):
             continue
