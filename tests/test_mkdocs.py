@@ -137,6 +137,9 @@ def test_file_titles_follow_mkdocs() -> None:
     assert mkdocs.file_title("billing/README.md") == "Billing"
     assert mkdocs.file_title("billing/refund_policy.md") == "Refund policy"
     assert mkdocs.file_title("billing/VAT-in-the-EU.md") == "VAT in the EU"
+    assert mkdocs.file_title("billing/refund_policy.de.md") == "Refund policy"
+    assert mkdocs.file_title("billing/index.pt-BR.md") == "Billing"
+    assert mkdocs.file_title("release-2.5.md") == "Release 2.5"
 
 
 def test_content_tab_sets_are_numbered_as_the_site_numbers_them() -> None:

@@ -33,7 +33,7 @@ from typing import Any
 import yaml
 
 from kbaudit.model import Article, InputCode, LoadProblem
-from kbaudit.normalize import INCLUDED_BY, SourceOptions
+from kbaudit.normalize import INCLUDED_BY, SourceOptions, is_locale_folder
 from kbaudit.sources import markdown
 from kbaudit.sources.base import decode
 from kbaudit.sources.structure import MAX_NAV_BYTES, NavLoader, nav_sections
@@ -273,9 +273,13 @@ def outer_sections(found: list[Site]) -> dict[str, str]:
 
 
 def file_title(inner: str) -> str:
-    """The title MkDocs gives a page from its path inside the docs folder."""
+    """The title MkDocs gives a page from its path inside the docs folder (a translation's
+    locale suffix, mkdocs-static-i18n's `pairing.fr.md`, is no part of it)."""
     parts = inner.split("/")
     stem = parts[-1].rsplit(".", 1)[0]
+    base, _, locale = stem.rpartition(".")
+    if base and is_locale_folder(locale):
+        stem = base
     if stem in ("index", "README"):
         if len(parts) == 1:
             return "Home"
