@@ -101,10 +101,15 @@ _DATE_PARTS = {
 # - VERSION: the product version whose docs hold the article when the KB keeps the docs of
 #   older versions beside the current ones (Docusaurus `versioned_docs/version-2.x/`); the
 #   current docs have none. Copies of a page in two versions are not duplicates.
+# - LATEST: True on the pages of the version a Docusaurus site publishes as its current docs
+#   (`lastVersion`, else the newest in versions.json): a VERSION that is not frozen.
 # - INCLUDED_BY: the paths of the pages that include this file (a snippet, an include file):
 #   a fragment of those pages, not a page of its own (see sources/fragments.py).
-# - INCLUDED_WORDS: on a page that includes files, the words they bring to it (None when one
-#   of them cannot be read, so the count is not known); INCLUDED_HEADINGS their headings.
+# - SHOWS_UNREAD: what a page shows that kbaudit does not read: Markdown files an MDX page
+#   imports that the KB does not hold (outside the export, or excluded), a file a page
+#   includes that cannot be read, or "component data" (the
+#   `{...}` data its components draw, such as an API page's schema): the page is longer than
+#   its own text says.
 # - PARENT_PAGE: True when the export's page tree has the article as a parent of other pages
 #   that do not name it in their category path (a Confluence space's home page, which the
 #   breadcrumbs of its children leave out): a section page, like a folder's index page.
@@ -113,9 +118,9 @@ TRANSLATION_OF = "translation_of"
 EMPTY_TRANSLATIONS = "empty_translations"
 SUMMARY_ONLY = "summary_only"
 VERSION = "docs_version"
+LATEST = "docs_latest"
 INCLUDED_BY = "included_by"
-INCLUDED_WORDS = "included_words"
-INCLUDED_HEADINGS = "included_headings"
+SHOWS_UNREAD = "shows_unread"
 PARENT_PAGE = "parent_page"
 # A record id: a 32-hex ServiceNow sys_id, a 24-hex object id (ReadMe), a long number.
 _RECORD_ID = re.compile(r"^(?:[0-9a-f]{32}|[0-9a-f]{24}|\d{6,})$", re.I)
@@ -246,9 +251,9 @@ def known_keys(options: SourceOptions) -> set[str]:
             EMPTY_TRANSLATIONS,
             SUMMARY_ONLY,
             VERSION,
+            LATEST,
             INCLUDED_BY,
-            INCLUDED_WORDS,
-            INCLUDED_HEADINGS,
+            SHOWS_UNREAD,
             PARENT_PAGE,
         }
     )

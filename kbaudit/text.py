@@ -19,7 +19,12 @@ from kbaudit.model import Extracted, Image, Link
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 # Docs-platform syntax that is not prose: [!INCLUDE ...], > [!NOTE], :::image ...:::
 _DOCS_DIRECTIVE = re.compile(r"\[!(?:INCLUDE|NOTE|TIP|IMPORTANT|WARNING|CAUTION)", re.I)
-_COLON_BLOCK = re.compile(r"^:::.*$", re.M)
+# A `:::` fence line: Microsoft Docs' extensions (`:::image type="content" ...:::`) are markup
+# through and through; an admonition's opening line (Docusaurus `:::note Mind the cutoff`,
+# `:::tip[Faster]`) shows the words after its marker as the callout's title.
+_COLON_BLOCK = re.compile(
+    r"^[ \t]*:::+[ \t]*(?:[\w-]*(?=[^\n]*=\")[^\n]*|[\w-]*)(?:\[([^\]\n]{0,300})\])?", re.M
+)
 _HTML_TAG = re.compile(r"<[^<>]+>")
 # Static-site template tags are markup, not text: Liquid ({% include x %}, {{ page.title }},
 # {% comment %}...{% endcomment %}), Hugo shortcodes ({{< note >}}, {{% tab %}}) and kramdown
@@ -479,6 +484,9 @@ def _wikilink(state: StateInline, silent: bool) -> bool:
 # Emphasis is not parsed: it changes no word, link or heading and costs a tenth of the time.
 _md = MarkdownIt("commonmark", {"html": True}).disable("emphasis")
 _md.inline.ruler.before("link", "wikilink", _wikilink)
+# MDX has no indented code: a JSX block nested four spaces deep is markup, not code
+_mdx = MarkdownIt("commonmark", {"html": True}).disable(["emphasis", "code"])
+_mdx.inline.ruler.before("link", "wikilink", _wikilink)
 _CODE_MARK = re.compile("\ue000(\\d+)\ue001")  # a code span held out of the emphasis pass
 
 
@@ -526,10 +534,12 @@ def link_path(target: str) -> str:
     return unquote(urlsplit(target).path)
 
 
-def markdown(body: str, line_offset: int = 0) -> Extracted:
-    """Parse a Markdown body with markdown-it-py; line numbers are shifted by `line_offset`."""
+def markdown(body: str, line_offset: int = 0, mdx: bool = False) -> Extracted:
+    """Parse a Markdown body with markdown-it-py; line numbers are shifted by `line_offset`;
+    `mdx`: the body is MDX, where indented lines are no code block."""
+    parser = _mdx if mdx else _md
     body = python_markdown_blocks(readme_blocks(body))
-    tokens = _md.parse(_template_links(_liquid_lines(body)))
+    tokens = parser.parse(_template_links(_liquid_lines(body)))
     chunks: list[str] = []
     headings: list[str] = []
     links: list[Link] = []
@@ -605,7 +615,7 @@ def markdown(body: str, line_offset: int = 0) -> Extracted:
             in_heading = None
         chunks.append(text)
     plain = _drop_directives("\n".join(chunks))
-    plain = _COLON_BLOCK.sub(" ", plain)
+    plain = _COLON_BLOCK.sub(lambda m: f" {m[1] or ''} ", plain)
     plain = re.sub(r"[ \t]+", " ", plain).strip()
     return Extracted(plain, tuple(headings), tuple(links), tuple(images), word_count(plain), h1)
 
@@ -676,8 +686,9 @@ def _shown(img: Tag) -> bool:
     link = img.find_parent("a")
     if link is not None and link.get_text(" ", strip=True):
         return False  # beside the words of its link (a card's picture): they say it
-    width, height = _pixels(img.get("width")), _pixels(img.get("height"))
-    return not (width is not None and height is not None and max(width, height) <= _ICON_PX)
+    # drawn at icon size: both sides, or the one side given (the other follows it)
+    sides = [s for s in (_pixels(img.get("width")), _pixels(img.get("height"))) if s is not None]
+    return not (sides and max(sides) <= _ICON_PX)
 
 
 def _content_image(img: Tag, line: int | None) -> Image:

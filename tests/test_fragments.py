@@ -6,14 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from kbaudit.model import Article
-from kbaudit.normalize import (
-    INCLUDED_BY,
-    INCLUDED_HEADINGS,
-    INCLUDED_WORDS,
-    VERSION,
-    SourceOptions,
-    known_keys,
-)
+from kbaudit.normalize import INCLUDED_BY, SHOWS_UNREAD, VERSION, SourceOptions, known_keys
 from kbaudit.sources.fragments import targets, with_fragments
 from kbaudit.sources.tree import open_tree
 
@@ -96,20 +89,26 @@ def test_include_markdown_plugin_tags_are_includes() -> None:
     assert targets(raw) == ["../parts/steps.md", "faq.md"]
 
 
-def test_a_page_counts_the_words_and_headings_its_includes_bring(tmp_path: Path) -> None:
+def test_a_page_counts_the_words_and_headings_of_files_it_includes_that_are_not_read(
+    tmp_path: Path,
+) -> None:
     (tmp_path / "parts").mkdir()
     (tmp_path / "parts" / "unread.md").write_text("## Limits\n\nTen a day.\n", encoding="utf-8")
     tree = open_tree(tmp_path, [], [])
     pages = [
-        _page("docs/a.md", '--8<-- "parts/steps.md"\n--8<-- "parts/unread.md"'),
-        _page("docs/b.md", '--8<-- "parts/steps.md"\n--8<-- "parts/missing.md"'),
+        replace(
+            _page("docs/a.md", '--8<-- "parts/steps.md"\n--8<-- "parts/unread.md"'), word_count=0
+        ),
+        replace(
+            _page("docs/b.md", '--8<-- "parts/steps.md"\n--8<-- "parts/missing.md"'), word_count=0
+        ),
         replace(_page("parts/steps.md", "Open the tab."), word_count=3, headings=("Steps",)),
     ]
-    read = {a.path: a.meta for a in with_fragments(pages, tree)}
-    assert read["docs/a.md"][INCLUDED_WORDS] == 3 + 4
-    assert read["docs/a.md"][INCLUDED_HEADINGS] == ["Steps", "Limits"]
-    assert read["docs/b.md"][INCLUDED_WORDS] == 3
-    assert INCLUDED_WORDS not in read["parts/steps.md"]
+    read = {a.path: a for a in with_fragments(pages, tree=tree)}
+    assert read["docs/a.md"].word_count == 3 + 4
+    assert read["docs/a.md"].headings == ("Steps", "Limits")
+    assert read["docs/b.md"].word_count == 3
+    assert SHOWS_UNREAD not in read["docs/a.md"].meta
 
 
 def test_markdown_include_extension_tags_are_includes() -> None:

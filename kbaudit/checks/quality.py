@@ -17,7 +17,7 @@ from kbaudit.corpus import Corpus
 from kbaudit.corpus.links import anchors, site_link, slug_forms
 from kbaudit.errors import RuleError
 from kbaudit.model import Article, Finding, InputCode, Link, Related, Severity
-from kbaudit.normalize import INCLUDED_BY, INCLUDED_WORDS, SUMMARY_ONLY
+from kbaudit.normalize import INCLUDED_BY, SHOWS_UNREAD, SUMMARY_ONLY
 from kbaudit.rules import CheckKind, Context, Param, Registry, article_only, corpus_only
 
 # Article text is untrusted: a pattern scans at most WINDOW characters at a time (windows
@@ -72,10 +72,10 @@ def min_words(article: Article, ctx: Context) -> Iterator[Finding]:
         return
     if ctx.params["skip_summaries"] and article.meta.get(SUMMARY_ONLY):
         return  # the export carries only its summary (INPUT006), not its body
-    if INCLUDED_WORDS in article.meta and article.meta[INCLUDED_WORDS] is None:
-        return  # it shows a file that cannot be read: its length is not known
+    if article.meta.get(SHOWS_UNREAD):
+        return  # it shows Markdown from outside the export: its length cannot be told
     low, floor = int(ctx.params["min"]), int(ctx.params["skip_below"])
-    n = article.word_count + article.meta.get(INCLUDED_WORDS, 0)
+    n = article.word_count
     if not floor <= n < low:
         return
     if ctx.params["skip_sections"] and article.ref in ctx.corpus.section_pages:
@@ -407,7 +407,7 @@ def _broken_anchors(corpus: Corpus, ctx: Context, seen: set[tuple[str, str]]) ->
             target = corpus.target_article(resolved) if resolved is not None else None
             if target is None or target.path is None:
                 continue
-            if target.meta.get(INCLUDED_WORDS, 0) is None:
+            if target.meta.get(SHOWS_UNREAD):
                 continue  # part of its text is in a file that cannot be read
             if target.path not in offered:
                 offered[target.path] = anchors(target).union(

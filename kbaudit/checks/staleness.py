@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 
 from kbaudit.model import Article, Finding
-from kbaudit.normalize import VERSION
+from kbaudit.normalize import LATEST, VERSION
 from kbaudit.rules import (
     SKIP_EMPTY_SECTIONS,
     CheckKind,
@@ -29,7 +29,7 @@ def _skipped(article: Article, ctx: Context) -> bool:
 def max_age(article: Article, ctx: Context) -> Iterator[Finding]:
     if _skipped(article, ctx) or article.updated_at is None:
         return
-    if article.meta.get(VERSION) is not None:
+    if article.meta.get(VERSION) is not None and not article.meta.get(LATEST):
         return  # an older version's docs are frozen with it: their age is the version's
     by_category = {str(k).lower(): int(v) for k, v in (ctx.params["by_category"] or {}).items()}
     category = (article.category or "").lower()
@@ -65,7 +65,7 @@ def max_age(article: Article, ctx: Context) -> Iterator[Finding]:
 # Folders of posts that record a day (release notes, announcements, blog and news posts,
 # changelogs, security bulletins), as their names say; Jekyll's `_posts`.
 _POSTS = re.compile(
-    r"(?:^|/)(?P<kind>_posts|blog|news|release[-_ ]?notes|changelogs?|announcements?"
+    r"(?:^|/)(?:docusaurus-plugin-content-)?(?P<kind>_posts|blog|news|release[-_ ]?notes|changelogs?|announcements?"
     r"|whats[-_ ]new|security[-_ ]bulletins?|bulletins?)/",
     re.I,
 )

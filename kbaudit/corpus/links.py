@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 from kbaudit.model import Article
-from kbaudit.normalize import INCLUDED_HEADINGS
 from kbaudit.text import content_tabs
 
 # The site root a Liquid link starts from: {{ site.baseurl }}, {{site.url}}{{site.baseurl}}
@@ -223,13 +222,13 @@ _BLOCK_ID = re.compile(r"(?:^|[ \t\]])\^([A-Za-z0-9-]{1,100})[ \t]*$", re.M)
 
 
 def anchors(article: Article) -> set[str]:
-    """Every anchor an article offers: slugs of its headings (and of the headings of files it
-    includes that are not read as articles), explicit ids, block ids and content tabs. A heading
+    """Every anchor an article offers: slugs of its headings (those of the files it includes
+    among them), explicit ids, block ids and content tabs. A heading
     repeated in the page gets its slug numbered from its second time on (`setup`,
     `setup-1`; `setup_1` in MkDocs), as GitHub, kramdown and Hugo number them."""
     found = slug_forms(article.title) if article.title else set()
     seen: Counter[str] = Counter()
-    for heading in (*article.headings, *article.meta.get(INCLUDED_HEADINGS, ())):
+    for heading in article.headings:
         for slug in slug_forms(heading):
             if seen[slug]:
                 found |= {f"{slug}-{seen[slug]}", f"{slug}_{seen[slug]}"}

@@ -3,7 +3,8 @@
 Docs-as-code KBs keep text shared by many pages in one file that each page includes: MkDocs'
 snippets (`--8<-- "contact-us.md"`, or a block of file names between two `--8<--` lines)
 and the include-markdown plugin (`{% include-markdown "note.md" %}`, `{! include-markdown
-"note.md" !}` with its own tags) or the markdown-include extension (`{!note.md!}`), DocFX and Microsoft Docs (`[!INCLUDE [note](../includes/note.md)]`), mdBook
+"note.md" !}` with its own tags) or the markdown-include extension (`{!note.md!}`), DocFX
+and Microsoft Docs (`[!INCLUDE [note](../includes/note.md)]`), mdBook
 (`{{#include note.md}}`), Jekyll (`{% include_relative note.md %}`) and MDX imports of a
 partial (`import Note from './_note.mdx'`: Docusaurus publishes no `_` file as a page). The included file is read like any article, so what its
 text says (a secret, a placeholder, a broken link) is still reported on it; but it has no
@@ -11,12 +12,10 @@ title, date, owner, tags or category of its own to report, is short by design an
 duplicate of the pages that share it: `Article.meta["included_by"]` names the pages that
 include it, and the audit keeps only the findings of check kinds about the text itself.
 
-A page that includes files shows their text too: `Article.meta["included_words"]` is the
-number of words its included files bring (None when one of them cannot be read) and
-`Article.meta["included_headings"]` their headings, so a page made of includes is not judged
-empty or thin by its own few lines, and a link to a heading of an included file lands. A
-file the audit does not read as an article (an excluded `includes/` folder) is read for
-that, and only for that."""
+A page that includes files shows their text too: their words and headings count as its own,
+so a page made of includes is not judged empty or thin by its own few lines, and a link to a
+heading of an included file lands. A file the audit does not read as an article (an
+excluded `includes/` folder) is read for that, and only for that."""
 
 from __future__ import annotations
 
@@ -28,7 +27,7 @@ from dataclasses import replace
 
 from kbaudit import text
 from kbaudit.model import Article, Extracted
-from kbaudit.normalize import INCLUDED_BY, INCLUDED_HEADINGS, INCLUDED_WORDS
+from kbaudit.normalize import INCLUDED_BY, SHOWS_UNREAD
 from kbaudit.sources.base import decode
 from kbaudit.sources.tree import Tree
 
@@ -72,8 +71,13 @@ def targets(raw: str) -> list[str]:
     found += _DOCFX.findall(raw) + _MDBOOK.findall(raw) + _JEKYLL.findall(raw)
     # an MDX import names a partial when its file or a folder of it starts with `_`
     # (Docusaurus never publishes those); another imported page is still a page
-    found += [m[2] for m in _IMPORT.finditer(raw) if "/_" in "/" + m[2].lstrip("./")]
+    found += [t for t in imports(raw) if "/_" in "/" + t.lstrip("./")]
     return [_SELECTOR.sub(r"\1", t.split("#", 1)[0]) for t in found if "://" not in t]
+
+
+def imports(raw: str) -> list[str]:
+    """The Markdown files an MDX page imports, as written (`./_note.mdx`, `@site/x.md`)."""
+    return [m[2] for m in _IMPORT.finditer(raw)] if "import" in raw else []
 
 
 def _resolve(page: str, target: str, paths: set[str], by_tail: dict[str, list[str]]) -> str | None:
@@ -102,57 +106,89 @@ def _unread_text(tree: Tree, rel: str) -> Extracted | None:
         return None
 
 
-def with_fragments(articles: list[Article], tree: Tree | None = None) -> list[Article]:
-    """Articles other pages include carry `included_by`: the pages that include them. Pages
-    that include files carry `included_words` and `included_headings`: what the files they
-    include (read as articles, or other files of the `tree`) bring to them."""
+def with_fragments(
+    articles: list[Article], imported: frozenset[str] = frozenset(), tree: Tree | None = None
+) -> list[Article]:
+    """Articles other pages include carry `included_by`: the pages that include them. A
+    page that includes fragments (or imports another page to show it) counts their words
+    and headings as its own (the reader sees them in the page), and those of the files of
+    the `tree` it includes that are not read as articles (an excluded `includes/` folder:
+    read for this only); one that shows Markdown kbaudit cannot read (an import the KB
+    does not hold, an include that cannot be read) carries `shows_unread`: how long it is
+    cannot be told. `imported` names files that are fragments whenever a page imports
+    them (files a site does not publish as pages of their own)."""
     paths = {a.path for a in articles if a.path and "#" not in a.path}
-    including = {
-        a.path: named for a in articles if a.path and a.path in paths and (named := targets(a.raw))
-    }
-    if not including:
+    pages = {a.path: a.raw for a in articles if a.path and a.path in paths}
+    including = {p: named for p, raw in pages.items() if (named := _included(raw, p, imported))}
+    importing = {p: named for p, raw in pages.items() if (named := imports(raw))}
+    if not including and not importing:
         return articles
     by_tail: dict[str, list[str]] = defaultdict(list)
     for path in sorted(paths):
         parts = path.split("/")
         for i in range(len(parts)):
             by_tail["/".join(parts[i:])].append(path)
-    read = {a.path: a for a in articles if a.path in paths}
-    unread = set(tree.all_paths if tree is not None else ()) - paths
-    unread_text: dict[str, Extracted | None] = {}
+    not_read = set(tree.all_paths) - paths if tree is not None else set()
+    texts: dict[str, Extracted | None] = {}  # files not read as articles, read once each
     included: dict[str, set[str]] = defaultdict(set)
-    words: dict[str, int | None] = {}
-    headings: dict[str, list[str]] = defaultdict(list)
+    unread: dict[str, list[str]] = defaultdict(list)
+    extra: dict[str, list[Extracted]] = defaultdict(list)  # page -> unread files it shows
     for page, written in including.items():
         for target in written:
             found = _resolve(page, target, paths, by_tail)
-            shown: Article | Extracted | None = None
             if found is not None and found != page:
                 included[found].add(page)
-                shown = read[found]
             elif found is None and tree is not None:
-                other = _resolve(page, target, unread, {})
+                other = _resolve(page, target, not_read, {})
                 if other is None:
                     continue  # names no file: the page shows nothing for it
-                if other not in unread_text:
-                    unread_text[other] = _unread_text(tree, other)
-                shown = unread_text[other]
-            else:
-                continue
-            count = words.get(page, 0)
-            words[page] = None if count is None or shown is None else count + shown.word_count
-            if shown is not None:
-                headings[page] += shown.headings
-    if not included and not words:
-        return articles
+                if other not in texts:
+                    texts[other] = _unread_text(tree, other)
+                shown_text = texts[other]
+                if shown_text is None:
+                    unread[page].append(target)
+                else:
+                    extra[page].append(shown_text)
+    shows: dict[str, set[str]] = defaultdict(set)  # page -> the files it shows
+    for fragment, including_pages in included.items():
+        for page in including_pages:
+            shows[page].add(fragment)
+    for page, written in importing.items():
+        for target in written:
+            found = _resolve(page, target, paths, by_tail)
+            if found is None:
+                unread[page].append(target)
+            elif found != page:
+                shows[page].add(found)  # another page shown in this one: its words count too
+    by_path = {a.path: a for a in articles if a.path}
+    shown = {page: [by_path[f] for f in sorted(files)] for page, files in shows.items()}
     out = []
     for a in articles:
-        meta = a.meta
         if a.path in included:
-            meta = {**meta, INCLUDED_BY: sorted(included[a.path])}
-        if a.path in words:
-            meta = {**meta, INCLUDED_WORDS: words[a.path]}
-        if headings.get(a.path or ""):
-            meta = {**meta, INCLUDED_HEADINGS: headings[a.path or ""]}
-        out.append(a if meta is a.meta else replace(a, meta=meta))
+            a = replace(a, meta={**a.meta, INCLUDED_BY: sorted(included[a.path])})
+        if a.path in unread:
+            a = replace(a, meta={**a.meta, SHOWS_UNREAD: unread[a.path]})
+        if a.path in shown or a.path in extra:
+            brought: list[Article | Extracted] = [
+                *shown.get(a.path or "", []),
+                *extra.get(a.path or "", []),
+            ]
+            a = replace(
+                a,
+                word_count=a.word_count + sum(f.word_count for f in brought),
+                headings=a.headings + tuple(h for f in brought for h in f.headings),
+            )
+        out.append(a)
     return out
+
+
+def _included(raw: str, page: str, imported: frozenset[str]) -> list[str]:
+    """What a page includes: its include directives and partials, and its MDX imports of
+    the `imported` files."""
+    found = targets(raw)
+    if imported:
+        folder = posixpath.dirname(page)
+        for target in imports(raw):
+            if posixpath.normpath(posixpath.join(folder, target)) in imported:
+                found.append(target)
+    return found

@@ -339,10 +339,35 @@ def without_built_files(
     return [p for p in problems if p.code != InputCode.NOT_READ or not built_elsewhere(p.path)]
 
 
+def with_fields(
+    found: list[Site], articles: list[Article], options: SourceOptions
+) -> list[Article]:
+    """The pages of the sites `found` without front matter read again with the fields
+    MultiMarkdown-style lines at their top give (before includes are counted, which a
+    page read again would lose); the pages those fields make redirects are gone."""
+    if not found:
+        return articles
+    out = []
+    for article in articles:
+        rel = article.path or ""
+        in_site = rel and "#" not in rel and any(s.holds(rel) for s in found)
+        if (
+            in_site
+            and article.body_format == "markdown"
+            and not article.raw.startswith(("---", "+++"))
+        ):
+            found_article = _with_fields(article, options)
+            if found_article is None:
+                continue  # a redirect
+            article = found_article
+        out.append(article)
+    return out
+
+
 def with_sites(found: list[Site], articles: list[Article], options: SourceOptions) -> list[Article]:
     """The articles as the MkDocs sites `found` in the tree build them: the files a site
-    leaves out are gone, drafts are drafts, fields written MultiMarkdown-style are read, and
-    pages are titled as the site titles them (see module doc)."""
+    leaves out are gone, drafts are drafts, and pages are titled as the site titles them
+    (see module doc); `with_fields` has read their fields."""
     if not found:
         return articles
     confine = _confined(found, articles)
@@ -367,11 +392,6 @@ def with_sites(found: list[Site], articles: list[Article], options: SourceOption
         inner = site.inner(rel)
         if _matches(inner, site.excluded) or posixpath.normpath(inner) in site.redirected:
             continue
-        if article.body_format == "markdown" and not article.raw.startswith(("---", "+++")):
-            found_article = _with_fields(article, options)
-            if found_article is None:
-                continue  # a redirect
-            article = found_article
         if article.status is None and site.drafts and _matches(inner, site.drafts):
             article = replace(article, status="draft")
         titled = any(k in article.meta for k in title_keys) or opens_with_heading(article)
