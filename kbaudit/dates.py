@@ -58,6 +58,12 @@ _WORD = r"([^\W\d_]{3,10})\.?"
 # "MMM dd, yyyy" in the export's language); "2024年5月14日", "5月 14, 2024" (Japanese, Chinese)
 _DAY_MONTH = re.compile(rf"^(\d{{1,2}})\.?\s+(?:de\s+)?{_WORD}\s+(?:de\s+)?(\d{{4}})\b", re.I)
 _MONTH_DAY = re.compile(rf"^{_WORD}\s+(\d{{1,2}}),?\s+(\d{{4}})\b", re.I)
+# What `date` and C's ctime() write: "Sun Jan 13 18:33:27 2019 UTC", "Sun May 24 2026 UTC",
+# "Tue Jan 13 18:33:27 UTC 2019" (a weekday, the month, the day, a time, the year, a zone).
+_CTIME = re.compile(
+    r"^[A-Za-z]{3},?\s+([A-Za-z]{3,9})\s+(\d{1,2}),?\s+(?:\d{1,2}:\d{2}(?::\d{2})?\s+)?"
+    r"(?:[A-Z]{2,5}\s+)?(\d{4})(?:\s+[A-Z]{2,5})?$"
+)
 _CJK = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _CJK_MONTH_DAY = re.compile(r"^(\d{1,2})\s*月\s*(\d{1,2}),?\s*(\d{4})\b")
 
@@ -131,6 +137,8 @@ def _parse(value: object, order: str) -> dt.date:
         if month > 12 and day <= 12:
             month, day = day, month
         return dt.date(year, month, day)
+    if (m := _CTIME.match(text)) and m[1].lower() in _MONTHS:
+        return dt.date(int(m[3]), _MONTHS[m[1].lower()], int(m[2]))
     cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text.split(" GMT")[0]).strip().lstrip("@")
     cleaned = _TIME_OF_DAY.sub("", cleaned)
     cleaned = re.sub(r"\bSept\b\.?", "Sep", cleaned, flags=re.I)  # Confluence: "Sept 27, 2024"

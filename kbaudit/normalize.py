@@ -105,8 +105,9 @@ _DATE_PARTS = {
 #   (`lastVersion`, else the newest in versions.json): a VERSION that is not frozen.
 # - INCLUDED_BY: the paths of the pages that include this file (a snippet, an include file):
 #   a fragment of those pages, not a page of its own (see sources/fragments.py).
-# - SHOWS_UNREAD: what an MDX page shows that kbaudit does not read: Markdown files it imports
-#   that the KB does not hold (outside the export, or excluded), or "component data" (the
+# - SHOWS_UNREAD: what a page shows that kbaudit does not read: Markdown files an MDX page
+#   imports that the KB does not hold (outside the export, or excluded), a file a page
+#   includes that cannot be read, or "component data" (the
 #   `{...}` data its components draw, such as an API page's schema): the page is longer than
 #   its own text says.
 # - PARENT_PAGE: True when the export's page tree has the article as a parent of other pages

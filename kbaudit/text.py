@@ -77,6 +77,142 @@ def _liquid_lines(body: str) -> str:
     return "".join(parts)
 
 
+# Python-Markdown's block syntax (MkDocs, Material for MkDocs): an admonition
+# (`!!! note "Title"`), a collapsible block (`??? tip`, `???+ warning`) or a content tab
+# (`=== "Windows"`) opens on a marker line, and its body is indented four spaces below it.
+# CommonMark would read a body after a blank line as code (its links, headings and pictures
+# lost) and the marker as text; the body is dedented and the marker is its title or label.
+# A title may hold quotes: it runs to the last quote of the line, as Python-Markdown reads it.
+# A collapsible block may have a title and no type (`??? "Raw data"`).
+_BLOCK_MARKER = re.compile(
+    r"^(?P<indent>[ ]*)(?:(?:!!!|\?\?\?\+?)[ \t]*[\w-]+(?:[ \t]+[\w-]+)*"
+    r"(?:[ \t]+\"(?P<title>[^\n]*)\")?|\?\?\?\+?[ \t]*\"(?P<named>[^\n]*)\""
+    r"|===[+!]{0,2}[ \t]+\"(?P<label>[^\n]*)\")[ \t]*$"
+)
+# Lines that show nothing: a `[TOC]` marker, an abbreviation's definition (`*[HTML]: ...`,
+# the abbreviation is still text where it is used), an attribute list on a line of its own
+# (`{ .annotate }`, `{: .note }`), an include line (MkDocs snippets `--8<-- "note.md"`,
+# mkdocs-include-markdown `{! include-markdown "note.md" !}`): the included file is read
+# on its own (a fragment).
+_SILENT_LINE = re.compile(
+    r"^[ \t]*(?:\[TOC\]|\*\[[^\]\n]{1,200}\]:.*|\{:?[ \t]*[.#][^{}\n]{0,300}\}"
+    r"|-{1,8}8<-{1,8}(?:[ \t]+.*)?|\{![^\n]{0,500}!\})[ \t]*$"
+)
+
+
+def _fence_at(line: str, fence: str) -> str:
+    """The fence open after `line` (`fence` the one open before it, "" for none)."""
+    mark = _FENCE.match(line)
+    if mark is None:
+        return fence
+    ticks = mark.group(1)
+    if not fence:
+        return ticks
+    closes = ticks[0] == fence[0] and len(ticks) >= len(fence) and not mark.group(2).strip()
+    return "" if closes else fence
+
+
+def python_markdown_blocks(body: str) -> str:
+    """The body with Python-Markdown's blocks opened (see `_BLOCK_MARKER`) and its silent
+    lines (see `_SILENT_LINE`) blank, outside fenced code; line numbers are kept."""
+    if not any(mark in body for mark in ("!!!", "???", "===", "[TOC]", "*[", "{", "8<")):
+        return body
+    out: list[str] = []
+    blocks: list[int] = []  # the column of each open block's marker
+    fence = ""
+    for line in body.split("\n"):
+        lead = len(line) - len(line.lstrip(" \t"))
+        if "\t" in line[:lead]:
+            line = line[:lead].expandtabs(4) + line[lead:]
+            lead = len(line) - len(line.lstrip(" "))
+        if line.strip():
+            while blocks and lead < blocks[-1] + 4:
+                blocks.pop()
+            line = line[min(lead, 4 * len(blocks)) :]
+        if fence:
+            fence = _fence_at(line, fence)
+            out.append(line)
+            continue
+        marker = _BLOCK_MARKER.match(line)
+        if marker is not None:
+            blocks.append(lead)
+            title = marker.group("title") or marker.group("named") or marker.group("label") or ""
+            out.append(marker.group("indent") + title if title.strip() else "")
+        elif _SILENT_LINE.match(line):
+            out.append("")
+        else:
+            fence = _fence_at(line, fence)
+            out.append(line)
+    return "\n".join(out)
+
+
+_TAB = re.compile(r'^([ \t]*)===([+!]{0,2})[ \t]+"([^\n]*)"[ \t]*$')
+
+
+def content_tabs(body: str) -> list[list[str]]:
+    """The labels of each set of content tabs (`=== "Label"`) in the order the sets open:
+    tabs that follow each other at one indent are a set (`===!` starts another); a tab set
+    inside a tab is a set of its own. Fenced code is skipped."""
+    if "===" not in body:
+        return []
+    sets: list[list[str]] = []
+    open_sets: list[tuple[int, int]] = []  # (indent, index in sets) of the sets still open
+    fence = ""
+    for line in body.split("\n"):
+        if fence or _FENCE.match(line.lstrip()):
+            fence = _fence_at(line.lstrip(), fence)
+            continue
+        if not line.strip():
+            continue
+        indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
+        tab = _TAB.match(line)
+        while open_sets and (
+            indent < open_sets[-1][0] or (indent == open_sets[-1][0] and tab is None)
+        ):
+            open_sets.pop()
+        if tab is None:
+            continue
+        label = _extension_marks(tab.group(3)).strip()
+        if open_sets and open_sets[-1][0] == indent and "!" not in tab.group(2):
+            sets[open_sets[-1][1]].append(label)
+        else:
+            if open_sets and open_sets[-1][0] == indent:
+                open_sets.pop()
+            sets.append([label])
+            open_sets.append((indent, len(sets) - 1))
+    return sets
+
+
+# Inline syntax of Python-Markdown extensions that shows no text of its own: an attribute
+# list after an element (`[Start](a.md){ .md-button }`, `## Steps { #steps }`,
+# `![x](a.png){ width="300" }`), an icon (`:material-cog:`, `:fontawesome-brands-github:`),
+# and marks around text that stays: keys (`++ctrl+c++`), sub- and superscript (`CO~2~`,
+# `x^2^`), highlight (`==text==`). Bounded spans: linear on any text.
+_ATTR_ITEM = r"(?:[.#][\w:.-]+|[\w-]+=(?:\"[^\"\n]{0,200}\"|'[^'\n]{0,200}'|[^\s{}\"']{1,200}))"
+_ATTR_LIST = re.compile(
+    r"(?<![ \t])[ \t]*\{:?[ \t]*" + _ATTR_ITEM + r"(?:[ \t]+" + _ATTR_ITEM + r"){0,20}[ \t]*\}"
+)
+_ICON = re.compile(r":(?:material|fontawesome|octicons|simple)-[\w-]{1,100}:")
+_KEYS = re.compile(r"\+\+([\w][\w+-]{0,100}?)\+\+")
+_SUB_SUP = re.compile(r"(?<=\w)([~^])([\w.+-]{1,20})\1(?![~^])")
+_MARK = re.compile(r"(?<![=\w])==(?=\S)([^=\n]{1,300}?)(?<=\S)==(?![=\w])")
+
+
+def _extension_marks(text: str) -> str:
+    """Inline text without the marks of Python-Markdown's extensions (see `_ATTR_LIST`)."""
+    if "{" in text:
+        text = _ATTR_LIST.sub("", text)
+    if ":" in text:
+        text = _ICON.sub("", text)
+    if "++" in text:
+        text = _KEYS.sub(r"\1", text)
+    if "~" in text or "^" in text:
+        text = _SUB_SUP.sub(r"\2", text)
+    if "==" in text:
+        text = _MARK.sub(r"\1", text)
+    return text
+
+
 def strip_templates(text: str) -> str:
     """Text without Liquid and Hugo tags (the words of `{{< ref >}}` links are kept by the
     link itself)."""
@@ -402,7 +538,8 @@ def markdown(body: str, line_offset: int = 0, mdx: bool = False) -> Extracted:
     """Parse a Markdown body with markdown-it-py; line numbers are shifted by `line_offset`;
     `mdx`: the body is MDX, where indented lines are no code block."""
     parser = _mdx if mdx else _md
-    tokens = parser.parse(_template_links(_liquid_lines(readme_blocks(body))))
+    body = python_markdown_blocks(readme_blocks(body))
+    tokens = parser.parse(_template_links(_liquid_lines(body)))
     chunks: list[str] = []
     headings: list[str] = []
     links: list[Link] = []
@@ -465,6 +602,7 @@ def markdown(body: str, line_offset: int = 0, mdx: bool = False) -> Extracted:
         text = "".join(parts)
         if "*" in text or "_" in text:  # emphasis around a link: **[Settings](settings.md)**
             text = _EMPHASIS.sub(r"\2\4", text)
+        text = _extension_marks(text)
         if code:
             text = _CODE_MARK.sub(partial(_held, code), text)
         text = strip_templates(text)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+
 from kbaudit.model import Article
-from kbaudit.normalize import INCLUDED_BY, VERSION, SourceOptions, known_keys
+from kbaudit.normalize import INCLUDED_BY, SHOWS_UNREAD, VERSION, SourceOptions, known_keys
 from kbaudit.sources.fragments import targets, with_fragments
+from kbaudit.sources.tree import open_tree
 
 
 def _page(path: str, raw: str) -> Article:
@@ -78,3 +82,37 @@ def test_the_keys_readers_set_are_known_keys() -> None:
     """`included_by` (a fragment) and `version` (an older version's docs) are set by the
     readers: never taken for a misspelling of a front-matter key, at any threshold."""
     assert {INCLUDED_BY, VERSION} <= known_keys(SourceOptions())
+
+
+def test_include_markdown_plugin_tags_are_includes() -> None:
+    raw = '{% include-markdown "../parts/steps.md" %}\n{! include-markdown "faq.md" !}\n'
+    assert targets(raw) == ["../parts/steps.md", "faq.md"]
+
+
+def test_a_page_counts_the_words_and_headings_of_files_it_includes_that_are_not_read(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "parts").mkdir()
+    (tmp_path / "parts" / "unread.md").write_text("## Limits\n\nTen a day.\n", encoding="utf-8")
+    tree = open_tree(tmp_path, [], [])
+    pages = [
+        replace(
+            _page("docs/a.md", '--8<-- "parts/steps.md"\n--8<-- "parts/unread.md"'), word_count=0
+        ),
+        replace(
+            _page("docs/b.md", '--8<-- "parts/steps.md"\n--8<-- "parts/missing.md"'), word_count=0
+        ),
+        replace(_page("parts/steps.md", "Open the tab."), word_count=3, headings=("Steps",)),
+    ]
+    read = {a.path: a for a in with_fragments(pages, tree=tree)}
+    assert read["docs/a.md"].word_count == 3 + 4
+    assert read["docs/a.md"].headings == ("Steps", "Limits")
+    assert read["docs/b.md"].word_count == 3
+    assert SHOWS_UNREAD not in read["docs/a.md"].meta
+
+
+def test_markdown_include_extension_tags_are_includes() -> None:
+    assert targets("Intro.\n\n{!shared/hours.md!}\n{! parts/limits.md !}\n") == [
+        "shared/hours.md",
+        "parts/limits.md",
+    ]

@@ -36,6 +36,9 @@ def write(root: Path, rel: str, text: str | bytes) -> Path:
         ("4 March 2026", "mdy", dt.date(2026, 3, 4)),
         # Notion's "Last edited time" property, in its Markdown and HTML exports
         ("March 3, 2025 4:12 PM", "mdy", dt.date(2025, 3, 3)),
+        ("Tue Mar 10 08:15:02 2026 UTC", "dmy", dt.date(2026, 3, 10)),  # `date` / ctime()
+        ("Wed Jun 3 2026 CET", "mdy", dt.date(2026, 6, 3)),
+        ("Fri Oct 2 11:00:00 UTC 2026", "mdy", dt.date(2026, 10, 2)),
         ("@March 3, 2025 4:12 PM", "mdy", dt.date(2025, 3, 3)),
         ("3 March 2025 16:12", "dmy", dt.date(2025, 3, 3)),
         (1700000000, "mdy", dt.date(2023, 11, 14)),

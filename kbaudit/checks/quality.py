@@ -17,7 +17,7 @@ from kbaudit.corpus import Corpus
 from kbaudit.corpus.links import anchors, site_link, slug_forms
 from kbaudit.errors import RuleError
 from kbaudit.model import Article, Finding, InputCode, Link, Related, Severity
-from kbaudit.normalize import SHOWS_UNREAD, SUMMARY_ONLY
+from kbaudit.normalize import INCLUDED_BY, SHOWS_UNREAD, SUMMARY_ONLY
 from kbaudit.rules import CheckKind, Context, Param, Registry, article_only, corpus_only
 
 # Article text is untrusted: a pattern scans at most WINDOW characters at a time (windows
@@ -95,6 +95,31 @@ def min_words(article: Article, ctx: Context) -> Iterator[Finding]:
 
 
 _FENCE = re.compile(r"^[ \t]*(```+|~~~+).*?(?:^[ \t]*\1[ \t]*$|\Z)", re.M | re.S)
+# A folder's own page (`billing/index.md`, Hugo's `_index.md`, a README): the section it is
+# the page of is its category, so its title naming that section repeats nothing.
+_INDEX_PAGE = re.compile(r"(?:^|/)(?:_?index|readme)\.(?:md|markdown|mdx|html?)$", re.I)
+
+
+_CODE_ELEMENT = re.compile(r"<(script|style)\b", re.I)
+
+
+def _blank_scripts(source: str) -> str:
+    """`<script>` and `<style>` elements blanked (newlines kept): code, not text. Linear
+    whatever the number of openers without their closer (a tag found unclosed once is
+    never looked for again)."""
+    lower = source.lower()
+    parts, at, unclosed = [], 0, set()
+    for opener in _CODE_ELEMENT.finditer(source):
+        tag = opener.group(1).lower()
+        if opener.start() < at or tag in unclosed:
+            continue
+        end = lower.find(f"</{tag}", opener.end())
+        if end < 0:
+            unclosed.add(tag)
+            continue
+        parts += [source[at : opener.start()], re.sub(r"[^\n]", " ", source[opener.start() : end])]
+        at = end
+    return "".join([*parts, source[at:]])
 
 
 @lru_cache(maxsize=256)
@@ -206,6 +231,8 @@ def pattern(article: Article, ctx: Context) -> Iterator[Finding]:
     source = targets[params["field"]]
     if params["skip_code"] and ("```" in source or "~~~" in source):
         source = _FENCE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), source)
+    if params["skip_code"] and "<s" in source.lower():
+        source = _blank_scripts(source)
     if params["skip_comments"] and params["field"] == "raw" and article.raw:
         source = _blank_comments(article, source)
     allow = [_compile(a, True) for a in params["allow"]]
@@ -294,7 +321,9 @@ def title(article: Article, ctx: Context) -> Iterator[Finding]:
     elif ctx.params["skip_sections"] and article.ref in ctx.corpus.section_pages:
         return  # a parent page is named after its section ("Payroll"), as its children say
     elif t.casefold() in generic or (
-        article.category and t.casefold() == article.category.casefold()
+        article.category
+        and t.casefold() == article.category.casefold()
+        and not _INDEX_PAGE.search(article.path or "")  # a section's own page names it
     ):
         yield ctx.finding(article, f"generic title {t!r} says nothing about the answer inside")
     elif _title_length(t) < int(ctx.params["min_length"]):
@@ -361,8 +390,14 @@ def _anchor(link: Link) -> str:
 
 
 def _broken_anchors(corpus: Corpus, ctx: Context, seen: set[tuple[str, str]]) -> Iterator[Finding]:
-    """Links to a section (`page.md#section`) of an article that has no such heading or id."""
+    """Links to a section (`page.md#section`) of an article that has no such heading or id.
+    A page offers the anchors of the files it includes too; one that includes a file that
+    cannot be read offers anchors nobody knows, so links into it are not judged."""
     offered: dict[str, set[str]] = {}
+    shown: dict[str, list[Article]] = {}  # page -> the fragments it includes
+    for fragment in corpus.articles:
+        for page in fragment.meta.get(INCLUDED_BY) or ():
+            shown.setdefault(page, []).append(fragment)
     for article in corpus.articles:
         for link in article.links if not unpublished(article, ctx) else ():
             anchor = _anchor(link) if "#" in link.target else ""
@@ -372,8 +407,12 @@ def _broken_anchors(corpus: Corpus, ctx: Context, seen: set[tuple[str, str]]) ->
             target = corpus.target_article(resolved) if resolved is not None else None
             if target is None or target.path is None:
                 continue
+            if target.meta.get(SHOWS_UNREAD):
+                continue  # part of its text is in a file that cannot be read
             if target.path not in offered:
-                offered[target.path] = anchors(target)
+                offered[target.path] = anchors(target).union(
+                    *(anchors(f) for f in shown.get(target.path, ()))
+                )
             key = (article.ref, f"{target.path}#{anchor}")
             wanted = {anchor}  # a wikilink names the heading as written, not its slug
             if link.by_name and not anchor.startswith("^"):
@@ -539,7 +578,9 @@ def register(registry: Registry) -> None:
                 "field": Param("raw", "raw (file text), text (plain body) or title"),
                 "ignore_case": Param(True, "match without regard to case"),
                 "allow": Param([], "regexes for matches that are fine (e.g. example domains)"),
-                "skip_code": Param(False, "leave fenced code blocks out (sample code)"),
+                "skip_code": Param(
+                    False, "leave fenced code blocks and `<script>`, `<style>` elements out"
+                ),
                 "skip_comments": Param(
                     False,
                     "leave hidden comments out (`<!-- -->`, Liquid and MDX comments): text "

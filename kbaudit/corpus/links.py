@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 from kbaudit.model import Article
+from kbaudit.text import content_tabs
 
 # The site root a Liquid link starts from: {{ site.baseurl }}, {{site.url}}{{site.baseurl}}
 _SITE_ROOT = re.compile(r"^(?:\{\{\s*site\.(?:base_?url|url)\s*\}\}\s*)+", re.I)
@@ -210,14 +211,19 @@ def slug_forms(heading: str) -> set[str]:
     return {github, collapsed, underscored, github.replace("_", "")} - {""}
 
 
-_EXPLICIT_ID = re.compile(r"""\{#([\w:.-]+)\}|\b(?:id|name)\s*=\s*["']([^"']+)["']""")
+# An id given in an attribute list (`{#faq}`, `{ #faq .wide }`, `{: #faq }`) or in HTML.
+_EXPLICIT_ID = re.compile(
+    r"""\{:?[ \t]*(?:[^{}\n#]{0,200}?[ \t])?#([\w:.-]+)[^{}\n]{0,200}?\}"""
+    r"""|\b(?:id|name)\s*=\s*["']([^"']+)["']"""
+)
 # A block id ends the paragraph, item or embed it names (`... ^step-2`, `![[a.png]]^step-2`):
 # `[[Note#^step-2]]` links to it (Obsidian).
 _BLOCK_ID = re.compile(r"(?:^|[ \t\]])\^([A-Za-z0-9-]{1,100})[ \t]*$", re.M)
 
 
 def anchors(article: Article) -> set[str]:
-    """Every anchor an article offers: slugs of its headings, explicit ids and block ids. A heading
+    """Every anchor an article offers: slugs of its headings (those of the files it includes
+    among them), explicit ids, block ids and content tabs. A heading
     repeated in the page gets its slug numbered from its second time on (`setup`,
     `setup-1`; `setup_1` in MkDocs), as GitHub, kramdown and Hugo number them."""
     found = slug_forms(article.title) if article.title else set()
@@ -232,4 +238,9 @@ def anchors(article: Article) -> set[str]:
         name = (m.group(1) or m.group(2)).lower()
         found |= {name, unquote(name)}  # `<a name="Add%20Items">` is reached by `#Add%20Items`
     found |= {f"^{m.group(1).lower()}" for m in _BLOCK_ID.finditer(article.raw or "")}
+    # content tabs (`=== "Windows"`): `#__tabbed_2_1` is the first tab of the second set, or
+    # the label's slug when the site's tabbed extension slugifies labels
+    for i, labels in enumerate(content_tabs(article.raw or ""), 1):
+        for j, label in enumerate(labels, 1):
+            found |= {f"__tabbed_{i}_{j}", *slug_forms(label)}
     return found

@@ -22,6 +22,7 @@ from kbaudit.sources import (
     intercom,
     markdown,
     mixed,
+    mkdocs,
     structure,
     tabular,
     zendesk,
@@ -92,9 +93,15 @@ def load(
         result.articles, found = index.with_index(tree, result.articles, options)
         result.problems.extend(found)
     result.problems.extend(mixed.unread(tree, readers))
-    result.articles = structure.with_categories(tree, result.articles, options.category_from)
+    sites = mkdocs.sites(tree, path)
+    result.articles = mkdocs.with_fields(sites, result.articles, options)
+    result.articles = fragments.with_fragments(result.articles, imported, tree)
+    result.articles = mkdocs.with_sites(sites, result.articles, options)
+    result.problems = mkdocs.without_built_files(sites, result.articles, result.problems)
+    result.articles = structure.with_categories(
+        tree, result.articles, options.category_from, mkdocs.outer_sections(sites)
+    )
     result.articles = structure.with_draft_folders(result.articles)
-    result.articles = fragments.with_fragments(result.articles, imported)
     result.articles = docusaurus.with_urls(tree, result.articles)
     result.articles = structure.with_docusaurus_versions(result.articles)
     result.articles = docusaurus.with_latest_version(tree, result.articles)

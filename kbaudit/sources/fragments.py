@@ -1,14 +1,21 @@
 """Fragments: Markdown files that pages include rather than pages of their own.
 
 Docs-as-code KBs keep text shared by many pages in one file that each page includes: MkDocs'
-snippets (`--8<-- "contact-us.md"`, or a block of file names between two `--8<--` lines),
-DocFX and Microsoft Docs (`[!INCLUDE [note](../includes/note.md)]`), mdBook
+snippets (`--8<-- "contact-us.md"`, or a block of file names between two `--8<--` lines)
+and the include-markdown plugin (`{% include-markdown "note.md" %}`, `{! include-markdown
+"note.md" !}` with its own tags) or the markdown-include extension (`{!note.md!}`), DocFX
+and Microsoft Docs (`[!INCLUDE [note](../includes/note.md)]`), mdBook
 (`{{#include note.md}}`), Jekyll (`{% include_relative note.md %}`) and MDX imports of a
 partial (`import Note from './_note.mdx'`: Docusaurus publishes no `_` file as a page). The included file is read like any article, so what its
 text says (a secret, a placeholder, a broken link) is still reported on it; but it has no
 title, date, owner, tags or category of its own to report, is short by design and is not a
 duplicate of the pages that share it: `Article.meta["included_by"]` names the pages that
-include it, and the audit keeps only the findings of check kinds about the text itself."""
+include it, and the audit keeps only the findings of check kinds about the text itself.
+
+A page that includes files shows their text too: their words and headings count as its own,
+so a page made of includes is not judged empty or thin by its own few lines, and a link to a
+heading of an included file lands. A file the audit does not read as an article (an
+excluded `includes/` folder) is read for that, and only for that."""
 
 from __future__ import annotations
 
@@ -18,14 +25,21 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import replace
 
-from kbaudit.model import Article
+from kbaudit import text
+from kbaudit.model import Article, Extracted
 from kbaudit.normalize import INCLUDED_BY, SHOWS_UNREAD
+from kbaudit.sources.base import decode
+from kbaudit.sources.tree import Tree
 
 # Include directives, each on a line of its own. Spans are bounded: linear on any text.
 _SNIPPET = re.compile(r"""^[ \t]{0,12}-{1,8}8<-{1,8}[ \t]+(["'])([^"'\n]{1,500})\1""", re.M)
 _SNIPPET_BLOCK = re.compile(r"^[ \t]{0,12}-{1,8}8<-{1,8}[ \t]*$")
 _DOCFX = re.compile(r"\[!INCLUDE[ \t]*\[[^\]\n]{0,500}\][ \t]*\([ \t]*<?([^()<>\s]{1,500})", re.I)
 _MDBOOK = re.compile(r"\{\{#(?:include|rustdoc_include)[ \t]+([^\s}]{1,500})")
+_INCLUDE_MARKDOWN = re.compile(
+    r"""(?:\{%|\{!)-?[ \t]*include-markdown[ \t]+(["'])([^"'\n]{1,500})\1"""
+)
+_MARKDOWN_INCLUDE = re.compile(r"\{![ \t]*([^\s!{}\"']{1,500}\.(?:md|markdown|txt))[ \t]*!\}")
 _JEKYLL = re.compile(r"\{%-?[ \t]*include_relative[ \t]+([^\s%}]{1,500})")
 _IMPORT = re.compile(
     r"""^import[ \t]+[\w${},*\s]{1,500}?[ \t]from[ \t]+(["'])([^"'\n]{1,500}\.mdx?)\1""", re.M
@@ -46,9 +60,12 @@ def _snippet_blocks(raw: str) -> Iterator[str]:
 
 def targets(raw: str) -> list[str]:
     """The files a page's source includes, as written."""
-    if not any(mark in raw for mark in ("8<", "[!", "{{#", "include_relative", "import")):
+    marks = ("8<", "[!", "{{#", "{!", "include_relative", "include-markdown", "import")
+    if not any(mark in raw for mark in marks):
         return []
     found = [m[2] for m in _SNIPPET.finditer(raw)]
+    found += [m[2] for m in _INCLUDE_MARKDOWN.finditer(raw)]
+    found += _MARKDOWN_INCLUDE.findall(raw)
     if "8<" in raw:
         found += _snippet_blocks(raw)
     found += _DOCFX.findall(raw) + _MDBOOK.findall(raw) + _JEKYLL.findall(raw)
@@ -80,15 +97,26 @@ def _resolve(page: str, target: str, paths: set[str], by_tail: dict[str, list[st
     return found[0] if len(found) == 1 else None
 
 
+def _unread_text(tree: Tree, rel: str) -> Extracted | None:
+    """What an included file the audit does not read (an excluded folder) shows, or None
+    when it cannot be read."""
+    try:
+        return text.markdown(decode(tree.read_bytes(rel), rel)[0])
+    except OSError:
+        return None
+
+
 def with_fragments(
-    articles: list[Article], imported: frozenset[str] = frozenset()
+    articles: list[Article], imported: frozenset[str] = frozenset(), tree: Tree | None = None
 ) -> list[Article]:
     """Articles other pages include carry `included_by`: the pages that include them. A
     page that includes fragments (or imports another page to show it) counts their words
-    and headings as its own (the reader sees them in the page); one that imports Markdown the KB does not hold (a file outside
-    the export) carries `shows_unread`: how long it is cannot be told. `imported` names
-    files that are fragments whenever a page imports them (files a site does not publish
-    as pages of their own)."""
+    and headings as its own (the reader sees them in the page), and those of the files of
+    the `tree` it includes that are not read as articles (an excluded `includes/` folder:
+    read for this only); one that shows Markdown kbaudit cannot read (an import the KB
+    does not hold, an include that cannot be read) carries `shows_unread`: how long it is
+    cannot be told. `imported` names files that are fragments whenever a page imports
+    them (files a site does not publish as pages of their own)."""
     paths = {a.path for a in articles if a.path and "#" not in a.path}
     pages = {a.path: a.raw for a in articles if a.path and a.path in paths}
     including = {p: named for p, raw in pages.items() if (named := _included(raw, p, imported))}
@@ -100,13 +128,27 @@ def with_fragments(
         parts = path.split("/")
         for i in range(len(parts)):
             by_tail["/".join(parts[i:])].append(path)
+    not_read = set(tree.all_paths) - paths if tree is not None else set()
+    texts: dict[str, Extracted | None] = {}  # files not read as articles, read once each
     included: dict[str, set[str]] = defaultdict(set)
+    unread: dict[str, list[str]] = defaultdict(list)
+    extra: dict[str, list[Extracted]] = defaultdict(list)  # page -> unread files it shows
     for page, written in including.items():
         for target in written:
             found = _resolve(page, target, paths, by_tail)
             if found is not None and found != page:
                 included[found].add(page)
-    unread: dict[str, list[str]] = defaultdict(list)
+            elif found is None and tree is not None:
+                other = _resolve(page, target, not_read, {})
+                if other is None:
+                    continue  # names no file: the page shows nothing for it
+                if other not in texts:
+                    texts[other] = _unread_text(tree, other)
+                shown_text = texts[other]
+                if shown_text is None:
+                    unread[page].append(target)
+                else:
+                    extra[page].append(shown_text)
     shows: dict[str, set[str]] = defaultdict(set)  # page -> the files it shows
     for fragment, including_pages in included.items():
         for page in including_pages:
@@ -126,12 +168,15 @@ def with_fragments(
             a = replace(a, meta={**a.meta, INCLUDED_BY: sorted(included[a.path])})
         if a.path in unread:
             a = replace(a, meta={**a.meta, SHOWS_UNREAD: unread[a.path]})
-        if a.path in shown:
-            fragments = shown[a.path]
+        if a.path in shown or a.path in extra:
+            brought: list[Article | Extracted] = [
+                *shown.get(a.path or "", []),
+                *extra.get(a.path or "", []),
+            ]
             a = replace(
                 a,
-                word_count=a.word_count + sum(f.word_count for f in fragments),
-                headings=a.headings + tuple(h for f in fragments for h in f.headings),
+                word_count=a.word_count + sum(f.word_count for f in brought),
+                headings=a.headings + tuple(h for f in brought for h in f.headings),
             )
         out.append(a)
     return out

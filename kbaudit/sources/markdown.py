@@ -15,7 +15,7 @@ import yaml
 from kbaudit import safeyaml, text
 from kbaudit.model import InputCode, LoadProblem
 from kbaudit.normalize import PARENT_PAGE, SHOWS_UNREAD, SourceOptions, build_article
-from kbaudit.sources import notion
+from kbaudit.sources import fragments, notion
 from kbaudit.sources.base import Record, Source, decode, not_text
 from kbaudit.sources.parallel import parse_files
 from kbaudit.sources.tree import Tree
@@ -383,13 +383,29 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
         yield problem
     if not meta and notion.is_page(rel):  # `Owner: Ana` lines under a Notion page's title
         meta, body = notion.markdown_properties(body)
+    yield from page(rel, raw, meta, body, body_line, options)
+
+
+# Front matter that makes the page a redirect to another (jekyll-redirect-from's
+# `redirect_to:`, a theme's `redirect:`): the site serves no article there.
+_REDIRECT_KEYS = ("redirect_to", "redirect")
+
+
+def page(
+    rel: str, raw: str, meta: dict[str, Any], body: str, body_line: int, options: SourceOptions
+) -> Iterator[Record]:
+    """The article of a Markdown page whose fields (`meta`) are split from its body, plus any
+    problems reading them; nothing for a redirect or a listing the site builds."""
+    if any(isinstance(meta.get(k), str | list) and meta.get(k) for k in _REDIRECT_KEYS):
+        return
     mdx = rel.lower().endswith(".mdx")
     if mdx:
         body = drop_mdx_comments(body)
     source = drop_esm(unwrap_mdx_code_blocks(body))
     shown, drawn = jsx_as_html(source)
     extracted = text.markdown(shown, body_line - 1, mdx=mdx)
-    if text.template_only(body, extracted) or text.generated_listing(body, extracted):
+    listing = text.template_only(body, extracted) or text.generated_listing(body, extracted)
+    if listing and not fragments.targets(body):  # a page made of includes shows their text
         return  # a listing the site generator builds (Liquid over site.posts, tags), no article
     article, problems = build_article(
         rel=rel,

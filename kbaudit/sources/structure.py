@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
@@ -26,7 +27,13 @@ from typing import Any
 import yaml
 
 from kbaudit.model import Article
-from kbaudit.normalize import CATEGORY_ID_ONLY, TRANSLATION_OF, VERSION, is_locale_folder
+from kbaudit.normalize import (
+    CATEGORY_ID_ONLY,
+    INCLUDED_BY,
+    TRANSLATION_OF,
+    VERSION,
+    is_locale_folder,
+)
 from kbaudit.sources import docusaurus
 from kbaudit.sources.base import decode
 from kbaudit.sources.records import deslug, folder_categories, locale_folder, translated_folders
@@ -49,12 +56,12 @@ _POST_FOLDER = re.compile(r"(?:^|/)\d{4}-\d{2}-\d{2}[^/]*/index\.mdx?$", re.I)
 _NUMBER_PREFIX = re.compile(r"^\d+[-_.\s]+")  # Docusaurus leaves `01-` out of a folder's name
 
 
-class _NavLoader(yaml.SafeLoader):
+class NavLoader(yaml.SafeLoader):
     """Safe YAML that reads MkDocs files: unknown tags (`!!python/name:...`, `!ENV`) are None."""
 
 
-_NavLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-_NavLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+NavLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+NavLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
 
 
 def _unnamed(article: Article) -> bool:
@@ -70,9 +77,12 @@ def _filed(article: Article, category: str) -> Article:
     return replace(article, category=category)
 
 
-def with_categories(tree: Tree, articles: list[Article], mode: str) -> list[Article]:
+def with_categories(
+    tree: Tree, articles: list[Article], mode: str, outer: dict[str, str] | None = None
+) -> list[Article]:
     """The articles, those without a category given one from the KB's structure; navigation
-    files (SUMMARY.md, _sidebar.md) that gave the tree are not articles themselves."""
+    files (SUMMARY.md, _sidebar.md) that gave the tree are not articles themselves. `outer`
+    files pages by a navigation file outside the tree (the mkdocs.yml above a docs folder)."""
     if mode in ("field", "none"):
         return articles
     files = [a for a in articles if a.path and "#" not in a.path]
@@ -84,6 +94,12 @@ def with_categories(tree: Tree, articles: list[Article], mode: str) -> list[Arti
         if a.path and isinstance(a.meta.get("id"), str | int) and "/" not in str(a.meta["id"])
     }
     tree_categories, nav_files = ({}, set()) if mode == "path" else navigation(tree, ids)
+    if outer and mode != "path":
+        files_here = set(tree.all_paths)
+        for target, section in outer.items():
+            page = next((p for p in _candidates(target) if p in files_here), None)
+            if page is not None:
+                tree_categories.setdefault(page, section)
     if mode == "path":
         folders = {a.path: a.path.split("/")[0] for a in files if a.path and "/" in a.path}
     elif mode == "auto" and sum(not _unnamed(a) for a in files) < len(files) / 2:
@@ -96,6 +112,7 @@ def with_categories(tree: Tree, articles: list[Article], mode: str) -> list[Arti
     # that a few articles carry (a product code such as ms.service) does not split it.
     # A file the tree places at its top ("") has no category, and takes none from its folder.
     tree_wins = mode == "auto" and sum(bool(c) for c in tree_categories.values()) >= len(files) / 2
+    folders = {**folders, **_sections_of_folders(tree_categories, files)}
     out = []
     for article in articles:
         if article.path in nav_files:
@@ -112,6 +129,26 @@ def with_categories(tree: Tree, articles: list[Article], mode: str) -> list[Arti
     return out
 
 
+def _sections_of_folders(tree_categories: dict[str, str], files: list[Article]) -> dict[str, str]:
+    """Pages the navigation leaves out, filed under the section that files at least half of
+    their folder's pages in the navigation (`cli/store.md` beside `cli/*.md` filed under
+    "CLI"): their folder's name would spell that section another way ("cli")."""
+    by_folder: dict[str, Counter[str]] = defaultdict(Counter)
+    for path, category in tree_categories.items():
+        if category:  # a page the tree places at its top names no section
+            by_folder[posixpath.dirname(path)][category] += 1
+    found = {}
+    for article in files:
+        path = article.path or ""
+        counts = by_folder.get(posixpath.dirname(path))
+        if path in tree_categories or not counts:
+            continue
+        section, n = counts.most_common(1)[0]
+        if 2 * n >= sum(counts.values()):
+            found[path] = section
+    return found
+
+
 def _folder_categories(tree: Tree, files: list[Article]) -> dict[str, str]:
     """Folder categories; a Docusaurus page's folders are counted from its content folder
     (`docs/`, `versioned_docs/version-2.x/`): the version is no category, and each version's
@@ -119,8 +156,8 @@ def _folder_categories(tree: Tree, files: list[Article]) -> dict[str, str]:
     sites = docusaurus.site_folders(tree.all_paths)
     counted: dict[str, str] = {}  # path in the tree -> path as counted
     locales: dict[str, str | None] = {}
-    for a in files:
-        if a.path and docusaurus_source(a.path) is None:
+    for a in files:  # a fragment has no category: its folder says nothing
+        if a.path and docusaurus_source(a.path) is None and INCLUDED_BY not in a.meta:
             root = docusaurus.content_root(a.path, sites)
             path = a.path[len(root) + 1 :] if root else a.path
             if _POST_FOLDER.search(path):  # a post in a folder of its own: the folder is it
@@ -339,7 +376,7 @@ def _text(tree: Tree, rel: str) -> str:
 
 
 def _yaml(tree: Tree, rel: str) -> Any:
-    return yaml.load(_text(tree, rel), Loader=_NavLoader)
+    return yaml.load(_text(tree, rel), Loader=NavLoader)
 
 
 def _candidates(target: str) -> Iterator[str]:
@@ -405,6 +442,19 @@ def _mkdocs(
                 yield from _mkdocs(value, docs_dir, (*names, str(title)), budget)
             else:
                 yield from _mkdocs(value, docs_dir, names, budget)
+
+
+def nav_sections(nav: Any, docs_dir: str) -> dict[str, str]:
+    """Page -> category path from an MkDocs `nav:` (pages in no section are left out)."""
+    try:
+        entries = list(_mkdocs(nav, docs_dir, (), _Budget()))
+    except (ValueError, RecursionError):
+        return {}
+    found: dict[str, str] = {}
+    for target, names in entries:
+        if names and "://" not in target:
+            found.setdefault(posixpath.normpath(target), " > ".join(names))
+    return found
 
 
 def _markdown_nav(raw: str, folder: str) -> list[tuple[str, tuple[str, ...]]]:
