@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import warnings
+from pathlib import Path
+
 import pytest
 
 from kbaudit import text
 from kbaudit.corpus.links import SiteLink, site_link, slug_forms, url_key
+from kbaudit.normalize import PARENT_PAGE
+from kbaudit.sources import load
+
+from .conftest import write_files
 
 
 @pytest.mark.parametrize(
@@ -89,3 +96,119 @@ def test_headings_written_in_html_inside_markdown_are_headings() -> None:
     )
     assert extracted.headings == ("Connect to Wi-Fi", "Reset the screen")
     assert "Connect to Wi-Fi" in extracted.text and extracted.h1 is None
+
+
+_FLARE_SKIN = """<nav class="tab-bar" data-mc-ignore="true"><ul class="navigation">
+<li><a href="../../02-Web/Home.htm">Home</a></li>
+<li><a href="../01_Billing/Invoices.htm">Invoices and receipts</a></li></ul>
+<form class="search"><input type="search" placeholder="Search" /></form></nav>"""
+
+
+def _flare_topic(body: str, *, html_attrs: str = "", crumbs: str = "") -> str:
+    return (
+        '<!DOCTYPE html>\n<html xmlns:MadCap="http://www.madcapsoftware.com/Schemas/MadCap.xsd"'
+        f' lang="en-us" data-mc-runtime-file-type="Topic;Default" {html_attrs}>\n'
+        "<head><title>Topic</title></head>\n<body>\n"
+        f'{_FLARE_SKIN}<section class="main-section"><div class="content"><div id="contentBody">'
+        f"{crumbs}{body}</div></div></section>\n</body></html>\n"
+    )
+
+
+def test_a_built_flare_site_is_read_as_its_topics(tmp_path: Path) -> None:
+    """MadCap Flare HTML5 output: the topics are the articles, without the skin's menus and
+    the "You are here" trail; the help viewer's start page, its search page and the print
+    topics (a print-only condition, a generated index) are no articles and no problems."""
+    crumbs = (
+        '<div class="MCBreadcrumbsBox_0"><span class="MCBreadcrumbsPrefix">You are here: </span>'
+        '<a class="MCBreadcrumbsLink" href="Start.htm">Getting started</a>'
+        '<span class="MCBreadcrumbsDivider"> &gt; </span>'
+        '<span class="MCBreadcrumbsSelf">Sign in</span></div>'
+    )
+    write_files(
+        tmp_path,
+        {
+            "Content/00_Getting_Started/Sign_In.htm": _flare_topic(
+                "<h1>Sign in to your workspace</h1><p>Open the sign-in page and enter the "
+                "email address and password your administrator sent you.</p>",
+                crumbs=crumbs,
+            ),
+            "Content/01_Billing/Invoices.htm": _flare_topic(
+                "<h1>Download an invoice</h1><p>Open Billing and choose Download.</p>"
+            ),
+            "Content/00_Getting_Started/Start.htm": _flare_topic(
+                '<h1>Getting started</h1><div class="MCMiniTocBox_0"><p class="MiniTOC1">'
+                '<a href="Sign_In.htm" class="MiniTOC1">Sign in</a></p></div>'
+            ),
+            "Content/Search1.htm": _flare_topic(
+                '<h1 id="results-heading">Your search for returned result(s).</h1>',
+                html_attrs='class="searchTopic templateTopic"',
+            ),
+            "Help.htm": (
+                '<!DOCTYPE html><html data-mc-runtime-file-type="Default"><head><title></title>'
+                '<script src="Resources/Scripts/MadCapAll.js"></script></head><body></body>'
+                "</html>"
+            ),
+            "Content/02-Print Topics/Index.htm": (
+                '\ufeff<?xml version="1.0" encoding="utf-8"?>\n<html xmlns:MadCap="http://www.'
+                'madcapsoftware.com/Schemas/MadCap.xsd"><head></head><body>'
+                '<p class="IndexHead">Index</p><MadCap:indexProxy /></body></html>'
+            ),
+            "Content/02-Print Topics/Back_Cover.htm": (
+                '<?xml version="1.0" encoding="utf-8"?>\n<html xmlns:MadCap="http://www.'
+                'madcapsoftware.com/Schemas/MadCap.xsd" MadCap:conditions="Default.PrintOnly">'
+                "<head></head><body><h1>Back cover</h1><p>Printed in 2026.</p></body></html>"
+            ),
+        },
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # an XHTML topic is read without a parser warning
+        result = load(tmp_path)
+    assert result.problems == []
+    by_path = {a.path: a for a in result.articles}
+    assert sorted(by_path) == [
+        "Content/00_Getting_Started/Sign_In.htm",
+        "Content/00_Getting_Started/Start.htm",
+        "Content/01_Billing/Invoices.htm",
+    ]
+    # a book's page that lists its topics (Flare's mini table of contents) is a section page
+    assert by_path["Content/00_Getting_Started/Start.htm"].meta.get(PARENT_PAGE) is True
+    assert PARENT_PAGE not in by_path["Content/01_Billing/Invoices.htm"].meta
+    sign_in = by_path["Content/00_Getting_Started/Sign_In.htm"]
+    assert sign_in.title == "Sign in to your workspace"
+    assert sign_in.text.startswith("Sign in to your workspace\nOpen the sign-in page")
+    assert "You are here" not in sign_in.text and "Invoices and receipts" not in sign_in.text
+    assert [link.target for link in sign_in.links] == []
+    # folders numbered to sort them name the category without their number
+    assert sign_in.category == "Getting Started"
+    assert by_path["Content/01_Billing/Invoices.htm"].category == "Billing"
+
+
+def test_sphinx_headings_that_link_back_to_the_contents_keep_their_words(tmp_path: Path) -> None:
+    """docutils links each heading of a page with a local table of contents back to it
+    (`<a class="toc-backref">`): the heading's words are the page's, not site chrome; the
+    copies of the page sources a built Sphinx site keeps (`_sources/`) are no unread pages."""
+    write_files(
+        tmp_path,
+        {
+            "faq/licences.html": (
+                "<html><head><title>Licences — Example 2.0 documentation</title></head><body>"
+                '<div class="body" role="main"><h1>Licences</h1>'
+                '<nav class="contents" id="contents"><ul><li><a class="reference internal" '
+                'href="#servers" id="id1">Do I need a licence per server?</a></li></ul></nav>'
+                '<section id="servers"><h2><a class="toc-backref" href="#id1" '
+                'role="doc-backlink">Do I need a licence per server?</a><a class="headerlink" '
+                'href="#servers">¶</a></h2><p>Yes: each server runs under its own licence.</p>'
+                "</section></div></body></html>"
+            ),
+            "_sources/faq/licences.rst.txt": "Licences\n========\n",
+            "searchindex.js": "Search.setIndex({})",
+        },
+    )
+    result = load(tmp_path)
+    assert result.problems == []
+    [page] = result.articles
+    assert page.headings == ("Licences", "Do I need a licence per server?")
+    assert (
+        page.text
+        == "Licences\nDo I need a licence per server?\nYes: each server runs under its own licence."
+    )

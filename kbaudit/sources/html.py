@@ -5,16 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import warnings
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
 
 from kbaudit import text
 from kbaudit.dates import DateError, parse_date
 from kbaudit.model import Extracted, InputCode, LoadProblem
-from kbaudit.normalize import SourceOptions, build_article
+from kbaudit.normalize import PARENT_PAGE, SourceOptions, build_article
 from kbaudit.sources import notion
 from kbaudit.sources.base import Record, Source, decode, html_charset, not_text
 from kbaudit.sources.markdown import split_front_matter
@@ -150,6 +151,45 @@ def _breadcrumbs(soup: BeautifulSoup) -> list[str]:
     return [i for i in items if i]
 
 
+# What a help authoring tool builds around its topics: MadCap Flare's search results page
+# (`<html class="searchTopic">`), its generated lists (`<MadCap:indexProxy />`, a print
+# table of contents or glossary) and topics its conditions keep for print (`PrintOnly`, `PDF`).
+_FLARE_SEARCH = re.compile(r"\bsearch\b", re.I)
+_FLARE_PROXY = re.compile(r"^madcap:\w*proxy$")
+_PRINT_ONLY = re.compile(r"^[\w-]+\.(?:print\w*|pdf)$", re.I)
+
+
+def _built_around_topics(soup: BeautifulSoup) -> bool:
+    """Whether a page is one a help authoring tool builds beside the topics, not a topic:
+    a search page, a list it generates, a topic only its printed output shows."""
+    page = soup.find("html")
+    if page is None:
+        return False
+    kinds = str(page.get("data-mc-runtime-file-type") or "").split(";")
+    if "searchTopic" in (page.get("class") or []) or any(_FLARE_SEARCH.search(k) for k in kinds):
+        return True
+    conditions = [c.strip() for c in str(page.get("madcap:conditions") or "").split(",")]
+    if any(conditions) and all(_PRINT_ONLY.match(c) for c in conditions if c):
+        return True
+    body = soup.find("body")
+    if body is None or body.find(_FLARE_PROXY) is None:
+        return False
+    return len(body.get_text(" ").split()) <= 3  # a heading above the list ("Index")
+
+
+# The list of a page's children its generator writes in it: MadCap Flare's mini table of
+# contents, Sphinx's toctree. Such a page is a section page (`PARENT_PAGE`).
+_CHILD_LIST = "[class^=MCMiniTocBox], .toctree-wrapper"
+
+
+def _viewer(soup: BeautifulSoup) -> bool:
+    """A page with no words that only loads the help viewer (Flare's `Default.htm`, a
+    RoboHelp or CHM frameset): the frame the topics are shown in, not a topic."""
+    return soup.find(["frameset", "iframe"]) is not None or (
+        soup.find("script", src=True) is not None
+    )
+
+
 def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
     binary = not_text(data, rel)
     if binary:
@@ -172,7 +212,9 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
         if body_line > 1:
             markup = "\n" * (body_line - 1) + body
     site_source = body_line > 1  # Liquid in its text is the site's code, not words
-    soup = BeautifulSoup(markup, "lxml")
+    soup = _soup(markup)
+    if _built_around_topics(soup):
+        return
     meta = _meta(soup)
     if notion.is_page(rel):  # a Notion page: its properties table, or a database's view
         if notion.is_database_view(soup):
@@ -203,6 +245,8 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
         )
         if who:
             meta["author"] = who
+    if soup.select_one(_CHILD_LIST) is not None:
+        meta[PARENT_PAGE] = True
     crumbs = _breadcrumbs(soup)
     root = next((r for sel in _CONTENT_SELECTORS if (r := soup.select_one(sel)) is not None), soup)
     if "updated_at" not in meta:
@@ -229,6 +273,8 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
         if path:
             meta.setdefault("category", " > ".join(path))
     if not extracted.text.strip() and not title:
+        if _viewer(soup):
+            return
         yield LoadProblem(
             InputCode.UNREADABLE,
             rel,
@@ -247,6 +293,14 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
     )
     yield from problems
     yield article
+
+
+def _soup(markup: str) -> BeautifulSoup:
+    """The parsed page; an XHTML topic (`<?xml ...?>` above `<html>`, as Flare and RoboHelp
+    write their sources) is HTML to read, which the parser need not warn about."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        return BeautifulSoup(markup, "lxml")
 
 
 def _without_templates(extracted: Extracted) -> Extracted:
