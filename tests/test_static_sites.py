@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from kbaudit import text
+from kbaudit.corpus import Corpus
 from kbaudit.corpus.links import SiteLink, site_link, slug_forms, url_key
 from kbaudit.normalize import PARENT_PAGE
 from kbaudit.sources import load
@@ -212,3 +213,35 @@ def test_sphinx_headings_that_link_back_to_the_contents_keep_their_words(tmp_pat
         page.text
         == "Licences\nDo I need a licence per server?\nYes: each server runs under its own licence."
     )
+
+
+def test_a_site_built_with_directory_urls_files_pages_under_the_folder_above(
+    tmp_path: Path,
+) -> None:
+    """MkDocs, Hugo and Docusaurus build each page as `<page>/index.html` (served as
+    `<page>/`): the page's own folder is its address, not its category, and the home page
+    holds the site's sections."""
+
+    def page(title: str) -> str:
+        return (
+            f"<html><head><title>{title} - Example Docs</title></head><body><main>"
+            f"<h1>{title}</h1><p>The steps to {title.lower()}, one by one.</p></main></body></html>"
+        )
+
+    write_files(
+        tmp_path,
+        {
+            "index.html": page("Welcome"),
+            "billing/refunds/index.html": page("Ask for a refund"),
+            "billing/invoices/index.html": page("Download an invoice"),
+            "account/password/index.html": page("Reset your password"),
+        },
+    )
+    articles = load(tmp_path).articles
+    assert {a.path: a.category for a in articles} == {
+        "index.html": None,
+        "billing/refunds/index.html": "billing",
+        "billing/invoices/index.html": "billing",
+        "account/password/index.html": "account",
+    }
+    assert Corpus(articles).section_pages == frozenset({"index.html"})

@@ -57,6 +57,16 @@ def _unnamed(article: Article) -> bool:
     return article.category is None or bool(article.meta.get(CATEGORY_ID_ONLY))
 
 
+# A built site's page in a folder of its own (`install/index.html`, served as `install/`).
+_HTML_INDEX = re.compile(r"/index\.html?$", re.I)
+
+
+def _page_path(path: str) -> str:
+    """Where a page sits in the site: a built page `s4-house/install/index.html` is the page
+    `install` of the folder `s4-house` (the folder is its address, not its category)."""
+    return _HTML_INDEX.sub(".html", path)
+
+
 def _filed(article: Article, category: str) -> Article:
     """The article filed under a category the structure names (no longer an id only)."""
     if article.meta.get(CATEGORY_ID_ONLY):
@@ -78,10 +88,12 @@ def with_categories(tree: Tree, articles: list[Article], mode: str) -> list[Arti
     elif mode == "auto" and sum(not _unnamed(a) for a in files) < len(files) / 2:
         # folders stand in for a category field the KB does not use; where most articles
         # have the field, one without it is missing it (TAX001), whatever its folder
-        folders = folder_categories(
-            (a.path for a in files if a.path and docusaurus_source(a.path) is None),
-            {a.path: a.locale for a in files if a.path},
+        pages = {_page_path(a.path): a.path for a in files if a.path}
+        by_page = folder_categories(
+            (p for p, path in pages.items() if docusaurus_source(path) is None),
+            {p: a.locale for a in files if a.path and (p := _page_path(a.path))},
         )
+        folders = {pages[p]: category for p, category in by_page.items()}
     else:
         folders = {}
     # When the navigation tree files most articles, it is the KB's taxonomy: a category field
