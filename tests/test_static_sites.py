@@ -245,3 +245,39 @@ def test_a_site_built_with_directory_urls_files_pages_under_the_folder_above(
         "account/password/index.html": "account",
     }
     assert Corpus(articles).section_pages == frozenset({"index.html"})
+
+
+def test_a_robohelp_viewer_and_its_helper_frames_are_no_articles(tmp_path: Path) -> None:
+    """Adobe RoboHelp's responsive output: `index.html` is the viewer (its topic iframe, the
+    search panel's labels, a title of its own) and `access_cookies.htm` a helper frame; a
+    page whose article is empty under the site's header is still an article (QUAL001)."""
+    write_files(
+        tmp_path,
+        {
+            "index.html": (
+                "<html><head><title>Responsive HTML5</title>"
+                '<script src="template/scripts/utils.js"></script></head><body>'
+                '<div class="search-results">Display results with all search words</div>'
+                '<div class="topic main" role="main">'
+                '<iframe class="topic" name="rh_default_topic_frame_name"></iframe></div>'
+                "</body></html>"
+            ),
+            "access_cookies.htm": (
+                "<html><head><title>Cookies Read/Write</title></head><body>"
+                "<h1>This is a dummy invisible iframe for reading/writing cookies</h1>"
+                "</body></html>"
+            ),
+            "Printing_Reports.html": (
+                "<html><head><title>Print a report</title></head><body><h1>Print a report</h1>"
+                "<p>Open the report and choose Print in its menu.</p></body></html>"
+            ),
+            "Exporting.html": (
+                "<html><head><title>Export data</title>"
+                '<script src="template/scripts/utils.js"></script></head><body>'
+                "<header>Example Help</header><main></main></body></html>"
+            ),
+        },
+    )
+    result = load(tmp_path)
+    assert result.problems == []
+    assert sorted(a.path for a in result.articles) == ["Exporting.html", "Printing_Reports.html"]

@@ -183,11 +183,14 @@ _CHILD_LIST = "[class^=MCMiniTocBox], .toctree-wrapper"
 
 
 def _viewer(soup: BeautifulSoup) -> bool:
-    """A page with no words that only loads the help viewer (Flare's `Default.htm`, a
-    RoboHelp or CHM frameset): the frame the topics are shown in, not a topic."""
-    return soup.find(["frameset", "iframe"]) is not None or (
-        soup.find("script", src=True) is not None
-    )
+    """Whether a page without article text is the help viewer, the frame the topics are
+    shown in (a frameset, RoboHelp's `index.html` with its topic iframe), or a page that
+    only loads the viewer's scripts (Flare's `Default.htm`): not a topic."""
+    if soup.find(["frameset", "frame", "iframe"]) is not None:
+        return True
+    body = soup.find("body")
+    words = body.get_text(strip=True) if body is not None else ""
+    return soup.find("script", src=True) is not None and not words
 
 
 def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
@@ -272,9 +275,9 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
             path = path[:-1]
         if path:
             meta.setdefault("category", " > ".join(path))
+    if not extracted.text.strip() and _viewer(soup):
+        return
     if not extracted.text.strip() and not title:
-        if _viewer(soup):
-            return
         yield LoadProblem(
             InputCode.UNREADABLE,
             rel,
@@ -326,9 +329,10 @@ def _without_templates(extracted: Extracted) -> Extracted:
 
 
 # Pages every built site has that are no articles: the not-found page, the search page,
-# Sphinx' indexes.
+# Sphinx' indexes, the help viewer's helper frames.
 _SITE_PAGES = re.compile(
-    r"(?:^|/)(?:404|search|genindex|py-modindex)\.html?$|(?:^|/)(?:404|search)/index\.html?$",
+    r"(?:^|/)(?:404|search|genindex|py-modindex)\.html?$|(?:^|/)(?:404|search)/index\.html?$"
+    r"|(?:^|/)access_cookies\.html?$",  # Adobe RoboHelp's cookie frame
     re.I,
 )
 
