@@ -580,7 +580,8 @@ _HTML_HEADING = re.compile(r"<h[1-6][\s>]", re.I)
 _CHROME = ["script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form"]
 _CHROME_CLASSES = re.compile(
     r"(^|[-_ ])(breadcrumbs?|sidebar|navbar|nav|menu|footer|header|toc|related|feedback|cookie"
-    r"|votes?|voting|rating|helpful|comments?|share|social|subscribe|pagination|meta)($|[-_ ])"
+    r"|votes?|voting|rating|helpful|comments?|share|social|subscribe|pagination|meta"
+    r"|copyright)($|[-_ ])"
     r"|breadcrumbs?(?:box|prefix|link|divider|self)",  # MadCap Flare's MCBreadcrumbsBox_0
     re.I,
 )

@@ -109,16 +109,20 @@ def _flare_topic(body: str, *, html_attrs: str = "", crumbs: str = "") -> str:
     return (
         '<!DOCTYPE html>\n<html xmlns:MadCap="http://www.madcapsoftware.com/Schemas/MadCap.xsd"'
         f' lang="en-us" data-mc-runtime-file-type="Topic;Default" {html_attrs}>\n'
+        "<!-- saved from url=(0016)http://localhost -->\n"
         "<head><title>Topic</title></head>\n<body>\n"
         f'{_FLARE_SKIN}<section class="main-section"><div class="content"><div id="contentBody">'
-        f"{crumbs}{body}</div></div></section>\n</body></html>\n"
+        f"{crumbs}{body}"
+        '<p class="copyright">Copyright © 2026 Example Ltd. All rights reserved.</p>'
+        "</div></div></section>\n</body></html>\n"
     )
 
 
 def test_a_built_flare_site_is_read_as_its_topics(tmp_path: Path) -> None:
     """MadCap Flare HTML5 output: the topics are the articles, without the skin's menus and
-    the "You are here" trail; the help viewer's start page, its search page and the print
-    topics (a print-only condition, a generated index) are no articles and no problems."""
+    the "You are here" trail and the copyright line; the help viewer's start page, the page
+    redirecting to it, its search page and the print topics (a print-only condition, a
+    generated index) are no articles and no problems."""
     crumbs = (
         '<div class="MCBreadcrumbsBox_0"><span class="MCBreadcrumbsPrefix">You are here: </span>'
         '<a class="MCBreadcrumbsLink" href="Start.htm">Getting started</a>'
@@ -143,6 +147,11 @@ def test_a_built_flare_site_is_read_as_its_topics(tmp_path: Path) -> None:
             "Content/Search1.htm": _flare_topic(
                 '<h1 id="results-heading">Your search for returned result(s).</h1>',
                 html_attrs='class="searchTopic templateTopic"',
+            ),
+            "Index.html": (
+                '<html><head><meta http-equiv="refresh" content="0; url=\'Help.htm\'">'
+                "<title>Redirecting...</title></head><body>If you are not redirected, "
+                '<a href="Help.htm">click here</a>.</body></html>'
             ),
             "Help.htm": (
                 '<!DOCTYPE html><html data-mc-runtime-file-type="Default"><head><title></title>'
@@ -178,6 +187,9 @@ def test_a_built_flare_site_is_read_as_its_topics(tmp_path: Path) -> None:
     assert sign_in.title == "Sign in to your workspace"
     assert sign_in.text.startswith("Sign in to your workspace\nOpen the sign-in page")
     assert "You are here" not in sign_in.text and "Invoices and receipts" not in sign_in.text
+    assert "Copyright" not in sign_in.text
+    # the mark of the web Flare writes (`saved from url=(0016)http://localhost`) is no address
+    assert sign_in.url is None
     assert [link.target for link in sign_in.links] == []
     # folders numbered to sort them name the category without their number
     assert sign_in.category == "Getting Started"
@@ -250,7 +262,8 @@ def test_a_site_built_with_directory_urls_files_pages_under_the_folder_above(
 def test_a_robohelp_viewer_and_its_helper_frames_are_no_articles(tmp_path: Path) -> None:
     """Adobe RoboHelp's responsive output: `index.html` is the viewer (its topic iframe, the
     search panel's labels, a title of its own) and `access_cookies.htm` a helper frame; a
-    page whose article is empty under the site's header is still an article (QUAL001)."""
+    page whose article is empty under the site's header, or is only a picture, is still an
+    article (QUAL001, QUAL007)."""
     write_files(
         tmp_path,
         {
@@ -276,8 +289,18 @@ def test_a_robohelp_viewer_and_its_helper_frames_are_no_articles(tmp_path: Path)
                 '<script src="template/scripts/utils.js"></script></head><body>'
                 "<header>Example Help</header><main></main></body></html>"
             ),
+            "Tabs.html": (  # a topic that is only a picture, under the site's copyright line
+                "<html><head><title>Tabs</title>"
+                '<script src="template/scripts/utils.js"></script></head><body>'
+                '<p><img src="Tabs.png" usemap="#tabs" /></p>'
+                '<p class="copyright">Copyright © 2026 Example Ltd.</p></body></html>'
+            ),
         },
     )
     result = load(tmp_path)
     assert result.problems == []
-    assert sorted(a.path for a in result.articles) == ["Exporting.html", "Printing_Reports.html"]
+    assert sorted(a.path for a in result.articles) == [
+        "Exporting.html",
+        "Printing_Reports.html",
+        "Tabs.html",
+    ]

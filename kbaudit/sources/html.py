@@ -40,8 +40,15 @@ _META_KEYS = {
     "kb:review-by": "review_by",
     "robots": "robots",
 }
-# The mark a browser leaves on a page it saved: <!-- saved from url=(0071)https://... -->
-_SAVED_FROM = re.compile(r"<!-- saved from url=\(\d{1,6}\)(https?://[^\s>]{1,2000}) -->")
+# The mark a browser leaves on a page it saved: <!-- saved from url=(0071)https://... -->;
+# help authoring tools write it as `http://localhost` (the "mark of the web" that lets a
+# browser run the page's scripts from disk), which is no address.
+_SAVED_FROM = re.compile(
+    r"<!-- saved from url=\(\d{1,6}\)(https?://(?!localhost\b|127\.0\.0\.1\b)[^\s>]{1,2000}) -->"
+)
+# A page that sends the browser to another at once: <meta http-equiv="refresh" content="0;
+# url=..."> (the stubs redirect plugins build for moved pages, a site's start page).
+_REDIRECT = re.compile(r"^\s*0*\s*[;,]\s*url\s*=", re.I)
 _CONTENT_SELECTORS = (
     "article",
     "main",
@@ -182,6 +189,17 @@ def _built_around_topics(soup: BeautifulSoup) -> bool:
 _CHILD_LIST = "[class^=MCMiniTocBox], .toctree-wrapper"
 
 
+def _redirect(soup: BeautifulSoup) -> bool:
+    """Whether the page only sends the reader to another page ("Redirecting..."); a page
+    that redirects only browsers without scripts (`<noscript>`) is read."""
+    refresh = soup.find("meta", attrs={"http-equiv": re.compile(r"^refresh$", re.I)})
+    if refresh is None or refresh.find_parent("noscript") is not None:
+        return False
+    body = soup.find("body")
+    words = len(body.get_text(" ").split()) if body is not None else 0
+    return words < 30 and bool(_REDIRECT.match(str(refresh.get("content") or "")))
+
+
 def _viewer(soup: BeautifulSoup) -> bool:
     """Whether a page without article text is the help viewer, the frame the topics are
     shown in (a frameset, RoboHelp's `index.html` with its topic iframe), or a page that
@@ -189,8 +207,8 @@ def _viewer(soup: BeautifulSoup) -> bool:
     if soup.find(["frameset", "frame", "iframe"]) is not None:
         return True
     body = soup.find("body")
-    words = body.get_text(strip=True) if body is not None else ""
-    return soup.find("script", src=True) is not None and not words
+    shown = body is not None and (body.get_text(strip=True) or body.find("img") is not None)
+    return soup.find("script", src=True) is not None and not shown
 
 
 def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
@@ -216,7 +234,7 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
             markup = "\n" * (body_line - 1) + body
     site_source = body_line > 1  # Liquid in its text is the site's code, not words
     soup = _soup(markup)
-    if _built_around_topics(soup):
+    if _built_around_topics(soup) or _redirect(soup):
         return
     meta = _meta(soup)
     if notion.is_page(rel):  # a Notion page: its properties table, or a database's view
@@ -251,6 +269,7 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
     if soup.select_one(_CHILD_LIST) is not None:
         meta[PARENT_PAGE] = True
     crumbs = _breadcrumbs(soup)
+    viewer = _viewer(soup)  # before the text is taken out, which drops the site's chrome
     root = next((r for sel in _CONTENT_SELECTORS if (r := soup.select_one(sel)) is not None), soup)
     if "updated_at" not in meta:
         time_tag = root.find("time", datetime=True) or soup.find("time", datetime=True)
@@ -275,7 +294,7 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
             path = path[:-1]
         if path:
             meta.setdefault("category", " > ".join(path))
-    if not extracted.text.strip() and _viewer(soup):
+    if not extracted.text.strip() and viewer:
         return
     if not extracted.text.strip() and not title:
         yield LoadProblem(
