@@ -304,3 +304,34 @@ def test_a_robohelp_viewer_and_its_helper_frames_are_no_articles(tmp_path: Path)
         "Printing_Reports.html",
         "Tabs.html",
     ]
+
+
+def test_the_lists_a_static_site_builds_are_no_articles(tmp_path: Path) -> None:
+    """Hugo's and Jekyll's built taxonomies (`tags/index.html` and a page per term) and
+    the further pages of a list (`posts/page/2/`) list other pages; a page about tags in
+    the docs, or a `tags/index.html` with no terms below it, is an article."""
+
+    def page(title: str, words: str) -> str:
+        return f"<html><head><title>{title}</title></head><body><main><h1>{title}</h1><p>{words}</p></main></body></html>"
+
+    listing = page("golang", "Getting started. Read more. Templates. Read more.")
+    write_files(
+        tmp_path,
+        {
+            "posts/getting-started/index.html": page("Getting started", "Install, then run."),
+            "posts/page/2/index.html": listing,
+            "tags/index.html": page("Tags", "go golang hugo"),
+            "tags/golang/index.html": listing,
+            "tags/go/index.html": listing,
+            "categories/development/index.html": listing,
+            "docs/features/tags/index.html": page(
+                "Tag your tickets", "Open a ticket and add tags."
+            ),
+        },
+    )
+    assert sorted(a.path for a in load(tmp_path).articles) == [
+        "docs/features/tags/index.html",
+        "posts/getting-started/index.html",
+    ]
+    write_files(tmp_path / "site2", {"tags/index.html": page("Tags", "Label each ticket.")})
+    assert [a.path for a in load(tmp_path / "site2").articles] == ["tags/index.html"]

@@ -348,12 +348,32 @@ def _without_templates(extracted: Extracted) -> Extracted:
 
 
 # Pages every built site has that are no articles: the not-found page, the search page,
-# Sphinx' indexes, the help viewer's helper frames.
+# Sphinx' indexes, the help viewer's helper frames, the lists of pages it generates.
 _SITE_PAGES = re.compile(
     r"(?:^|/)(?:404|search|genindex|py-modindex)\.html?$|(?:^|/)(?:404|search)/index\.html?$"
-    r"|(?:^|/)access_cookies\.html?$",  # Adobe RoboHelp's cookie frame
+    r"|(?:^|/)access_cookies\.html?$"  # Adobe RoboHelp's cookie frame
+    # the further pages of a list (Hugo's `page/2/index.html`, jekyll-paginate's `page2/`)
+    r"|(?:^|/)page/?\d+/index\.html?$",
     re.I,
 )
+# A static site's taxonomy, at the root of the site (or of its build folder) or of a
+# language: the page of each term
+# (`tags/billing/index.html`) lists the pages that carry it, as the taxonomy's own page
+# (`tags/index.html`) lists the terms; a page `tags/index.html` with no terms below it is
+# a page about tags.
+_TAXONOMY = re.compile(
+    r"^(?P<root>(?:public/|site/|build/)?(?:[a-z]{2}(?:[-_][a-z]{2,4})?/)?"
+    r"(?:tags?|categories|category)/)"
+    r"(?P<term>[^/]+/)?index\.html?$",
+    re.I,
+)
+
+
+def _taxonomy_lists(pages: list[str]) -> set[str]:
+    """The pages of a static site's taxonomies: its term pages and the taxonomy's page."""
+    found = [(p, m) for p in pages if (m := _TAXONOMY.match(p))]
+    with_terms = {m["root"].lower() for _, m in found if m["term"]}
+    return {p for p, m in found if m["root"].lower() in with_terms}
 
 
 # The folder a browser saves a page's resources in, beside the page ("Refunds.html" and
@@ -374,6 +394,8 @@ def _saved_resource(path: str, pages: set[str]) -> bool:
 
 def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
     pages = [p for p in tree.with_suffix(*SUFFIXES) if not _SITE_PAGES.search(p)]
+    listings = _taxonomy_lists(pages)
+    pages = [p for p in pages if p not in listings]
     lowered = {p.lower() for p in pages}
     pages = [p for p in pages if not _saved_resource(p, lowered)]
     yield from parse_files(parse, tree, pages, options)
