@@ -309,7 +309,8 @@ def test_a_robohelp_viewer_and_its_helper_frames_are_no_articles(tmp_path: Path)
 def test_the_lists_a_static_site_builds_are_no_articles(tmp_path: Path) -> None:
     """Hugo's and Jekyll's built taxonomies (`tags/index.html` and a page per term) and
     the further pages of a list (`posts/page/2/`) list other pages; a page about tags in
-    the docs, or a `tags/index.html` with no terms below it, is an article."""
+    the docs, or a `tags/index.html` with no terms below it, is an article. A post's links
+    to its terms' pages are its fields, not its text."""
 
     def page(title: str, words: str) -> str:
         return f"<html><head><title>{title}</title></head><body><main><h1>{title}</h1><p>{words}</p></main></body></html>"
@@ -333,5 +334,20 @@ def test_the_lists_a_static_site_builds_are_no_articles(tmp_path: Path) -> None:
         "docs/features/tags/index.html",
         "posts/getting-started/index.html",
     ]
+    # the links a post prints to the pages of its terms are its tags and category
+    write_files(
+        tmp_path / "site3",
+        {
+            "posts/billing/index.html": (
+                "<html><head><title>Pay by card</title></head><body><article>"
+                "<h1>Pay by card</h1><div><a href='/categories/billing/'>Billing</a></div>"
+                "<div><a href='/tags/cards/'>cards</a>, <a href='../../tags/fees/'>#fees</a></div>"
+                "<p>Open Billing and add a card.</p></article></body></html>"
+            )
+        },
+    )
+    [post] = load(tmp_path / "site3").articles
+    assert (post.tags, post.category) == (("cards", "fees"), "Billing")
+    assert post.text == "Pay by card\nOpen Billing and add a card."
     write_files(tmp_path / "site2", {"tags/index.html": page("Tags", "Label each ticket.")})
     assert [a.path for a in load(tmp_path / "site2").articles] == ["tags/index.html"]

@@ -189,6 +189,35 @@ def _built_around_topics(soup: BeautifulSoup) -> bool:
 _CHILD_LIST = "[class^=MCMiniTocBox], .toctree-wrapper"
 
 
+# A link to the page of a term (`/tags/billing/`, `../../categories/billing/index.html`):
+# a built static site prints the page's tags and categories as such links.
+_TERM_LINK = re.compile(
+    r"(?:^|/)(?P<taxonomy>tags?|categories|category)/[^/#?]+/?(?:index\.html?)?$", re.I
+)
+
+
+def _term_links(root: Any) -> dict[str, list[str]]:
+    """The page's tags and categories, from the links to their pages the site prints on it
+    (`{"tags": [...], "categories": [...]}`); the links, and a line left with nothing but
+    their commas, are taken out of the text: a list of terms is no sentence of the article."""
+    found: dict[str, list[str]] = {}
+    lines = []
+    for a in root.find_all("a", href=True):
+        if (m := _TERM_LINK.search(str(a["href"]))) is None:
+            continue
+        kind = "tags" if m["taxonomy"].lower().startswith("tag") else "categories"
+        term = a.get_text(" ", strip=True).lstrip("#")
+        if term and term not in found.setdefault(kind, []):
+            found[kind].append(term)
+        if a.parent is not None and a.parent is not root:
+            lines.append(a.parent)
+        a.decompose()
+    for line in lines:
+        if not getattr(line, "decomposed", False) and not re.search(r"\w", line.get_text()):
+            line.decompose()
+    return found
+
+
 def _redirect(soup: BeautifulSoup) -> bool:
     """Whether the page only sends the reader to another page ("Redirecting..."); a page
     that redirects only browsers without scripts (`<noscript>`) is read."""
@@ -278,6 +307,11 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
         elif (shown := _shown_update(soup, options.date_order)) is not None:
             meta["updated_at"] = shown
     page_title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    terms = _term_links(root)
+    if terms.get("tags"):
+        meta.setdefault("tags", terms["tags"])
+    if terms.get("categories"):  # the first is the page's main category
+        meta.setdefault("category", terms["categories"][0])
     extracted = text.html_body(root)
     if text.template_only(markup, extracted):
         return  # a template or listing page (Liquid, Jinja), not an article
