@@ -308,7 +308,8 @@ def test_a_robohelp_viewer_and_its_helper_frames_are_no_articles(tmp_path: Path)
 
 def test_the_lists_a_static_site_builds_are_no_articles(tmp_path: Path) -> None:
     """Hugo's and Jekyll's built taxonomies (`tags/index.html` and a page per term) and
-    the further pages of a list (`posts/page/2/`) list other pages; a page about tags in
+    the further pages of a list (`posts/page/2/`) list other pages, and Sphinx' viewcode
+    pages (`_modules/`) show program source; a page about tags in
     the docs, or a `tags/index.html` with no terms below it, is an article. A post's links
     to its terms' pages are its fields, not its text."""
 
@@ -325,6 +326,8 @@ def test_the_lists_a_static_site_builds_are_no_articles(tmp_path: Path) -> None:
             "tags/golang/index.html": listing,
             "tags/go/index.html": listing,
             "categories/development/index.html": listing,
+            "blog/tags/release/index.html": listing,  # Docusaurus' blog
+            "_modules/example/client.html": page("example.client", "def connect(): pass"),
             "docs/features/tags/index.html": page(
                 "Tag your tickets", "Open a ticket and add tags."
             ),

@@ -387,16 +387,17 @@ _SITE_PAGES = re.compile(
     r"(?:^|/)(?:404|search|genindex|py-modindex)\.html?$|(?:^|/)(?:404|search)/index\.html?$"
     r"|(?:^|/)access_cookies\.html?$"  # Adobe RoboHelp's cookie frame
     # the further pages of a list (Hugo's `page/2/index.html`, jekyll-paginate's `page2/`)
-    r"|(?:^|/)page/?\d+/index\.html?$",
+    r"|(?:^|/)page/?\d+/index\.html?$"
+    r"|(?:^|/)_modules/",  # the program source Sphinx' viewcode shows
     re.I,
 )
-# A static site's taxonomy, at the root of the site (or of its build folder) or of a
-# language: the page of each term
+# A static site's taxonomy, at the root of the site (or of its build folder), of a
+# language or of its blog (Docusaurus' `blog/tags/`): the page of each term
 # (`tags/billing/index.html`) lists the pages that carry it, as the taxonomy's own page
 # (`tags/index.html`) lists the terms; a page `tags/index.html` with no terms below it is
 # a page about tags.
 _TAXONOMY = re.compile(
-    r"^(?P<root>(?:public/|site/|build/)?(?:[a-z]{2}(?:[-_][a-z]{2,4})?/)?"
+    r"^(?P<root>(?:public/|site/|build/)?(?:[a-z]{2}(?:[-_][a-z]{2,4})?/)?(?:blog/)?"
     r"(?:tags?|categories|category)/)"
     r"(?P<term>[^/]+/)?index\.html?$",
     re.I,
