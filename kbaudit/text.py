@@ -729,7 +729,9 @@ _HTML_HEADING = re.compile(r"<h[1-6][\s>]", re.I)
 _CHROME = ["script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form"]
 _CHROME_CLASSES = re.compile(
     r"(^|[-_ ])(breadcrumbs?|sidebar|navbar|nav|menu|footer|header|toc|related|feedback|cookie"
-    r"|votes?|voting|rating|helpful|comments?|share|social|subscribe|pagination|meta)($|[-_ ])",
+    r"|votes?|voting|rating|helpful|comments?|share|social|subscribe|pagination|meta"
+    r"|copyright)($|[-_ ])"
+    r"|breadcrumbs?(?:box|prefix|link|divider|self)",  # MadCap Flare's MCBreadcrumbsBox_0
     re.I,
 )
 _BLOCKS = {"p", "li", "pre", "tr", "br", "div", "section", "blockquote", "dd", "dt", "table"}
@@ -748,6 +750,8 @@ def html_body(soup: BeautifulSoup | Tag) -> Extracted:
     for tag in list(root.find_all(class_=_CHROME_CLASSES)):
         if getattr(tag, "decomposed", False) or tag.name in ("code", "pre", "span"):
             continue
+        if tag.name in _HEADINGS or tag.find_parent(_HEADINGS) is not None:
+            continue  # a heading's words are the page's (docutils' `<a class="toc-backref">`)
         tag.decompose()
     for comment in root.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()

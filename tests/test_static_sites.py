@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import warnings
+from pathlib import Path
+
 import pytest
 
 from kbaudit import text
+from kbaudit.corpus import Corpus
 from kbaudit.corpus.links import SiteLink, site_link, slug_forms, url_key
+from kbaudit.normalize import PARENT_PAGE
+from kbaudit.sources import load
+
+from .conftest import write_files
 
 
 @pytest.mark.parametrize(
@@ -89,3 +97,260 @@ def test_headings_written_in_html_inside_markdown_are_headings() -> None:
     )
     assert extracted.headings == ("Connect to Wi-Fi", "Reset the screen")
     assert "Connect to Wi-Fi" in extracted.text and extracted.h1 is None
+
+
+_FLARE_SKIN = """<nav class="tab-bar" data-mc-ignore="true"><ul class="navigation">
+<li><a href="../../02-Web/Home.htm">Home</a></li>
+<li><a href="../01_Billing/Invoices.htm">Invoices and receipts</a></li></ul>
+<form class="search"><input type="search" placeholder="Search" /></form></nav>"""
+
+
+def _flare_topic(body: str, *, html_attrs: str = "", crumbs: str = "") -> str:
+    return (
+        '<!DOCTYPE html>\n<html xmlns:MadCap="http://www.madcapsoftware.com/Schemas/MadCap.xsd"'
+        f' lang="en-us" data-mc-runtime-file-type="Topic;Default" {html_attrs}>\n'
+        "<!-- saved from url=(0016)http://localhost -->\n"
+        "<head><title>Topic</title></head>\n<body>\n"
+        f'{_FLARE_SKIN}<section class="main-section"><div class="content"><div id="contentBody">'
+        f"{crumbs}{body}"
+        '<p class="copyright">Copyright © 2026 Example Ltd. All rights reserved.</p>'
+        "</div></div></section>\n</body></html>\n"
+    )
+
+
+def test_a_built_flare_site_is_read_as_its_topics(tmp_path: Path) -> None:
+    """MadCap Flare HTML5 output: the topics are the articles, without the skin's menus and
+    the "You are here" trail and the copyright line; the help viewer's start page, the page
+    redirecting to it, its search page and the print topics (a print-only condition, a
+    generated index) are no articles and no problems."""
+    crumbs = (
+        '<div class="MCBreadcrumbsBox_0"><span class="MCBreadcrumbsPrefix">You are here: </span>'
+        '<a class="MCBreadcrumbsLink" href="Start.htm">Getting started</a>'
+        '<span class="MCBreadcrumbsDivider"> &gt; </span>'
+        '<span class="MCBreadcrumbsSelf">Sign in</span></div>'
+    )
+    write_files(
+        tmp_path,
+        {
+            "Content/00_Getting_Started/Sign_In.htm": _flare_topic(
+                "<h1>Sign in to your workspace</h1><p>Open the sign-in page and enter the "
+                "email address and password your administrator sent you.</p>",
+                crumbs=crumbs,
+            ),
+            "Content/01_Billing/Invoices.htm": _flare_topic(
+                "<h1>Download an invoice</h1><p>Open Billing and choose Download.</p>"
+            ),
+            "Content/00_Getting_Started/Start.htm": _flare_topic(
+                '<h1>Getting started</h1><div class="MCMiniTocBox_0"><p class="MiniTOC1">'
+                '<a href="Sign_In.htm" class="MiniTOC1">Sign in</a></p></div>'
+            ),
+            "Content/Search1.htm": _flare_topic(
+                '<h1 id="results-heading">Your search for returned result(s).</h1>',
+                html_attrs='class="searchTopic templateTopic"',
+            ),
+            "Index.html": (
+                '<html><head><meta http-equiv="refresh" content="0; url=\'Help.htm\'">'
+                "<title>Redirecting...</title></head><body>If you are not redirected, "
+                '<a href="Help.htm">click here</a>.</body></html>'
+            ),
+            "Help.htm": (
+                '<!DOCTYPE html><html data-mc-runtime-file-type="Default"><head><title></title>'
+                '<script src="Resources/Scripts/MadCapAll.js"></script></head><body></body>'
+                "</html>"
+            ),
+            "Content/02-Print Topics/Index.htm": (
+                '\ufeff<?xml version="1.0" encoding="utf-8"?>\n<html xmlns:MadCap="http://www.'
+                'madcapsoftware.com/Schemas/MadCap.xsd"><head></head><body>'
+                '<p class="IndexHead">Index</p><MadCap:indexProxy /></body></html>'
+            ),
+            "Content/02-Print Topics/Back_Cover.htm": (
+                '<?xml version="1.0" encoding="utf-8"?>\n<html xmlns:MadCap="http://www.'
+                'madcapsoftware.com/Schemas/MadCap.xsd" MadCap:conditions="Default.PrintOnly">'
+                "<head></head><body><h1>Back cover</h1><p>Printed in 2026.</p></body></html>"
+            ),
+        },
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # an XHTML topic is read without a parser warning
+        result = load(tmp_path)
+    assert result.problems == []
+    by_path = {a.path: a for a in result.articles}
+    assert sorted(by_path) == [
+        "Content/00_Getting_Started/Sign_In.htm",
+        "Content/00_Getting_Started/Start.htm",
+        "Content/01_Billing/Invoices.htm",
+    ]
+    # a book's page that lists its topics (Flare's mini table of contents) is a section page
+    assert by_path["Content/00_Getting_Started/Start.htm"].meta.get(PARENT_PAGE) is True
+    assert PARENT_PAGE not in by_path["Content/01_Billing/Invoices.htm"].meta
+    sign_in = by_path["Content/00_Getting_Started/Sign_In.htm"]
+    assert sign_in.title == "Sign in to your workspace"
+    assert sign_in.text.startswith("Sign in to your workspace\nOpen the sign-in page")
+    assert "You are here" not in sign_in.text and "Invoices and receipts" not in sign_in.text
+    assert "Copyright" not in sign_in.text
+    # the mark of the web Flare writes (`saved from url=(0016)http://localhost`) is no address
+    assert sign_in.url is None
+    assert [link.target for link in sign_in.links] == []
+    # folders numbered to sort them name the category without their number
+    assert sign_in.category == "Getting Started"
+    assert by_path["Content/01_Billing/Invoices.htm"].category == "Billing"
+
+
+def test_sphinx_headings_that_link_back_to_the_contents_keep_their_words(tmp_path: Path) -> None:
+    """docutils links each heading of a page with a local table of contents back to it
+    (`<a class="toc-backref">`): the heading's words are the page's, not site chrome; the
+    copies of the page sources a built Sphinx site keeps (`_sources/`) are no unread pages."""
+    write_files(
+        tmp_path,
+        {
+            "faq/licences.html": (
+                "<html><head><title>Licences — Example 2.0 documentation</title></head><body>"
+                '<div class="body" role="main"><h1>Licences</h1>'
+                '<nav class="contents" id="contents"><ul><li><a class="reference internal" '
+                'href="#servers" id="id1">Do I need a licence per server?</a></li></ul></nav>'
+                '<section id="servers"><h2><a class="toc-backref" href="#id1" '
+                'role="doc-backlink">Do I need a licence per server?</a><a class="headerlink" '
+                'href="#servers">¶</a></h2><p>Yes: each server runs under its own licence.</p>'
+                "</section></div></body></html>"
+            ),
+            "_sources/faq/licences.rst.txt": "Licences\n========\n",
+            "searchindex.js": "Search.setIndex({})",
+        },
+    )
+    result = load(tmp_path)
+    assert result.problems == []
+    [page] = result.articles
+    assert page.headings == ("Licences", "Do I need a licence per server?")
+    assert (
+        page.text
+        == "Licences\nDo I need a licence per server?\nYes: each server runs under its own licence."
+    )
+
+
+def test_a_site_built_with_directory_urls_files_pages_under_the_folder_above(
+    tmp_path: Path,
+) -> None:
+    """MkDocs, Hugo and Docusaurus build each page as `<page>/index.html` (served as
+    `<page>/`): the page's own folder is its address, not its category, and the home page
+    holds the site's sections."""
+
+    def page(title: str) -> str:
+        return (
+            f"<html><head><title>{title} - Example Docs</title></head><body><main>"
+            f"<h1>{title}</h1><p>The steps to {title.lower()}, one by one.</p></main></body></html>"
+        )
+
+    write_files(
+        tmp_path,
+        {
+            "index.html": page("Welcome"),
+            "billing/refunds/index.html": page("Ask for a refund"),
+            "billing/invoices/index.html": page("Download an invoice"),
+            "account/password/index.html": page("Reset your password"),
+        },
+    )
+    articles = load(tmp_path).articles
+    assert {a.path: a.category for a in articles} == {
+        "index.html": None,
+        "billing/refunds/index.html": "billing",
+        "billing/invoices/index.html": "billing",
+        "account/password/index.html": "account",
+    }
+    assert Corpus(articles).section_pages == frozenset({"index.html"})
+
+
+def test_a_robohelp_viewer_and_its_helper_frames_are_no_articles(tmp_path: Path) -> None:
+    """Adobe RoboHelp's responsive output: `index.html` is the viewer (its topic iframe, the
+    search panel's labels, a title of its own) and `access_cookies.htm` a helper frame; a
+    page whose article is empty under the site's header, or is only a picture, is still an
+    article (QUAL001, QUAL007)."""
+    write_files(
+        tmp_path,
+        {
+            "index.html": (
+                "<html><head><title>Responsive HTML5</title>"
+                '<script src="template/scripts/utils.js"></script></head><body>'
+                '<div class="search-results">Display results with all search words</div>'
+                '<div class="topic main" role="main">'
+                '<iframe class="topic" name="rh_default_topic_frame_name"></iframe></div>'
+                "</body></html>"
+            ),
+            "access_cookies.htm": (
+                "<html><head><title>Cookies Read/Write</title></head><body>"
+                "<h1>This is a dummy invisible iframe for reading/writing cookies</h1>"
+                "</body></html>"
+            ),
+            "Printing_Reports.html": (
+                "<html><head><title>Print a report</title></head><body><h1>Print a report</h1>"
+                "<p>Open the report and choose Print in its menu.</p></body></html>"
+            ),
+            "Exporting.html": (
+                "<html><head><title>Export data</title>"
+                '<script src="template/scripts/utils.js"></script></head><body>'
+                "<header>Example Help</header><main></main></body></html>"
+            ),
+            "Tabs.html": (  # a topic that is only a picture, under the site's copyright line
+                "<html><head><title>Tabs</title>"
+                '<script src="template/scripts/utils.js"></script></head><body>'
+                '<p><img src="Tabs.png" usemap="#tabs" /></p>'
+                '<p class="copyright">Copyright © 2026 Example Ltd.</p></body></html>'
+            ),
+        },
+    )
+    result = load(tmp_path)
+    assert result.problems == []
+    assert sorted(a.path for a in result.articles) == [
+        "Exporting.html",
+        "Printing_Reports.html",
+        "Tabs.html",
+    ]
+
+
+def test_the_lists_a_static_site_builds_are_no_articles(tmp_path: Path) -> None:
+    """Hugo's and Jekyll's built taxonomies (`tags/index.html` and a page per term) and
+    the further pages of a list (`posts/page/2/`) list other pages, and Sphinx' viewcode
+    pages (`_modules/`) show program source; a page about tags in
+    the docs, or a `tags/index.html` with no terms below it, is an article. A post's links
+    to its terms' pages are its fields, not its text."""
+
+    def page(title: str, words: str) -> str:
+        return f"<html><head><title>{title}</title></head><body><main><h1>{title}</h1><p>{words}</p></main></body></html>"
+
+    listing = page("golang", "Getting started. Read more. Templates. Read more.")
+    write_files(
+        tmp_path,
+        {
+            "posts/getting-started/index.html": page("Getting started", "Install, then run."),
+            "posts/page/2/index.html": listing,
+            "tags/index.html": page("Tags", "go golang hugo"),
+            "tags/golang/index.html": listing,
+            "tags/go/index.html": listing,
+            "categories/development/index.html": listing,
+            "blog/tags/release/index.html": listing,  # Docusaurus' blog
+            "_modules/example/client.html": page("example.client", "def connect(): pass"),
+            "docs/features/tags/index.html": page(
+                "Tag your tickets", "Open a ticket and add tags."
+            ),
+        },
+    )
+    assert sorted(a.path for a in load(tmp_path).articles) == [
+        "docs/features/tags/index.html",
+        "posts/getting-started/index.html",
+    ]
+    # the links a post prints to the pages of its terms are its tags and category
+    write_files(
+        tmp_path / "site3",
+        {
+            "posts/billing/index.html": (
+                "<html><head><title>Pay by card</title></head><body><article>"
+                "<h1>Pay by card</h1><div><a href='/categories/billing/'>Billing</a></div>"
+                "<div><a href='/tags/cards/'>cards</a>, <a href='../../tags/fees/'>#fees</a></div>"
+                "<p>Open Billing and add a card.</p></article></body></html>"
+            )
+        },
+    )
+    [post] = load(tmp_path / "site3").articles
+    assert (post.tags, post.category) == (("cards", "fees"), "Billing")
+    assert post.text == "Pay by card\nOpen Billing and add a card."
+    write_files(tmp_path / "site2", {"tags/index.html": page("Tags", "Label each ticket.")})
+    assert [a.path for a in load(tmp_path / "site2").articles] == ["tags/index.html"]

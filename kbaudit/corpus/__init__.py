@@ -160,8 +160,14 @@ class Corpus:
             lasts.add(parts[-1])
         named = {_file_name_form(term) for term in lasts}  # as a file would name them
         for article in self.articles:
-            if article.path and _INDEX_PAGE.search(article.path) is None:
+            if article.path:
+                # an index page is its folder's page: it is inside the folder above (a built
+                # site's `install/index.html` makes its product folder hold an article)
                 folder = posixpath.dirname(article.path)
+                if _INDEX_PAGE.search(article.path) is not None:
+                    if not folder:
+                        continue
+                    folder = posixpath.dirname(folder)
                 while folder not in folders:
                     folders.add(folder)
                     folder = posixpath.dirname(folder)

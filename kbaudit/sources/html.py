@@ -5,16 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import warnings
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
 
 from kbaudit import text
 from kbaudit.dates import DateError, parse_date
 from kbaudit.model import Extracted, InputCode, LoadProblem
-from kbaudit.normalize import SourceOptions, build_article
+from kbaudit.normalize import PARENT_PAGE, SourceOptions, build_article
 from kbaudit.sources import notion
 from kbaudit.sources.base import Record, Source, decode, html_charset, not_text
 from kbaudit.sources.markdown import split_front_matter
@@ -39,8 +40,15 @@ _META_KEYS = {
     "kb:review-by": "review_by",
     "robots": "robots",
 }
-# The mark a browser leaves on a page it saved: <!-- saved from url=(0071)https://... -->
-_SAVED_FROM = re.compile(r"<!-- saved from url=\(\d{1,6}\)(https?://[^\s>]{1,2000}) -->")
+# The mark a browser leaves on a page it saved: <!-- saved from url=(0071)https://... -->;
+# help authoring tools write it as `http://localhost` (the "mark of the web" that lets a
+# browser run the page's scripts from disk), which is no address.
+_SAVED_FROM = re.compile(
+    r"<!-- saved from url=\(\d{1,6}\)(https?://(?!localhost\b|127\.0\.0\.1\b)[^\s>]{1,2000}) -->"
+)
+# A page that sends the browser to another at once: <meta http-equiv="refresh" content="0;
+# url=..."> (the stubs redirect plugins build for moved pages, a site's start page).
+_REDIRECT = re.compile(r"^\s*0*\s*[;,]\s*url\s*=", re.I)
 _CONTENT_SELECTORS = (
     "article",
     "main",
@@ -150,6 +158,88 @@ def _breadcrumbs(soup: BeautifulSoup) -> list[str]:
     return [i for i in items if i]
 
 
+# What a help authoring tool builds around its topics: MadCap Flare's search results page
+# (`<html class="searchTopic">`), its generated lists (`<MadCap:indexProxy />`, a print
+# table of contents or glossary) and topics its conditions keep for print (`PrintOnly`, `PDF`).
+_FLARE_SEARCH = re.compile(r"\bsearch\b", re.I)
+_FLARE_PROXY = re.compile(r"^madcap:\w*proxy$")
+_PRINT_ONLY = re.compile(r"^[\w-]+\.(?:print\w*|pdf)$", re.I)
+
+
+def _built_around_topics(soup: BeautifulSoup) -> bool:
+    """Whether a page is one a help authoring tool builds beside the topics, not a topic:
+    a search page, a list it generates, a topic only its printed output shows."""
+    page = soup.find("html")
+    if page is None:
+        return False
+    kinds = str(page.get("data-mc-runtime-file-type") or "").split(";")
+    if "searchTopic" in (page.get("class") or []) or any(_FLARE_SEARCH.search(k) for k in kinds):
+        return True
+    conditions = [c.strip() for c in str(page.get("madcap:conditions") or "").split(",")]
+    if any(conditions) and all(_PRINT_ONLY.match(c) for c in conditions if c):
+        return True
+    body = soup.find("body")
+    if body is None or body.find(_FLARE_PROXY) is None:
+        return False
+    return len(body.get_text(" ").split()) <= 3  # a heading above the list ("Index")
+
+
+# The list of a page's children its generator writes in it: MadCap Flare's mini table of
+# contents, Sphinx's toctree. Such a page is a section page (`PARENT_PAGE`).
+_CHILD_LIST = "[class^=MCMiniTocBox], .toctree-wrapper"
+
+
+# A link to the page of a term (`/tags/billing/`, `../../categories/billing/index.html`):
+# a built static site prints the page's tags and categories as such links.
+_TERM_LINK = re.compile(
+    r"(?:^|/)(?P<taxonomy>tags?|categories|category)/[^/#?]+/?(?:index\.html?)?$", re.I
+)
+
+
+def _term_links(root: Any) -> dict[str, list[str]]:
+    """The page's tags and categories, from the links to their pages the site prints on it
+    (`{"tags": [...], "categories": [...]}`); the links, and a line left with nothing but
+    their commas, are taken out of the text: a list of terms is no sentence of the article."""
+    found: dict[str, list[str]] = {}
+    lines = []
+    for a in root.find_all("a", href=True):
+        if (m := _TERM_LINK.search(str(a["href"]))) is None:
+            continue
+        kind = "tags" if m["taxonomy"].lower().startswith("tag") else "categories"
+        term = a.get_text(" ", strip=True).lstrip("#")
+        if term and term not in found.setdefault(kind, []):
+            found[kind].append(term)
+        if a.parent is not None and a.parent is not root:
+            lines.append(a.parent)
+        a.decompose()
+    for line in lines:
+        if not getattr(line, "decomposed", False) and not re.search(r"\w", line.get_text()):
+            line.decompose()
+    return found
+
+
+def _redirect(soup: BeautifulSoup) -> bool:
+    """Whether the page only sends the reader to another page ("Redirecting..."); a page
+    that redirects only browsers without scripts (`<noscript>`) is read."""
+    refresh = soup.find("meta", attrs={"http-equiv": re.compile(r"^refresh$", re.I)})
+    if refresh is None or refresh.find_parent("noscript") is not None:
+        return False
+    body = soup.find("body")
+    words = len(body.get_text(" ").split()) if body is not None else 0
+    return words < 30 and bool(_REDIRECT.match(str(refresh.get("content") or "")))
+
+
+def _viewer(soup: BeautifulSoup) -> bool:
+    """Whether a page without article text is the help viewer, the frame the topics are
+    shown in (a frameset, RoboHelp's `index.html` with its topic iframe), or a page that
+    only loads the viewer's scripts (Flare's `Default.htm`): not a topic."""
+    if soup.find(["frameset", "frame", "iframe"]) is not None:
+        return True
+    body = soup.find("body")
+    shown = body is not None and (body.get_text(strip=True) or body.find("img") is not None)
+    return soup.find("script", src=True) is not None and not shown
+
+
 def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
     binary = not_text(data, rel)
     if binary:
@@ -172,7 +262,9 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
         if body_line > 1:
             markup = "\n" * (body_line - 1) + body
     site_source = body_line > 1  # Liquid in its text is the site's code, not words
-    soup = BeautifulSoup(markup, "lxml")
+    soup = _soup(markup)
+    if _built_around_topics(soup) or _redirect(soup):
+        return
     meta = _meta(soup)
     if notion.is_page(rel):  # a Notion page: its properties table, or a database's view
         if notion.is_database_view(soup):
@@ -203,7 +295,10 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
         )
         if who:
             meta["author"] = who
+    if soup.select_one(_CHILD_LIST) is not None:
+        meta[PARENT_PAGE] = True
     crumbs = _breadcrumbs(soup)
+    viewer = _viewer(soup)  # before the text is taken out, which drops the site's chrome
     root = next((r for sel in _CONTENT_SELECTORS if (r := soup.select_one(sel)) is not None), soup)
     if "updated_at" not in meta:
         time_tag = root.find("time", datetime=True) or soup.find("time", datetime=True)
@@ -212,6 +307,11 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
         elif (shown := _shown_update(soup, options.date_order)) is not None:
             meta["updated_at"] = shown
     page_title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    terms = _term_links(root)
+    if terms.get("tags"):
+        meta.setdefault("tags", terms["tags"])
+    if terms.get("categories"):  # the first is the page's main category
+        meta.setdefault("category", terms["categories"][0])
     extracted = text.html_body(root)
     if text.template_only(markup, extracted):
         return  # a template or listing page (Liquid, Jinja), not an article
@@ -228,6 +328,8 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
             path = path[:-1]
         if path:
             meta.setdefault("category", " > ".join(path))
+    if not extracted.text.strip() and viewer:
+        return
     if not extracted.text.strip() and not title:
         yield LoadProblem(
             InputCode.UNREADABLE,
@@ -247,6 +349,14 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
     )
     yield from problems
     yield article
+
+
+def _soup(markup: str) -> BeautifulSoup:
+    """The parsed page; an XHTML topic (`<?xml ...?>` above `<html>`, as Flare and RoboHelp
+    write their sources) is HTML to read, which the parser need not warn about."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        return BeautifulSoup(markup, "lxml")
 
 
 def _without_templates(extracted: Extracted) -> Extracted:
@@ -272,11 +382,33 @@ def _without_templates(extracted: Extracted) -> Extracted:
 
 
 # Pages every built site has that are no articles: the not-found page, the search page,
-# Sphinx' indexes.
+# Sphinx' indexes, the help viewer's helper frames, the lists of pages it generates.
 _SITE_PAGES = re.compile(
-    r"(?:^|/)(?:404|search|genindex|py-modindex)\.html?$|(?:^|/)(?:404|search)/index\.html?$",
+    r"(?:^|/)(?:404|search|genindex|py-modindex)\.html?$|(?:^|/)(?:404|search)/index\.html?$"
+    r"|(?:^|/)access_cookies\.html?$"  # Adobe RoboHelp's cookie frame
+    # the further pages of a list (Hugo's `page/2/index.html`, jekyll-paginate's `page2/`)
+    r"|(?:^|/)page/?\d+/index\.html?$"
+    r"|(?:^|/)_modules/",  # the program source Sphinx' viewcode shows
     re.I,
 )
+# A static site's taxonomy, at the root of the site (or of its build folder), of a
+# language or of its blog (Docusaurus' `blog/tags/`): the page of each term
+# (`tags/billing/index.html`) lists the pages that carry it, as the taxonomy's own page
+# (`tags/index.html`) lists the terms; a page `tags/index.html` with no terms below it is
+# a page about tags.
+_TAXONOMY = re.compile(
+    r"^(?P<root>(?:public/|site/|build/)?(?:[a-z]{2}(?:[-_][a-z]{2,4})?/)?(?:blog/)?"
+    r"(?:tags?|categories|category)/)"
+    r"(?P<term>[^/]+/)?index\.html?$",
+    re.I,
+)
+
+
+def _taxonomy_lists(pages: list[str]) -> set[str]:
+    """The pages of a static site's taxonomies: its term pages and the taxonomy's page."""
+    found = [(p, m) for p in pages if (m := _TAXONOMY.match(p))]
+    with_terms = {m["root"].lower() for _, m in found if m["term"]}
+    return {p for p, m in found if m["root"].lower() in with_terms}
 
 
 # The folder a browser saves a page's resources in, beside the page ("Refunds.html" and
@@ -297,6 +429,8 @@ def _saved_resource(path: str, pages: set[str]) -> bool:
 
 def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
     pages = [p for p in tree.with_suffix(*SUFFIXES) if not _SITE_PAGES.search(p)]
+    listings = _taxonomy_lists(pages)
+    pages = [p for p in pages if p not in listings]
     lowered = {p.lower() for p in pages}
     pages = [p for p in pages if not _saved_resource(p, lowered)]
     yield from parse_files(parse, tree, pages, options)

@@ -109,6 +109,12 @@ def _machinery(rel: str) -> bool:
     return _repo_file(rel) or any(f in _MACHINERY_FOLDERS for f in rel.lower().split("/")[:-1])
 
 
+def _page_source_copy(rel: str) -> bool:
+    """A copy of a page's source that a built Sphinx site keeps for its "Show source" link
+    (`_sources/faq/billing.rst.txt` beside `faq/billing.html`): the page is read, not it."""
+    return "_sources" in rel.split("/")[:-1]
+
+
 def _template(tree: Tree, rel: str) -> bool:
     """An HTML file that is a site generator's template or page source, not a page."""
     try:
@@ -150,7 +156,7 @@ def unread(tree: Tree, read: list[tuple[Source, Tree]]) -> list[LoadProblem]:
     problems = []
     for rel in tree.paths:
         kind = _PAGE_KINDS.get(_suffix(rel))
-        if kind is None or rel in claimed or _repo_file(rel):
+        if kind is None or rel in claimed or _repo_file(rel) or _page_source_copy(rel):
             continue
         if kind == "HTML" and (_machinery(rel) or _template(tree, rel)):
             continue

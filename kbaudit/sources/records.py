@@ -445,10 +445,17 @@ def folder_categories(
     return {p: " > ".join(deslug(x) for x in f[common:]) for p, f in folders.items() if f[common:]}
 
 
+# The number a folder's name starts with to sort it (`01-Getting-Started`, `02_Billing`,
+# `3. Payments`), as Docusaurus and help authoring projects number them; a year, a name
+# that is a number (`2024`, `3D-printing`) or one whose number is a word (`3 Months free`)
+# keeps it.
+_ORDER_PREFIX = re.compile(r"^\d{1,3}(?:[-_]+|\.\s*)(?=[^\W\d])")
+
+
 def deslug(name: str) -> str:
     """A folder or file name as words: `Apps-&-Integrations` -> `Apps & Integrations`; a
     Notion export's page id is left out (`Billing 1a2b...9f` -> `Billing`)."""
-    name = strip_id(name)
+    name = _ORDER_PREFIX.sub("", strip_id(name))
     if " " in name or not re.search(r"[-_]", name):
         return name
     return re.sub(r"\s+", " ", re.sub(r"[-_]+", " ", name)).strip() or name

@@ -70,6 +70,16 @@ def _unnamed(article: Article) -> bool:
     return article.category is None or bool(article.meta.get(CATEGORY_ID_ONLY))
 
 
+# A built site's page in a folder of its own (`install/index.html`, served as `install/`).
+_HTML_INDEX = re.compile(r"/index\.html?$", re.I)
+
+
+def _page_path(path: str) -> str:
+    """Where a page sits in the site: a built page `s4-house/install/index.html` is the page
+    `install` of the folder `s4-house` (the folder is its address, not its category)."""
+    return _HTML_INDEX.sub(".html", path)
+
+
 def _filed(article: Article, category: str) -> Article:
     """The article filed under a category the structure names (no longer an id only)."""
     if article.meta.get(CATEGORY_ID_ONLY):
@@ -162,7 +172,7 @@ def _folder_categories(tree: Tree, files: list[Article]) -> dict[str, str]:
             path = a.path[len(root) + 1 :] if root else a.path
             if _POST_FOLDER.search(path):  # a post in a folder of its own: the folder is it
                 path = path.rsplit("/", 1)[0] + ".md"
-            counted[a.path] = path
+            counted[a.path] = path = _page_path(path)
             locales[path] = a.locale
     found = folder_categories(sorted(set(counted.values())), locales)
     return {path: found[c] for path, c in counted.items() if c in found}
