@@ -1132,3 +1132,83 @@ def test_freshdesk_account_export_xml(tmp_path: Path) -> None:
     download = by_title(result.articles)["Download an invoice"]
     assert download.text.startswith("Open Billing") and "&lt;" not in download.raw
     assert by_title(result.articles)["Credit notes"].text.startswith("How a credit note")
+
+
+_PAGE_ARTICLE = {"title": "Change your plan", "body": "<p>Open Billing and pick a plan.</p>"}
+# (file, what it holds, format read): one page of each API's paged list of articles
+_FIRST_PAGES = {
+    "zendesk": {
+        "articles": [{**_PAGE_ARTICLE, "id": 1, "section_id": 4, "html_url": "h", "draft": False}],
+        "page": 1,
+        "page_count": 4,
+        "count": 4,
+        "next_page": "https://help.example.com/api/v2/help_center/articles.json?page=2",
+    },
+    "zendesk-cursor": {
+        "articles": [{**_PAGE_ARTICLE, "id": 1, "section_id": 4, "html_url": "h", "draft": False}],
+        "meta": {"has_more": True, "after_cursor": "xyz"},
+        "links": {
+            "next": "https://help.example.com/api/v2/help_center/articles.json?page[after]=xyz"
+        },
+    },
+    "intercom": {
+        "type": "list",
+        "pages": {"type": "pages", "page": 1, "per_page": 1, "total_pages": 2, "next": "n"},
+        "total_count": 2,
+        "data": [
+            {
+                **_PAGE_ARTICLE,
+                "type": "article",
+                "id": "1",
+                "workspace_id": "w",
+                "state": "published",
+            }
+        ],
+    },
+    "helpscout": {
+        "articles": {"page": 1, "pages": 3, "count": 3, "items": [{**_PAGE_ARTICLE, "id": "a1"}]}
+    },
+    "salesforce": {
+        "status": 0,
+        "result": {
+            "records": [
+                {
+                    "Id": "ka01",
+                    "ArticleNumber": "000001",
+                    "UrlName": "change-your-plan",
+                    "Title": "Change your plan",
+                    "Answer__c": "<p>Open Billing and pick a plan.</p>",
+                    "LastModifiedDate": "2026-10-01T10:00:00.000+0000",
+                }
+            ],
+            "totalSize": 2400,
+            "done": False,
+            "nextRecordsUrl": "/services/data/v60.0/query/01g-2000",
+        },
+    },
+}
+
+
+@pytest.mark.parametrize("shape", sorted(_FIRST_PAGES))
+def test_one_page_of_a_paged_api_list_is_a_partial_export(shape: str, tmp_path: Path) -> None:
+    (tmp_path / "articles.json").write_text(json.dumps(_FIRST_PAGES[shape]))
+    result = load(tmp_path)
+    assert len(result.articles) == 1
+    [problem] = [p for p in result.problems if p.code == "INPUT009"]
+    assert problem.path == "articles.json"
+    assert "Fetch every page" in problem.message
+
+
+def test_every_page_of_a_paged_list_is_a_whole_export(tmp_path: Path) -> None:
+    for number in (1, 2):
+        page = {
+            "articles": [{**_PAGE_ARTICLE, "id": number, "section_id": 4, "html_url": "h"}],
+            "page": number,
+            "page_count": 2,
+            "count": 2,
+            "next_page": "https://help.example.com/articles.json?page=2" if number == 1 else None,
+        }
+        (tmp_path / f"articles-{number}.json").write_text(json.dumps(page))
+    result = load(tmp_path)
+    assert len(result.articles) == 2
+    assert not [p for p in result.problems if p.code == "INPUT009"]

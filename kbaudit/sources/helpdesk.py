@@ -16,8 +16,11 @@ from kbaudit.normalize import CATEGORY_ID_ONLY, SourceOptions
 from kbaudit.sources.base import Record, Source
 from kbaudit.sources.records import (
     JSON_SUFFIXES,
+    ApiPage,
+    api_page,
     body_article,
     json_paths,
+    missing_pages,
     read_json,
     scalars,
     unique,
@@ -186,14 +189,21 @@ def _documents(tree: Tree) -> list[str]:
 def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
     found: list[tuple[str, dict[str, Any]]] = []
     names: dict[str, str] = {}
+    paged: list[tuple[str, ApiPage, int]] = []  # pages of an API's list of articles
     for rel in _documents(tree):
         doc, problems = read_json(tree, rel)
         yield from problems
+        articles = 0
         for record in _records(doc):
             if _is_article(record):
                 found.append((rel, record))
+                articles += 1
             elif record.get("id") is not None and (name := _name(record)) is not None:
                 names.setdefault(str(record["id"]), name)  # a category, collection or user
+        if articles and (page := api_page(doc)) is not None:
+            paged.append((rel, page, articles))
+    if problem := missing_pages(paged, "articles"):
+        yield problem
     seen: set[str] = set()
     for rel, record in found:
         yield from _article(rel, record, names, seen, options)

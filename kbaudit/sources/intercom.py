@@ -20,10 +20,13 @@ from kbaudit.normalize import (
 from kbaudit.sources.base import Record, Source
 from kbaudit.sources.records import (
     JSON_SUFFIXES,
+    ApiPage,
+    api_page,
     body_article,
     items,
     json_paths,
     key_score,
+    missing_pages,
     names_by_id,
     read_json,
     scalars,
@@ -91,11 +94,16 @@ def _id_text(value: str) -> bool:
 
 def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
     grouped: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    paged: list[tuple[str, ApiPage, int]] = []  # pages of the Articles API's list
     for rel in json_paths(tree):
         doc, problems = read_json(tree, rel)
         yield from problems
-        for record in items(doc, ("data", "admins", "articles", "collections")):
-            grouped.setdefault(_kind(record, rel), []).append((rel, record))
+        records = items(doc, ("data", "admins", "articles", "collections"))
+        kinds = [_kind(record, rel) for record in records]
+        for kind, record in zip(kinds, records, strict=True):
+            grouped.setdefault(kind, []).append((rel, record))
+        if "article" in kinds and (page := api_page(doc)) is not None:
+            paged.append((rel, page, kinds.count("article")))
         if isinstance(doc, dict) and isinstance(doc.get("tags"), list) and "body" not in doc:
             # the workspace's tags: a tag list, or side-loaded beside a page of articles
             listed = [t for t in doc["tags"] if isinstance(t, dict) and "body" not in t]
@@ -108,6 +116,8 @@ def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
     unnamed: dict[str, list[str]] = {}  # id of a tag no tag list names -> files giving it
     for rel, record in grouped.get("article", []):
         yield from _articles(rel, record, paths, admins, tags, seen, options, unnamed)
+    if problem := missing_pages(paged, "articles"):
+        yield problem
     if unnamed:
         ids, n = sorted(unnamed), len(unnamed)
         files = sorted({rel for rels in unnamed.values() for rel in rels})

@@ -27,8 +27,10 @@ from kbaudit.normalize import (
 )
 from kbaudit.sources.base import Record, Source, decode, not_text, totals_row
 from kbaudit.sources.records import (
+    api_page,
     body_article,
     json_paths,
+    missing_pages,
     peek,
     read_json,
     read_xml_records,
@@ -464,6 +466,14 @@ def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
                     summaries += columns.summary is not None
         if columns is not None and columns.summary and summaries:
             yield _summary_only(rel, columns.summary, summaries)
+    paged = [
+        (rel, page, len(record_table(doc) or []))
+        for rel in tables
+        if rel.lower().endswith(".json")
+        and (page := api_page(doc := read_json(tree, rel)[0])) is not None
+    ]
+    if problem := missing_pages(paged, "records"):
+        yield problem
     for record in later:  # Salesforce translations share their master's data categories
         category = filed.get(str(record.meta[TRANSLATION_OF]))
         yield replace(record, category=category) if category else record

@@ -10,11 +10,13 @@ from kbaudit.normalize import CATEGORY_ID_ONLY, TRANSLATION_OF, SourceOptions
 from kbaudit.sources.base import Record, Source
 from kbaudit.sources.records import (
     JSON_SUFFIXES,
+    api_page,
     body_article,
     folder_categories,
     items,
     json_paths,
     key_score,
+    missing_pages,
     names_by_id,
     read_json,
     scalars,
@@ -135,6 +137,13 @@ def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
                 users,
                 by_folder.get(rel),
             )
+    paged = [
+        (rel, page, len(items(doc, ("articles",))))
+        for rel, doc in docs["articles"]
+        if (page := api_page(doc)) is not None
+    ]
+    if problem := missing_pages(paged, "articles"):
+        yield problem
     for translation in _related(docs, "translations"):
         found = sources.get(str(translation.get("source_id")))
         key = (str(translation.get("source_id")), str(translation.get("locale") or ""))
