@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from kbaudit import text
 from kbaudit.dates import parse_date
 from kbaudit.errors import SourceError
 from kbaudit.sources import SourceOptions, git_dates, load
@@ -631,3 +632,22 @@ def test_markdown_and_html_pages_side_by_side_are_all_read(tmp_path: Path) -> No
     forced = load(tmp_path, "markdown")  # a forced format reads only its own files
     assert len(forced.articles) == 2
     assert {p.path for p in forced.problems} == {"account/close.html", "account/export.rst"}
+
+
+def test_html_inline_elements_run_on_with_the_text_around_them() -> None:
+    """A help-center body as its editor writes it: bold dates, links around spans, a word
+    split by markup. The text reads as the page shows it, without a space before the comma
+    or the full stop; blocks and table cells stay apart."""
+    body = (
+        "<p>From <strong>May 4, 2026</strong>, the old app stops. Read the "
+        '<a href="/hc/articles/12"><span class="wysiwyg-underline">upgrade notes</span></a>.'
+        "</p><h2>Re<em>install</em></h2>then restart<ul><li>Step one</li><li>Step two</li></ul>"
+        "<table><tr><th>Plan</th><th>Price</th></tr><tr><td>Team</td><td>$9</td></tr></table>"
+        "<div>Last</div>line"
+    )
+    extracted = text.html(body)
+    assert extracted.text == (
+        "From May 4, 2026, the old app stops. Read the upgrade notes.\nReinstall\nthen restart\n"
+        "Step one\nStep two\nPlan Price\nTeam $9\nLast\nline"
+    )
+    assert extracted.word_count == 25
