@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 from kbaudit.config import DEFAULT_EXCLUDE
+from kbaudit.normalize import SEARCH_KEYWORDS
 from kbaudit.sources import SourceOptions, load
 from kbaudit.sources.records import deslug
 
@@ -61,6 +62,8 @@ def test_help_scout_docs_api_pages(tmp_path: Path) -> None:
     assert first.url and first.url.endswith("12-download-an-invoice")
     assert "category_id_only" in first.meta and not first.meta["category_id_only"]
     assert (first.status, second.status) == ("published", "draft")
+    # Help Scout's keywords are words for its search to match, not tags to spell one way
+    assert first.meta[SEARCH_KEYWORDS] is True
 
 
 def test_zoho_guru_document360_records(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from kbaudit.normalize import CATEGORY_ID_ONLY, SourceOptions
+from kbaudit.normalize import CATEGORY_ID_ONLY, SEARCH_KEYWORDS, SourceOptions
 from kbaudit.sources.base import Record, Source
 from kbaudit.sources.records import (
     JSON_SUFFIXES,
@@ -171,6 +171,8 @@ def _article(
         meta["owner"] = ", ".join(owners) or None
     key, value = _first(record, _TAG_KEYS)
     meta["tags"] = _names(value) if key is not None else []
+    if key == "keywords":  # Help Scout's: words for the search to match, not tags
+        meta[SEARCH_KEYWORDS] = True
     meta["status"] = _status(record)
     for field, keys in (("locale", _LOCALE_KEYS), ("url", _URL_KEYS)):
         _, value = _first(record, keys)

@@ -19,6 +19,7 @@ from kbaudit.model import Article, InputCode, LoadProblem
 from kbaudit.normalize import (
     ALIASES,
     CATEGORY_ID_ONLY,
+    SEARCH_KEYWORDS,
     SUMMARY_ONLY,
     TRANSLATION_OF,
     SourceOptions,
@@ -186,6 +187,10 @@ _BODY_FIELD = re.compile(
     r"(?:answer|body|content|details|solution|resolution|description|text|article|information"
     r"|instructions|steps|procedure)[a-z0-9_]*__c$"
 )
+
+
+# Columns whose values are search keywords, not tags (normalize.SEARCH_KEYWORDS).
+_KEYWORD_COLUMNS = {"meta", "keywords", "meta_keywords", "search_keywords"}
 
 
 def _key(column: str) -> str:
@@ -571,6 +576,9 @@ def _row_article(
             meta[_key(column)] = values.pop(name)
     body = values.pop("body", None)
     meta.update({ALIASES[name][0]: v for name, v in values.items() if v is not None})
+    tagged = next((c for c in columns.fields.get("tags", ()) if row.get(c) not in (None, "")), "")
+    if _key(tagged) in _KEYWORD_COLUMNS:  # ServiceNow's meta: words for the search to match
+        meta[SEARCH_KEYWORDS] = True
     preset = columns.preset
     if columns.levels is not None:  # Zendesk's Category > Section, Freshdesk's Category > Folder
         named = [str(row.get(c) or "").strip() for c in columns.levels]
