@@ -390,7 +390,13 @@ def build_article(
         owner = _named(changed, ("author", "by")) if isinstance(changed, dict) else None
         owner = _named(owner, ("name", "email", "login"))
     title = values.get("title")
-    title = _unescaped(str(title).strip()) if title is not None else (body.h1 or file_title or "")
+    # a title field wrapped over lines in the source system ("Ethernet or\n\t\t\twireless")
+    # shows as one line
+    title = (
+        _unescaped(" ".join(str(title).split()))
+        if title is not None
+        else (body.h1 or file_title or "")
+    )
     article_id = str(values.get("id") or rel or title)
     article = Article(
         id=article_id,

@@ -1212,3 +1212,39 @@ def test_every_page_of_a_paged_list_is_a_whole_export(tmp_path: Path) -> None:
     result = load(tmp_path)
     assert len(result.articles) == 2
     assert not [p for p in result.problems if p.code == "INPUT009"]
+
+
+def test_servicenow_topic_names_a_sys_id_category_and_titles_read_on_one_line(
+    tmp_path: Path,
+) -> None:
+    """A kb_knowledge table exported without display values: kb_category is a sys_id, while
+    the legacy topic and category choices beside it name the category. A title the source
+    system wrapped over lines reads as one line."""
+    records = [
+        {
+            "number": "KB0020001",
+            "short_description": "Find the MAC address of your\n\t\t\twireless adapter",
+            "text": "<p>Open Settings, then Network, then the adapter's details.</p>",
+            "kb_category": SYS_ID,
+            "topic": "Desktop",
+            "category": "Networking",
+            "workflow_state": "published",
+            "sys_updated_on": "2026-03-04 10:00:00",
+        },
+        {
+            "number": "KB0020002",
+            "short_description": "Set up mail on a phone",
+            "text": "<p>Add an Exchange account and sign in with your ID.</p>",
+            "kb_category": SYS_ID.replace("2f", "3e"),
+            "topic": "",
+            "category": "",
+            "workflow_state": "published",
+            "sys_updated_on": "2026-03-04 10:00:00",
+        },
+    ]
+    (tmp_path / "kb_knowledge.json").write_text(json.dumps({"records": records}))
+    first, second = load(tmp_path).articles
+    assert first.title == "Find the MAC address of your wireless adapter"
+    assert first.category == "Desktop > Networking"
+    assert not first.meta.get(CATEGORY_ID_ONLY)
+    assert second.meta[CATEGORY_ID_ONLY] is True  # nothing names it: the id stays

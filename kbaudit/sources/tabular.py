@@ -74,6 +74,9 @@ class Preset:
     category_prefixes: tuple[str, ...] = ()
     url: str | None = None  # pattern joined to base_url, with {id} and {url_name}
     translations: bool = False  # rows of one article in several languages share its id
+    # columns that name the category when the category field holds only a record id, as a
+    # path (ServiceNow's topic and category choices beside a kb_category sys_id)
+    category_names: tuple[str, ...] = ()
 
 
 PRESETS: dict[str, Preset] = {
@@ -170,6 +173,7 @@ PRESETS: dict[str, Preset] = {
             },
             (),
             "/kb_view.do?sysparm_article={id}",
+            category_names=("topic", "category"),
         ),
     )
 }
@@ -594,7 +598,13 @@ def _row_article(
         ids = (v for k, v in row.items() if _key(k) in ("id", "knowledgearticleid") and v)
         meta["category"] = next((selections[str(v)] for v in ids if str(v) in selections), None)
     if is_record_id(meta.get("category")):  # a ServiceNow sys_id, not a category name
-        meta[CATEGORY_ID_ONLY] = True
+        by_key = {_key(k): str(v).strip() for k, v in row.items() if k and v not in (None, "")}
+        columns_named = preset.category_names if preset else ()
+        named = [by_key[c] for c in columns_named if by_key.get(c) and not is_record_id(by_key[c])]
+        if named:
+            meta["category"] = " > ".join(dict.fromkeys(named))
+        else:
+            meta[CATEGORY_ID_ONLY] = True
     if columns.summary is not None:
         meta[SUMMARY_ONLY] = True
     if preset is not None and preset.translations:
