@@ -651,3 +651,22 @@ def test_html_inline_elements_run_on_with_the_text_around_them() -> None:
         "Step one\nStep two\nPlan Price\nTeam $9\nLast\nline"
     )
     assert extracted.word_count == 25
+
+
+@pytest.mark.parametrize("content", ["", "  \n", "null", "[]", "\ufeff{}"])
+def test_an_export_of_empty_files_says_so_not_that_its_format_is_unknown(
+    tmp_path: Path, content: str
+) -> None:
+    (tmp_path / "articles.json").write_text(content, encoding="utf-8")
+    with pytest.raises(SourceError, match=r"articles\.json holds no records"):
+        load(tmp_path)
+
+
+def test_json_cut_off_inside_a_string_says_the_file_looks_cut_off(tmp_path: Path) -> None:
+    page = '{"articles": [{"id": 1, "title": "Change your plan", "body": "<p>Open Bill'
+    (tmp_path / "articles.json").write_text(page, encoding="utf-8")
+    [problem] = load(tmp_path, "zendesk").problems
+    assert problem.message == (
+        "not valid JSON: Unterminated string starting at line 1 column 62; "
+        "the file looks cut off: export it again"
+    )

@@ -97,13 +97,14 @@ def parse_json_text(raw: str, rel: str, lines: bool) -> tuple[Any, list[LoadProb
     try:
         return _loads(raw), problems
     except json.JSONDecodeError as exc:
-        hint = "the file looks cut off" if exc.pos >= len(raw.rstrip()) else "fix the file"
+        cut = exc.pos >= len(raw.rstrip()) or exc.msg.startswith("Unterminated string")
+        hint = "the file looks cut off: export it again" if cut else "fix the file and re-export it"
+        what = exc.msg.removesuffix(" at")  # "Unterminated string starting at"
         problems.append(
             LoadProblem(
                 InputCode.UNREADABLE,
                 rel,
-                f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}; "
-                f"{hint} and re-export it",
+                f"not valid JSON: {what} at line {exc.lineno} column {exc.colno}; {hint}",
                 exc.lineno,
             )
         )
