@@ -1248,3 +1248,66 @@ def test_servicenow_topic_names_a_sys_id_category_and_titles_read_on_one_line(
     assert first.category == "Desktop > Networking"
     assert not first.meta.get(CATEGORY_ID_ONLY)
     assert second.meta[CATEGORY_ID_ONLY] is True  # nothing names it: the id stays
+
+
+# An article as each API lists it, by the format it is read as; {n}: the article's number.
+_LISTED = {
+    "zendesk": (
+        "articles",
+        lambda n, when: {
+            **_PAGE_ARTICLE,
+            "id": n,
+            "title": f"Plan question {n}",
+            "section_id": 4,
+            "html_url": f"https://help.example.com/hc/en-us/articles/{n}",
+            "draft": False,
+            "label_names": ["plans"],
+            "author_id": 7,
+            "locale": "en-us",
+            "updated_at": when,
+        },
+    ),
+    "intercom": (
+        "data",
+        lambda n, when: {
+            **_PAGE_ARTICLE,
+            "type": "article",
+            "id": str(n),
+            "title": f"Plan question {n}",
+            "workspace_id": "w",
+            "state": "published",
+            "author_id": 7,
+            "parent_type": "collection",
+            "parent_id": 5,
+            "updated_at": int(dt.datetime.fromisoformat(when).timestamp()),
+        },
+    ),
+    "helpdesk": (
+        "items",
+        lambda n, when: {
+            **_PAGE_ARTICLE,
+            "id": f"a{n}",
+            "title": f"Plan question {n}",
+            "updatedAt": when,
+        },
+    ),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(_LISTED))
+def test_pages_that_overlap_read_each_article_once(shape: str, tmp_path: Path) -> None:
+    """Offset paging while the help center changes lists an article on two pages: it is one
+    article, the copy updated last."""
+    key, listed = _LISTED[shape]
+    old, new = "2026-05-01T10:00:00Z", "2026-07-01T10:00:00Z"
+    pages = ([listed(1, old), listed(2, old)], [listed(2, new), listed(3, old)])
+    for number, records in enumerate(pages, 1):
+        page = {"items": records, "page": number, "pages": 2} if key == "items" else {key: records}
+        (tmp_path / f"articles-{number}.json").write_text(
+            json.dumps({"articles": page} if key == "items" else page)
+        )
+    result = load(tmp_path)
+    assert result.format == shape
+    titles = [a.title for a in result.articles]
+    assert titles == ["Plan question 1", "Plan question 2", "Plan question 3"]
+    assert result.articles[1].updated_at == dt.date(2026, 7, 1)

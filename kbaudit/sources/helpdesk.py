@@ -20,6 +20,7 @@ from kbaudit.sources.records import (
     api_page,
     body_article,
     json_paths,
+    latest_copies,
     missing_pages,
     read_json,
     scalars,
@@ -207,8 +208,18 @@ def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
     if problem := missing_pages(paged, "articles"):
         yield problem
     seen: set[str] = set()
-    for rel, record in found:
+    listed = [(rel, record, None) for rel, record in found]
+    for rel, record, _ in latest_copies(listed, _version_key):
         yield from _article(rel, record, names, seen, options)
+
+
+def _version_key(record: dict[str, Any]) -> tuple[str, str] | None:
+    """An article in one language: the same twice is one record read twice."""
+    _, article_id = _first(record, _ID_KEYS)
+    if article_id is None:
+        return None
+    _, locale = _first(record, _LOCALE_KEYS)
+    return str(article_id), str(locale or "")
 
 
 def sniff(tree: Tree) -> float:

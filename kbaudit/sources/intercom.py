@@ -26,6 +26,7 @@ from kbaudit.sources.records import (
     items,
     json_paths,
     key_score,
+    latest_copies,
     missing_pages,
     names_by_id,
     read_json,
@@ -114,7 +115,8 @@ def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
     tags = {k: v for k, v in names_by_id(t for _, t in grouped.get("tag", [])).items() if v}
     seen: set[str] = set()
     unnamed: dict[str, list[str]] = {}  # id of a tag no tag list names -> files giving it
-    for rel, record in grouped.get("article", []):
+    articles_read = [(rel, record, None) for rel, record in grouped.get("article", [])]
+    for rel, record, _ in latest_copies(articles_read, _article_id):
         yield from _articles(rel, record, paths, admins, tags, seen, options, unnamed)
     if problem := missing_pages(paged, "articles"):
         yield problem
@@ -129,6 +131,11 @@ def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
             "names them, so they are left out of the articles' tags; export the workspace's "
             "tags (the Tags API's list) as tags.json beside the articles",
         )
+
+
+def _article_id(record: dict[str, Any]) -> str | None:
+    """An article (with its translations): the same twice is one record read twice."""
+    return str(record["id"]) if record.get("id") is not None else None
 
 
 def _tag_list(value: Any) -> list[Any]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -536,3 +536,32 @@ def missing_pages(paged: list[tuple[str, ApiPage, int]], kind: str) -> LoadProbl
         "pages are not audited. Fetch every page (follow `next_page` or the next link until "
         "there is none) into the export's folder and audit the folder",
     )
+
+
+def latest_copies(
+    found: list[tuple[str, dict[str, Any], Any]],
+    key: Callable[[dict[str, Any]], Hashable | None],
+) -> list[tuple[str, dict[str, Any], Any]]:
+    """Each record once, though pages of an API list overlap (a record moved on to the next
+    page while the export paged through the list, or a page saved twice): of the copies
+    with one key, the one updated last, in the place the first stood. `found` holds
+    (file, record, what the reader keeps beside it); records without a key are all kept."""
+    kept: list[tuple[str, dict[str, Any], Any]] = []
+    where: dict[Hashable, int] = {}
+    for item in found:
+        k = key(item[1])
+        if k is None:
+            kept.append(item)
+        elif k not in where:
+            where[k] = len(kept)
+            kept.append(item)
+        elif _updated(item[1]) > _updated(kept[where[k]][1]):
+            kept[where[k]] = item
+    return kept
+
+
+def _updated(record: dict[str, Any]) -> str:
+    value = next(
+        (record[k] for k in ("updated_at", "updatedAt", "modified_at") if record.get(k)), ""
+    )
+    return f"{value:>40}" if isinstance(value, int | float) else str(value)
