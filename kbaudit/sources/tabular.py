@@ -175,6 +175,29 @@ PRESETS: dict[str, Preset] = {
             "/kb_view.do?sysparm_article={id}",
             category_names=("topic", "category"),
         ),
+        # Guru's card export (its API client's CSV): a card's boards and tags joined by
+        # ", ", the verifier (a person or a group) answers for the card's accuracy
+        Preset(
+            "guru",
+            "Guru cards",
+            {
+                "id": ("id",),
+                "title": ("title",),
+                "body": ("content",),
+                "updated_at": ("last_modified",),
+                "created_at": ("date_created",),
+                "owner": ("verifier", "created_by", "last_modified_by"),
+                "tags": ("tags",),
+                "category": ("collection",),
+                "url": ("link",),
+            },
+            (
+                frozenset({"title", "content", "verifier"}),
+                frozenset({"title", "content", "trust_state"}),
+                frozenset({"title", "content", "last_verified"}),
+            ),
+            category_prefixes=("boards", "folders"),
+        ),
     )
 }
 
