@@ -1311,3 +1311,35 @@ def test_pages_that_overlap_read_each_article_once(shape: str, tmp_path: Path) -
     titles = [a.title for a in result.articles]
     assert titles == ["Plan question 1", "Plan question 2", "Plan question 3"]
     assert result.articles[1].updated_at == dt.date(2026, 7, 1)
+
+
+def test_servicenow_links_between_articles_resolve_by_sys_id_and_number(tmp_path: Path) -> None:
+    """Article bodies link to other articles by sys_id (`kb_view.do?sys_kb_id=`) or number
+    (a Service Portal page, `sp?id=kb_article_view&sysparm_article=`): such links reach the
+    article, and one to a number no article has is a broken link."""
+    other = "9d3c1e2f8f0a5a00f2fd3ab1f8f0a5b1"
+    body = (
+        f'<p>Set up the VPN first (<a href="/kb_view.do?sys_kb_id={other}">VPN setup</a>), '
+        'then map the drive as <a href="https://acme.service-now.com/sp?id=kb_article_view'
+        '&sysparm_article=KB0030002">Map a drive</a> shows. Old steps: '
+        '<a href="/kb_view.do?sysparm_article=KB0039999">Legacy drive steps</a>.</p>'
+    )
+    records = [
+        {"number": "KB0030001", "sys_id": SYS_ID, "short_description": "Work from home",
+         "text": body, "workflow_state": "published"},
+        {"number": "KB0030002", "sys_id": other, "short_description": "Map a drive",
+         "text": "<p>Open Files, choose Map drive and pick the share.</p>",
+         "workflow_state": "published"},
+    ]  # fmt: skip
+    (tmp_path / "kb_knowledge.json").write_text(json.dumps({"records": records}))
+    result = audit(tmp_path, Config(select=["QUAL006", "COV003"], as_of=AS_OF, cache=False))
+    home = by_title(result.corpus.articles)["Work from home"]
+    targets = [result.corpus.resolve_link(home, link) for link in home.links]
+    assert targets == [
+        "kb_knowledge.json#KB0030002",
+        "kb_knowledge.json#KB0030002",
+        "kb_knowledge/KB0039999",
+    ]
+    assert [f.rule for f in result.findings if f.where == "kb_knowledge.json#KB0030001"] == [
+        "QUAL006"
+    ]

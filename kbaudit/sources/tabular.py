@@ -603,6 +603,9 @@ def _row_article(
             meta[_key(column)] = values.pop(name)
     body = values.pop("body", None)
     meta.update({ALIASES[name][0]: v for name, v in values.items() if v is not None})
+    for column in columns.fields.get("id", [])[1:]:  # the record's other ids: links use them
+        if row.get(column) not in (None, ""):
+            meta.setdefault(_key(column), row[column])
     tagged = next((c for c in columns.fields.get("tags", ()) if row.get(c) not in (None, "")), "")
     if _key(tagged) in _KEYWORD_COLUMNS:  # ServiceNow's meta: words for the search to match
         meta[SEARCH_KEYWORDS] = True
