@@ -1343,3 +1343,31 @@ def test_servicenow_links_between_articles_resolve_by_sys_id_and_number(tmp_path
     assert [f.rule for f in result.findings if f.where == "kb_knowledge.json#KB0030001"] == [
         "QUAL006"
     ]
+
+
+def test_pages_merged_into_one_file_or_an_incremental_export_end_are_whole(
+    tmp_path: Path,
+) -> None:
+    """A script that joins every page's articles under the first page's paging, and the
+    last page of Zendesk's incremental export (`end_of_stream`, its `next_page` kept for
+    the next poll), hold the whole list."""
+    article = {**_PAGE_ARTICLE, "section_id": 4, "html_url": "h", "draft": False}
+    article |= {"label_names": ["plans"], "author_id": 7}
+    merged = {
+        "articles": [{**article, "id": n, "title": f"Plan question {n}"} for n in (1, 2)],
+        "page": 1,
+        "page_count": 2,
+        "count": 2,
+        "next_page": "https://help.example.com/api/v2/help_center/articles.json?page=2",
+    }
+    incremental = {
+        "articles": [{**article, "id": 3, "title": "Plan question 3"}],
+        "next_page": "https://help.example.com/api/v2/help_center/incremental/articles.json?start_time=1790000000",
+        "end_of_stream": True,
+    }
+    for name, doc in (("merged", merged), ("incremental", incremental)):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "articles.json").write_text(json.dumps(doc))
+        result = load(tmp_path / name)
+        assert result.format == "zendesk"
+        assert not [p for p in result.problems if p.code == "INPUT009"], name

@@ -500,6 +500,7 @@ def api_page(doc: Any) -> ApiPage | None:
         number = _count(doc.get("page"))
         count = _count(doc.get("page_count")) or _count(doc.get("pages"))
         more = bool(doc.get("next_page")) or meta.get("has_more") is True
+        more = more and doc.get("end_of_stream") is not True  # an incremental export's end
         total = _count(doc.get("count"))
     if number is None and count is None and not more:
         return None
@@ -518,6 +519,8 @@ def missing_pages(paged: list[tuple[str, ApiPage, int]], kind: str) -> LoadProbl
     count = max((p.pages for p in pages if p.pages), default=None)
     total = max((p.total for p in pages if p.total), default=None)
     numbers = {p.number for p in pages if p.number is not None}
+    if total is not None and read >= total:
+        return None  # pages merged into one file that kept the first page's paging
     if count is not None and numbers:
         if len(numbers) >= count:
             return None
