@@ -143,6 +143,7 @@ class InputCode(StrEnum):
     NOT_READ = "INPUT007"
     UNNAMED_TAGS = "INPUT008"
     PARTIAL_EXPORT = "INPUT009"
+    UNNAMED_OWNERS = "INPUT010"
 
 
 @dataclass(frozen=True)
