@@ -101,8 +101,14 @@ _DATE_PARTS = {
 # - VERSION: the product version whose docs hold the article when the KB keeps the docs of
 #   older versions beside the current ones (Docusaurus `versioned_docs/version-2.x/`); the
 #   current docs have none. Copies of a page in two versions are not duplicates.
+# - LATEST: True on the pages of the version a Docusaurus site publishes as its current docs
+#   (`lastVersion`, else the newest in versions.json): a VERSION that is not frozen.
 # - INCLUDED_BY: the paths of the pages that include this file (a snippet, an include file):
 #   a fragment of those pages, not a page of its own (see sources/fragments.py).
+# - SHOWS_UNREAD: what an MDX page shows that kbaudit does not read: Markdown files it imports
+#   that the KB does not hold (outside the export, or excluded), or "component data" (the
+#   `{...}` data its components draw, such as an API page's schema): the page is longer than
+#   its own text says.
 # - PARENT_PAGE: True when the export's page tree has the article as a parent of other pages
 #   that do not name it in their category path (a Confluence space's home page, which the
 #   breadcrumbs of its children leave out): a section page, like a folder's index page.
@@ -114,7 +120,9 @@ TRANSLATION_OF = "translation_of"
 EMPTY_TRANSLATIONS = "empty_translations"
 SUMMARY_ONLY = "summary_only"
 VERSION = "docs_version"
+LATEST = "docs_latest"
 INCLUDED_BY = "included_by"
+SHOWS_UNREAD = "shows_unread"
 PARENT_PAGE = "parent_page"
 SEARCH_KEYWORDS = "search_keywords"
 # A record id: a 32-hex ServiceNow sys_id, a 24-hex object id (ReadMe), a long number.
@@ -246,7 +254,9 @@ def known_keys(options: SourceOptions) -> set[str]:
             EMPTY_TRANSLATIONS,
             SUMMARY_ONLY,
             VERSION,
+            LATEST,
             INCLUDED_BY,
+            SHOWS_UNREAD,
             PARENT_PAGE,
             SEARCH_KEYWORDS,
         }

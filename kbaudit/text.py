@@ -19,7 +19,12 @@ from kbaudit.model import Extracted, Image, Link
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 # Docs-platform syntax that is not prose: [!INCLUDE ...], > [!NOTE], :::image ...:::
 _DOCS_DIRECTIVE = re.compile(r"\[!(?:INCLUDE|NOTE|TIP|IMPORTANT|WARNING|CAUTION)", re.I)
-_COLON_BLOCK = re.compile(r"^:::.*$", re.M)
+# A `:::` fence line: Microsoft Docs' extensions (`:::image type="content" ...:::`) are markup
+# through and through; an admonition's opening line (Docusaurus `:::note Mind the cutoff`,
+# `:::tip[Faster]`) shows the words after its marker as the callout's title.
+_COLON_BLOCK = re.compile(
+    r"^[ \t]*:::+[ \t]*(?:[\w-]*(?=[^\n]*=\")[^\n]*|[\w-]*)(?:\[([^\]\n]{0,300})\])?", re.M
+)
 _HTML_TAG = re.compile(r"<[^<>]+>")
 # Static-site template tags are markup, not text: Liquid ({% include x %}, {{ page.title }},
 # {% comment %}...{% endcomment %}), Hugo shortcodes ({{< note >}}, {{% tab %}}) and kramdown
@@ -343,6 +348,9 @@ def _wikilink(state: StateInline, silent: bool) -> bool:
 # Emphasis is not parsed: it changes no word, link or heading and costs a tenth of the time.
 _md = MarkdownIt("commonmark", {"html": True}).disable("emphasis")
 _md.inline.ruler.before("link", "wikilink", _wikilink)
+# MDX has no indented code: a JSX block nested four spaces deep is markup, not code
+_mdx = MarkdownIt("commonmark", {"html": True}).disable(["emphasis", "code"])
+_mdx.inline.ruler.before("link", "wikilink", _wikilink)
 _CODE_MARK = re.compile("\ue000(\\d+)\ue001")  # a code span held out of the emphasis pass
 
 
@@ -390,9 +398,11 @@ def link_path(target: str) -> str:
     return unquote(urlsplit(target).path)
 
 
-def markdown(body: str, line_offset: int = 0) -> Extracted:
-    """Parse a Markdown body with markdown-it-py; line numbers are shifted by `line_offset`."""
-    tokens = _md.parse(_template_links(_liquid_lines(readme_blocks(body))))
+def markdown(body: str, line_offset: int = 0, mdx: bool = False) -> Extracted:
+    """Parse a Markdown body with markdown-it-py; line numbers are shifted by `line_offset`;
+    `mdx`: the body is MDX, where indented lines are no code block."""
+    parser = _mdx if mdx else _md
+    tokens = parser.parse(_template_links(_liquid_lines(readme_blocks(body))))
     chunks: list[str] = []
     headings: list[str] = []
     links: list[Link] = []
@@ -417,7 +427,7 @@ def markdown(body: str, line_offset: int = 0) -> Extracted:
             continue
         parts: list[str] = []
         code: list[str] = []  # code spans, held out of the emphasis pass
-        link_stack: list[tuple[str, list[str], bool]] = []
+        link_stack: list[tuple[str, list[str], bool, int]] = []
         for child in token.children or []:
             if child.type in ("text", "code_inline"):
                 content = child.content
@@ -428,19 +438,22 @@ def markdown(body: str, line_offset: int = 0) -> Extracted:
                     code.append(content)
                 else:
                     parts.append(content)
-                for _, texts, _ in link_stack:
+                for _, texts, _, _ in link_stack:
                     texts.append(content)
             elif child.type in ("softbreak", "hardbreak"):
                 parts.append("\n")
             elif child.type == "link_open":
                 by_name = bool(child.meta.get("by_name"))
-                link_stack.append((str(child.attrGet("href") or ""), [], by_name))
+                link_stack.append((str(child.attrGet("href") or ""), [], by_name, len(images)))
             elif child.type == "link_close" and link_stack:
-                href, texts, by_name = link_stack.pop()
+                href, texts, by_name, first = link_stack.pop()
                 if "%7B" in href:  # a template tag, as written: {{ site.baseurl }}/a/
                     href = unquote(href)
                 internal = by_name or is_internal(href)
-                links.append(Link(href, "".join(texts).strip(), internal, line, by_name))
+                label = "".join(texts).strip()
+                links.append(Link(href, label, internal, line, by_name))
+                if label:  # a picture beside a link's words decorates it: [![](i.svg) Billing]
+                    del images[first:]
             elif child.type == "image":
                 src = str(child.attrGet("src") or "")
                 alt = "".join(c.content for c in child.children or [])
@@ -464,7 +477,7 @@ def markdown(body: str, line_offset: int = 0) -> Extracted:
             in_heading = None
         chunks.append(text)
     plain = _drop_directives("\n".join(chunks))
-    plain = _COLON_BLOCK.sub(" ", plain)
+    plain = _COLON_BLOCK.sub(lambda m: f" {m[1] or ''} ", plain)
     plain = re.sub(r"[ \t]+", " ", plain).strip()
     return Extracted(plain, tuple(headings), tuple(links), tuple(images), word_count(plain), h1)
 
@@ -521,7 +534,7 @@ def _pixels(value: object) -> int | None:
 def _shown(img: Tag) -> bool:
     """Whether an `<img>` is content a reader needs, as opposed to decoration (marked
     `role="presentation"` or `aria-hidden`, an icon, emoticon or avatar by its class or
-    address, or drawn at icon size)."""
+    address, inside a link that has words of its own, or drawn at icon size)."""
     if str(img.get("role", "")).lower() in ("presentation", "none"):
         return False
     if str(img.get("aria-hidden", "")).lower() == "true":
@@ -532,8 +545,12 @@ def _shown(img: Tag) -> bool:
         return False
     if _DECORATIVE_SRC.search(str(img.get("src", ""))):
         return False
-    width, height = _pixels(img.get("width")), _pixels(img.get("height"))
-    return not (width is not None and height is not None and max(width, height) <= _ICON_PX)
+    link = img.find_parent("a")
+    if link is not None and link.get_text(" ", strip=True):
+        return False  # beside the words of its link (a card's picture): they say it
+    # drawn at icon size: both sides, or the one side given (the other follows it)
+    sides = [s for s in (_pixels(img.get("width")), _pixels(img.get("height"))) if s is not None]
+    return not (sides and max(sides) <= _ICON_PX)
 
 
 def _content_image(img: Tag, line: int | None) -> Image:

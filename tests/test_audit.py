@@ -215,3 +215,14 @@ def test_a_dated_post_of_a_record_export_is_known_by_its_section_or_title(tmp_pa
         "articles.json#3": False,
         "articles.json#4": False,
     }
+
+
+def test_a_translated_docusaurus_blog_post_is_a_dated_post(tmp_path: Path) -> None:
+    rel = "i18n/fr/docusaurus-plugin-content-blog/2023-02-01-spring-release.md"
+    (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / rel).write_text(
+        "---\ntitle: Version de printemps\n---\nChoisissez un forfait sur la page Forfaits.\n",
+        encoding="utf-8",
+    )
+    [post] = audit(tmp_path, Config(select=["STALE001"], as_of=dt.date(2026, 1, 1))).findings
+    assert post.message.startswith("a dated post (blog) from 2023-02-01")

@@ -109,6 +109,24 @@ def test_gap_topics_group_and_rank_by_volume(articles: list) -> None:
             "customers card keeps getting declined",
             "What to do when customers card keeps getting declined",
         ),
+        # a greeting or filler word is dropped whole, never the start of a longer word
+        ("Okay the app logs me out every hour", "The app logs you out every hour"),
+        ("nothing happens when I press export", "Nothing happens when you press export"),
+        (
+            "something is wrong with my invoice",
+            "What to do when something is wrong with your invoice",
+        ),
+        ("helpdesk login fails on mobile", "What to do when helpdesk login fails on mobile"),
+        # "I'd like to", "we'd like to", "I wish to" ask for a task as "I want to" does
+        ("I'd like to know my balance.", "How to know your balance"),
+        ("We'd like to add a second user", "How to add a second user"),
+        ("I wish to make a transfer to my landlord", "How to make a transfer to your landlord"),
+        # an @handle inside a post reads as the name, an anonymised one as nothing
+        ("the new @40213 update drains my battery", "The new update drains your battery"),
+        ("can I pay @Acme with a gift card", "How to pay Acme with a gift card"),
+        # a request to an assistant ("tell me what ...") titles what it asks
+        ("please tell me what alarms are on", "What alarms are on?"),
+        ("show me how to export invoices", "How to export invoices"),
     ],
 )
 def test_suggested_titles(question: str, title: str | None) -> None:

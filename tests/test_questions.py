@@ -122,7 +122,7 @@ def test_named_text_column() -> None:
         ("question,count\nreset,many\n", "not a number"),
         ('{"other": 1}', "tickets"),
         ('{"text": "a"}\nnot json\n', "line 2 is not valid JSON"),
-        ("ticket id,body text\n1,hello\n2,my card\n", "none of which holds the questions"),
+        ("ticket id,remark\n1,hello\n2,my card\n", "none of which holds the questions"),
         ("id;asked\n1;hello\n", "none of which holds the questions"),
         ("question,count\nreset,inf\n", "'inf' is not a number"),
         ("question,count\nreset,1e999\n", "is not a number"),
@@ -1006,10 +1006,11 @@ def test_a_slack_export_folder_gives_the_customers_posts_that_start_a_thread(
     )
     write("general/2024-03-04.json", [post("U7", "8.0", "can I freeze my card online?")])
     write("D0DM12345/2024-03-04.json", [post("U8", "9.0", "private: my PIN is blocked")])
+    # the @mention that addresses the post is whom it was sent to, not what was asked
     assert sorted(q.text for q in load_questions(tmp_path)) == [
-        "@Kofi is there a fee for paying by card in Japan?",
         "can I freeze my card online?",
         "how do I add a joint account holder?",
+        "is there a fee for paying by card in Japan?",
     ]
     # one channel's folder: that channel, with the users of the export above it
     assert sorted(q.text for q in load_questions(tmp_path / "general")) == [
@@ -1096,3 +1097,371 @@ def test_issue_tracker_and_case_exports_in_json() -> None:
     assert [q.text for q in parse_questions(json.dumps(salesforce))] == [
         "Cannot print statements: The printed statement is blank."
     ]
+
+
+def test_a_log_of_posts_gives_the_customers_opening_posts() -> None:
+    # posts to a brand's support account, one row each: an inbound flag (True: the
+    # customer's), the post each answers; replies of either side are no opening question,
+    # and the @handles a post is addressed to are not what was asked
+    log = (
+        "post_id,author_id,inbound,created_at,text,response_post_id,in_response_to_post_id\n"
+        "11,4401,True,Mon Mar 04 09:12:00 +0000 2024,"
+        "@AcmeBankHelp my card was declined at the airport twice?,12,\n"
+        "12,AcmeBankHelp,False,Mon Mar 04 09:20:00 +0000 2024,"
+        '"@4401 Sorry to hear that! Please DM us the last four digits. ^JL '
+        'https://t.example/abc",13,11\n'
+        "13,4401,True,Mon Mar 04 09:25:00 +0000 2024,@AcmeBankHelp done sent you a DM,,12\n"
+        "14,4402,True,Mon Mar 04 10:02:00 +0000 2024,"
+        "how do I raise my transfer limit in the app @AcmeBankHelp @4480,,\n"
+        "15,AcmeBankHelp,False,Mon Mar 04 10:30:00 +0000 2024,"
+        "@4402 Under Settings > Limits. ^PK,,14\n"
+        "16,4403,True,Mon Mar 04 11:00:00 +0000 2024,@AcmeBankHelp hi,,\n"
+    )
+    assert sorted(q.text for q in parse_questions(log)) == [
+        "how do I raise my transfer limit in the app",
+        "my card was declined at the airport twice?",
+    ]
+    # the same as JSON Lines, with the flag written true/false
+    lines = [
+        {"id": 1, "inbound": True, "text": "@AcmeBankHelp where do I see my IBAN?"},
+        {"id": 2, "inbound": False, "text": "@77 In the app, under Account.", "in_reply_to": 1},
+        {"id": 3, "inbound": True, "text": "can I order a second card for my partner?"},
+    ]
+    text = "\n".join(json.dumps(line) for line in lines)
+    assert sorted(q.text for q in parse_questions(text)) == [
+        "can I order a second card for my partner?",
+        "where do I see my IBAN?",
+    ]
+
+
+def test_dialogue_turns_named_utterances() -> None:
+    # dialogues of a data set: turns with a speaker (USER, SYSTEM) and an utterance
+    dialogues = [
+        {
+            "dialogue_id": "1_001",
+            "turns": [
+                {"speaker": "USER", "utterance": "I want to move 200 dollars to savings."},
+                {"speaker": "SYSTEM", "utterance": "From which account?"},
+                {"speaker": "USER", "utterance": "From checking."},
+            ],
+        },
+        {
+            "dialogue_id": "1_002",
+            "turns": [
+                {"speaker": "USER", "utterance": "What is my checking balance?"},
+                {"speaker": "SYSTEM", "utterance": "It is 420 dollars."},
+            ],
+        },
+    ]
+    assert sorted(q.text for q in parse_questions(json.dumps(dialogues))) == [
+        "I want to move 200 dollars to savings.",
+        "What is my checking balance?",
+    ]
+
+
+def test_a_data_set_of_questions_in_parts() -> None:
+    # an intent data set: parts (train, test, out of scope), each a list of [text, intent]
+    parts = {
+        "train": [["how do i unlock my card", "card_unlock"], ["unlock card", "card_unlock"]],
+        "test": [["what's the fee for a wire abroad", "wire_fee"]],
+        "oos_test": [["who won the game last night", "oos"], ["hello", "greeting"]],
+    }
+    got = {q.text: q.volume for q in parse_questions(json.dumps(parts))}
+    assert got == {
+        "how do i unlock my card": 1,
+        "unlock card": 1,
+        "what's the fee for a wire abroad": 1,
+        "who won the game last night": 1,
+    }
+    # its one list under a name of its own, of records with a text
+    named = {"test_data_annotation": [{"text": "set an alarm for six", "intent": "alarm_set"}]}
+    assert [q.text for q in parse_questions(json.dumps(named))] == ["set an alarm for six"]
+    # a search log given as [query, count] rows
+    rows = [["reset password", 12], ["close account", 3]]
+    got = {q.text: q.volume for q in parse_questions(json.dumps(rows))}
+    assert got == {"reset password": 12, "close account": 3}
+
+
+def test_a_chat_bot_training_set_gives_its_requests() -> None:
+    # customer requests with their intent and a written answer: the request is the question;
+    # a template's blank ({{Order Number}}, {product}) that many requests hold is no word the
+    # customer asked
+    items = ["shoes", "coat", "bag", "scarf", "belt", "hat", "gloves", "socks", "boots", "tie"]
+    rows = "".join(
+        f"BQ,how can i return the {item} from order {{{{Order Number}}}} ?,REFUND,return_item,"
+        f'"Sure.\n\n1. Open {{{{Orders Page}}}}.\n2. Pick the order."\n'
+        for item in items
+    )
+    text = "flags,instruction,category,intent,response\n" + rows
+    text += "BL,my {product} is late,DELIVERY,track_parcel,Check {{Tracking Page}}.\n" * 10
+    got = {q.text: q.volume for q in parse_questions(text)}
+    assert got["how can i return the shoes from order?"] == 1
+    assert got["my is late"] == 10
+    assert len(got) == 11
+    # a few questions about a template language keep their braces
+    asked = ["how do I print {{ page.title }} in a layout", "what does {{ content }} hold"]
+    assert sorted(q.text for q in parse_questions("\n".join(asked * 3))) == sorted(asked)
+
+
+def test_dialogue_data_sets_in_their_own_shapes() -> None:
+    def read(value: object) -> list[str]:
+        return sorted(q.text for q in parse_questions(json.dumps(value)))
+
+    # dialogues keyed by their ids, turns that do not say who wrote them: the two sides take
+    # turns, the customer first
+    keyed = {
+        "D01.json": {
+            "goal": {"message": ["Ask for a cheap hotel"]},
+            "log": [
+                {"text": "I need a cheap hotel near the station.", "metadata": {}},
+                {"text": "There are three. Any area?", "metadata": {"hotel": {}}},
+                {"text": "The north, please.", "metadata": {}},
+            ],
+        },
+        "D02.json": {"log": [{"text": "hello"}, {"text": "Hi!"}, {"text": "Is the pool open?"}]},
+    }
+    assert read(keyed) == ["I need a cheap hotel near the station.", "Is the pool open?"]
+    # a bot that opens by offering help is not the customer; turns as plain strings, JSONL
+    lines = [
+        {"id": "a1", "turns": ["Hello, how may I help you?", "can I pay my bill by phone?"]},
+        {"id": "a2", "turns": ["Hi! How can I help you today?", "hi", "ok", "where is my refund"]},
+    ]
+    text = "\n".join(json.dumps(line) for line in lines)
+    assert sorted(q.text for q in parse_questions(text)) == [
+        "can I pay my bill by phone?",
+        "where is my refund",
+    ]
+    # messages as [speaker, text] pairs, or as texts their speaker opens
+    pairs = [
+        {"convo_id": 7, "original": [["agent", "Hi! How can I help?"], ["customer", "hi"],
+                                     ["customer", "My promo code does not work"]]},
+        {"convo_id": 8, "dialogue": ["customer: Hello.", "agent: Hello, how can I help you?",
+                                     "customer: Can I move my flight to Friday?"]},
+    ]  # fmt: skip
+    assert read(pairs) == ["Can I move my flight to Friday?", "My promo code does not work"]
+    # turns holding both sides: the user's utterance and the system's response
+    both = {
+        "set--train--1": {
+            "log": [
+                {"user utterance": "Do you ship to Norway?", "system response": "We do."},
+                {"user utterance": "How long does it take?", "system response": "A week."},
+            ]
+        },
+        "set--train--2": {
+            "log": [
+                {"transcript": "a vegan place in the centre", "system_transcript": "Hello!"},
+            ]
+        },
+    }
+    assert read(both) == ["Do you ship to Norway?", "a vegan place in the centre"]
+    # a flag on each turn, its text as a list of sentences, the dialogue one level down; the
+    # speakers of a booking data set (USR, wizard)
+    flagged = [
+        {
+            "dialog": {
+                "dialog_id": "f1",
+                "turns": [
+                    {"is_agent": False, "sentences": ["My parcel is late.", "Where is it?"]},
+                    {"is_agent": True, "sentences": ["Sorry! Please DM us."]},
+                ],
+            },
+            "summaries": {"abstractive_summaries": [["Customer asks about a late parcel."]]},
+        },
+        {"utterances": [{"speaker": "wizard", "text": "Hello, where to?"},
+                        {"speaker": "USR", "text": "A trip to Lisbon for two in May"}]},
+    ]  # fmt: skip
+    assert read(flagged) == ["A trip to Lisbon for two in May", "My parcel is late. Where is it?"]
+
+
+def test_webhook_events_and_a_conversations_opening_message() -> None:
+    # events of a webhook, each wrapping a conversation whose opening message is apart
+    # (`conversation_message`, as Intercom's older API gives it); one the team opened
+    def event(author: str, body: str) -> dict:
+        conversation = {
+            "type": "conversation",
+            "conversation_message": {"body": f"<p>{body}</p>", "author": {"type": author}},
+            "conversation_parts": {
+                "conversation_parts": [
+                    {"part_type": "note", "body": "<p>VIP</p>", "author": {"type": "admin"}}
+                ]
+            },
+        }
+        return {"type": "notification_event", "data": {"item": conversation}}
+
+    events = [
+        event("user", "Can I pay invoices by bank transfer?"),
+        event("admin", "Your trial ends tomorrow"),
+        event("lead", "Do you offer a nonprofit discount?"),
+    ]
+    assert sorted(q.text for q in parse_questions(json.dumps(events))) == [
+        "Can I pay invoices by bank transfer?",
+        "Do you offer a nonprofit discount?",
+    ]
+    text = "\n".join(json.dumps(e) for e in events)
+    assert len(parse_questions(text)) == 2
+    # one event alone, whose customer only asked for help, says so
+    with pytest.raises(QuestionsError, match="beyond a greeting"):
+        parse_questions(json.dumps(event("user", "I need help!")))
+    # a ticket's first message apart (`first_message`), flagged as the agent's or not
+    tickets = [
+        {"id": 1, "first_message": {"body_text": "Where is order 1182?", "from_agent": False}},
+        {"id": 2, "first_message": {"body_text": "Your order has shipped", "from_agent": True}},
+    ]
+    assert [q.text for q in parse_questions(json.dumps(tickets))] == ["Where is order 1182?"]
+
+
+def test_a_file_of_the_teams_messages_only_says_so() -> None:
+    # a ticket's replies and private notes (incoming: false) without the customer's
+    notes = [
+        {"body_text": "Private note: refund approved", "incoming": False, "private": True},
+        {"body_text": "We have refunded you", "incoming": False, "private": False},
+    ]
+    with pytest.raises(QuestionsError, match="every message is the team's"):
+        parse_questions(json.dumps(notes))
+
+
+def test_a_search_log_without_a_header_row() -> None:
+    # one row per search: user id, time, market, query, duration, shown and clicked
+    # addresses; the query is the column of words, the numbers are no counts
+    log = (
+        "5120\t3/4/2024 9:02:11 AM\ten-us\treset my password\t41\thelp.example.com/reset\tNULL\n"
+        "5121\t3/4/2024 9:03:40 AM\ten-gb\texport invoices\t380\thelp.example.com/export;"
+        "help.example.com/invoices\thelp.example.com/export\n"
+        "5120\t3/4/2024 9:05:02 AM\ten-us\treset my password\t12\thelp.example.com/reset\t"
+        "help.example.com/reset\n"
+        "5188\t3/5/2024 1:15:40 PM\ten-ca\tvat\t9\tNULL\tNULL\n"
+    )
+    got = {q.text: q.volume for q in parse_questions(log)}
+    assert got == {"reset my password": 2, "export invoices": 1, "vat": 1}
+    # a list of questions with commas stays a list
+    text = "how do I pay, and when, by card?\nwhere is my invoice, the one from May?\n"
+    assert len(parse_questions(text)) == 2
+
+
+def test_json_written_column_by_column_and_nested_texts() -> None:
+    # a table written column by column, as a data frame's to_dict gives it
+    columns = {"question": ["close my account", "add a user"], "count": [7, 2]}
+    got = {q.text: q.volume for q in parse_questions(json.dumps(columns))}
+    assert got == {"close my account": 7, "add a user": 2}
+    # a record's question given as an object with its text
+    nested = [{"userInput": {"text": "I want to fly to Oslo"}, "labels": []}]
+    assert [q.text for q in parse_questions(json.dumps(nested))] == ["I want to fly to Oslo"]
+    # one-turn dialogues keyed by their ids, the turn alone rather than in a list
+    one_turn = {
+        "set--train--1": {"log": {"user utterance": "is my card on its way", "system response": "card_arrival"}},
+        "set--train--2": {"log": {"user utterance": "change my pin", "system response": "change_pin"}},
+    }  # fmt: skip
+    got_texts = sorted(q.text for q in parse_questions(json.dumps(one_turn)))
+    assert got_texts == ["change my pin", "is my card on its way"]
+    # a data set in two parts of one length stays two parts
+    parts = {"train": [["reset my pin", "pin"]], "test": [["lost card", "card"]]}
+    assert sorted(q.text for q in parse_questions(json.dumps(parts))) == [
+        "lost card",
+        "reset my pin",
+    ]
+
+
+def test_a_messaging_history_with_nested_texts_and_participant_lists() -> None:
+    # conversations whose messages say who sent them (Consumer, Agent) and nest their text;
+    # a list of participants with roles beside the messages is not the messages
+    record = {
+        "info": {"conversationId": "c-1", "status": "CLOSE"},
+        "messageRecords": [
+            {"messageData": {"msg": {"text": "hello"}}, "sentBy": "Consumer", "seq": 0},
+            {"messageData": {"msg": {"text": "Hi, how can I help?"}}, "sentBy": "Agent", "seq": 1},
+            {
+                "messageData": {"msg": {"text": "Can I get a paper statement?"}},
+                "sentBy": "Consumer",
+            },
+        ],
+        "agentParticipants": [{"agentId": "77", "role": "AGENT"}],
+        "consumerParticipant": [{"participantId": "p-1", "consumerName": "Visitor"}],
+    }
+    page = {"_metadata": {"count": 1}, "conversationHistoryRecords": [record]}
+    assert [q.text for q in parse_questions(json.dumps(page))] == ["Can I get a paper statement?"]
+
+
+def test_a_site_search_report_that_names_its_keyword_label() -> None:
+    # a web analytics tool's site search keywords: the row's label, its visits the volume;
+    # beside a text column, a label is an intent, not the question
+    rows = [
+        {"label": "reset password", "nb_visits": 31, "nb_pages_per_search": 1.4, "exit_rate": "52%"},
+        {"label": "vat number", "nb_visits": 4, "nb_pages_per_search": 1, "exit_rate": "100%"},
+    ]  # fmt: skip
+    got = {q.text: q.volume for q in parse_questions(json.dumps(rows))}
+    assert got == {"reset password": 31, "vat number": 4}
+    assert [q.text for q in parse_questions("text,label\nmy card is late,card_arrival\n")] == [
+        "my card is late"
+    ]
+
+
+def test_a_reply_to_address_or_a_parent_case_is_no_reply() -> None:
+    # a mail's Reply-To address and a case's parent case do not make a row a follow-up
+    text = (
+        "Subject,Description,Reply-To,Parent Case ID\n"
+        "Invoice missing,Where is my March invoice?,ap@client.example,\n"
+        "Second login,Can a colleague log in too?,,5001\n"
+    )
+    assert len(parse_questions(text)) == 2
+
+
+def test_turns_without_roles_by_their_writers() -> None:
+    # two writers named on each message: the customer is the one who does not offer help,
+    # however many messages each writes in a row
+    chat = {
+        "messages": [
+            {"author": "sam", "text": "hi"},
+            {"author": "sam", "text": "my export fails"},
+            {"author": "kim", "text": "Hello, how can I help?"},
+            {"author": "sam", "text": "it says error 5"},
+        ]
+    }
+    assert [q.text for q in parse_questions(json.dumps(chat))] == ["my export fails"]
+    # a channel of three writers or more has no customer side to take turns with
+    channel = {
+        "channel": {"name": "help"},
+        "messages": [
+            {"author": {"id": "a", "name": "ann"}, "content": "how do I reset my key?"},
+            {"author": {"id": "b", "name": "bob"}, "content": "try settings"},
+            {"author": {"id": "c", "name": "cy"}, "content": "where are the logs?"},
+        ],
+    }
+    with pytest.raises(QuestionsError, match="no chat has a customer message"):
+        parse_questions(json.dumps(channel))
+
+
+def test_a_chat_history_of_named_members_and_events() -> None:
+    # a live chat's history: members join, messages under "msg" named by who sent them
+    chats = {
+        "chats": [
+            {
+                "type": "chat",
+                "history": [
+                    {"type": "chat.memberjoin", "name": "Visitor 5120"},
+                    {"type": "chat.msg", "name": "Visitor 5120", "msg": "hello"},
+                    {"type": "chat.memberjoin", "name": "Dana"},
+                    {"type": "chat.msg", "name": "Dana", "msg": "Hi! How can I help you today?"},
+                    {
+                        "type": "chat.msg",
+                        "name": "Visitor 5120",
+                        "msg": "Is there a student discount?",
+                    },
+                ],
+            }
+        ]
+    }
+    assert [q.text for q in parse_questions(json.dumps(chats))] == ["Is there a student discount?"]
+
+
+def test_a_cell_longer_than_csv_allows_and_a_header_of_many_columns() -> None:
+    # a cell of 300 KB (a log pasted into one) was an uncaught csv error
+    text = "question,count\n" + '"' + "where is my parcel " * 16000 + '",3\n'
+    (question,) = parse_questions(text)
+    assert question.volume == 3 and len(question.text) <= 1003
+    # ... or in a first line without a header, where it stopped the run
+    log = "1\t" + "x" * 200_000 + "\thow do i pay\n2\t3/3/2024\twhere is my card\n"
+    assert len(parse_questions(log)) == 2
+    # an error names the first columns of a wide table and how many more there are
+    wide = "\t".join(f"c{i}" for i in range(500)) + "\n" + "\t".join("1" * 500) + "\n"
+    with pytest.raises(QuestionsError, match=r"c11 and 488 more, none of which"):
+        parse_questions(wide)

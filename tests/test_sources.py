@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from kbaudit import text
 from kbaudit.dates import parse_date
 from kbaudit.errors import SourceError
 from kbaudit.sources import SourceOptions, git_dates, load
 from kbaudit.sources.markdown import split_front_matter
 from kbaudit.sources.tree import glob_match
+from kbaudit.text import html as extract_html
 
 from .conftest import write_files
 
@@ -342,7 +342,51 @@ def test_documentation_of_tools_beside_the_kb_is_not_read(tmp_path: Path) -> Non
     write(site, "website/docusaurus.config.js", "module.exports = {}\n")
     for name in ("plant", "prune", "harvest"):
         write(site, f"website/docs/{name}.md", page)
-    assert len(load(site).articles) == 4  # the site's own README is a page like the docs
+    paths = [a.path for a in load(site).articles]  # the site's README is no page of it
+    assert paths == ["website/docs/harvest.md", "website/docs/plant.md", "website/docs/prune.md"]
+
+
+def test_a_docusaurus_site_is_read_as_it_publishes(tmp_path: Path) -> None:
+    """A Docusaurus site publishes the Markdown of its content folders (docs/, blog/,
+    src/pages/, versioned_docs/, i18n/, a docs plugin's `path:`), not its README, the
+    source a plugin generates pages from, nor the repository's other notes; a file that a
+    page imports is shown in that page, so it is read as a fragment of it."""
+    page = "---\ntitle: Repot a fern\n---\nWater the fern the day before you move it.\n"
+    config = "module.exports = {plugins: [['@docusaurus/plugin-content-docs',\n"
+    config += "  {id: 'care', path: '../care-guides', routeBasePath: 'care'}]],\n"
+    config += "  presets: [['classic', {docs: {versions: {current: {path: 'next'}}}}]]}\n"
+    files = {
+        "NOTES.md": "# Team notes\n\nRelease on Fridays.",
+        "app/STYLE.md": "# Code style\n\nTabs, not spaces.",
+        "app/main.py": "print('hi')\n",
+        "site/README.md": "# Site\n\nRun npm start.",
+        "site/docusaurus.config.js": config,
+        "site/templates/info.mdx": "# Generated intro\n\nSource of a generated page.",
+        "site/docs/ferns.md": page,
+        "site/docs/setup.mdx": page + "\nimport Guide from '../../app/GUIDE.md';\n\n<Guide />\n",
+        "app/GUIDE.md": "# Install the app\n\nDownload it, open it and sign in with your code.",
+        "site/blog/2026-05-01-spring.md": page,
+        "site/versioned_docs/version-1.0/ferns.md": page,
+        "care-guides/watering.md": page,
+    }
+    for rel, text in files.items():
+        write(tmp_path, rel, text)
+    articles = {a.path: a for a in load(tmp_path).articles}
+    assert sorted(articles) == [
+        "app/GUIDE.md",
+        "care-guides/watering.md",
+        "site/blog/2026-05-01-spring.md",
+        "site/docs/ferns.md",
+        "site/docs/setup.mdx",
+        "site/versioned_docs/version-1.0/ferns.md",
+    ]
+    assert articles["app/GUIDE.md"].meta["included_by"] == ["site/docs/setup.mdx"]
+    own = articles["site/docs/ferns.md"].word_count
+    assert articles["site/docs/setup.mdx"].word_count == own + articles["app/GUIDE.md"].word_count
+    assert articles["site/docs/setup.mdx"].headings == ("Install the app",)
+    # include globs choose the files themselves
+    chosen = load(tmp_path, options=SourceOptions(include=["site/**"])).articles
+    assert "site/README.md" in [a.path for a in chosen]
 
 
 def test_gems_installed_into_a_jekyll_site_are_not_the_kb(tmp_path: Path) -> None:
@@ -645,7 +689,7 @@ def test_html_inline_elements_run_on_with_the_text_around_them() -> None:
         "<table><tr><th>Plan</th><th>Price</th></tr><tr><td>Team</td><td>$9</td></tr></table>"
         "<div>Last</div>line"
     )
-    extracted = text.html(body)
+    extracted = extract_html(body)
     assert extracted.text == (
         "From May 4, 2026, the old app stops. Read the upgrade notes.\nReinstall\nthen restart\n"
         "Step one\nStep two\nPlan Price\nTeam $9\nLast\nline"
@@ -670,3 +714,65 @@ def test_json_cut_off_inside_a_string_says_the_file_looks_cut_off(tmp_path: Path
         "not valid JSON: Unterminated string starting at line 1 column 62; "
         "the file looks cut off: export it again"
     )
+
+
+def test_docusaurus_pages_take_the_address_the_site_publishes(tmp_path: Path) -> None:
+    page = "---\ntitle: Page\n{extra}---\nText of the page.\n"
+    files = {
+        "docusaurus.config.js": "module.exports = {presets: [['classic', "
+        "{docs: {routeBasePath: '/help'}}]]};",
+        "docs/01-start/index.md": page.format(extra=""),
+        "docs/01-start/02-install.md": page.format(extra=""),
+        "docs/billing/billing.md": page.format(extra=""),
+        "docs/billing/refund-a-card.md": page.format(extra="id: refunds\n"),
+        "docs/billing/fees.md": page.format(extra="slug: /pricing/fees\n"),
+        "docs/billing/tax.md": page.format(extra="url: https://help.example.com/tax\n"),
+        "versioned_docs/version-1.0/billing/fees.md": page.format(extra=""),
+    }
+    for rel, text in files.items():
+        write(tmp_path, rel, text)
+    urls = {a.path: a.url for a in load(tmp_path).articles}
+    assert urls == {
+        "docs/01-start/index.md": "/help/start",
+        "docs/01-start/02-install.md": "/help/start/install",
+        "docs/billing/billing.md": "/help/billing",
+        "docs/billing/refund-a-card.md": "/help/billing/refunds",
+        "docs/billing/fees.md": "/help/pricing/fees",
+        "docs/billing/tax.md": "https://help.example.com/tax",  # its own field wins
+        "versioned_docs/version-1.0/billing/fees.md": None,
+    }
+
+
+def test_docusaurus_versions_the_config_leaves_out_are_not_read(tmp_path: Path) -> None:
+    """`onlyIncludeVersions` builds the versions it lists (the current docs only when it
+    lists `current`); `includeCurrentVersion: false` leaves the current docs out."""
+    page = "---\ntitle: Page\n---\nText of the page.\n"
+    config = "module.exports = {presets: [['classic', {docs: {\n"
+    config += "  lastVersion: '3.0', onlyIncludeVersions: ['3.0', \"1.0\"]}}]]};\n"
+    for rel in (
+        "docs/setup.md",
+        "versioned_docs/version-1.0/setup.md",
+        "versioned_docs/version-2.0/setup.md",
+        "versioned_docs/version-3.0/setup.md",
+    ):
+        write(tmp_path, rel, page)
+    write(tmp_path, "docusaurus.config.js", config)
+    assert [a.path for a in load(tmp_path).articles] == [
+        "versioned_docs/version-1.0/setup.md",
+        "versioned_docs/version-3.0/setup.md",
+    ]
+    write(tmp_path, "docusaurus.config.js", "module.exports = {includeCurrentVersion: false};")
+    assert "docs/setup.md" not in [a.path for a in load(tmp_path).articles]
+
+
+def test_docusaurus_does_not_publish_hidden_or_underscore_files(tmp_path: Path) -> None:
+    """A hidden file (`.old-setup.md`, a backup) and a `_` file or folder no page imports
+    are not pages of the site; a `_` partial a page imports is its fragment."""
+    page = "---\ntitle: Page\n---\nText of the page.\n"
+    write(tmp_path, "docusaurus.config.js", "module.exports = {};\n")
+    write(tmp_path, "docs/setup.mdx", page + "\nimport Note from './_note.md';\n\n<Note />\n")
+    write(tmp_path, "docs/_note.md", "Keep the receipt.")
+    write(tmp_path, "docs/_drafts/plans.md", page)
+    write(tmp_path, "docs/.old-setup.md", page)
+    paths = [a.path for a in load(tmp_path).articles]
+    assert paths == ["docs/_note.md", "docs/setup.mdx"]

@@ -17,6 +17,7 @@ from kbaudit.analysis.groups import UnionFind
 from kbaudit.analysis.similarity import CANONICAL_RULES, Conflict, canonical_key, conflicts
 from kbaudit.config import DuplicateSettings
 from kbaudit.corpus import Corpus
+from kbaudit.corpus.translations import placeholder_translations
 from kbaudit.errors import ConfigError
 
 EXACT, NEAR, TITLE, CONFLICT = "exact", "near", "title", "conflict"
@@ -114,8 +115,14 @@ class _Finder:
 
     def exact(self, sets: list[list[int]]) -> list[DuplicateGroup]:
         reason = "same body text once case, spacing, punctuation and markup are removed"
+        # translations of different articles sharing a notice ("only available in English")
+        # are missing translations (COV006), not copies of one answer
+        notices = placeholder_translations(self.corpus)
         groups = []
-        for members in sets:
+        for found in sets:
+            members = [i for i in found if i not in notices]
+            if len(members) < 2:
+                continue
             canonical = self.pick(members)
             others = self._others(members, canonical)
             groups.append(DuplicateGroup(EXACT, canonical, others, (1.0,) * len(others), reason))

@@ -17,7 +17,12 @@ _LEADS = (
     (re.compile(r"^(?:can|could|may) (?:i|we|you) (.+)$"), "How to {}"),
     (re.compile(r"^is (?:it|there a way) (?:possible )?to (.+)$"), "How to {}"),
     (re.compile(r"^(?:is there a way|is it possible) (?:for me |for us )?to (.+)$"), "How to {}"),
-    (re.compile(r"^(?:i|we) (?:want|need|would like|'d like) to (.+)$"), "How to {}"),
+    (
+        re.compile(
+            r"^(?:i|we)(?: (?:want|need|wish|would like|would love)|['’]d (?:like|love)) to (.+)$"
+        ),
+        "How to {}",
+    ),
     (re.compile(r"^(why|what|when|which|who|where|how) (.+)$"), "{} {}"),
 )
 MIN_WORDS = 3
@@ -26,7 +31,7 @@ _GREETING = re.compile(
     r"^(?:(?:hi|hello|hey|hiya|greetings|good (?:morning|afternoon|evening)|dear \w+|"
     r"thanks|thank you|please|pls|help|urgent|it'?s urgent|this is urgent|question|ok|okay|"
     r"so|well|um|yes|no|sorry)"
-    r"(?: there| team| all| guys)?[\s,.!:;-]*)+",
+    r"(?: there| team| all| guys)?(?![\w'-])[\s,.!:;-]*)+",  # whole words: not "So" of "Something"
     re.I,
 )
 _FILLER = re.compile(
@@ -35,13 +40,15 @@ _FILLER = re.compile(
     r"i (?:would|'d) like to know(?: if| whether| how)?|i want to know(?: if| whether| how)?|"
     r"(?:can|could|would) you (?:please )?(?:tell|help|explain to|show) me(?: with)?|"
     r"please (?:tell|help|explain to|show) me(?: with)?|do you know(?: if| whether| how)?|"
+    r"(?:tell|show) me(?= (?:what|which|when|where|who|why|how)\b)|"
+    r"let me know(?= (?:what|which|when|where|who|why|how)\b)|"
     r"i need (?:some )?(?:help|assistance|information)(?: with| on| about| regarding)?|"
     r"i need to know(?: if| whether| how)?)\s+",
     re.I,
 )
 # The lookbehind starts a match only at the first of a run of separators: linear time.
 _TRAILING = re.compile(
-    r"(?<![\s,.!;-])[\s,.!;-]*(?:thanks?(?: you)?(?: in advance)?|thx|please(?: help)?|asap|why is that|"
+    r"(?<![\s,.!;-])[\s,.!;-]*\b(?:thanks?(?: you)?(?: in advance)?|thx|please(?: help)?|asap|why is that|"
     r"what (?:can|should|do) (?:i|we) do(?: now| about it)?|what now|"
     r"any help(?: is| would be)? appreciated|help)[\s.!?]*$",
     re.I,
@@ -117,13 +124,22 @@ _COMPOUND = re.compile(
 )
 
 
+# An @handle inside a post: a name ("@Tesco") reads as the name, an anonymised one ("@76099",
+# as public data sets write every customer's and some brands' handles) as nothing.
+_HANDLE = re.compile(r"(?<![\w@.])@(?:(\d+)\b\s?|([^\W\d]\w*))")
+
+
+def _unmentioned(text: str) -> str:
+    return _HANDLE.sub(lambda m: m.group(2) or "", text)
+
+
 def _ask(question: str, focus: frozenset[str] = frozenset()) -> str:
     """The sentence that asks something: greetings and filler stripped, the first sentence
     with at least MIN_WORDS words left; of the sentences that name the topic (`focus` words),
     a question first, else the one naming it most ("I lost my card. Can you help me?" -> "I
     lost my card" when the topic is about lost cards); a ticket's subject when it names the
     topic in MIN_WORDS words or more."""
-    lead, text = _lead_apart(re.sub(r"\s+", " ", question).strip())
+    lead, text = _lead_apart(re.sub(r"\s+", " ", _unmentioned(question)).strip())
     sentences = [s.strip() for s in re.split(r"(?<=[.?!])\s+|\n", text) if s.strip()]
     cleaned = []
     for sentence in [lead, *sentences] if lead else sentences:

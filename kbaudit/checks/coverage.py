@@ -14,7 +14,7 @@ from kbaudit.analysis.language import language_name
 from kbaudit.corpus import Corpus
 from kbaudit.errors import RuleError
 from kbaudit.model import Article, Finding, Related
-from kbaudit.normalize import SUMMARY_ONLY
+from kbaudit.normalize import SHOWS_UNREAD, SUMMARY_ONLY
 from kbaudit.rules import CheckKind, Context, Param, Registry
 
 
@@ -116,7 +116,11 @@ def _weak(article: Article, ctx: Context) -> str | None:
         return "flagged outdated"
     if article.updated_at and (ctx.today - article.updated_at).days > int(ctx.params["days"]):
         return f"updated {article.updated_at.isoformat()}"
-    if article.word_count < int(ctx.params["min_words"]) and not article.meta.get(SUMMARY_ONLY):
+    if (
+        article.word_count < int(ctx.params["min_words"])
+        and not article.meta.get(SUMMARY_ONLY)
+        and not article.meta.get(SHOWS_UNREAD)  # it shows Markdown from outside the export
+    ):
         return f"{article.word_count} words"
     return None
 

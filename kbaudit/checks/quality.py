@@ -17,7 +17,7 @@ from kbaudit.corpus import Corpus
 from kbaudit.corpus.links import anchors, site_link, slug_forms
 from kbaudit.errors import RuleError
 from kbaudit.model import Article, Finding, InputCode, Link, Related, Severity
-from kbaudit.normalize import SUMMARY_ONLY
+from kbaudit.normalize import SHOWS_UNREAD, SUMMARY_ONLY
 from kbaudit.rules import CheckKind, Context, Param, Registry, article_only, corpus_only
 
 # Article text is untrusted: a pattern scans at most WINDOW characters at a time (windows
@@ -72,6 +72,8 @@ def min_words(article: Article, ctx: Context) -> Iterator[Finding]:
         return
     if ctx.params["skip_summaries"] and article.meta.get(SUMMARY_ONLY):
         return  # the export carries only its summary (INPUT006), not its body
+    if article.meta.get(SHOWS_UNREAD):
+        return  # it shows Markdown from outside the export: its length cannot be told
     low, floor = int(ctx.params["min"]), int(ctx.params["skip_below"])
     n = article.word_count
     if not floor <= n < low:

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 
 from kbaudit.model import Article, Finding
-from kbaudit.normalize import VERSION
+from kbaudit.normalize import LATEST, VERSION
 from kbaudit.rules import (
     SKIP_EMPTY_SECTIONS,
     CheckKind,
@@ -29,7 +29,7 @@ def _skipped(article: Article, ctx: Context) -> bool:
 def max_age(article: Article, ctx: Context) -> Iterator[Finding]:
     if _skipped(article, ctx) or article.updated_at is None:
         return
-    if article.meta.get(VERSION) is not None:
+    if article.meta.get(VERSION) is not None and not article.meta.get(LATEST):
         return  # an older version's docs are frozen with it: their age is the version's
     by_category = {str(k).lower(): int(v) for k, v in (ctx.params["by_category"] or {}).items()}
     category = (article.category or "").lower()
@@ -69,7 +69,7 @@ _POST_KIND = (
     r"(?P<kind>_posts|blog|news|release[-_ ]?notes|changelogs?|announcements?"
     r"|what'?s[-_ ]new|security[-_ ]bulletins?|bulletins?)"
 )
-_POSTS = re.compile(rf"(?:^|/){_POST_KIND}/", re.I)
+_POSTS = re.compile(rf"(?:^|/)(?:docusaurus-plugin-content-)?{_POST_KIND}/", re.I)
 _POST_SECTION = re.compile(rf"(?:^|\s>\s){_POST_KIND}(?:$|\s>\s)", re.I)
 # A record export has no folders: a title that names the kind and the day does
 # ("Changelog - June 4, 2026", "Release notes 2026-03-01", "What's new: 4 May 2026").

@@ -291,7 +291,7 @@ def misspelled_key(article: Article, ctx: Context) -> Iterator[Finding]:
                 key.casefold(), sorted(folded), scorer=fuzz.ratio, score_cutoff=cutoff
             )
             like = folded[best[0]] if best else None
-        if like is not None:
+        if like is not None and not _compound(key, like):
             yield ctx.finding(
                 article,
                 f"front-matter key `{key}` looks like a misspelling of `{like}`; "
@@ -299,6 +299,18 @@ def misspelled_key(article: Article, ctx: Context) -> Iterator[Finding]:
                 line=_key_line(article.raw, key),
                 data={"key": key, "suggestion": like},
             )
+
+
+def _compound(key: str, known: str) -> bool:
+    """Whether `key` holds `known` as one word of a longer name (`seoDescription`,
+    `meta_description`, `description-short`): another key, not a misspelling of it."""
+    i = key.casefold().find(known.casefold())
+    j = i + len(known)
+    if i < 0 or len(key) == len(known):
+        return False
+    before = i == 0 or key[i - 1] in "_-." or key[i].isupper()
+    after = j == len(key) or key[j] in "_-." or key[j].isupper()
+    return before and after
 
 
 def _folder(article: Article) -> str | None:

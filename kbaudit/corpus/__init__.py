@@ -391,12 +391,20 @@ class Corpus:
         path = link_path(target).replace("\\", "/")
         if not path or _ASSET.search(path):
             return None
+        if path.startswith("@site/"):  # Docusaurus: from the folder of the page's site
+            from kbaudit.sources.docusaurus import site_of
+
+            folder = site_of(article.path or "", self._docusaurus_sites) or ""
+            return posixpath.normpath(posixpath.join(folder, path.removeprefix("@site/")))
         if path.startswith("/"):
             # Site-absolute: often a published URL of another docs set. Judged only when it
             # resolves, or names a document file inside a top folder of this export.
             resolved = posixpath.normpath(path.lstrip("/"))
             if self.link_exists(resolved):
                 return resolved
+            in_site = self._docusaurus_target(article, path)
+            if in_site is not None:
+                return in_site
             published = self.site_index.lookup(resolved)
             if published is not None:
                 return published
@@ -406,10 +414,45 @@ class Corpus:
         else:
             base = posixpath.dirname(article.path or "")
             resolved = posixpath.normpath(posixpath.join(base, path))
-            if not self.link_exists(resolved) and not resolved.lower().endswith(_DOC_SUFFIXES):
+            if self.link_exists(resolved):
+                return resolved
+            if not resolved.lower().endswith(_DOC_SUFFIXES):
+                if self._generated_index(article, resolved):
+                    return None  # built by the site from its sidebar: not judgeable
                 # a pretty URL relative to the page (`../reset-password/`), not a file
-                resolved = self.site_index.lookup(resolved) or resolved
+                return self.site_index.lookup(resolved) or resolved
+            if not path.startswith(("./", "../")):
+                return self._docusaurus_target(article, path) or resolved
         return resolved
+
+    @cached_property
+    def _docusaurus_sites(self) -> list[str]:
+        """The folders of the KB that hold a Docusaurus site's config."""
+        from kbaudit.sources.docusaurus import site_folders
+
+        return site_folders(self.files)
+
+    def _generated_index(self, article: Article, resolved: str) -> bool:
+        """Whether a Docusaurus page's relative link names a category page the site builds
+        from its sidebar (`category/user-guides`, a generated index), which no file holds."""
+        from kbaudit.sources.docusaurus import content_root
+
+        root = content_root(article.path or "", self._docusaurus_sites)
+        return root is not None and resolved.startswith(f"{root}/category/")
+
+    def _docusaurus_target(self, article: Article, path: str) -> str | None:
+        """The file a Docusaurus page's Markdown link names when it is not relative to the
+        page: Docusaurus looks for `x.md` and `/x.md` in the page's content folder, then in
+        the site folder (`versioned_docs/version-2.x/setup.md` from any page of the site)."""
+        if not article.path or not path.lower().endswith((".md", ".mdx")):
+            return None
+        from kbaudit.sources.docusaurus import link_folders
+
+        for folder in link_folders(article.path, self._docusaurus_sites):
+            candidate = posixpath.normpath(posixpath.join(folder, path.lstrip("/")))
+            if self.link_exists(candidate):
+                return candidate
+        return None
 
     def _resolve_site_link(self, article: Article, site: SiteLink) -> str | None:
         if not site.path:

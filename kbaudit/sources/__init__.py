@@ -13,6 +13,7 @@ from kbaudit.model import Article, InputCode, LoadProblem
 from kbaudit.normalize import SourceOptions, is_record_id
 from kbaudit.sources import (
     confluence,
+    docusaurus,
     fragments,
     freshdesk,
     helpdesk,
@@ -67,8 +68,10 @@ def load(
         zipped = open_tree(path / archives[0], options.include, options.exclude, options.limits)
         zipped.problems[:0] = tree.problems
         tree = zipped
+    imported: frozenset[str] = frozenset()
     if not options.include:  # globs that choose the files say what is an article
         tree = mixed.without_program_docs(tree)
+        tree, imported = docusaurus.published(tree)
     source = source_by_name(input_format) if input_format else detect(tree, SOURCES)
     # pages of another format beside the detected one are read by their own reader; a
     # forced format reads only its own files. Pages no reader reads are named (INPUT007).
@@ -93,8 +96,10 @@ def load(
         result.problems.append(problem)
     result.articles = structure.with_categories(tree, result.articles, options.category_from)
     result.articles = structure.with_draft_folders(result.articles)
-    result.articles = fragments.with_fragments(result.articles)
+    result.articles = fragments.with_fragments(result.articles, imported)
+    result.articles = docusaurus.with_urls(tree, result.articles)
     result.articles = structure.with_docusaurus_versions(result.articles)
+    result.articles = docusaurus.with_latest_version(tree, result.articles)
     result.articles = structure.with_docusaurus_translations(result.articles)
     result.articles = structure.with_folder_locales(result.articles)
     result.articles = structure.with_file_locales(result.articles)

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from kbaudit.model import Article
-from kbaudit.normalize import INCLUDED_BY
+from kbaudit.normalize import INCLUDED_BY, SHOWS_UNREAD
 
 # Include directives, each on a line of its own. Spans are bounded: linear on any text.
 _SNIPPET = re.compile(r"""^[ \t]{0,12}-{1,8}8<-{1,8}[ \t]+(["'])([^"'\n]{1,500})\1""", re.M)
@@ -54,8 +54,13 @@ def targets(raw: str) -> list[str]:
     found += _DOCFX.findall(raw) + _MDBOOK.findall(raw) + _JEKYLL.findall(raw)
     # an MDX import names a partial when its file or a folder of it starts with `_`
     # (Docusaurus never publishes those); another imported page is still a page
-    found += [m[2] for m in _IMPORT.finditer(raw) if "/_" in "/" + m[2].lstrip("./")]
+    found += [t for t in imports(raw) if "/_" in "/" + t.lstrip("./")]
     return [_SELECTOR.sub(r"\1", t.split("#", 1)[0]) for t in found if "://" not in t]
+
+
+def imports(raw: str) -> list[str]:
+    """The Markdown files an MDX page imports, as written (`./_note.mdx`, `@site/x.md`)."""
+    return [m[2] for m in _IMPORT.finditer(raw)] if "import" in raw else []
 
 
 def _resolve(page: str, target: str, paths: set[str], by_tail: dict[str, list[str]]) -> str | None:
@@ -75,13 +80,20 @@ def _resolve(page: str, target: str, paths: set[str], by_tail: dict[str, list[st
     return found[0] if len(found) == 1 else None
 
 
-def with_fragments(articles: list[Article]) -> list[Article]:
-    """Articles other pages include carry `included_by`: the pages that include them."""
+def with_fragments(
+    articles: list[Article], imported: frozenset[str] = frozenset()
+) -> list[Article]:
+    """Articles other pages include carry `included_by`: the pages that include them. A
+    page that includes fragments (or imports another page to show it) counts their words
+    and headings as its own (the reader sees them in the page); one that imports Markdown the KB does not hold (a file outside
+    the export) carries `shows_unread`: how long it is cannot be told. `imported` names
+    files that are fragments whenever a page imports them (files a site does not publish
+    as pages of their own)."""
     paths = {a.path for a in articles if a.path and "#" not in a.path}
-    including = {
-        a.path: named for a in articles if a.path and a.path in paths and (named := targets(a.raw))
-    }
-    if not including:
+    pages = {a.path: a.raw for a in articles if a.path and a.path in paths}
+    including = {p: named for p, raw in pages.items() if (named := _included(raw, p, imported))}
+    importing = {p: named for p, raw in pages.items() if (named := imports(raw))}
+    if not including and not importing:
         return articles
     by_tail: dict[str, list[str]] = defaultdict(list)
     for path in sorted(paths):
@@ -94,11 +106,44 @@ def with_fragments(articles: list[Article]) -> list[Article]:
             found = _resolve(page, target, paths, by_tail)
             if found is not None and found != page:
                 included[found].add(page)
-    if not included:
-        return articles
-    return [
-        replace(a, meta={**a.meta, INCLUDED_BY: sorted(included[a.path])})
-        if a.path in included
-        else a
-        for a in articles
-    ]
+    unread: dict[str, list[str]] = defaultdict(list)
+    shows: dict[str, set[str]] = defaultdict(set)  # page -> the files it shows
+    for fragment, including_pages in included.items():
+        for page in including_pages:
+            shows[page].add(fragment)
+    for page, written in importing.items():
+        for target in written:
+            found = _resolve(page, target, paths, by_tail)
+            if found is None:
+                unread[page].append(target)
+            elif found != page:
+                shows[page].add(found)  # another page shown in this one: its words count too
+    by_path = {a.path: a for a in articles if a.path}
+    shown = {page: [by_path[f] for f in sorted(files)] for page, files in shows.items()}
+    out = []
+    for a in articles:
+        if a.path in included:
+            a = replace(a, meta={**a.meta, INCLUDED_BY: sorted(included[a.path])})
+        if a.path in unread:
+            a = replace(a, meta={**a.meta, SHOWS_UNREAD: unread[a.path]})
+        if a.path in shown:
+            fragments = shown[a.path]
+            a = replace(
+                a,
+                word_count=a.word_count + sum(f.word_count for f in fragments),
+                headings=a.headings + tuple(h for f in fragments for h in f.headings),
+            )
+        out.append(a)
+    return out
+
+
+def _included(raw: str, page: str, imported: frozenset[str]) -> list[str]:
+    """What a page includes: its include directives and partials, and its MDX imports of
+    the `imported` files."""
+    found = targets(raw)
+    if imported:
+        folder = posixpath.dirname(page)
+        for target in imports(raw):
+            if posixpath.normpath(posixpath.join(folder, target)) in imported:
+                found.append(target)
+    return found

@@ -7,13 +7,14 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import yaml
 
 from kbaudit import safeyaml, text
 from kbaudit.model import InputCode, LoadProblem
-from kbaudit.normalize import SourceOptions, build_article
+from kbaudit.normalize import PARENT_PAGE, SHOWS_UNREAD, SourceOptions, build_article
 from kbaudit.sources import notion
 from kbaudit.sources.base import Record, Source, decode, not_text
 from kbaudit.sources.parallel import parse_files
@@ -119,6 +120,25 @@ _ESM = re.compile(
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 
+_MDX_CODE_BLOCK = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*mdx-code-block[ \t]*$")
+
+
+def unwrap_mdx_code_blocks(body: str) -> str:
+    """Docusaurus' ```` ```mdx-code-block ```` fences hold MDX the page runs (imports, JSX,
+    text), kept out of the way of other Markdown tools: their fence lines are blanked so
+    the content is read as the page's own. Line numbers are kept."""
+    if "mdx-code-block" not in body:
+        return body
+    lines = body.split("\n")
+    fence: str | None = None
+    for i, line in enumerate(lines):
+        if fence is None and (m := _MDX_CODE_BLOCK.match(line)):
+            fence, lines[i] = m.group(1), ""
+        elif fence is not None and line.strip() == fence:
+            fence, lines[i] = None, ""
+    return "\n".join(lines)
+
+
 def drop_esm(body: str) -> str:
     """MDX `import`/`export` statements (Docusaurus pages) blanked out, keeping the line
     count: they are code for the site, not text. A statement starts a block (after a blank
@@ -144,6 +164,145 @@ def drop_esm(body: str) -> str:
             lines[i] = ""
         previous_blank = blank
     return "\n".join(lines)
+
+
+# A JSX tag's start: `<Tabs`, `</TabItem`, `<EntityLayout.Route`, `<img`; its end is found by
+# `_tag_end`, which skips `{...}` expressions and quoted values (they may hold `>`).
+_JSX_OPEN = re.compile(r"<(/?)([A-Za-z][\w-]*(?:\.[\w-]+)*)(?=[\s/>])")
+_ATTRIBUTE = re.compile(r"""(?<![\w:-])([\w:-]++)\s*+=\s*+(?:"([^"]*+)"|'([^']*+)')""")
+_MAX_TAG = 20_000  # characters a tag may span; a longer one is left as written
+_SHOWN_ATTRIBUTES = ("title", "label")  # a tab's label, an admonition's title: on the page
+# Characters of `{...}` data handed to components from which a page is mostly drawn by them
+# (an API reference page's schema): its text alone does not say how long it is.
+COMPONENT_DATA = 1000
+_COMPONENT = re.compile(r"<[A-Z][\w.]*[\s/>]")
+_CARD_LIST = re.compile(r"^[ \t]*<DocCardList\b", re.M)
+
+
+def _tag_end(body: str, start: int) -> int | None:
+    """The index after the `>` closing the tag that starts at `start`, or None."""
+    depth, quote, i, stop = 0, "", start, min(len(body), start + _MAX_TAG)
+    while i < stop:
+        c = body[i]
+        if quote:
+            quote = "" if c == quote else quote
+        elif (c in "\"'" and (depth > 0 or body[i - 1] == "=")) or (c == "`" and depth > 0):
+            quote = c  # a quoted value, or a string inside an expression
+        elif c == "{":
+            depth += 1
+        elif c == "}":
+            depth = max(depth - 1, 0)
+        elif c == ">" and depth == 0:
+            return i + 1
+        i += 1
+    return None
+
+
+def _attributes(tag: str) -> dict[str, str]:
+    return {m[1]: m[2] if m[2] is not None else m[3] for m in _ATTRIBUTE.finditer(tag)}
+
+
+def _component(name: str) -> bool:
+    """A JSX component (`Tabs`, `TabItem`, `EntityLayout.Route`), not an HTML tag (`img`,
+    the capitals of old HTML: `BR`)."""
+    return "." in name or (name[0].isupper() and not name.isupper())
+
+
+def _jsx_tag(tag: str, closing: bool, name: str) -> str | None:
+    """What a JSX tag becomes for the Markdown reader, or None to leave it as written: a
+    component (`<Tabs>`, `<TabItem label="Python">`, `<Heading as={...}/>`) becomes the
+    labels it shows; Docusaurus' `<Link to="...">` an HTML link; an HTML tag with `{...}`
+    values (`<img src={...} alt="Chart"/>`) that tag without them. Line breaks are kept."""
+    breaks = "\n" * tag.count("\n")
+    plain = _strip_expressions(tag) if "{" in tag else tag
+    if name == "Link":
+        href = _attributes(plain).get("to") or _attributes(plain).get("href")
+        if closing:
+            return "</a>" + breaks
+        return (f'<a href="{href}">' if href else "<a>") + breaks
+    if _component(name):
+        attributes = _attributes(plain)
+        shown = [attributes[a].strip() for a in _SHOWN_ATTRIBUTES if attributes.get(a, "").strip()]
+        return " ".join(["", *shown, ""]) + breaks
+    if plain is tag:
+        return None
+    return plain.replace("\n", " ") + breaks
+
+
+_JSX_HINT = re.compile(r"<[A-Z]|=\{")
+_JSX_VALUES = re.compile(r"(?<![\w:-])[\w:-]++\s*+=\s*+\{")
+
+
+def _strip_expressions(tag: str) -> str:
+    """A tag without its `name={...}` attributes."""
+    out, i = [], 0
+    while (m := _JSX_VALUES.search(tag, i)) is not None:
+        out.append(tag[i : m.start()])
+        depth, j = 1, m.end()
+        while j < len(tag) and depth:
+            depth += {"{": 1, "}": -1}.get(tag[j], 0)
+            j += 1
+        i = j
+    return "".join(out) + tag[i:]
+
+
+def jsx_as_html(body: str) -> tuple[str, int]:
+    """MDX's JSX read as what the page shows, outside code: components (`<Tabs>`,
+    `<TabItem>`, `<Admonition>`, an API page's `<Heading>` with its props) are no text but
+    the titles and labels they show, `<Link to>` is a link, and `{...}` values leave HTML
+    tags (`<a href={url}>`, `<img style={{...}}>`) so the tags are read as HTML. A tag
+    whose props span lines keeps its line breaks, so line numbers stay right. Also returns
+    how many characters of `{...}` data the components are given (a generated API page
+    hands its schema to the components that draw it)."""
+    if "<" not in body or not _JSX_HINT.search(body):
+        return body, 0  # plain Markdown: no component, no `{...}` value
+    chunks: list[tuple[bool, list[str]]] = [(False, [])]  # (code?, lines)
+    fence: str | None = None
+    for line in body.split("\n"):
+        if fence is None and (m := _FENCE.match(line)):
+            fence = m.group(1)
+            chunks.append((True, [line]))
+        elif fence is not None:
+            chunks[-1][1].append(line)
+            if line.strip().startswith(fence) and not line.strip().strip(fence[0]):
+                fence = None
+                chunks.append((False, []))
+        else:
+            chunks[-1][1].append(line)
+    data = [0]
+    out = "\n".join(
+        "\n".join(lines) if code else _jsx_text("\n".join(lines), data) for code, lines in chunks
+    )
+    return out, data[0]
+
+
+def _jsx_text(part: str, data: list[int]) -> str:
+    """`part` (text between code fences) with its JSX tags rewritten; `data[0]` counts the
+    characters of the components' `{...}` values. Linear time: a tag start is looked at
+    once, and the span an unclosed tag ran over is not looked at again."""
+    out, at, skip, ticks, counted = [], 0, 0, 0, 0
+    for m in _JSX_OPEN.finditer(part):
+        if m.start() < max(at, skip):
+            continue
+        # inside a code span when an odd number of backticks precede it on its line
+        newline = part.rfind("\n", counted, m.start())
+        if newline >= 0:
+            ticks, counted = 0, newline + 1
+        ticks, counted = ticks + part.count("`", counted, m.start()), m.start()
+        if ticks % 2:
+            continue
+        end = _tag_end(part, m.end())
+        if end is None:
+            skip = m.end() + _MAX_TAG
+            continue
+        tag = part[m.start() : end]
+        shown = _jsx_tag(tag, bool(m[1]), m[2])
+        if shown is not None:
+            if "{" in tag and _component(m[2]):
+                data[0] += len(tag) - len(_strip_expressions(tag))
+            out += [part[at : m.start()], shown]
+            at = end
+    return "".join(out) + part[at:] if out else part
 
 
 # Jekyll posts and Docusaurus blog posts are dated by their file name (or, for a post in a
@@ -224,9 +383,12 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
         yield problem
     if not meta and notion.is_page(rel):  # `Owner: Ana` lines under a Notion page's title
         meta, body = notion.markdown_properties(body)
-    if rel.lower().endswith(".mdx"):
+    mdx = rel.lower().endswith(".mdx")
+    if mdx:
         body = drop_mdx_comments(body)
-    extracted = text.markdown(drop_esm(body), body_line - 1)
+    source = drop_esm(unwrap_mdx_code_blocks(body))
+    shown, drawn = jsx_as_html(source)
+    extracted = text.markdown(shown, body_line - 1, mdx=mdx)
     if text.template_only(body, extracted) or text.generated_listing(body, extracted):
         return  # a listing the site generator builds (Liquid over site.posts, tags), no article
     article, problems = build_article(
@@ -241,6 +403,12 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
         file_title=file_title(rel),
     )
     yield from problems
+    if drawn >= COMPONENT_DATA or (extracted.word_count == 0 and _COMPONENT.search(source)):
+        # drawn by its components (a schema handed to them, or a component that is the
+        # whole page, such as a filtered list of guides): its text is not all it shows
+        article = replace(article, meta={**article.meta, SHOWS_UNREAD: ["component data"]})
+    if _CARD_LIST.search(source):  # Docusaurus' cards of the pages of its sidebar category
+        article = replace(article, meta={**article.meta, PARENT_PAGE: True})
     yield article
 
 

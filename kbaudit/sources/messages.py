@@ -63,8 +63,31 @@ _INLINE_SIGN_OFF = re.compile(
 )
 
 
+# The @handles a post is addressed to ("@AcmeHelp @sam my card ..."), or ends with ("... fix
+# it @AcmeHelp!"): whom it was sent to, not what was asked. An address (me@x.io) is no handle.
+_LEADING_HANDLES = re.compile(r"(?:@\w[\w.-]*[ ,:]*)+")
+_HANDLE = re.compile(r"@\w[\w.-]*")
+
+
+def _without_handles(text: str) -> str:
+    """One line without the @handles that open or close it, when something is left."""
+    leading = _LEADING_HANDLES.match(text)
+    if leading is not None and text[leading.end() :].strip():
+        text = text[leading.end() :]
+    body = text.rstrip(".!?")
+    words = body.split(" ")
+    kept = len(words)
+    while kept > 1 and _HANDLE.fullmatch(words[kept - 1]):
+        kept -= 1
+    if kept < len(words) and " ".join(words[:kept]).strip():
+        text = " ".join(words[:kept]) + text[len(body) :]
+    return text
+
+
 def _without_courtesies(text: str) -> str:
-    """One line without the greeting that opens it and the sign-off that closes it."""
+    """One line without the @handles and greeting that open it and the sign-off that
+    closes it."""
+    text = _without_handles(text)
     greeting = _INLINE_GREETING.match(text)
     if greeting is not None and len(text[greeting.end() :].split()) >= 2:
         text = text[greeting.end() :]
@@ -176,6 +199,11 @@ _AGENT_OPENING = re.compile(
     r"|this is \w+(?: \w+)? (?:from|with|at) )",
     re.I,
 )
+
+
+def offers_help(text: str) -> bool:
+    """Whether a chat turn opens as an agent does ("Hello, how may I help you?")."""
+    return _AGENT_OPENING.match(text) is not None
 
 
 def _turns(lines: list[str]) -> list[tuple[str | None, str, str]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import itertools
 import math
@@ -29,6 +30,7 @@ from kbaudit.sources.base import decode, not_text, totals_row
 from kbaudit.sources.messages import (
     is_courtesy,
     message_text,
+    offers_help,
     subject_speaker,
     subject_text,
     transcript_questions,
@@ -40,9 +42,16 @@ TEXT_COLUMNS = (
     "question", "questions", "query", "search", "search_query", "search_term", "search_terms",
     "search_string", "search_phrase", "keyword", "keywords", "phrase", "term", "subject", "queries",
     "text", "title", "description", "message", "utterance", "customer_question", "user_message",
-    "content", "body", "message_text", "prompt", "user_input", "transcript", "chat_transcript",
+    "content", "body_text", "plain_body", "stripped_text", "text_body", "body", "message_text",
+    "prompt", "user_input", "transcript", "chat_transcript",
     "first_message", "first_customer_message", "initial_message", "opening_message",
     "customer_message", "first_comment", "preview", "summary", "short_description",
+    # data sets of customer requests for training chat bots (Bitext: instruction, intent,
+    # response; prompt/completion logs: input, output)
+    "instruction", "customer_query", "user_query", "user_utterance", "customer_request",
+    "inquiry", "enquiry", "request", "input",
+    # last: a report's row name (Matomo's site search keywords: label, nb_visits)
+    "label",
     # the same in German, French, Spanish, Portuguese, Italian and Dutch exports
     "frage", "fragen", "suchbegriff", "suchanfrage", "betreff", "requête", "recherche",
     "terme_de_recherche", "objet", "pregunta", "preguntas", "consulta", "búsqueda",
@@ -54,7 +63,7 @@ VOLUME_COLUMNS = (
     "count", "searches", "search_count", "total_searches", "total_unique_searches",
     "unique_searches", "number_of_searches", "num_searches", "search_volume", "volume",
     "frequency", "hits", "times", "occurrences", "tickets", "ticket_count", "event_count",
-    "events", "total_events", "impressions",
+    "events", "total_events", "impressions", "nb_visits",
     "anzahl", "häufigkeit", "suchanfragen", "nombre", "recherches", "nombre_de_recherches",
     "cantidad", "búsquedas", "quantidade", "pesquisas", "numero", "número", "conteggio",
     "ricerche", "aantal", "zoekopdrachten",
@@ -127,6 +136,7 @@ class _Row:
     signal: str | None = None
 
 
+@functools.lru_cache(maxsize=4096)  # a log's column names, asked for on every row
 def _key(name: str) -> str:
     """A column's name compared: case, spaces and hyphens ignored, camelCase split
     (conversationId: conversation_id)."""
@@ -146,16 +156,44 @@ def question_key(text: str) -> str:
     return found.group(0) if found else ""
 
 
+# A template's blank: "{{Order Number}}", "{product_purchased}" (one brace: a name alone).
+_BLANK = re.compile(r"\{\{[^{}\n]{1,80}\}\}|\{[A-Za-z_][\w.]{0,60}\}")
+_BEFORE_MARK = re.compile(r"(?<=\w) +(?=[?.!,;:](?:\s|$))")
+# A blank is a template's when at least this many questions, and one in BLANK_SHARE of them,
+# hold it; a few questions about "{{ page.title }}" ask about the template language.
+BLANK_QUESTIONS = 10
+BLANK_SHARE = 50
+
+
+def _template_blanks(rows: list[_Row | Question]) -> re.Pattern[str] | None:
+    """The blanks a file's questions were written from a template with ("cancel order
+    {{Order Number}}" in a data set of requests, "an issue with the {product_purchased}"),
+    as one pattern; None when there are none."""
+    counts: dict[str, int] = {}
+    for row in rows:
+        if "{" in row.text:
+            for blank in set(_BLANK.findall(row.text[: 20 * MAX_QUESTION])):
+                counts[blank] = counts.get(blank, 0) + 1
+    blanks = [b for b, n in counts.items() if n >= BLANK_QUESTIONS and n * BLANK_SHARE >= len(rows)]
+    return re.compile("|".join(map(re.escape, sorted(blanks)))) if blanks else None
+
+
 def merge(rows: Iterable[_Row | Question]) -> list[Question]:
     """One Question per distinct text (at most MAX_QUESTION characters), volumes summed, the
     strongest gap signal kept; most asked first (ties by text). Greetings and thanks alone
-    ("hi", "hello?") are left out: they ask the knowledge base nothing."""
+    ("hi", "hello?") are left out: they ask the knowledge base nothing; a template's blanks
+    ("{{Order Number}}") are no word of the question."""
     volume: dict[str, int] = {}
     shown: dict[str, str] = {}
     signal: dict[str, str | None] = {}
     rank = {None: 0, NO_CLICKS: 1, TICKET_AFTER_SEARCH: 2, NO_RESULTS: 3}
+    rows = list(rows)
+    blanks = _template_blanks(rows)
     for row in rows:
-        text = shorten(message_text(row.text[: 20 * MAX_QUESTION]), MAX_QUESTION)
+        raw = row.text[: 20 * MAX_QUESTION]
+        if blanks is not None and "{" in raw:
+            raw = _BEFORE_MARK.sub("", blanks.sub(" ", raw))
+        text = shorten(message_text(raw), MAX_QUESTION)
         key = question_key(text)
         if not key or is_courtesy(text):
             continue
@@ -232,6 +270,12 @@ def _unprefixed(key: str) -> str:
     return "subject" if found.group(2) in ("name", "title") else found.group(2)
 
 
+def _listed(columns: Sequence[str], most: int = 12) -> str:
+    """Column names for a message: the first `most`, and how many more."""
+    more = f" and {len(columns) - most} more" if len(columns) > most else ""
+    return ", ".join(columns[:most]) + more
+
+
 def _pick(columns: Iterable[str], wanted: Iterable[str]) -> str | None:
     """The first of the `wanted` names among the columns; a name with the record's own
     prefix (ticket_description) stands for the plain one when that is missing."""
@@ -247,20 +291,19 @@ def _customer_rows(
     columns: list[str],
     text_col: str,
     text_of: Callable[[dict[str, Any]], Any],
+    where: str,
 ) -> set[int] | None:
     """In a log of chat messages (a column naming who wrote each: user, agent, bot ...), the
     rows the customer wrote; with a conversation column, only each conversation's first
     customer message that is more than a greeting. None when no column names a role."""
-    for name in (*DIRECTION_KEYS, *ROLE_COLUMNS):
-        role_col = _pick(columns, [name])
-        if role_col is None or role_col == text_col:
-            continue
-        key = "direction" if name in DIRECTION_KEYS else "role"
-        roles = [_role({key: record.get(role_col)}) for record in records]
-        if any(roles):
-            break
-    else:
+    roles = _table_roles(records, columns, text_col)
+    if roles is None:
         return None
+    if "customer" not in roles:  # a ticket's replies and notes, without the customer's
+        raise QuestionsError(
+            f"{where}: every message is the team's or a bot's (none is marked as the "
+            "customer's); export the conversations with the customers' messages"
+        )
     conversation_col = _pick(columns, CONVERSATION_COLUMNS)
     keep: set[int] = set()
     asked: set[str] = set()
@@ -295,6 +338,38 @@ def _customer_rows(
     return keep
 
 
+def _table_roles(
+    records: Sequence[dict[str, Any]], columns: list[str], text_col: str
+) -> list[str | None] | None:
+    """Who wrote each row of a log of messages: a flag column (TWCS's `inbound`, Front's
+    `is_inbound`, Gorgias's `from_agent`: true/false), a direction, or a role column; None
+    when no column says it."""
+    for flag, customer in ROLE_FLAGS:
+        flag_col = _pick(columns, [flag])
+        if flag_col is None:
+            continue
+        flags = [_flag(record.get(flag_col)) for record in records]
+        if any(f is not None for f in flags):
+            return [None if f is None else "customer" if f is customer else "staff" for f in flags]
+    for name in (*DIRECTION_KEYS, *ROLE_COLUMNS):
+        role_col = _pick(columns, [name])
+        if role_col is None or role_col == text_col:
+            continue
+        key = "direction" if name in DIRECTION_KEYS else "role"
+        roles = [_role({key: record.get(role_col)}) for record in records]
+        if any(roles):
+            return roles
+    return None
+
+
+def _flag(value: Any) -> bool | None:
+    """A true/false cell (True, "true", "yes", "1"), else None."""
+    if isinstance(value, bool):
+        return value
+    flag = str(value).strip().casefold() if isinstance(value, str | int) else ""
+    return True if flag in _TRUE | {"1"} else False if flag in _FALSE | {"0"} else None
+
+
 def _records(
     records: Sequence[dict[str, Any]],
     where: str,
@@ -309,13 +384,13 @@ def _records(
         text_col = _pick(columns, [_key(text_column)])
         if text_col is None:
             raise QuestionsError(
-                f"{where}: no column {text_column!r}; columns are {', '.join(columns)}"
+                f"{where}: no column {text_column!r}; columns are {_listed(columns)}"
             )
     else:
         text_col = _pick(columns, TEXT_COLUMNS)
         if text_col is None:
             raise QuestionsError(
-                f"{where}: no question column found among {', '.join(columns) or 'none'}; "
+                f"{where}: no question column found among {_listed(columns) or 'none'}; "
                 f"name it with --text-column (usual names: {', '.join(TEXT_COLUMNS[:8])})"
             )
     volume_col = _pick(columns, VOLUME_COLUMNS)
@@ -334,15 +409,17 @@ def _records(
 
     def text_of(record: dict[str, Any]) -> Any:
         text = record.get(text_col)
+        if isinstance(text, dict):  # {"userInput": {"text": "..."}}
+            text = _message_text(text)
         if body_col is not None:
             return _ticket_text({"subject": text, "description": record.get(body_col)})
         return text
 
-    customer = _customer_rows(records, columns, text_col, text_of)
+    customer = _customer_rows(records, columns, text_col, text_of, where)
     for number, record in enumerate(records, 1):
         if customer is not None and number - 1 not in customer:
             continue
-        if not lines and _not_asked(record):  # a JSON log's record
+        if _not_asked(record) if not lines else _is_reply(record):  # a reply is no opener
             continue
         text = text_of(record)
         if not isinstance(text, str) or not text.strip() or _NO_TERM.fullmatch(text.strip()):
@@ -386,7 +463,23 @@ def _ticket_rate(
 # A message a chat tool logs that no customer asked (Slack's bot messages and channel joins);
 # a subtype of a person's own message is read.
 _OWN_SUBTYPES = frozenset({"thread_broadcast", "file_share", "me_message"})
-REPLY_KEYS = ("parent_user_id", "parent_id", "in_reply_to", "in_reply_to_id", "reply_to")
+# A message that answers another: a reply in a thread (Slack's parent_user_id), a tweet in
+# response to one (Twitter's in_reply_to_status_id, the TWCS corpus' in_response_to_tweet_id).
+# A parent case or ticket (parent_case_id) is a record's hierarchy, not a reply.
+_REPLY_KEY = re.compile(
+    r"(?:in_)?(?:reply|response)_to(?:_\w*id)?"
+    r"|parent(?:_(?:user|message|post|tweet|comment|status|thread))?_id"
+)
+
+
+def _is_reply(record: dict[str, Any]) -> bool:
+    """Whether a message names the message it answers (an empty cell names none, nor does a
+    mail's Reply-To address)."""
+    return any(
+        _REPLY_KEY.fullmatch(_key(key)) and str(value).strip() and "@" not in str(value)
+        for key, value in record.items()
+        if isinstance(key, str) and value is not None
+    )
 
 
 # The topic a forum writes to describe each category (Discourse: "About the Billing
@@ -418,7 +511,7 @@ def _not_asked(record: dict[str, Any]) -> bool:
     thread = record.get("thread_ts")
     if thread not in (None, "") and thread != record.get("ts"):
         return True
-    return any(record.get(key) not in (None, "") for key in REPLY_KEYS)
+    return _is_reply(record)
 
 
 def _table(
@@ -445,7 +538,7 @@ def _table(
         raise QuestionsError(f"{where}: not a readable table ({exc}); check its quoting") from exc
     if not rows:
         raise QuestionsError(
-            f"{where} has a header ({', '.join(columns)}) but no rows; export the questions "
+            f"{where} has a header ({_listed(columns)}) but no rows; export the questions "
             "again with their rows"
         )
     return list(_records(rows, where, text_column, columns, lines))
@@ -534,16 +627,17 @@ def _is_ticket(item: Any) -> bool:
 MESSAGE_LISTS = (
     "messages", "conversation_parts", "parts", "turns", "transcript", "utterances",
     "conversation", "dialog", "dialogue", "history", "chat_history", "conversations", "threads",
-    "thread", "events",
+    "thread", "events", "log",
 )  # fmt: skip
 CUSTOMER_ROLES = frozenset(
     {"user", "customer", "end-user", "end_user", "enduser", "contact", "visitor", "lead",
-     "human", "requester", "client", "guest"}
+     "human", "requester", "client", "guest", "usr", "consumer"}
 )  # fmt: skip
 # Who else writes in a conversation: a role naming one of these is not the customer's.
 STAFF_ROLES = frozenset(
     {"assistant", "agent", "admin", "bot", "system", "operator", "staff", "support", "team",
-     "ai", "model", "tool", "function", "developer", "employee", "automated", "workflow"}
+     "ai", "model", "tool", "function", "developer", "employee", "automated", "workflow",
+     "sys", "wizard"}
 )  # fmt: skip
 # Help desks that mark who wrote a message with a flag: Gorgias from_agent, Front is_inbound,
 # Freshdesk incoming; the flag and its value for a customer's message.
@@ -551,7 +645,10 @@ ROLE_FLAGS = (
     ("from_agent", False), ("is_agent", False), ("from_customer", True), ("is_customer", True),
     ("is_inbound", True), ("inbound", True), ("incoming", True),
 )  # fmt: skip
-ROLE_KEYS = ("role", "author_type", "sender_type", "from", "sender", "speaker", "author", "type")
+ROLE_KEYS = (
+    "role", "author_type", "sender_type", "from", "sender", "speaker", "author", "type",
+    "sentBy", "sent_by",
+)  # fmt: skip
 # Help desks and messaging APIs that say which way a message went (Kustomer, Twilio): what
 # came in is the customer's, what went out the team's ("outbound-api" too).
 DIRECTION_KEYS = ("direction", "message_direction")
@@ -565,17 +662,43 @@ AUTHOR_ID_KEYS = ("author_id", "authorId", "user_id", "userId", "sender_id", "se
 PARTICIPANT_LISTS = ("users", "participants", "members", "authors", "people")
 # When a message was written: a list of them newest first is read oldest first.
 TIME_KEYS = ("createdAt", "created_at", "created", "timestamp", "ts", "sent_at", "date", "time")
+# The message that opened a conversation, apart from the rest: Intercom's `source` (its
+# older API's `conversation_message`), Gorgias's `first_message`.
+OPENING_KEYS = ("source", "conversation_message", "first_message")
 # Intercom: how a conversation started; one the team or a bot started opens with their message.
 _STAFF_STARTS = frozenset({"admin_initiated", "automated", "operator_initiated", "campaign"})
 
 
 MESSAGE_TEXTS = (
     "body", "text", "content", "message", "plain_body", "body_text", "stripped_text",
-    "text_body", "plain_text", "value", "body_html", "html_body", "html", "preview",
+    "text_body", "plain_text", "value", "body_html", "html_body", "html", "preview", "utterance",
+    "transcript", "sentences", "msg",
 )  # fmt: skip
+# A turn of a dialogue that holds both sides ({"user utterance": ..., "system response": ...};
+# {"transcript": ..., "system_transcript": ...}): the customer's side and the other's.
+_SIDE_TEXTS = r"(?:utterance|text|message|transcript|response|reply|input|output|query|turn)"
+_CUSTOMER_SIDE = re.compile(rf"(?:user|customer|client|visitor|usr|human)_{_SIDE_TEXTS}")
+_STAFF_SIDE = re.compile(rf"(?:system|sys|agent|bot|assistant|wizard|ai)_{_SIDE_TEXTS}")
+
+
+_SPOKEN = re.compile(r"([A-Za-z_-]{2,12})\s?:\s*(.*)", re.DOTALL)  # "agent: How can I help?"
+
+
+def _as_message(message: Any) -> Any:
+    """A message given as a [speaker, text] pair (["customer", "my order ..."]) or as a text
+    its speaker opens ("customer: my order ...") as an object; any other value as it is."""
+    speaker, text = None, None
+    if isinstance(message, list) and len(message) == 2 and all(isinstance(v, str) for v in message):
+        speaker, text = message
+    elif isinstance(message, str) and (spoken := _SPOKEN.match(message)) is not None:
+        speaker, text = spoken.groups()
+    if speaker is not None and speaker.strip().casefold() in CUSTOMER_ROLES | STAFF_ROLES:
+        return {"role": speaker, "text": text}
+    return message
 
 
 def _message_text(message: Any) -> str:
+    message = _as_message(message)
     if isinstance(message, str):
         return message_text(message)
     if not isinstance(message, dict):
@@ -583,9 +706,37 @@ def _message_text(message: Any) -> str:
     for key in MESSAGE_TEXTS:
         value = message.get(key)
         if isinstance(value, list):  # content parts: [{"type": "text", "text": "..."}]
-            value = " ".join(p["text"] for p in value if isinstance(p, dict) and _is_text(p))
+            value = " ".join(
+                p if isinstance(p, str) else p["text"]  # or sentences
+                for p in value
+                if isinstance(p, str) or (isinstance(p, dict) and _is_text(p))
+            )
         if isinstance(value, str) and value.strip():
             return message_text(value)
+    for key, value in message.items():  # LivePerson: {"messageData": {"msg": {"text": ...}}}
+        if isinstance(value, dict) and _NESTED_TEXT.search(_key(str(key))):
+            text = _message_text(value)
+            if text:
+                return text
+    return ""
+
+
+# Objects a message nests its text in: "messageData", "msg", "content", "payload".
+_NESTED_TEXT = re.compile(r"message|msg|content|payload|data")
+
+
+def _customer_side(message: Any) -> str:
+    """The customer's text in a dialogue turn that holds both sides: under a key naming the
+    customer ("user utterance"), or the plain text key beside one naming the system
+    ("transcript" beside "system_transcript"); "" for any other message."""
+    if not isinstance(message, dict):
+        return ""
+    keys = {_key(k): k for k in message if isinstance(k, str)}
+    for key, name in keys.items():
+        if _CUSTOMER_SIDE.fullmatch(key) and isinstance(message[name], str):
+            return message_text(message[name])
+    if any(_STAFF_SIDE.fullmatch(key) for key in keys):
+        return _message_text(message)
     return ""
 
 
@@ -612,6 +763,7 @@ def _role(
     """Who wrote a chat message: "customer", "staff" or None (not said). `team_users`: the
     log calls the team's accounts "user" (see `_team_users`); `people`: the role of each
     participant of the conversation by id, for a message that names only its author's id."""
+    message = _as_message(message)
     if not isinstance(message, dict):
         return None
     for flag, customer in ROLE_FLAGS:
@@ -663,11 +815,14 @@ def _people(chat: dict[str, Any]) -> dict[str, str]:
 
 def _message_list(value: Any) -> list[Any]:
     """The messages of a conversation: a list, or a list one level down
-    (Intercom: {"conversation_parts": {"conversation_parts": [...]}})."""
+    (Intercom: {"conversation_parts": {"conversation_parts": [...]}}), or one message alone
+    (a one-turn dialogue's {"log": {"user utterance": ...}})."""
     if isinstance(value, list):
         return value
     if isinstance(value, dict):
         inner = next((value[k] for k in MESSAGE_LISTS if isinstance(value.get(k), list)), None)
+        if inner is None and (_message_text(value) or _customer_side(value)):
+            return [value]
         return inner or []
     return []
 
@@ -678,19 +833,77 @@ def _chat_text(chat: dict[str, Any] | list[Any]) -> str:
     if isinstance(chat, list):
         chat = {"messages": chat}
     candidates: list[Any] = []
-    source = chat.get("source")
+    source = next((chat[k] for k in OPENING_KEYS if isinstance(chat.get(k), dict)), None)
     if isinstance(source, dict):
         started_by_staff = source.get("delivered_as") in _STAFF_STARTS
         if _role(source) == "customer" or (_role(source) is None and not started_by_staff):
             candidates.append(source)
     messages = _messages(chat)
     team_users, people = _team_users(messages), _people(chat)
-    candidates += [m for m in messages if _role(m, team_users, people) == "customer"]
+    roles = [_role(m, team_users, people) for m in messages]
+    # a turn holding both sides gives the customer's; turns that say nothing take turns
+    sides = [
+        _customer_side(m) if role is None else "" for m, role in zip(messages, roles, strict=True)
+    ]
+    if not any(roles) and not any(sides):
+        roles = _alternating(messages)
+    for message, role, side in zip(messages, roles, sides, strict=True):
+        if side or role == "customer":
+            candidates.append(side or message)
     for message in candidates:
         text = _message_text(message)
         if text and not is_courtesy(text):  # "hi" first, then what they came for
             return shorten(text, MAX_TEXT)
     return ""
+
+
+# Who wrote a message, when it names a person rather than a role (an author's id or name).
+SPEAKER_KEYS = (
+    "author", "author_id", "authorId", "user", "user_id", "userId", "username", "user_name",
+    "sender", "sender_id", "from", "name", "nick", "speaker", "participant", "participantId",
+)  # fmt: skip
+
+
+def _speaker(message: Any) -> str | None:
+    if not isinstance(message, dict):
+        return None
+    for key in SPEAKER_KEYS:
+        value = message.get(key)
+        if isinstance(value, dict):
+            value = value.get("id") or value.get("name") or value.get("username")
+        if isinstance(value, str | int) and not isinstance(value, bool) and str(value).strip():
+            return str(value)
+    return None
+
+
+def _alternating(messages: list[Any]) -> list[str | None]:
+    """The roles of a dialogue's turns that say nothing of who wrote them (MultiWOZ's log,
+    a list of strings): two sides take turns (or, when each message names its writer, the
+    two writers), and the customer is the side that does not open by offering help
+    ("Hello, how may I help you?"), else the one who spoke first. A log of three writers or
+    more (a community channel) has no customer side: no roles."""
+    texts = [_message_text(m) for m in messages]
+    speakers = [_speaker(m) for m in messages]
+    if all(speakers):
+        names = list(dict.fromkeys(speakers))
+        if len(names) != 2:
+            return [None] * len(messages)
+        sides = [names.index(name) for name in speakers]
+    else:
+        sides = [i % 2 for i in range(len(messages))]
+    first = [
+        next(
+            (
+                t
+                for t, s in zip(texts, sides, strict=True)
+                if s == side and t and not is_courtesy(t)
+            ),
+            "",
+        )
+        for side in (0, 1)
+    ]
+    customer = 1 if offers_help(first[0]) and not offers_help(first[1]) else 0
+    return ["customer" if side == customer else "staff" for side in sides]
 
 
 def _has_roles(items: list[Any]) -> bool:
@@ -705,8 +918,10 @@ def _messages(chat: dict[str, Any]) -> list[Any]:
     key = next((k for k in MESSAGE_LISTS if isinstance(chat.get(k), list | dict)), None)
     if key is not None:
         return _oldest_first(_message_list(chat[key]))
-    found = (v for v in chat.values() if isinstance(v, list) and _has_roles(v))
-    return _oldest_first(next(found, []))
+    # of the lists whose items say who wrote them, one with texts (not the participants')
+    found = [v for v in chat.values() if isinstance(v, list) and _has_roles(v)]
+    texts = (v for v in found if any(_message_text(m) for m in v[:20]))
+    return _oldest_first(next(texts, found[0] if found else []))
 
 
 def _time(message: Any) -> float | None:
@@ -792,9 +1007,9 @@ def _opened(item: Any) -> Any:
 
 def _is_chat(item: Any) -> bool:
     if isinstance(item, list):  # a conversation given as its list of messages
-        return any(_role(m) for m in item)
+        return any(_role(m) or _customer_side(m) for m in item)
     return isinstance(item, dict) and (
-        isinstance(item.get("source"), dict)
+        any(isinstance(item.get(k), dict) for k in OPENING_KEYS)
         or any(isinstance(item.get(k), list | dict) for k in MESSAGE_LISTS)
         or any(isinstance(v, list) and _has_roles(v) for v in item.values())
     )
@@ -818,20 +1033,72 @@ def _chats(items: list[Any], where: str) -> list[_Row]:
     rows = [_Row(text) for item in items if _is_chat(item) if (text := _chat_text(item))]
     if not rows:
         raise QuestionsError(
-            f"{where}: no chat has a customer message (a message whose role, author type or "
-            "sender is user/customer/contact); check the export"
+            f"{where}: no chat has a customer message that asks something (a message whose "
+            "role, author type or sender is user/customer/contact, beyond a greeting such as "
+            "'hi' or 'I need help'); check the export"
         )
     return rows
 
 
+def _pair(item: list[Any]) -> _Row | None:
+    """A row given as a list of values (["reset my pin", "change_pin"], ["reset pin", 12]):
+    its text with the most words, and its one count as the volume. None for a list holding
+    anything other than text and numbers, or no text."""
+    if not all(isinstance(v, str | int | float) and not isinstance(v, bool) for v in item):
+        return None
+    texts = [v for v in item if isinstance(v, str) and v.strip() and _number(v) is None]
+    counts = [v for v in item if not isinstance(v, str)]
+    if not texts:
+        return None
+    text = max(texts, key=lambda v: len(v.split()))  # the first of the longest
+    volume = counts[0] if len(counts) == 1 and counts[0] >= 0 else 1
+    return _Row(text, round(volume))
+
+
+def _is_questions(items: list[Any], wanted: Sequence[str]) -> bool:
+    """A list of questions: strings, rows of text and numbers (see `_pair`), records with
+    a question field (`wanted`: its usual names), tickets or chats."""
+    return bool(items) and all(
+        isinstance(x, str)
+        or (isinstance(x, list) and _pair(x) is not None)
+        or (isinstance(x, dict) and (_pick(x, wanted) is not None or _is_ticket(x) or _is_chat(x)))
+        for x in items
+    )
+
+
+# What a webhook's event wraps its record in: Intercom's {"type": "notification_event",
+# "data": {"item": {conversation}}}, other tools' "payload", "object" or "ticket".
+_ENVELOPES = ("data", "item", "object", "payload", "resource", "ticket")
+
+
+def _unwrapped(item: Any) -> Any:
+    """The ticket or chat an event wraps (up to three levels down); any other value as it
+    is."""
+    inner = item
+    for _ in range(4):
+        if not isinstance(inner, dict):
+            return item
+        if _is_ticket(inner) or _is_chat(inner):
+            return inner
+        inner = _opened(
+            next((inner[k] for k in _ENVELOPES if isinstance(inner.get(k), dict)), None)
+        )
+    return item
+
+
 def _objects(items: list[Any], where: str, text_column: str | None) -> list[_Row]:
-    """A list of JSON values: strings are questions; objects are records, tickets or chats."""
-    items = [_opened(item) for item in items]
+    """A list of JSON values: strings are questions; objects are records, tickets or chats
+    (or events wrapping one); lists are conversations (lists of messages) or rows of values
+    (text, intent, count)."""
+    items = [_unwrapped(_opened(item)) for item in items]
     strings = [_Row(x) for x in items if isinstance(x, str)]
     objects = [x for x in items if isinstance(x, dict)]
     conversations = [x for x in items if isinstance(x, list)]
     if conversations and not objects and all(map(_is_chat, conversations)):
         return strings + _chats(conversations, where)
+    pairs = [row for x in conversations if (row := _pair(x)) is not None]
+    if pairs and not objects and len(pairs) == len(conversations):
+        return strings + pairs
     if objects and text_column is None and all(_is_ticket(x) for x in objects):
         return strings + _tickets(objects, where)
     if objects and text_column is None and all(_is_chat(x) for x in objects):
@@ -840,8 +1107,25 @@ def _objects(items: list[Any], where: str, text_column: str | None) -> list[_Row
     return strings + (list(_records(objects, where, text_column, columns)) if objects else [])
 
 
+def _columns(data: dict[str, Any], wanted: Sequence[str]) -> list[dict[str, Any]] | None:
+    """The records of a table written column by column ({"question": [...], "count":
+    [...]}, as a data frame's or data set's to_dict gives it): lists of one length (two
+    columns or more), one of them named for questions or messages; else None."""
+    lists = [v for v in data.values() if isinstance(v, list)]
+    if len(data) < 2 or len(lists) != len(data) or len({len(v) for v in lists}) != 1:
+        return None
+    if not lists[0] or _pick(data, [*wanted, *MESSAGE_LISTS]) is None:
+        return None
+    return [dict(zip(data, row, strict=True)) for row in zip(*lists, strict=True)]
+
+
 def _json(data: Any, where: str, text_column: str | None) -> list[_Row]:
     data = _opened(data)
+    if isinstance(data, dict) and (inner := _unwrapped(data)) is not data:
+        return _objects([inner], where, text_column)  # one event of a webhook
+    wanted = [_key(text_column)] if text_column else TEXT_COLUMNS
+    if isinstance(data, dict) and (records := _columns(data, wanted)) is not None:
+        return _objects(records, where, text_column)
     if isinstance(data, dict):
         for key in ("tickets", "results", "requests"):
             items = data.get(key)
@@ -868,9 +1152,20 @@ def _json(data: Any, where: str, text_column: str | None) -> list[_Row]:
         ):
             if isinstance(data.get(key), list):
                 return _objects(data[key], where, text_column)
-        wanted = [_key(text_column)] if text_column else TEXT_COLUMNS
         if _is_ticket(data) or _is_chat(data) or _pick(data, wanted):
             return _objects([data], where, text_column)  # one record (a one-line JSONL)
+        # a data set in parts, each a list of questions ({"train": [...], "test": [...]}), or
+        # its one list under a name of its own ({"test_data_annotation": [{"text": ...}]})
+        parts = [v for v in data.values() if isinstance(v, list) and v]
+        if parts and all(_is_questions(part, wanted) for part in parts):
+            return [row for part in parts for row in _objects(part, where, text_column)]
+        # conversations or tickets keyed by their ids ({"SNG01856.json": {"log": [...]}})
+        values = [_opened(v) for v in data.values()]
+        if len(values) > 1 and all(isinstance(v, dict) for v in values):
+            if all(map(_is_ticket, values)):
+                return _tickets(values, where)
+            if all(map(_is_chat, values)):
+                return _chats(values, where)
         for inner in (v for v in data.values() if isinstance(v, dict)):  # {"data": {...}}
             try:
                 return _json(inner, where, text_column)
@@ -1004,7 +1299,7 @@ def detect(text: str, text_column: str | None = None, where: str = "this file") 
             if _looks_like_table(stripped, delimiter):
                 columns = next(csv.reader([header], delimiter=delimiter), [])
                 raise QuestionsError(
-                    f"{where} looks like a table with columns {', '.join(columns)}, none of which "
+                    f"{where} looks like a table with columns {_listed(columns)}, none of which "
                     f"holds the questions (usual names: {', '.join(TEXT_COLUMNS[:8])}); "
                     "name the column with --text-column"
                 )
@@ -1029,12 +1324,49 @@ def _headerless(text: str, delimiter: str) -> list[str] | None:
         5 * n >= 4 * len(rows) and _number(rows[0][i]) is not None for i, n in enumerate(numbers)
     ]
     texts = [i for i in range(width) if not numeric[i]]
-    if len(texts) != 1 or numbers[texts[0]]:
-        return None
     names = [f"column_{i + 1}" for i in range(width)]
+    if len(texts) != 1 or numbers[texts[0]]:
+        asked = _logged_question(rows)
+        if asked is None:
+            return None
+        names[asked] = "question"  # a log's numbers are ids and durations, not counts
+        return names
     names[texts[0]] = "question"
     names[numeric.index(True)] = "count"
     return names
+
+
+# What a log writes beside what was asked: a time ("2/15/2012 11:53:16 AM", "2024-03-06"),
+# a web or mail address, a list of them, or nothing ("NULL").
+_LOGGED_VALUE = re.compile(
+    r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\b.*|.*\b\d{1,2}:\d{2}\b.*|\S*(?:://|@|/|;)\S*"
+    r"|(?:[\w-]+\.)+[a-z]{2,}\S*|null|none|n/a|-|",
+    re.I | re.DOTALL,
+)
+
+
+def _logged_question(rows: list[list[str]]) -> int | None:
+    """The column of a log without a header row that holds what was asked (a search log:
+    user id, time, market, query, duration, result and clicked addresses): the first whose
+    cells are words (four in five), some of them more than one, beside a column of numbers,
+    times or addresses; the first row holds such a value, so it is no header. None when no
+    column or no such value is found."""
+    if len(rows) < 2 or len(rows[0]) < 3:
+        return None
+
+    def logged(cell: str) -> bool:
+        return _number(cell) is not None or _LOGGED_VALUE.fullmatch(cell.strip()) is not None
+
+    width = len(rows[0])
+    machine = [5 * sum(logged(row[i]) for row in rows) >= 4 * len(rows) for i in range(width)]
+    if not any(machine) or not any(logged(cell) for cell in rows[0]):
+        return None
+    for i in range(width):
+        cells = [row[i].strip() for row in rows]
+        words = [c for c in cells if not logged(c) and re.search(r"[^\W\d_]", c)]
+        if 5 * len(words) >= 4 * len(rows) and any(" " in c for c in words):
+            return i
+    return None
 
 
 def _looks_like_table(text: str, delimiter: str) -> bool:
@@ -1056,6 +1388,9 @@ def parse_questions(
     if fmt not in INPUT_FORMATS:
         raise QuestionsError(f"questions format {fmt!r}: use one of {', '.join(INPUT_FORMATS)}")
     text = text.removeprefix("\ufeff")
+    # a cell may be as long as the file (a pasted log in one cell): csv's 128 KB cap raised
+    # an error no reader caught; the question is cut to MAX_QUESTION when read
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     if not text.strip():
         raise QuestionsError(
             f"{where} is empty; export the questions again (one per line, or a table with a "

@@ -27,6 +27,7 @@ import yaml
 
 from kbaudit.model import Article
 from kbaudit.normalize import CATEGORY_ID_ONLY, TRANSLATION_OF, VERSION, is_locale_folder
+from kbaudit.sources import docusaurus
 from kbaudit.sources.base import decode
 from kbaudit.sources.records import deslug, folder_categories, locale_folder, translated_folders
 from kbaudit.sources.tree import Tree
@@ -41,6 +42,11 @@ _LINK = re.compile(r"\[([^\[\]]+)\]\(\s*<?([^()\s<>]++)>?[^()\[\]]*\)")
 _ITEM = re.compile(r"^(\s*)[-*+]\s+(.*)$")
 _HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$")
 _DOC_SUFFIXES = (".md", ".markdown", ".mdx", ".html", ".htm")
+_CATEGORY_FILES = ("_category_.json", "_category_.yml", "_category_.yaml")
+# A dated post kept in a folder of its own (Docusaurus' blog, Hugo's page bundles):
+# `blog/2026-03-01-launch/index.md`.
+_POST_FOLDER = re.compile(r"(?:^|/)\d{4}-\d{2}-\d{2}[^/]*/index\.mdx?$", re.I)
+_NUMBER_PREFIX = re.compile(r"^\d+[-_.\s]+")  # Docusaurus leaves `01-` out of a folder's name
 
 
 class _NavLoader(yaml.SafeLoader):
@@ -72,33 +78,57 @@ def with_categories(tree: Tree, articles: list[Article], mode: str) -> list[Arti
     files = [a for a in articles if a.path and "#" not in a.path]
     if not any(_unnamed(a) for a in files):
         return articles
-    tree_categories, nav_files = ({}, set()) if mode == "path" else navigation(tree)
+    ids = {  # Docusaurus names a page with `id:` in its front matter by its folder and that id
+        posixpath.join(posixpath.dirname(a.path), str(a.meta["id"])): a.path
+        for a in files
+        if a.path and isinstance(a.meta.get("id"), str | int) and "/" not in str(a.meta["id"])
+    }
+    tree_categories, nav_files = ({}, set()) if mode == "path" else navigation(tree, ids)
     if mode == "path":
         folders = {a.path: a.path.split("/")[0] for a in files if a.path and "/" in a.path}
     elif mode == "auto" and sum(not _unnamed(a) for a in files) < len(files) / 2:
         # folders stand in for a category field the KB does not use; where most articles
         # have the field, one without it is missing it (TAX001), whatever its folder
-        folders = folder_categories(
-            (a.path for a in files if a.path and docusaurus_source(a.path) is None),
-            {a.path: a.locale for a in files if a.path},
-        )
+        folders = _folder_categories(tree, files)
     else:
         folders = {}
     # When the navigation tree files most articles, it is the KB's taxonomy: a category field
     # that a few articles carry (a product code such as ms.service) does not split it.
-    tree_wins = mode == "auto" and len(tree_categories) >= len(files) / 2
+    # A file the tree places at its top ("") has no category, and takes none from its folder.
+    tree_wins = mode == "auto" and sum(bool(c) for c in tree_categories.values()) >= len(files) / 2
     out = []
     for article in articles:
         if article.path in nav_files:
             continue
-        if tree_wins and article.path in tree_categories:
-            article = _filed(article, tree_categories[article.path])
+        if tree_wins and tree_categories.get(article.path or ""):
+            article = _filed(article, tree_categories[article.path or ""])
         elif _unnamed(article) and article.path and "#" not in article.path:
-            category = tree_categories.get(article.path) or folders.get(article.path)
+            category = tree_categories.get(article.path)
+            if category is None:
+                category = folders.get(article.path)
             if category:
                 article = _filed(article, category)
         out.append(article)
     return out
+
+
+def _folder_categories(tree: Tree, files: list[Article]) -> dict[str, str]:
+    """Folder categories; a Docusaurus page's folders are counted from its content folder
+    (`docs/`, `versioned_docs/version-2.x/`): the version is no category, and each version's
+    copy of a page is filed as the current one is. A dated post's own folder is no category."""
+    sites = docusaurus.site_folders(tree.all_paths)
+    counted: dict[str, str] = {}  # path in the tree -> path as counted
+    locales: dict[str, str | None] = {}
+    for a in files:
+        if a.path and docusaurus_source(a.path) is None:
+            root = docusaurus.content_root(a.path, sites)
+            path = a.path[len(root) + 1 :] if root else a.path
+            if _POST_FOLDER.search(path):  # a post in a folder of its own: the folder is it
+                path = path.rsplit("/", 1)[0] + ".md"
+            counted[a.path] = path
+            locales[path] = a.locale
+    found = folder_categories(sorted(set(counted.values())), locales)
+    return {path: found[c] for path, c in counted.items() if c in found}
 
 
 # Docusaurus keeps translations beside the site: i18n/<locale>/docusaurus-plugin-content-
@@ -224,10 +254,12 @@ def with_folder_locales(articles: list[Article]) -> list[Article]:
     return out
 
 
-def navigation(tree: Tree) -> tuple[dict[str, str], set[str]]:
+def navigation(tree: Tree, ids: dict[str, str] | None = None) -> tuple[dict[str, str], set[str]]:
     """File -> category path from every navigation file of the tree, and the navigation
-    files that are Markdown (so not articles). Broken navigation files are skipped: they only
-    help, the articles are read either way."""
+    files that are Markdown (so not articles). `ids` maps a page's name by its own id
+    (`folder/<id>`, as Docusaurus sidebars give it) to its file. Broken navigation files are
+    skipped: they only help, the articles are read either way."""
+    ids = ids or {}
     found: dict[str, str] = {}
     markdown_navs: set[str] = set()
     for rel in tree.paths:
@@ -247,8 +279,10 @@ def navigation(tree: Tree) -> tuple[dict[str, str], set[str]]:
                 entries = _markdown_nav(_text(tree, rel), _folder(rel))
                 if entries:
                     markdown_navs.add(rel)
-            elif name == "_category_.json":
-                label = json.loads(_text(tree, rel)).get("label")
+            elif name in _CATEGORY_FILES:
+                text = _text(tree, rel)
+                doc = json.loads(text) if name.endswith(".json") else _yaml(tree, rel)
+                label = doc.get("label") if isinstance(doc, dict) else None
                 if isinstance(label, str) and label.strip():
                     found[f"{_folder(rel)}/\0label"] = label.strip()
             elif name in ("sidebars.js", "sidebars.ts"):
@@ -257,25 +291,43 @@ def navigation(tree: Tree) -> tuple[dict[str, str], set[str]]:
             continue
         for target, names in entries:
             for path in _candidates(target):
+                path = ids.get(path, path)
                 if path in tree.all_paths and names:
                     found.setdefault(path, " > ".join(names))
                     break
     labels = {k[: -len("/\0label")]: v for k, v in found.items() if k.endswith("/\0label")}
     categories = {k: v for k, v in found.items() if not k.endswith("/\0label")}
-    if labels:  # Docusaurus: each folder with a _category_.json is one level of the tree
-        for rel in tree.paths:
-            if rel.lower().endswith(_DOC_SUFFIXES) and rel not in categories:
-                parts = rel.split("/")[:-1]
-                chain = [
-                    labels.get("/".join(parts[: i + 1]), deslug(p)) for i, p in enumerate(parts)
-                ]
-                if any("/".join(parts[: i + 1]) in labels for i in range(len(parts))):
-                    categories[rel] = " > ".join(chain[_first_labelled(parts, labels) :])
+    if labels:
+        categories.update(_labelled_folders(tree, labels, categories))
     return categories, markdown_navs
 
 
-def _first_labelled(parts: list[str], labels: dict[str, str]) -> int:
-    return next(i for i in range(len(parts)) if "/".join(parts[: i + 1]) in labels)
+def _labelled_folders(tree: Tree, labels: dict[str, str], placed: dict[str, str]) -> dict[str, str]:
+    """Docusaurus' autogenerated sidebar: each folder below the content folder (`docs/`,
+    `versioned_docs/version-2.x/`) is one level, named by its `_category_.json` label, else
+    by its name (number prefix left out); a page at the top of the content folder is filed
+    at the top (""). Without a site's config the content folder is the one holding the
+    highest labelled folder."""
+    sites = docusaurus.site_folders(tree.all_paths)
+    top = min(labels, key=lambda f: f.count("/"))
+    default = top.rsplit("/", 1)[0] if "/" in top else ""
+    out: dict[str, str] = {}
+    for rel in tree.paths:
+        if not rel.lower().endswith(_DOC_SUFFIXES) or rel in placed:
+            continue
+        root = docusaurus.content_root(rel, sites)
+        if root is None and (not default or rel.startswith(default + "/")):
+            root = default
+        parts = rel.split("/")[:-1]
+        start = root.count("/") + 1 if root else 0
+        if root is None or not any(not root or f.startswith(f"{root}/") for f in labels):
+            continue  # no labelled folder in its content folder: its folders name it
+        out[rel] = " > ".join(
+            labels.get("/".join(parts[: i + 1])) or deslug(_NUMBER_PREFIX.sub("", p) or p)
+            for i, p in enumerate(parts)
+            if i >= start
+        )
+    return out
 
 
 def _folder(rel: str) -> str:

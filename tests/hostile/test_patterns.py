@@ -20,7 +20,7 @@ import yaml
 import kbaudit
 from kbaudit import text
 from kbaudit.rules import default_pack_dir
-from kbaudit.sources import html
+from kbaudit.sources import html, markdown
 
 SIZE = 100_000
 CHARS = " \t\n*_-.@:=+#|/<>[](){}!?aA0é\\\"'`~,;%$&"
@@ -30,6 +30,7 @@ TOKENS = [
     " **a", "a.a@", "<!--", "\t| a", " - a", "+1 ", "4111 ", "[!NOTE ", "[insert ",
     "<!-- kbaudit: ignore ", "eyJa-", "eyJaaaaaaaaaaaa.", "xoxb-", "ghp_a", "sk_live_", "AKIA",
     "AIza", "&amp;", "](", "![", "http://a/", "1 ", "a ?", " \n", "---\n", ":::", "# ", "a'",
+    "<Ab a={", '<Ab a="', "<a b={{", ":::note ",
 ]  # fmt: skip
 INPUTS = [c * SIZE for c in CHARS] + [(t * (SIZE // len(t) + 1))[:SIZE] for t in TOKENS]
 
@@ -83,6 +84,7 @@ def test_text_extraction_is_linear_on_pathological_input(index: int) -> None:
     """The inline patterns of the Markdown and HTML extraction, through their callers."""
     data = INPUTS[index]
     text.markdown(data)
+    text.markdown(markdown.jsx_as_html(data)[0], mdx=True)
     text.html(f"<p>{data}</p>")
     list(html.parse("page.html", f"<title>{data}</title><h1>T</h1>".encode(), _options()))
 
