@@ -142,6 +142,8 @@ class InputCode(StrEnum):
     SUMMARY_ONLY = "INPUT006"
     NOT_READ = "INPUT007"
     UNNAMED_TAGS = "INPUT008"
+    PARTIAL_EXPORT = "INPUT009"
+    UNNAMED_OWNERS = "INPUT010"
 
 
 @dataclass(frozen=True)

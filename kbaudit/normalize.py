@@ -113,6 +113,9 @@ _DATE_PARTS = {
 # - PARENT_PAGE: True when the export's page tree has the article as a parent of other pages
 #   that do not name it in their category path (a Confluence space's home page, which the
 #   breadcrumbs of its children leave out): a section page, like a folder's index page.
+# - SEARCH_KEYWORDS: True when the article's tags are the export's search keywords
+#   (ServiceNow's `meta`, a `keywords` field or column): words listed for the search to
+#   match, other spellings and misspellings included on purpose, not a taxonomy of filters.
 CATEGORY_ID_ONLY = "category_id_only"
 TRANSLATION_OF = "translation_of"
 EMPTY_TRANSLATIONS = "empty_translations"
@@ -122,6 +125,7 @@ LATEST = "docs_latest"
 INCLUDED_BY = "included_by"
 SHOWS_UNREAD = "shows_unread"
 PARENT_PAGE = "parent_page"
+SEARCH_KEYWORDS = "search_keywords"
 # A record id: a 32-hex ServiceNow sys_id, a 24-hex object id (ReadMe), a long number.
 _RECORD_ID = re.compile(r"^(?:[0-9a-f]{32}|[0-9a-f]{24}|\d{6,})$", re.I)
 _IGNORE_COMMENT = re.compile(r"<!--\s*+kbaudit:\s*+ignore\s++([A-Za-z0-9_,\s-]*?)-->")
@@ -255,6 +259,7 @@ def known_keys(options: SourceOptions) -> set[str]:
             INCLUDED_BY,
             SHOWS_UNREAD,
             PARENT_PAGE,
+            SEARCH_KEYWORDS,
         }
     )
 
@@ -396,7 +401,13 @@ def build_article(
         owner = _named(changed, ("author", "by")) if isinstance(changed, dict) else None
         owner = _named(owner, ("name", "email", "login"))
     title = values.get("title")
-    title = _unescaped(str(title).strip()) if title is not None else (body.h1 or file_title or "")
+    # a title field wrapped over lines in the source system ("Ethernet or\n\t\t\twireless")
+    # shows as one line
+    title = (
+        _unescaped(" ".join(str(title).split()))
+        if title is not None
+        else (body.h1 or file_title or "")
+    )
     article_id = str(values.get("id") or rel or title)
     article = Article(
         id=article_id,

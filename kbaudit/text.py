@@ -734,8 +734,17 @@ _CHROME_CLASSES = re.compile(
     r"|breadcrumbs?(?:box|prefix|link|divider|self)",  # MadCap Flare's MCBreadcrumbsBox_0
     re.I,
 )
-_BLOCKS = {"p", "li", "pre", "tr", "br", "div", "section", "blockquote", "dd", "dt", "table"}
 _HEADINGS = ["h1", "h2", "h3", "h4", "h5", "h6"]
+# Elements that start a line of their own; any other element runs on with the text around
+# it, as a browser shows it (`<strong>May 1</strong>, 2026` reads "May 1, 2026"), except a
+# table's cells, which a space keeps apart.
+_BLOCKS = {
+    *("p", "li", "pre", "tr", "br", "div", "section", "blockquote", "dd", "dt", "table"),
+    *("ul", "ol", "dl", "figure", "figcaption", "hr", "article", "main", "details", "summary"),
+    *("address", "caption", "thead", "tbody", "tfoot", "aside", "header", "footer", "nav"),
+    *_HEADINGS,
+}
+_CELLS = {"td", "th"}
 # What a heading's permalink shows instead of words (zero-width spaces included).
 _ANCHOR_MARKS = " \t\n\u00a0\u200b\u200c\u200d\ufeff¶§#🔗"
 
@@ -775,7 +784,10 @@ def html_body(soup: BeautifulSoup | Tag) -> Extracted:
     )
     for tag in root.find_all(_BLOCKS):
         tag.insert_before("\n")
-    plain = root.get_text(" ")
+        tag.insert_after("\n")
+    for tag in root.find_all(_CELLS):
+        tag.insert_before(" ")
+    plain = root.get_text()
     plain = re.sub(r"[ \t\r\f\v]+", " ", plain)
     plain = re.sub(r"\s*\n\s*", "\n", plain).strip()
     h1 = h1_tag.get_text(" ", strip=True) if h1_tag else None

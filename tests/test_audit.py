@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -172,6 +173,48 @@ def test_an_old_dated_post_is_told_to_be_archived_not_updated(tmp_path: Path) ->
     assert post.message.startswith("a dated post (release notes) from 2023-02-01")
     assert "archive it" in post.message and post.data["dated_post"] is True
     assert by_path["billing/change-plan.md"].message.startswith("last updated 2023-02-01")
+
+
+def test_a_dated_post_of_a_record_export_is_known_by_its_section_or_title(tmp_path: Path) -> None:
+    """A help-center API export has no folders: the section a post is filed in, or a title
+    naming the kind of post and its day, says it is a record of that day."""
+
+    def article(number: int, title: str, section: int) -> dict:
+        return {
+            "id": number,
+            "title": title,
+            "body": "<p>Pick a plan on the Plan page.</p>",
+            "section_id": section,
+            "html_url": f"https://help.example.com/hc/en-us/articles/{number}",
+            "draft": False,
+            "author_id": 3,
+            "label_names": ["plans"],
+            "updated_at": "2023-02-01T10:00:00Z",
+        }
+
+    export = {
+        "articles": [
+            article(1, "Changelog - January 31, 2023", 5),
+            article(2, "Spring pricing", 6),
+            article(3, "Change your plan", 7),
+            article(4, "Changelog format for integrations", 7),
+        ],
+        "sections": [
+            {"id": 5, "name": "Updates", "category_id": 9},
+            {"id": 6, "name": "Release Notes", "category_id": 9},
+            {"id": 7, "name": "Billing", "category_id": 9},
+        ],
+        "categories": [{"id": 9, "name": "Help"}],
+    }
+    (tmp_path / "articles.json").write_text(json.dumps(export), encoding="utf-8")
+    found = audit(tmp_path, Config(select=["STALE001"], as_of=dt.date(2026, 1, 1))).findings
+    dated = {f.path: f.data["dated_post"] for f in found}
+    assert dated == {
+        "articles.json#1": True,
+        "articles.json#2": True,
+        "articles.json#3": False,
+        "articles.json#4": False,
+    }
 
 
 def test_a_translated_docusaurus_blog_post_is_a_dated_post(tmp_path: Path) -> None:

@@ -399,7 +399,8 @@ def test_intercom_tags_by_id_named_by_the_exports_tag_list(tmp_path: Path) -> No
     )
     for root in (beside, side_loaded):
         result = load(root)
-        assert result.format == "intercom" and not result.problems
+        tags = [p for p in result.problems if p.code == "INPUT008"]
+        assert result.format == "intercom" and not tags
         assert {a.title: a.tags for a in result.articles} == {
             "Update your card": ("billing",),
             "Download receipts": ("billing", "receipts"),
@@ -419,6 +420,6 @@ def test_intercom_tags_by_id_with_no_names_are_left_out_and_reported_once(
         "Update your card": (),
         "Download receipts": ("receipts",),
     }
-    [problem] = result.problems
+    [problem] = [p for p in result.problems if p.code == "INPUT008"]
     assert problem.code == "INPUT008" and problem.path == "articles.json"
     assert "90311, 90312" in problem.message

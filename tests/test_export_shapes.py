@@ -1248,3 +1248,242 @@ def test_freshdesk_account_export_xml(tmp_path: Path) -> None:
     download = by_title(result.articles)["Download an invoice"]
     assert download.text.startswith("Open Billing") and "&lt;" not in download.raw
     assert by_title(result.articles)["Credit notes"].text.startswith("How a credit note")
+
+
+_PAGE_ARTICLE = {"title": "Change your plan", "body": "<p>Open Billing and pick a plan.</p>"}
+# (file, what it holds, format read): one page of each API's paged list of articles
+_FIRST_PAGES = {
+    "zendesk": {
+        "articles": [{**_PAGE_ARTICLE, "id": 1, "section_id": 4, "html_url": "h", "draft": False}],
+        "page": 1,
+        "page_count": 4,
+        "count": 4,
+        "next_page": "https://help.example.com/api/v2/help_center/articles.json?page=2",
+    },
+    "zendesk-cursor": {
+        "articles": [{**_PAGE_ARTICLE, "id": 1, "section_id": 4, "html_url": "h", "draft": False}],
+        "meta": {"has_more": True, "after_cursor": "xyz"},
+        "links": {
+            "next": "https://help.example.com/api/v2/help_center/articles.json?page[after]=xyz"
+        },
+    },
+    "intercom": {
+        "type": "list",
+        "pages": {"type": "pages", "page": 1, "per_page": 1, "total_pages": 2, "next": "n"},
+        "total_count": 2,
+        "data": [
+            {
+                **_PAGE_ARTICLE,
+                "type": "article",
+                "id": "1",
+                "workspace_id": "w",
+                "state": "published",
+            }
+        ],
+    },
+    "helpscout": {
+        "articles": {"page": 1, "pages": 3, "count": 3, "items": [{**_PAGE_ARTICLE, "id": "a1"}]}
+    },
+    "salesforce": {
+        "status": 0,
+        "result": {
+            "records": [
+                {
+                    "Id": "ka01",
+                    "ArticleNumber": "000001",
+                    "UrlName": "change-your-plan",
+                    "Title": "Change your plan",
+                    "Answer__c": "<p>Open Billing and pick a plan.</p>",
+                    "LastModifiedDate": "2026-10-01T10:00:00.000+0000",
+                }
+            ],
+            "totalSize": 2400,
+            "done": False,
+            "nextRecordsUrl": "/services/data/v60.0/query/01g-2000",
+        },
+    },
+}
+
+
+@pytest.mark.parametrize("shape", sorted(_FIRST_PAGES))
+def test_one_page_of_a_paged_api_list_is_a_partial_export(shape: str, tmp_path: Path) -> None:
+    (tmp_path / "articles.json").write_text(json.dumps(_FIRST_PAGES[shape]))
+    result = load(tmp_path)
+    assert len(result.articles) == 1
+    [problem] = [p for p in result.problems if p.code == "INPUT009"]
+    assert problem.path == "articles.json"
+    assert "Fetch every page" in problem.message
+
+
+def test_every_page_of_a_paged_list_is_a_whole_export(tmp_path: Path) -> None:
+    for number in (1, 2):
+        page = {
+            "articles": [{**_PAGE_ARTICLE, "id": number, "section_id": 4, "html_url": "h"}],
+            "page": number,
+            "page_count": 2,
+            "count": 2,
+            "next_page": "https://help.example.com/articles.json?page=2" if number == 1 else None,
+        }
+        (tmp_path / f"articles-{number}.json").write_text(json.dumps(page))
+    result = load(tmp_path)
+    assert len(result.articles) == 2
+    assert not [p for p in result.problems if p.code == "INPUT009"]
+
+
+def test_servicenow_topic_names_a_sys_id_category_and_titles_read_on_one_line(
+    tmp_path: Path,
+) -> None:
+    """A kb_knowledge table exported without display values: kb_category is a sys_id, while
+    the legacy topic and category choices beside it name the category. A title the source
+    system wrapped over lines reads as one line."""
+    records = [
+        {
+            "number": "KB0020001",
+            "short_description": "Find the MAC address of your\n\t\t\twireless adapter",
+            "text": "<p>Open Settings, then Network, then the adapter's details.</p>",
+            "kb_category": SYS_ID,
+            "topic": "Desktop",
+            "category": "Networking",
+            "workflow_state": "published",
+            "sys_updated_on": "2026-03-04 10:00:00",
+        },
+        {
+            "number": "KB0020002",
+            "short_description": "Set up mail on a phone",
+            "text": "<p>Add an Exchange account and sign in with your ID.</p>",
+            "kb_category": SYS_ID.replace("2f", "3e"),
+            "topic": "",
+            "category": "",
+            "workflow_state": "published",
+            "sys_updated_on": "2026-03-04 10:00:00",
+        },
+    ]
+    (tmp_path / "kb_knowledge.json").write_text(json.dumps({"records": records}))
+    first, second = load(tmp_path).articles
+    assert first.title == "Find the MAC address of your wireless adapter"
+    assert first.category == "Desktop > Networking"
+    assert not first.meta.get(CATEGORY_ID_ONLY)
+    assert second.meta[CATEGORY_ID_ONLY] is True  # nothing names it: the id stays
+
+
+# An article as each API lists it, by the format it is read as; {n}: the article's number.
+_LISTED = {
+    "zendesk": (
+        "articles",
+        lambda n, when: {
+            **_PAGE_ARTICLE,
+            "id": n,
+            "title": f"Plan question {n}",
+            "section_id": 4,
+            "html_url": f"https://help.example.com/hc/en-us/articles/{n}",
+            "draft": False,
+            "label_names": ["plans"],
+            "author_id": 7,
+            "locale": "en-us",
+            "updated_at": when,
+        },
+    ),
+    "intercom": (
+        "data",
+        lambda n, when: {
+            **_PAGE_ARTICLE,
+            "type": "article",
+            "id": str(n),
+            "title": f"Plan question {n}",
+            "workspace_id": "w",
+            "state": "published",
+            "author_id": 7,
+            "parent_type": "collection",
+            "parent_id": 5,
+            "updated_at": int(dt.datetime.fromisoformat(when).timestamp()),
+        },
+    ),
+    "helpdesk": (
+        "items",
+        lambda n, when: {
+            **_PAGE_ARTICLE,
+            "id": f"a{n}",
+            "title": f"Plan question {n}",
+            "updatedAt": when,
+        },
+    ),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(_LISTED))
+def test_pages_that_overlap_read_each_article_once(shape: str, tmp_path: Path) -> None:
+    """Offset paging while the help center changes lists an article on two pages: it is one
+    article, the copy updated last."""
+    key, listed = _LISTED[shape]
+    old, new = "2026-05-01T10:00:00Z", "2026-07-01T10:00:00Z"
+    pages = ([listed(1, old), listed(2, old)], [listed(2, new), listed(3, old)])
+    for number, records in enumerate(pages, 1):
+        page = {"items": records, "page": number, "pages": 2} if key == "items" else {key: records}
+        (tmp_path / f"articles-{number}.json").write_text(
+            json.dumps({"articles": page} if key == "items" else page)
+        )
+    result = load(tmp_path)
+    assert result.format == shape
+    titles = [a.title for a in result.articles]
+    assert titles == ["Plan question 1", "Plan question 2", "Plan question 3"]
+    assert result.articles[1].updated_at == dt.date(2026, 7, 1)
+
+
+def test_servicenow_links_between_articles_resolve_by_sys_id_and_number(tmp_path: Path) -> None:
+    """Article bodies link to other articles by sys_id (`kb_view.do?sys_kb_id=`) or number
+    (a Service Portal page, `sp?id=kb_article_view&sysparm_article=`): such links reach the
+    article, and one to a number no article has is a broken link."""
+    other = "9d3c1e2f8f0a5a00f2fd3ab1f8f0a5b1"
+    body = (
+        f'<p>Set up the VPN first (<a href="/kb_view.do?sys_kb_id={other}">VPN setup</a>), '
+        'then map the drive as <a href="https://acme.service-now.com/sp?id=kb_article_view'
+        '&sysparm_article=KB0030002">Map a drive</a> shows. Old steps: '
+        '<a href="/kb_view.do?sysparm_article=KB0039999">Legacy drive steps</a>.</p>'
+    )
+    records = [
+        {"number": "KB0030001", "sys_id": SYS_ID, "short_description": "Work from home",
+         "text": body, "workflow_state": "published"},
+        {"number": "KB0030002", "sys_id": other, "short_description": "Map a drive",
+         "text": "<p>Open Files, choose Map drive and pick the share.</p>",
+         "workflow_state": "published"},
+    ]  # fmt: skip
+    (tmp_path / "kb_knowledge.json").write_text(json.dumps({"records": records}))
+    result = audit(tmp_path, Config(select=["QUAL006", "COV003"], as_of=AS_OF, cache=False))
+    home = by_title(result.corpus.articles)["Work from home"]
+    targets = [result.corpus.resolve_link(home, link) for link in home.links]
+    assert targets == [
+        "kb_knowledge.json#KB0030002",
+        "kb_knowledge.json#KB0030002",
+        "kb_knowledge/KB0039999",
+    ]
+    assert [f.rule for f in result.findings if f.where == "kb_knowledge.json#KB0030001"] == [
+        "QUAL006"
+    ]
+
+
+def test_pages_merged_into_one_file_or_an_incremental_export_end_are_whole(
+    tmp_path: Path,
+) -> None:
+    """A script that joins every page's articles under the first page's paging, and the
+    last page of Zendesk's incremental export (`end_of_stream`, its `next_page` kept for
+    the next poll), hold the whole list."""
+    article = {**_PAGE_ARTICLE, "section_id": 4, "html_url": "h", "draft": False}
+    article |= {"label_names": ["plans"], "author_id": 7}
+    merged = {
+        "articles": [{**article, "id": n, "title": f"Plan question {n}"} for n in (1, 2)],
+        "page": 1,
+        "page_count": 2,
+        "count": 2,
+        "next_page": "https://help.example.com/api/v2/help_center/articles.json?page=2",
+    }
+    incremental = {
+        "articles": [{**article, "id": 3, "title": "Plan question 3"}],
+        "next_page": "https://help.example.com/api/v2/help_center/incremental/articles.json?start_time=1790000000",
+        "end_of_stream": True,
+    }
+    for name, doc in (("merged", merged), ("incremental", incremental)):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "articles.json").write_text(json.dumps(doc))
+        result = load(tmp_path / name)
+        assert result.format == "zendesk"
+        assert not [p for p in result.problems if p.code == "INPUT009"], name

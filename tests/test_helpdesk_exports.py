@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 from kbaudit.config import DEFAULT_EXCLUDE
+from kbaudit.normalize import SEARCH_KEYWORDS
 from kbaudit.sources import SourceOptions, load
 from kbaudit.sources.records import deslug
 
@@ -61,6 +62,8 @@ def test_help_scout_docs_api_pages(tmp_path: Path) -> None:
     assert first.url and first.url.endswith("12-download-an-invoice")
     assert "category_id_only" in first.meta and not first.meta["category_id_only"]
     assert (first.status, second.status) == ("published", "draft")
+    # Help Scout's keywords are words for its search to match, not tags to spell one way
+    assert first.meta[SEARCH_KEYWORDS] is True
 
 
 def test_zoho_guru_document360_records(tmp_path: Path) -> None:
@@ -266,3 +269,34 @@ def test_hugo_archetypes_and_jekyll_drafts(tmp_path: Path) -> None:
         "content/billing/download-an-invoice.md": None,
         "_drafts/refund-rules.md": "draft",
     }
+
+
+def test_guru_card_export_table(tmp_path: Path) -> None:
+    """Guru's card export as its API client writes it: boards and tags joined by ", ", the
+    verifier (a person or a group) answers for the card, the collection holds the boards."""
+    header = (
+        "Title,Content,ID,Boards,Tags,Date Created,Created By,Last Modified,Last Modified By,"
+        "Last Verified,Last Verified By,Verifier,Views,Copies,Favorites,Trust State,"
+        "Verification Interval,Collection,Link\n"
+    )
+    rows = (
+        'Download an invoice,"' + BODY.replace('"', '""') + '",c1,"Billing, Invoices",'
+        '"invoices, pdf",2025-01-10T09:00:00.000Z,Ana Ruiz,2026-03-04T12:00:00.000Z,Ana Ruiz,'
+        "2026-03-05T12:00:00.000Z,Ben Ortiz,Billing Team,12,0,1,TRUSTED,90,Support,"
+        "https://app.getguru.com/card/c1/Download-an-invoice\n"
+        "Office hours,<p>We answer from 8 to 18 on weekdays.</p>,c2,,,2025-01-10T09:00:00.000Z,"
+        "Ana Ruiz,2026-03-04T12:00:00.000Z,Ana Ruiz,,,,3,0,0,NEEDS_VERIFICATION,30,Support,"
+        "https://app.getguru.com/card/c2/Office-hours\n"
+    )
+    write_files(tmp_path, {"cards.csv": header + rows})
+    first, second = load(tmp_path).articles
+    assert (first.id, first.title, first.category, first.owner) == (
+        "c1",
+        "Download an invoice",
+        "Billing",
+        "Billing Team",
+    )
+    assert first.tags == ("invoices", "pdf")
+    assert first.updated_at == dt.date(2026, 3, 4)
+    assert first.url == "https://app.getguru.com/card/c1/Download-an-invoice"
+    assert (second.category, second.owner) == ("Support", "Ana Ruiz")  # no board, no verifier

@@ -14,6 +14,7 @@ from kbaudit.errors import SourceError
 from kbaudit.sources import SourceOptions, git_dates, load
 from kbaudit.sources.markdown import split_front_matter
 from kbaudit.sources.tree import glob_match
+from kbaudit.text import html as extract_html
 
 from .conftest import write_files
 
@@ -678,6 +679,44 @@ def test_markdown_and_html_pages_side_by_side_are_all_read(tmp_path: Path) -> No
     forced = load(tmp_path, "markdown")  # a forced format reads only its own files
     assert len(forced.articles) == 2
     assert {p.path for p in forced.problems} == {"account/close.html", "account/export.rst"}
+
+
+def test_html_inline_elements_run_on_with_the_text_around_them() -> None:
+    """A help-center body as its editor writes it: bold dates, links around spans, a word
+    split by markup. The text reads as the page shows it, without a space before the comma
+    or the full stop; blocks and table cells stay apart."""
+    body = (
+        "<p>From <strong>May 4, 2026</strong>, the old app stops. Read the "
+        '<a href="/hc/articles/12"><span class="wysiwyg-underline">upgrade notes</span></a>.'
+        "</p><h2>Re<em>install</em></h2>then restart<ul><li>Step one</li><li>Step two</li></ul>"
+        "<table><tr><th>Plan</th><th>Price</th></tr><tr><td>Team</td><td>$9</td></tr></table>"
+        "<div>Last</div>line"
+    )
+    extracted = extract_html(body)
+    assert extracted.text == (
+        "From May 4, 2026, the old app stops. Read the upgrade notes.\nReinstall\nthen restart\n"
+        "Step one\nStep two\nPlan Price\nTeam $9\nLast\nline"
+    )
+    assert extracted.word_count == 25
+
+
+@pytest.mark.parametrize("content", ["", "  \n", "null", "[]", "\ufeff{}"])
+def test_an_export_of_empty_files_says_so_not_that_its_format_is_unknown(
+    tmp_path: Path, content: str
+) -> None:
+    (tmp_path / "articles.json").write_text(content, encoding="utf-8")
+    with pytest.raises(SourceError, match=r"articles\.json holds no records"):
+        load(tmp_path)
+
+
+def test_json_cut_off_inside_a_string_says_the_file_looks_cut_off(tmp_path: Path) -> None:
+    page = '{"articles": [{"id": 1, "title": "Change your plan", "body": "<p>Open Bill'
+    (tmp_path / "articles.json").write_text(page, encoding="utf-8")
+    [problem] = load(tmp_path, "zendesk").problems
+    assert problem.message == (
+        "not valid JSON: Unterminated string starting at line 1 column 62; "
+        "the file looks cut off: export it again"
+    )
 
 
 def test_docusaurus_pages_take_the_address_the_site_publishes(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ command read the same groups."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -149,8 +150,11 @@ class _Finder:
         """Whether two similar articles are siblings of one template about different
         subjects ("Fix NDR error 5.7.124" / "... 5.7.12", "Remove an alias from a contact" /
         "... from a distribution list", "Pro player" / "ProMax player"): each title names a
-        subject of its own. Copies of one answer name the same subject."""
-        return all(self._own_subjects(i, j))
+        subject of its own, or the titles are one title but for a number ("Support for
+        macOS 11" / "... macOS 12": each version's own notice, whose bodies name the next
+        version too). Copies of one answer name the same subject."""
+        a, b = self.corpus.articles[i].title, self.corpus.articles[j].title
+        return _numbered_siblings(a, b) or all(self._own_subjects(i, j))
 
     def _own_subjects(self, i: int, j: int) -> tuple[bool, bool]:
         """Whether each title names a term the other title does not and its own body uses,
@@ -253,3 +257,17 @@ class _Finder:
                 )
                 by_article[other].append(group)
         return [g for _, groups in sorted(by_article.items()) for g in groups]
+
+
+_TITLE_WORD = re.compile(r"\w+(?:[.,]\d+)*")
+
+
+def _numbered_siblings(a: str, b: str) -> bool:
+    """Two titles that are the same words but for numbers in the same places, at least one
+    pair differing: "Support for macOS 11" / "Support for macOS 12", "Plan 2024" / "Plan 2025"."""
+    words_a, words_b = _TITLE_WORD.findall(a.casefold()), _TITLE_WORD.findall(b.casefold())
+    if len(words_a) != len(words_b) or words_a == words_b:
+        return False
+    return all(
+        x == y or (x[0].isdigit() and y[0].isdigit()) for x, y in zip(words_a, words_b, strict=True)
+    )

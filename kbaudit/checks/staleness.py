@@ -38,7 +38,7 @@ def max_age(article: Article, ctx: Context) -> Iterator[Finding]:
     if age > days:
         source = " (from git)" if article.date_source == "git" else ""
         limit = f"{'for ' + repr(article.category) + ' ' if category in by_category else ''}"
-        post = _dated_post(article.path or "")
+        post = _dated_post(article)
         if post:  # a record of its day: updating it is not the fix
             message = (
                 f"a dated post ({post}) from {article.updated_at.isoformat()}{source}, {age} "
@@ -62,21 +62,37 @@ def max_age(article: Article, ctx: Context) -> Iterator[Finding]:
         )
 
 
-# Folders of posts that record a day (release notes, announcements, blog and news posts,
-# changelogs, security bulletins), as their names say; Jekyll's `_posts`.
-_POSTS = re.compile(
-    r"(?:^|/)(?:docusaurus-plugin-content-)?(?P<kind>_posts|blog|news|release[-_ ]?notes|changelogs?|announcements?"
-    r"|whats[-_ ]new|security[-_ ]bulletins?|bulletins?)/",
+# Posts that record a day (release notes, announcements, blog and news posts, changelogs,
+# security bulletins), as the folder or the section they are filed in names them; Jekyll's
+# `_posts`.
+_POST_KIND = (
+    r"(?P<kind>_posts|blog|news|release[-_ ]?notes|changelogs?|announcements?"
+    r"|what'?s[-_ ]new|security[-_ ]bulletins?|bulletins?)"
+)
+_POSTS = re.compile(rf"(?:^|/)(?:docusaurus-plugin-content-)?{_POST_KIND}/", re.I)
+_POST_SECTION = re.compile(rf"(?:^|\s>\s){_POST_KIND}(?:$|\s>\s)", re.I)
+# A record export has no folders: a title that names the kind and the day does
+# ("Changelog - June 4, 2026", "Release notes 2026-03-01", "What's new: 4 May 2026").
+_MONTH_NAME = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_POST_TITLE = re.compile(
+    rf"^\W*{_POST_KIND}\b.*?(?:\d{{4}}-\d{{2}}-\d{{2}}|{_MONTH_NAME}\s+\d{{1,2}},?\s+\d{{4}}"
+    rf"|\d{{1,2}}\.?\s+{_MONTH_NAME}\s+\d{{4}}|{_MONTH_NAME}\s+\d{{4}})",
     re.I,
 )
 
 
-def _dated_post(path: str) -> str:
-    """What kind of dated post the article is, by the folder it is in ('' for none)."""
-    found = _POSTS.search(path)
+def _dated_post(article: Article) -> str:
+    """What kind of dated post the article is, by the folder or section it is filed in or
+    by a title naming its kind and day ('' for none)."""
+    found = (
+        _POSTS.search(article.path or "")
+        or _POST_SECTION.search(article.category or "")
+        or _POST_TITLE.search(article.title)
+    )
     if found is None:
         return ""
     kind = found["kind"].lower().strip("_").replace("_", " ").replace("-", " ")
+    kind = kind.replace("whats", "what's")
     return "post" if kind == "posts" else kind
 
 

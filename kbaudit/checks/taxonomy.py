@@ -12,7 +12,7 @@ from rapidfuzz import fuzz, process
 from kbaudit.analysis.groups import UnionFind
 from kbaudit.corpus import Corpus
 from kbaudit.model import Article, Finding, Related
-from kbaudit.normalize import SourceOptions, known_keys
+from kbaudit.normalize import SEARCH_KEYWORDS, SourceOptions, known_keys
 from kbaudit.rules import (
     SKIP_EMPTY_SECTIONS,
     CheckKind,
@@ -207,6 +207,8 @@ def _variants_of(
     counts: Counter[str] = Counter()
     users: dict[str, list[Article]] = defaultdict(list)
     for article in articles:
+        if name == "tags" and article.meta.get(SEARCH_KEYWORDS):
+            continue  # other spellings are listed on purpose, for the search to match
         values = [article.category] if name == "category" else list(article.tags)
         for value in values:
             if value and not is_id_name(value):

@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from kbaudit.corpus.links import (
     NoteIndex,
@@ -79,6 +79,34 @@ def _article_number(target: str, hosts: frozenset[str], firsts: frozenset[str]) 
     if m is None or m.group("first") not in firsts:
         return None
     return m.group("id")
+
+
+# A ServiceNow knowledge article: its number, the pages that show one by number or sys_id
+# (the classic kb_view.do, the record form, Service Portal pages such as sp?id=kb_article),
+# and the query keys that name it.
+_KB_NUMBER = re.compile(r"KB\d{7,}", re.I)
+_KB_PAGES = {"kb_view.do", "kb_article.do", "kb_knowledge.do"}
+_KB_PORTAL_PAGES = {"kb_article", "kb_article_view"}
+_KB_KEYS = ("sys_kb_id", "sysparm_article", "sys_id", "number")
+
+
+def _kb_record(target: str) -> str | None:
+    """The number (upper case) or sys_id (lower case) a link to a ServiceNow knowledge
+    article names, else None."""
+    if "kb" not in target.lower():
+        return None
+    parts = urlsplit(target)
+    query = dict(parse_qsl(parts.query))
+    page = parts.path.rstrip("/").rsplit("/", 1)[-1].lower()
+    if page not in _KB_PAGES and query.get("id", "").lower() not in _KB_PORTAL_PAGES:
+        return None
+    for key in _KB_KEYS:
+        value = query.get(key, "").strip()
+        if _KB_NUMBER.fullmatch(value):
+            return value.upper()
+        if re.fullmatch(r"[0-9a-f]{32}", value, re.I):
+            return value.lower()
+    return None
 
 
 @dataclass(frozen=True)
@@ -299,6 +327,35 @@ class Corpus:
             return Counter(), set(), {}
         return Counter(host for host, _ in kept), {first for _, first in kept}, ids
 
+    @cached_property
+    def record_link_ids(self) -> tuple[dict[str, str], bool]:
+        """ServiceNow article number and sys_id -> the article's path, and whether a link
+        to a record no article is judged: when most such links name an article of the
+        export (else the export is part of a larger knowledge base)."""
+        ids: dict[str, str] = {}
+        for a in self.articles:
+            if a.path and _KB_NUMBER.fullmatch(str(a.id)):
+                ids[str(a.id).upper()] = a.path
+                if a.meta.get("sys_id"):
+                    ids[str(a.meta["sys_id"]).lower()] = a.path
+        if not ids:
+            return {}, False
+        named = [r for a in self.articles for link in a.links if (r := _kb_record(link.target))]
+        found = sum(r in ids for r in named)
+        return ids, 2 * found >= len(named)
+
+    def _resolve_by_record(self, target: str) -> str | None:
+        """A link to a ServiceNow knowledge article by number or sys_id (`kb_view.do?
+        sys_kb_id=...`, `sp?id=kb_article_view&sysparm_article=KB0010001`): the article, or
+        the link's record when no article is it (a broken link); None for any other link."""
+        record = _kb_record(target)
+        if record is None:
+            return None
+        ids, judge_missing = self.record_link_ids
+        if record in ids:
+            return ids[record]
+        return f"kb_knowledge/{record}" if judge_missing else None
+
     def _resolve_by_article_id(self, target: str) -> str | None:
         """A link to this help center's article URL: the article with that number, or the
         URL's path when no article has it (a broken link); None for any other link."""
@@ -330,7 +387,7 @@ class Corpus:
             return self._resolve_site_link(article, site)
         if is_template(target):  # {{ post.url }}, {{ tag | slugify }}: known once built
             return None
-        by_id = self._resolve_by_article_id(target)
+        by_id = self._resolve_by_article_id(target) or self._resolve_by_record(target)
         if by_id is not None:
             return by_id
         if self.base_url and target.startswith(self.base_url):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from kbaudit.errors import SourceError
 from kbaudit.model import Article, InputCode, LoadProblem
-from kbaudit.normalize import SourceOptions
+from kbaudit.normalize import SourceOptions, is_record_id
 from kbaudit.sources import (
     confluence,
     docusaurus,
@@ -98,6 +98,8 @@ def load(
     result.articles = fragments.with_fragments(result.articles, imported, tree)
     result.articles = mkdocs.with_sites(sites, result.articles, options)
     result.problems = mkdocs.without_built_files(sites, result.articles, result.problems)
+    if problem := _unnamed_owners(result.articles):
+        result.problems.append(problem)
     result.articles = structure.with_categories(
         tree, result.articles, options.category_from, mkdocs.outer_sections(sites)
     )
@@ -118,6 +120,26 @@ def load(
             result.articles, tree.git_root, options.dates, result.problems
         )
     return result
+
+
+def _unnamed_owners(articles: list[Article]) -> LoadProblem | None:
+    """INPUT010 once for an export whose articles mostly name their owner only by a user
+    id (Zendesk's author_id, Freshdesk's agent_id, a ServiceNow author sys_id) that no
+    users file names: a number is no one's name."""
+    owned = [a for a in articles if a.owner]
+    by_id = [a for a in owned if str(a.owner).isdigit() or is_record_id(a.owner)]
+    if not by_id or 2 * len(by_id) <= len(owned):
+        return None
+    ids = sorted({str(a.owner) for a in by_id})
+    shown = ", ".join(ids[:3]) + (", ..." if len(ids) > 3 else "")
+    return LoadProblem(
+        InputCode.UNNAMED_OWNERS,
+        by_id[0].path.split("#")[0] if by_id[0].path else ".",
+        f"{len(by_id)} of {len(owned)} articles name their owner only by a user id ({shown}), "
+        "so the report cannot say who they are; export the users with the articles "
+        "(Zendesk users.json or include=users, Intercom admins, Freshdesk agents, ServiceNow "
+        "with display values)",
+    )
 
 
 def git_dates(root: Path) -> dict[str, dt.date]:

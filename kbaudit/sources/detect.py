@@ -14,8 +14,24 @@ def detect(tree: Tree, sources: list[Source]) -> Source:
     )
     if scored and scored[0][0] > 0:
         return scored[0][2]
+    if tree.paths and all(_empty(tree, rel) for rel in tree.paths):
+        names = ", ".join(tree.paths[:3]) + (", ..." if len(tree.paths) > 3 else "")
+        raise SourceError(
+            f"nothing to audit in {tree.display}: {names} "
+            f"{'holds' if len(tree.paths) == 1 else 'hold'} no records (empty, or only "
+            "null, {} or []); export the knowledge base again and check the export finished"
+        )
     tried = ", ".join(s.name for s in sources)
     raise SourceError(
         f"cannot tell the format of {tree.display}: tried {tried}. "
         "Force one with --input-format NAME (see `kbaudit sources`)."
     )
+
+
+def _empty(tree: Tree, rel: str) -> bool:
+    """A file with nothing in it: no bytes, only whitespace, or an empty JSON value."""
+    try:
+        data = tree.read_bytes(rel)
+    except (OSError, KeyError):
+        return False
+    return data.strip(b" \t\r\n\xef\xbb\xbf") in (b"", b"null", b"{}", b"[]")

@@ -12,12 +12,16 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from kbaudit.normalize import CATEGORY_ID_ONLY, SourceOptions
+from kbaudit.normalize import CATEGORY_ID_ONLY, SEARCH_KEYWORDS, SourceOptions
 from kbaudit.sources.base import Record, Source
 from kbaudit.sources.records import (
     JSON_SUFFIXES,
+    ApiPage,
+    api_page,
     body_article,
     json_paths,
+    latest_copies,
+    missing_pages,
     read_json,
     scalars,
     unique,
@@ -168,6 +172,8 @@ def _article(
         meta["owner"] = ", ".join(owners) or None
     key, value = _first(record, _TAG_KEYS)
     meta["tags"] = _names(value) if key is not None else []
+    if key == "keywords":  # Help Scout's: words for the search to match, not tags
+        meta[SEARCH_KEYWORDS] = True
     meta["status"] = _status(record)
     for field, keys in (("locale", _LOCALE_KEYS), ("url", _URL_KEYS)):
         _, value = _first(record, keys)
@@ -186,17 +192,34 @@ def _documents(tree: Tree) -> list[str]:
 def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
     found: list[tuple[str, dict[str, Any]]] = []
     names: dict[str, str] = {}
+    paged: list[tuple[str, ApiPage, int]] = []  # pages of an API's list of articles
     for rel in _documents(tree):
         doc, problems = read_json(tree, rel)
         yield from problems
+        articles = 0
         for record in _records(doc):
             if _is_article(record):
                 found.append((rel, record))
+                articles += 1
             elif record.get("id") is not None and (name := _name(record)) is not None:
                 names.setdefault(str(record["id"]), name)  # a category, collection or user
+        if articles and (page := api_page(doc)) is not None:
+            paged.append((rel, page, articles))
+    if problem := missing_pages(paged, "articles"):
+        yield problem
     seen: set[str] = set()
-    for rel, record in found:
+    listed = [(rel, record, None) for rel, record in found]
+    for rel, record, _ in latest_copies(listed, _version_key):
         yield from _article(rel, record, names, seen, options)
+
+
+def _version_key(record: dict[str, Any]) -> tuple[str, str] | None:
+    """An article in one language: the same twice is one record read twice."""
+    _, article_id = _first(record, _ID_KEYS)
+    if article_id is None:
+        return None
+    _, locale = _first(record, _LOCALE_KEYS)
+    return str(article_id), str(locale or "")
 
 
 def sniff(tree: Tree) -> float:

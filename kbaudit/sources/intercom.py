@@ -20,10 +20,14 @@ from kbaudit.normalize import (
 from kbaudit.sources.base import Record, Source
 from kbaudit.sources.records import (
     JSON_SUFFIXES,
+    ApiPage,
+    api_page,
     body_article,
     items,
     json_paths,
     key_score,
+    latest_copies,
+    missing_pages,
     names_by_id,
     read_json,
     scalars,
@@ -91,11 +95,16 @@ def _id_text(value: str) -> bool:
 
 def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
     grouped: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    paged: list[tuple[str, ApiPage, int]] = []  # pages of the Articles API's list
     for rel in json_paths(tree):
         doc, problems = read_json(tree, rel)
         yield from problems
-        for record in items(doc, ("data", "admins", "articles", "collections")):
-            grouped.setdefault(_kind(record, rel), []).append((rel, record))
+        records = items(doc, ("data", "admins", "articles", "collections"))
+        kinds = [_kind(record, rel) for record in records]
+        for kind, record in zip(kinds, records, strict=True):
+            grouped.setdefault(kind, []).append((rel, record))
+        if "article" in kinds and (page := api_page(doc)) is not None:
+            paged.append((rel, page, kinds.count("article")))
         if isinstance(doc, dict) and isinstance(doc.get("tags"), list) and "body" not in doc:
             # the workspace's tags: a tag list, or side-loaded beside a page of articles
             listed = [t for t in doc["tags"] if isinstance(t, dict) and "body" not in t]
@@ -106,8 +115,11 @@ def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
     tags = {k: v for k, v in names_by_id(t for _, t in grouped.get("tag", [])).items() if v}
     seen: set[str] = set()
     unnamed: dict[str, list[str]] = {}  # id of a tag no tag list names -> files giving it
-    for rel, record in grouped.get("article", []):
+    articles_read = [(rel, record, None) for rel, record in grouped.get("article", [])]
+    for rel, record, _ in latest_copies(articles_read, _article_id):
         yield from _articles(rel, record, paths, admins, tags, seen, options, unnamed)
+    if problem := missing_pages(paged, "articles"):
+        yield problem
     if unnamed:
         ids, n = sorted(unnamed), len(unnamed)
         files = sorted({rel for rels in unnamed.values() for rel in rels})
@@ -119,6 +131,11 @@ def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
             "names them, so they are left out of the articles' tags; export the workspace's "
             "tags (the Tags API's list) as tags.json beside the articles",
         )
+
+
+def _article_id(record: dict[str, Any]) -> str | None:
+    """An article (with its translations): the same twice is one record read twice."""
+    return str(record["id"]) if record.get("id") is not None else None
 
 
 def _tag_list(value: Any) -> list[Any]:

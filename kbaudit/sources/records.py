@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from kbaudit import text
@@ -96,13 +97,14 @@ def parse_json_text(raw: str, rel: str, lines: bool) -> tuple[Any, list[LoadProb
     try:
         return _loads(raw), problems
     except json.JSONDecodeError as exc:
-        hint = "the file looks cut off" if exc.pos >= len(raw.rstrip()) else "fix the file"
+        cut = exc.pos >= len(raw.rstrip()) or exc.msg.startswith("Unterminated string")
+        hint = "the file looks cut off: export it again" if cut else "fix the file and re-export it"
+        what = exc.msg.removesuffix(" at")  # "Unterminated string starting at"
         problems.append(
             LoadProblem(
                 InputCode.UNREADABLE,
                 rel,
-                f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}; "
-                f"{hint} and re-export it",
+                f"not valid JSON: {what} at line {exc.lineno} column {exc.colno}; {hint}",
                 exc.lineno,
             )
         )
@@ -463,3 +465,113 @@ def deslug(name: str) -> str:
 
 def names_by_id(docs: Iterable[dict[str, Any]], name_key: str = "name") -> dict[str, str]:
     return {str(d["id"]): str(d.get(name_key) or "") for d in docs if d.get("id") is not None}
+
+
+@dataclass(frozen=True)
+class ApiPage:
+    """Where one page of an API's list sits in that list: its number, how many pages and
+    records the list holds, and whether another page follows (each None when not given)."""
+
+    number: int | None
+    pages: int | None
+    total: int | None
+    more: bool
+
+
+def _count(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def api_page(doc: Any) -> ApiPage | None:
+    """The paging of a JSON document that is one page of an API's list, None for any other
+    document: Zendesk's `{"page", "page_count", "count", "next_page"}` (or a cursor page's
+    `meta.has_more`), Intercom's `{"pages": {"page", "total_pages"}, "total_count"}`, Help
+    Scout's `{"articles": {"page", "pages", "count", "items"}}`."""
+    if not isinstance(doc, dict):
+        return None
+    inner = [v for v in doc.values() if isinstance(v, dict) and isinstance(v.get("items"), list)]
+    if inner and "pages" in inner[0]:  # Help Scout: the paging sits beside the items
+        doc = inner[0]
+    if isinstance(doc.get("result"), dict) and "done" in doc["result"]:
+        doc = doc["result"]  # Salesforce CLI: {"status": 0, "result": {"records": ...}}
+    if "done" in doc and isinstance(doc.get("records"), list):  # a Salesforce query result
+        more = doc["done"] is False or bool(doc.get("nextRecordsUrl"))
+        return ApiPage(None, None, _count(doc.get("totalSize")), more) if more else None
+    pages = doc.get("pages") if isinstance(doc.get("pages"), dict) else None
+    meta = doc.get("meta") if isinstance(doc.get("meta"), dict) else {}
+    if pages is not None:  # Intercom
+        number, count = _count(pages.get("page")), _count(pages.get("total_pages"))
+        more = bool(pages.get("next"))
+        total = _count(doc.get("total_count"))
+    else:
+        number = _count(doc.get("page"))
+        count = _count(doc.get("page_count")) or _count(doc.get("pages"))
+        more = bool(doc.get("next_page")) or meta.get("has_more") is True
+        more = more and doc.get("end_of_stream") is not True  # an incremental export's end
+        total = _count(doc.get("count"))
+    if number is None and count is None and not more:
+        return None
+    return ApiPage(number, count, total, more)
+
+
+def missing_pages(paged: list[tuple[str, ApiPage, int]], kind: str) -> LoadProblem | None:
+    """An INPUT009 problem when the export holds only some pages of the API's list of
+    `kind` (`paged`: each page file read, its paging and how many records it held); None
+    when every page is there, or nothing tells."""
+    if not paged:
+        return None
+    pages = [page for _, page, _ in paged]
+    first = min(paged, key=lambda p: (p[1].number or 0, p[0]))[0]
+    read = sum(n for _, _, n in paged)
+    count = max((p.pages for p in pages if p.pages), default=None)
+    total = max((p.total for p in pages if p.total), default=None)
+    numbers = {p.number for p in pages if p.number is not None}
+    if total is not None and read >= total:
+        return None  # pages merged into one file that kept the first page's paging
+    if count is not None and numbers:
+        if len(numbers) >= count:
+            return None
+        held = f"{len(numbers)} of {count} pages"
+    elif count is None and total is not None and read < total:
+        held = "part"
+    elif count is None and all(p.more for p in pages):
+        held = f"{len(pages)} page{'s' * (len(pages) != 1)}, the last saying more follow,"
+    else:
+        return None
+    of = f" ({read} of {total} {kind})" if total is not None and read < total else ""
+    return LoadProblem(
+        InputCode.PARTIAL_EXPORT,
+        first,
+        f"the export holds {held} of the API's list of {kind}{of}: the {kind} of the other "
+        "pages are not audited. Fetch every page (follow `next_page` or the next link until "
+        "there is none) into the export's folder and audit the folder",
+    )
+
+
+def latest_copies(
+    found: list[tuple[str, dict[str, Any], Any]],
+    key: Callable[[dict[str, Any]], Hashable | None],
+) -> list[tuple[str, dict[str, Any], Any]]:
+    """Each record once, though pages of an API list overlap (a record moved on to the next
+    page while the export paged through the list, or a page saved twice): of the copies
+    with one key, the one updated last, in the place the first stood. `found` holds
+    (file, record, what the reader keeps beside it); records without a key are all kept."""
+    kept: list[tuple[str, dict[str, Any], Any]] = []
+    where: dict[Hashable, int] = {}
+    for item in found:
+        k = key(item[1])
+        if k is None:
+            kept.append(item)
+        elif k not in where:
+            where[k] = len(kept)
+            kept.append(item)
+        elif _updated(item[1]) > _updated(kept[where[k]][1]):
+            kept[where[k]] = item
+    return kept
+
+
+def _updated(record: dict[str, Any]) -> str:
+    value = next(
+        (record[k] for k in ("updated_at", "updatedAt", "modified_at") if record.get(k)), ""
+    )
+    return f"{value:>40}" if isinstance(value, int | float) else str(value)

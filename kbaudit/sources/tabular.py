@@ -19,6 +19,7 @@ from kbaudit.model import Article, InputCode, LoadProblem
 from kbaudit.normalize import (
     ALIASES,
     CATEGORY_ID_ONLY,
+    SEARCH_KEYWORDS,
     SUMMARY_ONLY,
     TRANSLATION_OF,
     SourceOptions,
@@ -27,8 +28,10 @@ from kbaudit.normalize import (
 )
 from kbaudit.sources.base import Record, Source, decode, not_text, totals_row
 from kbaudit.sources.records import (
+    api_page,
     body_article,
     json_paths,
+    missing_pages,
     peek,
     read_json,
     read_xml_records,
@@ -71,6 +74,9 @@ class Preset:
     category_prefixes: tuple[str, ...] = ()
     url: str | None = None  # pattern joined to base_url, with {id} and {url_name}
     translations: bool = False  # rows of one article in several languages share its id
+    # columns that name the category when the category field holds only a record id, as a
+    # path (ServiceNow's topic and category choices beside a kb_category sys_id)
+    category_names: tuple[str, ...] = ()
 
 
 PRESETS: dict[str, Preset] = {
@@ -167,6 +173,30 @@ PRESETS: dict[str, Preset] = {
             },
             (),
             "/kb_view.do?sysparm_article={id}",
+            category_names=("topic", "category"),
+        ),
+        # Guru's card export (its API client's CSV): a card's boards and tags joined by
+        # ", ", the verifier (a person or a group) answers for the card's accuracy
+        Preset(
+            "guru",
+            "Guru cards",
+            {
+                "id": ("id",),
+                "title": ("title",),
+                "body": ("content",),
+                "updated_at": ("last_modified",),
+                "created_at": ("date_created",),
+                "owner": ("verifier", "created_by", "last_modified_by"),
+                "tags": ("tags",),
+                "category": ("collection",),
+                "url": ("link",),
+            },
+            (
+                frozenset({"title", "content", "verifier"}),
+                frozenset({"title", "content", "trust_state"}),
+                frozenset({"title", "content", "last_verified"}),
+            ),
+            category_prefixes=("boards", "folders"),
         ),
     )
 }
@@ -184,6 +214,10 @@ _BODY_FIELD = re.compile(
     r"(?:answer|body|content|details|solution|resolution|description|text|article|information"
     r"|instructions|steps|procedure)[a-z0-9_]*__c$"
 )
+
+
+# Columns whose values are search keywords, not tags (normalize.SEARCH_KEYWORDS).
+_KEYWORD_COLUMNS = {"meta", "keywords", "meta_keywords", "search_keywords"}
 
 
 def _key(column: str) -> str:
@@ -464,6 +498,14 @@ def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
                     summaries += columns.summary is not None
         if columns is not None and columns.summary and summaries:
             yield _summary_only(rel, columns.summary, summaries)
+    paged = [
+        (rel, page, len(record_table(doc) or []))
+        for rel in tables
+        if rel.lower().endswith(".json")
+        and (page := api_page(doc := read_json(tree, rel)[0])) is not None
+    ]
+    if problem := missing_pages(paged, "records"):
+        yield problem
     for record in later:  # Salesforce translations share their master's data categories
         category = filed.get(str(record.meta[TRANSLATION_OF]))
         yield replace(record, category=category) if category else record
@@ -561,6 +603,12 @@ def _row_article(
             meta[_key(column)] = values.pop(name)
     body = values.pop("body", None)
     meta.update({ALIASES[name][0]: v for name, v in values.items() if v is not None})
+    for column in columns.fields.get("id", [])[1:]:  # the record's other ids: links use them
+        if row.get(column) not in (None, ""):
+            meta.setdefault(_key(column), row[column])
+    tagged = next((c for c in columns.fields.get("tags", ()) if row.get(c) not in (None, "")), "")
+    if _key(tagged) in _KEYWORD_COLUMNS:  # ServiceNow's meta: words for the search to match
+        meta[SEARCH_KEYWORDS] = True
     preset = columns.preset
     if columns.levels is not None:  # Zendesk's Category > Section, Freshdesk's Category > Folder
         named = [str(row.get(c) or "").strip() for c in columns.levels]
@@ -576,7 +624,13 @@ def _row_article(
         ids = (v for k, v in row.items() if _key(k) in ("id", "knowledgearticleid") and v)
         meta["category"] = next((selections[str(v)] for v in ids if str(v) in selections), None)
     if is_record_id(meta.get("category")):  # a ServiceNow sys_id, not a category name
-        meta[CATEGORY_ID_ONLY] = True
+        by_key = {_key(k): str(v).strip() for k, v in row.items() if k and v not in (None, "")}
+        columns_named = preset.category_names if preset else ()
+        named = [by_key[c] for c in columns_named if by_key.get(c) and not is_record_id(by_key[c])]
+        if named:
+            meta["category"] = " > ".join(dict.fromkeys(named))
+        else:
+            meta[CATEGORY_ID_ONLY] = True
     if columns.summary is not None:
         meta[SUMMARY_ONLY] = True
     if preset is not None and preset.translations:

@@ -10,11 +10,14 @@ from kbaudit.normalize import CATEGORY_ID_ONLY, TRANSLATION_OF, SourceOptions
 from kbaudit.sources.base import Record, Source
 from kbaudit.sources.records import (
     JSON_SUFFIXES,
+    api_page,
     body_article,
     folder_categories,
     items,
     json_paths,
     key_score,
+    latest_copies,
+    missing_pages,
     names_by_id,
     read_json,
     scalars,
@@ -120,21 +123,32 @@ def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
     seen: set[str] = set()
     sources: dict[str, tuple[str, dict[str, Any]]] = {}  # article id -> (file, record)
     read: set[tuple[str, str]] = set()  # (article id, locale) already read
-    for rel, doc in docs["articles"]:
-        records = items(doc, ("articles",), ("article",))
-        for record in records:
-            sources.setdefault(str(record.get("id")), (rel, record))
-            read.add((str(record.get("id")), str(record.get("locale") or "")))
-            yield from _article(
-                rel,
-                record,
-                per_file and len(records) == 1,
-                seen,
-                options,
-                section_path,
-                users,
-                by_folder.get(rel),
-            )
+    listed = [
+        (rel, record, per_file and len(records) == 1)
+        for rel, doc in docs["articles"]
+        for records in [items(doc, ("articles",), ("article",))]
+        for record in records
+    ]
+    for rel, record, whole_file in latest_copies(listed, _version_key):
+        sources.setdefault(str(record.get("id")), (rel, record))
+        read.add((str(record.get("id")), str(record.get("locale") or "")))
+        yield from _article(
+            rel,
+            record,
+            whole_file,
+            seen,
+            options,
+            section_path,
+            users,
+            by_folder.get(rel),
+        )
+    paged = [
+        (rel, page, len(items(doc, ("articles",))))
+        for rel, doc in docs["articles"]
+        if (page := api_page(doc)) is not None
+    ]
+    if problem := missing_pages(paged, "articles"):
+        yield problem
     for translation in _related(docs, "translations"):
         found = sources.get(str(translation.get("source_id")))
         key = (str(translation.get("source_id")), str(translation.get("locale") or ""))
@@ -147,6 +161,13 @@ def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
         record["source_locale"] = source.get("source_locale") or source.get("locale")
         folder = by_folder.get(rel)
         yield from _article(rel, record, False, seen, options, section_path, users, folder)
+
+
+def _version_key(record: dict[str, Any]) -> tuple[str, str] | None:
+    """An article in one language: the same twice is one record read twice."""
+    if record.get("id") is None:
+        return None
+    return str(record["id"]), str(record.get("locale") or "")
 
 
 def _article(
