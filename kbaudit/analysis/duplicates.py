@@ -19,6 +19,8 @@ from kbaudit.config import DuplicateSettings
 from kbaudit.corpus import Corpus
 from kbaudit.corpus.translations import placeholder_translations
 from kbaudit.errors import ConfigError
+from kbaudit.model import Article
+from kbaudit.normalize import INCLUDED_BY
 
 EXACT, NEAR, TITLE, CONFLICT = "exact", "near", "title", "conflict"
 SIBLING_RATIO = 3  # a sibling's subject is named this many times more in its own body
@@ -143,6 +145,7 @@ class _Finder:
             for p, score in near.items()
             if representative.get(p[0], p[0]) != representative.get(p[1], p[1])
             and not (s.separate_template_siblings and self._siblings(*p))
+            and not self._shown_in(*p)
         }
         return pairs, representative
 
@@ -153,8 +156,20 @@ class _Finder:
         subject of its own, or the titles are one title but for a number ("Support for
         macOS 11" / "... macOS 12": each version's own notice, whose bodies name the next
         version too). Copies of one answer name the same subject."""
-        a, b = self.corpus.articles[i].title, self.corpus.articles[j].title
-        return _numbered_siblings(a, b) or all(self._own_subjects(i, j))
+        a, b = self.corpus.articles[i], self.corpus.articles[j]
+        return (
+            _numbered_siblings(a.title, b.title)
+            or _named_siblings(a, b)
+            or all(self._own_subjects(i, j))
+        )
+
+    def _shown_in(self, i: int, j: int) -> bool:
+        """Whether one article includes the other (an include directive, an imported page):
+        one text kept in one place and shown in two, not two answers to reconcile."""
+        a, b = self.corpus.articles[i], self.corpus.articles[j]
+        return a.path in (b.meta.get(INCLUDED_BY) or ()) or b.path in (
+            a.meta.get(INCLUDED_BY) or ()
+        )
 
     def _own_subjects(self, i: int, j: int) -> tuple[bool, bool]:
         """Whether each title names a term the other title does not and its own body uses,
@@ -217,8 +232,13 @@ class _Finder:
         for pair, body in zip(ordered, bodies, strict=True):
             if min(articles[i].word_count for i in pair) == 0:
                 continue  # an empty page (QUAL001, or a parent page) is no second answer
+            if self._shown_in(*pair):
+                continue  # one page shows the other's text: one text, kept in one place
             if body < self.settings.max_body_similarity and not (
-                apart and any(self._own_subjects(*pair))
+                apart
+                and (
+                    _named_siblings(*(articles[i] for i in pair)) or any(self._own_subjects(*pair))
+                )
             ):
                 sets.union(*pair)
         reason = "titles match (rapidfuzz token_sort_ratio) in the same locale, bodies differ"
@@ -271,3 +291,30 @@ def _numbered_siblings(a: str, b: str) -> bool:
     return all(
         x == y or (x[0].isdigit() and y[0].isdigit()) for x, y in zip(words_a, words_b, strict=True)
     )
+
+
+_CODE = re.compile(r"(?=\w*\d)(?=\w*[^\W\d_])\w+")  # a model code: letters and digits (S01)
+
+
+def _named_siblings(a: Article, b: Article) -> bool:
+    """Two titles that are one title but for a word on each side that names a thing: a model
+    code ("MJ S01" / "MJ SD01"), or the folder each article is filed in ("Record tests for
+    Java" in java/ / "... for Go" in go/). A different name is a different subject, however
+    few letters apart; a misspelt or reworded title is neither a code nor its own folder."""
+    words_a, words_b = (
+        _TITLE_WORD.findall(a.title.casefold()),
+        _TITLE_WORD.findall(b.title.casefold()),
+    )
+    only_a, only_b = set(words_a) - set(words_b), set(words_b) - set(words_a)
+    if len(only_a) != 1 or len(only_b) != 1:
+        return False
+    (x,), (y,) = only_a, only_b
+    if _CODE.fullmatch(x) and _CODE.fullmatch(y):
+        return True
+    folders_a, folders_b = _folders(a), _folders(b)
+    return x in folders_a - folders_b and y in folders_b - folders_a
+
+
+def _folders(article: Article) -> set[str]:
+    """The folder names of an article's path, case-folded."""
+    return {f.casefold() for f in (article.path or "").split("/")[:-1]}

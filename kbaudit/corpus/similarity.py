@@ -627,6 +627,7 @@ def title_pairs(
     The work grows with the size of rare-word blocks, near-linearly in the number of titles
     (100,000 titles: seconds, where comparing all pairs takes hours)."""
     titles = [normalise(a.title) for a in articles]
+    compounds = [compound_words(a.title) for a in articles]
     blocks = [
         (edition(a), tuple(TITLE_NUMBERS.findall(t))) for a, t in zip(articles, titles, strict=True)
     ]
@@ -652,16 +653,18 @@ def title_pairs(
     return {
         pair: score / 100
         for pair, score in sorted(found.items())
-        if not opposite_tasks(titles[pair[0]], titles[pair[1]])
+        if not opposite_tasks(compounds[pair[0]], compounds[pair[1]])
     }
 
 
-_NEGATING = ("dis", "un", "de", "in", "non", "re")
+_NEGATING = ("dis", "un", "de", "in", "non", "no", "re")
+_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
 
 
 def opposite_tasks(left: str, right: str) -> bool:
     """Whether two titles differ by a word and its negated form ("connect" / "disconnect",
-    "install" / "uninstall", "archive" / "unarchive"): opposite tasks, not one title."""
+    "install" / "uninstall", "archive" / "unarchive", "code" / "no-code"): opposite tasks or
+    subjects, not one title. Hyphenated words are compared whole (`compound_words`)."""
     a, b = set(left.split()), set(right.split())
     only_a, only_b = a - b, b - a
     return any(
@@ -670,6 +673,11 @@ def opposite_tasks(left: str, right: str) -> bool:
         for y in only_b
         for long, short in ((x, y), (y, x))
     )
+
+
+def compound_words(title: str) -> str:
+    """A title normalised with its hyphenated words kept as one ("No-Code" -> "nocode")."""
+    return normalise(_HYPHEN.sub("", title))
 
 
 # ---- conflicting facts ----------------------------------------------------------------------
