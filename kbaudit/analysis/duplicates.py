@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -155,12 +155,15 @@ class _Finder:
         "... from a distribution list", "Pro player" / "ProMax player"): each title names a
         subject of its own, or the titles are one title but for a number ("Support for
         macOS 11" / "... macOS 12": each version's own notice, whose bodies name the next
-        version too). Copies of one answer name the same subject."""
+        version too), or each is filed in a folder of its own subject that its body is about
+        (Sonarr/ "Import custom formats" / Radarr/ "Import custom formats": one guide for
+        each product). Copies of one answer name the same subject."""
         a, b = self.corpus.articles[i], self.corpus.articles[j]
         return (
             _numbered_siblings(a.title, b.title)
             or _named_siblings(a, b)
             or all(self._own_subjects(i, j))
+            or all(self._own_subjects(i, j, of=_folder_path))
         )
 
     def _shown_in(self, i: int, j: int) -> bool:
@@ -171,13 +174,15 @@ class _Finder:
             a.meta.get(INCLUDED_BY) or ()
         )
 
-    def _own_subjects(self, i: int, j: int) -> tuple[bool, bool]:
-        """Whether each title names a term the other title does not and its own body uses,
-        at least SIBLING_RATIO times as often as the other body."""
+    def _own_subjects(
+        self, i: int, j: int, of: Callable[[Article], str] = lambda a: a.title
+    ) -> tuple[bool, bool]:
+        """Whether each title (or what `of` names an article by) names a term the other does
+        not and its own body uses, at least SIBLING_RATIO times as often as the other body."""
         from kbaudit.analysis.matching import subject_terms  # scikit-learn: only when grouping
 
         a, b = self.corpus.articles[i], self.corpus.articles[j]
-        title_a, title_b = set(subject_terms(a.title)), set(subject_terms(b.title))
+        title_a, title_b = set(subject_terms(of(a))), set(subject_terms(of(b)))
         body_a, body_b = subject_terms(a.text), subject_terms(b.text)
 
         def names(title: set[str], own: Counter[str], other: Counter[str]) -> bool:
@@ -313,6 +318,11 @@ def _named_siblings(a: Article, b: Article) -> bool:
         return True
     folders_a, folders_b = _folders(a), _folders(b)
     return x in folders_a - folders_b and y in folders_b - folders_a
+
+
+def _folder_path(article: Article) -> str:
+    """The folders an article is filed in ("docs/Sonarr/Tips"), its file name left out."""
+    return (article.path or "").rpartition("/")[0]
 
 
 def _folders(article: Article) -> set[str]:
