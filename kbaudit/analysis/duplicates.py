@@ -287,15 +287,67 @@ class _Finder:
 _TITLE_WORD = re.compile(r"\w+(?:[.,]\d+)*")
 
 
+_MONTHS = frozenset(
+    [
+        "jan",
+        "january",
+        "feb",
+        "february",
+        "mar",
+        "march",
+        "apr",
+        "april",
+        "may",
+        "jun",
+        "june",
+        "jul",
+        "july",
+        "aug",
+        "august",
+        "sep",
+        "sept",
+        "september",
+        "oct",
+        "october",
+        "nov",
+        "november",
+        "dec",
+        "december",
+    ]
+)
+_RANGE = frozenset(["to", "from", "until", "till", "through"])
+_ROMAN = re.compile(r"x{0,3}(?:ix|iv|v?i{1,3}|v)(?<=\w\w)")
+
+
 def _numbered_siblings(a: str, b: str) -> bool:
     """Two titles that are the same words but for numbers in the same places, at least one
-    pair differing: "Support for macOS 11" / "Support for macOS 12", "Plan 2024" / "Plan 2025"."""
+    pair differing: "Support for macOS 11" / "Support for macOS 12", "Release II" / "Release III";
+    or one title over two different dates or periods ("Usage report Jan 8, 2024 to Oct 18,
+    2024" / "Usage report Feb 2024 - Dec 3 2024": a series of reports)."""
     words_a, words_b = _TITLE_WORD.findall(a.casefold()), _TITLE_WORD.findall(b.casefold())
-    if len(words_a) != len(words_b) or words_a == words_b:
+    if words_a == words_b:
         return False
-    return all(
-        x == y or (x[0].isdigit() and y[0].isdigit()) for x, y in zip(words_a, words_b, strict=True)
+    if len(words_a) == len(words_b) and all(
+        x == y or (_number(x) and _number(y)) for x, y in zip(words_a, words_b, strict=True)
+    ):
+        return True
+    dates_a, dates_b = _dates(words_a), _dates(words_b)
+    return (
+        bool(dates_a and dates_b) and dates_a != dates_b and _undated(words_a) == _undated(words_b)
     )
+
+
+def _number(word: str) -> bool:
+    """A number, a version or a Roman numeral of two letters or more ("ii", "iv")."""
+    return word[0].isdigit() or _ROMAN.fullmatch(word) is not None
+
+
+def _dates(words: list[str]) -> list[str]:
+    return [w for w in words if _number(w) or w in _MONTHS]
+
+
+def _undated(words: list[str]) -> list[str]:
+    return [w for w in words if not (_number(w) or w in _MONTHS or w in _RANGE)]
 
 
 _CODE = re.compile(r"(?=\w*\d)(?=\w*[^\W\d_])\w+")  # a model code: letters and digits (S01)
