@@ -464,12 +464,14 @@ def _code_marks(source: str) -> tuple[list[int], bool, tuple[str, ...]]:
     """Once per article: where its fence lines start, whether its code talks to a local
     server, and the addresses it holds."""
     fences = [m.start() for m in re.finditer(r"(?m)^[ \t]*(?:```|~~~)", source)]
-    return fences, bool(_LOCAL_HOST.search(source)), tuple(_ADDRESS.findall(source))
+    local = any(_in_code(source, m.start(), fences) for m in _LOCAL_HOST.finditer(source))
+    return fences, local, tuple(_ADDRESS.findall(source))
 
 
-def _in_code(source: str, start: int) -> bool:
+def _in_code(source: str, start: int, fences: list[int] | None = None) -> bool:
     """Inside a fenced block (Markdown) or a `<pre>`/`<code>` element (HTML)."""
-    if bisect.bisect_left(_code_marks(source)[0], start) % 2:
+    fences = _code_marks(source)[0] if fences is None else fences
+    if bisect.bisect_left(fences, start) % 2:
         return True
     lower = source[max(0, start - 20000) : start].lower()
     opened = max(lower.rfind("<pre"), lower.rfind("<code"))
