@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bisect
 import datetime as dt
+import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 # Published sample credentials (vendor docs, RFCs, TOTP demos) and the passwords every how-to
 # uses. Compared case-insensitively as substrings of the match.
@@ -27,6 +30,36 @@ SAMPLE_VALUES = (
     "GEZDGNBVGY3TQOJQ",
     "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",  # the jwt.io demo signature
     "eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ",  # jwt.io
+)
+
+# Published sample private keys, by the SHA-256 of characters 64-128 of their base64 body (past
+# the ASN.1 header every key of a size shares): jwt.io's RS256 demo key, which libraries copy
+# into their docs and tests. Stored as digests so that no key text sits in this code.
+SAMPLE_KEY_DIGESTS = frozenset({"d5fd7bd2ef16d45a95caef2dc75aed4da5d6e865c721022ab5d9cf5619ccfda7"})
+
+# The words weak demo passwords are made of (`admin123`, `Welcome1`, `root2024`): a login a
+# tutorial hands out, not a credential someone leaked.
+DEMO_PASSWORD_WORDS = frozenset(
+    [
+        "admin",
+        "administrator",
+        "root",
+        "user",
+        "guest",
+        "test",
+        "demo",
+        "default",
+        "welcome",
+        "login",
+        "master",
+        "hello",
+        "secret",
+        "pass",
+        "super",
+        "manager",
+        "operator",
+        "service",
+    ]
 )
 
 # Words that make a value a placeholder once leet-speak is folded (`P@ssw0rd` -> password).
@@ -171,6 +204,40 @@ SAMPLE_PEOPLE = frozenset(
         "external",
         "externaluser",
         "guest",
+        "something",
+        "somewhere",
+        "nobody",
+        "account",
+        "myaccount",
+        "youraccount",
+        "sender",
+        "from",
+        "to",
+        "rec",
+        "rcpt",
+        "recipient",
+        "receiver",
+        "mrx",
+    ]
+)
+# Local-part words that stand for a role in a message or a form, not for a person: an address
+# that holds one (`user.acme@`, `sender@`) is a sample even beside a real-looking word.
+ROLE_WORDS = frozenset(
+    [
+        "user",
+        "username",
+        "someone",
+        "something",
+        "sender",
+        "recipient",
+        "receiver",
+        "rcpt",
+        "your",
+        "yourname",
+        "myaccount",
+        "youraccount",
+        "example",
+        "sample",
     ]
 )
 SAMPLE_MARKERS = frozenset(
@@ -256,6 +323,32 @@ def _low_variety(value: str) -> bool:
     return runs >= len(body) * 0.6 or len(set(body.lower())) <= max(3, len(body) // 5)
 
 
+def _names_its_key(value: str, folded: str) -> bool:
+    """`aws_secret_access_key=s3Secret`, `api_key: apikey_2`: a value that repeats a word of
+    its own key is a name for the secret, not the secret."""
+    assignment = re.match(r"([\w-]+)\s*[:=]", value)
+    if assignment is None:
+        return False
+    words = [w for w in re.split(r"[^a-z]+", assignment.group(1).lower()) if len(w) >= 4]
+    return any(w in folded for w in words)
+
+
+def _demo_password(secret: str) -> bool:
+    """`admin123`, `Welcome1`, `root2024`: one demo word and a few digits."""
+    m = re.fullmatch(r"([A-Za-z]{4,13})(\d{1,4})[!.]?", secret)
+    return m is not None and m.group(1).lower() in DEMO_PASSWORD_WORDS
+
+
+def _identifier(secret: str, source: str, end: int) -> bool:
+    """`aws_secret_access_key=s3Secret,` in code: an unquoted camelCase or snake_case name
+    followed by `,` or `)` is a variable that holds the secret, not the secret itself."""
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", secret):
+        return False
+    after = source[end : end + 2].lstrip(" ")
+    shaped = re.fullmatch(r"[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+|[a-z]+(?:_[a-z0-9]+)+", secret)
+    return shaped is not None and after[:1] in (",", ")")
+
+
 def _jwt_claims(token: str) -> dict[str, object] | None:
     m = _JWT.search(token)
     if not m:
@@ -295,7 +388,9 @@ def _key_block_is_sample(source: str, end: int) -> bool:
     stop = source.find("-----END", end)
     block = source[end : stop if stop >= 0 else end + 400]
     block = block.split("\n", 1)[1] if "\n" in block else ""  # drop the rest of the header
-    material = re.sub(r"[^A-Za-z0-9+/=]", "", block)
+    material = re.sub(r"[^A-Za-z0-9+/=]", "", block.replace("\\n", ""))  # `\n'+` in code
+    if hashlib.sha256(material[64:128].encode()).hexdigest() in SAMPLE_KEY_DIGESTS:
+        return True
     return "..." in block or "…" in block or len(material) < 40 or len(set(material)) < 16
 
 
@@ -325,10 +420,15 @@ def secret_is_sample(
         return True
     # the value part of `key = value` / `Bearer value`
     secret = re.split(r"\s*[:=]\s*|\s+", value.strip(), maxsplit=1)[-1].strip("\"'` ;,")
+    secret = re.sub(r"^&(?:quot|#0?39);", "", secret)  # a quote written as an HTML entity
     if _VARIABLE.match(secret) or not secret:
         return True
     folded = _folded(secret)
     if any(w in folded for w in PLACEHOLDER_WORDS):
+        return True
+    if re.match(r"[\w-]+\s*[:=]", value) and (  # `key = value`, not a vendor's key shape
+        _names_its_key(value, folded) or _demo_password(secret) or _identifier(secret, source, end)
+    ):
         return True
     if "_test_" in lowered or _low_variety(secret):
         return True
@@ -348,7 +448,70 @@ def email_is_sample(address: str, domains: Iterable[str] = ()) -> bool:
         return True
     if any(p in SAMPLE_MARKERS or any(m in p for m in EXAMPLE_COMPANIES) for p in parts):
         return True
-    return all(p in SAMPLE_PEOPLE or len(p) == 1 for p in parts)
+    if local.endswith(("+", ".")) or (re.fullmatch(r"[A-Z0-9_]+", local) and "_" in local):
+        return True  # `name+@` (syntax, undeliverable), `MY_TOKEN@` (a variable)
+    return any(p in ROLE_WORDS for p in parts) or all(
+        p in SAMPLE_PEOPLE or len(p) == 1 for p in parts
+    )
+
+
+_ADDRESS = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
+_LOCAL_HOST = re.compile(r"\b(?:localhost|127\.0\.0\.1|0\.0\.0\.0)\b")
+
+
+@lru_cache(maxsize=4)
+def _code_marks(source: str) -> tuple[list[int], bool, tuple[str, ...]]:
+    """Once per article: where its fence lines start, whether its code talks to a local
+    server, and the addresses it holds."""
+    fences = [m.start() for m in re.finditer(r"(?m)^[ \t]*(?:```|~~~)", source)]
+    local = any(_in_code(source, m.start(), fences) for m in _LOCAL_HOST.finditer(source))
+    return fences, local, tuple(_ADDRESS.findall(source))
+
+
+def _in_code(source: str, start: int, fences: list[int] | None = None) -> bool:
+    """Inside a fenced block (Markdown) or a `<pre>`/`<code>` element (HTML)."""
+    fences = _code_marks(source)[0] if fences is None else fences
+    if bisect.bisect_left(fences, start) % 2:
+        return True
+    lower = source[max(0, start - 20000) : start].lower()
+    opened = max(lower.rfind("<pre"), lower.rfind("<code"))
+    return opened >= 0 and opened > max(lower.rfind("</pre"), lower.rfind("</code"))
+
+
+def unescaped(source: str, start: int, value: str) -> str:
+    """The address without the letter of an escape glued to it: `\\nsomeone@` in a
+    serialised payload is `someone@`."""
+    if start >= 1 and source[start - 1] == "\\" and value[:1] in ("n", "r", "t"):
+        return value[1:]
+    return value
+
+
+def pii_in_sample_context(
+    source: str, start: int, end: int, value: str, domains: Iterable[str] = ()
+) -> bool:
+    """Personal data written as a sample by its surroundings rather than by its own shape:
+    the user part of a URL (`https://ci:TOKEN@host`), an address listed beside example-domain
+    ones, one of a numbered series the article makes up (`lucia@`, `lucia2@`), and data in the
+    code of an article whose code runs against a local server (a tutorial's test requests)."""
+    if "@" in value:
+        left = source[max(0, start - 200) : start]
+        if re.search(r"://[^\s/@]*:$", left):  # `scheme://user:secret@host`: URL credentials
+            return True
+        line_start = source.rfind("\n", max(0, start - 300), start) + 1
+        line_end = source.find("\n", end, end + 300)
+        line = source[line_start or max(0, start - 300) : line_end if line_end >= 0 else end + 300]
+        if any(is_example_domain(a.rpartition("@")[2], domains) for a in _ADDRESS.findall(line)):
+            return True
+        local, _, host = value.rpartition("@")
+        stem = local.rstrip("0123456789").lower()
+        series = {
+            a.rpartition("@")[0].lower()
+            for a in _code_marks(source)[2]
+            if a.lower().endswith("@" + host.lower())
+        }
+        if stem and sum(1 for a in series if a.rstrip("0123456789") == stem) >= 2:
+            return True
+    return _code_marks(source)[1] and _in_code(source, start)
 
 
 def email_is_outsiders(address: str, named: Mapping[str, int], domains: Iterable[str] = ()) -> bool:

@@ -182,6 +182,12 @@ def _valid(how: str | None, m: regex.Match[str], source: str, ctx: Context) -> b
         return not examples.secret_is_sample(
             value, source, m.start(), m.end(), today=ctx.today, samples=samples, domains=domains
         )
+    if how in ("email", "outsider-email"):
+        value = examples.unescaped(source, m.start(), value)
+    if how in ("phone", "email", "outsider-email") and examples.pii_in_sample_context(
+        source, m.start(), m.end(), value, domains
+    ):
+        return False
     if how == "phone":
         return not (
             examples.phone_is_undiallable(value)
@@ -710,13 +716,13 @@ def register(registry: Registry) -> None:
                         r"FIXME\b",
                         r"TBD\b",
                         r"contact\s+\w+",
-                        r"ask\s+[A-Z][a-z]+",
-                        r"per\s+(?:legal|[A-Z][a-z]+)\b",
+                        r"ask\s+(?-i:[A-Z][a-z]+)\b",
+                        r"per\s+(?:legal|(?-i:[A-Z][a-z]+))\b",
                         r"@[A-Za-z][\w.-]+",
                         r"(?:owner|author|reviewer|contact|cc)\s*:",
                     ],
-                    "regexes (case-insensitive) that make a comment an internal note; an "
-                    "e-mail address always does",
+                    "regexes (case-insensitive; `(?-i:...)` for a capitalised name) that make a "
+                    "comment an internal note; an e-mail address always does",
                 ),
                 "ignore": Param(
                     [

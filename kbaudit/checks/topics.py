@@ -305,7 +305,7 @@ def register(registry: Registry) -> None:
                 "min_topics": Param(3, "topics (with 2+ of its articles) a category must span"),
                 "min_share": Param(0.4, "scattered when its largest topic holds less than this"),
                 "max_cohesion": Param(
-                    0.8,
+                    0.75,
                     "... and its articles' median closeness to the rest of the category is under "
                     "this share of the KB's median category",
                 ),

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 from kbaudit.model import Article
-from kbaudit.text import content_tabs
 
 # The site root a Liquid link starts from: {{ site.baseurl }}, {{site.url}}{{site.baseurl}}
 _SITE_ROOT = re.compile(r"^(?:\{\{\s*site\.(?:base_?url|url)\s*\}\}\s*)+", re.I)
@@ -240,6 +239,8 @@ def anchors(article: Article) -> set[str]:
     found |= {f"^{m.group(1).lower()}" for m in _BLOCK_ID.finditer(article.raw or "")}
     # content tabs (`=== "Windows"`): `#__tabbed_2_1` is the first tab of the second set, or
     # the label's slug when the site's tabbed extension slugifies labels
+    from kbaudit.text import content_tabs  # the markup parsers: only when anchors are judged
+
     for i, labels in enumerate(content_tabs(article.raw or ""), 1):
         for j, label in enumerate(labels, 1):
             found |= {f"__tabbed_{i}_{j}", *slug_forms(label)}

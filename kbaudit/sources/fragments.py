@@ -100,10 +100,13 @@ def _resolve(page: str, target: str, paths: set[str], by_tail: dict[str, list[st
 def _unread_text(tree: Tree, rel: str) -> Extracted | None:
     """What an included file the audit does not read (an excluded folder) shows, or None
     when it cannot be read."""
+    from kbaudit.sources.markdown import split_front_matter
+
     try:
-        return text.markdown(decode(tree.read_bytes(rel), rel)[0])
+        raw = decode(tree.read_bytes(rel), rel)[0]
     except OSError:
         return None
+    return text.markdown(split_front_matter(raw, rel)[1])  # its fields are not shown
 
 
 def with_fragments(

@@ -48,7 +48,7 @@ _SAVED_FROM = re.compile(
 )
 # A page that sends the browser to another at once: <meta http-equiv="refresh" content="0;
 # url=..."> (the stubs redirect plugins build for moved pages, a site's start page).
-_REDIRECT = re.compile(r"^\s*0*\s*[;,]\s*url\s*=", re.I)
+_REDIRECT = re.compile(r"^\s*(?:0+\s*)?[;,]\s*url\s*=", re.I)
 _CONTENT_SELECTORS = (
     "article",
     "main",
