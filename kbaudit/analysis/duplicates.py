@@ -350,7 +350,16 @@ def _undated(words: list[str]) -> list[str]:
     return [w for w in words if not (_number(w) or w in _MONTHS or w in _RANGE)]
 
 
-_CODE = re.compile(r"(?=\w*\d)(?=\w*[^\W\d_])\w+")  # a model code: letters and digits (S01)
+_WORD = re.compile(r"\w+")
+
+
+def _code(word: str) -> bool:
+    """Whether a word is a model code: letters and digits in one word (S01)."""
+    return (
+        _WORD.fullmatch(word) is not None
+        and any(c.isdigit() for c in word)
+        and any(c.isalpha() for c in word)
+    )
 
 
 def _named_siblings(a: Article, b: Article) -> bool:
@@ -366,7 +375,7 @@ def _named_siblings(a: Article, b: Article) -> bool:
     if len(only_a) != 1 or len(only_b) != 1:
         return False
     (x,), (y,) = only_a, only_b
-    if _CODE.fullmatch(x) and _CODE.fullmatch(y):
+    if _code(x) and _code(y):
         return True
     folders_a, folders_b = _folders(a), _folders(b)
     return x in folders_a - folders_b and y in folders_b - folders_a
