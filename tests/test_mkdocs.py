@@ -78,10 +78,14 @@ def test_inline_extension_marks_leave_their_text() -> None:
     assert out.images[0].alt == "Front panel"
 
 
-def _site(root: Path, files: dict[str, str]) -> dict[str, Article]:
+def _write(root: Path, files: dict[str, str]) -> None:
     for rel, content in files.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(content, encoding="utf-8")
+
+
+def _site(root: Path, files: dict[str, str]) -> dict[str, Article]:
+    _write(root, files)
     options = build_config({}).source_options()
     return {a.path or "": a for a in load(root, None, options).articles}
 
@@ -175,9 +179,7 @@ def test_fields_without_front_matter_redirects_and_static_files(tmp_path: Path) 
         "docs/assets/manual.txt": "The printed manual.\n",
         "docs/notes.txt": "Written in plain text.\n",
     }
-    for rel, content in files.items():
-        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / rel).write_text(content, encoding="utf-8")
+    _write(tmp_path, files)
     result = load(tmp_path, None, build_config({}).source_options())
     assert [a.path for a in result.articles] == ["docs/pairing.md"]
     pairing = result.articles[0]
@@ -208,9 +210,7 @@ def test_the_docs_folder_audited_on_its_own_is_read_with_the_site_above_it(
         "pages/setup/battery.md": "Change the battery.\n",
         "pages/internal/roadmap.md": "# Roadmap\n",
     }
-    for rel, content in files.items():
-        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / rel).write_text(content, encoding="utf-8")
+    _write(tmp_path, files)
     options = build_config({}).source_options()
     read = {a.path: a for a in load(tmp_path / "pages", None, options).articles}
     assert sorted(read) == ["setup/battery.md", "setup/pair.md", "setup/reset.md"]
@@ -237,9 +237,7 @@ def test_a_glossary_appended_to_every_page_is_a_fragment(tmp_path: Path) -> None
         "docs/limits.md": "# Limits\n\n{!parts/limits.md!}\n",
         "docs/parts/limits.md": "Ten weighings a day are kept.\n",
     }
-    for rel, content in files.items():
-        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / rel).write_text(content, encoding="utf-8")
+    _write(tmp_path, files)
     read = {a.path: a for a in load(tmp_path, None, build_config({}).source_options()).articles}
     assert read["docs/glossary.md"].meta[INCLUDED_BY] == [
         "docs/limits.md",
@@ -264,9 +262,7 @@ def test_the_built_site_is_no_pages_of_its_own(tmp_path: Path) -> None:
             f"<html><head><title>{name}</title></head><body><article><h1>How to {name}</h1>"
             "<p>Hold the button for five seconds until the light blinks.</p></article></body></html>"
         )
-    for rel, content in files.items():
-        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / rel).write_text(content, encoding="utf-8")
+    _write(tmp_path, files)
     result = load(tmp_path, None, build_config({}).source_options())
     assert sorted(a.path or "" for a in result.articles) == ["docs/pair.md", "docs/reset.md"]
     assert not result.problems
