@@ -17,6 +17,7 @@ from kbaudit.analysis.groups import UnionFind
 from kbaudit.analysis.similarity import CANONICAL_RULES, Conflict, canonical_key, conflicts
 from kbaudit.config import DuplicateSettings
 from kbaudit.corpus import Corpus
+from kbaudit.corpus.similarity import TITLE_NUMBERS
 from kbaudit.corpus.translations import placeholder_translations
 from kbaudit.errors import ConfigError
 from kbaudit.model import Article
@@ -316,7 +317,6 @@ _MONTHS = frozenset(
     ]
 )
 _RANGE = frozenset(["to", "from", "until", "till", "through"])
-_ROMAN = re.compile(r"x{0,3}(?:ix|iv|v?i{1,3}|v)(?<=\w\w)")
 
 
 def _numbered_siblings(a: str, b: str) -> bool:
@@ -339,7 +339,7 @@ def _numbered_siblings(a: str, b: str) -> bool:
 
 def _number(word: str) -> bool:
     """A number, a version or a Roman numeral of two letters or more ("ii", "iv")."""
-    return word[0].isdigit() or _ROMAN.fullmatch(word) is not None
+    return word[0].isdigit() or TITLE_NUMBERS.fullmatch(word) is not None
 
 
 def _dates(words: list[str]) -> list[str]:
