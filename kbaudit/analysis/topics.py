@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -361,10 +361,17 @@ def _label_terms(top: Sequence[str], titles: Sequence[str], size: int = 3) -> li
     first: titles name what an article is about, bodies also say how to click through it
     ("open", "time", "add")."""
     top = _joined_compounds(top, titles)
-    words = [set(re.findall(r"\w+", title.casefold())) for title in titles]
-    in_titles = {
-        t: sum(all(w in title for w in re.split(r"[\s-]", t)) for title in words) for t in top
-    }
+    holding: defaultdict[str, set[int]] = defaultdict(set)  # word -> the titles using it
+    for n, title in enumerate(titles):
+        for word in re.findall(r"\w+", title.casefold()):
+            holding[word].add(n)
+
+    def count(term: str) -> int:
+        """How many titles use every word of `term`."""
+        found = [holding.get(w, set()) for w in re.split(r"[\s-]", term)]
+        return len(set.intersection(*found))
+
+    in_titles = {t: count(t) for t in top}
     named = [t for t in top if in_titles[t] >= min(2, len(titles))]
     return (named + [t for t in top if t not in named])[:size]
 
