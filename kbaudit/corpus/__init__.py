@@ -161,13 +161,17 @@ class Corpus:
     def named_domains(self) -> Counter[str]:
         """Registrable domains (`routewise.io`, `bbc.co.uk`) by the number of articles whose
         source names them in a URL or an email address: the company's own and the products
-        it documents are named across the KB, a customer's by the one article it leaked in."""
+        it documents are named across the KB, a customer's by the one article it leaked in.
+        Reused from the incremental cache while every article stays the same."""
         from kbaudit.text import named_domains
 
-        found: Counter[str] = Counter()
-        for article in self.articles:
-            found.update(named_domains(article.raw or article.text))
-        return found
+        def build() -> Counter[str]:
+            found: Counter[str] = Counter()
+            for article in self.articles:
+                found.update(named_domains(article.raw or article.text))
+            return found
+
+        return self.whole("named-domains", self.state(), build)
 
     @cached_property
     def section_pages(self) -> frozenset[str]:
@@ -178,7 +182,11 @@ class Corpus:
         the export's page tree gives children its category path leaves out (a Confluence
         space's home page: see `PARENT_PAGE`); or a page without a category whose file is
         named after a category of other articles (Jekyll's `_categories/billing.md` for the
-        articles filed under `billing`). Such a page may hold nothing but its children."""
+        articles filed under `billing`). Such a page may hold nothing but its children.
+        Reused from the incremental cache while every article stays the same."""
+        return self.whole("section-pages", self.state(), self._section_pages)
+
+    def _section_pages(self) -> frozenset[str]:
         nodes: set[str] = set()
         lasts: set[str] = set()  # the categories' last terms
         folders: set[str] = set()  # every folder above an article's file
