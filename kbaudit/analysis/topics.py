@@ -32,7 +32,7 @@ import hashlib
 import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -117,8 +117,6 @@ class PriorTopics:
 class TopicModel:
     topics: tuple[Topic, ...] = ()
     assignment: tuple[int, ...] = ()  # topic index per article, -1 when not clustered
-    # silhouette per tried K, for the largest locale
-    k_scores: dict[int, float] = field(default_factory=dict)
 
     def to_json(self, articles: Sequence[Article]) -> list[dict[str, Any]]:
         return [
@@ -279,14 +277,14 @@ def _clusters(
 
 def _cluster_group(
     matrix: sparse.csr_matrix, rows: np.ndarray, k: int | None, seed: int
-) -> tuple[list[_Cluster], dict[int, float]]:
+) -> list[_Cluster]:
     """Topics of one locale's articles (`rows` of the TF-IDF matrix), fitted afresh."""
     from sklearn.decomposition import TruncatedSVD
     from sklearn.preprocessing import normalize
 
     space = _locale_space(matrix, rows)
     if space is None:
-        return [], {}
+        return []
     rows, sub, columns = space
     n = len(rows)
     largest_k = min(k, n) if k is not None else max(_candidates(n))
@@ -294,14 +292,13 @@ def _cluster_group(
     components = max(2, min(COMPONENTS, components, len(columns) - 1, n - 1))
     svd = TruncatedSVD(components, algorithm="randomized", n_iter=4, random_state=seed)
     vectors = normalize(svd.fit_transform(sub)).astype(np.float32)
-    scores: dict[int, float] = {}
     if k is None:
-        k, scores = choose_k(vectors, seed)
+        k = choose_k(vectors, seed)[0]
     k = min(k, n)
     model = _kmeans(vectors, k, seed)
     raw = model.labels_
     closeness = np.einsum("ij,ij->i", vectors, normalize(model.cluster_centers_)[raw])
-    return _clusters(sub, rows, columns, raw, closeness), scores
+    return _clusters(sub, rows, columns, raw, closeness)
 
 
 def _carried_group(
@@ -457,17 +454,14 @@ def cluster_topics(
     usable = np.flatnonzero(np.diff(matrix.indptr) > 0)
     known = _known_topics(articles, prior, k)
     clusters: list[_Cluster] = []
-    scores: dict[int, float] = {}
     if matrix.shape[1] >= 3:
-        for n, rows in enumerate(locale_groups(articles, usable)):
+        for rows in locale_groups(articles, usable):
             if len(rows) < MIN_ARTICLES:
                 continue
             if known is not None:
                 clusters += _carried_group(matrix, rows, known)
                 continue
-            found, tried = _cluster_group(matrix, rows, k, seed)
-            clusters += found
-            scores = tried if n == 0 else scores
+            clusters += _cluster_group(matrix, rows, k, seed)
     # Deterministic topic numbering: largest topic first, then by first member.
     clusters.sort(key=lambda c: (-len(c.members), int(c.members.min())))
     labels = np.full(matrix.shape[0], -1)
@@ -487,4 +481,4 @@ def cluster_topics(
                 categories=dict(sorted(categories.items(), key=lambda kv: (-kv[1], kv[0]))),
             )
         )
-    return TopicModel(tuple(topics), tuple(int(x) for x in labels), scores)
+    return TopicModel(tuple(topics), tuple(int(x) for x in labels))
