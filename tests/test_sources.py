@@ -392,6 +392,28 @@ def test_a_docusaurus_site_is_read_as_it_publishes(tmp_path: Path) -> None:
     assert "site/README.md" in [a.path for a in chosen]
 
 
+def test_a_docusaurus_site_builds_only_the_translations_it_lists(tmp_path: Path) -> None:
+    """Translations of a language the config's `locales` leaves out are not built, and a
+    translation whose page is gone from the docs (renamed, or rewritten as `.mdx`) is left
+    behind in i18n/: neither is a page of the help center."""
+    config = "module.exports = {i18n: {defaultLocale: 'en', locales: ['en', 'fr']}};\n"
+    page = "---\ntitle: Pair the scale\n---\nHold the button until the light blinks twice.\n"
+    write(tmp_path, "docusaurus.config.js", config)
+    write(tmp_path, "docs/setup/pair.md", page)
+    write(tmp_path, "docs/setup/reset.mdx", page)
+    for locale in ("fr", "nl"):
+        translated = f"i18n/{locale}/docusaurus-plugin-content-docs/current/setup"
+        write(tmp_path, f"{translated}/pair.md", page)
+        write(tmp_path, f"{translated}/reset.md", page)  # the page is reset.mdx now
+        write(tmp_path, f"{translated}/reset.mdx", page)
+    assert sorted(a.path for a in load(tmp_path).articles) == [
+        "docs/setup/pair.md",
+        "docs/setup/reset.mdx",
+        "i18n/fr/docusaurus-plugin-content-docs/current/setup/pair.md",
+        "i18n/fr/docusaurus-plugin-content-docs/current/setup/reset.mdx",
+    ]
+
+
 def test_gems_installed_into_a_jekyll_site_are_not_the_kb(tmp_path: Path) -> None:
     """`bundle install --path vendor/bundle` puts gems (with their JSON test data) beside a
     Jekyll site's pages: by default they are no part of the KB and do not decide its format."""
