@@ -97,7 +97,9 @@ def min_words(article: Article, ctx: Context) -> Iterator[Finding]:
 _FENCE = re.compile(r"^[ \t]*(```+|~~~+).*?(?:^[ \t]*\1[ \t]*$|\Z)", re.M | re.S)
 # A folder's own page (`billing/index.md`, Hugo's `_index.md`, a README): the section it is
 # the page of is its category, so its title naming that section repeats nothing.
-_INDEX_PAGE = re.compile(r"(?:^|/)(?:_?index|readme)\.(?:md|markdown|mdx|html?)$", re.I)
+_INDEX_PAGE = re.compile(
+    r"(?:^|/)(?:_?index|readme)(?:\.[a-z]{2}(?:[-_][a-z]{2,4})?)?\.(?:md|markdown|mdx|html?)$", re.I
+)
 
 
 _CODE_ELEMENT = re.compile(r"<(script|style)\b", re.I)

@@ -56,9 +56,11 @@ _ASSET_SUFFIXES = {
 }
 _ASSET = re.compile(r"\.(?:" + "|".join(" ".join(_ASSET_SUFFIXES.values()).split()) + r")$", re.I)
 _DOC_SUFFIXES = (".md", ".markdown", ".mdx", ".html", ".htm")
-# The file that stands for its folder: `_index.md` (Hugo), `index.md`, `README.md` (GitBook,
-# GitHub), `index.html`.
-_INDEX_PAGE = re.compile(r"(?:^|/)(?:_?index|readme)\.(?:md|markdown|mdx|html?)$", re.I)
+# The file that stands for its folder: `_index.md` (Hugo; `_index.fr.md` in one language),
+# `index.md`, `README.md` (GitBook, GitHub), `index.html`.
+_INDEX_PAGE = re.compile(
+    r"(?:^|/)(?:_?index|readme)(?:\.[a-z]{2}(?:[-_][a-z]{2,4})?)?\.(?:md|markdown|mdx|html?)$", re.I
+)
 
 
 def _file_name_form(term: str) -> str:

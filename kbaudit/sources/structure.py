@@ -250,14 +250,29 @@ _LOCALE_SUFFIX = re.compile(
 def with_file_locales(articles: list[Article]) -> list[Article]:
     """Translations named by a locale suffix beside their source (Hugo's and
     mkdocs-static-i18n's `refunds.fr.md` next to `refunds.md`) take that locale and are
-    paired with the source; without the source file a suffix says nothing."""
+    paired with the source. A site that names its default language too (`refunds.de.md`
+    and `refunds.en.md`, no `refunds.md`) keeps its sources in the language most files are
+    named in. Without the source file, or any file named alike in another language, a
+    suffix says nothing."""
     by_path = {a.path: a for a in articles if a.path and "#" not in a.path}
+    named: dict[str, dict[str, str]] = defaultdict(dict)  # file without suffix -> locale -> file
+    for path in by_path:
+        m = _LOCALE_SUFFIX.match(path)
+        if m and is_locale_folder(m["locale"]):
+            named[f"{m['stem']}{m['ext']}"][m["locale"].casefold().replace("_", "-")] = path
+    alike = [group for key, group in named.items() if key not in by_path and len(group) > 1]
+    counts = Counter(locale for group in named.values() for locale in group) if alike else None
+    main = max(counts, key=lambda c: (counts[c], c)) if counts else None
     out = []
     for article in articles:
         m = _LOCALE_SUFFIX.match(article.path or "") if article.path in by_path else None
-        source = by_path.get(f"{m['stem']}{m['ext']}") if m else None
-        if m and source is not None and is_locale_folder(m["locale"]):
-            article = _translation(article, m["locale"].casefold().replace("_", "-"), source)
+        if m and is_locale_folder(m["locale"]):
+            key, locale = f"{m['stem']}{m['ext']}", m["locale"].casefold().replace("_", "-")
+            source = by_path.get(key) or by_path.get(named[key].get(main or "", ""))
+            if source is article:
+                article = replace(article, locale=article.locale or locale)
+            elif source is not None or main is not None:
+                article = _translation(article, locale, source)
         out.append(article)
     return out
 
