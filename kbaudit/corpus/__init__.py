@@ -56,6 +56,7 @@ _ASSET_SUFFIXES = {
 }
 _ASSET = re.compile(r"\.(?:" + "|".join(" ".join(_ASSET_SUFFIXES.values()).split()) + r")$", re.I)
 _DOC_SUFFIXES = (".md", ".markdown", ".mdx", ".html", ".htm")
+_BUILT_PAGE = re.compile(r"\.html?$", re.I)
 # The file that stands for its folder: `_index.md` (Hugo; `_index.fr.md` in one language),
 # `index.md`, `README.md` (GitBook, GitHub), `index.html`.
 _INDEX_PAGE = re.compile(
@@ -521,6 +522,8 @@ class Corpus:
     def _file_candidates(resolved: str) -> list[str]:
         stem = resolved.rstrip("/")
         candidates = [stem + s for s in _DOC_SUFFIXES]
+        if _BUILT_PAGE.search(stem):  # `x.html`: the page a generator builds from `x.md`
+            candidates += [_BUILT_PAGE.sub(s, stem) for s in _DOC_SUFFIXES[:3]]
         candidates += [f"{stem}/index{s}" for s in _DOC_SUFFIXES]
         candidates += [f"{stem}/_index.md", f"{stem}/README.md"]
         return candidates
