@@ -434,6 +434,22 @@ def test_gems_installed_into_a_jekyll_site_are_not_the_kb(tmp_path: Path) -> Non
     ]
 
 
+def test_a_jekyll_site_publishes_no_underscore_file_and_its_not_found_page_is_no_article(
+    tmp_path: Path,
+) -> None:
+    """Jekyll publishes no file whose name starts with `_` (a collection's `_defaults.md`,
+    the front matter editors give new pages), and the site's 404 page answers nothing."""
+    write(tmp_path, "_config.yml", "collections: {guides: {output: true}}\n")
+    write(tmp_path, "404.md", "---\ntitle: Not found\npermalink: /404.html\n---\nNo such page.")
+    write(tmp_path, "_guides/_defaults.md", "---\ntitle:\ncategory:\n---\n")
+    write(tmp_path, "_guides/print-labels.md", "---\ntitle: Print labels\n---\nSteps to follow.")
+    write(tmp_path, "_guides/404.md", "---\ntitle: Error 404 on the printer\n---\nRestart it.")
+    assert [a.path for a in load(tmp_path).articles] == [
+        "_guides/404.md",
+        "_guides/print-labels.md",
+    ]
+
+
 HTML_PAGE = """<!doctype html><html lang="en"><head>
 <title>Pay an invoice | Ledgerly Help Center</title>
 <meta name="description" content="How to pay">
