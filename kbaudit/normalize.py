@@ -298,6 +298,9 @@ def _named(value: Any, keys: tuple[str, ...]) -> Any:
 
 
 _SEVERAL = ("categories", "sections", "collections", "folders", "topics", "groups")
+# The level under an article's category, given beside it (Jekyll help-center themes file a
+# page under `category: Email` and `sub_category: Troubleshooting`).
+SUBCATEGORY_KEYS = ("sub_category", "subcategory", "sub-category")
 
 
 def _category(value: Any, key: str) -> Any:
@@ -378,6 +381,9 @@ def build_article(
                 )
             )
     category = _category(values.get("category"), str(values.get("category__key", "")))
+    sub = next((v.strip() for k in SUBCATEGORY_KEYS if isinstance(v := meta.get(k), str)), "")
+    if sub and isinstance(category, str) and category.strip():  # `sub_category: Widgets`
+        category = f"{category.strip()} > {sub}"
     if CATEGORY_ID_ONLY not in meta and is_record_id(category):
         meta = {**meta, CATEGORY_ID_ONLY: True}  # ReadMe's `category: 5f3c...`: no name given
     status = str(values["status"]).strip().lower() if values.get("status") is not None else None

@@ -450,6 +450,20 @@ def test_a_jekyll_site_publishes_no_underscore_file_and_its_not_found_page_is_no
     ]
 
 
+def test_a_sub_category_beside_the_category_is_its_next_level(tmp_path: Path) -> None:
+    """Help-center themes file a page under `category:` and `sub_category:` (the page of
+    that sub-category holds the articles filed under it)."""
+    write(
+        tmp_path,
+        "a.md",
+        "---\ntitle: Reset\ncategory: Email\nsub_category: Troubleshooting\n---\nx",
+    )
+    write(tmp_path, "b.md", "---\ntitle: Pay\ncategory: Billing\n---\nx")
+    write(tmp_path, "c.md", "---\ntitle: Other\nsub_category: Loose\n---\nx")
+    found = {a.path: a.category for a in load(tmp_path).articles}
+    assert found == {"a.md": "Email > Troubleshooting", "b.md": "Billing", "c.md": None}
+
+
 HTML_PAGE = """<!doctype html><html lang="en"><head>
 <title>Pay an invoice | Ledgerly Help Center</title>
 <meta name="description" content="How to pay">

@@ -19,12 +19,13 @@ from kbaudit.corpus.links import (
     build_site_index,
     is_template,
     site_link,
+    url_key,
 )
 from kbaudit.model import Article, Link, LoadProblem, Question
 from kbaudit.normalize import PARENT_PAGE, edition
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Hashable
+    from collections.abc import Callable, Hashable, Iterator
 
     from scipy.sparse import csr_matrix
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -62,6 +63,24 @@ _BUILT_PAGE = re.compile(r"\.html?$", re.I)
 _INDEX_PAGE = re.compile(
     r"(?:^|/)(?:_?index|readme)(?:\.[a-z]{2}(?:[-_][a-z]{2,4})?)?\.(?:md|markdown|mdx|html?)$", re.I
 )
+
+
+def _names_its_category(article: Article) -> bool:
+    """Whether an article's title is its category's last level (a page titled Widgets in
+    Phones > Widgets): it is that category's own page."""
+    last = (article.category or "").casefold().rsplit(" > ", 1)[-1]
+    return bool(last) and last == article.title.strip().casefold()
+
+
+def _publishes_its_folder(article: Article) -> bool:
+    """Whether a page's permalink is its folder's address (`billing/billing-index.md` at
+    `/billing/` or `/billing/index.html`): the site publishes it as that folder's page."""
+    permalink = article.meta.get("permalink")
+    if not isinstance(permalink, str) or not permalink.strip("/ "):
+        return False
+    key = url_key(permalink)
+    folder = posixpath.dirname(article.path or "").casefold()
+    return bool(key) and (folder == key or folder.endswith("/" + key))
 
 
 def _file_name_form(term: str) -> str:
@@ -181,7 +200,10 @@ class Corpus:
         the export's page tree gives children its category path leaves out (a Confluence
         space's home page: see `PARENT_PAGE`); or a page without a category whose file is
         named after a category of other articles (Jekyll's `_categories/billing.md` for the
-        articles filed under `billing`). Such a page may hold nothing but its children."""
+        articles filed under `billing`); or a page titled as the last level of the category
+        it shares with other articles, or published at its folder's address (a permalink
+        `/widgets/` for `widgets/widgets-index.md`). Such a page may hold nothing but its
+        children."""
         nodes: set[str] = set()
         lasts: set[str] = set()  # the categories' last terms
         folders: set[str] = set()  # every folder above an article's file
@@ -205,11 +227,21 @@ class Corpus:
         nodes.discard("")
         named.discard("")
 
+        paths = [a.path for a in self.articles if a.path]
+        filed = Counter((a.category or "").casefold() for a in self.articles)
+
+        def others(a: Article) -> Iterator[str]:
+            return (p for p in paths if p != a.path)
+
         def parent(a: Article) -> bool:
             if a.meta.get(PARENT_PAGE) is True:  # set by a reader, not a front-matter value
                 return True
             if a.path and (m := _INDEX_PAGE.search(a.path)):
                 return a.path[: m.start()].rstrip("/") in folders
+            if _names_its_category(a) and filed[(a.category or "").casefold()] > 1:
+                return True  # the page of its own category (`sub_category: Widgets`)
+            if a.path and _publishes_its_folder(a):
+                return any(p.startswith(posixpath.dirname(a.path) + "/") for p in others(a))
             if a.path and not a.category:
                 stem = posixpath.splitext(posixpath.basename(a.path))[0]
                 if _file_name_form(stem) in named:
