@@ -464,6 +464,15 @@ def test_a_sub_category_beside_the_category_is_its_next_level(tmp_path: Path) ->
     assert found == {"a.md": "Email > Troubleshooting", "b.md": "Billing", "c.md": None}
 
 
+def test_a_hugo_site_publishes_the_pages_of_its_content_folder(tmp_path: Path) -> None:
+    """A Hugo site's style guide for its writers, or a theme's notes, are no pages."""
+    write(tmp_path, "hugo.toml", 'title = "Help"\n')
+    write(tmp_path, "STYLE.md", "# Writing style\n\nUse sentence case in titles.")
+    write(tmp_path, "themes/plain/NOTES.md", "# Theme notes\n\nColours live in assets.")
+    write(tmp_path, "content/en/pay.md", "---\ntitle: Pay an invoice\n---\nOpen it, choose Pay.")
+    assert [a.path for a in load(tmp_path).articles] == ["content/en/pay.md"]
+
+
 HTML_PAGE = """<!doctype html><html lang="en"><head>
 <title>Pay an invoice | Ledgerly Help Center</title>
 <meta name="description" content="How to pay">

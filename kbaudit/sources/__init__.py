@@ -18,6 +18,7 @@ from kbaudit.sources import (
     freshdesk,
     helpdesk,
     html,
+    hugo,
     index,
     intercom,
     jekyll,
@@ -75,6 +76,7 @@ def load(
         tree = mixed.without_program_docs(tree)
         tree, imported = docusaurus.published(tree)
         tree = jekyll.published(tree)
+        tree = hugo.published(tree)
     source = source_by_name(input_format) if input_format else detect(tree, SOURCES)
     # pages of another format beside the detected one are read by their own reader; a
     # forced format reads only its own files. Pages no reader reads are named (INPUT007).
