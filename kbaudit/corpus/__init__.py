@@ -65,6 +65,15 @@ _INDEX_PAGE = re.compile(
 )
 
 
+def _page_address(path: str) -> str | None:
+    """The folder a page is published as when the site gives each page a folder of its own
+    (`user/posting.md` at `user/posting/`), or None for a folder's own page (published at
+    its folder's address already) and for a file that is not a page."""
+    if _INDEX_PAGE.search(path) or not path.lower().endswith(_DOC_SUFFIXES):
+        return None
+    return posixpath.splitext(path)[0]
+
+
 def _names_its_category(article: Article) -> bool:
     """Whether an article's title is its category's last level (a page titled Widgets in
     Phones > Widgets): it is that category's own page."""
@@ -460,7 +469,14 @@ class Corpus:
             if not resolved.lower().endswith(_DOC_SUFFIXES):
                 if self._generated_index(article, resolved):
                     return None  # built by the site from its sidebar: not judgeable
-                # a pretty URL relative to the page (`../reset-password/`), not a file
+                # a pretty URL relative to the page (`../reset-password/`), not a file: from
+                # the page's own address (`user/posting/` for `user/posting.md`) when the
+                # site publishes each page as a folder
+                published = _page_address(article.path or "")
+                if published is not None:
+                    from_page = posixpath.normpath(posixpath.join(published, path))
+                    if self.link_exists(from_page):
+                        return from_page
                 return self.site_index.lookup(resolved) or resolved
             if not path.startswith(("./", "../")):
                 return self._docusaurus_target(article, path) or resolved
@@ -502,9 +518,15 @@ class Corpus:
             return None  # a file the site serves, or its home page (`{{ site.baseurl }}/`)
         path = site.path.replace("\\", "/")
         candidates = [posixpath.normpath(path.lstrip("/"))]
-        if site.by_name and not path.startswith("/"):
+        if site.by_name:
+            # Hugo's ref: from the page's folder, then from the content folder (a language's
+            # `content/en/` too): each folder above the page, nearest first
             base = posixpath.dirname(article.path or "")
-            candidates.insert(0, posixpath.normpath(posixpath.join(base, path)))
+            above = []
+            while base:
+                above.append(posixpath.normpath(posixpath.join(base, path.lstrip("/"))))
+                base = posixpath.dirname(base)
+            candidates[:0] = above[1:] if path.startswith("/") else above
         candidates += [f"content/{c}" for c in candidates]
         found = self._site_target(path, candidates)
         if found is not None:
