@@ -52,18 +52,38 @@ _ELSEWHERE = re.compile(
 )
 
 
-def points_elsewhere(article: Article) -> str | None:
+# Where on the screen a control is ("click Save at the bottom of the page"): the page the
+# reader is on, not another one.
+_ON_SCREEN = re.compile(r"\b(?:of|on|in)\s+(?:the|this|that|your)\s+(?:page|screen|window)\b", re.I)
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n\s*\n")
+# A sentence that offers more than the answer already given.
+_FOR_MORE = re.compile(
+    r"\b(?:for (?:more|further)|more (?:information|details|about)|learn more|read more)\b", re.I
+)
+
+
+def points_elsewhere(article: Article, own_min: int = 0) -> str | None:
     """Why a short article is a pointer rather than an answer: most of its words are link
-    text, or it sends the reader to a link ("click here", "see the article below")."""
+    text, or it sends the reader to a link ("click here", "see the article below"). A
+    sentence that offers more ("For more information, see our guide.") after at least
+    `own_min` words of the article's own is a pointer for more, not the answer elsewhere."""
     if not article.links:
         return None
     named = [link.text.strip() for link in article.links if link.text.strip()]
     if 2 * sum(len(t.split()) for t in named) >= article.word_count:
         return "most of its words are links"
-    for m in _SENDS_AWAY.finditer(article.text):
-        rest = m["rest"].lstrip().lstrip(":").lstrip()  # also a no-break space
-        if _ELSEWHERE.search(rest) or any(rest.startswith(t) for t in named):
-            return f"it sends the reader elsewhere ({' '.join(m.group(0).split())!r})"
+    text = article.text
+    for m in _SENDS_AWAY.finditer(text):
+        rest = _ON_SCREEN.sub(" ", m["rest"]).lstrip().lstrip(":").lstrip()  # also a no-break space
+        if not (_ELSEWHERE.search(rest) or any(rest.startswith(t) for t in named)):
+            continue
+        starts = [e.end() for e in _SENTENCE_END.finditer(text, 0, m.start())]
+        start, end = starts[-1] if starts else 0, _SENTENCE_END.search(text, m.end())
+        stop = end.end() if end else len(text)
+        outside = len(text[:start].split()) + len(text[stop:].split())
+        if own_min and outside >= own_min and _FOR_MORE.search(text, start, stop):
+            continue  # "For more information, see ...": more, after an answer of its own
+        return f"it sends the reader elsewhere ({' '.join(m.group(0).split())!r})"
     return None
 
 
@@ -82,7 +102,7 @@ def min_words(article: Article, ctx: Context) -> Iterator[Finding]:
         return  # a page of the tree that holds its children, not an answer
     answer_min, pointer = int(ctx.params["answer_min"]), None
     if answer_min and n >= answer_min:
-        pointer = points_elsewhere(article)
+        pointer = points_elsewhere(article, answer_min)
         if pointer is None:
             return  # short, but an answer in its own words ("Yes: 4K screens need a 4K player")
     what = "empty" if n == 0 else f"only {n} word{'s' * (n != 1)}"
