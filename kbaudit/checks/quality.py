@@ -15,6 +15,7 @@ import regex
 from kbaudit.checks import examples
 from kbaudit.corpus import Corpus
 from kbaudit.corpus.links import anchors, site_link, slug_forms
+from kbaudit.corpus.translations import placeholder_translations
 from kbaudit.errors import RuleError
 from kbaudit.model import Article, Finding, InputCode, Link, Related, Severity
 from kbaudit.normalize import INCLUDED_BY, SHOWS_UNREAD, SUMMARY_ONLY
@@ -33,6 +34,22 @@ def section_pages(ctx: Context) -> list[str]:
     """`CheckKind.cached_with` of min-words and title: whether an article is a parent page
     depends on the other articles' categories."""
     return sorted(ctx.corpus.section_pages) if ctx.params["skip_sections"] else []
+
+
+def notice_translations(corpus: Corpus) -> frozenset[str]:
+    """Refs of the translations that hold only a notice other translations share (COV006
+    reports each: it is a missing translation, not a short article)."""
+
+    def build() -> frozenset[str]:
+        return frozenset(corpus.articles[i].ref for i in placeholder_translations(corpus))
+
+    return corpus.memo(("notice-translation-refs",), build)
+
+
+def min_words_inputs(ctx: Context) -> list[list[str]]:
+    """`CheckKind.cached_with` of min-words: parent pages, and the translations that hold
+    only a notice, depend on the other articles."""
+    return [section_pages(ctx), sorted(notice_translations(ctx.corpus))]
 
 
 def unpublished(article: Article, ctx: Context) -> bool:
@@ -100,6 +117,8 @@ def min_words(article: Article, ctx: Context) -> Iterator[Finding]:
         return
     if ctx.params["skip_sections"] and article.ref in ctx.corpus.section_pages:
         return  # a page of the tree that holds its children, not an answer
+    if article.ref in notice_translations(ctx.corpus):
+        return  # a translation holding only a notice: a missing translation (COV006)
     answer_min, pointer = int(ctx.params["answer_min"]), None
     if answer_min and n >= answer_min:
         pointer = points_elsewhere(article, answer_min)
@@ -587,7 +606,7 @@ def register(registry: Registry) -> None:
                 ),
             },
             check=min_words,
-            cached_with=section_pages,
+            cached_with=min_words_inputs,
         )
     )
     registry.add(
