@@ -171,6 +171,20 @@ def edition(article: Article) -> tuple[str | None, str | None]:
     return article.locale, None if version is None else str(version)
 
 
+# Chinese is written in two scripts: the locales of each read as one language, the two apart.
+_TRADITIONAL = frozenset({"tw", "hk", "mo", "hant"})
+
+
+def language_key(locale: str | None) -> str:
+    """The language a locale is written in, as articles are compared by it (`fr` of
+    `fr-CA`, `pt` of `pt-BR`; `zh-hant` of `zh-TW` and `zh-HK`, `zh-hans` of `zh-CN` and
+    `zh`, two scripts that share few words); "" for none."""
+    parts = (locale or "").strip().casefold().replace("_", "-").split("-")
+    if parts[0] != "zh":
+        return parts[0]
+    return "zh-hant" if _TRADITIONAL.intersection(parts[1:]) else "zh-hans"
+
+
 def is_locale_folder(segment: str) -> bool:
     """Whether a folder name is a locale (`fr`, `en-us`, `pt_BR`): translations of a KB are
     filed by it, so it pairs translations and is never a category."""

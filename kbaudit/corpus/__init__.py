@@ -22,7 +22,7 @@ from kbaudit.corpus.links import (
     url_key,
 )
 from kbaudit.model import Article, Link, LoadProblem, Question
-from kbaudit.normalize import PARENT_PAGE, edition
+from kbaudit.normalize import PARENT_PAGE, edition, language_key
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Hashable, Iterator
@@ -177,10 +177,11 @@ class Corpus:
 
     @cached_property
     def languages(self) -> list[str]:
-        """Each article's language (`fr` of `fr-CA`), an article of none taking the KB's most
-        common one, as the topics do: checks that compare articles of one language only
-        (topics are clustered per language; each language's team names its own tags)."""
-        found = [(a.locale or "").replace("_", "-").split("-")[0].casefold() for a in self.articles]
+        """Each article's language (`fr` of `fr-CA`, see `language_key`), an article of none
+        taking the KB's most common one, as the topics do: checks that compare articles of
+        one language only (topics are clustered per language; each language's team names
+        its own tags)."""
+        found = [language_key(a.locale) for a in self.articles]
         main = Counter(x for x in found if x).most_common(1)
         return [x or (main[0][0] if main else "") for x in found]
 
