@@ -171,6 +171,20 @@ def edition(article: Article) -> tuple[str | None, str | None]:
     return article.locale, None if version is None else str(version)
 
 
+# Chinese is written in two scripts: the locales of each read as one language, the two apart.
+_TRADITIONAL = frozenset({"tw", "hk", "mo", "hant"})
+
+
+def language_key(locale: str | None) -> str:
+    """The language a locale is written in, as articles are compared by it (`fr` of
+    `fr-CA`, `pt` of `pt-BR`; `zh-hant` of `zh-TW` and `zh-HK`, `zh-hans` of `zh-CN` and
+    `zh`, two scripts that share few words); "" for none."""
+    parts = (locale or "").strip().casefold().replace("_", "-").split("-")
+    if parts[0] != "zh":
+        return parts[0]
+    return "zh-hant" if _TRADITIONAL.intersection(parts[1:]) else "zh-hans"
+
+
 def is_locale_folder(segment: str) -> bool:
     """Whether a folder name is a locale (`fr`, `en-us`, `pt_BR`): translations of a KB are
     filed by it, so it pairs translations and is never a category."""
@@ -298,6 +312,9 @@ def _named(value: Any, keys: tuple[str, ...]) -> Any:
 
 
 _SEVERAL = ("categories", "sections", "collections", "folders", "topics", "groups")
+# The level under an article's category, given beside it (Jekyll help-center themes file a
+# page under `category: Email` and `sub_category: Troubleshooting`).
+SUBCATEGORY_KEYS = ("sub_category", "subcategory", "sub-category")
 
 
 def _category(value: Any, key: str) -> Any:
@@ -378,6 +395,9 @@ def build_article(
                 )
             )
     category = _category(values.get("category"), str(values.get("category__key", "")))
+    sub = next((v.strip() for k in SUBCATEGORY_KEYS if isinstance(v := meta.get(k), str)), "")
+    if sub and isinstance(category, str) and category.strip():  # `sub_category: Widgets`
+        category = f"{category.strip()} > {sub}"
     if CATEGORY_ID_ONLY not in meta and is_record_id(category):
         meta = {**meta, CATEGORY_ID_ONLY: True}  # ReadMe's `category: 5f3c...`: no name given
     status = str(values["status"]).strip().lower() if values.get("status") is not None else None

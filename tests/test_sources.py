@@ -392,6 +392,28 @@ def test_a_docusaurus_site_is_read_as_it_publishes(tmp_path: Path) -> None:
     assert "site/README.md" in [a.path for a in chosen]
 
 
+def test_a_docusaurus_site_builds_only_the_translations_it_lists(tmp_path: Path) -> None:
+    """Translations of a language the config's `locales` leaves out are not built, and a
+    translation whose page is gone from the docs (renamed, or rewritten as `.mdx`) is left
+    behind in i18n/: neither is a page of the help center."""
+    config = "module.exports = {i18n: {defaultLocale: 'en', locales: ['en', 'fr']}};\n"
+    page = "---\ntitle: Pair the scale\n---\nHold the button until the light blinks twice.\n"
+    write(tmp_path, "docusaurus.config.js", config)
+    write(tmp_path, "docs/setup/pair.md", page)
+    write(tmp_path, "docs/setup/reset.mdx", page)
+    for locale in ("fr", "nl"):
+        translated = f"i18n/{locale}/docusaurus-plugin-content-docs/current/setup"
+        write(tmp_path, f"{translated}/pair.md", page)
+        write(tmp_path, f"{translated}/reset.md", page)  # the page is reset.mdx now
+        write(tmp_path, f"{translated}/reset.mdx", page)
+    assert sorted(a.path for a in load(tmp_path).articles) == [
+        "docs/setup/pair.md",
+        "docs/setup/reset.mdx",
+        "i18n/fr/docusaurus-plugin-content-docs/current/setup/pair.md",
+        "i18n/fr/docusaurus-plugin-content-docs/current/setup/reset.mdx",
+    ]
+
+
 def test_gems_installed_into_a_jekyll_site_are_not_the_kb(tmp_path: Path) -> None:
     """`bundle install --path vendor/bundle` puts gems (with their JSON test data) beside a
     Jekyll site's pages: by default they are no part of the KB and do not decide its format."""
@@ -410,6 +432,45 @@ def test_gems_installed_into_a_jekyll_site_are_not_the_kb(tmp_path: Path) -> Non
         "_guides/pair-a-reader.md",
         "_guides/print-labels.md",
     ]
+
+
+def test_a_jekyll_site_publishes_no_underscore_file_and_its_not_found_page_is_no_article(
+    tmp_path: Path,
+) -> None:
+    """Jekyll publishes no file whose name starts with `_` (a collection's `_defaults.md`,
+    the front matter editors give new pages), and the site's 404 page answers nothing."""
+    write(tmp_path, "_config.yml", "collections: {guides: {output: true}}\n")
+    write(tmp_path, "404.md", "---\ntitle: Not found\npermalink: /404.html\n---\nNo such page.")
+    write(tmp_path, "_guides/_defaults.md", "---\ntitle:\ncategory:\n---\n")
+    write(tmp_path, "_guides/print-labels.md", "---\ntitle: Print labels\n---\nSteps to follow.")
+    write(tmp_path, "_guides/404.md", "---\ntitle: Error 404 on the printer\n---\nRestart it.")
+    assert [a.path for a in load(tmp_path).articles] == [
+        "_guides/404.md",
+        "_guides/print-labels.md",
+    ]
+
+
+def test_a_sub_category_beside_the_category_is_its_next_level(tmp_path: Path) -> None:
+    """Help-center themes file a page under `category:` and `sub_category:` (the page of
+    that sub-category holds the articles filed under it)."""
+    write(
+        tmp_path,
+        "a.md",
+        "---\ntitle: Reset\ncategory: Email\nsub_category: Troubleshooting\n---\nx",
+    )
+    write(tmp_path, "b.md", "---\ntitle: Pay\ncategory: Billing\n---\nx")
+    write(tmp_path, "c.md", "---\ntitle: Other\nsub_category: Loose\n---\nx")
+    found = {a.path: a.category for a in load(tmp_path).articles}
+    assert found == {"a.md": "Email > Troubleshooting", "b.md": "Billing", "c.md": None}
+
+
+def test_a_hugo_site_publishes_the_pages_of_its_content_folder(tmp_path: Path) -> None:
+    """A Hugo site's style guide for its writers, or a theme's notes, are no pages."""
+    write(tmp_path, "hugo.toml", 'title = "Help"\n')
+    write(tmp_path, "STYLE.md", "# Writing style\n\nUse sentence case in titles.")
+    write(tmp_path, "themes/plain/NOTES.md", "# Theme notes\n\nColours live in assets.")
+    write(tmp_path, "content/en/pay.md", "---\ntitle: Pay an invoice\n---\nOpen it, choose Pay.")
+    assert [a.path for a in load(tmp_path).articles] == ["content/en/pay.md"]
 
 
 HTML_PAGE = """<!doctype html><html lang="en"><head>

@@ -123,6 +123,31 @@ def test_each_locale_is_clustered_on_its_own() -> None:
     }
 
 
+def test_topics_and_categories_group_articles_by_the_same_language() -> None:
+    """Topics are clustered per language, as the topic checks compare categories: `fr` and
+    `fr-CA` are one language; Chinese in its two scripts (`zh-CN`, `zh-TW`) two, so that a
+    category is never compared with the topics of another language's articles."""
+    from kbaudit.analysis.topics import locale_groups
+    from kbaudit.checks.topics import _Categories
+    from kbaudit.corpus import Corpus
+
+    locales = ["en", "en-US", None, "fr", "fr-CA", "zh-CN", "zh", "zh-TW", "zh_HK"]
+    articles = [
+        Article(id=str(i), path=f"{i}.md", title=str(i), text=f"words {i}", category="Billing",
+                locale=loc)
+        for i, loc in enumerate(locales)
+    ]  # fmt: skip
+    groups = locale_groups(articles, np.arange(len(articles)))
+    assert [sorted(int(i) for i in g) for g in groups] == [[0, 1, 2], [3, 4], [5, 6], [7, 8]]
+    keys = sorted((key, len(rows)) for key, rows in _Categories(Corpus(articles)).rows.items())
+    assert keys == [
+        (("Billing", "en"), 3),
+        (("Billing", "fr"), 2),
+        (("Billing", "zh-hans"), 2),
+        (("Billing", "zh-hant"), 2),
+    ]
+
+
 def test_small_kb_has_no_topics() -> None:
     texts = ["bank feeds", "payroll runs", "invoices"]
     vectorizer, matrix = build_tfidf(texts)

@@ -1,9 +1,10 @@
 """Topic clusters of a KB: TF-IDF -> TruncatedSVD -> MiniBatchKMeans, labelled by class-based
 TF-IDF, with the KB's own categories counted per topic. Seeded and deterministic.
 
-Each locale is clustered on its own (a translation shares its subject with the original, not
-its words); articles without a locale join the most common one, and a locale with fewer than
-MIN_ARTICLES articles is left unclustered. Within a locale, terms found in more than
+Each language is clustered on its own (a translation shares its subject with the original, not
+its words; `fr` and `fr-CA` are one language, `zh-CN` and `zh-TW` two scripts); articles
+without a locale join the most common one, and a language with fewer than MIN_ARTICLES
+articles is left unclustered. Within a language, terms found in more than
 COMMON_TERMS of its articles (the product's name, "select", "click") are left out of both the
 clustering and the labels: they are in every topic, so they tell none apart.
 
@@ -41,6 +42,7 @@ from scipy import sparse
 from kbaudit.corpus import Corpus
 from kbaudit.errors import ConfigError
 from kbaudit.model import Article
+from kbaudit.normalize import language_key
 
 if TYPE_CHECKING:
     from sklearn.cluster import MiniBatchKMeans
@@ -211,13 +213,15 @@ def class_tfidf(
 
 
 def locale_groups(articles: Sequence[Article], rows: np.ndarray) -> list[np.ndarray]:
-    """The given rows split by locale, largest group first; rows of articles without a locale
-    join the most common locale."""
-    found = Counter(articles[i].locale for i in rows if articles[i].locale)
-    main = min(found, key=lambda loc: (-found[loc], loc)) if found else None
-    groups: dict[str | None, list[int]] = {}
+    """The given rows split by language (`language_key`: `fr` and `fr-CA` together, as the
+    topic checks compare categories), largest group first; rows of articles without a
+    locale join the most common language."""
+    keys = {int(i): language_key(articles[i].locale) for i in rows}
+    found = Counter(k for k in keys.values() if k)
+    main = min(found, key=lambda lang: (-found[lang], lang)) if found else ""
+    groups: dict[str, list[int]] = {}
     for i in rows:
-        groups.setdefault(articles[i].locale or main, []).append(int(i))
+        groups.setdefault(keys[int(i)] or main, []).append(int(i))
     return sorted((np.asarray(g) for g in groups.values()), key=lambda g: (-len(g), int(g[0])))
 
 

@@ -456,6 +456,12 @@ def email_is_sample(address: str, domains: Iterable[str] = ()) -> bool:
 
 
 _ADDRESS = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
+# Words that show what follows as the shape of a value, right before it: "An address might
+# look like this: ...". ("For example, ana@... wrote" may tell of a real customer.)
+_SHOWN_AS_EXAMPLE = re.compile(r"(?i)\blooks? like(?: this| so)?[\s:,*_`\"'(]{0,6}$")
+# A field that holds an account's handle (`"acct": "name@server"` in a fediverse API's
+# data), which is written like an address but receives no mail.
+_HANDLE_FIELD = re.compile(r"""(?i)["']?\b(?:acct|handle|webfinger)["']?\s*[:=]\s*["']?$""")
 _LOCAL_HOST = re.compile(r"\b(?:localhost|127\.0\.0\.1|0\.0\.0\.0)\b")
 
 
@@ -491,8 +497,11 @@ def pii_in_sample_context(
 ) -> bool:
     """Personal data written as a sample by its surroundings rather than by its own shape:
     the user part of a URL (`https://ci:TOKEN@host`), an address listed beside example-domain
-    ones, one of a numbered series the article makes up (`lucia@`, `lucia2@`), and data in the
-    code of an article whose code runs against a local server (a tutorial's test requests)."""
+    ones, one of a numbered series the article makes up (`lucia@`, `lucia2@`), the name the
+    article gives someone at an example domain shown at another one, an address the words
+    right before it show as the shape of one ("It might look like this:"), an account's
+    handle in a field that holds one (`"acct": "name@server"`), and data in the code
+    of an article whose code runs against a local server (a tutorial's test requests)."""
     if "@" in value:
         left = source[max(0, start - 200) : start]
         if re.search(r"://[^\s/@]*:$", left):  # `scheme://user:secret@host`: URL credentials
@@ -511,6 +520,18 @@ def pii_in_sample_context(
         }
         if stem and sum(1 for a in series if a.rstrip("0123456789") == stem) >= 2:
             return True
+        # the person the article makes up at an example domain, shown at a real provider
+        # too (`alicja@example.com`, then "`alicja@gmail.com` need not be `alicja@yahoo.com`")
+        if any(
+            a.rpartition("@")[0].lower() == local.lower()
+            and is_example_domain(a.rpartition("@")[2], domains)
+            for a in _code_marks(source)[2]
+        ):
+            return True
+        if _SHOWN_AS_EXAMPLE.search(source, max(0, start - 60), start):
+            return True
+        if _HANDLE_FIELD.search(source, max(0, start - 40), start):
+            return True  # `"acct": "name@server"`: a social account's handle, not a mailbox
     return _code_marks(source)[1] and _in_code(source, start)
 
 

@@ -15,6 +15,7 @@ import regex
 from kbaudit.checks import examples
 from kbaudit.corpus import Corpus
 from kbaudit.corpus.links import anchors, site_link, slug_forms
+from kbaudit.corpus.translations import placeholder_translations
 from kbaudit.errors import RuleError
 from kbaudit.model import Article, Finding, InputCode, Link, Related, Severity
 from kbaudit.normalize import INCLUDED_BY, SHOWS_UNREAD, SUMMARY_ONLY
@@ -35,6 +36,22 @@ def section_pages(ctx: Context) -> list[str]:
     return sorted(ctx.corpus.section_pages) if ctx.params["skip_sections"] else []
 
 
+def notice_translations(corpus: Corpus) -> frozenset[str]:
+    """Refs of the translations that hold only a notice other translations share (COV006
+    reports each: it is a missing translation, not a short article)."""
+
+    def build() -> frozenset[str]:
+        return frozenset(corpus.articles[i].ref for i in placeholder_translations(corpus))
+
+    return corpus.memo(("notice-translation-refs",), build)
+
+
+def min_words_inputs(ctx: Context) -> list[list[str]]:
+    """`CheckKind.cached_with` of min-words: parent pages, and the translations that hold
+    only a notice, depend on the other articles."""
+    return [section_pages(ctx), sorted(notice_translations(ctx.corpus))]
+
+
 def unpublished(article: Article, ctx: Context) -> bool:
     """An article its `skip_status` leaves out (drafts and hidden pages by default)."""
     return (article.status or "") in ctx.params.get("skip_status", [])
@@ -52,18 +69,38 @@ _ELSEWHERE = re.compile(
 )
 
 
-def points_elsewhere(article: Article) -> str | None:
+# Where on the screen a control is ("click Save at the bottom of the page"): the page the
+# reader is on, not another one.
+_ON_SCREEN = re.compile(r"\b(?:of|on|in)\s+(?:the|this|that|your)\s+(?:page|screen|window)\b", re.I)
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n\s*\n")
+# A sentence that offers more than the answer already given.
+_FOR_MORE = re.compile(
+    r"\b(?:for (?:more|further)|more (?:information|details|about)|learn more|read more)\b", re.I
+)
+
+
+def points_elsewhere(article: Article, own_min: int = 0) -> str | None:
     """Why a short article is a pointer rather than an answer: most of its words are link
-    text, or it sends the reader to a link ("click here", "see the article below")."""
+    text, or it sends the reader to a link ("click here", "see the article below"). A
+    sentence that offers more ("For more information, see our guide.") after at least
+    `own_min` words of the article's own is a pointer for more, not the answer elsewhere."""
     if not article.links:
         return None
     named = [link.text.strip() for link in article.links if link.text.strip()]
     if 2 * sum(len(t.split()) for t in named) >= article.word_count:
         return "most of its words are links"
-    for m in _SENDS_AWAY.finditer(article.text):
-        rest = m["rest"].lstrip().lstrip(":").lstrip()  # also a no-break space
-        if _ELSEWHERE.search(rest) or any(rest.startswith(t) for t in named):
-            return f"it sends the reader elsewhere ({' '.join(m.group(0).split())!r})"
+    text = article.text
+    for m in _SENDS_AWAY.finditer(text):
+        rest = _ON_SCREEN.sub(" ", m["rest"]).lstrip().lstrip(":").lstrip()  # also a no-break space
+        if not (_ELSEWHERE.search(rest) or any(rest.startswith(t) for t in named)):
+            continue
+        starts = [e.end() for e in _SENTENCE_END.finditer(text, 0, m.start())]
+        start, end = starts[-1] if starts else 0, _SENTENCE_END.search(text, m.end())
+        stop = end.end() if end else len(text)
+        outside = len(text[:start].split()) + len(text[stop:].split())
+        if own_min and outside >= own_min and _FOR_MORE.search(text, start, stop):
+            continue  # "For more information, see ...": more, after an answer of its own
+        return f"it sends the reader elsewhere ({' '.join(m.group(0).split())!r})"
     return None
 
 
@@ -80,9 +117,11 @@ def min_words(article: Article, ctx: Context) -> Iterator[Finding]:
         return
     if ctx.params["skip_sections"] and article.ref in ctx.corpus.section_pages:
         return  # a page of the tree that holds its children, not an answer
+    if article.ref in notice_translations(ctx.corpus):
+        return  # a translation holding only a notice: a missing translation (COV006)
     answer_min, pointer = int(ctx.params["answer_min"]), None
     if answer_min and n >= answer_min:
-        pointer = points_elsewhere(article)
+        pointer = points_elsewhere(article, answer_min)
         if pointer is None:
             return  # short, but an answer in its own words ("Yes: 4K screens need a 4K player")
     what = "empty" if n == 0 else f"only {n} word{'s' * (n != 1)}"
@@ -97,7 +136,9 @@ def min_words(article: Article, ctx: Context) -> Iterator[Finding]:
 _FENCE = re.compile(r"^[ \t]*(```+|~~~+).*?(?:^[ \t]*\1[ \t]*$|\Z)", re.M | re.S)
 # A folder's own page (`billing/index.md`, Hugo's `_index.md`, a README): the section it is
 # the page of is its category, so its title naming that section repeats nothing.
-_INDEX_PAGE = re.compile(r"(?:^|/)(?:_?index|readme)\.(?:md|markdown|mdx|html?)$", re.I)
+_INDEX_PAGE = re.compile(
+    r"(?:^|/)(?:_?index|readme)(?:\.[a-z]{2}(?:[-_][a-z]{2,4})?)?\.(?:md|markdown|mdx|html?)$", re.I
+)
 
 
 _CODE_ELEMENT = re.compile(r"<(script|style)\b", re.I)
@@ -565,7 +606,7 @@ def register(registry: Registry) -> None:
                 ),
             },
             check=min_words,
-            cached_with=section_pages,
+            cached_with=min_words_inputs,
         )
     )
     registry.add(

@@ -19,9 +19,10 @@ from kbaudit.corpus.links import (
     build_site_index,
     is_template,
     site_link,
+    url_key,
 )
 from kbaudit.model import Article, Link, LoadProblem, Question
-from kbaudit.normalize import PARENT_PAGE, edition
+from kbaudit.normalize import PARENT_PAGE, edition, language_key
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Hashable
@@ -56,9 +57,46 @@ _ASSET_SUFFIXES = {
 }
 _ASSET = re.compile(r"\.(?:" + "|".join(" ".join(_ASSET_SUFFIXES.values()).split()) + r")$", re.I)
 _DOC_SUFFIXES = (".md", ".markdown", ".mdx", ".html", ".htm")
-# The file that stands for its folder: `_index.md` (Hugo), `index.md`, `README.md` (GitBook,
-# GitHub), `index.html`.
-_INDEX_PAGE = re.compile(r"(?:^|/)(?:_?index|readme)\.(?:md|markdown|mdx|html?)$", re.I)
+_BUILT_PAGE = re.compile(r"\.html?$", re.I)
+# The file that stands for its folder: `_index.md` (Hugo; `_index.fr.md` in one language),
+# `index.md`, `README.md` (GitBook, GitHub), `index.html`.
+_INDEX_PAGE = re.compile(
+    r"(?:^|/)(?:_?index|readme)(?:\.[a-z]{2}(?:[-_][a-z]{2,4})?)?\.(?:md|markdown|mdx|html?)$", re.I
+)
+
+
+def _page_address(path: str) -> str | None:
+    """The folder a page is published as when the site gives each page a folder of its own
+    (`user/posting.md` at `user/posting/`), or None for a folder's own page (published at
+    its folder's address already) and for a file that is not a page."""
+    if _INDEX_PAGE.search(path) or not path.lower().endswith(_DOC_SUFFIXES):
+        return None
+    return posixpath.splitext(path)[0]
+
+
+# words under which a page titled as its category is the category's landing page
+LANDING_WORDS = 50
+
+
+def _names_its_category(article: Article) -> bool:
+    """Whether an article is its category's own page: titled as the category's last level
+    (a page titled Widgets in Phones > Widgets) and short, a line of introduction above the
+    list of its articles. A page of that title that answers something at length is an
+    article with a title that names no subject (QUAL004)."""
+    last = (article.category or "").casefold().rsplit(" > ", 1)[-1]
+    named = bool(last) and last == article.title.strip().casefold()
+    return named and article.word_count < LANDING_WORDS
+
+
+def _publishes_its_folder(article: Article) -> bool:
+    """Whether a page's permalink is its folder's address (`billing/billing-index.md` at
+    `/billing/` or `/billing/index.html`): the site publishes it as that folder's page."""
+    permalink = article.meta.get("permalink")
+    if not isinstance(permalink, str) or not permalink.strip("/ "):
+        return False
+    key = url_key(permalink)
+    folder = posixpath.dirname(article.path or "").casefold()
+    return bool(key) and (folder == key or folder.endswith("/" + key))
 
 
 def _file_name_form(term: str) -> str:
@@ -146,10 +184,11 @@ class Corpus:
 
     @cached_property
     def languages(self) -> list[str]:
-        """Each article's language (`fr` of `fr-CA`), an article of none taking the KB's most
-        common one, as the topics do: checks that compare articles of one language only
-        (topics are clustered per language; each language's team names its own tags)."""
-        found = [(a.locale or "").replace("_", "-").split("-")[0].casefold() for a in self.articles]
+        """Each article's language (`fr` of `fr-CA`, see `language_key`), an article of none
+        taking the KB's most common one, as the topics do: checks that compare articles of
+        one language only (topics are clustered per language; each language's team names
+        its own tags)."""
+        found = [language_key(a.locale) for a in self.articles]
         main = Counter(x for x in found if x).most_common(1)
         return [x or (main[0][0] if main else "") for x in found]
 
@@ -182,8 +221,10 @@ class Corpus:
         the export's page tree gives children its category path leaves out (a Confluence
         space's home page: see `PARENT_PAGE`); or a page without a category whose file is
         named after a category of other articles (Jekyll's `_categories/billing.md` for the
-        articles filed under `billing`). Such a page may hold nothing but its children.
-        Reused from the incremental cache while every article stays the same."""
+        articles filed under `billing`); or a page titled as the last level of the category
+        it shares with other articles, or published at its folder's address (a permalink
+        `/widgets/` for `widgets/widgets-index.md`). Such a page may hold nothing but its
+        children. Reused from the incremental cache while every article stays the same."""
         return self.whole("section-pages", self.state(), self._section_pages)
 
     def _section_pages(self) -> frozenset[str]:
@@ -210,11 +251,23 @@ class Corpus:
         nodes.discard("")
         named.discard("")
 
+        filed = Counter((a.category or "").casefold() for a in self.articles)
+        held: Counter[str] = Counter()  # folder -> the article files anywhere below it
+        for path in {a.path for a in self.articles if a.path}:
+            folder = posixpath.dirname(path)
+            while folder:
+                held[folder] += 1
+                folder = posixpath.dirname(folder)
+
         def parent(a: Article) -> bool:
             if a.meta.get(PARENT_PAGE) is True:  # set by a reader, not a front-matter value
                 return True
             if a.path and (m := _INDEX_PAGE.search(a.path)):
                 return a.path[: m.start()].rstrip("/") in folders
+            if _names_its_category(a) and filed[(a.category or "").casefold()] > 1:
+                return True  # the page of its own category (`sub_category: Widgets`)
+            if a.path and _publishes_its_folder(a):
+                return held[posixpath.dirname(a.path)] > 1  # another file below its folder
             if a.path and not a.category:
                 stem = posixpath.splitext(posixpath.basename(a.path))[0]
                 if _file_name_form(stem) in named:
@@ -433,7 +486,14 @@ class Corpus:
             if not resolved.lower().endswith(_DOC_SUFFIXES):
                 if self._generated_index(article, resolved):
                     return None  # built by the site from its sidebar: not judgeable
-                # a pretty URL relative to the page (`../reset-password/`), not a file
+                # a pretty URL relative to the page (`../reset-password/`), not a file: from
+                # the page's own address (`user/posting/` for `user/posting.md`) when the
+                # site publishes each page as a folder
+                published = _page_address(article.path or "")
+                if published is not None:
+                    from_page = posixpath.normpath(posixpath.join(published, path))
+                    if self.link_exists(from_page):
+                        return from_page
                 return self.site_index.lookup(resolved) or resolved
             if not path.startswith(("./", "../")):
                 return self._docusaurus_target(article, path) or resolved
@@ -475,9 +535,15 @@ class Corpus:
             return None  # a file the site serves, or its home page (`{{ site.baseurl }}/`)
         path = site.path.replace("\\", "/")
         candidates = [posixpath.normpath(path.lstrip("/"))]
-        if site.by_name and not path.startswith("/"):
+        if site.by_name:
+            # Hugo's ref: from the page's folder, then from the content folder (a language's
+            # `content/en/` too): each folder above the page, nearest first
             base = posixpath.dirname(article.path or "")
-            candidates.insert(0, posixpath.normpath(posixpath.join(base, path)))
+            above = []
+            while base:
+                above.append(posixpath.normpath(posixpath.join(base, path.lstrip("/"))))
+                base = posixpath.dirname(base)
+            candidates[:0] = above[1:] if path.startswith("/") else above
         candidates += [f"content/{c}" for c in candidates]
         found = self._site_target(path, candidates)
         if found is not None:
@@ -527,6 +593,8 @@ class Corpus:
     def _file_candidates(resolved: str) -> list[str]:
         stem = resolved.rstrip("/")
         candidates = [stem + s for s in _DOC_SUFFIXES]
+        if _BUILT_PAGE.search(stem):  # `x.html`: the page a generator builds from `x.md`
+            candidates += [_BUILT_PAGE.sub(s, stem) for s in _DOC_SUFFIXES[:3]]
         candidates += [f"{stem}/index{s}" for s in _DOC_SUFFIXES]
         candidates += [f"{stem}/_index.md", f"{stem}/README.md"]
         return candidates

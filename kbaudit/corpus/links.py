@@ -127,7 +127,7 @@ class SiteIndex:
         return found[0] if len(found) == 1 else None
 
 
-def build_site_index(articles: Iterable[Article]) -> SiteIndex:
+def build_site_index(articles: list[Article]) -> SiteIndex:
     urls: dict[str, str] = {}
     names: dict[str, list[str]] = defaultdict(list)
     for article in articles:
@@ -147,6 +147,13 @@ def build_site_index(articles: Iterable[Article]) -> SiteIndex:
         stem = _stem(article.path)
         if stem and article.path not in names[stem]:
             names[stem].append(article.path)
+    for article in articles:  # after every page's own URLs, which win
+        collection, _, rest = (article.path or "").partition("/")
+        if len(collection) > 1 and collection.startswith("_") and rest:
+            # a Jekyll collection's page: published under the collection's name by default
+            # (`/:collection/:path`), or from the site root (`permalink: /:path/`)
+            for value in (rest, f"{collection[1:]}/{rest}"):
+                urls.setdefault(url_key(value), article.path or "")
     return SiteIndex(urls, dict(names))
 
 

@@ -18,8 +18,10 @@ from kbaudit.sources import (
     freshdesk,
     helpdesk,
     html,
+    hugo,
     index,
     intercom,
+    jekyll,
     markdown,
     mixed,
     mkdocs,
@@ -73,6 +75,8 @@ def load(
     if not options.include:  # globs that choose the files say what is an article
         tree = mixed.without_program_docs(tree)
         tree, imported = docusaurus.published(tree)
+        tree = jekyll.published(tree)
+        tree = hugo.published(tree)
     source = source_by_name(input_format) if input_format else detect(tree, SOURCES)
     # pages of another format beside the detected one are read by their own reader; a
     # forced format reads only its own files. Pages no reader reads are named (INPUT007).

@@ -38,6 +38,15 @@ _PATH_OPTION = re.compile(
 _ONLY_VERSIONS = re.compile(r"\bonlyIncludeVersions\s*:\s*\[([^\]]{0,2000})\]")
 _STRING = re.compile(r"""(["'])([^"'\n]{1,100})\1""")
 _NO_CURRENT = re.compile(r"\bincludeCurrentVersion\s*:\s*false\b")
+# The languages a site builds: `i18n: {defaultLocale: 'en', locales: ['en', 'fr']}`.
+_LOCALES = re.compile(r"\blocales\s*:\s*\[([^\]]{0,2000})\]")
+# A translation of a page of the docs, the blog or the pages, and the page it translates:
+# i18n/<locale>/docusaurus-plugin-content-docs/current/<page> translates docs/<page>
+# (version-1.0/ one of versioned_docs/).
+_TRANSLATION = re.compile(
+    r"^(?P<root>(?:.+/)?)i18n/(?P<locale>[^/]+)/docusaurus-plugin-content-"
+    r"(?P<plugin>docs|blog|pages)/(?P<rest>.+)$"
+)
 # Files a site shows as pages (others, such as images and JSON, are never articles).
 _UNPUBLISHED = re.compile(r"(?:^|/)[_.]")
 _PAGES = (".md", ".markdown", ".mdx", ".html", ".htm", ".txt", ".rst", ".adoc")
@@ -87,10 +96,25 @@ def _join(folder: str, rel: str) -> str:
     return posixpath.normpath(posixpath.join(folder, rel)).lstrip("/")
 
 
+def translation_source(path: str) -> tuple[str, str] | None:
+    """(locale, path of the source page) of a Docusaurus translation, else None."""
+    m = _TRANSLATION.match(path)
+    if m is None:
+        return None
+    rest = m["rest"]
+    if m["plugin"] == "docs":
+        version, _, page = rest.partition("/")
+        source = f"docs/{page}" if version == "current" else f"versioned_docs/{version}/{page}"
+    else:
+        source = f"blog/{rest}" if m["plugin"] == "blog" else f"src/pages/{rest}"
+    return m["locale"].casefold().replace("_", "-"), m["root"] + source
+
+
 def content_folders(tree: Tree, site: str) -> set[str]:
     """The folders a site publishes pages from, as tree paths. `onlyIncludeVersions` in the
     config keeps the versions it lists (the current docs, `docs/`, only when it lists
-    `current`), and `includeCurrentVersion: false` leaves `docs/` out."""
+    `current`), and `includeCurrentVersion: false` leaves `docs/` out; `locales` keeps the
+    translations of the languages it lists (`i18n/<locale>/`): the others are not built."""
     found = {_join(site, c) for c in _CONTENT}
     prefix = f"{site}/" if site else ""
     for path in tree.paths:
@@ -111,6 +135,9 @@ def content_folders(tree: Tree, site: str) -> set[str]:
             found.discard(_join(site, "docs"))
     if _NO_CURRENT.search(raw):
         found.discard(_join(site, "docs"))
+    if built := _LOCALES.search(raw):
+        found.discard(_join(site, "i18n"))
+        found |= {_join(site, f"i18n/{loc[2]}") for loc in _STRING.finditer(built[1])}
     return found
 
 
@@ -150,14 +177,31 @@ def published(tree: Tree) -> tuple[Tree, frozenset[str]]:
     inside = [p for p in pages if _inside(p, folders)]
     if 2 * len(inside) < len(pages):
         return tree, frozenset()
-    # Docusaurus publishes no `_` file or folder (partials) and no hidden file (`.draft.md`)
-    shown = [p for p in inside if not _UNPUBLISHED.search(_below(p, folders))]
+    # Docusaurus publishes no `_` file or folder (partials) and no hidden file (`.draft.md`),
+    # and translates only the pages of the site: a translation whose page is gone (renamed,
+    # or moved to `.mdx`) is left behind in i18n/, never built
+    listed = set(tree.paths)
+    shown = [
+        p
+        for p in inside
+        if not _UNPUBLISHED.search(_below(p, folders)) and not _orphaned(p, listed, folders)
+    ]
     others = set(pages) - set(shown)
     imported = _imported(tree, shown, found) & others
     dropped = others - imported
     if not dropped:
         return tree, frozenset(imported)
     return replace(tree, paths=[p for p in tree.paths if p not in dropped]), frozenset(imported)
+
+
+def _orphaned(path: str, listed: set[str], folders: set[str]) -> bool:
+    """Whether a translation translates no page of the site: the folder its page would be
+    in is published and holds pages, but not that one."""
+    found = translation_source(path)
+    if found is None or found[1] in listed or not _inside(found[1], folders):
+        return False
+    folder = posixpath.dirname(found[1])
+    return any(p.startswith(folder + "/") for p in listed)
 
 
 def _imported(tree: Tree, pages: list[str], sites: list[str]) -> set[str]:

@@ -166,7 +166,7 @@ def _folder_categories(tree: Tree, files: list[Article]) -> dict[str, str]:
     counted: dict[str, str] = {}  # path in the tree -> path as counted
     locales: dict[str, str | None] = {}
     for a in files:  # a fragment has no category: its folder says nothing
-        if a.path and docusaurus_source(a.path) is None and INCLUDED_BY not in a.meta:
+        if a.path and docusaurus.translation_source(a.path) is None and INCLUDED_BY not in a.meta:
             root = docusaurus.content_root(a.path, sites)
             path = a.path[len(root) + 1 :] if root else a.path
             if _POST_FOLDER.search(path):  # a post in a folder of its own: the folder is it
@@ -175,28 +175,6 @@ def _folder_categories(tree: Tree, files: list[Article]) -> dict[str, str]:
             locales[path] = a.locale
     found = folder_categories(sorted(set(counted.values())), locales)
     return {path: found[c] for path, c in counted.items() if c in found}
-
-
-# Docusaurus keeps translations beside the site: i18n/<locale>/docusaurus-plugin-content-
-# docs/current/<page> translates docs/<page> (version-1.0/ one of versioned_docs/).
-_DOCUSAURUS_I18N = re.compile(
-    r"^(?P<root>(?:.+/)?)i18n/(?P<locale>[^/]+)/docusaurus-plugin-content-"
-    r"(?P<plugin>docs|blog|pages)/(?P<rest>.+)$"
-)
-
-
-def docusaurus_source(path: str) -> tuple[str, str] | None:
-    """(locale, path of the source page) of a Docusaurus translation, else None."""
-    m = _DOCUSAURUS_I18N.match(path)
-    if m is None:
-        return None
-    rest = m["rest"]
-    if m["plugin"] == "docs":
-        version, _, page = rest.partition("/")
-        source = f"docs/{page}" if version == "current" else f"versioned_docs/{version}/{page}"
-    else:
-        source = f"blog/{rest}" if m["plugin"] == "blog" else f"src/pages/{rest}"
-    return m["locale"].casefold().replace("_", "-"), m["root"] + source
 
 
 # Docusaurus keeps the docs of older versions beside the current ones:
@@ -209,7 +187,7 @@ _DOCUSAURUS_VERSION = re.compile(
 def docusaurus_version(path: str) -> str | None:
     """The version a Docusaurus page documents when it is one of an older version's docs (a
     page of `versioned_docs/version-2.x/`, or its translation), else None."""
-    found = docusaurus_source(path)
+    found = docusaurus.translation_source(path)
     m = _DOCUSAURUS_VERSION.match(found[1] if found is not None else path)
     return None if m is None else m["version"]
 
@@ -252,7 +230,7 @@ def with_docusaurus_translations(articles: list[Article]) -> list[Article]:
     by_path = {a.path: a for a in articles if a.path}
     out = []
     for article in articles:
-        found = docusaurus_source(article.path) if article.path else None
+        found = docusaurus.translation_source(article.path) if article.path else None
         if found is not None:
             locale, source_path = found
             source = by_path.get(source_path)
@@ -271,14 +249,29 @@ _LOCALE_SUFFIX = re.compile(
 def with_file_locales(articles: list[Article]) -> list[Article]:
     """Translations named by a locale suffix beside their source (Hugo's and
     mkdocs-static-i18n's `refunds.fr.md` next to `refunds.md`) take that locale and are
-    paired with the source; without the source file a suffix says nothing."""
+    paired with the source. A site that names its default language too (`refunds.de.md`
+    and `refunds.en.md`, no `refunds.md`) keeps its sources in the language most files are
+    named in. Without the source file, or any file named alike in another language, a
+    suffix says nothing."""
     by_path = {a.path: a for a in articles if a.path and "#" not in a.path}
+    named: dict[str, dict[str, str]] = defaultdict(dict)  # file without suffix -> locale -> file
+    for path in by_path:
+        m = _LOCALE_SUFFIX.match(path)
+        if m and is_locale_folder(m["locale"]):
+            named[f"{m['stem']}{m['ext']}"][m["locale"].casefold().replace("_", "-")] = path
+    alike = [group for key, group in named.items() if key not in by_path and len(group) > 1]
+    counts = Counter(locale for group in named.values() for locale in group) if alike else None
+    main = max(counts, key=lambda c: (counts[c], c)) if counts else None
     out = []
     for article in articles:
         m = _LOCALE_SUFFIX.match(article.path or "") if article.path in by_path else None
-        source = by_path.get(f"{m['stem']}{m['ext']}") if m else None
-        if m and source is not None and is_locale_folder(m["locale"]):
-            article = _translation(article, m["locale"].casefold().replace("_", "-"), source)
+        if m and is_locale_folder(m["locale"]):
+            key, locale = f"{m['stem']}{m['ext']}", m["locale"].casefold().replace("_", "-")
+            source = by_path.get(key) or by_path.get(named[key].get(main or "", ""))
+            if source is article:
+                article = replace(article, locale=article.locale or locale)
+            elif source is not None or main is not None:
+                article = _translation(article, locale, source)
         out.append(article)
     return out
 

@@ -215,6 +215,24 @@ def _skip_reason(path: str, root: str, limits: dict[str, int]) -> tuple[str | No
     return real, None
 
 
+def _second_names(tree: Tree, linked: dict[str, str]) -> None:
+    """Links inside the KB give a file a second name (`docs/index.md` -> `guide/index.md`,
+    a folder shared by two products' docs): links written through either name reach it,
+    but it is read once, at its own path. A linked file whose own path is not read (left
+    out by the include globs) is read through its link."""
+    chosen = set(tree.paths)
+    seconds = {rel for rel, target in linked.items() if rel in tree.files and target in chosen}
+    tree.paths = [p for p in tree.paths if p not in seconds]
+    for alias, target in linked.items():
+        if alias in tree.files:
+            continue
+        for rel in [p for p in tree.all_paths if p.startswith(target + "/")]:
+            name = alias + rel[len(target) :]
+            if name not in tree.files and rel in tree.files:
+                tree.all_paths.append(name)
+                tree.files[name] = tree.files[rel]
+
+
 def open_tree(
     path: Path,
     include: list[str],
@@ -239,20 +257,24 @@ def open_tree(
         return tree
     root = path.resolve()
     tree = Tree(path, str(path), limits=lim)
+    linked: dict[str, str] = {}  # a link inside the KB (file or folder) -> the path it names
     for dirpath, dirnames, filenames in os.walk(path):  # never descends into linked folders
         rel_dir = os.path.relpath(dirpath, path).replace(os.sep, "/")
         kept = []
         for name in sorted(d for d in dirnames if d not in _SKIP_DIRS):
             folder = Path(dirpath, name)
+            rel = name if rel_dir == "." else f"{rel_dir}/{name}"
             if not folder.is_symlink():
                 kept.append(name)
                 continue
             try:
-                inside = folder.resolve(strict=True).is_relative_to(root)
+                named = folder.resolve(strict=True)
+                inside = named.is_relative_to(root)
             except (OSError, RuntimeError):
                 inside = False
-            if not inside:
-                rel = name if rel_dir == "." else f"{rel_dir}/{name}"
+            if inside:
+                linked[rel] = named.relative_to(root).as_posix()
+            else:
                 message = (
                     "symbolic link to a folder outside the KB; not followed. Copy the "
                     "folder into the KB or remove the link"
@@ -270,8 +292,11 @@ def open_tree(
             tree.all_paths.append(rel)  # link targets, and index files a source may read
             if reason is None:  # an excluded special file is named, never opened
                 tree.files[rel] = real or where
+                if real is not None and real != where:
+                    linked[rel] = os.path.relpath(real, root).replace(os.sep, "/")
             if chosen:
                 tree.paths.append(rel)
+    _second_names(tree, linked)
     tree.paths.sort()
     tree.all_paths.sort()
     tree.problems.sort(key=lambda p: p.path)

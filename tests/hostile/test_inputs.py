@@ -65,10 +65,27 @@ def test_link_to_a_folder_outside_the_kb_is_not_followed(kb: Path, tmp_path: Pat
     assert "linked" in problems(result, InputCode.UNREADABLE)
 
 
-def test_link_inside_the_kb_is_read(kb: Path) -> None:
-    write(kb, {"reset.md": ARTICLE})
+def test_link_inside_the_kb_is_a_second_name_of_the_file(kb: Path) -> None:
+    """A file linked inside the KB is read once, at its own path; a folder linked inside
+    the KB (one folder shared by two products' docs) is not read twice, but links written
+    through the link reach the files it names."""
+    billing = (
+        "---\ntitle: Pay an invoice\n---\nOpen the invoice, choose Pay and confirm the card.\n"
+    )
+    write(kb, {"reset.md": ARTICLE, "shared/billing.md": billing})
     (kb / "same.md").symlink_to("reset.md")
-    assert sorted(a.path for a in read(kb).articles) == ["reset.md", "same.md"]
+    (kb / "app").mkdir()
+    (kb / "app" / "billing").symlink_to("../shared", target_is_directory=True)
+    page = "---\ntitle: Start here\n---\nRead [the billing guide](billing/billing.md) first.\n"
+    write(kb, {"app/start.md": page, "app/welcome.md": page.replace("billing/", "../same.md#")})
+    assert sorted(a.path for a in read(kb).articles) == [
+        "app/start.md",
+        "app/welcome.md",
+        "reset.md",
+        "shared/billing.md",
+    ]
+    found = audit(kb, Config(select=["QUAL006", "COV003", "DUP001"])).findings
+    assert found == []
 
 
 def test_link_to_dev_zero_is_skipped_without_reading(kb: Path) -> None:
