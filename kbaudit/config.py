@@ -73,6 +73,9 @@ class DuplicateSettings:
     # two articles from one template whose titles each name a subject (an error code, an
     # object) that only their own body names answer different questions: not duplicates
     separate_template_siblings: bool = True
+    # articles of these statuses are not compared: a draft copy of an article (its rewrite
+    # under way) or a hidden page is not a second answer a reader or a bot is shown
+    skip_status: tuple[str, ...] = ("draft", "hidden")
 
 
 @dataclass(frozen=True)

@@ -74,9 +74,10 @@ def find_duplicates(corpus: Corpus, settings: DuplicateSettings) -> Duplicates:
             f"use a list of {', '.join(CANONICAL_RULES)}"
         )
     finder = _Finder(corpus, settings, rule)
-    exact_sets = corpus.exact_duplicates(
+    found = corpus.exact_duplicates(
         settings.min_words, settings.boilerplate_share, settings.boilerplate_min_articles
     )
+    exact_sets = [kept for group in found if len(kept := finder.compared(group)) > 1]
     pairs, representative = finder.body_pairs(exact_sets)
     return Duplicates(
         exact=finder.exact(exact_sets),
@@ -92,6 +93,11 @@ class _Finder:
     settings: DuplicateSettings
     rule: list[str]
     bodies: dict[int, Counter[str]] = field(default_factory=dict)  # subject terms by article
+
+    def compared(self, members: Iterable[int]) -> list[int]:
+        """The `members` whose status `skip_status` does not leave out."""
+        skipped = self.settings.skip_status
+        return [i for i in members if (self.corpus.articles[i].status or "") not in skipped]
 
     def pick(self, members: Iterable[int]) -> int:
         articles, inbound = self.corpus.articles, self.corpus.inbound_links
@@ -145,7 +151,8 @@ class _Finder:
         pairs = {
             p: score
             for p, score in near.items()
-            if representative.get(p[0], p[0]) != representative.get(p[1], p[1])
+            if len(self.compared(p)) == 2
+            and representative.get(p[0], p[0]) != representative.get(p[1], p[1])
             and not (s.separate_template_siblings and self._siblings(*p))
             and not self._shown_in(*p)
         }
@@ -234,7 +241,7 @@ class _Finder:
         scan" / "Outlook scan", "upload errors related to attributes" / "... derivation").
         Empty pages are left out: they give no answer to confuse with the other's."""
         pairs = self.corpus.title_duplicates(self.settings.title_threshold)
-        ordered = sorted(pairs)
+        ordered = sorted(p for p in pairs if len(self.compared(p)) == 2)
         bodies = self.similarities(ordered)
         apart = self.settings.separate_template_siblings
         sets: UnionFind[int] = UnionFind()
