@@ -253,21 +253,32 @@ def test_hugo_archetypes_and_jekyll_drafts(tmp_path: Path) -> None:
     """A Hugo archetype is a template for new pages, not a page; a page in Jekyll's `_drafts/`
     is a draft."""
     page = "---\ntitle: Download an invoice\ndate: 2026-02-03\n---\n\n" + NOTION_BODY + "\n"
+    hugo, jekyll = tmp_path / "hugo", tmp_path / "jekyll"
     write_files(
-        tmp_path,
+        hugo,
         {
             "hugo.toml": "title = 'Help'\n",
             "archetypes/default.md": '+++\ntitle = \'{{ replace .File.ContentBaseName "-" " " | title }}\'\n'
             "date = {{ .Date }}\ndraft = true\n+++\n",
             "content/billing/download-an-invoice.md": page,
+        },
+    )
+    write_files(
+        jekyll,
+        {
+            "_config.yml": "title: Help\n",
+            "billing/download-an-invoice.md": page,
             "_drafts/refund-rules.md": page.replace("Download an invoice", "Refund rules"),
         },
     )
-    result = load(tmp_path, options=SourceOptions(exclude=list(DEFAULT_EXCLUDE)))
-    assert not result.problems
-    assert {a.path: a.status for a in result.articles} == {
-        "content/billing/download-an-invoice.md": None,
-        "_drafts/refund-rules.md": "draft",
+    statuses = {}
+    for site in (hugo, jekyll):
+        result = load(site, options=SourceOptions(exclude=list(DEFAULT_EXCLUDE)))
+        assert not result.problems
+        statuses[site.name] = {a.path: a.status for a in result.articles}
+    assert statuses == {
+        "hugo": {"content/billing/download-an-invoice.md": None},
+        "jekyll": {"billing/download-an-invoice.md": None, "_drafts/refund-rules.md": "draft"},
     }
 
 
