@@ -18,7 +18,7 @@ from kbaudit.analysis.similarity import CANONICAL_RULES, Conflict, canonical_key
 from kbaudit.config import DuplicateSettings
 from kbaudit.corpus import Corpus
 from kbaudit.corpus.similarity import TITLE_NUMBERS
-from kbaudit.corpus.translations import placeholder_translations
+from kbaudit.corpus.translations import families, placeholder_translations
 from kbaudit.errors import ConfigError
 from kbaudit.model import Article
 from kbaudit.normalize import INCLUDED_BY
@@ -228,13 +228,14 @@ class _Finder:
         """Articles with matching titles (same locale) whose bodies are not duplicates, and
         neither title names a subject of its own that its body is about ("Outlook calendar
         scan" / "Outlook scan", "upload errors related to attributes" / "... derivation").
-        Empty pages are left out: they give no answer to confuse with the other's."""
+        Empty pages are left out: they give no answer to confuse with the other's, and so
+        are two translations of two sources whose titles match (the sources are reported)."""
         pairs = self.corpus.title_duplicates(self.settings.title_threshold)
         ordered = sorted(pairs)
         bodies = self.similarities(ordered)
         apart = self.settings.separate_template_siblings
-        sets: UnionFind[int] = UnionFind()
         articles = self.corpus.articles
+        matched = []
         for pair, body in zip(ordered, bodies, strict=True):
             if min(articles[i].word_count for i in pair) == 0:
                 continue  # an empty page (QUAL001, or a parent page) is no second answer
@@ -246,7 +247,20 @@ class _Finder:
                     _named_siblings(*(articles[i] for i in pair)) or any(self._own_subjects(*pair))
                 )
             ):
-                sets.union(*pair)
+                matched.append(pair)
+        # two translations titled alike because their sources are: retitling the sources
+        # retitles them, so the sources' pair is reported, not each language's copy of it
+        source_of = {i: f.source for f in families(self.corpus) for i in f.translations.values()}
+        sources: UnionFind[int] = UnionFind()
+        for a, b in matched:
+            if a not in source_of and b not in source_of:
+                sources.union(a, b)
+        sets: UnionFind[int] = UnionFind()
+        for a, b in matched:
+            mirrored = a in source_of and b in source_of and source_of[a] != source_of[b]
+            if mirrored and sources.find(source_of[a]) == sources.find(source_of[b]):
+                continue
+            sets.union(a, b)
         reason = "titles match (rapidfuzz token_sort_ratio) in the same locale, bodies differ"
         groups = []
         for found in sets.groups():
