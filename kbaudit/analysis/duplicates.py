@@ -156,13 +156,15 @@ class _Finder:
         "... from a distribution list", "Pro player" / "ProMax player"): each title names a
         subject of its own, or the titles are one title but for a number ("Support for
         macOS 11" / "... macOS 12": each version's own notice, whose bodies name the next
-        version too), or each is filed in a folder of its own subject that its body is about
+        version too), or each names a platform the other does not ("... on desktop" / "... on
+        mobile"), or each is filed in a folder of its own subject that its body is about
         (Sonarr/ "Import custom formats" / Radarr/ "Import custom formats": one guide for
         each product). Copies of one answer name the same subject."""
         a, b = self.corpus.articles[i], self.corpus.articles[j]
         return (
             _numbered_siblings(a.title, b.title)
             or _named_siblings(a, b)
+            or _platform_siblings(a.title, b.title)
             or all(self._own_subjects(i, j))
             or all(self._own_subjects(i, j, of=_folder_path))
         )
@@ -374,6 +376,26 @@ def _code(word: str) -> bool:
         and any(c.isdigit() for c in word)
         and any(c.isalpha() for c in word)
     )
+
+
+# Devices and operating systems a help center writes one answer for each of.
+PLATFORMS = frozenset(
+    [
+        "desktop", "mobile", "phone", "tablet", "computer", "android", "ios", "iphone", "ipad",
+        "mac", "macos", "windows", "linux", "chromebook", "chromeos",
+    ]
+)  # fmt: skip
+
+
+def _platform_siblings(a: str, b: str) -> bool:
+    """Two titles that each name a platform the other does not ("Enable it on your desktop
+    browser" / "... on your mobile phone"): one answer for each platform, which a reader of
+    one cannot follow on the other."""
+    words_a, words_b = (
+        set(_TITLE_WORD.findall(a.casefold())),
+        set(_TITLE_WORD.findall(b.casefold())),
+    )
+    return bool(PLATFORMS & (words_a - words_b)) and bool(PLATFORMS & (words_b - words_a))
 
 
 def _named_siblings(a: Article, b: Article) -> bool:
