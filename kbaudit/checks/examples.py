@@ -462,6 +462,8 @@ _SHOWN_AS_EXAMPLE = re.compile(r"(?i)\blooks? like(?: this| so)?[\s:,*_`\"'(]{0,
 # A field that holds an account's handle (`"acct": "name@server"` in a fediverse API's
 # data), which is written like an address but receives no mail.
 _HANDLE_FIELD = re.compile(r"""(?i)["']?\b(?:acct|handle|webfinger)["']?\s*[:=]\s*["']?$""")
+# Characters a KB masks the start of an address with (`***lin@...`, `•••@...`).
+_MASKS = ("*", "•", "●", "…", "∗")
 _LOCAL_HOST = re.compile(r"\b(?:localhost|127\.0\.0\.1|0\.0\.0\.0)\b")
 
 
@@ -500,10 +502,13 @@ def pii_in_sample_context(
     ones, one of a numbered series the article makes up (`lucia@`, `lucia2@`), the name the
     article gives someone at an example domain shown at another one, an address the words
     right before it show as the shape of one ("It might look like this:"), an account's
-    handle in a field that holds one (`"acct": "name@server"`), and data in the code
+    handle in a field that holds one (`"acct": "name@server"`), an address masked but for
+    its end (`***lin@gmail.com`), and data in the code
     of an article whose code runs against a local server (a tutorial's test requests)."""
     if "@" in value:
         left = source[max(0, start - 200) : start]
+        if left.rstrip("._+-").endswith(_MASKS):
+            return True  # `***lin@gmail.com`: the start of the address is masked already
         if re.search(r"://[^\s/@]*:$", left):  # `scheme://user:secret@host`: URL credentials
             return True
         line_start = source.rfind("\n", max(0, start - 300), start) + 1
