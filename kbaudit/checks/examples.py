@@ -402,6 +402,27 @@ def _context_host(source: str, start: int, end: int) -> str | None:
     return m.group(1) if m else None
 
 
+# An instruction to make a wireless network of one's own ("Create a new SSID on your
+# router:", "provide a Mobile hotspot:"), which the lines after it describe.
+_CREATES_NETWORK = re.compile(
+    r"(?i)\b(?:create|provide|set up|make|start|turn on|enable)\b[^\n]{0,60}?"
+    r"\b(?:hotspot|access point|ssid)\b"
+)
+
+
+def _reader_creates_network(source: str, start: int) -> bool:
+    """Whether a credential is a setting of a network the article tells the reader to make
+    (a device joins only a hotspot named and locked as its maker documents): the reader's
+    own value to type in, published by the vendor, not a secret of the company. Read in the
+    three lines before it."""
+    lines = source.rfind("\n", 0, start)
+    for _ in range(3):
+        if lines <= 0:
+            break
+        lines = source.rfind("\n", 0, lines)
+    return _CREATES_NETWORK.search(source, max(0, lines, start - 400), start) is not None
+
+
 def secret_is_sample(
     value: str,
     source: str,
@@ -431,6 +452,8 @@ def secret_is_sample(
     ):
         return True
     if "_test_" in lowered or _low_variety(secret):
+        return True
+    if _reader_creates_network(source, start):
         return True
     if "eyJ" in value and _jwt_is_sample(value, today, domains):
         return True
