@@ -157,7 +157,8 @@ class _Finder:
         subject of its own, or the titles are one title but for a number ("Support for
         macOS 11" / "... macOS 12": each version's own notice, whose bodies name the next
         version too), or each names a platform the other does not ("... on desktop" / "... on
-        mobile"), or each is filed in a folder of its own subject that its body is about
+        mobile"), or one names a hardware revision of the other's device ("Plug" / "Plug R2"),
+        or each is filed in a folder of its own subject that its body is about
         (Sonarr/ "Import custom formats" / Radarr/ "Import custom formats": one guide for
         each product). Copies of one answer name the same subject."""
         a, b = self.corpus.articles[i], self.corpus.articles[j]
@@ -165,6 +166,7 @@ class _Finder:
             _numbered_siblings(a.title, b.title)
             or _named_siblings(a, b)
             or _platform_siblings(a.title, b.title)
+            or _revision_siblings(a.title, b.title)
             or all(self._own_subjects(i, j))
             or all(self._own_subjects(i, j, of=_folder_path))
         )
@@ -396,6 +398,24 @@ def _platform_siblings(a: str, b: str) -> bool:
         set(_TITLE_WORD.findall(b.casefold())),
     )
     return bool(PLATFORMS & (words_a - words_b)) and bool(PLATFORMS & (words_b - words_a))
+
+
+# A hardware revision a title adds to a product's name: "R2", "Rev 3", "Gen 2", "Mk II".
+_REVISION = re.compile(r"(?:r|rev|revision|gen|generation|mk|mark) ?(?:\d{1,2}|[ivx]{1,4})")
+
+
+def _revision_siblings(a: str, b: str) -> bool:
+    """Two titles one of which is the other and a hardware revision ("Smart Plug" / "Smart
+    Plug R2"): two devices, wired and set up apart, each with its page. (A version of a
+    page, "Install v2", is not a revision of a device.)"""
+    words_a, words_b = _TITLE_WORD.findall(a.casefold()), _TITLE_WORD.findall(b.casefold())
+    short, long = sorted((words_a, words_b), key=len)
+    if not short or any(short.count(w) > long.count(w) for w in short):
+        return False
+    extra = list(long)
+    for word in short:
+        extra.remove(word)
+    return _REVISION.fullmatch(" ".join(extra)) is not None
 
 
 def _named_siblings(a: Article, b: Article) -> bool:
