@@ -149,6 +149,11 @@ def cached_audits(kb: Path, out_dir: Path, edits: int = 50) -> dict[str, object]
 
     cold = run("cold", *flags, "--write-baseline", str(baseline))
     warm = run("warm", *flags)
+    # the run with a baseline starts from the cache as the unedited KB left it, not from
+    # the one the edited run without a baseline filled
+    carried_cache = out_dir / f"cache-{kb.name}-baseline"
+    shutil.rmtree(carried_cache, ignore_errors=True)
+    shutil.copytree(cache, carried_cache)
     files = sorted(kb.rglob("*.md"))[:: max(1, len(list(kb.rglob("*.md"))) // edits)][:edits]
     originals = {f: f.read_bytes() for f in files}
     try:
@@ -156,12 +161,13 @@ def cached_audits(kb: Path, out_dir: Path, edits: int = 50) -> dict[str, object]
             f.write_bytes(originals[f] + b"\nAsk the billing team about late fees.\n")
         edited = run("edited", *flags)
         run("edited-cold", "--no-cache")
-        carried = run("edited-baseline", *flags, *with_baseline)
+        carried = run("edited-baseline", "--cache-dir", str(carried_cache), *with_baseline)
         run("edited-baseline-cold", "--no-cache", *with_baseline)
     finally:
         for f, data in originals.items():
             f.write_bytes(data)
     shutil.rmtree(cache, ignore_errors=True)
+    shutil.rmtree(carried_cache, ignore_errors=True)
     return {
         "cold": cold,
         "warm": warm,

@@ -137,7 +137,6 @@ class Cache:
     def __init__(self, folder: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         self.folder = folder
         self.max_bytes = max_bytes
-        self.hits = self.misses = 0
         self._db: sqlite3.Connection | None = None
         if _private_folder(folder):
             self._db = self._open(folder / FILE_NAME)
@@ -172,11 +171,10 @@ class Cache:
 
     def get_many(self, keys: Iterable[str]) -> dict[str, Any]:
         """The cached values of the keys that have one; a value that does not load is
-        dropped and counts as a miss."""
+        dropped (a miss)."""
         wanted = list(keys)
         found: dict[str, Any] = {}
         if self._db is None:
-            self.misses += len(wanted)
             return found
         bad: list[str] = []
         stale: list[str] = []
@@ -212,8 +210,6 @@ class Cache:
             if collecting:
                 gc.enable()
         _RUN.read.update(found)
-        self.hits += len(found)
-        self.misses += len(wanted) - len(found)
         return found
 
     def put_many(self, values: Mapping[str, Any]) -> None:

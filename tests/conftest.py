@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -46,6 +47,13 @@ def write_files(root: Path, files: Mapping[str, str | bytes]) -> Path:
         else:
             target.write_text(content, encoding="utf-8")
     return root
+
+
+def build_tfidf(texts: list[str]) -> tuple[Any, Any]:
+    """One TF-IDF matrix of the texts as the corpus builds it (rows L2-normalised)."""
+    from kbaudit.corpus.similarity import text_terms, tfidf_of_terms
+
+    return tfidf_of_terms([text_terms(t) for t in texts])
 
 
 def needs(path: Path) -> pytest.MarkDecorator:

@@ -335,6 +335,44 @@ def test_corpus_wide_findings_are_reused_while_the_corpus_is_the_same(tmp_path: 
     assert edited != cold
 
 
+def test_corpus_facts_rules_are_keyed_on_are_reused_while_the_corpus_is_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The section pages and the named domains (what the cached findings of several rules
+    are keyed on) are read back for an unchanged corpus, and found again after an edit."""
+    from kbaudit.audit import load_corpus
+    from kbaudit.config import Config
+    from kbaudit.corpus import Corpus
+
+    kb = tmp_path / "kb"
+    shutil.copytree(SAMPLE_KB, kb)
+    (kb / "billing" / "index.md").write_text("# Billing\n\nPlans, invoices and refunds.\n")
+    built: list[str] = []
+    plain = Corpus._section_pages
+
+    def counted(self: Corpus) -> frozenset[str]:
+        built.append("sections")
+        return plain(self)
+
+    monkeypatch.setattr(Corpus, "_section_pages", counted)
+
+    def facts() -> tuple[frozenset[str], object]:
+        store = Cache(tmp_path / "c")
+        corpus = load_corpus(kb, Config(jobs=1, cache=False))
+        corpus.store = store
+        try:
+            return corpus.section_pages, corpus.named_domains
+        finally:
+            store.close()
+
+    cold = facts()
+    assert facts() == cold and built == ["sections"]
+    assert cold[0] and cold[1]  # the sample KB has both: the test reads real values
+    _edit(kb)
+    facts()
+    assert built == ["sections", "sections"]
+
+
 def test_cached_similarity_inputs_give_the_cold_report(
     runner: CliRunner, kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -14,11 +14,10 @@ from typer.testing import CliRunner
 from kbaudit.analysis.topics import REFIT_SHARE, PriorTopics, TopicModel, cluster_topics
 from kbaudit.baseline import read_baseline
 from kbaudit.cli import app
-from kbaudit.corpus.similarity import build_tfidf
 from kbaudit.errors import ConfigError
 from kbaudit.model import Article
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, build_tfidf
 
 SUBJECTS = {
     "bank": "bank feed transaction statement reconcile import",

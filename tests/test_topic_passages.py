@@ -4,8 +4,9 @@ do not make topics: a word an article uses only inside them does not count."""
 from __future__ import annotations
 
 from kbaudit.analysis.topics import cluster_topics, passage_words, without_passages
-from kbaudit.corpus.similarity import build_tfidf
 from kbaudit.model import Article
+
+from .conftest import build_tfidf
 
 DISCLAIMER = (
     "Sample code is provided for illustration only without warranty of any kind either "

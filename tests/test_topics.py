@@ -16,10 +16,9 @@ from kbaudit.analysis.topics import ONE_THREAD, choose_k, class_tfidf, cluster_t
 from kbaudit.audit import load_corpus
 from kbaudit.cli import app
 from kbaudit.config import load_config
-from kbaudit.corpus.similarity import build_tfidf
 from kbaudit.model import Article
 
-from .conftest import FIXTURES, OFFICEDOCS, SAMPLE_KB, needs
+from .conftest import FIXTURES, OFFICEDOCS, SAMPLE_KB, build_tfidf, needs
 
 TOPICS_KB = FIXTURES / "duplicates" / "topics" / "kb"
 

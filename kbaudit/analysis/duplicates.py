@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -91,6 +91,7 @@ class _Finder:
     corpus: Corpus
     settings: DuplicateSettings
     rule: list[str]
+    bodies: dict[int, Counter[str]] = field(default_factory=dict)  # subject terms by article
 
     def pick(self, members: Iterable[int]) -> int:
         articles, inbound = self.corpus.articles, self.corpus.inbound_links
@@ -188,7 +189,10 @@ class _Finder:
 
         a, b = self.corpus.articles[i], self.corpus.articles[j]
         title_a, title_b = set(subject_terms(of(a))), set(subject_terms(of(b)))
-        body_a, body_b = subject_terms(a.text), subject_terms(b.text)
+        for n in (i, j):  # an article is in many pairs: its body is counted once
+            if n not in self.bodies:
+                self.bodies[n] = subject_terms(self.corpus.articles[n].text)
+        body_a, body_b = self.bodies[i], self.bodies[j]
 
         def names(title: set[str], own: Counter[str], other: Counter[str]) -> bool:
             return any(own[t] > 0 and SIBLING_RATIO * other[t] <= own[t] for t in title)

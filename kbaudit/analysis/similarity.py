@@ -3,6 +3,7 @@ article of a duplicate group is chosen (the pairs come from `kbaudit.corpus.simi
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -84,9 +85,11 @@ def _masked(text: str) -> str:
     return normalise(FACT.sub(" 0 ", text))
 
 
-def _mentions(text: str) -> list[_Mention]:
+@functools.lru_cache(maxsize=4096)
+def _mentions(text: str) -> tuple[_Mention, ...]:
     """Each fact of the text with the words around it (within its line; a number's unit may
-    be on the next line, where a paragraph wraps)."""
+    be on the next line, where a paragraph wraps). Kept for the texts of recent calls: an
+    article is compared with each article of its pairs."""
     out = []
     lines = text.splitlines()
     for n, line in enumerate(lines):
@@ -110,7 +113,7 @@ def _mentions(text: str) -> list[_Mention]:
                 fact = " ".join([fact, *unit])
             context = f"{_masked(before)} # {_masked(after)}"
             out.append(_Mention(fact, context, quote.strip()))
-    return out
+    return tuple(out)
 
 
 def _is_fact(value: str, named: str) -> bool:

@@ -31,9 +31,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -119,8 +119,6 @@ class PriorTopics:
 class TopicModel:
     topics: tuple[Topic, ...] = ()
     assignment: tuple[int, ...] = ()  # topic index per article, -1 when not clustered
-    # silhouette per tried K, for the largest locale
-    k_scores: dict[int, float] = field(default_factory=dict)
 
     def to_json(self, articles: Sequence[Article]) -> list[dict[str, Any]]:
         return [
@@ -283,14 +281,14 @@ def _clusters(
 
 def _cluster_group(
     matrix: sparse.csr_matrix, rows: np.ndarray, k: int | None, seed: int
-) -> tuple[list[_Cluster], dict[int, float]]:
+) -> list[_Cluster]:
     """Topics of one locale's articles (`rows` of the TF-IDF matrix), fitted afresh."""
     from sklearn.decomposition import TruncatedSVD
     from sklearn.preprocessing import normalize
 
     space = _locale_space(matrix, rows)
     if space is None:
-        return [], {}
+        return []
     rows, sub, columns = space
     n = len(rows)
     largest_k = min(k, n) if k is not None else max(_candidates(n))
@@ -298,14 +296,13 @@ def _cluster_group(
     components = max(2, min(COMPONENTS, components, len(columns) - 1, n - 1))
     svd = TruncatedSVD(components, algorithm="randomized", n_iter=4, random_state=seed)
     vectors = normalize(svd.fit_transform(sub)).astype(np.float32)
-    scores: dict[int, float] = {}
     if k is None:
-        k, scores = choose_k(vectors, seed)
+        k = choose_k(vectors, seed)[0]
     k = min(k, n)
     model = _kmeans(vectors, k, seed)
     raw = model.labels_
     closeness = np.einsum("ij,ij->i", vectors, normalize(model.cluster_centers_)[raw])
-    return _clusters(sub, rows, columns, raw, closeness), scores
+    return _clusters(sub, rows, columns, raw, closeness)
 
 
 def _carried_group(
@@ -365,10 +362,17 @@ def _label_terms(top: Sequence[str], titles: Sequence[str], size: int = 3) -> li
     first: titles name what an article is about, bodies also say how to click through it
     ("open", "time", "add")."""
     top = _joined_compounds(top, titles)
-    words = [set(re.findall(r"\w+", title.casefold())) for title in titles]
-    in_titles = {
-        t: sum(all(w in title for w in re.split(r"[\s-]", t)) for title in words) for t in top
-    }
+    holding: defaultdict[str, set[int]] = defaultdict(set)  # word -> the titles using it
+    for n, title in enumerate(titles):
+        for word in re.findall(r"\w+", title.casefold()):
+            holding[word].add(n)
+
+    def count(term: str) -> int:
+        """How many titles use every word of `term`."""
+        found = [holding.get(w, set()) for w in re.split(r"[\s-]", term)]
+        return len(set.intersection(*found))
+
+    in_titles = {t: count(t) for t in top}
     named = [t for t in top if in_titles[t] >= min(2, len(titles))]
     return (named + [t for t in top if t not in named])[:size]
 
@@ -454,17 +458,14 @@ def cluster_topics(
     usable = np.flatnonzero(np.diff(matrix.indptr) > 0)
     known = _known_topics(articles, prior, k)
     clusters: list[_Cluster] = []
-    scores: dict[int, float] = {}
     if matrix.shape[1] >= 3:
-        for n, rows in enumerate(locale_groups(articles, usable)):
+        for rows in locale_groups(articles, usable):
             if len(rows) < MIN_ARTICLES:
                 continue
             if known is not None:
                 clusters += _carried_group(matrix, rows, known)
                 continue
-            found, tried = _cluster_group(matrix, rows, k, seed)
-            clusters += found
-            scores = tried if n == 0 else scores
+            clusters += _cluster_group(matrix, rows, k, seed)
     # Deterministic topic numbering: largest topic first, then by first member.
     clusters.sort(key=lambda c: (-len(c.members), int(c.members.min())))
     labels = np.full(matrix.shape[0], -1)
@@ -484,4 +485,4 @@ def cluster_topics(
                 categories=dict(sorted(categories.items(), key=lambda kv: (-kv[1], kv[0]))),
             )
         )
-    return TopicModel(tuple(topics), tuple(int(x) for x in labels), scores)
+    return TopicModel(tuple(topics), tuple(int(x) for x in labels))

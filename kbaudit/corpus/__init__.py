@@ -25,7 +25,7 @@ from kbaudit.model import Article, Link, LoadProblem, Question
 from kbaudit.normalize import PARENT_PAGE, edition, language_key
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Hashable, Iterator
+    from collections.abc import Callable, Hashable
 
     from scipy.sparse import csr_matrix
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -74,11 +74,18 @@ def _page_address(path: str) -> str | None:
     return posixpath.splitext(path)[0]
 
 
+# words under which a page titled as its category is the category's landing page
+LANDING_WORDS = 50
+
+
 def _names_its_category(article: Article) -> bool:
-    """Whether an article's title is its category's last level (a page titled Widgets in
-    Phones > Widgets): it is that category's own page."""
+    """Whether an article is its category's own page: titled as the category's last level
+    (a page titled Widgets in Phones > Widgets) and short, a line of introduction above the
+    list of its articles. A page of that title that answers something at length is an
+    article with a title that names no subject (QUAL004)."""
     last = (article.category or "").casefold().rsplit(" > ", 1)[-1]
-    return bool(last) and last == article.title.strip().casefold()
+    named = bool(last) and last == article.title.strip().casefold()
+    return named and article.word_count < LANDING_WORDS
 
 
 def _publishes_its_folder(article: Article) -> bool:
@@ -193,13 +200,17 @@ class Corpus:
     def named_domains(self) -> Counter[str]:
         """Registrable domains (`routewise.io`, `bbc.co.uk`) by the number of articles whose
         source names them in a URL or an email address: the company's own and the products
-        it documents are named across the KB, a customer's by the one article it leaked in."""
+        it documents are named across the KB, a customer's by the one article it leaked in.
+        Reused from the incremental cache while every article stays the same."""
         from kbaudit.text import named_domains
 
-        found: Counter[str] = Counter()
-        for article in self.articles:
-            found.update(named_domains(article.raw or article.text))
-        return found
+        def build() -> Counter[str]:
+            found: Counter[str] = Counter()
+            for article in self.articles:
+                found.update(named_domains(article.raw or article.text))
+            return found
+
+        return self.whole("named-domains", self.state(), build)
 
     @cached_property
     def section_pages(self) -> frozenset[str]:
@@ -213,7 +224,10 @@ class Corpus:
         articles filed under `billing`); or a page titled as the last level of the category
         it shares with other articles, or published at its folder's address (a permalink
         `/widgets/` for `widgets/widgets-index.md`). Such a page may hold nothing but its
-        children."""
+        children. Reused from the incremental cache while every article stays the same."""
+        return self.whole("section-pages", self.state(), self._section_pages)
+
+    def _section_pages(self) -> frozenset[str]:
         nodes: set[str] = set()
         lasts: set[str] = set()  # the categories' last terms
         folders: set[str] = set()  # every folder above an article's file
@@ -237,11 +251,13 @@ class Corpus:
         nodes.discard("")
         named.discard("")
 
-        paths = [a.path for a in self.articles if a.path]
         filed = Counter((a.category or "").casefold() for a in self.articles)
-
-        def others(a: Article) -> Iterator[str]:
-            return (p for p in paths if p != a.path)
+        held: Counter[str] = Counter()  # folder -> the article files anywhere below it
+        for path in {a.path for a in self.articles if a.path}:
+            folder = posixpath.dirname(path)
+            while folder:
+                held[folder] += 1
+                folder = posixpath.dirname(folder)
 
         def parent(a: Article) -> bool:
             if a.meta.get(PARENT_PAGE) is True:  # set by a reader, not a front-matter value
@@ -251,7 +267,7 @@ class Corpus:
             if _names_its_category(a) and filed[(a.category or "").casefold()] > 1:
                 return True  # the page of its own category (`sub_category: Widgets`)
             if a.path and _publishes_its_folder(a):
-                return any(p.startswith(posixpath.dirname(a.path) + "/") for p in others(a))
+                return held[posixpath.dirname(a.path)] > 1  # another file below its folder
             if a.path and not a.category:
                 stem = posixpath.splitext(posixpath.basename(a.path))[0]
                 if _file_name_form(stem) in named:

@@ -6,7 +6,7 @@ word shingle (three consecutive content words) from a consistent sample of shing
 stock phrases found in many texts; only candidates are scored with the exact TF-IDF cosine.
 The work grows with the number of shingles (near-linearly in n), not with n², and the result
 equals the all-pairs answer for texts that share passages, which is what duplicates do
-(`brute_force_pairs` is the reference the tests compare against).
+(the tests compare it with the all-pairs answer).
 """
 
 from __future__ import annotations
@@ -233,11 +233,6 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def build_tfidf(texts: Sequence[str]) -> tuple[TfidfVectorizer, sparse.csr_matrix]:
-    """One TF-IDF matrix for the texts (rows L2-normalised, float32)."""
-    return tfidf_of_terms([text_terms(t) for t in texts])
-
-
 def tfidf_of_terms(docs: Sequence[TextTerms]) -> tuple[TfidfVectorizer, sparse.csr_matrix]:
     """One TF-IDF matrix for the corpus (rows L2-normalised, float32), shared by duplicate
     detection and topics, from each text's counted terms. Very common terms are dropped on
@@ -390,17 +385,6 @@ def near_pairs(
     return {
         (int(i), int(j)): round(float(s), 4)
         for (i, j), s in zip(pairs[hit], scores[hit], strict=True)
-    }
-
-
-def brute_force_pairs(matrix: sparse.csr_matrix, threshold: float) -> dict[tuple[int, int], float]:
-    """The all-pairs answer (quadratic): the reference `near_pairs` must equal, in tests and
-    benchmarks."""
-    product = sparse.triu(matrix @ matrix.T, k=1).tocoo()
-    hit = product.data >= threshold
-    return {
-        (int(i), int(j)): round(float(s), 4)
-        for i, j, s in zip(product.row[hit], product.col[hit], product.data[hit], strict=True)
     }
 
 

@@ -17,7 +17,6 @@ from typing import Any
 
 from kbaudit.errors import ConfigError
 
-VIEWS = ("scorecard", "gaps", "duplicates", "topics", "diff")
 FORMATS = ("terminal", "json", "md", "html", "csv", "sarif", "junit", "github")
 ALIASES = {
     "markdown": "md",

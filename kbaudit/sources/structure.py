@@ -39,7 +39,6 @@ from kbaudit.sources.base import decode
 from kbaudit.sources.records import deslug, folder_categories, locale_folder, translated_folders
 from kbaudit.sources.tree import Tree
 
-MODES = ("auto", "field", "toc", "path", "none")
 TOC_FILES = ("toc.yml", "toc.yaml")
 NAV_MARKDOWN = ("SUMMARY.md", "_sidebar.md")
 MAX_NAV_BYTES = 4 * 1024 * 1024  # a navigation file larger than this is not one
