@@ -18,7 +18,7 @@ from kbaudit.analysis.similarity import CANONICAL_RULES, Conflict, canonical_key
 from kbaudit.config import DuplicateSettings
 from kbaudit.corpus import Corpus
 from kbaudit.corpus.similarity import TITLE_NUMBERS
-from kbaudit.corpus.translations import placeholder_translations
+from kbaudit.corpus.translations import families, placeholder_translations
 from kbaudit.errors import ConfigError
 from kbaudit.model import Article
 from kbaudit.normalize import INCLUDED_BY
@@ -164,13 +164,17 @@ class _Finder:
         "... from a distribution list", "Pro player" / "ProMax player"): each title names a
         subject of its own, or the titles are one title but for a number ("Support for
         macOS 11" / "... macOS 12": each version's own notice, whose bodies name the next
-        version too), or each is filed in a folder of its own subject that its body is about
+        version too), or each names a platform the other does not ("... on desktop" / "... on
+        mobile"), or one names a hardware revision of the other's device ("Plug" / "Plug R2"),
+        or each is filed in a folder of its own subject that its body is about
         (Sonarr/ "Import custom formats" / Radarr/ "Import custom formats": one guide for
         each product). Copies of one answer name the same subject."""
         a, b = self.corpus.articles[i], self.corpus.articles[j]
         return (
             _numbered_siblings(a.title, b.title)
             or _named_siblings(a, b)
+            or _platform_siblings(a.title, b.title)
+            or _revision_siblings(a.title, b.title)
             or all(self._own_subjects(i, j))
             or all(self._own_subjects(i, j, of=_folder_path))
         )
@@ -239,13 +243,14 @@ class _Finder:
         """Articles with matching titles (same locale) whose bodies are not duplicates, and
         neither title names a subject of its own that its body is about ("Outlook calendar
         scan" / "Outlook scan", "upload errors related to attributes" / "... derivation").
-        Empty pages are left out: they give no answer to confuse with the other's."""
+        Empty pages are left out: they give no answer to confuse with the other's, and so
+        are two translations of two sources whose titles match (the sources are reported)."""
         pairs = self.corpus.title_duplicates(self.settings.title_threshold)
         ordered = sorted(p for p in pairs if len(self.compared(p)) == 2)
         bodies = self.similarities(ordered)
         apart = self.settings.separate_template_siblings
-        sets: UnionFind[int] = UnionFind()
         articles = self.corpus.articles
+        matched = []
         for pair, body in zip(ordered, bodies, strict=True):
             if min(articles[i].word_count for i in pair) == 0:
                 continue  # an empty page (QUAL001, or a parent page) is no second answer
@@ -257,7 +262,20 @@ class _Finder:
                     _named_siblings(*(articles[i] for i in pair)) or any(self._own_subjects(*pair))
                 )
             ):
-                sets.union(*pair)
+                matched.append(pair)
+        # two translations titled alike because their sources are: retitling the sources
+        # retitles them, so the sources' pair is reported, not each language's copy of it
+        source_of = {i: f.source for f in families(self.corpus) for i in f.translations.values()}
+        sources: UnionFind[int] = UnionFind()
+        for a, b in matched:
+            if a not in source_of and b not in source_of:
+                sources.union(a, b)
+        sets: UnionFind[int] = UnionFind()
+        for a, b in matched:
+            mirrored = a in source_of and b in source_of and source_of[a] != source_of[b]
+            if mirrored and sources.find(source_of[a]) == sources.find(source_of[b]):
+                continue
+            sets.union(a, b)
         reason = "titles match (rapidfuzz token_sort_ratio) in the same locale, bodies differ"
         groups = []
         for found in sets.groups():
@@ -371,6 +389,44 @@ def _code(word: str) -> bool:
         and any(c.isdigit() for c in word)
         and any(c.isalpha() for c in word)
     )
+
+
+# Devices and operating systems a help center writes one answer for each of.
+PLATFORMS = frozenset(
+    [
+        "desktop", "mobile", "phone", "tablet", "computer", "android", "ios", "iphone", "ipad",
+        "mac", "macos", "windows", "linux", "chromebook", "chromeos",
+    ]
+)  # fmt: skip
+
+
+def _platform_siblings(a: str, b: str) -> bool:
+    """Two titles that each name a platform the other does not ("Enable it on your desktop
+    browser" / "... on your mobile phone"): one answer for each platform, which a reader of
+    one cannot follow on the other."""
+    words_a, words_b = (
+        set(_TITLE_WORD.findall(a.casefold())),
+        set(_TITLE_WORD.findall(b.casefold())),
+    )
+    return bool(PLATFORMS & (words_a - words_b)) and bool(PLATFORMS & (words_b - words_a))
+
+
+# A hardware revision a title adds to a product's name: "R2", "Rev 3", "Gen 2", "Mk II".
+_REVISION = re.compile(r"(?:r|rev|revision|gen|generation|mk|mark) ?(?:\d{1,2}|[ivx]{1,4})")
+
+
+def _revision_siblings(a: str, b: str) -> bool:
+    """Two titles one of which is the other and a hardware revision ("Smart Plug" / "Smart
+    Plug R2"): two devices, wired and set up apart, each with its page. (A version of a
+    page, "Install v2", is not a revision of a device.)"""
+    words_a, words_b = _TITLE_WORD.findall(a.casefold()), _TITLE_WORD.findall(b.casefold())
+    short, long = sorted((words_a, words_b), key=len)
+    if not short or any(short.count(w) > long.count(w) for w in short):
+        return False
+    extra = list(long)
+    for word in short:
+        extra.remove(word)
+    return _REVISION.fullmatch(" ".join(extra)) is not None
 
 
 def _named_siblings(a: Article, b: Article) -> bool:

@@ -402,6 +402,27 @@ def _context_host(source: str, start: int, end: int) -> str | None:
     return m.group(1) if m else None
 
 
+# An instruction to make a wireless network of one's own ("Create a new SSID on your
+# router:", "provide a Mobile hotspot:"), which the lines after it describe.
+_CREATES_NETWORK = re.compile(
+    r"(?i)\b(?:create|provide|set up|make|start|turn on|enable)\b[^\n]{0,60}?"
+    r"\b(?:hotspot|access point|ssid)\b"
+)
+
+
+def _reader_creates_network(source: str, start: int) -> bool:
+    """Whether a credential is a setting of a network the article tells the reader to make
+    (a device joins only a hotspot named and locked as its maker documents): the reader's
+    own value to type in, published by the vendor, not a secret of the company. Read in the
+    three lines before it."""
+    lines = source.rfind("\n", 0, start)
+    for _ in range(3):
+        if lines <= 0:
+            break
+        lines = source.rfind("\n", 0, lines)
+    return _CREATES_NETWORK.search(source, max(0, lines, start - 400), start) is not None
+
+
 def secret_is_sample(
     value: str,
     source: str,
@@ -431,6 +452,8 @@ def secret_is_sample(
     ):
         return True
     if "_test_" in lowered or _low_variety(secret):
+        return True
+    if _reader_creates_network(source, start):
         return True
     if "eyJ" in value and _jwt_is_sample(value, today, domains):
         return True
@@ -462,6 +485,8 @@ _SHOWN_AS_EXAMPLE = re.compile(r"(?i)\blooks? like(?: this| so)?[\s:,*_`\"'(]{0,
 # A field that holds an account's handle (`"acct": "name@server"` in a fediverse API's
 # data), which is written like an address but receives no mail.
 _HANDLE_FIELD = re.compile(r"""(?i)["']?\b(?:acct|handle|webfinger)["']?\s*[:=]\s*["']?$""")
+# Characters a KB masks the start of an address with (`***lin@...`, `•••@...`).
+_MASKS = ("*", "•", "●", "…", "∗")
 _LOCAL_HOST = re.compile(r"\b(?:localhost|127\.0\.0\.1|0\.0\.0\.0)\b")
 
 
@@ -500,10 +525,13 @@ def pii_in_sample_context(
     ones, one of a numbered series the article makes up (`lucia@`, `lucia2@`), the name the
     article gives someone at an example domain shown at another one, an address the words
     right before it show as the shape of one ("It might look like this:"), an account's
-    handle in a field that holds one (`"acct": "name@server"`), and data in the code
+    handle in a field that holds one (`"acct": "name@server"`), an address masked but for
+    its end (`***lin@gmail.com`), and data in the code
     of an article whose code runs against a local server (a tutorial's test requests)."""
     if "@" in value:
         left = source[max(0, start - 200) : start]
+        if left.rstrip("._+-").endswith(_MASKS):
+            return True  # `***lin@gmail.com`: the start of the address is masked already
         if re.search(r"://[^\s/@]*:$", left):  # `scheme://user:secret@host`: URL credentials
             return True
         line_start = source.rfind("\n", max(0, start - 300), start) + 1

@@ -89,13 +89,18 @@ def _names_its_category(article: Article) -> bool:
 
 
 def _publishes_its_folder(article: Article) -> bool:
-    """Whether a page's permalink is its folder's address (`billing/billing-index.md` at
-    `/billing/` or `/billing/index.html`): the site publishes it as that folder's page."""
+    """Whether a page is its folder's page though not named index: its permalink is the
+    folder's address (`billing/billing-index.md` at `/billing/` or `/billing/index.html`),
+    or its file is named after the folder (Docusaurus' `billing/billing.md`, the page of
+    the category that folder makes)."""
+    folder = posixpath.dirname(article.path or "").casefold()
+    stem = posixpath.splitext(posixpath.basename(article.path or ""))[0].casefold()
+    if folder and stem == posixpath.basename(folder):
+        return True
     permalink = article.meta.get("permalink")
     if not isinstance(permalink, str) or not permalink.strip("/ "):
         return False
     key = url_key(permalink)
-    folder = posixpath.dirname(article.path or "").casefold()
     return bool(key) and (folder == key or folder.endswith("/" + key))
 
 
