@@ -70,7 +70,13 @@ _SUFFIXES = (
     "ations", "ation", "ments", "ment", "ness", "ings", "ing", "ies", "ied", "ers", "er",
     "ed", "es", "ly", "s", "y",
 )  # fmt: skip
-STOP = frozenset(ENGLISH_STOP_WORDS) | {
+# scikit-learn's English stop words hold nouns and adjectives that name what customers ask
+# about ("top up", "amount", "bill", "card details", "interest", "system"): they are kept.
+SUBJECT_WORDS = frozenset({
+    "amount", "bill", "bottom", "detail", "empty", "fire", "front", "full", "interest", "name",
+    "part", "side", "system", "top",
+})  # fmt: skip
+STOP = (frozenset(ENGLISH_STOP_WORDS) - SUBJECT_WORDS) | {
     "hasnt", "havent", "doesnt", "dont", "didnt", "cant", "cannot", "wont", "isnt", "arent",
     "wasnt", "werent", "im", "ive", "id", "youre", "its", "please", "hi", "hello", "thanks",
     "thank", "help", "need", "want", "like", "just", "able", "way", "possible", "ok",
