@@ -95,3 +95,15 @@ def test_subject_words_of_scikit_learns_stop_list_are_matched() -> None:
     )
     best = [m[0].article for m in matcher.top(questions, 1)]
     assert best == [4, 2, 3]
+
+
+def test_a_word_and_its_inflections_share_a_stem() -> None:
+    for forms in (
+        ("transfer", "transfers", "transferred", "transferring"),
+        ("withdraw", "withdrawal", "withdrawals"),
+        ("order", "orders", "ordered"),
+        ("cancel", "cancelled", "canceled", "cancels"),
+        ("activate", "activated", "activation"),
+        ("top", "topped", "tops"),
+    ):
+        assert len({matching.stem(w) for w in forms}) == 1, forms

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import snowballstemmer
 from rapidfuzz import fuzz, process
 from scipy import sparse
 from sklearn.decomposition import TruncatedSVD
@@ -66,10 +67,8 @@ MIN_CONCEPTS = 50  # fewer texts have too little co-occurrence for a latent spac
 # A number only starts a word at the start of its digits (linear on long runs of digits).
 _WORD = re.compile(r"[^\W\d_][^\W_]+|(?<!\d)\d++[^\W\d_][^\W_]*")
 _CONTRACTION = re.compile(r"(\w)['’](t|s|re|ve|ll|d|m)\b")
-_SUFFIXES = (
-    "ations", "ation", "ments", "ment", "ness", "ings", "ing", "ies", "ied", "ers", "er",
-    "ed", "es", "ly", "s", "y",
-)  # fmt: skip
+# Porter's second (Snowball English) stemmer: a word and its inflections share one stem.
+_STEMMER = snowballstemmer.stemmer("english")
 # scikit-learn's English stop words hold nouns and adjectives that name what customers ask
 # about ("top up", "amount", "bill", "card details", "interest", "system"): they are kept.
 SUBJECT_WORDS = frozenset({
@@ -117,14 +116,9 @@ def subject_terms(text: str) -> Counter[str]:
 
 
 def stem(word: str) -> str:
-    """A light suffix stripper: `delivered`, `delivery`, `deliveries` -> `deliver`."""
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            word = word[: -len(suffix)]
-            break
-    if word.endswith("e") and len(word) > 3:
-        word = word[:-1]
-    return word
+    """The word's stem, shared with its inflections and derived forms: `transfer`,
+    `transfers`, `transferred` -> `transfer`; `withdraw`, `withdrawal` -> `withdraw`."""
+    return str(_STEMMER.stemWord(word))
 
 
 def _concept_map() -> dict[str, str]:
