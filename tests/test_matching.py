@@ -107,3 +107,21 @@ def test_a_word_and_its_inflections_share_a_stem() -> None:
         ("top", "topped", "tops"),
     ):
         assert len({matching.stem(w) for w in forms}) == 1, forms
+
+
+def test_a_negation_is_part_of_what_is_asked() -> None:
+    """ "didn't", "not" and "never" are stop words, but "a payment I didn't make" asks for
+    another article than "make a payment": every negation is matched as the word "not"."""
+    from kbaudit.model import Article
+
+    titles = ["Make a payment", "A payment I didn't make is on my statement"]
+    articles = [Article(id=str(i), path=f"a{i}.md", title=t, text=t) for i, t in enumerate(titles)]
+    analyze = matching.make_analyzer()
+    assert analyze("didn't, never, not", pairs=False) == ["not", "not", "not"]
+    questions = [
+        "payment i never made",
+        "a payment i did not make",
+        "why is there a payment i didnt make",
+    ]
+    best = [m[0].article for m in fit_matcher(articles, questions).top(questions, 1)]
+    assert best == [1, 1, 1]  # without the negation: [0, 0, 0]

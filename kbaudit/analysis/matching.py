@@ -80,6 +80,12 @@ STOP = (frozenset(ENGLISH_STOP_WORDS) - SUBJECT_WORDS) | {
     "wasnt", "werent", "im", "ive", "id", "youre", "its", "please", "hi", "hello", "thanks",
     "thank", "help", "need", "want", "like", "just", "able", "way", "possible", "ok",
 }  # fmt: skip
+# A negation is part of what is asked ("a payment I didn't make", "my card hasn't arrived"):
+# each of these stop words is matched as the one word "not".
+NEGATIONS = frozenset({
+    "not", "no", "never", "nothing", "cannot", "cant", "didnt", "dont", "doesnt", "hasnt",
+    "havent", "isnt", "arent", "wasnt", "werent", "wont", "couldnt", "wouldnt", "shouldnt",
+})  # fmt: skip
 # Customer phrasing -> the concept help-center articles name it by (both sides get the token).
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "deliver": ("arrive", "come", "deliver", "delivery", "ship", "shipping", "post", "mail",
@@ -132,7 +138,8 @@ def content_words(text: str) -> str:
 
 
 def make_analyzer() -> Callable[..., list[str]]:
-    """Words -> stems without stop words, their bigrams and the lexicon's concept tokens."""
+    """Words -> stems without stop words (a negation is "not"), their bigrams and the
+    lexicon's concept tokens."""
     stems_of: dict[str, str] = {}  # word -> stem, "" for a stop word or a one-letter word
     concepts = _concept_map()
 
@@ -141,7 +148,10 @@ def make_analyzer() -> Callable[..., list[str]]:
         for w in _WORD.findall(_CONTRACTION.sub(r"\1\2", text.casefold())):
             s = stems_of.get(w)
             if s is None:
-                s = stems_of[w] = "" if w in STOP or len(w) < 2 else stem(w)
+                if w in NEGATIONS:
+                    s = stems_of[w] = "not"
+                else:
+                    s = stems_of[w] = "" if w in STOP or len(w) < 2 else stem(w)
             if s:
                 stems.append(s)
         tokens = stems + [f"~{concepts[s]}" for s in stems if s in concepts]
