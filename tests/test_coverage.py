@@ -117,6 +117,9 @@ def test_gap_topics_group_and_rank_by_volume(articles: list) -> None:
             "What to do when something is wrong with your invoice",
         ),
         ("helpdesk login fails on mobile", "What to do when helpdesk login fails on mobile"),
+        # a problem put as a condition names it already: "when", never "when if"
+        ("If I lost my phone what happens", "What to do when you lost your phone what happens"),
+        ("if my card is not working", "What to do when your card is not working"),
         # "I'd like to", "we'd like to", "I wish to" ask for a task as "I want to" does
         ("I'd like to know my balance.", "How to know your balance"),
         ("We'd like to add a second user", "How to add a second user"),

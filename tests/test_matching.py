@@ -70,3 +70,58 @@ def test_char_grams_give_scikit_learns_char_wb_matrix() -> None:
         assert np.array_equal(
             ours.transform(texts[:3]).toarray(), theirs.transform(texts[:3]).toarray()
         )
+
+
+def test_subject_words_of_scikit_learns_stop_list_are_matched() -> None:
+    """ "top", "amount", "bill" and "details" are in scikit-learn's English stop words; here
+    they are what a question asks about and tell the right article from its neighbours."""
+    from kbaudit.model import Article
+
+    titles = [
+        "Add money to your wallet with a card",
+        "Why your account was charged",
+        "Pay your phone bill from the app",
+        "Change your card details",
+    ]
+    articles = [Article(id=str(i), path=f"a{i}.md", title=t, text=t) for i, t in enumerate(titles)]
+    analyze = matching.make_analyzer()
+    assert {"top", "amount", "bill", "detail"} <= set(
+        analyze("top amount bill detail", pairs=False)
+    )
+    questions = ["why is the top up amount wrong", "bill", "update my details"]
+    matcher = fit_matcher(
+        [*articles, Article(id="t", path="t.md", title="Top up amount limits", text="Top up")],
+        questions,
+    )
+    best = [m[0].article for m in matcher.top(questions, 1)]
+    assert best == [4, 2, 3]
+
+
+def test_a_word_and_its_inflections_share_a_stem() -> None:
+    for forms in (
+        ("transfer", "transfers", "transferred", "transferring"),
+        ("withdraw", "withdrawal", "withdrawals"),
+        ("order", "orders", "ordered"),
+        ("cancel", "cancelled", "canceled", "cancels"),
+        ("activate", "activated", "activation"),
+        ("top", "topped", "tops"),
+    ):
+        assert len({matching.stem(w) for w in forms}) == 1, forms
+
+
+def test_a_negation_is_part_of_what_is_asked() -> None:
+    """ "didn't", "not" and "never" are stop words, but "a payment I didn't make" asks for
+    another article than "make a payment": every negation is matched as the word "not"."""
+    from kbaudit.model import Article
+
+    titles = ["Make a payment", "A payment I didn't make is on my statement"]
+    articles = [Article(id=str(i), path=f"a{i}.md", title=t, text=t) for i, t in enumerate(titles)]
+    analyze = matching.make_analyzer()
+    assert analyze("didn't, never, not", pairs=False) == ["not", "not", "not"]
+    questions = [
+        "payment i never made",
+        "a payment i did not make",
+        "why is there a payment i didnt make",
+    ]
+    best = [m[0].article for m in fit_matcher(articles, questions).top(questions, 1)]
+    assert best == [1, 1, 1]  # without the negation: [0, 0, 0]

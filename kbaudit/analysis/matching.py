@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import snowballstemmer
 from rapidfuzz import fuzz, process
 from scipy import sparse
 from sklearn.decomposition import TruncatedSVD
@@ -66,15 +67,25 @@ MIN_CONCEPTS = 50  # fewer texts have too little co-occurrence for a latent spac
 # A number only starts a word at the start of its digits (linear on long runs of digits).
 _WORD = re.compile(r"[^\W\d_][^\W_]+|(?<!\d)\d++[^\W\d_][^\W_]*")
 _CONTRACTION = re.compile(r"(\w)['’](t|s|re|ve|ll|d|m)\b")
-_SUFFIXES = (
-    "ations", "ation", "ments", "ment", "ness", "ings", "ing", "ies", "ied", "ers", "er",
-    "ed", "es", "ly", "s", "y",
-)  # fmt: skip
-STOP = frozenset(ENGLISH_STOP_WORDS) | {
+# Porter's second (Snowball English) stemmer: a word and its inflections share one stem.
+_STEMMER = snowballstemmer.stemmer("english")
+# scikit-learn's English stop words hold nouns and adjectives that name what customers ask
+# about ("top up", "amount", "bill", "card details", "interest", "system"): they are kept.
+SUBJECT_WORDS = frozenset({
+    "amount", "bill", "bottom", "detail", "empty", "fire", "front", "full", "interest", "name",
+    "part", "side", "system", "top",
+})  # fmt: skip
+STOP = (frozenset(ENGLISH_STOP_WORDS) - SUBJECT_WORDS) | {
     "hasnt", "havent", "doesnt", "dont", "didnt", "cant", "cannot", "wont", "isnt", "arent",
     "wasnt", "werent", "im", "ive", "id", "youre", "its", "please", "hi", "hello", "thanks",
     "thank", "help", "need", "want", "like", "just", "able", "way", "possible", "ok",
 }  # fmt: skip
+# A negation is part of what is asked ("a payment I didn't make", "my card hasn't arrived"):
+# each of these stop words is matched as the one word "not".
+NEGATIONS = frozenset({
+    "not", "no", "never", "nothing", "cannot", "cant", "didnt", "dont", "doesnt", "hasnt",
+    "havent", "isnt", "arent", "wasnt", "werent", "wont", "couldnt", "wouldnt", "shouldnt",
+})  # fmt: skip
 # Customer phrasing -> the concept help-center articles name it by (both sides get the token).
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "deliver": ("arrive", "come", "deliver", "delivery", "ship", "shipping", "post", "mail",
@@ -111,14 +122,9 @@ def subject_terms(text: str) -> Counter[str]:
 
 
 def stem(word: str) -> str:
-    """A light suffix stripper: `delivered`, `delivery`, `deliveries` -> `deliver`."""
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            word = word[: -len(suffix)]
-            break
-    if word.endswith("e") and len(word) > 3:
-        word = word[:-1]
-    return word
+    """The word's stem, shared with its inflections and derived forms: `transfer`,
+    `transfers`, `transferred` -> `transfer`; `withdraw`, `withdrawal` -> `withdraw`."""
+    return str(_STEMMER.stemWord(word))
 
 
 def _concept_map() -> dict[str, str]:
@@ -132,7 +138,8 @@ def content_words(text: str) -> str:
 
 
 def make_analyzer() -> Callable[..., list[str]]:
-    """Words -> stems without stop words, their bigrams and the lexicon's concept tokens."""
+    """Words -> stems without stop words (a negation is "not"), their bigrams and the
+    lexicon's concept tokens."""
     stems_of: dict[str, str] = {}  # word -> stem, "" for a stop word or a one-letter word
     concepts = _concept_map()
 
@@ -141,7 +148,10 @@ def make_analyzer() -> Callable[..., list[str]]:
         for w in _WORD.findall(_CONTRACTION.sub(r"\1\2", text.casefold())):
             s = stems_of.get(w)
             if s is None:
-                s = stems_of[w] = "" if w in STOP or len(w) < 2 else stem(w)
+                if w in NEGATIONS:
+                    s = stems_of[w] = "not"
+                else:
+                    s = stems_of[w] = "" if w in STOP or len(w) < 2 else stem(w)
             if s:
                 stems.append(s)
         tokens = stems + [f"~{concepts[s]}" for s in stems if s in concepts]

@@ -306,6 +306,9 @@ def suggest_title(
             rest = _swap(lowered.split(" ", 3)[3])
             title = f"What to do when you are having {rest}"
         elif _PROBLEM.search(folded):
+            if folded.startswith("if "):  # the condition is named: "when you lost", not "when if"
+                lowered, folded = lowered[3:], folded[3:]
+                swapped = swap(lowered)
             subject = "you " if _NEEDS_SUBJECT.match(folded) else ""
             title = f"What to do when {subject}{swapped}"
         elif first in _TASK_VERBS and not _COMPOUND.match(folded):
