@@ -74,8 +74,9 @@ class DuplicateSettings:
     # object) that only their own body names answer different questions: not duplicates
     separate_template_siblings: bool = True
     # articles of these statuses are not compared: a draft copy of an article (its rewrite
-    # under way) or a hidden page is not a second answer a reader or a bot is shown
-    skip_status: tuple[str, ...] = ("draft", "hidden")
+    # under way), a hidden page or one withdrawn from the help center is not a second answer
+    # a reader or a bot is shown
+    skip_status: tuple[str, ...] = ("draft", "hidden", "archived", "retired")
 
 
 @dataclass(frozen=True)
