@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import replace
 
-from kbaudit.sources.tree import Tree
+from kbaudit.sources.tree import Tree, without_site_pages
 
 _CONFIG = re.compile(r"(?:^|/)(?:hugo|config)\.(?:toml|ya?ml|json)$")
-_PAGES = (".md", ".markdown", ".mdx", ".html", ".htm")
 
 
 def sites(paths: list[str]) -> list[str]:
@@ -31,16 +29,8 @@ def sites(paths: list[str]) -> list[str]:
 
 def published(tree: Tree) -> Tree:
     """The tree without the Markdown of a Hugo site that lies outside its `content/`."""
-    found = sites(tree.paths)
-    if not found:
-        return tree
-    dropped = set()
-    for path in tree.paths:
-        if not path.lower().endswith(_PAGES):
-            continue
-        site = max((s for s in found if not s or path.startswith(s + "/")), key=len, default=None)
-        if site is not None and not path.startswith(posixpath.join(site, "content") + "/"):
-            dropped.add(path)
-    if not dropped:
-        return tree
-    return replace(tree, paths=[p for p in tree.paths if p not in dropped])
+
+    def outside(path: str, site: str) -> bool:
+        return not path.startswith(posixpath.join(site, "content") + "/")
+
+    return without_site_pages(tree, sites(tree.paths), outside)

@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import replace
 
-from kbaudit.sources.tree import Tree
+from kbaudit.sources.tree import Tree, without_site_pages
 
 _CONFIG = re.compile(r"(?:^|/)_config\.(?:ya?ml|toml)$")
-_PAGES = (".md", ".markdown", ".mdx", ".html", ".htm")
 _NOT_FOUND = re.compile(r"^404\.(?:md|markdown|html?)$", re.I)
 
 
@@ -27,20 +25,10 @@ def sites(paths: list[str]) -> list[str]:
 
 def published(tree: Tree) -> Tree:
     """The tree without the pages the Jekyll sites in it do not publish as articles."""
-    found = sites(tree.paths)
-    if not found:
-        return tree
-    dropped = set()
-    for path in tree.paths:
-        if not path.lower().endswith(_PAGES):
-            continue
-        site = max((s for s in found if not s or path.startswith(s + "/")), key=len, default=None)
-        if site is None:
-            continue
+
+    def unpublished(path: str, site: str) -> bool:
         name = posixpath.basename(path)
         at_root = posixpath.dirname(path) == site
-        if name.startswith("_") or (at_root and _NOT_FOUND.match(name)):
-            dropped.add(path)
-    if not dropped:
-        return tree
-    return replace(tree, paths=[p for p in tree.paths if p not in dropped])
+        return name.startswith("_") or (at_root and _NOT_FOUND.match(name) is not None)
+
+    return without_site_pages(tree, sites(tree.paths), unpublished)

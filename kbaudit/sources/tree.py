@@ -16,7 +16,8 @@ import os
 import re
 import stat
 import zipfile
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
@@ -163,6 +164,30 @@ DOCUMENT_SUFFIXES = (
     ".zip",
 )
 _SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", ".kbaudit"}
+
+
+# The files a static-site generator publishes as pages.
+SITE_PAGES = (".md", ".markdown", ".mdx", ".html", ".htm")
+
+
+def without_site_pages(
+    tree: Tree, sites: list[str], unpublished: Callable[[str, str], bool]
+) -> Tree:
+    """The tree without the pages (`SITE_PAGES`) that `unpublished(path, site)` names, each
+    judged by the innermost of the site folders (`sites`, "" for the root) that holds it;
+    a page outside every site is kept."""
+    if not sites:
+        return tree
+    dropped = set()
+    for path in tree.paths:
+        if not path.lower().endswith(SITE_PAGES):
+            continue
+        site = max((s for s in sites if not s or path.startswith(s + "/")), key=len, default=None)
+        if site is not None and unpublished(path, site):
+            dropped.add(path)
+    if not dropped:
+        return tree
+    return replace(tree, paths=[p for p in tree.paths if p not in dropped])
 
 
 def selected(rel: str, include: list[str], exclude: list[str]) -> bool:
