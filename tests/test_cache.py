@@ -338,9 +338,11 @@ def test_corpus_wide_findings_are_reused_while_the_corpus_is_the_same(tmp_path: 
 def test_corpus_facts_rules_are_keyed_on_are_reused_while_the_corpus_is_the_same(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The section pages and the named domains (what the cached findings of several rules
-    are keyed on) are read back for an unchanged corpus, and found again after an edit."""
+    """The section pages, the named domains and the translations that hold only a notice
+    (what the cached findings of several rules are keyed on) are read back for an unchanged
+    corpus, and found again after an edit."""
     from kbaudit.audit import load_corpus
+    from kbaudit.checks import quality
     from kbaudit.config import Config
     from kbaudit.corpus import Corpus
 
@@ -355,22 +357,29 @@ def test_corpus_facts_rules_are_keyed_on_are_reused_while_the_corpus_is_the_same
         return plain(self)
 
     monkeypatch.setattr(Corpus, "_section_pages", counted)
+    paired = quality.placeholder_translations
 
-    def facts() -> tuple[frozenset[str], object]:
+    def pairing(corpus: Corpus) -> dict[int, list[int]]:
+        built.append("translations")
+        return paired(corpus)
+
+    monkeypatch.setattr(quality, "placeholder_translations", pairing)
+
+    def facts() -> tuple[frozenset[str], object, frozenset[str]]:
         store = Cache(tmp_path / "c")
         corpus = load_corpus(kb, Config(jobs=1, cache=False))
         corpus.store = store
         try:
-            return corpus.section_pages, corpus.named_domains
+            return corpus.section_pages, corpus.named_domains, quality.notice_translations(corpus)
         finally:
             store.close()
 
     cold = facts()
-    assert facts() == cold and built == ["sections"]
+    assert facts() == cold and built == ["sections", "translations"]
     assert cold[0] and cold[1]  # the sample KB has both: the test reads real values
     _edit(kb)
     facts()
-    assert built == ["sections", "sections"]
+    assert built == ["sections", "translations"] * 2
 
 
 def test_cached_similarity_inputs_give_the_cold_report(

@@ -38,12 +38,17 @@ def section_pages(ctx: Context) -> list[str]:
 
 def notice_translations(corpus: Corpus) -> frozenset[str]:
     """Refs of the translations that hold only a notice other translations share (COV006
-    reports each: it is a missing translation, not a short article)."""
+    reports each: it is a missing translation, not a short article). Read back from the
+    incremental cache while every article stays the same: a warm run keys the cached
+    findings of min-words on them without pairing every translation again."""
 
     def build() -> frozenset[str]:
         return frozenset(corpus.articles[i].ref for i in placeholder_translations(corpus))
 
-    return corpus.memo(("notice-translation-refs",), build)
+    def stored() -> frozenset[str]:
+        return corpus.whole("notice-translation-refs", corpus.state(), build)
+
+    return corpus.memo(("notice-translation-refs",), stored)
 
 
 def min_words_inputs(ctx: Context) -> list[list[str]]:
