@@ -95,6 +95,11 @@ class Tree:
     parsed: dict[str, Any] = field(default_factory=dict, repr=False)  # parsed once, shared
     files: dict[str, str] = field(default_factory=dict, repr=False)  # rel -> checked real path
     limits: dict[str, int] = field(default_factory=lambda: check_limits({}))
+    # paths by the endings asked for: each reader's detection asks for its own (a tree made
+    # by `replace` starts without them, as its paths may differ)
+    _suffixed: dict[tuple[str, ...], list[str]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def read_bytes(self, rel: str) -> bytes:
         """The file's bytes, read only when it is (still) a regular file and within the size
@@ -128,7 +133,11 @@ class Tree:
         return os.stat(self.files[rel]).st_size
 
     def with_suffix(self, *suffixes: str) -> list[str]:
-        return [p for p, low in zip(self.paths, self._lower, strict=True) if low.endswith(suffixes)]
+        if suffixes not in self._suffixed:
+            self._suffixed[suffixes] = [
+                p for p, low in zip(self.paths, self._lower, strict=True) if low.endswith(suffixes)
+            ]
+        return list(self._suffixed[suffixes])
 
     @cached_property
     def _lower(self) -> list[str]:
