@@ -269,8 +269,12 @@ class _StoredFindings:
             self.shelves = Shelves(store, namespace, corpus.root, items)
             found = self.shelves.get()
             self.entries = [found.get(k, {}) for k in self.keys]
+        uncached = tuple(c for c, p in enumerate(self.prints) if p is None)
+        kept = frozenset(p for p in self.prints if p is not None)
         self.todo: Todo = [
-            tuple(c for c, p in enumerate(self.prints) if p is None or p not in entry)
+            uncached  # most articles of a warm run: every cached rule's findings are there
+            if kept <= entry.keys()
+            else tuple(c for c, p in enumerate(self.prints) if p is None or p not in entry)
             for entry in self.entries
         ]
 
