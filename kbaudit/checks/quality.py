@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 import regex
 
 from kbaudit.checks import examples
-from kbaudit.corpus import Corpus
+from kbaudit.corpus import INDEX_PAGE, Corpus
 from kbaudit.corpus.links import anchors, site_link, slug_forms
 from kbaudit.corpus.translations import placeholder_translations
 from kbaudit.errors import RuleError
@@ -139,11 +139,6 @@ def min_words(article: Article, ctx: Context) -> Iterator[Finding]:
 
 
 _FENCE = re.compile(r"^[ \t]*(```+|~~~+).*?(?:^[ \t]*\1[ \t]*$|\Z)", re.M | re.S)
-# A folder's own page (`billing/index.md`, Hugo's `_index.md`, a README): the section it is
-# the page of is its category, so its title naming that section repeats nothing.
-_INDEX_PAGE = re.compile(
-    r"(?:^|/)(?:_?index|readme)(?:\.[a-z]{2}(?:[-_][a-z]{2,4})?)?\.(?:md|markdown|mdx|html?)$", re.I
-)
 
 
 _CODE_ELEMENT = re.compile(r"<(script|style)\b", re.I)
@@ -375,7 +370,7 @@ def title(article: Article, ctx: Context) -> Iterator[Finding]:
     elif t.casefold() in generic or (
         article.category
         and t.casefold() == article.category.casefold()
-        and not _INDEX_PAGE.search(article.path or "")  # a section's own page names it
+        and not INDEX_PAGE.search(article.path or "")  # a folder's own page names its section
     ):
         yield ctx.finding(article, f"generic title {t!r} says nothing about the answer inside")
     elif _title_length(t) < int(ctx.params["min_length"]):

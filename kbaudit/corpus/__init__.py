@@ -60,7 +60,7 @@ _DOC_SUFFIXES = (".md", ".markdown", ".mdx", ".html", ".htm")
 _BUILT_PAGE = re.compile(r"\.html?$", re.I)
 # The file that stands for its folder: `_index.md` (Hugo; `_index.fr.md` in one language),
 # `index.md`, `README.md` (GitBook, GitHub), `index.html`.
-_INDEX_PAGE = re.compile(
+INDEX_PAGE = re.compile(
     r"(?:^|/)(?:_?index|readme)(?:\.[a-z]{2}(?:[-_][a-z]{2,4})?)?\.(?:md|markdown|mdx|html?)$", re.I
 )
 
@@ -69,7 +69,7 @@ def _page_address(path: str) -> str | None:
     """The folder a page is published as when the site gives each page a folder of its own
     (`user/posting.md` at `user/posting/`), or None for a folder's own page (published at
     its folder's address already) and for a file that is not a page."""
-    if _INDEX_PAGE.search(path) or not path.lower().endswith(_DOC_SUFFIXES):
+    if INDEX_PAGE.search(path) or not path.lower().endswith(_DOC_SUFFIXES):
         return None
     return posixpath.splitext(path)[0]
 
@@ -246,7 +246,7 @@ class Corpus:
                 # an index page is its folder's page: it is inside the folder above (a built
                 # site's `install/index.html` makes its product folder hold an article)
                 folder = posixpath.dirname(article.path)
-                if _INDEX_PAGE.search(article.path) is not None:
+                if INDEX_PAGE.search(article.path) is not None:
                     if not folder:
                         continue
                     folder = posixpath.dirname(folder)
@@ -267,7 +267,7 @@ class Corpus:
         def parent(a: Article) -> bool:
             if a.meta.get(PARENT_PAGE) is True:  # set by a reader, not a front-matter value
                 return True
-            if a.path and (m := _INDEX_PAGE.search(a.path)):
+            if a.path and (m := INDEX_PAGE.search(a.path)):
                 return a.path[: m.start()].rstrip("/") in folders
             if _names_its_category(a) and filed[(a.category or "").casefold()] > 1:
                 return True  # the page of its own category (`sub_category: Widgets`)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 from kbaudit.model import Article
@@ -181,10 +181,12 @@ def published(tree: Tree) -> tuple[Tree, frozenset[str]]:
     # and translates only the pages of the site: a translation whose page is gone (renamed,
     # or moved to `.mdx`) is left behind in i18n/, never built
     listed = set(tree.paths)
+    holding = {f for p in listed for f in _folders_above(p)}  # folders with a file below
     shown = [
         p
         for p in inside
-        if not _UNPUBLISHED.search(_below(p, folders)) and not _orphaned(p, listed, folders)
+        if not _UNPUBLISHED.search(_below(p, folders))
+        and not _orphaned(p, listed, holding, folders)
     ]
     others = set(pages) - set(shown)
     imported = _imported(tree, shown, found) & others
@@ -194,14 +196,21 @@ def published(tree: Tree) -> tuple[Tree, frozenset[str]]:
     return replace(tree, paths=[p for p in tree.paths if p not in dropped]), frozenset(imported)
 
 
-def _orphaned(path: str, listed: set[str], folders: set[str]) -> bool:
+def _orphaned(path: str, listed: set[str], holding: set[str], folders: set[str]) -> bool:
     """Whether a translation translates no page of the site: the folder its page would be
-    in is published and holds pages, but not that one."""
+    in is published and holds pages (`holding`: every folder with a file below it), but not
+    that one."""
     found = translation_source(path)
     if found is None or found[1] in listed or not _inside(found[1], folders):
         return False
-    folder = posixpath.dirname(found[1])
-    return any(p.startswith(folder + "/") for p in listed)
+    return posixpath.dirname(found[1]) in holding
+
+
+def _folders_above(path: str) -> Iterator[str]:
+    folder = posixpath.dirname(path)
+    while folder:
+        yield folder
+        folder = posixpath.dirname(folder)
 
 
 def _imported(tree: Tree, pages: list[str], sites: list[str]) -> set[str]:
