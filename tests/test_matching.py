@@ -125,3 +125,27 @@ def test_a_negation_is_part_of_what_is_asked() -> None:
     ]
     best = [m[0].article for m in fit_matcher(articles, questions).top(questions, 1)]
     assert best == [1, 1, 1]  # without the negation: [0, 0, 0]
+
+
+def test_stemming_on_several_threads_gives_each_word_its_own_stem() -> None:
+    """Questions are scored on threads, and a stemmer keeps the word it works on in itself:
+    words stemmed at once on four threads get the stems they get one after another."""
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kbaudit.analysis.matching import stem
+
+    words = [
+        f"{base}{end}"
+        for base in ("transfer", "withdraw", "deliver", "verif", "refund")
+        for end in ("", "s", "ed", "ing", "ation", "ations", "er", "ers", "ably", "ness")
+    ]
+    expected = [stem(w) for w in words]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as the interpreter allows
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            rounds = list(pool.map(lambda _: [stem(w) for w in words], range(200)))
+    finally:
+        sys.setswitchinterval(interval)
+    assert all(found == expected for found in rounds)

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -67,8 +68,11 @@ MIN_CONCEPTS = 50  # fewer texts have too little co-occurrence for a latent spac
 # A number only starts a word at the start of its digits (linear on long runs of digits).
 _WORD = re.compile(r"[^\W\d_][^\W_]+|(?<!\d)\d++[^\W\d_][^\W_]*")
 _CONTRACTION = re.compile(r"(\w)['’](t|s|re|ve|ll|d|m)\b")
-# Porter's second (Snowball English) stemmer: a word and its inflections share one stem.
+# Porter's second (Snowball English) stemmer: a word and its inflections share one stem. A
+# stemmer keeps the word it works on in itself, and questions are scored on several threads:
+# one word at a time.
 _STEMMER = snowballstemmer.stemmer("english")
+_STEMMING = threading.Lock()
 # scikit-learn's English stop words hold nouns and adjectives that name what customers ask
 # about ("top up", "amount", "bill", "card details", "interest", "system"): they are kept.
 SUBJECT_WORDS = frozenset({
@@ -124,7 +128,8 @@ def subject_terms(text: str) -> Counter[str]:
 def stem(word: str) -> str:
     """The word's stem, shared with its inflections and derived forms: `transfer`,
     `transfers`, `transferred` -> `transfer`; `withdraw`, `withdrawal` -> `withdraw`."""
-    return str(_STEMMER.stemWord(word))
+    with _STEMMING:
+        return str(_STEMMER.stemWord(word))
 
 
 def _concept_map() -> dict[str, str]:
