@@ -12,6 +12,8 @@ import pytest
 
 from kbaudit.analysis.coverage import (
     COVERED,
+    CROWD,
+    MIN_NEIGHBOUR_SIMILARITY,
     NEIGHBOUR_SHARE,
     NEIGHBOURS,
     PARTIAL,
@@ -25,6 +27,9 @@ from kbaudit.analysis.coverage import (
     _Titles,
     _with_neighbours,
     analyse,
+    neighbours,
+    question_vectors,
+    status_scores,
 )
 from kbaudit.analysis.matching import Match
 from kbaudit.analysis.titles import suggest_title, word_casing
@@ -725,6 +730,51 @@ def test_neighbour_scores_mix_each_candidate_with_its_mean_over_the_neighbours()
             expected.append((m.article, (1 - share) * m.score + share * mean))
         expected.sort(key=lambda pair: (-pair[1], pair[0]))
         assert [(m.article, m.score) for m in mixed[i]] == expected[:3]
+
+
+def test_a_long_question_is_scored_as_its_matched_words_would_be_in_a_short_one() -> None:
+    import numpy as np
+
+    short, long = "card not arrived", " ".join(["my card has still not arrived"] * 10)
+    none = [np.zeros(0, dtype=int)] * 2
+    # 60 words: the score of its matched words is diluted by about sqrt(60 / 15) = 2
+    assert status_scores([0.2, 0.2], [short, long], none, semantic=False) == pytest.approx(
+        [0.2, 0.4]
+    )
+    assert status_scores([0.7], [long], none[:1], semantic=False) == [1.0]  # never above 1
+    # sentence embeddings are not diluted so: the score stays
+    assert status_scores([0.2, 0.2], [short, long], none, semantic=True) == [0.2, 0.2]
+
+
+def test_a_crowd_of_neighbours_decides_a_status_and_a_few_do_not() -> None:
+    import numpy as np
+
+    # question 0 scores low; its neighbours 1..n all score high
+    def own(n: int, semantic: bool) -> float:
+        best = [0.1] + [0.6] * n
+        near = [np.arange(1, n + 1)] + [np.zeros(0, dtype=int)] * n
+        return status_scores(best, ["q"] * (n + 1), near, semantic)[0]
+
+    for semantic in (False, True):
+        assert own(CROWD - 1, semantic) == 0.1  # "recurring invoice" next to "invoice"
+        assert own(CROWD, semantic) == pytest.approx(0.6)  # asked alike by many: answered
+    # in lexical mode more neighbours must agree (they share words, not always a subject)
+    best = [0.1] * 5 + [0.6] * 6
+    near = [np.arange(1, 11)] + [np.zeros(0, dtype=int)] * 10
+    assert status_scores(best, ["q"] * 11, near, semantic=False)[0] == pytest.approx(0.1)
+    assert status_scores(best, ["q"] * 11, near, semantic=True)[0] == pytest.approx(0.6)
+
+
+def test_a_handful_of_questions_are_compared_by_their_own_words() -> None:
+    texts = [
+        "how do I run payroll for my employees",
+        "can I track the hours my staff work on a project",
+        "how do I send an invoice by email",
+    ]
+    vectors = question_vectors(texts, None)
+    alike = vectors @ vectors.T
+    assert alike[0, 2] < MIN_NEIGHBOUR_SIMILARITY  # an SVD of two dimensions made them 0.98
+    assert [len(n) for n in neighbours(vectors)] == [0, 0, 0]
 
 
 @pytest.mark.parametrize("command", ["gaps", "audit"])

@@ -6,13 +6,18 @@ article and a suggested title.
 A question's score also listens to its neighbours (the most similar questions, at least
 MIN_NEIGHBOUR_SIMILARITY alike): customers ask one thing in many words, and one question's
 words are a noisy sample of what they ask. Each candidate article's score is mixed with its
-mean score over the question's NEIGHBOURS nearest neighbours. In semantic mode the question's
-status is then decided by the STATUS_QUANTILE of the best scores over itself and its
-NEIGHBOURHOOD nearest neighbours (it is listed when most of the questions asked like it score
-under the cut): questions that mean the same mostly share one fate, and a quantile is not
-moved by the few of them that happen to use (or miss) an article's words. Lexical neighbours share
-words, not always a subject ("cancel my order" / "cancel my plan"), so there a question
-keeps its own score. The gap list and the coverage dimension use the same cut: a question
+mean score over the question's NEIGHBOURS nearest neighbours. The question's status is then
+decided by a quantile of the best scores over itself and its NEIGHBOURHOOD nearest neighbours
+(STATUS_QUANTILE in semantic mode, LEXICAL_STATUS_QUANTILE in lexical mode, where neighbours
+share words and not always a subject, "cancel my order" / "cancel my plan", so more of them
+must score over the cut): questions that mean the same mostly share one fate, and a quantile
+is not moved by the few of them that happen to use (or miss) an article's words. A question
+with fewer than CROWD neighbours keeps its own score (a quantile of two or three scores is
+a point between them, not what a crowd agrees on). In lexical mode a question longer than
+LONG_QUESTION words has its best score scaled by sqrt(words / LONG_QUESTION) first: its
+matched words are diluted by the rest as a cosine is, by about the root of its length (the
+median answered question of 1-10 words scored 0.35 on the banking dev set, of over 25 words
+0.20). The gap list and the coverage dimension use the same cut: a question
 below `covered` is listed; one at or above `partial` counts half in the coverage."""
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from sklearn.preprocessing import normalize
 
 from kbaudit.analysis import COVERED, PARTIAL, UNCOVERED
 from kbaudit.analysis.language import language_name, language_of, written_in
@@ -36,6 +42,7 @@ from kbaudit.analysis.matching import (
     subject_terms,
 )
 from kbaudit.analysis.question_topics import (
+    SVD_DIMS,
     cluster_questions,
     key_phrases,
     question_matrix,
@@ -53,6 +60,9 @@ CANDIDATES = 10  # best articles kept per question for the neighbour score
 NEIGHBOURS = 20  # whose scores are mixed into a question's own, per article
 NEIGHBOURHOOD = 50  # whose best scores decide a question's status (semantic mode)
 STATUS_QUANTILE = 0.6  # of those scores (tuned on the banking dev set's tuning half)
+LEXICAL_STATUS_QUANTILE = 0.4  # the same in lexical mode (tuned the same way)
+CROWD = 10  # neighbours a question needs for their quantile to decide its status
+LONG_QUESTION = 15  # words; a longer question's lexical score is scaled by sqrt(words / 15)
 NEIGHBOUR_SHARE = 0.5  # of a question's score that comes from its neighbours
 MIN_NEIGHBOUR_SIMILARITY = 0.6  # cosine; less alike questions are not neighbours
 SAME_TOPIC = 0.85  # centroid cosine from which two gap topics are one subject
@@ -235,11 +245,34 @@ def _neighbour_means(tops: list[list[Match]], nearest: list[np.ndarray]) -> np.n
 
 def question_vectors(texts: Sequence[str], matcher: Matcher | None, seed: int = 0) -> np.ndarray:
     """What questions are compared with one another by: sentence embeddings in semantic mode,
-    else the SVD of their word and character TF-IDF."""
+    else the SVD of their word and character TF-IDF; with no more questions than SVD_DIMS,
+    their TF-IDF rows themselves: an SVD to fewer dimensions than questions drops what tells
+    some of them apart (of three questions on payroll, staff hours and invoices, the first
+    and last came out 0.98 alike)."""
     embedded = matcher.question_vectors(texts) if matcher is not None else None
     if embedded is not None:
         return embedded
-    return svd_vectors(question_matrix(texts), len(texts), seed)
+    matrix = question_matrix(texts)
+    if matrix is not None and len(texts) <= SVD_DIMS:
+        return normalize(matrix).toarray().astype(np.float32)
+    return svd_vectors(matrix, len(texts), seed)
+
+
+def status_scores(
+    best: Sequence[float], texts: Sequence[str], near: Sequence[np.ndarray], semantic: bool
+) -> list[float]:
+    """What each question's status is decided by, from its best match score, its words and
+    its neighbours (see the module's docstring)."""
+    scores = np.array(best, dtype=float)
+    quantile = STATUS_QUANTILE
+    if not semantic:
+        words = np.array([len(t.split()) for t in texts], dtype=float)
+        scores = np.minimum(scores * np.sqrt(np.maximum(words / LONG_QUESTION, 1.0)), 1.0)
+        quantile = LEXICAL_STATUS_QUANTILE
+    return [
+        float(np.quantile(scores[np.append(n, i)], quantile)) if len(n) >= CROWD else scores[i]
+        for i, n in enumerate(near)
+    ]
 
 
 def classify(
@@ -258,14 +291,8 @@ def classify(
     tops = matcher.top(texts, max(thresholds.top_k, CANDIDATES), embedded)
     near = neighbours(vectors)
     tops = _with_neighbours(tops, near, thresholds.top_k)
-    best = np.array([m[0].score if m else 0.0 for m in tops])
-    if embedded is None:
-        scores = best.tolist()
-    else:
-        scores = [
-            float(np.quantile(best[np.append(near[i], i)], STATUS_QUANTILE))
-            for i in range(len(best))
-        ]
+    best = [m[0].score if m else 0.0 for m in tops]
+    scores = status_scores(best, texts, near, semantic=embedded is not None)
     return [
         QuestionResult(q, thresholds.status(s, q.signal), tuple(m), s, len(n))
         for q, m, s, n in zip(questions, tops, scores, near, strict=True)

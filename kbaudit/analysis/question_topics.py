@@ -28,6 +28,7 @@ from kbaudit.analysis.topics import class_tfidf, fit_kmeans
 NEIGHBOURS = 10  # of each question in the clustering graph (fewer below 400 questions)
 MAX_TOPICS = 150
 SILHOUETTE_SAMPLE = 3000
+SVD_DIMS = 100  # of the vectors questions are compared by
 
 
 def question_matrix(texts: Sequence[str]) -> sparse.csr_matrix | None:
@@ -47,7 +48,7 @@ def svd_vectors(matrix: sparse.csr_matrix | None, n: int, seed: int) -> np.ndarr
     """Normalised SVD vectors of the question matrix (zeros when there is none)."""
     if matrix is None:
         return np.zeros((n, 1), dtype=np.float32)
-    dims = min(100, matrix.shape[1] - 1, n - 1)
+    dims = min(SVD_DIMS, matrix.shape[1] - 1, n - 1)
     if dims < 2:
         return normalize(matrix.toarray()).astype(np.float32)
     svd = TruncatedSVD(dims, algorithm="randomized", n_iter=5, random_state=seed)
