@@ -97,6 +97,16 @@ def test_gap_topics_group_and_rank_by_volume(articles: list) -> None:
         ("my card hasn't come yet", "What to do when your card hasn't come yet"),
         ("why is my invoice overdue", "Why is your invoice overdue?"),
         ("Why was I charged twice?", "Why were you charged twice?"),
+        # a closing "how do I do that?" asks nothing of its own
+        ("I need to get a card, how do I do that?", "How to get a card"),
+        (
+            "I'd like to open an account for my kids can I do that?",
+            "How to open an account for your kids",
+        ),
+        ("I want to pay in two parts, is that possible?", "How to pay in two parts"),
+        ("I need to activate my card, how is that done?", "How to activate your card"),
+        # "i'm I" is a slip for "am I": never "you're you"
+        ("Why i'm I being charged an extra pound", "Why are you being charged an extra pound?"),
         (
             "Hi, I am having difficulties with my transfer",
             "What to do when you are having difficulties with your transfer",

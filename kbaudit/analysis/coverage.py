@@ -269,10 +269,13 @@ def status_scores(
         words = np.array([len(t.split()) for t in texts], dtype=float)
         scores = np.minimum(scores * np.sqrt(np.maximum(words / LONG_QUESTION, 1.0)), 1.0)
         quantile = LEXICAL_STATUS_QUANTILE
-    return [
-        float(np.quantile(scores[np.append(n, i)], quantile)) if len(n) >= CROWD else scores[i]
-        for i, n in enumerate(near)
-    ]
+    out = scores.copy()
+    sizes = np.array([len(n) for n in near], dtype=np.int64)
+    for size in np.unique(sizes[sizes >= CROWD]).tolist():  # alike neighbourhoods at once
+        askers = np.flatnonzero(sizes == size)
+        table = np.stack([np.append(near[i], i) for i in askers.tolist()])
+        out[askers] = np.quantile(scores[table], quantile, axis=1)
+    return out.tolist()
 
 
 def classify(

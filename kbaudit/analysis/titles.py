@@ -50,6 +50,8 @@ _FILLER = re.compile(
 _TRAILING = re.compile(
     r"(?<![\s,.!;-])[\s,.!;-]*\b(?:thanks?(?: you)?(?: in advance)?|thx|please(?: help)?|asap|why is that|"
     r"what (?:can|should|do) (?:i|we) do(?: now| about it)?|what now|"
+    r"(?:how )?(?:do|can|could) (?:i|we) do (?:that|this|it)|how is (?:that|this|it) done|"
+    r"is (?:that|this|it) possible|"
     r"any help(?: is| would be)? appreciated|help)[\s.!?]*$",
     re.I,
 )
@@ -259,8 +261,9 @@ def _swap(part: str) -> str:
         elif low in ("i", "we") and out and out[-1].lower() in _AGREE:  # "was I" -> "were you"
             out[-1] = _AGREE[out[-1].lower()]
             out.append("you")
-        elif low in ("i'm", "im"):
-            out.append("you're")
+        elif low in ("i'm", "im"):  # "why i'm I charged": a slip for "am I", not "I am I"
+            doubled = i + 1 < len(words) and words[i + 1].lower() == "i"
+            out.append("are" if doubled else "you're")
         else:
             out.append(_PRONOUNS.get(low, w))
     return " ".join(out)
