@@ -51,6 +51,11 @@ class Extracted:
     h1: str | None = None
 
 
+# Statuses of pages no reader comes to by browsing or searching the help center: drafts
+# (`draft: true`, `published: false`) and hidden pages (`hidden`, `unlisted`, `noindex`).
+UNPUBLISHED = ("draft", "hidden")
+
+
 @dataclass(frozen=True)
 class Article:
     """One KB article, normalised whatever the export format."""

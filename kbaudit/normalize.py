@@ -347,6 +347,26 @@ def _falsy(value: Any) -> bool:
     return value is False
 
 
+def _noindex(meta: dict[str, Any]) -> bool:
+    """Whether the page asks search engines not to index it: `noindex: true`,
+    `robots: noindex`, or a robots tag the page adds to its own head (VitePress' `head:
+    [[meta, {name: robots, content: noindex}]]`). A site keeps such a page at its address
+    (an old page that says where its subject moved) but out of search: published, unlisted."""
+    if _truthy(meta.get("noindex")) or "noindex" in str(meta.get("robots") or "").lower():
+        return True
+    head = meta.get("head")
+    tags = head if isinstance(head, list) else []
+    return any(
+        isinstance(tag, list)
+        and len(tag) > 1
+        and tag[0] == "meta"
+        and isinstance(tag[1], dict)
+        and str(tag[1].get("name", "")).lower() == "robots"
+        and "noindex" in str(tag[1].get("content", "")).lower()
+        for tag in tags
+    )
+
+
 def inline_ignores(raw: str) -> set[str]:
     codes: set[str] = set()
     for m in _IGNORE_COMMENT.finditer(raw):
@@ -406,7 +426,7 @@ def build_article(
     if status is None:  # static-site flags: not published, or published but unlisted
         if _truthy(meta.get("draft")) or _falsy(meta.get("published")):
             status = "draft"
-        elif _truthy(meta.get("hidden")) or _truthy(meta.get("unlisted")):
+        elif _truthy(meta.get("hidden")) or _truthy(meta.get("unlisted")) or _noindex(meta):
             status = "hidden"
     outdated = _truthy(values.get("outdated")) or (status in _OUTDATED_STATUS)
     kb_meta: dict[str, Any] = meta["kbaudit"] if isinstance(meta.get("kbaudit"), dict) else {}

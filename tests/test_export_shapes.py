@@ -676,7 +676,7 @@ NAVIGATION = {
         },
         {
             "README.md": None,
-            "payments/refunds.md": "Payments",
+            "payments/refunds.md": "Payments > Refunds",  # the page of its section
             "payments/partial.md": "Payments > Refunds",
             "payments/payouts.md": "Payments",
         },
@@ -722,6 +722,31 @@ def test_category_from_navigation_files(tmp_path: Path, name: str) -> None:
     got = _categories(_kb(tmp_path, files), "toc")
     assert got == expected
     assert "SUMMARY.md" not in got and "_sidebar.md" not in got  # navigation is not an article
+
+
+def test_summary_section_pages_and_labels(tmp_path: Path) -> None:
+    """mdBook and GitBook: a chapter with chapters under it is its section's page, filed
+    under its own label, whatever its folder is called; a page without a level-1 heading
+    takes its chapter's label as its title, as the site names it."""
+    files = {
+        "src/SUMMARY.md": "# Summary\n\n[Welcome](intro.md)\n\n- [Studying](studying.md)\n"
+        "- [Desktop apps](desktop/intro.md)\n  - [Windows](desktop/windows/intro.md)\n"
+        "    - [Printing](desktop/windows/printing.md)\n"
+        "    - [Fonts](desktop/windows/fonts.md)\n- [Sync](sync.md)\n",
+        **_md("src/intro.md", "src/studying.md", "src/desktop/intro.md"),
+        **_md("src/desktop/windows/intro.md", "src/desktop/windows/printing.md", "src/sync.md"),
+        "src/desktop/windows/fonts.md": "## Fonts look blurry on Windows\n\nTurn off "
+        "display scaling for Tallybird in its shortcut's compatibility settings.\n",
+    }
+    articles = {a.path: a for a in load(_kb(tmp_path, files)).articles}
+    assert articles["src/desktop/intro.md"].category == "Desktop apps"
+    assert articles["src/desktop/windows/intro.md"].category == "Desktop apps > Windows"
+    assert articles["src/desktop/windows/printing.md"].category == "Desktop apps > Windows"
+    assert articles["src/studying.md"].category is None  # a chapter at the top
+    sections = {a.path for a in articles.values() if a.meta.get(PARENT_PAGE)}
+    assert sections == {"src/desktop/intro.md", "src/desktop/windows/intro.md"}
+    assert articles["src/desktop/windows/fonts.md"].title == "Fonts"
+    assert articles["src/sync.md"].title == "sync"  # its own heading wins
 
 
 def test_docusaurus_category_json(tmp_path: Path) -> None:

@@ -354,3 +354,44 @@ def test_the_lists_a_static_site_builds_are_no_articles(tmp_path: Path) -> None:
     assert post.text == "Pay by card\nOpen Billing and add a card."
     write_files(tmp_path / "site2", {"tags/index.html": page("Tags", "Label each ticket.")})
     assert [a.path for a in load(tmp_path / "site2").articles] == ["tags/index.html"]
+
+
+def test_a_vitepress_site_in_a_repository_is_the_kb(tmp_path: Path) -> None:
+    """A repository that holds a VitePress site (`.vitepress/config.ts`, pages under its
+    `srcDir`) beside the apps' READMEs: the site's pages are the KB, published at their path
+    below the source folder, so a link by that address reaches its page and anchor."""
+    from kbaudit.audit import audit
+    from kbaudit.config import Config
+
+    from .conftest import AS_OF
+
+    body = "Tallybird refunds a payment to the card it came from within five working days."
+    write_files(
+        tmp_path,
+        {
+            "README.md": "# Tallybird\n\nBuild the apps with `make`.\n",
+            "apps/mobile/README.md": "# Mobile app\n\nRun `flutter build`.\n",
+            "apps/mobile/docs/release.md": "# Releasing\n\nTag the commit and push.\n",
+            "apps/mobile/pubspec.yaml": "name: tallybird\n",
+            "apps/mobile/listing/title.txt": "Tallybird invoices\n",
+            "docs/.vitepress/config.ts": 'export default { srcDir: "./src", title: "Help" }\n',
+            "docs/src/public/embed.html": "<html><body>widget</body></html>\n",
+            "docs/src/billing/refunds.md": f"# Refunds\n\n{body}\n\n## Partial refunds\n\n{body}\n",
+            "docs/src/billing/invoices.md": (
+                f"# Invoices\n\n{body}\n\nSee [partial refunds](/billing/refunds#partial-refunds)"
+                " and [refund fees](/billing/refunds#refund-fees).\n"
+            ),
+            "docs/src/index.md": f"# Tallybird help\n\n{body} [Refunds](/billing/refunds).\n",
+        },
+    )
+    result = load(tmp_path)
+    assert sorted(a.path for a in result.articles) == [
+        "docs/src/billing/invoices.md",
+        "docs/src/billing/refunds.md",
+        "docs/src/index.md",
+    ]
+    found = audit(tmp_path, Config(as_of=AS_OF, select=["QUAL006", "COV003", "INPUT007"]))
+    assert [(f.rule, f.where) for f in found.findings] == [
+        ("QUAL006", "docs/src/billing/invoices.md")
+    ]
+    assert "refund-fees" in found.findings[0].message

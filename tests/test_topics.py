@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -117,6 +118,24 @@ def test_each_locale_is_clustered_on_its_own() -> None:
     model = cluster_topics(matrix, vectorizer.get_feature_names_out(), _articles(texts, locales))
     # Three French articles are too few for topics; articles without a locale join English.
     assert model.assignment[20:] == (-1, -1, -1)
+    assert {frozenset(t.members) for t in model.topics} == {
+        frozenset(range(10)),
+        frozenset(range(10, 20)),
+    }
+
+
+def test_pages_kept_out_of_navigation_and_search_are_in_no_topic() -> None:
+    """Drafts and hidden pages (an old page that says where its subject moved, `noindex`)
+    are not where readers look for a topic: they are clustered with none."""
+    texts = [f"bank feed transaction statement reconcile {i}" for i in range(10)]
+    texts += [f"payroll payslip employee pension salary {i}" for i in range(10)]
+    texts += [f"this guide has moved see the new guide page {i}" for i in range(4)]
+    articles = [
+        replace(a, status="hidden" if i >= 20 else None) for i, a in enumerate(_articles(texts))
+    ]
+    vectorizer, matrix = build_tfidf(texts)
+    model = cluster_topics(matrix, vectorizer.get_feature_names_out(), articles)
+    assert model.assignment[20:] == (-1, -1, -1, -1)
     assert {frozenset(t.members) for t in model.topics} == {
         frozenset(range(10)),
         frozenset(range(10, 20)),

@@ -41,7 +41,7 @@ from scipy import sparse
 
 from kbaudit.corpus import Corpus
 from kbaudit.errors import ConfigError
-from kbaudit.model import Article
+from kbaudit.model import UNPUBLISHED, Article
 from kbaudit.normalize import language_key
 
 if TYPE_CHECKING:
@@ -455,7 +455,10 @@ def cluster_topics(
         raise ConfigError(f"--topics {k}: ask for at least 2 topics")
     shared = passage_words(articles) if shared is None else shared
     matrix = without_passages(matrix, terms, shared)
-    usable = np.flatnonzero(np.diff(matrix.indptr) > 0)
+    # a page kept out of the site's navigation and search (a draft, an old page that says
+    # where its subject moved) is in no topic: it is not where readers look for one
+    listed = np.array([a.status not in UNPUBLISHED for a in articles], dtype=bool)
+    usable = np.flatnonzero((np.diff(matrix.indptr) > 0) & listed)
     known = _known_topics(articles, prior, k)
     clusters: list[_Cluster] = []
     if matrix.shape[1] >= 3:

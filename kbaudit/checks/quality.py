@@ -17,7 +17,7 @@ from kbaudit.corpus import INDEX_PAGE, Corpus
 from kbaudit.corpus.links import anchors, site_link, slug_forms
 from kbaudit.corpus.translations import placeholder_translations
 from kbaudit.errors import RuleError
-from kbaudit.model import Article, Finding, InputCode, Link, Related, Severity
+from kbaudit.model import UNPUBLISHED, Article, Finding, InputCode, Link, Related, Severity
 from kbaudit.normalize import INCLUDED_BY, SHOWS_UNREAD, SUMMARY_ONLY
 from kbaudit.rules import CheckKind, Context, Param, Registry, article_only, corpus_only
 
@@ -27,7 +27,6 @@ from kbaudit.rules import CheckKind, Context, Param, Registry, article_only, cor
 # reported as not checked (INPUT005).
 WINDOW = 16_384
 OVERLAP = 1_024
-UNPUBLISHED = ["draft", "hidden"]
 
 
 def section_pages(ctx: Context) -> list[str]:
@@ -587,7 +586,9 @@ def register(registry: Registry) -> None:
             {
                 "min": Param(50, "fewest words expected"),
                 "skip_below": Param(0, "bodies with fewer words are left to another rule"),
-                "skip_status": Param(UNPUBLISHED, "statuses to leave out (drafts, hidden pages)"),
+                "skip_status": Param(
+                    list(UNPUBLISHED), "statuses to leave out (drafts, hidden pages)"
+                ),
                 "skip_sections": Param(
                     True,
                     "leave out pages other articles are filed under (parent pages): they hold "
@@ -681,7 +682,9 @@ def register(registry: Registry) -> None:
                     "titles that say nothing",
                 ),
                 "min_length": Param(8, "fewest characters in a title"),
-                "skip_status": Param(UNPUBLISHED, "statuses to leave out (drafts, hidden pages)"),
+                "skip_status": Param(
+                    list(UNPUBLISHED), "statuses to leave out (drafts, hidden pages)"
+                ),
                 "skip_sections": Param(
                     True,
                     "leave short or generic titles of parent pages (pages other articles are "
@@ -699,7 +702,9 @@ def register(registry: Registry) -> None:
             {
                 "min_words": Param(600, "articles at least this long need headings"),
                 "min_headings": Param(1, "fewest section headings expected"),
-                "skip_status": Param(UNPUBLISHED, "statuses to leave out (drafts, hidden pages)"),
+                "skip_status": Param(
+                    list(UNPUBLISHED), "statuses to leave out (drafts, hidden pages)"
+                ),
             },
             check=headings,
             cached_with=article_only,
@@ -713,7 +718,7 @@ def register(registry: Registry) -> None:
                 "anchors": Param(
                     True, "also check `#section` anchors against the target's headings"
                 ),
-                "skip_status": Param(UNPUBLISHED, "statuses whose links are not checked"),
+                "skip_status": Param(list(UNPUBLISHED), "statuses whose links are not checked"),
             },
             check_corpus=broken_link,
             fragments=True,
@@ -725,7 +730,9 @@ def register(registry: Registry) -> None:
             "image-alt",
             "Images without alt text, or with alt text that says nothing (a file name).",
             {
-                "skip_status": Param(UNPUBLISHED, "statuses to leave out (drafts, hidden pages)"),
+                "skip_status": Param(
+                    list(UNPUBLISHED), "statuses to leave out (drafts, hidden pages)"
+                ),
                 "says_nothing": Param(
                     [
                         r"[^\s/\\]+(?: [^\s/\\]+){0,6}\.(?:png|jpe?g|gif|webp|svg|bmp|tiff?|heic|avif)",

@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 
-from kbaudit.model import Article, Finding
+from kbaudit.model import UNPUBLISHED, Article, Finding
 from kbaudit.normalize import LATEST, VERSION
 from kbaudit.rules import (
     SKIP_EMPTY_SECTIONS,
@@ -273,7 +273,7 @@ RETIRED = [
 ]
 
 _SKIP = Param(
-    ["draft", "hidden"],
+    list(UNPUBLISHED),
     "statuses to leave out: drafts (draft: true, published: false) and hidden pages",
 )
 

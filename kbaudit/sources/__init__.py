@@ -27,6 +27,7 @@ from kbaudit.sources import (
     mkdocs,
     structure,
     tabular,
+    vitepress,
     zendesk,
 )
 from kbaudit.sources.base import Source, SourceResult
@@ -77,6 +78,7 @@ def load(
         tree, imported = docusaurus.published(tree)
         tree = jekyll.published(tree)
         tree = hugo.published(tree)
+        tree = vitepress.published(tree)
     source = source_by_name(input_format) if input_format else detect(tree, SOURCES)
     # pages of another format beside the detected one are read by their own reader; a
     # forced format reads only its own files. Pages no reader reads are named (INPUT007).
@@ -109,6 +111,7 @@ def load(
     )
     result.articles = structure.with_draft_folders(result.articles)
     result.articles = docusaurus.with_urls(tree, result.articles)
+    result.articles = vitepress.with_urls(tree, result.articles)
     result.articles = structure.with_docusaurus_versions(result.articles)
     result.articles = docusaurus.with_latest_version(tree, result.articles)
     result.articles = structure.with_docusaurus_translations(result.articles)

@@ -380,26 +380,34 @@ _INDEX_PAGE = re.compile(r"^(?:_?index|readme|home|overview)\.[a-z]+$", re.I)
 
 def translated_folders(paths: Iterable[str]) -> bool:
     """Whether the KB files translations by locale folder (`en/billing/refunds.md`,
-    `fr/billing/refunds.md`): two locale folders or more that hold the same files, at least
-    half of the smaller one's, index pages aside. Folders of an internal KB named `it/` and
-    `hr/` (IT, human resources) share an index page at most."""
+    `fr/billing/refunds.md`, or `de/billing/refunds.md` beside the default language's
+    `billing/refunds.md`, as VitePress and Docusaurus file them): two locale folders or more,
+    the default language's files counted as one, that hold the same files, at least half of
+    the smaller one's. An index page counts only in a folder of its own below the locale
+    (`de/billing/index.md`): folders of an internal KB named `it/` and `hr/` (IT, human
+    resources) share an index page at most."""
     holders: dict[str, set[str]] = {}
     sizes: dict[str, int] = {}
+    default: set[str] = set()  # files outside any locale folder
     for path in paths:
         found = locale_folder(path)
         if found is None:
+            default.add(path)
             continue
         at, locale = found
         parts = path.split("/")
         sizes[locale] = sizes.get(locale, 0) + 1
-        holders.setdefault("/".join(parts[:at] + parts[at + 1 :]), set()).add(locale)
+        key = "/".join(parts[:at] + parts[at + 1 :])
+        if len(parts) - at > 2 or not _INDEX_PAGE.match(parts[-1]):
+            holders.setdefault(key, set()).add(locale)
+    for key, locales in holders.items():
+        if key in default:
+            locales.add("")
+    if default and any("" in locales for locales in holders.values()):
+        sizes[""] = len(default)
     if len(sizes) < 2:
         return False
-    shared = sum(
-        1
-        for key, locales in holders.items()
-        if len(locales) > 1 and not _INDEX_PAGE.match(key.rsplit("/", 1)[-1])
-    )
+    shared = sum(1 for locales in holders.values() if len(locales) > 1)
     return shared > 0 and shared * 2 >= min(sizes.values())
 
 

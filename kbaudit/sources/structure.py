@@ -21,7 +21,7 @@ import posixpath
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import yaml
@@ -30,6 +30,7 @@ from kbaudit.model import Article
 from kbaudit.normalize import (
     CATEGORY_ID_ONLY,
     INCLUDED_BY,
+    PARENT_PAGE,
     TRANSLATION_OF,
     VERSION,
     is_locale_folder,
@@ -102,7 +103,8 @@ def with_categories(
         for a in files
         if a.path and isinstance(a.meta.get("id"), str | int) and "/" not in str(a.meta["id"])
     }
-    tree_categories, nav_files = ({}, set()) if mode == "path" else navigation(tree, ids)
+    nav = Navigation() if mode == "path" else navigation(tree, ids)
+    tree_categories = nav.categories
     if outer and mode != "path":
         files_here = set(tree.all_paths)
         for target, section in outer.items():
@@ -124,8 +126,9 @@ def with_categories(
     folders = {**folders, **_sections_of_folders(tree_categories, files)}
     out = []
     for article in articles:
-        if article.path in nav_files:
+        if article.path in nav.files:
             continue
+        article = nav.page(article)
         if tree_wins and tree_categories.get(article.path or ""):
             article = _filed(article, tree_categories[article.path or ""])
         elif _unnamed(article) and article.path and "#" not in article.path:
@@ -293,17 +296,45 @@ def with_folder_locales(articles: list[Article]) -> list[Article]:
     return out
 
 
-def navigation(tree: Tree, ids: dict[str, str] | None = None) -> tuple[dict[str, str], set[str]]:
-    """File -> category path from every navigation file of the tree, and the navigation
-    files that are Markdown (so not articles). `ids` maps a page's name by its own id
-    (`folder/<id>`, as Docusaurus sidebars give it) to its file. Broken navigation files are
-    skipped: they only help, the articles are read either way."""
+@dataclass
+class Navigation:
+    """What the KB's navigation files say of its pages."""
+
+    categories: dict[str, str] = field(default_factory=dict)  # file -> category path
+    files: set[str] = field(default_factory=set)  # navigation files in Markdown: no articles
+    # file -> its label in a Markdown navigation (SUMMARY.md), which the site shows as the
+    # title of a page without a level-1 heading (mdBook's chapter name)
+    labels: dict[str, str] = field(default_factory=dict)
+    sections: set[str] = field(default_factory=set)  # files that are their section's page
+
+    def page(self, article: Article) -> Article:
+        """The article with what the navigation says of it: the title of a page that gives
+        none, and whether it is a section's page."""
+        path = article.path or ""
+        if not article.title.strip() and self.labels.get(path):
+            article = replace(article, title=self.labels[path])
+        if path in self.sections and article.meta.get(PARENT_PAGE) is not True:
+            article = replace(article, meta={**article.meta, PARENT_PAGE: True})
+        return article
+
+
+# A Markdown navigation's item: its label, and whether items are listed under it
+_Item = tuple[str, bool]
+
+
+def navigation(tree: Tree, ids: dict[str, str] | None = None) -> Navigation:
+    """File -> category path from every navigation file of the tree, the navigation files
+    that are Markdown (so not articles), and the labels and section pages those give. `ids`
+    maps a page's name by its own id (`folder/<id>`, as Docusaurus sidebars give it) to its
+    file. Broken navigation files are skipped: they only help, the articles are read either
+    way."""
     ids = ids or {}
     found: dict[str, str] = {}
-    markdown_navs: set[str] = set()
+    nav = Navigation()
     for rel in tree.paths:
         name = rel.rsplit("/", 1)[-1]
         entries: list[tuple[str, tuple[str, ...]]] = []
+        items: dict[str, _Item] = {}
         try:
             if tree.size(rel) > MAX_NAV_BYTES:
                 continue
@@ -315,9 +346,9 @@ def navigation(tree: Tree, ids: dict[str, str] | None = None) -> tuple[dict[str,
                     docs_dir = posixpath.join(_folder(rel), str(doc.get("docs_dir") or "docs"))
                     entries = list(_mkdocs(doc.get("nav"), docs_dir, (), _Budget()))
             elif name in NAV_MARKDOWN:
-                entries = _markdown_nav(_text(tree, rel), _folder(rel))
+                entries = _markdown_nav(_text(tree, rel), _folder(rel), items)
                 if entries:
-                    markdown_navs.add(rel)
+                    nav.files.add(rel)
             elif name in _CATEGORY_FILES:
                 text = _text(tree, rel)
                 doc = json.loads(text) if name.endswith(".json") else _yaml(tree, rel)
@@ -331,14 +362,21 @@ def navigation(tree: Tree, ids: dict[str, str] | None = None) -> tuple[dict[str,
         for target, names in entries:
             for path in _candidates(target):
                 path = ids.get(path, path)
-                if path in tree.all_paths and names:
+                if path not in tree.all_paths:
+                    continue
+                if names:
                     found.setdefault(path, " > ".join(names))
-                    break
+                if target in items:
+                    label, holds = items[target]
+                    nav.labels.setdefault(path, label)
+                    if holds:
+                        nav.sections.add(path)
+                break
     labels = {k[: -len("/\0label")]: v for k, v in found.items() if k.endswith("/\0label")}
-    categories = {k: v for k, v in found.items() if not k.endswith("/\0label")}
+    nav.categories = {k: v for k, v in found.items() if not k.endswith("/\0label")}
     if labels:
-        categories.update(_labelled_folders(tree, labels, categories))
-    return categories, markdown_navs
+        nav.categories.update(_labelled_folders(tree, labels, nav.categories))
+    return nav
 
 
 def _labelled_folders(tree: Tree, labels: dict[str, str], placed: dict[str, str]) -> dict[str, str]:
@@ -459,30 +497,43 @@ def nav_sections(nav: Any, docs_dir: str) -> dict[str, str]:
     return found
 
 
-def _markdown_nav(raw: str, folder: str) -> list[tuple[str, tuple[str, ...]]]:
+def _markdown_nav(
+    raw: str, folder: str, items: dict[str, _Item]
+) -> list[tuple[str, tuple[str, ...]]]:
     """SUMMARY.md / _sidebar.md: headings and list items nest; a linked item's category is
-    the headings and parent items above it."""
+    the headings and parent items above it. An item with items under it is the page of
+    that section ("- [Platform Notes](platform/intro.md)" above "  - [Linux](...)"): it is
+    filed under its own label. `items` gets each linked item's label and whether it holds
+    others."""
     entries: list[tuple[str, tuple[str, ...]]] = []
     heading: tuple[str, ...] = ()
     stack: list[tuple[int, str]] = []  # (indent, label) of open list items
+    last: tuple[int, int] | None = None  # (indent, entry) of the linked item read last
     for line in raw.splitlines():
         if m := _HEADING.match(line):
             title = m.group(1).strip()
             heading = () if title.casefold() in ("summary", "table of contents") else (title,)
-            stack = []
+            stack, last = [], None
             continue
         m = _ITEM.match(line.expandtabs(4))
         if m is None:
             continue
         indent, content = len(m.group(1)), m.group(2).strip()
+        if last is not None and indent > last[0]:  # the item above holds this one
+            target, names = entries[last[1]]
+            label = items[target][0]
+            entries[last[1]] = (target, (*names, label))
+            items[target] = (label, True)
         while stack and stack[-1][0] >= indent:
             stack.pop()
         link = _LINK.search(content)
         label = link.group(1).strip() if link else content.strip("*_ ")
+        last = None
         if link and "://" not in link.group(2):
-            entries.append(
-                (posixpath.join(folder, link.group(2)), (*heading, *(s[1] for s in stack)))
-            )
+            target = posixpath.join(folder, link.group(2))
+            entries.append((target, (*heading, *(s[1] for s in stack))))
+            items.setdefault(target, (label, False))
+            last = (indent, len(entries) - 1)
         stack.append((indent, label))
     return entries
 
