@@ -482,12 +482,49 @@ _ADDRESS = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
 # Words that show what follows as the shape of a value, right before it: "An address might
 # look like this: ...". ("For example, ana@... wrote" may tell of a real customer.)
 _SHOWN_AS_EXAMPLE = re.compile(r"(?i)\blooks? like(?: this| so)?[\s:,*_`\"'(]{0,6}$")
+# Where a sentence ends before an address: a full stop (not that of "e.g." or "i.e."), a
+# blank line, a list item, a heading, a quote or an HTML block.
+_SENTENCE_BREAK = re.compile(
+    r"(?<!\be\.g)(?<!\bi\.e)[.!?][\"')\]*_]{0,3}(?=\s)|\n[ \t]*\n"
+    r"|\n[ \t]{0,8}(?:[-*+>#]|\d{1,3}[.)])[ \t]|<(?:p|li|br|div|td|h[1-6])\b",
+    re.I,
+)
+_EXAMPLE_MARKER = re.compile(r"(?i)\b(?:for (?:example|instance)|e\.\s?g\.|such as)")
+# A made-up case the example sets up: "For example, if your address is ...".
+_MADE_UP_CASE = re.compile(
+    r"(?i)[\s,:]{0,4}(?:if|suppose|say|imagine|assume|let's say|let us say)\b"
+)
+# What the example is one of, named before it: "an address, e.g. ...", "your Apple ID
+# (for example ...)". "Customers such as ana@..." names people, not a kind of value.
+_VALUE_WORD = re.compile(
+    r"(?i)\b(?:e-?mail|address|user ?name|log-?in|account|apple id|recipient|sender|alias)"
+)
+_RIGHT_BEFORE = re.compile(r"[\s:,*_`\"'(]{0,6}")
 # A field that holds an account's handle (`"acct": "name@server"` in a fediverse API's
 # data), which is written like an address but receives no mail.
 _HANDLE_FIELD = re.compile(r"""(?i)["']?\b(?:acct|handle|webfinger)["']?\s*[:=]\s*["']?$""")
 # Characters a KB masks the start of an address with (`***lin@...`, `•••@...`).
 _MASKS = ("*", "•", "●", "…", "∗")
 _LOCAL_HOST = re.compile(r"\b(?:localhost|127\.0\.0\.1|0\.0\.0\.0)\b")
+
+
+def _given_as_example(source: str, start: int) -> bool:
+    """An address its own sentence gives as an example: right after "for example", "e.g." or
+    "such as" that follow the kind of value it is ("Enter an address, e.g. ..."), or in a
+    made-up case ("For example, if your friend's address is ..."). An example that opens the
+    sentence and tells what someone did ("For example, ana@... wrote") is not one."""
+    window = max(0, start - 300)
+    breaks = [m.end() for m in _SENTENCE_BREAK.finditer(source, window, start)]
+    sentence = source[breaks[-1] if breaks else window : start]
+    markers = list(_EXAMPLE_MARKER.finditer(sentence))
+    if any(_MADE_UP_CASE.match(sentence, m.end()) for m in markers):
+        return True
+    last = markers[-1] if markers else None
+    return (
+        last is not None
+        and _RIGHT_BEFORE.fullmatch(sentence, last.end()) is not None
+        and _VALUE_WORD.search(sentence, 0, last.start()) is not None
+    )
 
 
 @lru_cache(maxsize=4)
@@ -525,8 +562,9 @@ def pii_in_sample_context(
     ones, one of a numbered series the article makes up (`lucia@`, `lucia2@`), the name the
     article gives someone at an example domain shown at another one, an address the words
     right before it show as the shape of one ("It might look like this:"), an account's
-    handle in a field that holds one (`"acct": "name@server"`), an address masked but for
-    its end (`***lin@gmail.com`), and data in the code
+    handle in a field that holds one (`"acct": "name@server"`), an address its sentence
+    gives as an example ("Enter an address, e.g. ...", "For example, if your friend's address
+    is ..."), an address masked but for its end (`***lin@gmail.com`), and data in the code
     of an article whose code runs against a local server (a tutorial's test requests)."""
     if "@" in value:
         left = source[max(0, start - 200) : start]
@@ -557,6 +595,8 @@ def pii_in_sample_context(
         ):
             return True
         if _SHOWN_AS_EXAMPLE.search(source, max(0, start - 60), start):
+            return True
+        if _given_as_example(source, start):
             return True
         if _HANDLE_FIELD.search(source, max(0, start - 40), start):
             return True  # `"acct": "name@server"`: a social account's handle, not a mailbox

@@ -15,7 +15,7 @@ import regex
 from kbaudit.checks import examples
 from kbaudit.corpus import INDEX_PAGE, Corpus
 from kbaudit.corpus.links import anchors, site_link, slug_forms
-from kbaudit.corpus.translations import placeholder_translations
+from kbaudit.corpus.translations import families, placeholder_translations
 from kbaudit.errors import RuleError
 from kbaudit.model import UNPUBLISHED, Article, Finding, InputCode, Link, Related, Severity
 from kbaudit.normalize import INCLUDED_BY, SHOWS_UNREAD, SUMMARY_ONLY
@@ -354,26 +354,89 @@ def _pattern_findings(
         yield found
 
 
-def title(article: Article, ctx: Context) -> Iterator[Finding]:
+def _title_problem(article: Article, ctx: Context) -> str | None:
+    """What is wrong with an article's title, or None (also for pages the rule leaves alone)."""
     if unpublished(article, ctx):
-        return
+        return None
     t = article.title.strip()
     generic = {g.casefold() for g in ctx.params["generic"]}
     if not t:
-        yield ctx.finding(
-            article,
-            "no title: no title field or level-1 heading, and its file name is not written as one",
+        return (
+            "no title: no title field or level-1 heading, and its file name is not written as one"
         )
-    elif ctx.params["skip_sections"] and article.ref in ctx.corpus.section_pages:
-        return  # a parent page is named after its section ("Payroll"), as its children say
-    elif t.casefold() in generic or (
+    if ctx.params["skip_sections"] and article.ref in ctx.corpus.section_pages:
+        return None  # a parent page is named after its section ("Payroll"), as its children say
+    if t.casefold() in generic or (
         article.category
         and t.casefold() == article.category.casefold()
         and not INDEX_PAGE.search(article.path or "")  # a folder's own page names its section
     ):
-        yield ctx.finding(article, f"generic title {t!r} says nothing about the answer inside")
-    elif _title_length(t) < int(ctx.params["min_length"]):
-        yield ctx.finding(article, f"title {t!r} is too short to tell what the article answers")
+        return f"generic title {t!r} says nothing about the answer inside"
+    if _title_length(t) < int(ctx.params["min_length"]):
+        return f"title {t!r} is too short to tell what the article answers"
+    return None
+
+
+def titled_as_source(ctx: Context) -> list[tuple[str, str]]:
+    """(translation, source) refs of the translations whose title has a problem their
+    source's has too (`Overview`, kept or translated word for word): one page, reported once,
+    on its source. A translation with no title at all is not among them: it lost what its
+    source has. Read back from the incremental cache while the articles and the rule stay
+    the same."""
+    corpus, settings = ctx.corpus, sorted(ctx.params.items())
+
+    def build() -> list[tuple[str, str]]:
+        articles = corpus.articles
+        return sorted(
+            (articles[i].ref, articles[f.source].ref)
+            for f in families(corpus)
+            if _title_problem(articles[f.source], ctx)
+            for i in f.translations.values()
+            if articles[i].title.strip() and _title_problem(articles[i], ctx)
+        )
+
+    def stored() -> list[tuple[str, str]]:
+        return corpus.whole("titled-as-source", corpus.state(settings), build)
+
+    return corpus.memo(("titled-as-source", repr(settings)), stored)
+
+
+def _shared_with(ctx: Context) -> tuple[frozenset[str], dict[str, list[Related]]]:
+    """The translations `titled_as_source` names, and each source's translations."""
+    shared = titled_as_source(ctx)
+    translations: dict[str, list[Related]] = {}
+    if shared:
+        by_ref = {a.ref: a for a in ctx.corpus.articles}
+        for t, source in shared:
+            article = by_ref[t]
+            translations.setdefault(source, []).append(
+                Related(article.id, article.path, article.title)
+            )
+    return frozenset(t for t, _ in shared), translations
+
+
+def title_inputs(ctx: Context) -> list[list[str] | list[tuple[str, str]]]:
+    """`CheckKind.cached_with` of title: parent pages, and the translations whose source
+    reports their title problem, depend on the other articles."""
+    return [section_pages(ctx), titled_as_source(ctx)]
+
+
+def title(article: Article, ctx: Context) -> Iterator[Finding]:
+    problem = _title_problem(article, ctx)
+    if problem is None:
+        return
+    key = ("titled-as-source-translations", repr(sorted(ctx.params.items())))
+    translations, of_source = ctx.corpus.memo(key, lambda: _shared_with(ctx))
+    if article.ref in translations:
+        return  # a translation of a page whose own title is reported: the same problem
+    shared = of_source.get(article.ref, [])
+    if len(shared) == 1:
+        problem += "; its translation has it too and is not reported again"
+    elif shared:
+        problem += f"; its {len(shared)} translations have it too and are not reported again"
+    yield ctx.finding(
+        article, problem, related=shared, data={"translations": len(shared)} if shared else None
+    )
 
 
 # Han, kana and Hangul: one character carries about as much as a short word
@@ -692,7 +755,7 @@ def register(registry: Registry) -> None:
                 ),
             },
             check=title,
-            cached_with=section_pages,
+            cached_with=title_inputs,
         )
     )
     registry.add(
