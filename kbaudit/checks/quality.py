@@ -361,6 +361,8 @@ def _title_problem(article: Article, ctx: Context) -> str | None:
     t = article.title.strip()
     generic = {g.casefold() for g in ctx.params["generic"]}
     if not t:
+        if not article.word_count:
+            return None  # an empty file: QUAL001 says it is empty, which is all that is wrong
         return (
             "no title: no title field or level-1 heading, and its file name is not written as one"
         )
