@@ -681,6 +681,14 @@ NAVIGATION = {
             "payments/payouts.md": "Payments",
         },
     ),
+    "SUMMARY.md (top)": (
+        {
+            "SUMMARY.md": "# Table of contents\n\n* [Contact us](contact.md)\n\n## Shipping\n\n"
+            "* [Delivery times](delivery.md)\n* [Returns](returns.md)\n",
+            **_md("contact.md", "delivery.md", "returns.md"),
+        },
+        {"contact.md": None, "delivery.md": "Shipping", "returns.md": "Shipping"},
+    ),
     "_sidebar.md": (
         {
             "_sidebar.md": "* Getting started\n  * [Install](guide/install.md)\n"
@@ -711,6 +719,26 @@ NAVIGATION = {
             "docs/billing/refunds.md": "Billing",
             "docs/billing/payouts.md": "Billing",
             "docs/account/email.md": "Account",
+        },
+    ),
+    "sidebars.js (object)": (
+        {
+            "sidebars.js": "module.exports = {\n  helpSidebar: {\n    'Get started': ['intro',\n"
+            "      {type: 'category', label: 'Import', items: ['import/csv']}],\n"
+            "    'Billing': {'Invoices': ['billing/refunds'], 'Plans': ['billing/change']},\n"
+            "  },\n};\n",
+            **_md(
+                "docs/intro.md",
+                "docs/import/csv.md",
+                "docs/billing/refunds.md",
+                "docs/billing/change.md",
+            ),
+        },
+        {
+            "docs/intro.md": "Get started",
+            "docs/import/csv.md": "Get started > Import",
+            "docs/billing/refunds.md": "Billing > Invoices",
+            "docs/billing/change.md": "Billing > Plans",
         },
     ),
 }

@@ -840,3 +840,82 @@ def test_docusaurus_does_not_publish_hidden_or_underscore_files(tmp_path: Path) 
     write(tmp_path, "docs/.old-setup.md", page)
     paths = [a.path for a in load(tmp_path).articles]
     assert paths == ["docs/_note.md", "docs/setup.mdx"]
+
+
+def _book_page(title: str) -> str:
+    return f"# {title}\n\nOpen the settings, choose the option and save it.\n"
+
+
+def test_a_gitbook_book_is_read_as_its_summary_lists_it(tmp_path: Path) -> None:
+    """GitBook shows the pages its SUMMARY.md lists and no other: a section moved to
+    another site and the old copy of a renamed folder, both left in the repository, are no
+    pages. The summary files the pages, though the default exclude leaves it out as an
+    article, and a title in it may hold escaped brackets."""
+    from kbaudit.config import DEFAULT_EXCLUDE
+
+    summary = (
+        "# Table of contents\n\n* [Welcome](README.md)\n\n## Setup\n\n"
+        "* [Install](setup/README.md)\n  * [Install on a server \\[beta\\]](setup/server.md)\n"
+        "  * [Update](setup/update.md)\n"
+    )
+    files = {
+        ".gitbook.yaml": "redirects:\n  old/server: setup/server.md\n",
+        "SUMMARY.md": summary,
+        "README.md": _book_page("Welcome"),
+        "setup/README.md": _book_page("Install"),
+        "setup/server.md": _book_page("Install on a server [beta]"),
+        "setup/update.md": _book_page("Update"),
+        "install-old/server.md": _book_page("Install on a server"),
+        "api/list-rooms.md": _book_page("List rooms"),
+    }
+    write_files(tmp_path, files)
+    result = load(tmp_path, options=SourceOptions(exclude=list(DEFAULT_EXCLUDE)))
+    assert {a.path: a.category for a in result.articles} == {
+        "setup/README.md": "Setup > Install",  # the page of the section it holds
+        "setup/server.md": "Setup > Install",
+        "setup/update.md": "Setup > Install",
+    }
+
+
+def test_a_book_is_told_by_its_marks(tmp_path: Path) -> None:
+    """mdBook's book.toml above `src/SUMMARY.md` marks a book (its chapters before and
+    after the lists are pages too), and `.gitbook.yaml` may name the book's folder and its
+    summary; without such a mark a SUMMARY.md may be a list of some of the pages (or an
+    article called Summary): the pages it leaves out are read."""
+    write_files(
+        tmp_path / "mdbook",
+        {
+            "book.toml": '[book]\ntitle = "Scales"\n',
+            "src/SUMMARY.md": "# Summary\n\n[Welcome](welcome.md)\n\n- [Pair the scale](pair.md)\n"
+            "\n[Questions](faq.md)\n",
+            "src/welcome.md": _book_page("Welcome"),
+            "src/pair.md": _book_page("Pair the scale"),
+            "src/faq.md": _book_page("Questions"),
+            "src/draft.md": _book_page("Calibrate the scale"),
+        },
+    )
+    mdbook = [a.path for a in load(tmp_path / "mdbook").articles]
+    assert mdbook == ["src/faq.md", "src/pair.md", "src/welcome.md"]
+
+    write_files(
+        tmp_path / "gitbook",
+        {
+            ".gitbook.yaml": "root: ./docs/\nstructure:\n  summary: contents.md\n",
+            "docs/contents.md": "# Contents\n\n* [Pair the scale](pair.md)\n",
+            "docs/pair.md": _book_page("Pair the scale"),
+            "docs/old/pair.md": _book_page("Pair the scale"),
+        },
+    )
+    assert [a.path for a in load(tmp_path / "gitbook").articles] == ["docs/pair.md"]
+
+    write_files(
+        tmp_path / "notes",
+        {
+            "meetings/SUMMARY.md": "# Summary of the spring meetings\n\n"
+            "* [Pricing](pricing.md): prices stay as they are.\n",
+            "meetings/pricing.md": _book_page("Pricing"),
+            "meetings/hiring.md": _book_page("Hiring"),
+        },
+    )
+    paths = [a.path for a in load(tmp_path / "notes").articles]
+    assert paths == ["meetings/hiring.md", "meetings/pricing.md"]

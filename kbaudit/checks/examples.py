@@ -423,6 +423,24 @@ def _reader_creates_network(source: str, start: int) -> bool:
     return _CREATES_NETWORK.search(source, max(0, lines, start - 400), start) is not None
 
 
+# A statement that makes an account and sets its password (`db.createUser({user: ...,
+# pwd: ...})`, `CREATE USER chat WITH PASSWORD '...'`, `ALTER ROLE ... PASSWORD`).
+_CREATES_ACCOUNT = re.compile(r"(?i)\b(?:createUser|(?:create|alter)[ \t]+(?:user|role|login))\b")
+
+
+def _reader_creates_account(source: str, start: int) -> bool:
+    """Whether a credential is the password of an account the article's own statement
+    creates (a tutorial's database user): the reader sets it on their own server, so it is
+    no secret of the company. The statement must still be open: no `;` or `)` between it
+    and the credential, within 300 characters."""
+    window = max(0, start - 300)
+    for m in _CREATES_ACCOUNT.finditer(source, window, start):
+        between = source[m.end() : start]
+        if ";" not in between and ")" not in between:
+            return True
+    return False
+
+
 def secret_is_sample(
     value: str,
     source: str,
@@ -453,7 +471,7 @@ def secret_is_sample(
         return True
     if "_test_" in lowered or _low_variety(secret):
         return True
-    if _reader_creates_network(source, start):
+    if _reader_creates_network(source, start) or _reader_creates_account(source, start):
         return True
     if "eyJ" in value and _jwt_is_sample(value, today, domains):
         return True

@@ -138,6 +138,10 @@ def min_words(article: Article, ctx: Context) -> Iterator[Finding]:
 
 
 _FENCE = re.compile(r"^[ \t]*(```+|~~~+).*?(?:^[ \t]*\1[ \t]*$|\Z)", re.M | re.S)
+# An inline code span on one line (`` `**bold**` ``, ```` ```text``` ````): it starts only
+# where a run of backticks starts, and both runs are possessive, so a backtick that is never
+# closed costs one pass over its line.
+_INLINE_CODE = re.compile(r"(?<!`)`++[^`\n]++`+")
 
 
 _CODE_ELEMENT = re.compile(r"<(script|style)\b", re.I)
@@ -277,6 +281,8 @@ def pattern(article: Article, ctx: Context) -> Iterator[Finding]:
     source = targets[params["field"]]
     if params["skip_code"] and ("```" in source or "~~~" in source):
         source = _FENCE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), source)
+    if params["skip_code"] and "`" in source:  # what to type, shown as code: not prose
+        source = _INLINE_CODE.sub(lambda m: " " * len(m.group(0)), source)
     if params["skip_code"] and "<s" in source.lower():
         source = _blank_scripts(source)
     if params["skip_comments"] and params["field"] == "raw" and article.raw:
@@ -450,10 +456,23 @@ def _title_length(title: str) -> int:
     return len(title) + 2 * len(_DENSE.findall(title))
 
 
+def _prose_words(article: Article) -> int:
+    """The article's words less those of its fenced code blocks (a config file to copy is
+    one piece, not a wall of text to split)."""
+    raw = article.raw or ""
+    if "```" not in raw and "~~~" not in raw:
+        return article.word_count
+    from kbaudit.text import word_count
+
+    code = sum(word_count(m.group(0)) for m in _FENCE.finditer(raw))
+    return max(article.word_count - code, 0)
+
+
 def headings(article: Article, ctx: Context) -> Iterator[Finding]:
     if unpublished(article, ctx):
         return
-    if article.word_count < int(ctx.params["min_words"]):
+    least = int(ctx.params["min_words"])
+    if article.word_count < least or _prose_words(article) < least:
         return
     sub = [h for h in article.headings if h and h != article.title]
     if len(sub) < int(ctx.params["min_headings"]):
@@ -509,6 +528,12 @@ def _broken_anchors(corpus: Corpus, ctx: Context, seen: set[tuple[str, str]]) ->
     for fragment in corpus.articles:
         for page in fragment.meta.get(INCLUDED_BY) or ():
             shown.setdefault(page, []).append(fragment)
+
+    def offers(page: Article, path: str) -> set[str]:
+        if path not in offered:
+            offered[path] = anchors(page).union(*(anchors(f) for f in shown.get(path, ())))
+        return offered[path]
+
     for article in corpus.articles:
         for link in article.links if not unpublished(article, ctx) else ():
             anchor = _anchor(link) if "#" in link.target else ""
@@ -520,16 +545,19 @@ def _broken_anchors(corpus: Corpus, ctx: Context, seen: set[tuple[str, str]]) ->
                 continue
             if target.meta.get(SHOWS_UNREAD):
                 continue  # part of its text is in a file that cannot be read
-            if target.path not in offered:
-                offered[target.path] = anchors(target).union(
-                    *(anchors(f) for f in shown.get(target.path, ()))
-                )
             key = (article.ref, f"{target.path}#{anchor}")
             wanted = {anchor}  # a wikilink names the heading as written, not its slug
             if link.by_name and not anchor.startswith("^"):
                 wanted |= slug_forms(anchor)
-            if wanted & offered[target.path] or key in seen:
+            if wanted & offers(target, target.path) or key in seen:
                 continue
+            if (
+                article.path
+                and urlsplit(link.target).path in (".", "./")
+                and wanted & offers(article, article.path)
+            ):
+                continue  # `./#x` from a page published at an address of its own (`kinds/`,
+                # or GitBook, which writes every link within a page so) is the page itself
             seen.add(key)
             yield ctx.finding(
                 article,
@@ -692,7 +720,9 @@ def register(registry: Registry) -> None:
                 "ignore_case": Param(True, "match without regard to case"),
                 "allow": Param([], "regexes for matches that are fine (e.g. example domains)"),
                 "skip_code": Param(
-                    False, "leave fenced code blocks and `<script>`, `<style>` elements out"
+                    False,
+                    "leave code out: fenced code blocks, inline code spans and `<script>`, "
+                    "`<style>` elements",
                 ),
                 "skip_comments": Param(
                     False,

@@ -119,6 +119,8 @@ def topic_mismatch(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
                 continue
             if _siblings(own, dominant):  # a topic is coarser than one parent's sub-categories
                 continue
+            if dominant.startswith(f"{own} > ") and article.ref in corpus.section_pages:
+                continue  # the page of a section, filed beside it (a GitBook summary's item)
             there = categories.closeness(i, dominant)
             here = categories.closeness(i, own)
             typical = categories.typical((dominant, categories.languages[i]), quantile)

@@ -16,6 +16,7 @@ from kbaudit.sources import (
     docusaurus,
     fragments,
     freshdesk,
+    gitbook,
     helpdesk,
     html,
     hugo,
@@ -79,6 +80,7 @@ def load(
         tree = jekyll.published(tree)
         tree = hugo.published(tree)
         tree = vitepress.published(tree)
+        tree = gitbook.published(tree)
     source = source_by_name(input_format) if input_format else detect(tree, SOURCES)
     # pages of another format beside the detected one are read by their own reader; a
     # forced format reads only its own files. Pages no reader reads are named (INPUT007).
@@ -122,6 +124,7 @@ def load(
         result.files += sorted(
             {a.url[len(prefix) :] for a in result.articles if a.url and a.url.startswith(prefix)}
         )
+    result.files += docusaurus.static_addresses(tree)
     if options.dates in ("git", "auto") and tree.git_root is not None:
         result.articles = _with_git_dates(
             result.articles, tree.git_root, options.dates, result.problems

@@ -280,6 +280,33 @@ def _route(article: Article, rel: str, base: str) -> str:
     return "/" + path
 
 
+_BASE_URL = re.compile(r"""\bbaseUrl\s*:\s*(["'])([^"'\n]{0,300})\1""")
+_STATIC_FOLDERS = re.compile(r"\bstaticDirectories\s*:\s*\[([^\]]{0,2000})\]")
+
+
+def static_addresses(tree: Tree) -> list[str]:
+    """The addresses, from the root of the KB, at which the sites serve the files of their
+    static folders (`static/`, or the config's `staticDirectories`): at the site's
+    `baseUrl` (`docs/guide/x.html` for `static/guide/x.html` under `baseUrl: '/docs/'`), and
+    without it, as a Markdown link may name them (Docusaurus adds the `baseUrl`). A
+    site-absolute link to one of them (`/docs/guide/x.html`) reaches a file of the site."""
+    out: set[str] = set()
+    for site in sites(tree):
+        raw = _config(tree, site)
+        base = m[2].strip().strip("/") if (m := _BASE_URL.search(raw)) else ""
+        named = _STATIC_FOLDERS.search(raw)
+        folders = [v[2] for v in _STRING.finditer(named[1])] if named else ["static"]
+        for folder in {_join(site, f.strip().rstrip("/")) for f in folders}:
+            prefix = folder + "/"
+            for path in tree.all_paths:
+                if path.startswith(prefix):
+                    served = path[len(prefix) :]
+                    out.add(served)
+                    if base:
+                        out.add(f"{base}/{served}")
+    return sorted(out - set(tree.all_paths))
+
+
 _LAST_VERSION = re.compile(r"""\blastVersion\s*:\s*(["'])([^"'\n]{1,100})\1""")
 
 

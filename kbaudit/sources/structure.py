@@ -44,8 +44,10 @@ TOC_FILES = ("toc.yml", "toc.yaml")
 NAV_MARKDOWN = ("SUMMARY.md", "_sidebar.md")
 MAX_NAV_BYTES = 4 * 1024 * 1024  # a navigation file larger than this is not one
 MAX_NAV_NODES = 200_000
-# Bounded by the next bracket and possessive, so unclosed links cost linear time.
-_LINK = re.compile(r"\[([^\[\]]+)\]\(\s*<?([^()\s<>]++)>?[^()\[\]]*\)")
+# Bounded by the next bracket and possessive, so unclosed links cost linear time; a label
+# may hold escaped brackets (`[Setup \[beta\]](setup.md)`).
+NAV_LINK = re.compile(r"\[((?:[^\[\]\\]|\\.)++)\]\(\s*<?([^()\s<>]++)>?[^()\[\]]*\)")
+_ESCAPED = re.compile(r"\\(.)")
 _ITEM = re.compile(r"^(\s*)[-*+]\s+(.*)$")
 _HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$")
 _DOC_SUFFIXES = (".md", ".markdown", ".mdx", ".html", ".htm")
@@ -108,7 +110,7 @@ def with_categories(
     if outer and mode != "path":
         files_here = set(tree.all_paths)
         for target, section in outer.items():
-            page = next((p for p in _candidates(target) if p in files_here), None)
+            page = next((p for p in candidates(target) if p in files_here), None)
             if page is not None:
                 tree_categories.setdefault(page, section)
     if mode == "path":
@@ -323,16 +325,21 @@ _Item = tuple[str, bool]
 
 
 def navigation(tree: Tree, ids: dict[str, str] | None = None) -> Navigation:
-    """File -> category path from every navigation file of the tree, the navigation files
-    that are Markdown (so not articles), and the labels and section pages those give. `ids`
+    """File -> category path from every navigation file of the tree ("" for a page it
+    places at its top), the navigation files that are Markdown (so not articles), and the
+    labels and section pages those give. SUMMARY.md and _sidebar.md are read even when
+    excluded: the default exclude leaves them out as articles, not as navigation. `ids`
     maps a page's name by its own id (`folder/<id>`, as Docusaurus sidebars give it) to its
     file. Broken navigation files are skipped: they only help, the articles are read either
     way."""
     ids = ids or {}
     found: dict[str, str] = {}
     nav = Navigation()
-    for rel in tree.paths:
+    chosen = set(tree.paths)
+    for rel in tree.all_paths:
         name = rel.rsplit("/", 1)[-1]
+        if rel not in chosen and (name not in NAV_MARKDOWN or "/." in f"/{rel}"):
+            continue  # SUMMARY.md and _sidebar.md are excluded as articles, not as navigation
         entries: list[tuple[str, tuple[str, ...]]] = []
         items: dict[str, _Item] = {}
         try:
@@ -360,12 +367,14 @@ def navigation(tree: Tree, ids: dict[str, str] | None = None) -> Navigation:
         except (OSError, KeyError, ValueError, yaml.YAMLError, AttributeError, RecursionError):
             continue
         for target, names in entries:
-            for path in _candidates(target):
+            for path in candidates(target):
                 path = ids.get(path, path)
                 if path not in tree.all_paths:
                     continue
-                if names:
-                    found.setdefault(path, " > ".join(names))
+                if names and not found.get(path):
+                    found[path] = " > ".join(names)
+                else:  # placed at the top: no category, not even its folder's section
+                    found.setdefault(path, "")
                 if target in items:
                     label, holds = items[target]
                     nav.labels.setdefault(path, label)
@@ -419,7 +428,7 @@ def _yaml(tree: Tree, rel: str) -> Any:
     return yaml.load(_text(tree, rel), Loader=NavLoader)
 
 
-def _candidates(target: str) -> Iterator[str]:
+def candidates(target: str) -> Iterator[str]:
     """The files a navigation link may name: as written, with .md, or a folder's index."""
     path = posixpath.normpath(target.split("#", 1)[0].split("?", 1)[0]).lstrip("/")
     if path in ("", ".") or path.startswith("../") or "://" in target:
@@ -526,8 +535,8 @@ def _markdown_nav(
             items[target] = (label, True)
         while stack and stack[-1][0] >= indent:
             stack.pop()
-        link = _LINK.search(content)
-        label = link.group(1).strip() if link else content.strip("*_ ")
+        link = NAV_LINK.search(content)
+        label = _ESCAPED.sub(r"\1", link.group(1)).strip() if link else content.strip("*_ ")
         last = None
         if link and "://" not in link.group(2):
             target = posixpath.join(folder, link.group(2))
@@ -548,7 +557,8 @@ _JS_TOKEN = re.compile(
 
 def _docusaurus(raw: str, docs_dir: str) -> list[tuple[str, tuple[str, ...]]]:
     """Docusaurus sidebars.js: `{type: 'category', label: 'X', items: [...]}` and the short
-    form `{'X': ['doc-a', 'doc-b']}`; doc ids are paths below docs/ without the suffix."""
+    forms `{'X': ['doc-a', 'doc-b']}` and `{'X': {'Y': ['doc-a']}}` (a sidebar given as an
+    object of categories); doc ids are paths below docs/ without the suffix."""
     tokens: list[tuple[str, str]] = []
     for m in _JS_TOKEN.finditer(raw):
         if m.group(0).startswith(("//", "/*")):
@@ -611,11 +621,15 @@ def _js_value(
         if fields.get("type") == "doc" and "id" in fields:
             entries.append((posixpath.join(docs_dir, fields["id"]), names))
         for key, start in nested:
+            opened = tokens[start] if start < len(tokens) else None
             if key == "items":
                 inner = (*names, label) if fields.get("type") == "category" and label else names
                 _js_value(tokens, start, inner, docs_dir, entries, depth + 1, budget)
-            elif tokens[start] == ("punct", "[") and key not in ("items", "link"):
-                # {'Label': [...]} short form, or a sidebar name at the top level
+            elif key != "link" and (
+                opened == ("punct", "[") or (opened == ("punct", "{") and "type" not in fields)
+            ):
+                # {'Label': [...]} short form, {'Label': {'Sub': [...]}} nested in it, or a
+                # sidebar name at the top level (`{docs: {'Label': [...]}}` too)
                 inner = (*names, key) if names or depth > 0 else names
                 _js_value(tokens, start, inner, docs_dir, entries, depth + 1, budget)
         return end
