@@ -514,6 +514,21 @@ def test_sample_tickets_are_scored_for_what_they_ask_not_their_length() -> None:
     assert sum(status[s] == COVERED for s in gaps) <= 1
 
 
+def test_a_handful_of_gap_searches_may_each_be_a_topic() -> None:
+    """The sample's search log lists about a dozen terms no article answers: two unrelated
+    ones ("recurring invoice", "vat return") are two topics, not one because the largest
+    number of topics tried was 1.5 sqrt(12)."""
+    from kbaudit.sources.questions import load_questions
+
+    kb = FIXTURES / "sample-kb"
+    articles = load(kb, None, load_config(kb).source_options()).articles
+    report = analyse(articles, load_questions(FIXTURES / "questions" / "search-log.csv"))
+    topic = {
+        report.results[i].question.text: t for t, g in enumerate(report.gaps) for i in g.members
+    }
+    assert topic["recurring invoice"] != topic["vat return"]
+
+
 def test_questions_are_matched_in_the_kbs_main_language(tmp_path: Path) -> None:
     def write(name: str, title: str, locale: str, body: str) -> None:
         text = f"---\ntitle: {title}\nlocale: {locale}\n---\n{body}\n"

@@ -29,6 +29,7 @@ NEIGHBOURS = 10  # of each question in the clustering graph (fewer below 400 que
 MAX_TOPICS = 150
 SILHOUETTE_SAMPLE = 3000
 SVD_DIMS = 100  # of the vectors questions are compared by
+FEW = 30  # questions; so few may be as many topics as questions
 
 
 def question_matrix(texts: Sequence[str]) -> sparse.csr_matrix | None:
@@ -97,7 +98,10 @@ def spectral_embedding(vectors: np.ndarray, dims: int, seed: int = 0) -> np.ndar
 
 
 def _candidates(n: int) -> list[int]:
-    top = int(min(MAX_TOPICS, max(2, 1.5 * np.sqrt(n)), n - 1))
+    """The K tried: up to 1.5 sqrt(n); with FEW questions or fewer, every K up to n - 1 (a
+    search log's handful of terms may each be a subject: "recurring invoice" and "vat
+    return" are two gaps, not one topic because 3 was the largest K tried)."""
+    top = n - 1 if n <= FEW else int(min(MAX_TOPICS, max(2, 1.5 * np.sqrt(n)), n - 1))
     return sorted({round(k) for k in np.geomspace(2, max(top, 2), num=12)})
 
 
