@@ -11,7 +11,7 @@ from rapidfuzz import fuzz, process
 
 from kbaudit.analysis.groups import UnionFind
 from kbaudit.corpus import Corpus
-from kbaudit.model import Article, Finding, Related
+from kbaudit.model import UNPUBLISHED, Article, Finding, Related
 from kbaudit.normalize import SEARCH_KEYWORDS, SourceOptions, known_keys
 from kbaudit.rules import (
     SKIP_EMPTY_SECTIONS,
@@ -35,6 +35,8 @@ def _value(article: Article, name: str) -> object:
 
 def required_field(article: Article, ctx: Context) -> Iterator[Finding]:
     name = ctx.params["field"]
+    if (article.status or "") in ctx.params["skip_status"]:
+        return  # a draft or hidden page: no reader or bot is sent to it
     if _value(article, name) in (None, "", (), []):
         if ctx.params["skip_sections"] and article.ref in ctx.corpus.section_pages:
             return  # a home or section page holds the articles filed under it
@@ -378,6 +380,9 @@ def register(registry: Registry) -> None:
                     "index or parent page) alone",
                 ),
                 "skip_empty_sections": SKIP_EMPTY_SECTIONS,
+                "skip_status": Param(
+                    list(UNPUBLISHED), "statuses to leave out (drafts, hidden pages)"
+                ),
             },
             check=required_field,
             cached_with=section_pages_if_skipped,
