@@ -34,13 +34,16 @@ def test_a_graph_reads_its_pages_by_their_names(tmp_path: Path) -> None:
             "pages/New to the garden%3F.md": "- Start with a small bed near the tap.\n",
             "pages/Compost.md": (
                 "title:: Make compost\ndescription:: Turn kitchen scraps, leaves and grass into soil\n\n"
-                "- #+BEGIN_TIP\n  Keep it damp.\n  #+END_TIP\n- Turn the heap once a week.\n"
+                "- Turn the heap once a week.\n\t- #+BEGIN_TIP\n\t  Keep it damp.\n\t  #+END_TIP\n"
+                "- Add leaves\n\t-\n"
             ),
+            "pages/A year of beds.md": "---\ntitle: One year in the garden\n---\n\n- We dug four beds.\n",
             "pages/Secret.md": "public:: false\n\n- A page left out of the published graph.\n",
         },
     )
     articles = {a.path: a for a in load(root).articles}
     assert sorted(articles) == [
+        "pages/A year of beds.md",
         "pages/Compost.md",
         "pages/Garden.md",
         "pages/Garden___Tools___Hoe.md",
@@ -59,8 +62,15 @@ def test_a_graph_reads_its_pages_by_their_names(tmp_path: Path) -> None:
     compost = articles["pages/Compost.md"]
     assert compost.title == "Make compost"
     assert compost.text.startswith("Turn kitchen scraps, leaves and grass into soil")
-    assert "#+" not in compost.text
+    assert "#+" not in compost.text and "Keep it damp." in compost.text
+    assert compost.headings == ()  # an empty block under a line is no heading
     assert articles["pages/Secret.md"].status == "draft"
+    year = articles["pages/A year of beds.md"]  # YAML front matter, as Logseq also reads
+    assert (year.title, year.headings, year.text) == (
+        "One year in the garden",
+        (),
+        "We dug four beds.",
+    )
 
 
 def test_journals_are_days_and_links_name_pages(tmp_path: Path) -> None:

@@ -42,7 +42,9 @@ MAX_CONFIG_BYTES = 1024 * 1024
 
 _PROPERTY = re.compile(r"^([A-Za-z][\w.-]{0,100})::(?:[ \t]+(.*))?$")
 _BLOCK_PROPERTY = re.compile(r"^[ \t]*[A-Za-z][\w.-]{0,100}::(?:[ \t].*)?\n?", re.M)
-_ORG_MARKER = re.compile(r"^([ \t]*(?:- )?)#\+(?:BEGIN|END)_[A-Z]+[ \t]*$", re.M)
+_ORG_MARKER = re.compile(r"^[ \t]*+(?:- )?#\+(?:BEGIN|END)_[A-Z]++[ \t]*+(?:\n|$)", re.M)
+# an empty block: no text, and under a line of text Markdown would read its `-` as a heading
+_EMPTY_BLOCK = re.compile(r"^[ \t]*+-[ \t]*+(?:\n|$)", re.M)
 _LABELLED_PAGE = re.compile(r"\[([^\[\]\n]{0,500})\]\(\[\[([^\[\]\n]{1,500})\]\]\)")
 _LABELLED_BLOCK = re.compile(r"\[([^\[\]\n]{0,500})\]\(\(\(([0-9a-fA-F-]{36})\)\)\)")
 _BLOCK_REF = re.compile(r"\(\(([0-9a-fA-F-]{36})\)\)")
@@ -139,7 +141,7 @@ def _value(key: str, text: str) -> str | list[str] | bool:
 
 def split_properties(raw: str) -> tuple[dict[str, object], str, int]:
     """The page's properties (its first lines of `key:: value`), the rest of the page and the
-    line it starts on."""
+    number of lines before it."""
     meta: dict[str, object] = {}
     lines = raw.split("\n")
     at = 0
@@ -149,7 +151,7 @@ def split_properties(raw: str) -> tuple[dict[str, object], str, int]:
             break
         meta[m[1].lower()] = _value(m[1].lower(), m[2] or "")
         at += 1
-    return meta, "\n".join(lines[at:]), at + 1
+    return meta, "\n".join(lines[at:]), at
 
 
 def _link(name: str, label: str | None = None) -> str:
@@ -159,21 +161,26 @@ def _link(name: str, label: str | None = None) -> str:
 
 
 def outline(body: str) -> str:
-    """A page's blocks as Markdown: block properties and org markers out, links by page name
-    written as wikilinks to the page's file, block references by their label only."""
+    """A page's blocks as Markdown: block properties, org markers and empty blocks out, links
+    by page name written as wikilinks to the page's file, block references by their label
+    only."""
     body = _BLOCK_PROPERTY.sub("", body)
-    body = _ORG_MARKER.sub(r"\1", body)
+    body = _EMPTY_BLOCK.sub("", _ORG_MARKER.sub("", body))
     body = _LABELLED_PAGE.sub(lambda m: _link(m[2], m[1] or m[2]), body)
     body = _LABELLED_BLOCK.sub(lambda m: m[1], body)
     body = _BLOCK_REF.sub("", body)
     return _PAGE_REF.sub(lambda m: _link(m[1]), body)
 
 
-def page_fields(rel: str, raw: str) -> tuple[dict[str, object], str, int] | None:
+def page_fields(
+    rel: str, fields: dict[str, object], body: str, body_line: int
+) -> tuple[dict[str, object], str, int] | None:
     """A page's fields, its blocks as Markdown and the line they start on; None for a page
     with no blocks (a journal day with nothing written, or a page of properties only, which
     shows the blocks that link to it: a listing the app builds, like a tag's page)."""
-    meta, body, body_line = split_properties(raw)
+    properties, body, skipped = split_properties(body)
+    meta = {**fields, **properties}
+    body_line += skipped
     day = _journal_day(rel)
     if not body.strip(" \t\n-"):
         return None

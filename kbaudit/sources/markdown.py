@@ -443,10 +443,14 @@ def parse_logseq(rel: str, data: bytes, options: SourceOptions) -> Iterator[Reco
     problems: list[Record] = []
     raw = _text(rel, data, problems)
     yield from problems
-    fields = logseq.page_fields(rel, raw) if raw is not None else None
-    if raw is not None and fields is not None:
-        meta, body, body_line = fields
-        yield from page(rel, raw, meta, body, body_line, options)
+    if raw is None:
+        return
+    meta, body, body_line, problem = split_front_matter(raw, rel)  # YAML front matter too
+    if problem:
+        yield problem
+    fields = logseq.page_fields(rel, meta, body, body_line)
+    if fields is not None:
+        yield from page(rel, raw, *fields, options)
 
 
 def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
