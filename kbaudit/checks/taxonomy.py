@@ -329,6 +329,8 @@ def category_size(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
     members: dict[str, list[Article]] = defaultdict(list)
     in_folder: dict[str, Counter[str]] = defaultdict(Counter)
     for article in corpus.articles:
+        if (article.status or "") in ctx.params["skip_status"]:
+            continue  # a draft or hidden page is in no category a reader browses
         if article.category and not is_id_name(article.category):  # ids: TAX012's
             members[article.category].append(article)
             folder = _folder(article)
@@ -449,6 +451,9 @@ def register(registry: Registry) -> None:
             {
                 "min": Param(2, "fewest articles a category should have"),
                 "max": Param(0, "most articles a category should have (0 = no limit)"),
+                "skip_status": Param(
+                    list(UNPUBLISHED), "statuses of articles not counted (drafts, hidden pages)"
+                ),
             },
             check_corpus=category_size,
             cached_with=corpus_only,
