@@ -395,3 +395,42 @@ def test_a_vitepress_site_in_a_repository_is_the_kb(tmp_path: Path) -> None:
         ("QUAL006", "docs/src/billing/invoices.md")
     ]
     assert "refund-fees" in found.findings[0].message
+
+
+def test_a_vitepress_sidebar_files_the_pages(tmp_path: Path) -> None:
+    """The sidebar of a VitePress site, in its config or in a `sidebar.ts` beside it, files
+    its pages under its groups (a page with items is its section's page); a translation the
+    sidebar does not list is filed as the page it translates, not by its folder's name."""
+    write_files(
+        tmp_path,
+        {
+            "docs/.vitepress/config.ts": (
+                'import { sidebar } from "./sidebar";\n'
+                "export default { srcDir: '.', themeConfig: { sidebar: sidebar } };\n"
+            ),
+            "docs/.vitepress/sidebar.ts": (
+                "import type { DefaultTheme } from 'vitepress';\n"
+                "// groups of the help center\n"
+                "export const sidebar: DefaultTheme.Sidebar = [\n"
+                "  { text: 'Two-factor codes', items: [\n"
+                "    { text: 'Overview', link: '/auth/', items: [\n"
+                "      { text: 'Back up codes', link: '/auth/backup.html' },\n"
+                "    ] },\n"
+                "  ] },\n"
+                "  { text: 'Billing', items: [{ text: 'Refunds', link: '/refunds' }] },\n"
+                "];\n"
+            ),
+            "docs/auth/index.md": "# Two-factor codes\n\nKeep your codes in one place.\n",
+            "docs/auth/backup.md": "# Back up your codes\n\nExport them to a file.\n",
+            "docs/de/auth/index.md": "# Zwei-Faktor-Codes\n\nBewahre deine Codes auf.\n",
+            "docs/refunds.md": "# Get a refund\n\nSelect Refund on the invoice.\n",
+        },
+    )
+    articles = {a.path: a for a in load(tmp_path).articles}
+    assert {p: a.category for p, a in articles.items()} == {
+        "docs/auth/index.md": "Two-factor codes",
+        "docs/auth/backup.md": "Two-factor codes > Overview",
+        "docs/de/auth/index.md": "Two-factor codes",
+        "docs/refunds.md": "Billing",
+    }
+    assert articles["docs/auth/index.md"].meta.get(PARENT_PAGE) is True

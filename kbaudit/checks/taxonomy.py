@@ -11,7 +11,7 @@ from rapidfuzz import fuzz, process
 
 from kbaudit.analysis.groups import UnionFind
 from kbaudit.corpus import Corpus
-from kbaudit.model import Article, Finding, Related
+from kbaudit.model import UNPUBLISHED, Article, Finding, Related
 from kbaudit.normalize import SEARCH_KEYWORDS, SourceOptions, known_keys
 from kbaudit.rules import (
     SKIP_EMPTY_SECTIONS,
@@ -35,6 +35,8 @@ def _value(article: Article, name: str) -> object:
 
 def required_field(article: Article, ctx: Context) -> Iterator[Finding]:
     name = ctx.params["field"]
+    if (article.status or "") in ctx.params["skip_status"]:
+        return  # a draft or hidden page: no reader or bot is sent to it
     if _value(article, name) in (None, "", (), []):
         if ctx.params["skip_sections"] and article.ref in ctx.corpus.section_pages:
             return  # a home or section page holds the articles filed under it
@@ -327,6 +329,8 @@ def category_size(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
     members: dict[str, list[Article]] = defaultdict(list)
     in_folder: dict[str, Counter[str]] = defaultdict(Counter)
     for article in corpus.articles:
+        if (article.status or "") in ctx.params["skip_status"]:
+            continue  # a draft or hidden page is in no category a reader browses
         if article.category and not is_id_name(article.category):  # ids: TAX012's
             members[article.category].append(article)
             folder = _folder(article)
@@ -378,6 +382,9 @@ def register(registry: Registry) -> None:
                     "index or parent page) alone",
                 ),
                 "skip_empty_sections": SKIP_EMPTY_SECTIONS,
+                "skip_status": Param(
+                    list(UNPUBLISHED), "statuses to leave out (drafts, hidden pages)"
+                ),
             },
             check=required_field,
             cached_with=section_pages_if_skipped,
@@ -444,6 +451,9 @@ def register(registry: Registry) -> None:
             {
                 "min": Param(2, "fewest articles a category should have"),
                 "max": Param(0, "most articles a category should have (0 = no limit)"),
+                "skip_status": Param(
+                    list(UNPUBLISHED), "statuses of articles not counted (drafts, hidden pages)"
+                ),
             },
             check_corpus=category_size,
             cached_with=corpus_only,

@@ -22,7 +22,7 @@ from kbaudit.corpus.links import (
     url_key,
 )
 from kbaudit.model import Article, Link, LoadProblem, Question
-from kbaudit.normalize import PARENT_PAGE, edition, language_key
+from kbaudit.normalize import PARENT_PAGE, as_list, edition, language_key
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Hashable
@@ -299,8 +299,19 @@ class Corpus:
 
     @property
     def note_index(self) -> NoteIndex:
-        """The KB's files by name: where wikilinks point."""
-        return self.memo(("note-index",), lambda: build_note_index(self.files or self.by_path))
+        """The KB's files by name, and its notes by the other names they give themselves
+        (`aliases:`): where wikilinks point."""
+
+        def build() -> NoteIndex:
+            aliases = {
+                name: a.path
+                for a in self.articles
+                if a.path
+                for name in as_list(a.meta.get("aliases") or a.meta.get("alias"))
+            }
+            return build_note_index(self.files or self.by_path, aliases)
+
+        return self.memo(("note-index",), build)
 
     @cached_property
     def wikilinks_judged(self) -> bool:

@@ -196,7 +196,9 @@ def _ends_with(path: str, key: str) -> bool:
     return any(p == key or p.endswith("/" + key) for p in (path, _NOTE_SUFFIX.sub("", path)))
 
 
-def build_note_index(paths: Iterable[str]) -> NoteIndex:
+def build_note_index(paths: Iterable[str], aliases: dict[str, str] | None = None) -> NoteIndex:
+    """The index of the files by name, with each note's aliases (alias -> its path) beside
+    them: a note found by its file name wins over another's alias."""
     names: dict[str, list[str]] = defaultdict(list)
     for path in sorted(paths):
         name = posixpath.basename(path).lower()
@@ -204,6 +206,10 @@ def build_note_index(paths: Iterable[str]) -> NoteIndex:
         stem = _NOTE_SUFFIX.sub("", name)
         if stem != name:
             names[stem].append(path)
+    for alias, path in sorted((aliases or {}).items()):
+        key = alias.strip().lower()
+        if key and "/" not in key and key not in names:
+            names[key] = [path]
     return NoteIndex(dict(names))
 
 

@@ -23,6 +23,7 @@ from kbaudit.sources import (
     index,
     intercom,
     jekyll,
+    logseq,
     markdown,
     mixed,
     mkdocs,
@@ -81,6 +82,7 @@ def load(
         tree = hugo.published(tree)
         tree = vitepress.published(tree)
         tree = gitbook.published(tree)
+        tree = logseq.published(tree)
     source = source_by_name(input_format) if input_format else detect(tree, SOURCES)
     # pages of another format beside the detected one are read by their own reader; a
     # forced format reads only its own files. Pages no reader reads are named (INPUT007).
@@ -112,6 +114,7 @@ def load(
         tree, result.articles, options.category_from, mkdocs.outer_sections(sites)
     )
     result.articles = structure.with_draft_folders(result.articles)
+    result.articles = logseq.with_namespace_pages(tree, result.articles)
     result.articles = docusaurus.with_urls(tree, result.articles)
     result.articles = vitepress.with_urls(tree, result.articles)
     result.articles = structure.with_docusaurus_versions(result.articles)

@@ -15,7 +15,7 @@ import yaml
 from kbaudit import safeyaml, text
 from kbaudit.model import InputCode, LoadProblem
 from kbaudit.normalize import PARENT_PAGE, SHOWS_UNREAD, SourceOptions, build_article
-from kbaudit.sources import fragments, notion
+from kbaudit.sources import fragments, logseq, notion
 from kbaudit.sources.base import Record, Source, decode, not_text
 from kbaudit.sources.parallel import parse_files
 from kbaudit.sources.tree import Tree
@@ -368,16 +368,26 @@ def drop_mdx_comments(body: str) -> str:
     return "".join(out) + body[at:]
 
 
-def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
-    """One Markdown file: the article plus any problems reading it."""
+def _text(rel: str, data: bytes, problems: list[Record]) -> str | None:
+    """A Markdown file's text with Unix line ends; None for a binary file. Problems
+    reading it go to `problems`."""
     binary = not_text(data, rel)
     if binary:
-        yield binary
-        return
+        problems.append(binary)
+        return None
     raw, problem = decode(data, rel)
     if problem:
-        yield problem
-    raw = raw.replace("\r\n", "\n")
+        problems.append(problem)
+    return raw.replace("\r\n", "\n")
+
+
+def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
+    """One Markdown file: the article plus any problems reading it."""
+    problems: list[Record] = []
+    raw = _text(rel, data, problems)
+    yield from problems
+    if raw is None:
+        return
     meta, body, body_line, problem = split_front_matter(raw, rel)
     if problem:
         yield problem
@@ -428,8 +438,28 @@ def page(
     yield article
 
 
+def parse_logseq(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
+    """One page of a Logseq graph: the article plus any problems reading it."""
+    problems: list[Record] = []
+    raw = _text(rel, data, problems)
+    yield from problems
+    if raw is None:
+        return
+    meta, body, body_line, problem = split_front_matter(raw, rel)  # YAML front matter too
+    if problem:
+        yield problem
+    fields = logseq.page_fields(rel, meta, body, body_line)
+    if fields is not None:
+        yield from page(rel, raw, *fields, options)
+
+
 def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
-    yield from parse_files(parse, tree, tree.with_suffix(*SUFFIXES), options)
+    rels = tree.with_suffix(*SUFFIXES)
+    graphs = sorted(logseq.graphs(tree))
+    pages = [rel for rel in rels if logseq.in_graph(rel, graphs)] if graphs else []
+    taken = set(pages)
+    yield from parse_files(parse, tree, [rel for rel in rels if rel not in taken], options)
+    yield from parse_files(parse_logseq, tree, pages, options)
 
 
 def sniff(tree: Tree) -> float:

@@ -35,7 +35,7 @@ from kbaudit.normalize import (
     VERSION,
     is_locale_folder,
 )
-from kbaudit.sources import docusaurus
+from kbaudit.sources import docusaurus, vitepress
 from kbaudit.sources.base import decode
 from kbaudit.sources.records import deslug, folder_categories, locale_folder, translated_folders
 from kbaudit.sources.tree import Tree
@@ -146,7 +146,8 @@ def with_categories(
 def _sections_of_folders(tree_categories: dict[str, str], files: list[Article]) -> dict[str, str]:
     """Pages the navigation leaves out, filed under the section that files at least half of
     their folder's pages in the navigation (`cli/store.md` beside `cli/*.md` filed under
-    "CLI"): their folder's name would spell that section another way ("cli")."""
+    "CLI"): their folder's name would spell that section another way ("cli"). A translation
+    in a locale folder that the navigation leaves out is filed as the page it translates."""
     by_folder: dict[str, Counter[str]] = defaultdict(Counter)
     for path, category in tree_categories.items():
         if category:  # a page the tree places at its top names no section
@@ -154,13 +155,28 @@ def _sections_of_folders(tree_categories: dict[str, str], files: list[Article]) 
     found = {}
     for article in files:
         path = article.path or ""
+        if path in tree_categories:
+            continue
+        if (twin := _untranslated(path)) and tree_categories.get(twin):
+            found[path] = tree_categories[twin]  # `de/auth/index.md`: as `auth/index.md` is
+            continue
         counts = by_folder.get(posixpath.dirname(path))
-        if path in tree_categories or not counts:
+        if not counts:
             continue
         section, n = counts.most_common(1)[0]
         if 2 * n >= sum(counts.values()):
             found[path] = section
     return found
+
+
+def _untranslated(path: str) -> str | None:
+    """The path of the page a file in a locale folder translates (`de/auth/index.md` ->
+    `auth/index.md`); None outside a locale folder."""
+    found = locale_folder(path)
+    if found is None:
+        return None
+    parts = path.split("/")
+    return "/".join(parts[: found[0]] + parts[found[0] + 1 :])
 
 
 def _folder_categories(tree: Tree, files: list[Article]) -> dict[str, str]:
@@ -366,26 +382,51 @@ def navigation(tree: Tree, ids: dict[str, str] | None = None) -> Navigation:
                 entries = _docusaurus(_text(tree, rel), posixpath.join(_folder(rel), "docs"))
         except (OSError, KeyError, ValueError, yaml.YAMLError, AttributeError, RecursionError):
             continue
-        for target, names in entries:
-            for path in candidates(target):
-                path = ids.get(path, path)
-                if path not in tree.all_paths:
-                    continue
-                if names and not found.get(path):
-                    found[path] = " > ".join(names)
-                else:  # placed at the top: no category, not even its folder's section
-                    found.setdefault(path, "")
-                if target in items:
-                    label, holds = items[target]
-                    nav.labels.setdefault(path, label)
-                    if holds:
-                        nav.sections.add(path)
-                break
+        _place(entries, items, ids, tree, found, nav)
+    for config, src in vitepress.configs(tree):  # a VitePress site's sidebar
+        folder = posixpath.dirname(config)  # in the config, or a `sidebar.ts` beside it
+        for rel in [config, *(p for p in tree.all_paths if _VITEPRESS_SIDEBAR.search(p))]:
+            if rel != config and posixpath.dirname(rel) != folder:
+                continue
+            items = {}
+            try:
+                if tree.size(rel) <= MAX_NAV_BYTES:
+                    entries = _vitepress(_text(tree, rel), src, items)
+                    _place(entries, items, ids, tree, found, nav)
+            except (OSError, KeyError, ValueError, RecursionError):
+                continue
     labels = {k[: -len("/\0label")]: v for k, v in found.items() if k.endswith("/\0label")}
     nav.categories = {k: v for k, v in found.items() if not k.endswith("/\0label")}
     if labels:
         nav.categories.update(_labelled_folders(tree, labels, nav.categories))
     return nav
+
+
+def _place(
+    entries: list[tuple[str, tuple[str, ...]]],
+    items: dict[str, _Item],
+    ids: dict[str, str],
+    tree: Tree,
+    found: dict[str, str],
+    nav: Navigation,
+) -> None:
+    """File each navigation entry's page under its names; note its label and whether it
+    holds other pages (its section's page)."""
+    for target, names in entries:
+        for path in candidates(target):
+            path = ids.get(path, path)
+            if path not in tree.all_paths:
+                continue
+            if names and not found.get(path):
+                found[path] = " > ".join(names)
+            else:  # placed at the top: no category, not even its folder's section
+                found.setdefault(path, "")
+            if target in items:
+                label, holds = items[target]
+                nav.labels.setdefault(path, label)
+                if holds:
+                    nav.sections.add(path)
+            break
 
 
 def _labelled_folders(tree: Tree, labels: dict[str, str], placed: dict[str, str]) -> dict[str, str]:
@@ -559,17 +600,7 @@ def _docusaurus(raw: str, docs_dir: str) -> list[tuple[str, tuple[str, ...]]]:
     """Docusaurus sidebars.js: `{type: 'category', label: 'X', items: [...]}` and the short
     forms `{'X': ['doc-a', 'doc-b']}` and `{'X': {'Y': ['doc-a']}}` (a sidebar given as an
     object of categories); doc ids are paths below docs/ without the suffix."""
-    tokens: list[tuple[str, str]] = []
-    for m in _JS_TOKEN.finditer(raw):
-        if m.group(0).startswith(("//", "/*")):
-            continue
-        string = next((g for g in m.groups()[:3] if g is not None), None)
-        if string is not None:
-            tokens.append(("str", string))
-        elif m.group(4):
-            tokens.append(("punct", m.group(4)))
-        else:
-            tokens.append(("word", m.group(5)))
+    tokens = _js_tokens(raw)
     entries: list[tuple[str, tuple[str, ...]]] = []
     start = next((i for i, t in enumerate(tokens) if t == ("punct", "{")), len(tokens))
     _js_value(tokens, start, (), docs_dir, entries, 0, _Budget())
@@ -636,6 +667,107 @@ def _js_value(
     if kind == "str":
         entries.append((posixpath.join(docs_dir, value), names))
     return i + 1
+
+
+def _js_tokens(raw: str) -> list[tuple[str, str]]:
+    """The strings, punctuation and words of a JS or TS file, comments left out."""
+    tokens: list[tuple[str, str]] = []
+    for m in _JS_TOKEN.finditer(raw):
+        if m.group(0).startswith(("//", "/*")):
+            continue
+        string = next((g for g in m.groups()[:3] if g is not None), None)
+        if string is not None:
+            tokens.append(("str", string))
+        elif m.group(4):
+            tokens.append(("punct", m.group(4)))
+        else:
+            tokens.append(("word", m.group(5)))
+    return tokens
+
+
+def _js_literal(
+    tokens: list[tuple[str, str]], i: int, depth: int, budget: _Budget
+) -> tuple[Any, int]:
+    """One JS value from tokens[i:] as Python (objects, arrays and strings; anything else
+    None) and the index after it."""
+    budget.spend()
+    if i >= len(tokens) or depth > 50:
+        return None, len(tokens)
+    kind, value = tokens[i]
+    if (kind, value) == ("punct", "["):
+        out: list[Any] = []
+        i += 1
+        while i < len(tokens) and tokens[i] != ("punct", "]"):
+            if tokens[i] == ("punct", ","):
+                i += 1
+                continue
+            item, i = _js_literal(tokens, i, depth + 1, budget)
+            out.append(item)
+        return out, i + 1
+    if (kind, value) == ("punct", "{"):
+        fields: dict[str, Any] = {}
+        i += 1
+        while i < len(tokens) and tokens[i] != ("punct", "}"):
+            if tokens[i][0] == "punct" or i + 1 >= len(tokens) or tokens[i + 1] != ("punct", ":"):
+                i += 1  # a comma, a spread (`...base`) or a shorthand property
+                continue
+            fields[tokens[i][1]], i = _js_literal(tokens, i + 2, depth + 1, budget)
+        return fields, i + 1
+    i += 1
+    if kind == "str":
+        return value, i
+    # a call, a variable or a number: skip to the end of the value
+    while i < len(tokens) and tokens[i] not in (("punct", ","), ("punct", "}"), ("punct", "]")):
+        if tokens[i][1] in ("[", "{"):
+            _, i = _js_literal(tokens, i, depth + 1, budget)
+        else:
+            i += 1
+    return None, i
+
+
+_VITEPRESS_SIDEBAR = re.compile(r"(?:^|/)\.vitepress/sidebar\.[cm]?[jt]s$")
+
+
+def _vitepress(raw: str, src: str, items: dict[str, _Item]) -> list[tuple[str, tuple[str, ...]]]:
+    """A VitePress config's `sidebar`: groups `{text, items}` name the pages they hold, a page
+    is `{text, link}` (a page with `items` is its section's page); one sidebar, or one per
+    address prefix (`{'/guide/': [...]}`), in the config or in a `sidebar.ts` it imports.
+    Links are addresses below the source folder."""
+    tokens = _js_tokens(raw)
+    budget = _Budget()
+    entries: list[tuple[str, tuple[str, ...]]] = []
+
+    def walk(node: Any, names: tuple[str, ...]) -> None:
+        if isinstance(node, list):
+            for item in node:
+                walk(item, names)
+            return
+        if not isinstance(node, dict):
+            return
+        label = node.get("text")
+        text = label.strip() if isinstance(label, str) else ""
+        link, inner = node.get("link"), node.get("items")
+        if isinstance(link, str) and "://" not in link:
+            target = posixpath.join(src, link.lstrip("/"))
+            target = target[: -len(".html")] if target.endswith(".html") else target
+            entries.append((target, names))
+            if text:
+                items[target] = (text, isinstance(inner, list) and bool(inner))
+        if isinstance(inner, list):
+            walk(inner, (*names, text) if text else names)
+
+    for i, token in enumerate(tokens[:-1]):
+        if token != ("word", "sidebar") or tokens[i + 1][1] not in (":", "[", "{"):
+            continue  # `sidebar: [...]` in the config, `export const sidebar = [...]` beside it
+        start = i + 2 if tokens[i + 1][1] == ":" else i + 1
+        while start < min(i + 5, len(tokens) - 1) and tokens[start][0] == "word":
+            start += 1  # a type: `sidebar: DefaultTheme.Sidebar = [...]`
+        value, _ = _js_literal(tokens, start, 0, budget)
+        if value is not None:
+            groups = value.values() if isinstance(value, dict) else [value]
+            for group in groups:
+                walk(group, ())
+    return entries
 
 
 def with_draft_folders(articles: list[Article]) -> list[Article]:

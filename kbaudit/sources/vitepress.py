@@ -24,9 +24,9 @@ _SRC_DIR = re.compile(r"""\bsrcDir\s*:\s*["'`]([^"'`\n]{1,300})["'`]""")
 MAX_CONFIG_BYTES = 1024 * 1024
 
 
-def sources(tree: Tree) -> list[str]:
-    """The source folders of the VitePress sites in the tree ("" for the root)."""
-    found = set()
+def configs(tree: Tree) -> list[tuple[str, str]]:
+    """Each VitePress config of the tree with its site's source folder ("" for the root)."""
+    found = []
     for path in tree.all_paths:
         if not _CONFIG.search(path):
             continue
@@ -39,8 +39,13 @@ def sources(tree: Tree) -> list[str]:
         except (OSError, KeyError):
             pass
         folder = posixpath.normpath(posixpath.join(site, src)) if src else site
-        found.add("" if folder == "." else folder)
-    return sorted(found)
+        found.append((path, "" if folder == "." else folder))
+    return found
+
+
+def sources(tree: Tree) -> list[str]:
+    """The source folders of the VitePress sites in the tree ("" for the root)."""
+    return sorted({src for _, src in configs(tree)})
 
 
 def _source_of(path: str, found: list[str]) -> str | None:
