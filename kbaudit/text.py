@@ -326,8 +326,15 @@ def readme_blocks(body: str) -> str:
 
 
 # Template code of a site generator: a Liquid/Jinja statement (`{% for post in site.posts %}`)
-# or expression (`{{ post.url }}`); Hugo shortcodes (`{{< youtube >}}`) are content.
-_TEMPLATE_CODE = re.compile(r"\{%-?[ \t]*\w|\{\{-?[ \t]*[\w.\[\]\"'|: -]{1,300}?-?\}\}")
+# or expression (`{{ post.url }}`); Hugo shortcodes (`{{< youtube >}}`) and GitBook's blocks
+# (`{% embed url="..." %}`, `{% hint %}`, `{% content-ref %}`: a video, a callout, a card the
+# page shows) are content.
+_GITBOOK_BLOCK = (
+    r"(?:end)?(?:embed|hint|tabs?|content-ref|page-ref|code|stepper|step|file|swagger|columns?)\b"
+)
+_TEMPLATE_CODE = re.compile(
+    rf"\{{%-?[ \t]*(?!{_GITBOOK_BLOCK})\w|\{{\{{-?[ \t]*[\w.\[\]\"'|: -]{{1,300}}?-?\}}\}}"
+)
 
 
 def template_only(body: str, extracted: Extracted) -> bool:

@@ -255,6 +255,17 @@ def test_page_with_a_placeholder_and_text_is_an_article() -> None:
     assert template_only(listing, markdown(listing))
 
 
+def test_gitbook_page_of_an_embed_is_an_article() -> None:
+    """GitBook's blocks (`{% embed %}`, `{% hint %}`, `{% content-ref %}`) are content the
+    page shows, not template code: a page holding only its title and a video is a page."""
+    from kbaudit.text import template_only
+
+    video = '# Tour of the dashboard\n\n{% embed url="https://videos.example.com/v/tour" %}\n'
+    assert not template_only(video, markdown(video))
+    cards = '# Billing\n\n{% content-ref url="invoices.md" %}\n[invoices.md](invoices.md)\n{% endcontent-ref %}\n'
+    assert not template_only(cards, markdown(cards))
+
+
 def test_mkdocs_material_tags_index_is_no_article(tmp_path: Path) -> None:
     root = write_files(
         tmp_path / "site",

@@ -118,3 +118,8 @@ def test_markdown_include_extension_tags_are_includes() -> None:
         "shared/hours.md",
         "parts/limits.md",
     ]
+
+
+def test_gitbook_include_blocks_are_includes() -> None:
+    raw = '{% include "../.gitbook/includes/refund-window.md" %}\n{% include footer.html %}\n'
+    assert targets(raw) == ["../.gitbook/includes/refund-window.md"]  # a Jekyll include is not

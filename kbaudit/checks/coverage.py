@@ -59,9 +59,12 @@ def question_coverage(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
 
 # The last part of a link target that cannot name an article: an address, a template variable
 # left unrendered by the export (`$itemUrl`, `{{url}}`), a file or a domain ("deck.pptx",
-# "bonus.ly"); its broken link is QUAL006's. Page suffixes and versions ("v2.5") can.
+# "bonus.ly"), GitBook's `broken-reference` (what it writes for a link whose page was
+# deleted); its broken link is QUAL006's. Page suffixes and versions ("v2.5") can.
 _NOT_A_PAGE = re.compile(
-    r"[@$]|\{\{|%7B%7B|\.(?!(?:md|markdown|mdx|html?|aspx?|php|rst)$)[a-z]{1,10}$", re.I
+    r"[@$]|\{\{|%7B%7B|^broken-reference$"
+    r"|\.(?!(?:md|markdown|mdx|html?|aspx?|php|rst)$)[a-z]{1,10}$",
+    re.I,
 )
 
 

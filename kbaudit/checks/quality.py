@@ -493,9 +493,15 @@ def broken_link(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
         ):  # one finding per article and missing target
             continue
         seen.add(key)
+        where = f"links to {broken.link.target!r} ({broken.resolved}), which is not in the KB"
+        if broken.resolved.rsplit("/", 1)[-1] == "broken-reference":
+            where = (
+                f"links {broken.link.text!r} to 'broken-reference', which GitBook writes where "
+                "the linked page was deleted or moved; link the page it meant"
+            )
         yield ctx.finding(
             broken.article,
-            f"links to {broken.link.target!r} ({broken.resolved}), which is not in the KB",
+            where,
             line=broken.link.line,
             related=[Related(broken.resolved, broken.resolved)],
             data={

@@ -237,7 +237,8 @@ def anchors(article: Article) -> set[str]:
     """Every anchor an article offers: slugs of its headings (those of the files it includes
     among them), explicit ids, block ids and content tabs. A heading
     repeated in the page gets its slug numbered from its second time on (`setup`,
-    `setup-1`; `setup_1` in MkDocs), as GitHub, kramdown and Hugo number them."""
+    `setup-1`; `setup_1` in MkDocs), as GitHub, kramdown and Hugo number them; so does an
+    explicit id, as GitBook numbers the ids of its headings."""
     found = slug_forms(article.title) if article.title else set()
     seen: Counter[str] = Counter()
     for heading in article.headings:
@@ -246,8 +247,12 @@ def anchors(article: Article) -> set[str]:
                 found |= {f"{slug}-{seen[slug]}", f"{slug}_{seen[slug]}"}
             found.add(slug)
             seen[slug] += 1
+    ids: Counter[str] = Counter()
     for m in _EXPLICIT_ID.finditer(article.raw or ""):
         name = (m.group(1) or m.group(2)).lower()
+        if ids[name]:  # GitBook numbers an id given twice (`<a id="setup">` -> `setup-1`)
+            found.add(f"{name}-{ids[name]}")
+        ids[name] += 1
         found |= {name, unquote(name)}  # `<a name="Add%20Items">` is reached by `#Add%20Items`
     found |= {f"^{m.group(1).lower()}" for m in _BLOCK_ID.finditer(article.raw or "")}
     # content tabs (`=== "Windows"`): `#__tabbed_2_1` is the first tab of the second set, or

@@ -5,7 +5,8 @@ snippets (`--8<-- "contact-us.md"`, or a block of file names between two `--8<--
 and the include-markdown plugin (`{% include-markdown "note.md" %}`, `{! include-markdown
 "note.md" !}` with its own tags) or the markdown-include extension (`{!note.md!}`), DocFX
 and Microsoft Docs (`[!INCLUDE [note](../includes/note.md)]`), mdBook
-(`{{#include note.md}}`), Jekyll (`{% include_relative note.md %}`) and MDX imports of a
+(`{{#include note.md}}`), Jekyll (`{% include_relative note.md %}`), GitBook
+(`{% include "../.gitbook/includes/note.md" %}`) and MDX imports of a
 partial (`import Note from './_note.mdx'`: Docusaurus publishes no `_` file as a page). The included file is read like any article, so what its
 text says (a secret, a placeholder, a broken link) is still reported on it; but it has no
 title, date, owner, tags or category of its own to report, is short by design and is not a
@@ -41,6 +42,8 @@ _INCLUDE_MARKDOWN = re.compile(
 )
 _MARKDOWN_INCLUDE = re.compile(r"\{![ \t]*([^\s!{}\"']{1,500}\.(?:md|markdown|txt))[ \t]*!\}")
 _JEKYLL = re.compile(r"\{%-?[ \t]*include_relative[ \t]+([^\s%}]{1,500})")
+# GitBook's reusable content: `{% include "../.gitbook/includes/note.md" %}`.
+_GITBOOK = re.compile(r"""\{%-?[ \t]*include[ \t]+(["'])([^"'\n]{1,500}\.md)\1""")
 _IMPORT = re.compile(
     r"""^import[ \t]+[\w${},*\s]{1,500}?[ \t]from[ \t]+(["'])([^"'\n]{1,500}\.mdx?)\1""", re.M
 )
@@ -60,11 +63,12 @@ def _snippet_blocks(raw: str) -> Iterator[str]:
 
 def targets(raw: str) -> list[str]:
     """The files a page's source includes, as written."""
-    marks = ("8<", "[!", "{{#", "{!", "include_relative", "include-markdown", "import")
+    marks = ("8<", "[!", "{{#", "{!", "include", "import")
     if not any(mark in raw for mark in marks):
         return []
     found = [m[2] for m in _SNIPPET.finditer(raw)]
     found += [m[2] for m in _INCLUDE_MARKDOWN.finditer(raw)]
+    found += [m[2] for m in _GITBOOK.finditer(raw)]
     found += _MARKDOWN_INCLUDE.findall(raw)
     if "8<" in raw:
         found += _snippet_blocks(raw)
