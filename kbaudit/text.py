@@ -28,14 +28,16 @@ _COLON_BLOCK = re.compile(
 _HTML_TAG = re.compile(r"<[^<>]+>")
 # Static-site template tags are markup, not text: Liquid ({% include x %}, {{ page.title }},
 # {% comment %}...{% endcomment %}), Hugo shortcodes ({{< note >}}, {{% tab %}}) and kramdown
-# attribute lists ({#custom-id}, {: .note}).
+# attribute lists ({#custom-id}, {: .note}). A tag's value may name a path parameter in braces
+# (GitBook's `{% openapi-operation path="/v1/items/{id}" %}`).
 # Spans are bounded and cannot cross braces or lines, so the patterns stay linear on
 # untrusted text.
 _TEMPLATE_COMMENT = re.compile(
     r"\{%-?[ \t]*comment[ \t]*-?%\}[^{]{0,4000}?\{%-?[ \t]*endcomment[ \t]*-?%\}"
 )
 _TEMPLATE_TAG = re.compile(
-    r"\{\{[<%][^{}\n]{0,300}?[>%]\}\}|\{%[^{}\n]{0,300}?%\}|\{\{[^{}\n]{0,300}?\}\}"
+    r"\{\{[<%][^{}\n]{0,300}?[>%]\}\}|\{%(?:[^{}\n]|\{[\w-]{0,60}\}){0,300}?%\}"
+    r"|\{\{[^{}\n]{0,300}?\}\}"
     r"|\{:[^{}\n]{0,300}\}|\{#[\w:.-]{1,100}\}"
 )
 # A link whose destination starts with a template tag: `[x]({{ site.baseurl }}/a/)`. Spaces
@@ -53,7 +55,7 @@ def _template_links(body: str) -> str:
 # Liquid before Markdown, and such a tag renders to nothing, so the line is blank for the
 # Markdown parser. Blank, it ends an HTML block (`<div class="tab-pane">` right above a
 # `{% capture %}` whose Markdown follows), as it does on the site.
-_LIQUID_LINE = re.compile(r"^[ \t]*(?:\{%[^{}\n]{0,300}?%\}[ \t]*)+$", re.M)
+_LIQUID_LINE = re.compile(r"^[ \t]*(?:\{%(?:[^{}\n]|\{[\w-]{0,60}\}){0,300}?%\}[ \t]*)+$", re.M)
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})(.*)$", re.M)
 
 

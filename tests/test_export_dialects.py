@@ -264,6 +264,10 @@ def test_gitbook_page_of_an_embed_is_an_article() -> None:
     assert not template_only(video, markdown(video))
     cards = '# Billing\n\n{% content-ref url="invoices.md" %}\n[invoices.md](invoices.md)\n{% endcontent-ref %}\n'
     assert not template_only(cards, markdown(cards))
+    api = (
+        '# Get an item\n\n{% openapi-operation spec="shop" path="/v1/items/{id}" method="get" %}\n'
+    )
+    assert "openapi" not in markdown(api).text  # a path parameter does not end the tag
 
 
 def test_mkdocs_material_tags_index_is_no_article(tmp_path: Path) -> None:
