@@ -329,10 +329,11 @@ def readme_blocks(body: str) -> str:
 
 # Template code of a site generator: a Liquid/Jinja statement (`{% for post in site.posts %}`)
 # or expression (`{{ post.url }}`); Hugo shortcodes (`{{< youtube >}}`) and GitBook's blocks
-# (`{% embed url="..." %}`, `{% hint %}`, `{% content-ref %}`: a video, a callout, a card the
-# page shows) are content.
+# (`{% embed url="..." %}`, `{% hint %}`, `{% content-ref %}`, `{% openapi-operation %}`: a
+# video, a callout, a card, an API operation the page shows) are content.
 _GITBOOK_BLOCK = (
-    r"(?:end)?(?:embed|hint|tabs?|content-ref|page-ref|code|stepper|step|file|swagger|columns?)\b"
+    r"(?:end)?(?:embed|hint|tabs?|content-ref|page-ref|code|stepper|step|file|swagger|columns?"
+    r"|openapi(?:-operation|-schemas|-webhook)?)\b"
 )
 _TEMPLATE_CODE = re.compile(
     rf"\{{%-?[ \t]*(?!{_GITBOOK_BLOCK})\w|\{{\{{-?[ \t]*[\w.\[\]\"'|: -]{{1,300}}?-?\}}\}}"

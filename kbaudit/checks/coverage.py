@@ -13,7 +13,7 @@ from kbaudit.analysis import COVERAGE, PARTIAL, UNCOVERED
 from kbaudit.analysis.language import language_name
 from kbaudit.corpus import Corpus
 from kbaudit.errors import RuleError
-from kbaudit.model import Article, Finding, Related
+from kbaudit.model import UNPUBLISHED, Article, Finding, Related
 from kbaudit.normalize import SHOWS_UNREAD, SUMMARY_ONLY
 from kbaudit.rules import CheckKind, Context, Param, Registry
 
@@ -74,6 +74,8 @@ def missing_article(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
     for broken in corpus.broken_links:
         if _NOT_A_PAGE.search(broken.resolved.rsplit("/", 1)[-1]):
             continue
+        if (broken.article.status or "") in UNPUBLISHED:
+            continue  # a draft, or a page the site does not list, is not what readers follow
         if broken.article not in by_target[broken.resolved]:
             by_target[broken.resolved].append(broken.article)
     minimum = int(ctx.params["min_links"])

@@ -177,6 +177,9 @@ _SHOWN_ATTRIBUTES = ("title", "label")  # a tab's label, an admonition's title: 
 COMPONENT_DATA = 1000
 _COMPONENT = re.compile(r"<[A-Z][\w.]*[\s/>]")
 _CARD_LIST = re.compile(r"^[ \t]*<DocCardList\b", re.M)
+# A GitBook block drawing an API operation, schema or webhook from a spec GitBook stores
+# (`{% openapi-operation spec="billing" path="/v1/invoices" method="get" %}`).
+_GITBOOK_API = re.compile(r"\{%-?[ \t]*openapi(?:-operation|-schemas|-webhook)?[ \t]")
 
 
 def _tag_end(body: str, start: int) -> int | None:
@@ -433,6 +436,8 @@ def page(
         # drawn by its components (a schema handed to them, or a component that is the
         # whole page, such as a filtered list of guides): its text is not all it shows
         article = replace(article, meta={**article.meta, SHOWS_UNREAD: ["component data"]})
+    elif _GITBOOK_API.search(source):  # the operation's parameters and responses
+        article = replace(article, meta={**article.meta, SHOWS_UNREAD: ["an API spec"]})
     if _CARD_LIST.search(source):  # Docusaurus' cards of the pages of its sidebar category
         article = replace(article, meta={**article.meta, PARENT_PAGE: True})
     yield article
