@@ -80,6 +80,20 @@ def html_charset(data: bytes) -> str | None:
         return None
 
 
+MAX_CONFIG_BYTES = 1024 * 1024  # a site generator's config file larger than this is not read
+
+
+def config_text(tree: Tree, rel: str) -> str:
+    """The text of a site generator's config file in the tree; "" when it is larger than
+    MAX_CONFIG_BYTES or cannot be read (the pages are still read without it)."""
+    try:
+        if tree.size(rel) <= MAX_CONFIG_BYTES:
+            return decode(tree.read_bytes(rel), rel)[0]
+    except (OSError, KeyError):
+        pass
+    return ""
+
+
 def decode(data: bytes, rel: str, declared: str | None = None) -> tuple[str, LoadProblem | None]:
     """UTF-8 (with or without BOM, or UTF-16 with BOM); else the character set the file
     declares (`declared`, an HTML page's `<meta charset>`); otherwise Windows-1252 so no text

@@ -23,7 +23,7 @@ from dataclasses import replace
 from kbaudit.model import Article
 from kbaudit.normalize import LATEST
 from kbaudit.sources import fragments
-from kbaudit.sources.base import decode
+from kbaudit.sources.base import config_text, decode
 from kbaudit.sources.tree import Tree
 
 _CONFIG = re.compile(r"(?:^|/)docusaurus\.config\.[cm]?[jt]s$")
@@ -50,7 +50,6 @@ _TRANSLATION = re.compile(
 # Files a site shows as pages (others, such as images and JSON, are never articles).
 _UNPUBLISHED = re.compile(r"(?:^|/)[_.]")
 _PAGES = (".md", ".markdown", ".mdx", ".html", ".htm", ".txt", ".rst", ".adoc")
-_MAX_CONFIG_BYTES = 1024 * 1024
 
 
 def sites(tree: Tree) -> list[str]:
@@ -144,12 +143,7 @@ def content_folders(tree: Tree, site: str) -> set[str]:
 def _config(tree: Tree, site: str) -> str:
     """The text of a site's config ("" when it cannot be read: the reader reports it)."""
     config = next(p for p in tree.paths if _CONFIG.search(p) and posixpath.dirname(p) == site)
-    try:
-        if tree.size(config) <= _MAX_CONFIG_BYTES:
-            return decode(tree.read_bytes(config), config)[0]
-    except OSError:
-        pass
-    return ""
+    return config_text(tree, config)
 
 
 def _inside(path: str, folders: set[str]) -> bool:

@@ -31,14 +31,13 @@ from urllib.parse import unquote
 
 from kbaudit.model import Article
 from kbaudit.normalize import PARENT_PAGE
-from kbaudit.sources.base import decode
+from kbaudit.sources.base import config_text
 from kbaudit.sources.tree import Tree, without_site_pages
 
 _CONFIG = re.compile(r"(?:^|/)logseq/config\.edn$")
 _JOURNALS_OFF = re.compile(r":feature/enable-journals\?\s+false\b")
 _HIDDEN = re.compile(r":hidden\s*\[([^\]]{0,5000})\]")
 _STRING = re.compile(r'"([^"\n]{1,500})"')
-MAX_CONFIG_BYTES = 1024 * 1024
 
 _PROPERTY = re.compile(r"^([A-Za-z][\w.-]{0,100})::(?:[ \t]+(.*))?$")
 _BLOCK_PROPERTY = re.compile(r"^[ \t]*[A-Za-z][\w.-]{0,100}::(?:[ \t].*)?\n?", re.M)
@@ -62,12 +61,7 @@ def graphs(tree: Tree) -> dict[str, tuple[bool, list[str]]]:
         if not _CONFIG.search(path):
             continue
         graph = posixpath.dirname(posixpath.dirname(path))
-        config = ""
-        try:
-            if tree.size(path) <= MAX_CONFIG_BYTES:
-                config = decode(tree.read_bytes(path), path)[0]
-        except (OSError, KeyError):
-            pass
+        config = config_text(tree, path)
         lines = "\n".join(line.split(";", 1)[0] for line in config.splitlines())  # comments
         hidden = _HIDDEN.search(lines)
         names = [n.strip("/") for n in _STRING.findall(hidden[1])] if hidden else []

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -384,8 +384,17 @@ def _text(rel: str, data: bytes, problems: list[Record]) -> str | None:
     return raw.replace("\r\n", "\n")
 
 
-def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
-    """One Markdown file: the article plus any problems reading it."""
+Fields = tuple[dict[str, Any], str, int]  # a page's fields, its body and the body's line
+
+
+def _parse(
+    rel: str,
+    data: bytes,
+    options: SourceOptions,
+    fields: Callable[[str, dict[str, Any], str, int], Fields | None],
+) -> Iterator[Record]:
+    """One Markdown file: the article plus any problems reading it; `fields` reads the
+    page's fields from its front matter and body (None: the file is no page)."""
     problems: list[Record] = []
     raw = _text(rel, data, problems)
     yield from problems
@@ -394,9 +403,20 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
     meta, body, body_line, problem = split_front_matter(raw, rel)
     if problem:
         yield problem
+    found = fields(rel, meta, body, body_line)
+    if found is not None:
+        yield from page(rel, raw, *found, options)
+
+
+def _fields(rel: str, meta: dict[str, Any], body: str, body_line: int) -> Fields:
     if not meta and notion.is_page(rel):  # `Owner: Ana` lines under a Notion page's title
         meta, body = notion.markdown_properties(body)
-    yield from page(rel, raw, meta, body, body_line, options)
+    return meta, body, body_line
+
+
+def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
+    """One Markdown file: the article plus any problems reading it."""
+    yield from _parse(rel, data, options, _fields)
 
 
 # Front matter that makes the page a redirect to another (jekyll-redirect-from's
@@ -444,18 +464,9 @@ def page(
 
 
 def parse_logseq(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
-    """One page of a Logseq graph: the article plus any problems reading it."""
-    problems: list[Record] = []
-    raw = _text(rel, data, problems)
-    yield from problems
-    if raw is None:
-        return
-    meta, body, body_line, problem = split_front_matter(raw, rel)  # YAML front matter too
-    if problem:
-        yield problem
-    fields = logseq.page_fields(rel, meta, body, body_line)
-    if fields is not None:
-        yield from page(rel, raw, *fields, options)
+    """One page of a Logseq graph (YAML front matter read too): the article plus any
+    problems reading it."""
+    yield from _parse(rel, data, options, logseq.page_fields)
 
 
 def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:

@@ -16,12 +16,11 @@ import re
 from dataclasses import replace
 
 from kbaudit.model import Article
-from kbaudit.sources.base import decode
+from kbaudit.sources.base import config_text
 from kbaudit.sources.tree import SITE_PAGES, Tree
 
 _CONFIG = re.compile(r"(?:^|/)\.vitepress/config\.[cm]?[jt]s$")
 _SRC_DIR = re.compile(r"""\bsrcDir\s*:\s*["'`]([^"'`\n]{1,300})["'`]""")
-MAX_CONFIG_BYTES = 1024 * 1024
 
 
 def configs(tree: Tree) -> list[tuple[str, str]]:
@@ -31,13 +30,8 @@ def configs(tree: Tree) -> list[tuple[str, str]]:
         if not _CONFIG.search(path):
             continue
         site = posixpath.dirname(posixpath.dirname(path))
-        src = ""
-        try:
-            if tree.size(path) <= MAX_CONFIG_BYTES:
-                m = _SRC_DIR.search(decode(tree.read_bytes(path), path)[0])
-                src = m[1].strip() if m else ""
-        except (OSError, KeyError):
-            pass
+        m = _SRC_DIR.search(config_text(tree, path))
+        src = m[1].strip() if m else ""
         folder = posixpath.normpath(posixpath.join(site, src)) if src else site
         found.append((path, "" if folder == "." else folder))
     return found
