@@ -7,17 +7,11 @@ from pathlib import Path
 
 from kbaudit.sources import load
 
-
-def _graph(root: Path, files: dict[str, str]) -> Path:
-    for rel, body in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(body, encoding="utf-8")
-    return root
+from .conftest import write_files
 
 
 def test_a_graph_reads_its_pages_by_their_names(tmp_path: Path) -> None:
-    root = _graph(
+    root = write_files(
         tmp_path,
         {
             "logseq/config.edn": '{:feature/enable-journals? false\n :hidden ["pages/drafts"]}\n',
@@ -74,7 +68,7 @@ def test_a_graph_reads_its_pages_by_their_names(tmp_path: Path) -> None:
 
 
 def test_journals_are_days_and_links_name_pages(tmp_path: Path) -> None:
-    root = _graph(
+    root = write_files(
         tmp_path,
         {
             "logseq/config.edn": "{:file/name-format :triple-lowbar}\n",

@@ -74,7 +74,7 @@ def missing_article(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
     for broken in corpus.broken_links:
         if _NOT_A_PAGE.search(broken.resolved.rsplit("/", 1)[-1]):
             continue
-        if (broken.article.status or "") in UNPUBLISHED:
+        if (broken.article.status or "") in ctx.params["skip_status"]:
             continue  # a draft, or a page the site does not list, is not what readers follow
         if broken.article not in by_target[broken.resolved]:
             by_target[broken.resolved].append(broken.article)
@@ -165,7 +165,10 @@ def register(registry: Registry) -> None:
         CheckKind(
             "missing-article",
             "Internal links to articles that do not exist, grouped by target.",
-            {"min_links": Param(1, "links a missing target needs to be reported")},
+            {
+                "min_links": Param(1, "links a missing target needs to be reported"),
+                "skip_status": Param(list(UNPUBLISHED), "statuses whose links are not counted"),
+            },
             check_corpus=missing_article,
             fragments=True,
         )
