@@ -513,3 +513,25 @@ def test_pairs_are_scored_the_same_on_several_threads(monkeypatch: pytest.Monkey
     expected = np.einsum("ij,ij->i", dense[pairs[:, 0]], dense[pairs[:, 1]])
     assert np.array_equal(one, several)
     assert np.allclose(one, expected, atol=1e-5)
+
+
+def test_per_text_values_pickle_back_equal_and_writable() -> None:
+    """The per-text values the incremental cache stores come back with the same arrays
+    (values and types), which can still be changed in place as numpy's own pickles allow."""
+    import pickle
+
+    text = "Reset your password from the sign-in page.\n\nReset it again if the link expired."
+    terms, lines = text_terms(text), text_lines(text)
+    terms_back = pickle.loads(pickle.dumps(terms, protocol=pickle.HIGHEST_PROTOCOL))
+    lines_back = pickle.loads(pickle.dumps(lines, protocol=pickle.HIGHEST_PROTOCOL))
+    assert (terms_back.terms, terms_back.words) == (terms.terms, terms.words)
+    for back, before in (
+        (terms_back.tokens, terms.tokens),
+        (terms_back.shingles, terms.shingles),
+        (lines_back.lines, lines.lines),
+    ):
+        assert back.dtype == before.dtype and back.tolist() == before.tolist()
+        assert back.flags.writeable
+    assert (lines_back.body, lines_back.body_words) == (lines.body, lines.body_words)
+    empty = pickle.loads(pickle.dumps(text_terms("")))
+    assert empty.tokens.dtype == np.int32 and len(empty.shingles) == 0

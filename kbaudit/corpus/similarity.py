@@ -55,6 +55,12 @@ def line_hash(normalised: str) -> int:
     return int.from_bytes(hashlib.blake2b(normalised.encode(), digest_size=8).digest(), "little")
 
 
+def _array(data: bytes, dtype: str) -> np.ndarray:
+    """A one-dimensional array from its bytes (a copy: writable, as numpy's own unpickling
+    gives it)."""
+    return np.frombuffer(bytearray(data), dtype=dtype)
+
+
 @dataclass(frozen=True)
 class TextLines:
     """What boilerplate and exact copies need of one text, from the text alone (so it can be
@@ -64,6 +70,14 @@ class TextLines:
     lines: np.ndarray  # uint64, one per line; 0 for lines empty once normalised
     body: bytes
     body_words: int
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled with its array as bytes, like TextTerms: see there.
+        return _text_lines, (self.lines.tobytes(), self.body, self.body_words)
+
+
+def _text_lines(lines: bytes, body: bytes, body_words: int) -> TextLines:
+    return TextLines(_array(lines, "u8"), body, body_words)
 
 
 def text_lines(text: str) -> TextLines:
@@ -148,6 +162,16 @@ class TextTerms:
 
     def term_list(self) -> list[str]:
         return self.terms.split("\n") if self.terms else []
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled with its arrays as bytes: a run after an edit loads one per article from
+        # the incremental cache, and numpy's own pickles of small arrays load four times
+        # slower than this (0.6 s against 0.15 s for 50,000).
+        return _text_terms, (self.terms, self.tokens.tobytes(), self.words, self.shingles.tobytes())
+
+
+def _text_terms(terms: str, tokens: bytes, words: int, shingles: bytes) -> TextTerms:
+    return TextTerms(terms, _array(tokens, "i4"), words, _array(shingles, "u8"))
 
 
 def _vectorizer(cls: type[TfidfVectorizer], n: int) -> TfidfVectorizer:
