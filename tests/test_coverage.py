@@ -527,6 +527,33 @@ def test_a_handful_of_gap_searches_may_each_be_a_topic() -> None:
         report.results[i].question.text: t for t, g in enumerate(report.gaps) for i in g.members
     }
     assert topic["recurring invoice"] != topic["vat return"]
+    # 0.06 alike in their words: two subjects, though the clustering paired them
+    assert topic["late fees"] != topic["rate limit"]
+    assert topic["multi currency"] == topic["currency"]  # 0.64 alike
+
+
+def test_a_few_unalike_questions_are_not_paired_off() -> None:
+    """A handful of long questions on different subjects (a pilot's first tickets) are each
+    their own topic in lexical mode; two that share their subject stay one."""
+    from kbaudit.analysis.question_topics import cluster_questions
+
+    texts = [
+        "Our finance lead wants every invoice in euros for the Berlin office. Where do I change "
+        "the currency on an invoice, and which exchange rate is used when the client pays?",
+        "We send the same invoice to forty clients each month. Can an invoice go out on its "
+        "own on the first of the month instead of copying last month's invoice by hand?",
+        "Our security team asked whether staff can sign in through our identity provider "
+        "with SAML so they do not need another password. Is that available on our plan?",
+        "The phone app shows a spinner when there is no signal on the road. Can I record "
+        "mileage offline and have it sync when I am back online?",
+        "We renewed by mistake last week although nobody has logged in since spring. Can "
+        "the yearly charge be refunded to the company card?",
+        "The company is closing down. How do we download a full export of our records and "
+        "then have the account and everything in it deleted for good?",
+    ]
+    labels, _ = cluster_questions(texts)
+    assert labels[0] == labels[1]  # both about invoices
+    assert len(set(labels[1:].tolist())) == 5
 
 
 def test_questions_are_matched_in_the_kbs_main_language(tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ n-grams) -> normalised SVD -> a k-nearest-neighbour similarity graph -> spectral
 alone; then all of them are clustered with that K); with sentence embeddings (semantic mode)
 the SVD vectors and the embeddings side by side. Labels are key phrases by class-based
 TF-IDF. Seeded and deterministic. Questions that share no word or character n-gram are never
-one topic.
+one topic; nor, in lexical mode, are FEW questions or fewer unless they are FEW_ALIKE alike.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ MAX_TOPICS = 150
 SILHOUETTE_SAMPLE = 3000
 SVD_DIMS = 100  # of the vectors questions are compared by
 FEW = 30  # questions; so few may be as many topics as questions
+FEW_ALIKE = 0.12  # word and n-gram cosine from which two of FEW questions may be one topic
 
 
 def question_matrix(texts: Sequence[str]) -> sparse.csr_matrix | None:
@@ -140,7 +141,10 @@ def cluster_questions(
         labels = _cluster(vectors, texts, k, seed)
     else:
         labels = _cluster(vectors[rows], [texts[i] for i in rows], k, seed)[inverse]
-    return _split_unrelated(labels, matrix), vectors
+    labels = _split_unrelated(labels, matrix)
+    if embeddings is None and len(texts) <= FEW and matrix is not None:
+        labels = _split_unalike(labels, matrix)
+    return labels, vectors
 
 
 def _split_unrelated(labels: np.ndarray, matrix: sparse.csr_matrix | None) -> np.ndarray:
@@ -166,6 +170,29 @@ def _split_unrelated(labels: np.ndarray, matrix: sparse.csr_matrix | None) -> np
                 given[key] = key[0]
                 kept.add(key[0])
         out[i] = given[key]
+    return out
+
+
+def _split_unalike(labels: np.ndarray, matrix: sparse.csr_matrix) -> np.ndarray:
+    """Each cluster of FEW questions or fewer split into parts connected by pairs at least
+    FEW_ALIKE alike in their words and character n-grams; the first part keeps the label.
+    So few questions give the clustering little to go on: six tickets of six subjects were
+    paired off (single sign-on with working offline, "app / asked / available"), their
+    SVD vectors 0.8 alike in five dimensions where their words are 0.1 alike. On random
+    sets of banking questions (60 sets each) this leaves 58 % of ten questions of ten
+    intents alone (18 % before) and lifts the share of grouped pairs that share an intent
+    from 0.51 to 0.57 in sets of eight intents asked three times and six asked once, for
+    0.03-0.04 of the pairs of one intent found together. (Lexical mode only: sentence
+    embeddings tell paraphrases that share no word.)"""
+    alike = (normalize(matrix) @ normalize(matrix).T).toarray() >= FEW_ALIKE
+    out = labels.copy()
+    fresh = int(labels.max()) + 1
+    for c in np.unique(labels):
+        members = np.flatnonzero(labels == c)
+        parts = connected_components(sparse.csr_matrix(alike[np.ix_(members, members)]))[1]
+        for p in range(1, int(parts.max()) + 1):
+            out[members[parts == p]] = fresh
+            fresh += 1
     return out
 
 
