@@ -10,6 +10,13 @@
    main intent is a gap intent no earlier topic had), how many of the gap intents are the
    main intent of some topic. Next to it a naive peer: TF-IDF cosine to the nearest article,
    its cut tuned the same way. `--semantic` adds the hybrid embedding mode (needs the model).
+   Held-out sets, the same protocol on other real questions (`--clinc data_full.json`, the
+   CLINC150 intent data; skipped when the file is absent): the help centers in fixtures/eval,
+   written for them (`CLINC_SETS`: an HR and payroll one for the `work` domain, a card
+   issuer's for `credit_cards` and `banking`), against every split's questions of their
+   domains' intents. With `--clinc-oos` each also runs with the out-of-scope queries added
+   as extra true gaps, whose share called uncovered is reported on its own, next to the
+   in-domain questions' scores of that run.
 1. Held-out test on a real KB (default: ../shared/corpora/officedocs-support): a seeded 20%
    of articles is removed from the KB. Every article gives one question, a customer's
    rewording of what it is about (`title_question`: title words, one dropped, description
@@ -62,6 +69,10 @@ from kbaudit.sources import load
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ROOT.parent / "shared" / "corpora"
+EVAL = ROOT / "fixtures" / "eval"
+# Help centers written for the held-out sets (fixtures/eval) and the CLINC150 domains whose
+# intents their questions come from.
+CLINC_SETS = {"hr-help-center": ("work",), "card-help-center": ("credit_cards", "banking")}
 LEADS = (
     "how do i", "how can i", "why can't i", "help:", "problem with", "question about",
     "not working:", "i need to", "what if", "",
@@ -224,15 +235,31 @@ def held_out(path: Path, share: float, seed: int, derive: Callable) -> dict[str,
     }
 
 
+def banking77_questions(path: Path) -> tuple[list[str], list[str]]:
+    """The questions of a banking77 file (text,category) and their intents."""
+    with path.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    return [r["text"] for r in rows], [r["category"] for r in rows]
+
+
+def clinc_questions(path: Path, domains: tuple[str, ...]) -> tuple[list[str], list[str], list[str]]:
+    """The questions of the domains' intents in every split of a CLINC150 file (rows [text,
+    intent]; the domains are read from `domains.json` beside it) with their intents, and the
+    out-of-scope queries of every split."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    intents_of = json.loads((path.parent / "domains.json").read_text(encoding="utf-8"))
+    wanted = {i for d in domains for i in intents_of[d]}
+    rows = [row for split in ("train", "val", "test") for row in data[split] if row[1] in wanted]
+    oos = [text for split in ("oos_train", "oos_val", "oos_test") for text, _ in data[split]]
+    return [t for t, _ in rows], [i for _, i in rows], oos
+
+
 def banking(path: Path) -> dict[str, float]:
     from sklearn.cluster import KMeans
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-    with path.open(encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    texts = [r["text"] for r in rows]
-    truth = [r["category"] for r in rows]
+    texts, truth = banking77_questions(path)
     started = time.perf_counter()
     baseline = KMeans(77, random_state=0, n_init=3).fit(
         TfidfVectorizer(sublinear_tf=True).fit_transform(texts)
@@ -268,46 +295,69 @@ def _tuned(scores: np.ndarray, truth: np.ndarray, tune: np.ndarray) -> dict[str,
     return {"cut": float(best), "precision": round(p, 3), "recall": round(r, 3), "f1": round(f, 3)}
 
 
-def dev_set(kb: Path, questions_csv: Path, seed: int, embedder: object = None) -> dict:
+def dev_set(
+    kb: Path,
+    texts: list[str],
+    intents: list[str],
+    seed: int,
+    embedder: object = None,
+    extra: list[str] | None = None,
+) -> dict:
+    """Real questions with intents against a KB whose `index.json` maps each file to the
+    intent it answers (or `distractor`); `extra` questions are true gaps of no intent (their
+    own "out of scope" one), scored with the rest and reported on their own too."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.metrics import normalized_mutual_info_score
 
     articles = load(kb, None, Config().source_options()).articles
     answers = json.loads((kb / "index.json").read_text(encoding="utf-8"))
     answered = {v for v in answers.values() if v != "distractor"}
-    with questions_csv.open(encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    texts = [r["text"] for r in rows]
-    intents = np.array([r["category"] for r in rows])
-    truth = np.array([i not in answered for i in intents])
-    gap_intents = sorted(set(intents[truth].tolist()))
-    tune = np.random.default_rng(seed).permutation(len(rows)) < len(rows) // 2
+    extra = extra or []
+    is_extra = np.arange(len(texts) + len(extra)) >= len(texts)
+    texts = [*texts, *extra]
+    intent_of = np.array([*intents, *["out of scope"] * len(extra)])
+    truth = np.array([i not in answered for i in intent_of])
+    gap_intents = sorted(set(intent_of[truth].tolist()))
+    tune = np.random.default_rng(seed).permutation(len(texts)) < len(texts) // 2
     started = time.perf_counter()
     report = analyse(articles, [Question(t) for t in texts], Thresholds(), embedder=embedder)  # type: ignore[arg-type]
     seconds = time.perf_counter() - started
     scores = np.array([r.score for r in report.results])
-    p, r, f = _prf(scores[~tune] < Thresholds().covered, truth[~tune])
+    cut = Thresholds().covered
+    p, r, f = _prf(scores[~tune] < cut, truth[~tune])
     out: dict = {
         "mode": report.mode,
-        "questions": len(rows),
+        "questions": len(texts),
         "true_gaps": int(truth.sum()),
         "gap_intents": len(gap_intents),
-        "default_cut": Thresholds().covered,
+        "default_cut": cut,
         "default_test": {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f, 3)},
+        # The share of the test half called uncovered, and the F1 of calling all of it so.
+        "default_test_uncovered": round(float(np.mean(scores[~tune] < cut)), 3),
+        "all_uncovered_f1": round(_prf(np.full(int((~tune).sum()), True), truth[~tune])[2], 3),
         "tuned_on_half": _tuned(scores, truth, tune),
         "seconds": round(seconds, 1),
     }
+    if extra:
+        p, r, f = _prf(scores[~tune & ~is_extra] < cut, truth[~tune & ~is_extra])
+        out["default_test_in_domain"] = {
+            "precision": round(p, 3),
+            "recall": round(r, 3),
+            "f1": round(f, 3),
+        }
+        out["extra_gaps"] = len(extra)
+        out["extra_gaps_uncovered"] = round(float(np.mean(scores[is_extra] < cut)), 3)
     # Gap topics against the intents.
     members = [(t, i) for t, g in enumerate(report.gaps) for i in g.members]
     topic_of = np.array([t for t, _ in members])
     listed = np.array([i for _, i in members])
     out["topics"] = len(report.gaps)
-    out["topic_nmi"] = round(float(normalized_mutual_info_score(intents[listed], topic_of)), 3)
+    out["topic_nmi"] = round(float(normalized_mutual_info_score(intent_of[listed], topic_of)), 3)
     seen: set[str] = set()
     distinct = 0
     found: set[str] = set()
     for rank, gap in enumerate(report.gaps):
-        main = Counter(intents[list(gap.members)].tolist()).most_common(1)[0][0]
+        main = Counter(intent_of[list(gap.members)].tolist()).most_common(1)[0][0]
         if main in gap_intents:
             found.add(main)
             if rank < 15 and main not in seen:
@@ -330,8 +380,7 @@ def timing(
     started = time.perf_counter()
     articles = load(kb, None, Config().source_options()).articles
     loaded = time.perf_counter() - started
-    with questions_csv.open(encoding="utf-8") as handle:
-        texts = [r["text"] for r in csv.DictReader(handle)]
+    texts, _ = banking77_questions(questions_csv)
     texts = (texts * (n_questions // len(texts) + 1))[:n_questions]
     questions = [Question(f"{t} #{i}" if i >= len(set(texts)) else t) for i, t in enumerate(texts)]
     started = time.perf_counter()
@@ -350,6 +399,37 @@ def timing(
     }
 
 
+def _run_dev_set(
+    label: str,
+    kb: Path,
+    texts: list[str],
+    intents: list[str],
+    mode: str,
+    embedder: object,
+    out: Path,
+    extra: list[str] | None = None,
+) -> None:
+    """Print `dev_set`'s scores and write its gap list as `gaps` renders it
+    (OUT/LABEL-gaps-MODE.md)."""
+    from kbaudit.reporters.gaps import render_markdown
+
+    result = dev_set(kb, texts, intents, 0, embedder, extra)
+    report = result.pop("report")
+    print(f"{label} ({mode}):", result, flush=True)
+    articles = load(kb, None, Config().source_options()).articles
+    out.mkdir(parents=True, exist_ok=True)
+    # The gaps view reads an audit result's sections, questions and findings.
+    view = SimpleNamespace(
+        sections={"gaps": report.gaps_json(articles), "coverage": report.summary()},
+        corpus=SimpleNamespace(questions=report.results),
+        findings=[],
+    )
+    (out / f"{label.replace(' ', '-')}-gaps-{mode}.md").write_text(
+        render_markdown(view),  # type: ignore[arg-type]
+        encoding="utf-8",
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kb", type=Path, default=CORPORA / "officedocs-support")
@@ -358,6 +438,12 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[7, 1, 2, 3, 4])
     parser.add_argument(
         "--banking", type=Path, default=CORPORA / "banking77" / "banking_data" / "train.csv"
+    )
+    parser.add_argument(
+        "--clinc", type=Path, help="CLINC150 data_full.json: also the held-out sets (fixtures/eval)"
+    )
+    parser.add_argument(
+        "--clinc-oos", action="store_true", help="held-out sets also with the out-of-scope queries"
     )
     parser.add_argument("--timing-kb", type=Path, default=ROOT / "bench" / "data" / "kb-20000")
     parser.add_argument("--timing-questions", type=int, default=10_000)
@@ -374,24 +460,18 @@ def main() -> None:
 
         modes.append(("semantic", load_embedder(args.model, True, args.jobs)))
     if not args.skip_dev:
-        from kbaudit.reporters.gaps import render_markdown
-
-        articles = load(args.dev_kb, None, Config().source_options()).articles
+        texts, intents = banking77_questions(args.banking)
         for name, embedder in modes:
-            result = dev_set(args.dev_kb, args.banking, 0, embedder)
-            report = result.pop("report")
-            print(f"dev set ({name}):", result, flush=True)
-            args.out.mkdir(parents=True, exist_ok=True)
-            # The gaps view reads an audit result's sections, questions and findings.
-            view = SimpleNamespace(
-                sections={"gaps": report.gaps_json(articles), "coverage": report.summary()},
-                corpus=SimpleNamespace(questions=report.results),
-                findings=[],
-            )
-            (args.out / f"dev-gaps-{name}.md").write_text(
-                render_markdown(view),  # type: ignore[arg-type]
-                encoding="utf-8",
-            )
+            _run_dev_set("dev set", args.dev_kb, texts, intents, name, embedder, args.out)
+    if args.clinc and not args.clinc.is_file():
+        print(f"held-out sets skipped: {args.clinc} not found", flush=True)
+    elif args.clinc:
+        for kb, domains in CLINC_SETS.items():
+            texts, intents, oos = clinc_questions(args.clinc, domains)
+            runs = [(kb, None), (f"{kb}-oos", oos)] if args.clinc_oos else [(kb, None)]
+            for name, embedder in modes:
+                for label, extra in runs:
+                    _run_dev_set(label, EVAL / kb, texts, intents, name, embedder, args.out, extra)
     if not args.skip_held_out:
         runs = []
         for seed in args.seeds:
