@@ -39,6 +39,7 @@ from kbaudit.analysis.matching import (
     Matcher,
     best_k,
     fit_matcher,
+    join_codes,
     subject_terms,
 )
 from kbaudit.analysis.question_topics import (
@@ -358,7 +359,10 @@ def gap_topics(
     if not chosen:
         return by_language
     known = _Titles(titles)
-    casing = word_casing((r.question.text for r in results), titles)
+    # form names as the labels' key phrases write them ("W-2" -> "W2", not "w2")
+    casing = word_casing(
+        (join_codes(r.question.text) for r in results), (join_codes(t) for t in titles)
+    )
     texts = [results[i].question.text for i in chosen]
     volumes = np.array([results[i].question.volume for i in chosen], dtype=float)
     extra = vectors[chosen] if vectors is not None else None

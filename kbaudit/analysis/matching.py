@@ -68,6 +68,29 @@ MIN_CONCEPTS = 50  # fewer texts have too little co-occurrence for a latent spac
 # A number only starts a word at the start of its digits (linear on long runs of digits).
 _WORD = re.compile(r"[^\W\d_][^\W_]+|(?<!\d)\d++[^\W\d_][^\W_]*")
 _CONTRACTION = re.compile(r"(\w)['’](t|s|re|ve|ll|d|m)\b")
+# Names of forms and plans written with a hyphen or brackets are one word: "W-2", "I-9" ->
+# "w2", "i9"; "401(k)" -> "401k" ("W-2" left no word at all, so questions about the W-2
+# scored nothing against the article on it).
+_CODE_WORD = re.compile(r"\b([^\W\d_])-(\d+[^\W\d_]?)\b|\b(\d+)\(([^\W\d_])\)")
+
+
+def word_list(text: str) -> list[str]:
+    """The words of `text` as matching reads them: case-folded, contractions joined
+    ("don't" -> "dont"), form names joined ("W-2" -> "w2")."""
+    return _WORD.findall(join_codes(_CONTRACTION.sub(r"\1\2", text.casefold())))
+
+
+def join_codes(text: str) -> str:
+    """`text` with each form name written as one word ("W-2" -> "W2", "401(k)" -> "401k")."""
+    return _CODE_WORD.sub(_joined, text)
+
+
+def _joined(code: re.Match[str]) -> str:
+    """A form name as one word, without a plural's "s" ("W-2s" -> "w2")."""
+    word = (code[1] or code[3]) + (code[2] or code[4])
+    return word[:-1] if word.endswith("s") and word[-2].isdigit() else word
+
+
 # Porter's second (Snowball English) stemmer: a word and its inflections share one stem. A
 # stemmer keeps the word it works on in itself, and questions are scored on several threads:
 # one word at a time.
@@ -138,8 +161,7 @@ def _concept_map() -> dict[str, str]:
 
 def content_words(text: str) -> str:
     """The text without stop words, case-folded: what character n-grams compare."""
-    words = _WORD.findall(_CONTRACTION.sub(r"\1\2", text.casefold()))
-    return " ".join(w for w in words if w not in STOP)
+    return " ".join(w for w in word_list(text) if w not in STOP)
 
 
 def make_analyzer() -> Callable[..., list[str]]:
@@ -150,7 +172,7 @@ def make_analyzer() -> Callable[..., list[str]]:
 
     def analyze(text: str, pairs: bool = True) -> list[str]:
         stems = []
-        for w in _WORD.findall(_CONTRACTION.sub(r"\1\2", text.casefold())):
+        for w in word_list(text):
             s = stems_of.get(w)
             if s is None:
                 if w in NEGATIONS:

@@ -22,7 +22,7 @@ from sklearn.metrics import pairwise_distances, silhouette_score
 from sklearn.preprocessing import normalize
 from sklearn.utils.extmath import randomized_svd
 
-from kbaudit.analysis.matching import STOP, best_k, char_grams, make_analyzer
+from kbaudit.analysis.matching import STOP, best_k, char_grams, join_codes, make_analyzer
 from kbaudit.analysis.topics import class_tfidf, fit_kmeans
 
 NEIGHBOURS = 10  # of each question in the clustering graph (fewer below 400 questions)
@@ -272,12 +272,13 @@ def key_phrases(
     single words only where a group has too few phrases; no stop word alone, no phrase
     inside an already chosen one, no part of a web or mail address."""
     vectorizer = TfidfVectorizer(
-        token_pattern=r"(?u)\b[^\W\d_][^\W_]+(?:['’][^\W_]+)?\b",
+        # words, and codes led by digits ("2fa", "401k")
+        token_pattern=r"(?u)\b(?:[^\W\d_][^\W_]+|\d+[^\W\d_][^\W_]*)(?:['’][^\W_]+)?\b",
         ngram_range=(1, 3),
         dtype=np.float32,
     )
     try:
-        matrix = vectorizer.fit_transform([without_addresses(t) for t in texts])
+        matrix = vectorizer.fit_transform([join_codes(without_addresses(t)) for t in texts])
     except ValueError:
         return [[] for _ in range(k)]
     terms = vectorizer.get_feature_names_out()

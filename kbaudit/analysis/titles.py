@@ -23,6 +23,10 @@ _LEADS = (
         ),
         "How to {}",
     ),
+    # a request to be shown or given something ("show me my last transactions"): how to
+    # see or get it, never "Show you ..."
+    (re.compile(r"^(?:show|list|tell|find) me (.+)$"), "How to see {}"),
+    (re.compile(r"^(?:give|get|send) me (.+)$"), "How to get {}"),
     (re.compile(r"^(why|what|when|which|who|where|how) (.+)$"), "{} {}"),
 )
 MIN_WORDS = 3
@@ -30,7 +34,7 @@ MIN_WORDS = 3
 _GREETING = re.compile(
     r"^(?:(?:hi|hello|hey|hiya|greetings|good (?:morning|afternoon|evening)|dear \w+|"
     r"thanks|thank you|please|pls|help|urgent|it'?s urgent|this is urgent|question|ok|okay|"
-    r"so|well|um|yes|no|sorry)"
+    r"so(?! (?:far|many|much|long)\b)|well|um|yes|no|sorry)"
     r"(?: there| team| all| guys)?(?![\w'-])[\s,.!:;-]*)+",  # whole words: not "So" of "Something"
     re.I,
 )
@@ -55,6 +59,8 @@ _TRAILING = re.compile(
     r"any help(?: is| would be)? appreciated|help)[\s.!?]*$",
     re.I,
 )
+# A question word closing a request ("I need to change my policy, how?") asks nothing more.
+_CLOSING_ASK = re.compile(r",\s*(?:how|why|where|when)\s*[?.!]*$", re.I)
 # Verbs after "I" that take another form after "you".
 _AGREE = {"am": "are", "was": "were", "'m": "'re"}
 _PRONOUNS = {
@@ -114,7 +120,7 @@ def _clean(sentence: str) -> str:
     while previous != sentence:
         previous = sentence
         sentence = _FILLER.sub("", _GREETING.sub("", sentence))
-    return _TRAILING.sub("", sentence).strip(" ,;:-")
+    return _TRAILING.sub("", _CLOSING_ASK.sub("", sentence)).strip(" ,;:-")
 
 
 # A task verb that is the first noun of a two-word compound ("refund request", "transfer
