@@ -15,6 +15,7 @@ import numpy as np
 
 from kbaudit.analysis.groups import UnionFind
 from kbaudit.analysis.similarity import CANONICAL_RULES, Conflict, canonical_key, conflicts
+from kbaudit.apiref import Operation, different_operations, operations
 from kbaudit.config import DuplicateSettings
 from kbaudit.corpus import Corpus
 from kbaudit.corpus.similarity import TITLE_NUMBERS
@@ -77,7 +78,9 @@ def find_duplicates(corpus: Corpus, settings: DuplicateSettings) -> Duplicates:
     found = corpus.exact_duplicates(
         settings.min_words, settings.boilerplate_share, settings.boilerplate_min_articles
     )
-    exact_sets = [kept for group in found if len(kept := finder.compared(group)) > 1]
+    exact_sets = [
+        kept for group in found for kept in finder.answers(finder.compared(group)) if len(kept) > 1
+    ]
     pairs, representative = finder.body_pairs(exact_sets)
     return Duplicates(
         exact=finder.exact(exact_sets),
@@ -93,11 +96,43 @@ class _Finder:
     settings: DuplicateSettings
     rule: list[str]
     bodies: dict[int, Counter[str]] = field(default_factory=dict)  # subject terms by article
+    apis: dict[int, frozenset[Operation]] = field(default_factory=dict)  # API operations
 
     def compared(self, members: Iterable[int]) -> list[int]:
         """The `members` whose status `skip_status` does not leave out."""
         skipped = self.settings.skip_status
         return [i for i in members if (self.corpus.articles[i].status or "") not in skipped]
+
+    def answers(self, members: list[int]) -> list[list[int]]:
+        """`members` (pages of one text) grouped by the API operations they document: pages
+        of two operations that share their description are two answers, not copies. Pages
+        sharing an operation are one group, and all are one when any documents none."""
+        found = {i: self._operations(i) for i in members}
+        if not all(found.values()):
+            return [members]
+        sets: UnionFind[int] = UnionFind(members)
+        # method and path -> each operation of that path (one per spec) -> its first page
+        first: dict[tuple[str, str], dict[Operation, int]] = defaultdict(dict)
+        for i in members:
+            for op in found[i]:
+                for seen, page in first[op.method, op.path].items():
+                    if op.same(seen):
+                        sets.union(i, page)
+                first[op.method, op.path].setdefault(op, i)
+        return sets.groups()
+
+    def _operations_apart(self, i: int, j: int) -> bool:
+        """Whether two pages document different API operations (`GET /v1/items/{id}` /
+        `DELETE /v1/items/{id}`, or one path in two APIs' specs): each page answers for its
+        own operation however alike their one-line descriptions. The same operation
+        documented twice is a duplicate."""
+        return different_operations(self._operations(i), self._operations(j))
+
+    def _operations(self, i: int) -> frozenset[Operation]:
+        if i not in self.apis:  # an article is in many pairs: its text is read once
+            article = self.corpus.articles[i]
+            self.apis[i] = operations(article.raw or article.text)
+        return self.apis[i]
 
     def pick(self, members: Iterable[int]) -> int:
         articles, inbound = self.corpus.articles, self.corpus.inbound_links
@@ -155,6 +190,7 @@ class _Finder:
             and representative.get(p[0], p[0]) != representative.get(p[1], p[1])
             and not (s.separate_template_siblings and self._siblings(*p))
             and not self._shown_in(*p)
+            and not self._operations_apart(*p)
         }
         return pairs, representative
 

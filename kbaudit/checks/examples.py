@@ -4,9 +4,9 @@ Help centers show readers what a key, a password, an address or a card number lo
 values they use are samples: published demo keys (`AKIAIOSFODNN7EXAMPLE`), placeholders
 (`<your-api-key>`, `xxxx`, `$PASSWORD`), addresses at reserved example domains (RFC 2606 and
 RFC 6761, the fictitious companies of vendor docs), fictional phone ranges and the payment
-networks' test cards. These helpers tell such samples from the real thing, so that a security
-finding means a real leak. A value that looks random and names nothing fictitious stays a
-finding.
+networks' test cards; API reference shows made-up records in its example payloads. These
+helpers tell such samples from the real thing, so that a security finding means a real leak.
+A value that looks random and names nothing fictitious stays a finding.
 """
 
 from __future__ import annotations
@@ -16,10 +16,13 @@ import binascii
 import bisect
 import datetime as dt
 import hashlib
+import html
 import json
 import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
+
+from kbaudit.apiref import api_reference
 
 # Published sample credentials (vendor docs, RFCs, TOTP demos) and the passwords every how-to
 # uses. Compared case-insensitively as substrings of the match.
@@ -556,12 +559,87 @@ def _code_marks(source: str) -> tuple[list[int], bool, tuple[str, ...]]:
 
 def _in_code(source: str, start: int, fences: list[int] | None = None) -> bool:
     """Inside a fenced block (Markdown) or a `<pre>`/`<code>` element (HTML)."""
+    return _code_block(source, start, fences) is not None
+
+
+# The opening of a fenced block (its info string names the language) or of an HTML code
+# element (`<code class="lang-json">`, `<pre class="language-yaml">`).
+_FENCE_INFO = re.compile(r"(?m)^[ \t]*+(?:`{3,}+|~{3,}+)[ \t]*+\{?\.?([\w+-]*+)")
+_CODE_CLASS = re.compile(r"""(?i)\bclass\s*=\s*["'][^"']*?\b(?:lang|language)-([\w+-]+)""")
+_PAYLOAD_LANGUAGES = frozenset(["json", "jsonc", "json5", "yaml", "yml", "javascript", "js"])
+# A key on its line, before its value or the block it opens: `"email": "`, `  email: `,
+# `- email: `, `"contact": {`.
+_KEY_BEFORE = re.compile(r"""(?<![\w$@.-])([\w$@.-]++)["']?[ \t]*+:[ \t]*+["']?$""")
+_KEY_LINE = re.compile(r"""^[ \t]*(?:-[ \t]+)?["']?([\w$@.-]+)["']?[ \t]*:""")
+# Keys under which an API's spec or schema gives a sample value (OpenAPI, JSON Schema).
+EXAMPLE_KEYS = frozenset(["example", "examples", "x-example", "x-examples", "sample", "samples"])
+
+
+def _code_block(source: str, start: int, fences: list[int] | None = None) -> tuple[int, str] | None:
+    """Where the code block holding `start` begins (a fenced block, a `<pre>` or `<code>`
+    element), and the language it names ("" if none); None outside code."""
     fences = _code_marks(source)[0] if fences is None else fences
-    if bisect.bisect_left(fences, start) % 2:
-        return True
-    lower = source[max(0, start - 20000) : start].lower()
+    at = bisect.bisect_left(fences, start)
+    if at % 2:
+        info = _FENCE_INFO.match(source, fences[at - 1])
+        return source.find("\n", fences[at - 1]) + 1, (info[1] if info else "").lower()
+    window = max(0, start - 20000)
+    lower = source[window:start].lower()
     opened = max(lower.rfind("<pre"), lower.rfind("<code"))
-    return opened >= 0 and opened > max(lower.rfind("</pre"), lower.rfind("</code"))
+    if opened < 0 or opened < max(lower.rfind("</pre"), lower.rfind("</code")):
+        return None
+    tag_end = source.find(">", window + opened, start)
+    if tag_end < 0:  # within the opening tag itself
+        return start, ""
+    language = _CODE_CLASS.search(source, window + opened, tag_end)
+    return tag_end + 1, (language[1] if language else "").lower()
+
+
+def _indent(line: str) -> int:
+    stripped = line.lstrip(" \t")
+    return len(line[: len(line) - len(stripped)].expandtabs(4))
+
+
+def _payload_keys(source: str, start: int, begins: int) -> list[str]:
+    """The keys a value sits under in a JSON or YAML payload, its own first, then those of
+    the objects and lists holding it (read by indentation, up to the block's start)."""
+    line_start = max(begins, source.rfind("\n", 0, start) + 1)
+    before = html.unescape(re.sub(r"<[^<>\n]*>", "", source[line_start:start]))
+    own = _KEY_BEFORE.search(before)
+    keys = [own[1].lower()] if own else []
+    depth, end = _indent(before), line_start - 1
+    for _ in range(400):  # lines above it, nearest first
+        if depth == 0 or end < begins:
+            break
+        at = max(begins, source.rfind("\n", begins, end) + 1)
+        line = html.unescape(re.sub(r"<[^<>\n]*>", "", source[at:end]))
+        end = at - 1
+        if line.strip() and _indent(line) < depth:
+            depth = _indent(line)
+            key = _KEY_LINE.match(line)
+            keys += [key[1].lower()] if key else []
+    return keys
+
+
+def _in_sample_payload(source: str, start: int) -> bool:
+    """A value an API's payload gives as a sample: under an `example` key of a spec or a
+    schema (`example: ana.lopez@...`), or a field's value in a request, response or object
+    shown in JSON or YAML on a page of API reference (one that documents operations or an
+    object's fields): such pages show what the API sends, with made-up records. A record
+    pasted into an ordinary article is not one."""
+    block = _code_block(source, start)
+    if block is None:
+        return False
+    begins, language = block
+    keys = _payload_keys(source, start, begins)
+    if EXAMPLE_KEYS.intersection(keys):
+        return True
+    payload = language in _PAYLOAD_LANGUAGES or (
+        not language
+        and html.unescape(re.sub(r"<[^<>]*>", "", source[begins : begins + 200])).lstrip()[:1]
+        in ("{", "[")
+    )
+    return bool(keys) and payload and api_reference(source)
 
 
 def unescaped(source: str, start: int, value: str) -> str:
@@ -582,8 +660,9 @@ def pii_in_sample_context(
     right before it show as the shape of one ("It might look like this:"), an account's
     handle in a field that holds one (`"acct": "name@server"`), an address its sentence
     gives as an example ("Enter an address, e.g. ...", "For example, if your friend's address
-    is ..."), an address masked but for its end (`***lin@gmail.com`), and data in the code
-    of an article whose code runs against a local server (a tutorial's test requests)."""
+    is ..."), an address masked but for its end (`***lin@gmail.com`), data in the code of
+    an article whose code runs against a local server (a tutorial's test requests), and a
+    sample value of an API's payload (`_in_sample_payload`)."""
     if "@" in value:
         left = source[max(0, start - 200) : start]
         if left.rstrip("._+-").endswith(_MASKS):
@@ -618,7 +697,7 @@ def pii_in_sample_context(
             return True
         if _HANDLE_FIELD.search(source, max(0, start - 40), start):
             return True  # `"acct": "name@server"`: a social account's handle, not a mailbox
-    return _code_marks(source)[1] and _in_code(source, start)
+    return (_code_marks(source)[1] and _in_code(source, start)) or _in_sample_payload(source, start)
 
 
 def email_is_outsiders(address: str, named: Mapping[str, int], domains: Iterable[str] = ()) -> bool:
