@@ -905,3 +905,26 @@ def test_form_names_written_with_a_hyphen_or_brackets_are_words() -> None:
     labels = np.array([0, 0, 0, 1, 1, 1])
     phrases = key_phrases(texts, labels, 2, np.ones(6))
     assert "401k" in phrases[0] and "2fa" in phrases[1]
+
+
+def test_form_names_keep_the_kbs_casing_in_labels_and_titles() -> None:
+    """A form name the KB writes "W-2" is "W2" in a label (its key phrases join it) and
+    stays "W-2" in a title suggested from a question that writes "w-2"."""
+    articles = [
+        Article("a", "w2.md", "Get your W-2", "Your W-2 form is ready in January under Pay."),
+        Article("b", "fix.md", "Fix a wrong W-2", "Ask payroll for a corrected form."),
+        Article("c", "boxes.md", "Your W-2 explained", "What each box of the form holds."),
+        Article("d", "deposit.md", "Set up direct deposit", "Add your bank account to be paid."),
+        Article("e", "leave.md", "Request time off", "Ask your manager for leave in advance."),
+    ]
+    questions = [
+        "my w-2 from last year never arrived in the mail",
+        "the w-2 from my old job never arrived",
+        "how do i get a copy of the w-2 for my mortgage",
+        "where can i print my w-2 copy",
+    ]
+    report = analyse(articles, [Question(q) for q in questions])
+    assert report.gaps
+    for gap in report.gaps:
+        assert "W2" in gap.label.split(" / ")
+        assert "W-2" in (gap.suggested_title or "") and "w-2" not in (gap.suggested_title or "")

@@ -359,10 +359,9 @@ def gap_topics(
     if not chosen:
         return by_language
     known = _Titles(titles)
-    # form names as the labels' key phrases write them ("W-2" -> "W2", not "w2")
-    casing = word_casing(
-        (join_codes(r.question.text) for r in results), (join_codes(t) for t in titles)
-    )
+    casing = word_casing((r.question.text for r in results), titles)  # "w-2" -> "W-2"
+    for low, form in list(casing.items()):  # and as the labels' key phrases write them: "W2"
+        casing.setdefault(join_codes(low), join_codes(form))
     texts = [results[i].question.text for i in chosen]
     volumes = np.array([results[i].question.volume for i in chosen], dtype=float)
     extra = vectors[chosen] if vectors is not None else None
