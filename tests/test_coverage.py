@@ -112,6 +112,10 @@ def test_gap_topics_group_and_rank_by_volume(articles: list) -> None:
         ("list me my recent transaction", "How to see your recent transaction"),
         ("give me the specifics on my tax forms", "How to get the specifics on your tax forms"),
         ("i need to change my insurance policy, how", "How to change your insurance policy"),
+        # what to be told about is the subject; what to be found is how to find it
+        ("tell me about the refund policy", "About the refund policy"),
+        ("please tell me more about premium plans", "About premium plans"),
+        ("find me the nearest branch", "How to find the nearest branch"),
         # "i'm I" is a slip for "am I": never "you're you"
         ("Why i'm I being charged an extra pound", "Why are you being charged an extra pound?"),
         (

@@ -23,9 +23,10 @@ _LEADS = (
         ),
         "How to {}",
     ),
-    # a request to be shown or given something ("show me my last transactions"): how to
-    # see or get it, never "Show you ..."
-    (re.compile(r"^(?:show|list|tell|find) me (.+)$"), "How to see {}"),
+    # a request to be shown, found or given something ("show me my last transactions"): how
+    # to see, find or get it, never "Show you ..." (what to be told about is a subject)
+    (re.compile(r"^(?:show|list|tell) me (.+)$"), "How to see {}"),
+    (re.compile(r"^find me (.+)$"), "How to find {}"),
     (re.compile(r"^(?:give|get|send) me (.+)$"), "How to get {}"),
     (re.compile(r"^(why|what|when|which|who|where|how) (.+)$"), "{} {}"),
 )
@@ -44,7 +45,7 @@ _FILLER = re.compile(
     r"i (?:would|'d) like to know(?: if| whether| how)?|i want to know(?: if| whether| how)?|"
     r"(?:can|could|would) you (?:please )?(?:tell|help|explain to|show) me(?: with)?|"
     r"please (?:tell|help|explain to|show) me(?: with)?|do you know(?: if| whether| how)?|"
-    r"(?:tell|show) me(?= (?:what|which|when|where|who|why|how)\b)|"
+    r"(?:tell|show) me(?: more)?(?= (?:what|which|when|where|who|why|how|about)\b)|"
     r"let me know(?= (?:what|which|when|where|who|why|how)\b)|"
     r"i need (?:some )?(?:help|assistance|information)(?: with| on| about| regarding)?|"
     r"i need to know(?: if| whether| how)?)\s+",
