@@ -932,3 +932,22 @@ def test_form_names_keep_the_kbs_casing_in_labels_and_titles() -> None:
     for gap in report.gaps:
         assert "W2" in gap.label.split(" / ")
         assert "W-2" in (gap.suggested_title or "") and "w-2" not in (gap.suggested_title or "")
+
+
+def test_a_few_unalike_questions_stay_apart_after_topics_are_merged() -> None:
+    """Topics whose centres are alike are merged after the clustering; of a few questions
+    in lexical mode, two whose words are not FEW_ALIKE alike still stay two topics (their
+    SVD centres, in four dimensions, were SAME_TOPIC alike)."""
+    articles = [
+        Article("a", "a.md", "Reset your password", "Open Settings and choose Reset password."),
+        Article("b", "b.md", "Contact support", "Write to us from the Help menu."),
+    ]
+    texts = [
+        "set tax rates per region",
+        "create a purchase order",
+        "export reports to excel",
+        "add a second user to my plan",
+        "print a payslip",
+    ]
+    report = analyse(articles, [Question(t) for t in texts])
+    assert sorted(len(g.members) for g in report.gaps) == [1, 1, 1, 1, 1]

@@ -47,6 +47,7 @@ from kbaudit.analysis.question_topics import (
     cluster_questions,
     key_phrases,
     question_matrix,
+    split_unalike,
     svd_vectors,
 )
 from kbaudit.analysis.titles import cased, suggest_title, word_casing
@@ -367,6 +368,8 @@ def gap_topics(
     extra = vectors[chosen] if vectors is not None else None
     labels, points = cluster_questions(texts, seed=seed, embeddings=extra)
     labels = _merge_same_subject(labels, points, volumes)
+    if extra is None:  # centres alike in a few SVD dimensions: words must still be alike
+        labels = split_unalike(labels, texts)
     k = int(labels.max()) + 1
     phrases = key_phrases(texts, labels, k, volumes)
     topics = []

@@ -196,6 +196,13 @@ def _split_unalike(labels: np.ndarray, matrix: sparse.csr_matrix) -> np.ndarray:
     return out
 
 
+def split_unalike(labels: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+    """The labels of FEW texts or fewer split as the clustering splits them
+    (`_split_unalike`), for labels changed after it (topics merged); others unchanged."""
+    matrix = question_matrix(texts) if len(texts) <= FEW else None
+    return labels if matrix is None else _split_unalike(labels, matrix)
+
+
 def _cluster(vectors: np.ndarray, texts: Sequence[str], k: int | None, seed: int) -> np.ndarray:
     n = len(texts)
     if n < 2:
