@@ -55,8 +55,9 @@ _PARAMETER = re.compile(r"\{[^{}/]*\}|:[A-Za-z_]\w*|<[^<>/]*>")
 
 
 def _path(path: str) -> str:
-    """`/v1/items/{itemId}/`, `/v1/items/:id` -> `/v1/items/{}`."""
-    return _PARAMETER.sub("{}", path).rstrip("/") or "/"
+    """`/v1/items/{itemId}/`, `/v1/items/:id` -> `/v1/items/{}` (a sentence's stop or colon
+    after it is no part of it: `## GET /v1/items/{id}: Retrieve an item`)."""
+    return _PARAMETER.sub("{}", path.rstrip(".,;:")).rstrip("/") or "/"
 
 
 def operations(raw: str) -> frozenset[Operation]:

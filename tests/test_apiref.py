@@ -37,6 +37,8 @@ def test_pages_are_apart_only_when_they_share_no_operation() -> None:
     assert _apart(get, delete)
     assert not _apart(get, "## GET https://api.example.com/v1/items/:id")
     assert not _apart(both, delete)
+    assert not _apart(get, "### GET /v1/items/{id}: Retrieve an item")
+    assert not _apart(get, "- GET /v1/items/{id}.")
     assert not _apart(get, "Items hold a name and a price.")
     in_spec = '{% openapi-operation spec="catalog" path="/v1/items/{id}" method="get" %}'
     other_spec = '{% openapi-operation spec="programs" path="/v1/items/{id}" method="get" %}'
