@@ -4,6 +4,7 @@ with a damaged cache, with two runs sharing it, and on one or two cores; the KB 
 from __future__ import annotations
 
 import hashlib
+import json
 import pickle
 import shutil
 import sqlite3
@@ -12,7 +13,9 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -554,3 +557,81 @@ def test_cache_files_of_earlier_schemas_are_removed(tmp_path: Path) -> None:
     Cache(folder).close()
     assert (folder / FILE_NAME).is_file() and unrelated.is_file()
     assert not any(file.exists() for file in older)
+
+
+def test_an_edited_run_scores_only_pairs_with_a_changed_side(
+    runner: CliRunner, kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After articles are edited (a sentence that moves the IDF of common terms), one added,
+    one removed and one moved to another locale, a run that takes the last run's cosines,
+    conflicting facts and template siblings of unchanged pairs reports what a run without
+    the cache does, scoring and comparing fewer pairs than that run. Adding an article alone
+    moves every IDF, so every pair is scored again, and the report is still the one without
+    the cache."""
+    from collections import Counter
+
+    import kbaudit.analysis.duplicates as duplicates
+    import kbaudit.corpus.similarity as similarity
+
+    counts: Counter[str] = Counter()
+    cosines, compare = similarity.cosine_of_pairs, duplicates.conflicts
+    siblings = duplicates._Finder._siblings
+
+    def counted_cosines(matrix: Any, pairs: np.ndarray, jobs: int = 1) -> np.ndarray:
+        counts["cosines"] += len(pairs)
+        return cosines(matrix, pairs, jobs)
+
+    def counted_conflicts(*args: Any) -> list[Any]:
+        counts["conflicts"] += 1
+        return compare(*args)
+
+    def counted_siblings(finder: duplicates._Finder, i: int, j: int) -> bool:
+        counts["siblings"] += 1
+        return siblings(finder, i, j)
+
+    monkeypatch.setattr(similarity, "cosine_of_pairs", counted_cosines)
+    monkeypatch.setattr(duplicates, "conflicts", counted_conflicts)
+    monkeypatch.setattr(duplicates._Finder, "_siblings", counted_siblings)
+    cache = ["--cache-dir", str(tmp_path / "cache")]
+
+    def runs(name: str) -> tuple[bytes, Counter[str], Counter[str]]:
+        counts.clear()
+        warm = _audit(runner, kb, tmp_path / f"{name}-warm.json", *cache)
+        warm_counts = counts.copy()
+        counts.clear()
+        cold = _audit(runner, kb, tmp_path / f"{name}-cold.json", "--no-cache")
+        assert warm == cold, name
+        return cold, warm_counts, counts.copy()
+
+    first = _audit(runner, kb, tmp_path / "first.json", *cache)
+    for article in sorted(kb.rglob("*.md"))[::40]:
+        article.write_text(
+            article.read_text(encoding="utf-8") + "\nAsk the billing team about late fees.\n",
+            encoding="utf-8",
+        )
+    removed = kb / "troubleshooting" / "bank-feed-not-updating.md"
+    text = removed.read_text(encoding="utf-8")
+    removed.unlink()
+    added = kb / "bank-feeds" / "bank-feed-not-updating.md"
+    added.write_text(text.replace("\n\n", "\n\nCheck the feed again tomorrow.\n\n", 1))
+    moved = kb / "mobile-app" / "capture-receipts-on-mobile.md"
+    moved.write_text(moved.read_text(encoding="utf-8").replace("locale: en", "locale: de"))
+    edited, warm, cold = runs("edited")
+    report = json.loads(edited)
+    assert report != json.loads(first)
+    pairs = {(d["canonical"], *d["members"]) for d in report["duplicates"]}
+    assert (
+        "bank-feeds/fix-a-disconnected-bank-feed.md",
+        "bank-feeds/bank-feed-not-updating.md",
+    ) in pairs
+    assert not any("troubleshooting/" in str(p) or "capture-receipts" in str(p) for p in pairs)
+    assert 0 < warm["cosines"] < cold["cosines"]
+    assert warm["conflicts"] < cold["conflicts"]
+    assert warm["siblings"] < cold["siblings"]
+
+    (kb / "billing" / "late-fees.md").write_text(
+        "---\ntitle: Late fees\n---\n\nAsk the billing team about late fees on overdue plans.\n",
+        encoding="utf-8",
+    )
+    _, warm, cold = runs("added")
+    assert warm["cosines"] == cold["cosines"]

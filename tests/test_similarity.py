@@ -535,3 +535,88 @@ def test_per_text_values_pickle_back_equal_and_writable() -> None:
     assert (lines_back.body, lines_back.body_words) == (lines.body, lines.body_words)
     empty = pickle.loads(pickle.dumps(text_terms("")))
     assert empty.tokens.dtype == np.int32 and len(empty.shingles) == 0
+
+
+def test_a_cosine_does_not_depend_on_the_pairs_scored_with_it() -> None:
+    """Rows stored out of column order (as a fitted vectorizer stores them) get the same
+    cosine, to the last bit, alone, among other pairs and in either order of the pair."""
+    from kbaudit.corpus.similarity import cosine_of_pairs
+
+    rng = np.random.default_rng(5)
+    rows = [rng.choice(300, 60, replace=False) for _ in range(40)]
+    rows[:4] = [np.sort(r) for r in rows[:4]]  # a chunk of these alone is stored in order
+    indptr = np.r_[0, np.cumsum([len(r) for r in rows])]
+    data = (rng.random(indptr[-1]) ** 3).astype(np.float32)
+    matrix = sparse.csr_matrix((data, np.concatenate(rows), indptr), shape=(40, 300))
+    pairs = np.array([(i, j) for i in range(40) for j in range(i + 1, 40)])
+    every = cosine_of_pairs(matrix, pairs)
+    assert np.array_equal(every, cosine_of_pairs(matrix, pairs[:, ::-1].copy()))
+    assert np.array_equal(every[:3], cosine_of_pairs(matrix, pairs[:3]))  # rows 0-3
+    dense = matrix.toarray().astype(np.float64)
+    assert np.allclose(every, np.einsum("ij,ij->i", dense[pairs[:, 0]], dense[pairs[:, 1]]))
+
+
+def _topical(seed: int = 2) -> list[str]:
+    """Texts on 20 topics, each with words of its own, and an edited copy of every fifth:
+    changing the texts of one topic reweights no row of another."""
+    rng = np.random.default_rng(seed)
+    texts = [
+        " ".join(rng.choice([f"t{topic}w{k}" for k in range(60)], size=60))
+        for topic in range(20)
+        for _ in range(8)
+    ]
+    for k in range(0, 160, 5):
+        tokens = texts[k].split()
+        tokens[10] = tokens[30] = tokens[50] = f"t{k // 8}copy"
+        texts.append(" ".join(tokens))
+    return texts
+
+
+def test_an_earlier_search_gives_the_scores_of_unchanged_rows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Near pairs found with an earlier search's decisions equal those of scoring every
+    pair, to the last bit, after a topic's text is edited, one text removed and another
+    added, and the texts reordered; only pairs with a reweighted row are scored, and an
+    unchanged pair the earlier search did not score (it shared no shingle then) is."""
+    import kbaudit.corpus.similarity as similarity
+    from kbaudit.corpus.similarity import LastSearch, row_digests, score_pairs
+
+    def search(
+        texts: list[str], hidden: int | None = None
+    ) -> tuple[sparse.csr_matrix, list[np.ndarray], list[bytes]]:
+        vectorizer, matrix = build_tfidf(texts)
+        shingles = text_shingles([text_terms(t) for t in texts], min_words=5)
+        if hidden is not None:
+            shingles[hidden] = np.zeros(0, dtype=np.uint64)
+        return matrix, shingles, row_digests(matrix, vectorizer.get_feature_names_out())
+
+    scored: list[int] = []
+    cosines = similarity.cosine_of_pairs
+
+    def counted(matrix: sparse.csr_matrix, pairs: np.ndarray, jobs: int = 1) -> np.ndarray:
+        scored.append(len(pairs))
+        return cosines(matrix, pairs, jobs)
+
+    monkeypatch.setattr(similarity, "cosine_of_pairs", counted)
+    texts = _topical()
+    copy_of_first = 160  # the copy of text 0, without shingles in the first search
+    matrix, shingles, digests = search(texts, hidden=copy_of_first)
+    first = LastSearch(digests, score_pairs(matrix, shingles, 0.8))
+    assert (0, copy_of_first) not in first.pairs.as_dict()
+
+    edited = list(texts)
+    edited[17] += " t2w1 t2w2"  # topic 2
+    edited[43] = edited[42] + " t5copy"  # topic 5: one text gone, one added
+    edited = edited[-30:] + edited[:-30]  # every text moves
+    matrix, shingles, digests = search(edited)
+    del scored[:]
+    reused = score_pairs(matrix, shingles, 0.8, earlier=first.matched(digests))
+    found = reused.as_dict()
+    assert 0 < scored[0] < len(reused.scored)
+    assert found == near_pairs(matrix, shingles, 0.8)
+    assert (30, copy_of_first + 30) in found  # text 0 and its copy, moved
+    assert len(found) >= 30
+
+    damaged = LastSearch(digests[:-1], reused)
+    assert damaged.matched(digests) is None

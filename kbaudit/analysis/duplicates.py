@@ -148,7 +148,7 @@ class _Finder:
             return []
         from kbaudit.corpus.similarity import cosine_of_pairs
 
-        matrix = self.corpus.tfidf(*self._boilerplate())[1]
+        matrix = self.corpus.cosine_rows(*self._boilerplate())
         return [float(s) for s in cosine_of_pairs(matrix, np.array(pairs, dtype=np.int64))]
 
     def _others(self, members: Iterable[int], canonical: int) -> tuple[int, ...]:
@@ -183,16 +183,34 @@ class _Finder:
             representative.update({m: keep for m in members})
         s = self.settings
         near = self.corpus.near_duplicates(s.threshold, s.min_words, *self._boilerplate())
-        pairs = {
-            p: score
-            for p, score in near.items()
+        kept = [
+            p
+            for p in near
             if len(self.compared(p)) == 2
             and representative.get(p[0], p[0]) != representative.get(p[1], p[1])
-            and not (s.separate_template_siblings and self._siblings(*p))
             and not self._shown_in(*p)
             and not self._operations_apart(*p)
-        }
+        ]
+        apart = (
+            self._template_siblings(kept) if s.separate_template_siblings else [False] * len(kept)
+        )
+        pairs = {p: near[p] for p, siblings in zip(kept, apart, strict=True) if not siblings}
         return pairs, representative
+
+    def _template_siblings(self, pairs: list[tuple[int, int]]) -> list[bool]:
+        """Whether the articles of each pair are template siblings (`_siblings`): a function
+        of their titles, paths and texts (and the stop words scikit-learn gives) alone,
+        kept in the incremental cache (`Corpus.recall`), so that a run after an edit tells
+        apart only the pairs with an edited side."""
+        from kbaudit.cache import sklearn_version
+
+        articles = self.corpus.articles
+        inputs = [
+            repr([(a.title, a.path, a.text) for a in (articles[i], articles[j])]) for i, j in pairs
+        ]
+        return self.corpus.recall(
+            "template-siblings", inputs, lambda n: self._siblings(*pairs[n]), sklearn_version()
+        )
 
     def _siblings(self, i: int, j: int) -> bool:
         """Whether two similar articles are siblings of one template about different
@@ -324,18 +342,27 @@ class _Finder:
 
     def conflict(self, pairs: dict[tuple[int, int], float]) -> list[DuplicateGroup]:
         """Near-duplicate pairs whose matching passages state different facts: one group per
-        pair, the non-canonical article as its member."""
+        pair, the non-canonical article as its member. The facts of a pair are a function of
+        the two texts, titles and the passage setting alone: the incremental cache keeps
+        them (`Corpus.recall`), so a run after an edit compares only the pairs with an
+        edited side."""
         articles = self.corpus.articles
-        by_article: dict[int, list[DuplicateGroup]] = defaultdict(list)
+        similarity = self.settings.min_passage_similarity
+        sides = []
         for (i, j), score in sorted(pairs.items()):
             keep = self.pick((i, j))
-            other = j if keep == i else i
-            found = conflicts(
-                articles[other].text,
-                articles[keep].text,
-                (articles[other].title, articles[keep].title),
-                self.settings.min_passage_similarity,
-            )
+            sides.append((j if keep == i else i, keep, score))
+        compared = [(articles[other], articles[keep]) for other, keep, _ in sides]
+
+        def compare(n: int) -> list[Conflict]:
+            other, keep = compared[n]
+            return conflicts(other.text, keep.text, (other.title, keep.title), similarity)
+
+        inputs = [repr((a.text, b.text, a.title, b.title, similarity)) for a, b in compared]
+        by_article: dict[int, list[DuplicateGroup]] = defaultdict(list)
+        for (other, keep, score), found in zip(
+            sides, self.corpus.recall("conflicts", inputs, compare), strict=True
+        ):
             if found:
                 facts = ", ".join(dict.fromkeys(f"{c.left_fact} vs {c.right_fact}" for c in found))
                 group = DuplicateGroup(

@@ -8,6 +8,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -25,7 +26,7 @@ from kbaudit.model import Article, Link, LoadProblem, Question
 from kbaudit.normalize import PARENT_PAGE, as_list, edition, language_key
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Hashable
+    from collections.abc import Callable, Hashable, Sequence
 
     from scipy.sparse import csr_matrix
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -804,6 +805,39 @@ class Corpus:
         self.store.put_many({key: value})
         return value
 
+    def _last_run(self, step: str, *settings: object) -> str:
+        """The cache key of what the last run of a step on this KB, with these settings,
+        left for the next run to take from: one entry per KB, step and settings, keyed as
+        `Shelves` are (by the KB's folder) and rewritten by each run that computes the step."""
+        from kbaudit.cache import entry_key, fingerprint
+
+        return entry_key(
+            fingerprint("last-run", step, str(Path(self.root).resolve()), *settings), "", b""
+        )
+
+    def recall(
+        self, step: str, inputs: Sequence[str], compute: Callable[[int], T], *settings: object
+    ) -> list[T]:
+        """compute(i) for each of the `inputs` (with the `settings`, a complete description
+        of what compute(i) reads), the values the last run of this step on this KB computed
+        taken back for the inputs it had too. One cache entry holds them, by a hash of their
+        input, rewritten with this run's values alone: for a function of two articles (their
+        conflicting facts), only the pairs with an edited side are computed again."""
+        if self.store is None or not self.store.enabled:
+            return [compute(i) for i in range(len(inputs))]
+        key = self._last_run(step, *settings)
+        digests = [
+            hashlib.blake2b(x.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+            for x in inputs
+        ]
+        held = self.store.get_many([key]).get(key)
+        if not isinstance(held, dict):
+            held = {}
+        values = [held[d] if d in held else compute(i) for i, d in enumerate(digests)]
+        if held.keys() != set(digests):  # a value computed, or one of a pair gone
+            self.store.put_many({key: dict(zip(digests, values, strict=True))})
+        return values
+
     def digests(self) -> list[bytes]:
         """Each article's digest (`cache.article_digest`: every field), computed once."""
         from kbaudit.cache import article_digest
@@ -855,6 +889,20 @@ class Corpus:
 
         return self.memo(("tfidf", share, min_articles), build)
 
+    def cosine_rows(
+        self,
+        share: float = BOILERPLATE_SHARE,
+        min_articles: int = BOILERPLATE_MIN_ARTICLES,
+    ) -> csr_matrix:
+        """The TF-IDF matrix with each row's terms in column order, which cosines of two
+        articles are computed from (`similarity.cosine_of_pairs`), built once."""
+        from kbaudit.corpus.similarity import in_column_order
+
+        return self.memo(
+            ("cosine-rows", share, min_articles),
+            lambda: in_column_order(self.tfidf(share, min_articles)[1]),
+        )
+
     def exact_duplicates(
         self,
         min_words: int,
@@ -897,17 +945,31 @@ class Corpus:
         min_articles: int = BOILERPLATE_MIN_ARTICLES,
     ) -> dict[tuple[int, int], float]:
         """Pairs (i < j) of articles of one edition (locale and version) whose clean texts
-        (at least `min_words` words) have a TF-IDF cosine >= threshold."""
-        from kbaudit.corpus.similarity import near_pairs
+        (at least `min_words` words) have a TF-IDF cosine >= threshold.
+
+        With the incremental cache, the pairs are read back while every clean text, edition
+        and setting is the same. When some changed, the last search of this KB with the same
+        settings gives the scores of pairs whose two rows hold what they held then (the same
+        numbers to the last bit: see `similarity.score_pairs`), and only pairs with a side
+        edited, added or reweighted by a changed IDF are scored."""
+        from kbaudit.corpus.similarity import LastSearch, row_digests, score_pairs, scoring_versions
 
         locale = [edition(a) for a in self.articles]
 
         def build() -> dict[tuple[int, int], float]:
-            matrix = self.tfidf(share, min_articles)[1]
-            pairs = near_pairs(
-                matrix, self.shingles(min_words, share, min_articles), threshold, self.jobs
-            )
-            return {p: s for p, s in pairs.items() if locale[p[0]] == locale[p[1]]}
+            matrix = self.cosine_rows(share, min_articles)
+            shingles = self.shingles(min_words, share, min_articles)
+            if self.store is None or not self.store.enabled:
+                return score_pairs(matrix, shingles, threshold, self.jobs, locale).as_dict()
+            settings = (threshold, min_words, share, min_articles, scoring_versions())
+            key = self._last_run("near-pairs", *settings)
+            vocabulary = self.tfidf(share, min_articles)[0].get_feature_names_out()
+            digests = row_digests(matrix, vocabulary)
+            last = self.store.get_many([key]).get(key)
+            earlier = last.matched(digests) if isinstance(last, LastSearch) else None
+            found = score_pairs(matrix, shingles, threshold, self.jobs, locale, earlier)
+            self.store.put_many({key: LastSearch(digests, found)})
+            return found.as_dict()
 
         def stored() -> dict[tuple[int, int], float]:
             # The pairs are a function of every article's clean terms (their cache keys

@@ -6,7 +6,9 @@ word shingle (three consecutive content words) from a consistent sample of shing
 stock phrases found in many texts; only candidates are scored with the exact TF-IDF cosine.
 The work grows with the number of shingles (near-linearly in n), not with n², and the result
 equals the all-pairs answer for texts that share passages, which is what duplicates do
-(the tests compare it with the all-pairs answer).
+(the tests compare it with the all-pairs answer). A search after an edit takes the earlier
+search's cosines of pairs whose rows did not change, which are the same numbers
+(`score_pairs`), and scores the rest.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -383,19 +385,196 @@ def candidate_pairs(
     return np.column_stack((codes // len(shingles), codes % len(shingles)))
 
 
+def in_column_order(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
+    """The matrix with each row's terms stored once and in column order (the matrix itself
+    when they are): the rows `cosine_of_pairs` multiplies. A fitted vectorizer stores a
+    row's terms in the order the corpus first used them, not by column."""
+    if matrix.has_canonical_format:
+        return matrix
+    ordered = matrix.copy()
+    ordered.sum_duplicates()
+    return ordered
+
+
 def cosine_of_pairs(matrix: sparse.csr_matrix, pairs: np.ndarray, jobs: int = 1) -> np.ndarray:
     """Exact cosine of each pair of (L2-normalised) rows; chunks of pairs on `jobs` threads
-    (0: one per core; scipy's sparse kernels release the interpreter, and each chunk's
-    scores are the same on any number of threads)."""
+    (0: one per core; scipy's sparse kernels release the interpreter).
+
+    Each cosine is a function of its two rows alone, to the last bit: it does not depend
+    on the other pairs scored with it, on the order of the pair or on the other rows and
+    columns of the matrix. The rows are read in column order (`in_column_order`): scipy
+    multiplies two chunks of rows stored so by merging each pair of rows by column, so a
+    row of products holds the shared terms in the order both rows store them, and sums it
+    in that order (a matrix-vector product, one row at a time). (Were a row of the chunk
+    stored out of order, scipy would multiply the whole chunk in the order of each left
+    row's storage, reversed.)"""
     from kbaudit.sources.parallel import in_threads
+
+    ordered = in_column_order(matrix)
 
     def scored(start: int) -> np.ndarray:
         chunk = pairs[start : start + _VERIFY_CHUNK]
-        product = matrix[chunk[:, 0]].multiply(matrix[chunk[:, 1]])
+        product = ordered[chunk[:, 0]].multiply(ordered[chunk[:, 1]])
         return np.asarray(product.sum(axis=1), dtype=np.float64).ravel()
 
     parts = in_threads(scored, range(0, len(pairs), _VERIFY_CHUNK), jobs)
     return np.concatenate(parts) if parts else np.zeros(0, dtype=np.float64)
+
+
+@dataclass(frozen=True, eq=False)
+class ScoredPairs:
+    """What one search for near pairs decided over a matrix of `rows` rows: the candidate
+    pairs it scored, and those of them whose cosine reached the threshold with that cosine
+    (rounded to 4 places). A pair (i < j) is coded i * rows + j; codes are sorted."""
+
+    rows: int
+    threshold: float
+    scored: np.ndarray  # int64 codes
+    near: np.ndarray  # int64 codes, some of `scored`
+    scores: np.ndarray  # float64, one per code of `near`
+
+    def as_dict(self) -> dict[tuple[int, int], float]:
+        return {
+            divmod(code, self.rows): score
+            for code, score in zip(self.near.tolist(), self.scores.tolist(), strict=True)
+        }
+
+    def consistent(self) -> bool:
+        """Whether the codes are what `score_pairs` writes (a value read back from the
+        cache is used only then)."""
+        arrays = (self.scored, self.near, self.scores)
+        if not all(isinstance(a, np.ndarray) and a.ndim == 1 for a in arrays):
+            return False
+        types = (self.scored.dtype, self.near.dtype, self.scores.dtype)
+        if types != (np.int64, np.int64, np.float64) or not isinstance(self.rows, int):
+            return False
+        if not isinstance(self.threshold, float):
+            return False
+        codes = (self.scored, self.near)
+        return (
+            len(self.near) == len(self.scores)
+            and all(not len(c) or (c[0] >= 0 and c[-1] < self.rows * self.rows) for c in codes)
+            and all(bool(np.all(c[1:] > c[:-1])) for c in codes)
+            and bool(np.all(in_sorted(self.near, self.scored)))
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class LastSearch:
+    """A search's scored pairs with the digest of each of its rows (`row_digests`), kept for
+    the next search on the same KB to take back the scores of rows that kept their content."""
+
+    digests: list[bytes]
+    pairs: ScoredPairs
+
+    def matched(self, digests: Sequence[bytes]) -> tuple[ScoredPairs, np.ndarray] | None:
+        """The `earlier` of `score_pairs` for rows holding `digests`: these pairs, and for
+        each row a row of this search holding the same content (-1: none). An article is
+        found by its content, not by its ref: the cosine of two rows is a function of what
+        they hold, so an article added, removed, moved in the order or renamed changes no
+        other row's match. None when this value is not what a search writes (a damaged
+        cache entry): then every pair is scored."""
+        if not (
+            isinstance(self.digests, list)
+            and isinstance(self.pairs, ScoredPairs)
+            and len(self.digests) == self.pairs.rows
+            and self.pairs.consistent()
+        ):
+            return None
+        where = {digest: row for row, digest in enumerate(self.digests)}
+        rows = np.fromiter((where.get(d, -1) for d in digests), dtype=np.int64, count=len(digests))
+        return self.pairs, rows
+
+
+def scoring_versions() -> str:
+    """The versions of the libraries a cosine's last bit depends on (how scipy multiplies
+    and sums rows), for the cache keys of stored scores."""
+    import scipy
+
+    return f"numpy {np.__version__} scipy {scipy.__version__}"
+
+
+def row_digests(matrix: sparse.csr_matrix, terms: Sequence[str]) -> list[bytes]:
+    """A hash of what each row holds: its terms (`term_id` of the vocabulary's `terms`, by
+    column) and their weights, in column order. Rows of two matrices with the same digest
+    hold the same terms with the same weights, in the same order, whatever columns the
+    two vocabularies gave the terms; so any two such rows have the same cosine in either
+    matrix (`cosine_of_pairs`)."""
+    ordered = in_column_order(matrix)
+    indices, indptr = ordered.indices, ordered.indptr
+    ids = np.fromiter(map(term_id, terms), dtype=np.uint64, count=len(terms))
+    held, weights = ids[indices].tobytes(), ordered.data.tobytes()
+    size = ordered.data.itemsize
+    digests = []
+    for a, b in zip(indptr[:-1].tolist(), indptr[1:].tolist(), strict=True):
+        digest = hashlib.blake2b(held[8 * a : 8 * b], digest_size=16)
+        digest.update(weights[size * a : size * b])
+        digests.append(digest.digest())
+    return digests
+
+
+def score_pairs(
+    matrix: sparse.csr_matrix,
+    shingles: Sequence[np.ndarray],
+    threshold: float,
+    jobs: int = 1,
+    blocks: Sequence[Hashable] | None = None,
+    earlier: tuple[ScoredPairs, np.ndarray] | None = None,
+) -> ScoredPairs:
+    """Candidate pairs (texts sharing a sampled shingle; of one block when `blocks` gives
+    each row's, such as its edition) scored with their exact TF-IDF cosine, near from
+    `threshold`.
+
+    `earlier` is what a search over an earlier matrix decided, with the row of that
+    matrix holding the same terms and weights as each row of this one (`row_digests`; -1:
+    none). A candidate pair of two such rows that the earlier search scored, at the same
+    threshold, is not scored again: it is near exactly when it was then, with the same
+    score. The answer is the one scoring every pair gives, because each of its inputs is
+    either taken afresh or the same:
+    - the candidate pairs are found afresh (which shingles are stock phrases depends on
+      every text; `min_words` and the boilerplate act through the shingles), and so are
+      the blocks, applied before anything is looked up;
+    - a cosine is a function of its two rows' terms and weights alone, to the last bit,
+      in either order of the pair (`cosine_of_pairs`), whatever the other rows and columns
+      of the two matrices: a row keeps its digest when the vocabulary gains or loses
+      other terms, and loses it when a changed IDF reweights any of its terms;
+    - a pair is taken over only if the earlier search decided it (scored it, or took it
+      over from the search before it, by the same argument): an unchanged pair that was
+      not a candidate then, because a shingle it shares was a stock phrase or its rows
+      were in two blocks, is scored now;
+    - the score is the cosine rounded as then, and near means cosine >= the same
+      threshold."""
+    n = matrix.shape[0]
+    pairs = candidate_pairs(shingles)
+    if blocks is not None and len(pairs):
+        labels: dict[Hashable, int] = {}
+        block = np.fromiter(
+            (labels.setdefault(b, len(labels)) for b in blocks), dtype=np.int64, count=n
+        )
+        pairs = pairs[block[pairs[:, 0]] == block[pairs[:, 1]]]
+    codes = pairs[:, 0] * n + pairs[:, 1]
+    todo = np.ones(len(pairs), dtype=bool)
+    found_codes = [np.zeros(0, dtype=np.int64)]
+    found_scores = [np.zeros(0, dtype=np.float64)]
+    if earlier is not None and earlier[0].threshold == threshold and len(pairs):
+        before, row_before = earlier
+        rows = row_before[pairs]
+        kept = np.flatnonzero((rows >= 0).all(axis=1))
+        rows = np.sort(rows[kept], axis=1)  # the rows may have moved: keep i < j
+        old = rows[:, 0] * before.rows + rows[:, 1]
+        seen = in_sorted(old, before.scored)
+        kept, old = kept[seen], old[seen]
+        todo[kept] = False
+        near = in_sorted(old, before.near)
+        found_codes.append(codes[kept[near]])
+        found_scores.append(before.scores[np.searchsorted(before.near, old[near])])
+    scores = cosine_of_pairs(matrix, pairs[todo], jobs)
+    hit = scores >= threshold
+    found_codes.append(codes[todo][hit])
+    found_scores.append(np.array([round(float(s), 4) for s in scores[hit]], dtype=np.float64))
+    near_codes, near_scores = np.concatenate(found_codes), np.concatenate(found_scores)
+    order = np.argsort(near_codes, kind="stable")
+    return ScoredPairs(n, float(threshold), codes, near_codes[order], near_scores[order])
 
 
 def near_pairs(
@@ -403,13 +582,7 @@ def near_pairs(
 ) -> dict[tuple[int, int], float]:
     """Pairs (i < j) with TF-IDF cosine >= threshold among texts sharing a sampled shingle
     (texts without shingles never pair), with their cosine."""
-    pairs = candidate_pairs(shingles)
-    scores = cosine_of_pairs(matrix, pairs, jobs)
-    hit = scores >= threshold
-    return {
-        (int(i), int(j)): round(float(s), 4)
-        for (i, j), s in zip(pairs[hit], scores[hit], strict=True)
-    }
+    return score_pairs(matrix, shingles, threshold, jobs).as_dict()
 
 
 # ---- similar strings and titles -----------------------------------------------------------
