@@ -22,8 +22,8 @@ from kbaudit.corpus.similarity import (
     find_boilerplate,
     in_more_than,
     line_hash,
-    near_pairs,
     normalise,
+    score_pairs,
     similar_strings,
     strip_boilerplate,
     text_lines,
@@ -71,7 +71,7 @@ def test_normalise(a: str, b: str) -> None:
 
 
 def _all_pairs(matrix: sparse.csr_matrix, threshold: float) -> dict[tuple[int, int], float]:
-    """The all-pairs answer (quadratic), the reference `near_pairs` must equal."""
+    """The all-pairs answer (quadratic), the reference `score_pairs` must equal."""
     product = sparse.triu(matrix @ matrix.T, k=1).tocoo()
     hit = product.data >= threshold
     return {
@@ -86,7 +86,7 @@ def test_near_pairs_equal_brute_force(threshold: float) -> None:
     _, matrix = build_tfidf(texts)
     shingles = text_shingles([text_terms(t) for t in texts], min_words=5)
     expected = _all_pairs(matrix, threshold)
-    found = near_pairs(matrix, shingles, threshold)
+    found = score_pairs(matrix, shingles, threshold).as_dict()
     assert set(found) == set(expected)
     assert len(found) >= 5
 
@@ -580,7 +580,7 @@ def test_an_earlier_search_gives_the_scores_of_unchanged_rows(
     added, and the texts reordered; only pairs with a reweighted row are scored, and an
     unchanged pair the earlier search did not score (it shared no shingle then) is."""
     import kbaudit.corpus.similarity as similarity
-    from kbaudit.corpus.similarity import LastSearch, row_digests, score_pairs
+    from kbaudit.corpus.similarity import LastSearch, row_digests
 
     def search(
         texts: list[str], hidden: int | None = None
@@ -614,7 +614,7 @@ def test_an_earlier_search_gives_the_scores_of_unchanged_rows(
     reused = score_pairs(matrix, shingles, 0.8, earlier=first.matched(digests))
     found = reused.as_dict()
     assert 0 < scored[0] < len(reused.scored)
-    assert found == near_pairs(matrix, shingles, 0.8)
+    assert found == score_pairs(matrix, shingles, 0.8).as_dict()
     assert (30, copy_of_first + 30) in found  # text 0 and its copy, moved
     assert len(found) >= 30
 

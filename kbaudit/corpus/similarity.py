@@ -577,14 +577,6 @@ def score_pairs(
     return ScoredPairs(n, float(threshold), codes, near_codes[order], near_scores[order])
 
 
-def near_pairs(
-    matrix: sparse.csr_matrix, shingles: Sequence[np.ndarray], threshold: float, jobs: int = 1
-) -> dict[tuple[int, int], float]:
-    """Pairs (i < j) with TF-IDF cosine >= threshold among texts sharing a sampled shingle
-    (texts without shingles never pair), with their cosine."""
-    return score_pairs(matrix, shingles, threshold, jobs).as_dict()
-
-
 # ---- similar strings and titles -----------------------------------------------------------
 
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
