@@ -951,3 +951,23 @@ def test_a_few_unalike_questions_stay_apart_after_topics_are_merged() -> None:
     ]
     report = analyse(articles, [Question(t) for t in texts])
     assert sorted(len(g.members) for g in report.gaps) == [1, 1, 1, 1, 1]
+
+
+def test_a_topic_of_one_ticket_is_named_by_its_subject() -> None:
+    """Key phrases of one long message are any of its phrases; a topic of one ticket takes
+    the ticket's own subject as its label. Days and hours make no label ("1st", "3pm")."""
+    from kbaudit.analysis.question_topics import key_phrases
+    from kbaudit.sources.questions import load_questions
+
+    kb = FIXTURES / "sample-kb"
+    articles = load(kb, None, load_config(kb).source_options()).articles
+    report = analyse(articles, load_questions(FIXTURES / "questions" / "tickets.json"))
+    singles = [g for g in report.gaps if len(g.members) == 1]
+    assert singles
+    for gap in singles:
+        text = report.results[gap.members[0]].question.text
+        assert text.startswith(gap.label + ":")
+    assert "Single sign-on with Okta" in {g.label for g in singles}
+    texts = ["send the invoice on the 1st", "invoice goes out on the 1st at 3pm"]
+    phrases = key_phrases(texts, np.array([0, 0]), 1, np.ones(2))[0]
+    assert phrases and not any(p.split()[0] in ("1st", "3pm") for p in phrases)

@@ -50,7 +50,7 @@ from kbaudit.analysis.question_topics import (
     split_unalike,
     svd_vectors,
 )
-from kbaudit.analysis.titles import cased, suggest_title, word_casing
+from kbaudit.analysis.titles import cased, suggest_title, ticket_subject, word_casing
 from kbaudit.model import Article, Question
 from kbaudit.text import shorten
 
@@ -395,9 +395,12 @@ def gap_topics(
         nearest, extend = _nearest(
             results, [chosen[i] for i in members], thresholds, subject, known
         )
+        # A topic of one ticket is named by the ticket's own subject: key phrases of one
+        # long message are any of its phrases ("apps through Okta / asked whether ...").
+        named = (ticket_subject(ordered[0]) if len(ordered) == 1 else "") or " / ".join(terms)
         topics.append(
             GapTopic(
-                label=shorten(cased(" / ".join(terms) or ordered[0], casing), MAX_LABEL),
+                label=shorten(cased(named or ordered[0], casing), MAX_LABEL),
                 terms=terms,
                 volume=int(volumes[members].sum()),
                 members=tuple(chosen[i] for i in members),

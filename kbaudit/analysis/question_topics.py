@@ -258,13 +258,16 @@ PARTICLES = frozenset({"up", "out", "off", "back", "down"})
 _FILLERS = "does did doing done get gets got getting know tell let really still actually guys"
 _FILLERS += " anyone someone something thing things stuff yes yeah okay sure try trying tried"
 _FILLERS += " ve ll re"  # what is left of I've, you'll, we're
-_NOT_LABELS = STOP | frozenset((_FILLERS + " different way use using used").split())
+_NOT_LABELS = STOP | frozenset((_FILLERS + " different way use using used").split()) | {""}
+# A day, an hour or a decade names no subject ("1st", "3pm", "90s"), as a code does ("2fa").
+_ORDINAL = re.compile(r"(?<!\d)\d++(?:st|nd|rd|th|am|pm|s)")
 
 
 def _phrase_ok(phrase: str) -> bool:
     """2-3 word phrases that neither start nor end with a stop word (a particle may end
     one), or a single word that is not a stop word."""
     words = [w.replace("'", "").replace("’", "") for w in phrase.split()]
+    words = ["" if _ORDINAL.fullmatch(w) else w for w in words]
     last = words[-1] in _NOT_LABELS and (len(words) == 1 or words[-1] not in PARTICLES)
     if words[0] in _NOT_LABELS or last:
         return False

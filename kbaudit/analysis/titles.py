@@ -114,6 +114,14 @@ def _lead_apart(text: str) -> tuple[str, str]:
     return "", text
 
 
+def ticket_subject(text: str) -> str:
+    """A ticket's own subject ("Single sign-on with Okta: Our IT team ..." -> "Single sign-on
+    with Okta"), greetings and filler removed; "" when the text has none of two words or
+    more."""
+    lead = _clean(_lead_apart(re.sub(r"\s+", " ", text).strip())[0])
+    return lead if len(lead.split()) >= 2 else ""
+
+
 def _clean(sentence: str) -> str:
     """A sentence without greetings, filler and trailing pleas."""
     sentence = _GREETING.sub("", sentence)
