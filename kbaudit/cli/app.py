@@ -11,6 +11,7 @@ from rich.text import Text
 
 from kbaudit import __version__
 from kbaudit.cli.audit import audit_cmd
+from kbaudit.cli.calibrate import calibrate_cmd
 from kbaudit.cli.common import out
 from kbaudit.cli.diff import diff_cmd
 from kbaudit.cli.duplicates import duplicates_cmd
@@ -29,6 +30,7 @@ COMMANDS: dict[str, Callable[..., Any]] = {
     "sources": sources_cmd,
     "init": init_cmd,
     "gaps": gaps_cmd,
+    "calibrate": calibrate_cmd,
     "duplicates": duplicates_cmd,
     "topics": topics_cmd,
     "diff": diff_cmd,
