@@ -17,12 +17,16 @@ from .conftest import SAMPLE_KB
 def test_labels_are_read_from_csv_and_json_lines(tmp_path: Path) -> None:
     table = tmp_path / "labels.csv"
     table.write_text(
-        "Question,Answered\nreset my password,yes\nvat return,No\n,yes\npayroll in Peru,maybe\n",
+        "Question,Answered\nreset my password,yes\nvat return,No\n,yes\npayroll in Peru,maybe\n"
+        "export to csv,\n",
         encoding="utf-8",
     )
     found = read_labels(table, None, "answered")
-    assert found.texts == ["reset my password", "vat return"]
-    assert found.answered == [True, False]
+    # an unlabelled question is scored with the rest (its neighbours' scores decide
+    # statuses, as in the gap list) and not counted
+    assert found.texts == ["reset my password", "vat return", "export to csv"]
+    assert found.answered == [True, False, None]
+    assert found.counted([0.5, 0.1, 0.2]) == ([0.5, 0.1], [True, False])
     assert found.skipped == 2  # a row without a question, a label that is not yes or no
     lines = tmp_path / "labels.jsonl"
     lines.write_text(
@@ -68,6 +72,7 @@ def test_calibrate_command_prints_the_cut_and_writes_json(runner, tmp_path: Path
         ("file my vat return from ledgerly", "no"),
         ("pay my staff in crypto", "no"),
         ("track inventory in two warehouses", "no"),
+        ("send an invoice in euros", ""),  # scored, not counted
     ]
     labels.write_text(
         "question,answered\n" + "".join(f"{q},{a}\n" for q, a in rows), encoding="utf-8"
@@ -77,7 +82,7 @@ def test_calibrate_command_prints_the_cut_and_writes_json(runner, tmp_path: Path
     outcome = runner.invoke(app, [*args, "--no-cache", "--quiet"])
     assert outcome.exit_code == 0, outcome.output
     assert "coverage: {covered:" in outcome.output
-    assert "3 of 8 labelled questions are gaps" in outcome.output
+    assert "3 of 8 labelled questions are gaps (9 questions scored together" in outcome.output
     assert "Label at least 20 questions" in outcome.output  # so few give a rough cut
     data = json.loads(report.read_text(encoding="utf-8"))
     assert data["best"]["cut"] in CUTS and data["current"] == 0.32

@@ -2,7 +2,8 @@
 labelled answered or not. How customers word their questions moves every score (commands to
 an assistant score lower against how-to articles than questions do), so the default cut may
 call most questions gaps on one KB and miss gaps on another; twenty or more labelled
-questions tell where the cut belongs. Prints the precision and recall of the gap list at
+questions tell where the cut belongs, best labelled inside the whole question log, which is
+scored together as the gap list scores it. Prints the precision and recall of the gap list at
 each cut and the `coverage:` line of the cut with the best F1."""
 
 from __future__ import annotations
@@ -42,8 +43,9 @@ LabelsOpt = Annotated[
     Path,
     typer.Option(
         "--questions",
-        help="Labelled questions: CSV with a header, JSON Lines or a JSON list of objects, "
-        "each a question and whether an article answers it.",
+        help="Questions, some labelled: CSV with a header, JSON Lines or a JSON list of "
+        "objects; a question and, where given, whether an article answers it (yes/no). "
+        "Unlabelled rows are scored with the rest, as in the gap list, and not counted.",
     ),
 ]
 LabelColumnOpt = Annotated[
@@ -59,9 +61,18 @@ FEW_LABELS = 20  # fewer labelled questions than this give a rough cut
 
 @dataclass(frozen=True)
 class Labelled:
+    """Every question of the file (scored together, as the gap list scores a log: a
+    question's status reads the questions asked like it) and, where a row gives one,
+    whether an article answers it (None: not labelled, scored but not counted)."""
+
     texts: list[str]
-    answered: list[bool]
-    skipped: int  # rows without a question or a yes/no label
+    answered: list[bool | None]
+    skipped: int  # rows without a question, or with a label that is not yes or no
+
+    def counted(self, scores: list[float]) -> tuple[list[float], list[bool]]:
+        """The scores and labels of the labelled questions."""
+        pairs = [(s, a) for s, a in zip(scores, self.answered, strict=True) if a is not None]
+        return [s for s, _ in pairs], [a for _, a in pairs]
 
 
 def read_labels(path: Path, text_column: str | None, label_column: str) -> Labelled:
@@ -91,15 +102,17 @@ def read_labels(path: Path, text_column: str | None, label_column: str) -> Label
             "question; add one (yes/no) or name it with --label-column"
         )
     text_key, label_key = columns[wanted], columns[label_column.lower()]
-    texts, answered, skipped = [], [], 0
+    texts: list[str] = []
+    answered: list[bool | None] = []
+    skipped = 0
     for row in rows:
         text = " ".join(str(row.get(text_key) or "").split())
         label = str(row.get(label_key) or "").strip().lower()
-        if not text or label not in YES | NO:
+        if not text or (label and label not in YES | NO):
             skipped += 1
             continue
         texts.append(text)
-        answered.append(label in YES)
+        answered.append(None if not label else label in YES)
     return Labelled(texts, answered, skipped)
 
 
@@ -174,13 +187,13 @@ def calibrate_cmd(
             check_output(output, [path, questions_path])
         matching_options(config, semantic, model)
         labelled = read_labels(questions_path, text_column, label_column)
-        if not labelled.texts:
+        if all(a is None for a in labelled.answered):
             raise SourceError(
                 f"{questions_path}: no row has both a question and a yes/no '{label_column}'"
             )
         report, mode = _scores(path, config, input_format, labelled.texts, quiet)
-        scores = [r.score for r in report]
-        table = cut_table(scores, labelled.answered)
+        scores, answered = labelled.counted([r.score for r in report])
+        table = cut_table(scores, answered)
         current = config.coverage.covered
         best = best_cut(table, current)
         ratio = config.coverage.partial / current if current else 0.7
@@ -201,11 +214,12 @@ def calibrate_cmd(
                 f"{row['called_gaps']:.0%}",
             )
         out.print(shown)
-        gaps = labelled.answered.count(False)
+        gaps = answered.count(False)
         out.print(
             Text(
-                f"{gaps} of {len(scores)} labelled questions are gaps; "
-                f"{labelled.skipped} rows without a question or a yes/no label were skipped."
+                f"{gaps} of {len(scores)} labelled questions are gaps "
+                f"({len(labelled.texts)} questions scored together; {labelled.skipped} rows "
+                "without a question, or with a label other than yes or no, skipped)."
             )
         )
         if len(scores) < FEW_LABELS or gaps in (0, len(scores)):
