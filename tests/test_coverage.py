@@ -112,6 +112,11 @@ def test_gap_topics_group_and_rank_by_volume(articles: list) -> None:
         ("list me my recent transaction", "How to see your recent transaction"),
         ("give me the specifics on my tax forms", "How to get the specifics on your tax forms"),
         ("i need to change my insurance policy, how", "How to change your insurance policy"),
+        # an embedded question is put as a question; "how" before a quantity is kept
+        ("tell me what my balance is", "What is your balance?"),
+        ("can you tell me where my card is", "Where is your card?"),
+        ("do you know how much the fee is", "How much is the fee?"),
+        ("what happens when my card is", "What happens when your card is?"),
         # what to be told about is the subject; what to be found is how to find it
         ("tell me about the refund policy", "About the refund policy"),
         ("please tell me more about premium plans", "About premium plans"),

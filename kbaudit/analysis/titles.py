@@ -28,6 +28,15 @@ _LEADS = (
     (re.compile(r"^(?:show|list|tell) me (.+)$"), "How to see {}"),
     (re.compile(r"^find me (.+)$"), "How to find {}"),
     (re.compile(r"^(?:give|get|send) me (.+)$"), "How to get {}"),
+    # an embedded question, put as a question ("what my balance is" -> "What is my balance")
+    (
+        re.compile(
+            r"^(what|when|where|who|which|how (?:much|many|long|often|far|old)) "
+            r"((?:my|your|our|their|his|her|its|the|a|an|this|that|these|those) .+) "
+            r"(is|are|was|were)$"
+        ),
+        "{0} {2} {1}",
+    ),
     (re.compile(r"^(why|what|when|which|who|where|how) (.+)$"), "{} {}"),
 )
 MIN_WORDS = 3
@@ -42,13 +51,15 @@ _GREETING = re.compile(
 _FILLER = re.compile(
     r"^(?:i (?:have|had|got) a question(?: about| on| regarding)?|quick question|"
     r"i(?:'m| am| was) (?:just )?(?:wondering|curious)(?: about)?(?: if| whether| how)?|"
-    r"i (?:would|'d) like to know(?: if| whether| how)?|i want to know(?: if| whether| how)?|"
+    r"i (?:would|'d) like to know(?: if| whether| how(?! (?:much|many|long|often|far|old)\b))?|"
+    r"i want to know(?: if| whether| how(?! (?:much|many|long|often|far|old)\b))?|"
     r"(?:can|could|would) you (?:please )?(?:tell|help|explain to|show) me(?: with)?|"
-    r"please (?:tell|help|explain to|show) me(?: with)?|do you know(?: if| whether| how)?|"
+    r"please (?:tell|help|explain to|show) me(?: with)?|"
+    r"do you know(?: if| whether| how(?! (?:much|many|long|often|far|old)\b))?|"
     r"(?:tell|show) me(?: more)?(?= (?:what|which|when|where|who|why|how|about)\b)|"
     r"let me know(?= (?:what|which|when|where|who|why|how)\b)|"
     r"i need (?:some )?(?:help|assistance|information)(?: with| on| about| regarding)?|"
-    r"i need to know(?: if| whether| how)?)\s+",
+    r"i need to know(?: if| whether| how(?! (?:much|many|long|often|far|old)\b))?)\s+",
     re.I,
 )
 # The lookbehind starts a match only at the first of a run of separators: linear time.
@@ -311,7 +322,7 @@ def suggest_title(
         m = pattern.match(folded)
         if m:
             spans = [swap(lowered[m.start(g) : m.end(g)]) for g in range(1, len(m.groups()) + 1)]
-            if len(spans) == 2:  # keep the question word, swap pronouns in the rest
+            if len(spans) >= 2:  # keep the question word, swap pronouns in the rest
                 spans[0] = spans[0].capitalize()
             title = template.format(*spans)
             if not title.startswith("How to"):
