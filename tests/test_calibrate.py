@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from kbaudit.cli import app
-from kbaudit.cli.calibrate import CUTS, best_cut, cut_table, read_labels
+from kbaudit.cli.calibrate import CUTS, best_cut, cut_table
 from kbaudit.errors import SourceError
+from kbaudit.sources.questions import load_labelled
 
 from .conftest import SAMPLE_KB
 
@@ -21,7 +22,7 @@ def test_labels_are_read_from_csv_and_json_lines(tmp_path: Path) -> None:
         "export to csv,\n",
         encoding="utf-8",
     )
-    found = read_labels(table, None, "answered")
+    found = load_labelled(table, None, "answered")
     # an unlabelled question is scored with the rest (its neighbours' scores decide
     # statuses, as in the gap list) and not counted
     assert found.texts == ["reset my password", "vat return", "export to csv"]
@@ -33,7 +34,7 @@ def test_labels_are_read_from_csv_and_json_lines(tmp_path: Path) -> None:
         '{"query": "reset my password", "ok": "true"}\n{"query": "vat return", "ok": "gap"}\n',
         encoding="utf-8",
     )
-    found = read_labels(lines, "query", "ok")
+    found = load_labelled(lines, "query", "ok")
     assert found.texts == ["reset my password", "vat return"]
     assert found.answered == [True, False]
 
@@ -42,9 +43,9 @@ def test_a_file_without_labels_says_what_to_add(tmp_path: Path) -> None:
     table = tmp_path / "questions.csv"
     table.write_text("question\nreset my password\n", encoding="utf-8")
     with pytest.raises(SourceError, match="no 'answered' column"):
-        read_labels(table, None, "answered")
+        load_labelled(table, None, "answered")
     with pytest.raises(SourceError, match="--text-column"):
-        read_labels(table, "body", "answered")
+        load_labelled(table, "body", "answered")
 
 
 def test_the_best_cut_separates_the_labels() -> None:

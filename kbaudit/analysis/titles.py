@@ -11,6 +11,10 @@ from collections.abc import Iterable, Mapping
 
 from kbaudit.text import shorten
 
+# "how much", "how long": a question word of its own, never filler before what is asked
+_QUANTITY = r"(?:much|many|long|often|far|old)"
+# "do you know if / whether / how ..." lead into what is asked; "how much" stays with it
+_KNOW = rf"(?: if| whether| how(?! {_QUANTITY}\b))?"
 _LEADS = (
     (re.compile(r"^(?:how|where) (?:do|can|could|should|would) (?:i|we|you) (.+)$"), "How to {}"),
     (re.compile(r"^how to (.+)$"), "How to {}"),
@@ -31,7 +35,7 @@ _LEADS = (
     # an embedded question, put as a question ("what my balance is" -> "What is my balance")
     (
         re.compile(
-            r"^(what|when|where|who|which|how (?:much|many|long|often|far|old)) "
+            rf"^(what|when|where|who|which|how {_QUANTITY}) "
             r"((?:my|your|our|their|his|her|its|the|a|an|this|that|these|those) .+) "
             r"(is|are|was|were)$"
         ),
@@ -51,15 +55,14 @@ _GREETING = re.compile(
 _FILLER = re.compile(
     r"^(?:i (?:have|had|got) a question(?: about| on| regarding)?|quick question|"
     r"i(?:'m| am| was) (?:just )?(?:wondering|curious)(?: about)?(?: if| whether| how)?|"
-    r"i (?:would|'d) like to know(?: if| whether| how(?! (?:much|many|long|often|far|old)\b))?|"
-    r"i want to know(?: if| whether| how(?! (?:much|many|long|often|far|old)\b))?|"
+    rf"i (?:would|'d) like to know{_KNOW}|i want to know{_KNOW}|"
     r"(?:can|could|would) you (?:please )?(?:tell|help|explain to|show) me(?: with)?|"
     r"please (?:tell|help|explain to|show) me(?: with)?|"
-    r"do you know(?: if| whether| how(?! (?:much|many|long|often|far|old)\b))?|"
+    rf"do you know{_KNOW}|"
     r"(?:tell|show) me(?: more)?(?= (?:what|which|when|where|who|why|how|about)\b)|"
     r"let me know(?= (?:what|which|when|where|who|why|how)\b)|"
     r"i need (?:some )?(?:help|assistance|information)(?: with| on| about| regarding)?|"
-    r"i need to know(?: if| whether| how(?! (?:much|many|long|often|far|old)\b))?)\s+",
+    rf"i need to know{_KNOW})\s+",
     re.I,
 )
 # The lookbehind starts a match only at the first of a run of separators: linear time.

@@ -8,9 +8,7 @@ each cut and the `coverage:` line of the cut with the best F1."""
 
 from __future__ import annotations
 
-import csv
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -52,86 +50,8 @@ LabelColumnOpt = Annotated[
     str,
     typer.Option("--label-column", help="Column saying whether the question is answered (yes/no)."),
 ]
-TEXT_COLUMNS = ("question", "text", "query", "search", "subject", "message")
-YES = frozenset({"yes", "y", "true", "1", "answered", "covered"})
-NO = frozenset({"no", "n", "false", "0", "gap", "unanswered", "uncovered"})
 CUTS = [round(0.05 + 0.01 * i, 2) for i in range(56)]  # 0.05 to 0.60
 FEW_LABELS = 20  # fewer labelled questions than this give a rough cut
-
-
-@dataclass(frozen=True)
-class Labelled:
-    """Every question of the file (scored together, as the gap list scores a log: a
-    question's status reads the questions asked like it) and, where a row gives one,
-    whether an article answers it (None: not labelled, scored but not counted)."""
-
-    texts: list[str]
-    answered: list[bool | None]
-    skipped: int  # rows without a question, or with a label that is not yes or no
-
-    def counted(self, scores: list[float]) -> tuple[list[float], list[bool]]:
-        """The scores and labels of the labelled questions."""
-        pairs = [(s, a) for s, a in zip(scores, self.answered, strict=True) if a is not None]
-        return [s for s, _ in pairs], [a for _, a in pairs]
-
-
-def read_labels(path: Path, text_column: str | None, label_column: str) -> Labelled:
-    """The questions of a labelled file and whether each is answered. Raises SourceError
-    with what is wrong and how to fix it."""
-    try:
-        raw = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        raise SourceError(f"{path}: cannot read the labelled questions ({error})") from error
-    rows = _rows(path, raw)
-    if not rows:
-        raise SourceError(f"{path}: no labelled question; write one row per question")
-    columns = {str(c).strip().lower(): c for c in rows[0]}
-    wanted = (
-        text_column.lower()
-        if text_column
-        else next((c for c in TEXT_COLUMNS if c in columns), None)
-    )
-    if wanted not in columns:
-        raise SourceError(
-            f"{path}: no question column ({', '.join(map(str, rows[0]))}); name it with "
-            "--text-column"
-        )
-    if label_column.lower() not in columns:
-        raise SourceError(
-            f"{path}: no '{label_column}' column saying whether an article answers each "
-            "question; add one (yes/no) or name it with --label-column"
-        )
-    text_key, label_key = columns[wanted], columns[label_column.lower()]
-    texts: list[str] = []
-    answered: list[bool | None] = []
-    skipped = 0
-    for row in rows:
-        text = " ".join(str(row.get(text_key) or "").split())
-        label = str(row.get(label_key) or "").strip().lower()
-        if not text or (label and label not in YES | NO):
-            skipped += 1
-            continue
-        texts.append(text)
-        answered.append(None if not label else label in YES)
-    return Labelled(texts, answered, skipped)
-
-
-def _rows(path: Path, raw: str) -> list[dict[str, Any]]:
-    """Rows of a CSV with a header, of JSON Lines, or of a JSON list of objects."""
-    text = raw.lstrip()
-    if text.startswith(("[", "{")):
-        try:
-            found = json.loads(text)
-            items = found if isinstance(found, list) else [found]
-        except json.JSONDecodeError:
-            try:
-                items = [json.loads(line) for line in text.splitlines() if line.strip()]
-            except json.JSONDecodeError as error:
-                raise SourceError(
-                    f"{path}: not JSON or JSON Lines ({error}); export it again"
-                ) from error
-        return [item for item in items if isinstance(item, dict)]
-    return list(csv.DictReader(raw.splitlines()))
 
 
 def cut_table(scores: list[float], answered: list[bool]) -> list[dict[str, float]]:
@@ -181,12 +101,14 @@ def calibrate_cmd(
     from rich.table import Table
     from rich.text import Text
 
+    from kbaudit.sources.questions import load_labelled  # a reader: not for `--help`
+
     with handled(debug):
         config = load(path, config_path, **cache_options(path, cache_dir, no_cache))
         if output is not None:
             check_output(output, [path, questions_path])
         matching_options(config, semantic, model)
-        labelled = read_labels(questions_path, text_column, label_column)
+        labelled = load_labelled(questions_path, text_column, label_column)
         if all(a is None for a in labelled.answered):
             raise SourceError(
                 f"{questions_path}: no row has both a question and a yes/no '{label_column}'"

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kbaudit.errors import KbauditError
+from kbaudit.errors import KbauditError, SourceError
 from kbaudit.model import Question
 from kbaudit.sources import slack
 from kbaudit.sources.base import decode, not_text, totals_row
@@ -1502,3 +1502,71 @@ def load_questions(
             "wrong in the report, save it as UTF-8 (in a spreadsheet: CSV UTF-8)"
         )
     return parse_questions(text, str(path), text_column, fmt)
+
+
+# Labels of `calibrate`, beside the true/false cells every table writes.
+_ANSWERED = frozenset({"answered", "covered"})
+_UNANSWERED = frozenset({"gap", "unanswered", "uncovered"})
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """Every question of a file (scored together, as the gap list scores a log: a
+    question's status reads the questions asked like it) and, where a row gives one,
+    whether an article answers it (None: not labelled, scored but not counted)."""
+
+    texts: list[str]
+    answered: list[bool | None]
+    skipped: int  # rows without a question, or with a label that is not yes or no
+
+    def counted(self, scores: list[float]) -> tuple[list[float], list[bool]]:
+        """The scores and labels of the labelled questions."""
+        pairs = [(s, a) for s, a in zip(scores, self.answered, strict=True) if a is not None]
+        return [s for s, _ in pairs], [a for _, a in pairs]
+
+
+def load_labelled(path: Path, text_column: str | None, label_column: str) -> Labelled:
+    """The questions of a file some of whose rows say whether an article answers them (a
+    CSV with a header, JSON Lines or a JSON list of objects). Raises SourceError with what
+    is wrong and how to fix it."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise SourceError(f"{path}: cannot read the labelled questions ({error})") from error
+    text = decode(raw, str(path))[0].lstrip()
+    if text.startswith(("[", "{")):
+        try:
+            found = _parsed_json(text, str(path), lines=False)
+        except QuestionsError:
+            found = _parsed_json(text, str(path), lines=True)
+        items = found if isinstance(found, list) else [found]
+        rows = [item for item in items if isinstance(item, dict)]
+    else:
+        rows = list(csv.DictReader(io.StringIO(text)))
+    if not rows:
+        raise SourceError(f"{path}: no labelled question; write one row per question")
+    columns = [str(c) for c in rows[0]]
+    text_key = _pick(columns, [_key(text_column)] if text_column else TEXT_COLUMNS)
+    if text_key is None:
+        raise SourceError(
+            f"{path}: no question column ({', '.join(columns)}); name it with --text-column"
+        )
+    label_key = _pick(columns, [_key(label_column)])
+    if label_key is None:
+        raise SourceError(
+            f"{path}: no '{label_column}' column saying whether an article answers each "
+            "question; add one (yes/no) or name it with --label-column"
+        )
+    texts: list[str] = []
+    answered: list[bool | None] = []
+    skipped = 0
+    for row in rows:
+        question = " ".join(str(row.get(text_key) or "").split())
+        label = str(row.get(label_key) or "").strip().casefold()
+        flag = True if label in _ANSWERED else False if label in _UNANSWERED else _flag(label)
+        if not question or (label and flag is None):
+            skipped += 1
+            continue
+        texts.append(question)
+        answered.append(flag)
+    return Labelled(texts, answered, skipped)
