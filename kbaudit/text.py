@@ -17,6 +17,7 @@ from markdown_it.token import Token
 from kbaudit.model import Extracted, Image, Link
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+_ASCII_WORD = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*")  # the same in lower-case ASCII text
 # Docs-platform syntax that is not prose: [!INCLUDE ...], > [!NOTE], :::image ...:::
 _DOCS_DIRECTIVE = re.compile(r"\[!(?:INCLUDE|NOTE|TIP|IMPORTANT|WARNING|CAUTION)", re.I)
 # A `:::` fence line: Microsoft Docs' extensions (`:::image type="content" ...:::`) are markup
@@ -521,13 +522,15 @@ def word_count(text: str) -> int:
     English text (QUAL002's `min_words`) means about as much content in either script."""
     cjk = len(_CJK.findall(text))
     if not cjk:
-        return sum(1 for _ in _WORD.finditer(text))
+        return len(_WORD.findall(text))
     rest = _CJK.sub(" ", text)
-    return sum(1 for _ in _WORD.finditer(rest)) + -(-cjk // CJK_CHARS_PER_WORD)
+    return len(_WORD.findall(rest)) + -(-cjk // CJK_CHARS_PER_WORD)
 
 
 def words(text: str) -> list[str]:
     """Lower-cased words, as used by every comparison."""
+    if text.isascii():  # the same words, found faster
+        return _ASCII_WORD.findall(text.lower())
     return [w.lower() for w in _WORD.findall(text)]  # the pattern has no groups
 
 

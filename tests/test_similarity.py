@@ -4,7 +4,9 @@ canonical choice, and the `duplicates` command on fixtures/duplicates/bodies."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+import re
 
 import numpy as np
 import pytest
@@ -32,6 +34,7 @@ from kbaudit.corpus.similarity import (
     title_pairs,
 )
 from kbaudit.model import Article
+from kbaudit.text import word_count, words
 
 from .conftest import FIXTURES, OFFICEDOCS, SAMPLE_KB, build_tfidf, needs
 
@@ -68,6 +71,47 @@ def _synthetic(n: int, seed: int = 1) -> list[str]:
 )
 def test_normalise(a: str, b: str) -> None:
     assert normalise(a) == b
+
+
+# Characters that stress line splitting, case folding and word matching: every line break
+# `str.splitlines` knows (and "\r\n"), markup, an underscore, letters that fold to two
+# ("ß", "İ"), a final sigma, combining marks, CJK, digits.
+_TRICKY = [*"\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029", "\r\n", " ", "  ", "\t", "\xa0", "\x1f"]
+_TRICKY += [*"-_*#|.,'’", "ß", "İ", "Σ", "ΟΔΟΣ", "e\u0301", "\u0307", "漢字", "42", "Word", "b"]
+
+
+def _normalised(text: str) -> str:
+    """What `normalise` is defined as, written out (it takes a shortcut for ASCII text)."""
+    return re.sub(r"[\W_]+", " ", text.casefold()).strip()
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_text_lines_normalise_each_line_and_the_body(seed: int) -> None:
+    """text_lines normalises the whole text in one pass (ASCII text with a pattern of its
+    own): each line hash must still be that of the normalised line and the body that of the
+    normalised text, whatever the characters."""
+    rng = np.random.default_rng(seed)
+    for _ in range(300):
+        text = "".join(rng.choice(_TRICKY, size=int(rng.integers(0, 40))))
+        found = text_lines(text)
+        expected = [line_hash(_normalised(line)) for line in text.splitlines()]
+        assert found.lines.tolist() == expected, repr(text)
+        body = _normalised(text)
+        assert normalise(text) == body, repr(text)
+        assert found.body == hashlib.blake2b(body.encode(), digest_size=16).digest(), repr(text)
+        assert found.body_words == body.count(" ") + 1
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_words_and_word_count_of_any_text(seed: int) -> None:
+    """The ASCII shortcut of `words` and the counting of `word_count` change nothing."""
+    rng = np.random.default_rng(seed)
+    pattern = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+    for _ in range(300):
+        text = "".join(rng.choice(_TRICKY, size=int(rng.integers(0, 40))))
+        assert words(text) == [w.lower() for w in pattern.findall(text)], repr(text)
+        if not re.search(r"[\u3040-\u9fff]", text):
+            assert word_count(text) == len(pattern.findall(text)), repr(text)
 
 
 def _all_pairs(matrix: sparse.csr_matrix, threshold: float) -> dict[tuple[int, int], float]:
