@@ -4,8 +4,10 @@ page documents and whether it documents an API's objects field by field.
 An operation is read where the page names one: a docs platform's block drawing it from a spec
 (GitBook's `{% openapi-operation spec="billing" path="/v1/invoices/{id}" method="get" %}`,
 its older `{% swagger %}` and `{% api-method %}`), a front-matter key (`openapi: GET
-/v1/invoices`), or a line that is a request (`GET /v1/invoices/{id}`, `## DELETE
-https://api.example.com/v1/invoices/{id}`). Only patterns, no parsing: this module is light.
+/v1/invoices`, `api: POST https://api.example.com/v1/invoices`), a line that is a request
+(`GET /v1/invoices/{id}`, `## DELETE https://api.example.com/v1/invoices/{id}`), or an
+endpoint badge (an element holding the method, then one holding the path). Only patterns,
+no parsing: this module is light.
 """
 
 from __future__ import annotations
@@ -41,15 +43,24 @@ _OPERATION_TAG = re.compile(
     r"((?:[^%{}\n]|\{[\w.-]{0,60}\}){0,600})%\}"
 )
 _ATTRIBUTE = re.compile(r"""(?<![\w-])([\w-]++)\s*+=\s*+(?:"([^"]*+)"|'([^']*+)')""")
-# `openapi: GET /v1/items` or `openapi: "billing.yaml post /v1/items"` (front matter).
+# `openapi: GET /v1/items`, `openapi: "billing.yaml post /v1/items"` or `api: "POST
+# https://api.example.com/v1/items"` (front matter).
 _OPERATION_KEY = re.compile(
-    rf"(?im)^openapi:[ \t]*[\"']?(?:([^\s\"']+)[ \t]+)?({_METHODS})[ \t]+(/[^\s\"']*)"
+    rf"(?im)^(?:openapi|api):[ \t]*[\"']?(?:([^\s\"']+)[ \t]+)?({_METHODS})[ \t]+"
+    r"(?:https?://[^\s/\"']+)?(/[^\s\"']*)"
 )
 # A line that is a request: the method in capitals, then a path or a URL, after Markdown or
 # HTML marks (`## `, `` ` ``, `<code>`) and before an optional `HTTP/1.1`.
 _REQUEST_LINE = re.compile(
     rf"(?m)^(?:[ \t>#*`|-]|<[a-z][^<>\n]{{0,80}}>)*({_METHODS})[ \t]+"
     r"(?:https?://[^\s/`'\"<>]+)?(/[^\s`'\"<>?#]*)"
+)
+# An endpoint badge: an element holding only the method, then (a few tags on) the path
+# (`<span class="method">POST</span> <span class="path">/v1/items</span>`); not a table's
+# cells, which list endpoints as Markdown tables do.
+_BADGE = re.compile(
+    rf"(?i)>[ \t]*+((?-i:{_METHODS}))[ \t]*+</(?!t[dh]>)[a-z][\w-]*+>\s*+(?:</?[a-z][^<>\n]{{0,120}}>\s*+){{1,4}}"
+    r"(?:https?://[^\s/<>'\"`]+)?(/[^\s<>'\"`?#]*)"
 )
 _PARAMETER = re.compile(r"\{[^{}/]*\}|:[A-Za-z_]\w*|<[^<>/]*>")
 
@@ -76,6 +87,9 @@ def operations(raw: str) -> frozenset[Operation]:
         found.add(Operation(m[2].upper(), _path(m[3]), m[1] or ""))
     for m in _REQUEST_LINE.finditer(raw):
         found.add(Operation(m[1], _path(m[2])))
+    if "</" in raw:
+        for m in _BADGE.finditer(raw):
+            found.add(Operation(m[1], _path(m[2])))
     return frozenset(found)
 
 

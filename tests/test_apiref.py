@@ -22,9 +22,24 @@ def test_operations_are_read_from_blocks_front_matter_and_request_lines() -> Non
     }
 
 
+def test_operations_are_read_from_endpoint_badges_and_api_keys() -> None:
+    badge = (
+        '<div class="endpoint">\n  <span class="method post">POST</span>\n'
+        '  <span class="path">/api/v1/projects/{project_id}/items/</span>\n</div>'
+    )
+    nested = "<p><code>DELETE</code></p>\n<p><code>https://api.example.com/v1/items/:id</code></p>"
+    mintlify = "---\ntitle: Create an item\napi: 'POST https://api.example.com/v1/items'\n---\n"
+    assert operations(badge) == {Operation("POST", "/api/v1/projects/{}/items")}
+    assert operations(nested) == {Operation("DELETE", "/v1/items/{}")}
+    assert operations(mintlify) == {Operation("POST", "/v1/items")}
+
+
 def test_prose_names_no_operation() -> None:
     assert operations("Get /invoices from the menu, then post the form.") == frozenset()
     assert operations("| GET | /v1/invoices |\n| --- | --- |") == frozenset()
+    assert operations("<tr><td>GET</td><td>/v1/invoices</td></tr>") == frozenset()
+    assert operations('<b>GET</b> <a href="/settings">your settings</a>') == frozenset()
+    assert operations("<b>Get</b> <code>/v1/invoices</code>") == frozenset()
 
 
 def _apart(a: str, b: str) -> bool:

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from kbaudit.analysis import DUPLICATES
+from kbaudit.checks.quality import GENERIC_TITLES, MIN_TITLE_LENGTH, vague_title
 from kbaudit.corpus import Corpus
 from kbaudit.model import Finding, Related
 from kbaudit.rules import CheckKind, Context, Param, Registry, corpus_only
@@ -63,11 +64,18 @@ def near_duplicate(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
 
 
 def title_duplicate(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
-    """Articles with matching titles (same locale) whose bodies are not duplicates."""
+    """Articles with matching titles (same locale) whose bodies are not duplicates; not
+    those whose shared title names no subject ("Overview" in each section, "macOS" under
+    installation and under testing): QUAL004 asks each of them for a title that does, which
+    also tells them apart."""
+    generic, min_length = ctx.params["generic"], int(ctx.params["min_length"])
     for group in _duplicates(ctx).title:
         canonical = corpus.articles[group.canonical]
+        vague = vague_title(canonical.title, generic, min_length)
         for m, score in _members(group):
             article = corpus.articles[m]
+            if vague and vague_title(article.title, generic, min_length):
+                continue
             yield ctx.finding(
                 article,
                 f"title {article.title!r} matches {canonical.ref} ({canonical.title!r}); "
@@ -129,6 +137,15 @@ def register(registry: Registry) -> None:
         CheckKind(
             "title-duplicate",
             "Articles with the same or nearly the same title in one locale.",
+            {
+                "generic": Param(
+                    list(GENERIC_TITLES),
+                    "titles that name no subject: pages sharing one are left to QUAL004",
+                ),
+                "min_length": Param(
+                    MIN_TITLE_LENGTH, "pages sharing a title shorter than this are left to QUAL004"
+                ),
+            },
             check_corpus=title_duplicate,
             cached_with=corpus_only,
             needs=needs,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from functools import lru_cache
 from urllib.parse import unquote, urlsplit
@@ -358,6 +358,23 @@ def _pattern_findings(
         if ctx.rule.category == "security":  # masked wherever else it appears (kbaudit.redact)
             found = replace(found, secrets=tuple(h.group(0).strip() for h in hits))
         yield found
+
+
+# Titles that say nothing of what a page answers, and the fewest characters a title needs
+# (QUAL004's defaults; DUP003 leaves pages sharing such a title to QUAL004).
+GENERIC_TITLES = (
+    "untitled", "untitled page", "untitled document", "new article", "new page",
+    "new document", "faq", "faqs", "article", "help", "overview", "misc", "page", "test",
+    "draft", "copy",
+)  # fmt: skip
+MIN_TITLE_LENGTH = 8
+
+
+def vague_title(title: str, generic: Iterable[str], min_length: int) -> bool:
+    """A title one of `generic` (any case) or shorter than `min_length` characters (a
+    character of a dense script counts three): it names no subject of its own."""
+    t = title.strip()
+    return t.casefold() in {g.casefold() for g in generic} or _title_length(t) < min_length
 
 
 def _title_problem(article: Article, ctx: Context) -> str | None:
@@ -761,28 +778,8 @@ def register(registry: Registry) -> None:
             "title",
             "Missing, generic or too-short titles.",
             {
-                "generic": Param(
-                    [
-                        "untitled",
-                        "untitled page",
-                        "untitled document",
-                        "new article",
-                        "new page",
-                        "new document",
-                        "faq",
-                        "faqs",
-                        "article",
-                        "help",
-                        "overview",
-                        "misc",
-                        "page",
-                        "test",
-                        "draft",
-                        "copy",
-                    ],
-                    "titles that say nothing",
-                ),
-                "min_length": Param(8, "fewest characters in a title"),
+                "generic": Param(list(GENERIC_TITLES), "titles that say nothing"),
+                "min_length": Param(MIN_TITLE_LENGTH, "fewest characters in a title"),
                 "skip_status": Param(
                     list(UNPUBLISHED), "statuses to leave out (drafts, hidden pages)"
                 ),
