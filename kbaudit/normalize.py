@@ -114,8 +114,9 @@ _DATE_PARTS = {
 #   that do not name it in their category path (a Confluence space's home page, which the
 #   breadcrumbs of its children leave out): a section page, like a folder's index page.
 # - SEARCH_KEYWORDS: True when the article's tags are the export's search keywords
-#   (ServiceNow's `meta`, a `keywords` field or column): words listed for the search to
-#   match, other spellings and misspellings included on purpose, not a taxonomy of filters.
+#   (ServiceNow's `meta`, a `keywords` field, column or front-matter key: a docs page's
+#   meta keywords): words listed for the search to match, other spellings, misspellings and
+#   longer phrases included on purpose, not a taxonomy of filters.
 CATEGORY_ID_ONLY = "category_id_only"
 TRANSLATION_OF = "translation_of"
 EMPTY_TRANSLATIONS = "empty_translations"
@@ -420,6 +421,8 @@ def build_article(
         category = f"{category.strip()} > {sub}"
     if CATEGORY_ID_ONLY not in meta and is_record_id(category):
         meta = {**meta, CATEGORY_ID_ONLY: True}  # ReadMe's `category: 5f3c...`: no name given
+    if values.get("tags__key") == "keywords" and SEARCH_KEYWORDS not in meta:
+        meta = {**meta, SEARCH_KEYWORDS: True}  # a page's `keywords:` are for search engines
     status = str(values["status"]).strip().lower() if values.get("status") is not None else None
     if status in _DRAFT_STATUS:  # Help Scout's `notpublished`, an unpublished page
         status = "draft"
