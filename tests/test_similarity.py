@@ -114,6 +114,22 @@ def test_words_and_word_count_of_any_text(seed: int) -> None:
             assert word_count(text) == len(pattern.findall(text)), repr(text)
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_text_terms_are_scikit_learns_tokens(seed: int) -> None:
+    """text_terms tokenises ASCII text with a pattern of its own: the tokens must be those
+    of scikit-learn's analyzer (the corpus vectorizer's) in any text."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    analyze = TfidfVectorizer(token_pattern=TOKEN_PATTERN, stop_words="english").build_analyzer()
+    pieces = [*_TRICKY, "Invoice", "w2", "2fa", "x_y", "it's", "THE", "and", "ab", "a", "é"]
+    rng = np.random.default_rng(seed)
+    for _ in range(300):
+        text = "".join(rng.choice(pieces, size=int(rng.integers(0, 30))))
+        found = text_terms(text)
+        terms = found.term_list()
+        assert [terms[i] for i in found.tokens.tolist()] == analyze(text), repr(text)
+
+
 def _all_pairs(matrix: sparse.csr_matrix, threshold: float) -> dict[tuple[int, int], float]:
     """The all-pairs answer (quadratic), the reference `score_pairs` must equal."""
     product = sparse.triu(matrix @ matrix.T, k=1).tocoo()
