@@ -161,6 +161,23 @@ def test_gap_topics_group_and_rank_by_volume(articles: list) -> None:
         # a request to an assistant ("tell me what ...") titles what it asks
         ("please tell me what alarms are on", "What alarms are on?"),
         ("show me how to export invoices", "How to export invoices"),
+        # a phrase put before the question goes after it; a question keeps its mark
+        (
+            "For the identity verification, what do you need?",
+            "What do you need for the identity verification?",
+        ),
+        ("This card is accepted by what businesses?", "This card is accepted by what businesses?"),
+        ("so far how many days have i taken off?", "So far how many days have you taken off?"),
+        # a statement of something gone wrong is a problem to solve
+        (
+            "The exchange rate was incorrect for an item I bought.",
+            "What to do when the exchange rate was incorrect for an item you bought",
+        ),
+        ("the app crashed when I opened it", "What to do when the app crashed when you opened it"),
+        (
+            "I blocked my card by mistake, how do I unblock it?",
+            "You blocked your card by mistake, how do you unblock it?",
+        ),
     ],
 )
 def test_suggested_titles(question: str, title: str | None) -> None:

@@ -95,7 +95,17 @@ _CONTRACTIONS = {
 _PROBLEM = re.compile(
     r"n't\b|\b(?:not|no|never|cannot|unable|error|errors|fail|fails|failed|failing|stopped|"
     r"declined|broken|missing|wrong|stuck|keeps|locked|lost|forgot|disappeared|gone|still|"
-    r"waiting|pending|charged|stolen)\b"
+    r"waiting|pending|charged|stolen|incorrect|invalid|crashed|crashes|crashing|frozen|"
+    r"blocked|rejected|denied|refused|expired|damaged|hacked|compromised|suspended)\b"
+)
+# A question word: a sentence put as a question that holds one stays a question.
+_WH = re.compile(r"\b(?:what|which|who|whom|whose|where|when|why|how)\b")
+# A phrase put before the question ("For the identity verification, what do you need"):
+# moved after it ("What do you need for the identity verification?").
+_FRONTED = re.compile(
+    r"^((?:for|about|regarding|with|on|in|at|to|during|after|before) [^,?]{2,60}),\s+"
+    r"((?:what|which|who|where|when|why|how)\b.+)$",
+    re.I,
 )
 _NEEDS_SUBJECT = re.compile(r"^(?:can't|cannot|won't|unable|couldn't|don't|didn't|forgot|lost)\b")
 _YES_NO = re.compile(r"^(?:does|do|is|are|will|would|should|did|was|has|have)\b")
@@ -164,12 +174,13 @@ def _unmentioned(text: str) -> str:
     return _HANDLE.sub(lambda m: m.group(2) or "", text)
 
 
-def _ask(question: str, focus: frozenset[str] = frozenset()) -> str:
+def _ask(question: str, focus: frozenset[str] = frozenset()) -> tuple[str, bool]:
     """The sentence that asks something: greetings and filler stripped, the first sentence
     with at least MIN_WORDS words left; of the sentences that name the topic (`focus` words),
     a question first, else the one naming it most ("I lost my card. Can you help me?" -> "I
     lost my card" when the topic is about lost cards); a ticket's subject when it names the
-    topic in MIN_WORDS words or more."""
+    topic in MIN_WORDS words or more. Without its closing marks, and whether it was put as
+    a question (closed by a question mark)."""
     lead, text = _lead_apart(re.sub(r"\s+", " ", _unmentioned(question)).strip())
     sentences = [s.strip() for s in re.split(r"(?<=[.?!])\s+|\n", text) if s.strip()]
     cleaned = []
@@ -184,13 +195,14 @@ def _ask(question: str, focus: frozenset[str] = frozenset()) -> str:
     if lead and named and named[0][0] == _clean(lead):
         # A ticket's subject is the customer's own title of it; too short, it names little.
         if len(named[0][0].split()) >= MIN_WORDS:
-            return named[0][0].rstrip("?!.: ")
+            return named[0][0].rstrip("?!.: "), named[0][0].endswith("?")
         if len(named) > 1:
             named = named[1:]
     # Of the sentences that name the topic, a question, else the one naming it most.
     asking = [s for s, _ in named if s.endswith("?")]
     most = max((n for _, n in named), default=0)
-    return (asking or [s for s, n in named if n == most] or [""])[0].rstrip("?!.: ")
+    chosen = (asking or [s for s, n in named if n == most] or [""])[0]
+    return chosen.rstrip("?!.: "), chosen.endswith("?")
 
 
 def _folded(words: Iterable[str]) -> frozenset[str]:
@@ -309,10 +321,13 @@ def suggest_title(
     sentence that names it; `casing`: how words are written (`word_casing`)."""
     if _shouting(question):
         question = question.lower()
-    text = _ask(question, focus)
+    text, asked = _ask(question, focus)
     if not text:
         return None
     text = " ".join(_CONTRACTIONS.get(w.lower(), w) for w in text.split(" "))
+    fronted = _FRONTED.match(text)
+    if fronted:
+        text = f"{fronted.group(2)} {fronted.group(1)[:1].lower()}{fronted.group(1)[1:]}"
     text = re.sub(r"^(?:i|we) (?:was|were) wondering (?:if|whether) ", "", text, flags=re.I)
     text = re.sub(r"^(i|we) (can|could) ", r"\2 \1 ", text, flags=re.I)
     lowered = text[:1].lower() + text[1:]
@@ -337,6 +352,8 @@ def suggest_title(
         elif re.match(r"^(?:i|we) (?:am|are|'m) (?:having|experiencing|getting) ", folded):
             rest = _swap(lowered.split(" ", 3)[3])
             title = f"What to do when you are having {rest}"
+        elif asked and _WH.search(folded):  # "This card is accepted by what businesses?"
+            title = f"{swapped}?"
         elif _PROBLEM.search(folded):
             if folded.startswith("if "):  # the condition is named: "when you lost", not "when if"
                 lowered, folded = lowered[3:], folded[3:]
