@@ -100,9 +100,12 @@ def test_exit_codes(runner: CliRunner, kb: Path, flags: list[str], code: int) ->
 def test_missing_path_and_empty_folder_exit_2(runner: CliRunner, tmp_path: Path) -> None:
     assert runner.invoke(app, ["audit", str(tmp_path / "nope")]).exit_code == 2
     (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / ".git").mkdir()
+    (tmp_path / "empty" / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
     result = runner.invoke(app, ["audit", str(tmp_path / "empty")])
     assert result.exit_code == 2
-    assert "error" in result.output
+    # an empty folder (hidden files aside) is said to be empty, not of an unknown format
+    assert "holds no files" in result.output and "cannot tell the format" not in result.output
 
 
 def test_never_writes_into_the_kb(runner: CliRunner, kb: Path) -> None:
