@@ -3,8 +3,10 @@ hidden-comment."""
 
 from __future__ import annotations
 
+import posixpath
 import re
 import time
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from functools import lru_cache
@@ -377,10 +379,39 @@ def vague_title(title: str, generic: Iterable[str], min_length: int) -> bool:
     return t.casefold() in {g.casefold() for g in generic} or _title_length(t) < min_length
 
 
+# A version ("1.4.13", "v0.12.15", "2.0.0-beta.1"): the name of a release.
+_VERSION = re.compile(r"v?\d+(?:\.\d+){1,3}(?:[-+][0-9a-z.]+)?", re.I)
+RELEASE_SERIES = 3  # pages of one folder named by a version that make a release series
+
+
+def _release_name(article: Article) -> tuple[str, str] | None:
+    """(folder, version) of a page named by a version: its title, or its file name when it
+    has no title; None for other pages."""
+    stem = posixpath.splitext(posixpath.basename(article.path or ""))[0]
+    named = article.title.strip() or stem
+    if not _VERSION.fullmatch(named):
+        return None
+    return posixpath.dirname(article.path) if article.path else article.category or "", named
+
+
+def release_series(ctx: Context) -> list[str]:
+    """The folders (categories for exports without files) holding RELEASE_SERIES or more
+    pages named by a version: release notes, where "1.4.13" names the page's release."""
+
+    def build() -> list[str]:
+        counts = Counter(r[0] for a in ctx.corpus.articles if (r := _release_name(a)))
+        return sorted(folder for folder, n in counts.items() if n >= RELEASE_SERIES)
+
+    return ctx.corpus.memo(("release-series",), build)
+
+
 def _title_problem(article: Article, ctx: Context) -> str | None:
     """What is wrong with an article's title, or None (also for pages the rule leaves alone)."""
     if unpublished(article, ctx):
         return None
+    release = _release_name(article)
+    if release is not None and release[0] in release_series(ctx):
+        return None  # a page of release notes is named by its release
     t = article.title.strip()
     generic = {g.casefold() for g in ctx.params["generic"]}
     if not t:
@@ -441,9 +472,9 @@ def _shared_with(ctx: Context) -> tuple[frozenset[str], dict[str, list[Related]]
 
 
 def title_inputs(ctx: Context) -> list[list[str] | list[tuple[str, str]]]:
-    """`CheckKind.cached_with` of title: parent pages, and the translations whose source
-    reports their title problem, depend on the other articles."""
-    return [section_pages(ctx), titled_as_source(ctx)]
+    """`CheckKind.cached_with` of title: parent pages, the translations whose source
+    reports their title problem and the release series depend on the other articles."""
+    return [section_pages(ctx), titled_as_source(ctx), release_series(ctx)]
 
 
 def title(article: Article, ctx: Context) -> Iterator[Finding]:
