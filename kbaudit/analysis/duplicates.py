@@ -18,7 +18,7 @@ from kbaudit.analysis.similarity import CANONICAL_RULES, Conflict, canonical_key
 from kbaudit.apiref import Operation, different_operations, operations
 from kbaudit.config import DuplicateSettings
 from kbaudit.corpus import Corpus
-from kbaudit.corpus.similarity import TITLE_NUMBERS
+from kbaudit.corpus.similarity import TITLE_NUMBERS, compound_words, opposite_tasks
 from kbaudit.corpus.translations import families, placeholder_translations
 from kbaudit.errors import ConfigError
 from kbaudit.model import Article
@@ -222,10 +222,13 @@ class _Finder:
         mobile"), or one names a hardware revision of the other's device ("Plug" / "Plug R2"),
         or each is filed in a folder of its own subject that its body is about
         (Sonarr/ "Import custom formats" / Radarr/ "Import custom formats": one guide for
-        each product). Copies of one answer name the same subject."""
+        each product), or the titles name opposite tasks or directions ("Next misspelling" /
+        "Previous misspelling", "Sort newest to oldest" / "... oldest to newest": a command
+        reference's pages). Copies of one answer name the same subject."""
         a, b = self.corpus.articles[i], self.corpus.articles[j]
         return (
-            _numbered_siblings(a.title, b.title)
+            opposite_tasks(compound_words(a.title), compound_words(b.title))
+            or _numbered_siblings(a.title, b.title)
             or _named_siblings(a, b)
             or _platform_siblings(a.title, b.title)
             or _revision_siblings(a.title, b.title)

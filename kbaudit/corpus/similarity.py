@@ -859,17 +859,55 @@ _HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
 
 
 def opposite_tasks(left: str, right: str) -> bool:
-    """Whether two titles differ by a word and its negated form ("connect" / "disconnect",
-    "install" / "uninstall", "archive" / "unarchive", "code" / "no-code"): opposite tasks or
-    subjects, not one title. Hyphenated words are compared whole (`compound_words`)."""
+    """Whether two titles (`compound_words`) name opposite tasks or subjects, not one title:
+    they differ by a word and its negated form ("connect" / "disconnect", "install" /
+    "uninstall", "code" / "no-code"), by a word and its opposite ("Next misspelling" /
+    "Previous misspelling", "Close all left" / "... right"), or by the direction of a
+    conversion or an order ("Unicode to escapes" / "Escapes to Unicode", "Sort newest to
+    oldest" / "... oldest to newest")."""
     a, b = set(left.split()), set(right.split())
     only_a, only_b = a - b, b - a
-    return any(
+    if any(
         long != short and long.endswith(short) and long[: -len(short)] in _NEGATING
         for x in only_a
         for y in only_b
         for long, short in ((x, y), (y, x))
-    )
+    ):
+        return True
+    words_a, words_b = left.split(), right.split()
+    while words_a and words_b and words_a[0] == words_b[0]:  # what the titles share ...
+        words_a, words_b = words_a[1:], words_b[1:]
+    while words_a and words_b and words_a[-1] == words_b[-1]:  # ... at each end
+        words_a, words_b = words_a[:-1], words_b[:-1]
+    if len(words_a) == 1 and len(words_b) == 1:
+        return frozenset((words_a[0], words_b[0])) in _OPPOSITES
+    sides_a, sides_b = _sides(words_a), _sides(words_b)
+    return sides_a is not None and sides_b is not None and sides_a == sides_b[::-1]
+
+
+def _sides(words: list[str]) -> tuple[str, str] | None:
+    """The two sides of "x to y" (or "x into y"), or None."""
+    for n, word in enumerate(words):
+        if word in ("to", "into") and 0 < n < len(words) - 1:
+            return " ".join(words[:n]), " ".join(words[n + 1 :])
+    return None
+
+
+# Words of opposite tasks, places or orders in the titles of help pages.
+_OPPOSITES = frozenset(
+    frozenset(pair.split("/"))
+    for pair in [
+        "next/previous", "next/prev", "left/right", "up/down", "top/bottom", "first/last",
+        "in/out", "on/off", "open/close", "show/hide", "enable/disable", "expand/collapse",
+        "increase/decrease", "min/max", "minimum/maximum", "ascending/descending",
+        "oldest/newest", "largest/smallest", "forward/backward", "upper/lower",
+        "uppercase/lowercase", "start/end", "begin/end", "before/after", "above/below",
+        "add/remove", "import/export", "encode/decode", "encrypt/decrypt", "upload/download",
+        "send/receive", "incoming/outgoing", "inbound/outbound", "horizontal/vertical",
+        "include/exclude", "allow/deny", "accept/reject", "join/leave", "push/pull",
+        "read/write", "light/dark",
+    ]
+)  # fmt: skip
 
 
 def compound_words(title: str) -> str:
