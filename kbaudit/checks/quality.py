@@ -380,7 +380,7 @@ def vague_title(title: str, generic: Iterable[str], min_length: int) -> bool:
 
 
 # A version ("1.4.13", "v0.12.15", "2.0.0-beta.1"): the name of a release.
-_VERSION = re.compile(r"v?\d+(?:\.\d+){1,3}(?:[-+][0-9a-z.]+)?", re.I)
+_VERSION = re.compile(r"(?<![\w.])v?+\d++(?:\.\d++){1,3}+(?:[-+][0-9a-z.]++)?+", re.I)
 RELEASE_SERIES = 3  # pages of one folder named by a version that make a release series
 
 
