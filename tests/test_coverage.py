@@ -178,6 +178,14 @@ def test_gap_topics_group_and_rank_by_volume(articles: list) -> None:
             "I blocked my card by mistake, how do I unblock it?",
             "You blocked your card by mistake, how do you unblock it?",
         ),
+        # an obligation is a task, an interest a subject; a question word left at the end
+        # goes first
+        ("i must rollover my 401k", "How to rollover your 401k"),
+        ("we have to file a claim for the damage", "How to file a claim for the damage"),
+        ("i am interested in a new insurance plan", "About a new insurance plan"),
+        ("I'm interested in learning more about product refunds.", "About product refunds"),
+        ("my insurance benefits are what", "What are your insurance benefits?"),
+        ("the due date for my bill is when", "When is the due date for your bill?"),
     ],
 )
 def test_suggested_titles(question: str, title: str | None) -> None:

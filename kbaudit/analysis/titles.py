@@ -27,6 +27,24 @@ _LEADS = (
         ),
         "How to {}",
     ),
+    # an obligation is a task too ("i must roll over my 401k", "we have to file a claim")
+    (re.compile(r"^(?:i|we) (?:must|have to|have got to|got to|gotta) (.+)$"), "How to {}"),
+    # an interest names a subject ("i am interested in a new insurance plan")
+    (
+        re.compile(
+            r"^(?:i|we)(?: am| are|['’]m|['’]re) interested in (?:(?:learning|hearing|knowing|"
+            r"reading|finding out)(?: more)? about )?(.+)$"
+        ),
+        "About {}",
+    ),
+    # a question word left at the end ("my insurance benefits are what"): put first
+    (
+        re.compile(
+            r"^((?:my|your|our|the|this|that|these|those) .+) (is|are|was|were) "
+            r"(what|where|when|who|which)$"
+        ),
+        "{2} {1} {0}",
+    ),
     # a request to be shown, found or given something ("show me my last transactions"): how
     # to see, find or get it, never "Show you ..." (what to be told about is a subject)
     (re.compile(r"^(?:show|list|tell) me (.+)$"), "How to see {}"),
@@ -340,10 +358,8 @@ def suggest_title(
         m = pattern.match(folded)
         if m:
             spans = [swap(lowered[m.start(g) : m.end(g)]) for g in range(1, len(m.groups()) + 1)]
-            if len(spans) >= 2:  # keep the question word, swap pronouns in the rest
-                spans[0] = spans[0].capitalize()
             title = template.format(*spans)
-            if not title.startswith("How to"):
+            if not title.startswith(("How to", "About")):
                 title += "?"
             break
     else:
