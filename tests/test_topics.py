@@ -281,3 +281,15 @@ def test_categories_are_compared_with_topics_in_each_language() -> None:
     # a topic spread evenly over four categories counts four; one category counts one
     assert _spread({"a": 3, "b": 3, "c": 3, "d": 3}) == pytest.approx(4.0)
     assert _spread({"a": 5}) == pytest.approx(1.0)
+
+
+def test_k_is_chosen_alike_on_threads() -> None:
+    """choose_k scores its candidates on threads: the same scores and K as one by one."""
+    rng = np.random.default_rng(3)
+    centers = rng.normal(size=(12, 20))
+    vectors = centers[rng.integers(0, 12, 4000)] + rng.normal(scale=0.9, size=(4000, 20))
+    vectors = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+    alone = choose_k(vectors, seed=1, jobs=1)
+    assert len(alone[1]) >= 5
+    assert choose_k(vectors, seed=1, jobs=2) == alone
+    assert choose_k(vectors, seed=1, jobs=0) == alone

@@ -176,7 +176,13 @@ def _topics(
         terms = vectorizer.get_feature_names_out()
         shared = corpus.passage_words(PASSAGE_WORDS, PASSAGE_SHARE, PASSAGE_MIN_ARTICLES)
         return cluster_topics(
-            matrix, terms, corpus.articles, config.topics, prior=prior, shared=shared
+            matrix,
+            terms,
+            corpus.articles,
+            config.topics,
+            prior=prior,
+            shared=shared,
+            jobs=corpus.jobs,
         )
 
     # Reused from the incremental cache while everything the clustering reads is the same:

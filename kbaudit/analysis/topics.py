@@ -157,32 +157,43 @@ def fit_kmeans(model: Any, vectors: np.ndarray) -> Any:
         return model.fit(vectors)
 
 
-def _kmeans(vectors: np.ndarray, k: int, seed: int) -> MiniBatchKMeans:
+def _kmeans_model(k: int, seed: int) -> MiniBatchKMeans:
     from sklearn.cluster import MiniBatchKMeans
 
-    model = MiniBatchKMeans(
+    return MiniBatchKMeans(
         n_clusters=k, random_state=seed, n_init=3, batch_size=2048, max_no_improvement=20
     )
-    return fit_kmeans(model, vectors)
 
 
-def choose_k(vectors: np.ndarray, seed: int = 0) -> tuple[int, dict[int, float]]:
+def _kmeans(vectors: np.ndarray, k: int, seed: int) -> MiniBatchKMeans:
+    return fit_kmeans(_kmeans_model(k, seed), vectors)
+
+
+def choose_k(vectors: np.ndarray, seed: int = 0, jobs: int = 1) -> tuple[int, dict[int, float]]:
     """The K with the best silhouette (cosine) on a seeded sample, and every K's score.
-    Candidates follow the size of the whole KB, not of the sample."""
+    Candidates follow the size of the whole KB, not of the sample. The candidates are
+    scored on `jobs` threads (0: one per core), each fit and score on one thread of its
+    own: the same scores as one after the other, in about half the time on two cores."""
     from sklearn.metrics import silhouette_score
+    from threadpoolctl import threadpool_limits
+
+    from kbaudit.sources.parallel import in_threads
 
     rng = np.random.default_rng(seed)
     sample = vectors
     if len(vectors) > SAMPLE:
         sample = vectors[np.sort(rng.choice(len(vectors), SAMPLE, replace=False))]
-    scores: dict[int, float] = {}
-    for k in _candidates(len(vectors)):
-        if k >= len(sample):
-            continue
-        labels = _kmeans(sample, k, seed).labels_
+
+    def score(k: int) -> float | None:
+        labels = _kmeans_model(k, seed).fit(sample).labels_
         if len(set(labels.tolist())) < 2:
-            continue
-        scores[k] = round(float(silhouette_score(sample, labels, metric="cosine")), 4)
+            return None
+        return round(float(silhouette_score(sample, labels, metric="cosine")), 4)
+
+    candidates = [k for k in _candidates(len(vectors)) if k < len(sample)]
+    with threadpool_limits(1):  # set once here: limits are per process, not per thread
+        found = in_threads(score, candidates, jobs)
+    scores = {k: s for k, s in zip(candidates, found, strict=True) if s is not None}
     if not scores:
         return 2, scores
     return max(scores, key=lambda k: (scores[k], -k)), scores
@@ -280,7 +291,7 @@ def _clusters(
 
 
 def _cluster_group(
-    matrix: sparse.csr_matrix, rows: np.ndarray, k: int | None, seed: int
+    matrix: sparse.csr_matrix, rows: np.ndarray, k: int | None, seed: int, jobs: int = 1
 ) -> list[_Cluster]:
     """Topics of one locale's articles (`rows` of the TF-IDF matrix), fitted afresh."""
     from sklearn.decomposition import TruncatedSVD
@@ -297,7 +308,7 @@ def _cluster_group(
     svd = TruncatedSVD(components, algorithm="randomized", n_iter=4, random_state=seed)
     vectors = normalize(svd.fit_transform(sub)).astype(np.float32)
     if k is None:
-        k = choose_k(vectors, seed)[0]
+        k = choose_k(vectors, seed, jobs)[0]
     k = min(k, n)
     model = _kmeans(vectors, k, seed)
     raw = model.labels_
@@ -446,11 +457,13 @@ def cluster_topics(
     seed: int = 0,
     prior: PriorTopics | None = None,
     shared: Sequence[Sequence[str]] | None = None,
+    jobs: int = 1,
 ) -> TopicModel:
     """Cluster the articles (rows of the TF-IDF matrix) into topics, each locale on its own
     (`k`, when given, is the number of topics per locale), or carry over the topics of
     `prior` when few articles changed since. `shared`: the articles' `passage_words`, when
-    the caller has them (from the corpus' cache)."""
+    the caller has them (from the corpus' cache); `jobs`: threads that choose K (0: one per
+    core; the topics do not depend on them)."""
     if k is not None and k < 2:
         raise ConfigError(f"--topics {k}: ask for at least 2 topics")
     shared = passage_words(articles) if shared is None else shared
@@ -468,7 +481,7 @@ def cluster_topics(
             if known is not None:
                 clusters += _carried_group(matrix, rows, known)
                 continue
-            clusters += _cluster_group(matrix, rows, k, seed)
+            clusters += _cluster_group(matrix, rows, k, seed, jobs)
     # Deterministic topic numbering: largest topic first, then by first member.
     clusters.sort(key=lambda c: (-len(c.members), int(c.members.min())))
     labels = np.full(matrix.shape[0], -1)
