@@ -193,6 +193,18 @@ def is_locale_folder(segment: str) -> bool:
     return m is not None and m.group(1).casefold() in LANGUAGES
 
 
+# A file named by its record's id, then its slug (`4670334-revit-plugin.md`), as help-center
+# exports name articles: its translations keep the id and translate the slug.
+_RECORD_FILE = re.compile(r"^(\d{5,})[-_]")
+
+
+def translated_path(parts: list[str]) -> str:
+    """The path (`parts`, a locale folder left out) that a page's translations share: a
+    file named by a record id and a slug is known by the id."""
+    m = _RECORD_FILE.match(parts[-1]) if parts else None
+    return "/".join([*parts[:-1], m.group(1)] if m else parts)
+
+
 DEFAULT_LIMITS: dict[str, int] = {
     "max_entries": 100_000,  # files in an archive
     "max_total_size": 2 * 1024**3,  # bytes, uncompressed, all archive entries together

@@ -1540,3 +1540,34 @@ def test_pages_merged_into_one_file_or_an_incremental_export_end_are_whole(
         result = load(tmp_path / name)
         assert result.format == "zendesk"
         assert not [p for p in result.problems if p.code == "INPUT009"], name
+
+
+def test_translations_named_by_record_id_and_slug_are_paired(tmp_path: Path) -> None:
+    """Help-center exports name a file by the article's id and a slug the translation
+    translates (`de/articles/4670334-revit-plugin.md`, `fr/articles/4670334-plugin-revit.md`):
+    the locale folders are locales, the files one article's translations, and two languages'
+    titles of it are no duplicate titles."""
+    pages = {  # the titles of each language; the slugs are translated too
+        "4670334": ("Revit plugin", "Revit-Plugin", "Plugin Revit"),
+        "5085987": ("Navisworks plugin", "Navisworks-Plugin", "Plugin Navisworks"),
+        "8227211": ("3D viewer", "3D-Betrachter", "Visionneuse 3D"),
+    }
+    slugs = {"en": "use-the", "de": "so-nutzen-sie-das", "fr": "utiliser-le"}
+    bodies = {
+        "en": "Install it from the app store of your modelling tool, then sign in.",
+        "de": "Installieren Sie es aus dem App Store Ihres Werkzeugs und melden Sie sich an.",
+        "fr": "Installez-le depuis la boutique de votre outil, puis connectez-vous.",
+    }
+    files = {}
+    for record, titles in pages.items():
+        for locale, title in zip(("en", "de", "fr"), titles, strict=True):
+            slug = f"{slugs[locale]}-{title.lower().replace(' ', '-')}"
+            body = f"{title}. {bodies[locale]}"
+            files[f"markdown/{locale}/articles/{record}-{slug}.md"] = f"# {title}\n\n{body}\n"
+    files["markdown/en/articles/9000001-export-issues.md"] = "# Export issues\n\nOnly English.\n"
+    root = _kb(tmp_path / "kb", files)
+    articles = load(root).articles
+    assert {a.locale for a in articles} == {"en", "de", "fr"}
+    assert {a.category for a in articles} == {None}  # a language is no category
+    config = Config(select=["DUP003", "COV006"], as_of=AS_OF)
+    assert [(f.rule, f.path) for f in audit(root, config).findings] == []

@@ -15,7 +15,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kbaudit.model import Article
-from kbaudit.normalize import EMPTY_TRANSLATIONS, TRANSLATION_OF, edition, is_locale_folder
+from kbaudit.normalize import (
+    EMPTY_TRANSLATIONS,
+    TRANSLATION_OF,
+    edition,
+    is_locale_folder,
+    translated_path,
+)
 
 if TYPE_CHECKING:
     from kbaudit.corpus import Corpus
@@ -62,8 +68,9 @@ def _families(articles: list[Article]) -> list[Family]:
 
 
 def _path_families(articles: list[Article], paired: set[int]) -> list[Family]:
-    """Files at the same path under different locale folders: the KB's most common locale
-    (or the copy outside any locale folder) is the source."""
+    """Files at the same path under different locale folders (a file named by a record id
+    and a slug known by the id: `de/4670334-revit-plugin.md`, `fr/4670334-plugin-revit.md`):
+    the KB's most common locale (or the copy outside any locale folder) is the source."""
     groups: dict[str, dict[str, int]] = defaultdict(dict)
     for i, article in enumerate(articles):
         if i in paired or not article.path or "#" in article.path:
@@ -71,9 +78,9 @@ def _path_families(articles: list[Article], paired: set[int]) -> list[Family]:
         parts = article.path.split("/")
         at = next((n for n, p in enumerate(parts[:-1]) if is_locale_folder(p)), None)
         if at is None:
-            groups["/".join(parts)].setdefault("", i)
+            groups[translated_path(parts)].setdefault("", i)
         else:
-            key = "/".join(parts[:at] + parts[at + 1 :])
+            key = translated_path(parts[:at] + parts[at + 1 :])
             groups[key].setdefault(parts[at].casefold().replace("_", "-"), i)
     counts = Counter(loc for g in groups.values() if len(g) > 1 for loc in g if loc)
     if len(counts) < 2 and not any("" in g and len(g) > 1 for g in groups.values()):

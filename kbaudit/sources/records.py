@@ -12,7 +12,7 @@ from typing import Any
 
 from kbaudit import text
 from kbaudit.model import InputCode, LoadProblem
-from kbaudit.normalize import SourceOptions, build_article, is_locale_folder
+from kbaudit.normalize import SourceOptions, build_article, is_locale_folder, translated_path
 from kbaudit.sources.base import Record, decode, not_text
 from kbaudit.sources.notion import strip_id
 from kbaudit.sources.tree import DOCUMENT_SUFFIXES, Tree
@@ -382,8 +382,9 @@ def translated_folders(paths: Iterable[str]) -> bool:
     """Whether the KB files translations by locale folder (`en/billing/refunds.md`,
     `fr/billing/refunds.md`, or `de/billing/refunds.md` beside the default language's
     `billing/refunds.md`, as VitePress and Docusaurus file them): two locale folders or more,
-    the default language's files counted as one, that hold the same files, at least half of
-    the smaller one's. An index page counts only in a folder of its own below the locale
+    the default language's files counted as one, that hold the same files (a file named by a
+    record id and a slug, `4670334-revit-plugin.md`, by its id), at least half of the smaller
+    one's. An index page counts only in a folder of its own below the locale
     (`de/billing/index.md`): folders of an internal KB named `it/` and `hr/` (IT, human
     resources) share an index page at most."""
     holders: dict[str, set[str]] = {}
@@ -392,12 +393,12 @@ def translated_folders(paths: Iterable[str]) -> bool:
     for path in paths:
         found = locale_folder(path)
         if found is None:
-            default.add(path)
+            default.add(translated_path(path.split("/")))
             continue
         at, locale = found
         parts = path.split("/")
         sizes[locale] = sizes.get(locale, 0) + 1
-        key = "/".join(parts[:at] + parts[at + 1 :])
+        key = translated_path(parts[:at] + parts[at + 1 :])
         if len(parts) - at > 2 or not _INDEX_PAGE.match(parts[-1]):
             holders.setdefault(key, set()).add(locale)
     for key, locales in holders.items():
