@@ -416,6 +416,20 @@ def test_title_pairs_equal_all_pairs(threshold: float) -> None:
     assert len(brute) > 100
 
 
+def test_section_numbers_are_no_facts() -> None:
+    """Two pages of one template number their sections differently ("### 3.1 Save the
+    filter" / "### 1.1 Save the filter"): where a section sits is no conflicting fact; a
+    version in a sentence still is."""
+    left = "## 3.1 Save and share the current filter\nSelect Save and name the filter.\n"
+    right = "## 1.1 Save and share the current filter\nSelect Save and name the filter.\n"
+    assert conflicts(left, right) == []
+    assert conflicts("3.1 Save the filter under a name.", "1.1 Save the filter under a name.") == []
+    found = conflicts("Version 3.1 saves the filter.", "Version 1.1 saves the filter.")
+    assert [(c.left_fact, c.right_fact) for c in found] == [("3.1", "1.1")]
+    found = conflicts("2.5 adds dark mode to the app.", "2.6 adds dark mode to the app.")
+    assert [(c.left_fact, c.right_fact) for c in found] == [("2.5", "2.6")]
+
+
 def test_conflicts_quote_differing_facts() -> None:
     left = "Intro line.\nThe Plus plan costs $25 per month and includes bank feeds for you."
     right = "Intro line.\nThe Plus plan costs $29 per month and includes bank feeds for you."

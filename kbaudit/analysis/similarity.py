@@ -25,6 +25,10 @@ FACT = re.compile(
 
 
 _IDENTIFIER = re.compile(r"\d{5,}")  # ticket, KB and build numbers name things, not facts
+# A section's number opening its line ("### 3.1 Save the filter", "2.4.1 Configure"): where
+# a section sits in its page, not a fact of the answer.
+_LINE_OPENING = re.compile(r"[\s#>*_|-]*")
+_TITLED_AFTER = re.compile(r"(?<![ \t])\.?+[ \t]++[A-Z]")  # starts at no run of spaces
 _BARE = re.compile(r"\d+")
 # A bare whole number is a fact only with a unit after it ("30 days"); alone it is usually a
 # step, a list position or a fragment of a code.
@@ -94,6 +98,12 @@ def _mentions(text: str) -> tuple[_Mention, ...]:
     lines = text.splitlines()
     for n, line in enumerate(lines):
         for m in FACT.finditer(line):
+            if (
+                "." in m.group(0)
+                and _LINE_OPENING.fullmatch(line, 0, m.start())
+                and _TITLED_AFTER.match(line, m.end())
+            ):
+                continue  # a section number
             start = max(0, m.start() - _CONTEXT)
             end = min(len(line), m.end() + _CONTEXT)
             before = line[start : m.start()]
