@@ -307,6 +307,18 @@ def test_exact_groups_stay_within_a_locale() -> None:
         ),
         ("How do I reset my password", "How do I reset my passwords", ("en", "en"), True),
         ("Connect your bank account", "Export your invoices", ("en", "en"), False),
+        # opposite tasks or directions are two titles
+        ("Next Misspelling command", "Previous Misspelling command", ("en", "en"), False),
+        ("Sort Newest to Oldest command", "Sort Oldest to Newest command", ("en", "en"), False),
+        # two names from code are two members of an API; the same one is one title
+        (
+            "GetLine Method (Document Object)",
+            "GetLines Method (Document Object)",
+            ("en",) * 2,
+            False,
+        ),
+        ("EE_FREE message", "EE_FREE_ALL message", ("en", "en"), False),
+        ("GetLine Method (Document Object)", "GetLine method (Document object)", ("en",) * 2, True),
     ],
 )
 def test_title_pairs(first: str, second: str, locales: tuple[str, str], match: bool) -> None:

@@ -18,7 +18,12 @@ from kbaudit.analysis.similarity import CANONICAL_RULES, Conflict, canonical_key
 from kbaudit.apiref import Operation, different_operations, operations
 from kbaudit.config import DuplicateSettings
 from kbaudit.corpus import Corpus
-from kbaudit.corpus.similarity import TITLE_NUMBERS, compound_words, opposite_tasks
+from kbaudit.corpus.similarity import (
+    TITLE_NUMBERS,
+    compound_words,
+    opposite_tasks,
+    other_code_names,
+)
 from kbaudit.corpus.translations import families, placeholder_translations
 from kbaudit.errors import ConfigError
 from kbaudit.model import Article
@@ -224,10 +229,12 @@ class _Finder:
         (Sonarr/ "Import custom formats" / Radarr/ "Import custom formats": one guide for
         each product), or the titles name opposite tasks or directions ("Next misspelling" /
         "Previous misspelling", "Sort newest to oldest" / "... oldest to newest": a command
-        reference's pages). Copies of one answer name the same subject."""
+        reference's pages) or different names from code ("GetLine Method" / "GetLines
+        Method"). Copies of one answer name the same subject."""
         a, b = self.corpus.articles[i], self.corpus.articles[j]
         return (
             opposite_tasks(compound_words(a.title), compound_words(b.title))
+            or other_code_names(a.title, b.title)
             or _numbered_siblings(a.title, b.title)
             or _named_siblings(a, b)
             or _platform_siblings(a.title, b.title)

@@ -851,6 +851,7 @@ def title_pairs(
         pair: score / 100
         for pair, score in sorted(found.items())
         if not opposite_tasks(compounds[pair[0]], compounds[pair[1]])
+        and not other_code_names(articles[pair[0]].title, articles[pair[1]].title)
     }
 
 
@@ -883,6 +884,19 @@ def opposite_tasks(left: str, right: str) -> bool:
         return frozenset((words_a[0], words_b[0])) in _OPPOSITES
     sides_a, sides_b = _sides(words_a), _sides(words_b)
     return sides_a is not None and sides_b is not None and sides_a == sides_b[::-1]
+
+
+# A name from code in a title: a capital inside a word (`GetColumns`, `getUser`) or an
+# underscore (`EE_FREE`).
+_CODE_NAME = re.compile(r"\b(?=\w*[a-z][A-Z])\w+|\b[A-Za-z]\w*_\w+")
+
+
+def other_code_names(left: str, right: str) -> bool:
+    """Whether two titles each name code and name different code (`GetColumn Method` /
+    `GetColumns Method`, `EE_FREE` / `EE_FREE_ALL`): two members of an API, however alike
+    the rest of their titles."""
+    ours, theirs = set(_CODE_NAME.findall(left)), set(_CODE_NAME.findall(right))
+    return bool(ours and theirs) and ours != theirs
 
 
 def _sides(words: list[str]) -> tuple[str, str] | None:
