@@ -68,7 +68,8 @@ def title_duplicate(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
     those whose shared title names no subject ("Overview" in each section, "macOS" under
     installation and under testing): QUAL004 asks each of them for a title that does, which
     also tells them apart."""
-    generic, min_length = ctx.params["generic"], int(ctx.params["min_length"])
+    generic = frozenset(str(g).casefold() for g in ctx.params["generic"])
+    min_length = int(ctx.params["min_length"])
     for group in _duplicates(ctx).title:
         canonical = corpus.articles[group.canonical]
         vague = vague_title(canonical.title, generic, min_length)

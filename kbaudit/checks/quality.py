@@ -7,7 +7,7 @@ import posixpath
 import re
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from functools import lru_cache
 from urllib.parse import unquote, urlsplit
@@ -372,11 +372,11 @@ GENERIC_TITLES = (
 MIN_TITLE_LENGTH = 8
 
 
-def vague_title(title: str, generic: Iterable[str], min_length: int) -> bool:
-    """A title one of `generic` (any case) or shorter than `min_length` characters (a
+def vague_title(title: str, generic: frozenset[str], min_length: int) -> bool:
+    """A title one of `generic` (case-folded) or shorter than `min_length` characters (a
     character of a dense script counts three): it names no subject of its own."""
     t = title.strip()
-    return t.casefold() in {g.casefold() for g in generic} or _title_length(t) < min_length
+    return t.casefold() in generic or _title_length(t) < min_length
 
 
 # A version ("1.4.13", "v0.12.15", "2.0.0-beta.1"): the name of a release.

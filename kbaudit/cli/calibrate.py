@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
+from kbaudit.cli.audit import inputs
 from kbaudit.cli.common import (
     CacheDirOpt,
     ConfigOpt,
@@ -106,7 +107,7 @@ def calibrate_cmd(
     with handled(debug):
         config = load(path, config_path, **cache_options(path, cache_dir, no_cache))
         if output is not None:
-            check_output(output, [path, questions_path])
+            check_output(output, inputs(path, config, questions_path))
         matching_options(config, semantic, model)
         labelled = load_labelled(questions_path, text_column, label_column)
         if all(a is None for a in labelled.answered):

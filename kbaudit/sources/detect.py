@@ -19,7 +19,7 @@ def detect(tree: Tree, sources: list[Source]) -> Source:
             f"nothing to audit in {tree.display}: it holds no files (kbaudit skips hidden "
             "files and folders); point it at the folder or archive of the export"
         )
-    if tree.paths and all(_empty(tree, rel) for rel in tree.paths):
+    if all(_empty(tree, rel) for rel in tree.paths):
         names = ", ".join(tree.paths[:3]) + (", ..." if len(tree.paths) > 3 else "")
         raise SourceError(
             f"nothing to audit in {tree.display}: {names} "
