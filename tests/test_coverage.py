@@ -186,6 +186,51 @@ def test_gap_topics_group_and_rank_by_volume(articles: list) -> None:
         ("I'm interested in learning more about product refunds.", "About product refunds"),
         ("my insurance benefits are what", "What are your insurance benefits?"),
         ("the due date for my bill is when", "When is the due date for your bill?"),
+        # "you" said beside "I" is the company: "we" as a subject, "us" as an object
+        ("Can I track the card you sent me?", "How to track the card we sent you"),
+        ("Why do you guys need my address?", "Why do we need your address?"),
+        ("I emailed you yesterday about my refund", "You emailed us yesterday about your refund"),
+        ("Do you accept checks?", "Do you accept checks?"),  # no "I": whoever asks
+        ("Do you accept US credit cards?", "Do you accept US credit cards?"),
+        # a hedge says nothing of what is asked
+        ("I think someone is using my card", "Someone is using your card"),
+        ("It seems my top-up failed.", "What to do when your top-up failed"),
+        ("My payment was put back, I think.", "Your payment was put back"),
+        # a plea for help names the task; a task tried in vain is a problem
+        ("Help me find my statement", "How to find your statement"),
+        (
+            "Please help me. I am still waiting on a refund.",
+            "What to do when you are still waiting on a refund",
+        ),
+        (
+            "I need to transfer to my account and cant",
+            "What to do when you can't transfer to your account",
+        ),
+        ("Would you please unblock my PIN?", "How to unblock your PIN"),
+        # a condition put first goes after what is asked
+        (
+            "If I lose my card, can I still get a new one?",
+            "How to get a new one if you lose your card",
+        ),
+        (
+            "When exchanging currencies, is there a fee?",
+            "Is there a fee when exchanging currencies?",
+        ),
+        # a clause after a task, or a plea for the reason, is left out
+        (
+            "I want to top up by card, which ones do you support?",
+            "How to top up by card",
+        ),
+        (
+            "my card was declined at the zoo, could you tell me why",
+            "What to do when your card was declined at the zoo",
+        ),
+        # "when" telling when something went wrong is a problem; asking when, a question
+        (
+            "When I got cash the exchange rate was wrong",
+            "What to do when you got cash the exchange rate was wrong",
+        ),
+        ("when is the next payday", "When is the next payday?"),
     ],
 )
 def test_suggested_titles(question: str, title: str | None) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
+from functools import partial
 
 from kbaudit.text import shorten
 
@@ -15,8 +16,22 @@ from kbaudit.text import shorten
 _QUANTITY = r"(?:much|many|long|often|far|old)"
 # "do you know if / whether / how ..." lead into what is asked; "how much" stays with it
 _KNOW = rf"(?: if| whether| how(?! {_QUANTITY}\b))?"
+_WH_LEAD = re.compile(r"^(why|what|when|which|who|where|how) (.+)$")
 _LEADS = (
+    # a task tried in vain ("I need to transfer to my account and can't") is a problem
+    (
+        re.compile(
+            r"^(?:i|we) (?:need|want|tried|try|am trying|have tried|would like) to (.+?),? "
+            r"(?:and|but) (?:i |we )?(?:can't|cannot|can not|couldn't|am unable to|was unable to"
+            r"|it won't let (?:me|us))$"
+        ),
+        "What to do when you can't {}",
+    ),
     (re.compile(r"^(?:how|where) (?:do|can|could|should|would) (?:i|we|you) (.+)$"), "How to {}"),
+    # a plea for help names a task or a subject ("help me find my statement")
+    (re.compile(r"^(?:can|could|would|will) you please (.+)$"), "How to {}"),
+    (re.compile(r"^help (?:me|us) with (.+)$"), "Help with {}"),
+    (re.compile(r"^help (?:me|us) (?:to )?(.+)$"), "How to {}"),
     (re.compile(r"^how to (.+)$"), "How to {}"),
     (re.compile(r"^(?:can|could|may) (?:i|we|you) (.+)$"), "How to {}"),
     (re.compile(r"^is (?:it|there a way) (?:possible )?to (.+)$"), "How to {}"),
@@ -59,13 +74,16 @@ _LEADS = (
         ),
         "{0} {2} {1}",
     ),
-    (re.compile(r"^(why|what|when|which|who|where|how) (.+)$"), "{} {}"),
+    (_WH_LEAD, "{} {}"),
 )
 MIN_WORDS = 3
 # Greetings and filler before or after what is asked.
 _GREETING = re.compile(
     r"^(?:(?:hi|hello|hey|hiya|greetings|good (?:morning|afternoon|evening)|dear \w+|"
-    r"thanks|thank you|please|pls|help|urgent|it'?s urgent|this is urgent|question|ok|okay|"
+    r"thanks|thank you|please|pls|"
+    # "help", "help me.", "help me please,": a plea; "help me find ..." asks for a task
+    r"help(?: (?:me|us)(?: please)?(?=\s*(?:[,.!:;-]|$))| please|(?! (?:me|us)\b))|"
+    r"urgent|it'?s urgent|this is urgent|question|ok|okay|"
     r"so(?! (?:far|many|much|long)\b)|well|um|yes|no|sorry)"
     r"(?: there| team| all| guys)?(?![\w'-])[\s,.!:;-]*)+",  # whole words: not "So" of "Something"
     re.I,
@@ -74,12 +92,16 @@ _FILLER = re.compile(
     r"^(?:i (?:have|had|got) a question(?: about| on| regarding)?|quick question|"
     r"i(?:'m| am| was) (?:just )?(?:wondering|curious)(?: about)?(?: if| whether| how)?|"
     rf"i (?:would|'d) like to know{_KNOW}|i want to know{_KNOW}|"
-    r"(?:can|could|would) you (?:please )?(?:tell|help|explain to|show) me(?: with)?|"
+    r"(?:can|could|would|will) you (?:please )?(?:(?:tell|help|explain to|show) me(?: with)?|"
+    r"explain(?= how\b))|"
     r"please (?:tell|help|explain to|show) me(?: with)?|"
     rf"do you know{_KNOW}|"
     r"(?:tell|show) me(?: more)?(?= (?:what|which|when|where|who|why|how|about)\b)|"
     r"let me know(?= (?:what|which|when|where|who|why|how)\b)|"
     r"i need (?:some )?(?:help|assistance|information)(?: with| on| about| regarding)?|"
+    # a hedge before what is said ("I think someone is using my card")
+    r"(?:i|we) (?:think|believe|guess|suppose|feel like)(?: that)?|"
+    r"it (?:seems|looks)(?: like| as if| that)?|apparently|"
     rf"i need to know{_KNOW})\s+",
     re.I,
 )
@@ -89,7 +111,10 @@ _TRAILING = re.compile(
     r"what (?:can|should|do) (?:i|we) do(?: now| about it)?|what now|"
     r"(?:how )?(?:do|can|could) (?:i|we) do (?:that|this|it)|how is (?:that|this|it) done|"
     r"is (?:that|this|it) possible|"
-    r"any help(?: is| would be)? appreciated|help)[\s.!?]*$",
+    r"any help(?: is| would be)? appreciated|help|(?:and )?if so|"
+    r"(?:but |and |so )?(?:can|could|will|would) you (?:please )?(?:tell|explain to) (?:me|us) why|"
+    r"(?:do|does) (?:you|anyone) know why|(?:can|could) (?:you|anyone) help(?: me| us)?|"
+    r"it seems|(?:i|we) (?:think|guess|believe|suppose)|apparently)[\s.!?]*$",
     re.I,
 )
 # A question word closing a request ("I need to change my policy, how?") asks nothing more.
@@ -116,13 +141,18 @@ _PROBLEM = re.compile(
     r"waiting|pending|charged|stolen|incorrect|invalid|crashed|crashes|crashing|frozen|"
     r"blocked|rejected|denied|refused|expired|damaged|hacked|compromised|suspended)\b"
 )
+_WHEN_ASKS = re.compile(
+    r"^when (?:am|is|are|was|were|do|does|did|can|could|should|shall|will|would|has|have|may|"
+    r"might|must|ought|to)\b"
+)
 # A question word: a sentence put as a question that holds one stays a question.
 _WH = re.compile(r"\b(?:what|which|who|whom|whose|where|when|why|how)\b")
 # A phrase put before the question ("For the identity verification, what do you need"):
 # moved after it ("What do you need for the identity verification?").
 _FRONTED = re.compile(
-    r"^((?:for|about|regarding|with|on|in|at|to|during|after|before) [^,?]{2,60}),\s+"
-    r"((?:what|which|who|where|when|why|how)\b.+)$",
+    r"^((?:for|about|regarding|with|on|in|at|to|during|after|before|if|when|once|while) "
+    r"[^,?]{2,80}),\s+((?:what|which|who|where|when|why|how|can|could|do|does|is|are|will|"
+    r"would|should|may)\b.+)$",
     re.I,
 )
 _NEEDS_SUBJECT = re.compile(r"^(?:can't|cannot|won't|unable|couldn't|don't|didn't|forgot|lost)\b")
@@ -139,6 +169,15 @@ _TASK_VERBS = frozenset({
     "stop", "submit", "switch", "sync", "track", "transfer", "turn", "update", "upgrade",
     "upload", "use", "verify",
 })  # fmt: skip
+
+
+# A task followed by a clause of its own ("How to reactivate your card, you thought you had
+# lost it but found it"; "..., how long will it take"): the task is the title.
+_TASK_CLAUSE = re.compile(
+    r"^(How to [^,]+?),\s+(?:you|we|i|it|they|he|she|this|that|there|what|which|who|where|when|"
+    r"why|how|but|because|since|as|so|and (?:you|we|it|then))\b",
+    re.I,
+)
 
 
 # A ticket is read as "subject: first message"; a short lead before a colon is a sentence
@@ -306,15 +345,56 @@ def cased(text: str, casing: Mapping[str, str]) -> str:
     return _ANY_WORD.sub(lambda m: casing.get(m.group(), m.group()), text)
 
 
-def _swap(part: str) -> str:
+# Second person, said by a customer who also speaks of themselves ("the card you sent me"):
+# the company, which a help center calls "we" ("the card we sent you").
+_COMPANY = {"your": "our", "yours": "ours", "you're": "we're", "you've": "we've", "you'll": "we'll"}
+_FIRST_PERSON = re.compile(r"\b(?:i|me|my|mine|myself|i'm|im|i've|we|us|our)\b")
+# Words after which "you" is a subject ("that you sent", "did you get"); after any other
+# word it is an object ("I emailed you", "send you my documents": "us").
+_BEFORE_SUBJECT = frozenset({
+    "that", "which", "who", "when", "if", "because", "why", "what", "how", "where", "and", "but",
+    "so", "as", "or", "do", "does", "did", "can", "could", "will", "would", "should", "have",
+    "has", "had", "are", "were", "don't", "doesn't", "didn't", "can't", "won't", "wouldn't",
+    "couldn't", "shouldn't", "haven't", "hasn't", "aren't",
+})  # fmt: skip
+# ... and a verb after it makes it one ("the card you sent me"); a word that follows an
+# object ("I emailed you yesterday", "send you the form") never does.
+_VERBS = frozenset({
+    "are", "were", "have", "had", "can", "could", "will", "would", "should", "do", "did", "don't",
+    "didn't", "can't", "won't", "sent", "send", "need", "needs", "want", "charge", "charged",
+    "take", "took", "make", "made", "give", "gave", "get", "got", "let", "offer", "accept",
+    "support", "allow", "provide", "issue", "use", "used", "ask", "call", "require", "requires",
+    "say", "said", "told",
+})  # fmt: skip
+_AFTER_OBJECT = frozenset({
+    "my", "the", "a", "an", "to", "for", "about", "with", "in", "on", "at", "yesterday", "today",
+    "now", "some", "any", "this", "that",
+})  # fmt: skip
+
+
+def _swap(part: str, company: bool = False) -> str:
     """First person -> second person; "I am" -> "you are", "I was" -> "you were". "US" in
-    capitals is the country, not "us"."""
+    capitals is the country, not "us". With `company`, second person is the company: "we",
+    "us", "our"."""
     words = part.split(" ")
     out = []
     for i, w in enumerate(words):
         low = w.lower()
         if w == "US":
             out.append(w)
+        elif company and low == "you":
+            before = words[i - 1].lower() if i else ""
+            after = words[i + 1].lower() if i + 1 < len(words) else ""
+            if after in ("guys", "folks", "all"):  # "do you guys": "do we"
+                words[i + 1] = ""
+                after = words[i + 2].lower() if i + 2 < len(words) else ""
+            subject = (not before or before in _BEFORE_SUBJECT) or (
+                after not in _AFTER_OBJECT
+                and (after in _VERBS or (len(after) > 4 and after.endswith("ed")))
+            )
+            out.append("we" if subject else "us")
+        elif company and low in _COMPANY:
+            out.append(_COMPANY[low])
         elif i and words[i - 1].lower() in ("i", "we") and low in _AGREE:
             out.append(_AGREE[low])
         elif low in ("i", "we") and out and out[-1].lower() in _AGREE:  # "was I" -> "were you"
@@ -325,7 +405,7 @@ def _swap(part: str) -> str:
             out.append("are" if doubled else "you're")
         else:
             out.append(_PRONOUNS.get(low, w))
-    return " ".join(out)
+    return " ".join(w for w in out if w)
 
 
 def suggest_title(
@@ -349,30 +429,45 @@ def suggest_title(
     text = re.sub(r"^(?:i|we) (?:was|were) wondering (?:if|whether) ", "", text, flags=re.I)
     text = re.sub(r"^(i|we) (can|could) ", r"\2 \1 ", text, flags=re.I)
     lowered = text[:1].lower() + text[1:]
-    swap = _swap
+    spoken = re.sub(r"\bUS\b", "", lowered).lower()  # "US" in capitals is the country
+    swap = partial(_swap, company=bool(_FIRST_PERSON.search(spoken)))
 
     swapped = swap(lowered)
     folded = lowered.lower()
     first = folded.split(" ")[0] if folded else ""
     for pattern, template in _LEADS:
         m = pattern.match(folded)
-        if m:
+        # "when I withdrew cash, the rate was wrong" reports a problem, unless put as a
+        # question or asked with a verb first ("when is the next payday")
+        if m and not (
+            pattern is _WH_LEAD
+            and first == "when"
+            and not asked
+            and not _WHEN_ASKS.match(folded)
+            and _PROBLEM.search(folded)
+        ):
             spans = [swap(lowered[m.start(g) : m.end(g)]) for g in range(1, len(m.groups()) + 1)]
-            title = template.format(*spans)
-            if not title.startswith(("How to", "About")):
+            title = re.sub(
+                r"^How to (?:still|also|just|actually|even|really|ever) ",
+                "How to ",
+                template.format(*spans),
+            )
+            if not title.startswith(("How to", "About", "What to do", "Help with")):
                 title += "?"
             break
     else:
         if _YES_NO.match(folded):
             title = f"{swapped}?"
         elif re.match(r"^(?:i|we) (?:am|are|'m) (?:having|experiencing|getting) ", folded):
-            rest = _swap(lowered.split(" ", 3)[3])
+            rest = swap(lowered.split(" ", 3)[3])
             title = f"What to do when you are having {rest}"
         elif asked and _WH.search(folded):  # "This card is accepted by what businesses?"
             title = f"{swapped}?"
         elif _PROBLEM.search(folded):
-            if folded.startswith("if "):  # the condition is named: "when you lost", not "when if"
-                lowered, folded = lowered[3:], folded[3:]
+            # the condition is named: "when you lost", not "when if" or "when when"
+            opening = re.match(r"(?:if|when) ", folded)
+            if opening:
+                lowered, folded = lowered[opening.end() :], folded[opening.end() :]
                 swapped = swap(lowered)
             subject = "you " if _NEEDS_SUBJECT.match(folded) else ""
             title = f"What to do when {subject}{swapped}"
@@ -380,6 +475,9 @@ def suggest_title(
             title = f"How to {swapped}"
         else:
             title = swapped
+    task = _TASK_CLAUSE.match(title)
+    if task and len(task.group(1).split()) >= MIN_WORDS:
+        title = task.group(1)
     title = cased(re.sub(r"\bi\b", "you", title), casing or {})
     title = title[:1].upper() + title[1:]
     if len(title.split()) < MIN_WORDS:
