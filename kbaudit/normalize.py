@@ -54,6 +54,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "published",
         "published_at",
         "datePublished",
+        "pubDate",
+        "date",  # beside `updated` (Hexo, Jekyll): the day it was first published
     ),
     "review_at": (
         "review_by",
@@ -81,7 +83,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "status": ("status", "state", "workflow_state"),
     "outdated": ("outdated", "deprecated", "obsolete"),
     "locale": ("locale", "lang", "language"),
-    "url": ("url", "html_url", "permalink", "canonical_url"),
+    "url": ("url", "html_url", "permalink", "canonical_url", "link"),
 }
 DATE_FIELDS = ("updated_at", "created_at", "review_at")
 # Keys of a date field given as a mapping, in order of preference for each date.
@@ -142,7 +144,14 @@ _CHARACTER_REFERENCE = re.compile(
 )
 
 
+# Strong emphasis written into a title field ("Manage your **account**"): the site shows
+# the words, not the marks.
+_STRONG = re.compile(r"(?<!\w)(\*\*|__)(?=\S)(.+?)(?<=\S)\1(?!\w)")
+
+
 def _unescaped(title: str) -> str:
+    if "**" in title or "__" in title:
+        title = _STRONG.sub(r"\2", title)
     if "&" not in title:
         return title
     return _CHARACTER_REFERENCE.sub(lambda m: html.unescape(m.group()), title)
@@ -478,7 +487,9 @@ def build_article(
         category=str(category).strip() if category not in (None, "") else None,
         tags=as_list(values.get("tags")),
         owner=str(owner).strip() if owner not in (None, "") else None,
-        updated_at=dates["updated_at"],
+        # without an update date, the day it was published or created is the last change
+        # the export tells of (a news post's `published_at`, a note's `created`)
+        updated_at=dates["updated_at"] or dates["created_at"],
         created_at=dates["created_at"],
         review_at=dates["review_at"],
         status=status,
@@ -487,7 +498,7 @@ def build_article(
         if values.get("locale")
         else None,
         url=str(values["url"]) if values.get("url") else None,
-        date_source="field" if dates["updated_at"] else None,
+        date_source="field" if dates["updated_at"] else "created" if dates["created_at"] else None,
         body_line=body_line,
         meta=meta,
         ignores=frozenset(ignores),

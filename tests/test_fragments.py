@@ -30,6 +30,7 @@ def test_include_directives_of_each_site_generator() -> None:
             "{{#include ../shared/setup.md}}",
             "{% include_relative steps.md %}",
             "import Partial from './_partial.mdx';",
+            "import Escaped from './\\_escaped-by-a-formatter.md';",
             "import Shared from '@site/docs/_shared/hours.md';",
             "import Intro from './intro.md';",
             "import Tabs from '@theme/Tabs';",
@@ -45,6 +46,7 @@ def test_include_directives_of_each_site_generator() -> None:
         "../shared/setup.md",
         "steps.md",
         "./_partial.mdx",
+        "./_escaped-by-a-formatter.md",
         "@site/docs/_shared/hours.md",
     ]  # ./intro.md is a page of its own that another page also shows
 

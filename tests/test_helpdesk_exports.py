@@ -144,6 +144,7 @@ def test_notion_markdown_pages_with_properties(tmp_path: Path) -> None:
             f"{folder}/Download an invoice {NOTION_ID}.md": (
                 "# Download an invoice\n\nOwner: Chloe Martin\n"
                 "Last edited time: March 3, 2026 4:12 PM\nStatus: Draft\n"
+                f"Category: Billing (https://www.notion.so/Billing-{NOTION_ID}?pvs=21)\n"
                 f"Tags: invoices, billing\n\n{NOTION_BODY}\n"
             ),
             f"{folder}/Invoice history {NOTION_ID[1:]}0.md": (
@@ -160,6 +161,7 @@ def test_notion_markdown_pages_with_properties(tmp_path: Path) -> None:
     assert result.format == "markdown" and not result.problems
     first, second = sorted(result.articles, key=lambda a: a.title)
     assert (first.title, first.owner) == ("Download an invoice", "Chloe Martin")
+    assert first.category == "Billing"  # a relation names the page, not its address
     assert (first.updated_at, first.status, first.tags) == (
         dt.date(2026, 3, 3),
         "draft",

@@ -188,6 +188,10 @@ def test_static_site_generator_fields(tmp_path: Path) -> None:
         ("Don&#39;t lose receipts", "Don't lose receipts"),
         ("R&D budgets", "R&D budgets"),
         ("Terms &notes", "Terms &notes"),
+        # strong emphasis in a title field shows as its words
+        ('"Manage your **account**"', "Manage your account"),
+        ("__Export__ your data", "Export your data"),
+        ("snake__case__name and 2 ** 3", "snake__case__name and 2 ** 3"),
     ],
 )
 def test_character_references_in_a_title_field_are_the_characters_a_page_shows(

@@ -562,6 +562,14 @@ def broken_link(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
         yield from _broken_anchors(corpus, ctx, seen)
 
 
+# Anchors every page of a site's template offers, not the article's text: a skip link's
+# target (`#mainContent`) or the top of the page.
+_TEMPLATE_ANCHORS = frozenset({
+    "top", "main", "maincontent", "main-content", "main_content", "content", "skip",
+    "skip-to-content", "page-top",
+})  # fmt: skip
+
+
 def _anchor(link: Link) -> str:
     target = link.target
     if link.by_name:  # [[Note#Heading]], [[Note#Heading#Subheading]], [[Note#^block-id]]
@@ -591,7 +599,7 @@ def _broken_anchors(corpus: Corpus, ctx: Context, seen: set[tuple[str, str]]) ->
     for article in corpus.articles:
         for link in article.links if not unpublished(article, ctx) else ():
             anchor = _anchor(link) if "#" in link.target else ""
-            if not anchor:
+            if not anchor or anchor in _TEMPLATE_ANCHORS:
                 continue
             resolved = corpus.resolve_link(article, link)
             target = corpus.target_article(resolved) if resolved is not None else None

@@ -36,7 +36,9 @@ def max_age(article: Article, ctx: Context) -> Iterator[Finding]:
     days = by_category.get(category, int(ctx.params["days"]))
     age = (ctx.today - article.updated_at).days
     if age > days:
-        source = " (from git)" if article.date_source == "git" else ""
+        source = {"git": " (from git)", "created": " (published; no update date given)"}.get(
+            article.date_source or "", ""
+        )
         limit = f"{'for ' + repr(article.category) + ' ' if category in by_category else ''}"
         post = _dated_post(article)
         if post:  # a record of its day: updating it is not the fix
@@ -142,15 +144,31 @@ _NOW = re.compile(
 )
 
 
-def _still_true(phrase: str, after: str) -> bool:
+# A change a date is given for ("Deprecated as of 2022"): it stays made.
+_CHANGED = re.compile(
+    r"\b(?:deprecated|removed|discontinued|retired|replaced|renamed|introduced|added|"
+    r"dropped|disabled|enabled|obsolete|unsupported|supported|required|available)[ \t,]*$",
+    re.I,
+)
+_PAST = re.compile(r"\b(?:was|were|had)\b", re.I)
+_PRESENT = re.compile(r"\b(?:is|are|has|have|now|currently|still is|still are)\b", re.I)
+
+
+def _still_true(phrase: str, after: str, before: str = "") -> bool:
     """Year phrases that stay true after the year: a version range ("all versions through
     2010"), a change told as history ("Starting in August 2018, X was removed"), unlike
-    an announcement ("Starting in August 2018, X will be removed"), and an old state told
-    with today's ("Until 2025 the limit was 50; since 2026 it is 100")."""
+    an announcement ("Starting in August 2018, X will be removed"), a dated change
+    ("Deprecated as of 2022") or state told in the past ("As of May 2009, the party was
+    using v2.0"), and an old state told with today's ("Until 2025 the limit was 50; since
+    2026 it is 100")."""
     first = phrase.split()[0].lower()
     if first == "through" and not _MONTH.search(phrase):
         return True
     sentence = re.split(r"(?<=[.!?])\s|\n\n", after, maxsplit=1)[0]
+    if first == "as":
+        if _CHANGED.search(before):
+            return True
+        return bool(_PAST.search(sentence)) and not _PRESENT.search(sentence)
     if first in ("starting", "beginning", "effective"):
         return not _FUTURE.search(sentence)
     if first in ("until", "till", "before", "through"):
@@ -169,7 +187,9 @@ def expired_mention(article: Article, ctx: Context) -> Iterator[Finding]:
     for pattern in ctx.params["year_patterns"]:
         for m in re.finditer(pattern, body, re.I):
             year = int(m.group("year"))
-            if 1990 <= year <= max_year and not _still_true(m.group(0), body[m.end() :]):
+            if 1990 <= year <= max_year and not _still_true(
+                m.group(0), body[m.end() :], body[max(m.start() - 40, 0) : m.start()]
+            ):
                 yield ctx.finding(
                     article,
                     f"says {m.group(0).strip()!r}: a statement pinned to {year} that is "

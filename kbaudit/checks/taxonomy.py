@@ -261,8 +261,9 @@ def id_named(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
 
 
 def _key_line(raw: str, key: str) -> int | None:
-    """The line that sets `key` (`key:` in YAML front matter, `"key":` in JSON)."""
-    m = re.search(rf"""^[ \t]*["']?{re.escape(key)}["']?[ \t]*:""", raw, re.M)
+    """The line that sets `key` (`key:` in YAML front matter, `key =` in TOML, `"key":` in
+    JSON)."""
+    m = re.search(rf"""^[ \t]*["']?{re.escape(key)}["']?[ \t]*[:=]""", raw, re.M)
     return raw.count("\n", 0, m.start()) + 1 if m else None
 
 
@@ -293,14 +294,18 @@ def misspelled_key(article: Article, ctx: Context) -> Iterator[Finding]:
                 key.casefold(), sorted(folded), scorer=fuzz.ratio, score_cutoff=cutoff
             )
             like = folded[best[0]] if best else None
-        if like is not None and not _compound(key, like):
-            yield ctx.finding(
-                article,
-                f"front-matter key `{key}` looks like a misspelling of `{like}`; "
-                "its value is ignored as it is",
-                line=_key_line(article.raw, key),
-                data={"key": key, "suggestion": like},
-            )
+        if like is None or _compound(key, like):
+            continue
+        line = _key_line(article.raw, key)
+        if line is None:  # a field of the exporting system (a help desk's JSON), not typed
+            continue
+        yield ctx.finding(
+            article,
+            f"front-matter key `{key}` looks like a misspelling of `{like}`; "
+            "its value is ignored as it is",
+            line=line,
+            data={"key": key, "suggestion": like},
+        )
 
 
 def _compound(key: str, known: str) -> bool:

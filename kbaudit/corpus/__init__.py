@@ -512,6 +512,12 @@ class Corpus:
                     if self.link_exists(from_page):
                         return from_page
                 return self.site_index.lookup(resolved) or resolved
+            if _BUILT_PAGE.search(resolved) and not _BUILT_PAGE.search(article.path or ""):
+                # a source page's link to a built page (`what-is-a-role.html`): the site's
+                # address of an article, which may live in another folder than the link says
+                published = self.site_index.lookup(resolved)
+                if published is not None:
+                    return published
             if not path.startswith(("./", "../")):
                 return self._docusaurus_target(article, path) or resolved
         return resolved

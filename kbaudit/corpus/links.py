@@ -137,9 +137,15 @@ def build_site_index(articles: list[Article]) -> SiteIndex:
         folder = posixpath.dirname(article.path)
         own = [article.path, *_as_list(meta.get("permalink")), *_as_list(meta.get("url"))]
         own += _as_list(meta.get("redirect_from")) + _as_list(meta.get("aliases"))
+        # a page's `id` names it in its folder's URL (Docusaurus); a number is a record's id
+        ids = [i for i in _as_list(meta.get("id")) if re.fullmatch(r"[\w.-]*[^\W\d_][\w.-]*", i)]
         for slug in _as_list(meta.get("slug")):
             own += [slug, posixpath.join(folder, slug)]
             names[url_key(slug).rsplit("/", 1)[-1]].append(article.path)
+        for name in ids:
+            own.append(posixpath.join(folder, name))
+            if article.path not in names[name.lower()]:
+                names[name.lower()].append(article.path)
         if article.url and not re.match(r"(?i)[a-z][a-z0-9+.-]*://", article.url):
             own.append(article.url)
         for value in own:

@@ -209,7 +209,9 @@ def _with_git_dates(
     out = []
     for article in articles:
         when = dates.get(article.path or "")
-        if when and (mode == "git" or article.updated_at is None):
+        if when and (
+            mode == "git" or article.updated_at is None or article.date_source == "created"
+        ):
             article = replace(article, updated_at=when, date_source="git")
         out.append(article)
     return out

@@ -80,8 +80,12 @@ def targets(raw: str) -> list[str]:
 
 
 def imports(raw: str) -> list[str]:
-    """The Markdown files an MDX page imports, as written (`./_note.mdx`, `@site/x.md`)."""
-    return [m[2] for m in _IMPORT.finditer(raw)] if "import" in raw else []
+    """The Markdown files an MDX page imports, as written (`./_note.mdx`, `@site/x.md`); a
+    character escaped in the string is itself (`'./\\_note.md'`, as Markdown formatters
+    write it, is `./_note.md`)."""
+    if "import" not in raw:
+        return []
+    return [re.sub(r"\\(.)", r"\1", m[2]) for m in _IMPORT.finditer(raw)]
 
 
 def _resolve(page: str, target: str, paths: set[str], by_tail: dict[str, list[str]]) -> str | None:

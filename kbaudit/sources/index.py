@@ -104,13 +104,15 @@ def _filled(
     for name in ("title", "category", "tags", "owner", "updated_at", "created_at", "review_at"):
         if not getattr(article, name) and getattr(indexed, name):
             changes[name] = getattr(indexed, name)
+    if article.date_source == "created" and indexed.date_source == "field":
+        changes["updated_at"] = indexed.updated_at  # an update date beats a publish date
     for name in ("status", "locale", "url"):
         if getattr(article, name) is None and getattr(indexed, name) is not None:
             changes[name] = getattr(indexed, name)
     if indexed.outdated and not article.outdated:
         changes["outdated"] = True
     if "updated_at" in changes:
-        changes["date_source"] = "field"
+        changes["date_source"] = indexed.date_source
     if not changes:
         return article
     return replace(article, **changes, meta={**meta, **article.meta})

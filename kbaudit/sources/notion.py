@@ -36,6 +36,13 @@ def is_page(rel: str) -> bool:
     return _ID.search(stem) is not None
 
 
+# A relation's value names the related page and its address: `PowerShell
+# (https://www.notion.so/PowerShell-506e...?pvs=21)`, or its file (`(PowerShell%20506e....md)`).
+_RELATION_LINK = re.compile(
+    r"[ \t]*\((?:https?://(?:www\.)?notion\.(?:so|site)/[^()\s]*|[^()\s]*[0-9a-f]{32}\.md)\)"
+)
+
+
 def _field(name: str) -> str:
     key = re.sub(r"\s+", "_", name.strip().casefold())
     return _FIELDS.get(key, key)
@@ -62,7 +69,7 @@ def markdown_properties(body: str) -> tuple[dict[str, Any], str]:
     meta: dict[str, Any] = {}
     end = start
     while end < len(lines) and (m := _PROPERTY.match(lines[end].strip())):
-        meta[_field(m.group(1))] = m.group(2).strip()
+        meta[_field(m.group(1))] = _RELATION_LINK.sub("", m.group(2)).strip()
         end += 1
     if not meta or (end < len(lines) and lines[end].strip()):
         return {}, body  # a paragraph that starts with "Note: ...", not a block of properties

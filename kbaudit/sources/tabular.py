@@ -265,6 +265,9 @@ class Columns:
     renamed: dict[str, str] = field(default_factory=dict)
     # Without a preset, a Category column and a Section (or Folder) column below it.
     levels: tuple[str, str] | None = None
+    # A known system's list export without a body column (ServiceNow's number and
+    # short_description): each article is only its title.
+    bodiless: bool = False
 
 
 def resolve_columns(header: list[str], rel: str, options: SourceOptions) -> Columns:
@@ -331,7 +334,8 @@ def resolve_columns(header: list[str], rel: str, options: SourceOptions) -> Colu
         parent = by_level.get("category") or by_level.get("categories")
         child = by_level.get("section") or by_level.get("folder")
         levels = (parent, child) if parent and child else None
-    return Columns(fields, categories, preset, summary if only else None, renamed, levels)
+    bodiless = "body" not in fields
+    return Columns(fields, categories, preset, summary if only else None, renamed, levels, bodiless)
 
 
 _LINE_END = re.compile(r"\r\n?|\n")
@@ -495,8 +499,8 @@ def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
                     else:
                         filed.setdefault(record.id, record.category)
                         yield record
-                    summaries += columns.summary is not None
-        if columns is not None and columns.summary and summaries:
+                    summaries += columns.summary is not None or columns.bodiless
+        if columns is not None and summaries and (columns.summary or columns.bodiless):
             yield _summary_only(rel, columns.summary, summaries)
     paged = [
         (rel, page, len(record_table(doc) or []))
@@ -516,15 +520,16 @@ def load(tree: Tree, options: SourceOptions) -> Iterator[Record]:
         yield LoadProblem(InputCode.UNREADABLE, side, f"not read as articles: {message}")
 
 
-def _summary_only(rel: str, column: str, count: int) -> LoadProblem:
+def _summary_only(rel: str, column: str | None, count: int) -> LoadProblem:
+    read = f"read from the {column!r} column, a summary" if column else "hold only a title"
     return LoadProblem(
         InputCode.SUMMARY_ONLY,
         rel,
-        f"no article body in this export: {count} article{'s' * (count != 1)} read from the "
-        f"{column!r} column, a summary; export the body field as well (in Salesforce "
-        "Knowledge, the rich-text field of the article type, such as Answer__c or Details__c) "
-        "or name it with `mapping: {body: COLUMN}`. Until then thin or empty bodies "
-        "(QUAL001, QUAL002) are not reported for these articles",
+        f"no article body in this export: {count} article{'s' * (count != 1)} {read}; "
+        "export the body field as well (in Salesforce Knowledge, the rich-text field of the "
+        "article type, such as Answer__c or Details__c; in ServiceNow, the `text` column of "
+        "kb_knowledge) or name it with `mapping: {body: COLUMN}`. Until then thin or empty "
+        "bodies (QUAL001, QUAL002) are not reported for these articles",
     )
 
 
@@ -631,7 +636,7 @@ def _row_article(
             meta["category"] = " > ".join(dict.fromkeys(named))
         else:
             meta[CATEGORY_ID_ONLY] = True
-    if columns.summary is not None:
+    if columns.summary is not None or columns.bodiless:
         meta[SUMMARY_ONLY] = True
     if preset is not None and preset.translations:
         _mark_translation(row, meta)
