@@ -146,7 +146,7 @@ _CHARACTER_REFERENCE = re.compile(
 
 # Strong emphasis written into a title field ("Manage your **account**"): the site shows
 # the words, not the marks.
-_STRONG = re.compile(r"(?<!\w)(\*\*|__)(?=\S)(.+?)(?<=\S)\1(?!\w)")
+_STRONG = re.compile(r"(?<!\w)(\*\*|__)(?=\S)([^\n]{1,300}?)(?<=\S)\1(?!\w)")
 
 
 def _unescaped(title: str) -> str:

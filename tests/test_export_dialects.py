@@ -438,3 +438,23 @@ def test_intercom_tags_by_id_with_no_names_are_left_out_and_reported_once(
     [problem] = [p for p in result.problems if p.code == "INPUT008"]
     assert problem.code == "INPUT008" and problem.path == "articles.json"
     assert "90311, 90312" in problem.message
+
+
+def test_links_out_of_the_audited_folder_are_judged_by_what_is_on_disk(tmp_path: Path) -> None:
+    """A help center audited one section at a time links to its sibling sections: a page
+    there is not in this KB but exists; a name that is nowhere is still a broken link."""
+    write_files(
+        tmp_path,
+        {
+            "education/setup.md": (
+                "---\ntitle: Set up the classroom app\n---\nSee the [release notes]"
+                "(../feedback/release-notes.md) and the [old notes](../feedback/gone.md).\n"
+            ),
+            "feedback/release-notes.md": "---\ntitle: Release notes\n---\nWhat changed.\n",
+        },
+    )
+    config = Config(select=["QUAL006", "COV003"], as_of=AS_OF)
+    found = audit(tmp_path / "education", config).findings
+    assert [(f.rule, f.data["target"]) for f in found if f.rule == "QUAL006"] == [
+        ("QUAL006", "../feedback/gone.md")
+    ]

@@ -127,6 +127,23 @@ def test_salesforce_cli_data_categories_from_a_sub_query(tmp_path: Path) -> None
     assert articles["Pair"].category is None
 
 
+def test_salesforce_cli_tree_export_of_a_few_fields(tmp_path: Path) -> None:
+    """`sf data export tree` writes `{"records": [...]}` of the fields queried, with no
+    ArticleNumber: a titled record with a URL name is a Knowledge article version."""
+    record = {
+        "attributes": {"type": "Knowledge__kav", "referenceId": "Knowledge__kavRef1"},
+        "Title": "Return a damaged order",
+        "UrlName": "return-a-damaged-order",
+        "Details__c": "<p>Photograph the damage, then open Orders and choose Return.</p>",
+        "RecordType": {"DeveloperName": "FAQ"},
+    }
+    (tmp_path / "Knowledge__kav.json").write_text(json.dumps({"records": [record]}))
+    result = load(tmp_path)
+    [article] = result.articles
+    assert result.format == "tabular" and article.title == "Return a damaged order"
+    assert article.text == "Photograph the damage, then open Orders and choose Return."
+
+
 def test_a_table_without_articles_alone_is_still_an_error(tmp_path: Path) -> None:
     (tmp_path / "users.csv").write_text("Id,Name,Email\n0051,Noor Haddad,noor@shop.example\n")
     with pytest.raises(SourceError, match="no body column"):
@@ -247,14 +264,16 @@ def test_servicenow_list_with_column_labels(tmp_path: Path) -> None:
 
 def test_servicenow_list_without_body_loads_every_article() -> None:
     result = load(EXPORTS / "servicenow-list")
-    assert len(result.articles) == 3 and not result.problems
+    assert len(result.articles) == 3
+    # the missing body is said once, for the export, not as three empty articles
+    assert [p.code for p in result.problems] == ["INPUT006"]
     articles = by_title(result.articles)
     assert articles["Reset a forgotten password"].word_count == 0
     assert articles["Connect to the office VPN"].status == "archived"
     assert articles["Connect to the office VPN"].meta[CATEGORY_ID_ONLY] is True
-    config = Config(select=["QUAL001"], as_of=AS_OF)
+    config = Config(select=["QUAL001", "INPUT006"], as_of=AS_OF)
     found = audit(EXPORTS / "servicenow-list", config).findings
-    assert sorted(f.rule for f in found) == ["QUAL001"] * 3  # each a finding, none refused
+    assert sorted(f.rule for f in found) == ["INPUT006"]
 
 
 def test_help_center_table_with_category_section_and_flags(tmp_path: Path) -> None:

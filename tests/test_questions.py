@@ -364,6 +364,24 @@ def test_a_crm_tickets_export_with_columns_named_for_the_ticket() -> None:
     ]
 
 
+def test_community_posts_are_their_title_and_details() -> None:
+    # a help center community's posts (Zendesk's /community/posts): the question is in the
+    # details as much as in the title
+    doc = {
+        "posts": [
+            {
+                "id": 71,
+                "title": "Export to Sage?",
+                "details": "<p>Can invoices go straight into Sage, or only as a CSV?</p>",
+                "author_id": 5,
+            }
+        ]
+    }
+    assert [q.text for q in parse_questions(json.dumps(doc), "posts.json")] == [
+        "Export to Sage?: Can invoices go straight into Sage, or only as a CSV?"
+    ]
+
+
 def test_a_search_console_queries_export_counts_impressions() -> None:
     text = (
         "Top queries,Clicks,Impressions,CTR,Position\n"

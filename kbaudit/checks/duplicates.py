@@ -9,9 +9,15 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from kbaudit.analysis import DUPLICATES
-from kbaudit.checks.quality import GENERIC_TITLES, MIN_TITLE_LENGTH, vague_title
+from kbaudit.checks.quality import (
+    GENERIC_TITLES,
+    MIN_TITLE_LENGTH,
+    section_key,
+    section_templates,
+    vague_title,
+)
 from kbaudit.corpus import Corpus
-from kbaudit.model import Finding, Related
+from kbaudit.model import Article, Finding, Related
 from kbaudit.rules import CheckKind, Context, Param, Registry, corpus_only
 
 if TYPE_CHECKING:
@@ -70,12 +76,17 @@ def title_duplicate(corpus: Corpus, ctx: Context) -> Iterator[Finding]:
     also tells them apart."""
     generic = frozenset(str(g).casefold() for g in ctx.params["generic"])
     min_length = int(ctx.params["min_length"])
+    templates = section_templates(corpus)
+
+    def vague(article: Article) -> bool:
+        return vague_title(article.title, generic, min_length) or section_key(article) in templates
+
     for group in _duplicates(ctx).title:
         canonical = corpus.articles[group.canonical]
-        vague = vague_title(canonical.title, generic, min_length)
+        unnamed = vague(canonical)
         for m, score in _members(group):
             article = corpus.articles[m]
-            if vague and vague_title(article.title, generic, min_length):
+            if unnamed and vague(article):
                 continue
             yield ctx.finding(
                 article,

@@ -405,6 +405,33 @@ def release_series(ctx: Context) -> list[str]:
     return ctx.corpus.memo(("release-series",), build)
 
 
+SECTION_TEMPLATE = 3  # sections that open with one title make it a section template's
+
+
+def section_key(article: Article) -> tuple[str, str]:
+    return article.locale or "", " ".join(article.title.casefold().split())
+
+
+def section_templates(corpus: Corpus) -> dict[tuple[str, str], list[str]]:
+    """Titles that pages of SECTION_TEMPLATE or more folders each hold once ("Everyday
+    tasks" in grants/, pledges/ and surveys/; "Installation" under each platform), by
+    (locale, folded title): each section's copy of a template page, whose title names no
+    subject without its section. The value: those folders, sorted."""
+
+    def build() -> dict[tuple[str, str], list[str]]:
+        folders: dict[tuple[str, str], list[str]] = {}
+        for a in corpus.articles:
+            if a.title.strip() and a.path and "/" in a.path:
+                folders.setdefault(section_key(a), []).append(posixpath.dirname(a.path))
+        return {
+            key: sorted(set(found))
+            for key, found in folders.items()
+            if len(set(found)) == len(found) >= SECTION_TEMPLATE
+        }
+
+    return corpus.memo(("section-templates",), build)
+
+
 def _title_problem(article: Article, ctx: Context) -> str | None:
     """What is wrong with an article's title, or None (also for pages the rule leaves alone)."""
     if unpublished(article, ctx):
@@ -430,6 +457,15 @@ def _title_problem(article: Article, ctx: Context) -> str | None:
         return f"generic title {t!r} says nothing about the answer inside"
     if _title_length(t) < int(ctx.params["min_length"]):
         return f"title {t!r} is too short to tell what the article answers"
+    sections = section_templates(ctx.corpus).get(section_key(article))
+    if sections:
+        shown = ", ".join(posixpath.basename(f) for f in sections[:4])
+        more = f" and {len(sections) - 4} more" if len(sections) > 4 else ""
+        return (
+            f"title {t!r} opens {len(sections)} sections ({shown}{more}): alone it names no "
+            "subject, so search and the bot cannot tell them apart; name the section's subject "
+            "in it"
+        )
     return None
 
 
@@ -473,8 +509,10 @@ def _shared_with(ctx: Context) -> tuple[frozenset[str], dict[str, list[Related]]
 
 def title_inputs(ctx: Context) -> list[list[str] | list[tuple[str, str]]]:
     """`CheckKind.cached_with` of title: parent pages, the translations whose source
-    reports their title problem and the release series depend on the other articles."""
-    return [section_pages(ctx), titled_as_source(ctx), release_series(ctx)]
+    reports their title problem, the release series and the section templates' titles
+    depend on the other articles."""
+    templates = sorted(f"{locale}\t{title}" for locale, title in section_templates(ctx.corpus))
+    return [section_pages(ctx), titled_as_source(ctx), release_series(ctx), templates]
 
 
 def title(article: Article, ctx: Context) -> Iterator[Finding]:
@@ -504,16 +542,57 @@ def _title_length(title: str) -> int:
     return len(title) + 2 * len(_DENSE.findall(title))
 
 
+# A table's rows: in Markdown (`| a | b |` lines) or HTML.
+_TABLE_ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$", re.M)
+_TAG = re.compile(r"<[^>]{0,500}>")
+
+
 def _prose_words(article: Article) -> int:
-    """The article's words less those of its fenced code blocks (a config file to copy is
-    one piece, not a wall of text to split)."""
+    """The article's words less those of its fenced code blocks and tables (a config file
+    to copy, or a table to scan, is one piece, not a wall of text to split)."""
     raw = article.raw or ""
-    if "```" not in raw and "~~~" not in raw:
+    code = "```" in raw or "~~~" in raw
+    tables = "|" in raw or "<table" in raw.lower()
+    if not code and not tables:
         return article.word_count
     from kbaudit.text import word_count
 
-    code = sum(word_count(m.group(0)) for m in _FENCE.finditer(raw))
-    return max(article.word_count - code, 0)
+    apart = sum(word_count(m.group(0)) for m in _FENCE.finditer(raw)) if code else 0
+    if tables:
+        apart += sum(word_count(m.group(0).replace("|", " ")) for m in _TABLE_ROW.finditer(raw))
+        apart += sum(word_count(_TAG.sub(" ", table)) for table in _html_tables(raw))
+    return max(article.word_count - apart, 0)
+
+
+def _html_tables(raw: str) -> Iterator[str]:
+    """The text of each `<table>` of an HTML text up to its first `</table>`, in one pass."""
+    lowered = raw.lower()
+    at = lowered.find("<table")
+    while at >= 0:
+        end = lowered.find("</table", at)
+        if end < 0:
+            return
+        yield raw[at:end]
+        at = lowered.find("<table", end)
+
+
+# A bold lead that stands for a heading: a whole line in bold, or a bold question or label
+# opening a line or list item (`**How do I reset my PIN?** Open ...`), as FAQs are written;
+# in HTML, a paragraph or item that opens with one.
+_BOLD_LEAD = re.compile(
+    r"^[ \t]*(?:(?:[-*+]|\d{1,3}[.)])[ \t]+)?(\*\*|__)(?=\S)(?:[^\n*_]{3,200}?(?<=\S)\1[ \t]*:?[ \t]*$"
+    r"|[^\n*_]{2,200}?\?\1|[^\n*_ ]{1,100} [^\n*_]{1,100}?:\1)"  # not a lone "**Note:**"
+    r"|<(?:p|li|dt|div)\b[^>]{0,200}>[ \t]*<(?:strong|b)>[^<]{3,200}</(?:strong|b)>",
+    re.M | re.I,
+)
+BOLD_LEADS = 3  # bold leads that structure a page as headings would
+
+
+def _bold_leads(article: Article) -> int:
+    raw = article.raw or ""
+    if "**" not in raw and "__" not in raw and "<" not in raw:
+        return 0
+    return sum(1 for _ in _BOLD_LEAD.finditer(raw))
 
 
 def headings(article: Article, ctx: Context) -> Iterator[Finding]:
@@ -523,7 +602,7 @@ def headings(article: Article, ctx: Context) -> Iterator[Finding]:
     if article.word_count < least or _prose_words(article) < least:
         return
     sub = [h for h in article.headings if h and h != article.title]
-    if len(sub) < int(ctx.params["min_headings"]):
+    if len(sub) < int(ctx.params["min_headings"]) and _bold_leads(article) < BOLD_LEADS:
         yield ctx.finding(
             article,
             f"{article.word_count} words with no section headings; a bot (and a reader) "

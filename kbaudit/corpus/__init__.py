@@ -500,6 +500,8 @@ class Corpus:
             resolved = posixpath.normpath(posixpath.join(base, path))
             if self.link_exists(resolved):
                 return resolved
+            if resolved.startswith("../") and not self._missing_outside(resolved):
+                return None  # a page beside the audited folder (`../feedback/...`)
             if not resolved.lower().endswith(_DOC_SUFFIXES):
                 if self._generated_index(article, resolved):
                     return None  # built by the site from its sidebar: not judgeable
@@ -521,6 +523,17 @@ class Corpus:
             if not path.startswith(("./", "../")):
                 return self._docusaurus_target(article, path) or resolved
         return resolved
+
+    def _missing_outside(self, resolved: str) -> bool:
+        """Whether a link out of the audited folder names a file that is not on disk: only
+        a folder's neighbours can be looked at (a zip's cannot: not judged)."""
+        root = Path(self.root)
+        if not root.is_dir():
+            return False
+        try:
+            return not (root / resolved).exists()
+        except OSError:
+            return False
 
     @cached_property
     def _docusaurus_sites(self) -> list[str]:

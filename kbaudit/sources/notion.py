@@ -39,7 +39,7 @@ def is_page(rel: str) -> bool:
 # A relation's value names the related page and its address: `PowerShell
 # (https://www.notion.so/PowerShell-506e...?pvs=21)`, or its file (`(PowerShell%20506e....md)`).
 _RELATION_LINK = re.compile(
-    r"[ \t]*\((?:https?://(?:www\.)?notion\.(?:so|site)/[^()\s]*|[^()\s]*[0-9a-f]{32}\.md)\)"
+    r"\((?:https?://(?:www\.)?notion\.(?:so|site)/[^()\s]{0,500}|[^()\s]{0,500}?[0-9a-f]{32}\.md)\)"
 )
 
 
@@ -69,7 +69,8 @@ def markdown_properties(body: str) -> tuple[dict[str, Any], str]:
     meta: dict[str, Any] = {}
     end = start
     while end < len(lines) and (m := _PROPERTY.match(lines[end].strip())):
-        meta[_field(m.group(1))] = _RELATION_LINK.sub("", m.group(2)).strip()
+        value = _RELATION_LINK.sub("", m.group(2)) if "(" in m.group(2) else m.group(2)
+        meta[_field(m.group(1))] = re.sub(r"[ \t]+(?=,|$)", "", value).strip()
         end += 1
     if not meta or (end < len(lines) and lines[end].strip()):
         return {}, body  # a paragraph that starts with "Note: ...", not a block of properties

@@ -100,6 +100,7 @@ CONVERSATION_COLUMNS = (
 SUBJECT_COLUMNS = ("subject", "title", "summary", "short_description")
 BODY_COLUMNS = (
     "description_text", "description", "body", "first_comment", "comment", "message", "preview",
+    "details",  # a help center community's post (Zendesk: title and details)
 )  # fmt: skip
 # A ticket's long text, read after its subject when the table has one.
 _DESCRIPTIONS = ("description", "description_text", "body", "first_comment")

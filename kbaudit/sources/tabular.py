@@ -130,6 +130,9 @@ PRESETS: dict[str, Preset] = {
                 frozenset({"articlenumber", "title", "articletype"}),
                 frozenset({"knowledgearticleid", "publishstatus"}),
                 frozenset({"knowledgearticleid", "title"}),
+                # records of `sf data export tree` or a query of a few fields: a Knowledge
+                # article version is titled and has a URL name
+                frozenset({"title", "urlname"}),
             ),
             {"online": "published", "draft": "draft", "archived": "archived"},
             ("datacategorygroup.", "datacategory.", "datacategoryselections.datacategoryname"),
