@@ -134,6 +134,26 @@ NOTION_BODY = (
 )
 
 
+def test_records_each_wrapped_in_its_type(tmp_path: Path) -> None:
+    """A Rails API lists each item under its type's name (Desk.com: `{"results":
+    [{"article": {...}}]}`, the body in `main_content`)."""
+    items = [
+        {"article": {"id": 13, "subject": "Pay by bank transfer", "main_content": "<p>Use the "
+         "reference on the invoice so the payment finds it.</p>", "updated_at": "2026-02-01"}},
+        {"article": {"id": 14, "subject": "Change the invoice currency", "main_content": "<p>"
+         "Pick the currency before you add the first line.</p>", "updated_at": "2026-02-02"}},
+    ]  # fmt: skip
+    (tmp_path / "articles.json").write_text(json.dumps({"results": items}))
+    result = load(tmp_path)
+    assert result.format == "helpdesk"
+    assert sorted(a.title for a in result.articles) == [
+        "Change the invoice currency",
+        "Pay by bank transfer",
+    ]
+    dated = {a.title: a.updated_at for a in result.articles}
+    assert dated["Pay by bank transfer"] == dt.date(2026, 2, 1)
+
+
 def test_notion_markdown_pages_with_properties(tmp_path: Path) -> None:
     """A Notion Markdown & CSV export: pages named with their id in a database's folder,
     properties as lines under the title; the database CSV beside the folder."""

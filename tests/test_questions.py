@@ -364,6 +364,19 @@ def test_a_crm_tickets_export_with_columns_named_for_the_ticket() -> None:
     ]
 
 
+def test_cases_each_wrapped_in_its_type() -> None:
+    # Desk.com lists each case as {"case": {...}}
+    doc = {
+        "results": [
+            {"case": {"id": 1, "subject": "Refund twice?", "description": "I was refunded "
+             "twice for order 4411, should I send one back?", "status": "open"}}
+        ]
+    }  # fmt: skip
+    assert [q.text for q in parse_questions(json.dumps(doc), "cases.json")] == [
+        "Refund twice?: I was refunded twice for order 4411, should I send one back?"
+    ]
+
+
 def test_community_posts_are_their_title_and_details() -> None:
     # a help center community's posts (Zendesk's /community/posts): the question is in the
     # details as much as in the title

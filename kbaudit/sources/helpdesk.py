@@ -29,7 +29,9 @@ from kbaudit.sources.records import (
 from kbaudit.sources.tree import Tree
 
 TITLE_KEYS = ("title", "name", "preferredPhrase", "question", "subject", "heading")
-BODY_KEYS = ("body", "html_content", "answer", "content", "text", "html", "contents")
+BODY_KEYS = (
+    "body", "html_content", "answer", "content", "text", "html", "contents", "main_content",
+)  # fmt: skip
 _ID_KEYS = ("id", "article_id", "uuid", "number")
 _NAME_KEYS = ("name", "title", "label", "value", "display_name", "displayName")
 # Article field -> record keys, in order of preference; values may be nested objects or ids.
@@ -90,7 +92,17 @@ def _lists(doc: Any, depth: int = 0) -> Iterator[list[dict[str, Any]]]:
 
 
 def _records(doc: Any) -> list[dict[str, Any]]:
-    return [r for records in _lists(doc) for r in records]
+    """Every record; one wrapped in a key that names its type (`{"article": {...}}`, as
+    Rails APIs such as Desk.com's write each item) is the record inside."""
+    return [_unwrapped(r) for records in _lists(doc) for r in records]
+
+
+def _unwrapped(record: dict[str, Any]) -> dict[str, Any]:
+    if len(record) == 1:
+        (inner,) = record.values()
+        if isinstance(inner, dict):
+            return inner
+    return record
 
 
 def _name(value: Any) -> str | None:

@@ -1068,8 +1068,9 @@ def _is_questions(items: list[Any], wanted: Sequence[str]) -> bool:
 
 
 # What a webhook's event wraps its record in: Intercom's {"type": "notification_event",
-# "data": {"item": {conversation}}}, other tools' "payload", "object" or "ticket".
-_ENVELOPES = ("data", "item", "object", "payload", "resource", "ticket")
+# "data": {"item": {conversation}}}, other tools' "payload", "object", "ticket" or "case"
+# (Desk.com lists each case as {"case": {...}}).
+_ENVELOPES = ("data", "item", "object", "payload", "resource", "ticket", "case")
 
 
 def _unwrapped(item: Any) -> Any:
