@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -157,7 +158,8 @@ def _unescaped(title: str) -> str:
     return _CHARACTER_REFERENCE.sub(lambda m: html.unescape(m.group()), title)
 
 
-_LOCALE_SEGMENT = re.compile(r"^([a-z]{2})(?:[-_][a-z]{2,4})?$", re.I)
+# `fr`, `pt-BR`, `zh_CN`; `_es` too: a Jekyll site's collection of one language's pages
+_LOCALE_SEGMENT = re.compile(r"^_?([a-z]{2})(?:[-_][a-z]{2,4})?$", re.I)
 # Language codes a locale folder may carry; two-letter folder names that are usually
 # something else (go, js, ui, ...) are not listed, so they never pair articles. A folder named
 # like a language that is also a common word (`it/`, `id/`) is a locale only where locale
@@ -196,10 +198,22 @@ def language_key(locale: str | None) -> str:
 
 
 def is_locale_folder(segment: str) -> bool:
-    """Whether a folder name is a locale (`fr`, `en-us`, `pt_BR`): translations of a KB are
-    filed by it, so it pairs translations and is never a category."""
+    """Whether a folder name is a locale (`fr`, `en-us`, `pt_BR`, a Jekyll collection `_es`):
+    translations of a KB are filed by it, so it pairs translations and is never a category."""
     m = _LOCALE_SEGMENT.match(segment)
     return m is not None and m.group(1).casefold() in LANGUAGES
+
+
+def folder_locale(segment: str) -> str:
+    """The locale a locale folder names, as articles' locales are written (`pt-br`, `es`)."""
+    return segment.removeprefix("_").casefold().replace("_", "-")
+
+
+def source_locale_rank(locale: str, counts: Mapping[str, int]) -> tuple[int, bool, str]:
+    """How a KB's source language is chosen among its locales: the one most pages are in; of
+    locales alike (each page in every language), English, the language sites are most
+    often written in and translated from; then by code, the same on every run."""
+    return counts.get(locale, 0), locale.split("-")[0] == "en", locale
 
 
 # A file named by its record's id, then its slug (`4670334-revit-plugin.md`), as help-center

@@ -432,6 +432,22 @@ def section_templates(corpus: Corpus) -> dict[tuple[str, str], list[str]]:
     return corpus.memo(("section-templates",), build)
 
 
+# A section's opening page, named for the section as an index page is.
+_INTRODUCTION = re.compile(
+    r"(?:^|/)(?:introduction|intro|overview)\.(?:md|markdown|mdx|html?)$", re.I
+)
+
+
+def _section_names(folders: list[str]) -> list[str]:
+    """Folders named by their last part (`grants`), or by their path below the folder they
+    share when last parts repeat (`android/user`, `apple/user`)."""
+    names = [posixpath.basename(f) for f in folders]
+    if len(set(names)) == len(names):
+        return names
+    common = posixpath.commonpath(folders) if len(folders) > 1 else ""
+    return [posixpath.relpath(f, common) if common else f for f in folders]
+
+
 def _title_problem(article: Article, ctx: Context) -> str | None:
     """What is wrong with an article's title, or None (also for pages the rule leaves alone)."""
     if unpublished(article, ctx):
@@ -449,17 +465,28 @@ def _title_problem(article: Article, ctx: Context) -> str | None:
         )
     if ctx.params["skip_sections"] and article.ref in ctx.corpus.section_pages:
         return None  # a parent page is named after its section ("Payroll"), as its children say
-    if t.casefold() in generic or (
+    if t.casefold() in generic:
+        return f"generic title {t!r} says nothing about the answer inside"
+    if (
         article.category
         and t.casefold() == article.category.casefold()
-        and not INDEX_PAGE.search(article.path or "")  # a folder's own page names its section
+        # a folder's own page (`index.md`, `introduction.md`) names its section
+        and not INDEX_PAGE.search(article.path or "")
+        and not _INTRODUCTION.search(article.path or "")
     ):
-        return f"generic title {t!r} says nothing about the answer inside"
+        return f"title {t!r} only repeats its category; name what the article answers"
     if _title_length(t) < int(ctx.params["min_length"]):
+        source = _translated_from(ctx.corpus).get(article.ref)
+        if (
+            source is not None
+            and len(t.split()) >= len(source.title.split())
+            and not _title_problem(source, ctx)
+        ):
+            return None  # a title that says enough, translated word for word ("Rozmowy")
         return f"title {t!r} is too short to tell what the article answers"
     sections = section_templates(ctx.corpus).get(section_key(article))
     if sections:
-        shown = ", ".join(posixpath.basename(f) for f in sections[:4])
+        shown = ", ".join(_section_names(sections)[:4])
         more = f" and {len(sections) - 4} more" if len(sections) > 4 else ""
         return (
             f"title {t!r} opens {len(sections)} sections ({shown}{more}): alone it names no "
@@ -467,6 +494,20 @@ def _title_problem(article: Article, ctx: Context) -> str | None:
             "in it"
         )
     return None
+
+
+def _translated_from(corpus: Corpus) -> dict[str, Article]:
+    """Each translation's source, by the translation's ref."""
+
+    def build() -> dict[str, Article]:
+        articles = corpus.articles
+        return {
+            articles[i].ref: articles[f.source]
+            for f in families(corpus)
+            for i in f.translations.values()
+        }
+
+    return corpus.memo(("translated-from",), build)
 
 
 def titled_as_source(ctx: Context) -> list[tuple[str, str]]:
@@ -509,10 +550,11 @@ def _shared_with(ctx: Context) -> tuple[frozenset[str], dict[str, list[Related]]
 
 def title_inputs(ctx: Context) -> list[list[str] | list[tuple[str, str]]]:
     """`CheckKind.cached_with` of title: parent pages, the translations whose source
-    reports their title problem, the release series and the section templates' titles
-    depend on the other articles."""
+    reports their title problem, the release series, the section templates' titles and the
+    titles of the translations' sources depend on the other articles."""
     templates = sorted(f"{locale}\t{title}" for locale, title in section_templates(ctx.corpus))
-    return [section_pages(ctx), titled_as_source(ctx), release_series(ctx), templates]
+    sources = sorted(f"{t}\t{s.title}" for t, s in _translated_from(ctx.corpus).items())
+    return [section_pages(ctx), titled_as_source(ctx), release_series(ctx), templates, sources]
 
 
 def title(article: Article, ctx: Context) -> Iterator[Finding]:
@@ -805,7 +847,7 @@ def image_alt(article: Article, ctx: Context) -> Iterator[Finding]:
         what = f"has alt text that says nothing ({first.alt.strip()!r})"
     yield ctx.finding(
         article,
-        f"image {first.src!r}{more} {what}; a bot cannot read the picture, so the alt text "
+        f"image {unquote(first.src)!r}{more} {what}; a bot cannot read the picture, so the alt text "
         "is the only thing it learns from it",
         line=first.line,
         data={"images": [i.src for i in [*missing, *empty]]},

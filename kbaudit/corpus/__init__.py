@@ -544,11 +544,15 @@ class Corpus:
 
     def _generated_index(self, article: Article, resolved: str) -> bool:
         """Whether a Docusaurus page's relative link names a category page the site builds
-        from its sidebar (`category/user-guides`, a generated index), which no file holds."""
+        from its sidebar (`category/user-guides`, a generated index; or a folder described
+        by a `_category_` file), which no file holds."""
         from kbaudit.sources.docusaurus import content_root
 
         root = content_root(article.path or "", self._docusaurus_sites)
-        return root is not None and resolved.startswith(f"{root}/category/")
+        if root is not None and resolved.startswith(f"{root}/category/"):
+            return True
+        # a folder whose `_category_` file makes it a page (`link: {type: generated-index}`)
+        return any(f"{resolved}/_category_.{ext}" in self.files for ext in ("json", "yml", "yaml"))
 
     def _docusaurus_target(self, article: Article, path: str) -> str | None:
         """The file a Docusaurus page's Markdown link names when it is not relative to the

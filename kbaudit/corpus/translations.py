@@ -19,7 +19,9 @@ from kbaudit.normalize import (
     EMPTY_TRANSLATIONS,
     TRANSLATION_OF,
     edition,
+    folder_locale,
     is_locale_folder,
+    source_locale_rank,
     translated_path,
 )
 
@@ -81,11 +83,11 @@ def _path_families(articles: list[Article], paired: set[int]) -> list[Family]:
             groups[translated_path(parts)].setdefault("", i)
         else:
             key = translated_path(parts[:at] + parts[at + 1 :])
-            groups[key].setdefault(parts[at].casefold().replace("_", "-"), i)
+            groups[key].setdefault(folder_locale(parts[at]), i)
     counts = Counter(loc for g in groups.values() if len(g) > 1 for loc in g if loc)
     if len(counts) < 2 and not any("" in g and len(g) > 1 for g in groups.values()):
         return []
-    main = counts.most_common(1)[0][0] if counts else ""
+    main = max(counts, key=lambda c: source_locale_rank(c, counts)) if counts else ""
     out = []
     for group in groups.values():
         if len(group) < 2:
@@ -126,7 +128,7 @@ def _value(value: object) -> bool:
 
 def _folder_locale(path: str) -> str:
     folder = next((p for p in path.split("/")[:-1] if is_locale_folder(p)), "")
-    return folder.casefold().replace("_", "-")
+    return folder_locale(folder)
 
 
 def _key_families(articles: list[Article], taken: set[int]) -> list[Family]:
@@ -157,7 +159,7 @@ def _key_families(articles: list[Article], taken: set[int]) -> list[Family]:
             elif len(named) == 1:
                 source_locale = named[0]
             else:
-                source_locale = max(group, key=lambda c: (locales[c], c))
+                source_locale = max(group, key=lambda c: source_locale_rank(c, locales))
             if len(group) > 1:
                 source = group[source_locale]
                 out.append(Family(source, {k: i for k, i in group.items() if k != source_locale}))

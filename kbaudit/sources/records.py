@@ -12,7 +12,13 @@ from typing import Any
 
 from kbaudit import text
 from kbaudit.model import InputCode, LoadProblem
-from kbaudit.normalize import SourceOptions, build_article, is_locale_folder, translated_path
+from kbaudit.normalize import (
+    SourceOptions,
+    build_article,
+    folder_locale,
+    is_locale_folder,
+    translated_path,
+)
 from kbaudit.sources.base import Record, decode, not_text
 from kbaudit.sources.notion import strip_id
 from kbaudit.sources.tree import DOCUMENT_SUFFIXES, Tree
@@ -372,7 +378,7 @@ def locale_folder(path: str) -> tuple[int, str] | None:
     """(position, locale) of the first folder of a path named like a locale (`fr`, `pt-BR`)."""
     parts = path.split("/")[:-1]
     at = next((i for i, part in enumerate(parts) if is_locale_folder(part)), None)
-    return None if at is None else (at, parts[at].casefold().replace("_", "-"))
+    return None if at is None else (at, folder_locale(parts[at]))
 
 
 _INDEX_PAGE = re.compile(r"^(?:_?index|readme|home|overview)\.[a-z]+$", re.I)

@@ -34,6 +34,7 @@ from kbaudit.normalize import (
     TRANSLATION_OF,
     VERSION,
     is_locale_folder,
+    source_locale_rank,
 )
 from kbaudit.sources import docusaurus, vitepress
 from kbaudit.sources.base import decode
@@ -282,7 +283,7 @@ def with_file_locales(articles: list[Article]) -> list[Article]:
             named[f"{m['stem']}{m['ext']}"][m["locale"].casefold().replace("_", "-")] = path
     alike = [group for key, group in named.items() if key not in by_path and len(group) > 1]
     counts = Counter(locale for group in named.values() for locale in group) if alike else None
-    main = max(counts, key=lambda c: (counts[c], c)) if counts else None
+    main = max(counts, key=lambda c: source_locale_rank(c, counts)) if counts else None
     out = []
     for article in articles:
         m = _LOCALE_SUFFIX.match(article.path or "") if article.path in by_path else None
