@@ -506,11 +506,21 @@ _SHOWN_AS_EXAMPLE = re.compile(r"(?i)\blooks? like(?: this| so)?[\s:,*_`\"'(]{0,
 # Where a sentence ends before an address: a full stop (not that of "e.g." or "i.e."), a
 # blank line, a list item, a heading, a quote or an HTML block.
 _SENTENCE_BREAK = re.compile(
-    r"(?<!\be\.g)(?<!\bi\.e)[.!?][\"')\]*_]{0,3}(?=\s)|\n[ \t]*\n"
+    # not the stop of an abbreviation: one letter ("z. B.", "p. ex."), "e.g", "i.e", "ex", "ej"
+    r"(?<!\b[^\W\d_])(?<!\be\.g)(?<!\bi\.e)(?<!\bex)(?<!\bej)(?<!\bnp)(?<!\bbv)(?<!\besim)"
+    r"(?<!\bes)(?<!\bbijv)(?<!\bör)"
+    r"[.!?][\"')\]*_]{0,3}(?=\s)|\n[ \t]*\n"
     r"|\n[ \t]{0,8}(?:[-*+>#]|\d{1,3}[.)])[ \t]|<(?:p|li|br|div|td|h[1-6])\b",
     re.I,
 )
-_EXAMPLE_MARKER = re.compile(r"(?i)\b(?:for (?:example|instance)|e\.\s?g\.|such as)")
+# "for example" in English and in the languages help centers are most often translated into
+# (a translation keeps its source's sample values)
+_EXAMPLE_MARKER = re.compile(
+    r"(?i)\b(?:for (?:example|instance)|e\.\s?g\.|such as|z\.\s?b\.|zum beispiel|"
+    r"par exemple|p\.\s?ex\.|ex\.|por ejemplo|p\.\s?ej\.|ej\.|por exemplo|per esempio|ad esempio|"
+    r"bijvoorbeeld|bv\.|bijv\.|es\.|ör\.|örneğin|na przykład|np\.|например|наприклад|напр\.|π\.χ\.|t\.\s?ex\.|"
+    r"esim\.|f\.\s?eks\.)|例如|例えば|예:|예를 들어|למשל|مثلا|مثال|على سبيل المثال"
+)
 # A made-up case the example sets up: "For example, if your address is ...".
 _MADE_UP_CASE = re.compile(
     r"(?i)[\s,:]{0,4}(?:if|suppose|say|imagine|assume|let's say|let us say)\b"
@@ -518,7 +528,12 @@ _MADE_UP_CASE = re.compile(
 # What the example is one of, named before it: "an address, e.g. ...", "your Apple ID
 # (for example ...)". "Customers such as ana@..." names people, not a kind of value.
 _VALUE_WORD = re.compile(
-    r"(?i)\b(?:e-?mail|address|user ?name|log-?in|account|apple id|recipient|sender|alias)"
+    r"(?i)\b(?:e-?mail|address|user ?name|log-?in|account|apple id|recipient|sender|alias|"
+    r"phone|telephone|mobile|number|format)"
+    # the same words in the languages of _EXAMPLE_MARKER (a phone number's format, mostly)
+    r"|(?i:formato?|formaat|формат|φορμά|פורמט|تنسيق|telefon|téléphone|teléfono|telefone|"
+    r"telefono|телефон|τηλέφωνο|טלפון|هاتف|numéro|número|nummer|numero|номер|αριθμό|adresse|"
+    r"dirección|endereço|indirizzo|adres|адрес|電話|电话|전화)"
 )
 _RIGHT_BEFORE = re.compile(r"[\s:,*_`\"'(]{0,6}")
 # A field that holds an account's handle (`"acct": "name@server"` in a fediverse API's
@@ -693,10 +708,10 @@ def pii_in_sample_context(
             return True
         if _SHOWN_AS_EXAMPLE.search(source, max(0, start - 60), start):
             return True
-        if _given_as_example(source, start):
-            return True
         if _HANDLE_FIELD.search(source, max(0, start - 40), start):
             return True  # `"acct": "name@server"`: a social account's handle, not a mailbox
+    if _given_as_example(source, start):  # "Phone: international format (e.g. +373 ...)"
+        return True
     return (_code_marks(source)[1] and _in_code(source, start)) or _in_sample_payload(source, start)
 
 
@@ -716,6 +731,13 @@ def email_is_outsiders(address: str, named: Mapping[str, int], domains: Iterable
 _BUSINESS_LINE = re.compile(
     r"(?i)\b(?:support|help\s?desk|helpline|hotline|sales|customer (?:service|care)|call us|"
     r"contact us|toll[- ]free|switchboard|reception|head office|office hours|our (?:phone|number))"
+)
+
+
+# A mailbox of a role, not a person (`contact@`, `support@`): the company's contact details.
+_ROLE_MAILBOX = re.compile(
+    r"(?i)\b(?:contact|support|info|hello|sales|help|service|office|team|enquiries|inquiries|"
+    r"admin|billing|press|legal|privacy)@[\w-]+(?:\.[\w-]+)+"
 )
 
 
@@ -739,11 +761,15 @@ def phone_is_undiallable(value: str) -> bool:
 
 
 def phone_is_business_line(source: str, start: int) -> bool:
-    """A number the company publishes (`Phone support: +1 ...`, `Call us on ...`) is contact
+    """A number the company publishes (`Phone support: +1 ...`, `Call us on ...`, or in a
+    contact block under a role mailbox: `contact@company.com`, then the number) is contact
     information, not a customer's personal data."""
     line_start = source.rfind("\n", 0, start) + 1
     before = re.sub(r"<[^>]*>", " ", source[max(line_start, start - 120) : start])
-    return bool(_BUSINESS_LINE.search(before))
+    if _BUSINESS_LINE.search(before):
+        return True
+    block_start = source.rfind("\n\n", max(0, start - 300), start)
+    return bool(_ROLE_MAILBOX.search(source, max(block_start, start - 300, 0), start))
 
 
 def card_in_context(source: str, start: int, end: int, value: str) -> bool:
