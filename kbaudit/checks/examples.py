@@ -710,9 +710,18 @@ def pii_in_sample_context(
             return True
         if _HANDLE_FIELD.search(source, max(0, start - 40), start):
             return True  # `"acct": "name@server"`: a social account's handle, not a mailbox
-    if _given_as_example(source, start):  # "Phone: international format (e.g. +373 ...)"
+    if _given_as_example(source, start) and (
+        "@" in value or _set_apart(source, start)
+    ):  # "Phone: international format (e.g. `+373 ...`)", not "such as +44 ... for our customer"
         return True
     return (_code_marks(source)[1] and _in_code(source, start)) or _in_sample_payload(source, start)
+
+
+def _set_apart(source: str, start: int) -> bool:
+    """A value shown as a sample rather than told in a sentence: as code (`` `+373 ...` ``)
+    or in brackets after its example marker ("(e.g. +373 ...)")."""
+    before = source[max(0, start - 30) : start]
+    return before.endswith("`") or "(" in before
 
 
 def email_is_outsiders(address: str, named: Mapping[str, int], domains: Iterable[str] = ()) -> bool:

@@ -20,7 +20,7 @@ from kbaudit.corpus.links import anchors, site_link, slug_forms
 from kbaudit.corpus.translations import families, placeholder_translations
 from kbaudit.errors import RuleError
 from kbaudit.model import UNPUBLISHED, Article, Finding, InputCode, Link, Related, Severity
-from kbaudit.normalize import INCLUDED_BY, SHOWS_UNREAD, SUMMARY_ONLY
+from kbaudit.normalize import INCLUDED_BY, SHOWS_UNREAD, SUMMARY_ONLY, edition
 from kbaudit.rules import CheckKind, Context, Param, Registry, article_only, corpus_only
 
 # Article text is untrusted: a pattern scans at most WINDOW characters at a time (windows
@@ -409,13 +409,16 @@ SECTION_TEMPLATE = 3  # sections that open with one title make it a section temp
 
 
 def section_key(article: Article) -> tuple[str, str]:
-    return article.locale or "", " ".join(article.title.casefold().split())
+    """(edition, folded title): a page's copies in other languages or in the docs of other
+    product versions are that page, not other sections."""
+    locale, version = edition(article)
+    return f"{locale or ''}|{version or ''}", " ".join(article.title.casefold().split())
 
 
 def section_templates(corpus: Corpus) -> dict[tuple[str, str], list[str]]:
     """Titles that pages of SECTION_TEMPLATE or more folders each hold once ("Everyday
     tasks" in grants/, pledges/ and surveys/; "Installation" under each platform), by
-    (locale, folded title): each section's copy of a template page, whose title names no
+    `section_key`: each section's copy of a template page, whose title names no
     subject without its section. The value: those folders, sorted."""
 
     def build() -> dict[tuple[str, str], list[str]]:
@@ -552,7 +555,7 @@ def title_inputs(ctx: Context) -> list[list[str] | list[tuple[str, str]]]:
     """`CheckKind.cached_with` of title: parent pages, the translations whose source
     reports their title problem, the release series, the section templates' titles and the
     titles of the translations' sources depend on the other articles."""
-    templates = sorted(f"{locale}\t{title}" for locale, title in section_templates(ctx.corpus))
+    templates = sorted(f"{where}\t{title}" for where, title in section_templates(ctx.corpus))
     sources = sorted(f"{t}\t{s.title}" for t, s in _translated_from(ctx.corpus).items())
     return [section_pages(ctx), titled_as_source(ctx), release_series(ctx), templates, sources]
 

@@ -419,6 +419,40 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
     yield from _parse(rel, data, options, _fields)
 
 
+# Front-matter keys that describe a page rather than show its text.
+_DESCRIBING = frozenset({
+    "title", "description", "summary", "excerpt", "abstract", "keywords", "tags", "categories",
+    "category", "layout", "permalink", "url", "slug", "class", "lang", "locale", "image",
+    "alt", "redirect_from", "aliases", "author", "authors", "seo", "meta", "og", "twitter",
+})  # fmt: skip
+PROSE_WORDS = 12  # a front-matter string this long is a paragraph of the page
+
+
+def _layout_prose(meta: Any, depth: int = 0) -> list[str]:
+    """The paragraphs a page keeps in its front matter for its layout to show
+    (`component: {col1: "## One account ..."}`, `intro_content: ...`), in order: strings
+    of PROSE_WORDS words or more, under keys that do not describe the page (its title,
+    description, tags, SEO cards)."""
+    found: list[str] = []
+    if depth > 3:
+        return found
+    items = (
+        meta.items()
+        if isinstance(meta, dict)
+        else enumerate(meta)
+        if isinstance(meta, list)
+        else ()
+    )
+    for key, value in items:
+        if isinstance(key, str) and key.casefold().split("_")[0] in _DESCRIBING:
+            continue
+        if isinstance(value, str) and len(value.split()) >= PROSE_WORDS:
+            found.append(value)
+        elif isinstance(value, dict | list):
+            found += _layout_prose(value, depth + 1)
+    return found
+
+
 # Front matter that makes the page a redirect to another (jekyll-redirect-from's
 # `redirect_to:`, a theme's `redirect:`): the site serves no article there.
 _REDIRECT_KEYS = ("redirect_to", "redirect")
@@ -431,6 +465,8 @@ def page(
     problems reading them; nothing for a redirect or a listing the site builds."""
     if any(isinstance(meta.get(k), str | list) and meta.get(k) for k in _REDIRECT_KEYS):
         return
+    if not body.strip():  # a landing page whose layout shows prose kept in its front matter
+        body = "\n\n".join(_layout_prose(meta)) or body
     mdx = rel.lower().endswith(".mdx")
     if mdx:
         body = drop_mdx_comments(body)
