@@ -747,6 +747,8 @@ _CHROME_CLASSES = re.compile(
     r"|breadcrumbs?(?:box|prefix|link|divider|self)",  # MadCap Flare's MCBreadcrumbsBox_0
     re.I,
 )
+# Words only a screen reader says, a theme's note on a link ("open in new window").
+_SCREEN_READER = re.compile(r"^(?:sr-only|visually-hidden|screen-reader-text|vh)$|-sr-only$", re.I)
 _HEADINGS = ["h1", "h2", "h3", "h4", "h5", "h6"]
 # Elements that start a line of their own; any other element runs on with the text around
 # it, as a browser shows it (`<strong>May 1</strong>, 2026` reads "May 1, 2026"), except a
@@ -760,6 +762,28 @@ _BLOCKS = {
 _CELLS = {"td", "th"}
 # What a heading's permalink shows instead of words (zero-width spaces included).
 _ANCHOR_MARKS = " \t\n\u00a0\u200b\u200c\u200d\ufeff¶§#🔗"
+
+
+# A heading's permalink by its markup, whatever mark it shows (`~`, an icon font's glyph).
+_PERMALINK_CLASS = re.compile(
+    r"headerlink|header-anchor|hash-link|anchor-?link|heading-?link|permalink|anchorjs", re.I
+)
+_PERMALINK_TITLE = re.compile(r"permanent ?link|permalink|link to this (?:heading|section)", re.I)
+
+
+def _permalink(a: Tag, heading: Tag) -> bool:
+    """Whether a link in a heading is its permalink: a mark of a few characters, marked so by
+    its class or title or linking to the heading itself (a link that holds the heading's
+    words, as VuePress writes one, is the heading)."""
+    if len(a.get_text(strip=True)) > 3:
+        return False
+    classes = " ".join(a.get("class") or [])
+    named = f"{a.get('title') or ''} {a.get('aria-label') or ''}"
+    if _PERMALINK_CLASS.search(classes) or _PERMALINK_TITLE.search(named):
+        return True
+    href = str(a.get("href") or "")
+    own = {str(t.get("id")) for t in (heading, *heading.find_all(id=True)) if t.get("id")}
+    return href.startswith("#") and href[1:] in own
 
 
 def html_body(soup: BeautifulSoup | Tag) -> Extracted:
@@ -777,9 +801,14 @@ def html_body(soup: BeautifulSoup | Tag) -> Extracted:
         tag.decompose()
     for comment in root.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
+    for tag in list(root.find_all(class_=_SCREEN_READER)):  # "open in new window" on links
+        if not getattr(tag, "decomposed", False) and len(tag.get_text().split()) <= 5:
+            tag.decompose()
     for heading in root.find_all(_HEADINGS):  # permalinks: MkDocs/Sphinx ¶, Docusaurus, Hugo #
         for a in heading.find_all("a"):
-            if a.get_text().strip(_ANCHOR_MARKS) == "" and not a.find("img"):
+            if (a.get_text().strip(_ANCHOR_MARKS) == "" and not a.find("img")) or _permalink(
+                a, heading
+            ):
                 a.decompose()
     headings = tuple(h.get_text(" ", strip=True) for h in root.find_all(_HEADINGS))
     h1_tag = root.find("h1")

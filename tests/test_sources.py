@@ -581,6 +581,41 @@ def test_heading_permalinks_are_not_text(tmp_path: Path) -> None:
     assert "¶" not in a.text and "#" not in a.text and "\u200b" not in a.text
 
 
+def test_a_page_of_several_level_1_headings_is_named_by_its_title(tmp_path: Path) -> None:
+    page = (
+        "<html><head><title>Smart home integrations - Relay Docs</title></head><body><main>"
+        "<h1>Introduction</h1><p>Connect the relay to a hub.</p><h1>Home Assistant</h1>"
+        "<p>Add the integration.</p></main></body></html>"
+    )
+    write(tmp_path, "integrations/index.html", page)
+    write(tmp_path, "refunds.html", page.replace("<h1>Home Assistant</h1>", "<h2>Hubs</h2>"))
+    # a <title> that holds one of the headings ("Site - Page") names the page by it
+    write(tmp_path, "crop.html", page.replace("Smart home integrations - ", "Introduction - "))
+    titles = {a.path: a.title for a in load(tmp_path).articles}
+    assert titles == {
+        "integrations/index.html": "Smart home integrations",
+        "refunds.html": "Introduction",
+        "crop.html": "Introduction",
+    }
+
+
+def test_heading_permalinks_showing_any_mark_are_not_text(tmp_path: Path) -> None:
+    """A theme's own mark (`~`, an icon font's glyph) is a permalink by its class, title or
+    link to the heading itself; a link to elsewhere in a heading is words."""
+    page = (
+        "<html><body><article><h1 id=flashing>Flashing<a class=headerlink href=#flashing "
+        'title="Permanent link">~</a></h1><p>Hold the button.</p><h2 id=crop>Crop'
+        '<a href="#crop">\uf0c1</a></h2><p>Drag the corners.</p><h2 id=use>Use the '
+        '<a href="#install">installer</a></h2><p>Run it.</p><h2 id=keys><a class=header-anchor '
+        'href="#keys"><span>Keys</span></a></h2><p>Keep them safe.</p></article></body></html>'
+    )
+    write(tmp_path, "flashing.html", page)
+    [a] = load(tmp_path).articles
+    # a permalink that holds the heading's words (VuePress) is the heading
+    assert (a.title, a.headings) == ("Flashing", ("Flashing", "Crop", "Use the installer", "Keys"))
+    assert "~" not in a.text and "\uf0c1" not in a.text
+
+
 @pytest.mark.parametrize(
     "shown",
     [
@@ -603,9 +638,17 @@ def test_built_site_last_updated_line(tmp_path: Path, shown: str) -> None:
 
 def test_built_site_not_found_and_search_pages_are_not_articles(tmp_path: Path) -> None:
     page = "<html><body><article><h1>{0}</h1><p>{0} text.</p></article></body></html>"
-    for rel in ("404.html", "search.html", "search/index.html", "genindex.html", "a/b.html"):
+    built = ("404.html", "search.html", "search/index.html", "genindex.html", "genindex/index.html")
+    built += ("blog/index.html", "blog/archive/index.html", "blog/authors/ana/index.html")
+    for rel in (*built, "en/search/index.html", "a/b.html", "docs/guides/search/index.html"):
         write(tmp_path, rel, page.format(rel))
-    assert [a.path for a in load(tmp_path).articles] == ["a/b.html"]
+    # a page about search deeper in the site (a guide to full-text search) is an article
+    write(tmp_path, "blog/2026/03/02/new-plans/index.html", page.format("New plans"))
+    assert sorted(a.path for a in load(tmp_path).articles) == [
+        "a/b.html",
+        "blog/2026/03/02/new-plans/index.html",
+        "docs/guides/search/index.html",
+    ]
 
 
 def test_pages_saved_from_a_browser(tmp_path: Path) -> None:
@@ -923,3 +966,14 @@ def test_a_book_is_told_by_its_marks(tmp_path: Path) -> None:
     )
     paths = [a.path for a in load(tmp_path / "notes").articles]
     assert paths == ["meetings/hiring.md", "meetings/pricing.md"]
+
+
+def test_words_only_a_screen_reader_says_are_not_text(tmp_path: Path) -> None:
+    page = (
+        '<html><body><main><h1>Install</h1><p>Get the <a href="https://example.org/dl">package'
+        '<span class="external-link-icon-sr-only">open in new window</span></a> first.</p>'
+        "</main></body></html>"
+    )
+    write(tmp_path, "install.html", page)
+    [a] = load(tmp_path).articles
+    assert "window" not in a.text and "Get the package first." in a.text

@@ -233,6 +233,8 @@ def slug_forms(heading: str) -> set[str]:
 _EXPLICIT_ID = re.compile(
     r"""\{:?[ \t]*(?:[^{}\n#]{0,200}?[ \t])?#([\w:.-]+)[^{}\n]{0,200}?\}"""
     r"""|\b(?:id|name)\s*=\s*["']([^"']+)["']"""
+    # unquoted, as minified HTML writes it (`<a class=cmnd id=ledpower>`)
+    r"""|(?<=\s)(?:id|name)=([^\s"'<>=`]{1,200})(?=[\s>/])"""
 )
 # A block id ends the paragraph, item or embed it names (`... ^step-2`, `![[a.png]]^step-2`):
 # `[[Note#^step-2]]` links to it (Obsidian).
@@ -255,7 +257,7 @@ def anchors(article: Article) -> set[str]:
             seen[slug] += 1
     ids: Counter[str] = Counter()
     for m in _EXPLICIT_ID.finditer(article.raw or ""):
-        name = (m.group(1) or m.group(2)).lower()
+        name = (m.group(1) or m.group(2) or m.group(3)).lower()
         if ids[name]:  # GitBook numbers an id given twice (`<a id="setup">` -> `setup-1`)
             found.add(f"{name}-{ids[name]}")
         ids[name] += 1

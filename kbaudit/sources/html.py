@@ -25,6 +25,14 @@ from kbaudit.sources.tree import Tree
 SUFFIXES = (".html", ".htm")
 # " | Site name" at the end of a page title; starts only where a run of spaces starts (linear).
 _TITLE_SUFFIX = re.compile(r"(?<!\s)\s+[|–—-]\s+[^|–—-]+$")
+_TITLE_PARTS = re.compile(r"(?<!\s)\s+[|–—-]\s+")
+
+
+def _folded(title: str) -> str:
+    """A title as titles are compared: case, curly quotes and a permalink's mark aside."""
+    return " ".join(title.replace("’", "'").replace("‘", "'").strip(" ¶§#🔗~").casefold().split())
+
+
 _META_KEYS = {
     "description": "description",
     "author": "author",
@@ -312,6 +320,7 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
         meta.setdefault("tags", terms["tags"])
     if terms.get("categories"):  # the first is the page's main category
         meta.setdefault("category", terms["categories"][0])
+    first_h1s = [_folded(h.get_text(" ", strip=True)) for h in root.find_all("h1", limit=8)]
     extracted = text.html_body(root)
     if text.template_only(markup, extracted):
         return  # a template or listing page (Liquid, Jinja), not an article
@@ -319,7 +328,14 @@ def parse(rel: str, data: bytes, options: SourceOptions) -> Iterator[Record]:
         extracted = _without_templates(extracted)
         page_title = text.strip_templates(page_title).strip()
     meta.update(front)
-    title = extracted.h1 or _TITLE_SUFFIX.sub("", page_title).strip()
+    in_title = _TITLE_SUFFIX.sub("", page_title).strip()
+    title: str | None = extracted.h1 or in_title
+    # a page of several level-1 headings (its sections, as some themes write them) is named
+    # by its <title> ("Smart home integrations - Relay Docs"), not by the first of them,
+    # unless a part of the <title> is one of those headings ("Manual - workflow")
+    if len(first_h1s) > 1 and in_title and in_title != page_title:
+        parts = {_folded(p) for p in _TITLE_PARTS.split(page_title)}
+        title = extracted.h1 if parts & set(first_h1s) else in_title
     if title:
         meta.setdefault("title", title)
     if crumbs:
@@ -384,10 +400,16 @@ def _without_templates(extracted: Extracted) -> Extracted:
 # Pages every built site has that are no articles: the not-found page, the search page,
 # Sphinx' indexes, the help viewer's helper frames, the lists of pages it generates.
 _SITE_PAGES = re.compile(
-    r"(?:^|/)(?:404|search|genindex|py-modindex)\.html?$|(?:^|/)(?:404|search)/index\.html?$"
+    r"(?:^|/)(?:404|genindex|py-modindex)(?:\.html?|/index\.html?)$"
+    # the search page of the site, of its build folder or of a language: a page about search
+    # deeper in the site (`docs/guides/search/index.html`) is an article
+    r"|^(?:(?:public|site|build|_site|out|html)/)?(?:[a-z]{2}(?:[-_][a-z]{2,4})?/)?"
+    r"search(?:\.html?|/index\.html?)$"
     r"|(?:^|/)access_cookies\.html?$"  # Adobe RoboHelp's cookie frame
     # the further pages of a list (Hugo's `page/2/index.html`, jekyll-paginate's `page2/`)
     r"|(?:^|/)page/?\d+/index\.html?$"
+    # a blog's lists of its posts: its front page, archive and authors (Docusaurus)
+    r"|(?:^|/)blog/(?:(?:archive|authors)(?:/[^/]+)?/)?index\.html?$"
     r"|(?:^|/)_modules/",  # the program source Sphinx' viewcode shows
     re.I,
 )
