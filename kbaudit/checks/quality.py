@@ -424,7 +424,8 @@ def section_templates(corpus: Corpus) -> dict[tuple[str, str], list[str]]:
     def build() -> dict[tuple[str, str], list[str]]:
         folders: dict[tuple[str, str], list[str]] = {}
         for a in corpus.articles:
-            if a.title.strip() and a.path and "/" in a.path:
+            # an empty page is QUAL001's to report (Sphinx's leftover "<no title>" pages)
+            if a.title.strip() and a.word_count and a.path and "/" in a.path:
                 folders.setdefault(section_key(a), []).append(posixpath.dirname(a.path))
         return {
             key: sorted(set(found))
