@@ -149,6 +149,7 @@ class InputCode(StrEnum):
     UNNAMED_TAGS = "INPUT008"
     PARTIAL_EXPORT = "INPUT009"
     UNNAMED_OWNERS = "INPUT010"
+    SHARED_DATE = "INPUT011"
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -132,7 +133,40 @@ def load(
         result.articles = _with_git_dates(
             result.articles, tree.git_root, options.dates, result.problems
         )
+    if problem := _shared_date(result.articles):
+        result.problems.append(problem)
     return result
+
+
+SHARED_DATE_PAGES = 20  # dated pages that must share one day before it tells of a build
+SHARED_DATE_SHARE = 0.9
+
+
+def _shared_date(articles: list[Article]) -> LoadProblem | None:
+    """INPUT011 once when SHARED_DATE_SHARE or more of SHARED_DATE_PAGES or more HTML pages
+    or help-desk records give the same day as their last update: a site built from a
+    shallow clone shows its build day on every page ("Last updated on Aug 6, 2026"), and a
+    bulk import stamps its own day on every record; neither tells when each page changed.
+    (Dates written into Markdown front matter are the writers' own.) The dates are kept;
+    the finding says what they are worth."""
+    dated = [
+        a.updated_at
+        for a in articles
+        if a.updated_at and a.date_source == "field" and a.body_format == "html"
+    ]
+    if len(dated) < SHARED_DATE_PAGES:
+        return None
+    day, count = Counter(dated).most_common(1)[0]
+    if count < SHARED_DATE_SHARE * len(dated):
+        return None
+    return LoadProblem(
+        InputCode.SHARED_DATE,
+        ".",
+        f"{count} of {len(dated)} dated articles give {day.isoformat()} as their last update: "
+        "the day the site was built or the export imported, not when each page changed, so "
+        "their age cannot be told from it; audit the source files with `--dates git`, or "
+        "export the real dates",
+    )
 
 
 def _unnamed_owners(articles: list[Article]) -> LoadProblem | None:
