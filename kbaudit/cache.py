@@ -59,10 +59,24 @@ def default_dir() -> Path:
     return Path(base) / "kbaudit"
 
 
+_PACKAGE = Path(__file__).resolve().parent
+
+
+@functools.cache
+def code_digest(root: Path = _PACKAGE) -> str:
+    """A hash of kbaudit's own code (`root`: the package), which computes every cached
+    value: an install edited in place (a checkout installed editable) keeps its version
+    while its code changes, and must not read back what older code computed."""
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def fingerprint(*parts: object) -> str:
     """A short hash of everything (besides a file's bytes) that decides a cached value:
-    the kbaudit version, the schema and the settings given."""
-    digest = hashlib.sha256(f"{__version__}\0{SCHEMA}".encode())
+    the kbaudit version and code, the schema and the settings given."""
+    digest = hashlib.sha256(f"{__version__}\0{code_digest()}\0{SCHEMA}".encode())
     for part in parts:
         digest.update(b"\0" + repr(part).encode())
     return digest.hexdigest()[:32]

@@ -635,3 +635,18 @@ def test_an_edited_run_scores_only_pairs_with_a_changed_side(
     )
     _, warm, cold = runs("added")
     assert warm["cosines"] == cold["cosines"]
+
+
+def test_cached_values_are_keyed_by_the_code_that_computed_them(tmp_path: Path) -> None:
+    """An install edited in place keeps its version: its code's own digest keeps it from
+    reading back what the code before the edit computed."""
+    from kbaudit.cache import code_digest
+
+    package = tmp_path / "pkg"
+    (package / "checks").mkdir(parents=True)
+    (package / "checks" / "quality.py").write_text("LIMIT = 600\n", encoding="utf-8")
+    before = code_digest(package)
+    (package / "checks" / "quality.py").write_text("LIMIT = 500\n", encoding="utf-8")
+    code_digest.cache_clear()
+    assert code_digest(package) != before
+    assert code_digest() == code_digest()  # the installed package's, once per process
