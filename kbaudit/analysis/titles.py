@@ -377,6 +377,12 @@ def _swap(part: str, company: bool = False) -> str:
     capitals is the country, not "us". With `company`, second person is the company: "we",
     "us", "our"."""
     words = part.split(" ")
+    if company:  # "do you guys": "do we"
+        words = [
+            w
+            for i, w in enumerate(words)
+            if not (i and words[i - 1].lower() == "you" and w.lower() in ("guys", "folks", "all"))
+        ]
     out = []
     for i, w in enumerate(words):
         low = w.lower()
@@ -385,9 +391,6 @@ def _swap(part: str, company: bool = False) -> str:
         elif company and low == "you":
             before = words[i - 1].lower() if i else ""
             after = words[i + 1].lower() if i + 1 < len(words) else ""
-            if after in ("guys", "folks", "all"):  # "do you guys": "do we"
-                words[i + 1] = ""
-                after = words[i + 2].lower() if i + 2 < len(words) else ""
             subject = (not before or before in _BEFORE_SUBJECT) or (
                 after not in _AFTER_OBJECT
                 and (after in _VERBS or (len(after) > 4 and after.endswith("ed")))
@@ -405,7 +408,7 @@ def _swap(part: str, company: bool = False) -> str:
             out.append("are" if doubled else "you're")
         else:
             out.append(_PRONOUNS.get(low, w))
-    return " ".join(w for w in out if w)
+    return " ".join(out)
 
 
 def suggest_title(
